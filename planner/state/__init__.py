@@ -1,0 +1,1 @@
+"""The snapshot model and its I/O: no knowledge of planning."""

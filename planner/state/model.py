@@ -1,0 +1,304 @@
+"""The snapshot model: frozen dataclasses describing the whole database of one release.
+
+The model knows nothing of planning, YAML or SQLAlchemy. Collections are tuples: columns
+keep their declared order (it is part of the state); every other collection is sorted by
+name, so two equal states compare equal and dump to the same bytes.
+
+Migration hints (``renamed_from`` on tables and columns, ``backfill`` on columns) are
+carried for the one release that needs them but are *not part of the state*: they are
+excluded from equality (``compare=False``).
+
+Row values are frozen: JSON objects become :class:`FrozenMap`, JSON arrays tuples, so a
+snapshot is hashable. ``thaw`` converts back to plain ``dict``/``list``.
+
+Example:
+    >>> col = Column(name="id", type="Integer", nullable=False)
+    >>> t = Table(name="units", columns=(col,), primary_key=PrimaryKey(columns=("id",)))
+    >>> s = Snapshot(release="0.1.0", tables=(t,))
+    >>> s.table("units").column("id").type
+    'Integer'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT_VERSION = 1
+
+#: (schema, name); schema is None for the default schema.
+TableKey = tuple[str | None, str]
+#: (schema, table, column)
+ColumnKey = tuple[str | None, str, str]
+
+#: The keys of SQLAlchemy's ``naming_convention`` that the format accepts.
+NAMING_CONVENTION_KEYS = ("ix", "uq", "ck", "fk", "pk")
+
+FK_ACTIONS = ("CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION")
+
+
+class FrozenMap(tuple):
+    """An immutable, hashable JSON object: a tuple of ``(key, value)`` pairs sorted by key."""
+
+    __slots__ = ()
+
+    def __new__(cls, items: Mapping[str, Any] | Iterable[tuple[str, Any]] = ()):
+        pairs = items.items() if isinstance(items, Mapping) else items
+        return super().__new__(cls, sorted(((str(k), freeze(v)) for k, v in pairs)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: thaw(v) for k, v in self}
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({dict(self)!r})"
+
+
+def freeze(value: Any) -> Any:
+    """Return a hashable, immutable equivalent of a YAML/JSON value."""
+    if isinstance(value, FrozenMap):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenMap(value)
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Inverse of :func:`freeze`: plain dicts and lists."""
+    if isinstance(value, FrozenMap):
+        return value.as_dict()
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
+def table_key_str(key: TableKey) -> str:
+    """``(None, 'sites') -> 'sites'``, ``('ops', 'sites') -> 'ops.sites'``."""
+    schema, name = key
+    return f"{schema}.{name}" if schema else name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Column:
+    name: str
+    #: canonical type expression, see :mod:`planner.state.coltypes` (``String(80)``)
+    type: str
+    nullable: bool = True
+    #: None = SQLAlchemy's "auto"; True/False = explicit
+    autoincrement: bool | None = None
+    #: SQL text, e.g. ``now()`` or ``'info'``
+    server_default: str | None = None
+    comment: str | None = None
+    renamed_from: str | None = field(default=None, compare=False)
+    backfill: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PrimaryKey:
+    #: None = the dialect's default name (``<table>_pkey`` on PostgreSQL)
+    name: str | None = None
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    ref_schema: str | None = None
+    ondelete: str | None = None
+    onupdate: str | None = None
+
+    @property
+    def ref_key(self) -> TableKey:
+        return (self.ref_schema, self.ref_table)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unique:
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Check:
+    name: str
+    sqltext: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Index:
+    name: str
+    columns: tuple[str, ...]
+    unique: bool = False
+    #: PostgreSQL partial index predicate (SQL text)
+    where: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Enum:
+    name: str
+    values: tuple[str, ...]
+
+
+#: One managed row: ``(column, value)`` pairs sorted by column; values frozen.
+Row = FrozenMap
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RowSet:
+    """Managed default rows of a table, identified by the natural ``key`` columns."""
+
+    key: tuple[str, ...]
+    #: rows in declared order (insert order matters for self-references and serials)
+    rows: tuple[Row, ...] = ()
+
+    def key_of(self, row: Row) -> tuple[Any, ...]:
+        d = dict(row)
+        return tuple(d.get(c) for c in self.key)
+
+    def by_key(self) -> dict[tuple[Any, ...], Row]:
+        return {self.key_of(r): r for r in self.rows}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Table:
+    name: str
+    schema: str | None = None
+    #: in declared order
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    #: each sorted by name
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    uniques: tuple[Unique, ...] = ()
+    checks: tuple[Check, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    comment: str | None = None
+    rows: RowSet | None = None
+    renamed_from: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("foreign_keys", "uniques", "checks", "indexes"):
+            items = getattr(self, name)
+            ordered = tuple(sorted(items, key=lambda o: o.name))
+            if ordered != items or not isinstance(items, tuple):
+                object.__setattr__(self, name, ordered)
+        if not isinstance(self.columns, tuple):
+            object.__setattr__(self, "columns", tuple(self.columns))
+
+    @property
+    def key(self) -> TableKey:
+        return (self.schema, self.name)
+
+    @property
+    def qualified_name(self) -> str:
+        return table_key_str(self.key)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.qualified_name} has no column {name!r}")
+
+    def has_column(self, name: str) -> bool:
+        return any(c.name == name for c in self.columns)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def constraint_names(self) -> Iterator[str]:
+        """Names of every named constraint and index of the table."""
+        if self.primary_key and self.primary_key.name:
+            yield self.primary_key.name
+        for group in (self.foreign_keys, self.uniques, self.checks, self.indexes):
+            for o in group:
+                yield o.name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snapshot:
+    release: str
+    #: sorted by key (schema or "", name)
+    tables: tuple[Table, ...] = ()
+    #: sorted by name
+    enums: tuple[Enum, ...] = ()
+    #: sorted (key, template) pairs, SQLAlchemy naming_convention keys
+    naming_convention: tuple[tuple[str, str], ...] = ()
+    format: int = FORMAT_VERSION
+
+    def __post_init__(self) -> None:
+        tables = tuple(sorted(self.tables, key=lambda t: (t.schema or "", t.name)))
+        if tables != self.tables or not isinstance(self.tables, tuple):
+            object.__setattr__(self, "tables", tables)
+        enums = tuple(sorted(self.enums, key=lambda e: e.name))
+        if enums != self.enums or not isinstance(self.enums, tuple):
+            object.__setattr__(self, "enums", enums)
+        nc = tuple(sorted(dict(self.naming_convention).items()))
+        if nc != self.naming_convention:
+            object.__setattr__(self, "naming_convention", nc)
+
+    # lookups -----------------------------------------------------------------
+    def table(self, name: str, schema: str | None = None) -> Table:
+        for t in self.tables:
+            if t.name == name and t.schema == schema:
+                return t
+        raise KeyError(f"no table {table_key_str((schema, name))!r}")
+
+    def get_table(self, key: TableKey) -> Table | None:
+        for t in self.tables:
+            if t.key == key:
+                return t
+        return None
+
+    def tables_by_key(self) -> dict[TableKey, Table]:
+        return {t.key: t for t in self.tables}
+
+    def enum(self, name: str) -> Enum:
+        for e in self.enums:
+            if e.name == name:
+                return e
+        raise KeyError(f"no enum {name!r}")
+
+    def enums_by_name(self) -> dict[str, Enum]:
+        return {e.name: e for e in self.enums}
+
+    @property
+    def conventions(self) -> dict[str, str]:
+        return dict(self.naming_convention)
+
+    # edits (pure) ------------------------------------------------------------
+    def replace_table(self, table: Table, *, old_key: TableKey | None = None) -> Snapshot:
+        """Return a snapshot with ``table`` replacing the table at ``old_key`` (or its key)."""
+        old_key = old_key or table.key
+        tables = [t for t in self.tables if t.key != old_key and t.key != table.key]
+        tables.append(table)
+        return dataclasses.replace(self, tables=tuple(tables))
+
+    def without_table(self, key: TableKey) -> Snapshot:
+        return dataclasses.replace(self, tables=tuple(t for t in self.tables if t.key != key))
+
+    def replace_enum(self, enum: Enum) -> Snapshot:
+        enums = [e for e in self.enums if e.name != enum.name] + [enum]
+        return dataclasses.replace(self, enums=tuple(enums))
+
+    def without_enum(self, name: str) -> Snapshot:
+        return dataclasses.replace(self, enums=tuple(e for e in self.enums if e.name != name))
+
+
+def strip_hints(snapshot: Snapshot) -> Snapshot:
+    """Drop the one-release migration hints (``renamed_from``, ``backfill``)."""
+    tables = []
+    for t in snapshot.tables:
+        cols = tuple(dataclasses.replace(c, renamed_from=None, backfill=None) for c in t.columns)
+        tables.append(dataclasses.replace(t, columns=cols, renamed_from=None))
+    return dataclasses.replace(snapshot, tables=tuple(tables))
+
+
+def empty_snapshot(release: str = "empty") -> Snapshot:
+    """The state before the first release: no tables, no enums."""
+    return Snapshot(release=release)
