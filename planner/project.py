@@ -1,0 +1,143 @@
+"""Project settings (``[tool.dbplan]`` in pyproject.toml) and locating snapshots.
+
+Settings, all optional, paths relative to the project directory::
+
+    [tool.dbplan]
+    snapshots = "schema_state"     # one <release>.yaml per release
+    migrations = "migrations"      # the Alembic environment (env.py, versions/)
+    url = "sqlite:///app.sqlite"   # default database URL
+
+The database URL comes from ``--url``, else ``SQLALCHEMY_DATABASE_URI``, else
+``[tool.dbplan] url``, else the embedded SQLite file ``<project>/dbplan.sqlite``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.state.errors import DbplanError
+
+EMPTY = "empty"
+DEFAULT_SNAPSHOTS = "schema_state"
+DEFAULT_MIGRATIONS = "migrations"
+DEFAULT_SQLITE = "dbplan.sqlite"
+URL_ENV = "SQLALCHEMY_DATABASE_URI"
+
+
+class ProjectError(DbplanError):
+    """The project is not set up as dbplan expects."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Project:
+    root: Path
+    snapshots_dir: Path
+    migrations_dir: Path
+    configured_url: str | None = None
+
+    @property
+    def default_url(self) -> str:
+        return f"sqlite:///{self.root / DEFAULT_SQLITE}"
+
+    def resolve_url(self, url: str | None = None) -> str:
+        """``--url``, else ``$SQLALCHEMY_DATABASE_URI``, else settings, else embedded SQLite."""
+        if url:
+            return url
+        env = os.environ.get(URL_ENV)
+        if env:
+            return env
+        if self.configured_url:
+            return _absolutise_sqlite(self.configured_url, self.root)
+        return self.default_url
+
+    def snapshot_files(self) -> dict[str, Path]:
+        """``{release: path}`` of every ``*.yaml`` under the snapshots directory."""
+        if not self.snapshots_dir.is_dir():
+            return {}
+        out = {}
+        for p in sorted(self.snapshots_dir.iterdir()):
+            if p.suffix in (".yaml", ".yml") and p.is_file():
+                out[p.stem] = p
+        return out
+
+    def releases(self) -> list[str]:
+        """Releases in PEP 440 order (oldest first)."""
+        return sort_releases(self.snapshot_files())
+
+    def snapshot_path(self, release: str) -> Path:
+        return self.snapshots_dir / f"{release}.yaml"
+
+    def display(self, path: Path) -> str:
+        """A path relative to the project root when it is inside it (for messages)."""
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
+
+
+def sort_releases(names) -> list[str]:
+    """Sort release names by PEP 440; raise ProjectError naming any invalid one."""
+    from packaging.version import InvalidVersion, Version
+
+    keyed = []
+    for name in names:
+        try:
+            keyed.append((Version(name), name))
+        except InvalidVersion:
+            raise ProjectError(
+                f"release {name!r} is not a PEP 440 version "
+                "(name snapshot files like 1.2.0.yaml)"
+            ) from None
+    return [n for _, n in sorted(keyed)]
+
+
+def _absolutise_sqlite(url: str, root: Path) -> str:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
+        rest = url[len(prefix):]
+        if rest and rest != ":memory:":
+            return prefix + str(root / rest)
+    return url
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest directory (upwards) whose pyproject.toml has ``[tool.dbplan]``."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        pp = d / "pyproject.toml"
+        if pp.is_file():
+            try:
+                data = tomllib.loads(pp.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+            if "dbplan" in data.get("tool", {}):
+                return d
+    return here
+
+
+def load_project(project_dir: str | os.PathLike | None = None) -> Project:
+    """Read ``[tool.dbplan]`` of the project at ``project_dir`` (or found from cwd)."""
+    root = Path(project_dir).resolve() if project_dir else find_root()
+    settings: dict = {}
+    pp = root / "pyproject.toml"
+    if pp.is_file():
+        try:
+            data = tomllib.loads(pp.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ProjectError(f"{pp}: invalid TOML: {e}") from None
+        settings = data.get("tool", {}).get("dbplan", {}) or {}
+    unknown = set(settings) - {"snapshots", "migrations", "url"}
+    if unknown:
+        raise ProjectError(
+            f"{pp}: [tool.dbplan]: unknown setting(s) {', '.join(sorted(unknown))} "
+            "(expected snapshots, migrations, url)"
+        )
+    return Project(
+        root=root,
+        snapshots_dir=root / settings.get("snapshots", DEFAULT_SNAPSHOTS),
+        migrations_dir=root / settings.get("migrations", DEFAULT_MIGRATIONS),
+        configured_url=settings.get("url"),
+    )
