@@ -1,0 +1,38 @@
+# dbplan — the two README commands (`make demo`, `make test`) and helpers.
+# Everything runs inside .venv, created on first use; nothing needs installing by hand.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+N ?= 1000
+
+.PHONY: venv demo test lint bench soak clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: venv
+	@bash scripts/demo.sh
+
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check planner tests
+	$(BIN)/ruff format --check planner tests
+
+bench: venv
+	$(BIN)/python -m bench.run
+
+soak: venv
+	DBPLAN_SOAK=$(N) $(BIN)/python -m pytest tests/convergence -m slow -p no:randomly
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis dbplan.sqlite dbplan-reference.sqlite
