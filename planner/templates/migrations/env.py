@@ -1,0 +1,173 @@
+"""Alembic environment of a dbplan project.
+
+Works with or without dbplan installed: ``dbplan upgrade`` and plain
+``alembic upgrade head`` (with an alembic.ini, or ``-x url=...``) run the same code.
+
+The database URL is the first of: ``-x url=...``; ``sqlalchemy.url`` of the Alembic
+config (dbplan sets it, an alembic.ini may); ``$SQLALCHEMY_DATABASE_URI``; ``url`` in
+``[tool.dbplan]`` of the nearest pyproject.toml; the SQLite file ``dbplan.sqlite``
+beside that pyproject.toml.
+
+Concurrent upgrades run one after another: on PostgreSQL the connection takes
+``pg_advisory_lock`` (on MariaDB/MySQL ``GET_LOCK``) before Alembic reads the current
+revision and releases it afterwards. Each revision commits on its own
+(``transaction_per_migration``), so a failing revision on PostgreSQL leaves the
+database at the previous one. SQLite uses batch mode. dbplan writes revisions from
+snapshots, so there is no ``target_metadata`` (no autogenerate).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from configparser import ConfigParser
+from logging.config import fileConfig
+from pathlib import Path
+
+from alembic import context
+from sqlalchemy import create_engine, pool, text
+
+URL_ENV = "SQLALCHEMY_DATABASE_URI"
+DEFAULT_SQLITE = "dbplan.sqlite"
+#: pg_advisory_lock key: the bytes of "dbplan" as an integer (same for every dbplan project)
+PG_LOCK_KEY = 0x6462706C616E
+MYSQL_LOCK_NAME = "dbplan_migrations"
+MYSQL_LOCK_TIMEOUT = 3600
+
+config = context.config
+target_metadata = None
+
+if config.config_file_name is not None:
+    _ini = ConfigParser()
+    _ini.read(config.config_file_name)
+    if _ini.has_section("loggers"):
+        fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+
+def _project_root() -> tuple[Path, dict]:
+    """The nearest directory above this file whose pyproject.toml has [tool.dbplan]."""
+    here = Path(__file__).resolve().parent
+    for d in (here, *here.parents):
+        pp = d / "pyproject.toml"
+        if pp.is_file():
+            try:
+                data = tomllib.loads(pp.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+            settings = data.get("tool", {}).get("dbplan")
+            if isinstance(settings, dict):
+                return d, settings
+    return here.parent, {}
+
+
+def _absolute_sqlite(url: str, root: Path) -> str:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        rest = url[len(prefix):]
+        if rest and rest != ":memory:":
+            return prefix + str(root / rest)
+    return url
+
+
+def database_url() -> str:
+    """The URL to migrate, by the precedence in the module docstring."""
+    url = context.get_x_argument(as_dictionary=True).get("url")
+    if url:
+        return url
+    url = config.get_main_option("sqlalchemy.url")
+    if url:
+        return url
+    url = os.environ.get(URL_ENV)
+    if url:
+        return url
+    root, settings = _project_root()
+    url = settings.get("url")
+    if isinstance(url, str) and url:
+        return _absolute_sqlite(url, root)
+    return f"sqlite:///{root / DEFAULT_SQLITE}"
+
+
+def _configure(**kw) -> None:
+    context.configure(
+        target_metadata=target_metadata,
+        transaction_per_migration=True,
+        **kw,
+    )
+
+
+def run_migrations_offline() -> None:
+    """Write the SQL to stdout (``alembic upgrade --sql``)."""
+    url = database_url()
+    _configure(
+        url=url,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+        render_as_batch=url.startswith("sqlite"),
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _lock(connection) -> None:
+    name = connection.dialect.name
+    if name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_LOCK_KEY})
+    elif name in ("mysql", "mariadb"):
+        got = connection.execute(
+            text("SELECT GET_LOCK(:name, :timeout)"),
+            {"name": MYSQL_LOCK_NAME, "timeout": MYSQL_LOCK_TIMEOUT},
+        ).scalar()
+        if got != 1:
+            raise RuntimeError(f"could not take the migration lock {MYSQL_LOCK_NAME!r}")
+    # commit, so that Alembic starts (and commits) its own per-revision transactions
+    connection.commit()
+
+
+def _unlock(connection) -> None:
+    name = connection.dialect.name
+    if connection.in_transaction():
+        connection.rollback()
+    if name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_LOCK_KEY})
+    elif name in ("mysql", "mariadb"):
+        connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": MYSQL_LOCK_NAME})
+    connection.commit()
+
+
+def _migrate(connection) -> None:
+    _lock(connection)
+    try:
+        # Alembic reads the current revision when run_migrations starts: after the lock.
+        _configure(
+            connection=connection,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    except BaseException:
+        try:
+            _unlock(connection)
+        except Exception:  # noqa: BLE001 - keep the original error; closing releases the lock
+            pass
+        raise
+    _unlock(connection)
+
+
+def run_migrations_online() -> None:
+    """Migrate the database, holding the migration lock."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _migrate(connection)
+        return
+    engine = create_engine(database_url(), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            _migrate(connection)
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
