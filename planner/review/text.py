@@ -1,0 +1,100 @@
+"""The text review of a plan: one line per operation, findings, suggestions, a summary.
+
+Layout (without colour; ``plan.txt`` of the golden cases is exactly this)::
+
+    Plan 0.1.0 -> 0.2.0
+     1 + Create table campaigns
+     2 ~ Alter column sites.name type String(40) -> String(80)  [locks]
+     3 - Drop column sites.title  [destructive]
+
+    Findings:
+      danger  R002 op 3: dropping column sites.title deletes its data
+              fix: keep the column for one release, or copy its data first
+
+    Suggestions:
+      column sites.title dropped and sites.name added with the same type
+              hint: add renamed_from: title to sites.name
+
+    3 operations: 1 safe, 1 locks, 1 destructive
+
+Safe operations carry no mark; the others end with ``[locks]``, ``[destructive]`` or
+``[data-dependent]``. With ``color=True`` categories, marks and severities are coloured
+with ANSI escapes (the CLI decides: a terminal, and no ``NO_COLOR``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from planner.review import findings_of, op_id, risk_of, summary_line, title
+
+if TYPE_CHECKING:
+    from planner.lint import Finding
+    from planner.plan import Plan
+
+_CATEGORY_COLORS = {"+": "green", "-": "red", "~": "yellow"}
+_RISK_COLORS = {"locks": "yellow", "destructive": "red", "data-dependent": "magenta"}
+_SEVERITY_COLORS = {"danger": "red", "warning": "yellow", "info": "cyan"}
+
+_ANSI = {
+    "red": "31",
+    "green": "32",
+    "yellow": "33",
+    "blue": "34",
+    "magenta": "35",
+    "cyan": "36",
+}
+
+
+def _style(text: str, color: str | None, *, enabled: bool, bold: bool = False) -> str:
+    if not enabled or color is None:
+        return text
+    codes = ([_ANSI[color]] if color in _ANSI else []) + (["1"] if bold else [])
+    return f"\x1b[{';'.join(codes)}m{text}\x1b[0m" if codes else text
+
+
+def render_text(
+    plan: Plan, *, findings: Iterable[Finding] | None = None, color: bool = False
+) -> str:
+    """Render ``plan`` for a terminal; ``findings`` default to ``lint(plan)``.
+
+    Example:
+        >>> from planner.state.model import empty_snapshot
+        >>> from planner.plan import Plan
+        >>> e = empty_snapshot()
+        >>> render_text(Plan(old=e, new=e, ops=(), edges=(), suggestions=()))
+        'Plan empty -> empty\\nNo changes.\\n0 operations\\n'
+    """
+    found = findings_of(plan, findings)
+    lines = [_style(f"Plan {title(plan)}", None, enabled=color, bold=True)]
+    if not plan.ops:
+        lines.append("No changes.")
+    width = len(str(len(plan.ops)))
+    for i, op in enumerate(plan.ops):
+        cat = _style(op.category, _CATEGORY_COLORS.get(op.category), enabled=color, bold=True)
+        line = f"{op_id(i):>{width}} {cat} {op.describe()}"
+        risk = risk_of(op)
+        if risk != "safe":
+            line += "  " + _style(f"[{risk}]", _RISK_COLORS.get(risk), enabled=color)
+        lines.append(line)
+    if found:
+        lines += ["", "Findings:"]
+        for f in found:
+            sev = getattr(f.severity, "value", f.severity)
+            label = _style(f"{sev:<7}", _SEVERITY_COLORS.get(sev), enabled=color, bold=True)
+            lines.append(f"  {label} {f.code} op {op_id(f.op_index)}: {f.message}")
+            if f.fix:
+                lines.append(f"          fix: {f.fix}")
+    if plan.suggestions:
+        lines += ["", "Suggestions:"]
+        for s in plan.suggestions:
+            lines.append(f"  {s.message}")
+            if s.hint:
+                lines.append(f"          hint: {s.hint}")
+    if found or plan.suggestions:
+        lines.append("")
+    elif plan.ops:
+        lines.append("")
+    lines.append(_style(summary_line(plan), None, enabled=color, bold=True))
+    return "\n".join(lines) + "\n"
