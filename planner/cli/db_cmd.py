@@ -1,0 +1,152 @@
+"""``dbplan setup | upgrade | downgrade | current | history``: the database at hand.
+
+The database URL is ``--url``, else ``$SQLALCHEMY_DATABASE_URI``, else ``[tool.dbplan]
+url``, else the ``sqlalchemy.url`` of the project's alembic.ini, else the SQLite file
+``dbplan.sqlite`` in the project directory. Targets may be releases or revisions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import click
+
+URL_OPTION = click.option(
+    "--url",
+    default=None,
+    metavar="URL",
+    help="Database URL (default: $SQLALCHEMY_DATABASE_URI, [tool.dbplan] url, dbplan.sqlite).",
+)
+
+
+@contextlib.contextmanager
+def user_errors(obj) -> Iterator[None]:
+    """Turn dbplan errors into ``click.ClickException`` (exit 1); re-raise under --debug."""
+    from planner.state.errors import DbplanError
+
+    try:
+        yield
+    except DbplanError as e:
+        if obj is not None and obj.debug:
+            raise
+        raise click.ClickException(str(e)) from e
+
+
+def _label(revision: str, releases: dict[str, str]) -> str:
+    release = releases.get(revision)
+    return f"{revision} (release {release})" if release else revision
+
+
+def _heads(heads: tuple[str, ...], releases: dict[str, str]) -> str:
+    return ", ".join(_label(h, releases) for h in heads) if heads else "base (no revision)"
+
+
+@click.command()
+@click.option("--release", "-r", "release", default=None, help="Release to create (default: the newest).")
+@URL_OPTION
+@click.option("--force", is_flag=True, help="Drop the tables of a non-empty database first.")
+@click.option("--no-stamp", is_flag=True, help="Do not record the release's revision.")
+@click.pass_obj
+def setup(obj, release: str | None, url: str | None, force: bool, no_stamp: bool) -> None:
+    """Create the database straight from a snapshot (schema and rows) and stamp it.
+
+    Refuses a database that already has tables; --force drops them first (for
+    development and test databases). The database is stamped with the revision that
+    produces the release, so later `dbplan upgrade` runs continue from there.
+    """
+    from planner.runtime import redact
+    from planner.runtime import setup as run_setup
+
+    with user_errors(obj):
+        result = run_setup(
+            obj.project, release=release, url=url, force=force, stamp_revision=not no_stamp
+        )
+    if result.dropped:
+        click.echo(f"dropped {len(result.dropped)} table(s): {', '.join(result.dropped)}")
+    click.echo(
+        f"created {redact(result.url)} at release {result.release}: "
+        f"{len(result.tables)} table(s)"
+    )
+    if result.revision:
+        click.echo(f"stamped revision {result.revision}")
+    else:
+        click.echo("not stamped (--no-stamp)")
+
+
+@click.command()
+@click.option("-r", "--revision", "target", default="head", show_default=True, metavar="REV|RELEASE",
+              help="Revision or release to upgrade to.")
+@URL_OPTION
+@click.pass_obj
+def upgrade(obj, target: str, url: str | None) -> None:
+    """Upgrade the database (Alembic) to a revision or release (default: head)."""
+    from planner.runtime import redact
+    from planner.runtime import upgrade as run_upgrade
+
+    with user_errors(obj):
+        result = run_upgrade(obj.project, target, url=url)
+    _report(result, redact)
+
+
+@click.command()
+@click.option("-r", "--revision", "target", required=True, metavar="REV|RELEASE|base",
+              help="Revision, release, -1 or base to downgrade to.")
+@URL_OPTION
+@click.pass_obj
+def downgrade(obj, target: str, url: str | None) -> None:
+    """Downgrade the database (Alembic) to a revision, release or base."""
+    from planner.runtime import downgrade as run_downgrade
+    from planner.runtime import redact
+
+    with user_errors(obj):
+        result = run_downgrade(obj.project, target, url=url)
+    _report(result, redact)
+
+
+def _report(result, redact) -> None:
+    releases = dict(result.releases)
+    if result.before == result.after:
+        click.echo(f"{redact(result.url)}: already at {_heads(result.after, releases)}")
+    else:
+        click.echo(
+            f"{redact(result.url)}: {_heads(result.before, releases)} -> "
+            f"{_heads(result.after, releases)}"
+        )
+
+
+@click.command()
+@URL_OPTION
+@click.pass_obj
+def current(obj, url: str | None) -> None:
+    """Show the database's revision and the release it produces."""
+    from planner.runtime import current as run_current
+
+    with user_errors(obj):
+        result = run_current(obj.project, url=url)
+    releases = dict(result.releases)
+    if not result.after:
+        click.echo("base (no revision)")
+    for head in result.after:
+        click.echo(_label(head, releases))
+
+
+@click.command()
+@click.pass_obj
+def history(obj) -> None:
+    """List revisions oldest first, with the releases they produce."""
+    from planner.runtime import history as run_history
+
+    with user_errors(obj):
+        revisions = run_history(obj.project)
+    if not revisions:
+        click.echo("no revisions")
+    for r in revisions:
+        down = ", ".join(r.down_revisions) or "base"
+        line = f"{down} -> {r.revision}"
+        if r.is_head:
+            line += " (head)"
+        line += f"  [{r.release}]" if r.release else "  [-]"
+        if r.message:
+            line += f"  {r.message}"
+        click.echo(line)

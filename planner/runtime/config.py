@@ -1,0 +1,151 @@
+"""The Alembic configuration of a project, built programmatically.
+
+No alembic.ini is needed: ``script_location`` is the project's migrations directory
+and ``sqlalchemy.url`` the resolved database URL. When the project has an
+``alembic.ini`` its other settings (logging, ``post_write_hooks``, ``file_template``,
+``version_locations``) apply, and its ``sqlalchemy.url`` is used when neither
+``--url``, ``$SQLALCHEMY_DATABASE_URI`` nor ``[tool.dbplan] url`` gives one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from configparser import ConfigParser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planner.project import URL_ENV
+from planner.runtime.errors import MigrationError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from planner.project import Project
+
+ALEMBIC_INI = "alembic.ini"
+
+
+def database_url(project: Project, url: str | None = None) -> str:
+    """The database URL: ``url``, else the env var, else settings, else alembic.ini, else SQLite.
+
+    Example:
+        >>> database_url(load_project("."), "sqlite:///x.db")
+        'sqlite:///x.db'
+    """
+    if url or os.environ.get(URL_ENV) or project.configured_url:
+        return project.resolve_url(url)
+    ini_url = _ini_url(project)
+    if ini_url:
+        return absolute_sqlite(ini_url, project.root)
+    return project.resolve_url(None)
+
+
+def _ini_url(project: Project) -> str | None:
+    ini = project.root / ALEMBIC_INI
+    if not ini.is_file():
+        return None
+    parser = ConfigParser(defaults={"here": str(project.root)})
+    try:
+        parser.read(ini, encoding="utf-8")
+        value = parser.get("alembic", "sqlalchemy.url", fallback=None)
+    except Exception:  # noqa: BLE001 - a broken ini is reported by Alembic itself
+        return None
+    if not value or value.startswith("driver://"):
+        return None
+    return value
+
+
+def absolute_sqlite(url: str, root: Path) -> str:
+    """A relative SQLite file URL made absolute against ``root``; other URLs unchanged.
+
+    Example:
+        >>> absolute_sqlite("sqlite:///app.db", Path("/srv"))
+        'sqlite:////srv/app.db'
+    """
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        rest = url[len(prefix) :]
+        if rest and rest != ":memory:":
+            return prefix + str(root / rest)
+    return url
+
+
+def alembic_config(project: Project, url: str | None = None) -> Config:
+    """An ``alembic.config.Config`` for the project, pointed at ``url`` (resolved).
+
+    Example:
+        >>> cfg = alembic_config(load_project("."), "sqlite:///x.db")
+        >>> cfg.get_main_option("sqlalchemy.url")
+        'sqlite:///x.db'
+    """
+    from alembic.config import Config
+
+    ini = project.root / ALEMBIC_INI
+    cfg = Config(str(ini)) if ini.is_file() else Config()
+    cfg.set_main_option("script_location", str(project.migrations_dir))
+    cfg.set_main_option("sqlalchemy.url", database_url(project, url).replace("%", "%%"))
+    return cfg
+
+
+def script_directory(project: Project) -> ScriptDirectory:
+    """The project's Alembic ``ScriptDirectory``; a clear error when it is missing.
+
+    Example:
+        >>> [s.revision for s in script_directory(project).walk_revisions()]
+        ['b2', 'a1']
+    """
+    from alembic.script import ScriptDirectory
+
+    env = project.migrations_dir / "env.py"
+    if not env.is_file():
+        raise MigrationError(
+            f"no Alembic environment at {project.display(project.migrations_dir)}/ "
+            "(expected env.py there; run `dbplan init`, or set [tool.dbplan] migrations)"
+        )
+    with alembic_errors():
+        return ScriptDirectory.from_config(alembic_config(project, "sqlite://"))
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden, for messages.
+
+    Example:
+        >>> redact("postgresql://u:secret@h/db")
+        'postgresql://u:***@h/db'
+    """
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as given
+        return url
+
+
+@contextlib.contextmanager
+def alembic_errors(url: str | None = None) -> Iterator[None]:
+    """Turn Alembic and database errors into :class:`MigrationError` (cause kept)."""
+    from alembic.util import CommandError
+    from sqlalchemy import exc as sa_exc
+
+    try:
+        yield
+    except MigrationError:
+        raise
+    except CommandError as e:
+        raise MigrationError(str(e)) from e
+    except (sa_exc.OperationalError, sa_exc.InterfaceError) as e:
+        where = f" {redact(url)}" if url else ""
+        reason = str(e.orig if e.orig is not None else e).strip().splitlines()
+        raise MigrationError(
+            f"database{where}: {reason[0] if reason else type(e).__name__}"
+        ) from e
+    except sa_exc.NoSuchModuleError as e:
+        raise MigrationError(f"database URL {redact(url or '')!r}: {e}") from e
+    except sa_exc.ArgumentError as e:
+        raise MigrationError(f"invalid database URL {redact(url or '')!r}: {e}") from e
+    except sa_exc.DBAPIError as e:
+        reason = str(e.orig if e.orig is not None else e).strip().splitlines()
+        raise MigrationError(f"database error: {reason[0] if reason else e}") from e
