@@ -75,6 +75,7 @@ __all__ = [
     "is_narrowing",
     "is_widening",
     "json_columns_from_checks",
+    "mariadb_json_columns",
     "known_type_names",
     "needs_using_cast",
     "normalise_type",
@@ -723,13 +724,39 @@ def is_narrowing(old: str, new: str, *, enums: Mapping[str, Sequence[str]] = _EM
 _PG_NUMBERS = frozenset({"integer", "numeric", "float"})
 
 
+#: date/time conversions PostgreSQL makes without USING (D=Date, T=Time, TZ=with zone,
+#: DT=DateTime, I=Interval), checked against a real server by the tests
+_PG_TEMPORAL_CASTS = frozenset(
+    {
+        ("D", "DT"),
+        ("D", "DTTZ"),
+        ("DT", "DTTZ"),
+        ("DTTZ", "DT"),
+        ("DT", "D"),
+        ("DTTZ", "D"),
+        ("DT", "T"),
+        ("DTTZ", "T"),
+        ("DTTZ", "TTZ"),
+        ("T", "TTZ"),
+        ("TTZ", "T"),
+        ("T", "I"),
+        ("I", "T"),
+    }
+)
+
+
+def _short(spec: TypeSpec) -> str:
+    letters = {"Date": "D", "DateTime": "DT", "Time": "T", "Interval": "I"}[spec.name]
+    return letters + ("TZ" if dict(spec.kwargs).get("timezone") else "")
+
+
 def needs_using_cast(old: str, new: str) -> bool:
     """Does PostgreSQL need ``ALTER COLUMN ... TYPE new USING col::new``?
 
     PostgreSQL converts without ``USING`` only along implicit or assignment casts:
-    between number types, from anything to a string type, between the date/time types
-    (not between ``Date`` and ``Time``), ``JSON``/``JSONB`` and ``CIDR -> INET`` /
-    ``INET -> CIDR``; arrays follow their items. Everything else (``String -> Integer``,
+    between number types, from anything to a string type, along most date/time
+    conversions (``Date -> DateTime``, ``DateTime -> Time``, not ``Time -> DateTime``),
+    between ``JSON``/``JSONB`` and between ``INET``/``CIDR``; arrays follow their items. Everything else (``String -> Integer``,
     ``Integer -> Boolean``, ``Text -> JSONB``, ``Enum(a) -> Enum(b)``) needs ``USING``.
 
     Example:
@@ -744,11 +771,9 @@ def needs_using_cast(old: str, new: str) -> bool:
         return False
     if fa in _PG_NUMBERS and fb in _PG_NUMBERS:
         return False
-    timey = {"date", "datetime", "time"}
+    timey = {"date", "datetime", "time", "interval"}
     if fa in timey and fb in timey:
-        return {fa, fb} == {"date", "time"}
-    if fa == "interval" and fb == "time":
-        return False
+        return (_short(a), _short(b)) not in _PG_TEMPORAL_CASTS
     if fa == fb and fa in ("json", "network"):
         return False
     if fa == "array" and fb == "array":
@@ -1142,7 +1167,7 @@ def normalise_type(text: str, dialect: str, *, enums: Mapping[str, Sequence[str]
     d = _dialect_key(dialect)
     if (d, canonical) in DIALECT_NORMALISATION:
         return DIALECT_NORMALISATION[(d, canonical)]
-    if (d, spec.name) in DIALECT_NORMALISATION and spec.name != "String":
+    if spec.item is not None and (d, spec.name) in DIALECT_NORMALISATION:
         return DIALECT_NORMALISATION[(d, spec.name)]
     if d == "sqlite" and spec.enum is not None and spec.enum in enums:
         return f"String({max((len(v) for v in enums[spec.enum]), default=1) or 1})"
@@ -1282,6 +1307,33 @@ def json_columns_from_checks(checks: Iterable[Mapping[str, Any]]) -> frozenset[s
         if m:
             found.add(m.group(1))
     return frozenset(found)
+
+
+def mariadb_json_columns(
+    connection: Any, table: str, *, schema: str | None = None
+) -> frozenset[str]:
+    """Columns of a MariaDB table declared ``JSON`` (stored as ``LONGTEXT`` with a
+    column-level ``json_valid`` check that SQLAlchemy does not reflect).
+
+    Returns an empty set on other dialects (MySQL has a native ``JSON`` type).
+
+    Example:
+        >>> with engine.connect() as conn:  # doctest: +SKIP
+        ...     mariadb_json_columns(conn, "events")
+        frozenset({'payload'})
+    """
+    import sqlalchemy as sa
+
+    if not getattr(connection.dialect, "is_mariadb", False):
+        return frozenset()
+    rows = connection.execute(
+        sa.text(
+            "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+            "WHERE CONSTRAINT_SCHEMA = COALESCE(:schema, DATABASE()) AND TABLE_NAME = :table"
+        ),
+        {"schema": schema, "table": table},
+    ).all()
+    return json_columns_from_checks({"name": n, "sqltext": t} for n, t in rows)
 
 
 def _variant_for(satype: Any, dialect: str | None) -> Any:
