@@ -1,0 +1,104 @@
+"""Create a database straight from a snapshot: schema, then managed rows.
+
+Used by tests and by ``dbplan setup``-like flows: ``to_metadata(snapshot).create_all``
+adapted to the dialect, then the managed rows inserted parent-first with bound
+parameters (never SQL text). On PostgreSQL the sequences of serial columns are moved
+past the inserted keys, so the application's next insert does not collide.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from planner.state import coltypes
+from planner.state.capture import INFO_ROWS, to_metadata
+from planner.state.model import Snapshot
+
+__all__ = ["create_from_snapshot", "metadata_for"]
+
+#: server defaults a dialect spells differently (SQLite has no ``now()``)
+_SQLITE_DEFAULTS = {"now()": "CURRENT_TIMESTAMP"}
+
+
+def metadata_for(snapshot: Snapshot, dialect: str) -> sa.MetaData:
+    """``to_metadata(snapshot)`` with server defaults the dialect can execute.
+
+    Example:
+        >>> from planner.state.model import Column, Snapshot, Table
+        >>> t = Table(name="t", columns=(Column(name="at", type="DateTime", server_default="now()"),))
+        >>> md = metadata_for(Snapshot(release="1", tables=(t,)), "sqlite")
+        >>> md.tables["t"].c.at.server_default.arg.text
+        'CURRENT_TIMESTAMP'
+    """
+    md = to_metadata(snapshot)
+    if dialect == "sqlite":
+        for table in md.tables.values():
+            for col in table.columns:
+                sd = col.server_default
+                if sd is not None and isinstance(sd.arg, sa.TextClause):
+                    new = _SQLITE_DEFAULTS.get(sd.arg.text.strip().lower())
+                    if new:
+                        sd.arg = sa.text(new)
+    return md
+
+
+def create_from_snapshot(engine: sa.engine.Engine | sa.engine.Connection, snapshot: Snapshot) -> None:
+    """Create every table, enum, constraint and index of ``snapshot`` and insert its rows.
+
+    Runs in one transaction (one connection); the database should be empty.
+
+    Example:
+        >>> import sqlalchemy as sa
+        >>> from planner.state.model import Column, PrimaryKey, Snapshot, Table
+        >>> t = Table(name="t", columns=(Column(name="id", type="Integer", nullable=False),),
+        ...           primary_key=PrimaryKey(columns=("id",)))
+        >>> eng = sa.create_engine("sqlite://")
+        >>> create_from_snapshot(eng, Snapshot(release="1", tables=(t,)))
+        >>> sa.inspect(eng).get_table_names()
+        ['t']
+    """
+    if isinstance(engine, sa.engine.Connection):
+        _create(engine, snapshot)
+        return
+    with engine.begin() as conn:
+        _create(conn, snapshot)
+
+
+def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
+    name = conn.dialect.name
+    dialect = "mysql" if name in ("mysql", "mariadb") else name
+    md = metadata_for(snapshot, dialect)
+    if dialect == "postgresql":
+        for schema in sorted({t.schema for t in snapshot.tables if t.schema}):
+            conn.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
+    md.create_all(conn)
+    for sat in md.sorted_tables:
+        stored = sat.info.get(INFO_ROWS)
+        if not stored:
+            continue
+        _key, rows = stored
+        t = snapshot.table(sat.name, sat.schema)
+        types = {c.name: c.type for c in t.columns}
+        for row in rows:
+            params = {k: coltypes.python_value(types[k], v) for k, v in row.items()}
+            conn.execute(sat.insert().values(**{k: sa.bindparam(k) for k in params}), params)
+        if dialect == "postgresql":
+            _advance_sequences(conn, sat)
+
+
+def _advance_sequences(conn: sa.engine.Connection, sat: sa.Table) -> None:
+    preparer = conn.dialect.identifier_preparer
+    quoted_table = preparer.format_table(sat)
+    for col in sat.columns:
+        seq = conn.execute(
+            sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": quoted_table, "c": col.name}
+        ).scalar()
+        if not seq:
+            continue
+        quoted_col = preparer.quote(col.name)
+        conn.execute(
+            sa.text(
+                f"SELECT setval(:s, COALESCE((SELECT MAX({quoted_col}) FROM {quoted_table}), 0) + 1, false)"
+            ),
+            {"s": seq},
+        )

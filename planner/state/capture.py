@@ -1,0 +1,1158 @@
+"""Capture snapshots from SQLAlchemy models and live databases, and turn them back into MetaData.
+
+Three directions meet here:
+
+* :func:`to_metadata` — a :class:`~planner.state.model.Snapshot` as ``sa.MetaData``
+  (tables, constraints, indexes, enums, comments, server defaults; hints in
+  ``column.info["dbplan"]``, managed rows in ``table.info["dbplan_rows"]``).
+* :func:`from_metadata` — the inverse, pure (no database): models -> snapshot.
+* :func:`from_database` / :func:`capture_for` — reflection of a live PostgreSQL,
+  MariaDB/MySQL or SQLite database, normalised as the table below says, and
+  :func:`normalise_for`, which applies to a snapshot what a dialect cannot represent, so
+  that ``capture_for(url, s) == normalise_for(s, dialect)`` for a database built from ``s``.
+
+NORMALISATIONS
+==============
+
+Server defaults (:func:`normalise_server_default`, every dialect, both sides):
+
+=============================  ===========================================================
+found                          normal form
+=============================  ===========================================================
+``NULL`` / no default          no default (``None``)
+``(expr)`` (SQLite)            ``expr``: redundant outer parentheses removed
+``'x'::type`` (PostgreSQL)     ``'x'``: casts of literals removed (also ``'-1'::integer``)
+``nextval('t_id_seq'...)``     dropped; the column is a serial (``autoincrement``, below)
+``CURRENT_TIMESTAMP``,         ``now()``
+``current_timestamp()``,
+``now()``, ``localtimestamp``
+Boolean ``1``/``'1'``/``true``  ``true``; ``0``/``'0'``/``false`` -> ``false``
+numbers ``'5'``, ``1.50``      ``5``, ``1.5`` (numeric columns: unquoted, no trailing zeros)
+=============================  ===========================================================
+
+Schema (:func:`from_database` always; :func:`normalise_for` on the snapshot side):
+
+==========================  =================================================================
+what                        normal form
+==========================  =================================================================
+primary key name            ``None`` when it is the default: the ``pk`` naming convention's
+                            name, PostgreSQL ``<table>_pkey``, MariaDB ``PRIMARY``; SQLite
+                            and MariaDB cannot keep a name -> ``None``
+autoincrement               ``None`` when it equals SQLAlchemy's "auto" (the single integer
+                            primary-key column without foreign key is autoincrementing);
+                            SQLite (rowid) -> always ``None``
+column / table comments     SQLite has none -> ``None``
+schemas                     SQLite and MariaDB: the default schema only -> ``None``
+enums                       PostgreSQL: every enum (``get_enums``). MariaDB: inline ENUMs,
+                            named by matching the values against the hint; SQLite: VARCHAR,
+                            ``Enum(x)`` recovered from the hint when the length matches.
+                            Enums no column uses exist only on PostgreSQL
+partial index ``where``     MariaDB has none -> dropped
+unique index vs constraint  MariaDB cannot tell them apart: a unique index of the hint
+                            stays an index, anything else becomes a unique constraint
+JSON on MariaDB             LONGTEXT + ``CHECK (json_valid(col))`` -> ``JSON``, no check
+foreign-key indexes         MariaDB (InnoDB) adds an index named like each foreign key
+                            no index covers: dropped unless the hint declares it
+check text                  with a hint: the hint's text when both agree after removing
+                            casts, quotes, parentheses, whitespace and case; otherwise the
+                            reflected text with identifier quotes removed
+types                       :func:`planner.state.coltypes.from_sqlalchemy`; with a hint the
+                            hint's spelling when ``normalise_type`` agrees on the dialect
+``alembic_version``         never captured
+==========================  =================================================================
+
+Managed rows (:func:`capture_for`): only the snapshot's managed tables, only rows whose
+key is one of the snapshot's rows, only the columns each snapshot row declares, in the
+snapshot's order; a value is the snapshot's own when it binds to the value found,
+otherwise ``coltypes.yaml_value`` of what the database holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+import sqlalchemy as sa
+from sqlalchemy.engine import default as sa_default
+from sqlalchemy.sql import naming as sa_naming
+from sqlalchemy.sql.base import _NONE_NAME
+from sqlalchemy.sql.elements import conv
+
+from planner.state import coltypes
+from planner.state.errors import DbplanError
+from planner.state.model import (
+    NAMING_CONVENTION_KEYS,
+    Check,
+    Column,
+    Enum,
+    ForeignKey,
+    FrozenMap,
+    Index,
+    PrimaryKey,
+    RowSet,
+    Snapshot,
+    Table,
+    Unique,
+    freeze,
+    thaw,
+)
+from planner.state.naming import default_pk_name
+
+__all__ = [
+    "CaptureError",
+    "capture_for",
+    "from_database",
+    "from_metadata",
+    "normalise_for",
+    "normalise_server_default",
+    "to_metadata",
+]
+
+#: ``column.info`` / ``table.info`` key holding the migration hints
+INFO_HINTS = "dbplan"
+#: ``table.info`` key holding the managed rows: ``(key, rows)``
+INFO_ROWS = "dbplan_rows"
+#: ``table.info`` key: the snapshot's primary key name (None = the default name)
+INFO_PK_NAME = "dbplan_pk_name"
+#: ``metadata.info`` keys written by :func:`to_metadata`
+INFO_ENUMS = "dbplan_enums"
+INFO_CONVENTION = "dbplan_naming_convention"
+
+SKIP_TABLES = frozenset({"alembic_version"})
+
+_GENERIC = sa_default.DefaultDialect()
+
+
+class CaptureError(DbplanError):
+    """A model or database cannot be expressed as a snapshot."""
+
+
+# ---------------------------------------------------------------------------
+# snapshot -> MetaData
+# ---------------------------------------------------------------------------
+
+
+def to_metadata(snapshot: Snapshot) -> sa.MetaData:
+    """Build the SQLAlchemy ``MetaData`` that creates ``snapshot``'s schema.
+
+    Every name is passed as a ``conv`` so the naming convention (set on the MetaData
+    for objects added later) never renames a declared object.
+
+    Example:
+        >>> from planner.state.model import Column, PrimaryKey, Snapshot, Table
+        >>> t = Table(name="units", columns=(Column(name="id", type="Integer", nullable=False),),
+        ...           primary_key=PrimaryKey(columns=("id",)))
+        >>> md = to_metadata(Snapshot(release="0.1.0", tables=(t,)))
+        >>> [c.name for c in md.tables["units"].primary_key.columns]
+        ['id']
+    """
+    nc = dict(snapshot.naming_convention)
+    md = sa.MetaData(naming_convention=nc) if nc else sa.MetaData()
+    md.info[INFO_CONVENTION] = snapshot.naming_convention
+    md.info[INFO_ENUMS] = snapshot.enums
+    shared = {
+        e.name: sa.Enum(*e.values, name=e.name, metadata=md, create_constraint=False)
+        for e in snapshot.enums
+    }
+    cyclic = _cyclic_foreign_keys(snapshot)
+    for t in snapshot.tables:
+        _table_to_sa(t, md, shared, cyclic)
+    return md
+
+
+def _cyclic_foreign_keys(snapshot: Snapshot) -> set[tuple[tuple[str | None, str], str]]:
+    """(table key, fk name) of foreign keys between tables of one dependency cycle."""
+    g = nx.DiGraph()
+    for t in snapshot.tables:
+        g.add_node(t.key)
+        for fk in t.foreign_keys:
+            if fk.ref_key != t.key:
+                g.add_edge(t.key, fk.ref_key)
+    out = set()
+    for comp in nx.strongly_connected_components(g):
+        if len(comp) < 2:
+            continue
+        for t in snapshot.tables:
+            if t.key in comp:
+                out.update((t.key, fk.name) for fk in t.foreign_keys if fk.ref_key in comp)
+    return out
+
+
+def _sa_type(text: str, shared: Mapping[str, sa.Enum]) -> Any:
+    m = _ENUM_TYPE.match(text)
+    if m and m.group(1) in shared:
+        return shared[m.group(1)]
+    return coltypes.to_sqlalchemy(text, enums={k: tuple(v.enums) for k, v in shared.items()})
+
+
+_ENUM_TYPE = re.compile(r"^Enum\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)$")
+
+
+def _table_to_sa(t: Table, md: sa.MetaData, shared, cyclic) -> sa.Table:
+    pk = t.primary_key
+    pk_cols = tuple(pk.columns) if pk else ()
+    implicit_pk = pk is not None and pk.name is None and pk_cols == tuple(
+        c.name for c in t.columns if c.name in pk_cols
+    )
+    items: list[Any] = []
+    for c in t.columns:
+        kw: dict[str, Any] = {"nullable": c.nullable}
+        if c.server_default is not None:
+            kw["server_default"] = sa.text(c.server_default)
+        if c.comment is not None:
+            kw["comment"] = c.comment
+        hints = {k: v for k, v in (("renamed_from", c.renamed_from), ("backfill", c.backfill)) if v}
+        if hints:
+            kw["info"] = {INFO_HINTS: hints}
+        items.append(
+            sa.Column(
+                c.name,
+                _sa_type(c.type, shared),
+                primary_key=implicit_pk and c.name in pk_cols,
+                autoincrement="auto" if c.autoincrement is None else c.autoincrement,
+                **kw,
+            )
+        )
+    if pk is not None and not implicit_pk:
+        items.append(sa.PrimaryKeyConstraint(*pk_cols, name=_conv(pk.name)))
+    for fk in t.foreign_keys:
+        prefix = f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table
+        items.append(
+            sa.ForeignKeyConstraint(
+                list(fk.columns),
+                [f"{prefix}.{c}" for c in fk.ref_columns],
+                name=conv(fk.name),
+                ondelete=fk.ondelete,
+                onupdate=fk.onupdate,
+                use_alter=(t.key, fk.name) in cyclic,
+            )
+        )
+    for u in t.uniques:
+        items.append(sa.UniqueConstraint(*u.columns, name=conv(u.name)))
+    for ck in t.checks:
+        items.append(sa.CheckConstraint(sa.text(ck.sqltext), name=conv(ck.name)))
+    for ix in t.indexes:
+        kw = {}
+        if ix.where is not None:
+            kw = {"postgresql_where": sa.text(ix.where), "sqlite_where": sa.text(ix.where)}
+        items.append(sa.Index(conv(ix.name), *ix.columns, unique=ix.unique, **kw))
+    info: dict[str, Any] = {INFO_PK_NAME: pk.name if pk else None}
+    if t.renamed_from:
+        info[INFO_HINTS] = {"renamed_from": t.renamed_from}
+    if t.rows is not None:
+        info[INFO_ROWS] = (tuple(t.rows.key), tuple(thaw(r) for r in t.rows.rows))
+    return sa.Table(t.name, md, *items, schema=t.schema, comment=t.comment, info=info)
+
+
+def _conv(name: str | None) -> Any:
+    return conv(name) if name else None
+
+
+# ---------------------------------------------------------------------------
+# MetaData -> snapshot
+# ---------------------------------------------------------------------------
+
+RowsSpec = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+
+
+def from_metadata(md: Any, *, release: str, rows: RowsSpec | None = None) -> Snapshot:
+    """The snapshot of a MetaData, a declarative base, or anything with ``.metadata``.
+
+    Unnamed constraints and indexes are named by the MetaData's ``naming_convention``;
+    one that stays unnamed is an error. ``rows`` adds managed rows:
+    ``{table: [row, ...]}``, ``{table: {"key": [...], "values": [...]}}``, or a callable
+    returning either.
+
+    Example:
+        >>> import sqlalchemy as sa
+        >>> md = sa.MetaData()
+        >>> _ = sa.Table("units", md, sa.Column("id", sa.Integer, primary_key=True))
+        >>> from_metadata(md, release="0.1.0").table("units").primary_key.columns
+        ('id',)
+    """
+    md = _as_metadata(md)
+    problems: list[str] = []
+    enums = _enums_of(md, problems)
+    by_values = {e.values: e.name for e in enums.values()}
+    row_spec = rows() if callable(rows) else (rows or {})
+    tables = []
+    for sat in sorted(md.tables.values(), key=lambda t: (t.schema or "", t.name)):
+        tables.append(_table_from_sa(sat, by_values, row_spec, problems))
+    unknown = set(row_spec) - {_qualified(t.schema, t.name) for t in tables}
+    for name in sorted(unknown):
+        problems.append(f"rows given for unknown table {name!r} (check the table name)")
+    if problems:
+        raise CaptureError("cannot capture the models:\n" + "\n".join(f"  {p}" for p in problems))
+    convention = md.info.get(INFO_CONVENTION)
+    if convention is None:
+        convention = _convention_of(md)
+    return Snapshot(
+        release=release, tables=tuple(tables), enums=tuple(enums.values()), naming_convention=convention
+    )
+
+
+def _as_metadata(obj: Any) -> sa.MetaData:
+    if isinstance(obj, sa.MetaData):
+        return obj
+    md = getattr(obj, "metadata", None)
+    if isinstance(md, sa.MetaData):
+        return md
+    raise CaptureError(
+        f"{obj!r} is not a SQLAlchemy MetaData or declarative base "
+        "(point at the MetaData or the Base class, e.g. app.models:Base)"
+    )
+
+
+def _convention_of(md: sa.MetaData) -> tuple[tuple[str, str], ...]:
+    nc = md.naming_convention
+    if dict(nc) == dict(sa.schema.DEFAULT_NAMING_CONVENTION):
+        return ()
+    return tuple(
+        sorted((k, v) for k, v in nc.items() if k in NAMING_CONVENTION_KEYS and isinstance(v, str))
+    )
+
+
+def _enums_of(md: sa.MetaData, problems: list[str]) -> dict[str, Enum]:
+    found: dict[str, Enum] = {e.name: e for e in md.info.get(INFO_ENUMS, ())}
+    for sat in md.tables.values():
+        for col in sat.columns:
+            for satype in _enum_types(col.type):
+                if not satype.name:
+                    continue
+                e = Enum(name=satype.name, values=tuple(satype.enums))
+                old = found.setdefault(e.name, e)
+                if old.values != e.values:
+                    problems.append(
+                        f"enum {e.name!r} has two value lists: {list(old.values)} and "
+                        f"{list(e.values)} ({sat.name}.{col.name}; give the types one list)"
+                    )
+    return dict(sorted(found.items()))
+
+
+def _enum_types(satype: Any) -> list[sa.Enum]:
+    if isinstance(satype, sa.TypeDecorator):
+        satype = satype.impl_instance if hasattr(satype, "impl_instance") else satype.impl
+    if isinstance(satype, sa.Enum):
+        return [satype]
+    item = getattr(satype, "item_type", None)
+    return _enum_types(item) if item is not None else []
+
+
+def _type_text(satype: Any, *, dialect: str | None, by_values: Mapping[tuple, str]) -> str:
+    enums = _enum_types(satype)
+    if enums and enums[0] is satype and satype.name:
+        return f"Enum({satype.name})"
+    return coltypes.from_sqlalchemy(satype, dialect=dialect, enum_names_by_values=by_values)
+
+
+def _qualified(schema: str | None, name: str) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+def _sql(clause: Any) -> str:
+    """SQL text of a DDL fragment (check, index predicate, default) without table prefixes."""
+    if isinstance(clause, str):
+        return clause
+    if isinstance(clause, sa.TextClause):
+        return clause.text
+    ddl = _GENERIC.ddl_compiler(_GENERIC, None)
+    return str(ddl.sql_compiler.process(clause, include_table=False, literal_binds=True))
+
+
+def _name_of(const: Any, sat: sa.Table, kind: str, what: str, problems: list[str]) -> str | None:
+    name = const.name
+    if isinstance(name, conv):
+        return str(name)
+    try:
+        derived = sa_naming._constraint_name_for_table(const, sat)
+    except sa.exc.InvalidRequestError as e:
+        problems.append(f"{_qualified(sat.schema, sat.name)}: {kind} {what}: {e}")
+        return None
+    if derived:
+        return str(derived)
+    if name is None or name is _NONE_NAME:
+        problems.append(
+            f"{_qualified(sat.schema, sat.name)}: unnamed {kind} {what} "
+            "(add a naming_convention to the MetaData or name it)"
+        )
+        return None
+    return str(name)
+
+
+def _table_from_sa(sat: sa.Table, by_values, row_spec, problems: list[str]) -> Table:
+    qname = _qualified(sat.schema, sat.name)
+    columns = []
+    for col in sat.columns:
+        columns.append(_column_from_sa(col, qname, by_values, problems))
+    pk = None
+    if sat.primary_key is not None and len(sat.primary_key.columns):
+        pk = PrimaryKey(
+            name=_pk_name(sat, problems), columns=tuple(c.name for c in sat.primary_key.columns)
+        )
+    fks, uniques, checks = [], [], []
+    for const in sat.constraints:
+        if isinstance(const, sa.PrimaryKeyConstraint):
+            continue
+        cols = tuple(c.name for c in const.columns) if hasattr(const, "columns") else ()
+        if isinstance(const, sa.ForeignKeyConstraint):
+            fks.append(_fk_from_sa(const, sat, problems))
+        elif isinstance(const, sa.UniqueConstraint):
+            name = _name_of(const, sat, "unique constraint", f"on ({', '.join(cols)})", problems)
+            if name:
+                uniques.append(Unique(name=name, columns=cols))
+        elif isinstance(const, sa.CheckConstraint):
+            if getattr(const, "_type_bound", False):
+                continue  # implied by a Boolean/Enum type with create_constraint
+            text = _sql(const.sqltext)
+            name = _name_of(const, sat, "check constraint", repr(text), problems)
+            if name:
+                checks.append(Check(name=name, sqltext=text))
+    indexes = []
+    for ix in sat.indexes:
+        indexes.append(_index_from_sa(ix, sat, problems))
+    rows = _rows_for(sat, columns, pk, row_spec, problems)
+    return Table(
+        name=sat.name,
+        schema=sat.schema,
+        columns=tuple(columns),
+        primary_key=pk,
+        foreign_keys=tuple(f for f in fks if f),
+        uniques=tuple(uniques),
+        checks=tuple(checks),
+        indexes=tuple(i for i in indexes if i),
+        comment=sat.comment,
+        rows=rows,
+        renamed_from=(sat.info.get(INFO_HINTS) or {}).get("renamed_from"),
+    )
+
+
+def _pk_name(sat: sa.Table, problems: list[str]) -> str | None:
+    if INFO_PK_NAME in sat.info:
+        return sat.info[INFO_PK_NAME]
+    const = sat.primary_key
+    name = const.name
+    if name is None or name is _NONE_NAME:
+        return None
+    if isinstance(name, conv):
+        nc = _convention_of(sat.metadata)
+        cols = [c.name for c in const.columns]
+        if str(name) == default_pk_name(sat.name, cols, dict(nc)):
+            return None  # the convention's own name: the default
+        return str(name)
+    return _name_of(const, sat, "primary key", "", problems)
+
+
+def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) -> Column:
+    try:
+        type_text = _type_text(col.type, dialect=None, by_values=by_values)
+    except Exception as e:  # noqa: BLE001 - any unsupported type is reported with its column
+        problems.append(f"{qname}.{col.name}: type {col.type!r} is not supported: {e}")
+        type_text = "?"
+    server_default = None
+    sd = col.server_default
+    if sd is not None:
+        if isinstance(sd, sa.DefaultClause):
+            arg = sd.arg
+            if isinstance(arg, str):
+                server_default = "'" + arg.replace("'", "''") + "'"
+            else:
+                server_default = _sql(arg)
+        else:
+            problems.append(
+                f"{qname}.{col.name}: server default {type(sd).__name__} is not supported "
+                "(use server_default=sa.text(...))"
+            )
+    hints = col.info.get(INFO_HINTS) or {}
+    return Column(
+        name=col.name,
+        type=type_text,
+        nullable=bool(col.nullable),
+        autoincrement=None if col.autoincrement == "auto" else bool(col.autoincrement),
+        server_default=server_default,
+        comment=col.comment,
+        renamed_from=hints.get("renamed_from"),
+        backfill=hints.get("backfill"),
+    )
+
+
+def _fk_from_sa(const: sa.ForeignKeyConstraint, sat: sa.Table, problems) -> ForeignKey | None:
+    cols = tuple(e.parent.name for e in const.elements)
+    ref_schema, ref_table, ref_cols = None, None, []
+    for e in const.elements:
+        spec = e.target_fullname
+        table_part, _, colname = spec.rpartition(".")
+        ref_cols.append(colname)
+        schema, _, table = table_part.rpartition(".")
+        ref_table, ref_schema = table, schema or None
+    name = _name_of(const, sat, "foreign key", f"on ({', '.join(cols)})", problems)
+    if not name:
+        return None
+    return ForeignKey(
+        name=name,
+        columns=cols,
+        ref_table=ref_table,
+        ref_columns=tuple(ref_cols),
+        ref_schema=ref_schema,
+        ondelete=const.ondelete.upper() if const.ondelete else None,
+        onupdate=const.onupdate.upper() if const.onupdate else None,
+    )
+
+
+def _index_from_sa(ix: sa.Index, sat: sa.Table, problems) -> Index | None:
+    cols = []
+    for expr in ix.expressions:
+        if isinstance(expr, sa.Column):
+            cols.append(expr.name)
+        elif isinstance(expr, str):
+            cols.append(expr)
+        else:
+            problems.append(
+                f"{_qualified(sat.schema, sat.name)}: index {ix.name!r} on an expression "
+                "is not supported (index columns only)"
+            )
+            return None
+    name = _name_of(ix, sat, "index", f"on ({', '.join(cols)})", problems)
+    if not name:
+        return None
+    where = None
+    for dialect in ("postgresql", "sqlite"):
+        clause = ix.dialect_options[dialect]._non_defaults.get("where") if dialect in ix.dialect_options else None
+        if clause is not None:
+            where = _sql(clause)
+            break
+    return Index(name=name, columns=tuple(cols), unique=bool(ix.unique), where=where)
+
+
+def _rows_for(sat: sa.Table, columns, pk, row_spec, problems) -> RowSet | None:
+    qname = _qualified(sat.schema, sat.name)
+    spec = row_spec.get(qname, row_spec.get(sat.name) if sat.schema is None else None)
+    if spec is None:
+        stored = sat.info.get(INFO_ROWS)
+        if stored is None:
+            return None
+        key, values = stored
+    elif isinstance(spec, Mapping):
+        unknown = set(spec) - {"key", "values"}
+        if unknown:
+            problems.append(f"{qname}: rows: unknown key(s) {sorted(unknown)} (expected key, values)")
+        key, values = spec.get("key"), spec.get("values", [])
+    else:
+        key, values = None, spec
+    if not key:
+        key = pk.columns if pk else ()
+    if not key:
+        problems.append(f"{qname}: rows need a key (the table has no primary key; give 'key')")
+        return None
+    types = {c.name: c.type for c in columns}
+    missing = [k for k in key if k not in types]
+    if missing:
+        problems.append(f"{qname}: row key column(s) {missing} not in the table")
+        return None
+    out = []
+    for i, row in enumerate(values):
+        if not isinstance(row, Mapping):
+            problems.append(f"{qname}: row {i} is not a mapping of column -> value")
+            continue
+        bad = sorted(set(row) - set(types))
+        if bad:
+            problems.append(f"{qname}: row {i} names unknown column(s) {bad}")
+            continue
+        out.append(FrozenMap({k: _yaml(types[k], v) for k, v in row.items()}))
+    return RowSet(key=tuple(key), rows=tuple(out))
+
+
+def _yaml(type_text: str, value: Any) -> Any:
+    if value is None:
+        return None
+    return freeze(coltypes.yaml_value(type_text, value))
+
+
+# ---------------------------------------------------------------------------
+# server defaults and check texts
+# ---------------------------------------------------------------------------
+
+_NOW = {"now()", "current_timestamp", "current_timestamp()", "localtimestamp", "transaction_timestamp()"}
+_CAST = re.compile(r"^(?P<lit>'(?:[^']|'')*'|-?\d+(?:\.\d+)?)(?:::[A-Za-z_][\w .\"]*(?:\[\])?(?:\(\d+(?:,\s*\d+)?\))?)+$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
+_BOOL_TRUE = {"true", "1", "'1'", "'t'", "'true'", "b'1'"}
+_BOOL_FALSE = {"false", "0", "'0'", "'f'", "'false'", "b'0'"}
+_NUMERIC_TYPES = ("Integer", "BigInteger", "SmallInteger", "Numeric", "Float", "Double", "REAL")
+
+
+def normalise_server_default(text: str | None, *, type: str | None = None) -> str | None:
+    """The normal form of a server default (see NORMALISATIONS in the module docstring).
+
+    Example:
+        >>> normalise_server_default("'info'::event_level")
+        "'info'"
+        >>> normalise_server_default("current_timestamp()")
+        'now()'
+        >>> normalise_server_default("0", type="Boolean")
+        'false'
+    """
+    if text is None:
+        return None
+    t = text.strip()
+    while _outer_parens(t):
+        t = t[1:-1].strip()
+    if not t or t.upper() == "NULL" or t.upper().startswith("NULL::"):
+        return None
+    m = _CAST.match(t)
+    if m:
+        t = m.group("lit")
+    if t.lower() in _NOW:
+        return "now()"
+    base = (type or "").split("(")[0]
+    if base == "Boolean":
+        if t.lower() in _BOOL_TRUE:
+            return "true"
+        if t.lower() in _BOOL_FALSE:
+            return "false"
+    if base in _NUMERIC_TYPES:
+        if len(t) > 2 and t[0] == "'" and t[-1] == "'" and _NUMBER.match(t[1:-1]):
+            t = t[1:-1]
+        if _NUMBER.match(t) and "." in t and "e" not in t.lower():
+            t = t.rstrip("0").rstrip(".")
+    return t
+
+
+def _outer_parens(t: str) -> bool:
+    if not (t.startswith("(") and t.endswith(")")):
+        return False
+    depth = 0
+    in_str = False
+    for i, ch in enumerate(t):
+        if ch == "'":
+            in_str = not in_str
+        elif not in_str:
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0 and i != len(t) - 1:
+                    return False
+    return True
+
+
+_LOOSE_CAST = re.compile(r"::[A-Za-z_][\w]*(?:\s+(?:varying|precision|without time zone|with time zone))*(?:\[\])?")
+
+
+def _loose_sql(text: str) -> str:
+    """A form of an SQL expression that ignores casts, quoting, parentheses, spacing, case."""
+    t = _LOOSE_CAST.sub("", text)
+    t = re.sub(r"[`\"()\s]", "", t)
+    return t.lower()
+
+
+def _clean_sql(text: str) -> str:
+    """Reflected SQL without identifier quotes (MariaDB backticks) or outer parentheses."""
+    t = text.strip()
+    while _outer_parens(t):
+        t = t[1:-1].strip()
+    return t.replace("`", "")
+
+
+# ---------------------------------------------------------------------------
+# database -> snapshot
+# ---------------------------------------------------------------------------
+
+
+def from_database(
+    url_or_engine: str | sa.engine.Engine,
+    *,
+    release: str,
+    rows_of: Iterable[str] = (),
+    schemas: Iterable[str | None] | None = None,
+    enums_hint: Snapshot | None = None,
+) -> Snapshot:
+    """Reflect a live database (PostgreSQL, MariaDB/MySQL, SQLite) as a snapshot.
+
+    ``rows_of`` names tables whose rows become managed rows (all rows, ordered by the
+    primary key). ``schemas``: ``None`` = the default schema. ``enums_hint`` names the
+    inline enums of MariaDB (and SQLite VARCHARs) by their values.
+
+    Example:
+        >>> s = from_database("sqlite://", release="0.1.0")
+        >>> s.tables
+        ()
+    """
+    return _capture(
+        url_or_engine,
+        release=release,
+        rows_of=tuple(rows_of),
+        schemas=schemas,
+        hint=enums_hint,
+        full_hint=False,
+    )
+
+
+def capture_for(url_or_engine: str | sa.engine.Engine, snapshot: Snapshot) -> Snapshot:
+    """Capture a database for comparison with ``snapshot`` (its release, its managed rows).
+
+    ``snapshot`` is the hint: equivalent spellings (types, defaults, checks) take the
+    snapshot's, and rows are those of the snapshot's managed tables whose key the
+    snapshot declares. Compare the result with :func:`normalise_for`.
+
+    Example:
+        >>> capture_for("sqlite://", Snapshot(release="0.1.0")) == Snapshot(release="0.1.0")
+        True
+    """
+    schemas = sorted({t.schema for t in snapshot.tables if t.schema}) or None
+    if schemas is not None:
+        schemas = [None, *schemas]
+    rows_of = tuple(t.qualified_name for t in snapshot.tables if t.rows is not None)
+    return _capture(
+        url_or_engine,
+        release=snapshot.release,
+        rows_of=rows_of,
+        schemas=schemas,
+        hint=snapshot,
+        full_hint=True,
+    )
+
+
+def _engine(url_or_engine: str | sa.engine.Engine) -> tuple[sa.engine.Engine, bool]:
+    if isinstance(url_or_engine, sa.engine.Engine):
+        return url_or_engine, False
+    return sa.create_engine(url_or_engine), True
+
+
+def _dialect_name(engine: sa.engine.Engine) -> str:
+    return "mysql" if engine.dialect.name in ("mysql", "mariadb") else engine.dialect.name
+
+
+def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Snapshot:
+    engine, owned = _engine(url_or_engine)
+    try:
+        with engine.connect() as conn:
+            return _Reflector(conn, hint=hint, full_hint=full_hint).snapshot(
+                release=release, rows_of=rows_of, schemas=schemas
+            )
+    finally:
+        if owned:
+            engine.dispose()
+
+
+class _Reflector:
+    """One reflection pass over a connection (private; see :func:`from_database`)."""
+
+    def __init__(self, conn: sa.engine.Connection, *, hint: Snapshot | None, full_hint: bool):
+        self.conn = conn
+        self.insp = sa.inspect(conn)
+        self.dialect = _dialect_name(conn.engine)
+        self.hint = hint
+        self.full_hint = full_hint
+        self.default_schema = self.insp.default_schema_name
+        self.hint_enums = hint.enums_by_name() if hint else {}
+        self.by_values = {e.values: e.name for e in hint.enums} if hint else {}
+        self.found_enums: dict[str, Enum] = {}
+
+    # -- whole database ------------------------------------------------------
+    def snapshot(self, *, release, rows_of, schemas) -> Snapshot:
+        schema_list = [None] if schemas is None else list(schemas)
+        if self.dialect == "postgresql":
+            for schema in schema_list:
+                for e in self.insp.get_enums(schema=schema or self.default_schema):
+                    if e.get("schema") not in (None, self.default_schema, schema):
+                        continue
+                    self.found_enums[e["name"]] = Enum(name=e["name"], values=tuple(e["labels"]))
+            self.by_values = {**{e.values: e.name for e in self.found_enums.values()}, **self.by_values}
+        tables = []
+        for schema in schema_list:
+            for name in sorted(self.insp.get_table_names(schema=schema)):
+                if name in SKIP_TABLES:
+                    continue
+                tables.append(self.table(name, schema, rows_of))
+        names = {_qualified(t.schema, t.name) for t in tables}
+        missing = [r for r in rows_of if r not in names]
+        if missing and not self.full_hint:
+            raise CaptureError(
+                f"--rows-of names table(s) not in the database: {', '.join(missing)} "
+                "(check the names; schema-qualify tables outside the default schema)"
+            )
+        convention = self.hint.naming_convention if self.full_hint and self.hint else ()
+        return Snapshot(
+            release=release,
+            tables=tuple(tables),
+            enums=tuple(self.found_enums.values()),
+            naming_convention=convention,
+        )
+
+    def hint_table(self, name: str, schema: str | None) -> Table | None:
+        if not self.hint:
+            return None
+        return self.hint.get_table((schema, name))
+
+    # -- one table -----------------------------------------------------------
+    def table(self, name: str, schema: str | None, rows_of) -> Table:
+        insp = self.insp
+        hint = self.hint_table(name, schema) if self.full_hint else None
+        enum_hint = self.hint_table(name, schema)
+        raw_checks = insp.get_check_constraints(name, schema=schema)
+        json_cols: frozenset[str] = frozenset()
+        if self.dialect == "mysql":
+            json_cols = coltypes.mariadb_json_columns(self.conn, name, schema=schema)
+        checks = []
+        for ck in raw_checks:
+            text = _clean_sql(ck["sqltext"])
+            if ck.get("name") in json_cols and re.fullmatch(r"json_valid\(\w+\)", text):
+                continue
+            checks.append(Check(name=ck["name"], sqltext=self.check_text(ck["name"], text, hint)))
+        pk_raw = insp.get_pk_constraint(name, schema=schema) or {}
+        pk_cols = tuple(pk_raw.get("constrained_columns") or ())
+        fks = [self.foreign_key(fk) for fk in insp.get_foreign_keys(name, schema=schema)]
+        fk_cols = {c for fk in fks for c in fk.columns}
+        columns = []
+        for raw in insp.get_columns(name, schema=schema):
+            columns.append(self.column(raw, name, pk_cols, fk_cols, json_cols, hint, enum_hint))
+        columns = self.fix_autoincrement(columns, pk_cols, fk_cols)
+        pk = None
+        if pk_cols:
+            pk = PrimaryKey(name=self.pk_name(name, pk_cols, pk_raw.get("name")), columns=pk_cols)
+        uniques, indexes = self.uniques_and_indexes(name, schema, hint)
+        if self.dialect == "mysql":
+            # InnoDB adds an index named after each foreign key no index covers
+            declared = {i.name for i in hint.indexes} if hint else set()
+            fk_named = {(fk.name, fk.columns) for fk in fks}
+            indexes = [
+                i
+                for i in indexes
+                if i.unique or i.name in declared or (i.name, i.columns) not in fk_named
+            ]
+        comment = None
+        if self.dialect != "sqlite":
+            comment = (insp.get_table_comment(name, schema=schema) or {}).get("text")
+        t = Table(
+            name=name,
+            schema=schema,
+            columns=tuple(columns),
+            primary_key=pk,
+            foreign_keys=tuple(fks),
+            uniques=tuple(uniques),
+            checks=tuple(checks),
+            indexes=tuple(indexes),
+            comment=comment,
+        )
+        qname = _qualified(schema, name)
+        if qname in rows_of:
+            t = dataclasses.replace(t, rows=self.rows(t, hint))
+        return t
+
+    def column(self, raw, table, pk_cols, fk_cols, json_cols, hint, enum_hint) -> Column:
+        name = raw["name"]
+        hcol = hint.column(name) if hint and hint.has_column(name) else None
+        ecol = enum_hint.column(name) if enum_hint and enum_hint.has_column(name) else None
+        type_text = self.type_text(raw["type"], ecol, is_json=name in json_cols)
+        if hcol is not None and hcol.type != type_text and _same_type(
+            hcol.type, type_text, self.dialect, {e.name: e.values for e in self.hint_enums.values()}
+        ):
+            type_text = hcol.type
+        default = raw.get("default")
+        serial = False
+        if isinstance(default, str) and default.strip().lower().startswith("nextval("):
+            default, serial = None, True
+        default = normalise_server_default(default, type=type_text)
+        if hcol is not None and hcol.server_default is not None and default is not None:
+            if normalise_server_default(hcol.server_default, type=hcol.type) == default:
+                default = hcol.server_default
+        auto = raw.get("autoincrement")
+        if self.dialect == "postgresql":
+            auto = serial or bool(raw.get("identity"))
+        comment = raw.get("comment") if self.dialect != "sqlite" else None
+        return Column(
+            name=name,
+            type=type_text,
+            nullable=bool(raw["nullable"]),
+            autoincrement=auto is True,
+            server_default=default,
+            comment=comment or None,
+        )
+
+    def type_text(self, satype, ecol: Column | None, *, is_json: bool = False) -> str:
+        by_values = self.by_values
+        if isinstance(satype, sa.Enum):
+            values = tuple(satype.enums)
+            name = None
+            if ecol is not None:
+                m = _ENUM_TYPE.match(ecol.type)
+                if m and m.group(1) in self.hint_enums and self.hint_enums[m.group(1)].values == values:
+                    name = m.group(1)
+            if self.dialect == "postgresql" and satype.name:
+                name = satype.name
+            name = name or by_values.get(values)
+            if name:
+                self.found_enums.setdefault(name, Enum(name=name, values=values))
+                return f"Enum({name})"
+        if self.dialect == "sqlite" and ecol is not None and self.hint_enums:
+            m = _ENUM_TYPE.match(ecol.type)
+            if m and m.group(1) in self.hint_enums and isinstance(satype, sa.String):
+                e = self.hint_enums[m.group(1)]
+                if satype.length == max((len(v) for v in e.values), default=0):
+                    self.found_enums.setdefault(e.name, e)
+                    return f"Enum({e.name})"
+        return coltypes.from_sqlalchemy(
+            satype, dialect=self.dialect, enum_names_by_values=by_values, is_json=is_json
+        )
+
+    def fix_autoincrement(self, columns, pk_cols, fk_cols) -> list[Column]:
+        out = []
+        auto_col = _auto_column(columns, pk_cols, fk_cols)
+        for c in columns:
+            if self.dialect == "sqlite":
+                value = None
+            elif c.name == auto_col:
+                value = None if c.autoincrement else False
+            else:
+                value = True if c.autoincrement else None
+            out.append(dataclasses.replace(c, autoincrement=value))
+        return out
+
+    def pk_name(self, table: str, cols, name: str | None) -> str | None:
+        if not name or self.dialect in ("mysql",):
+            return None
+        if self.dialect == "postgresql" and name == f"{table}_pkey":
+            return None
+        if self.hint is not None and name == default_pk_name(table, list(cols), self.hint.conventions):
+            return None
+        return name
+
+    def foreign_key(self, raw) -> ForeignKey:
+        opts = raw.get("options") or {}
+        ref_schema = raw.get("referred_schema")
+        if ref_schema == self.default_schema or self.dialect != "postgresql":
+            ref_schema = None
+        return ForeignKey(
+            name=raw["name"],
+            columns=tuple(raw["constrained_columns"]),
+            ref_table=raw["referred_table"],
+            ref_columns=tuple(raw["referred_columns"]),
+            ref_schema=ref_schema,
+            ondelete=_action(opts.get("ondelete")),
+            onupdate=_action(opts.get("onupdate")),
+        )
+
+    def check_text(self, name: str, text: str, hint: Table | None) -> str:
+        if hint is not None:
+            for ck in hint.checks:
+                if ck.name == name and _loose_sql(ck.sqltext) == _loose_sql(text):
+                    return ck.sqltext
+        return text
+
+    def uniques_and_indexes(self, name, schema, hint) -> tuple[list[Unique], list[Index]]:
+        insp = self.insp
+        hint_ix = {i.name: i for i in hint.indexes} if hint else {}
+        uniques, indexes = [], []
+        uq_names = set()
+        for u in insp.get_unique_constraints(name, schema=schema):
+            if not u.get("name"):
+                continue
+            uq_names.add(u["name"])
+            h = hint_ix.get(u["name"])
+            if self.dialect == "mysql" and h is not None and h.unique:
+                indexes.append(Index(name=u["name"], columns=tuple(u["column_names"]), unique=True))
+            else:
+                uniques.append(Unique(name=u["name"], columns=tuple(u["column_names"])))
+        for ix in insp.get_indexes(name, schema=schema):
+            if ix.get("duplicates_constraint") or ix["name"] in uq_names:
+                continue
+            if any(c is None for c in ix["column_names"]):
+                raise CaptureError(
+                    f"{_qualified(schema, name)}: index {ix['name']!r} on an expression "
+                    "is not supported (index columns only)"
+                )
+            opts = ix.get("dialect_options") or {}
+            where = opts.get("postgresql_where") or opts.get("sqlite_where")
+            if where is not None:
+                where = _clean_sql(str(where))
+                h = hint_ix.get(ix["name"])
+                if h is not None and h.where and _loose_sql(h.where) == _loose_sql(where):
+                    where = h.where
+            indexes.append(
+                Index(
+                    name=ix["name"],
+                    columns=tuple(ix["column_names"]),
+                    unique=bool(ix.get("unique")),
+                    where=where,
+                )
+            )
+        return uniques, indexes
+
+    # -- rows ------------------------------------------------------------------
+    def rows(self, t: Table, hint: Table | None) -> RowSet:
+        types = {c.name: c.type for c in t.columns}
+        sat = sa.Table(
+            t.name,
+            sa.MetaData(),
+            *(sa.Column(c.name, _read_type(c.type, self.found_enums)) for c in t.columns),
+            schema=t.schema,
+        )
+        if hint is not None and hint.rows is not None:
+            return self.managed_rows(sat, types, hint.rows)
+        key = t.primary_key.columns if t.primary_key else t.column_names
+        stmt = sa.select(sat).order_by(*(sat.c[k] for k in key))
+        out = []
+        for r in self.conn.execute(stmt).mappings():
+            out.append(FrozenMap({k: _yaml(types[k], v) for k, v in r.items()}))
+        return RowSet(key=tuple(key), rows=tuple(out))
+
+    def managed_rows(self, sat: sa.Table, types, declared: RowSet) -> RowSet:
+        key = declared.key
+        found = {}
+        if all(k in sat.c for k in key):
+            for r in self.conn.execute(sa.select(sat)).mappings():
+                found[tuple(r[k] for k in key)] = r
+        out = []
+        for row in declared.rows:
+            d = dict(row)
+            bound_key = tuple(_bind(types.get(k), d.get(k)) for k in key)
+            db = found.get(bound_key)
+            if db is None:
+                continue
+            values = {}
+            for col, want in d.items():
+                if col not in db:
+                    continue
+                have = db[col]
+                values[col] = want if _bind(types.get(col), want) == have else _yaml(types[col], have)
+            out.append(FrozenMap(values))
+        return RowSet(key=key, rows=tuple(out))
+
+
+def _read_type(type_text: str, enums: Mapping[str, Enum]) -> Any:
+    m = _ENUM_TYPE.match(type_text)
+    if m:
+        return sa.String()
+    try:
+        return coltypes.to_sqlalchemy(type_text, enums={e.name: e.values for e in enums.values()})
+    except Exception:  # noqa: BLE001 - reading rows falls back to the raw driver value
+        return sa.types.NullType()
+
+
+def _bind(type_text: str | None, value: Any) -> Any:
+    if value is None or type_text is None:
+        return value
+    try:
+        return coltypes.python_value(type_text, thaw(value))
+    except Exception:  # noqa: BLE001 - an unbindable value simply does not match
+        return value
+
+
+def _action(value: str | None) -> str | None:
+    if not value:
+        return None
+    return value.upper()
+
+
+def _same_type(a: str, b: str, dialect: str, enums: Mapping[str, tuple[str, ...]]) -> bool:
+    try:
+        na = coltypes.normalise_type(a, dialect, enums=enums)
+        return na == coltypes.normalise_type(b, dialect, enums=enums)
+    except Exception:  # noqa: BLE001 - unknown spellings are simply different
+        return False
+
+
+_INTEGER_TYPES = ("Integer", "BigInteger", "SmallInteger")
+
+
+def _auto_column(columns: Iterable[Column], pk_cols, fk_cols) -> str | None:
+    """The column SQLAlchemy's ``autoincrement="auto"`` makes autoincrementing, if any."""
+    if len(pk_cols) != 1:
+        return None
+    (name,) = pk_cols
+    if name in fk_cols:
+        return None
+    for c in columns:
+        if c.name == name and c.type.split("(")[0] in _INTEGER_TYPES:
+            return name
+    return None
+
+
+# ---------------------------------------------------------------------------
+# snapshot side of the comparison
+# ---------------------------------------------------------------------------
+
+
+def normalise_for(snapshot: Snapshot, dialect: str) -> Snapshot:
+    """``snapshot`` as a database of ``dialect`` can hold it (the NORMALISATIONS table).
+
+    ``dialect`` is ``postgresql``, ``mysql`` (also ``mariadb``) or ``sqlite``. Hints
+    are dropped; the result compares equal to :func:`capture_for` of a database built
+    from ``snapshot``.
+
+    Example:
+        >>> from planner.state.model import Column, Snapshot, Table
+        >>> t = Table(name="t", columns=(Column(name="a", type="Integer", comment="x"),))
+        >>> normalise_for(Snapshot(release="1", tables=(t,)), "sqlite").table("t").column("a").comment is None
+        True
+    """
+    d = "mysql" if dialect in ("mysql", "mariadb") else dialect
+    conventions = snapshot.conventions
+    tables = []
+    used_enums: set[str] = set()
+    for t in snapshot.tables:
+        fk_cols = {c for fk in t.foreign_keys for c in fk.columns}
+        pk_cols = t.primary_key.columns if t.primary_key else ()
+        auto_col = _auto_column(t.columns, pk_cols, fk_cols)
+        cols = []
+        for c in t.columns:
+            m = _ENUM_TYPE.match(c.type)
+            if m:
+                used_enums.add(m.group(1))
+            auto = c.autoincrement
+            if d == "sqlite":
+                auto = None
+            elif c.name == auto_col:
+                auto = None if auto in (None, True) else False
+            else:
+                auto = True if auto else None
+            cols.append(
+                dataclasses.replace(
+                    c,
+                    autoincrement=auto,
+                    comment=None if d == "sqlite" else c.comment,
+                    server_default=_keep_default(c),
+                    renamed_from=None,
+                    backfill=None,
+                )
+            )
+        pk = t.primary_key
+        if pk is not None and pk.name is not None:
+            default = {pk.name} & {
+                f"{t.name}_pkey" if d == "postgresql" else None,
+                default_pk_name(t.name, list(pk.columns), conventions),
+            }
+            if d in ("mysql",) or default:
+                pk = dataclasses.replace(pk, name=None)
+        fks = t.foreign_keys
+        indexes = t.indexes
+        if d != "postgresql":
+            fks = tuple(dataclasses.replace(fk, ref_schema=None) for fk in fks)
+        if d == "mysql":
+            indexes = tuple(dataclasses.replace(i, where=None) for i in indexes)
+        tables.append(
+            dataclasses.replace(
+                t,
+                schema=t.schema if d == "postgresql" else None,
+                columns=tuple(cols),
+                primary_key=pk,
+                foreign_keys=fks,
+                indexes=indexes,
+                comment=None if d == "sqlite" else t.comment,
+                renamed_from=None,
+            )
+        )
+    enums = snapshot.enums
+    if d != "postgresql":
+        enums = tuple(e for e in enums if e.name in used_enums)
+    return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums)
+
+
+def _keep_default(c: Column) -> str | None:
+    if c.server_default is None:
+        return None
+    if normalise_server_default(c.server_default, type=c.type) is None:
+        return None
+    return c.server_default
