@@ -1,0 +1,468 @@
+"""Lint a plan: findings about operations that can lose data, fail, lock or break code.
+
+Each rule is a function registered with :func:`rule` for the operation types it checks;
+it receives the operation and a :class:`LintContext` and yields :class:`Finding` s.
+Codes are stable (never reused; a retired rule keeps its number) and documented in
+``docs/plan-json.md``:
+
+=====  ========  =============================================================
+code   severity  finding
+=====  ========  =============================================================
+R001   danger    a table is dropped (its rows are lost)
+R002   danger    a column is dropped (its data is lost)
+R003   danger    a column type is narrowed (values may be truncated or rejected)
+R004   danger    NOT NULL on an existing table without a server default or backfill
+R005   warning   a unique constraint or unique index added to an existing table
+R006   warning   a check constraint added to an existing table
+R007   warning   a table or column is renamed (running application code breaks)
+R008   danger    enum values are removed (rows holding them cannot convert)
+R009   warning   a managed row is deleted from a table other tables reference
+R010   warning   an index is built on an existing table without CONCURRENTLY (PostgreSQL)
+R011   warning   a column type changes to an unrelated type (values must convert)
+R012   warning   a foreign key added to an existing table (orphan rows make it fail)
+=====  ========  =============================================================
+
+Example:
+    >>> sorted(RULES)[:2]
+    ['R001', 'R002']
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from planner import ops as O
+from planner.registry import Registry
+from planner.state.model import TableKey, table_key_str
+
+if TYPE_CHECKING:
+    from planner.plan import Plan
+
+
+class Severity(enum.StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """One lint finding about the operation at ``op_index`` of ``plan.ops`` (0-based)."""
+
+    code: str
+    severity: Severity
+    op_index: int
+    message: str
+    fix: str
+
+    def sort_key(self) -> tuple:
+        return (self.op_index, self.code, self.message)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LintContext:
+    """What a rule may know besides its operation: the plan and facts derived from it."""
+
+    plan: Plan
+    #: tables that the plan creates (constraints on them cannot meet existing rows)
+    new_tables: frozenset[TableKey] = frozenset()
+    #: (table key, column) pairs that a BackfillColumn of the plan fills
+    backfilled: frozenset[tuple[TableKey, str]] = frozenset()
+    #: table key -> sorted names of the tables whose foreign keys reference it
+    referenced_by: dict[TableKey, tuple[str, ...]] = field(default_factory=dict)
+
+
+RuleFn = Callable[["O.Operation", LintContext], Iterable[tuple[str, str]]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    code: str
+    severity: Severity
+    fn: RuleFn
+    types: tuple[type, ...]
+
+    @property
+    def summary(self) -> str:
+        return (self.fn.__doc__ or "").strip().splitlines()[0]
+
+
+#: code -> rule, in registration order
+RULES: dict[str, Rule] = {}
+#: operation type -> the rules that check it (a tuple, looked up along the MRO)
+_BY_TYPE = Registry("lint")
+
+
+def rule(code: str, severity: Severity, *types: type) -> Callable[[RuleFn], RuleFn]:
+    """Register a lint rule for the operation ``types``.
+
+    The function yields ``(message, fix)`` pairs; the code, severity and operation index
+    are filled in by :func:`lint`.
+
+    Example:
+        >>> RULES["R001"].severity
+        <Severity.DANGER: 'danger'>
+    """
+
+    def decorate(fn: RuleFn) -> RuleFn:
+        if code in RULES:
+            raise ValueError(f"lint rule {code} is already registered ({RULES[code].fn.__name__})")
+        r = Rule(code=code, severity=severity, fn=fn, types=types)
+        RULES[code] = r
+        for t in types:
+            prev = _BY_TYPE.lookup(t) if t in _exact_types() else None
+            _BY_TYPE.add(t, (*(prev or ()), r), replace=prev is not None)
+        return fn
+
+    return decorate
+
+
+def _exact_types() -> frozenset[type]:
+    return frozenset(_BY_TYPE)
+
+
+def make_context(plan: Plan) -> LintContext:
+    """Derive the facts rules need from ``plan``."""
+    new_tables = frozenset(op.table.key for op in plan.ops if isinstance(op, O.CreateTable))
+    backfilled = frozenset(
+        (op.table_key, _col_name(op.column)) for op in plan.ops if isinstance(op, O.BackfillColumn)
+    )
+    refs: dict[TableKey, set[str]] = {}
+    for snap in (plan.old, plan.new):
+        for t in snap.tables:
+            for fk in t.foreign_keys:
+                if fk.ref_key != t.key:
+                    refs.setdefault(fk.ref_key, set()).add(t.qualified_name)
+                else:
+                    refs.setdefault(fk.ref_key, set()).add(f"{t.qualified_name} (itself)")
+    return LintContext(
+        plan=plan,
+        new_tables=new_tables,
+        backfilled=backfilled,
+        referenced_by={k: tuple(sorted(v)) for k, v in refs.items()},
+    )
+
+
+def lint(plan: Plan) -> list[Finding]:
+    """Check every operation of ``plan`` against the registered rules.
+
+    Returns findings sorted by operation, then code.
+
+    Example:
+        >>> from planner.plan import make_plan
+        >>> from planner.state.model import Column, PrimaryKey, Snapshot, Table
+        >>> t = Table(name="t", columns=(Column(name="id", type="Integer", nullable=False),),
+        ...           primary_key=PrimaryKey(columns=("id",)))
+        >>> [f.code for f in lint(make_plan(Snapshot(release="1", tables=(t,)), Snapshot(release="2")))]
+        ['R001']
+    """
+    ctx = make_context(plan)
+    out: list[Finding] = []
+    for i, op in enumerate(plan.ops):
+        for r in _BY_TYPE.lookup(type(op)) or ():
+            for message, fix in r.fn(op, ctx):
+                out.append(
+                    Finding(code=r.code, severity=r.severity, op_index=i, message=message, fix=fix)
+                )
+    return sorted(out, key=Finding.sort_key)
+
+
+# helpers ---------------------------------------------------------------------
+
+
+def _col_name(column) -> str:
+    return column if isinstance(column, str) else column.name
+
+
+def _col(key: TableKey, column) -> str:
+    return f"{table_key_str(key)}.{_col_name(column)}"
+
+
+def _is_new(op, ctx: LintContext) -> bool:
+    return op.table_key in ctx.new_tables or bool(getattr(op, "table_is_new", False))
+
+
+# the rules -------------------------------------------------------------------
+
+
+@rule("R001", Severity.DANGER, O.DropTable)
+def _drop_table(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A table is dropped: its rows are lost."""
+    name = op.table.qualified_name
+    yield (
+        f"dropping table {name} deletes all of its rows",
+        f"back up {name} first, or keep it for one more release; "
+        f"if it was renamed, add renamed_from to the new table",
+    )
+
+
+@rule("R002", Severity.DANGER, O.DropColumn)
+def _drop_column(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A column is dropped: its data is lost."""
+    name = _col(op.table_key, op.column)
+    yield (
+        f"dropping column {name} deletes its data",
+        "stop using it in the application one release earlier and copy its data if needed; "
+        "if it was renamed, add renamed_from to the new column",
+    )
+
+
+_STRINGS = {"String", "Unicode", "VARCHAR", "NVARCHAR", "CHAR", "NCHAR", "Text", "UnicodeText"}
+_UNBOUNDED = {"Text", "UnicodeText"}
+_INTEGERS = {"SmallInteger": 1, "Integer": 2, "BigInteger": 3}
+_DECIMALS = {"Numeric", "DECIMAL", "NUMERIC"}
+_FLOATS = {"Float", "Double", "REAL", "DOUBLE_PRECISION"}
+_TYPE_RE = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?:\((.*)\))?\s*$")
+
+
+def _parse_type(text: str) -> tuple[str, tuple[str, ...], dict[str, str]]:
+    """``'Numeric(10, 2)'`` -> ``('Numeric', ('10', '2'), {})``."""
+    m = _TYPE_RE.match(text or "")
+    if not m:
+        return (text, (), {})
+    name, inner = m.group(1), m.group(2)
+    args: list[str] = []
+    kwargs: dict[str, str] = {}
+    depth, cur = 0, ""
+    for ch in inner or "":
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            args.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        args.append(cur.strip())
+    positional = []
+    for a in args:
+        k, eq, v = a.partition("=")
+        if eq and k.strip().isidentifier():
+            kwargs[k.strip()] = v.strip()
+        else:
+            positional.append(a)
+    return (name.rsplit(".", 1)[-1] if "." in name else name, tuple(positional), kwargs)
+
+
+def _int_arg(args: tuple[str, ...], kwargs: dict[str, str], pos: int, name: str) -> int | None:
+    raw = kwargs.get(name, args[pos] if len(args) > pos else None)
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def type_change(old: str, new: str) -> tuple[str, str | None]:
+    """Classify a type change: ``("narrowing", why)``, ``("widening", None)`` or
+    ``("conversion", why)``.
+
+    Example:
+        >>> type_change("String(80)", "String(40)")[0]
+        'narrowing'
+        >>> type_change("Integer", "BigInteger")
+        ('widening', None)
+        >>> type_change("String(10)", "Integer")[0]
+        'conversion'
+    """
+    on, oa, ok = _parse_type(old)
+    nn, na, nk = _parse_type(new)
+    if old == new:
+        return ("widening", None)
+    if on in _STRINGS and nn in _STRINGS:
+        ol = None if on in _UNBOUNDED else _int_arg(oa, ok, 0, "length")
+        nl = None if nn in _UNBOUNDED else _int_arg(na, nk, 0, "length")
+        if nl is not None and (ol is None or nl < ol):
+            return ("narrowing", f"values longer than {nl} characters are truncated or rejected")
+        return ("widening", None)
+    if nn in _STRINGS:
+        nl = None if nn in _UNBOUNDED else _int_arg(na, nk, 0, "length")
+        if nl is None:
+            return ("widening", None)
+        return ("narrowing", f"{old} values must fit in {nl} characters as text")
+    if on in _INTEGERS and nn in _INTEGERS:
+        if _INTEGERS[nn] < _INTEGERS[on]:
+            return ("narrowing", f"values outside the range of {new} are rejected")
+        return ("widening", None)
+    if on in _INTEGERS and (nn in _DECIMALS or nn in _FLOATS):
+        return ("widening", None)
+    if on in _DECIMALS and nn in _DECIMALS:
+        op_, os_ = _int_arg(oa, ok, 0, "precision"), _int_arg(oa, ok, 1, "scale")
+        np_, ns_ = _int_arg(na, nk, 0, "precision"), _int_arg(na, nk, 1, "scale")
+        if np_ is not None and (op_ is None or np_ < op_):
+            return ("narrowing", f"values needing more than {np_} digits are rejected")
+        if ns_ is not None and (os_ is None or ns_ < os_):
+            return ("narrowing", f"digits after the {ns_}th decimal place are rounded away")
+        return ("widening", None)
+    if (on in _DECIMALS or on in _FLOATS) and nn in _INTEGERS:
+        return ("narrowing", "fractional parts are rounded away")
+    if on in _FLOATS and nn in _FLOATS:
+        return ("widening", None)
+    if on == "DateTime" and nn == "Date":
+        return ("narrowing", "the time of day is lost")
+    if on == "DateTime" and nn == "DateTime":
+        if ok.get("timezone") == "True" and nk.get("timezone") != "True":
+            return ("narrowing", "the time zone offset is lost")
+        return ("widening", None)
+    if on == "Date" and nn == "DateTime":
+        return ("widening", None)
+    return ("conversion", f"existing {old} values must convert to {new}")
+
+
+@rule("R003", Severity.DANGER, O.AlterColumnType)
+def _narrow_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A column type is narrowed: values may be truncated or rejected."""
+    kind, why = type_change(op.old_type, op.new_type)
+    if kind == "narrowing":
+        yield (
+            f"narrowing {_col(op.table_key, op.column)} from {op.old_type} to {op.new_type}: {why}",
+            "check the longest/largest existing value first, or add a new column and copy",
+        )
+
+
+@rule("R011", Severity.WARNING, O.AlterColumnType)
+def _convert_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A column type changes to an unrelated type: values must convert."""
+    kind, why = type_change(op.old_type, op.new_type)
+    if kind == "conversion":
+        yield (
+            f"changing {_col(op.table_key, op.column)} from {op.old_type} to {op.new_type}: {why}",
+            "make sure every value converts (PostgreSQL may need a USING clause), "
+            "or add a new column, copy, and drop the old one",
+        )
+
+
+@rule("R004", Severity.DANGER, O.AddColumn, O.AlterColumnNullable)
+def _not_null(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """NOT NULL on an existing table without a server default or a backfill."""
+    if _is_new(op, ctx):
+        return
+    column = op.column if isinstance(op, O.AddColumn) else getattr(op, "column_def", None)
+    name = _col(op.table_key, op.column)
+    if (op.table_key, _col_name(op.column)) in ctx.backfilled:
+        return
+    if isinstance(op, O.AddColumn):
+        if column.nullable or column.server_default is not None:
+            return
+        yield (
+            f"adding NOT NULL column {name} without a server default fails on a table with rows",
+            f"give {name} a server_default, or a backfill: SQL that fills existing rows",
+        )
+    else:
+        if op.nullable:
+            return
+        yield (
+            f"making {name} NOT NULL fails if any existing row holds NULL",
+            f"add backfill: SQL to {name} so existing NULLs are filled first",
+        )
+
+
+@rule("R005", Severity.WARNING, O.AddUnique, O.CreateIndex)
+def _unique(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A unique constraint or unique index is added to an existing table."""
+    if _is_new(op, ctx):
+        return
+    if isinstance(op, O.CreateIndex):
+        if not op.index.unique:
+            return
+        obj, cols = f"unique index {op.index.name}", op.index.columns
+    else:
+        obj, cols = f"unique constraint {op.unique.name}", op.unique.columns
+    table = table_key_str(op.table_key)
+    yield (
+        f"adding {obj} on {table} ({', '.join(cols)}) fails if existing rows hold duplicates",
+        f"look for duplicates first: SELECT {', '.join(cols)} FROM {table} "
+        f"GROUP BY {', '.join(cols)} HAVING count(*) > 1",
+    )
+
+
+@rule("R006", Severity.WARNING, O.AddCheck)
+def _check(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A check constraint is added to an existing table."""
+    if _is_new(op, ctx):
+        return
+    table = table_key_str(op.table_key)
+    yield (
+        f"adding check constraint {op.check.name} on {table} fails if an existing row "
+        f"violates {op.check.sqltext}",
+        f"look for violations first: SELECT * FROM {table} WHERE NOT ({op.check.sqltext})",
+    )
+
+
+@rule("R007", Severity.WARNING, O.RenameTable, O.RenameColumn)
+def _rename(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A table or column is renamed: running application code breaks."""
+    if isinstance(op, O.RenameTable):
+        old, new = table_key_str(op.old_key), op.new_name
+        what = "table"
+    else:
+        old, new = _col(op.table_key, op.old), op.new
+        what = "column"
+    yield (
+        f"renaming {what} {old} to {new} breaks application code that still uses the old name",
+        "deploy the application that uses the new name together with this migration, "
+        "or add the new name first and drop the old one a release later",
+    )
+
+
+@rule("R008", Severity.DANGER, O.RebuildEnum)
+def _enum_values_removed(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """Enum values are removed: rows holding them cannot convert."""
+    removed = [v for v in op.old_values if v not in op.new_values]
+    if not removed:
+        return
+    cols = ", ".join(_col((s, t), c) for s, t, c in op.columns) or "its columns"
+    yield (
+        f"removing value(s) {', '.join(removed)} from enum {op.enum_name}: rows of {cols} "
+        "holding them make the migration fail",
+        "update those rows to a remaining value first (a data migration), then remove the value",
+    )
+
+
+@rule("R009", Severity.WARNING, O.DeleteRows)
+def _referenced_row(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A managed row is deleted from a table that other tables reference."""
+    referrers = ctx.referenced_by.get(op.table_key)
+    if not referrers:
+        return
+    table = table_key_str(op.table_key)
+    n = len(op.rows) if getattr(op, "rows", None) is not None else 1
+    yield (
+        f"deleting {n} managed row(s) of {table}, which {', '.join(referrers)} reference(s): "
+        "the delete fails or cascades if user rows point at them",
+        f"check for rows referencing them before releasing, or keep the row(s) in {table}",
+    )
+
+
+@rule("R010", Severity.WARNING, O.CreateIndex)
+def _index_concurrently(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """An index is built on an existing table without CONCURRENTLY (PostgreSQL)."""
+    if _is_new(op, ctx):
+        return
+    table = table_key_str(op.table_key)
+    yield (
+        f"building index {op.index.name} on existing table {table} blocks writes "
+        "until it is built (PostgreSQL)",
+        "on a large table, create it with postgresql_concurrently=True in a revision of its own "
+        "outside a transaction (op.get_context().autocommit_block())",
+    )
+
+
+@rule("R012", Severity.WARNING, O.AddForeignKey)
+def _foreign_key(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A foreign key is added to an existing table: orphan rows make it fail."""
+    if _is_new(op, ctx):
+        return
+    table = table_key_str(op.table_key)
+    ref = table_key_str(op.fk.ref_key)
+    cols = ", ".join(op.fk.columns)
+    yield (
+        f"adding foreign key {op.fk.name} on {table} ({cols}) fails if existing rows point "
+        f"at missing rows of {ref}",
+        f"look for orphans first: rows of {table} whose ({cols}) has no match in {ref}",
+    )
