@@ -1,0 +1,464 @@
+"""Semantic checks of a snapshot: pure, no I/O, every problem at once.
+
+``validate`` checks what the YAML shape cannot: types parse, references resolve, names
+are unique where the databases require it and fit their length limits, default rows fit
+their columns and keys, and the migration hints make sense. Each problem carries the
+YAML path of the culprit and, given the loader's :class:`SourceMap`, its line and column.
+
+Name uniqueness follows the strictest supported database: within a table every
+constraint and index name is distinct; within a schema, primary-key, unique and index
+names are distinct from each other and from table names (PostgreSQL keeps them all in
+one relation namespace; an unnamed primary key counts as ``<table>_pkey``), and
+foreign-key names are distinct (MySQL/MariaDB keep them per database).
+
+Example:
+    >>> from planner.state.model import Column, Snapshot, Table
+    >>> t = Table(name="t", columns=(Column(name="c", type="Strng"),))
+    >>> [p.message for p in validate(Snapshot(release="1", tables=(t,)))]
+    ["unknown type 'Strng'"]
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from planner.state import coltypes, naming
+from planner.state.errors import Problem
+from planner.state.model import FK_ACTIONS, Snapshot, Table
+
+if TYPE_CHECKING:
+    from planner.state.yamlio import SourceMap
+
+#: PostgreSQL's NAMEDATALEN - 1, in bytes; MySQL allows 64 characters.
+MAX_IDENTIFIER_BYTES = 63
+
+__all__ = ["MAX_IDENTIFIER_BYTES", "validate"]
+
+
+class _Collector:
+    def __init__(self, file: str, source_map: SourceMap | None):
+        self.file = file
+        self.sm = source_map
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple, message: str, hint: str | None = None, *, offset: int | None = None) -> None:
+        from planner.state.yamlio import format_path
+
+        line = col = 0
+        if self.sm is not None:
+            line, col = self.sm.locate(path)
+            if offset and self.sm.is_plain(path) and path in self.sm:
+                col += offset
+        self.problems.append(
+            Problem(file=self.file, line=line, col=col, path=format_path(path), message=message, hint=hint)
+        )
+
+
+def _did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _show(names: Iterable[str]) -> str:
+    return "[" + ", ".join(names) + "]"
+
+
+def validate(
+    snapshot: Snapshot,
+    *,
+    source_map: SourceMap | None = None,
+    file: str = "<snapshot>",
+) -> list[Problem]:
+    """Every semantic problem of ``snapshot``, in a stable order (position, path, message).
+
+    Args:
+        snapshot: the state to check.
+        source_map: positions from the loader, so problems carry line:col.
+        file: the file name problems show.
+
+    Example:
+        >>> from planner.state.model import Column, ForeignKey, Snapshot, Table
+        >>> t = Table(name="a", columns=(Column(name="b_id", type="Integer"),),
+        ...           foreign_keys=(ForeignKey(name="fk", columns=("b_id",), ref_table="b",
+        ...                                    ref_columns=("id",)),))
+        >>> [str(p) for p in validate(Snapshot(release="1", tables=(t,)), file="1.yaml")]
+        ["1.yaml: tables.a.foreign_keys.fk.references.table: foreign key fk references unknown table 'b'"]
+    """
+    c = _Collector(file, source_map)
+    enums = {e.name: e.values for e in snapshot.enums}
+    _check_conventions(c, snapshot)
+    _check_enums(c, snapshot)
+    types: dict[tuple, Any] = {}
+    for t in snapshot.tables:
+        _check_table(c, snapshot, t, enums, types)
+    _check_schema_wide_names(c, snapshot)
+    _check_table_renames(c, snapshot)
+    for t in snapshot.tables:
+        _check_rows(c, snapshot, t, enums, types)
+    return sorted(c.problems, key=Problem.sort_key)
+
+
+def _long(c: _Collector, path: tuple, what: str, name: str | None) -> None:
+    if name is not None and len(name.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
+        c.add(
+            path,
+            f"{what} '{name}' is {len(name.encode('utf-8'))} bytes long, over the "
+            f"{MAX_IDENTIFIER_BYTES}-byte limit of PostgreSQL",
+            "shorten it; PostgreSQL would silently truncate it",
+        )
+
+
+def _check_conventions(c: _Collector, s: Snapshot) -> None:
+    for key, template in s.naming_convention:
+        why = naming.template_problem(template)
+        if why:
+            c.add(("naming_convention", key), f"invalid naming template: {why}")
+
+
+def _check_enums(c: _Collector, s: Snapshot) -> None:
+    for e in s.enums:
+        p = ("enums", e.name)
+        _long(c, p, "enum name", e.name)
+        if not e.values:
+            c.add(p, f"enum {e.name} has no values", "list at least one value")
+        seen: dict[str, int] = {}
+        for i, v in enumerate(e.values):
+            if v in seen:
+                c.add((*p, i), f"enum {e.name} lists the value '{v}' twice (first at index {seen[v]})",
+                      "remove the repeated value")
+            else:
+                seen[v] = i
+            if len(v.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
+                c.add((*p, i), f"enum value '{v}' is over the {MAX_IDENTIFIER_BYTES}-byte limit of PostgreSQL labels")
+
+
+def _parse_types(c: _Collector, t: Table, enums: dict, types: dict) -> None:
+    tp = ("tables", t.name)
+    for col in t.columns:
+        path = (*tp, "columns", col.name, "type")
+        try:
+            spec = coltypes.parse_type(col.type)
+        except coltypes.TypeParseError as e:
+            c.add(path, e.message, e.hint, offset=e.offset)
+            types[(t.key, col.name)] = None
+            continue
+        types[(t.key, col.name)] = spec
+        try:
+            ename = coltypes.enum_name(col.type)
+        except coltypes.TypeParseError:  # pragma: no cover - parsed above
+            ename = None
+        if ename is not None and ename not in enums:
+            c.add(path, f"unknown enum '{ename}' in {col.type}",
+                  _did_you_mean(ename, enums) or "declare it under enums:")
+
+
+def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) -> None:
+    tp = ("tables", t.name)
+    _long(c, tp, "table name", t.name)
+    _long(c, (*tp, "schema"), "schema name", t.schema)
+    if not t.columns:
+        c.add((*tp, "columns"), f"table {t.qualified_name} has no columns", "declare at least one column")
+    names = t.column_names
+    for col in t.columns:
+        _long(c, (*tp, "columns", col.name), "column name", col.name)
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        c.add((*tp, "columns", dup), f"column {dup} is declared twice")
+    _parse_types(c, t, enums, types)
+    known = set(names)
+
+    def unknown_columns(path: tuple, what: str, cols: tuple[str, ...], table: Table = t) -> bool:
+        bad = False
+        have = set(table.column_names)
+        for i, col in enumerate(cols):
+            if col not in have:
+                c.add((*path, i), f"{what} names unknown column '{col}' of {table.qualified_name}",
+                      _did_you_mean(col, have))
+                bad = True
+        for dup in sorted({x for x in cols if cols.count(x) > 1}):
+            c.add(path, f"{what} lists column '{dup}' twice")
+            bad = True
+        return bad
+
+    # primary key
+    pk = t.primary_key
+    if pk is not None:
+        pp = (*tp, "primary_key")
+        if pk.name is not None:
+            _long(c, (*pp, "name"), "primary key name", pk.name)
+        if not pk.columns:
+            c.add(pp, f"the primary key of {t.qualified_name} has no columns")
+        unknown_columns((*pp, "columns"), "primary key", pk.columns)
+        for col in t.columns:
+            if col.name in pk.columns and col.nullable:
+                c.add((*tp, "columns", col.name, "nullable"),
+                      f"primary key column {col.name} is nullable: true",
+                      "primary key columns are NOT NULL; drop nullable: true")
+    # foreign keys
+    for fk in t.foreign_keys:
+        fp = (*tp, "foreign_keys", fk.name)
+        _long(c, fp, "foreign key name", fk.name)
+        unknown_columns((*fp, "columns"), f"foreign key {fk.name}", fk.columns)
+        for key in ("ondelete", "onupdate"):
+            action = getattr(fk, key)
+            if action is not None and action not in FK_ACTIONS:
+                upper = action.upper()
+                hint = f"write {upper}" if upper in FK_ACTIONS else "expected one of: " + ", ".join(FK_ACTIONS)
+                c.add((*fp, key), f"invalid {key} action '{action}'", hint)
+        if fk.ondelete == "SET NULL" or fk.onupdate == "SET NULL":
+            for col in fk.columns:
+                if col in known and not t.column(col).nullable:
+                    c.add((*fp, "ondelete" if fk.ondelete == "SET NULL" else "onupdate"),
+                          f"SET NULL on foreign key {fk.name}, but column {col} is NOT NULL",
+                          "make the column nullable or choose another action")
+        target = s.get_table(fk.ref_key)
+        rp = (*fp, "references")
+        if target is None:
+            c.add((*rp, "table"), f"foreign key {fk.name} references unknown table "
+                  f"'{naming_key(fk.ref_schema, fk.ref_table)}'",
+                  _did_you_mean(fk.ref_table, (x.name for x in s.tables if x.schema == fk.ref_schema)))
+            continue
+        bad_ref = unknown_columns((*rp, "columns"), f"foreign key {fk.name}", fk.ref_columns, target)
+        if len(fk.columns) != len(fk.ref_columns):
+            c.add(rp, f"foreign key {fk.name} has {len(fk.columns)} column(s) but references "
+                  f"{len(fk.ref_columns)}", "list as many referenced columns as columns")
+            continue
+        if bad_ref:
+            continue
+        if not _is_unique_key(target, fk.ref_columns):
+            c.add((*rp, "columns"),
+                  f"foreign key {fk.name} references {target.qualified_name}{_show(fk.ref_columns)}, "
+                  "which is neither its primary key nor a unique constraint",
+                  "reference the primary key, or add a unique constraint on those columns")
+        for i, (a, b) in enumerate(zip(fk.columns, fk.ref_columns, strict=True)):
+            ta, tb = types.get((t.key, a)), types.get((target.key, b))
+            if ta is None or tb is None or a not in known:
+                continue
+            ca, cb = t.column(a).type, target.column(b).type
+            if not coltypes.fk_compatible(ca, cb):
+                c.add((*fp, "columns", i),
+                      f"foreign key {fk.name}: column {a} ({ca}) cannot reference "
+                      f"{target.qualified_name}.{b} ({cb})",
+                      "give both columns the same type family")
+    # unique constraints and indexes
+    for u in t.uniques:
+        up = (*tp, "unique", u.name)
+        _long(c, up, "unique constraint name", u.name)
+        if not u.columns:
+            c.add(up, f"unique constraint {u.name} has no columns")
+        unknown_columns(up, f"unique constraint {u.name}", u.columns)
+    for ck in t.checks:
+        kp = (*tp, "checks", ck.name)
+        _long(c, kp, "check constraint name", ck.name)
+        if not ck.sqltext.strip():
+            c.add(kp, f"check constraint {ck.name} has no expression")
+    for ix in t.indexes:
+        ip = (*tp, "indexes", ix.name)
+        _long(c, ip, "index name", ix.name)
+        if not ix.columns:
+            c.add((*ip, "columns"), f"index {ix.name} has no columns")
+        unknown_columns((*ip, "columns"), f"index {ix.name}", ix.columns)
+        if ix.where is not None and not ix.where.strip():
+            c.add((*ip, "where"), f"index {ix.name} has an empty where clause")
+    # names within the table
+    seen: dict[str, str] = {}
+    for kind, name, path in _named_objects(t):
+        if name in seen:
+            c.add(path, f"{kind} name '{name}' is already used by a {seen[name]} of {t.qualified_name}",
+                  "constraint and index names must be unique")
+        else:
+            seen[name] = kind
+    # column hints
+    sources: dict[str, str] = {}
+    for col in t.columns:
+        cp = (*tp, "columns", col.name)
+        if col.renamed_from is not None:
+            if col.renamed_from == col.name:
+                c.add((*cp, "renamed_from"), f"column {col.name} is renamed from itself",
+                      "drop renamed_from")
+            elif col.renamed_from in known:
+                c.add((*cp, "renamed_from"),
+                      f"column {col.name} is renamed from '{col.renamed_from}', which also exists",
+                      "a rename needs the old name gone; drop renamed_from or the other column")
+            if col.renamed_from in sources:
+                c.add((*cp, "renamed_from"),
+                      f"columns {sources[col.renamed_from]} and {col.name} are both renamed from "
+                      f"'{col.renamed_from}'", "keep renamed_from on one of them")
+            else:
+                sources[col.renamed_from] = col.name
+        if col.backfill is not None:
+            if col.nullable:
+                c.add((*cp, "backfill"), f"backfill on nullable column {col.name} has no effect",
+                      "backfill fills existing rows of a NOT NULL column; add nullable: false or drop it")
+            elif not col.backfill.strip():
+                c.add((*cp, "backfill"), f"backfill of column {col.name} is empty")
+
+
+def naming_key(schema: str | None, name: str) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+def _is_unique_key(t: Table, cols: tuple[str, ...]) -> bool:
+    want = set(cols)
+    if t.primary_key is not None and set(t.primary_key.columns) == want:
+        return True
+    if any(set(u.columns) == want for u in t.uniques):
+        return True
+    return any(ix.unique and ix.where is None and set(ix.columns) == want for ix in t.indexes)
+
+
+def _named_objects(t: Table) -> list[tuple[str, str, tuple]]:
+    tp = ("tables", t.name)
+    out: list[tuple[str, str, tuple]] = []
+    if t.primary_key is not None and t.primary_key.name:
+        out.append(("primary key", t.primary_key.name, (*tp, "primary_key", "name")))
+    out += [("foreign key", x.name, (*tp, "foreign_keys", x.name)) for x in t.foreign_keys]
+    out += [("unique constraint", x.name, (*tp, "unique", x.name)) for x in t.uniques]
+    out += [("check constraint", x.name, (*tp, "checks", x.name)) for x in t.checks]
+    out += [("index", x.name, (*tp, "indexes", x.name)) for x in t.indexes]
+    return out
+
+
+def _check_schema_wide_names(c: _Collector, s: Snapshot) -> None:
+    relations: dict[tuple, tuple[str, str]] = {}
+    fks: dict[tuple, str] = {}
+    for t in s.tables:
+        relations.setdefault((t.schema, t.name), ("table", t.qualified_name))
+    for t in s.tables:
+        tp = ("tables", t.name)
+        rel: list[tuple[str, str, tuple]] = []
+        if t.primary_key is not None:
+            pk_name = t.primary_key.name or f"{t.name}_pkey"
+            rel.append(("primary key", pk_name, (*tp, "primary_key")))
+        rel += [("unique constraint", u.name, (*tp, "unique", u.name)) for u in t.uniques]
+        rel += [("index", ix.name, (*tp, "indexes", ix.name)) for ix in t.indexes]
+        for kind, name, path in rel:
+            owner = relations.get((t.schema, name))
+            if owner is not None and owner[1] != t.qualified_name:
+                c.add(path, f"{kind} name '{name}' is already used by the {owner[0]} {owner[1]}",
+                      "PostgreSQL keeps tables, indexes, primary keys and unique constraints "
+                      "of a schema in one namespace; rename one")
+            elif owner is None:
+                relations[(t.schema, name)] = (kind, t.qualified_name)
+        for fk in t.foreign_keys:
+            owner_table = fks.get((t.schema, fk.name))
+            if owner_table is not None and owner_table != t.qualified_name:
+                c.add((*tp, "foreign_keys", fk.name),
+                      f"foreign key name '{fk.name}' is already used by table {owner_table}",
+                      "MySQL/MariaDB need foreign key names unique in a database; rename one")
+            else:
+                fks.setdefault((t.schema, fk.name), t.qualified_name)
+
+
+def _check_table_renames(c: _Collector, s: Snapshot) -> None:
+    sources: dict[tuple, str] = {}
+    for t in s.tables:
+        if t.renamed_from is None:
+            continue
+        p = ("tables", t.name, "renamed_from")
+        if t.renamed_from == t.name:
+            c.add(p, f"table {t.qualified_name} is renamed from itself", "drop renamed_from")
+        elif s.get_table((t.schema, t.renamed_from)) is not None:
+            c.add(p, f"table {t.qualified_name} is renamed from '{t.renamed_from}', which also exists",
+                  "a rename needs the old name gone; drop renamed_from or the other table")
+        key = (t.schema, t.renamed_from)
+        if key in sources:
+            c.add(p, f"tables {sources[key]} and {t.qualified_name} are both renamed from "
+                  f"'{t.renamed_from}'", "keep renamed_from on one of them")
+        else:
+            sources[key] = t.qualified_name
+
+
+def _required_columns(t: Table, types: dict) -> list[str]:
+    """Columns a row must give: NOT NULL, no server default, not an autoincrement key."""
+    auto = None
+    pk = t.primary_key
+    if pk is not None and len(pk.columns) == 1 and t.has_column(pk.columns[0]):
+        col = t.column(pk.columns[0])
+        spec = types.get((t.key, col.name))
+        if spec is not None and col.autoincrement is not False and spec.name in (
+            "Integer", "BigInteger", "SmallInteger"
+        ):
+            auto = col.name
+    return [col.name for col in t.columns
+            if not col.nullable and col.server_default is None and col.name != auto]
+
+
+def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) -> None:
+    rs = t.rows
+    if rs is None:
+        return
+    rp = ("tables", t.name, "rows")
+    known = set(t.column_names)
+    key_ok = True
+    if not rs.key:
+        c.add((*rp, "key"), f"rows of {t.qualified_name} have an empty key", "name the key columns")
+        key_ok = False
+    for i, k in enumerate(rs.key):
+        if k not in known:
+            c.add((*rp, "key", i), f"rows key names unknown column '{k}' of {t.qualified_name}",
+                  _did_you_mean(k, known))
+            key_ok = False
+    required = _required_columns(t, types)
+    seen: dict[tuple, int] = {}
+    for i, row in enumerate(rs.rows):
+        vp = (*rp, "values", i)
+        values = dict(row)
+        for col, value in values.items():
+            if col not in known:
+                c.add((*vp, col), f"row names unknown column '{col}' of {t.qualified_name}",
+                      _did_you_mean(col, known))
+                continue
+            column = t.column(col)
+            if value is None:
+                if not column.nullable:
+                    c.add((*vp, col), f"row sets NOT NULL column {col} to null")
+                continue
+            if types.get((t.key, col)) is None:
+                continue
+            why = coltypes.value_problem(column.type, value, enums=enums)
+            if why:
+                c.add((*vp, col), f"column {col}: {why}")
+        for col in required:
+            if col not in values:
+                c.add(vp, f"row is missing column {col} (NOT NULL without a server default)",
+                      f"give {col} a value")
+        if not key_ok:
+            continue
+        missing = [k for k in rs.key if values.get(k) is None]
+        if missing:
+            c.add(vp, f"row has no value for key column(s) {', '.join(missing)}",
+                  "every row needs its key to be matched across releases")
+            continue
+        key = rs.key_of(row)
+        if key in seen:
+            c.add(vp, f"row repeats the key {_show_key(rs.key, key)} of row {seen[key]}",
+                  "each managed row needs a distinct key")
+        else:
+            seen[key] = i
+        _check_row_references(c, s, t, vp, values)
+
+
+def _show_key(cols: tuple[str, ...], key: tuple) -> str:
+    return ", ".join(f"{c}={v!r}" for c, v in zip(cols, key, strict=True))
+
+
+def _check_row_references(c: _Collector, s: Snapshot, t: Table, vp: tuple, values: dict) -> None:
+    for fk in t.foreign_keys:
+        if any(values.get(col) is None for col in fk.columns):
+            continue
+        parent = s.get_table(fk.ref_key)
+        if parent is None or parent.rows is None or set(parent.rows.key) != set(fk.ref_columns):
+            continue
+        if len(fk.columns) != len(fk.ref_columns):
+            continue
+        mapping = dict(zip(fk.ref_columns, fk.columns, strict=True))
+        wanted = tuple(values[mapping[k]] for k in parent.rows.key)
+        have = {parent.rows.key_of(r) for r in parent.rows.rows}
+        if wanted not in have:
+            shown = ", ".join(f"{k}={w!r}" for k, w in zip(parent.rows.key, wanted, strict=True))
+            c.add((*vp, fk.columns[0]),
+                  f"row references {parent.qualified_name}({shown}) through {fk.name}, "
+                  f"which is not among the managed rows of {parent.qualified_name}",
+                  f"add that row to {parent.qualified_name} or fix the value")
