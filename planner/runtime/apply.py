@@ -20,7 +20,7 @@ from planner.runtime.errors import MigrationError
 from planner.runtime.releases import resolve_target, revision_releases
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
     from planner.project import Project
     from planner.state.model import Snapshot
@@ -199,10 +199,10 @@ def setup(
                 "stamped: run `dbplan generate` first, or pass --no-stamp"
             )
     engine = _engine(url)
+    dropped: tuple[str, ...] = ()
     try:
-        with alembic_errors(url):
-            existing = _existing_tables(engine, snapshot)
-            dropped: tuple[str, ...] = ()
+        with alembic_errors(url), engine.begin() as conn:
+            existing = _existing_tables(conn, snapshot)
             if existing and not force:
                 shown = ", ".join(existing[:10]) + (" ..." if len(existing) > 10 else "")
                 raise MigrationError(
@@ -211,8 +211,8 @@ def setup(
                     "--force to drop its tables first"
                 )
             if existing:
-                dropped = _drop_everything(engine, snapshot)
-            _create(engine, snapshot)
+                dropped = _drop_everything(conn, snapshot)
+            _create(conn, snapshot)
     finally:
         engine.dispose()
     if revision is not None:
@@ -243,20 +243,20 @@ def _load_snapshot(path) -> Snapshot:
     return yamlio.load_snapshot(path)
 
 
-def _create(engine: Engine, snapshot: Snapshot) -> None:
+def _create(conn: Connection, snapshot: Snapshot) -> None:
     from planner.state.build import create_from_snapshot
 
-    create_from_snapshot(engine, snapshot)
+    create_from_snapshot(conn, snapshot)
 
 
 def _schemas(snapshot: Snapshot) -> list[str | None]:
     return [None] + sorted({t.schema for t in snapshot.tables if t.schema})
 
 
-def _existing_tables(engine: Engine, snapshot: Snapshot) -> list[str]:
+def _existing_tables(conn: Connection, snapshot: Snapshot) -> list[str]:
     import sqlalchemy as sa
 
-    insp = sa.inspect(engine)
+    insp = sa.inspect(conn)
     found = []
     for schema in _schemas(snapshot):
         if schema is not None and not insp.has_schema(schema):
@@ -266,24 +266,24 @@ def _existing_tables(engine: Engine, snapshot: Snapshot) -> list[str]:
     return found
 
 
-def _drop_everything(engine: Engine, snapshot: Snapshot) -> tuple[str, ...]:
+def _drop_everything(conn: Connection, snapshot: Snapshot) -> tuple[str, ...]:
     """Drop every table (and PostgreSQL enum) of the snapshot's schemas."""
     import sqlalchemy as sa
 
     dropped: list[str] = []
-    insp = sa.inspect(engine)
+    insp = sa.inspect(conn)
     schemas = [s for s in _schemas(snapshot) if s is None or insp.has_schema(s)]
-    with engine.begin() as conn:
+    for schema in schemas:
+        md = sa.MetaData(schema=schema)
+        md.reflect(conn)
+        dropped += sorted(t.fullname for t in md.tables.values())
+        md.drop_all(conn)
+    if conn.dialect.name == "postgresql":
+        preparer = conn.dialect.identifier_preparer
         for schema in schemas:
-            md = sa.MetaData(schema=schema)
-            md.reflect(conn)
-            dropped += sorted(t.fullname for t in md.tables.values())
-            md.drop_all(conn)
-        if conn.dialect.name == "postgresql":
-            for schema in schemas:
-                for enum in sa.inspect(conn).get_enums(schema=schema):
-                    name = conn.dialect.identifier_preparer.quote(enum["name"])
-                    if schema:
-                        name = conn.dialect.identifier_preparer.quote_schema(schema) + "." + name
-                    conn.execute(sa.text(f"DROP TYPE IF EXISTS {name}"))
+            for enum in sa.inspect(conn).get_enums(schema=schema):
+                name = preparer.quote(enum["name"])
+                if schema:
+                    name = preparer.quote_schema(schema) + "." + name
+                conn.execute(sa.text(f"DROP TYPE IF EXISTS {name}"))
     return tuple(dropped)

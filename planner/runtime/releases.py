@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 #: the pyproject.toml table (under ``[tool.dbplan]``) holding adopted releases
 RELEASES_KEY = "releases"
-PROVENANCE = re.compile(r"^#\s*dbplan:\s*from=(\S+)\s+to=(\S+)", re.MULTILINE)
+PROVENANCE = re.compile(r"^[ \t]*#[ \t]*dbplan:[ \t]*from=(\S+)[ \t]+to=(\S+)", re.MULTILINE)
 _KEYWORDS = {"head", "heads", "base"}
 _RELATIVE = re.compile(r"^(?:.*[+-]\d+|[+-]\d+)$")
 
