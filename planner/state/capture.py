@@ -36,10 +36,11 @@ Schema (:func:`from_database` always; :func:`normalise_for` on the snapshot side
 what                        normal form
 ==========================  =================================================================
 primary key name            ``None`` when it is the default: the ``pk`` naming convention's
-                            name, PostgreSQL ``<table>_pkey``, MariaDB ``PRIMARY``; SQLite
-                            and MariaDB cannot keep a name -> ``None``
+                            name, PostgreSQL ``<table>_pkey``; MariaDB cannot keep a name
+                            (always ``PRIMARY``) -> ``None``
 autoincrement               ``None`` when it equals SQLAlchemy's "auto" (the single integer
                             primary-key column without foreign key is autoincrementing);
+                            outside the primary key it has no effect -> ``None``;
                             SQLite (rowid) -> always ``None``
 column / table comments     SQLite has none -> ``None``
 schemas                     SQLite and MariaDB: the default schema only -> ``None``
@@ -51,11 +52,15 @@ partial index ``where``     MariaDB has none -> dropped
 unique index vs constraint  MariaDB cannot tell them apart: a unique index of the hint
                             stays an index, anything else becomes a unique constraint
 JSON on MariaDB             LONGTEXT + ``CHECK (json_valid(col))`` -> ``JSON``, no check
+FK ondelete/onupdate        ``NO ACTION`` (the default) -> ``None``; MariaDB: ``RESTRICT``
+                            (the same as its default) -> ``None``
 foreign-key indexes         MariaDB (InnoDB) adds an index named like each foreign key
                             no index covers: dropped unless the hint declares it
-check text                  with a hint: the hint's text when both agree after removing
+check text, index where     with a hint: the hint's text when both agree after removing
                             casts, quotes, parentheses, whitespace and case; otherwise the
-                            reflected text with identifier quotes removed
+                            reflected text without identifier quotes, outer parentheses and
+                            casts of literals
+inline enums, no hint       MariaDB: named ``<table>_<column>`` (equal value lists share one)
 types                       :func:`planner.state.coltypes.from_sqlalchemy`; with a hint the
                             hint's spelling when ``normalise_type`` agrees on the dialect
 ``alembic_version``         never captured
@@ -640,19 +645,33 @@ def _outer_parens(t: str) -> bool:
 _LOOSE_CAST = re.compile(r"::[A-Za-z_][\w]*(?:\s+(?:varying|precision|without time zone|with time zone))*(?:\[\])?")
 
 
+_ANY_ARRAY = re.compile(r"=\s*ANY\s*\(\s*ARRAY\s*\[(.*?)\]\s*\)", re.IGNORECASE | re.DOTALL)
+_QUOTED_NUMBER = re.compile(r"'(-?\d+(?:\.\d+)?)'")
+
+
 def _loose_sql(text: str) -> str:
-    """A form of an SQL expression that ignores casts, quoting, parentheses, spacing, case."""
-    t = _LOOSE_CAST.sub("", text)
+    """A form of an SQL expression that ignores casts, quoting, parentheses, spacing, case
+    and PostgreSQL's ``= ANY (ARRAY[...])`` spelling of ``IN (...)``."""
+    t = _LOOSE_CAST.sub("", text.replace("\\'", "''"))
+    t = _ANY_ARRAY.sub(r" IN (\1)", t)
+    t = _QUOTED_NUMBER.sub(r"\1", t)
     t = re.sub(r"[`\"()\s]", "", t)
     return t.lower()
 
 
+_LITERAL_CAST = re.compile(
+    r"('(?:[^']|'')*'|\b\d+(?:\.\d+)?)::[A-Za-z_]\w*(?:\s+(?:varying|precision))?(?:\[\])?"
+)
+
+
 def _clean_sql(text: str) -> str:
-    """Reflected SQL without identifier quotes (MariaDB backticks) or outer parentheses."""
+    """Reflected SQL without identifier quotes (MariaDB backticks), outer parentheses,
+    or PostgreSQL casts of literals (``''::text`` -> ``''``)."""
     t = text.strip()
     while _outer_parens(t):
         t = t[1:-1].strip()
-    return t.replace("`", "")
+    t = t.replace("`", "").replace("\\'", "''")
+    return _LITERAL_CAST.sub(r"\1", t)
 
 
 # ---------------------------------------------------------------------------
@@ -845,7 +864,7 @@ class _Reflector:
         name = raw["name"]
         hcol = hint.column(name) if hint and hint.has_column(name) else None
         ecol = enum_hint.column(name) if enum_hint and enum_hint.has_column(name) else None
-        type_text = self.type_text(raw["type"], ecol, is_json=name in json_cols)
+        type_text = self.type_text(raw["type"], ecol, f"{table}_{name}", is_json=name in json_cols)
         if hcol is not None and hcol.type != type_text and _same_type(
             hcol.type, type_text, self.dialect, {e.name: e.values for e in self.hint_enums.values()}
         ):
@@ -871,7 +890,7 @@ class _Reflector:
             comment=comment or None,
         )
 
-    def type_text(self, satype, ecol: Column | None, *, is_json: bool = False) -> str:
+    def type_text(self, satype, ecol: Column | None, fallback: str, *, is_json: bool = False) -> str:
         by_values = self.by_values
         if isinstance(satype, sa.Enum):
             values = tuple(satype.enums)
@@ -883,6 +902,10 @@ class _Reflector:
             if self.dialect == "postgresql" and satype.name:
                 name = satype.name
             name = name or by_values.get(values)
+            if not name:
+                # an inline enum no hint names: <table>_<column>, shared by equal value lists
+                name = fallback
+                self.by_values = by_values = {**by_values, values: name}
             if name:
                 self.found_enums.setdefault(name, Enum(name=name, values=values))
                 return f"Enum({name})"
@@ -901,7 +924,7 @@ class _Reflector:
         out = []
         auto_col = _auto_column(columns, pk_cols, fk_cols)
         for c in columns:
-            if self.dialect == "sqlite":
+            if self.dialect == "sqlite" or c.name not in pk_cols:
                 value = None
             elif c.name == auto_col:
                 value = None if c.autoincrement else False
@@ -930,8 +953,8 @@ class _Reflector:
             ref_table=raw["referred_table"],
             ref_columns=tuple(raw["referred_columns"]),
             ref_schema=ref_schema,
-            ondelete=_action(opts.get("ondelete")),
-            onupdate=_action(opts.get("onupdate")),
+            ondelete=_action(opts.get("ondelete"), self.dialect),
+            onupdate=_action(opts.get("onupdate"), self.dialect),
         )
 
     def check_text(self, name: str, text: str, hint: Table | None) -> str:
@@ -1040,10 +1063,14 @@ def _bind(type_text: str | None, value: Any) -> Any:
         return value
 
 
-def _action(value: str | None) -> str | None:
+def _action(value: str | None, dialect: str) -> str | None:
+    """``ondelete``/``onupdate`` in normal form: the default action is ``None``."""
     if not value:
         return None
-    return value.upper()
+    v = value.upper()
+    if v == "NO ACTION" or (v == "RESTRICT" and dialect == "mysql"):
+        return None
+    return v
 
 
 def _same_type(a: str, b: str, dialect: str, enums: Mapping[str, tuple[str, ...]]) -> bool:
@@ -1102,7 +1129,7 @@ def normalise_for(snapshot: Snapshot, dialect: str) -> Snapshot:
             if m:
                 used_enums.add(m.group(1))
             auto = c.autoincrement
-            if d == "sqlite":
+            if d == "sqlite" or c.name not in pk_cols:
                 auto = None
             elif c.name == auto_col:
                 auto = None if auto in (None, True) else False
@@ -1128,8 +1155,15 @@ def normalise_for(snapshot: Snapshot, dialect: str) -> Snapshot:
                 pk = dataclasses.replace(pk, name=None)
         fks = t.foreign_keys
         indexes = t.indexes
-        if d != "postgresql":
-            fks = tuple(dataclasses.replace(fk, ref_schema=None) for fk in fks)
+        fks = tuple(
+            dataclasses.replace(
+                fk,
+                ref_schema=fk.ref_schema if d == "postgresql" else None,
+                ondelete=_action(fk.ondelete, d),
+                onupdate=_action(fk.onupdate, d),
+            )
+            for fk in fks
+        )
         if d == "mysql":
             indexes = tuple(dataclasses.replace(i, where=None) for i in indexes)
         tables.append(

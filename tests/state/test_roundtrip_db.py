@@ -98,6 +98,7 @@ def rich_snapshot(release: str = "1.0.0") -> Snapshot:
         indexes=(
             Index(name="ix_sites_campaign_id", columns=("campaign_id",)),
             Index(name="ix_sites_level_name", columns=("level", "name"), unique=True),
+            Index(name="ix_sites_area", columns=("area",), where="area > 0"),
         ),
         renamed_from="places",
     )
@@ -233,6 +234,79 @@ def test_alembic_version_is_skipped(sqlite_db):
         conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
     assert from_database(engine, release="1").tables == ()
     engine.dispose()
+
+
+def edge_snapshot(*, schema: str | None = None) -> Snapshot:
+    """No naming convention; default PK names; spelled-differently defaults; serials."""
+    counters = Table(
+        name="counters",
+        schema=schema,
+        comment="it's",
+        columns=(
+            Column(name="id", type="Integer", nullable=False, autoincrement=False),
+            Column(name="n", type="Integer", nullable=False, server_default="-1"),
+            Column(name="ratio", type="Numeric(8, 2)", server_default="1.50"),
+            Column(name="label", type="String(20)", server_default="'it''s'"),
+            Column(name="seen", type="DateTime", server_default="CURRENT_TIMESTAMP"),
+            Column(name="flag", type="Boolean", server_default="false"),
+            Column(name="seq", type="BigInteger", nullable=False, autoincrement=True),
+        ),
+        primary_key=PrimaryKey(name="counters_pkey", columns=("id",)),
+        indexes=(Index(name="counters_seq_idx", columns=("seq",), unique=True),),
+        checks=(Check(name="counters_n_check", sqltext="n >= -1 AND label IN ('a', 'it''s')"),),
+    )
+    events = Table(
+        name="events",
+        schema=schema,
+        columns=(
+            Column(name="id", type="BigInteger", nullable=False),
+            Column(name="counter_id", type="Integer"),
+        ),
+        primary_key=PrimaryKey(columns=("id",)),
+        foreign_keys=(
+            ForeignKey(
+                name="events_counter_id_fkey",
+                columns=("counter_id",),
+                ref_table="counters",
+                ref_columns=("id",),
+                ref_schema=schema,
+                ondelete="RESTRICT",
+            ),
+        ),
+        rows=RowSet(key=("id",), rows=(FrozenMap({"id": 5}),)),
+    )
+    return Snapshot(release="2.0.0", tables=(counters, events))
+
+
+def test_edge_snapshot_round_trips(db_url):
+    s = edge_snapshot()
+    if _dialect(db_url) == "sqlite":  # SQLite: autoincrement only on the rowid primary key
+        t = s.table("counters")
+        cols = tuple(c if c.name != "seq" else Column(name="seq", type="BigInteger", nullable=False) for c in t.columns)
+        s = s.replace_table(Table(**{**{f: getattr(t, f) for f in t.__slots__ if not f.startswith("_")}, "columns": cols}))
+    captured = _build_and_capture(db_url, s)
+    _assert_same(captured, normalise_for(s, _dialect(db_url)))
+
+
+@pytest.mark.pg
+def test_schema_qualified_tables_on_postgresql(pg_db):
+    s = edge_snapshot(schema="ops")
+    captured = _build_and_capture(pg_db, s)
+    _assert_same(captured, normalise_for(s, "postgresql"))
+    assert captured.table("events", "ops").foreign_keys[0].ref_schema == "ops"
+
+
+@pytest.mark.pg
+def test_postgresql_serial_sequence_advanced_past_inserted_rows(pg_db):
+    s = edge_snapshot()
+    engine = sa.create_engine(pg_db)
+    try:
+        create_from_snapshot(engine, s)
+        with engine.begin() as conn:
+            new_id = conn.execute(sa.text("INSERT INTO events DEFAULT VALUES RETURNING id")).scalar()
+    finally:
+        engine.dispose()
+    assert new_id == 6
 
 
 @pytest.mark.parametrize("path", REFERENCE, ids=[p.stem for p in REFERENCE])
