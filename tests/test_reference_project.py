@@ -13,12 +13,15 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from planner.project import sort_releases
 from planner.state.model import Snapshot, Table
 from planner.state.naming import convention_name
 
 yamlio = pytest.importorskip("planner.state.yamlio")
+build = pytest.importorskip("planner.state.build")
+capture = pytest.importorskip("planner.state.capture")
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_DIR = ROOT / "schema_state"
@@ -401,3 +404,104 @@ def test_enum_value_used_by_rows_in_the_release_that_adds_it(snapshots):
 
 def test_change_detection_sees_nothing_between_equal_releases(newest):
     assert _changes(newest, newest) == {}
+
+
+# -- every release is valid DDL and data on PostgreSQL, MariaDB and SQLite -------------
+
+
+def _dialect(engine: sa.engine.Engine) -> str:
+    return "mysql" if engine.dialect.name in ("mysql", "mariadb") else engine.dialect.name
+
+
+def _engine(url: str) -> sa.engine.Engine:
+    eng = sa.create_engine(url)
+    if eng.dialect.name == "sqlite":
+
+        @sa.event.listens_for(eng, "connect")
+        def _fk_on(dbapi_conn, _record):  # SQLite enforces foreign keys only when asked
+            dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+    return eng
+
+
+def _described_diff(want: Snapshot, got: Snapshot) -> str:
+    lines = []
+    a, b = want.tables_by_key(), got.tables_by_key()
+    for key in sorted(a.keys() | b.keys(), key=lambda k: (k[0] or "", k[1])):
+        if a.get(key) != b.get(key):
+            lines.append(f"{key}: snapshot {a.get(key)}\n  database {b.get(key)}")
+    if want.enums != got.enums:
+        lines.append(f"enums: snapshot {want.enums}\n  database {got.enums}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_release_builds_and_captures_back_on_every_dialect(release, db_url):
+    """Each release is valid DDL and rows, and the database holds exactly the snapshot."""
+    snap = _load(release)
+    eng = _engine(db_url)
+    try:
+        build.create_from_snapshot(eng, snap)
+        got = capture.capture_for(eng, snap)
+        want = capture.normalise_for(snap, _dialect(eng))
+        assert got == want, _described_diff(want, got)
+    finally:
+        eng.dispose()
+
+
+@pytest.mark.parametrize("release", [RELEASES[0], RELEASES[-1]])
+def test_application_rows_use_defaults_and_fk_actions(release, db_url):
+    """What the application relies on: server defaults, CASCADE, SET NULL, free ids."""
+    snap = _load(release)
+    eng = _engine(db_url)
+    try:
+        build.create_from_snapshot(eng, snap)
+        md = build.metadata_for(snap, _dialect(eng))
+        t = md.tables
+        source = "source" if snap.table("events").has_column("source") else "origin"
+        with eng.begin() as c:
+            campaign = c.execute(
+                t["campaigns"].insert().values(name="HQ 2024", timezone="Europe/Paris")
+            ).inserted_primary_key[0]
+            site = c.execute(
+                t["sites"].insert().values(campaign_id=campaign, name="Main", latitude=-45.5)
+            ).inserted_primary_key[0]
+            building = c.execute(
+                t["buildings"].insert().values(site_id=site, name="A")
+            ).inserted_primary_key[0]
+            c.execute(
+                t["sites"].update().where(t["sites"].c.id == site).values(main_building_id=building)
+            )
+            c.execute(t["users"].insert().values(name="ann", email="ann@example.org", password="x"))
+            c.execute(
+                t["events"]
+                .insert()
+                .values(
+                    campaign_id=campaign,
+                    category_id=2,
+                    occurred_at=sa.func.current_timestamp(),
+                    description="gap",
+                    **{source: "import"},
+                )
+            )
+            # the application adds its own unit next to the managed ones
+            c.execute(t["units"].insert().values(symbol="lx", name="lux"))
+        with eng.begin() as c:
+            kind = c.execute(sa.select(t["buildings"].c.kind)).scalar_one()
+            admin = c.execute(sa.select(t["users"].c.is_admin)).scalar_one()
+            level, created = c.execute(
+                sa.select(t["events"].c.level, t["events"].c.created_at)
+            ).one()
+            assert (kind, bool(admin), level) == ("other", False, "info")
+            assert created is not None
+            c.execute(t["buildings"].delete().where(t["buildings"].c.id == building))
+            main = c.execute(sa.select(t["sites"].c.main_building_id)).scalar_one()
+            assert main is None  # SET NULL
+            c.execute(t["campaigns"].delete())
+            assert c.execute(sa.select(sa.func.count()).select_from(t["events"])).scalar() == 0
+            assert c.execute(sa.select(sa.func.count()).select_from(t["sites"])).scalar() == 0
+            with pytest.raises(sa.exc.IntegrityError):
+                with c.begin_nested():
+                    c.execute(t["sites"].insert().values(campaign_id=campaign, name="orphan"))
+    finally:
+        eng.dispose()
