@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tomllib
 from collections.abc import Iterator
 from configparser import ConfigParser
 from pathlib import Path
@@ -83,11 +84,33 @@ def alembic_config(project: Project, url: str | None = None) -> Config:
     """
     from alembic.config import Config
 
-    ini = project.root / ALEMBIC_INI
-    cfg = Config(str(ini)) if ini.is_file() else Config()
+    cfg = existing_config(project.root) or Config()
     cfg.set_main_option("script_location", str(project.migrations_dir))
     cfg.set_main_option("sqlalchemy.url", database_url(project, url).replace("%", "%%"))
     return cfg
+
+
+def existing_config(root: Path) -> Config | None:
+    """The project's own Alembic config: alembic.ini and/or ``[tool.alembic]``; else None.
+
+    Example:
+        >>> existing_config(Path("legacy")).get_alembic_option("script_location")
+        '/srv/legacy/alembic'
+    """
+    from alembic.config import Config
+
+    ini = root / ALEMBIC_INI
+    pp = root / "pyproject.toml"
+    toml = None
+    if pp.is_file():
+        try:
+            if "alembic" in tomllib.loads(pp.read_text(encoding="utf-8")).get("tool", {}):
+                toml = pp
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            toml = None
+    if not ini.is_file() and toml is None:
+        return None
+    return Config(str(ini) if ini.is_file() else None, toml_file=str(toml) if toml else None)
 
 
 def script_directory(project: Project) -> ScriptDirectory:

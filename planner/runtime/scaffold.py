@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from planner.project import DEFAULT_MIGRATIONS, DEFAULT_SNAPSHOTS, ProjectError, sort_releases
-from planner.runtime.config import ALEMBIC_INI, alembic_errors, redact
+from planner.runtime.config import ALEMBIC_INI, alembic_errors, existing_config, redact
 from planner.runtime.errors import MigrationError
 from planner.runtime.releases import RELEASES_KEY
 
@@ -147,6 +147,11 @@ def init_project(directory: str | os.PathLike, *, url: str | None = None) -> Ini
     text, data = _read_pyproject(root)
     _refuse_if_initialised(root, data)
     mig = root / DEFAULT_MIGRATIONS
+    if "alembic" in data.get("tool", {}):
+        raise MigrationError(
+            f"{root / 'pyproject.toml'} has [tool.alembic]: this is an Alembic project already; "
+            "bring it over with `dbplan init --adopt --from-db URL --release R`"
+        )
     for existing in (root / ALEMBIC_INI, mig / "env.py", root / "alembic" / "env.py"):
         if existing.exists():
             raise MigrationError(
@@ -172,25 +177,26 @@ def init_project(directory: str | os.PathLike, *, url: str | None = None) -> Ini
 def find_alembic_environment(root: Path) -> Path:
     """The migrations directory of an existing Alembic project at ``root``.
 
-    ``script_location`` of alembic.ini, else ``migrations/`` or ``alembic/`` holding env.py.
+    ``script_location`` of alembic.ini or ``[tool.alembic]``, else ``migrations/`` or
+    ``alembic/`` holding env.py.
 
     Example:
         >>> find_alembic_environment(Path("legacy"))
         PosixPath('legacy/alembic')
     """
-    ini = root / ALEMBIC_INI
-    if ini.is_file():
-        from alembic.config import Config
+    cfg = existing_config(root)
+    if cfg is not None:
+        from alembic.util import coerce_resource_to_filename
 
         with alembic_errors():
-            location = Config(str(ini)).get_main_option("script_location")
-        if location:
-            path = Path(location)
+            location = cfg.get_alembic_option("script_location")
+        if isinstance(location, str) and location:
+            path = Path(coerce_resource_to_filename(location))
             if not path.is_absolute():
                 path = root / path
             if (path / "env.py").is_file():
                 return path.resolve()
-            raise MigrationError(f"{ini}: script_location {location!r} has no env.py")
+            raise MigrationError(f"{root}: Alembic script_location {location!r} has no env.py")
     for name in (DEFAULT_MIGRATIONS, "alembic"):
         if (root / name / "env.py").is_file():
             return (root / name).resolve()
