@@ -252,10 +252,6 @@ def _tokenize(text: str) -> list[_Tok]:
             break
         kind = m.lastgroup or "bad"
         start = m.start(kind)
-        if kind == "bad":
-            raise TypeParseError(
-                f"unexpected character {m.group(kind)!r} in type {text!r}", offset=start
-            )
         tokens.append(_Tok(kind=kind, text=m.group(kind), offset=start))
         pos = m.end()
     tokens.append(_Tok(kind="end", text="", offset=len(text.rstrip())))
@@ -395,7 +391,7 @@ class _Parser:
                 f"{d.name}({key.text}=...) must be an integer, found {value_tok.text!r}",
                 offset=value_tok.offset,
             )
-        args[key.text] = (value, value_tok.offset)
+        args[key.text] = (value, key.offset)
 
     def enum_args(self, d: _Def, first: _Tok, has_parens: bool) -> TypeSpec:
         if not has_parens:
@@ -483,6 +479,8 @@ def _build(d: _Def, args: Mapping[str, tuple[Any, int]]) -> TypeSpec:
 
 
 def _describe(tok: _Tok) -> str:
+    if tok.kind == "bad":
+        return f"character {tok.text!r}"
     return "the end of the text" if tok.kind == "end" else repr(tok.text)
 
 
@@ -934,7 +932,7 @@ def value_problem(
             return f"value {_show(value)} is not a finite number or decimal string, expected for {shown}"
         digits = _numeric_digits(spec) if fam == "numeric" else None
         if digits is not None:
-            sign, dig, exp = d.as_tuple()
+            sign, dig, exp = d.normalize().as_tuple()
             assert isinstance(exp, int)
             frac = max(0, -exp)
             whole = max(0, len(dig) + exp) if d != 0 else 0
@@ -1262,8 +1260,9 @@ def to_sqlalchemy(
     migrations that create the type separately), an inline ``ENUM`` on MariaDB and a
     plain ``VARCHAR`` on SQLite. ``postgresql.*`` types degrade elsewhere through
     ``with_variant``: ``JSONB``/``ARRAY`` -> ``JSON``, ``INET``/``CIDR`` -> ``String(45)``,
-    ``TSVECTOR`` -> ``Text``. ``Float`` is ``DOUBLE`` on MariaDB; ``String`` without a
-    length is ``TEXT`` there.
+    ``TSVECTOR`` -> ``Text``. On MariaDB ``Float`` is ``DOUBLE``, ``String`` without a
+    length ``TEXT``, and ``DateTime``/``Time`` keep microseconds (``DATETIME(6)``), as on
+    PostgreSQL.
 
     Example:
         >>> to_sqlalchemy("String(80)")
@@ -1287,6 +1286,10 @@ def to_sqlalchemy(
         return sa.Float().with_variant(mysql.DOUBLE(), "mysql", "mariadb")
     if spec.name == "String" and not spec.args:
         return sa.String().with_variant(sa.Text(), "mysql", "mariadb")
+    if spec.name == "DateTime":
+        return _plain(spec).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+    if spec.name == "Time":
+        return _plain(spec).with_variant(mysql.TIME(fsp=6), "mysql", "mariadb")
     return _plain(spec)
 
 
@@ -1380,6 +1383,8 @@ def from_sqlalchemy(
     if isinstance(satype, type):
         satype = satype()
     satype = _variant_for(satype, dialect)
+    if isinstance(satype, (sa.Interval, postgresql.INTERVAL)):
+        return "Interval"  # sa.Interval is a TypeDecorator over DateTime
     if isinstance(satype, sa.TypeDecorator):
         impl = satype.impl_instance
         return from_sqlalchemy(
@@ -1430,8 +1435,6 @@ def from_sqlalchemy(
         return "Date"
     if isinstance(satype, sa.Time):
         return "Time" + tz(satype)
-    if isinstance(satype, (sa.Interval, postgresql.INTERVAL)):
-        return "Interval"
     if isinstance(satype, _Binary):
         return "LargeBinary"
     if isinstance(satype, postgresql.JSONB):
