@@ -24,7 +24,7 @@ found                          normal form
 ``'x'::type`` (PostgreSQL)     ``'x'``: casts of literals removed (also ``'-1'::integer``)
 ``nextval('t_id_seq'...)``     dropped; the column is a serial (``autoincrement``, below)
 ``CURRENT_TIMESTAMP``,         ``now()``
-``current_timestamp()``,
+``current_timestamp(6)``,
 ``now()``, ``localtimestamp``
 Boolean ``1``/``'1'``/``true``  ``true``; ``0``/``'0'``/``false`` -> ``false``
 numbers ``'5'``, ``1.50``      ``5``, ``1.5`` (numeric columns: unquoted, no trailing zeros)
@@ -579,7 +579,10 @@ def _yaml(type_text: str, value: Any) -> Any:
 # server defaults and check texts
 # ---------------------------------------------------------------------------
 
-_NOW = {"now()", "current_timestamp", "current_timestamp()", "localtimestamp", "transaction_timestamp()"}
+_NOW = re.compile(
+    r"^(?:now|current_timestamp|localtimestamp|transaction_timestamp)(?:\s*\(\s*\d*\s*\))?$",
+    re.IGNORECASE,
+)
 _CAST = re.compile(r"^(?P<lit>'(?:[^']|'')*'|-?\d+(?:\.\d+)?)(?:::[A-Za-z_][\w .\"]*(?:\[\])?(?:\(\d+(?:,\s*\d+)?\))?)+$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
 _BOOL_TRUE = {"true", "1", "'1'", "'t'", "'true'", "b'1'"}
@@ -608,7 +611,7 @@ def normalise_server_default(text: str | None, *, type: str | None = None) -> st
     m = _CAST.match(t)
     if m:
         t = m.group("lit")
-    if t.lower() in _NOW:
+    if _NOW.match(t):
         return "now()"
     base = (type or "").split("(")[0]
     if base == "Boolean":
