@@ -56,7 +56,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from planner.state.model import FrozenMap, thaw
+from planner.state.model import thaw
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.types import TypeEngine
@@ -86,7 +86,7 @@ __all__ = [
     "yaml_value",
 ]
 
-_EMPTY: Mapping[str, Sequence[str]] = FrozenMap()
+_EMPTY: Mapping[str, Sequence[str]] = MappingProxyType({})
 
 
 # ---------------------------------------------------------------------------------------
@@ -811,8 +811,11 @@ def fk_compatible(a: str, b: str, *, dialect: str | None = None) -> bool:
 
 
 def _show(value: Any) -> str:
+    """A short repr of a value for messages."""
+    if isinstance(value, str) and len(value) > 20:
+        return repr(value[:20] + "...")
     text = repr(value)
-    return text if len(text) <= 24 else text[:20] + "...'"[: 4 if text[0] == "'" else 3]
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -1066,7 +1069,8 @@ def yaml_value(text: str, value: Any) -> Any:
     ``python_value(t, yaml_value(t, x))`` gives ``x`` back (equal, not identical).
 
     Example:
-        >>> yaml_value("Numeric(10, 2)", __import__("decimal").Decimal("1.50"))
+        >>> from decimal import Decimal
+        >>> yaml_value("Numeric(10, 2)", Decimal("1.50"))
         '1.5'
         >>> yaml_value("Boolean", 1)
         True
@@ -1104,7 +1108,8 @@ def yaml_value(text: str, value: Any) -> Any:
     if fam == "network":
         return str(value)
     if fam == "enum":
-        return getattr(value, "value", value) if not isinstance(value, str) else value
+        # a Python enum member (models with enum classes) is stored by its name
+        return value if isinstance(value, str) else getattr(value, "name", value)
     if fam == "array":
         assert spec.item is not None
         return [yaml_value(spec.item, v) for v in value]

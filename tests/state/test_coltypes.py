@@ -145,6 +145,7 @@ def test_format_drops_defaults_of_hand_built_specs():
         ("Numeric(scale=2, 10)", "positional argument after a keyword", None, 17),
         ("Enum", "Enum needs the name of a snapshot enum", "Enum(event_level)", 4),
         ("Enum(1)", "expected the name of a snapshot enum", None, 5),
+        ("Enum('a', 'b')", 'found character "\'"', "listed under 'enums:'", 5),
         ("Enum(a, b)", "expected ')' after Enum(a", None, 6),
         ("postgresql.ARRAY", "needs an item type", None, 16),
         ("postgresql.ARRAY(postgresql.ARRAY(Integer))", "ARRAY of postgresql.ARRAY", None, 17),
@@ -187,6 +188,13 @@ def test_parsing_does_not_import_sqlalchemy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_docstring_examples():
+    import doctest
+
+    result = doctest.testmod(ct)
+    assert result.attempted > 20 and result.failed == 0
 
 
 def test_enum_name():
@@ -465,7 +473,7 @@ PROBLEMS = [
     (
         "String(80)",
         "a" * 120,
-        "value 'aaaaaaaaaaaaaaaaaaa...' is 120 characters, longer than String(80)",
+        "value 'aaaaaaaaaaaaaaaaaaaa...' is 120 characters, longer than String(80)",
     ),
     ("String(3)", "abcd", "value 'abcd' is 4 characters, longer than String(3)"),
     ("String(3)", 12, "value 12 is not a string, expected for String(3); quote it"),
@@ -601,6 +609,15 @@ def test_python_value_and_yaml_value_round_trip(text, yaml, python):
     assert ct.python_value(text, yaml) == python
     assert ct.yaml_value(text, python) == yaml
     assert ct.python_value(text, ct.yaml_value(text, python)) == python
+
+
+def test_yaml_value_of_a_python_enum_member_is_its_stored_name():
+    import enum
+
+    class Level(enum.Enum):
+        info = "Info level"
+
+    assert ct.yaml_value("Enum(level)", Level.info) == "info"
 
 
 def test_python_value_thaws_frozen_json():
