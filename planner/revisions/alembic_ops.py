@@ -1,0 +1,317 @@
+"""Alembic operation objects that Alembic has no renderer for, and their renderers.
+
+A generated revision must run without dbplan, so these operations exist only at
+generation time: each renderer (registered with ``alembic.autogenerate.renderers``)
+returns plain ``op.*`` / ``sa.*`` lines. Building blocks:
+
+- :class:`DialectSwitchOp` — ``if op.get_context().dialect.name == 'postgresql': ...``
+  around other operations (standard or custom), for the few portable differences;
+- :class:`AutocommitOp` — ``with op.get_context().autocommit_block(): ...``;
+- :class:`SQLTextOp` — ``op.execute(sa.text(...))`` for DDL SQLAlchemy has no construct for;
+- :class:`CreatePgEnumOp` / :class:`DropPgEnumOp` — the PostgreSQL named type;
+- :class:`InsertRowsOp`, :class:`UpdateRowOp`, :class:`DeleteRowsOp` — managed rows as
+  ``op.bulk_insert`` / ``sa.update`` / ``sa.delete`` on ``sa.table()`` stubs, values bound;
+- a renderer for Alembic's own ``RenameTableOp`` (Alembic ships none).
+
+Renderers return a list of lines. Alembic's printer indents after a line ending in
+``:`` and dedents at a blank line, so every block ends with ``""``; values are written
+with :func:`planner.revisions.literals.py_literal` and never start a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from alembic.autogenerate import renderers
+from alembic.autogenerate.render import _repr_type, render_op
+from alembic.operations import ops as alembic_ops
+
+from planner.revisions.literals import py_literal, sql_text_call
+
+#: dialect names as ``connection.dialect.name`` spells them
+POSTGRESQL = ("postgresql",)
+MYSQL = ("mysql", "mariadb")
+SQLITE = ("sqlite",)
+
+
+class DialectSwitchOp(alembic_ops.MigrateOperation):
+    """Operations chosen at run time by ``op.get_context().dialect.name``.
+
+    Args:
+        branches: ``(dialect names, operations)`` pairs, tested in order.
+        otherwise: operations for every other dialect (may be empty).
+    """
+
+    def __init__(
+        self,
+        branches: Sequence[tuple[Sequence[str], Sequence[alembic_ops.MigrateOperation]]],
+        otherwise: Sequence[alembic_ops.MigrateOperation] = (),
+    ):
+        self.branches = tuple((tuple(names), list(body)) for names, body in branches)
+        self.otherwise = list(otherwise)
+
+
+class AutocommitOp(alembic_ops.MigrateOperation):
+    """Operations run outside the migration's transaction (``autocommit_block``)."""
+
+    def __init__(self, body: Sequence[alembic_ops.MigrateOperation]):
+        self.body = list(body)
+
+
+class SQLTextOp(alembic_ops.MigrateOperation):
+    """``op.execute(sa.text(sql))``: DDL without a SQLAlchemy construct (values quoted in ``sql``)."""
+
+    def __init__(self, sql: str):
+        self.sql = sql
+
+
+class CommentOp(alembic_ops.MigrateOperation):
+    """A ``# comment`` line in the revision (newlines folded)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+class CreatePgEnumOp(alembic_ops.MigrateOperation):
+    """``CREATE TYPE name AS ENUM (...)`` through SQLAlchemy's ``CreateEnumType``."""
+
+    def __init__(self, name: str, values: Sequence[str]):
+        self.name = name
+        self.values = tuple(values)
+
+
+class DropPgEnumOp(alembic_ops.MigrateOperation):
+    """``DROP TYPE name`` through SQLAlchemy's ``DropEnumType``."""
+
+    def __init__(self, name: str, values: Sequence[str]):
+        self.name = name
+        self.values = tuple(values)
+
+
+class _RowsOp(alembic_ops.MigrateOperation):
+    def __init__(
+        self,
+        table_name: str,
+        *,
+        schema: str | None,
+        columns: Sequence[str],
+        column_types: dict[str, Any] | None = None,
+    ):
+        self.table_name = table_name
+        self.schema = schema
+        self.columns = tuple(columns)
+        #: SQLAlchemy types of the columns whose values need one to bind (JSON, ARRAY, binary)
+        self.column_types = dict(column_types or {})
+
+
+class InsertRowsOp(_RowsOp):
+    """``op.bulk_insert`` of rows (dicts), in order; runs of rows with the same columns."""
+
+    def __init__(self, table_name: str, *, rows: Sequence[dict[str, Any]], **kw: Any):
+        super().__init__(table_name, **kw)
+        self.rows = [dict(r) for r in rows]
+
+
+class UpdateRowOp(_RowsOp):
+    """``UPDATE table SET values WHERE key`` with bound values."""
+
+    def __init__(self, table_name: str, *, key: dict[str, Any], values: dict[str, Any], **kw: Any):
+        super().__init__(table_name, **kw)
+        self.key = dict(key)
+        self.values = dict(values)
+
+
+class DeleteRowsOp(_RowsOp):
+    """``DELETE FROM table WHERE key IN (...)`` with bound values."""
+
+    def __init__(self, table_name: str, *, keys: Sequence[dict[str, Any]], **kw: Any):
+        super().__init__(table_name, **kw)
+        self.keys = [dict(k) for k in keys]
+
+
+# renderers -----------------------------------------------------------------
+
+
+def _render_all(autogen_context, body: Sequence[alembic_ops.MigrateOperation]) -> list[str]:
+    lines: list[str] = []
+    for sub in body:
+        lines.extend(render_op(autogen_context, sub))
+    return lines or ["pass"]
+
+
+def _dialect_test(names: Sequence[str]) -> str:
+    if len(names) == 1:
+        return f"op.get_context().dialect.name == {names[0]!r}"
+    return f"op.get_context().dialect.name in {tuple(names)!r}"
+
+
+@renderers.dispatch_for(DialectSwitchOp)
+def _render_dialect_switch(autogen_context, op: DialectSwitchOp) -> list[str]:
+    branches = [(n, b) for n, b in op.branches if b]
+    if not branches:
+        return _render_all(autogen_context, op.otherwise) if op.otherwise else []
+    lines: list[str] = []
+    for i, (names, body) in enumerate(branches):
+        lines.append(f"{'if' if i == 0 else 'elif'} {_dialect_test(names)}:")
+        lines.extend(_render_all(autogen_context, body))
+    if op.otherwise:
+        lines.append("else:")
+        lines.extend(_render_all(autogen_context, op.otherwise))
+    lines.append("")
+    return lines
+
+
+@renderers.dispatch_for(AutocommitOp)
+def _render_autocommit(autogen_context, op: AutocommitOp) -> list[str]:
+    return ["with op.get_context().autocommit_block():", *_render_all(autogen_context, op.body), ""]
+
+
+@renderers.dispatch_for(SQLTextOp)
+def _render_sql_text(autogen_context, op: SQLTextOp) -> list[str]:
+    return [f"op.execute({sql_text_call(op.sql)})"]
+
+
+@renderers.dispatch_for(CommentOp)
+def _render_comment(autogen_context, op: CommentOp) -> list[str]:
+    return ["# " + " ".join(op.text.split())]
+
+
+def pg_enum_source(name: str, values: Sequence[str], *, create_type: bool | None = None) -> str:
+    """Python source of a ``postgresql.ENUM`` (an inline ``ENUM`` on MySQL, ``VARCHAR`` on SQLite).
+
+    Example:
+        >>> pg_enum_source("level", ["info", "it's"], create_type=False)
+        'postgresql.ENUM(\'info\', "it\'s", name=\'level\', create_type=False)'
+    """
+    args = [py_literal(v) for v in values] + [f"name={py_literal(name)}"]
+    if create_type is not None:
+        args.append(f"create_type={create_type!r}")
+    return f"postgresql.ENUM({', '.join(args)})"
+
+
+@renderers.dispatch_for(CreatePgEnumOp)
+def _render_create_pg_enum(autogen_context, op: CreatePgEnumOp) -> list[str]:
+    return [f"op.execute(postgresql.CreateEnumType({pg_enum_source(op.name, op.values)}))"]
+
+
+@renderers.dispatch_for(DropPgEnumOp)
+def _render_drop_pg_enum(autogen_context, op: DropPgEnumOp) -> list[str]:
+    return [f"op.execute(postgresql.DropEnumType({pg_enum_source(op.name, op.values)}))"]
+
+
+def _table_stub(autogen_context, op: _RowsOp, columns: Sequence[str] | None = None) -> str:
+    cols = []
+    for c in op.columns if columns is None else columns:
+        t = op.column_types.get(c)
+        typ = f", {_repr_type(t, autogen_context)}" if t is not None else ""
+        cols.append(f"sa.column({py_literal(c)}{typ})")
+    args = [py_literal(op.table_name), *cols, f"schema={py_literal(op.schema)}"]
+    return f"sa.table({', '.join(args)})"
+
+
+def _row_dict(row: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in row.items()) + "}"
+
+
+def _key_test(key: dict[str, Any]) -> str:
+    tests = []
+    for col, value in key.items():
+        if value is None:
+            tests.append(f"sa.column({py_literal(col)}).is_(None)")
+        else:
+            tests.append(f"sa.column({py_literal(col)}) == {py_literal(value)}")
+    return tests[0] if len(tests) == 1 else f"sa.and_({', '.join(tests)})"
+
+
+@renderers.dispatch_for(InsertRowsOp)
+def _render_insert_rows(autogen_context, op: InsertRowsOp) -> list[str]:
+    runs: list[tuple[tuple[str, ...], list[dict[str, Any]]]] = []
+    for row in op.rows:
+        cols = tuple(c for c in op.columns if c in row) + tuple(
+            sorted(c for c in row if c not in op.columns)
+        )
+        ordered = {c: row[c] for c in cols}
+        if runs and runs[-1][0] == cols:
+            runs[-1][1].append(ordered)
+        else:
+            runs.append((cols, [ordered]))
+    lines: list[str] = []
+    for cols, rows in runs:
+        lines.append("op.bulk_insert(")
+        lines.append(f"    {_table_stub(autogen_context, op, cols)},")
+        lines.append("    [")
+        lines.extend(f"        {_row_dict(r)}," for r in rows)
+        lines.append("    ],")
+        lines.append(")")
+    return lines
+
+
+@renderers.dispatch_for(UpdateRowOp)
+def _render_update_row(autogen_context, op: UpdateRowOp) -> list[str]:
+    return [
+        "op.execute(",
+        f"    sa.update({_table_stub(autogen_context, op)})",
+        f"    .where({_key_test(op.key)})",
+        f"    .values({_row_dict(op.values)})",
+        ")",
+    ]
+
+
+@renderers.dispatch_for(DeleteRowsOp)
+def _render_delete_rows(autogen_context, op: DeleteRowsOp) -> list[str]:
+    if not op.keys:
+        return []
+    key_cols = list(op.keys[0])
+    single = len(key_cols) == 1 and all(k[key_cols[0]] is not None for k in op.keys)
+    if single:
+        values = ", ".join(py_literal(k[key_cols[0]]) for k in op.keys)
+        test = f"sa.column({py_literal(key_cols[0])}).in_([{values}])"
+        return [
+            "op.execute(",
+            f"    sa.delete({_table_stub(autogen_context, op)})",
+            f"    .where({test})",
+            ")",
+        ]
+    lines: list[str] = []
+    for key in op.keys:
+        lines.extend(
+            [
+                "op.execute(",
+                f"    sa.delete({_table_stub(autogen_context, op)})",
+                f"    .where({_key_test(key)})",
+                ")",
+            ]
+        )
+    return lines
+
+
+class BackfillOp(alembic_ops.MigrateOperation):
+    """``UPDATE table SET column = <sql> WHERE column IS NULL`` (the snapshot's backfill hint)."""
+
+    def __init__(self, table_name: str, *, schema: str | None, column: str, sql: str):
+        self.table_name = table_name
+        self.schema = schema
+        self.column = column
+        self.sql = sql
+
+
+@renderers.dispatch_for(BackfillOp)
+def _render_backfill(autogen_context, op: BackfillOp) -> list[str]:
+    col = py_literal(op.column)
+    stub = f"sa.table({py_literal(op.table_name)}, sa.column({col}), schema={py_literal(op.schema)})"
+    return [
+        "op.execute(",
+        f"    sa.update({stub})",
+        f"    .where(sa.column({col}).is_(None))",
+        f"    .values({{{col}: sa.literal_column({py_literal(op.sql)})}})",
+        ")",
+    ]
+
+
+@renderers.dispatch_for(alembic_ops.RenameTableOp)
+def _render_rename_table(autogen_context, op: alembic_ops.RenameTableOp) -> list[str]:
+    return [
+        f"op.rename_table({py_literal(op.table_name)}, {py_literal(op.new_table_name)}, "
+        f"schema={py_literal(op.schema)})"
+    ]

@@ -1,0 +1,174 @@
+"""Provenance of generated revisions: which releases, which snapshot contents.
+
+Every revision ``dbplan generate`` writes begins its ``upgrade()`` body with comment
+lines, so they survive any ``script.py.mako``::
+
+    # dbplan: from=0.2.0 to=0.3.0
+    # dbplan: from_sha256=5f1c...
+    # dbplan: to_sha256=9ab0...
+
+The hashes are sha256 of the canonical YAML of each snapshot (``dump_snapshot`` bytes);
+the ``empty`` release (before the first) hashes the empty byte string.
+:func:`read_provenance` reads them back, with the file's ``revision`` and
+``down_revision`` (parsed, never imported).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planner.project import EMPTY
+
+if TYPE_CHECKING:
+    from planner.state.model import Snapshot
+
+PREFIX = "# dbplan:"
+_LINE = re.compile(r"^[ \t]*#[ \t]*dbplan:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\S+)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provenance:
+    """What a generated revision was made from."""
+
+    from_release: str
+    to_release: str
+    from_sha256: str
+    to_sha256: str
+    #: the revision file's ``revision`` / ``down_revision`` (None when absent)
+    revision: str | None = None
+    down_revision: str | tuple[str, ...] | None = None
+    path: Path | None = None
+
+    def comment_lines(self) -> tuple[str, ...]:
+        """The comment lines that record this provenance.
+
+        Example:
+            >>> Provenance(from_release="empty", to_release="0.1.0", from_sha256="a",
+            ...            to_sha256="b").comment_lines()[0]
+            '# dbplan: from=empty to=0.1.0'
+        """
+        return (
+            f"{PREFIX} from={self.from_release} to={self.to_release}",
+            f"{PREFIX} from_sha256={self.from_sha256}",
+            f"{PREFIX} to_sha256={self.to_sha256}",
+        )
+
+
+def snapshot_bytes_sha256(data: bytes) -> str:
+    """Hex sha256 of bytes.
+
+    Example:
+        >>> snapshot_bytes_sha256(b"")[:12]
+        'e3b0c44298fc'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def snapshot_sha256(snapshot: Snapshot | None) -> str:
+    """Hex sha256 of a snapshot's canonical YAML; ``None`` (the empty release) hashes ``b""``.
+
+    Example:
+        >>> snapshot_sha256(None)[:12]
+        'e3b0c44298fc'
+    """
+    if snapshot is None:
+        return snapshot_bytes_sha256(b"")
+    from planner.state.yamlio import dump_snapshot
+
+    data = dump_snapshot(snapshot)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return snapshot_bytes_sha256(data)
+
+
+def default_rev_id(from_sha256: str, to_sha256: str) -> str:
+    """The deterministic revision id of a pair: 12 hex digits of sha256 of both hashes.
+
+    Example:
+        >>> len(default_rev_id("a", "b"))
+        12
+    """
+    return hashlib.sha256(f"{from_sha256}:{to_sha256}".encode()).hexdigest()[:12]
+
+
+def parse_provenance_text(text: str) -> dict[str, str]:
+    """The ``key=value`` pairs of every ``# dbplan:`` comment in ``text`` (first wins).
+
+    Example:
+        >>> parse_provenance_text("    # dbplan: from=0.1.0 to=0.2.0\\n")
+        {'from': '0.1.0', 'to': '0.2.0'}
+    """
+    found: dict[str, str] = {}
+    for m in _LINE.finditer(text):
+        for key, value in _PAIR.findall(m.group(1)):
+            found.setdefault(key, value)
+    return found
+
+
+def _module_strings(text: str) -> dict[str, str | tuple[str, ...] | None]:
+    """Module-level ``revision`` / ``down_revision`` assignments, read with ``ast``."""
+    out: dict[str, str | tuple[str, ...] | None] = {}
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return out
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if not isinstance(target, ast.Name) or target.id not in ("revision", "down_revision"):
+            continue
+        try:
+            literal = ast.literal_eval(value)
+        except ValueError:
+            continue
+        if isinstance(literal, (list, tuple)):
+            literal = tuple(str(v) for v in literal)
+        elif literal is not None:
+            literal = str(literal)
+        out[target.id] = literal
+    return out
+
+
+def read_provenance(path: str | Path) -> Provenance | None:
+    """The provenance recorded in a revision file, or None for a file dbplan did not write.
+
+    Example:
+        >>> p = read_provenance("migrations/versions/3f2a9c1d0b7e_0_2_0.py")  # doctest: +SKIP
+        >>> (p.from_release, p.to_release, p.revision)                      # doctest: +SKIP
+        ('0.1.0', '0.2.0', '3f2a9c1d0b7e')
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    pairs = parse_provenance_text(text)
+    if "from" not in pairs or "to" not in pairs:
+        return None
+    mod = _module_strings(text)
+    return Provenance(
+        from_release=pairs["from"],
+        to_release=pairs["to"],
+        from_sha256=pairs.get("from_sha256", ""),
+        to_sha256=pairs.get("to_sha256", ""),
+        revision=mod.get("revision"),  # type: ignore[arg-type]
+        down_revision=mod.get("down_revision"),
+        path=path,
+    )
+
+
+def is_empty_release(release: str) -> bool:
+    """Is ``release`` the state before the first release?
+
+    Example:
+        >>> is_empty_release("empty")
+        True
+    """
+    return release == EMPTY
