@@ -90,6 +90,15 @@ class ApplyError(PlannerError):
     """An operation does not fit the snapshot it is applied to."""
 
 
+class CycleError(PlannerError):
+    """Operations that depend on each other in a circle no rule can break."""
+
+    def __init__(self, descriptions: list[str] | tuple[str, ...]):
+        self.descriptions = tuple(descriptions)
+        lines = "\n".join(f"  {d}" for d in self.descriptions)
+        super().__init__(f"the plan has a dependency cycle that cannot be broken:\n{lines}")
+
+
 class Risk(enum.StrEnum):
     SAFE = "safe"
     LOCKS = "locks"
@@ -689,10 +698,19 @@ _NUM_RE = re.compile(r"^Numeric\((\d+),\s*(\d+)\)$")
 def is_widening(old: str, new: str) -> bool:
     """True when every value of ``old`` fits ``new`` unchanged (a safe type change).
 
+    Uses :func:`planner.state.coltypes.is_widening`, with a small fallback for type
+    expressions it cannot parse.
+
     Example:
         >>> is_widening("String(40)", "String(80)"), is_widening("String(80)", "String(40)")
         (True, False)
     """
+    try:
+        from planner.state.coltypes import is_widening as _coltypes_widening
+
+        return _coltypes_widening(old, new)
+    except Exception:  # noqa: BLE001 - unparsable type: judge by the simple rules below
+        pass
     if old in _WIDER_INT and new in _WIDER_INT:
         return _WIDER_INT[new] >= _WIDER_INT[old]
     mo, mn = _STR_RE.match(old), _STR_RE.match(new)
@@ -1687,9 +1705,6 @@ class UpdateRow(Operation):
         return f"Update row {_t(self.table_key)} {_fmt_key(self.key_columns, self.key)}: {changes}"
 
     def reverse(self) -> Operation:
-        new = dict(self.new)
-        if any(c not in new for c, _ in self.old):
-            raise IrreversibleError(f"operation is not reversible: {self.describe()}")
         return dataclasses.replace(
             self,
             old=self.new,

@@ -1,0 +1,766 @@
+"""Diff two snapshots into operations (pure functions, one ``_diff_<kind>`` each).
+
+The order of the generators is fixed and commented (Django's autodetector): renames
+first, so every later operation names tables and columns as they are after the
+renames; then enums, tables, columns, constraints, indexes, rows. The list returned is
+deterministic but not yet the plan's order — :mod:`planner.graph` orders it.
+
+Example:
+    >>> from planner.state.model import Column, Snapshot, Table
+    >>> a = Snapshot(release="1")
+    >>> b = Snapshot(release="2", tables=(Table(name="units", columns=(Column(name="id", type="Integer"),)),))
+    >>> [op.describe() for op in diff_snapshots(a, b)]
+    ['Create table units (id)']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from planner.ops import (
+    AddCheck,
+    AddColumn,
+    AddEnumValue,
+    AddForeignKey,
+    AddPrimaryKey,
+    AddUnique,
+    AlterColumnComment,
+    AlterColumnDefault,
+    AlterColumnNullable,
+    AlterColumnType,
+    BackfillColumn,
+    CreateEnum,
+    CreateIndex,
+    CreateTable,
+    CycleError,
+    DeleteRows,
+    DropCheck,
+    DropColumn,
+    DropEnum,
+    DropForeignKey,
+    DropIndex,
+    DropPrimaryKey,
+    DropTable,
+    DropUnique,
+    InsertRows,
+    Operation,
+    RebuildEnum,
+    Ref,
+    RenameColumn,
+    RenameConstraint,
+    RenameIndex,
+    RenameTable,
+    SetTableComment,
+    UpdateRow,
+    enums_of_type,
+)
+from planner.renames import Renames, renames_from_hints
+from planner.state.model import (
+    Column,
+    ColumnKey,
+    ForeignKey,
+    FrozenMap,
+    PrimaryKey,
+    Row,
+    RowSet,
+    Snapshot,
+    Table,
+    TableKey,
+)
+from planner.state.naming import renamed_names
+
+_INT_TYPES = ("Integer", "BigInteger", "SmallInteger")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def diff_snapshots(old: Snapshot, new: Snapshot, *, renames: Renames | None = None) -> list[Operation]:
+    """The operations that turn ``old`` into ``new``, in a deterministic (unordered) list.
+
+    ``renames`` defaults to what ``new``'s ``renamed_from`` hints declare.
+
+    Example:
+        >>> from planner.state.model import Column, Snapshot, Table
+        >>> t = Table(name="units", columns=(Column(name="id", type="Integer"),))
+        >>> diff_snapshots(Snapshot(release="1", tables=(t,)), Snapshot(release="2", tables=(t,)))
+        []
+    """
+    if renames is None:
+        renames = renames_from_hints(old, new)
+    ops: list[Operation] = []
+    # 1. renames first: every later op uses the names as they are after them
+    cur = old
+    for op in _diff_renames(old, new, renames):
+        ops.append(op)
+        cur = op.apply_to(cur)
+    # 2. constraints/indexes whose definition is unchanged but whose name is: rename them
+    for op in _diff_renamed_objects(cur, new):
+        ops.append(op)
+        cur = op.apply_to(cur)
+    # 3. enums: created, extended in place, rebuilt, dropped
+    ops += _diff_enums(cur, new)
+    # 4. tables created and dropped; then each common table
+    old_tables, new_tables = cur.tables_by_key(), new.tables_by_key()
+    for key in _sorted_keys(new_tables.keys() - old_tables.keys()):
+        ops += _diff_created_table(new_tables[key], new)
+    for key in _sorted_keys(old_tables.keys() - new_tables.keys()):
+        ops += _diff_dropped_table(old_tables[key])
+    for key in _sorted_keys(old_tables.keys() & new_tables.keys()):
+        ops += _diff_table(old_tables[key], new_tables[key])
+    # 5. managed rows, last: they see the tables as the schema ops leave them
+    for key in _sorted_keys(new_tables.keys() | old_tables.keys()):
+        ops += _diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
+    return ops
+
+
+def _sorted_keys(keys: Iterable[TableKey]) -> list[TableKey]:
+    return sorted(keys, key=lambda k: (k[0] or "", k[1]))
+
+
+# --------------------------------------------------------------------------- renames
+
+
+def owns_sequence(table: Table, column: Column) -> bool:
+    """True when ``column`` gets a PostgreSQL serial sequence (``<table>_<col>_seq``).
+
+    Example:
+        >>> from planner.state.model import PrimaryKey
+        >>> c = Column(name="id", type="Integer", nullable=False)
+        >>> owns_sequence(Table(name="t", columns=(c,), primary_key=PrimaryKey(columns=("id",))), c)
+        True
+    """
+    if column.autoincrement is False or column.type not in _INT_TYPES:
+        return False
+    if column.autoincrement is True:
+        return True
+    pk = table.primary_key
+    return (
+        pk is not None
+        and pk.columns == (column.name,)
+        and column.server_default is None
+    )
+
+
+def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operation]:
+    ops: list[Operation] = []
+    col_renames: dict[TableKey, dict[str, str]] = {}
+    for _src, tgt, sc, tc in renames.columns:
+        col_renames.setdefault(tgt, {})[sc] = tc
+    conventions = old.conventions
+    for src, new_name in renames.tables:
+        t = old.get_table(src)
+        if t is None:
+            continue
+        tgt: TableKey = (src[0], new_name)
+        nt = new.get_table(tgt)
+        derived = renamed_names(t, new_name, conventions) if conventions else {}
+        index_names = {i.name for i in t.indexes}
+        taken = set(t.constraint_names())
+        derived = {a: b for a, b in derived.items() if b not in taken}
+        pkey = None
+        if t.primary_key and t.primary_key.columns and t.primary_key.name is None:
+            if nt is None or nt.primary_key is None or nt.primary_key.name is None:
+                pkey = (f"{t.name}_pkey", f"{new_name}_pkey")
+        cmap = col_renames.get(tgt, {})
+        seqs = tuple(
+            (f"{t.name}_{c.name}_seq", f"{new_name}_{cmap.get(c.name, c.name)}_seq")
+            for c in t.columns
+            if owns_sequence(t, c)
+        )
+        ops.append(
+            RenameTable(
+                old_key=src,
+                new_name=new_name,
+                constraint_renames=tuple(sorted((a, b) for a, b in derived.items() if a not in index_names)),
+                index_renames=tuple(sorted((a, b) for a, b in derived.items() if a in index_names)),
+                default_pkey=pkey,
+                sequence_renames=seqs,
+            )
+        )
+    cur = old
+    for op in ops:
+        cur = op.apply_to(cur)
+    renamed_tables = {tgt for _s, tgt, _a, _b in renames.columns} & {(k[0], n) for k, n in renames.tables}
+    for _src, tgt, sc, tc in renames.columns:
+        t = cur.get_table(tgt)
+        if t is None or not t.has_column(sc) or t.has_column(tc):
+            continue
+        col = t.column(sc)
+        seq = None
+        if tgt not in renamed_tables and owns_sequence(t, col):
+            seq = (f"{t.name}_{sc}_seq", f"{t.name}_{tc}_seq")
+        op = RenameColumn(table_key=tgt, old=sc, new=tc, column=_plain(col), sequence_rename=seq)
+        ops.append(op)
+        cur = op.apply_to(cur)
+    return ops
+
+
+def _plain(col: Column) -> Column:
+    return dataclasses.replace(col, renamed_from=None, backfill=None)
+
+
+def _fk_def(fk: ForeignKey) -> tuple:
+    return (fk.columns, fk.ref_schema, fk.ref_table, fk.ref_columns, fk.ondelete, fk.onupdate)
+
+
+def _diff_renamed_objects(old: Snapshot, new: Snapshot) -> list[Operation]:
+    """Constraints and indexes with an unchanged definition under a new name."""
+    ops: list[Operation] = []
+    new_tables = new.tables_by_key()
+    for ot in old.tables:
+        nt = new_tables.get(ot.key)
+        if nt is None:
+            continue
+        old_names = set(ot.constraint_names())
+        new_names = set(nt.constraint_names())
+        groups = (
+            ("foreign_key", ot.foreign_keys, nt.foreign_keys, _fk_def),
+            ("unique", ot.uniques, nt.uniques, lambda u: u.columns),
+            ("check", ot.checks, nt.checks, lambda c: c.sqltext),
+            ("index", ot.indexes, nt.indexes, lambda i: (i.columns, i.unique, i.where)),
+        )
+        for ctype, olds, news, definition in groups:
+            gone = [o for o in olds if o.name not in new_names]
+            came = [o for o in news if o.name not in old_names]
+            for o in gone:
+                for n in came:
+                    if definition(o) == definition(n):
+                        if ctype == "index":
+                            ops.append(RenameIndex(table_key=ot.key, old=o.name, new=n.name, index=o))
+                        else:
+                            ops.append(
+                                RenameConstraint(table_key=ot.key, old=o.name, new=n.name, constraint_type=ctype)
+                            )
+                        came.remove(n)
+                        new_names.discard(n.name)
+                        break
+        op_pk, np_ = ot.primary_key, nt.primary_key
+        if (
+            op_pk
+            and np_
+            and op_pk.name
+            and np_.name
+            and op_pk.name != np_.name
+            and op_pk.columns == np_.columns
+            and np_.name not in old_names
+        ):
+            ops.append(RenameConstraint(table_key=ot.key, old=op_pk.name, new=np_.name, constraint_type="primary_key"))
+    return ops
+
+
+# --------------------------------------------------------------------------- enums
+
+
+def _enum_users(snapshot: Snapshot, name: str) -> tuple[ColumnKey, ...]:
+    out = []
+    for t in snapshot.tables:
+        for c in t.columns:
+            if name in enums_of_type(c.type):
+                out.append((t.schema, t.name, c.name))
+    return tuple(sorted(out, key=lambda k: (k[0] or "", k[1], k[2])))
+
+
+def _diff_enums(old: Snapshot, new: Snapshot) -> list[Operation]:
+    ops: list[Operation] = []
+    oe, ne = old.enums_by_name(), new.enums_by_name()
+    for name in sorted(ne.keys() - oe.keys()):
+        ops.append(CreateEnum(enum=ne[name]))
+    for name in sorted(oe.keys() & ne.keys()):
+        before, after = oe[name].values, ne[name].values
+        if before == after:
+            continue
+        users = _enum_users(old, name)
+        kept = [v for v in after if v in before]
+        if kept == list(before):
+            # only insertions: add each value in place, in the new order
+            cur = before
+            for i, v in enumerate(after):
+                if v in cur:
+                    continue
+                prev = after[i - 1] if i > 0 else None
+                nxt = next((x for x in after[i + 1 :] if x in cur), None) if prev is None else None
+                op = AddEnumValue(
+                    enum_name=name, value=v, after=prev, before=nxt, old_values=cur, columns=users
+                )
+                ops.append(op)
+                cur = op.new_values
+            continue
+        # removed or reordered values: add the new ones first (rows can move to them),
+        # then rebuild the type with the final values
+        cur = before
+        for v in after:
+            if v in cur:
+                continue
+            op = AddEnumValue(
+                enum_name=name, value=v, after=cur[-1] if cur else None, old_values=cur, columns=users
+            )
+            ops.append(op)
+            cur = op.new_values
+        ops.append(RebuildEnum(enum_name=name, old_values=cur, new_values=after, columns=users))
+    for name in sorted(oe.keys() - ne.keys()):
+        ops.append(DropEnum(enum=oe[name]))
+    return ops
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _bare(table: Table) -> Table:
+    """The table as CreateTable makes it: no foreign keys, indexes, rows or hints."""
+    return dataclasses.replace(
+        table,
+        columns=tuple(_plain(c) for c in table.columns),
+        foreign_keys=(),
+        indexes=(),
+        rows=None,
+        renamed_from=None,
+    )
+
+
+def _check_columns(table: Table, sqltext: str) -> tuple[str, ...]:
+    names = set(table.column_names)
+    return tuple(sorted({w for w in _IDENT.findall(sqltext) if w in names}))
+
+
+def _diff_created_table(table: Table, new: Snapshot) -> list[Operation]:
+    ops: list[Operation] = [CreateTable(table=_bare(table))]
+    ops += [AddForeignKey(table_key=table.key, fk=fk, table_is_new=True) for fk in table.foreign_keys]
+    ops += [CreateIndex(table_key=table.key, index=ix, table_is_new=True) for ix in table.indexes]
+    return ops
+
+
+def _diff_dropped_table(table: Table) -> list[Operation]:
+    ops: list[Operation] = [DropForeignKey(table_key=table.key, fk=fk) for fk in table.foreign_keys]
+    ops.append(DropTable(table=dataclasses.replace(table, foreign_keys=(), rows=None)))
+    return ops
+
+
+def _pk(table: Table) -> PrimaryKey | None:
+    pk = table.primary_key
+    return pk if pk is not None and pk.columns else None
+
+
+def _diff_table(ot: Table, nt: Table) -> list[Operation]:
+    key = nt.key
+    ops: list[Operation] = []
+    if ot.comment != nt.comment:
+        ops.append(SetTableComment(table_key=key, old=ot.comment, new=nt.comment))
+    ops += _diff_columns(ot, nt)
+    # primary key
+    opk, npk = _pk(ot), _pk(nt)
+    if opk != npk:
+        if opk is not None:
+            ops.append(DropPrimaryKey(table_key=key, primary_key=opk))
+        if npk is not None:
+            ops.append(AddPrimaryKey(table_key=key, primary_key=npk))
+    # named constraints and indexes: dropped, added, changed (drop + add)
+    ops += _diff_named(
+        ot.foreign_keys,
+        nt.foreign_keys,
+        lambda o: DropForeignKey(table_key=key, fk=o),
+        lambda o: AddForeignKey(table_key=key, fk=o),
+    )
+    ops += _diff_named(
+        ot.uniques,
+        nt.uniques,
+        lambda o: DropUnique(table_key=key, unique=o),
+        lambda o: AddUnique(table_key=key, unique=o),
+    )
+    ops += _diff_named(
+        ot.checks,
+        nt.checks,
+        lambda o: DropCheck(table_key=key, check=o, columns=_check_columns(ot, o.sqltext)),
+        lambda o: AddCheck(table_key=key, check=o, columns=_check_columns(nt, o.sqltext)),
+    )
+    ops += _diff_named(
+        ot.indexes,
+        nt.indexes,
+        lambda o: DropIndex(table_key=key, index=o),
+        lambda o: CreateIndex(table_key=key, index=o),
+    )
+    return ops
+
+
+def _diff_named(olds: tuple, news: tuple, drop, add) -> list[Operation]:
+    o = {x.name: x for x in olds}
+    n = {x.name: x for x in news}
+    ops: list[Operation] = []
+    for name in sorted(o.keys() | n.keys()):
+        a, b = o.get(name), n.get(name)
+        if a == b:
+            continue
+        if a is not None:
+            ops.append(drop(a))
+        if b is not None:
+            ops.append(add(b))
+    return ops
+
+
+def _diff_columns(ot: Table, nt: Table) -> list[Operation]:
+    key = nt.key
+    ops: list[Operation] = []
+    names = nt.column_names
+    for i, col in enumerate(nt.columns):
+        if ot.has_column(col.name):
+            ops += _diff_column(key, ot.column(col.name), col)
+            continue
+        after = names[i - 1] if i > 0 else None
+        if col.nullable or col.server_default is not None:
+            ops.append(AddColumn(table_key=key, column=_plain(col), after=after, position=i))
+            continue
+        # NOT NULL without a default on an existing table: add nullable, fill, set NOT NULL
+        loose = dataclasses.replace(_plain(col), nullable=True)
+        ops.append(AddColumn(table_key=key, column=loose, after=after, position=i))
+        if col.backfill:
+            ops.append(BackfillColumn(table_key=key, column=col.name, sql=col.backfill))
+        ops.append(AlterColumnNullable(table_key=key, column=col.name, nullable=False, column_def=loose))
+    for i, col in enumerate(ot.columns):
+        if not nt.has_column(col.name):
+            after = ot.columns[i - 1].name if i > 0 else None
+            ops.append(DropColumn(table_key=key, column=_plain(col), after=after))
+    return ops
+
+
+def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
+    ops: list[Operation] = []
+    name = nc.name
+    if oc.type != nc.type:
+        ops.append(
+            AlterColumnType(
+                table_key=key,
+                column=name,
+                old_type=oc.type,
+                new_type=nc.type,
+                existing_nullable=oc.nullable,
+                existing_server_default=oc.server_default,
+                existing_comment=oc.comment,
+            )
+        )
+    if oc.server_default != nc.server_default:
+        ops.append(
+            AlterColumnDefault(
+                table_key=key,
+                column=name,
+                old=oc.server_default,
+                new=nc.server_default,
+                existing_type=nc.type,
+                existing_nullable=oc.nullable,
+            )
+        )
+    if oc.comment != nc.comment:
+        ops.append(
+            AlterColumnComment(
+                table_key=key,
+                column=name,
+                old=oc.comment,
+                new=nc.comment,
+                existing_type=nc.type,
+                existing_nullable=oc.nullable,
+            )
+        )
+    if oc.nullable != nc.nullable:
+        before = dataclasses.replace(
+            _plain(oc), type=nc.type, server_default=nc.server_default, comment=nc.comment
+        )
+        if not nc.nullable and nc.backfill:
+            ops.append(BackfillColumn(table_key=key, column=name, sql=nc.backfill))
+        ops.append(AlterColumnNullable(table_key=key, column=name, nullable=nc.nullable, column_def=before))
+    return ops
+
+
+# --------------------------------------------------------------------------- rows
+
+
+class _RowIndex:
+    """Finds the managed row a foreign key value points at, per snapshot."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot = snapshot
+        self._cache: dict[tuple[TableKey, tuple[str, ...]], dict[tuple, tuple]] = {}
+
+    def parent(self, fk: ForeignKey, row: Row) -> Ref | None:
+        d = dict(row)
+        if any(d.get(c) is None for c in fk.columns):
+            return None
+        values = tuple(d[c] for c in fk.columns)
+        lookup = self._lookup(fk.ref_key, fk.ref_columns)
+        pkey = lookup.get(values)
+        if pkey is None:
+            return None
+        return ("row", (fk.ref_key[0], fk.ref_key[1], pkey))
+
+    def _lookup(self, key: TableKey, cols: tuple[str, ...]) -> dict[tuple, tuple]:
+        ck = (key, cols)
+        if ck not in self._cache:
+            t = self.snapshot.get_table(key)
+            out: dict[tuple, tuple] = {}
+            if t is not None and t.rows is not None:
+                for r in t.rows.rows:
+                    d = dict(r)
+                    vals = tuple(d.get(c) for c in cols)
+                    if None not in vals:
+                        out.setdefault(vals, t.rows.key_of(r))
+            self._cache[ck] = out
+        return self._cache[ck]
+
+
+def _enum_values(table: Table, row: Row, snapshot: Snapshot, only: Iterable[str] | None = None) -> set[tuple[str, str]]:
+    enums = snapshot.enums_by_name()
+    out: set[tuple[str, str]] = set()
+    d = dict(row)
+    cols = table.column_names if only is None else tuple(only)
+    for c in cols:
+        if not table.has_column(c):
+            continue
+        m = re.fullmatch(r"Enum\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)", table.column(c).type)
+        if m and m.group(1) in enums and isinstance(d.get(c), str):
+            out.add((m.group(1), d[c]))
+    return out
+
+
+def _sorted_refs(refs: Iterable[Ref]) -> tuple[Ref, ...]:
+    return tuple(sorted(set(refs), key=repr))
+
+
+def _parent_first(table: Table, rows: list[Row], keys: set[tuple]) -> tuple[list[Row], dict[tuple, set[str]]]:
+    """Order rows so that a row comes after the rows of this batch it references.
+
+    Returns the order and, for rows in a reference cycle, the self-referencing columns
+    to insert as NULL and set afterwards (``{row key: {columns}}``).
+    """
+    rs = table.rows
+    assert rs is not None
+    self_fks = [fk for fk in table.foreign_keys if fk.ref_key == table.key]
+    if not self_fks:
+        return rows, {}
+    by_values: dict[tuple[tuple[str, ...], tuple], tuple] = {}
+    for r in rows:
+        d = dict(r)
+        for fk in self_fks:
+            vals = tuple(d.get(c) for c in fk.ref_columns)
+            by_values.setdefault((fk.ref_columns, vals), rs.key_of(r))
+    deps: dict[tuple, dict[tuple, set[str]]] = {}  # row key -> parent key -> columns
+    for r in rows:
+        d = dict(r)
+        k = rs.key_of(r)
+        for fk in self_fks:
+            vals = tuple(d.get(c) for c in fk.columns)
+            if None in vals:
+                continue
+            p = by_values.get((fk.ref_columns, vals))
+            if p is not None and p != k and p in keys:
+                deps.setdefault(k, {}).setdefault(p, set()).update(fk.columns)
+    nullable = {c.name for c in table.columns if c.nullable}
+    done: set[tuple] = set()
+    out: list[Row] = []
+    deferred: dict[tuple, set[str]] = {}
+    pending = list(rows)
+    while pending:
+        for i, r in enumerate(pending):  # noqa: B007 - i is used after break
+            k = rs.key_of(r)
+            if all(p in done for p in deps.get(k, {})):
+                break
+        else:
+            # a cycle: insert the first pending row with its references NULL, if allowed
+            i = 0
+            r = pending[0]
+            k = rs.key_of(r)
+            cols = set().union(*(cs for p, cs in deps.get(k, {}).items() if p not in done))
+            if not cols <= nullable:
+                raise CycleError(
+                    [f"row {table.qualified_name} {k!r} references rows inserted after it through "
+                     f"NOT NULL column(s) {', '.join(sorted(cols - nullable))}"]
+                )
+            deferred[k] = cols
+        out.append(r)
+        done.add(k)
+        pending.pop(i)
+    return out, deferred
+
+
+def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) -> list[Operation]:
+    o_rs = ot.rows if ot is not None and ot.rows is not None and ot.rows.rows else None
+    n_rs = nt.rows if nt is not None and nt.rows is not None and nt.rows.rows else None
+    if o_rs is None and n_rs is None:
+        return []
+    key = (nt or ot).key  # type: ignore[union-attr]
+    key_cols = n_rs.key if n_rs is not None else o_rs.key  # type: ignore[union-attr]
+    ops: list[Operation] = []
+    old_idx, new_idx = _RowIndex(old), _RowIndex(new)
+
+    def key_of(r: Row) -> tuple:
+        d = dict(r)
+        return tuple(d.get(c) for c in key_cols)
+
+    old_rows = {key_of(r): r for r in o_rs.rows} if o_rs is not None and nt is not None else {}
+    new_rows = {key_of(r): r for r in n_rs.rows} if n_rs is not None else {}
+    # deletes (only when the table stays; a dropped table takes its rows along)
+    if o_rs is not None and nt is not None:
+        gone = [r for r in o_rs.rows if key_of(r) not in new_rows]
+        if gone:
+            assert ot is not None
+            order, _ = _parent_first(
+                dataclasses.replace(ot, rows=RowSet(key=key_cols, rows=o_rs.rows)), gone, set(map(key_of, gone))
+            )
+            parents: set[Ref] = set()
+            enum_values: set[tuple[str, str]] = set()
+            gone_refs = {("row", (key[0], key[1], key_of(r))) for r in gone}
+            for r in gone:
+                for fk in ot.foreign_keys:
+                    p = old_idx.parent(fk, r)
+                    if p is not None and p not in gone_refs:
+                        parents.add(p)
+                enum_values |= _enum_values(ot, r, old)
+            ops.append(
+                DeleteRows(
+                    table_key=key,
+                    key=key_cols,
+                    rows=tuple(reversed(order)),
+                    parents=_sorted_refs(parents),
+                    enum_values=tuple(sorted(enum_values)),
+                )
+            )
+    if n_rs is None:
+        return ops
+    assert nt is not None
+    # inserts
+    added = [r for r in n_rs.rows if key_of(r) not in old_rows]
+    deferred_updates: list[Operation] = []
+    if added:
+        added_keys = set(map(key_of, added))
+        order, deferred = _parent_first(nt, added, added_keys)
+        rows: list[Row] = []
+        parents = set()
+        enum_values = set()
+        own = {("row", (key[0], key[1], k)) for k in added_keys}
+        for r in order:
+            k = key_of(r)
+            cols = deferred.get(k, set())
+            if cols:
+                d = dict(r)
+                rows.append(FrozenMap({c: (None if c in cols else v) for c, v in d.items()}))
+                upd_parents = set()
+                for fk in nt.foreign_keys:
+                    if set(fk.columns) & cols:
+                        p = new_idx.parent(fk, r)
+                        if p is not None:
+                            upd_parents.add(p)
+                deferred_updates.append(
+                    UpdateRow(
+                        table_key=key,
+                        key_columns=key_cols,
+                        key=k,
+                        old=FrozenMap({c: None for c in sorted(cols)}),
+                        new=FrozenMap({c: d[c] for c in sorted(cols)}),
+                        parents=_sorted_refs(upd_parents),
+                    )
+                )
+            else:
+                rows.append(r)
+            for fk in nt.foreign_keys:
+                if cols and set(fk.columns) & cols:
+                    continue
+                p = new_idx.parent(fk, r)
+                if p is not None and p not in own:
+                    parents.add(p)
+            enum_values |= _enum_values(nt, r, new)
+        ops.append(
+            InsertRows(
+                table_key=key,
+                key=key_cols,
+                rows=tuple(rows),
+                order=tuple(key_of(r) for r in n_rs.rows),
+                parents=_sorted_refs(parents),
+                enum_values=tuple(sorted(enum_values)),
+            )
+        )
+    # updates: only the differing columns the new table still has
+    if ot is not None and old_rows:
+        for r in n_rs.rows:
+            k = key_of(r)
+            if k not in old_rows:
+                continue
+            a, b = dict(old_rows[k]), dict(r)
+            cols = sorted(c for c in (a.keys() | b.keys()) if nt.has_column(c) and (a.get(c, _MISSING) != b.get(c, _MISSING)))
+            if not cols:
+                continue
+            changed = set(cols)
+            parents, old_parents = set(), set()
+            for fk in nt.foreign_keys:
+                if set(fk.columns) & changed:
+                    p = new_idx.parent(fk, r)
+                    if p is not None:
+                        parents.add(p)
+            for fk in ot.foreign_keys:
+                if set(fk.columns) & changed:
+                    p = old_idx.parent(fk, old_rows[k])
+                    if p is not None:
+                        old_parents.add(p)
+            ops.append(
+                UpdateRow(
+                    table_key=key,
+                    key_columns=key_cols,
+                    key=k,
+                    old=FrozenMap({c: a[c] for c in cols if c in a}),
+                    new=FrozenMap({c: b[c] for c in cols if c in b}),
+                    parents=_sorted_refs(parents),
+                    old_parents=_sorted_refs(old_parents),
+                    enum_values=tuple(sorted(_enum_values(nt, r, new, cols))),
+                    old_enum_values=tuple(sorted(_enum_values(ot, old_rows[k], old, cols))),
+                )
+            )
+    ops += deferred_updates
+    return ops
+
+
+_MISSING: Any = object()
+
+
+def defer_references(op: InsertRows, to: set[TableKey], new: Snapshot) -> tuple[InsertRows, list[UpdateRow]] | None:
+    """Split ``op`` so its rows reference rows of the tables ``to`` only afterwards.
+
+    The foreign key columns pointing at ``to`` are inserted as NULL and set by an
+    :class:`UpdateRow` per row. Returns None when such a column is NOT NULL.
+
+    Example:
+        >>> defer_references(InsertRows(table_key=(None, "t"), key=("id",), rows=()), set(),
+        ...                  Snapshot(release="1", tables=(Table(name="t"),)))[1]
+        []
+    """
+    table = new.get_table(op.table_key)
+    if table is None:
+        return None
+    fks = [fk for fk in table.foreign_keys if fk.ref_key in to and fk.ref_key != op.table_key]
+    cols = {c for fk in fks for c in fk.columns}
+    if any(not table.has_column(c) or not table.column(c).nullable for c in cols):
+        return None
+    idx = _RowIndex(new)
+    rows: list[Row] = []
+    updates: list[UpdateRow] = []
+    parents = set(op.parents)
+    for r in op.rows:
+        d = dict(r)
+        these = sorted(c for c in cols if d.get(c) is not None)
+        if not these:
+            rows.append(r)
+            continue
+        rows.append(FrozenMap({c: (None if c in these else v) for c, v in d.items()}))
+        refs = set()
+        for fk in fks:
+            p = idx.parent(fk, r)
+            if p is not None:
+                refs.add(p)
+                parents.discard(p)
+        updates.append(
+            UpdateRow(
+                table_key=op.table_key,
+                key_columns=op.key,
+                key=tuple(d.get(c) for c in op.key),
+                old=FrozenMap({c: None for c in these}),
+                new=FrozenMap({c: d[c] for c in these}),
+                parents=_sorted_refs(refs),
+            )
+        )
+    return dataclasses.replace(op, rows=tuple(rows), parents=_sorted_refs(parents)), updates

@@ -1,0 +1,246 @@
+"""The dependency graph of a plan's operations, its cycle breaking and its order.
+
+Nodes are indices into the operation list (attribute ``op``); every edge carries a
+``reason`` a person can read (``fk_sites_campaign_id_campaigns needs table campaigns``).
+Edges come from what operations need, give and remove (:mod:`planner.ops`), per
+``Ref``:
+
+* a giver runs before each op that needs the ref;
+* each op that needs a ref runs before the op that removes it;
+* when a ref is removed and given again (a constraint redefined under its name), the
+  remover runs first; drops (category ``-``) need the old one, everything else the new.
+
+Mutual references between rows of managed tables are broken by inserting the
+referencing columns as NULL and setting them with an ``UpdateRow`` afterwards
+(:func:`planner.diff.defer_references`); a cycle no rule breaks raises
+:class:`CycleError` listing the operations of the cycle.
+
+The order is ``nx.lexicographical_topological_sort`` keyed by each op's
+``sort_key()`` (phase, table, kind, name) plus its index: the same input gives the same
+order whatever ``PYTHONHASHSEED``.
+
+Example:
+    >>> from planner.ops import CreateTable, AddForeignKey
+    >>> from planner.state.model import Column, ForeignKey, Table
+    >>> c = CreateTable(table=Table(name="campaigns", columns=(Column(name="id", type="Integer"),)))
+    >>> fk = ForeignKey(name="fk_sites_c", columns=("c",), ref_table="campaigns", ref_columns=("id",))
+    >>> a = AddForeignKey(table_key=(None, "sites"), fk=fk)
+    >>> g = build_graph([a, c])
+    >>> g.edges[1, 0]["reason"]
+    'fk_sites_c needs table campaigns'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+
+from planner.diff import defer_references
+from planner.ops import (
+    CycleError,
+    InsertRows,
+    Operation,
+    Ref,
+)
+from planner.state.model import FrozenMap, Snapshot, table_key_str
+
+__all__ = ["CycleError", "build_graph", "describe_ref", "op_label", "order", "order_operations"]
+
+_MAX_BREAKS = 1000
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, FrozenMap):
+        return repr(v.as_dict())
+    return repr(v)
+
+
+def describe_ref(ref: Ref) -> str:
+    """A ``Ref`` in words.
+
+    Example:
+        >>> describe_ref(("column", (None, "sites", "name")))
+        'column sites.name'
+    """
+    kind, key = ref
+    if kind == "table":
+        return f"table {table_key_str(key)}"
+    if kind == "column":
+        return f"column {table_key_str(key[:2])}.{key[2]}"
+    if kind == "enum":
+        return f"enum {key}"
+    if kind == "enum_value":
+        return f"value {key[1]!r} of enum {key[0]}"
+    if kind == "constraint":
+        return f"constraint {key[2]}"
+    if kind == "index":
+        return f"index {key[2]}"
+    if kind == "primary_key":
+        return f"primary key of {table_key_str(key)}"
+    if kind == "referenced":
+        return f"key {table_key_str(key[:2])} ({', '.join(key[2])})"
+    if kind == "rows":
+        return f"rows of {table_key_str(key)}"
+    if kind == "row":
+        return f"row {table_key_str(key[:2])} ({', '.join(_fmt(v) for v in key[2])})"
+    if kind == "filled":
+        return f"values of {table_key_str(key[:2])}.{key[2]}"
+    return f"{kind} {key!r}"
+
+
+def op_label(op: Operation) -> str:
+    """A short name for an operation in an edge reason (the object it makes or changes).
+
+    Example:
+        >>> from planner.ops import DropTable
+        >>> from planner.state.model import Table
+        >>> op_label(DropTable(table=Table(name="sites")))
+        'drop table sites'
+    """
+    for attr in ("fk", "index", "unique", "check"):
+        obj = getattr(op, attr, None)
+        if obj is not None and hasattr(obj, "name") and op.category == "+":
+            return obj.name
+    verb = op.kind.replace("_", " ")
+    tk = op.table_key
+    where = table_key_str(tk) if tk else getattr(op, "enum_name", None) or getattr(getattr(op, "enum", None), "name", "")
+    for attr in ("fk", "index", "unique", "check", "primary_key"):
+        obj = getattr(op, attr, None)
+        name = getattr(obj, "name", None)
+        if name:
+            return f"{verb} {name}"
+    col = getattr(op, "column", None)
+    if isinstance(col, str):
+        return f"{verb} {where}.{col}"
+    if col is not None and hasattr(col, "name"):
+        return f"{verb} {where}.{col.name}"
+    return f"{verb} {where}".rstrip()
+
+
+_REF_PRIORITY = {
+    k: i
+    for i, k in enumerate(
+        ("table", "enum", "column", "primary_key", "referenced", "constraint", "index", "enum_value", "row", "rows")
+    )
+}
+
+
+def _ref_sort(ref: Ref) -> tuple[int, str]:
+    """Table refs first, so an edge's reason names the most telling dependency."""
+    return (_REF_PRIORITY.get(ref[0], 99), repr(ref))
+
+
+def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
+    """The dependency graph of ``ops``: node ``i`` is ``ops[i]``; edges have a ``reason``.
+
+    Example:
+        >>> build_graph([]).number_of_nodes()
+        0
+    """
+    g = nx.DiGraph()
+    for i, op in enumerate(ops):
+        g.add_node(i, op=op)
+    givers: dict[Ref, list[int]] = {}
+    removers: dict[Ref, list[int]] = {}
+    needers: dict[Ref, list[int]] = {}
+    for i, op in enumerate(ops):
+        for r in op.gives():
+            givers.setdefault(r, []).append(i)
+        for r in op.removes():
+            removers.setdefault(r, []).append(i)
+        for r in op.needs():
+            needers.setdefault(r, []).append(i)
+
+    def edge(u: int, v: int, reason: str) -> None:
+        if u != v and not g.has_edge(u, v):
+            g.add_edge(u, v, reason=reason)
+
+    for ref in sorted(givers.keys() | removers.keys(), key=_ref_sort):
+        gs, rs = givers.get(ref, []), removers.get(ref, [])
+        what = describe_ref(ref)
+        for r in rs:
+            for gv in gs:
+                if r != gv:
+                    edge(r, gv, f"{op_label(ops[gv])} recreates {what} after {op_label(ops[r])} removes it")
+        for n in needers.get(ref, []):
+            if n in gs or n in rs:
+                continue
+            old_world = bool(rs) and (not gs or ops[n].category == "-")
+            if old_world:
+                for r in rs:
+                    edge(n, r, f"{op_label(ops[n])} needs {what} before {op_label(ops[r])} removes it")
+            else:
+                for gv in gs:
+                    edge(gv, n, f"{op_label(ops[n])} needs {what}")
+    return g
+
+
+def _key(ops: Sequence[Operation], i: int) -> str:
+    return "\x1f".join((*ops[i].sort_key(), f"{i:06d}"))
+
+
+def order(g: nx.DiGraph) -> list[int]:
+    """A deterministic topological order of the graph's nodes; raises :class:`CycleError`.
+
+    Example:
+        >>> order(build_graph([]))
+        []
+    """
+    ops = [g.nodes[i]["op"] for i in range(g.number_of_nodes())]
+    try:
+        return list(nx.lexicographical_topological_sort(g, key=lambda i: _key(ops, i)))
+    except nx.NetworkXUnfeasible:
+        cycle = nx.find_cycle(g)
+        raise CycleError([ops[u].describe() for u, _v in cycle]) from None
+
+
+def _find_cycle(g: nx.DiGraph) -> list[int] | None:
+    try:
+        return [u for u, _v in nx.find_cycle(g)]
+    except nx.NetworkXNoCycle:
+        return None
+
+
+def order_operations(
+    ops: Sequence[Operation], *, new: Snapshot | None = None
+) -> tuple[tuple[Operation, ...], nx.DiGraph]:
+    """Break the cycles rows allow breaking, then order the operations.
+
+    Returns the ordered operations and their graph (node ``i`` = ordered op ``i``).
+    ``new`` (the target snapshot) tells which foreign key columns may be NULL.
+
+    Example:
+        >>> order_operations([])[0]
+        ()
+    """
+    ops = list(ops)
+    for _ in range(_MAX_BREAKS):
+        g = build_graph(ops)
+        cycle = _find_cycle(g)
+        if cycle is None:
+            break
+        if new is None or not _break(ops, cycle, new):
+            raise CycleError([ops[i].describe() for i in cycle])
+    else:  # pragma: no cover - defensive
+        raise CycleError([op.describe() for op in ops])
+    idx = order(g)
+    ordered = tuple(ops[i] for i in idx)
+    return ordered, build_graph(ordered)
+
+
+def _break(ops: list[Operation], cycle: list[int], new: Snapshot) -> bool:
+    """Split one InsertRows of the cycle (references inserted NULL, set afterwards)."""
+    inserts = sorted((i for i in cycle if isinstance(ops[i], InsertRows)), key=lambda i: _key(ops, i))
+    tables = {ops[i].table_key for i in inserts}
+    for i in inserts:
+        op = ops[i]
+        assert isinstance(op, InsertRows)
+        res = defer_references(op, tables - {op.table_key}, new)
+        if res is None or not res[1]:
+            continue
+        ops[i] = res[0]
+        ops.extend(res[1])
+        return True
+    return False
