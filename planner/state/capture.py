@@ -35,9 +35,9 @@ Schema (:func:`from_database` always; :func:`normalise_for` on the snapshot side
 ==========================  =================================================================
 what                        normal form
 ==========================  =================================================================
-primary key name            ``None`` when it is the default: the ``pk`` naming convention's
-                            name, PostgreSQL ``<table>_pkey``; MariaDB cannot keep a name
-                            (always ``PRIMARY``) -> ``None``
+primary key name            as created (a ``pk`` convention's name is a name); ``None`` for
+                            the dialect's default: PostgreSQL ``<table>_pkey``; MariaDB
+                            cannot keep a name (always ``PRIMARY``) -> ``None``
 autoincrement               ``None`` when it equals SQLAlchemy's "auto" (the single integer
                             primary-key column without foreign key is autoincrementing);
                             outside the primary key it has no effect -> ``None``;
@@ -83,6 +83,7 @@ import networkx as nx
 import sqlalchemy as sa
 from sqlalchemy.engine import default as sa_default
 from sqlalchemy.sql import naming as sa_naming
+from sqlalchemy.sql import schema as sa_schema
 from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.elements import conv
 
@@ -104,7 +105,6 @@ from planner.state.model import (
     freeze,
     thaw,
 )
-from planner.state.naming import default_pk_name
 
 __all__ = [
     "CaptureError",
@@ -120,8 +120,6 @@ __all__ = [
 INFO_HINTS = "dbplan"
 #: ``table.info`` key holding the managed rows: ``(key, rows)``
 INFO_ROWS = "dbplan_rows"
-#: ``table.info`` key: the snapshot's primary key name (None = the default name)
-INFO_PK_NAME = "dbplan_pk_name"
 #: ``metadata.info`` keys written by :func:`to_metadata`
 INFO_ENUMS = "dbplan_enums"
 INFO_CONVENTION = "dbplan_naming_convention"
@@ -244,12 +242,15 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared, cyclic) -> sa.Table:
         if ix.where is not None:
             kw = {"postgresql_where": sa.text(ix.where), "sqlite_where": sa.text(ix.where)}
         items.append(sa.Index(conv(ix.name), *ix.columns, unique=ix.unique, **kw))
-    info: dict[str, Any] = {INFO_PK_NAME: pk.name if pk else None}
+    info: dict[str, Any] = {}
     if t.renamed_from:
         info[INFO_HINTS] = {"renamed_from": t.renamed_from}
     if t.rows is not None:
         info[INFO_ROWS] = (tuple(t.rows.key), tuple(thaw(r) for r in t.rows.rows))
-    return sa.Table(t.name, md, *items, schema=t.schema, comment=t.comment, info=info)
+    sat = sa.Table(t.name, md, *items, schema=t.schema, comment=t.comment, info=info)
+    if pk is not None and pk.name is None:
+        sat.primary_key.name = None  # the dialect's default name, even under a pk convention
+    return sat
 
 
 def _conv(name: str | None) -> Any:
@@ -294,9 +295,29 @@ def from_metadata(md: Any, *, release: str, rows: RowsSpec | None = None) -> Sna
     convention = md.info.get(INFO_CONVENTION)
     if convention is None:
         convention = _convention_of(md)
-    return Snapshot(
-        release=release, tables=tuple(tables), enums=tuple(enums.values()), naming_convention=convention
+    return _plain(
+        Snapshot(
+            release=release,
+            tables=tuple(tables),
+            enums=tuple(enums.values()),
+            naming_convention=convention,
+        )
     )
+
+
+def _plain(obj: Any) -> Any:
+    """``obj`` with SQLAlchemy's ``str`` subclasses (``quoted_name``, ``conv``) made plain
+    ``str``: YAML dumping and equality must not depend on them."""
+    if isinstance(obj, str):
+        return str.__str__(obj)
+    if isinstance(obj, FrozenMap):
+        return FrozenMap((_plain(k), _plain(v)) for k, v in obj)
+    if isinstance(obj, tuple):
+        return tuple(_plain(v) for v in obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return dataclasses.replace(obj, **changes)
+    return obj
 
 
 def _as_metadata(obj: Any) -> sa.MetaData:
@@ -313,7 +334,7 @@ def _as_metadata(obj: Any) -> sa.MetaData:
 
 def _convention_of(md: sa.MetaData) -> tuple[tuple[str, str], ...]:
     nc = md.naming_convention
-    if dict(nc) == dict(sa.schema.DEFAULT_NAMING_CONVENTION):
+    if dict(nc) == dict(sa_schema.DEFAULT_NAMING_CONVENTION):
         return ()
     return tuple(
         sorted((k, v) for k, v in nc.items() if k in NAMING_CONVENTION_KEYS and isinstance(v, str))
@@ -435,18 +456,19 @@ def _table_from_sa(sat: sa.Table, by_values, row_spec, problems: list[str]) -> T
 
 
 def _pk_name(sat: sa.Table, problems: list[str]) -> str | None:
-    if INFO_PK_NAME in sat.info:
-        return sat.info[INFO_PK_NAME]
+    """The primary key's name: given, or from the ``pk`` convention; None = the dialect's."""
     const = sat.primary_key
     name = const.name
-    if name is None or name is _NONE_NAME:
-        return None
     if isinstance(name, conv):
-        nc = _convention_of(sat.metadata)
-        cols = [c.name for c in const.columns]
-        if str(name) == default_pk_name(sat.name, cols, dict(nc)):
-            return None  # the convention's own name: the default
         return str(name)
+    if name is None:
+        return None  # left unnamed on purpose (to_metadata does this for "dialect default")
+    if name is _NONE_NAME:
+        try:
+            derived = sa_naming._constraint_name_for_table(const, sat)
+        except sa.exc.InvalidRequestError:
+            return None
+        return str(derived) if derived else None
     return _name_of(const, sat, "primary key", "", problems)
 
 
@@ -750,8 +772,10 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
     engine, owned = _engine(url_or_engine)
     try:
         with engine.connect() as conn:
-            return _Reflector(conn, hint=hint, full_hint=full_hint).snapshot(
-                release=release, rows_of=rows_of, schemas=schemas
+            return _plain(
+                _Reflector(conn, hint=hint, full_hint=full_hint).snapshot(
+                    release=release, rows_of=rows_of, schemas=schemas
+                )
             )
     finally:
         if owned:
@@ -941,8 +965,6 @@ class _Reflector:
             return None
         if self.dialect == "postgresql" and name == f"{table}_pkey":
             return None
-        if self.hint is not None and name == default_pk_name(table, list(cols), self.hint.conventions):
-            return None
         return name
 
     def foreign_key(self, raw) -> ForeignKey:
@@ -1119,7 +1141,6 @@ def normalise_for(snapshot: Snapshot, dialect: str) -> Snapshot:
         True
     """
     d = "mysql" if dialect in ("mysql", "mariadb") else dialect
-    conventions = snapshot.conventions
     tables = []
     used_enums: set[str] = set()
     for t in snapshot.tables:
@@ -1150,11 +1171,7 @@ def normalise_for(snapshot: Snapshot, dialect: str) -> Snapshot:
             )
         pk = t.primary_key
         if pk is not None and pk.name is not None:
-            default = {pk.name} & {
-                f"{t.name}_pkey" if d == "postgresql" else None,
-                default_pk_name(t.name, list(pk.columns), conventions),
-            }
-            if d in ("mysql",) or default:
+            if d == "mysql" or (d == "postgresql" and pk.name == f"{t.name}_pkey"):
                 pk = dataclasses.replace(pk, name=None)
         fks = t.foreign_keys
         indexes = t.indexes
