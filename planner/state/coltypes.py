@@ -834,6 +834,18 @@ def _decimal(value: Any) -> Decimal | None:
     return None
 
 
+def _strip_zeros(d: Decimal) -> Decimal:
+    """``d`` without trailing fraction zeros; exact (``Decimal.normalize`` rounds to the
+    context precision)."""
+    if d == 0:
+        return Decimal(0)
+    sign, digits, exp = d.as_tuple()
+    assert isinstance(exp, int)
+    while exp < 0 and len(digits) > 1 and digits[-1] == 0:
+        digits, exp = digits[:-1], exp + 1
+    return Decimal((sign, digits, exp))
+
+
 _DURATION = re.compile(
     r"^(?P<sign>-)?P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
 )
@@ -843,11 +855,13 @@ def _parse_duration(value: str) -> _dt.timedelta:
     m = _DURATION.match(value)
     if m is None or value.endswith(("P", "T")):
         raise ValueError(f"not an ISO-8601 duration like 'P1DT2H30M': {value!r}")
+    whole, _, frac = (m["s"] or "0").partition(".")
     delta = _dt.timedelta(
         days=int(m["d"] or 0),
         hours=int(m["h"] or 0),
         minutes=int(m["m"] or 0),
-        seconds=float(Decimal(m["s"] or 0)),
+        seconds=int(whole),
+        microseconds=int((frac + "000000")[:6]),
     )
     return -delta if m["sign"] else delta
 
@@ -935,7 +949,7 @@ def value_problem(
             return f"value {_show(value)} is not a finite number or decimal string, expected for {shown}"
         digits = _numeric_digits(spec) if fam == "numeric" else None
         if digits is not None:
-            sign, dig, exp = d.normalize().as_tuple()
+            sign, dig, exp = _strip_zeros(d).as_tuple()
             assert isinstance(exp, int)
             frac = max(0, -exp)
             whole = max(0, len(dig) + exp) if d != 0 else 0
@@ -1094,8 +1108,7 @@ def yaml_value(text: str, value: Any) -> Any:
             return value
         if d == 0:
             return "0"
-        text_ = format(d.normalize(), "f")
-        return text_
+        return format(_strip_zeros(d), "f")
     if fam == "float":
         return float(value)
     if fam == "uuid":

@@ -620,6 +620,29 @@ def test_yaml_value_of_a_python_enum_member_is_its_stored_name():
     assert ct.yaml_value("Enum(level)", Level.info) == "info"
 
 
+@given(
+    st.one_of(
+        st.tuples(st.just("Numeric"), st.decimals(allow_nan=False, allow_infinity=False)),
+        st.tuples(st.just("Interval"), st.timedeltas()),
+        st.tuples(st.just("DateTime"), st.datetimes()),
+        st.tuples(
+            st.just("DateTime(timezone=True)"),
+            st.datetimes(timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=-5))])),
+        ),
+        st.tuples(st.just("Time"), st.times()),
+        st.tuples(st.just("Uuid"), st.uuids()),
+        st.tuples(st.just("LargeBinary"), st.binary(max_size=20)),
+        st.tuples(st.just("BigInteger"), st.integers(-(2**63), 2**63 - 1)),
+    )
+)
+def test_yaml_value_round_trips_and_is_idempotent(case):
+    text, value = case
+    y = ct.yaml_value(text, value)
+    assert ct.value_problem(text, y) is None
+    assert ct.python_value(text, y) == value
+    assert ct.yaml_value(text, y) == y
+
+
 def test_python_value_thaws_frozen_json():
     assert ct.python_value("JSON", freeze({"a": [1, 2]})) == {"a": [1, 2]}
 
