@@ -51,7 +51,7 @@ import math
 import re
 import uuid as _uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -143,8 +143,8 @@ class _Def:
     flags: tuple[tuple[str, bool], ...] = ()
     #: "plain", "enum" (one identifier argument) or "array" (one type argument)
     kind: str = "plain"
-    doc: str = ""
-    aliases: tuple[str, ...] = field(default=())
+    #: other spellings people write, for "did you mean" hints
+    aliases: tuple[str, ...] = ()
 
 
 _DEFS: tuple[_Def, ...] = (
@@ -316,16 +316,15 @@ class _Parser:
             raise TypeParseError(f"unknown type {name!r}", hint=_suggest(name), offset=first.offset)
         has_parens = self.peek().text == "(" and self.peek().kind == "punct"
         if d.kind == "enum":
-            return self.enum_args(d, first, has_parens)
+            return self.enum_args(d, has_parens)
         if d.kind == "array":
-            return self.array_args(d, first, has_parens)
+            return self.array_args(d, has_parens)
         args: dict[str, tuple[Any, int]] = {}
         if has_parens:
-            open_tok = self.take()
+            self.take()
             if self.peek().text != ")":
                 self.arguments(d, args)
             self.expect(")", f"',' or ')' closing {name}(")
-            del open_tok
         return _build(d, args)
 
     def arguments(self, d: _Def, args: dict[str, tuple[Any, int]]) -> None:
@@ -393,7 +392,7 @@ class _Parser:
             )
         args[key.text] = (value, key.offset)
 
-    def enum_args(self, d: _Def, first: _Tok, has_parens: bool) -> TypeSpec:
+    def enum_args(self, d: _Def, has_parens: bool) -> TypeSpec:
         if not has_parens:
             raise TypeParseError(
                 "Enum needs the name of a snapshot enum",
@@ -412,7 +411,7 @@ class _Parser:
         self.expect(")", f"')' after Enum({tok.text}")
         return TypeSpec(name=d.name, enum=tok.text)
 
-    def array_args(self, d: _Def, first: _Tok, has_parens: bool) -> TypeSpec:
+    def array_args(self, d: _Def, has_parens: bool) -> TypeSpec:
         if not has_parens:
             raise TypeParseError(
                 f"{d.name} needs an item type",
