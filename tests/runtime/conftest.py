@@ -3,8 +3,8 @@
 Three revisions, each recording itself in ``applied_log`` so tests can count how often
 a revision ran::
 
-    a1 (release 0.1.0): create applied_log, items(id, name); log 'a1'
-    b2 (release 0.2.0): add items.price; log 'b2'   (sleeps 0.3 s on PostgreSQL)
+    a1 (release 0.1.0): create applied_log, items(id, name); log 'a1'  (sleeps 1 s on PG, MariaDB)
+    b2 (release 0.2.0): add items.price; log 'b2'   (sleeps 0.3 s on PostgreSQL, MariaDB)
     c3 (release 0.3.0): create tags; log 'c3'
 """
 
@@ -24,6 +24,7 @@ REVISIONS = {
         None,
         "0.1.0",
         """
+        _pause(1.0)
         op.create_table(
             "applied_log",
             sa.Column("id", sa.Integer, primary_key=True),
@@ -45,8 +46,7 @@ REVISIONS = {
         "a1",
         "0.2.0",
         """
-        if op.get_bind().dialect.name == "postgresql":
-            op.execute("SELECT pg_sleep(0.3)")
+        _pause(0.3)
         op.add_column("items", sa.Column("price", sa.Numeric(10, 2), nullable=True))
         op.execute("INSERT INTO applied_log (rev) VALUES ('b2')")
         """,
@@ -70,6 +70,15 @@ REVISIONS = {
     ),
 }
 
+# widens the window in which concurrent upgrades would collide without the lock
+PAUSE = """\
+def _pause(seconds):
+    name = op.get_bind().dialect.name
+    if name == "postgresql":
+        op.execute(f"SELECT pg_sleep({seconds})")
+    elif name in ("mysql", "mariadb"):
+        op.execute(f"SELECT SLEEP({seconds})")"""
+
 PREVIOUS = {"0.1.0": "empty", "0.2.0": "0.1.0", "0.3.0": "0.2.0"}
 
 
@@ -81,6 +90,7 @@ def revision_source(rev: str) -> str:
         f'"""to {release}\n\nRevision ID: {rev}\n"""\n'
         f"# dbplan: from={PREVIOUS[release]} to={release}\n"
         "from alembic import op\nimport sqlalchemy as sa\n\n"
+        f"{PAUSE}\n\n"
         f"revision = {rev!r}\ndown_revision = {down!r}\n"
         "branch_labels = None\ndepends_on = None\n\n\n"
         f"def upgrade():\n{body_up}\n\n\ndef downgrade():\n{body_down}\n"
