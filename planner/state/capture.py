@@ -180,7 +180,11 @@ def _cyclic_foreign_keys(snapshot: Snapshot) -> set[tuple[tuple[str | None, str]
             continue
         for t in snapshot.tables:
             if t.key in comp:
-                out.update((t.key, fk.name) for fk in t.foreign_keys if fk.ref_key in comp)
+                out.update(
+                    (t.key, fk.name)
+                    for fk in t.foreign_keys
+                    if fk.ref_key in comp and fk.ref_key != t.key
+                )
     return out
 
 
