@@ -173,9 +173,10 @@ def _change_table(rng: random.Random, t: Table) -> Table:
             if c.nullable and c.name not in used and c.name != "id":
                 del cols[k]
                 break
-    elif kind == 3:  # NOT NULL with a backfill
+    elif kind == 3 and not rows:  # NOT NULL with a backfill
+        fk_cols = {c for fk in t.foreign_keys for c in fk.columns}
         for k, c in enumerate(cols):
-            if c.nullable and c.type == "Integer" and not c.name.endswith("_id"):
+            if c.nullable and c.type == "Integer" and c.name not in fk_cols:
                 cols[k] = dataclasses.replace(c, nullable=False, backfill="0")
                 break
         else:
@@ -187,6 +188,8 @@ def _change_table(rng: random.Random, t: Table) -> Table:
             checks.append(Check(name=f"ck_{t.name}_id_positive", sqltext="id > 0"))
         if uniques:
             uniques.pop()
+    elif kind == 3:  # a table with managed rows: a NOT NULL column with a server default
+        cols.append(Column(name="weight", type="Integer", nullable=False, server_default="1"))
     else:  # rows or a server default
         if rows:
             values = list(rows.rows)
