@@ -68,13 +68,15 @@ types                       :func:`planner.state.coltypes.from_sqlalchemy`; with
 
 Managed rows (:func:`capture_for`): only the snapshot's managed tables, only rows whose
 key is one of the snapshot's rows, only the columns each snapshot row declares, in the
-snapshot's order; a value is the snapshot's own when it binds to the value found,
-otherwise ``coltypes.yaml_value`` of what the database holds.
+snapshot's order; a value is the snapshot's own when it binds to the value found (a
+zone-aware datetime also matches the naive wall time MariaDB/SQLite store), otherwise
+``coltypes.yaml_value`` of what the database holds.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -1068,9 +1070,23 @@ class _Reflector:
                 if col not in db:
                     continue
                 have = db[col]
-                values[col] = want if _bind(types.get(col), want) == have else _yaml(types[col], have)
+                same = _same_value(_bind(types.get(col), want), have)
+                values[col] = want if same else _yaml(types[col], have)
             out.append(FrozenMap(values))
         return RowSet(key=key, rows=tuple(out))
+
+
+def _same_value(bound: Any, have: Any) -> bool:
+    """A snapshot value bound for the database equals what the database holds.
+
+    A zone-aware datetime matches the naive wall time a dialect without zones stored.
+    """
+    if bound == have:
+        return True
+    if isinstance(bound, _dt.datetime) and isinstance(have, _dt.datetime):
+        if (bound.tzinfo is None) != (have.tzinfo is None):
+            return bound.replace(tzinfo=None) == have.replace(tzinfo=None)
+    return False
 
 
 def _read_type(type_text: str, enums: Mapping[str, Enum]) -> Any:

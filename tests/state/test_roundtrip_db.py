@@ -137,9 +137,51 @@ def rich_snapshot(release: str = "1.0.0") -> Snapshot:
         ),
         rows=RowSet(key=("a_id", "b_id"), rows=(FrozenMap({"a_id": 1, "b_id": 2, "weight": 5}),)),
     )
+    settings = Table(
+        name="settings",
+        columns=(
+            Column(name="key", type="String(40)", nullable=False),
+            Column(name="payload", type="JSON"),
+            Column(name="jb", type="postgresql.JSONB"),
+            Column(name="enabled", type="Boolean"),
+            Column(name="at", type="DateTime(timezone=True)"),
+            Column(name="naive", type="DateTime"),
+            Column(name="t", type="Time"),
+            Column(name="amount", type="Float"),
+            Column(name="big", type="BigInteger"),
+            Column(name="uid", type="Uuid"),
+            Column(name="arr", type="postgresql.ARRAY(Integer)"),
+            Column(name="iv", type="Interval"),
+            Column(name="blob", type="LargeBinary"),
+        ),
+        primary_key=PrimaryKey(name="pk_settings", columns=("key",)),
+        rows=RowSet(
+            key=("key",),
+            rows=(
+                FrozenMap(
+                    {
+                        "key": "a",
+                        "payload": {"x": [1, 2], "y": None},
+                        "jb": {"k": "v"},
+                        "enabled": True,
+                        "at": "2024-01-31T10:00:00+00:00",
+                        "naive": "2024-01-31T10:00:00",
+                        "t": "10:30:00",
+                        "amount": 1.25,
+                        "big": 9007199254740993,
+                        "uid": "12345678-1234-5678-1234-567812345678",
+                        "arr": [1, 2],
+                        "iv": "PT1H",
+                        "blob": "00ff",
+                    }
+                ),
+                FrozenMap({"key": "b", "enabled": False}),
+            ),
+        ),
+    )
     return Snapshot(
         release=release,
-        tables=(campaigns, sites, states, pairs),
+        tables=(campaigns, sites, states, pairs, settings),
         enums=(
             Enum(name="event_level", values=("info", "warning", "error", "critical")),
             Enum(name="state_kind", values=("raw", "derived")),
@@ -216,7 +258,7 @@ def test_from_database_without_hint_reads_all_rows_and_normal_forms(db_url):
     finally:
         engine.dispose()
     assert got.release == "9.9.9"
-    assert {t.name for t in got.tables} == {"campaigns", "sites", "data_states", "state_pairs"}
+    assert {t.name for t in got.tables} == {"campaigns", "sites", "data_states", "state_pairs", "settings"}
     rows = got.table("data_states").rows
     assert rows.key == ("id",)
     assert [dict(r)["name"] for r in rows.rows] == ["Raw", "Clean", "Validated", "Mine"]
