@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from planner import ops as O
 from planner.registry import Registry
-from planner.state.model import TableKey, table_key_str
+from planner.state.model import Column, TableKey, table_key_str
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -72,6 +72,8 @@ class LintContext:
     new_tables: frozenset[TableKey] = frozenset()
     #: (table key, column) pairs that a BackfillColumn of the plan fills
     backfilled: frozenset[tuple[TableKey, str]] = frozenset()
+    #: (table key, column) pairs that an AddColumn of the plan adds, with the column
+    added: dict[tuple[TableKey, str], Column] = field(default_factory=dict)
     #: table key -> sorted names of the tables whose foreign keys reference it
     referenced_by: dict[TableKey, tuple[str, ...]] = field(default_factory=dict)
 
@@ -131,6 +133,9 @@ def make_context(plan: Plan) -> LintContext:
     backfilled = frozenset(
         (op.table_key, _col_name(op.column)) for op in plan.ops if isinstance(op, O.BackfillColumn)
     )
+    added = {
+        (op.table_key, op.column.name): op.column for op in plan.ops if isinstance(op, O.AddColumn)
+    }
     refs: dict[TableKey, set[str]] = {}
     for snap in (plan.old, plan.new):
         for t in snap.tables:
@@ -143,6 +148,7 @@ def make_context(plan: Plan) -> LintContext:
         plan=plan,
         new_tables=new_tables,
         backfilled=backfilled,
+        added=added,
         referenced_by={k: tuple(sorted(v)) for k, v in refs.items()},
     )
 
@@ -184,6 +190,15 @@ def _col(key: TableKey, column) -> str:
 
 def _is_new(op, ctx: LintContext) -> bool:
     return op.table_key in ctx.new_tables or bool(getattr(op, "table_is_new", False))
+
+
+def _all_null(key: TableKey, columns: Iterable[str], ctx: LintContext) -> bool:
+    """True when every column is added by the plan with nothing to fill it: all NULL."""
+    for name in columns:
+        col = ctx.added.get((key, name))
+        if col is None or col.server_default is not None or (key, name) in ctx.backfilled:
+            return False
+    return True
 
 
 # the rules -------------------------------------------------------------------
@@ -356,6 +371,13 @@ def _not_null(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     else:
         if op.nullable:
             return
+        if (op.table_key, op.column) in ctx.added:
+            yield (
+                f"adding NOT NULL column {name} without a server default or a backfill "
+                "fails on a table with rows",
+                f"give {name} a server_default, or backfill: SQL that fills existing rows",
+            )
+            return
         yield (
             f"making {name} NOT NULL fails if any existing row holds NULL",
             f"add backfill: SQL to {name} so existing NULLs are filled first",
@@ -373,6 +395,8 @@ def _unique(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
         obj, cols = f"unique index {op.index.name}", op.index.columns
     else:
         obj, cols = f"unique constraint {op.unique.name}", op.unique.columns
+    if _all_null(op.table_key, cols, ctx):
+        return  # new columns hold only NULLs, which never collide
     table = table_key_str(op.table_key)
     yield (
         f"adding {obj} on {table} ({', '.join(cols)}) fails if existing rows hold duplicates",
@@ -456,7 +480,7 @@ def _index_concurrently(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 @rule("R012", Severity.WARNING, O.AddForeignKey)
 def _foreign_key(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A foreign key is added to an existing table: orphan rows make it fail."""
-    if _is_new(op, ctx):
+    if _is_new(op, ctx) or _all_null(op.table_key, op.fk.columns, ctx):
         return
     table = table_key_str(op.table_key)
     ref = table_key_str(op.fk.ref_key)

@@ -3,23 +3,25 @@
 Layout (without colour; ``plan.txt`` of the golden cases is exactly this)::
 
     Plan 0.1.0 -> 0.2.0
-     1 + Create table campaigns
-     2 ~ Alter column sites.name type String(40) -> String(80)  [locks]
-     3 - Drop column sites.title  [destructive]
+    1 + Create table campaigns (id)
+    2 + Add foreign key fk_sites_campaign_id_campaigns on sites (campaign_id) -> campaigns (id)  (after 1)
+    3 - Drop column sites.title  [destructive]
 
     Findings:
       danger  R002 op 3: dropping column sites.title deletes its data
               fix: keep the column for one release, or copy its data first
 
     Suggestions:
-      column sites.title dropped and sites.name added with the same type
-              hint: add renamed_from: title to sites.name
+      column sites.title dropped and sites.name added with the same type String(80): ...
+              hint: if it is a rename, add `renamed_from: title` to column sites.name
 
-    3 operations: 1 safe, 1 locks, 1 destructive
+    3 operations: 2 safe, 1 destructive
 
-Safe operations carry no mark; the others end with ``[locks]``, ``[destructive]`` or
-``[data-dependent]``. With ``color=True`` categories, marks and severities are coloured
-with ANSI escapes (the CLI decides: a terminal, and no ``NO_COLOR``).
+Operations are numbered in execution order. Safe operations carry no mark; the others
+end with ``[locks]``, ``[destructive]`` or ``[data-dependent]``; ``(after 1, 4)`` lists the
+operations this one directly depends on (the edges of the graph; their reasons are in
+the JSON and graph formats). With ``color=True`` categories, marks and severities are
+coloured with ANSI escapes (the CLI decides: a terminal, and no ``NO_COLOR``).
 """
 
 from __future__ import annotations
@@ -71,12 +73,18 @@ def render_text(
     if not plan.ops:
         lines.append("No changes.")
     width = len(str(len(plan.ops)))
+    after: dict[int, set[int]] = {i: set() for i in range(len(plan.ops))}
+    for e in plan.edges:
+        after[e.dst].add(e.src)
     for i, op in enumerate(plan.ops):
         cat = _style(op.category, _CATEGORY_COLORS.get(op.category), enabled=color, bold=True)
         line = f"{op_id(i):>{width}} {cat} {op.describe()}"
         risk = risk_of(op)
         if risk != "safe":
             line += "  " + _style(f"[{risk}]", _RISK_COLORS.get(risk), enabled=color)
+        if after[i]:
+            deps = ", ".join(str(op_id(j)) for j in sorted(after[i]))
+            line += "  " + _style(f"(after {deps})", "blue", enabled=color)
         lines.append(line)
     if found:
         lines += ["", "Findings:"]

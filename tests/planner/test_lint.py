@@ -1,0 +1,268 @@
+"""Lint rules on planned snapshots, and the Registry they are dispatched through."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from planner import ops as O
+from planner.lint import RULES, Finding, Severity, lint, type_change
+from planner.plan import make_plan
+from planner.registry import Registry, RegistryError
+from planner.state.model import (
+    Check,
+    Column,
+    Enum,
+    ForeignKey,
+    FrozenMap,
+    Index,
+    PrimaryKey,
+    RowSet,
+    Snapshot,
+    Table,
+    Unique,
+)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+ID = Column(name="id", type="Integer", nullable=False)
+PK = PrimaryKey(columns=("id",))
+
+
+def table(name: str, *cols: Column, **kw) -> Table:
+    return Table(name=name, columns=(ID, *cols), primary_key=PK, **kw)
+
+
+def snap(release: str, *tables: Table, enums=()) -> Snapshot:
+    return Snapshot(release=release, tables=tables, enums=enums)
+
+
+def codes(old: Snapshot, new: Snapshot) -> list[str]:
+    return [f.code for f in lint(make_plan(old, new))]
+
+
+def findings(old: Snapshot, new: Snapshot) -> list[Finding]:
+    return lint(make_plan(old, new))
+
+
+# registry ----------------------------------------------------------------------
+
+
+def test_registry_walks_the_mro_and_refuses_duplicates():
+    r = Registry("t")
+    r.add(O.Operation, lambda op: "base")
+    r.add(O.DropTable, lambda op: "drop")
+    drop = O.DropTable(table=table("x"))
+    add = O.CreateEnum(enum=Enum(name="e", values=("a",)))
+    assert r.dispatch(drop) == "drop"
+    assert r.dispatch(add) == "base"
+    with pytest.raises(RegistryError, match="already registered for DropTable"):
+        r.add(O.DropTable, lambda op: "again")
+    r.add(O.DropTable, lambda op: "again", replace=True)
+    assert r.dispatch(drop) == "again"
+    assert O.CreateEnum in r and int not in r
+
+
+def test_registry_without_a_match_names_the_type():
+    with pytest.raises(RegistryError, match="lint2: no function registered for int"):
+        Registry("lint2").get(3)
+
+
+def test_rule_codes_are_stable_and_documented():
+    assert sorted(RULES) == [f"R{n:03d}" for n in range(1, 13)]
+    doc = (ROOT / "docs" / "plan-json.md").read_text()
+    for code, rule in RULES.items():
+        row = re.search(rf"^\| {code} \| (\w+) \|", doc, re.M)
+        assert row, f"{code} is not documented in docs/plan-json.md"
+        assert row.group(1) == rule.severity.value
+
+
+# the rules ---------------------------------------------------------------------
+
+
+def test_drop_table_and_drop_column():
+    old = snap("1", table("a", Column(name="x", type="Integer")), table("b"))
+    new = snap("2", table("a"))
+    got = findings(old, new)
+    assert [(f.code, f.severity) for f in got] == [
+        ("R002", Severity.DANGER),
+        ("R001", Severity.DANGER),
+    ]
+    assert "a.x" in got[0].message and "b" in got[1].message
+    assert got[0].fix and got[1].fix
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        ("String(80)", "String(40)", "narrowing"),
+        ("Text", "String(200)", "narrowing"),
+        ("String(40)", "Text", "widening"),
+        ("String(40)", "String(80)", "widening"),
+        ("BigInteger", "Integer", "narrowing"),
+        ("SmallInteger", "Integer", "widening"),
+        ("Numeric(10, 2)", "Numeric(12, 2)", "widening"),
+        ("Numeric(10, 4)", "Numeric(10, 2)", "narrowing"),
+        ("Numeric(10, 2)", "Integer", "narrowing"),
+        ("Float", "Integer", "narrowing"),
+        ("Integer", "Numeric(10, 2)", "widening"),
+        ("DateTime(timezone=True)", "DateTime", "narrowing"),
+        ("DateTime", "Date", "narrowing"),
+        ("Date", "DateTime", "widening"),
+        ("Integer", "String(5)", "narrowing"),
+        ("String(10)", "Integer", "conversion"),
+        ("Boolean", "Integer", "conversion"),
+    ],
+)
+def test_type_change_classification(old, new, kind):
+    assert type_change(old, new)[0] == kind
+
+
+def test_narrowing_and_conversion():
+    old = snap(
+        "1", table("a", Column(name="s", type="String(80)"), Column(name="n", type="String(5)"))
+    )
+    new = snap(
+        "2", table("a", Column(name="s", type="String(10)"), Column(name="n", type="Integer"))
+    )
+    got = findings(old, new)
+    assert sorted(f.code for f in got) == ["R003", "R011"]
+    r003 = next(f for f in got if f.code == "R003")
+    assert "a.s" in r003.message and "String(80)" in r003.message and "String(10)" in r003.message
+
+
+def test_widening_is_clean():
+    old = snap("1", table("a", Column(name="s", type="String(10)")))
+    new = snap("2", table("a", Column(name="s", type="String(80)")))
+    assert codes(old, new) == []
+
+
+def test_not_null_column_needs_default_or_backfill():
+    old = snap("1", table("a"))
+    plain = Column(name="c", type="Integer", nullable=False)
+    assert codes(old, snap("2", table("a", plain))) == ["R004"]
+    with_default = dataclasses.replace(plain, server_default="0")
+    assert codes(old, snap("2", table("a", with_default))) == []
+    with_backfill = dataclasses.replace(plain, backfill="0")
+    assert "R004" not in codes(old, snap("2", table("a", with_backfill)))
+    # a new table has no rows: nothing to fill
+    assert codes(snap("1"), snap("2", table("a", plain))) == []
+
+
+def test_setting_not_null_needs_backfill():
+    old = snap("1", table("a", Column(name="c", type="Integer")))
+    bare = Column(name="c", type="Integer", nullable=False)
+    got = findings(old, snap("2", table("a", bare)))
+    assert [f.code for f in got] == ["R004"]
+    assert "a.c" in got[0].message and "backfill" in got[0].fix
+    filled = dataclasses.replace(bare, backfill="0")
+    assert "R004" not in codes(old, snap("2", table("a", filled)))
+    # dropping NOT NULL is fine
+    assert codes(snap("2", table("a", bare)), old) == []
+
+
+def test_unique_and_check_on_existing_table_only():
+    c = Column(name="c", type="Integer")
+    old = snap("1", table("a", c))
+    new = snap(
+        "2",
+        table(
+            "a",
+            c,
+            uniques=(Unique(name="uq_a_c", columns=("c",)),),
+            checks=(Check(name="ck_a_c", sqltext="c > 0"),),
+        ),
+    )
+    got = findings(old, new)
+    assert sorted(f.code for f in got) == ["R005", "R006"]
+    r006 = next(f for f in got if f.code == "R006")
+    assert "c > 0" in r006.fix
+    # the same constraints on a new table: nothing
+    assert codes(snap("1"), new) == []
+
+
+def test_index_on_existing_table():
+    c = Column(name="c", type="Integer")
+    old = snap("1", table("a", c))
+    plain = snap("2", table("a", c, indexes=(Index(name="ix_a_c", columns=("c",)),)))
+    assert codes(old, plain) == ["R010"]
+    uniq = snap("2", table("a", c, indexes=(Index(name="ix_a_c", columns=("c",), unique=True),)))
+    assert sorted(codes(old, uniq)) == ["R005", "R010"]
+    assert codes(snap("1"), uniq) == []
+
+
+def test_renames_warn():
+    old = snap("1", table("places", Column(name="title", type="String(80)")))
+    new_t = dataclasses.replace(
+        table("sites", Column(name="name", type="String(80)", renamed_from="title")),
+        renamed_from="places",
+    )
+    got = findings(old, snap("2", new_t))
+    assert [f.code for f in got] == ["R007", "R007"]
+    assert all(f.severity is Severity.WARNING for f in got)
+    text = " ".join(f.message for f in got)
+    assert "places" in text and "title" in text
+
+
+def test_enum_value_removed_but_not_added():
+    col = Column(name="level", type="Enum(lvl)")
+    old = snap("1", table("e", col), enums=(Enum(name="lvl", values=("a", "b", "c")),))
+    removed = snap("2", table("e", col), enums=(Enum(name="lvl", values=("a", "c")),))
+    got = findings(old, removed)
+    assert [f.code for f in got] == ["R008"]
+    assert "b" in got[0].message and "e.level" in got[0].message
+    added = snap("2", table("e", col), enums=(Enum(name="lvl", values=("a", "b", "c", "d")),))
+    assert codes(old, added) == []
+
+
+def _states(*names: str) -> Table:
+    rows = RowSet(
+        key=("name",),
+        rows=tuple(FrozenMap({"id": i + 1, "name": n}) for i, n in enumerate(names)),
+    )
+    return table("states", Column(name="name", type="String(20)", nullable=False), rows=rows)
+
+
+def test_deleting_referenced_rows():
+    ts = table(
+        "ts",
+        Column(name="state_id", type="Integer"),
+        foreign_keys=(
+            ForeignKey(
+                name="fk_ts_state_id_states",
+                columns=("state_id",),
+                ref_table="states",
+                ref_columns=("id",),
+            ),
+        ),
+    )
+    got = findings(snap("1", _states("Raw", "Old"), ts), snap("2", _states("Raw"), ts))
+    assert [f.code for f in got] == ["R009"]
+    assert "ts" in got[0].message
+    # nobody references the table: deleting rows is not flagged
+    assert codes(snap("1", _states("Raw", "Old")), snap("2", _states("Raw"))) == []
+
+
+def test_foreign_key_on_existing_table():
+    c = Column(name="p", type="Integer")
+    fk = ForeignKey(name="fk_a_p_b", columns=("p",), ref_table="b", ref_columns=("id",))
+    old = snap("1", table("a", c), table("b"))
+    new = snap("2", table("a", c, foreign_keys=(fk,)), table("b"))
+    assert codes(old, new) == ["R012"]
+    assert codes(snap("1", table("b")), new) == []
+
+
+def test_findings_point_at_their_operation():
+    old = snap("1", table("a", Column(name="x", type="Integer")), table("b"))
+    plan = make_plan(old, snap("2", table("a")))
+    for f in lint(plan):
+        op = plan.ops[f.op_index]
+        assert any(t in RULES[f.code].types for t in type(op).__mro__)
+
+
+def test_empty_plan_has_no_findings():
+    s = snap("1", table("a"))
+    assert lint(make_plan(s, s)) == []

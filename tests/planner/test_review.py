@@ -1,0 +1,243 @@
+"""Renderers on a hand-built plan: exact text, JSON schema, Markdown, DOT, Mermaid."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from planner import ops as O
+from planner.lint import Finding, Severity, lint
+from planner.plan import Edge, Plan, Suggestion
+from planner.review import render, render_graph, summary_line
+from planner.review.dot import dot_quote, render_dot
+from planner.review.jsonfmt import render_graph_json, render_json
+from planner.review.markdown import md_cell, render_markdown
+from planner.review.mermaid import mermaid_escape, render_mermaid
+from planner.review.text import render_text
+from planner.state.model import Check, Column, Index, PrimaryKey, Snapshot, Table, empty_snapshot
+
+ID = Column(name="id", type="Integer", nullable=False)
+CAMPAIGNS = Table(name="campaigns", columns=(ID,), primary_key=PrimaryKey(columns=("id",)))
+TITLE = Column(name="title", type="String(80)")
+SITES_OLD = Table(name="sites", columns=(ID, TITLE), primary_key=PrimaryKey(columns=("id",)))
+
+
+def hand_plan() -> Plan:
+    """Create campaigns, add a quoted check, drop a column: four ops, two edges."""
+    old = Snapshot(release="0.1.0", tables=(SITES_OLD,))
+    check = Check(name="ck_sites_name", sqltext="title <> '' AND \"id\" > 0 | 1")
+    ops = (
+        O.CreateTable(table=CAMPAIGNS),
+        O.CreateIndex(
+            table_key=(None, "campaigns"),
+            index=Index(name="ix_campaigns_id", columns=("id",)),
+            table_is_new=True,
+        ),
+        O.AddCheck(table_key=(None, "sites"), check=check),
+        O.DropColumn(table_key=(None, "sites"), column=TITLE),
+    )
+    new = old
+    for op in ops:
+        new = op.apply_to(new)
+    new = Snapshot(release="0.2.0", tables=new.tables)
+    edges = (
+        Edge(src=0, dst=1, reason="ix_campaigns_id needs table campaigns"),
+        Edge(src=2, dst=3, reason='ck_sites_name uses column "title" <before> the drop'),
+    )
+    suggestions = (Suggestion(message="column sites.title dropped", hint="add renamed_from"),)
+    return Plan(old=old, new=new, ops=ops, edges=edges, suggestions=suggestions)
+
+
+EXPECTED_TEXT = """\
+Plan 0.1.0 -> 0.2.0
+1 + Create table campaigns (id)
+2 + Create index ix_campaigns_id on campaigns (id)  (after 1)
+3 + Add check constraint ck_sites_name on sites (title <> '' AND "id" > 0 | 1)  [data-dependent]
+4 - Drop column sites.title  [destructive]  (after 3)
+
+Findings:
+  warning R006 op 3: adding check constraint ck_sites_name on sites fails if an existing row violates title <> '' AND "id" > 0 | 1
+          fix: look for violations first: SELECT * FROM sites WHERE NOT (title <> '' AND "id" > 0 | 1)
+  danger  R002 op 4: dropping column sites.title deletes its data
+          fix: stop using it in the application one release earlier and copy its data if needed; if it was renamed, add renamed_from to the new column
+
+Suggestions:
+  column sites.title dropped
+          hint: add renamed_from
+
+4 operations: 2 safe, 1 destructive, 1 data-dependent
+"""
+
+
+def test_text_exact():
+    plan = hand_plan()
+    assert [op.describe() for op in plan.ops][2].startswith("Add check constraint ck_sites_name")
+    assert render_text(plan) == EXPECTED_TEXT
+
+
+def test_text_colour_only_adds_escapes():
+    plan = hand_plan()
+    coloured = render_text(plan, color=True)
+    assert "\x1b[31m[destructive]\x1b[0m" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == EXPECTED_TEXT
+
+
+def test_text_empty_plan():
+    e = empty_snapshot()
+    plan = Plan(old=e, new=e, ops=(), edges=(), suggestions=())
+    assert render_text(plan) == "Plan empty -> empty\nNo changes.\n0 operations\n"
+
+
+def test_summary_line_counts_and_singular():
+    plan = hand_plan()
+    assert summary_line(plan) == "4 operations: 2 safe, 1 destructive, 1 data-dependent"
+    one = Plan(old=plan.old, new=plan.new, ops=plan.ops[:1], edges=(), suggestions=())
+    assert summary_line(one) == "1 operation: 1 safe"
+
+
+def test_explicit_findings_replace_lint():
+    plan = hand_plan()
+    mine = [Finding(code="X1", severity=Severity.INFO, op_index=0, message="m", fix="")]
+    text = render_text(plan, findings=mine)
+    assert "  info    X1 op 1: m\n" in text and "R002" not in text
+    assert "fix:" not in text.split("Findings:")[1].split("Suggestions:")[0]
+
+
+def test_json_document():
+    plan = hand_plan()
+    doc = json.loads(render_json(plan))
+    assert list(doc) == [
+        "schema",
+        "from",
+        "to",
+        "empty",
+        "summary",
+        "operations",
+        "edges",
+        "findings",
+        "suggestions",
+    ]
+    assert doc["summary"] == {
+        "operations": 4,
+        "safe": 2,
+        "locks": 0,
+        "destructive": 1,
+        "data-dependent": 1,
+        "text": "4 operations: 2 safe, 1 destructive, 1 data-dependent",
+    }
+    assert [o["kind"] for o in doc["operations"]] == [
+        "create_table",
+        "create_index",
+        "add_check",
+        "drop_column",
+    ]
+    assert doc["operations"][1]["depends_on"] == [
+        {"id": 1, "reason": "ix_campaigns_id needs table campaigns"}
+    ]
+    assert doc["operations"][3]["table"] == "sites"
+    assert doc["edges"][1] == {
+        "from": 3,
+        "to": 4,
+        "reason": 'ck_sites_name uses column "title" <before> the drop',
+    }
+    assert [(f["code"], f["operation"], f["severity"]) for f in doc["findings"]] == [
+        ("R006", 3, "warning"),
+        ("R002", 4, "danger"),
+    ]
+    assert doc["suggestions"] == [
+        {"message": "column sites.title dropped", "hint": "add renamed_from"}
+    ]
+
+
+def test_json_is_stable_across_edge_order():
+    plan = hand_plan()
+    shuffled = Plan(
+        old=plan.old,
+        new=plan.new,
+        ops=plan.ops,
+        edges=tuple(reversed(plan.edges)),
+        suggestions=plan.suggestions,
+    )
+    assert render_json(plan) == render_json(shuffled)
+    assert render_dot(plan) == render_dot(shuffled)
+    assert render_mermaid(plan) == render_mermaid(shuffled)
+
+
+def test_graph_json():
+    doc = json.loads(render_graph_json(hand_plan()))
+    assert doc["schema"] == "dbplan.graph/1"
+    assert [n["id"] for n in doc["nodes"]] == [1, 2, 3, 4]
+    assert doc["nodes"][3]["risk"] == "destructive" and doc["nodes"][3]["color"] == "#f8c9c4"
+    assert doc["edges"][0] == {
+        "source": 1,
+        "target": 2,
+        "reason": "ix_campaigns_id needs table campaigns",
+    }
+
+
+def test_dot_quotes_labels():
+    dot = render_dot(hand_plan())
+    assert dot_quote('a "b" \\c') == '"a \\"b\\" \\\\c"'
+    assert (
+        'op3 [label="3. + Add check constraint ck_sites_name on sites (title <> \'\' AND \\"id\\" > 0 | 1)"'
+        in dot
+    )
+    assert 'op3 -> op4 [label="ck_sites_name uses column \\"title\\" <before> the drop"];' in dot
+    assert 'fillcolor="#f8c9c4"' in dot
+    # every quote inside the body is escaped: the quote count per line is even
+    for line in dot.splitlines():
+        assert len(re.findall(r'(?<!\\)"', line)) % 2 == 0, line
+
+
+def test_mermaid_escapes_and_structure():
+    m = render_mermaid(hand_plan())
+    lines = m.splitlines()
+    assert lines[0] == "flowchart TD"
+    assert lines[3] == (
+        "  op3[\"3. + Add check constraint ck_sites_name on sites (title #lt;#gt; '' AND "
+        '#quot;id#quot; #gt; 0 #124; 1)"]:::data_dependent'
+    )
+    assert (
+        '  op3 -->|"ck_sites_name uses column #quot;title#quot; #lt;before#gt; the drop"| op4'
+        in lines
+    )
+    assert lines[-3:] == [
+        "  classDef safe fill:#d9f2d9,stroke:#2e7d32,color:#000000",
+        "  classDef destructive fill:#f8c9c4,stroke:#c62828,color:#000000",
+        "  classDef data_dependent fill:#d6e4f7,stroke:#1f5fa8,color:#000000",
+    ]
+    assert mermaid_escape("a#b") == "a#35;b"
+
+
+def test_markdown():
+    md = render_markdown(hand_plan())
+    assert md.startswith(
+        "### dbplan: `0.1.0` → `0.2.0`\n\n**4 operations: 2 safe, 1 destructive, 1 data-dependent**\n"
+    )
+    assert (
+        "| 3 | `+` | Add check constraint ck_sites_name on sites (title <> '' AND \"id\" > 0 \\| 1) | 🔶 data-dependent |"
+        in md
+    )
+    assert "| R002 | 🛑 danger | 4 |" in md
+    assert "- column sites.title dropped — add renamed_from" in md
+    block = md.split("```mermaid\n")[1].split("```")[0]
+    assert block == render_mermaid(hand_plan())
+    assert md_cell("a|b\nc") == "a\\|b<br>c"
+
+
+def test_render_dispatch_and_unknown_formats():
+    plan = hand_plan()
+    assert render(plan, "text") == render_text(plan)
+    assert render(plan, "json") == render_json(plan)
+    assert render(plan, "markdown") == render_markdown(plan)
+    assert render_graph(plan, "dot") == render_dot(plan)
+    with pytest.raises(ValueError, match="unknown plan format 'xml'"):
+        render(plan, "xml")
+    with pytest.raises(ValueError, match="unknown graph format 'png'"):
+        render_graph(plan, "png")
+
+
+def test_lint_of_hand_plan():
+    assert [(f.code, f.op_index) for f in lint(hand_plan())] == [("R006", 2), ("R002", 3)]
