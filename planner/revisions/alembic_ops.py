@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from alembic.autogenerate import render as alembic_render
 from alembic.autogenerate import renderers
 from alembic.autogenerate.render import _repr_type, render_op
 from alembic.operations import ops as alembic_ops
@@ -87,6 +88,15 @@ class DropPgEnumOp(alembic_ops.MigrateOperation):
     def __init__(self, name: str, values: Sequence[str]):
         self.name = name
         self.values = tuple(values)
+
+
+class DropMySQLFKIndexOp(alembic_ops.MigrateOperation):
+    """MySQL keeps the index it created for a foreign key when the key is dropped: drop it."""
+
+    def __init__(self, name: str, table_name: str, *, schema: str | None):
+        self.name = name
+        self.table_name = table_name
+        self.schema = schema
 
 
 class _RowsOp(alembic_ops.MigrateOperation):
@@ -193,6 +203,17 @@ def pg_enum_source(name: str, values: Sequence[str], *, create_type: bool | None
 @renderers.dispatch_for(CreatePgEnumOp)
 def _render_create_pg_enum(autogen_context, op: CreatePgEnumOp) -> list[str]:
     return [f"op.execute(postgresql.CreateEnumType({pg_enum_source(op.name, op.values)}))"]
+
+
+@renderers.dispatch_for(DropMySQLFKIndexOp)
+def _render_drop_mysql_fk_index(autogen_context, op: DropMySQLFKIndexOp) -> list[str]:
+    name, table, schema = py_literal(op.name), py_literal(op.table_name), py_literal(op.schema)
+    return [
+        f"if op.get_context().dialect.name in {MYSQL!r} and {name} in ["
+        f"ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes({table}, schema={schema})]:",
+        f"op.drop_index({name}, table_name={table}, schema={schema})",
+        "",
+    ]
 
 
 @renderers.dispatch_for(DropPgEnumOp)
@@ -307,6 +328,34 @@ def _render_backfill(autogen_context, op: BackfillOp) -> list[str]:
         f"    .values({{{col}: sa.literal_column({py_literal(op.sql)})}})",
         ")",
     ]
+
+
+@renderers.dispatch_for(alembic_ops.CreatePrimaryKeyOp, replace=True)
+def _render_create_primary_key(autogen_context, op: alembic_ops.CreatePrimaryKeyOp) -> list[str]:
+    cols = "[" + ", ".join(py_literal(c) for c in op.columns) + "]"
+    if autogen_context._has_batch:
+        return [f"batch_op.create_primary_key({py_literal(op.constraint_name)}, {cols})"]
+    return [
+        f"op.create_primary_key({py_literal(op.constraint_name)}, {py_literal(op.table_name)}, "
+        f"{cols}, schema={py_literal(op.schema)})"
+    ]
+
+
+#: Alembic's own alter_column renderer, extended below with keywords it leaves out
+_alembic_alter_column = alembic_render._alter_column
+#: alter_column keywords Alembic's renderer drops; MySQL needs existing_autoincrement
+#: to keep AUTO_INCREMENT through MODIFY/CHANGE, PostgreSQL postgresql_using for casts
+_ALTER_EXTRA_KW = ("existing_autoincrement", "postgresql_using")
+
+
+@renderers.dispatch_for(alembic_ops.AlterColumnOp, replace=True)
+def _render_alter_column(autogen_context, op: alembic_ops.AlterColumnOp) -> str:
+    text = _alembic_alter_column(autogen_context, op)
+    extra = [(k, op.kw[k]) for k in _ALTER_EXTRA_KW if op.kw.get(k) is not None]
+    if extra:
+        assert text.endswith(")")
+        text = text[:-1] + "".join(f",\n{' ' * 11}{k}={py_literal(v)}" for k, v in extra) + ")"
+    return text
 
 
 @renderers.dispatch_for(alembic_ops.RenameTableOp)

@@ -28,7 +28,7 @@ from alembic.operations import ops as alembic_ops
 from planner import ops as our
 from planner.registry import Registry
 from planner.revisions import alembic_ops as custom
-from planner.revisions.literals import quote_ident, quote_qualified, quote_string
+from planner.revisions.literals import quote_ident, quote_qualified, quote_string, sql_text_call
 from planner.state import coltypes
 from planner.state.model import Column, FrozenMap, Snapshot, Table, thaw
 
@@ -133,18 +133,24 @@ def sa_table(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
     return sa.Table(table.name, md, *items, schema=table.schema, comment=table.comment)
 
 
-def _existing(col: Column, enums: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+def _existing(col: Column, enums: dict[str, tuple[str, ...]], table: Table | None = None) -> dict[str, Any]:
     """``existing_*`` keywords of ``alter_column`` (MySQL rewrites the whole column)."""
     kw: dict[str, Any] = {
         "existing_type": sa_type(col.type, enums),
         "existing_nullable": col.nullable,
-        "existing_server_default": _default(col.server_default),
+        "existing_server_default": col.server_default,
     }
     if col.comment is not None:
         kw["existing_comment"] = col.comment
     if col.autoincrement is not None:
         kw["existing_autoincrement"] = col.autoincrement
+    elif table is not None and table.has_column(col.name) and _serial_column(table) == col.name:
+        kw["existing_autoincrement"] = True
     return kw
+
+
+def _table_or_none(ctx: EmitContext, key) -> Table | None:
+    return ctx.before.get_table(key) or ctx.after.get_table(key)
 
 
 def _modify(table_key, *operations: alembic_ops.MigrateOperation) -> alembic_ops.ModifyTableOps:
@@ -349,7 +355,7 @@ def _rename_column(op: our.RenameColumn, ctx: EmitContext) -> list:
         _modify(
             op.table_key,
             alembic_ops.AlterColumnOp(
-                table, op.old, schema=schema, modify_name=op.new, **_existing(col, ctx.enums("before"))
+                table, op.old, schema=schema, modify_name=op.new, **_existing(col, ctx.enums("before"), _table_or_none(ctx, op.table_key))
             ),
         )
     ]
@@ -373,7 +379,7 @@ def _alter_type(op: our.AlterColumnType, ctx: EmitContext) -> list:
             server_default=op.existing_server_default,
             comment=op.existing_comment,
         )
-    existing = _existing(col, enums_before)
+    existing = _existing(col, enums_before, _table_or_none(ctx, op.table_key))
     using = _using(op.column, op.old_type, op.new_type, {**enums_before, **enums_after})
     new_type = sa_type(op.new_type, enums_after)
     if using is None:
@@ -404,7 +410,7 @@ def _alter_type(op: our.AlterColumnType, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(our.AlterColumnNullable)
 def _alter_nullable(op: our.AlterColumnNullable, ctx: EmitContext) -> list:
     schema, table = op.table_key
-    existing = _existing(op.column_def, ctx.enums("before"))
+    existing = _existing(op.column_def, ctx.enums("before"), _table_or_none(ctx, op.table_key))
     existing.pop("existing_nullable")
     return [
         _modify(
@@ -429,8 +435,8 @@ def _alter_default(op: our.AlterColumnDefault, ctx: EmitContext) -> list:
     col = _current_column(ctx, op.table_key, op.column) or Column(
         name=op.column, type=op.existing_type, nullable=op.existing_nullable, server_default=op.old
     )
-    existing = _existing(col, ctx.enums("before"))
-    existing["existing_server_default"] = _default(op.old)
+    existing = _existing(col, ctx.enums("before"), _table_or_none(ctx, op.table_key))
+    existing["existing_server_default"] = op.old
     return [
         _modify(
             op.table_key,
@@ -445,7 +451,7 @@ def _alter_comment(op: our.AlterColumnComment, ctx: EmitContext) -> list:
     col = _current_column(ctx, op.table_key, op.column) or Column(
         name=op.column, type=op.existing_type, nullable=op.existing_nullable, comment=op.old
     )
-    existing = _existing(col, ctx.enums("before"))
+    existing = _existing(col, ctx.enums("before"), _table_or_none(ctx, op.table_key))
     existing["existing_comment"] = op.old
     inner = _modify(
         op.table_key,
@@ -505,7 +511,11 @@ def _add_fk(op: our.AddForeignKey, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(our.DropForeignKey)
 def _drop_fk(op: our.DropForeignKey, ctx: EmitContext) -> list:
     schema, table = op.table_key
-    return [_modify(op.table_key, alembic_ops.DropConstraintOp(op.fk.name, table, type_="foreignkey", schema=schema))]
+    out: list = [_modify(op.table_key, alembic_ops.DropConstraintOp(op.fk.name, table, type_="foreignkey", schema=schema))]
+    t = ctx.after.get_table(op.table_key)
+    if t is None or all(ix.name != op.fk.name for ix in t.indexes):
+        out.append(custom.DropMySQLFKIndexOp(op.fk.name, table, schema=schema))
+    return out
 
 
 @TO_ALEMBIC.register(our.AddUnique)
@@ -607,11 +617,21 @@ def _add_enum_value(op: our.AddEnumValue, ctx: EmitContext) -> list:
         sql += f" AFTER {quote_string(op.after)}"
     old_values = ctx.enums("before").get(op.enum_name, op.old_values)
     new_values = ctx.enums("after").get(op.enum_name, op.new_values)
-    mysql = _mysql_enum_alters(ctx, op.enum_name, op.columns, old_values, new_values)
     branches: list = [(custom.POSTGRESQL, [custom.AutocommitOp([custom.SQLTextOp(sql)])])]
-    if mysql:
-        branches.append((custom.MYSQL, mysql))
+    branches += _inline_enum_branch(ctx, op.enum_name, op.columns, old_values, new_values)
     return [custom.DialectSwitchOp(branches)]
+
+
+def _inline_enum_branch(ctx: EmitContext, name: str, keys, old_values, new_values) -> list:
+    """MySQL rewrites each column's inline ENUM; SQLite widens its VARCHAR when needed."""
+    alters = _mysql_enum_alters(ctx, name, keys, old_values, new_values)
+    if not alters:
+        return []
+    longest = lambda values: max((len(v) for v in values), default=1) or 1  # noqa: E731
+    dialects = custom.MYSQL
+    if longest(old_values) != longest(new_values):
+        dialects = custom.MYSQL + custom.SQLITE
+    return [(dialects, alters)]
 
 
 @TO_ALEMBIC.register(our.RebuildEnum)
@@ -641,10 +661,8 @@ def _rebuild_enum(op: our.RebuildEnum, ctx: EmitContext) -> list:
                 custom.SQLTextOp(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {col.server_default}")
             )
     pg.append(custom.SQLTextOp(f"DROP TYPE {quote_ident(moved)}"))
-    mysql = _mysql_enum_alters(ctx, name, op.columns, op.old_values, op.new_values)
     branches: list = [(custom.POSTGRESQL, pg)]
-    if mysql:
-        branches.append((custom.MYSQL, mysql))
+    branches += _inline_enum_branch(ctx, name, op.columns, op.old_values, op.new_values)
     return [custom.DialectSwitchOp(branches)]
 
 
@@ -799,10 +817,15 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
         autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
         return custom.pg_enum_source(obj.name, obj.enums, create_type=False)
     if type_ == "server_default":
+        if obj is None:
+            return "None"
         arg = getattr(obj, "arg", obj)
         text = arg.text if isinstance(arg, sa.TextClause) else arg if isinstance(arg, str) else None
-        if text is not None and text.strip().lower() in _PORTABLE_DEFAULTS:
+        if text is None:
+            return False
+        if text.strip().lower() in _PORTABLE_DEFAULTS:
             return _PORTABLE_DEFAULTS[text.strip().lower()]
+        return sql_text_call(text)
     return False
 
 

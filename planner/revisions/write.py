@@ -162,6 +162,7 @@ def write_revision(
             output_encoding=real.output_encoding,
             timezone=real.timezone,
             hooks=real.hooks,
+            messaging_opts={"quiet": True},
         )
         script._generate_create_date = lambda: CREATE_DATE  # type: ignore[method-assign]
         try:

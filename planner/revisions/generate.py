@@ -1,0 +1,239 @@
+"""``dbplan generate``: two releases -> one Alembic revision file.
+
+:func:`render_revision` is pure (snapshots in, bodies and provenance out);
+:func:`generate` loads the project's snapshots, applies the safety gate, finds the
+down revision (the revision that produces FROM, from the provenance of existing files)
+and writes the file with :func:`planner.revisions.write.write_revision`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planner.project import EMPTY
+from planner.revisions.provenance import (
+    Provenance,
+    default_rev_id,
+    read_provenance,
+    snapshot_sha256,
+)
+from planner.revisions.write import RevisionError, WrittenRevision, revision_files, write_revision
+from planner.state.errors import DbplanError
+
+if TYPE_CHECKING:
+    from planner.project import Project
+    from planner.state.model import Snapshot
+
+_REV_ID = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+class DestructiveRefused(DbplanError):
+    """The upgrade drops data and ``allow_destructive`` was not given."""
+
+    def __init__(self, operations: tuple[str, ...], *, from_release: str, to_release: str):
+        self.operations = operations
+        lines = [
+            f"refusing to generate {from_release} -> {to_release}: "
+            f"{len(operations)} destructive operation{'s' if len(operations) != 1 else ''}:"
+        ]
+        lines += [f"  {d}" for d in operations]
+        lines.append("nothing written; review the plan and pass --allow-destructive to accept")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderedRevision:
+    """Everything a revision file holds, before it is written."""
+
+    provenance: Provenance
+    rev_id: str
+    message: str
+    upgrades: str
+    downgrades: str
+    #: ``describe()`` of each destructive operation of the upgrade
+    destructive: tuple[str, ...] = ()
+    operations: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GenerateResult:
+    path: Path
+    revision: str
+    down_revision: str | None
+    from_release: str
+    to_release: str
+    operations: int
+
+
+def clean_message(message: str) -> str:
+    r"""A revision message that keeps any template's docstring valid: one line, ``\`` and ``"`` escaped.
+
+    Example:
+        >>> print(clean_message('say "hi"\\n now'))
+        say \"hi\" now
+    """
+    one_line = " ".join(message.split())
+    return one_line.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def render_revision(
+    old: Snapshot | None,
+    new: Snapshot,
+    *,
+    from_release: str,
+    to_release: str,
+    rev_id: str | None = None,
+    message: str | None = None,
+) -> RenderedRevision:
+    """Plan both directions and render the upgrade and downgrade bodies (no I/O).
+
+    ``old`` None is the empty state before the first release.
+
+    Example:
+        >>> r = render_revision(None, s010, from_release="empty", to_release="0.1.0")  # doctest: +SKIP
+        >>> r.upgrades.splitlines()[0]                                                # doctest: +SKIP
+        '# dbplan: from=empty to=0.1.0'
+    """
+    from planner.ops import Risk
+    from planner.plan import make_downgrade_plan, make_plan
+    from planner.revisions.emit import render_body
+    from planner.state.model import empty_snapshot
+
+    start = old if old is not None else empty_snapshot()
+    up = make_plan(start, new)
+    down = make_downgrade_plan(start, new)
+    prov = Provenance(
+        from_release=from_release,
+        to_release=to_release,
+        from_sha256=snapshot_sha256(old),
+        to_sha256=snapshot_sha256(new),
+    )
+    rid = rev_id or default_rev_id(prov.from_sha256, prov.to_sha256)
+    if not _REV_ID.match(rid):
+        raise RevisionError(f"invalid revision id {rid!r} (letters, digits and _ only)")
+    text = message if message is not None else to_release
+    return RenderedRevision(
+        provenance=prov,
+        rev_id=rid,
+        message=clean_message(text) or to_release,
+        upgrades=render_body(up, header=prov.comment_lines()),
+        downgrades=render_body(down, downgrade=True),
+        destructive=tuple(o.describe() for o in up.ops if o.risk == Risk.DESTRUCTIVE),
+        operations=len(up.ops),
+    )
+
+
+def load_release(project: Project, release: str) -> Snapshot | None:
+    """The snapshot of ``release`` (None for ``empty``); errors name the file.
+
+    Example:
+        >>> load_release(project, "empty") is None  # doctest: +SKIP
+        True
+    """
+    if release == EMPTY:
+        return None
+    from planner.state.yamlio import load_snapshot
+
+    path = project.snapshot_path(release)
+    if not path.is_file():
+        known = ", ".join(project.releases()) or "none"
+        raise RevisionError(f"no snapshot {project.display(path)} (releases: {known})")
+    return load_snapshot(path, filename=project.display(path))
+
+
+def provenances(project: Project) -> list[Provenance]:
+    """The provenance of every revision file dbplan wrote, sorted by path.
+
+    Example:
+        >>> [(p.from_release, p.to_release) for p in provenances(project)]  # doctest: +SKIP
+        [('empty', '0.1.0'), ('0.1.0', '0.2.0')]
+    """
+    out = []
+    for path in revision_files(project):
+        try:
+            prov = read_provenance(path)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if prov is not None and prov.revision:
+            out.append(prov)
+    return out
+
+
+def release_revisions(project: Project) -> dict[str, str]:
+    """``{release: revision id}`` of the releases that generated revisions produce.
+
+    When two revisions produce one release (a regenerated branch), the one whose down
+    revision is the other's descendant cannot be told apart by name; the file sorted
+    last wins, deterministically.
+
+    Example:
+        >>> release_revisions(load_project("."))  # doctest: +SKIP
+        {'0.1.0': '1c0d9e2f3a4b', '0.2.0': '5e6f7a8b9c0d'}
+    """
+    found: dict[str, str] = {}
+    for prov in provenances(project):
+        assert prov.revision is not None
+        found[prov.to_release] = prov.revision
+    return dict(sorted(found.items()))
+
+
+def generate(
+    project: Project,
+    from_release: str,
+    to_release: str,
+    *,
+    message: str | None = None,
+    rev_id: str | None = None,
+    allow_destructive: bool = False,
+) -> GenerateResult:
+    """Write the revision ``from_release -> to_release`` into the project's migrations.
+
+    Raises:
+        DestructiveRefused: the upgrade drops data and ``allow_destructive`` is False.
+        RevisionError: FROM has no revision yet, or the revision or file exists already.
+        SnapshotError: a snapshot is invalid.
+
+    Example:
+        >>> generate(project, "empty", "0.1.0").path.name  # doctest: +SKIP
+        '1c0d9e2f3a4b_0_1_0.py'
+    """
+    if from_release == to_release:
+        raise RevisionError(f"FROM and TO are the same release {to_release!r}")
+    if to_release == EMPTY:
+        raise RevisionError("TO cannot be 'empty' (downgrades are written with each revision)")
+    old = load_release(project, from_release)
+    new = load_release(project, to_release)
+    assert new is not None
+    down_revision: str | None = None
+    if from_release != EMPTY:
+        known = release_revisions(project)
+        if from_release not in known:
+            raise RevisionError(
+                f"release {from_release} has no revision yet: generate it first "
+                f"(dbplan generate <previous release> {from_release}), or start from empty"
+            )
+        down_revision = known[from_release]
+    rendered = render_revision(
+        old, new, from_release=from_release, to_release=to_release, rev_id=rev_id, message=message
+    )
+    if rendered.destructive and not allow_destructive:
+        raise DestructiveRefused(rendered.destructive, from_release=from_release, to_release=to_release)
+    written: WrittenRevision = write_revision(
+        project,
+        rev_id=rendered.rev_id,
+        down_revision=down_revision,
+        message=rendered.message,
+        upgrades=rendered.upgrades,
+        downgrades=rendered.downgrades,
+    )
+    return GenerateResult(
+        path=written.path,
+        revision=written.revision,
+        down_revision=down_revision,
+        from_release=from_release,
+        to_release=to_release,
+        operations=rendered.operations,
+    )
