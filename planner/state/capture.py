@@ -63,6 +63,11 @@ check text, index where     with a hint: the hint's text when both agree after r
 inline enums, no hint       MariaDB: named ``<table>_<column>`` (equal value lists share one)
 types                       :func:`planner.state.coltypes.from_sqlalchemy`; with a hint the
                             hint's spelling when ``normalise_type`` agrees on the dialect
+unnamed constraints         SQLite allows them: the hint's constraint with the same columns
+                            (check: the same text), else the hint's naming convention, else
+                            ``fk_<table>_<cols>_<referred>``, ``uq_<table>_<cols>``,
+                            ``ck_<table>_<n>``; a column-level ``UNIQUE`` (only an
+                            ``sqlite_autoindex``) is a unique constraint
 ``alembic_version``         never captured
 ==========================  =================================================================
 
@@ -107,6 +112,7 @@ from planner.state.model import (
     freeze,
     thaw,
 )
+from planner.state.naming import ConventionError, convention_name
 
 __all__ = [
     "CaptureError",
@@ -805,6 +811,8 @@ class _Reflector:
     # -- whole database ------------------------------------------------------
     def snapshot(self, *, release, rows_of, schemas) -> Snapshot:
         schema_list = [None] if schemas is None else list(schemas)
+        # the default schema named explicitly is the default schema (None in snapshots)
+        schema_list = list(dict.fromkeys(None if x == self.default_schema else x for x in schema_list))
         if self.dialect == "postgresql":
             for schema in schema_list:
                 for e in self.insp.get_enums(schema=schema or self.default_schema):
@@ -848,14 +856,23 @@ class _Reflector:
         if self.dialect == "mysql":
             json_cols = coltypes.mariadb_json_columns(self.conn, name, schema=schema)
         checks = []
+        unnamed = 0
         for ck in raw_checks:
             text = _clean_sql(ck["sqltext"])
             if ck.get("name") in json_cols and re.fullmatch(r"json_valid\(\w+\)", text):
                 continue
-            checks.append(Check(name=ck["name"], sqltext=self.check_text(ck["name"], text, hint)))
+            ck_name = ck.get("name")
+            if not ck_name:
+                same = [c for c in (hint or enum_hint or _NO_TABLE).checks if _loose_sql(c.sqltext) == _loose_sql(text)]
+                unnamed += 1
+                ck_name = same[0].name if same else self.derive("ck", name, (), number=unnamed)
+            checks.append(Check(name=ck_name, sqltext=self.check_text(ck_name, text, hint)))
         pk_raw = insp.get_pk_constraint(name, schema=schema) or {}
         pk_cols = tuple(pk_raw.get("constrained_columns") or ())
-        fks = [self.foreign_key(fk) for fk in insp.get_foreign_keys(name, schema=schema)]
+        fks = [
+            self.foreign_key(fk, name, hint or enum_hint)
+            for fk in insp.get_foreign_keys(name, schema=schema)
+        ]
         fk_cols = {c for fk in fks for c in fk.columns}
         columns = []
         for raw in insp.get_columns(name, schema=schema):
@@ -973,14 +990,46 @@ class _Reflector:
             return None
         return name
 
-    def foreign_key(self, raw) -> ForeignKey:
+    def derive(
+        self, kind: str, table: str, columns, *, referred_table: str | None = None, number: int = 0
+    ) -> str:
+        """A name for an unnamed constraint (SQLite allows them): the hint's convention,
+        else the reference convention (``fk_<table>_<cols>_<referred>``, ``uq_<table>_<cols>``,
+        ``ck_<table>_<n>``)."""
+        conventions = self.hint.conventions if self.hint else {}
+        kw = {
+            "table": table,
+            "columns": list(columns),
+            "referred_table": referred_table,
+            "constraint_name": str(number) if kind == "ck" else None,
+        }
+        for template in (conventions.get(kind), _FALLBACK_TEMPLATES[kind]):
+            if template:
+                try:
+                    return convention_name(template, **kw)
+                except ConventionError:
+                    continue
+        return _FALLBACK_TEMPLATES[kind] % {"table_name": table}  # pragma: no cover
+
+    def foreign_key(self, raw, table: str, hint: Table | None) -> ForeignKey:
         opts = raw.get("options") or {}
+        name = raw.get("name")
+        cols = tuple(raw["constrained_columns"])
+        if not name:
+            same = [
+                f
+                for f in (hint.foreign_keys if hint else ())
+                if f.columns == cols and f.ref_table == raw["referred_table"]
+            ]
+            name = same[0].name if same else self.derive(
+                "fk", table, cols, referred_table=raw["referred_table"]
+            )
         ref_schema = raw.get("referred_schema")
         if ref_schema == self.default_schema or self.dialect != "postgresql":
             ref_schema = None
         return ForeignKey(
-            name=raw["name"],
-            columns=tuple(raw["constrained_columns"]),
+            name=name,
+            columns=cols,
             ref_table=raw["referred_table"],
             ref_columns=tuple(raw["referred_columns"]),
             ref_schema=ref_schema,
@@ -1000,9 +1049,14 @@ class _Reflector:
         hint_ix = {i.name: i for i in hint.indexes} if hint else {}
         uniques, indexes = [], []
         uq_names = set()
-        for u in insp.get_unique_constraints(name, schema=schema):
+        raw_uniques = list(insp.get_unique_constraints(name, schema=schema))
+        if self.dialect == "sqlite":
+            raw_uniques += self.sqlite_unnamed_uniques(name, schema, raw_uniques)
+        for u in raw_uniques:
             if not u.get("name"):
-                continue
+                cols = tuple(u["column_names"])
+                same = [x for x in (hint.uniques if hint else ()) if x.columns == cols]
+                u = {**u, "name": same[0].name if same else self.derive("uq", name, cols)}
             uq_names.add(u["name"])
             h = hint_ix.get(u["name"])
             if self.dialect == "mysql" and h is not None and h.unique:
@@ -1033,6 +1087,18 @@ class _Reflector:
                 )
             )
         return uniques, indexes
+
+    def sqlite_unnamed_uniques(self, name, schema, named) -> list[dict]:
+        """Column-level ``UNIQUE`` on SQLite lives only in an ``sqlite_autoindex_*``."""
+        pk = tuple((self.insp.get_pk_constraint(name, schema=schema) or {}).get("constrained_columns") or ())
+        known = {tuple(u["column_names"]) for u in named} | {pk}
+        out = []
+        for ix in self.insp.get_indexes(name, schema=schema, include_auto_indexes=True):
+            cols = tuple(ix["column_names"])
+            if ix["name"].startswith("sqlite_autoindex_") and ix.get("unique") and cols not in known:
+                known.add(cols)
+                out.append({"name": None, "column_names": list(cols)})
+        return out
 
     # -- rows ------------------------------------------------------------------
     def rows(self, t: Table, hint: Table | None) -> RowSet:
@@ -1125,6 +1191,13 @@ def _same_type(a: str, b: str, dialect: str, enums: Mapping[str, tuple[str, ...]
     except Exception:  # noqa: BLE001 - unknown spellings are simply different
         return False
 
+
+_FALLBACK_TEMPLATES = {
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+_NO_TABLE = Table(name="")
 
 _INTEGER_TYPES = ("Integer", "BigInteger", "SmallInteger")
 

@@ -387,3 +387,31 @@ def test_mysql_and_sqlite_ddl_of_rich_snapshot_compiles():
     for dialect in (mysql.dialect(), sqlite.dialect(), postgresql.dialect()):
         for t in md.sorted_tables:
             assert "CREATE TABLE" in str(CreateTable(t).compile(dialect=dialect))
+
+
+def test_sqlite_unnamed_constraints_get_convention_names(sqlite_db):
+    engine = sa.create_engine(sqlite_db)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE a (id INTEGER PRIMARY KEY)"))
+        conn.execute(sa.text(
+            "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a(id), "
+            "code VARCHAR(5) UNIQUE, n INT CHECK (n > 0), m INT, UNIQUE (m, n), CHECK (m < 5))"
+        ))
+    b = from_database(engine, release="1").table("b")
+    engine.dispose()
+    assert [(f.name, f.columns, f.ref_table) for f in b.foreign_keys] == [("fk_b_a_id_a", ("a_id",), "a")]
+    assert [(u.name, u.columns) for u in b.uniques] == [("uq_b_code", ("code",)), ("uq_b_m_n", ("m", "n"))]
+    assert [(c.name, c.sqltext) for c in b.checks] == [("ck_b_1", "n > 0"), ("ck_b_2", "m < 5")]
+
+
+@pytest.mark.pg
+def test_postgresql_default_schema_named_explicitly_is_none(pg_db):
+    engine = sa.create_engine(pg_db)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE t (id serial PRIMARY KEY, n int DEFAULT '-1'::integer)"))
+    s = from_database(engine, release="1", schemas=["public", None])
+    engine.dispose()
+    t = s.table("t")
+    assert t.schema is None and t.primary_key.name is None
+    assert t.column("id").autoincrement is None and t.column("id").server_default is None
+    assert t.column("n").server_default == "-1"
