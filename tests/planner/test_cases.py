@@ -10,6 +10,7 @@ rewrites the goldens instead (review the diff before committing!).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,48 @@ def test_every_edge_is_respected(all_plans):
     for name, plan in all_plans.items():
         for e in plan.edges:
             assert e.src < e.dst, f"{name}: edge {e} runs backwards"
+
+
+#: Every kind of dependency the graph draws (planner/graph.py), as its reason reads.
+GRAPH_RULES = {
+    "create before use: table": r" needs table ",
+    "create before use: column": r" needs column ",
+    "create before use: enum": r" needs enum ",
+    "create before use: enum value": r" needs value '[^']+' of enum ",
+    "create before use: referenced key": r" needs key ",
+    "parent row before child row": r" needs row ",
+    "fill before NOT NULL": r" needs values of ",
+    "use before drop": r" needs .* before .* removes it$",
+    "drop before recreate": r" recreates .* after .* removes it$",
+}
+
+
+def test_cases_cover_every_graph_rule(all_plans):
+    reasons = [e.reason for p in all_plans.values() for e in p.edges]
+    missing = [
+        name
+        for name, pattern in GRAPH_RULES.items()
+        if not any(re.search(pattern, r) for r in reasons)
+    ]
+    assert missing == [], f"no golden case has an edge for: {missing}"
+
+
+def test_row_cycle_is_broken_by_a_deferred_update(all_plans):
+    for name in ("row_cycle", "row_cycle_existing"):
+        kinds = [op.kind for op in all_plans[name].ops]
+        assert "insert_rows" in kinds and "update_row" in kinds, name
+        assert kinds.index("insert_rows") < kinds.index("update_row"), name
+
+
+def test_table_cycle_adds_foreign_keys_after_both_tables(all_plans):
+    ops = all_plans["table_cycle"].ops
+    creates = [i for i, op in enumerate(ops) if op.kind == "create_table"]
+    fks = [i for i, op in enumerate(ops) if op.kind == "add_foreign_key"]
+    assert len(creates) == 2 and len(fks) == 2 and max(creates) < min(fks)
+    drops = all_plans["table_cycle_drop"].ops
+    assert [op.kind for op in drops] == [
+        "drop_foreign_key",
+        "drop_foreign_key",
+        "drop_table",
+        "drop_table",
+    ]
