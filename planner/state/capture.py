@@ -11,71 +11,11 @@ Three directions meet here:
   :func:`normalise_for`, which applies to a snapshot what a dialect cannot represent, so
   that ``capture_for(url, s) == normalise_for(s, dialect)`` for a database built from ``s``.
 
-NORMALISATIONS
-==============
-
-Server defaults (:func:`normalise_server_default`, every dialect, both sides):
-
-=============================  ===========================================================
-found                          normal form
-=============================  ===========================================================
-``NULL`` / no default          no default (``None``)
-``(expr)`` (SQLite)            ``expr``: redundant outer parentheses removed
-``'x'::type`` (PostgreSQL)     ``'x'``: casts of literals removed (also ``'-1'::integer``)
-``nextval('t_id_seq'...)``     dropped; the column is a serial (``autoincrement``, below)
-``CURRENT_TIMESTAMP``,         ``now()``
-``current_timestamp(6)``,
-``now()``, ``localtimestamp``
-Boolean ``1``/``'1'``/``true``  ``true``; ``0``/``'0'``/``false`` -> ``false``
-numbers ``'5'``, ``1.50``      ``5``, ``1.5`` (numeric columns: unquoted, no trailing zeros)
-=============================  ===========================================================
-
-Schema (:func:`from_database` always; :func:`normalise_for` on the snapshot side):
-
-==========================  =================================================================
-what                        normal form
-==========================  =================================================================
-primary key name            as created (a ``pk`` convention's name is a name); ``None`` for
-                            the dialect's default: PostgreSQL ``<table>_pkey``; MariaDB
-                            cannot keep a name (always ``PRIMARY``) -> ``None``
-autoincrement               ``None`` when it equals SQLAlchemy's "auto" (the single integer
-                            primary-key column without foreign key is autoincrementing);
-                            outside the primary key it has no effect -> ``None``;
-                            SQLite (rowid) -> always ``None``
-column / table comments     SQLite has none -> ``None``
-schemas                     SQLite and MariaDB: the default schema only -> ``None``
-enums                       PostgreSQL: every enum (``get_enums``). MariaDB: inline ENUMs,
-                            named by matching the values against the hint; SQLite: VARCHAR,
-                            ``Enum(x)`` recovered from the hint when the length matches.
-                            Enums no column uses exist only on PostgreSQL
-partial index ``where``     MariaDB has none -> dropped
-unique index vs constraint  MariaDB cannot tell them apart: a unique index of the hint
-                            stays an index, anything else becomes a unique constraint
-JSON on MariaDB             LONGTEXT + ``CHECK (json_valid(col))`` -> ``JSON``, no check
-FK ondelete/onupdate        ``NO ACTION`` (the default) -> ``None``; MariaDB: ``RESTRICT``
-                            (the same as its default) -> ``None``
-foreign-key indexes         MariaDB (InnoDB) adds an index named like each foreign key
-                            no index covers: dropped unless the hint declares it
-check text, index where     with a hint: the hint's text when both agree after removing
-                            casts, quotes, parentheses, whitespace and case; otherwise the
-                            reflected text without identifier quotes, outer parentheses and
-                            casts of literals
-inline enums, no hint       MariaDB: named ``<table>_<column>`` (equal value lists share one)
-types                       :func:`planner.state.coltypes.from_sqlalchemy`; with a hint the
-                            hint's spelling when ``normalise_type`` agrees on the dialect
-unnamed constraints         SQLite allows them: the hint's constraint with the same columns
-                            (check: the same text), else the hint's naming convention, else
-                            ``fk_<table>_<cols>_<referred>``, ``uq_<table>_<cols>``,
-                            ``ck_<table>_<n>``; a column-level ``UNIQUE`` (only an
-                            ``sqlite_autoindex``) is a unique constraint
-``alembic_version``         never captured
-==========================  =================================================================
-
-Managed rows (:func:`capture_for`): only the snapshot's managed tables, only rows whose
-key is one of the snapshot's rows, only the columns each snapshot row declares, in the
-snapshot's order; a value is the snapshot's own when it binds to the value found (a
-zone-aware datetime also matches the naive wall time MariaDB/SQLite store), otherwise
-``coltypes.yaml_value`` of what the database holds.
+How a database is read back is documented in :data:`NORMALISATIONS` (a Markdown table,
+copied into ``docs/snapshot-format.md``): what each dialect cannot represent or spells
+differently, and the normal form capture uses. With a hint (:func:`capture_for`), a
+spelling equivalent under that normal form is given back in the hint's own spelling, so
+only real differences remain.
 """
 
 from __future__ import annotations
@@ -115,6 +55,7 @@ from planner.state.model import (
 from planner.state.naming import ConventionError, convention_name
 
 __all__ = [
+    "NORMALISATIONS",
     "CaptureError",
     "capture_for",
     "from_database",
@@ -123,6 +64,38 @@ __all__ = [
     "normalise_server_default",
     "to_metadata",
 ]
+
+#: Every normalisation applied when capturing a database and in :func:`normalise_for`
+#: (Markdown; ``docs/snapshot-format.md`` carries a copy).
+NORMALISATIONS = """\
+| what | found in the database | normal form |
+|---|---|---|
+| server default: no default | `NULL`, `NULL::type` | none (`None`) |
+| server default: parentheses | `(now())`, `(0)` (SQLite) | outer parentheses removed |
+| server default: literal casts | `'info'::event_level`, `'-1'::integer` (PostgreSQL) | `'info'`, `-1` |
+| server default: serial | `nextval('t_id_seq'::regclass)` (PostgreSQL) | dropped; the column autoincrements |
+| server default: current time | `CURRENT_TIMESTAMP`, `current_timestamp()`, `current_timestamp(6)`, `localtimestamp`, `now()` | `now()` (created as `CURRENT_TIMESTAMP` on SQLite) |
+| server default: Boolean columns | `1`, `'1'`, `'t'`, `true` / `0`, `'0'`, `'f'`, `false` (MariaDB stores 1/0) | `true` / `false` |
+| server default: numeric columns | `'5'`, `1.50` (MariaDB pads to the scale) | `5`, `1.5` |
+| primary key name | PostgreSQL `<table>_pkey`; MariaDB always `PRIMARY` | `None` (the dialect's default); any other name is kept, a `pk` convention's name included |
+| autoincrement | serial / `AUTO_INCREMENT` / identity | `None` when it equals SQLAlchemy's "auto" (the single integer primary-key column without a foreign key); `False` on that column without a serial; `True` on another primary-key column with one; outside the primary key `None` (no effect); SQLite (rowid) always `None` |
+| comments | SQLite has none | `None` on SQLite |
+| schemas | SQLite, MariaDB: the default schema only | `None` there; the default schema named explicitly is `None` everywhere |
+| enums (PostgreSQL) | `get_enums()` | every enum, used or not |
+| enums (MariaDB) | inline `ENUM('a', 'b')` per column | `Enum(x)` with the hint's enum of the same values (the column's own hint first); no hint: `<table>_<column>`, equal value lists share one; enums no column uses are dropped |
+| enums (SQLite) | `VARCHAR(<longest value>)` | `Enum(x)` when the hint's column is `Enum(x)` of that length, else `String(n)`; enums no column uses are dropped |
+| types | reflected SQLAlchemy type | `coltypes.from_sqlalchemy`; with a hint, the hint's type when `coltypes.normalise_type` makes them equal on the dialect (`DateTime(timezone=True)` -> `DateTime` on MariaDB/SQLite, `postgresql.JSONB` -> `JSON`, ...) |
+| JSON (MariaDB) | `LONGTEXT` + `CHECK (json_valid(col))` | `JSON`, no check |
+| check text | `((name)::text <> ''::text)` (PostgreSQL), `` `name` <> '' ``, `'it\\'s'` (MariaDB) | with a hint: the hint's text when both agree ignoring casts, quotes, parentheses, spacing, case and `= ANY (ARRAY[...])` vs `IN (...)`; else the text without identifier quotes, outer parentheses and casts of literals, MariaDB's `\\'` written `''` |
+| partial index `where` | PostgreSQL, SQLite | as the check text; MariaDB has none: dropped |
+| unique index vs unique constraint | MariaDB reflects both as either | a unique index the hint declares stays an index; otherwise a unique constraint |
+| foreign-key indexes | MariaDB adds an index named like each foreign key no index covers | dropped unless the hint declares it |
+| FK `ondelete`/`onupdate` | `NO ACTION`; MariaDB omits `RESTRICT` | `None` for `NO ACTION` (the default), and for `RESTRICT` on MariaDB |
+| unnamed constraints | SQLite allows them | the hint's constraint with the same columns (checks: the same text), else the hint's naming convention, else `fk_<table>_<cols>_<referred>`, `uq_<table>_<cols>`, `ck_<table>_<n>`; a column-level `UNIQUE` (an `sqlite_autoindex`) is a unique constraint |
+| `alembic_version` | Alembic's table | never captured |
+| managed rows (`capture_for`) | every row of the table | only the snapshot's managed tables, only rows whose key the snapshot declares, only the columns each row declares, in the snapshot's order; a value is the snapshot's own when it binds to what the database holds (a zone-aware datetime also matches the naive wall time MariaDB/SQLite store), else `coltypes.yaml_value` of it |
+| managed rows (`from_database --rows-of`) | every row | all rows, ordered by the primary key (all columns without one), values by `coltypes.yaml_value` |
+"""
 
 #: ``column.info`` / ``table.info`` key holding the migration hints
 INFO_HINTS = "dbplan"
