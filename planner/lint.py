@@ -299,7 +299,7 @@ def type_change(old: str, new: str) -> tuple[str, str | None]:
         nl = None if nn in _UNBOUNDED else _int_arg(na, nk, 0, "length")
         if nl is None:
             return ("widening", None)
-        return ("narrowing", f"{old} values must fit in {nl} characters as text")
+        return ("conversion", f"{old} values must fit in {nl} characters as text")
     if on in _INTEGERS and nn in _INTEGERS:
         if _INTEGERS[nn] < _INTEGERS[on]:
             return ("narrowing", f"values outside the range of {new} are rejected")

@@ -3,7 +3,7 @@
 FROM and TO are release names (snapshot file stems under ``schema_state/``) or
 ``empty``, the state before the first release. Without arguments they are the two
 newest releases; with a single release FROM is ``empty``; with only FROM given, TO is
-the newest release.
+the newest release. A FROM later than TO shows the downgrade.
 """
 
 from __future__ import annotations
@@ -69,12 +69,30 @@ def _load(project, release: str):
     return load_snapshot(project.snapshot_path(release))
 
 
+def is_downgrade(releases: list[str], frm: str, to: str) -> bool:
+    """True when FROM is a later release than TO (``empty`` comes before every release).
+
+    Example:
+        >>> is_downgrade(["0.1.0", "0.2.0"], "0.2.0", "empty")
+        True
+    """
+    order = [EMPTY, *releases]
+    return order.index(frm) > order.index(to)
+
+
 def build_plan(obj, from_release: str | None, to_release: str | None):
-    """Load both snapshots of the current project and plan between them."""
-    from planner.plan import make_plan
+    """Load both snapshots of the current project and plan between them.
+
+    Going back (FROM later than TO) plans the downgrade: the rename hints of FROM's
+    snapshot are read in reverse, as ``dbplan generate`` does for a revision's downgrade.
+    """
+    from planner.plan import make_downgrade_plan, make_plan
 
     project = obj.project
-    frm, to = resolve_releases(project.releases(), from_release, to_release)
+    releases = project.releases()
+    frm, to = resolve_releases(releases, from_release, to_release)
+    if is_downgrade(releases, frm, to):
+        return make_downgrade_plan(_load(project, to), _load(project, frm))
     return make_plan(_load(project, frm), _load(project, to))
 
 

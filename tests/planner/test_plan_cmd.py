@@ -98,6 +98,19 @@ def test_from_only_plans_to_newest(project: Path):
     assert result.output.startswith("Plan empty -> 2.0.0\n")
 
 
+def test_from_later_than_to_shows_the_downgrade():
+    rels = reference_releases()
+    result = run("plan", rels[1], rels[0], "--no-color")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Plan {rels[1]} -> {rels[0]}\n")
+    up = run("plan", rels[0], rels[1], "--no-color").output
+    # the rename hints of the newer release are read backwards: renames, not drop + create
+    assert "Rename table data_states to timeseries_data_states" in up
+    assert "Rename table timeseries_data_states to data_states" in result.output
+    assert "Drop table timeseries_data_states" not in result.output
+    assert "Create table data_states" not in result.output
+
+
 def test_unknown_release_is_a_usage_error_listing_known_ones(project: Path):
     result = run("plan", "9.9.9", project=project)
     assert result.exit_code == 2
