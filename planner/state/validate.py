@@ -401,6 +401,7 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
                   _did_you_mean(k, known))
             key_ok = False
     required = _required_columns(t, types)
+    _check_row_uniqueness(c, t, rp)
     seen: dict[tuple, int] = {}
     for i, row in enumerate(rs.rows):
         vp = (*rp, "values", i)
@@ -438,6 +439,33 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
         else:
             seen[key] = i
         _check_row_references(c, s, t, vp, values)
+
+
+def _check_row_uniqueness(c: _Collector, t: Table, rp: tuple) -> None:
+    """Rows must not repeat the values of the primary key or a unique constraint/index."""
+    rs = t.rows
+    assert rs is not None
+    keys: list[tuple[str, tuple[str, ...]]] = []
+    if t.primary_key is not None and t.primary_key.columns and set(t.primary_key.columns) != set(rs.key):
+        keys.append(("the primary key", t.primary_key.columns))
+    keys += [(f"unique constraint {u.name}", u.columns) for u in t.uniques if set(u.columns) != set(rs.key)]
+    keys += [(f"unique index {ix.name}", ix.columns) for ix in t.indexes
+             if ix.unique and ix.where is None and set(ix.columns) != set(rs.key)]
+    for what, cols in keys:
+        if not cols:
+            continue
+        seen: dict[tuple, int] = {}
+        for i, row in enumerate(rs.rows):
+            values = dict(row)
+            projected = tuple(values.get(col) for col in cols)
+            if None in projected:
+                continue
+            if projected in seen:
+                c.add((*rp, "values", i),
+                      f"row repeats {_show_key(cols, projected)} of row {seen[projected]}, violating {what}",
+                      "change one of the rows")
+            else:
+                seen[projected] = i
 
 
 def _show_key(cols: tuple[str, ...], key: tuple) -> str:

@@ -1144,8 +1144,18 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
     return _block(pairs)
 
 
-def _dumper_class() -> type:
-    return getattr(yaml, "CSafeDumper", None) or yaml.SafeDumper
+def _empty_key(node: Node) -> bool:
+    if isinstance(node, MappingNode):
+        return any(k.value == "" or _empty_key(v) for k, v in node.value)
+    if isinstance(node, SequenceNode):
+        return any(_empty_key(v) for v in node.value)
+    return False
+
+
+def _dumper_class(node: Node) -> type:
+    # libyaml writes an empty key as "? '' : v" where PyYAML writes "'': v": use PyYAML then.
+    c = getattr(yaml, "CSafeDumper", None)
+    return c if c is not None and not _empty_key(node) else yaml.SafeDumper
 
 
 def dump_snapshot(
@@ -1166,9 +1176,10 @@ def dump_snapshot(
         release: '1.10'
         tables: {}
     """
+    node = snapshot_node(snapshot)
     text = yaml.serialize(
-        snapshot_node(snapshot),
-        Dumper=dumper or _dumper_class(),
+        node,
+        Dumper=dumper or _dumper_class(node),
         allow_unicode=True,
         width=1 << 30,
         indent=2,
