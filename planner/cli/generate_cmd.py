@@ -30,8 +30,8 @@ def generate(obj, from_release, to_release, message, rev_id, allow_destructive) 
     """Write the Alembic revision FROM -> TO (default: the two newest releases)."""
     from planner.cli import Refused
     from planner.cli.plan_cmd import resolve_releases
-    from planner.revisions.generate import DestructiveRefused
-    from planner.revisions.generate import generate as generate_revision
+    from planner.revisions.generation import DestructiveRefused
+    from planner.revisions.generation import generate as generate_revision
 
     project = obj.project
     frm, to = resolve_releases(project.releases(), from_release, to_release)

@@ -21,12 +21,12 @@ from __future__ import annotations
 from typing import Any
 
 _EXPORTS = {
-    "generate": "planner.revisions.generate",
-    "render_revision": "planner.revisions.generate",
-    "release_revisions": "planner.revisions.generate",
-    "DestructiveRefused": "planner.revisions.generate",
-    "GenerateResult": "planner.revisions.generate",
-    "RenderedRevision": "planner.revisions.generate",
+    "generate": "planner.revisions.generation",
+    "render_revision": "planner.revisions.generation",
+    "release_revisions": "planner.revisions.generation",
+    "DestructiveRefused": "planner.revisions.generation",
+    "GenerateResult": "planner.revisions.generation",
+    "RenderedRevision": "planner.revisions.generation",
     "read_provenance": "planner.revisions.provenance",
     "Provenance": "planner.revisions.provenance",
     "check_sync": "planner.revisions.sync",

@@ -358,6 +358,23 @@ def _render_alter_column(autogen_context, op: alembic_ops.AlterColumnOp) -> str:
     return text
 
 
+@renderers.dispatch_for(alembic_ops.CreateTableCommentOp, replace=True)
+def _render_create_table_comment(autogen_context, op: alembic_ops.CreateTableCommentOp) -> list[str]:
+    # Alembic's own renderer writes the table name without quoting it
+    return [
+        f"op.create_table_comment({py_literal(op.table_name)}, {py_literal(op.comment)}, "
+        f"existing_comment={py_literal(op.existing_comment)}, schema={py_literal(op.schema)})"
+    ]
+
+
+@renderers.dispatch_for(alembic_ops.DropTableCommentOp, replace=True)
+def _render_drop_table_comment(autogen_context, op: alembic_ops.DropTableCommentOp) -> list[str]:
+    return [
+        f"op.drop_table_comment({py_literal(op.table_name)}, "
+        f"existing_comment={py_literal(op.existing_comment)}, schema={py_literal(op.schema)})"
+    ]
+
+
 @renderers.dispatch_for(alembic_ops.RenameTableOp)
 def _render_rename_table(autogen_context, op: alembic_ops.RenameTableOp) -> list[str]:
     return [

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from packaging.version import InvalidVersion, Version
 
 from planner.project import EMPTY
-from planner.revisions.generate import provenances
+from planner.revisions.generation import provenances
 from planner.revisions.provenance import Provenance, snapshot_sha256
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from planner.revisions.generate import generate
+from planner.revisions.generation import generate
 from planner.state.yamlio import load_snapshot
 from tests.revisions.conftest import (
     CASES,
