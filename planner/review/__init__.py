@@ -148,7 +148,7 @@ def render_graph(plan: Plan, fmt: str) -> str:
         >>> from planner.plan import Plan
         >>> e = empty_snapshot()
         >>> render_graph(Plan(old=e, new=e, ops=(), edges=(), suggestions=()), "mermaid").splitlines()[0]
-        'flowchart TD'
+        'flowchart LR'
     """
     if fmt == "dot":
         from planner.review.dot import render_dot

@@ -36,7 +36,7 @@ def render_dot(plan: Plan) -> str:
         digraph plan {
           label="empty -> empty";
           labelloc=t;
-          rankdir=TB;
+          rankdir=LR;
           node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];
           edge [fontname="Helvetica", fontsize=8, color="#555555"];
         }
@@ -45,7 +45,7 @@ def render_dot(plan: Plan) -> str:
         "digraph plan {",
         f"  label={dot_quote(title(plan))};",
         "  labelloc=t;",
-        "  rankdir=TB;",
+        "  rankdir=LR;",
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
         '  edge [fontname="Helvetica", fontsize=8, color="#555555"];',
     ]

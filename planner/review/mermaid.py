@@ -2,7 +2,7 @@
 
 Structure::
 
-    flowchart TD
+    flowchart LR
       op1["1. + Create table campaigns"]:::safe
       op2["2. + Add foreign key fk_sites_campaign_id_campaigns"]:::safe
       op1 -->|"fk_sites_campaign_id_campaigns needs table campaigns"| op2
@@ -56,16 +56,16 @@ def _class_name(risk: str) -> str:
 
 
 def render_mermaid(plan: Plan) -> str:
-    """The dependency graph of ``plan`` as a Mermaid ``flowchart TD``.
+    """The dependency graph of ``plan`` as a Mermaid ``flowchart LR``.
 
     Example:
         >>> from planner.state.model import empty_snapshot
         >>> from planner.plan import Plan
         >>> e = empty_snapshot()
         >>> render_mermaid(Plan(old=e, new=e, ops=(), edges=(), suggestions=())).splitlines()[:2]
-        ['flowchart TD', '  empty["No changes"]']
+        ['flowchart LR', '  empty["No changes"]']
     """
-    lines = ["flowchart TD"]
+    lines = ["flowchart LR"]
     if not plan.ops:
         lines.append('  empty["No changes"]')
     used = []

@@ -181,7 +181,7 @@ def test_markdown_format_has_table_and_mermaid(project: Path):
     result = run("plan", "--format", "markdown", project=project)
     assert result.exit_code == 0, result.output
     assert "| # | | Operation | Risk |" in result.output
-    assert "```mermaid\nflowchart TD\n" in result.output
+    assert "```mermaid\nflowchart LR\n" in result.output
 
 
 def test_colour_only_when_asked_or_on_terminal(project: Path):
@@ -234,7 +234,7 @@ MERMAID_CLASS = re.compile(
 def parse_mermaid(text: str) -> tuple[dict[str, str], list[tuple[str, str, str]], set[str]]:
     """Parse our Mermaid subset strictly; fail on any line that does not fit."""
     lines = text.splitlines()
-    assert lines[0] == "flowchart TD"
+    assert lines[0] == "flowchart LR"
     nodes: dict[str, str] = {}
     edges: list[tuple[str, str, str]] = []
     classes: set[str] = set()
@@ -298,7 +298,12 @@ def test_graph_svg_without_graphviz_names_the_package(project: Path, tmp_path: P
 def test_graph_svg_with_graphviz(project: Path):
     result = run("graph", "--format", "svg", project=project)
     assert result.exit_code == 0, result.output
-    assert "<svg" in result.output
+    assert result.output.lstrip().startswith("<?xml") and "</svg>" in result.output
+    # every reference plan's DOT is accepted by Graphviz, labels and all
+    for pair in consecutive_pairs():
+        svg = run("graph", *pair, "--format", "svg")
+        assert svg.exit_code == 0, svg.output
+        assert "<svg" in svg.output
 
 
 # determinism -------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -191,10 +193,19 @@ def test_dot_quotes_labels():
         assert len(re.findall(r'(?<!\\)"', line)) % 2 == 0, line
 
 
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
+def test_dot_with_quotes_is_accepted_by_graphviz():
+    proc = subprocess.run(
+        ["dot", "-Tsvg"], input=render_dot(hand_plan()), capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "&quot;id&quot; &gt; 0 | 1" in proc.stdout
+
+
 def test_mermaid_escapes_and_structure():
     m = render_mermaid(hand_plan())
     lines = m.splitlines()
-    assert lines[0] == "flowchart TD"
+    assert lines[0] == "flowchart LR"
     assert lines[3] == (
         "  op3[\"3. + Add check constraint ck_sites_name on sites (title #lt;#gt; '' AND "
         '#quot;id#quot; #gt; 0 #124; 1)"]:::data_dependent'
