@@ -12,12 +12,15 @@ of the schemas the snapshot uses — meant for development and test databases.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from planner.runtime.config import alembic_config, alembic_errors, database_url, redact
 from planner.runtime.errors import MigrationError
 from planner.runtime.releases import resolve_target, revision_releases
+
+VERSION_TABLE = "alembic_version"
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -162,7 +165,8 @@ def setup(
 ) -> SetupResult:
     """Create the database of ``release`` (default: newest) from its snapshot and stamp it.
 
-    Refuses a database that has tables unless ``force``; refuses a release that no
+    Refuses a database that has tables (other than an empty ``alembic_version``, as
+    ``downgrade base`` leaves it) unless ``force``; refuses a release that no
     revision produces unless ``stamp_revision=False``. Nothing is written on refusal.
 
     Example:
@@ -263,6 +267,10 @@ def _existing_tables(conn: Connection, snapshot: Snapshot) -> list[str]:
             continue
         prefix = f"{schema}." if schema else ""
         found += [prefix + n for n in sorted(insp.get_table_names(schema=schema))]
+    if found == [VERSION_TABLE]:
+        rows = conn.execute(sa.text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar()
+        if not rows:  # left behind by `downgrade base`: the database is empty
+            return []
     return found
 
 
@@ -277,7 +285,10 @@ def _drop_everything(conn: Connection, snapshot: Snapshot) -> tuple[str, ...]:
         md = sa.MetaData(schema=schema)
         md.reflect(conn)
         dropped += sorted(t.fullname for t in md.tables.values())
-        md.drop_all(conn)
+        with warnings.catch_warnings():
+            # SQLite cannot sort foreign-key cycles for DROP; it does not enforce them either
+            warnings.simplefilter("ignore", sa.exc.SAWarning)
+            md.drop_all(conn)
     if conn.dialect.name == "postgresql":
         preparer = conn.dialect.identifier_preparer
         for schema in schemas:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from planner.cli import cli
-from planner.runtime import MigrationError, current, setup, upgrade
+from planner.runtime import MigrationError, current, downgrade, setup, upgrade
 from tests.runtime.conftest import logged
 
 # The state revision b2 produces, with the two log rows as managed rows.
@@ -125,3 +125,26 @@ def test_setup_cli(with_snapshots, project_dir, sqlite_db):
     r = CliRunner().invoke(cli, ["-C", str(project_dir), "setup", "--url", sqlite_db])
     assert r.exit_code == 1
     assert "is not empty" in r.output and "--force" in r.output
+
+
+def test_setup_after_downgrade_to_base(with_snapshots, db_url):
+    """`downgrade base` leaves an empty alembic_version: that database counts as empty."""
+    upgrade(with_snapshots, url=db_url)
+    downgrade(with_snapshots, "base", url=db_url)
+    assert _tables(db_url) == ["alembic_version"]
+    assert setup(with_snapshots, url=db_url).revision == "b2"
+
+
+@pytest.mark.pg
+def test_setup_force_drops_enum_types(with_snapshots, pg_db):
+    eng = sa.create_engine(pg_db, poolclass=sa.pool.NullPool)
+    with eng.begin() as c:
+        c.execute(sa.text("CREATE TYPE mood AS ENUM ('ok', 'bad')"))
+        c.execute(sa.text("CREATE TABLE a (id int primary key, m mood)"))
+        c.execute(sa.text("CREATE TABLE b (id int primary key, a_id int references a (id))"))
+    result = setup(with_snapshots, url=pg_db, force=True)
+    assert result.dropped == ("a", "b")
+    with eng.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM pg_type WHERE typname = 'mood'")).scalar() == 0
+    eng.dispose()
+    assert _tables(pg_db) == ["alembic_version", "applied_log", "items"]
