@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from planner import ops as O
 from planner.lint import Finding, Severity, lint
@@ -19,6 +20,8 @@ from planner.review.markdown import md_cell, render_markdown
 from planner.review.mermaid import mermaid_escape, render_mermaid
 from planner.review.text import render_text
 from planner.state.model import Check, Column, Index, PrimaryKey, Snapshot, Table, empty_snapshot
+from tests.planner.strategies import snapshot_pairs
+from tests.planner.test_plan_cmd import parse_mermaid
 
 ID = Column(name="id", type="Integer", nullable=False)
 CAMPAIGNS = Table(name="campaigns", columns=(ID,), primary_key=PrimaryKey(columns=("id",)))
@@ -252,3 +255,33 @@ def test_render_dispatch_and_unknown_formats():
 
 def test_lint_of_hand_plan():
     assert [(f.code, f.op_index) for f in lint(hand_plan())] == [("R006", 2), ("R002", 3)]
+
+
+# properties over random snapshot pairs ----------------------------------------
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(snapshot_pairs())
+def test_every_renderer_handles_random_plans(pair):
+    from planner.plan import make_plan
+
+    old, new = pair
+    plan = make_plan(old, new)
+    found = lint(plan)
+    assert all(0 <= f.op_index < len(plan.ops) for f in found)
+    text = render_text(plan, findings=found)
+    assert text.count("\n") >= len(plan.ops) + 2
+    assert text.splitlines()[-1] == summary_line(plan)
+    doc = json.loads(render_json(plan, findings=found))
+    assert len(doc["operations"]) == len(plan.ops) and len(doc["edges"]) == len(plan.edges)
+    assert sum(
+        doc["summary"][r] for r in ("safe", "locks", "destructive", "data-dependent")
+    ) == len(plan.ops)
+    nodes, edges, _ = parse_mermaid(render_mermaid(plan))
+    assert len(edges) == len(plan.edges)
+    dot = render_dot(plan)
+    assert dot.count(" -> op") == len(plan.edges)
+    md = render_markdown(plan, findings=found)
+    assert md.count("\n| ") >= len(plan.ops) if plan.ops else "No changes." in md
+    # rendering twice gives the same bytes
+    assert render_text(plan, findings=found) == text and render_dot(plan) == dot
