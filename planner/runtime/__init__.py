@@ -40,13 +40,17 @@ from planner.runtime.releases import (
     resolve_target,
     revision_releases,
 )
+from planner.runtime.scaffold import AdoptResult, InitResult, adopt_project, init_project
 
 __all__ = [
+    "AdoptResult",
+    "InitResult",
     "RELEASES_KEY",
     "MigrationError",
     "RevisionInfo",
     "SetupResult",
     "Transition",
+    "adopt_project",
     "adopted_releases",
     "alembic_config",
     "current",
@@ -54,6 +58,7 @@ __all__ = [
     "database_url",
     "downgrade",
     "history",
+    "init_project",
     "redact",
     "release_revisions",
     "resolve_target",

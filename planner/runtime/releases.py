@@ -130,6 +130,11 @@ def resolve_target(project: Project, target: str) -> str:
         return "base"
     if target in _KEYWORDS or _RELATIVE.match(target):
         return target
+    if target in project.snapshot_files():
+        raise MigrationError(
+            f"release {target!r} has a snapshot but no revision yet: "
+            "run `dbplan generate` to write it"
+        )
     script = script_directory(project)
     try:
         sc = script.get_revision(target)

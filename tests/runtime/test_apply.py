@@ -121,3 +121,9 @@ def test_failing_revision_rolls_back_to_previous(project_dir, project, pg_db):
     assert current(project, url=pg_db).after == ("b2",)
     assert logged(pg_db) == ["a1", "b2"]
     assert "tags" not in _tables(pg_db)
+
+
+def test_release_without_revision(project_dir, project, sqlite_db):
+    (project_dir / "schema_state" / "0.4.0.yaml").write_text("snapshot: 1\nrelease: 0.4.0\ntables: {}\n")
+    with pytest.raises(MigrationError, match="release '0.4.0' has a snapshot but no revision yet"):
+        upgrade(project, "0.4.0", url=sqlite_db)
