@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from planner.lint import RULES, lint
-from planner.plan import apply_plan, make_plan
+from planner.plan import apply_plan, make_downgrade_plan, make_plan
 from planner.review.text import render_text
 from planner.state.yamlio import load_snapshot
 
@@ -161,3 +161,10 @@ def test_table_cycle_adds_foreign_keys_after_both_tables(all_plans):
         "drop_table",
         "drop_table",
     ]
+
+
+def test_every_case_downgrades_to_its_before_state():
+    for d in case_dirs():
+        before, after = load_case(d / "before.yaml"), load_case(d / "after.yaml")
+        down = make_downgrade_plan(before, after)
+        assert apply_plan(down) == before, f"{d.name}: the downgrade misses\n{_describe(down)}"
