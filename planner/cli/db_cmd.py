@@ -132,13 +132,17 @@ def current(obj, url: str | None) -> None:
 
 
 @click.command()
+@click.option("--url", default=None, metavar="URL",
+              help="Also mark the revision this database is at (no database is read without it).")
 @click.pass_obj
-def history(obj) -> None:
+def history(obj, url: str | None) -> None:
     """List revisions oldest first, with the releases they produce."""
+    from planner.runtime import current_heads, database_url
     from planner.runtime import history as run_history
 
     with user_errors(obj):
         revisions = run_history(obj.project)
+        at = set(current_heads(database_url(obj.project, url))) if url else set()
     if not revisions:
         click.echo("no revisions")
     for r in revisions:
@@ -146,6 +150,8 @@ def history(obj) -> None:
         line = f"{down} -> {r.revision}"
         if r.is_head:
             line += " (head)"
+        if r.revision in at:
+            line += " (current)"
         line += f"  [{r.release}]" if r.release else "  [-]"
         if r.message:
             line += f"  {r.message}"

@@ -44,6 +44,14 @@ def test_history_output(project_dir):
     )
 
 
+def test_history_marks_current(project_dir, sqlite_db):
+    run(project_dir, "upgrade", "-r", "a1", "--url", sqlite_db)
+    r = run(project_dir, "history", "--url", sqlite_db)
+    assert r.exit_code == 0
+    assert r.output.splitlines()[0] == "base -> a1 (current)  [0.1.0]  to 0.1.0"
+    assert "(current)" not in r.output.splitlines()[1]
+
+
 def test_url_from_environment(project_dir, tmp_path):
     db = f"sqlite:///{tmp_path / 'env.sqlite'}"
     r = run(project_dir, "upgrade", "-r", "0.1.0", env={"SQLALCHEMY_DATABASE_URI": db})
