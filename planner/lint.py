@@ -116,15 +116,12 @@ def rule(code: str, severity: Severity, *types: type) -> Callable[[RuleFn], Rule
         r = Rule(code=code, severity=severity, fn=fn, types=types)
         RULES[code] = r
         for t in types:
-            prev = _BY_TYPE.lookup(t) if t in _exact_types() else None
+            # the registry holds, per type, the tuple of rules checking it
+            prev = _BY_TYPE.lookup(t) if t in set(_BY_TYPE) else None
             _BY_TYPE.add(t, (*(prev or ()), r), replace=prev is not None)
         return fn
 
     return decorate
-
-
-def _exact_types() -> frozenset[type]:
-    return frozenset(_BY_TYPE)
 
 
 def make_context(plan: Plan) -> LintContext:
@@ -455,11 +452,13 @@ def _referenced_row(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     if not referrers:
         return
     table = table_key_str(op.table_key)
-    n = len(op.rows) if getattr(op, "rows", None) is not None else 1
+    n = len(op.rows)
+    rows = "1 managed row" if n == 1 else f"{n} managed rows"
+    verb = "references" if len(referrers) == 1 else "reference"
     yield (
-        f"deleting {n} managed row(s) of {table}, which {', '.join(referrers)} reference(s): "
-        "the delete fails or cascades if user rows point at them",
-        f"check for rows referencing them before releasing, or keep the row(s) in {table}",
+        f"deleting {rows} of {table}, which {', '.join(referrers)} {verb}: "
+        "the delete fails, or cascades, where other rows point at them",
+        f"before releasing, check that no rows reference them, or keep them in {table}",
     )
 
 
