@@ -265,7 +265,7 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
     seen: dict[str, str] = {}
     for kind, name, path in _named_objects(t):
         if name in seen:
-            c.add(path, f"{kind} name '{name}' is already used by a {seen[name]} of {t.qualified_name}",
+            c.add(path, f"{kind} name '{name}' is already used by a {seen[name]} of table {t.qualified_name}",
                   "constraint and index names must be unique")
         else:
             seen[name] = kind
@@ -336,7 +336,9 @@ def _check_schema_wide_names(c: _Collector, s: Snapshot) -> None:
         for kind, name, path in rel:
             owner = relations.get((t.schema, name))
             if owner is not None and owner[1] != t.qualified_name:
-                c.add(path, f"{kind} name '{name}' is already used by the {owner[0]} {owner[1]}",
+                article = {"table": "", "primary key": "the ", "index": "an "}.get(owner[0], "a ")
+                used = f"table {owner[1]}" if owner[0] == "table" else f"{article}{owner[0]} of table {owner[1]}"
+                c.add(path, f"{kind} name '{name}' is already used by {used}",
                       "PostgreSQL keeps tables, indexes, primary keys and unique constraints "
                       "of a schema in one namespace; rename one")
             elif owner is None:
@@ -420,7 +422,10 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
                 continue
             why = coltypes.value_problem(column.type, value, enums=enums)
             if why:
-                c.add((*vp, col), f"column {col}: {why}")
+                hint = None
+                if isinstance(value, bool):
+                    hint = "YAML reads unquoted yes/no/on/off/true/false as booleans"
+                c.add((*vp, col), f"column {col}: {why}", hint)
         for col in required:
             if col not in values:
                 c.add(vp, f"row is missing column {col} (NOT NULL without a server default)",

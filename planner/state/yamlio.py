@@ -170,7 +170,7 @@ def format_path(path: Path_) -> str:
         if isinstance(seg, int) and not isinstance(seg, bool):
             out += f"[{seg}]"
             continue
-        text = str(seg)
+        text = seg if isinstance(seg, str) else _yaml_scalar_text(seg)
         if not text or re.search(r"[.\s\[\]\"]", text):
             text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
         out += ("." if out else "") + text
@@ -217,6 +217,11 @@ def _decode(data: str | bytes, file: str) -> tuple[str | None, list[Problem]]:
         text = None
     if size > MAX_BYTES:
         return None, [_too_big(file, size)]
+    if text is None and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None, [
+            Problem(file=file, line=1, col=1, message="the file is UTF-16, not UTF-8",
+                    hint="save the file as UTF-8")
+        ]
     if text is None:
         try:
             text = data.decode("utf-8")
@@ -271,9 +276,12 @@ class _Builder:
         self.bomb = False
         self.constructor = SafeConstructor()
 
-    def problem(self, node: Node, message: str, hint: str | None = None) -> None:
+    def problem(self, node: Node, message: str, hint: str | None = None, path: Path_ | None = None) -> None:
         line, col = _mark(node)
-        self.problems.append(Problem(file=self.file, line=line, col=col, message=message, hint=hint))
+        shown = format_path(path) if path else ""
+        self.problems.append(
+            Problem(file=self.file, line=line, col=col, path=shown, message=message, hint=hint)
+        )
 
     def build(self, node: Node, path: Path_, *, aliased: bool = False, depth: int = 0) -> Any:
         if self.bomb:
@@ -283,13 +291,13 @@ class _Builder:
                 self._count(node)
             if node.style is None:
                 self.plain.add(path)
-            return self._scalar(node)
+            return self._scalar(node, path)
         ident = id(node)
         if ident in self.active:
-            self.problem(node, "recursive alias: a node contains itself", "expand the anchor by hand")
+            self.problem(node, "recursive alias: a node contains itself", "expand the anchor by hand", path)
             return None
         if depth > MAX_DEPTH:
-            self.problem(node, f"nested deeper than {MAX_DEPTH} levels", "flatten the value")
+            self.problem(node, f"nested deeper than {MAX_DEPTH} levels", "flatten the value", path)
             return None
         if ident in self.seen:
             aliased = True
@@ -300,7 +308,7 @@ class _Builder:
         try:
             if isinstance(node, SequenceNode):
                 if node.tag != _SEQ:
-                    self.problem(node, f"unsupported tag {node.tag}", "remove the tag")
+                    self.problem(node, f"unsupported tag {node.tag}", "remove the tag", path)
                 out = []
                 for i, item in enumerate(node.value):
                     p = (*path, i)
@@ -308,7 +316,7 @@ class _Builder:
                     out.append(self.build(item, p, aliased=aliased, depth=depth + 1))
                 return out
             if node.tag != _MAP:
-                self.problem(node, f"unsupported tag {node.tag}", "remove the tag")
+                self.problem(node, f"unsupported tag {node.tag}", "remove the tag", path)
             return self._mapping(node, path, aliased=aliased, depth=depth)
         finally:
             self.active.discard(ident)
@@ -334,7 +342,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 self.problem(key_node, "mapping keys must be plain scalars, found a collection")
                 continue
-            key = self._scalar(key_node)
+            key = self._scalar(key_node, path)
             try:
                 hash(key)
             except TypeError:  # pragma: no cover - scalars are hashable
@@ -345,6 +353,7 @@ class _Builder:
                     key_node,
                     f"duplicate key {_show_key(key)}",
                     f"first defined at line {line}, column {col}; YAML would keep only the last",
+                    (*path, key),
                 )
                 continue
             first[key] = _mark(key_node)
@@ -364,7 +373,7 @@ class _Builder:
                     out.setdefault(k, v)
         return out
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _scalar(self, node: ScalarNode, path: Path_ = ()) -> Any:
         tag = node.tag
         c = self.constructor
         if tag == _STR or tag == _TIMESTAMP:
@@ -379,9 +388,9 @@ class _Builder:
             try:
                 return c.construct_yaml_int(node) if tag == _INT else c.construct_yaml_float(node)
             except (ValueError, yaml.YAMLError):
-                self.problem(node, f"invalid number {node.value!r}")
+                self.problem(node, f"invalid number {node.value!r}", None, path)
                 return None
-        self.problem(node, f"unsupported tag {tag}", "remove the tag; snapshots hold plain YAML")
+        self.problem(node, f"unsupported tag {tag}", "remove the tag; snapshots hold plain YAML", path)
         return node.value
 
 
@@ -491,8 +500,12 @@ class _Shape:
         self.file = file
         self.sm = sm
         self.problems: list[Problem] = []
+        #: a problem dropped part of the document: semantic checks would report its echoes
+        self.lossy = False
 
-    def add(self, path: Path_, message: str, hint: str | None = None, *, at_key: bool = False) -> None:
+    def add(self, path: Path_, message: str, hint: str | None = None, *, at_key: bool = False,
+            lossy: bool = True) -> None:
+        self.lossy = self.lossy or lossy
         pos = self.sm.key_position(path) if at_key else None
         line, col = pos or self.sm.locate(path)
         self.problems.append(
@@ -509,7 +522,7 @@ class _Shape:
             for key in value:
                 if key not in allowed:
                     self.add((*path, key), f"unknown key {_show_key(key)} in {what}",
-                             _suggest(key, allowed), at_key=True)
+                             _suggest(key, allowed), at_key=True, lossy=False)
             for key in required:
                 if key not in value:
                     self.add(path, f"{what} needs the key '{key}'", _REQUIRED_HINTS.get(key), at_key=True)
@@ -601,6 +614,7 @@ class _Shape:
             if raw_tables is not None and not isinstance(raw_tables, dict):
                 self.add(("tables",), f"expected a mapping of tables, found {_describe(raw_tables)}",
                          "write tables: {} for none")
+                raw_tables = None
             for name, body in self.names_mapping(raw_tables, ("tables",), "tables").items():
                 t = self.table(name, body, ("tables", name), conventions)
                 if t is not None:
@@ -627,7 +641,7 @@ class _Shape:
             return None
         if expected is not None and value != expected:
             self.add(path, f"release {value!r} does not match the file name {expected!r}",
-                     f"rename the file to {value}.yaml or write release: \"{expected}\"")
+                     f"rename the file to {value}.yaml or write release: \"{expected}\"", lossy=False)
         return value
 
     def conventions(self, value: Any) -> dict[str, str]:
@@ -904,14 +918,16 @@ def load_with_source_map(
         raise SnapshotError(problems)
     shape = _Shape(filename, sm)
     snapshot = shape.snapshot(doc, expected_release=expected_release)
-    if shape.problems or snapshot is None:
+    if snapshot is None or shape.lossy:
         raise SnapshotError(shape.problems or [Problem(file=filename, message="not a snapshot")])
+    found = list(shape.problems)
     if validate:
         from planner.state.validate import validate as _validate
 
-        found = _validate(snapshot, source_map=sm, file=filename)
-        if found:
-            raise SnapshotError(found)
+        shape_paths = {p.path for p in shape.problems}
+        found += [p for p in _validate(snapshot, source_map=sm, file=filename) if p.path not in shape_paths]
+    if found:
+        raise SnapshotError(found)
     return snapshot, sm
 
 

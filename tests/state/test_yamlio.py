@@ -217,7 +217,7 @@ def test_unknown_top_level_key_lists_the_expected_keys():
 
 def test_duplicate_keys_are_rejected_with_both_positions():
     assert problems(HEAD + "tables:\n  t:\n    columns:\n      a: {type: Integer}\n      a: {type: Text}\n") == [
-        "1.0.0.yaml:7:7: duplicate key 'a' (first defined at line 6, column 7; YAML would keep only the last)"
+        "1.0.0.yaml:7:7: tables.t.columns.a: duplicate key 'a' (first defined at line 6, column 7; YAML would keep only the last)"
     ]
 
 
@@ -263,7 +263,7 @@ def test_recursive_alias_is_refused():
 
 def test_unsupported_tags_are_refused():
     found = problems(HEAD + "tables: !!python/object:os.system {}\n")
-    assert found == ["1.0.0.yaml:3:9: unsupported tag tag:yaml.org,2002:python/object:os.system (remove the tag)"]
+    assert found == ["1.0.0.yaml:3:9: tables: unsupported tag tag:yaml.org,2002:python/object:os.system (remove the tag)"]
 
 
 def test_source_map_positions_are_one_based():
