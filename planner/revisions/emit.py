@@ -185,7 +185,12 @@ def _using(column: str, old_type: str, new_type: str, enums) -> str | None:
 
 @TO_ALEMBIC.register(our.CreateTable)
 def _create_table(op: our.CreateTable, ctx: EmitContext) -> list:
-    return [alembic_ops.CreateTableOp.from_table(sa_table(op.table, ctx.enums("after")))]
+    out: list = []
+    if op.table.schema:
+        # the snapshot format has no schema objects: a table's schema exists with it
+        out.append(_pg(custom.SQLTextOp(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(op.table.schema)}")))
+    out.append(alembic_ops.CreateTableOp.from_table(sa_table(op.table, ctx.enums("after"))))
+    return out
 
 
 @TO_ALEMBIC.register(our.DropTable)
@@ -488,18 +493,33 @@ def _rename_index(op: our.RenameIndex, ctx: EmitContext) -> list:
     return [_pg(pg, otherwise=other)]
 
 
+def _mysql_autoincrement(ctx: EmitContext, table: Table | None, *, on: bool) -> list:
+    """MySQL: AUTO_INCREMENT follows the primary key (set after adding it, removed before dropping)."""
+    if table is None:
+        return []
+    col = _serial_column(table)
+    if col is None:
+        return []
+    existing = _existing(table.column(col), ctx.enums("before"))
+    existing.pop("existing_autoincrement", None)
+    alter = alembic_ops.AlterColumnOp(table.name, col, schema=table.schema, autoincrement=on, **existing)
+    return [custom.DialectSwitchOp([(custom.MYSQL, [_modify(table.key, alter)])])]
+
+
 @TO_ALEMBIC.register(our.AddPrimaryKey)
 def _add_pk(op: our.AddPrimaryKey, ctx: EmitContext) -> list:
     schema, table = op.table_key
     pk = op.primary_key
-    return [_modify(op.table_key, alembic_ops.CreatePrimaryKeyOp(pk.name, table, list(pk.columns), schema=schema))]
+    create = alembic_ops.CreatePrimaryKeyOp(pk.name, table, list(pk.columns), schema=schema)
+    return [_modify(op.table_key, create), *_mysql_autoincrement(ctx, ctx.after.get_table(op.table_key), on=True)]
 
 
 @TO_ALEMBIC.register(our.DropPrimaryKey)
 def _drop_pk(op: our.DropPrimaryKey, ctx: EmitContext) -> list:
     schema, table = op.table_key
     name = op.primary_key.name or f"{table}_pkey"
-    return [_modify(op.table_key, alembic_ops.DropConstraintOp(name, table, type_="primary", schema=schema))]
+    drop = alembic_ops.DropConstraintOp(name, table, type_="primary", schema=schema)
+    return [*_mysql_autoincrement(ctx, ctx.before.get_table(op.table_key), on=False), _modify(op.table_key, drop)]
 
 
 @TO_ALEMBIC.register(our.AddForeignKey)
@@ -772,7 +792,27 @@ def _delete_rows(op: our.DeleteRows, ctx: EmitContext) -> list:
     keys = [
         {c: _bind_value(types.get(c), v) for c, v in zip(op.key, k, strict=True)} for k in op.keys()
     ]
-    return [custom.DeleteRowsOp(op.table_key[1], keys=keys, **_rows_kw(ctx, op.table_key, "before"))]
+    out: list = []
+    t = ctx.table(op.table_key, "before")
+    self_refs = [
+        c
+        for fk in t.foreign_keys
+        if fk.ref_key == t.key
+        for c in fk.columns
+        if t.has_column(c) and t.column(c).nullable
+    ]
+    if self_refs and len(keys) > 1:
+        # MySQL checks foreign keys row by row: rows referencing each other cannot be
+        # deleted in one statement, so first cut their references to each other
+        cut = [
+            custom.UpdateRowOp(
+                op.table_key[1], key=k, values=dict.fromkeys(dict.fromkeys(self_refs)), **_rows_kw(ctx, op.table_key, "before")
+            )
+            for k in keys
+        ]
+        out.append(custom.DialectSwitchOp([(custom.MYSQL, cut)]))
+    out.append(custom.DeleteRowsOp(op.table_key[1], keys=keys, **_rows_kw(ctx, op.table_key, "before")))
+    return out
 
 
 # ------------------------------------------------------------------ plan -> ops -> text
