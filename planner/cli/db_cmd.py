@@ -43,7 +43,9 @@ def _heads(heads: tuple[str, ...], releases: dict[str, str]) -> str:
 
 
 @click.command()
-@click.option("--release", "-r", "release", default=None, help="Release to create (default: the newest).")
+@click.option(
+    "--release", "-r", "release", default=None, help="Release to create (default: the newest)."
+)
 @URL_OPTION
 @click.option("--force", is_flag=True, help="Drop the tables of a non-empty database first.")
 @click.option("--no-stamp", is_flag=True, help="Do not record the release's revision.")
@@ -65,8 +67,7 @@ def setup(obj, release: str | None, url: str | None, force: bool, no_stamp: bool
     if result.dropped:
         click.echo(f"dropped {len(result.dropped)} table(s): {', '.join(result.dropped)}")
     click.echo(
-        f"created {redact(result.url)} at release {result.release}: "
-        f"{len(result.tables)} table(s)"
+        f"created {redact(result.url)} at release {result.release}: {len(result.tables)} table(s)"
     )
     if result.revision:
         click.echo(f"stamped revision {result.revision}")
@@ -75,8 +76,15 @@ def setup(obj, release: str | None, url: str | None, force: bool, no_stamp: bool
 
 
 @click.command()
-@click.option("-r", "--revision", "target", default="head", show_default=True, metavar="REV|RELEASE",
-              help="Revision or release to upgrade to.")
+@click.option(
+    "-r",
+    "--revision",
+    "target",
+    default="head",
+    show_default=True,
+    metavar="REV|RELEASE",
+    help="Revision or release to upgrade to.",
+)
 @URL_OPTION
 @click.pass_obj
 def upgrade(obj, target: str, url: str | None) -> None:
@@ -90,8 +98,14 @@ def upgrade(obj, target: str, url: str | None) -> None:
 
 
 @click.command()
-@click.option("-r", "--revision", "target", required=True, metavar="REV|RELEASE|base",
-              help="Revision, release, -1 or base to downgrade to.")
+@click.option(
+    "-r",
+    "--revision",
+    "target",
+    required=True,
+    metavar="REV|RELEASE|base",
+    help="Revision, release, -1 or base to downgrade to.",
+)
 @URL_OPTION
 @click.pass_obj
 def downgrade(obj, target: str, url: str | None) -> None:
@@ -132,8 +146,12 @@ def current(obj, url: str | None) -> None:
 
 
 @click.command()
-@click.option("--url", default=None, metavar="URL",
-              help="Also mark the revision this database is at (no database is read without it).")
+@click.option(
+    "--url",
+    default=None,
+    metavar="URL",
+    help="Also mark the revision this database is at (no database is read without it).",
+)
 @click.pass_obj
 def history(obj, url: str | None) -> None:
     """List revisions oldest first, with the releases they produce."""

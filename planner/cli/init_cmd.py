@@ -13,17 +13,41 @@ from planner.cli.db_cmd import user_errors
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--url", default=None, metavar="URL", help="Database URL to record as [tool.dbplan] url.")
+@click.option(
+    "--url", default=None, metavar="URL", help="Database URL to record as [tool.dbplan] url."
+)
 @click.option("--adopt", is_flag=True, help="Bring over the existing Alembic project in DIR.")
-@click.option("--from-db", "from_db", default=None, metavar="URL",
-              help="With --adopt: the live database (at the head revision) to capture.")
-@click.option("--release", "release", default=None, metavar="R",
-              help="With --adopt: the release the captured snapshot describes.")
-@click.option("--rows-of", "rows_of", multiple=True, metavar="TABLE",
-              help="With --adopt: manage the current rows of TABLE (repeatable).")
+@click.option(
+    "--from-db",
+    "from_db",
+    default=None,
+    metavar="URL",
+    help="With --adopt: the live database (at the head revision) to capture.",
+)
+@click.option(
+    "--release",
+    "release",
+    default=None,
+    metavar="R",
+    help="With --adopt: the release the captured snapshot describes.",
+)
+@click.option(
+    "--rows-of",
+    "rows_of",
+    multiple=True,
+    metavar="TABLE",
+    help="With --adopt: manage the current rows of TABLE (repeatable).",
+)
 @click.pass_obj
-def init(obj, directory: str | None, url: str | None, adopt: bool, from_db: str | None,
-         release: str | None, rows_of: tuple[str, ...]) -> None:
+def init(
+    obj,
+    directory: str | None,
+    url: str | None,
+    adopt: bool,
+    from_db: str | None,
+    release: str | None,
+    rows_of: tuple[str, ...],
+) -> None:
     """Scaffold a dbplan project in DIR (default: the current directory).
 
     \b

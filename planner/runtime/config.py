@@ -162,9 +162,7 @@ def alembic_errors(url: str | None = None) -> Iterator[None]:
     except (sa_exc.OperationalError, sa_exc.InterfaceError) as e:
         where = f" {redact(url)}" if url else ""
         reason = str(e.orig if e.orig is not None else e).strip().splitlines()
-        raise MigrationError(
-            f"database{where}: {reason[0] if reason else type(e).__name__}"
-        ) from e
+        raise MigrationError(f"database{where}: {reason[0] if reason else type(e).__name__}") from e
     except sa_exc.NoSuchModuleError as e:
         raise MigrationError(f"database URL {redact(url or '')!r}: {e}") from e
     except sa_exc.ArgumentError as e:

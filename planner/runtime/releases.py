@@ -61,7 +61,7 @@ def adopted_releases(project: Project) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str) for k, v in table.items()
     ):
         raise MigrationError(
-            f"{pp}: [tool.dbplan.{RELEASES_KEY}]: expected release = \"revision\" strings"
+            f'{pp}: [tool.dbplan.{RELEASES_KEY}]: expected release = "revision" strings'
         )
     return dict(sorted(table.items()))
 

@@ -84,8 +84,9 @@ def _refuse_if_initialised(root: Path, data: dict) -> None:
         )
 
 
-def _settings_text(*, snapshots: str, migrations: str, url: str | None,
-                   releases: dict[str, str] | None = None) -> str:
+def _settings_text(
+    *, snapshots: str, migrations: str, url: str | None, releases: dict[str, str] | None = None
+) -> str:
     lines = [
         "[tool.dbplan]",
         f"snapshots = {_toml_str(snapshots)}",
@@ -159,7 +160,9 @@ def init_project(directory: str | os.PathLike, *, url: str | None = None) -> Ini
                 "`dbplan init --adopt --from-db URL --release R`"
             )
     new_pyproject = _append_settings(
-        root, text, _settings_text(snapshots=DEFAULT_SNAPSHOTS, migrations=DEFAULT_MIGRATIONS, url=url)
+        root,
+        text,
+        _settings_text(snapshots=DEFAULT_SNAPSHOTS, migrations=DEFAULT_MIGRATIONS, url=url),
     )
     written: list[str] = []
     (root / DEFAULT_SNAPSHOTS).mkdir(parents=True, exist_ok=True)

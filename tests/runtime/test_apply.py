@@ -111,8 +111,8 @@ def test_failing_revision_rolls_back_to_previous(project_dir, project, pg_db):
     path = project_dir / "migrations" / "versions" / "c3.py"
     path.write_text(
         path.read_text().replace(
-            'op.execute("INSERT INTO applied_log (rev) VALUES (\'c3\')")',
-            'op.execute("INSERT INTO applied_log (rev) VALUES (\'c3\')")\n'
+            "op.execute(\"INSERT INTO applied_log (rev) VALUES ('c3')\")",
+            "op.execute(\"INSERT INTO applied_log (rev) VALUES ('c3')\")\n"
             '    op.execute("SELECT * FROM no_such_table")',
         )
     )
@@ -124,6 +124,8 @@ def test_failing_revision_rolls_back_to_previous(project_dir, project, pg_db):
 
 
 def test_release_without_revision(project_dir, project, sqlite_db):
-    (project_dir / "schema_state" / "0.4.0.yaml").write_text("snapshot: 1\nrelease: 0.4.0\ntables: {}\n")
+    (project_dir / "schema_state" / "0.4.0.yaml").write_text(
+        "snapshot: 1\nrelease: 0.4.0\ntables: {}\n"
+    )
     with pytest.raises(MigrationError, match="release '0.4.0' has a snapshot but no revision yet"):
         upgrade(project, "0.4.0", url=sqlite_db)

@@ -73,7 +73,9 @@ def test_downgrade_needs_a_target(project_dir):
 
 def _dbplan(project_dir, *args):
     return subprocess.run(
-        [DBPLAN, "-C", str(project_dir), *args], capture_output=True, text=True,
+        [DBPLAN, "-C", str(project_dir), *args],
+        capture_output=True,
+        text=True,
         env={"PATH": "/usr/bin:/bin"},
     )
 
@@ -89,8 +91,12 @@ def test_unknown_release_exit_1_without_traceback(project_dir, sqlite_db):
 
 @pytest.mark.pg
 def test_unreachable_database_exit_1(project_dir, pg_server):
-    p = _dbplan(project_dir, "current", "--url",
-                "postgresql+psycopg://postgres@127.0.0.1:1/x?connect_timeout=2")
+    p = _dbplan(
+        project_dir,
+        "current",
+        "--url",
+        "postgresql+psycopg://postgres@127.0.0.1:1/x?connect_timeout=2",
+    )
     assert p.returncode == 1
     assert p.stderr.startswith("Error: database postgresql+psycopg://postgres@127.0.0.1:1/x")
     assert "Traceback" not in p.stderr

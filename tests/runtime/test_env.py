@@ -19,7 +19,9 @@ DBPLAN = str(VENV_BIN / "dbplan")
 
 
 def _env(**extra) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("SQLALCHEMY_DATABASE_URI", "PYTHONPATH")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SQLALCHEMY_DATABASE_URI", "PYTHONPATH")
+    }
     env.update(extra)
     return env
 
@@ -70,13 +72,21 @@ def test_env_url_precedence_without_dbplan(tmp_path):
     assert current_heads(f"sqlite:///{root / 'conf.db'}") == ("a1",)
     # the environment variable beats the setting
     env_db = tmp_path / "env.db"
-    subprocess.run([*run, "upgrade", "head"], check=True, cwd=tmp_path,
-                   env=_env(SQLALCHEMY_DATABASE_URI=f"sqlite:///{env_db}"))
+    subprocess.run(
+        [*run, "upgrade", "head"],
+        check=True,
+        cwd=tmp_path,
+        env=_env(SQLALCHEMY_DATABASE_URI=f"sqlite:///{env_db}"),
+    )
     assert current_heads(f"sqlite:///{env_db}") == ("c3",)
     # -x url= beats everything
     x_db = tmp_path / "x.db"
-    subprocess.run([*run, "-x", f"url=sqlite:///{x_db}", "upgrade", "b2"], check=True, cwd=tmp_path,
-                   env=_env(SQLALCHEMY_DATABASE_URI=f"sqlite:///{env_db}"))
+    subprocess.run(
+        [*run, "-x", f"url=sqlite:///{x_db}", "upgrade", "b2"],
+        check=True,
+        cwd=tmp_path,
+        env=_env(SQLALCHEMY_DATABASE_URI=f"sqlite:///{env_db}"),
+    )
     assert current_heads(f"sqlite:///{x_db}") == ("b2",)
     # without any setting: dbplan.sqlite beside pyproject.toml
     (root / "pyproject.toml").write_text("[tool.dbplan]\n")
@@ -89,13 +99,27 @@ def test_env_runs_with_python_isolated_from_dbplan(tmp_path):
     root = write_project(tmp_path / "p")
     blocker = tmp_path / "block"
     (blocker / "planner").mkdir(parents=True)
-    (blocker / "planner" / "__init__.py").write_text("raise ImportError('dbplan is not installed')\n")
+    (blocker / "planner" / "__init__.py").write_text(
+        "raise ImportError('dbplan is not installed')\n"
+    )
     ini = root / "alembic.ini"
     ini.write_text("[alembic]\nscript_location = %(here)s/migrations\n")
     db = tmp_path / "iso.db"
     subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(ini), "-x", f"url=sqlite:///{db}", "upgrade", "head"],
-        check=True, cwd=tmp_path, env=_env(PYTHONPATH=str(blocker)),
+        [
+            sys.executable,
+            "-m",
+            "alembic",
+            "-c",
+            str(ini),
+            "-x",
+            f"url=sqlite:///{db}",
+            "upgrade",
+            "head",
+        ],
+        check=True,
+        cwd=tmp_path,
+        env=_env(PYTHONPATH=str(blocker)),
     )
     assert logged(f"sqlite:///{db}") == ["a1", "b2", "c3"]
 
@@ -107,19 +131,31 @@ def test_plain_alembic_cli_on_postgresql(tmp_path, pg_db):
     ini.write_text(f"[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = {pg_db}\n")
     out = subprocess.run(
         [str(VENV_BIN / "alembic"), "-c", str(ini), "upgrade", "head"],
-        check=True, cwd=root, env=_env(), capture_output=True, text=True,
+        check=True,
+        cwd=root,
+        env=_env(),
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 0
     assert current_heads(pg_db) == ("c3",)
     sql = subprocess.run(
         [str(VENV_BIN / "alembic"), "-c", str(ini), "upgrade", "base:a1", "--sql"],
-        check=True, cwd=root, env=_env(), capture_output=True, text=True,
+        check=True,
+        cwd=root,
+        env=_env(),
+        capture_output=True,
+        text=True,
     ).stdout
     assert "CREATE TABLE applied_log" in sql and "COMMIT" in sql
 
 
 @pytest.mark.parametrize(
-    "server", [pytest.param("pg_db", marks=pytest.mark.pg), pytest.param("mysql_db", marks=pytest.mark.mysql)]
+    "server",
+    [
+        pytest.param("pg_db", marks=pytest.mark.pg),
+        pytest.param("mysql_db", marks=pytest.mark.mysql),
+    ],
 )
 def test_concurrent_upgrades_run_one_after_another(tmp_path, request, server):
     """8 `dbplan upgrade` processes at once: all succeed, each revision runs once."""
@@ -128,7 +164,11 @@ def test_concurrent_upgrades_run_one_after_another(tmp_path, request, server):
     procs = [
         subprocess.Popen(
             [DBPLAN, "-C", str(root), "upgrade", "--url", url],
-            cwd=root, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=root,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(8)
     ]

@@ -42,7 +42,9 @@ def test_init_new_directory(tmp_path):
         "pyproject.toml",
     )
     for name in ("env.py", "script.py.mako"):
-        assert (root / "migrations" / name).read_bytes() == (ROOT / "migrations" / name).read_bytes()
+        assert (root / "migrations" / name).read_bytes() == (
+            ROOT / "migrations" / name
+        ).read_bytes()
     assert (root / "migrations" / "versions").is_dir() and (root / "schema_state").is_dir()
     settings = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["dbplan"]
     assert settings == {"snapshots": "schema_state", "migrations": "migrations"}
@@ -75,7 +77,9 @@ def test_init_refuses_existing_alembic_project(tmp_path):
 
 
 def test_init_cli_then_upgrade_works(tmp_path):
-    r = CliRunner().invoke(cli, ["init", str(tmp_path / "app")], env={"SQLALCHEMY_DATABASE_URI": ""})
+    r = CliRunner().invoke(
+        cli, ["init", str(tmp_path / "app")], env={"SQLALCHEMY_DATABASE_URI": ""}
+    )
     assert r.exit_code == 0, r.output
     root = tmp_path / "app"
     for rev in ("a1", "b2"):
@@ -91,8 +95,9 @@ def _legacy(root: Path, url: str, *, toml: bool = False) -> Path:
     """An existing Alembic project (generic template), upgraded to head on ``url``."""
     root.mkdir(parents=True)
     template = "pyproject" if toml else "generic"
-    subprocess.run([*ALEMBIC, "init", "-t", template, "alembic"], cwd=root, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*ALEMBIC, "init", "-t", template, "alembic"], cwd=root, check=True, capture_output=True
+    )
     for rev in ("a1", "b2"):
         (root / "alembic" / "versions" / f"{rev}.py").write_text(
             revision_source(rev).replace("# dbplan:", "# legacy:")
@@ -106,7 +111,8 @@ def _legacy(root: Path, url: str, *, toml: bool = False) -> Path:
 def _digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
     }
 
 
@@ -136,8 +142,12 @@ def test_adopt_existing_alembic_project(tmp_path, db_url):
 def test_adopt_pyproject_configured_alembic(tmp_path, sqlite_db):
     root = tmp_path / "legacy"
     root.mkdir()
-    subprocess.run([*ALEMBIC, "init", "-t", "pyproject", "migrations"], cwd=root, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*ALEMBIC, "init", "-t", "pyproject", "migrations"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
     (root / "migrations" / "versions" / "a1.py").write_text(revision_source("a1"))
     ini = root / "alembic.ini"
     ini.write_text(ini.read_text().replace("driver://user:pass@localhost/dbname", sqlite_db))

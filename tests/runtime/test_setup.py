@@ -93,7 +93,9 @@ def test_setup_named_release(with_snapshots, sqlite_db):
 
 def test_setup_refuses_non_empty_database(with_snapshots, db_url):
     setup(with_snapshots, release="0.1.0", url=db_url)
-    with pytest.raises(MigrationError, match=r"is not empty \(tables: alembic_version, applied_log, items\)"):
+    with pytest.raises(
+        MigrationError, match=r"is not empty \(tables: alembic_version, applied_log, items\)"
+    ):
         setup(with_snapshots, url=db_url)
     assert current(with_snapshots, url=db_url).after == ("a1",)
     result = setup(with_snapshots, url=db_url, force=True)
@@ -145,6 +147,8 @@ def test_setup_force_drops_enum_types(with_snapshots, pg_db):
     result = setup(with_snapshots, url=pg_db, force=True)
     assert result.dropped == ("a", "b")
     with eng.connect() as c:
-        assert c.execute(sa.text("SELECT count(*) FROM pg_type WHERE typname = 'mood'")).scalar() == 0
+        assert (
+            c.execute(sa.text("SELECT count(*) FROM pg_type WHERE typname = 'mood'")).scalar() == 0
+        )
     eng.dispose()
     assert _tables(pg_db) == ["alembic_version", "applied_log", "items"]

@@ -63,7 +63,7 @@ def _project_root() -> tuple[Path, dict]:
 def _absolute_sqlite(url: str, root: Path) -> str:
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/"):
-        rest = url[len(prefix):]
+        rest = url[len(prefix) :]
         if rest and rest != ":memory:":
             return prefix + str(root / rest)
     return url
