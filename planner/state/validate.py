@@ -92,6 +92,8 @@ def validate(
     _check_enums(c, snapshot)
     types: dict[tuple, Any] = {}
     for t in snapshot.tables:
+        _parse_types(c, t, enums, types)
+    for t in snapshot.tables:
         _check_table(c, snapshot, t, enums, types)
     _check_schema_wide_names(c, snapshot)
     _check_table_renames(c, snapshot)
@@ -165,7 +167,6 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
         _long(c, (*tp, "columns", col.name), "column name", col.name)
     for dup in sorted({n for n in names if names.count(n) > 1}):
         c.add((*tp, "columns", dup), f"column {dup} is declared twice")
-    _parse_types(c, t, enums, types)
     known = set(names)
 
     def unknown_columns(path: tuple, what: str, cols: tuple[str, ...], table: Table = t) -> bool:

@@ -289,7 +289,7 @@ class _Builder:
         if isinstance(node, ScalarNode):
             if aliased:
                 self._count(node)
-            if node.style is None:
+            if not node.style:  # None (PyYAML) or "" (libyaml) for plain scalars
                 self.plain.add(path)
             return self._scalar(node, path)
         ident = id(node)
