@@ -28,7 +28,13 @@ from alembic.operations import ops as alembic_ops
 from planner import ops as our
 from planner.registry import Registry
 from planner.revisions import alembic_ops as custom
-from planner.revisions.literals import quote_ident, quote_qualified, quote_string, sql_text_call
+from planner.revisions.literals import (
+    PerDialect,
+    quote_ident,
+    quote_qualified,
+    quote_string,
+    sql_text_call,
+)
 from planner.state import coltypes
 from planner.state.model import Column, FrozenMap, Snapshot, Table, thaw
 
@@ -700,9 +706,12 @@ def _bind_value(type_text: str | None, value: Any) -> Any:
     if fam in ("json", "array"):
         return thaw(value)
     if fam in ("date", "time", "datetime"):
-        if isinstance(value, str):
+        # ISO text with a space separator: every dialect parses it, SQLite stores it as
+        # SQLAlchemy does (the snapshot's canonical form uses "T")
+        try:
+            return _temporal_text(coltypes.python_value(type_text, value))
+        except Exception:  # noqa: BLE001 - an unparsable value is bound as written
             return value
-        return _temporal_text(coltypes.python_value(type_text, value))
     if fam == "binary":
         return coltypes.python_value(type_text, value)
     if fam in ("uuid", "network", "interval"):
@@ -712,6 +721,10 @@ def _bind_value(type_text: str | None, value: Any) -> Any:
 
 def _temporal_text(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            # MySQL has no zone-aware type (it rejects an offset): UTC without one there
+            utc = value.astimezone(datetime.UTC).replace(tzinfo=None)
+            return PerDialect(default=value.isoformat(sep=" "), cases=((custom.MYSQL, utc.isoformat(sep=" ")),))
         return value.isoformat(sep=" ")
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
@@ -728,8 +741,16 @@ def _rows_kw(ctx: EmitContext, table_key, which: str = "after") -> dict[str, Any
         except Exception:  # noqa: BLE001
             continue
         if fam in ("json", "array", "binary"):
-            typed[c.name] = sa_type(c.type, enums)
+            typed[c.name] = _none_as_null(sa_type(c.type, enums))
     return {"schema": table_key[0], "columns": t.column_names, "column_types": typed}
+
+
+def _none_as_null(t: Any) -> Any:
+    """JSON types that bind Python None as SQL NULL (not the JSON ``null``)."""
+    for typ in (t, *getattr(t, "_variant_mapping", {}).values()):
+        if isinstance(typ, sa.JSON):
+            typ.none_as_null = True
+    return t
 
 
 def _types_of(ctx: EmitContext, table_key, which: str = "after") -> dict[str, str]:

@@ -16,12 +16,22 @@ import decimal
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from planner.state.model import FrozenMap
 
 #: the pattern sa.text() treats as a bind parameter (sqlalchemy.sql.elements.TextClause)
 _BIND = re.compile(r"(?<![:\w\x5c]):(\w+)(?!:)", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PerDialect:
+    """A value that differs by dialect, chosen at run time (``x if dialect in (...) else y``)."""
+
+    default: Any
+    #: ``((dialect names), value)`` pairs, tested in order
+    cases: tuple[tuple[tuple[str, ...], Any], ...] = ()
 
 
 def py_literal(value: Any) -> str:
@@ -38,6 +48,11 @@ def py_literal(value: Any) -> str:
     """
     if value is None or isinstance(value, (bool, int, str)):
         return repr(value)
+    if isinstance(value, PerDialect):
+        text = py_literal(value.default)
+        for names, v in reversed(value.cases):
+            text = f"{py_literal(v)} if op.get_context().dialect.name in {tuple(names)!r} else {text}"
+        return f"({text})"
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return f"float({repr(str(value))})"

@@ -52,8 +52,15 @@ def _walk(project, url, snapshots_by_release, releases, revs) -> None:
             url, snapshots_by_release[releases[i - 1]], f"downgrade to {releases[i - 1]}", column_order=False
         )
     downgrade(project, url, "base")
-    left = set(sa.inspect(sa.create_engine(url)).get_table_names()) - {"alembic_version"}
-    assert left == set(), f"tables left after downgrade to base: {sorted(left)}"
+    engine = sa.create_engine(url)
+    try:
+        insp = sa.inspect(engine)
+        left = set(insp.get_table_names()) - {"alembic_version"}
+        assert left == set(), f"tables left after downgrade to base: {sorted(left)}"
+        if engine.dialect.name == "postgresql":
+            assert insp.get_enums(schema="*") == [], "enum types left after downgrade to base"
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.skipif(not REFERENCE, reason="no reference snapshots")
@@ -147,3 +154,57 @@ def test_enum_value_added_and_used_by_rows_in_one_revision_on_postgresql(pg_db, 
     text = (project.migrations_dir / "versions").glob(f"{revs[1]}_*.py").__next__().read_text(encoding="utf-8")
     assert "autocommit_block" in text and "ADD VALUE IF NOT EXISTS \\'critical\\' AFTER \\'error\\'" in text
     _walk(project, pg_db, {old.release: old, new.release: new}, releases, revs)
+
+
+TYPED_ROWS = """
+snapshot: 1
+release: "{release}"
+tables:
+  samples:
+    columns:
+      id: {{type: Integer, primary_key: true}}
+      day: {{type: Date}}
+      at: {{type: DateTime}}
+      at_tz: {{type: DateTime(timezone=True)}}
+      clock: {{type: Time}}
+      amount: {{type: "Numeric(10, 2)"}}
+      ratio: {{type: Float}}
+      big: {{type: BigInteger}}
+      flag: {{type: Boolean}}
+      payload: {{type: JSON}}
+      note: {{type: Text}}
+    rows:
+      key: [id]
+      values:
+{rows}
+"""
+
+
+def _typed(release: str, rows: list[str]):
+    from planner.state.yamlio import load_snapshot_text
+
+    body = "\n".join(f"        - {r}" for r in rows)
+    return load_snapshot_text(TYPED_ROWS.format(release=release, rows=body), "typed.yaml")
+
+
+def test_row_values_of_every_common_type(db_url, tmp_path):
+    old = _typed(
+        "1.0.0",
+        [
+            "{id: 1, day: '2024-01-31', at: '2024-01-31T10:00:00', at_tz: '2024-01-31T09:00:00+00:00', clock: '10:30:00',"
+            " amount: '12.50', ratio: 0.25, big: 9007199254740993, flag: true, payload: {a: [1, 'x']}, note: null}",
+            "{id: 2, day: null, at: null, at_tz: null, clock: null, amount: null, ratio: null, big: null, flag: false,"
+            " payload: null, note: 'line\\nbreak'}",
+        ],
+    )
+    new = _typed(
+        "2.0.0",
+        [
+            "{id: 1, day: '2025-12-31', at: '2025-12-31T23:59:59', at_tz: '2025-06-30T12:00:00+00:00', clock: '00:00:01',"
+            " amount: '0.01', ratio: -1.5, big: -5, flag: false, payload: [1, 2, {b: null}], note: 'x'}",
+            "{id: 3, day: '2000-02-29', at: '2000-02-29T00:00:00', at_tz: null, clock: null, amount: '99999999.99',"
+            " ratio: 1.0e-05, big: 0, flag: true, payload: 'just a string', note: null}",
+        ],
+    )
+    project, releases, revs = _chain(tmp_path, [old, new])
+    _walk(project, db_url, {old.release: old, new.release: new}, releases, revs)
