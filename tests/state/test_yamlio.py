@@ -404,3 +404,18 @@ def test_row_values_keep_types():
     row = s.table("t").rows
     assert row == RowSet(key=("id",), rows=(FrozenMap({"id": 1, "j": {"a": 1.5, "b": [1, {"c": None}]}}),))
     assert re.search(r"- \{id: 1, j: \{a: 1.5, b: \[1, \{c: null\}\]\}\}", dump_snapshot(s))
+
+
+# --------------------------------------------------------------------------- the format document
+DOC = (ROOT / "docs" / "snapshot-format.md").read_text(encoding="utf-8")
+
+
+def test_documented_example_is_valid_and_canonical():
+    example = re.search(r"## A complete example\n\n```yaml\n(.*?)```", DOC, re.S).group(1)
+    s = load_snapshot_text(example, "0.3.0.yaml", expected_release="0.3.0")
+    assert dump_snapshot(s) == example
+
+
+def test_documented_normalisations_match_capture():
+    capture = pytest.importorskip("planner.state.capture")
+    assert capture.NORMALISATIONS in DOC
