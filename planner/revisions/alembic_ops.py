@@ -191,8 +191,8 @@ def pg_enum_source(name: str, values: Sequence[str], *, create_type: bool | None
     """Python source of a ``postgresql.ENUM`` (an inline ``ENUM`` on MySQL, ``VARCHAR`` on SQLite).
 
     Example:
-        >>> pg_enum_source("level", ["info", "it's"], create_type=False)
-        'postgresql.ENUM(\'info\', "it\'s", name=\'level\', create_type=False)'
+        >>> print(pg_enum_source("level", ["info", "it's"], create_type=False))
+        postgresql.ENUM('info', "it's", name='level', create_type=False)
     """
     args = [py_literal(v) for v in values] + [f"name={py_literal(name)}"]
     if create_type is not None:

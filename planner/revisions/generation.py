@@ -72,7 +72,7 @@ def clean_message(message: str) -> str:
     r"""A revision message that keeps any template's docstring valid: one line, ``\`` and ``"`` escaped.
 
     Example:
-        >>> print(clean_message('say "hi"\\n now'))
+        >>> print(clean_message('say "hi"\n now'))
         say \"hi\" now
     """
     one_line = " ".join(message.split())
