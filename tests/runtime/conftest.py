@@ -3,8 +3,8 @@
 Three revisions, each recording itself in ``applied_log`` so tests can count how often
 a revision ran::
 
-    a1 (release 0.1.0): create applied_log, items(id, name); log 'a1'  (sleeps 1 s on PG, MariaDB)
-    b2 (release 0.2.0): add items.price; log 'b2'   (sleeps 0.3 s on PostgreSQL, MariaDB)
+    a1 (release 0.1.0): create applied_log, items(id, name); log 'a1'  (sleeps 1 s on PG, MariaDB when DBPLAN_TEST_PAUSE is set)
+    b2 (release 0.2.0): add items.price; log 'b2'   (sleeps 0.3 s, likewise)
     c3 (release 0.3.0): create tags; log 'c3'
 """
 
@@ -73,6 +73,8 @@ REVISIONS = {
 # widens the window in which concurrent upgrades would collide without the lock
 PAUSE = """\
 def _pause(seconds):
+    if not os.environ.get("DBPLAN_TEST_PAUSE"):
+        return
     name = op.get_bind().dialect.name
     if name == "postgresql":
         op.execute(f"SELECT pg_sleep({seconds})")
@@ -89,7 +91,7 @@ def revision_source(rev: str) -> str:
     return (
         f'"""to {release}\n\nRevision ID: {rev}\n"""\n'
         f"# dbplan: from={PREVIOUS[release]} to={release}\n"
-        "from alembic import op\nimport sqlalchemy as sa\n\n"
+        "import os\n\nfrom alembic import op\nimport sqlalchemy as sa\n\n"
         f"{PAUSE}\n\n"
         f"revision = {rev!r}\ndown_revision = {down!r}\n"
         "branch_labels = None\ndepends_on = None\n\n\n"

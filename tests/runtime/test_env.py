@@ -165,7 +165,7 @@ def test_concurrent_upgrades_run_one_after_another(tmp_path, request, server):
         subprocess.Popen(
             [DBPLAN, "-C", str(root), "upgrade", "--url", url],
             cwd=root,
-            env=_env(),
+            env=_env(DBPLAN_TEST_PAUSE="1"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
