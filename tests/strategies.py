@@ -99,7 +99,8 @@ def _enum_type_ok(name: str) -> bool:
 _INT_RANGE = {"SmallInteger": 2**15 - 1, "Integer": 2**31 - 1, "BigInteger": 2**63 - 1}
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=8),
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=8)
+    | st.floats(allow_nan=False, allow_infinity=False),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=6,
 )
@@ -231,6 +232,7 @@ def tables(
                 name=names.pop(),
                 columns=(cname,),
                 ref_table=target.name,
+                ref_schema=target.schema,
                 ref_columns=(ref_col,),
                 ondelete=draw(st.sampled_from([None, "CASCADE", "SET NULL", "RESTRICT"])),
                 onupdate=draw(st.sampled_from([None, "NO ACTION", "CASCADE"])),
@@ -252,6 +254,7 @@ def tables(
         ))
     table = Table(
         name=name,
+        schema=draw(st.sampled_from([None, None, "ops", "Sales Data"])),
         columns=tuple(columns),
         primary_key=primary_key,
         foreign_keys=tuple(fks),

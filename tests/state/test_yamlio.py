@@ -371,10 +371,12 @@ def test_schema_is_draft_2020_12():
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
-def test_reference_snapshots_match_the_json_schema():
+def test_reference_snapshots_and_plan_cases_match_the_json_schema():
     files = sorted((ROOT / "schema_state").glob("*.yaml"))
+    files += [p for p in sorted((ROOT / "tests" / "cases").glob("*/*.yaml")) if p.parent.name != "bad"]
     for path in files:
-        assert _check(SCHEMA, yaml.safe_load(path.read_text(encoding="utf-8")), "$", SCHEMA) == [], path
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoDates)
+        assert _check(SCHEMA, data, "$", SCHEMA) == [], path
 
 
 @given(snapshots())
