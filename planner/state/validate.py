@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,24 @@ class _Collector:
         )
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> coltypes.TypeSpec:
+    """parse_type, cached: snapshots repeat a few type texts thousands of times."""
+    return coltypes.parse_type(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _enum_of(spec: coltypes.TypeSpec) -> str | None:
+    while spec.item is not None:
+        spec = spec.item
+    return spec.enum
+
+
+@functools.lru_cache(maxsize=4096)
+def _fk_compatible(a: coltypes.TypeSpec, b: coltypes.TypeSpec) -> bool:
+    return coltypes.fk_compatible(a, b)
+
+
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
@@ -87,6 +106,7 @@ def validate(
         ["1.yaml: tables.a.foreign_keys.fk.references.table: foreign key fk references unknown table 'b'"]
     """
     c = _Collector(file, source_map)
+    c.tables = snapshot.tables_by_key()
     enums = {e.name: e.values for e in snapshot.enums}
     _check_conventions(c, snapshot)
     _check_enums(c, snapshot)
@@ -141,22 +161,20 @@ def _parse_types(c: _Collector, t: Table, enums: dict, types: dict) -> None:
     for col in t.columns:
         path = (*tp, "columns", col.name, "type")
         try:
-            spec = coltypes.parse_type(col.type)
+            spec = _parse(col.type)
         except coltypes.TypeParseError as e:
             c.add(path, e.message, e.hint, offset=e.offset)
             types[(t.key, col.name)] = None
             continue
         types[(t.key, col.name)] = spec
-        try:
-            ename = coltypes.enum_name(col.type)
-        except coltypes.TypeParseError:  # pragma: no cover - parsed above
-            ename = None
+        ename = _enum_of(spec)
         if ename is not None and ename not in enums:
             c.add(path, f"unknown enum '{ename}' in {col.type}",
                   _did_you_mean(ename, enums) or "declare it under enums:")
 
 
 def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) -> None:
+    tables = c.tables
     tp = ("tables", t.name)
     _long(c, tp, "table name", t.name)
     _long(c, (*tp, "schema"), "schema name", t.schema)
@@ -213,7 +231,7 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
                     c.add((*fp, "ondelete" if fk.ondelete == "SET NULL" else "onupdate"),
                           f"SET NULL on foreign key {fk.name}, but column {col} is NOT NULL",
                           "make the column nullable or choose another action")
-        target = s.get_table(fk.ref_key)
+        target = tables.get(fk.ref_key)
         rp = (*fp, "references")
         if target is None:
             c.add((*rp, "table"), f"foreign key {fk.name} references unknown table "
@@ -237,7 +255,7 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
             if ta is None or tb is None or a not in known:
                 continue
             ca, cb = t.column(a).type, target.column(b).type
-            if not coltypes.fk_compatible(ca, cb):
+            if not _fk_compatible(ta, tb):
                 c.add((*fp, "columns", i),
                       f"foreign key {fk.name}: column {a} ({ca}) cannot reference "
                       f"{target.qualified_name}.{b} ({cb})",
@@ -355,6 +373,7 @@ def _check_schema_wide_names(c: _Collector, s: Snapshot) -> None:
 
 
 def _check_table_renames(c: _Collector, s: Snapshot) -> None:
+    tables = c.tables
     sources: dict[tuple, str] = {}
     for t in s.tables:
         if t.renamed_from is None:
@@ -362,7 +381,7 @@ def _check_table_renames(c: _Collector, s: Snapshot) -> None:
         p = ("tables", t.name, "renamed_from")
         if t.renamed_from == t.name:
             c.add(p, f"table {t.qualified_name} is renamed from itself", "drop renamed_from")
-        elif s.get_table((t.schema, t.renamed_from)) is not None:
+        elif (t.schema, t.renamed_from) in tables:
             c.add(p, f"table {t.qualified_name} is renamed from '{t.renamed_from}', which also exists",
                   "a rename needs the old name gone; drop renamed_from or the other table")
         key = (t.schema, t.renamed_from)
@@ -421,7 +440,7 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
                 continue
             if types.get((t.key, col)) is None:
                 continue
-            why = coltypes.value_problem(column.type, value, enums=enums)
+            why = coltypes.value_problem(types[(t.key, col)], value, enums=enums)
             if why:
                 hint = None
                 if isinstance(value, bool):
@@ -479,10 +498,11 @@ def _show_key(cols: tuple[str, ...], key: tuple) -> str:
 
 
 def _check_row_references(c: _Collector, s: Snapshot, t: Table, vp: tuple, values: dict) -> None:
+    tables = c.tables
     for fk in t.foreign_keys:
         if any(values.get(col) is None for col in fk.columns):
             continue
-        parent = s.get_table(fk.ref_key)
+        parent = tables.get(fk.ref_key)
         if parent is None or parent.rows is None or set(parent.rows.key) != set(fk.ref_columns):
             continue
         if len(fk.columns) != len(fk.ref_columns):

@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import os
 import re
@@ -863,6 +864,7 @@ def _suggest(key: Any, allowed: tuple[str, ...]) -> str:
     return "expected one of: " + ", ".join(allowed)
 
 
+@functools.lru_cache(maxsize=4096)
 def _canonical_type(text: str) -> str:
     """Canonical spelling when the type parses; the text as written otherwise."""
     try:
