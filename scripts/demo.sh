@@ -99,6 +99,14 @@ if has_command generate; then
     done
     GENERATED=1
     ls -1 "$TMP"/migrations/versions/
+    if compgen -G "migrations/versions/*.py" >/dev/null; then
+        if diff -r -q -x '__pycache__' migrations/versions "$TMP"/migrations/versions >/dev/null; then
+            echo "(byte for byte the revisions committed in migrations/versions/)"
+        else
+            echo "(these differ from the revisions committed in migrations/versions/:"
+            echo " regenerate them with dbplan generate; dbplan check above tells which)"
+        fi
+    fi
     if has_command check; then
         run "$DBPLAN" -C "$TMP" check
     fi
