@@ -179,7 +179,10 @@ def test_concurrent_upgrades_run_one_after_another(tmp_path, request, server):
     eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with eng.connect() as c:
         if server == "pg_db":
-            sql = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            sql = (
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
         else:
             sql = "SELECT IS_FREE_LOCK('dbplan_migrations')"
         free = c.execute(sa.text(sql)).scalar()
