@@ -14,6 +14,9 @@ revision and releases it afterwards. Each revision commits on its own
 (``transaction_per_migration``), so a failing revision on PostgreSQL leaves the
 database at the previous one. SQLite uses batch mode. dbplan writes revisions from
 snapshots, so there is no ``target_metadata`` (no autogenerate).
+
+A caller may pass its own connection as ``config.attributes["connection"]``; work
+pending on it is committed when the lock is taken.
 """
 
 from __future__ import annotations
