@@ -539,7 +539,9 @@ class _Shape:
         out = {}
         for key, v in value.items():
             if not isinstance(key, str):
-                self.add((*path, key), f"a {what[:-1] if what.endswith('s') else what} name must be a string, found {_describe(key)}",
+                single = _SINGULAR.get(what, what)
+                article = "an" if single[0] in "aeiou" else "a"
+                self.add((*path, key), f"{article} {single} name must be a string, found {_describe(key)}",
                          _quote_hint(key), at_key=True)
                 continue
             if not key:
@@ -845,6 +847,16 @@ class _Shape:
             return None
         return RowSet(key=key, rows=tuple(out))
 
+
+_SINGULAR = {
+    "tables": "table",
+    "columns": "column",
+    "enums": "enum",
+    "foreign keys": "foreign key",
+    "unique constraints": "unique constraint",
+    "checks": "check",
+    "indexes": "index",
+}
 
 _REQUIRED_HINTS = {
     "release": 'add: release: "1.0.0" (the file name stem)',

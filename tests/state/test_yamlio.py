@@ -54,7 +54,10 @@ def test_load_dump_round_trip_is_exact_and_byte_stable(s):
 @given(snapshots())
 def test_c_and_python_emitters_write_identical_bytes(s):
     # the default picks libyaml when available (and safe for the document); PyYAML is the reference
-    assert dump_snapshot(s) == dump_snapshot(s, dumper=yaml.SafeDumper)
+    reference = dump_snapshot(s, dumper=yaml.SafeDumper)
+    assert dump_snapshot(s) == reference
+    if hasattr(yaml, "CSafeDumper") and "? ''" not in reference:  # no empty key: libyaml used as is
+        assert dump_snapshot(s, dumper=yaml.CSafeDumper) == reference
 
 
 def test_empty_keys_are_written_the_same_by_both_emitters():
