@@ -4,7 +4,8 @@ Public API (imported lazily, so ``import planner.state`` stays light)::
 
     load_snapshot(path) / load_snapshot_text(text, filename) -> Snapshot
     dump_snapshot(snapshot) -> str; write_snapshot(path, snapshot, force=False)
-    validate(snapshot, source_map=None, file=...) -> list[Problem]
+    planner.state.validate.validate(snapshot, source_map=None, file=...) -> list[Problem]
+      (not re-exported: the name is its module's, and a package attribute cannot be both)
     convention_name(template, table=..., ...) / derived_names(table, conventions)
 """
 
@@ -38,7 +39,6 @@ _LAZY = {
     "SourceMap": "planner.state.yamlio",
     "SnapshotExistsError": "planner.state.yamlio",
     "schema_text": "planner.state.yamlio",
-    "validate": "planner.state.validate",
     "convention_name": "planner.state.naming",
     "derived_names": "planner.state.naming",
     "renamed_names": "planner.state.naming",
