@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.state.errors import SnapshotError
 from planner.state.model import Column, FrozenMap, PrimaryKey, RowSet, Snapshot, Table
@@ -424,3 +425,41 @@ def test_documented_example_is_valid_and_canonical():
 def test_documented_normalisations_match_capture():
     capture = pytest.importorskip("planner.state.capture")
     assert capture.NORMALISATIONS in DOC
+
+
+# --------------------------------------------------------------------------- never a traceback
+def _load_or_problems(data) -> None:
+    try:
+        load_snapshot_text(data, "1.0.yaml")
+    except SnapshotError as e:
+        assert e.problems
+        for p in e.problems:
+            assert p.message and p.file == "1.0.yaml"
+
+
+@given(st.one_of(st.binary(max_size=200), st.text(max_size=200)))
+def test_arbitrary_input_gives_problems_not_exceptions(data):
+    _load_or_problems(data)
+
+
+@given(snapshots(max_tables=3), st.data())
+def test_mutated_snapshots_give_problems_not_exceptions(s, data):
+    lines = dump_snapshot(s).splitlines(keepends=True)
+    i = data.draw(st.integers(0, len(lines) - 1))
+    edit = data.draw(st.sampled_from(["drop", "dup", "indent", "dedent", "garble", "swap"]))
+    line = lines[i]
+    if edit == "drop":
+        del lines[i]
+    elif edit == "dup":
+        lines.insert(i, line)
+    elif edit == "indent":
+        lines[i] = "  " + line
+    elif edit == "dedent":
+        lines[i] = line[2:] if line.startswith("  ") else line
+    elif edit == "garble":
+        pos = data.draw(st.integers(0, max(0, len(line) - 1)))
+        lines[i] = line[:pos] + data.draw(st.sampled_from(list("{}[]:,'\"#&*!|>-? x1\t"))) + line[pos + 1:]
+    else:
+        j = data.draw(st.integers(0, len(lines) - 1))
+        lines[i], lines[j] = lines[j], lines[i]
+    _load_or_problems("".join(lines))
