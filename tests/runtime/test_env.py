@@ -172,7 +172,8 @@ def test_concurrent_upgrades_run_one_after_another(tmp_path, request, server):
         )
         for _ in range(8)
     ]
-    results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    results = [(p.returncode, *out) for p, out in zip(procs, outputs, strict=True)]
     assert [r[0] for r in results] == [0] * 8, results
     assert logged(url) == ["a1", "b2", "c3"]
     assert current_heads(url) == ("c3",)
