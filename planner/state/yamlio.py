@@ -399,6 +399,14 @@ def _show_key(key: Any) -> str:
     return repr(key) if isinstance(key, str) else f"{_yaml_scalar_text(key)}"
 
 
+def _compose(loader_class: type, text: str) -> Node | None:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(data: str | bytes, file: str) -> tuple[Any, SourceMap, list[Problem]]:
     """Parse one YAML document into plain values with positions; never raises for bad input.
 
@@ -414,21 +422,21 @@ def parse_yaml(data: str | bytes, file: str) -> tuple[Any, SourceMap, list[Probl
     if problems:
         return None, SourceMap(), problems
     try:
-        loader = _loader_class()(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except yaml.YAMLError:
+        node = _compose(_loader_class(), text)
+    except yaml.YAMLError as first:
         # libyaml and PyYAML word errors differently: report PyYAML's, on every machine.
         try:
-            loader = yaml.SafeLoader(text)
-            try:
-                node = loader.get_single_node()
-            finally:
-                loader.dispose()
+            node = _compose(yaml.SafeLoader, text)
         except yaml.YAMLError as e:
             return None, SourceMap(), [_yaml_error_problem(e, file)]
+        except RecursionError:  # PyYAML recurses where libyaml stopped at its depth limit
+            return None, SourceMap(), [_yaml_error_problem(first, file)]
+        else:  # pragma: no cover - libyaml refused what PyYAML accepts
+            return None, SourceMap(), [_yaml_error_problem(first, file)]
+    except RecursionError:
+        return None, SourceMap(), [
+            Problem(file=file, message=f"nested deeper than {MAX_DEPTH} levels", hint="flatten the value")
+        ]
     if node is None:
         return None, SourceMap({(): (1, 1)}), []
     b = _Builder(file)

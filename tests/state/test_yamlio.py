@@ -463,3 +463,9 @@ def test_mutated_snapshots_give_problems_not_exceptions(s, data):
         j = data.draw(st.integers(0, len(lines) - 1))
         lines[i], lines[j] = lines[j], lines[i]
     _load_or_problems("".join(lines))
+
+
+@pytest.mark.parametrize("depth", [100, 5000])
+def test_deep_nesting_is_a_problem_not_a_recursion_error(depth):
+    (msg,) = problems(HEAD + "tables: {}\nx: " + "[" * depth + "]" * depth + "\n")
+    assert "nested deeper than 64 levels" in msg or "exceeded maximum nesting depth" in msg
