@@ -12,7 +12,7 @@ from planner.cli.db_cmd import user_errors
 
 
 @click.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False))
 @click.option(
     "--url", default=None, metavar="URL", help="Database URL to record as [tool.dbplan] url."
 )

@@ -180,10 +180,17 @@ def test_adopt_cli(tmp_path, sqlite_db):
     r = CliRunner().invoke(cli, ["init", str(root), "--adopt", "--from-db", sqlite_db])
     assert r.exit_code == 2 and "--adopt needs --release" in r.output
     r = CliRunner().invoke(
-        cli, ["init", str(root), "--adopt", "--from-db", sqlite_db, "--release", "1.0.0"]
+        cli,
+        ["init", str(root), "--adopt", "--from-db", sqlite_db, "--release", "1.0.0"]
+        + ["--rows-of", "applied_log"],
     )
     assert r.exit_code == 0, r.output
     assert "release 1.0.0 = revision b2 (2 table(s) captured)" in r.output
+
+    from planner.state.yamlio import load_snapshot
+
+    rows = load_snapshot(root / "schema_state" / "1.0.0.yaml").table("applied_log").rows
+    assert [dict(r)["rev"] for r in rows.rows] == ["a1", "b2"]
 
 
 def _accepts_releases_table() -> bool:
