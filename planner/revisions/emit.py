@@ -874,9 +874,16 @@ def to_alembic_ops(plan: Plan) -> list[alembic_ops.MigrateOperation]:
 
 
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    from alembic.autogenerate.render import _repr_type
+    from sqlalchemy.dialects import postgresql
+
     if type_ == "type" and isinstance(obj, sa.Enum):
-        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
         return custom.pg_enum_source(obj.name, obj.enums, create_type=False)
+    # Alembic spells the arguments of these PostgreSQL types without the ``sa.`` prefix
+    if type_ == "type" and isinstance(obj, postgresql.ARRAY) and not getattr(obj, "_variant_mapping", None):
+        return f"postgresql.ARRAY({_repr_type(obj.item_type, autogen_context)})"
+    if type_ == "type" and isinstance(obj, (postgresql.JSON, postgresql.JSONB)) and not getattr(obj, "_variant_mapping", None):
+        return f"postgresql.{type(obj).__name__}()"
     if type_ == "server_default":
         if obj is None:
             return "None"
