@@ -37,6 +37,14 @@ class Project:
     snapshots_dir: Path
     migrations_dir: Path
     configured_url: str | None = None
+    #: ``[tool.dbplan.releases]``: release -> revision id of releases adopted from an
+    #: existing Alembic history (``dbplan init --adopt``), as sorted pairs
+    adopted: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def adopted_releases(self) -> dict[str, str]:
+        """``{release: revision}`` recorded by ``dbplan init --adopt``."""
+        return dict(self.adopted)
 
     @property
     def default_url(self) -> str:
@@ -129,15 +137,23 @@ def load_project(project_dir: str | os.PathLike | None = None) -> Project:
         except tomllib.TOMLDecodeError as e:
             raise ProjectError(f"{pp}: invalid TOML: {e}") from None
         settings = data.get("tool", {}).get("dbplan", {}) or {}
-    unknown = set(settings) - {"snapshots", "migrations", "url"}
+    unknown = set(settings) - {"snapshots", "migrations", "url", "releases"}
     if unknown:
         raise ProjectError(
             f"{pp}: [tool.dbplan]: unknown setting(s) {', '.join(sorted(unknown))} "
-            "(expected snapshots, migrations, url)"
+            "(expected snapshots, migrations, url, releases)"
+        )
+    releases = settings.get("releases", {}) or {}
+    if not isinstance(releases, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in releases.items()
+    ):
+        raise ProjectError(
+            f'{pp}: [tool.dbplan.releases] must map release to revision id ("1.0.0" = "abc123")'
         )
     return Project(
         root=root,
         snapshots_dir=root / settings.get("snapshots", DEFAULT_SNAPSHOTS),
         migrations_dir=root / settings.get("migrations", DEFAULT_MIGRATIONS),
         configured_url=settings.get("url"),
+        adopted=tuple(sorted(releases.items())),
     )

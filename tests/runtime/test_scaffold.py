@@ -193,25 +193,6 @@ def test_adopt_cli(tmp_path, sqlite_db):
     assert [dict(r)["rev"] for r in rows.rows] == ["a1", "b2"]
 
 
-def _accepts_releases_table() -> bool:
-    import tempfile
-
-    from planner.project import ProjectError, load_project
-
-    with tempfile.TemporaryDirectory() as d:
-        Path(d, "pyproject.toml").write_text('[tool.dbplan]\n[tool.dbplan.releases]\n"1.0" = "x"\n')
-        try:
-            load_project(d)
-        except ProjectError:
-            return False
-    return True
-
-
-@pytest.mark.xfail(
-    not _accepts_releases_table(),
-    reason="planner/project.py (not runtime's) must accept [tool.dbplan] 'releases'",
-    strict=True,
-)
 def test_adopted_project_commands(tmp_path, sqlite_db):
     root = _legacy(tmp_path / "legacy", sqlite_db)
     adopt_project(root, from_db=sqlite_db, release="1.0.0")
