@@ -45,8 +45,29 @@ from planner.state.model import (
 
 #: words that YAML 1.1 reads as something other than a string
 YAML_LOOKALIKES = (
-    "yes", "no", "on", "off", "null", "true", "False", "~", "1.0", "10", "0x1f", "1e3",
-    "2024-01-01", "12:30", ".inf", "-1", "1_000", "y", "n", "<<", "=", "0o7", "+1",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "null",
+    "true",
+    "False",
+    "~",
+    "1.0",
+    "10",
+    "0x1f",
+    "1e3",
+    "2024-01-01",
+    "12:30",
+    ".inf",
+    "-1",
+    "1_000",
+    "y",
+    "n",
+    "<<",
+    "=",
+    "0o7",
+    "+1",
 )
 
 _ALPHABET = string.ascii_letters + string.digits + "_ -.'\"$#:,[]{}&*!|>%@`éßΩ日本ü\\"
@@ -69,15 +90,33 @@ def identifiers(*, max_bytes: int = 40) -> st.SearchStrategy[str]:
 def sql_texts() -> st.SearchStrategy[str]:
     """SQL-ish text: quotes, percent signs, colons, unicode, newlines."""
     return st.one_of(
-        st.sampled_from(["now()", "'info'", "0", "1.0", "false", "name <> ''", "a: b", "x # y", "'yes'"]),
-        st.text(alphabet=string.printable + "éΩ日\u2028", min_size=1, max_size=20).filter(lambda s: s.strip()),
+        st.sampled_from(
+            ["now()", "'info'", "0", "1.0", "false", "name <> ''", "a: b", "x # y", "'yes'"]
+        ),
+        st.text(alphabet=string.printable + "éΩ日\u2028", min_size=1, max_size=20).filter(
+            lambda s: s.strip()
+        ),
     )
 
 
 SIMPLE_TYPES = (
-    "Integer", "BigInteger", "SmallInteger", "String(40)", "String", "Text", "Boolean",
-    "Numeric(10, 2)", "Float", "Date", "DateTime", "DateTime(timezone=True)", "Time",
-    "JSON", "postgresql.JSONB", "Uuid", "postgresql.ARRAY(Integer)",
+    "Integer",
+    "BigInteger",
+    "SmallInteger",
+    "String(40)",
+    "String",
+    "Text",
+    "Boolean",
+    "Numeric(10, 2)",
+    "Float",
+    "Date",
+    "DateTime",
+    "DateTime(timezone=True)",
+    "Time",
+    "JSON",
+    "postgresql.JSONB",
+    "Uuid",
+    "postgresql.ARRAY(Integer)",
 )
 
 
@@ -99,9 +138,14 @@ def _enum_type_ok(name: str) -> bool:
 _INT_RANGE = {"SmallInteger": 2**15 - 1, "Integer": 2**31 - 1, "BigInteger": 2**63 - 1}
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=8)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.text(max_size=8)
     | st.floats(allow_nan=False, allow_infinity=False),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -125,8 +169,13 @@ def row_values(type_text: str, enums: tuple[Enum, ...] = ()) -> st.SearchStrateg
     if type_text == "Numeric(10, 2)":
         return st.one_of(
             st.integers(-(10**8) + 1, 10**8 - 1),
-            st.decimals(min_value=-99999999, max_value=99999999, places=2, allow_nan=False,
-                        allow_infinity=False).map(str),
+            st.decimals(
+                min_value=-99999999,
+                max_value=99999999,
+                places=2,
+                allow_nan=False,
+                allow_infinity=False,
+            ).map(str),
         )
     if type_text == "Float":
         return st.floats(allow_nan=False, allow_infinity=False, width=64)
@@ -156,7 +205,9 @@ def enums(draw, *, max_enums: int = 2) -> tuple[Enum, ...]:
     """Declared enums with distinct, non-empty value lists."""
     names = draw(st.lists(identifiers(), unique=True, max_size=max_enums))
     return tuple(
-        Enum(name=n, values=tuple(draw(st.lists(identifiers(), min_size=1, max_size=4, unique=True))))
+        Enum(
+            name=n, values=tuple(draw(st.lists(identifiers(), min_size=1, max_size=4, unique=True)))
+        )
         for n in names
     )
 
@@ -189,9 +240,15 @@ def tables(
     pk_col = None
     if with_pk:
         pk_col = col_names[0]
-        columns.append(Column(name=pk_col, type=draw(st.sampled_from(_INTEGER_TYPES)), nullable=False,
-                              autoincrement=draw(st.sampled_from([None, None, True, False]))))
-    for c in col_names[len(columns):]:
+        columns.append(
+            Column(
+                name=pk_col,
+                type=draw(st.sampled_from(_INTEGER_TYPES)),
+                nullable=False,
+                autoincrement=draw(st.sampled_from([None, None, True, False])),
+            )
+        )
+    for c in col_names[len(columns) :]:
         t = draw(type_texts(enums))
         nullable = draw(st.booleans())
         columns.append(
@@ -221,7 +278,11 @@ def tables(
         primary_key = PrimaryKey(name=pk_name, columns=(pk_col,))
     fks = []
     targets = [t for t in others if t.primary_key is not None]
-    for target in draw(st.lists(st.sampled_from(targets), max_size=2, unique_by=lambda t: t.key)) if targets else []:
+    for target in (
+        draw(st.lists(st.sampled_from(targets), max_size=2, unique_by=lambda t: t.key))
+        if targets
+        else []
+    ):
         ref_col = target.primary_key.columns[0]
         ref_type = target.column(ref_col).type
         cname = draw(identifiers().filter(lambda x, cn=col_names: x not in cn))
@@ -241,17 +302,29 @@ def tables(
     plain_cols = [c.name for c in columns]
     uniques = []
     if draw(st.booleans()):
-        uniques.append(Unique(name=names.pop(), columns=tuple(draw(st.lists(
-            st.sampled_from(plain_cols), min_size=1, max_size=2, unique=True)))))
-    checks = [Check(name=names.pop(), sqltext=draw(sql_texts())) for _ in range(draw(st.integers(0, 1)))]
+        uniques.append(
+            Unique(
+                name=names.pop(),
+                columns=tuple(
+                    draw(st.lists(st.sampled_from(plain_cols), min_size=1, max_size=2, unique=True))
+                ),
+            )
+        )
+    checks = [
+        Check(name=names.pop(), sqltext=draw(sql_texts())) for _ in range(draw(st.integers(0, 1)))
+    ]
     indexes = []
     for _ in range(draw(st.integers(0, 2))):
-        indexes.append(Index(
-            name=names.pop(),
-            columns=tuple(draw(st.lists(st.sampled_from(plain_cols), min_size=1, max_size=2, unique=True))),
-            unique=draw(st.booleans()),
-            where=draw(st.none() | st.just("x > 0")),
-        ))
+        indexes.append(
+            Index(
+                name=names.pop(),
+                columns=tuple(
+                    draw(st.lists(st.sampled_from(plain_cols), min_size=1, max_size=2, unique=True))
+                ),
+                unique=draw(st.booleans()),
+                where=draw(st.none() | st.just("x > 0")),
+            )
+        )
     table = Table(
         name=name,
         schema=draw(st.sampled_from([None, None, "ops", "Sales Data"])),
@@ -300,7 +373,9 @@ def _rowsets(draw, table: Table, enums: tuple[Enum, ...]) -> RowSet | None:
 
 
 @st.composite
-def snapshots(draw, *, min_tables: int = 0, max_tables: int = 4, release: str | None = None) -> Snapshot:
+def snapshots(
+    draw, *, min_tables: int = 0, max_tables: int = 4, release: str | None = None
+) -> Snapshot:
     """A valid snapshot (``validate`` returns no problem).
 
     Example:
@@ -321,15 +396,28 @@ def snapshots(draw, *, min_tables: int = 0, max_tables: int = 4, release: str | 
     names.reverse()
     built: list[Table] = []
     for tname in table_names:
-        built.append(draw(tables(name=tname, enums=enum_list, names=names, others=tuple(built),
-                                 conventions=conventions)))
+        built.append(
+            draw(
+                tables(
+                    name=tname,
+                    enums=enum_list,
+                    names=names,
+                    others=tuple(built),
+                    conventions=conventions,
+                )
+            )
+        )
     if built and draw(st.booleans()):
         i = draw(st.integers(0, len(built) - 1))
         old = draw(identifiers().filter(lambda x: x not in table_names))
         built[i] = dataclasses.replace(built[i], renamed_from=old)
     rel = release or draw(st.sampled_from(["0.1.0", "1.10", "2.0.0rc1", "1.0", "3"]))
-    snap = Snapshot(release=rel, tables=tuple(built), enums=enum_list,
-                    naming_convention=tuple(conventions.items()))
+    snap = Snapshot(
+        release=rel,
+        tables=tuple(built),
+        enums=enum_list,
+        naming_convention=tuple(conventions.items()),
+    )
     problems = validate(snap)
     assume(not problems)
     return snap

@@ -63,9 +63,7 @@ class _Tokens(Mapping):
             return self.table
         if key == "constraint_name":
             if self.constraint_name is None:
-                raise ConventionError(
-                    "%(constraint_name)s needs an explicitly named constraint"
-                )
+                raise ConventionError("%(constraint_name)s needs an explicitly named constraint")
             return self.constraint_name
         if key == "referred_table_name":
             if self.referred_table is None:
@@ -199,7 +197,11 @@ def _match(template: str, name: str, *, table: str, kwargs: dict) -> str | None:
             if shape.count(_SENTINEL) != 1:
                 return None
             prefix, suffix = shape.split(_SENTINEL)
-            if len(name) > len(prefix) + len(suffix) and name.startswith(prefix) and name.endswith(suffix):
+            if (
+                len(name) > len(prefix) + len(suffix)
+                and name.startswith(prefix)
+                and name.endswith(suffix)
+            ):
                 return name[len(prefix) : len(name) - len(suffix)]
             return None
         return "" if convention_name(template, table=table, **kwargs) == name else None
@@ -257,7 +259,9 @@ def renamed_names(
     return out
 
 
-def default_pk_name(table_name: str, columns: Sequence[str], naming_convention: Mapping[str, str]) -> str | None:
+def default_pk_name(
+    table_name: str, columns: Sequence[str], naming_convention: Mapping[str, str]
+) -> str | None:
     """The primary key name the ``pk`` convention gives, or None without one.
 
     Example:

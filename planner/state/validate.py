@@ -44,7 +44,9 @@ class _Collector:
         self.sm = source_map
         self.problems: list[Problem] = []
 
-    def add(self, path: tuple, message: str, hint: str | None = None, *, offset: int | None = None) -> None:
+    def add(
+        self, path: tuple, message: str, hint: str | None = None, *, offset: int | None = None
+    ) -> None:
         from planner.state.yamlio import format_path
 
         line = col = 0
@@ -53,7 +55,14 @@ class _Collector:
             if offset and self.sm.is_plain(path) and path in self.sm:
                 col += offset
         self.problems.append(
-            Problem(file=self.file, line=line, col=col, path=format_path(path), message=message, hint=hint)
+            Problem(
+                file=self.file,
+                line=line,
+                col=col,
+                path=format_path(path),
+                message=message,
+                hint=hint,
+            )
         )
 
 
@@ -148,12 +157,18 @@ def _check_enums(c: _Collector, s: Snapshot) -> None:
         seen: dict[str, int] = {}
         for i, v in enumerate(e.values):
             if v in seen:
-                c.add((*p, i), f"enum {e.name} lists the value '{v}' twice (first at index {seen[v]})",
-                      "remove the repeated value")
+                c.add(
+                    (*p, i),
+                    f"enum {e.name} lists the value '{v}' twice (first at index {seen[v]})",
+                    "remove the repeated value",
+                )
             else:
                 seen[v] = i
             if len(v.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
-                c.add((*p, i), f"enum value '{v}' is over the {MAX_IDENTIFIER_BYTES}-byte limit of PostgreSQL labels")
+                c.add(
+                    (*p, i),
+                    f"enum value '{v}' is over the {MAX_IDENTIFIER_BYTES}-byte limit of PostgreSQL labels",
+                )
 
 
 def _parse_types(c: _Collector, t: Table, enums: dict, types: dict) -> None:
@@ -169,8 +184,11 @@ def _parse_types(c: _Collector, t: Table, enums: dict, types: dict) -> None:
         types[(t.key, col.name)] = spec
         ename = _enum_of(spec)
         if ename is not None and ename not in enums:
-            c.add(path, f"unknown enum '{ename}' in {col.type}",
-                  _did_you_mean(ename, enums) or "declare it under enums:")
+            c.add(
+                path,
+                f"unknown enum '{ename}' in {col.type}",
+                _did_you_mean(ename, enums) or "declare it under enums:",
+            )
 
 
 def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) -> None:
@@ -179,7 +197,11 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
     _long(c, tp, "table name", t.name)
     _long(c, (*tp, "schema"), "schema name", t.schema)
     if not t.columns:
-        c.add((*tp, "columns"), f"table {t.qualified_name} has no columns", "declare at least one column")
+        c.add(
+            (*tp, "columns"),
+            f"table {t.qualified_name} has no columns",
+            "declare at least one column",
+        )
     names = t.column_names
     for col in t.columns:
         _long(c, (*tp, "columns", col.name), "column name", col.name)
@@ -192,8 +214,11 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
         have = set(table.column_names)
         for i, col in enumerate(cols):
             if col not in have:
-                c.add((*path, i), f"{what} names unknown column '{col}' of {table.qualified_name}",
-                      _did_you_mean(col, have))
+                c.add(
+                    (*path, i),
+                    f"{what} names unknown column '{col}' of {table.qualified_name}",
+                    _did_you_mean(col, have),
+                )
                 bad = True
         for dup in sorted({x for x in cols if cols.count(x) > 1}):
             c.add(path, f"{what} lists column '{dup}' twice")
@@ -211,9 +236,11 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
         unknown_columns((*pp, "columns"), "primary key", pk.columns)
         for col in t.columns:
             if col.name in pk.columns and col.nullable:
-                c.add((*tp, "columns", col.name, "nullable"),
-                      f"primary key column {col.name} is nullable: true",
-                      "primary key columns are NOT NULL; drop nullable: true")
+                c.add(
+                    (*tp, "columns", col.name, "nullable"),
+                    f"primary key column {col.name} is nullable: true",
+                    "primary key columns are NOT NULL; drop nullable: true",
+                )
     # foreign keys
     for fk in t.foreign_keys:
         fp = (*tp, "foreign_keys", fk.name)
@@ -223,43 +250,64 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
             action = getattr(fk, key)
             if action is not None and action not in FK_ACTIONS:
                 upper = action.upper()
-                hint = f"write {upper}" if upper in FK_ACTIONS else "expected one of: " + ", ".join(FK_ACTIONS)
+                hint = (
+                    f"write {upper}"
+                    if upper in FK_ACTIONS
+                    else "expected one of: " + ", ".join(FK_ACTIONS)
+                )
                 c.add((*fp, key), f"invalid {key} action '{action}'", hint)
         if fk.ondelete == "SET NULL" or fk.onupdate == "SET NULL":
             for col in fk.columns:
                 if col in known and not t.column(col).nullable:
-                    c.add((*fp, "ondelete" if fk.ondelete == "SET NULL" else "onupdate"),
-                          f"SET NULL on foreign key {fk.name}, but column {col} is NOT NULL",
-                          "make the column nullable or choose another action")
+                    c.add(
+                        (*fp, "ondelete" if fk.ondelete == "SET NULL" else "onupdate"),
+                        f"SET NULL on foreign key {fk.name}, but column {col} is NOT NULL",
+                        "make the column nullable or choose another action",
+                    )
         target = tables.get(fk.ref_key)
         rp = (*fp, "references")
         if target is None:
-            c.add((*rp, "table"), f"foreign key {fk.name} references unknown table "
-                  f"'{naming_key(fk.ref_schema, fk.ref_table)}'",
-                  _did_you_mean(fk.ref_table, (x.name for x in s.tables if x.schema == fk.ref_schema)))
+            c.add(
+                (*rp, "table"),
+                f"foreign key {fk.name} references unknown table "
+                f"'{naming_key(fk.ref_schema, fk.ref_table)}'",
+                _did_you_mean(
+                    fk.ref_table, (x.name for x in s.tables if x.schema == fk.ref_schema)
+                ),
+            )
             continue
-        bad_ref = unknown_columns((*rp, "columns"), f"foreign key {fk.name}", fk.ref_columns, target)
+        bad_ref = unknown_columns(
+            (*rp, "columns"), f"foreign key {fk.name}", fk.ref_columns, target
+        )
         if len(fk.columns) != len(fk.ref_columns):
-            c.add(rp, f"foreign key {fk.name} has {len(fk.columns)} column(s) but references "
-                  f"{len(fk.ref_columns)}", "list as many referenced columns as columns")
+            c.add(
+                rp,
+                f"foreign key {fk.name} has {len(fk.columns)} column(s) but references "
+                f"{len(fk.ref_columns)}",
+                "list as many referenced columns as columns",
+            )
             continue
         if bad_ref:
             continue
         if not _is_unique_key(target, fk.ref_columns):
-            c.add((*rp, "columns"),
-                  f"foreign key {fk.name} references {target.qualified_name}{_show(fk.ref_columns)}, "
-                  "which is neither its primary key nor a unique constraint",
-                  "reference the primary key, or add a unique constraint on those columns")
+            c.add(
+                (*rp, "columns"),
+                f"foreign key {fk.name} references {target.qualified_name}{_show(fk.ref_columns)}, "
+                "which is neither its primary key nor a unique constraint",
+                "reference the primary key, or add a unique constraint on those columns",
+            )
         for i, (a, b) in enumerate(zip(fk.columns, fk.ref_columns, strict=True)):
             ta, tb = types.get((t.key, a)), types.get((target.key, b))
             if ta is None or tb is None or a not in known:
                 continue
             ca, cb = t.column(a).type, target.column(b).type
             if not _fk_compatible(ta, tb):
-                c.add((*fp, "columns", i),
-                      f"foreign key {fk.name}: column {a} ({ca}) cannot reference "
-                      f"{target.qualified_name}.{b} ({cb})",
-                      "give both columns the same type family")
+                c.add(
+                    (*fp, "columns", i),
+                    f"foreign key {fk.name}: column {a} ({ca}) cannot reference "
+                    f"{target.qualified_name}.{b} ({cb})",
+                    "give both columns the same type family",
+                )
     # unique constraints and indexes
     for u in t.uniques:
         up = (*tp, "unique", u.name)
@@ -284,8 +332,11 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
     seen: dict[str, str] = {}
     for kind, name, path in _named_objects(t):
         if name in seen:
-            c.add(path, f"{kind} name '{name}' is already used by a {seen[name]} of table {t.qualified_name}",
-                  "constraint and index names must be unique")
+            c.add(
+                path,
+                f"{kind} name '{name}' is already used by a {seen[name]} of table {t.qualified_name}",
+                "constraint and index names must be unique",
+            )
         else:
             seen[name] = kind
     # column hints
@@ -294,22 +345,33 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
         cp = (*tp, "columns", col.name)
         if col.renamed_from is not None:
             if col.renamed_from == col.name:
-                c.add((*cp, "renamed_from"), f"column {col.name} is renamed from itself",
-                      "drop renamed_from")
+                c.add(
+                    (*cp, "renamed_from"),
+                    f"column {col.name} is renamed from itself",
+                    "drop renamed_from",
+                )
             elif col.renamed_from in known:
-                c.add((*cp, "renamed_from"),
-                      f"column {col.name} is renamed from '{col.renamed_from}', which also exists",
-                      "a rename needs the old name gone; drop renamed_from or the other column")
+                c.add(
+                    (*cp, "renamed_from"),
+                    f"column {col.name} is renamed from '{col.renamed_from}', which also exists",
+                    "a rename needs the old name gone; drop renamed_from or the other column",
+                )
             if col.renamed_from in sources:
-                c.add((*cp, "renamed_from"),
-                      f"columns {sources[col.renamed_from]} and {col.name} are both renamed from "
-                      f"'{col.renamed_from}'", "keep renamed_from on one of them")
+                c.add(
+                    (*cp, "renamed_from"),
+                    f"columns {sources[col.renamed_from]} and {col.name} are both renamed from "
+                    f"'{col.renamed_from}'",
+                    "keep renamed_from on one of them",
+                )
             else:
                 sources[col.renamed_from] = col.name
         if col.backfill is not None:
             if col.nullable:
-                c.add((*cp, "backfill"), f"backfill on nullable column {col.name} has no effect",
-                      "backfill fills existing rows of a NOT NULL column; add nullable: false or drop it")
+                c.add(
+                    (*cp, "backfill"),
+                    f"backfill on nullable column {col.name} has no effect",
+                    "backfill fills existing rows of a NOT NULL column; add nullable: false or drop it",
+                )
             elif not col.backfill.strip():
                 c.add((*cp, "backfill"), f"backfill of column {col.name} is empty")
 
@@ -356,18 +418,27 @@ def _check_schema_wide_names(c: _Collector, s: Snapshot) -> None:
             owner = relations.get((t.schema, name))
             if owner is not None and owner[1] != t.qualified_name:
                 article = {"table": "", "primary key": "the ", "index": "an "}.get(owner[0], "a ")
-                used = f"table {owner[1]}" if owner[0] == "table" else f"{article}{owner[0]} of table {owner[1]}"
-                c.add(path, f"{kind} name '{name}' is already used by {used}",
-                      "PostgreSQL keeps tables, indexes, primary keys and unique constraints "
-                      "of a schema in one namespace; rename one")
+                used = (
+                    f"table {owner[1]}"
+                    if owner[0] == "table"
+                    else f"{article}{owner[0]} of table {owner[1]}"
+                )
+                c.add(
+                    path,
+                    f"{kind} name '{name}' is already used by {used}",
+                    "PostgreSQL keeps tables, indexes, primary keys and unique constraints "
+                    "of a schema in one namespace; rename one",
+                )
             elif owner is None:
                 relations[(t.schema, name)] = (kind, t.qualified_name)
         for fk in t.foreign_keys:
             owner_table = fks.get((t.schema, fk.name))
             if owner_table is not None and owner_table != t.qualified_name:
-                c.add((*tp, "foreign_keys", fk.name),
-                      f"foreign key name '{fk.name}' is already used by table {owner_table}",
-                      "MySQL/MariaDB need foreign key names unique in a database; rename one")
+                c.add(
+                    (*tp, "foreign_keys", fk.name),
+                    f"foreign key name '{fk.name}' is already used by table {owner_table}",
+                    "MySQL/MariaDB need foreign key names unique in a database; rename one",
+                )
             else:
                 fks.setdefault((t.schema, fk.name), t.qualified_name)
 
@@ -382,12 +453,19 @@ def _check_table_renames(c: _Collector, s: Snapshot) -> None:
         if t.renamed_from == t.name:
             c.add(p, f"table {t.qualified_name} is renamed from itself", "drop renamed_from")
         elif (t.schema, t.renamed_from) in tables:
-            c.add(p, f"table {t.qualified_name} is renamed from '{t.renamed_from}', which also exists",
-                  "a rename needs the old name gone; drop renamed_from or the other table")
+            c.add(
+                p,
+                f"table {t.qualified_name} is renamed from '{t.renamed_from}', which also exists",
+                "a rename needs the old name gone; drop renamed_from or the other table",
+            )
         key = (t.schema, t.renamed_from)
         if key in sources:
-            c.add(p, f"tables {sources[key]} and {t.qualified_name} are both renamed from "
-                  f"'{t.renamed_from}'", "keep renamed_from on one of them")
+            c.add(
+                p,
+                f"tables {sources[key]} and {t.qualified_name} are both renamed from "
+                f"'{t.renamed_from}'",
+                "keep renamed_from on one of them",
+            )
         else:
             sources[key] = t.qualified_name
 
@@ -399,12 +477,17 @@ def _required_columns(t: Table, types: dict) -> list[str]:
     if pk is not None and len(pk.columns) == 1 and t.has_column(pk.columns[0]):
         col = t.column(pk.columns[0])
         spec = types.get((t.key, col.name))
-        if spec is not None and col.autoincrement is not False and spec.name in (
-            "Integer", "BigInteger", "SmallInteger"
+        if (
+            spec is not None
+            and col.autoincrement is not False
+            and spec.name in ("Integer", "BigInteger", "SmallInteger")
         ):
             auto = col.name
-    return [col.name for col in t.columns
-            if not col.nullable and col.server_default is None and col.name != auto]
+    return [
+        col.name
+        for col in t.columns
+        if not col.nullable and col.server_default is None and col.name != auto
+    ]
 
 
 def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) -> None:
@@ -419,8 +502,11 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
         key_ok = False
     for i, k in enumerate(rs.key):
         if k not in known:
-            c.add((*rp, "key", i), f"rows key names unknown column '{k}' of {t.qualified_name}",
-                  _did_you_mean(k, known))
+            c.add(
+                (*rp, "key", i),
+                f"rows key names unknown column '{k}' of {t.qualified_name}",
+                _did_you_mean(k, known),
+            )
             key_ok = False
     required = _required_columns(t, types)
     _check_row_uniqueness(c, t, rp)
@@ -430,8 +516,11 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
         values = dict(row)
         for col, value in values.items():
             if col not in known:
-                c.add((*vp, col), f"row names unknown column '{col}' of {t.qualified_name}",
-                      _did_you_mean(col, known))
+                c.add(
+                    (*vp, col),
+                    f"row names unknown column '{col}' of {t.qualified_name}",
+                    _did_you_mean(col, known),
+                )
                 continue
             column = t.column(col)
             if value is None:
@@ -448,19 +537,28 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
                 c.add((*vp, col), f"column {col}: {why}", hint)
         for col in required:
             if col not in values:
-                c.add(vp, f"row is missing column {col} (NOT NULL without a server default)",
-                      f"give {col} a value")
+                c.add(
+                    vp,
+                    f"row is missing column {col} (NOT NULL without a server default)",
+                    f"give {col} a value",
+                )
         if not key_ok:
             continue
         missing = [k for k in rs.key if values.get(k) is None]
         if missing:
-            c.add(vp, f"row has no value for key column(s) {', '.join(missing)}",
-                  "every row needs its key to be matched across releases")
+            c.add(
+                vp,
+                f"row has no value for key column(s) {', '.join(missing)}",
+                "every row needs its key to be matched across releases",
+            )
             continue
         key = rs.key_of(row)
         if key in seen:
-            c.add(vp, f"row repeats the key {_show_key(rs.key, key)} of row {seen[key]}",
-                  "each managed row needs a distinct key")
+            c.add(
+                vp,
+                f"row repeats the key {_show_key(rs.key, key)} of row {seen[key]}",
+                "each managed row needs a distinct key",
+            )
         else:
             seen[key] = i
         _check_row_references(c, s, t, vp, values)
@@ -471,11 +569,22 @@ def _check_row_uniqueness(c: _Collector, t: Table, rp: tuple) -> None:
     rs = t.rows
     assert rs is not None
     keys: list[tuple[str, tuple[str, ...]]] = []
-    if t.primary_key is not None and t.primary_key.columns and set(t.primary_key.columns) != set(rs.key):
+    if (
+        t.primary_key is not None
+        and t.primary_key.columns
+        and set(t.primary_key.columns) != set(rs.key)
+    ):
         keys.append(("the primary key", t.primary_key.columns))
-    keys += [(f"unique constraint {u.name}", u.columns) for u in t.uniques if set(u.columns) != set(rs.key)]
-    keys += [(f"unique index {ix.name}", ix.columns) for ix in t.indexes
-             if ix.unique and ix.where is None and set(ix.columns) != set(rs.key)]
+    keys += [
+        (f"unique constraint {u.name}", u.columns)
+        for u in t.uniques
+        if set(u.columns) != set(rs.key)
+    ]
+    keys += [
+        (f"unique index {ix.name}", ix.columns)
+        for ix in t.indexes
+        if ix.unique and ix.where is None and set(ix.columns) != set(rs.key)
+    ]
     for what, cols in keys:
         if not cols:
             continue
@@ -486,9 +595,11 @@ def _check_row_uniqueness(c: _Collector, t: Table, rp: tuple) -> None:
             if None in projected:
                 continue
             if projected in seen:
-                c.add((*rp, "values", i),
-                      f"row repeats {_show_key(cols, projected)} of row {seen[projected]}, violating {what}",
-                      "change one of the rows")
+                c.add(
+                    (*rp, "values", i),
+                    f"row repeats {_show_key(cols, projected)} of row {seen[projected]}, violating {what}",
+                    "change one of the rows",
+                )
             else:
                 seen[projected] = i
 
@@ -512,7 +623,9 @@ def _check_row_references(c: _Collector, s: Snapshot, t: Table, vp: tuple, value
         have = {parent.rows.key_of(r) for r in parent.rows.rows}
         if wanted not in have:
             shown = ", ".join(f"{k}={w!r}" for k, w in zip(parent.rows.key, wanted, strict=True))
-            c.add((*vp, fk.columns[0]),
-                  f"row references {parent.qualified_name}({shown}) through {fk.name}, "
-                  f"which is not among the managed rows of {parent.qualified_name}",
-                  f"add that row to {parent.qualified_name} or fix the value")
+            c.add(
+                (*vp, fk.columns[0]),
+                f"row references {parent.qualified_name}({shown}) through {fk.name}, "
+                f"which is not among the managed rows of {parent.qualified_name}",
+                f"add that row to {parent.qualified_name} or fix the value",
+            )

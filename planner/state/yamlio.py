@@ -220,8 +220,13 @@ def _decode(data: str | bytes, file: str) -> tuple[str | None, list[Problem]]:
         return None, [_too_big(file, size)]
     if text is None and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return None, [
-            Problem(file=file, line=1, col=1, message="the file is UTF-16, not UTF-8",
-                    hint="save the file as UTF-8")
+            Problem(
+                file=file,
+                line=1,
+                col=1,
+                message="the file is UTF-16, not UTF-8",
+                hint="save the file as UTF-8",
+            )
         ]
     if text is None:
         try:
@@ -277,7 +282,9 @@ class _Builder:
         self.bomb = False
         self.constructor = SafeConstructor()
 
-    def problem(self, node: Node, message: str, hint: str | None = None, path: Path_ | None = None) -> None:
+    def problem(
+        self, node: Node, message: str, hint: str | None = None, path: Path_ | None = None
+    ) -> None:
         line, col = _mark(node)
         shown = format_path(path) if path else ""
         self.problems.append(
@@ -295,7 +302,9 @@ class _Builder:
             return self._scalar(node, path)
         ident = id(node)
         if ident in self.active:
-            self.problem(node, "recursive alias: a node contains itself", "expand the anchor by hand", path)
+            self.problem(
+                node, "recursive alias: a node contains itself", "expand the anchor by hand", path
+            )
             return None
         if depth > MAX_DEPTH:
             self.problem(node, f"nested deeper than {MAX_DEPTH} levels", "flatten the value", path)
@@ -360,7 +369,9 @@ class _Builder:
             first[key] = _mark(key_node)
             p = (*path, key)
             self.keys[p] = _mark(key_node)
-            block = isinstance(value_node, (MappingNode, SequenceNode)) and not value_node.flow_style
+            block = (
+                isinstance(value_node, (MappingNode, SequenceNode)) and not value_node.flow_style
+            )
             self.points[p] = _mark(key_node) if block else _mark(value_node)
             out[key] = self.build(value_node, p, aliased=aliased, depth=depth + 1)
         for merge in merges:
@@ -391,7 +402,9 @@ class _Builder:
             except (ValueError, yaml.YAMLError):
                 self.problem(node, f"invalid number {node.value!r}", None, path)
                 return None
-        self.problem(node, f"unsupported tag {tag}", "remove the tag; snapshots hold plain YAML", path)
+        self.problem(
+            node, f"unsupported tag {tag}", "remove the tag; snapshots hold plain YAML", path
+        )
         return node.value
 
 
@@ -413,7 +426,7 @@ def parse_yaml(data: str | bytes, file: str) -> tuple[Any, SourceMap, list[Probl
     Example:
         >>> value, sm, problems = parse_yaml("a: 1\\na: 2\\n", "f.yaml")
         >>> [str(p) for p in problems]
-        ["f.yaml:2:1: duplicate key 'a' (first defined at line 1, column 1; YAML would keep only the last)"]
+        ["f.yaml:2:1: a: duplicate key 'a' (first defined at line 1, column 1; YAML would keep only the last)"]
     """
     text, problems = _decode(data, file)
     if text is None:
@@ -434,9 +447,17 @@ def parse_yaml(data: str | bytes, file: str) -> tuple[Any, SourceMap, list[Probl
         else:  # pragma: no cover - libyaml refused what PyYAML accepts
             return None, SourceMap(), [_yaml_error_problem(first, file)]
     except RecursionError:
-        return None, SourceMap(), [
-            Problem(file=file, message=f"nested deeper than {MAX_DEPTH} levels", hint="flatten the value")
-        ]
+        return (
+            None,
+            SourceMap(),
+            [
+                Problem(
+                    file=file,
+                    message=f"nested deeper than {MAX_DEPTH} levels",
+                    hint="flatten the value",
+                )
+            ],
+        )
     if node is None:
         return None, SourceMap({(): (1, 1)}), []
     b = _Builder(file)
@@ -512,29 +533,57 @@ class _Shape:
         #: a problem dropped part of the document: semantic checks would report its echoes
         self.lossy = False
 
-    def add(self, path: Path_, message: str, hint: str | None = None, *, at_key: bool = False,
-            lossy: bool = True) -> None:
+    def add(
+        self,
+        path: Path_,
+        message: str,
+        hint: str | None = None,
+        *,
+        at_key: bool = False,
+        lossy: bool = True,
+    ) -> None:
         self.lossy = self.lossy or lossy
         pos = self.sm.key_position(path) if at_key else None
         line, col = pos or self.sm.locate(path)
         self.problems.append(
-            Problem(file=self.file, line=line, col=col, path=format_path(path), message=message, hint=hint)
+            Problem(
+                file=self.file,
+                line=line,
+                col=col,
+                path=format_path(path),
+                message=message,
+                hint=hint,
+            )
         )
 
     # generic checks ------------------------------------------------------------
-    def mapping(self, value: Any, path: Path_, what: str, *, allowed: tuple[str, ...] | None = None,
-                required: tuple[str, ...] = ()) -> dict | None:
+    def mapping(
+        self,
+        value: Any,
+        path: Path_,
+        what: str,
+        *,
+        allowed: tuple[str, ...] | None = None,
+        required: tuple[str, ...] = (),
+    ) -> dict | None:
         if not isinstance(value, dict):
             self.add(path, f"expected {what} (a mapping), found {_describe(value)}")
             return None
         if allowed is not None:
             for key in value:
                 if key not in allowed:
-                    self.add((*path, key), f"unknown key {_show_key(key)} in {what}",
-                             _suggest(key, allowed), at_key=True, lossy=False)
+                    self.add(
+                        (*path, key),
+                        f"unknown key {_show_key(key)} in {what}",
+                        _suggest(key, allowed),
+                        at_key=True,
+                        lossy=False,
+                    )
             for key in required:
                 if key not in value:
-                    self.add(path, f"{what} needs the key '{key}'", _REQUIRED_HINTS.get(key), at_key=True)
+                    self.add(
+                        path, f"{what} needs the key '{key}'", _REQUIRED_HINTS.get(key), at_key=True
+                    )
         return value
 
     def names_mapping(self, value: Any, path: Path_, what: str) -> dict:
@@ -549,8 +598,12 @@ class _Shape:
             if not isinstance(key, str):
                 single = _SINGULAR.get(what, what)
                 article = "an" if single[0] in "aeiou" else "a"
-                self.add((*path, key), f"{article} {single} name must be a string, found {_describe(key)}",
-                         _quote_hint(key), at_key=True)
+                self.add(
+                    (*path, key),
+                    f"{article} {single} name must be a string, found {_describe(key)}",
+                    _quote_hint(key),
+                    at_key=True,
+                )
                 continue
             if not key:
                 self.add((*path, key), f"empty {what} name", at_key=True)
@@ -565,7 +618,11 @@ class _Shape:
         if isinstance(value, str):
             return value
         if sql and isinstance(value, (bool, int, float)):
-            return _yaml_scalar_text(value) if not isinstance(value, bool) else ("true" if value else "false")
+            return (
+                _yaml_scalar_text(value)
+                if not isinstance(value, bool)
+                else ("true" if value else "false")
+            )
         self.add(path, f"expected {what} (a string), found {_describe(value)}", _quote_hint(value))
         return None
 
@@ -580,9 +637,13 @@ class _Shape:
         self.add(path, f"expected {what} (true or false), found {_describe(value)}", hint)
         return None
 
-    def names(self, value: Any, path: Path_, what: str, *, allow_empty: bool = False) -> tuple[str, ...] | None:
+    def names(
+        self, value: Any, path: Path_, what: str, *, allow_empty: bool = False
+    ) -> tuple[str, ...] | None:
         if isinstance(value, str):
-            self.add(path, f"expected a list of {what}, found {_describe(value)}", f"write [{value}]")
+            self.add(
+                path, f"expected a list of {what}, found {_describe(value)}", f"write [{value}]"
+            )
             return None
         if not isinstance(value, list):
             self.add(path, f"expected a list of {what}, found {_describe(value)}")
@@ -590,8 +651,11 @@ class _Shape:
         ok = True
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item:
-                self.add((*path, i), f"expected a name (a non-empty string), found {_describe(item)}",
-                         _quote_hint(item))
+                self.add(
+                    (*path, i),
+                    f"expected a name (a non-empty string), found {_describe(item)}",
+                    _quote_hint(item),
+                )
                 ok = False
         if not value and not allow_empty:
             self.add(path, f"expected at least one of {what}, found an empty list")
@@ -604,17 +668,31 @@ class _Shape:
             self.add((), "the file is empty", "a snapshot starts with: snapshot: 1")
             return None
         if not isinstance(doc, dict):
-            self.add((), f"expected a mapping with snapshot, release and tables, found {_describe(doc)}")
+            self.add(
+                (), f"expected a mapping with snapshot, release and tables, found {_describe(doc)}"
+            )
             return None
         version = doc.get("snapshot", _MISSING)
         if version is _MISSING:
-            self.add((), "missing key 'snapshot' (the format version)", f"add: snapshot: {FORMAT_VERSION}")
-        elif isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-            self.add(("snapshot",), f"format version {version} is newer than this dbplan supports "
-                     f"({FORMAT_VERSION})", "upgrade dbplan")
+            self.add(
+                (),
+                "missing key 'snapshot' (the format version)",
+                f"add: snapshot: {FORMAT_VERSION}",
+            )
+        elif (
+            isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION
+        ):
+            self.add(
+                ("snapshot",),
+                f"format version {version} is newer than this dbplan supports ({FORMAT_VERSION})",
+                "upgrade dbplan",
+            )
             return None
         elif version != FORMAT_VERSION or isinstance(version, bool):
-            self.add(("snapshot",), f"expected format version {FORMAT_VERSION}, found {_describe(version)}")
+            self.add(
+                ("snapshot",),
+                f"expected format version {FORMAT_VERSION}, found {_describe(version)}",
+            )
         self.mapping(doc, (), "a snapshot", allowed=TOP_KEYS, required=("release", "tables"))
         release = self.release(doc.get("release", _MISSING), expected_release)
         conventions = self.conventions(doc.get("naming_convention"))
@@ -623,8 +701,11 @@ class _Shape:
         if "tables" in doc:
             raw_tables = doc["tables"]
             if raw_tables is not None and not isinstance(raw_tables, dict):
-                self.add(("tables",), f"expected a mapping of tables, found {_describe(raw_tables)}",
-                         "write tables: {} for none")
+                self.add(
+                    ("tables",),
+                    f"expected a mapping of tables, found {_describe(raw_tables)}",
+                    "write tables: {} for none",
+                )
                 raw_tables = None
             for name, body in self.names_mapping(raw_tables, ("tables",), "tables").items():
                 t = self.table(name, body, ("tables", name), conventions)
@@ -632,27 +713,38 @@ class _Shape:
                     tables.append(t)
         if release is None:
             return None
-        return Snapshot(release=release, tables=tuple(tables), enums=tuple(enums),
-                        naming_convention=tuple(conventions.items()))
+        return Snapshot(
+            release=release,
+            tables=tuple(tables),
+            enums=tuple(enums),
+            naming_convention=tuple(conventions.items()),
+        )
 
     def release(self, value: Any, expected: str | None) -> str | None:
         path = ("release",)
         if value is _MISSING:
             return None
         if not isinstance(value, str):
-            self.add(path, f"expected the release as a string, found {_describe(value)}",
-                     _quote_hint(value) if value is not None else "write release: \"1.0.0\"")
+            self.add(
+                path,
+                f"expected the release as a string, found {_describe(value)}",
+                _quote_hint(value) if value is not None else 'write release: "1.0.0"',
+            )
             return None
         from packaging.version import InvalidVersion, Version
 
         try:
             Version(value)
         except InvalidVersion:
-            self.add(path, f"release {value!r} is not a PEP 440 version", "write e.g. \"1.2.0\"")
+            self.add(path, f"release {value!r} is not a PEP 440 version", 'write e.g. "1.2.0"')
             return None
         if expected is not None and value != expected:
-            self.add(path, f"release {value!r} does not match the file name {expected!r}",
-                     f"rename the file to {value}.yaml or write release: \"{expected}\"", lossy=False)
+            self.add(
+                path,
+                f"release {value!r} does not match the file name {expected!r}",
+                f'rename the file to {value}.yaml or write release: "{expected}"',
+                lossy=False,
+            )
         return value
 
     def conventions(self, value: Any) -> dict[str, str]:
@@ -669,9 +761,12 @@ class _Shape:
                 continue
             why = naming.template_problem(t)
             if why:
-                self.add((*path, key), f"invalid naming template: {why}",
-                         "tokens: table_name, column_0_name, column_0_N_name, column_0_label, "
-                         "referred_table_name, referred_column_0_name, constraint_name")
+                self.add(
+                    (*path, key),
+                    f"invalid naming template: {why}",
+                    "tokens: table_name, column_0_name, column_0_N_name, column_0_label, "
+                    "referred_table_name, referred_column_0_name, constraint_name",
+                )
                 continue
             out[key] = t
         return out
@@ -682,12 +777,18 @@ class _Shape:
         for name, values in self.names_mapping(value, path, "enums").items():
             p = (*path, name)
             if not isinstance(values, list):
-                self.add(p, f"expected the list of values of enum '{name}', found {_describe(values)}")
+                self.add(
+                    p, f"expected the list of values of enum '{name}', found {_describe(values)}"
+                )
                 continue
             ok = True
             for i, v in enumerate(values):
                 if not isinstance(v, str):
-                    self.add((*p, i), f"an enum value must be a string, found {_describe(v)}", _quote_hint(v))
+                    self.add(
+                        (*p, i),
+                        f"an enum value must be a string, found {_describe(v)}",
+                        _quote_hint(v),
+                    )
                     ok = False
             if ok:
                 out.append(Enum(name=name, values=tuple(values)))
@@ -699,17 +800,24 @@ class _Shape:
             return None
         schema = self.text(t.get("schema", _MISSING), (*path, "schema"), "a schema name")
         comment = self.text(t.get("comment", _MISSING), (*path, "comment"), "a comment")
-        renamed_from = self.text(t.get("renamed_from", _MISSING), (*path, "renamed_from"), "the previous table name")
+        renamed_from = self.text(
+            t.get("renamed_from", _MISSING), (*path, "renamed_from"), "the previous table name"
+        )
         flagged: list[str] = []
         columns = []
         raw_columns = t.get("columns")
         if "columns" in t and not isinstance(raw_columns, dict):
-            self.add((*path, "columns"), f"expected a mapping of columns (name: {{type: ...}}), found {_describe(raw_columns)}")
+            self.add(
+                (*path, "columns"),
+                f"expected a mapping of columns (name: {{type: ...}}), found {_describe(raw_columns)}",
+            )
             raw_columns = {}
         col_bodies = {}
         for cname, cbody in self.names_mapping(raw_columns, (*path, "columns"), "columns").items():
             cp = (*path, "columns", cname)
-            c = self.mapping(cbody, cp, f"column '{cname}'", allowed=COLUMN_KEYS, required=("type",))
+            c = self.mapping(
+                cbody, cp, f"column '{cname}'", allowed=COLUMN_KEYS, required=("type",)
+            )
             if c is None:
                 continue
             col_bodies[cname] = c
@@ -728,10 +836,12 @@ class _Shape:
                     explicit = self.names(pk["columns"], (*pp, "columns"), "primary key columns")
                     if explicit is not None:
                         if flagged and set(flagged) != set(explicit):
-                            self.add((*pp, "columns"),
-                                     f"primary_key.columns {list(explicit)} disagree with the columns "
-                                     f"flagged primary_key: true {flagged}",
-                                     "flag exactly the listed columns, or drop primary_key.columns")
+                            self.add(
+                                (*pp, "columns"),
+                                f"primary_key.columns {list(explicit)} disagree with the columns "
+                                f"flagged primary_key: true {flagged}",
+                                "flag exactly the listed columns, or drop primary_key.columns",
+                            )
                         pk_columns = explicit
         for cname, c in col_bodies.items():
             cp = (*path, "columns", cname)
@@ -746,13 +856,24 @@ class _Shape:
                     name=cname,
                     type=_canonical_type(type_),
                     nullable=nullable,
-                    autoincrement=self.flag(c.get("autoincrement", _MISSING), (*cp, "autoincrement"), "autoincrement"),
-                    server_default=self.text(c.get("server_default", _MISSING), (*cp, "server_default"),
-                                             "SQL text", sql=True),
+                    autoincrement=self.flag(
+                        c.get("autoincrement", _MISSING), (*cp, "autoincrement"), "autoincrement"
+                    ),
+                    server_default=self.text(
+                        c.get("server_default", _MISSING),
+                        (*cp, "server_default"),
+                        "SQL text",
+                        sql=True,
+                    ),
                     comment=self.text(c.get("comment", _MISSING), (*cp, "comment"), "a comment"),
-                    renamed_from=self.text(c.get("renamed_from", _MISSING), (*cp, "renamed_from"),
-                                           "the previous column name"),
-                    backfill=self.text(c.get("backfill", _MISSING), (*cp, "backfill"), "SQL text", sql=True),
+                    renamed_from=self.text(
+                        c.get("renamed_from", _MISSING),
+                        (*cp, "renamed_from"),
+                        "the previous column name",
+                    ),
+                    backfill=self.text(
+                        c.get("backfill", _MISSING), (*cp, "backfill"), "SQL text", sql=True
+                    ),
                 )
             )
         primary_key = None
@@ -761,15 +882,22 @@ class _Shape:
                 pk_name = naming.default_pk_name(name, pk_columns, conventions)
             primary_key = PrimaryKey(name=pk_name, columns=pk_columns)
         elif pk_name is not _MISSING and pk_name is not None:
-            self.add((*path, "primary_key"), "a primary key name is given but no column is in the primary key",
-                     "flag columns with primary_key: true")
+            self.add(
+                (*path, "primary_key"),
+                "a primary key name is given but no column is in the primary key",
+                "flag columns with primary_key: true",
+            )
         fks = []
-        for fname, fbody in self.names_mapping(t.get("foreign_keys"), (*path, "foreign_keys"), "foreign keys").items():
+        for fname, fbody in self.names_mapping(
+            t.get("foreign_keys"), (*path, "foreign_keys"), "foreign keys"
+        ).items():
             fk = self.foreign_key(fname, fbody, (*path, "foreign_keys", fname))
             if fk is not None:
                 fks.append(fk)
         uniques = []
-        for uname, ucols in self.names_mapping(t.get("unique"), (*path, "unique"), "unique constraints").items():
+        for uname, ucols in self.names_mapping(
+            t.get("unique"), (*path, "unique"), "unique constraints"
+        ).items():
             cols = self.names(ucols, (*path, "unique", uname), "columns")
             if cols is not None:
                 uniques.append(Unique(name=uname, columns=cols))
@@ -781,32 +909,56 @@ class _Shape:
             elif sql is None:
                 self.add((*path, "checks", kname), "expected an SQL boolean expression, found null")
         indexes = []
-        for iname, ibody in self.names_mapping(t.get("indexes"), (*path, "indexes"), "indexes").items():
+        for iname, ibody in self.names_mapping(
+            t.get("indexes"), (*path, "indexes"), "indexes"
+        ).items():
             ip = (*path, "indexes", iname)
-            ix = self.mapping(ibody, ip, f"index '{iname}'", allowed=INDEX_KEYS, required=("columns",))
+            ix = self.mapping(
+                ibody, ip, f"index '{iname}'", allowed=INDEX_KEYS, required=("columns",)
+            )
             if ix is None or "columns" not in ix:
                 continue
             cols = self.names(ix["columns"], (*ip, "columns"), "columns")
             if cols is None:
                 continue
-            indexes.append(Index(name=iname, columns=cols,
-                                 unique=bool(self.flag(ix.get("unique", _MISSING), (*ip, "unique"), "unique")),
-                                 where=self.text(ix.get("where", _MISSING), (*ip, "where"), "an SQL predicate",
-                                                 sql=True)))
+            indexes.append(
+                Index(
+                    name=iname,
+                    columns=cols,
+                    unique=bool(self.flag(ix.get("unique", _MISSING), (*ip, "unique"), "unique")),
+                    where=self.text(
+                        ix.get("where", _MISSING), (*ip, "where"), "an SQL predicate", sql=True
+                    ),
+                )
+            )
         rows = None
         if "rows" in t:
             rows = self.rows(t["rows"], (*path, "rows"), pk_columns or ())
-        return Table(name=name, schema=schema, columns=tuple(columns), primary_key=primary_key,
-                     foreign_keys=tuple(fks), uniques=tuple(uniques), checks=tuple(checks),
-                     indexes=tuple(indexes), comment=comment, rows=rows, renamed_from=renamed_from)
+        return Table(
+            name=name,
+            schema=schema,
+            columns=tuple(columns),
+            primary_key=primary_key,
+            foreign_keys=tuple(fks),
+            uniques=tuple(uniques),
+            checks=tuple(checks),
+            indexes=tuple(indexes),
+            comment=comment,
+            rows=rows,
+            renamed_from=renamed_from,
+        )
 
     def foreign_key(self, name: str, body: Any, path: Path_) -> ForeignKey | None:
-        fk = self.mapping(body, path, f"foreign key '{name}'", allowed=FK_KEYS, required=("columns", "references"))
+        fk = self.mapping(
+            body, path, f"foreign key '{name}'", allowed=FK_KEYS, required=("columns", "references")
+        )
         if fk is None or "columns" not in fk or "references" not in fk:
             return None
         cols = self.names(fk["columns"], (*path, "columns"), "columns")
         rp = (*path, "references")
-        ref = self.mapping(fk["references"], rp, "references", allowed=REF_KEYS, required=("table", "columns"))
+        ref = self.mapping(
+            fk["references"], rp, "references", allowed=REF_KEYS, required=("table", "columns")
+        )
         if ref is None or "table" not in ref or "columns" not in ref:
             return None
         ref_table = self.text(ref["table"], (*rp, "table"), "a table name")
@@ -814,12 +966,23 @@ class _Shape:
             self.add((*rp, "table"), "expected a table name, found null")
         ref_cols = self.names(ref["columns"], (*rp, "columns"), "columns")
         ref_schema = self.text(ref.get("schema", _MISSING), (*rp, "schema"), "a schema name")
-        ondelete = self.text(fk.get("ondelete", _MISSING), (*path, "ondelete"), "a referential action")
-        onupdate = self.text(fk.get("onupdate", _MISSING), (*path, "onupdate"), "a referential action")
+        ondelete = self.text(
+            fk.get("ondelete", _MISSING), (*path, "ondelete"), "a referential action"
+        )
+        onupdate = self.text(
+            fk.get("onupdate", _MISSING), (*path, "onupdate"), "a referential action"
+        )
         if cols is None or ref_table is None or ref_cols is None:
             return None
-        return ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=ref_cols,
-                          ref_schema=ref_schema, ondelete=ondelete, onupdate=onupdate)
+        return ForeignKey(
+            name=name,
+            columns=cols,
+            ref_table=ref_table,
+            ref_columns=ref_cols,
+            ref_schema=ref_schema,
+            ondelete=ondelete,
+            onupdate=onupdate,
+        )
 
     def rows(self, body: Any, path: Path_, pk_columns: tuple[str, ...]) -> RowSet | None:
         r = self.mapping(body, path, "rows", allowed=ROWS_KEYS, required=("values",))
@@ -829,15 +992,22 @@ class _Shape:
         if "key" in r:
             key = self.names(r["key"], (*path, "key"), "key columns")
         elif not pk_columns:
-            self.add(path, "rows need a key: the table has no primary key",
-                     "give rows.key: [column, ...] naming a natural key", at_key=True)
+            self.add(
+                path,
+                "rows need a key: the table has no primary key",
+                "give rows.key: [column, ...] naming a natural key",
+                at_key=True,
+            )
             key = None
         values = r.get("values")
         if "values" not in r:
             return None
         if not isinstance(values, list):
-            self.add((*path, "values"), f"expected a list of rows, found {_describe(values)}",
-                     "write values: [] for none")
+            self.add(
+                (*path, "values"),
+                f"expected a list of rows, found {_describe(values)}",
+                "write values: [] for none",
+            )
             return None
         out = []
         for i, row in enumerate(values):
@@ -847,8 +1017,12 @@ class _Shape:
                 continue
             bad = [k for k in row if not isinstance(k, str)]
             for k in bad:
-                self.add((*rp, k), f"a column name must be a string, found {_describe(k)}", _quote_hint(k),
-                         at_key=True)
+                self.add(
+                    (*rp, k),
+                    f"a column name must be a string, found {_describe(k)}",
+                    _quote_hint(k),
+                    at_key=True,
+                )
             if not bad:
                 out.append(FrozenMap(row))
         if key is None:
@@ -917,7 +1091,9 @@ def load_snapshot_text(
         >>> load_snapshot_text("snapshot: 1\\nrelease: '1.0'\\ntables: {}\\n", "x.yaml").tables
         ()
     """
-    snapshot, _ = load_with_source_map(text, filename, expected_release=expected_release, validate=validate)
+    snapshot, _ = load_with_source_map(
+        text, filename, expected_release=expected_release, validate=validate
+    )
     return snapshot
 
 
@@ -947,7 +1123,11 @@ def load_with_source_map(
         from planner.state.validate import validate as _validate
 
         shape_paths = {p.path for p in shape.problems}
-        found += [p for p in _validate(snapshot, source_map=sm, file=filename) if p.path not in shape_paths]
+        found += [
+            p
+            for p in _validate(snapshot, source_map=sm, file=filename)
+            if p.path not in shape_paths
+        ]
     if found:
         raise SnapshotError(found)
     return snapshot, sm
@@ -980,7 +1160,9 @@ def load_snapshot(
             raise SnapshotError([_too_big(shown, size)])
         data = p.read_bytes()
     except OSError as e:
-        raise SnapshotError([Problem(file=shown, message=f"cannot read the file: {e.strerror}")]) from None
+        raise SnapshotError(
+            [Problem(file=shown, message=f"cannot read the file: {e.strerror}")]
+        ) from None
     expected = p.stem if expected_release is True else (expected_release or None)
     return load_snapshot_text(data, shown, expected_release=expected, validate=validate)
 
@@ -1010,8 +1192,12 @@ def _dump_resolver_says_str(s: str) -> bool:
 
 
 def _printable(s: str) -> bool:
-    return all(" " <= ch <= "~" or ("\xa0" <= ch <= "\ud7ff" and ch not in "\x85\u2028\u2029")
-               or ("\ue000" <= ch <= "\ufffd" and ch != "\ufeff") for ch in s)
+    return all(
+        " " <= ch <= "~"
+        or ("\xa0" <= ch <= "\ud7ff" and ch not in "\x85\u2028\u2029")
+        or ("\ue000" <= ch <= "\ufffd" and ch != "\ufeff")
+        for ch in s
+    )
 
 
 def _str_node(s: str, *, flow: bool) -> ScalarNode:
@@ -1057,7 +1243,9 @@ def _value_node(value: Any, *, flow: bool = True) -> Node:
     if isinstance(value, float):
         return ScalarNode(_FLOAT, _yaml_scalar_text(value))
     if isinstance(value, FrozenMap):
-        return MappingNode(_MAP, [(_str_node(k, flow=True), _value_node(v)) for k, v in value], flow_style=True)
+        return MappingNode(
+            _MAP, [(_str_node(k, flow=True), _value_node(v)) for k, v in value], flow_style=True
+        )
     if isinstance(value, dict):
         return _value_node(FrozenMap(value))
     if isinstance(value, (tuple, list)):
@@ -1095,7 +1283,9 @@ def _column_node(c: Column, pk_columns: tuple[str, ...]) -> MappingNode:
 
 def _row_node(row: FrozenMap, order: dict[str, int]) -> MappingNode:
     items = sorted(row, key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
-    return MappingNode(_MAP, [(_str_node(k, flow=True), _value_node(v)) for k, v in items], flow_style=True)
+    return MappingNode(
+        _MAP, [(_str_node(k, flow=True), _value_node(v)) for k, v in items], flow_style=True
+    )
 
 
 def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
@@ -1122,8 +1312,14 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
             ref: list[tuple[str, Node]] = []
             if fk.ref_schema is not None:
                 ref.append(("schema", _str_node(fk.ref_schema, flow=True)))
-            ref += [("table", _str_node(fk.ref_table, flow=True)), ("columns", _names(fk.ref_columns))]
-            body: list[tuple[str, Node]] = [("columns", _names(fk.columns)), ("references", _flow(ref))]
+            ref += [
+                ("table", _str_node(fk.ref_table, flow=True)),
+                ("columns", _names(fk.ref_columns)),
+            ]
+            body: list[tuple[str, Node]] = [
+                ("columns", _names(fk.columns)),
+                ("references", _flow(ref)),
+            ]
             for key in ("ondelete", "onupdate"):
                 v = getattr(fk, key)
                 if v is not None:
@@ -1133,7 +1329,9 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
     if t.uniques:
         pairs.append(("unique", _block([(u.name, _names(u.columns)) for u in t.uniques])))
     if t.checks:
-        pairs.append(("checks", _block([(c.name, _str_node(c.sqltext, flow=False)) for c in t.checks])))
+        pairs.append(
+            ("checks", _block([(c.name, _str_node(c.sqltext, flow=False)) for c in t.checks]))
+        )
     if t.indexes:
         ixs = []
         for ix in t.indexes:
@@ -1146,7 +1344,9 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
         pairs.append(("indexes", _block(ixs)))
     if t.rows is not None:
         order = {c: i for i, c in enumerate(t.column_names)}
-        values = SequenceNode(_SEQ, [_row_node(r, order) for r in t.rows.rows], flow_style=not t.rows.rows)
+        values = SequenceNode(
+            _SEQ, [_row_node(r, order) for r in t.rows.rows], flow_style=not t.rows.rows
+        )
         pairs.append(("rows", _block([("key", _names(t.rows.key)), ("values", values)])))
     return _block(pairs)
 
@@ -1172,11 +1372,18 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
     if conventions:
         order = {k: i for i, k in enumerate(NAMING_CONVENTION_KEYS)}
         keys = sorted(conventions, key=lambda k: (order.get(k, len(order)), k))
-        pairs.append(("naming_convention", _block([(k, _str_node(conventions[k], flow=False)) for k in keys])))
+        pairs.append(
+            (
+                "naming_convention",
+                _block([(k, _str_node(conventions[k], flow=False)) for k in keys]),
+            )
+        )
     if snapshot.enums:
         pairs.append(("enums", _block([(e.name, _names(e.values)) for e in snapshot.enums])))
     if snapshot.tables:
-        pairs.append(("tables", _block([(t.name, _table_node(t, conventions)) for t in snapshot.tables])))
+        pairs.append(
+            ("tables", _block([(t.name, _table_node(t, conventions)) for t in snapshot.tables]))
+        )
     else:
         pairs.append(("tables", MappingNode(_MAP, [], flow_style=True)))
     return _block(pairs)
@@ -1282,7 +1489,9 @@ def write_snapshot(
     """
     p = Path(path)
     if p.stem != snapshot.release:
-        raise DbplanError(f"{p}: a snapshot of release {snapshot.release!r} must be named {snapshot.release}.yaml")
+        raise DbplanError(
+            f"{p}: a snapshot of release {snapshot.release!r} must be named {snapshot.release}.yaml"
+        )
     data = dump_snapshot(snapshot, schema_ref=schema_ref).encode("utf-8")
     p.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -1304,9 +1513,11 @@ def snapshot_equal_with_hints(a: Snapshot, b: Snapshot) -> bool:
         >>> snapshot_equal_with_hints(Snapshot(release="1"), Snapshot(release="1"))
         True
     """
+
     def hints(s: Snapshot) -> list:
-        return [(t.key, t.renamed_from, [(c.name, c.renamed_from, c.backfill) for c in t.columns])
-                for t in s.tables]
+        return [
+            (t.key, t.renamed_from, [(c.name, c.renamed_from, c.backfill) for c in t.columns])
+            for t in s.tables
+        ]
 
     return a == b and hints(a) == hints(b)
-

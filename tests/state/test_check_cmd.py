@@ -19,7 +19,9 @@ def snapshot_text(release: str, body: str = "tables: {}\n") -> str:
 
 
 def project(tmp_path: Path, files: dict[str, str]) -> Path:
-    (tmp_path / "pyproject.toml").write_text('[tool.dbplan]\nsnapshots = "states"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.dbplan]\nsnapshots = "states"\n', encoding="utf-8"
+    )
     d = tmp_path / "states"
     d.mkdir()
     for name, text in files.items():
@@ -36,17 +38,24 @@ def run(root: Path, capsys) -> tuple[int, str, str]:
 
 def test_valid_snapshots_in_pep440_order(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(check_cmd, "CHECKERS", [])  # no migrations here: only the snapshots
-    root = project(tmp_path, {f"{r}.yaml": snapshot_text(r) for r in ("0.10.0", "0.9.0", "0.9.0rc1", "1.0")})
+    root = project(
+        tmp_path, {f"{r}.yaml": snapshot_text(r) for r in ("0.10.0", "0.9.0", "0.9.0rc1", "1.0")}
+    )
     code, out, err = run(root, capsys)
     assert (code, out, err) == (0, "4 snapshots valid: 0.9.0rc1, 0.9.0, 0.10.0, 1.0\n", "")
 
 
 def test_every_problem_of_every_file_is_printed_sorted(tmp_path, capsys):
-    root = project(tmp_path, {
-        "1.0.0.yaml": snapshot_text("1.0.0", "tables:\n  a:\n    columns:\n      id: {type: Intger}\n"),
-        "0.2.0.yaml": snapshot_text("0.2.0", "tables: {}\nextra: 1\n"),
-        "0.1.0.yaml": snapshot_text("0.1.0"),
-    })
+    root = project(
+        tmp_path,
+        {
+            "1.0.0.yaml": snapshot_text(
+                "1.0.0", "tables:\n  a:\n    columns:\n      id: {type: Intger}\n"
+            ),
+            "0.2.0.yaml": snapshot_text("0.2.0", "tables: {}\nextra: 1\n"),
+            "0.1.0.yaml": snapshot_text("0.1.0"),
+        },
+    )
     code, out, err = run(root, capsys)
     assert code == 1 and out == ""
     assert err == (
@@ -58,7 +67,9 @@ def test_every_problem_of_every_file_is_printed_sorted(tmp_path, capsys):
 
 
 def test_file_name_that_is_not_a_release(tmp_path, capsys):
-    root = project(tmp_path, {"latest.yaml": snapshot_text("1.0"), "1.0.yaml": snapshot_text("1.0")})
+    root = project(
+        tmp_path, {"latest.yaml": snapshot_text("1.0"), "1.0.yaml": snapshot_text("1.0")}
+    )
     code, out, err = run(root, capsys)
     assert code == 1
     assert err.startswith("states/latest.yaml: release 'latest' is not a PEP 440 version")
@@ -81,7 +92,9 @@ def test_checkers_report_findings_with_exit_3(tmp_path, capsys, monkeypatch):
     monkeypatch.syspath_prepend(str(mod.parent))
     monkeypatch.setattr(check_cmd, "CHECKERS", ["no.such.module:check", "fake_sync_checker:check"])
     (tmp_path / "p").mkdir()
-    root = project(tmp_path / "p", {"0.1.0.yaml": snapshot_text("0.1.0"), "0.2.0.yaml": snapshot_text("0.2.0")})
+    root = project(
+        tmp_path / "p", {"0.1.0.yaml": snapshot_text("0.1.0"), "0.2.0.yaml": snapshot_text("0.2.0")}
+    )
     code, out, err = run(root, capsys)
     assert code == 3
     assert out == "2 snapshots valid: 0.1.0, 0.2.0\n"
@@ -91,7 +104,9 @@ def test_checkers_report_findings_with_exit_3(tmp_path, capsys, monkeypatch):
 def test_reference_project_is_valid_as_a_subprocess():
     proc = subprocess.run(
         [sys.executable, "-m", "planner", "-C", str(ROOT), "check"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     # exit 3 would be revision findings (issue 4), never an invalid snapshot
     assert proc.returncode in (0, 3), proc.stderr

@@ -45,7 +45,9 @@ def col(name, type="Integer", **kw):
 
 def table(name, *cols, pk=("id",), **kw):
     columns = (col("id", nullable=False), *cols) if pk == ("id",) else cols
-    return Table(name=name, columns=columns, primary_key=PrimaryKey(columns=pk) if pk else None, **kw)
+    return Table(
+        name=name, columns=columns, primary_key=PrimaryKey(columns=pk) if pk else None, **kw
+    )
 
 
 def messages(s: Snapshot) -> list[str]:
@@ -74,14 +76,34 @@ def test_foreign_key_problems():
         col("parent_id"),
         col("code", "String(10)", nullable=False),
         foreign_keys=(
-            ForeignKey(name="fk_ok", columns=("parent_id",), ref_table="parent", ref_columns=("id",)),
+            ForeignKey(
+                name="fk_ok", columns=("parent_id",), ref_table="parent", ref_columns=("id",)
+            ),
             ForeignKey(name="fk_type", columns=("code",), ref_table="parent", ref_columns=("id",)),
-            ForeignKey(name="fk_count", columns=("parent_id", "code"), ref_table="parent", ref_columns=("id",)),
-            ForeignKey(name="fk_nouniq", columns=("code",), ref_table="parent", ref_columns=("code",)),
-            ForeignKey(name="fk_schema", columns=("parent_id",), ref_table="parent", ref_schema="other",
-                       ref_columns=("id",)),
-            ForeignKey(name="fk_setnull", columns=("code",), ref_table="child", ref_columns=("id",),
-                       ondelete="SET NULL", onupdate="restrict"),
+            ForeignKey(
+                name="fk_count",
+                columns=("parent_id", "code"),
+                ref_table="parent",
+                ref_columns=("id",),
+            ),
+            ForeignKey(
+                name="fk_nouniq", columns=("code",), ref_table="parent", ref_columns=("code",)
+            ),
+            ForeignKey(
+                name="fk_schema",
+                columns=("parent_id",),
+                ref_table="parent",
+                ref_schema="other",
+                ref_columns=("id",),
+            ),
+            ForeignKey(
+                name="fk_setnull",
+                columns=("code",),
+                ref_table="child",
+                ref_columns=("id",),
+                ondelete="SET NULL",
+                onupdate="restrict",
+            ),
         ),
     )
     assert messages(Snapshot(release="1", tables=(parent, child))) == [
@@ -99,12 +121,23 @@ def test_foreign_key_problems():
 
 
 def test_unique_index_makes_a_valid_fk_target_but_a_partial_one_does_not():
-    parent = table("p", col("code", "Text"), indexes=(Index(name="ix_p_code", columns=("code",), unique=True),))
-    child = table("c", col("code", "Text"), foreign_keys=(
-        ForeignKey(name="fk_c", columns=("code",), ref_table="p", ref_columns=("code",)),))
+    parent = table(
+        "p", col("code", "Text"), indexes=(Index(name="ix_p_code", columns=("code",), unique=True),)
+    )
+    child = table(
+        "c",
+        col("code", "Text"),
+        foreign_keys=(
+            ForeignKey(name="fk_c", columns=("code",), ref_table="p", ref_columns=("code",)),
+        ),
+    )
     assert messages(Snapshot(release="1", tables=(parent, child))) == []
-    partial = dataclasses.replace(parent, indexes=(Index(name="ix_p_code", columns=("code",), unique=True,
-                                                         where="code IS NOT NULL"),))
+    partial = dataclasses.replace(
+        parent,
+        indexes=(
+            Index(name="ix_p_code", columns=("code",), unique=True, where="code IS NOT NULL"),
+        ),
+    )
     assert len(messages(Snapshot(release="1", tables=(partial, child)))) == 1
 
 
@@ -124,32 +157,55 @@ def test_same_names_in_different_schemas_are_fine():
 
 def test_check_names_may_repeat_across_tables_but_not_within_one():
     a = table("a", checks=(Check(name="positive", sqltext="id > 0"),))
-    b = table("b", checks=(Check(name="positive", sqltext="id > 0"),),
-              uniques=(Unique(name="positive", columns=("id",)),))
+    b = table(
+        "b",
+        checks=(Check(name="positive", sqltext="id > 0"),),
+        uniques=(Unique(name="positive", columns=("id",)),),
+    )
     assert messages(Snapshot(release="1", tables=(a, b))) == [
         "tables.b.checks.positive: check constraint name 'positive' is already used by a unique constraint of table b"
     ]
 
 
 def test_autoincrement_integer_pk_may_be_omitted_from_rows_but_not_other_required_columns():
-    t = table("units", col("name", "Text", nullable=False), col("note", "Text", nullable=False, server_default="''"),
-              rows=RowSet(key=("name",), rows=(FrozenMap({"name": "kWh"}),)))
+    t = table(
+        "units",
+        col("name", "Text", nullable=False),
+        col("note", "Text", nullable=False, server_default="''"),
+        rows=RowSet(key=("name",), rows=(FrozenMap({"name": "kWh"}),)),
+    )
     assert messages(Snapshot(release="1", tables=(t,))) == []
-    manual = dataclasses.replace(t, columns=(col("id", nullable=False, autoincrement=False), *t.columns[1:]))
+    manual = dataclasses.replace(
+        t, columns=(col("id", nullable=False, autoincrement=False), *t.columns[1:])
+    )
     assert messages(Snapshot(release="1", tables=(manual,))) == [
         "tables.units.rows.values[0]: row is missing column id (NOT NULL without a server default)"
     ]
 
 
 def test_row_references_are_checked_only_when_the_parent_key_is_the_referenced_columns():
-    units = table("units", col("name", "Text", nullable=False),
-                  uniques=(Unique(name="uq_units_name", columns=("name",)),),
-                  rows=RowSet(key=("name",), rows=(FrozenMap({"name": "kWh"}),)))
-    meters = table("meters", col("unit", "Text"), col("unit_id"),
-                   foreign_keys=(ForeignKey(name="fk_name", columns=("unit",), ref_table="units", ref_columns=("name",)),
-                                 ForeignKey(name="fk_id", columns=("unit_id",), ref_table="units", ref_columns=("id",))),
-                   rows=RowSet(key=("id",), rows=(FrozenMap({"id": 1, "unit": "MWh", "unit_id": 99}),
-                                                  FrozenMap({"id": 2, "unit": "kWh"}))))
+    units = table(
+        "units",
+        col("name", "Text", nullable=False),
+        uniques=(Unique(name="uq_units_name", columns=("name",)),),
+        rows=RowSet(key=("name",), rows=(FrozenMap({"name": "kWh"}),)),
+    )
+    meters = table(
+        "meters",
+        col("unit", "Text"),
+        col("unit_id"),
+        foreign_keys=(
+            ForeignKey(name="fk_name", columns=("unit",), ref_table="units", ref_columns=("name",)),
+            ForeignKey(name="fk_id", columns=("unit_id",), ref_table="units", ref_columns=("id",)),
+        ),
+        rows=RowSet(
+            key=("id",),
+            rows=(
+                FrozenMap({"id": 1, "unit": "MWh", "unit_id": 99}),
+                FrozenMap({"id": 2, "unit": "kWh"}),
+            ),
+        ),
+    )
     assert messages(Snapshot(release="1", tables=(units, meters))) == [
         "tables.meters.rows.values[0].unit: row references units(name='MWh') through fk_name, "
         "which is not among the managed rows of units"
@@ -157,9 +213,16 @@ def test_row_references_are_checked_only_when_the_parent_key_is_the_referenced_c
 
 
 def test_rename_and_backfill_hints():
-    t = table("t", col("a", renamed_from="t"), col("b", renamed_from="x"), col("c", renamed_from="x"),
-              col("d", renamed_from="d"), col("e", nullable=False, backfill="0"), col("f", backfill="0"),
-              renamed_from="t")
+    t = table(
+        "t",
+        col("a", renamed_from="t"),
+        col("b", renamed_from="x"),
+        col("c", renamed_from="x"),
+        col("d", renamed_from="d"),
+        col("e", nullable=False, backfill="0"),
+        col("f", backfill="0"),
+        renamed_from="t",
+    )
     assert messages(Snapshot(release="1", tables=(t,))) == [
         "tables.t.columns.c.renamed_from: columns b and c are both renamed from 'x'",
         "tables.t.columns.d.renamed_from: column d is renamed from itself",
@@ -169,8 +232,14 @@ def test_rename_and_backfill_hints():
 
 
 def test_enum_and_type_problems():
-    t = table("t", col("a", "Enum(lvl)"), col("b", "postgresql.ARRAY(Enum(nope))"), col("c", "Strng(3)"),
-              col("d", "Enum(lvl)"), rows=RowSet(key=("id",), rows=(FrozenMap({"id": 1, "a": "x", "c": 1}),)))
+    t = table(
+        "t",
+        col("a", "Enum(lvl)"),
+        col("b", "postgresql.ARRAY(Enum(nope))"),
+        col("c", "Strng(3)"),
+        col("d", "Enum(lvl)"),
+        rows=RowSet(key=("id",), rows=(FrozenMap({"id": 1, "a": "x", "c": 1}),)),
+    )
     s = Snapshot(release="1", tables=(t,), enums=(Enum(name="lvl", values=("info", "info")),))
     assert messages(s) == [
         "enums.lvl[1]: enum lvl lists the value 'info' twice (first at index 0)",
@@ -212,8 +281,11 @@ TEMPLATES = [
 _names = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)
 
 
-@given(template=st.sampled_from(TEMPLATES), table_name=_names,
-       columns=st.lists(_names, min_size=1, max_size=3, unique=True))
+@given(
+    template=st.sampled_from(TEMPLATES),
+    table_name=_names,
+    columns=st.lists(_names, min_size=1, max_size=3, unique=True),
+)
 def test_index_names_match_sqlalchemy(template, table_name, columns):
     md = sa.MetaData(naming_convention={"ix": template})
     t = sa.Table(table_name, md, *(sa.Column(c, sa.Integer) for c in columns))
@@ -223,7 +295,9 @@ def test_index_names_match_sqlalchemy(template, table_name, columns):
 
 @given(table_name=_names, ref=_names, columns=st.lists(_names, min_size=1, max_size=3, unique=True))
 def test_foreign_key_names_match_sqlalchemy(table_name, ref, columns):
-    template = "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s_%(referred_column_0_name)s"
+    template = (
+        "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s_%(referred_column_0_name)s"
+    )
     md = sa.MetaData(naming_convention={"fk": template})
     sa.Table(ref, md, *(sa.Column("r_" + c, sa.Integer, primary_key=True) for c in columns))
     if ref == table_name:
@@ -231,8 +305,13 @@ def test_foreign_key_names_match_sqlalchemy(table_name, ref, columns):
     t = sa.Table(table_name, md, *(sa.Column(c, sa.Integer) for c in columns))
     fk = sa.ForeignKeyConstraint(columns, [f"{ref}.r_{c}" for c in columns])
     t.append_constraint(fk)
-    ours = convention_name(template, table=table_name, columns=columns, referred_table=ref,
-                           referred_columns=["r_" + c for c in columns])
+    ours = convention_name(
+        template,
+        table=table_name,
+        columns=columns,
+        referred_table=ref,
+        referred_columns=["r_" + c for c in columns],
+    )
     assert ours == str(fk.name)
 
 
@@ -242,8 +321,9 @@ def test_truncation_matches_sqlalchemy_postgresql_ddl():
     md = sa.MetaData(naming_convention={"ix": "ix_%(table_name)s_%(column_0_N_name)s"})
     t = sa.Table("t" * 40, md, sa.Column("c" * 40, sa.Integer))
     ddl = str(sa.schema.CreateIndex(sa.Index(None, t.c[0])).compile(dialect=postgresql.dialect()))
-    ours = convention_name("ix_%(table_name)s_%(column_0_N_name)s", table="t" * 40, columns=["c" * 40],
-                           max_length=63)
+    ours = convention_name(
+        "ix_%(table_name)s_%(column_0_N_name)s", table="t" * 40, columns=["c" * 40], max_length=63
+    )
     assert ddl.startswith(f"CREATE INDEX {ours} ON")
     assert truncate_name("short", 63) == "short"
 
@@ -258,26 +338,47 @@ def test_convention_errors():
 
 
 def test_derived_and_renamed_names():
-    nc = {"pk": "pk_%(table_name)s", "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-          "ck": "ck_%(table_name)s_%(constraint_name)s",
-          "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}
+    nc = {
+        "pk": "pk_%(table_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    }
     t = Table(
         name="places",
         columns=(col("id", nullable=False), col("owner_id"), col("name", "Text")),
         primary_key=PrimaryKey(name="pk_places", columns=("id",)),
-        foreign_keys=(ForeignKey(name="fk_places_owner_id_places", columns=("owner_id",), ref_table="places",
-                                 ref_columns=("id",)),),
-        checks=(Check(name="ck_places_name_set", sqltext="name <> ''"), Check(name="custom", sqltext="id > 0")),
-        indexes=(Index(name="ix_places_name", columns=("name",)), Index(name="ix_other", columns=("name",))),
+        foreign_keys=(
+            ForeignKey(
+                name="fk_places_owner_id_places",
+                columns=("owner_id",),
+                ref_table="places",
+                ref_columns=("id",),
+            ),
+        ),
+        checks=(
+            Check(name="ck_places_name_set", sqltext="name <> ''"),
+            Check(name="custom", sqltext="id > 0"),
+        ),
+        indexes=(
+            Index(name="ix_places_name", columns=("name",)),
+            Index(name="ix_other", columns=("name",)),
+        ),
     )
     assert derived_names(t, nc) == {
-        "pk_places": "pk", "fk_places_owner_id_places": "fk", "ck_places_name_set": "ck", "ix_places_name": "ix",
+        "pk_places": "pk",
+        "fk_places_owner_id_places": "fk",
+        "ck_places_name_set": "ck",
+        "ix_places_name": "ix",
     }
-    assert renamed_names(t, "sites", nc) == {
-        "pk_places": "pk_sites",
-        "fk_places_owner_id_places": "fk_sites_owner_id_places",  # the referred table is not renamed here
-        "ck_places_name_set": "ck_sites_name_set",
-        "ix_places_name": "ix_sites_name",
-    }
+    assert (
+        renamed_names(t, "sites", nc)
+        == {
+            "pk_places": "pk_sites",
+            "fk_places_owner_id_places": "fk_sites_owner_id_places",  # the referred table is not renamed here
+            "ck_places_name_set": "ck_sites_name_set",
+            "ix_places_name": "ix_sites_name",
+        }
+    )
     assert derived_names(t, {}) == {}
     assert default_pk_name("t", ["id"], {}) is None

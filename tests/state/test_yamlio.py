@@ -62,10 +62,12 @@ def test_c_and_python_emitters_write_identical_bytes(s):
 
 
 def test_empty_keys_are_written_the_same_by_both_emitters():
-    t = Table(name="t", columns=(Column(name="id", type="Integer", nullable=False),
-                                 Column(name="j", type="JSON")),
-              primary_key=PrimaryKey(columns=("id",)),
-              rows=RowSet(key=("id",), rows=(FrozenMap({"id": 1, "j": {"": 1}}),)))
+    t = Table(
+        name="t",
+        columns=(Column(name="id", type="Integer", nullable=False), Column(name="j", type="JSON")),
+        primary_key=PrimaryKey(columns=("id",)),
+        rows=RowSet(key=("id",), rows=(FrozenMap({"id": 1, "j": {"": 1}}),)),
+    )
     s = Snapshot(release="1.0.0", tables=(t,))
     # PyYAML (the reference) writes an empty key as a complex key; libyaml would not
     assert "- {id: 1, j: {? '' : 1}}" in dump_snapshot(s)
@@ -93,7 +95,9 @@ def test_hints_survive_the_round_trip():
         renamed_from="places",
         columns=(
             Column(name="id", type="Integer", nullable=False),
-            Column(name="name", type="String(80)", nullable=False, renamed_from="title", backfill="'x'"),
+            Column(
+                name="name", type="String(80)", nullable=False, renamed_from="title", backfill="'x'"
+            ),
         ),
         primary_key=PrimaryKey(columns=("id",)),
     )
@@ -155,10 +159,29 @@ def test_canonical_text_exactly():
 
 
 @pytest.mark.parametrize(
-    "value", ["yes", "No", "null", "~", "1.0", "10", "2024-01-01", "1.10", "0x1A", "12:30", "", " a", "#x", "a: b"]
+    "value",
+    [
+        "yes",
+        "No",
+        "null",
+        "~",
+        "1.0",
+        "10",
+        "2024-01-01",
+        "1.10",
+        "0x1A",
+        "12:30",
+        "",
+        " a",
+        "#x",
+        "a: b",
+    ],
 )
 def test_yaml_lookalike_strings_are_quoted(value):
-    s = Snapshot(release="1.10", tables=(Table(name="t", columns=(Column(name="c", type="Text", comment=value),)),))
+    s = Snapshot(
+        release="1.10",
+        tables=(Table(name="t", columns=(Column(name="c", type="Text", comment=value),)),),
+    )
     text = dump_snapshot(s, schema_ref=None)
     assert "release: '1.10'\n" in text
     assert yaml.safe_load(text)["tables"]["t"]["columns"]["c"]["comment"] == value
@@ -166,7 +189,10 @@ def test_yaml_lookalike_strings_are_quoted(value):
 
 
 def test_pk_name_derived_from_convention_and_written_only_when_different():
-    base = HEAD + "naming_convention: {pk: 'pk_%(table_name)s'}\ntables:\n  t:\n    columns:\n      id: {type: Integer, primary_key: true}\n"
+    base = (
+        HEAD
+        + "naming_convention: {pk: 'pk_%(table_name)s'}\ntables:\n  t:\n    columns:\n      id: {type: Integer, primary_key: true}\n"
+    )
     s = load(base)
     assert s.table("t").primary_key == PrimaryKey(name="pk_t", columns=("id",))
     assert "\n    primary_key:" not in dump_snapshot(s)
@@ -177,8 +203,10 @@ def test_pk_name_derived_from_convention_and_written_only_when_different():
 
 
 def test_primary_key_column_order_kept():
-    s = load(HEAD + "tables:\n  t:\n    columns:\n      a: {type: Integer}\n      b: {type: Integer}\n"
-             "    primary_key: {columns: [b, a]}\n")
+    s = load(
+        HEAD + "tables:\n  t:\n    columns:\n      a: {type: Integer}\n      b: {type: Integer}\n"
+        "    primary_key: {columns: [b, a]}\n"
+    )
     pk = s.table("t").primary_key
     assert pk.columns == ("b", "a") and not s.table("t").column("a").nullable
     assert "primary_key: {columns: [b, a]}" in dump_snapshot(s)
@@ -187,21 +215,26 @@ def test_primary_key_column_order_kept():
 
 # --------------------------------------------------------------------------- loader rules
 def test_dates_and_sexagesimal_stay_strings():
-    s = load(HEAD + "tables:\n  t:\n    columns:\n      d: {type: Date, primary_key: true}\n"
-             "      t: {type: Time}\n    rows:\n      values:\n        - {d: 2024-01-31, t: 12:30}\n")
+    s = load(
+        HEAD + "tables:\n  t:\n    columns:\n      d: {type: Date, primary_key: true}\n"
+        "      t: {type: Time}\n    rows:\n      values:\n        - {d: 2024-01-31, t: 12:30}\n"
+    )
     assert dict(s.table("t").rows.rows[0]) == {"d": "2024-01-31", "t": "12:30"}
 
 
 def test_anchors_and_merge_keys_are_expanded():
-    s = load(HEAD + "tables:\n  t:\n    columns:\n      id: &pk {type: Integer, primary_key: true}\n"
-             "  u:\n    columns:\n      id: *pk\n      n: {<<: *pk, primary_key: false, nullable: false}\n")
+    s = load(
+        HEAD + "tables:\n  t:\n    columns:\n      id: &pk {type: Integer, primary_key: true}\n"
+        "  u:\n    columns:\n      id: *pk\n      n: {<<: *pk, primary_key: false, nullable: false}\n"
+    )
     assert s.table("u").column("id") == s.table("t").column("id")
     assert s.table("u").column("n").type == "Integer" and not s.table("u").column("n").nullable
 
 
 def test_every_problem_is_reported_at_once():
     found = problems(
-        HEAD + "tables:\n  t:\n    colums: {}\n  u:\n    columns:\n      a: {type: Integer, nulable: true}\n"
+        HEAD
+        + "tables:\n  t:\n    colums: {}\n  u:\n    columns:\n      a: {type: Integer, nulable: true}\n"
         "      b: {type: Text, nullable: 'no'}\n"
     )
     assert found == [
@@ -220,7 +253,9 @@ def test_unknown_top_level_key_lists_the_expected_keys():
 
 
 def test_duplicate_keys_are_rejected_with_both_positions():
-    assert problems(HEAD + "tables:\n  t:\n    columns:\n      a: {type: Integer}\n      a: {type: Text}\n") == [
+    assert problems(
+        HEAD + "tables:\n  t:\n    columns:\n      a: {type: Integer}\n      a: {type: Text}\n"
+    ) == [
         "1.0.0.yaml:7:7: tables.t.columns.a: duplicate key 'a' (first defined at line 6, column 7; YAML would keep only the last)"
     ]
 
@@ -234,7 +269,7 @@ def test_newer_format_says_upgrade():
 def test_release_must_match_the_file_stem_and_be_a_string():
     assert problems(HEAD + "tables: {}\n", expected_release="1.1.0") == [
         "1.0.0.yaml:2:10: release: release '1.0.0' does not match the file name '1.1.0' "
-        "(rename the file to 1.0.0.yaml or write release: \"1.1.0\")"
+        '(rename the file to 1.0.0.yaml or write release: "1.1.0")'
     ]
     assert problems("snapshot: 1\nrelease: 1.10\ntables: {}\n") == [
         "1.0.0.yaml:2:10: release: expected the release as a string, found number 1.1 (quote it: '1.1')"
@@ -267,11 +302,15 @@ def test_recursive_alias_is_refused():
 
 def test_unsupported_tags_are_refused():
     found = problems(HEAD + "tables: !!python/object:os.system {}\n")
-    assert found == ["1.0.0.yaml:3:9: tables: unsupported tag tag:yaml.org,2002:python/object:os.system (remove the tag)"]
+    assert found == [
+        "1.0.0.yaml:3:9: tables: unsupported tag tag:yaml.org,2002:python/object:os.system (remove the tag)"
+    ]
 
 
 def test_source_map_positions_are_one_based():
-    _, sm = load_with_source_map(HEAD + "tables:\n  t:\n    columns:\n      a: {type: Integer}\n", "f.yaml")
+    _, sm = load_with_source_map(
+        HEAD + "tables:\n  t:\n    columns:\n      a: {type: Integer}\n", "f.yaml"
+    )
     assert sm[("tables", "t", "columns", "a", "type")] == (6, 17)
     assert sm.key_position(("tables", "t")) == (4, 3)
     assert sm.locate(("tables", "t", "columns", "zz", "type")) == (5, 5)
@@ -279,7 +318,9 @@ def test_source_map_positions_are_one_based():
 
 def test_parse_yaml_never_raises_on_empty_input():
     assert parse_yaml("", "f.yaml")[2] == []
-    assert problems("") == ["1.0.0.yaml:1:1: the file is empty (a snapshot starts with: snapshot: 1)"]
+    assert problems("") == [
+        "1.0.0.yaml:1:1: the file is empty (a snapshot starts with: snapshot: 1)"
+    ]
 
 
 # --------------------------------------------------------------------------- writing
@@ -287,10 +328,14 @@ def test_write_snapshot_refuses_to_overwrite_and_is_atomic(tmp_path):
     s = Snapshot(release="1.0.0")
     p = write_snapshot(tmp_path / "schema_state" / "1.0.0.yaml", s)
     assert p.read_text(encoding="utf-8") == dump_snapshot(s)
-    assert (tmp_path / "schema_state" / SCHEMA_FILENAME).read_text(encoding="utf-8") == schema_text()
+    assert (tmp_path / "schema_state" / SCHEMA_FILENAME).read_text(
+        encoding="utf-8"
+    ) == schema_text()
     with pytest.raises(SnapshotExistsError, match="exists; pass --force"):
         write_snapshot(p, Snapshot(release="1.0.0", enums=()), force=False)
-    s2 = Snapshot(release="1.0.0", tables=(Table(name="t", columns=(Column(name="c", type="Text"),)),))
+    s2 = Snapshot(
+        release="1.0.0", tables=(Table(name="t", columns=(Column(name="c", type="Text"),)),)
+    )
     write_snapshot(p, s2, force=True)
     assert load_snapshot(p) == s2
     leftovers = [x.name for x in p.parent.iterdir() if x.name.endswith(".tmp")]
@@ -377,7 +422,9 @@ def test_schema_is_draft_2020_12():
 
 def test_reference_snapshots_and_plan_cases_match_the_json_schema():
     files = sorted((ROOT / "schema_state").glob("*.yaml"))
-    files += [p for p in sorted((ROOT / "tests" / "cases").glob("*/*.yaml")) if p.parent.name != "bad"]
+    files += [
+        p for p in sorted((ROOT / "tests" / "cases").glob("*/*.yaml")) if p.parent.name != "bad"
+    ]
     for path in files:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoDates)
         assert _check(SCHEMA, data, "$", SCHEMA) == [], path
@@ -390,7 +437,11 @@ def test_dumped_snapshots_match_the_json_schema(s):
 
 
 def test_json_schema_rejects_what_the_loader_rejects():
-    bad = {"snapshot": 1, "release": "1", "tables": {"t": {"columns": {"a": {"type": "Text", "nulable": True}}}}}
+    bad = {
+        "snapshot": 1,
+        "release": "1",
+        "tables": {"t": {"columns": {"a": {"type": "Text", "nulable": True}}}},
+    }
     assert _check(SCHEMA, bad, "$", SCHEMA) == ["$.tables.t.columns.a: unexpected nulable"]
 
 
@@ -405,10 +456,14 @@ _NoDates.yaml_implicit_resolvers = {
 
 
 def test_row_values_keep_types():
-    s = load(HEAD + "tables:\n  t:\n    columns:\n      id: {type: Integer, primary_key: true}\n"
-             "      j: {type: JSON}\n    rows:\n      values:\n        - {id: 1, j: {b: [1, {c: null}], a: 1.5}}\n")
+    s = load(
+        HEAD + "tables:\n  t:\n    columns:\n      id: {type: Integer, primary_key: true}\n"
+        "      j: {type: JSON}\n    rows:\n      values:\n        - {id: 1, j: {b: [1, {c: null}], a: 1.5}}\n"
+    )
     row = s.table("t").rows
-    assert row == RowSet(key=("id",), rows=(FrozenMap({"id": 1, "j": {"a": 1.5, "b": [1, {"c": None}]}}),))
+    assert row == RowSet(
+        key=("id",), rows=(FrozenMap({"id": 1, "j": {"a": 1.5, "b": [1, {"c": None}]}}),)
+    )
     assert re.search(r"- \{id: 1, j: \{a: 1.5, b: \[1, \{c: null\}\]\}\}", dump_snapshot(s))
 
 
@@ -458,7 +513,11 @@ def test_mutated_snapshots_give_problems_not_exceptions(s, data):
         lines[i] = line[2:] if line.startswith("  ") else line
     elif edit == "garble":
         pos = data.draw(st.integers(0, max(0, len(line) - 1)))
-        lines[i] = line[:pos] + data.draw(st.sampled_from(list("{}[]:,'\"#&*!|>-? x1\t"))) + line[pos + 1:]
+        lines[i] = (
+            line[:pos]
+            + data.draw(st.sampled_from(list("{}[]:,'\"#&*!|>-? x1\t")))
+            + line[pos + 1 :]
+        )
     else:
         j = data.draw(st.integers(0, len(lines) - 1))
         lines[i], lines[j] = lines[j], lines[i]
