@@ -343,20 +343,30 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: Path_, *, aliased: bool, depth: int) -> dict:
         out: dict[Any, Any] = {}
+        # merge keys (<<) first, so explicit keys override their values and positions
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE:
+                continue
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for src in sources:
+                if not isinstance(src, MappingNode):
+                    self.problem(
+                        src, "a merge key (<<) needs a mapping or a list of mappings", None, path
+                    )
+                    continue
+                merged = self.build(src, path, aliased=True, depth=depth + 1)
+                for k, v in (merged or {}).items():
+                    out.setdefault(k, v)
         first: dict[Any, tuple[int, int]] = {}
-        merges: list[Node] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                merges.append(value_node)
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.problem(key_node, "mapping keys must be plain scalars, found a collection")
+                self.problem(
+                    key_node, "mapping keys must be plain scalars, found a collection", None, path
+                )
                 continue
             key = self._scalar(key_node, path)
-            try:
-                hash(key)
-            except TypeError:  # pragma: no cover - scalars are hashable
-                continue
             if key in first:
                 line, col = first[key]
                 self.problem(
@@ -374,15 +384,6 @@ class _Builder:
             )
             self.points[p] = _mark(key_node) if block else _mark(value_node)
             out[key] = self.build(value_node, p, aliased=aliased, depth=depth + 1)
-        for merge in merges:
-            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
-            for src in sources:
-                if not isinstance(src, MappingNode):
-                    self.problem(src, "a merge key (<<) needs a mapping or a list of mappings")
-                    continue
-                merged = self.build(src, path, aliased=True, depth=depth + 1)
-                for k, v in (merged or {}).items():
-                    out.setdefault(k, v)
         return out
 
     def _scalar(self, node: ScalarNode, path: Path_ = ()) -> Any:

@@ -528,3 +528,21 @@ def test_mutated_snapshots_give_problems_not_exceptions(s, data):
 def test_deep_nesting_is_a_problem_not_a_recursion_error(depth):
     (msg,) = problems(HEAD + "tables: {}\nx: " + "[" * depth + "]" * depth + "\n")
     assert "nested deeper than 64 levels" in msg or "exceeded maximum nesting depth" in msg
+
+
+def test_explicit_keys_beside_a_merge_keep_their_own_positions():
+    text = (
+        HEAD
+        + "tables:\n  t:\n    columns:\n      id: &pk {type: Integer, primary_key: true}\n      n: {<<: *pk, primary_key: Strng}\n"
+    )
+    found = problems(text)
+    assert found == [
+        "1.0.0.yaml:7:33: tables.t.columns.n.primary_key: expected primary_key (true or false), found string 'Strng'"
+    ]
+
+
+def test_tables_of_the_same_name_in_two_schemas_cannot_be_written():
+    t = Table(name="t", columns=(Column(name="c", type="Text"),))
+    s = Snapshot(release="1", tables=(t, dataclasses.replace(t, schema="ops")))
+    with pytest.raises(ValueError, match=r"cannot write tables \['t'\] of several schemas"):
+        dump_snapshot(s)
