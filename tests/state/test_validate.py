@@ -382,3 +382,36 @@ def test_derived_and_renamed_names():
     )
     assert derived_names(t, {}) == {}
     assert default_pk_name("t", ["id"], {}) is None
+
+
+@given(old=_names, new=_names, columns=st.lists(_names, min_size=1, max_size=3, unique=True))
+def test_renaming_derived_names_there_and_back_is_identity(old, new, columns):
+    nc = {
+        "pk": "pk_%(table_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+    t = Table(
+        name=old,
+        columns=tuple(col(c) for c in columns),
+        primary_key=PrimaryKey(name=f"pk_{old}", columns=(columns[0],)),
+        checks=(Check(name=f"ck_{old}_positive", sqltext="1 = 1"),),
+        indexes=(
+            Index(
+                name=convention_name(nc["ix"], table=old, columns=columns), columns=tuple(columns)
+            ),
+        ),
+    )
+    forward = renamed_names(t, new, nc)
+    renamed = dataclasses.replace(
+        t,
+        name=new,
+        primary_key=dataclasses.replace(
+            t.primary_key, name=forward.get(t.primary_key.name, t.primary_key.name)
+        ),
+        checks=tuple(dataclasses.replace(c, name=forward.get(c.name, c.name)) for c in t.checks),
+        indexes=tuple(dataclasses.replace(i, name=forward.get(i.name, i.name)) for i in t.indexes),
+    )
+    assert set(derived_names(renamed, nc)) == {forward.get(n, n) for n in derived_names(t, nc)}
+    back = renamed_names(renamed, old, nc)
+    assert {back.get(v, v) for v in forward.values()} == set(forward)
