@@ -1180,9 +1180,18 @@ def _plain_ok(s: str, *, flow: bool) -> bool:
     if not _PLAIN_BLOCK.fullmatch(s):
         if flow or not re.fullmatch(r"[A-Za-z0-9_ .()/+=$%<>*^~,-]*", s):
             return False
-    if not _dump_resolver_says_str(s):
+    if not _dump_resolver_says_str(s) or _YAML12_NOT_STR.fullmatch(s):
         return False
     return True
+
+
+#: plain scalars a YAML 1.2 reader (editors' yaml-language-server) would not read as strings
+_YAML12_NOT_STR = re.compile(
+    r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+    r"|null|Null|NULL|~|true|True|TRUE|false|False|FALSE"
+)
 
 
 _RESOLVER = yaml.resolver.Resolver()

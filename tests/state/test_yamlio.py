@@ -175,6 +175,11 @@ def test_canonical_text_exactly():
         " a",
         "#x",
         "a: b",
+        "1e3",
+        "0o17",
+        ".5",
+        "+1",
+        "TRUE",
     ],
 )
 def test_yaml_lookalike_strings_are_quoted(value):
@@ -186,6 +191,7 @@ def test_yaml_lookalike_strings_are_quoted(value):
     assert "release: '1.10'\n" in text
     assert yaml.safe_load(text)["tables"]["t"]["columns"]["c"]["comment"] == value
     assert load_snapshot_text(text, "1.10.yaml") == s
+    assert f"comment: {value}}}" not in text  # quoted, for YAML 1.2 readers too
 
 
 def test_pk_name_derived_from_convention_and_written_only_when_different():
