@@ -142,9 +142,28 @@ def to_metadata(snapshot: Snapshot) -> sa.MetaData:
         for e in snapshot.enums
     }
     cyclic = _cyclic_foreign_keys(snapshot)
-    for t in snapshot.tables:
-        _table_to_sa(t, md, shared, cyclic)
+    built = [(t, _table_to_sa(t, md, shared)) for t in snapshot.tables]
+    for t, sat in built:  # after every table exists: FKs refer to Column objects
+        for fk in t.foreign_keys:
+            sat.append_constraint(_fk_to_sa(fk, md, use_alter=(t.key, fk.name) in cyclic))
     return md
+
+
+def _fk_to_sa(fk: ForeignKey, md: sa.MetaData, *, use_alter: bool) -> sa.ForeignKeyConstraint:
+    prefix = f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table
+    ref = md.tables.get(prefix)
+    if ref is not None and all(c in ref.c for c in fk.ref_columns):
+        targets: list[Any] = [ref.c[c] for c in fk.ref_columns]  # names may contain dots
+    else:
+        targets = [f"{prefix}.{c}" for c in fk.ref_columns]
+    return sa.ForeignKeyConstraint(
+        list(fk.columns),
+        targets,
+        name=conv(fk.name),
+        ondelete=fk.ondelete,
+        onupdate=fk.onupdate,
+        use_alter=use_alter,
+    )
 
 
 def _cyclic_foreign_keys(snapshot: Snapshot) -> set[tuple[tuple[str | None, str], str]]:
@@ -179,7 +198,7 @@ def _sa_type(text: str, shared: Mapping[str, sa.Enum]) -> Any:
 _ENUM_TYPE = re.compile(r"^Enum\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)$")
 
 
-def _table_to_sa(t: Table, md: sa.MetaData, shared, cyclic) -> sa.Table:
+def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
     pk = t.primary_key
     pk_cols = tuple(pk.columns) if pk else ()
     implicit_pk = pk is not None and pk.name is None and pk_cols == tuple(
@@ -206,18 +225,6 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared, cyclic) -> sa.Table:
         )
     if pk is not None and not implicit_pk:
         items.append(sa.PrimaryKeyConstraint(*pk_cols, name=_conv(pk.name)))
-    for fk in t.foreign_keys:
-        prefix = f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table
-        items.append(
-            sa.ForeignKeyConstraint(
-                list(fk.columns),
-                [f"{prefix}.{c}" for c in fk.ref_columns],
-                name=conv(fk.name),
-                ondelete=fk.ondelete,
-                onupdate=fk.onupdate,
-                use_alter=(t.key, fk.name) in cyclic,
-            )
-        )
     for u in t.uniques:
         items.append(sa.UniqueConstraint(*u.columns, name=conv(u.name)))
     for ck in t.checks:
@@ -494,11 +501,16 @@ def _fk_from_sa(const: sa.ForeignKeyConstraint, sat: sa.Table, problems) -> Fore
     cols = tuple(e.parent.name for e in const.elements)
     ref_schema, ref_table, ref_cols = None, None, []
     for e in const.elements:
-        spec = e.target_fullname
-        table_part, _, colname = spec.rpartition(".")
-        ref_cols.append(colname)
-        schema, _, table = table_part.rpartition(".")
-        ref_table, ref_schema = table, schema or None
+        try:
+            target = e.column  # resolved: names may contain dots
+        except sa.exc.NoReferenceError:
+            table_part, _, colname = e.target_fullname.rpartition(".")
+            schema, _, table = table_part.rpartition(".")
+            ref_cols.append(colname)
+            ref_table, ref_schema = table, schema or None
+        else:
+            ref_cols.append(target.name)
+            ref_table, ref_schema = target.table.name, target.table.schema
     name = _name_of(const, sat, "foreign key", f"on ({', '.join(cols)})", problems)
     if not name:
         return None
@@ -545,7 +557,8 @@ def _rows_for(sat: sa.Table, columns, pk, row_spec, problems) -> RowSet | None:
         stored = sat.info.get(INFO_ROWS)
         if stored is None:
             return None
-        key, values = stored
+        key, values = stored  # snapshot values already (to_metadata): kept as they are
+        return RowSet(key=tuple(key), rows=tuple(FrozenMap(r) for r in values))
     elif isinstance(spec, Mapping):
         unknown = set(spec) - {"key", "values"}
         if unknown:
