@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -34,6 +35,7 @@ from planner.state.model import (
 from planner.state.yamlio import dump_snapshot, load_snapshot, snapshot_equal_with_hints
 from tests.fixtures import models_app
 from tests.state.test_roundtrip_db import REFERENCE, edge_snapshot, rich_snapshot
+from tests.strategies import snapshots
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -415,3 +417,14 @@ def test_postgresql_default_schema_named_explicitly_is_none(pg_db):
     assert t.schema is None and t.primary_key.name is None
     assert t.column("id").autoincrement is None and t.column("id").server_default is None
     assert t.column("n").server_default == "-1"
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+
+@given(snapshots())
+@settings(suppress_health_check=[HealthCheck.too_slow])
+def test_property_from_metadata_inverts_to_metadata(snapshot):
+    back = from_metadata(to_metadata(snapshot), release=snapshot.release)
+    assert back == snapshot
+    assert snapshot_equal_with_hints(back, snapshot)
