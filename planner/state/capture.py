@@ -468,10 +468,16 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
     try:
         type_text = _type_text(col.type, dialect=None, by_values=by_values)
     except Exception as e:  # noqa: BLE001 - any unsupported type is reported with its column
-        problems.append(f"{qname}.{col.name}: type {col.type!r} is not supported: {e}")
+        fix = ""
+        if any(not t.name for t in _enum_types(col.type)):
+            fix = " (give the sa.Enum a name=..., or use a Python enum class)"
+        problems.append(f"{qname}.{col.name}: type {col.type!r} is not supported: {e}{fix}")
         type_text = "?"
     server_default = None
     sd = col.server_default
+    autoincrement = None if col.autoincrement == "auto" else bool(col.autoincrement)
+    if isinstance(sd, sa.Identity):
+        sd, autoincrement = None, True  # an identity column is how autoincrement is spelled
     if sd is not None:
         if isinstance(sd, sa.DefaultClause):
             arg = sd.arg
@@ -489,7 +495,7 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
         name=col.name,
         type=type_text,
         nullable=bool(col.nullable),
-        autoincrement=None if col.autoincrement == "auto" else bool(col.autoincrement),
+        autoincrement=autoincrement,
         server_default=server_default,
         comment=col.comment,
         renamed_from=hints.get("renamed_from"),

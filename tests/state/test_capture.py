@@ -428,3 +428,12 @@ def test_property_from_metadata_inverts_to_metadata(snapshot):
     back = from_metadata(to_metadata(snapshot), release=snapshot.release)
     assert back == snapshot
     assert snapshot_equal_with_hints(back, snapshot)
+
+
+def test_identity_is_autoincrement_and_unnamed_enum_is_reported():
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True))
+    assert from_metadata(md, release="1").table("t").column("id").autoincrement is True
+    sa.Table("u", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("k", sa.Enum("a", "b")))
+    with pytest.raises(CaptureError, match=r"u\.k: type .*give the sa\.Enum a name="):
+        from_metadata(md, release="1")

@@ -358,3 +358,22 @@ def test_reference_snapshot_round_trips(path, db_url):
     s = load_snapshot(path)
     captured = _build_and_capture(db_url, s)
     _assert_same(captured, normalise_for(s, _dialect(db_url)))
+
+
+def test_schema_drift_is_captured(db_url):
+    s = rich_snapshot()
+    engine = sa.create_engine(db_url)
+    try:
+        create_from_snapshot(engine, s)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP INDEX ix_sites_area" + (" ON sites" if _dialect(db_url) == "mysql" else "")))
+            conn.execute(sa.text("CREATE TABLE extra (id INTEGER PRIMARY KEY)"))
+        captured = capture_for(engine, s)
+    finally:
+        engine.dispose()
+    expected = normalise_for(s, _dialect(db_url))
+    assert captured != expected
+    assert [i.name for i in captured.table("sites").indexes] == [
+        i.name for i in expected.table("sites").indexes if i.name != "ix_sites_area"
+    ]
+    assert captured.get_table((None, "extra")) is not None
