@@ -7,8 +7,9 @@ Edges come from what operations need, give and remove (:mod:`planner.ops`), per
 
 * a giver runs before each op that needs the ref;
 * each op that needs a ref runs before the op that removes it;
-* when a ref is removed and given again (a constraint redefined under its name), the
-  remover runs first; drops (category ``-``) need the old one, everything else the new.
+* when a ref is removed and created again (``+``: a constraint redefined under its
+  name), the remover runs first; drops (category ``-``) need the old one, everything
+  else the new; a remover that needs a ref a rename gives runs after the rename.
 
 Mutual references between rows of managed tables are broken by inserting the
 referencing columns as NULL and setting them with an ``UpdateRow`` afterwards
@@ -159,13 +160,22 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
 
     for ref in sorted(givers.keys() | removers.keys(), key=_ref_sort):
         gs, rs = givers.get(ref, []), removers.get(ref, [])
+        # "+" givers create the ref anew (after any removal of the old one); other givers
+        # (renames, rebuilds, updates) turn something existing into it
+        creators = [i for i in gs if ops[i].category == "+"]
         what = describe_ref(ref)
         for r in rs:
-            for gv in gs:
+            for gv in creators:
                 if r != gv:
                     edge(r, gv, f"{op_label(ops[gv])} recreates {what} after {op_label(ops[r])} removes it")
         for n in needers.get(ref, []):
-            if n in gs or n in rs:
+            if n in gs:
+                continue
+            if n in rs:
+                # a remover that needs the ref: after a rename/change that gives it
+                for gv in gs:
+                    if gv not in creators:
+                        edge(gv, n, f"{op_label(ops[n])} needs {what}")
                 continue
             old_world = bool(rs) and (not gs or ops[n].category == "-")
             if old_world:
