@@ -1,0 +1,213 @@
+"""Graph rule tests: each rule of planner.graph as an edge with its reason, and the order."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.graph import CycleError, build_graph, describe_ref, order, order_operations
+from planner.ops import (
+    AddForeignKey,
+    CreateTable,
+    InsertRows,
+)
+from planner.plan import apply_plan, make_plan
+from planner.state.model import (
+    Column,
+    Enum,
+    ForeignKey,
+    FrozenMap,
+    PrimaryKey,
+    RowSet,
+    Snapshot,
+    Table,
+)
+
+ID = Column(name="id", type="Integer", nullable=False)
+
+
+def table(name, *cols, **kw) -> Table:
+    return Table(name=name, columns=(ID, *cols), primary_key=PrimaryKey(columns=("id",)), **kw)
+
+
+def fk(name, col, ref) -> ForeignKey:
+    return ForeignKey(name=name, columns=(col,), ref_table=ref, ref_columns=("id",))
+
+
+def rows(*dicts) -> RowSet:
+    return RowSet(key=("id",), rows=tuple(FrozenMap(d) for d in dicts))
+
+
+def snap(*tables, enums=(), release="1") -> Snapshot:
+    return Snapshot(release=release, tables=tables, enums=enums)
+
+
+def position(plan, text: str) -> int:
+    for i, op in enumerate(plan.ops):
+        if op.describe().startswith(text):
+            return i
+    raise AssertionError(f"no op {text!r} in\n" + "\n".join(plan.describe()))
+
+
+def reasons(plan) -> set[str]:
+    return {e.reason for e in plan.edges}
+
+
+def test_table_before_the_foreign_keys_that_need_it_with_reason():
+    camp = table("campaigns")
+    sites = table("sites", Column(name="campaign_id", type="Integer"),
+                  foreign_keys=(fk("fk_sites_campaign_id_campaigns", "campaign_id", "campaigns"),))
+    plan = make_plan(snap(), snap(camp, sites))
+    assert "fk_sites_campaign_id_campaigns needs table campaigns" in reasons(plan)
+    assert position(plan, "Create table campaigns") < position(plan, "Add foreign key")
+    assert position(plan, "Create table sites") < position(plan, "Add foreign key")
+
+
+def test_edges_point_forward_and_name_real_ops():
+    camp = table("campaigns")
+    sites = table("sites", Column(name="campaign_id", type="Integer"),
+                  foreign_keys=(fk("fk_s", "campaign_id", "campaigns"),))
+    plan = make_plan(snap(), snap(camp, sites))
+    assert plan.edges
+    for e in plan.edges:
+        assert e.src < e.dst < len(plan.ops)
+
+
+def test_mutual_foreign_keys_between_new_tables_need_no_break():
+    a = table("a", Column(name="b_id", type="Integer"), foreign_keys=(fk("fk_a_b", "b_id", "b"),))
+    b = table("b", Column(name="a_id", type="Integer"), foreign_keys=(fk("fk_b_a", "a_id", "a"),))
+    plan = make_plan(snap(), snap(a, b))
+    assert [op.kind for op in plan.ops] == ["create_table", "create_table", "add_foreign_key", "add_foreign_key"]
+
+
+def test_enum_created_before_its_columns_and_dropped_after_the_last_user():
+    e = Enum(name="lvl", values=("a",))
+    user = table("t", Column(name="level", type="Enum(lvl)"))
+    up = make_plan(snap(), snap(user, enums=(e,)))
+    assert position(up, "Create enum lvl") < position(up, "Create table t")
+    assert "create table t needs enum lvl" in reasons(up)
+    down = make_plan(snap(user, enums=(e,)), snap(table("t")))
+    assert position(down, "Drop column t.level") < position(down, "Drop enum lvl")
+    assert "drop column t.level needs enum lvl before drop enum lvl removes it" in reasons(down)
+
+
+def test_foreign_keys_dropped_before_the_tables_they_point_at():
+    camp = table("campaigns")
+    sites = table("sites", Column(name="campaign_id", type="Integer"),
+                  foreign_keys=(fk("fk_s_c", "campaign_id", "campaigns"),))
+    plan = make_plan(snap(camp, sites), snap(table("sites", Column(name="campaign_id", type="Integer"))))
+    assert position(plan, "Drop foreign key fk_s_c") < position(plan, "Drop table campaigns")
+
+
+def _parent_child(parent_rows, child_rows):
+    parent = table("cat", rows=rows(*parent_rows) if parent_rows else None)
+    child = table("sub", Column(name="cat_id", type="Integer"),
+                  foreign_keys=(fk("fk_sub_cat", "cat_id", "cat"),), rows=rows(*child_rows) if child_rows else None)
+    return snap(parent, child)
+
+
+def test_parent_rows_inserted_before_children_deleted_after():
+    a = _parent_child([{"id": 1}], [{"id": 1, "cat_id": 1}])
+    b = _parent_child([{"id": 2}], [{"id": 2, "cat_id": 2}])
+    plan = make_plan(a, b)
+    assert position(plan, "Insert 1 row into cat") < position(plan, "Insert 1 row into sub")
+    assert position(plan, "Delete 1 row from sub") < position(plan, "Delete 1 row from cat")
+    assert "insert rows sub needs row cat (2)" in reasons(plan)
+    assert "delete rows sub needs row cat (1) before delete rows cat removes it" in reasons(plan)
+    assert apply_plan(plan) == b
+
+
+def test_rows_inserted_after_their_columns_and_before_not_null():
+    a = snap(table("u", rows=rows({"id": 1})))
+    b = snap(table("u", Column(name="code", type="String(8)", nullable=False),
+                   rows=rows({"id": 1, "code": "x"}, {"id": 2, "code": "y"})))
+    plan = make_plan(a, b)
+    assert position(plan, "Add column u.code") < position(plan, "Insert 1 row into u")
+    assert position(plan, "Update row u (id)=(1)") < position(plan, "Set u.code NOT NULL")
+    assert position(plan, "Insert 1 row into u") < position(plan, "Set u.code NOT NULL")
+    assert "alter column nullable u.code needs values of u.code" in reasons(plan)
+
+
+def test_row_cycle_between_two_managed_tables_is_broken_with_an_update():
+    a = table("a", Column(name="b_id", type="Integer"), foreign_keys=(fk("fk_a_b", "b_id", "b"),),
+              rows=rows({"id": 1, "b_id": 1}))
+    b = table("b", Column(name="a_id", type="Integer"), foreign_keys=(fk("fk_b_a", "a_id", "a"),),
+              rows=rows({"id": 1, "a_id": 1}))
+    target = snap(a, b)
+    plan = make_plan(snap(), target)
+    assert plan.describe() == [
+        "Create table a (id, b_id)",
+        "Create table b (id, a_id)",
+        "Insert 1 row into a: (id)=(1)",
+        "Insert 1 row into b: (id)=(1)",
+        "Update row a (id)=(1): b_id None -> 1",
+        "Add foreign key fk_a_b on a (b_id) -> b (id)",
+        "Add foreign key fk_b_a on b (a_id) -> a (id)",
+    ]
+    assert apply_plan(plan) == target
+
+
+def test_unbreakable_cycle_raises_listing_the_operations():
+    cols = lambda ref: (Column(name=f"{ref}_id", type="Integer", nullable=False),)  # noqa: E731
+    a = Table(name="a", columns=(ID, *cols("b")), primary_key=PrimaryKey(columns=("id",)),
+              foreign_keys=(fk("fk_a_b", "b_id", "b"),), rows=rows({"id": 1, "b_id": 1}))
+    b = Table(name="b", columns=(ID, *cols("a")), primary_key=PrimaryKey(columns=("id",)),
+              foreign_keys=(fk("fk_b_a", "a_id", "a"),), rows=rows({"id": 1, "a_id": 1}))
+    with pytest.raises(CycleError) as err:
+        make_plan(snap(), snap(a, b))
+    assert set(err.value.descriptions) == {"Insert 1 row into a: (id)=(1)", "Insert 1 row into b: (id)=(1)"}
+    assert "Insert 1 row into a: (id)=(1)" in str(err.value)
+
+
+def test_order_raises_cycle_error_from_find_cycle():
+    t1 = CreateTable(table=table("x"))
+    ins_a = InsertRows(table_key=(None, "x"), key=("id",), rows=(FrozenMap({"id": 1}),),
+                       parents=(("row", (None, "y", (1,))),))
+    ins_b = InsertRows(table_key=(None, "y"), key=("id",), rows=(FrozenMap({"id": 1}),),
+                       parents=(("row", (None, "x", (1,))),))
+    g = build_graph([t1, ins_a, ins_b])
+    with pytest.raises(CycleError, match="Insert 1 row into x"):
+        order(g)
+    with pytest.raises(CycleError):
+        order_operations([t1, ins_a, ins_b])  # no target snapshot: nothing may be deferred
+
+
+def test_reading_order_drops_first_then_renames_creates_and_drops_last():
+    old = snap(table("gone"), table("places"), table("keep", Column(name="x", type="Integer")))
+    new = snap(table("sites", renamed_from="places"), table("keep", Column(name="y", type="Integer")),
+               table("fresh"), release="2")
+    assert make_plan(old, new).describe() == [
+        "Rename table places to sites (places_pkey -> sites_pkey (PostgreSQL), "
+        "sequence places_id_seq -> sites_id_seq)",
+        "Create table fresh (id)",
+        "Add column keep.y Integer",
+        "Drop column keep.x",
+        "Drop table gone",
+    ]
+
+
+def test_order_is_stable_for_the_same_input():
+    a = table("a", Column(name="b_id", type="Integer"), foreign_keys=(fk("fk_a_b", "b_id", "b"),))
+    b = table("b", Column(name="a_id", type="Integer"), foreign_keys=(fk("fk_b_a", "a_id", "a"),))
+    plans = [make_plan(snap(), snap(a, b)) for _ in range(3)]
+    assert plans[0].ops == plans[1].ops == plans[2].ops
+
+
+def test_build_graph_reason_for_given_fk():
+    c = CreateTable(table=table("campaigns"))
+    f = AddForeignKey(table_key=(None, "sites"), fk=fk("fk_sites_c", "c", "campaigns"))
+    g = build_graph([f, c])
+    assert g.edges[1, 0]["reason"] == "fk_sites_c needs table campaigns"
+
+
+@pytest.mark.parametrize(
+    "ref, text",
+    [
+        (("table", ("ops", "sites")), "table ops.sites"),
+        (("enum_value", ("lvl", "a")), "value 'a' of enum lvl"),
+        (("row", (None, "units", ("kWh",))), "row units ('kWh')"),
+        (("filled", (None, "t", "c")), "values of t.c"),
+        (("referenced", (None, "t", ("id",))), "key t (id)"),
+    ],
+)
+def test_describe_ref(ref, text):
+    assert describe_ref(ref) == text
