@@ -166,7 +166,7 @@ def _newest_snapshot(project):
         return None
     for release in reversed(releases):
         try:
-            return load_snapshot(project.snapshot_path(release))
+            return load_snapshot(project.snapshot_path(release), validate=False)
         except DbplanError:
             continue
     return None

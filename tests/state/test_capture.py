@@ -437,3 +437,20 @@ def test_identity_is_autoincrement_and_unnamed_enum_is_reported():
     sa.Table("u", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("k", sa.Enum("a", "b")))
     with pytest.raises(CaptureError, match=r"u\.k: type .*give the sa\.Enum a name="):
         from_metadata(md, release="1")
+
+
+@pytest.mark.mysql
+def test_cli_from_mariadb_names_inline_enums_from_the_newest_snapshot(project, mysql_db):
+    from planner.state.build import create_from_snapshot
+    from planner.state.yamlio import write_snapshot
+
+    s = rich_snapshot("1.0.0")
+    write_snapshot(project / "schema_state" / "1.0.0.yaml", s)
+    engine = sa.create_engine(mysql_db)
+    create_from_snapshot(engine, s)
+    engine.dispose()
+    r = _run(project, "--release", "1.1.0", "--from-db", mysql_db, "--stdout")
+    assert r.exit_code == 0, r.output
+    assert "level: {type: Enum(event_level)" in r.output
+    assert "event_level: [info, warning, error, critical]" in r.output
+    assert "  sites_level: [" not in r.output and "data_states_kind" not in r.output

@@ -73,7 +73,7 @@ def rich_snapshot(release: str = "1.0.0") -> Snapshot:
             Column(name="parent_id", type="Integer"),
             Column(name="name", type="String(80)", nullable=False, renamed_from="title"),
             Column(name="level", type="Enum(event_level)", nullable=False, server_default="'info'"),
-            Column(name="note", type="Text", backfill="''"),
+            Column(name="note", type="Text", nullable=False, backfill="''"),
             Column(name="area", type="Float"),
         ),
         primary_key=PrimaryKey(name="pk_sites", columns=("id",)),
@@ -377,3 +377,10 @@ def test_schema_drift_is_captured(db_url):
         i.name for i in expected.table("sites").indexes if i.name != "ix_sites_area"
     ]
     assert captured.get_table((None, "extra")) is not None
+
+
+def test_hand_built_snapshots_are_valid():
+    from planner.state.validate import validate
+
+    for s in (rich_snapshot(), edge_snapshot(), edge_snapshot(schema="ops")):
+        assert [str(p) for p in validate(s)] == []
