@@ -109,6 +109,8 @@ def diff_snapshots(old: Snapshot, new: Snapshot, *, renames: Renames | None = No
         ops += _diff_dropped_table(old_tables[key])
     for key in _sorted_keys(old_tables.keys() & new_tables.keys()):
         ops += _diff_table(old_tables[key], new_tables[key])
+    # unchanged foreign keys on a key that is dropped (and recreated) go and come with it
+    ops += _diff_dependent_foreign_keys(ops, cur, new)
     # 5. managed rows, last: they see the tables as the schema ops leave them
     for key in _sorted_keys(new_tables.keys() | old_tables.keys()):
         ops += _diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
@@ -381,6 +383,37 @@ def _diff_table(ot: Table, nt: Table) -> list[Operation]:
         lambda o: CreateIndex(table_key=key, index=o),
     )
     return ops
+
+
+def _diff_dependent_foreign_keys(ops: list[Operation], old: Snapshot, new: Snapshot) -> list[Operation]:
+    """Drop and re-add the unchanged foreign keys whose referenced key is dropped.
+
+    PostgreSQL refuses to drop a primary key or unique constraint a foreign key uses.
+    """
+    removed: set[tuple[TableKey, tuple[str, ...]]] = set()
+    touched: set[tuple[TableKey, str]] = set()
+    for op in ops:
+        if isinstance(op, DropPrimaryKey):
+            removed.add((op.table_key, op.primary_key.columns))
+        elif isinstance(op, DropUnique):
+            removed.add((op.table_key, op.unique.columns))
+        elif isinstance(op, DropIndex) and op.index.unique and not op.index.where:
+            removed.add((op.table_key, op.index.columns))
+        elif isinstance(op, (DropForeignKey, AddForeignKey)):
+            touched.add((op.table_key, op.fk.name))
+    out: list[Operation] = []
+    if not removed:
+        return out
+    for t in old.tables:
+        nt = new.get_table(t.key)
+        if nt is None:
+            continue
+        new_fks = {fk.name: fk for fk in nt.foreign_keys}
+        for fk in t.foreign_keys:
+            if (fk.ref_key, fk.ref_columns) in removed and (t.key, fk.name) not in touched and new_fks.get(fk.name) == fk:
+                out.append(DropForeignKey(table_key=t.key, fk=fk))
+                out.append(AddForeignKey(table_key=t.key, fk=fk))
+    return out
 
 
 def _diff_named(olds: tuple, news: tuple, drop, add) -> list[Operation]:

@@ -211,3 +211,17 @@ def test_build_graph_reason_for_given_fk():
 )
 def test_describe_ref(ref, text):
     assert describe_ref(ref) == text
+
+
+def test_foreign_keys_on_a_recreated_primary_key_are_dropped_and_re_added_around_it():
+    child = table("sub", Column(name="cat_id", type="Integer"), foreign_keys=(fk("fk_sub_cat", "cat_id", "cat"),))
+    a = snap(table("cat"), child)
+    b = snap(Table(name="cat", columns=(ID,), primary_key=PrimaryKey(name="pk_cat", columns=("id",))), child)
+    plan = make_plan(a, b)
+    assert plan.describe() == [
+        "Drop foreign key fk_sub_cat on sub (cat_id) -> cat (id)",
+        "Drop primary key of cat",
+        "Add primary key pk_cat on cat (id)",
+        "Add foreign key fk_sub_cat on sub (cat_id) -> cat (id)",
+    ]
+    assert apply_plan(plan) == b
