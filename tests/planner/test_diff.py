@@ -296,3 +296,26 @@ def test_downgrade_reverses_rename_hints():
                                "sequence sites_id_seq -> places_id_seq)",
                                "Rename column places.name to title"]
     assert apply_plan(down) == a
+
+
+def _reference_snapshots() -> list[Snapshot]:
+    from pathlib import Path
+
+    from planner.state.yamlio import load_snapshot
+
+    root = Path(__file__).resolve().parents[2] / "schema_state"
+    files = sorted(root.glob("*.yaml"), key=lambda p: tuple(int(x) for x in p.stem.split(".")))
+    return [load_snapshot(p) for p in files]
+
+
+def test_reference_project_releases_plan_up_and_down_exactly():
+    from planner.state.model import empty_snapshot
+
+    snaps = _reference_snapshots()
+    assert len(snaps) >= 2
+    for a, b in zip([empty_snapshot(), *snaps], snaps, strict=False):
+        up = make_plan(a, b)
+        assert apply_plan(up) == b, f"{a.release} -> {b.release}\n" + "\n".join(up.describe())
+        down = make_downgrade_plan(a, b)
+        assert apply_plan(down) == a, f"{b.release} -> {a.release}\n" + "\n".join(down.describe())
+        assert make_plan(b, b).is_empty
