@@ -21,8 +21,9 @@ add enum value, set comment, drop default       safe
 drop NOT NULL, drop index / FK / unique / check safe
 index, unique or check/FK on a *new* table      safe
 widening type change (String(40)->String(80))   locks
-create index on an existing table               locks
-add/drop primary key                            locks (add on existing: data-dependent)
+create index on an existing table               locks (unique: data-dependent)
+drop primary key                                locks
+add primary key                                 data-dependent
 set server default                              safe
 set NOT NULL on an existing column              data-dependent
 add unique / check / FK on an existing table    data-dependent
