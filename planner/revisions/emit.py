@@ -793,7 +793,7 @@ def _setval_sql(t: Table, column: str) -> str:
     col = quote_ident(column)
     return (
         f"SELECT setval(pg_get_serial_sequence({quote_string(table)}, {quote_string(column)}), "
-        f"COALESCE((SELECT MAX({col}) FROM {table}), 0) + 1, false) "
+        f"GREATEST(COALESCE((SELECT MAX({col}) FROM {table}), 0) + 1, 1), false) "
         f"WHERE pg_get_serial_sequence({quote_string(table)}, {quote_string(column)}) IS NOT NULL"
     )
 
