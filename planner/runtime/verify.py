@@ -1,0 +1,559 @@
+"""Verify the revision chain and detect drift: a database compared with its snapshot.
+
+* :func:`compare_snapshots` — pure: every difference between a captured snapshot and
+  the expected one, one precise line each (``sites.name: type String(80), snapshot
+  says String(120)``).
+* :func:`verify` — on a scratch database (created and dropped here) apply the chain
+  one revision at a time from base to head, then back down to base, comparing the
+  database with the release's snapshot after each step; optionally (PostgreSQL) compare
+  ``pg_dump`` of the chain-built database with one built by ``setup``.
+* :func:`drift` — a live database against the snapshot of the release it is stamped at.
+
+The scratch database lives on the server of the URL (PostgreSQL, MariaDB/MySQL: a
+uniquely named database ``dbplan_verify_<hex>``); without a URL, or for SQLite, it is a
+temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.runtime.config import alembic_errors, database_url, redact
+from planner.runtime.errors import MigrationError
+
+if TYPE_CHECKING:
+    from planner.project import Project
+    from planner.state.model import Column, Snapshot, Table
+
+__all__ = [
+    "DriftResult",
+    "Step",
+    "VerifyResult",
+    "compare_snapshots",
+    "drift",
+    "scratch_database",
+    "verify",
+    "verify_steps",
+]
+
+VERSION_TABLE = "alembic_version"
+
+
+# ---------------------------------------------------------------------------
+# the comparison (pure)
+# ---------------------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value) if value == "" or value != value.strip() else value
+    return repr(value)
+
+
+def _named(
+    where: str, kind: str, got: tuple, want: tuple, fields: tuple[str, ...], out: list[str]
+) -> None:
+    have = {o.name: o for o in got}
+    need = {o.name: o for o in want}
+    for name in sorted(need.keys() - have.keys()):
+        out.append(f"{where}: {kind} {name} missing")
+    for name in sorted(have.keys() - need.keys()):
+        out.append(f"{where}: {kind} {name} not in snapshot")
+    for name in sorted(need.keys() & have.keys()):
+        for f in fields:
+            a, b = getattr(have[name], f), getattr(need[name], f)
+            if a != b:
+                out.append(f"{where}: {kind} {name}: {f} {_show(a)}, snapshot says {_show(b)}")
+
+
+_COLUMN_FIELDS = ("type", "nullable", "autoincrement", "server_default", "comment")
+
+
+def _columns(where: str, got: Table, want: Table, out: list[str]) -> None:
+    have = {c.name: c for c in got.columns}
+    need = {c.name: c for c in want.columns}
+    for c in want.columns:
+        if c.name not in have:
+            out.append(f"{where}.{c.name}: column missing (snapshot: {c.type})")
+    for c in got.columns:
+        if c.name not in need:
+            out.append(f"{where}.{c.name}: column not in snapshot ({c.type})")
+    for c in want.columns:
+        g: Column | None = have.get(c.name)
+        if g is None:
+            continue
+        for f in _COLUMN_FIELDS:
+            a, b = getattr(g, f), getattr(c, f)
+            if a != b:
+                f_name = f.replace("_", " ")
+                out.append(f"{where}.{c.name}: {f_name} {_show(a)}, snapshot says {_show(b)}")
+
+
+def _key_text(key: tuple[str, ...], values: tuple) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in zip(key, values, strict=True))
+
+
+def _rows(where: str, got: Table, want: Table, out: list[str]) -> None:
+    if want.rows is None:
+        return
+    rs = want.rows
+    need = rs.by_key()
+    have: dict = {}
+    if got.rows is not None:
+        have = {tuple(dict(r).get(c) for c in rs.key): r for r in got.rows.rows}
+    for k, row in need.items():
+        found = have.get(k)
+        if found is None:
+            out.append(f"{where}: row ({_key_text(rs.key, k)}) missing")
+            continue
+        a, b = dict(found), dict(row)
+        for col in sorted(a.keys() | b.keys()):
+            if col in rs.key:
+                continue
+            if a.get(col) != b.get(col):
+                out.append(
+                    f"{where}: row ({_key_text(rs.key, k)}): {col} {a.get(col)!r}, "
+                    f"snapshot says {b.get(col)!r}"
+                )
+    for k in have.keys() - need.keys():
+        out.append(f"{where}: row ({_key_text(rs.key, k)}) not in snapshot")
+
+
+def compare_snapshots(actual: Snapshot, expected: Snapshot) -> list[str]:
+    """Every difference between ``actual`` (captured) and ``expected``, one line each.
+
+    Both should be in the same dialect's normal form (``capture_for`` and
+    ``normalise_for``). Column order is not compared (a downgrade re-adds a dropped
+    column at the end of its table); row order neither: rows are matched by key.
+
+    Example:
+        >>> from planner.state.model import Column, Snapshot, Table
+        >>> a = Snapshot(release="1", tables=(Table(name="sites", columns=(Column(name="name", type="String(80)"),)),))
+        >>> b = Snapshot(release="1", tables=(Table(name="sites", columns=(Column(name="name", type="String(120)"),)),))
+        >>> compare_snapshots(a, b)
+        ['sites.name: type String(80), snapshot says String(120)']
+    """
+    out: list[str] = []
+    have_enums = {e.name: e for e in actual.enums}
+    need_enums = {e.name: e for e in expected.enums}
+    for name in sorted(need_enums.keys() - have_enums.keys()):
+        out.append(f"enum {name}: missing (snapshot: {_show(need_enums[name].values)})")
+    for name in sorted(have_enums.keys() - need_enums.keys()):
+        out.append(f"enum {name}: not in snapshot ({_show(have_enums[name].values)})")
+    for name in sorted(need_enums.keys() & have_enums.keys()):
+        a, b = have_enums[name].values, need_enums[name].values
+        if a != b:
+            out.append(f"enum {name}: values {_show(a)}, snapshot says {_show(b)}")
+    have = {t.key: t for t in actual.tables}
+    need = {t.key: t for t in expected.tables}
+    for t in expected.tables:
+        if t.key not in have:
+            out.append(f"{t.qualified_name}: table missing")
+    for t in actual.tables:
+        if t.key not in need:
+            out.append(f"{t.qualified_name}: table not in snapshot")
+    for t in expected.tables:
+        g = have.get(t.key)
+        if g is None:
+            continue
+        where = t.qualified_name
+        if g.comment != t.comment:
+            out.append(f"{where}: comment {_show(g.comment)}, snapshot says {_show(t.comment)}")
+        _columns(where, g, t, out)
+        if g.primary_key != t.primary_key:
+            gp, tp = g.primary_key, t.primary_key
+            out.append(
+                f"{where}: primary key "
+                f"{_show(gp.columns) if gp else 'none'} named {_show(gp.name if gp else None)}, "
+                f"snapshot says {_show(tp.columns) if tp else 'none'} named "
+                f"{_show(tp.name if tp else None)}"
+            )
+        fk_fields = ("columns", "ref_schema", "ref_table", "ref_columns", "ondelete", "onupdate")
+        _named(where, "foreign key", g.foreign_keys, t.foreign_keys, fk_fields, out)
+        _named(where, "unique", g.uniques, t.uniques, ("columns",), out)
+        _named(where, "check", g.checks, t.checks, ("sqltext",), out)
+        ix_fields = (
+            tuple(f.name for f in dataclasses.fields(type(t.indexes[0]))) if t.indexes else ()
+        )
+        _named(
+            where, "index", g.indexes, t.indexes, tuple(f for f in ix_fields if f != "name"), out
+        )
+        _rows(where, g, t, out)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# scratch databases
+# ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def scratch_database(url: str | None, *, prefix: str = "dbplan_verify") -> Iterator[str]:
+    """A new empty database on the server of ``url``, dropped afterwards; yields its URL.
+
+    PostgreSQL and MariaDB/MySQL get a uniquely named database; ``None`` or a SQLite
+    URL gives a temporary SQLite file.
+
+    Example:
+        >>> with scratch_database(None) as url:
+        ...     url.startswith("sqlite:///")
+        True
+    """
+    import sqlalchemy as sa
+
+    backend = sa.engine.make_url(url).get_backend_name() if url else "sqlite"
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            yield f"sqlite:///{Path(tmp) / 'scratch.sqlite'}"
+        return
+    if backend not in ("postgresql", "mysql", "mariadb"):
+        raise MigrationError(
+            f"verify needs PostgreSQL, MariaDB/MySQL or SQLite; {redact(url)} is {backend}"
+        )
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    u = sa.engine.make_url(url)
+    pg = backend == "postgresql"
+    server = u.set(database="postgres" if pg else (u.database or "mysql"))
+    with alembic_errors(url):
+        eng = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        try:
+            with eng.connect() as c:
+                if pg:
+                    c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+                else:
+                    c.execute(
+                        sa.text(
+                            f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+                        )
+                    )
+        finally:
+            eng.dispose()
+    try:
+        yield u.set(database=name).render_as_string(hide_password=False)
+    finally:
+        eng = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        try:
+            with eng.connect() as c:
+                if pg:
+                    c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                else:
+                    c.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+        finally:
+            eng.dispose()
+
+
+def _dialect(url: str) -> str:
+    import sqlalchemy as sa
+
+    name = sa.engine.make_url(url).get_backend_name()
+    return "mysql" if name in ("mysql", "mariadb") else name
+
+
+def _differences(url: str, snapshot: Snapshot) -> list[str]:
+    from planner.state.capture import capture_for, normalise_for
+
+    with alembic_errors(url):
+        got = capture_for(url, snapshot)
+    return compare_snapshots(got, normalise_for(snapshot, _dialect(url)))
+
+
+def _leftovers(url: str) -> list[str]:
+    """What is left in a database after ``downgrade base``: tables and (PostgreSQL) enums."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        insp = sa.inspect(engine)
+        out = [
+            f"{t}: table left behind" for t in sorted(insp.get_table_names()) if t != VERSION_TABLE
+        ]
+        if engine.dialect.name == "postgresql":
+            out += [f"enum {e['name']}: type left behind" for e in insp.get_enums(schema="*")]
+            schemas = set(insp.get_schema_names()) - {"public", "information_schema"}
+            for schema in sorted(schemas):
+                out += [
+                    f"{schema}.{t}: table left behind" for t in insp.get_table_names(schema=schema)
+                ]
+        return out
+    finally:
+        engine.dispose()
+
+
+# ---------------------------------------------------------------------------
+# verify
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    """One move of the chain and what the database looked like afterwards."""
+
+    #: ``upgrade`` or ``downgrade``
+    direction: str
+    #: the revision the database is at after the step (``None`` = base)
+    revision: str | None
+    #: the release that revision produces (``None`` = base, or no release known)
+    release: str | None
+    differences: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.release or ('base' if self.revision is None else self.revision)} after {self.direction}"
+
+    def lines(self) -> list[str]:
+        return [f"{self.label}: {d}" for d in self.differences]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerifyResult:
+    url: str
+    steps: tuple[Step, ...]
+    #: unified diff of the two pg_dumps ("" = identical); None when not asked for
+    pg_dump_diff: str | None = None
+
+    @property
+    def differences(self) -> list[str]:
+        return [line for s in self.steps for line in s.lines()]
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences and not self.pg_dump_diff
+
+
+def verify_steps(project: Project) -> list[tuple[str, str | None, str | None]]:
+    """The moves of a full verify: ``(direction, revision after, release)``, up then down.
+
+    Example:
+        >>> verify_steps(project)[:2]  # doctest: +SKIP
+        [('upgrade', 'ed8f9b29c54b', '0.1.0'), ('upgrade', 'bb462547e067', '0.2.0')]
+    """
+    from planner.runtime.releases import history
+
+    chain = [(r.revision, r.release) for r in history(project)]
+    if any(len(r.down_revisions) > 1 for r in history(project)):
+        raise MigrationError(
+            "verify needs a linear revision chain; merge revisions are not supported"
+        )
+    moves: list[tuple[str, str | None, str | None]] = [("upgrade", rev, rel) for rev, rel in chain]
+    for rev, rel in reversed(chain[:-1]):
+        moves.append(("downgrade", rev, rel))
+    if chain:
+        moves.append(("downgrade", None, None))
+    return moves
+
+
+def verify(
+    project: Project,
+    *,
+    url: str | None = None,
+    pg_dump: bool = False,
+    on_step: Callable[[Step], None] | None = None,
+) -> VerifyResult:
+    """Apply the chain on a scratch database, comparing after every step, up and down.
+
+    ``url`` names the server (default: a temporary SQLite file); ``pg_dump`` (PostgreSQL
+    only) also compares ``pg_dump`` of the chain-built database with a ``setup``-built
+    one. ``on_step`` is called after each step (progress).
+
+    Example:
+        >>> verify(project).differences
+        []
+    """
+    from planner.runtime.apply import downgrade, upgrade
+
+    if pg_dump and (url is None or _dialect(url) != "postgresql"):
+        raise MigrationError("--pg-dump needs a PostgreSQL --url (postgresql+psycopg://...)")
+    files = project.snapshot_files()
+    moves = verify_steps(project)
+    if not moves:
+        raise MigrationError(
+            f"no revisions in {project.display(project.migrations_dir)}/versions: "
+            "nothing to verify (write them with `dbplan generate`)"
+        )
+    snapshots: dict[str, Snapshot] = {}
+    steps: list[Step] = []
+    dump_diff: str | None = None
+    top = sum(1 for m in moves if m[0] == "upgrade") - 1  # the step that reaches head
+    with scratch_database(url) as scratch:
+        for i, (direction, rev, rel) in enumerate(moves):
+            if direction == "upgrade":
+                upgrade(project, rev, url=scratch)
+            else:
+                downgrade(project, rev or "base", url=scratch)
+            if rev is None:
+                diffs = _leftovers(scratch)
+            elif rel is None or rel not in files:
+                diffs = []  # nothing to compare with: an adopted or hand-written revision
+            else:
+                if rel not in snapshots:
+                    snapshots[rel] = _load(files[rel])
+                diffs = _differences(scratch, snapshots[rel])
+            step = Step(direction=direction, revision=rev, release=rel, differences=tuple(diffs))
+            steps.append(step)
+            if on_step is not None:
+                on_step(step)
+            if pg_dump and direction == "upgrade" and i == top:
+                dump_diff = _pg_dump_compare(project, scratch, url)
+    return VerifyResult(
+        url=redact(url) if url else "sqlite (temporary file)",
+        steps=tuple(steps),
+        pg_dump_diff=dump_diff,
+    )
+
+
+def _load(path) -> Snapshot:
+    from planner.state import yamlio
+
+    return yamlio.load_snapshot(path)
+
+
+# ---------------------------------------------------------------------------
+# pg_dump
+# ---------------------------------------------------------------------------
+
+
+def _libpq_url(url: str) -> str:
+    import sqlalchemy as sa
+
+    u = sa.engine.make_url(url).set(drivername="postgresql")
+    return u.render_as_string(hide_password=False)
+
+
+#: pg_dump lines that differ between any two dumps (version banner, PostgreSQL 15.14+
+#: ``\\restrict`` tokens)
+_VOLATILE = ("-- Dumped ", "\\restrict ", "\\unrestrict ")
+
+
+def _dump_line(line: str) -> str:
+    """A dump line with equivalent spellings unified (capture's current-time normal form:
+    the column default ``CURRENT_TIMESTAMP`` is ``now()``)."""
+    return line.replace("DEFAULT CURRENT_TIMESTAMP", "DEFAULT now()")
+
+
+def _pg_dump_text(url: str, snapshot: Snapshot) -> str:
+    """``pg_dump --schema-only`` (without alembic_version) plus the managed rows, sorted."""
+    import sqlalchemy as sa
+
+    exe = shutil.which("pg_dump")
+    if exe is None:
+        raise MigrationError("pg_dump not found on PATH (install the PostgreSQL client tools)")
+    cmd = [
+        exe,
+        "--schema-only",
+        "--no-owner",
+        "--no-privileges",
+        f"--exclude-table={VERSION_TABLE}",
+        f"--dbname={_libpq_url(url)}",
+    ]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, "PGCONNECT_TIMEOUT": "10"}
+    )
+    if proc.returncode != 0:
+        raise MigrationError(f"pg_dump failed ({proc.returncode}): {proc.stderr.strip()}")
+    lines = [_dump_line(ln) for ln in proc.stdout.splitlines() if not ln.startswith(_VOLATILE)]
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        md = sa.MetaData()
+        with engine.connect() as conn:
+            for t in snapshot.tables:
+                if t.rows is None:
+                    continue
+                sat = sa.Table(t.name, md, schema=t.schema, autoload_with=conn)
+                # the columns the rows declare: undeclared ones (a serial key) may differ
+                declared = sorted({c for r in t.rows.rows for c, _ in r}, key=t.column_names.index)
+                lines.append(f"-- managed rows of {t.qualified_name} ({', '.join(declared)})")
+                query = sa.select(*[sat.c[c] for c in declared]).order_by(
+                    *[sat.c[k] for k in t.rows.key]
+                )
+                lines += [repr(tuple(row)) for row in conn.execute(query)]
+    finally:
+        engine.dispose()
+    return "\n".join(lines) + "\n"
+
+
+def _pg_dump_compare(project: Project, chain_url: str, server_url: str) -> str:
+    from planner.runtime.apply import setup
+
+    releases = project.releases()
+    snapshot = _load(project.snapshot_files()[releases[-1]])
+    chain = _pg_dump_text(chain_url, snapshot)
+    with scratch_database(server_url, prefix="dbplan_setup") as direct_url:
+        setup(project, release=releases[-1], url=direct_url)
+        direct = _pg_dump_text(direct_url, snapshot)
+    return "".join(
+        difflib.unified_diff(
+            direct.splitlines(keepends=True),
+            chain.splitlines(keepends=True),
+            f"setup {releases[-1]}",
+            f"chain to {releases[-1]}",
+        )
+    )
+
+
+# ---------------------------------------------------------------------------
+# drift
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DriftResult:
+    url: str
+    revision: str
+    release: str
+    differences: tuple[str, ...] = ()
+
+
+def drift(project: Project, *, url: str | None = None) -> DriftResult:
+    """Compare the database at ``url`` with the snapshot of the release it is stamped at.
+
+    Managed rows are compared by key; rows users added to managed tables are not drift.
+
+    Raises:
+        MigrationError: the database is not stamped, has several heads, or is at a
+            revision that produces no release with a snapshot.
+
+    Example:
+        >>> drift(project, url="sqlite:///app.sqlite").differences
+        ()
+    """
+    from planner.runtime.apply import current_heads
+    from planner.runtime.releases import revision_releases
+
+    url = database_url(project, url)
+    heads = current_heads(url)
+    if not heads:
+        raise MigrationError(
+            f"{redact(url)} has no revision (alembic_version is empty or missing): "
+            "run `dbplan setup` or `dbplan upgrade` first, or `dbplan stamp` an adopted database"
+        )
+    if len(heads) > 1:
+        raise MigrationError(
+            f"{redact(url)} is at several heads ({', '.join(heads)}): merge them first"
+        )
+    head = heads[0]
+    release = revision_releases(project).get(head)
+    files = project.snapshot_files()
+    if release is None or release not in files:
+        raise MigrationError(
+            f"{redact(url)} is at revision {head}, which produces no release with a snapshot "
+            f"in {project.display(project.snapshots_dir)}/ (releases: {', '.join(files) or 'none'})"
+        )
+    diffs = _differences(url, _load(files[release]))
+    return DriftResult(url=url, revision=head, release=release, differences=tuple(diffs))
