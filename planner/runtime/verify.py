@@ -312,6 +312,8 @@ class Step:
     #: the release that revision produces (``None`` = base, or no release known)
     release: str | None
     differences: tuple[str, ...] = ()
+    #: the upgrade or downgrade itself failed (verify stops there)
+    failed: bool = False
 
     @property
     def label(self) -> str:
@@ -393,10 +395,28 @@ def verify(
     top = sum(1 for m in moves if m[0] == "upgrade") - 1  # the step that reaches head
     with scratch_database(url) as scratch:
         for i, (direction, rev, rel) in enumerate(moves):
-            if direction == "upgrade":
-                upgrade(project, rev, url=scratch)
-            else:
-                downgrade(project, rev or "base", url=scratch)
+            try:
+                if direction == "upgrade":
+                    upgrade(project, rev, url=scratch)
+                else:
+                    downgrade(project, rev or "base", url=scratch)
+            except Exception as e:  # noqa: BLE001 - any failure of a revision is a finding
+                # a step that fails is a finding (often of an earlier difference): stop here
+                text = str(e).strip().splitlines()
+                first = text[0] if text else ""
+                if not isinstance(e, MigrationError):
+                    first = f"{type(e).__name__}: {first}"
+                failed = Step(
+                    direction=direction,
+                    revision=rev,
+                    release=rel,
+                    differences=(f"{direction} failed: {first}",),
+                    failed=True,
+                )
+                steps.append(failed)
+                if on_step is not None:
+                    on_step(failed)
+                break
             if rev is None:
                 diffs = _leftovers(scratch)
             elif rel is None or rel not in files:
