@@ -510,7 +510,17 @@ def parse_type(text: str) -> TypeSpec:
     """
     if not isinstance(text, str):
         raise TypeParseError(f"a type must be text, found {type(text).__name__}")
-    return _Parser(text).parse()
+    spec = _PARSED.get(text)
+    if spec is None:
+        spec = _Parser(text).parse()  # raises for bad text: errors are never cached
+        if len(_PARSED) < _PARSED_MAX:
+            _PARSED[text] = spec
+    return spec
+
+
+#: parsed specs by text (a TypeSpec is immutable, so sharing one is safe); bounded
+_PARSED: dict[str, TypeSpec] = {}
+_PARSED_MAX = 65536
 
 
 def _normalise_spec(spec: TypeSpec) -> TypeSpec:

@@ -205,7 +205,10 @@ class Table:
         raise KeyError(f"{self.qualified_name} has no column {name!r}")
 
     def has_column(self, name: str) -> bool:
-        return any(c.name == name for c in self.columns)
+        for c in self.columns:  # a plain loop: called for every column of every table
+            if c.name == name:
+                return True
+        return False
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -250,10 +253,7 @@ class Snapshot:
         raise KeyError(f"no table {table_key_str((schema, name))!r}")
 
     def get_table(self, key: TableKey) -> Table | None:
-        for t in self.tables:
-            if t.key == key:
-                return t
-        return None
+        return _table_index(self).get(key)
 
     def tables_by_key(self) -> dict[TableKey, Table]:
         return {t.key: t for t in self.tables}
@@ -288,6 +288,24 @@ class Snapshot:
 
     def without_enum(self, name: str) -> Snapshot:
         return dataclasses.replace(self, enums=tuple(e for e in self.enums if e.name != name))
+
+
+#: recent snapshots' table indexes by id(); each entry holds its snapshot, so ids stay unique
+_TABLE_INDEXES: dict[int, tuple[Snapshot, dict[TableKey, Table]]] = {}
+
+
+def _table_index(snapshot: Snapshot) -> dict[TableKey, Table]:
+    """``{key: table}`` of ``snapshot``, built once per snapshot (lookups are O(1))."""
+    entry = _TABLE_INDEXES.get(id(snapshot))
+    if entry is not None and entry[0] is snapshot:
+        return entry[1]
+    index: dict[TableKey, Table] = {}
+    for t in snapshot.tables:
+        index.setdefault(t.key, t)  # the first, as the linear search found it
+    if len(_TABLE_INDEXES) >= 64:
+        _TABLE_INDEXES.pop(next(iter(_TABLE_INDEXES)))
+    _TABLE_INDEXES[id(snapshot)] = (snapshot, index)
+    return index
 
 
 def strip_hints(snapshot: Snapshot) -> Snapshot:

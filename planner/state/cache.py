@@ -1,0 +1,201 @@
+"""A cache of loaded snapshots, keyed by the hash of the file's bytes.
+
+Only snapshots that loaded *without any problem* through the reference loader
+(:func:`planner.state.yamlio.load_snapshot_text`) are stored; a file with a problem is
+never cached, so every problem is always reported by the reference path with its
+file:line:column. The key covers the exact bytes, the expected release, whether the
+semantic checks ran, the Python version and the source of the loader itself
+(``planner/state/*.py``), so any change to either misses.
+
+Entries live under ``$DBPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/dbplan``, else
+``~/.cache/dbplan``; ``DBPLAN_CACHE=0`` turns the cache off. Each entry is the SHA-256 of
+its payload followed by the payload (a pickled :class:`Snapshot`); an entry that is
+truncated, corrupt or unreadable is ignored (and removed), and entries are written to a
+temporary file then renamed, so readers never see half an entry. Files smaller than
+:data:`MIN_BYTES` are not cached (reading them is faster than the cache).
+
+Example:
+    >>> key = cache_key(b"snapshot: 1\\n", expected_release="1.0", validate=True)
+    >>> len(key)
+    64
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import functools
+import gc
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from planner.state import model
+from planner.state.model import Snapshot
+
+__all__ = ["MAX_ENTRIES", "MIN_BYTES", "cache_dir", "cache_key", "get", "put"]
+
+#: files smaller than this are loaded directly
+MIN_BYTES = 256 * 1024
+#: entries kept; the least recently written are removed beyond it
+MAX_ENTRIES = 32
+_SUFFIX = ".snapshot"
+
+
+def cache_dir() -> Path | None:
+    """The cache directory, or None when the cache is turned off.
+
+    Example:
+        >>> cache_dir()  # doctest: +SKIP
+        PosixPath('/home/me/.cache/dbplan')
+    """
+    if os.environ.get("DBPLAN_CACHE", "").strip().lower() in ("0", "off", "no", "false"):
+        return None
+    explicit = os.environ.get("DBPLAN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "dbplan"
+
+
+@functools.cache
+def _code_stamp() -> bytes:
+    """Hash of the loader's own source: a changed loader never reads old entries."""
+    h = hashlib.sha256(sys.version.encode())
+    here = Path(__file__).resolve().parent
+    for p in sorted(here.glob("*.py")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.digest()
+
+
+def cache_key(data: bytes, *, expected_release: str | None, validate: bool) -> str:
+    """The hex key of a file's bytes loaded with these options."""
+    h = hashlib.sha256(b"dbplan-snapshot-cache-1\0")
+    h.update(_code_stamp())
+    h.update(repr((expected_release, bool(validate))).encode())
+    h.update(b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+# Pickling slotted dataclasses the default way calls dataclasses.fields() per object;
+# a reducer with the field names computed once is several times faster to load.
+_CLASSES = (
+    model.Snapshot,
+    model.Table,
+    model.Column,
+    model.PrimaryKey,
+    model.ForeignKey,
+    model.Unique,
+    model.Check,
+    model.Index,
+    model.Enum,
+    model.RowSet,
+)
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES}
+_SETTERS = {cls: tuple(cls.__dict__[n].__set__ for n in names) for cls, names in _FIELDS.items()}
+
+
+def _rebuild(cls: type, values: tuple) -> object:
+    obj = object.__new__(cls)
+    for setter, value in zip(_SETTERS[cls], values, strict=True):
+        setter(obj, value)
+    return obj
+
+
+def _reducer(obj: object) -> tuple:
+    cls = type(obj)
+    return (_rebuild, (cls, tuple([getattr(obj, n) for n in _FIELDS[cls]])))
+
+
+def _frozen_map(items: tuple) -> model.FrozenMap:
+    return tuple.__new__(model.FrozenMap, items)  # already sorted and frozen
+
+
+def _reduce_frozen_map(obj: model.FrozenMap) -> tuple:
+    return (_frozen_map, (tuple(obj),))
+
+
+def _dumps(snapshot: Snapshot) -> bytes:
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    p.dispatch_table = copyreg.dispatch_table.copy()
+    for cls in _CLASSES:
+        p.dispatch_table[cls] = _reducer
+    p.dispatch_table[model.FrozenMap] = _reduce_frozen_map
+    p.dump(snapshot)
+    return buf.getvalue()
+
+
+def get(key: str) -> Snapshot | None:
+    """The cached snapshot of ``key``, or None (missing, corrupt, or cache off)."""
+    d = cache_dir()
+    if d is None:
+        return None
+    path = d / (key + _SUFFIX)
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    digest, payload = blob[:32], blob[32:]
+    if len(digest) != 32 or hashlib.sha256(payload).digest() != digest:
+        _discard(path)
+        return None
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        value = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never an error
+        _discard(path)
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    return value if isinstance(value, Snapshot) else None
+
+
+def put(key: str, snapshot: Snapshot) -> None:
+    """Store ``snapshot`` under ``key``; silently does nothing if it cannot."""
+    d = cache_dir()
+    if d is None:
+        return
+    try:
+        payload = _dumps(snapshot)
+        d.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(hashlib.sha256(payload).digest())
+                f.write(payload)
+            os.replace(tmp, d / (key + _SUFFIX))
+        except BaseException:
+            _discard(Path(tmp))
+            raise
+        _prune(d)
+    except Exception:  # noqa: BLE001 - a read-only or full disk only costs speed
+        return
+
+
+def _prune(d: Path) -> None:
+    entries = []
+    for p in d.glob("*" + _SUFFIX):
+        try:
+            entries.append((p.stat().st_mtime, p.name, p))
+        except OSError:
+            continue
+    entries.sort()
+    for _, _, p in entries[: max(0, len(entries) - MAX_ENTRIES)]:
+        _discard(p)
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
