@@ -1,0 +1,231 @@
+"""Hostile names and values end to end: ``dbplan generate`` into a temporary project, the
+files compile, values sit only in Python literals handed to Alembic/SQLAlchemy as bound
+parameters, and ``dbplan upgrade``/``downgrade`` on SQLite, PostgreSQL and MariaDB store
+and read back every value byte for byte (a canary table ``x`` survives every step).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.revisions.conftest import columns_by_name, dialect_of
+from tests.safety.helpers import dbplan, engine, generate_chain, new_project, version_of
+from tests.safety.hostile import (
+    CANARY,
+    ENUM_NEW,
+    ENUM_OLD,
+    INJECTION,
+    VALUES,
+    hostile_pair,
+    rows_of,
+)
+
+#: what a call may receive a value through: bound-parameter carriers of Alembic/SQLAlchemy
+VALUE_CARRIERS = {"bulk_insert", "values", "in_", "__eq__"}
+
+
+def _call_name(node: ast.Call) -> str:
+    f = node.func
+    return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+
+
+def sql_texts(tree: ast.AST) -> list[str]:
+    """Every string handed to ``op.execute``/``sa.text`` as SQL text."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _call_name(node) in ("text", "execute") and node.args:
+            arg = node.args[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                out.append(arg.value)
+    return out
+
+
+_PROJECTS: dict[bool, tuple[Path, list[str]]] = {}
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory):
+    def get(sqlite: bool) -> tuple[Path, list[str]]:
+        if sqlite not in _PROJECTS:
+            old, new = hostile_pair(sqlite=sqlite)
+            root = new_project(tmp_path_factory.mktemp("hostile") / "proj", [old, new])
+            _PROJECTS[sqlite] = (root, generate_chain(root, ["1.0.0", "2.0.0"]))
+        return _PROJECTS[sqlite]
+
+    yield get
+    _PROJECTS.clear()
+
+
+@pytest.fixture
+def hostile_project(projects) -> tuple[Path, list[str]]:
+    return projects(False)
+
+
+def test_generated_files_compile_and_hold_values_only_as_literals(hostile_project):
+    root, revs = hostile_project
+    files = sorted((root / "migrations" / "versions").glob("*.py"))
+    assert len(files) == 2
+    old, new = hostile_pair()
+    row_values = _all_values(old) | _all_values(new)
+    assert set(VALUES) <= row_values and INJECTION + " ✓" in row_values
+    seen: set[str] = set()
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        tree = compile(text, str(f), "exec", ast.PyCF_ONLY_AST)
+        compile(tree, str(f), "exec")
+        literals = {
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        }
+        seen |= literals & row_values
+        for sql in sql_texts(tree):
+            for v in row_values - {"", " "}:
+                if v in ENUM_OLD or v in ENUM_NEW:
+                    continue  # enum labels are schema: ALTER TYPE ... ADD VALUE takes no parameters
+                assert v not in sql, f"{f.name}: row value {v!r} spliced into SQL text {sql!r}"
+    assert seen == row_values, f"values missing from the revisions: {row_values - seen}"
+
+
+def _make_canary(url: str) -> None:
+    eng = engine(url)
+    with eng.begin() as c:
+        c.execute(sa.text(f"CREATE TABLE {CANARY} (id INTEGER PRIMARY KEY)"))
+        c.execute(sa.text(f"INSERT INTO {CANARY} (id) VALUES (42)"))
+    eng.dispose()
+
+
+def _read_rows(url: str, snapshot) -> dict[str, list[dict]]:
+    eng = engine(url)
+    out = {}
+    with eng.connect() as c:
+        assert c.execute(sa.text(f"SELECT id FROM {CANARY}")).scalars().all() == [42], (
+            "canary table damaged"
+        )
+        for t in snapshot.tables:
+            cols = [col.name for col in t.columns]
+            stub = sa.table(t.name, *(sa.column(n) for n in cols))
+            rows = c.execute(sa.select(*stub.c).order_by(stub.c.id)).mappings().all()
+            out[t.name] = [dict(r) for r in rows]
+    eng.dispose()
+    return out
+
+
+def test_hostile_chain_up_and_down_byte_for_byte(projects, db_url):
+    sqlite = dialect_of(db_url) == "sqlite"
+    root, revs = projects(sqlite)
+    old, new = hostile_pair(sqlite=sqlite)
+    _make_canary(db_url)
+    steps = [
+        ("upgrade", "1.0.0", old, revs[0]),
+        ("upgrade", "2.0.0", new, revs[1]),
+        ("downgrade", "1.0.0", old, revs[0]),
+    ]
+    for verb, release, snapshot, rev in steps:
+        dbplan(root, verb, "-r", release, "--url", db_url)
+        assert version_of(db_url) == (rev,)
+        got = _read_rows(db_url, snapshot)
+        assert got == rows_of(snapshot), f"{verb} to {release}: rows differ"
+        for table_rows in got.values():
+            for r in table_rows:
+                for v in r.values():
+                    if isinstance(v, str):
+                        assert v.encode("utf-8") in {
+                            x.encode("utf-8") for x in _all_values(snapshot)
+                        }
+        if dialect_of(db_url) == "mysql":
+            continue  # capture cannot yet reflect MariaDB's hostile names (docs/safety.md): rows only
+        _assert_schema(
+            db_url,
+            snapshot,
+            f"{verb} to {release}",
+            column_order=verb == "upgrade",
+            rebuilt=release != "1.0.0" or verb != "upgrade",
+        )
+    if sqlite:
+        # known gap: SQLAlchemy's SQLite reflection does not name a foreign key to a table
+        # whose name holds quotes, so batch mode cannot drop it; the step fails cleanly
+        r = dbplan(root, "downgrade", "-r", "base", "--url", db_url, check=False)
+        assert (
+            r.returncode == 1 and "Traceback" not in r.stderr and "No such constraint" in r.stderr
+        )
+        assert version_of(db_url) == (revs[0],)
+        assert _read_rows(db_url, old) == rows_of(old)
+        return
+    dbplan(root, "downgrade", "-r", "base", "--url", db_url)
+    eng = engine(db_url)
+    left = set(sa.inspect(eng).get_table_names()) - {"alembic_version"}
+    with eng.connect() as c:
+        assert c.execute(sa.text(f"SELECT id FROM {CANARY}")).scalars().all() == [42]
+    eng.dispose()
+    assert left == {CANARY}
+
+
+def _all_values(snapshot) -> set[str]:
+    return {
+        v
+        for t in snapshot.tables
+        if t.rows
+        for r in t.rows.rows
+        for v in dict(r).values()
+        if isinstance(v, str)
+    }
+
+
+def _assert_schema(
+    url: str, snapshot, what: str, *, column_order: bool, rebuilt: bool = False
+) -> None:
+    """The database holds exactly ``snapshot`` besides the canary table."""
+    import dataclasses
+
+    from planner.state.capture import capture_for, normalise_for
+
+    got = capture_for(url, snapshot)
+    got = dataclasses.replace(got, tables=tuple(t for t in got.tables if t.name != CANARY))
+    want = normalise_for(snapshot, dialect_of(url))
+    if dialect_of(url) == "sqlite" and rebuilt:
+        # batch mode recreates the table from SQLAlchemy's reflection, which misses
+        # constraints on quoted column names (test_sqlite_batch_keeps_quoted_unique)
+        got, want = _without_uniques(got), _without_uniques(want)
+    if not column_order:
+        got, want = columns_by_name(got), columns_by_name(want)
+    if got != want:
+        import difflib
+
+        from planner.state.yamlio import dump_snapshot
+
+        diff = difflib.unified_diff(
+            dump_snapshot(want, schema_ref=None).splitlines(),
+            dump_snapshot(got, schema_ref=None).splitlines(),
+            "expected",
+            "database",
+            lineterm="",
+        )
+        pytest.fail(
+            f"{what}: the schema differs from snapshot {snapshot.release}:\n" + "\n".join(diff)
+        )
+
+
+def _without_uniques(snapshot):
+    import dataclasses
+
+    return dataclasses.replace(
+        snapshot, tables=tuple(dataclasses.replace(t, uniques=()) for t in snapshot.tables)
+    )
+
+
+@pytest.mark.xfail(
+    strict=True, reason="SQLAlchemy's SQLite reflection misses a UNIQUE on a quoted column name"
+)
+def test_sqlite_batch_keeps_quoted_unique(hostile_project, sqlite_db):
+    """Known gap: a batch-mode table rebuild on SQLite loses such a constraint (docs/safety.md)."""
+    root, revs = hostile_project
+    _, new = hostile_pair()
+    _make_canary(sqlite_db)
+    dbplan(root, "upgrade", "-r", "1.0.0", "--url", sqlite_db)
+    dbplan(root, "upgrade", "--url", sqlite_db)
+    _assert_schema(sqlite_db, new, "upgrade to 2.0.0", column_order=True)
