@@ -7,6 +7,7 @@
 #   4. dbplan generate (in a temp copy)  the whole revision chain, empty -> newest
 #   5. dbplan upgrade  (temp SQLite)     apply the chain with Alembic
 #   6. dbplan current                    the database's revision and release
+#   7. dbplan verify                     the chain reproduces every snapshot, up and down
 #
 # The repository itself is never modified: generation and the database live in a
 # temporary copy of schema_state/, migrations/ and pyproject.toml, removed at exit.
@@ -133,6 +134,16 @@ elif has_command current; then
     run "$DBPLAN" -C "$TMP" current --url "$URL"
 else
     skip current
+fi
+
+# -- 7. verify -----------------------------------------------------------------------
+step "Verify: the chain reproduces every snapshot, up and down (scratch SQLite database)"
+if [[ $GENERATED == 0 ]]; then
+    echo "(skipped: no revisions were generated)"
+elif has_command verify; then
+    run "$DBPLAN" -C "$TMP" verify
+else
+    skip verify
 fi
 
 printf '\nDemo finished.\n'
