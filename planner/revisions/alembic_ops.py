@@ -140,6 +140,26 @@ class DeleteRowsOp(_RowsOp):
         self.keys = [dict(k) for k in keys]
 
 
+class GuardReferencedRowsOp(_RowsOp):
+    """Before deleting managed rows: stop with a clear error when user rows still reference one.
+
+    ``references`` are the foreign keys that would refuse the delete (no ON DELETE action):
+    ``(table, schema, constraint name, columns, referred columns)``. Runs online only.
+    """
+
+    def __init__(
+        self,
+        table_name: str,
+        *,
+        keys: Sequence[dict[str, Any]],
+        references: Sequence[tuple[str, str | None, str, tuple[str, ...], tuple[str, ...]]],
+        **kw: Any,
+    ):
+        super().__init__(table_name, **kw)
+        self.keys = [dict(k) for k in keys]
+        self.references = list(references)
+
+
 # renderers -----------------------------------------------------------------
 
 
@@ -307,6 +327,49 @@ def _render_delete_rows(autogen_context, op: DeleteRowsOp) -> list[str]:
     return lines
 
 
+def _keys_test(keys: Sequence[dict[str, Any]]) -> str:
+    cols = list(keys[0])
+    if len(cols) == 1 and all(k[cols[0]] is not None for k in keys):
+        return f"sa.column({py_literal(cols[0])}).in_([{', '.join(py_literal(k[cols[0]]) for k in keys)}])"
+    tests = [_key_test(k) for k in keys]
+    return tests[0] if len(tests) == 1 else f"sa.or_({', '.join(tests)})"
+
+
+@renderers.dispatch_for(GuardReferencedRowsOp)
+def _render_guard_referenced_rows(autogen_context, op: GuardReferencedRowsOp) -> list[str]:
+    if not op.keys or not op.references:
+        return []
+    key_cols = list(op.keys[0])
+    here = f"sa.table({py_literal(op.table_name)}, schema={py_literal(op.schema)})"
+    lines = ["if not op.get_context().as_sql:"]
+    for table, schema, name, columns, ref_columns in op.references:
+        there = f"sa.table({py_literal(table)}, schema={py_literal(schema)})"
+        inner = f"sa.select(sa.column({py_literal(columns[0])})).select_from({there})"
+        inner += f".where(sa.column({py_literal(columns[0])}).is_not(None))"
+        if (table, schema) == (op.table_name, op.schema):
+            inner += f".where(sa.not_({_keys_test(op.keys)}))"  # rows deleted together
+        shown = ".".join(p for p in (op.schema, op.table_name) if p)
+        before = f"cannot delete the managed row of {shown} with ({', '.join(key_cols)}) = "
+        after = (
+            f": rows of {'.'.join(p for p in (schema, table) if p)} still reference it through "
+            f"{name} ({', '.join(columns)} -> {', '.join(ref_columns)}); delete or repoint "
+            "those rows, then upgrade again"
+        )
+        lines += [
+            "_held = op.get_bind().execute(",
+            f"    sa.select({', '.join(f'sa.column({py_literal(c)})' for c in key_cols)})",
+            f"    .select_from({here})",
+            f"    .where({_keys_test(op.keys)})",
+            f"    .where(sa.column({py_literal(ref_columns[0])}).in_({inner}))",
+            ").first()",
+            "if _held is not None:",
+            f"raise RuntimeError({py_literal(before)} + repr(tuple(_held)) + {py_literal(after)})",
+            "",
+        ]
+    lines.append("")
+    return lines
+
+
 class BackfillOp(alembic_ops.MigrateOperation):
     """``UPDATE table SET column = <sql> WHERE column IS NULL`` (the snapshot's backfill hint)."""
 
@@ -320,7 +383,9 @@ class BackfillOp(alembic_ops.MigrateOperation):
 @renderers.dispatch_for(BackfillOp)
 def _render_backfill(autogen_context, op: BackfillOp) -> list[str]:
     col = py_literal(op.column)
-    stub = f"sa.table({py_literal(op.table_name)}, sa.column({col}), schema={py_literal(op.schema)})"
+    stub = (
+        f"sa.table({py_literal(op.table_name)}, sa.column({col}), schema={py_literal(op.schema)})"
+    )
     return [
         "op.execute(",
         f"    sa.update({stub})",
@@ -359,7 +424,9 @@ def _render_alter_column(autogen_context, op: alembic_ops.AlterColumnOp) -> str:
 
 
 @renderers.dispatch_for(alembic_ops.CreateTableCommentOp, replace=True)
-def _render_create_table_comment(autogen_context, op: alembic_ops.CreateTableCommentOp) -> list[str]:
+def _render_create_table_comment(
+    autogen_context, op: alembic_ops.CreateTableCommentOp
+) -> list[str]:
     # Alembic's own renderer writes the table name without quoting it
     return [
         f"op.create_table_comment({py_literal(op.table_name)}, {py_literal(op.comment)}, "

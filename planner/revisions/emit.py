@@ -832,8 +832,35 @@ def _delete_rows(op: our.DeleteRows, ctx: EmitContext) -> list:
             for k in keys
         ]
         out.append(custom.DialectSwitchOp([(custom.MYSQL, cut)]))
+    references = _blocking_references(ctx, op.table_key)
+    if references:
+        guard = custom.GuardReferencedRowsOp(
+            op.table_key[1], keys=keys, references=references, **_rows_kw(ctx, op.table_key, "before")
+        )
+        out.append(guard)
     out.append(custom.DeleteRowsOp(op.table_key[1], keys=keys, **_rows_kw(ctx, op.table_key, "before")))
     return out
+
+
+def _blocking_references(ctx: EmitContext, table_key) -> list:
+    """Single-column foreign keys to ``table_key`` without an ON DELETE action, present
+    before and after the revision (so they hold while its rows are deleted)."""
+    after = {
+        (t.key, fk.name, fk.columns, fk.ref_key, fk.ref_columns)
+        for t in ctx.after.tables
+        for fk in t.foreign_keys
+    }
+    out = []
+    for t in ctx.before.tables:
+        for fk in t.foreign_keys:
+            if fk.ref_key != table_key or len(fk.columns) != 1:
+                continue
+            if (fk.ondelete or "NO ACTION").upper() not in ("NO ACTION", "RESTRICT"):
+                continue
+            if (t.key, fk.name, fk.columns, fk.ref_key, fk.ref_columns) not in after:
+                continue
+            out.append((t.name, t.schema, fk.name, fk.columns, fk.ref_columns))
+    return sorted(out, key=lambda r: (r[1] or "", r[0], r[2]))
 
 
 # ------------------------------------------------------------------ plan -> ops -> text
