@@ -580,3 +580,10 @@ def test_generated_chain_reproduces_every_release_up_and_down(generated, db_url)
     finally:
         eng.dispose()
     assert not left, f"left after downgrading to base: {sorted(left)}"
+
+
+def test_schema_beside_snapshots_is_the_packaged_one():
+    """Editors resolve `$schema=snapshot.schema.json` next to the snapshots: keep it current."""
+    packaged = Path(__file__).resolve().parent.parent / "planner" / "state" / "snapshot.schema.json"
+    beside = Path(__file__).resolve().parent.parent / "schema_state" / "snapshot.schema.json"
+    assert beside.read_bytes() == packaged.read_bytes()
