@@ -1,0 +1,21 @@
+"""The docs show real output: README's plan is the golden plan of the reference project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_plan_is_the_golden_reference_plan():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    golden = (ROOT / "tests" / "golden" / "reference" / "0.2.0__0.3.0.txt").read_text(encoding="utf-8")
+    assert "$ dbplan plan 0.2.0 0.3.0\n" + golden.rstrip("\n") + "\n```" in readme
+
+
+def test_readme_revision_excerpt_is_the_committed_revision():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```python\ndef upgrade()") + len("```python\n")
+    excerpt = readme[start : readme.index("```", start)]
+    revision = (ROOT / "migrations" / "versions" / "04107720412f_0_3_0.py").read_text(encoding="utf-8")
+    assert excerpt in revision
