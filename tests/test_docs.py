@@ -19,3 +19,15 @@ def test_readme_revision_excerpt_is_the_committed_revision():
     excerpt = readme[start : readme.index("```", start)]
     revision = (ROOT / "migrations" / "versions" / "04107720412f_0_3_0.py").read_text(encoding="utf-8")
     assert excerpt in revision
+
+
+def test_command_reference_matches_the_commands_help():
+    """docs/commands.md is generated from --help: regenerate with scripts/command_docs.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("command_docs", ROOT / "scripts" / "command_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (ROOT / "docs" / "commands.md").read_text(encoding="utf-8") == module.render(), (
+        "docs/commands.md is stale: run .venv/bin/python scripts/command_docs.py"
+    )

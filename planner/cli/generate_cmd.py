@@ -27,7 +27,24 @@ import click
 )
 @click.pass_obj
 def generate(obj, from_release, to_release, message, rev_id, allow_destructive) -> None:
-    """Write the Alembic revision FROM -> TO (default: the two newest releases)."""
+    """Write the Alembic revision FROM -> TO (default: the two newest releases).
+
+    The upgrade body is `dbplan plan FROM TO`, the downgrade body the plan back;
+    down_revision is the revision that produces FROM (`empty` writes the base
+    revision). The revision id is derived from both snapshots, so the same
+    snapshots always give the same file, and an existing revision is never
+    overwritten. The file imports only alembic and sqlalchemy.
+
+    \b
+    Examples:
+      dbplan generate                       # the two newest releases
+      dbplan generate empty 0.1.0           # the base revision
+      dbplan generate 0.4.0 0.5.0 -m "drop hospital kind" --allow-destructive
+
+    Exit codes: 0 written, 1 error (nothing written), 4 the upgrade has
+    destructive operations (drops tables, columns or managed rows) and
+    --allow-destructive was not given.
+    """
     from planner.cli import Refused
     from planner.cli.plan_cmd import resolve_releases
     from planner.revisions.generation import DestructiveRefused
