@@ -32,18 +32,34 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from planner.state import model
 from planner.state.model import Snapshot
 
-__all__ = ["MAX_ENTRIES", "MIN_BYTES", "cache_dir", "cache_key", "get", "put"]
+__all__ = [
+    "MAX_ENTRIES",
+    "MIN_BYTES",
+    "cache_dir",
+    "cache_key",
+    "content_key",
+    "get",
+    "memo",
+    "origin_key",
+    "put",
+    "remember_origin",
+]
+
+T = TypeVar("T")
 
 #: files smaller than this are loaded directly
 MIN_BYTES = 256 * 1024
 #: entries kept; the least recently written are removed beyond it
-MAX_ENTRIES = 32
+MAX_ENTRIES = 64
 _SUFFIX = ".snapshot"
+_MEMO_SUFFIX = ".memo"
 
 
 def cache_dir() -> Path | None:
@@ -65,12 +81,16 @@ def cache_dir() -> Path | None:
 
 @functools.cache
 def _code_stamp() -> bytes:
-    """Hash of the loader's own source: a changed loader never reads old entries."""
+    """Hash of the cached functions' source: changed code never reads old entries."""
     h = hashlib.sha256(sys.version.encode())
     here = Path(__file__).resolve().parent
-    for p in sorted(here.glob("*.py")):
+    sources = sorted(here.glob("*.py")) + [here.parent / "revisions" / "provenance.py"]
+    for p in sources:
         h.update(p.name.encode())
-        h.update(p.read_bytes())
+        try:
+            h.update(p.read_bytes())
+        except OSError:
+            h.update(b"-")
     return h.digest()
 
 
@@ -99,14 +119,31 @@ _CLASSES = (
     model.RowSet,
 )
 _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES}
-_SETTERS = {cls: tuple(cls.__dict__[n].__set__ for n in names) for cls, names in _FIELDS.items()}
+
+
+def _make_builder(cls: type) -> Callable[[tuple], object]:
+    """An unrolled ``values -> instance`` for one class (no loop, no fields() per object)."""
+    names = _FIELDS[cls]
+    env = {"_new": object.__new__, "_cls": cls}
+    lines = [
+        f"def build(v, _new=_new, _cls=_cls, {', '.join(f'_s{i}=_s{i}' for i in range(len(names)))}):"
+    ]
+    lines.append("    o = _new(_cls)")
+    for i, name in enumerate(names):
+        env[f"_s{i}"] = cls.__dict__[name].__set__
+        lines.append(f"    _s{i}(o, v[{i}])")
+    lines.append("    return o")
+    exec("\n".join(lines), env)  # noqa: S102 - our own field names, fixed at import
+    return env["build"]
+
+
+_BUILDERS = {cls: _make_builder(cls) for cls in _CLASSES}
 
 
 def _rebuild(cls: type, values: tuple) -> object:
-    obj = object.__new__(cls)
-    for setter, value in zip(_SETTERS[cls], values, strict=True):
-        setter(obj, value)
-    return obj
+    if len(values) != len(_FIELDS[cls]):
+        raise ValueError(f"{cls.__name__}: {len(values)} values for {len(_FIELDS[cls])} fields")
+    return _BUILDERS[cls](values)
 
 
 def _reducer(obj: object) -> tuple:
@@ -133,31 +170,104 @@ def _dumps(snapshot: Snapshot) -> bytes:
     return buf.getvalue()
 
 
+def content_key(kind: str, data: bytes) -> str:
+    """The hex key of a value derived from ``data`` alone by the function named ``kind``."""
+    h = hashlib.sha256(b"dbplan-memo-1\0" + kind.encode() + b"\0")
+    h.update(_code_stamp())
+    h.update(data)
+    return h.hexdigest()
+
+
+#: snapshots returned by load_snapshot -> their cache key (each entry holds its snapshot)
+_ORIGINS: dict[int, tuple[Snapshot, str]] = {}
+
+
+def remember_origin(snapshot: Snapshot, key: str) -> None:
+    """Record that ``snapshot`` is what the cache entry ``key`` holds."""
+    if len(_ORIGINS) >= 64:
+        _ORIGINS.pop(next(iter(_ORIGINS)))
+    _ORIGINS[id(snapshot)] = (snapshot, key)
+
+
+def origin_key(snapshot: Snapshot) -> str | None:
+    """The cache key of a snapshot that :func:`remember_origin` recorded, else None."""
+    entry = _ORIGINS.get(id(snapshot))
+    return entry[1] if entry is not None and entry[0] is snapshot else None
+
+
+def memo(kind: str, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, stored under ``key`` and ``kind``: a pure function of what the key hashes.
+
+    Example:
+        >>> memo("answer", "0" * 64, lambda: 42)  # doctest: +SKIP
+        42
+    """
+    d = cache_dir()
+    if d is None:
+        return compute()
+    path = d / f"{key}.{kind}{_MEMO_SUFFIX}"
+    found = _read(path)
+    if found is not _NOTHING:
+        return found  # type: ignore[return-value]
+    value = compute()
+    try:
+        _write(d, path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - a read-only or full disk only costs speed
+        pass
+    return value
+
+
+_NOTHING = object()
+
+
+def _read(path: Path) -> object:
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return _NOTHING
+    digest, payload = blob[:32], blob[32:]
+    if len(digest) != 32 or hashlib.sha256(payload).digest() != digest:
+        _discard(path)
+        return _NOTHING
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never an error
+        _discard(path)
+        return _NOTHING
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write(d: Path, path: Path, payload: bytes) -> None:
+    d.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(hashlib.sha256(payload).digest())
+            f.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        _discard(Path(tmp))
+        raise
+    _prune(d)
+
+
 def get(key: str) -> Snapshot | None:
     """The cached snapshot of ``key``, or None (missing, corrupt, or cache off)."""
     d = cache_dir()
     if d is None:
         return None
     path = d / (key + _SUFFIX)
-    try:
-        blob = path.read_bytes()
-    except OSError:
+    value = _read(path)
+    if value is _NOTHING:
         return None
-    digest, payload = blob[:32], blob[32:]
-    if len(digest) != 32 or hashlib.sha256(payload).digest() != digest:
+    if not isinstance(value, Snapshot):
         _discard(path)
         return None
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        value = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never an error
-        _discard(path)
-        return None
-    finally:
-        if enabled:
-            gc.enable()
-    return value if isinstance(value, Snapshot) else None
+    return value
 
 
 def put(key: str, snapshot: Snapshot) -> None:
@@ -166,25 +276,14 @@ def put(key: str, snapshot: Snapshot) -> None:
     if d is None:
         return
     try:
-        payload = _dumps(snapshot)
-        d.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(hashlib.sha256(payload).digest())
-                f.write(payload)
-            os.replace(tmp, d / (key + _SUFFIX))
-        except BaseException:
-            _discard(Path(tmp))
-            raise
-        _prune(d)
+        _write(d, d / (key + _SUFFIX), _dumps(snapshot))
     except Exception:  # noqa: BLE001 - a read-only or full disk only costs speed
         return
 
 
 def _prune(d: Path) -> None:
     entries = []
-    for p in d.glob("*" + _SUFFIX):
+    for p in [*d.glob("*" + _SUFFIX), *d.glob("*" + _MEMO_SUFFIX)]:
         try:
             entries.append((p.stat().st_mtime, p.name, p))
         except OSError:

@@ -253,7 +253,13 @@ class Snapshot:
         raise KeyError(f"no table {table_key_str((schema, name))!r}")
 
     def get_table(self, key: TableKey) -> Table | None:
-        return _table_index(self).get(key)
+        index = _table_index(self)
+        if index is not None:
+            return index.get(key)
+        for t in self.tables:
+            if t.key == key:
+                return t
+        return None
 
     def tables_by_key(self) -> dict[TableKey, Table]:
         return {t.key: t for t in self.tables}
@@ -294,11 +300,20 @@ class Snapshot:
 _TABLE_INDEXES: dict[int, tuple[Snapshot, dict[TableKey, Table]]] = {}
 
 
-def _table_index(snapshot: Snapshot) -> dict[TableKey, Table]:
-    """``{key: table}`` of ``snapshot``, built once per snapshot (lookups are O(1))."""
+#: snapshots looked up once: a snapshot made by one edit is often read only once or twice
+_LOOKED_UP: dict[int, Snapshot] = {}
+
+
+def _table_index(snapshot: Snapshot) -> dict[TableKey, Table] | None:
+    """``{key: table}`` of ``snapshot`` from its second lookup on (then O(1)); else None."""
     entry = _TABLE_INDEXES.get(id(snapshot))
     if entry is not None and entry[0] is snapshot:
         return entry[1]
+    if _LOOKED_UP.get(id(snapshot)) is not snapshot:
+        if len(_LOOKED_UP) >= 64:
+            _LOOKED_UP.pop(next(iter(_LOOKED_UP)))
+        _LOOKED_UP[id(snapshot)] = snapshot
+        return None
     index: dict[TableKey, Table] = {}
     for t in snapshot.tables:
         index.setdefault(t.key, t)  # the first, as the linear search found it
