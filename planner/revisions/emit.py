@@ -893,11 +893,45 @@ def to_alembic_ops(plan: Plan) -> list[alembic_ops.MigrateOperation]:
     """
     state = plan.old
     out: list = []
+    first: list = []  # PostgreSQL enum values, added before anything else (see below)
+    touched: set[str] = set()
     for op in plan.ops:
         after = op.apply_to(state)
-        out.extend(TO_ALEMBIC.dispatch(op, EmitContext(before=state, after=after)))
+        converted = TO_ALEMBIC.dispatch(op, EmitContext(before=state, after=after))
+        if (
+            isinstance(op, our.AddEnumValue)
+            and op.enum_name in plan.old.enums_by_name()
+            and op.enum_name not in touched
+        ):
+            converted = _hoist_autocommit(converted, first)
+        elif isinstance(op, (our.CreateEnum, our.DropEnum, our.RebuildEnum)):
+            touched.add(op.enum.name if isinstance(op, (our.CreateEnum, our.DropEnum)) else op.enum_name)
+        out.extend(converted)
         state = after
-    return _group(out)
+    return _group(first + out)
+
+
+def _hoist_autocommit(converted: list, first: list) -> list:
+    """Move the PostgreSQL branch (ALTER TYPE ... ADD VALUE in an autocommit block) to ``first``.
+
+    An autocommit block commits the revision's transaction so far: in the middle of a
+    revision it would make a later failure leave the earlier DDL behind (and the revision
+    could not run again). At the very start only the enum values, added with IF NOT EXISTS,
+    outlive a failure, and the revision re-runs cleanly.
+    """
+    rest: list = []
+    for o in converted:
+        if (
+            isinstance(o, custom.DialectSwitchOp)
+            and o.branches
+            and tuple(o.branches[0][0]) == tuple(custom.POSTGRESQL)
+        ):
+            first.append(custom.DialectSwitchOp([o.branches[0]]))
+            if o.branches[1:] or o.otherwise:
+                rest.append(custom.DialectSwitchOp(o.branches[1:], o.otherwise))
+        else:
+            rest.append(o)
+    return rest
 
 
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

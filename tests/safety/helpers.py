@@ -93,3 +93,45 @@ def project_files(root: Path) -> dict[str, bytes]:
         and "__pycache__" not in p.parts
         and not p.name.endswith((".sqlite", ".sqlite-journal"))
     }
+
+
+def reference_project(root: Path) -> Path:
+    """A copy of the reference project: its snapshots and committed revisions."""
+    import shutil
+
+    new_project(root, files=REFERENCE)
+    for f in sorted((ROOT / "migrations" / "versions").glob("*.py")):
+        shutil.copy2(f, root / "migrations" / "versions" / f.name)
+    return root
+
+
+def revision_file(root: Path, release: str) -> Path:
+    """The revision file of ``release`` (from its ``# dbplan: ... to=<release>`` provenance)."""
+    for f in sorted((root / "migrations" / "versions").glob("*.py")):
+        if f"to={release}\n" in f.read_text(encoding="utf-8"):
+            return f
+    raise AssertionError(f"no revision of {release} under {root}")
+
+
+def inject_failure(path: Path, sql: str = "SELECT * FROM dbplan_no_such_table") -> None:
+    """Make the upgrade of ``path`` fail after all of its operations ran."""
+    text = path.read_text(encoding="utf-8")
+    head, sep, tail = text.partition("\ndef downgrade")
+    assert sep, path
+    path.write_text(
+        head.rstrip("\n") + f"\n    op.execute({sql!r})\n\n" + sep + tail, encoding="utf-8"
+    )
+
+
+def snapshot_of(release: str):
+    from planner.state.yamlio import load_snapshot
+
+    return load_snapshot(ROOT / "schema_state" / f"{release}.yaml")
+
+
+def database_equals(url: str, snapshot) -> bool:
+    from planner.state.capture import capture_for, normalise_for
+
+    return capture_for(url, snapshot) == normalise_for(
+        snapshot, sa.engine.make_url(url).get_backend_name()
+    )
