@@ -1,0 +1,161 @@
+"""Running generated snapshot pairs on real databases (convergence and skipped releases).
+
+``prepare(a, b, dialect)`` keeps only what a database accepts (``executable`` of
+``tests/revisions/test_properties.py``: defaults that fit, no free-form checks or
+partial indexes; schemas only on PostgreSQL; no JSON row keys) and returns ``None`` when
+the pair is not usable there. ``reset_database(url)`` empties a database in place (one
+database per dialect, reused between examples). ``run_chain(...)`` builds the first
+snapshot with ``create_from_snapshot``, writes the revisions of the chain into a
+temporary Alembic environment, upgrades one revision at a time and downgrades back,
+comparing the database after each step with :func:`planner.runtime.verify.compare_snapshots`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from planner.state.model import Snapshot
+from planner.state.validate import validate
+from tests.revisions.test_properties import _json_key, executable
+
+SERVER_SCHEMAS_KEPT = {"public", "information_schema"}
+
+
+def dialect_of(url: str) -> str:
+    name = sa.engine.make_url(url).get_backend_name()
+    return "mysql" if name in ("mysql", "mariadb") else name
+
+
+def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
+    """The snapshots as ``dialect`` can run them, releases 1.0.0, 2.0.0 …; None = unusable."""
+    out = []
+    for i, s in enumerate(snaps):
+        s = executable(dataclasses.replace(s, release=f"{i + 1}.0.0"))
+        if dialect != "postgresql" and any(t.schema for t in s.tables):
+            return None
+        if any(_json_key(t) for t in s.tables):
+            return None
+        if validate(s) or (dialect != "sqlite" and _keyed_json(s)):
+            return None
+        out.append(s)
+    return out
+
+
+def _keyed_json(s: Snapshot) -> bool:
+    """A JSON or ARRAY column in a primary key, unique or index: PostgreSQL has no btree
+    operator class for json, MariaDB cannot index a LONGTEXT without a length."""
+    from planner.state.coltypes import family
+
+    for t in s.tables:
+        json_cols = {c.name for c in t.columns if family(c.type) in ("json", "array")}
+        keyed = set(t.primary_key.columns if t.primary_key else ())
+        keyed |= {c for u in t.uniques for c in u.columns}
+        keyed |= {c for i in t.indexes for c in i.columns}
+        if json_cols & keyed:
+            return True
+    return False
+
+
+def reset_database(url: str) -> None:
+    """Drop everything a test put into the database at ``url`` (the database stays)."""
+    d = dialect_of(url)
+    if d == "sqlite":
+        path = sa.engine.make_url(url).database
+        if path:
+            Path(path).unlink(missing_ok=True)
+        return
+    eng = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    try:
+        with eng.connect() as c:
+            if d == "postgresql":
+                schemas = [
+                    r[0]
+                    for r in c.execute(
+                        sa.text(
+                            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' "
+                            "AND nspname <> 'information_schema'"
+                        )
+                    )
+                ]
+                for s in schemas:
+                    c.execute(sa.text(f'DROP SCHEMA "{s.replace(chr(34), chr(34) * 2)}" CASCADE'))
+                c.execute(sa.text("CREATE SCHEMA public"))
+            else:
+                name = sa.engine.make_url(url).database
+                c.execute(sa.text(f"DROP DATABASE `{name}`"))
+                c.execute(
+                    sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+                )
+    finally:
+        eng.dispose()
+
+
+def capture_differences(url: str, snapshot: Snapshot) -> list[str]:
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.capture import capture_for, normalise_for
+
+    return compare_snapshots(capture_for(url, snapshot), normalise_for(snapshot, dialect_of(url)))
+
+
+def write_chain(root: Path, snaps: list[Snapshot], steps: list[tuple[int, int]]):
+    """A project at ``root`` holding ``snaps`` and one revision per ``(from, to)`` index
+    pair, chained in order (the first has no down revision). Returns (project, revs, ops)."""
+    from planner.revisions.generation import render_revision
+    from planner.revisions.write import write_revision
+    from tests.revisions.conftest import make_project
+
+    project = make_project(root, snaps)
+    revs: list[str] = []
+    ops = 0
+    for n, (i, k) in enumerate(steps):
+        r = render_revision(
+            snaps[i],
+            snaps[k],
+            from_release=snaps[i].release,
+            to_release=snaps[k].release,
+            rev_id=f"r{n:02d}{i}{k}",
+        )
+        write_revision(
+            project,
+            rev_id=r.rev_id,
+            down_revision=revs[-1] if revs else None,
+            message=f"{snaps[i].release} to {snaps[k].release}",
+            upgrades=r.upgrades,
+            downgrades=r.downgrades,
+        )
+        revs.append(r.rev_id)
+        ops += r.operations
+    return project, revs, ops
+
+
+def run_chain(
+    url: str, root: Path, snaps: list[Snapshot], path: list[int]
+) -> tuple[list[str], int]:
+    """Build ``snaps[path[0]]`` directly, then migrate along ``path`` and back, comparing
+    after every step. Returns (differences, operations applied up and down)."""
+    from planner.runtime import downgrade, upgrade
+    from planner.state.build import create_from_snapshot
+
+    steps = list(zip(path, path[1:], strict=False))
+    project, revs, ops = write_chain(root, snaps, steps)
+    eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        create_from_snapshot(eng, snaps[path[0]])
+    finally:
+        eng.dispose()
+    found: list[str] = []
+    for rev, (_, k) in zip(revs, steps, strict=True):
+        upgrade(project, rev, url=url)
+        found += [
+            f"{snaps[k].release} after upgrade: {d}" for d in capture_differences(url, snaps[k])
+        ]
+    for n in range(len(revs) - 1, -1, -1):
+        i = steps[n][0]
+        downgrade(project, revs[n - 1] if n else "base", url=url)
+        found += [
+            f"{snaps[i].release} after downgrade: {d}" for d in capture_differences(url, snaps[i])
+        ]
+    return found, 2 * ops
