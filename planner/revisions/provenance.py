@@ -79,6 +79,16 @@ def snapshot_sha256(snapshot: Snapshot | None) -> str:
     """
     if snapshot is None:
         return snapshot_bytes_sha256(b"")
+    from planner.state import cache
+
+    # A snapshot loaded from a big file: its hash is cached with it (dumping takes seconds).
+    key = cache.origin_key(snapshot)
+    if key is not None:
+        return cache.memo("canonical-sha256", key, lambda: _dump_sha256(snapshot))
+    return _dump_sha256(snapshot)
+
+
+def _dump_sha256(snapshot: Snapshot) -> str:
     from planner.state.yamlio import dump_snapshot
 
     data = dump_snapshot(snapshot)
@@ -139,6 +149,17 @@ def _module_strings(text: str) -> dict[str, str | tuple[str, ...] | None]:
     return out
 
 
+def _module_strings_cached(text: str) -> dict[str, str | tuple[str, ...] | None]:
+    """:func:`_module_strings`, cached by content for big files (parsing takes seconds)."""
+    from planner.state import cache
+
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) < cache.MIN_BYTES:
+        return _module_strings(text)
+    key = cache.content_key("module-strings", data)
+    return cache.memo("module-strings", key, lambda: _module_strings(text))
+
+
 def read_provenance(path: str | Path) -> Provenance | None:
     """The provenance recorded in a revision file, or None for a file dbplan did not write.
 
@@ -152,7 +173,7 @@ def read_provenance(path: str | Path) -> Provenance | None:
     pairs = parse_provenance_text(text)
     if "from" not in pairs or "to" not in pairs:
         return None
-    mod = _module_strings(text)
+    mod = _module_strings_cached(text)
     return Provenance(
         from_release=pairs["from"],
         to_release=pairs["to"],

@@ -95,12 +95,22 @@ def revision_files(project: Project) -> list[Path]:
     """
     if not project.migrations_dir.is_dir():
         return []
-    try:
-        script = _script_directory(project)
-        locations = [Path(p) for p in script._version_locations]
-        recursive = script.recursive_version_locations
-    except RevisionError:
-        locations, recursive = [project.migrations_dir / "versions"], False
+    if not (project.root / ALEMBIC_INI).is_file():
+        # Without alembic.ini, ScriptDirectory.from_config(alembic_config(project)) has one
+        # version location, <migrations>/versions made absolute, not recursive: say so
+        # without importing Alembic (a second of `dbplan check`).
+        if (project.migrations_dir / "script.py.mako").is_file():
+            locations = [Path(project.migrations_dir, "versions").absolute()]
+        else:
+            locations = [project.migrations_dir / "versions"]
+        recursive = False
+    else:
+        try:
+            script = _script_directory(project)
+            locations = [Path(p) for p in script._version_locations]
+            recursive = script.recursive_version_locations
+        except RevisionError:
+            locations, recursive = [project.migrations_dir / "versions"], False
     out: list[Path] = []
     for loc in locations:
         if not loc.is_dir():
