@@ -1192,6 +1192,7 @@ def load_snapshot(
     if snapshot is None:
         snapshot = load_snapshot_text(data, shown, expected_release=expected, validate=validate)
         _cache.put(key, snapshot)
+    _cache.remember_origin(snapshot, key)  # values derived from it can be cached too
     return snapshot
 
 

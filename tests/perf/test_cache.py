@@ -228,3 +228,29 @@ def test_generated_snapshots_cold_and_warm(snapshot, schema_ref, tmp_path_factor
     if ref[0] is not None:
         _same(cold[0], ref[0])
         _same(warm[0], ref[0])
+
+
+def test_derived_values_are_cached_and_agree(cache_on):
+    from planner.revisions.provenance import _dump_sha256, snapshot_sha256
+
+    path = ROOT / "schema_state" / REFERENCE[-1]
+    s = load_snapshot(path)
+    assert cache.origin_key(s) is not None
+    first = snapshot_sha256(s)
+    assert list(cache_on.glob("*.canonical-sha256.memo"))
+    again = snapshot_sha256(load_snapshot(path))  # a new object, read back from the cache
+    assert first == again == _dump_sha256(s)
+    # a snapshot not loaded through the cache is hashed directly
+    ref, _ = _reference(path, expected_release=path.stem)
+    assert cache.origin_key(ref) is None
+    assert snapshot_sha256(ref) == first
+
+
+def test_revision_ids_of_big_files_are_cached_and_agree(cache_on, tmp_path):
+    from planner.revisions.provenance import _module_strings, _module_strings_cached
+
+    text = 'revision = "abc"\ndown_revision = ("x", "y")\n' + "# pad\n" * 10
+    for body in (text, text + "revision = 'later'\n", text + "def broken(:\n"):
+        assert _module_strings_cached(body) == _module_strings(body)
+        assert _module_strings_cached(body) == _module_strings(body)  # from the cache
+    assert len(list(cache_on.glob("*.module-strings.memo"))) == 3
