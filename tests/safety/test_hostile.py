@@ -229,3 +229,61 @@ def test_sqlite_batch_keeps_quoted_unique(hostile_project, sqlite_db):
     dbplan(root, "upgrade", "-r", "1.0.0", "--url", sqlite_db)
     dbplan(root, "upgrade", "--url", sqlite_db)
     _assert_schema(sqlite_db, new, "upgrade to 2.0.0", column_order=True)
+
+
+@pytest.mark.pg
+@pytest.mark.xfail(
+    raises=sa.exc.CompileError,
+    strict=True,
+    reason="known gap: row stubs use untyped sa.column(), which offline mode cannot render as literals",
+)
+def test_offline_sql_escapes_every_value_on_postgresql(hostile_project, pg_db):
+    """``alembic upgrade --sql`` renders values as literals: run that script with psql and
+    read the same bytes back (offline mode is the only place values become SQL text)."""
+    import shutil
+    import subprocess
+
+    from alembic import command
+    from alembic.config import Config
+
+    psql = shutil.which("psql")
+    if psql is None:
+        pytest.skip("psql not installed")
+    root, revs = hostile_project
+    _, new = hostile_pair()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(root / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", pg_db.replace("%", "%%"))
+    out = root / "offline.sql"
+    with open(out, "w", encoding="utf-8") as f:
+        cfg.stdout = f
+        command.upgrade(cfg, f"base:{revs[-1]}", sql=True)
+    sql = out.read_text(encoding="utf-8")
+    assert "dbplan_no_such" not in sql and INJECTION.replace("'", "''") in sql
+    u = sa.engine.make_url(pg_db)
+    _make_canary(pg_db)
+    r = subprocess.run(
+        [
+            psql,
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            u.host,
+            "-p",
+            str(u.port or 5432),
+            "-U",
+            u.username,
+            "-d",
+            u.database,
+            "-f",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert version_of(pg_db) == (revs[-1],)
+    assert _read_rows(pg_db, new) == rows_of(new)
