@@ -33,7 +33,9 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
     """The snapshots as ``dialect`` can run them, releases 1.0.0, 2.0.0 …; None = unusable."""
     out = []
     for i, s in enumerate(snaps):
-        s = executable(dataclasses.replace(s, release=f"{i + 1}.0.0"))
+        s = _comments_for(executable(dataclasses.replace(s, release=f"{i + 1}.0.0")), dialect)
+        if dialect == "mysql" and _key_too_long(s):
+            return None
         if dialect != "postgresql" and any(t.schema for t in s.tables):
             return None
         if any(_json_key(t) for t in s.tables):
@@ -42,6 +44,48 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
             return None
         out.append(s)
     return out
+
+
+def _comment(text: str | None, dialect: str) -> str | None:
+    if text is None or dialect == "sqlite":
+        return text
+    if dialect == "postgresql":
+        text = text.replace("\x00", "")  # PostgreSQL text cannot hold NUL
+    else:  # MariaDB keeps comments in utf8mb3: characters beyond the BMP become '?'
+        text = "".join(ch for ch in text if ord(ch) <= 0xFFFF)
+    return text or None  # COMMENT IS '' removes the comment (normalise_for gap)
+
+
+def _comments_for(s: Snapshot, dialect: str) -> Snapshot:
+    """Comments as the dialect can store them (dialect limits, documented in
+    docs/verification.md; the empty comment is a capture/normalise_for gap)."""
+    tables = []
+    for t in s.tables:
+        cols = tuple(dataclasses.replace(c, comment=_comment(c.comment, dialect)) for c in t.columns)
+        tables.append(dataclasses.replace(t, columns=cols, comment=_comment(t.comment, dialect)))
+    return dataclasses.replace(s, tables=tuple(tables))
+
+
+def _key_too_long(s: Snapshot) -> bool:
+    """A MariaDB key over 3072 bytes (utf8mb4: 4 bytes a character) or over a TEXT."""
+    import re
+
+    from planner.state.coltypes import family
+
+    def width(t, name: str) -> int:
+        ty = t.column(name).type
+        m = re.match(r"^(?:String|Unicode)\((\d+)", ty)
+        if m:
+            return 4 * int(m.group(1))
+        return 3073 if family(ty) in ("string", "binary", "json") else 8
+
+    for t in s.tables:
+        keys = [u.columns for u in t.uniques] + [i.columns for i in t.indexes]
+        if t.primary_key:
+            keys.append(t.primary_key.columns)
+        if any(sum(width(t, c) for c in cols) > 3072 for cols in keys):
+            return True
+    return False
 
 
 def _keyed_json(s: Snapshot) -> bool:

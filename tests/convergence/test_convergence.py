@@ -34,6 +34,79 @@ FAILURES = ROOT / ".hypothesis" / "convergence"
 CONVERGENCE_EXAMPLES = int(os.environ.get("DBPLAN_CONVERGENCE_EXAMPLES", "40"))
 SOAK = int(os.environ.get("DBPLAN_SOAK", "0") or 0)
 
+#: Open bugs found by this suite, each kept as a regression case under
+#: tests/cases/convergence/<case>/: (case, dialects, failure pattern, what is wrong).
+#: A generated pair failing with a known pattern is counted (``known``) and rejected,
+#: so the suite keeps looking for new kinds of failure; the regression cases xfail
+#: (strictly: a fix makes them pass and asks for its line here to be removed).
+KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
+    (
+        "sqlite_pk_name_null",
+        frozenset({"sqlite"}),
+        r"Constraint must have a name",
+        "revisions: a primary key losing its convention name (name: null) on SQLite batch",
+    ),
+    (
+        "sqlite_unique_dropped_column_renamed",
+        frozenset({"sqlite"}),
+        r"KeyError: 'insert_from_select'",
+        "revisions: SQLite batch rebuild after a unique's column is dropped/renamed",
+    ),
+    (
+        "sqlite_drop_pkey_named",
+        frozenset({"sqlite"}),
+        r"No such constraint: '[^']*_pkey'",
+        "revisions: dropping a primary key named <table>_pkey in SQLite batch mode",
+    ),
+    (
+        "sqlite_not_null_column",
+        frozenset({"sqlite", "postgresql", "mysql"}),
+        r"NOT NULL constraint failed|violates not-null constraint|cannot be null|doesn.t have a default value",
+        "revisions: NOT NULL column filled after the batch rebuild on SQLite",
+    ),
+    (
+        "sqlite_fk_name_with_quote",
+        frozenset({"sqlite"}),
+        r'foreign key [^\n]*"" not in snapshot',
+        "revisions/capture: a foreign key name with a double quote is doubled on SQLite",
+    ),
+    (
+        "pg_sequence_negative_keys",
+        frozenset({"postgresql"}),
+        r"setval: value -?\d+ is out of bounds|integer out of range",
+        "state.build: _advance_sequences setval(MAX+1) below 1 or beyond the type",
+    ),
+    (
+        "pg_unique_missing",
+        frozenset({"sqlite", "postgresql"}),
+        r"\n?[^\n]*: unique \S+ missing",
+        "a unique constraint of an unchanged table missing after upgrade (name clash?)",
+    ),
+    (
+        "pg_time_key_rows",
+        frozenset({"postgresql"}),
+        r"operator does not exist: time without time zone",
+        "revisions: rows keyed by a Time column compared with a VARCHAR bind",
+    ),
+    (
+        "pg_pkey_constraint_missing",
+        frozenset({"postgresql"}),
+        r'constraint "[^"]*_pkey" of relation',
+        "revisions: a primary key named <table>_pkey dropped after a rename on PostgreSQL",
+    ),
+)
+
+
+def known_failure(dialect: str, failure: str) -> str | None:
+    """The regression case a failure is an instance of, if it is a known one."""
+    import re
+
+    for case, dialects, pattern, _ in KNOWN:
+        if dialect in dialects and re.search(pattern, failure):
+            return case
+    return None
+
+
 #: figures of the runs of this session, printed at the end of the soak
 FIGURES: dict[str, dict[str, float]] = {}
 
@@ -76,6 +149,10 @@ def converge(url: str, a, b, *, record: str) -> None:
     fig["seconds"] += time.perf_counter() - started
     if not found:
         return
+    known = known_failure(dialect, "\n".join(found))
+    if known is not None:
+        fig["known"] = fig.get("known", 0) + 1
+        assume(False)  # an open bug with its regression case (KNOWN)
     fig["failed"] += 1
     collect = os.environ.get("DBPLAN_CONVERGENCE_COLLECT")
     if collect:
@@ -122,7 +199,7 @@ def teardown_module(module) -> None:  # noqa: ARG001 - pytest hook
     if FIGURES and os.environ.get("DBPLAN_SOAK_REPORT"):
         lines = [
             f"{k}: {v['pairs']:.0f} pairs, {v['ops']:.0f} operations applied, "
-            f"{v['failed']:.0f} failed, {v['seconds']:.1f} s"
+            f"{v['failed']:.0f} failed, {v.get('known', 0):.0f} known (rejected), {v['seconds']:.1f} s"
             for k, v in sorted(FIGURES.items())
         ]
         Path(os.environ["DBPLAN_SOAK_REPORT"]).write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -134,7 +211,11 @@ CASE_DIRS = (
 
 
 @pytest.mark.parametrize("case", CASE_DIRS, ids=[p.name for p in CASE_DIRS])
-def test_regression_case(case, reused_db):
+def test_regression_case(case, reused_db, request):
+    dialect = dialect_of(reused_db)
+    for name, dialects, _, why in KNOWN:
+        if name == case.name and dialect in dialects:
+            request.applymarker(pytest.mark.xfail(reason=why, strict=True))
     a = load_snapshot(case / "before.yaml", expected_release=False)
     b = load_snapshot(case / "after.yaml", expected_release=False)
     snaps = prepare([a, b], dialect_of(reused_db))
