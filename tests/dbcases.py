@@ -36,6 +36,8 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
         s = _comments_for(executable(dataclasses.replace(s, release=f"{i + 1}.0.0")), dialect)
         if dialect == "mysql" and _key_too_long(s):
             return None
+        if dialect != "postgresql" and _case_clash(s):
+            return None
         if dialect != "postgresql" and any(t.schema for t in s.tables):
             return None
         if any(_json_key(t) for t in s.tables):
@@ -61,9 +63,26 @@ def _comments_for(s: Snapshot, dialect: str) -> Snapshot:
     docs/verification.md; the empty comment is a capture/normalise_for gap)."""
     tables = []
     for t in s.tables:
-        cols = tuple(dataclasses.replace(c, comment=_comment(c.comment, dialect)) for c in t.columns)
+        cols = tuple(
+            dataclasses.replace(c, comment=_comment(c.comment, dialect)) for c in t.columns
+        )
         tables.append(dataclasses.replace(t, columns=cols, comment=_comment(t.comment, dialect)))
     return dataclasses.replace(s, tables=tuple(tables))
+
+
+def _case_clash(s: Snapshot) -> bool:
+    """Names equal but for case: one name to SQLite (tables, columns, indexes) and to
+    MariaDB (columns, index and constraint names of a table)."""
+
+    def clash(names) -> bool:
+        names = list(names)
+        return len({n.lower() for n in names}) != len(names)
+
+    if clash(t.name for t in s.tables) or clash(
+        n for t in s.tables for n in [i.name for i in t.indexes]
+    ):
+        return True
+    return any(clash(t.column_names) or clash(t.constraint_names()) for t in s.tables)
 
 
 def _key_too_long(s: Snapshot) -> bool:

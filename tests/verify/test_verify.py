@@ -251,3 +251,12 @@ def test_drift_of_an_unstamped_database_is_an_error(project, sqlite_db):
     result = run(project, "drift", "--url", sqlite_db)
     assert result.exit_code == 1
     assert "has no revision" in result.output
+
+
+def test_docstring_examples():
+    import doctest
+
+    import planner.runtime.verify as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted >= 3
