@@ -1427,18 +1427,24 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
     return _block(pairs)
 
 
-def _empty_key(node: Node) -> bool:
+def _awkward_key(key: str) -> bool:
+    """A key the two emitters may write differently (libyaml: ``? key : v``)."""
+    return key == "" or not key.isascii() or not key.isprintable()
+
+
+def _has_awkward_key(node: Node) -> bool:
     if isinstance(node, MappingNode):
-        return any(k.value == "" or _empty_key(v) for k, v in node.value)
+        return any(_awkward_key(k.value) or _has_awkward_key(v) for k, v in node.value)
     if isinstance(node, SequenceNode):
-        return any(_empty_key(v) for v in node.value)
+        return any(_has_awkward_key(v) for v in node.value)
     return False
 
 
 def _dumper_class(node: Node) -> type:
-    # libyaml writes an empty key as "? '' : v" where PyYAML writes "'': v": use PyYAML then.
+    # libyaml writes an empty key, or one that needs escapes, as a complex key
+    # ("? '' : v") where PyYAML writes a simple one ("'': v"): use PyYAML for those.
     c = getattr(yaml, "CSafeDumper", None)
-    return c if c is not None and not _empty_key(node) else yaml.SafeDumper
+    return c if c is not None and not _has_awkward_key(node) else yaml.SafeDumper
 
 
 def dump_snapshot(
