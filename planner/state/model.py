@@ -280,8 +280,17 @@ class Snapshot:
     # edits (pure) ------------------------------------------------------------
     def replace_table(self, table: Table, *, old_key: TableKey | None = None) -> Snapshot:
         """Return a snapshot with ``table`` replacing the table at ``old_key`` (or its key)."""
-        old_key = old_key or table.key
-        tables = [t for t in self.tables if t.key != old_key and t.key != table.key]
+        old_schema, old_name = old_key or table.key
+        schema, name = table.schema, table.name
+        # names first: no key tuple per table (this runs once per planned operation)
+        tables = [
+            t
+            for t in self.tables
+            if not (
+                (t.name == old_name and t.schema == old_schema)
+                or (t.name == name and t.schema == schema)
+            )
+        ]
         tables.append(table)
         return dataclasses.replace(self, tables=tuple(tables))
 
