@@ -67,8 +67,8 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
     (
         "sqlite_fk_name_with_quote",
         frozenset({"sqlite"}),
-        r'foreign key [^\n]*"" not in snapshot',
-        "revisions/capture: a foreign key name with a double quote is doubled on SQLite",
+        r'(foreign key|primary key|unique|index|check)[^\n]*""',
+        "capture: a constraint name with a double quote comes back doubled on SQLite",
     ),
     (
         "pg_sequence_negative_keys",
@@ -94,7 +94,52 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         r'constraint "[^"]*_pkey" of relation',
         "revisions: a primary key named <table>_pkey dropped after a rename on PostgreSQL",
     ),
+    (
+        "mysql_drop_index_needed_by_fk",
+        frozenset({"mysql"}),
+        r"Cannot drop index '[^']*': needed in a foreign key constraint",
+        "revisions: an index MariaDB uses for a foreign key dropped before the foreign key",
+    ),
+    (
+        "mysql_zero_key_autoincrement",
+        frozenset({"mysql"}),
+        r"row \(\w+=0\) missing",
+        "state.build/revisions: MariaDB turns an inserted 0 into the next AUTO_INCREMENT value",
+    ),
+    (
+        "pg_sequence_name_with_percent",
+        frozenset({"postgresql"}),
+        r"UndefinedTable\) relation \"[^\"]*%%",
+        "state.build: _advance_sequences doubles '%' in pg_get_serial_sequence's table name",
+    ),
+    (
+        "sqlite_drop_named_constraint",
+        frozenset({"sqlite"}),
+        r"No such constraint: '",
+        "revisions: SQLite batch mode drops a constraint its reflection does not name",
+    ),
+    (
+        "",  # a generated triple (test_skipped_releases), not kept yet
+        frozenset({"sqlite"}),
+        r"index \S+ already exists",
+        "revisions: an index name reused by another table created before the old one is dropped",
+    ),
+    (
+        "",  # invalid generated data, not a planner bug: nothing to keep
+        frozenset({"sqlite", "postgresql", "mysql"}),
+        r"Duplicate entry|duplicate key value violates|UNIQUE constraint failed",
+        "strategy: rows that leave out a column with a server default under a unique "
+        "index collide (validate does not catch it)",
+    ),
 )
+
+#: regression cases that also fail on another dialect, for another reason
+ALSO_FAILS: dict[tuple[str, str], str] = {
+    ("mysql_drop_index_needed_by_fk", "sqlite"): "foreign key ondelete SET NULL lost on SQLite",
+    ("mysql_zero_key_autoincrement", "postgresql"): "pg_sequence_name_with_percent",
+    ("sqlite_drop_named_constraint", "postgresql"): "a primary key name kept after its drop",
+    ("pg_sequence_name_with_percent", "mysql"): "Uuid value too long for its MariaDB column",
+}
 
 
 def known_failure(dialect: str, failure: str) -> str | None:
@@ -216,6 +261,8 @@ def test_regression_case(case, reused_db, request):
     for name, dialects, _, why in KNOWN:
         if name == case.name and dialect in dialects:
             request.applymarker(pytest.mark.xfail(reason=why, strict=True))
+    if (case.name, dialect) in ALSO_FAILS:
+        request.applymarker(pytest.mark.xfail(reason=ALSO_FAILS[case.name, dialect], strict=True))
     a = load_snapshot(case / "before.yaml", expected_release=False)
     b = load_snapshot(case / "after.yaml", expected_release=False)
     snaps = prepare([a, b], dialect_of(reused_db))
