@@ -45,6 +45,11 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
         if validate(s) or (dialect != "sqlite" and _keyed_json(s)):
             return None
         out.append(s)
+    if dialect == "postgresql":
+        # a table's row type has the table's name: an enum cannot share it
+        tables = {(t.schema, t.name) for s in out for t in s.tables}
+        if any((None, e.name) in tables for s in out for e in s.enums):
+            return None
     return out
 
 
