@@ -97,7 +97,7 @@ def test_alembic_autogenerate_sees_no_difference_at_head(tmp_path, pg_db):
             diffs = compare_metadata(context, metadata)
             # the comparison is live: a column the database lacks is reported
             probe = to_metadata(_newest())
-            sa.Column("not_in_database", sa.Integer, table=probe.tables["campaigns"])
+            probe.tables["campaigns"].append_column(sa.Column("not_in_database", sa.Integer))
             probe_diffs = compare_metadata(context, probe)
     finally:
         engine.dispose()
