@@ -135,7 +135,7 @@ def prepare_peer(n: int, base: Path) -> tuple[str, Path, int]:
     import sqlalchemy as sa
 
     from bench.gen import make_pair
-    from planner.state.build import create_from_snapshot
+    from planner.state.build import create_from_snapshot, metadata_for
     from planner.state.capture import to_metadata
 
     old, new = make_pair(n)
@@ -146,7 +146,17 @@ def prepare_peer(n: int, base: Path) -> tuple[str, Path, int]:
     server.dispose()
     url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     eng = sa.create_engine(url)
-    create_from_snapshot(eng, old)
+    if len(old.tables) <= 500:
+        create_from_snapshot(eng, old)
+    else:
+        # One transaction for thousands of tables exceeds PostgreSQL's lock table
+        # (max_locks_per_transaction): create them in dependency order, 200 per commit.
+        # Rows do not matter to autogenerate, which compares schema only.
+        md = metadata_for(old, "postgresql")
+        tables = md.sorted_tables
+        for i in range(0, len(tables), 200):
+            with eng.begin() as conn:
+                md.create_all(conn, tables=tables[i:i + 200])
     eng.dispose()
     md_path = base / f"peer-{n}.pickle"
     with open(md_path, "wb") as f:
