@@ -46,9 +46,20 @@ def mermaid_escape(text: str) -> str:
         'name #lt;#gt; #quot;#quot;'
     """
     out = []
-    for ch in text.replace("\r", "").replace("\n", " "):
-        out.append(_ENTITIES.get(ch, ch))
+    for ch in text.replace("\r\n", "\n"):
+        if ch in _LINE_BREAKS:
+            out.append(" ")  # a Mermaid statement is one line
+        elif ch in _ENTITIES:
+            out.append(_ENTITIES[ch])
+        elif not ch.isprintable():
+            out.append(f"#{ord(ch)};")
+        else:
+            out.append(ch)
     return "".join(out)
+
+
+#: every character ``str.splitlines`` breaks a line at
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def _class_name(risk: str) -> str:
