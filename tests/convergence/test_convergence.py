@@ -175,6 +175,13 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         r"index \S+ already exists",
         "revisions: SQLite batch rebuild re-creates an index the revision creates again",
     ),
+    (
+        "pg_schema_wide_name_reused",
+        frozenset({"postgresql"}),
+        r'relation "[^"]*" already exists',
+        "graph: a constraint/index name moved to another table is created before the old "
+        "one is dropped (PostgreSQL names are schema-wide)",
+    ),
 )
 
 #: regression cases that also fail on another dialect, for another reason
@@ -201,6 +208,9 @@ def known_failure(dialect: str, failure: str) -> str | None:
 FIGURES: dict[str, dict[str, float]] = {}
 
 _SETTINGS = dict(
+    # CI explores a fixed set of pairs (reproducible runs); developers and the soak explore
+    # new ones every run, where new kinds of failure are found and kept as cases
+    derandomize=os.environ.get("CI") == "true" and not SOAK,
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,
