@@ -122,19 +122,17 @@ _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASS
 
 
 def _make_builder(cls: type) -> Callable[[tuple], object]:
-    """An unrolled ``values -> instance`` for one class (no loop, no fields() per object)."""
-    names = _FIELDS[cls]
-    env = {"_new": object.__new__, "_cls": cls}
-    lines = [
-        f"def build(v, _new=_new, _cls=_cls, {', '.join(f'_s{i}=_s{i}' for i in range(len(names)))}):"
-    ]
-    lines.append("    o = _new(_cls)")
-    for i, name in enumerate(names):
-        env[f"_s{i}"] = cls.__dict__[name].__set__
-        lines.append(f"    _s{i}(o, v[{i}])")
-    lines.append("    return o")
-    exec("\n".join(lines), env)  # noqa: S102 - our own field names, fixed at import
-    return env["build"]
+    """A ``values -> instance`` for one class, setting the slots directly (no __init__)."""
+    setters = tuple(cls.__dict__[name].__set__ for name in _FIELDS[cls])
+    new = object.__new__
+
+    def build(values: tuple) -> object:
+        obj = new(cls)
+        for setter, value in zip(setters, values, strict=True):
+            setter(obj, value)
+        return obj
+
+    return build
 
 
 _BUILDERS = {cls: _make_builder(cls) for cls in _CLASSES}
