@@ -96,7 +96,7 @@ def upgrade() -> None:
         ],
     )
     if op.get_context().dialect.name == 'postgresql':
-        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"event_categories"\', \'id\'), GREATEST(COALESCE((SELECT MAX("id") FROM "event_categories"), 0) + 1, 1), false) WHERE pg_get_serial_sequence(\'"event_categories"\', \'id\') IS NOT NULL'))
+        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"event_categories"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "event_categories") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"event_categories"\', \'id\') IS NOT NULL'))
 
     op.bulk_insert(
         sa.table('timeseries_properties', sa.column('id'), sa.column('name'), sa.column('value_type'), sa.column('unit_id'), sa.column('description'), schema=None),
@@ -108,7 +108,7 @@ def upgrade() -> None:
         ],
     )
     if op.get_context().dialect.name == 'postgresql':
-        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"timeseries_properties"\', \'id\'), GREATEST(COALESCE((SELECT MAX("id") FROM "timeseries_properties"), 0) + 1, 1), false) WHERE pg_get_serial_sequence(\'"timeseries_properties"\', \'id\') IS NOT NULL'))
+        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"timeseries_properties"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "timeseries_properties") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"timeseries_properties"\', \'id\') IS NOT NULL'))
 
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
         batch_op.alter_column('timezone',

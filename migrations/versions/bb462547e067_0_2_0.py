@@ -149,7 +149,7 @@ def upgrade() -> None:
         ],
     )
     if op.get_context().dialect.name == 'postgresql':
-        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"event_categories"\', \'id\'), GREATEST(COALESCE((SELECT MAX("id") FROM "event_categories"), 0) + 1, 1), false) WHERE pg_get_serial_sequence(\'"event_categories"\', \'id\') IS NOT NULL'))
+        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"event_categories"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "event_categories") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"event_categories"\', \'id\') IS NOT NULL'))
 
     op.bulk_insert(
         sa.table('structural_element_properties', sa.column('id'), sa.column('name'), sa.column('element'), sa.column('value_type'), sa.column('unit_id'), sa.column('description'), schema=None),
@@ -162,7 +162,7 @@ def upgrade() -> None:
         ],
     )
     if op.get_context().dialect.name == 'postgresql':
-        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"structural_element_properties"\', \'id\'), GREATEST(COALESCE((SELECT MAX("id") FROM "structural_element_properties"), 0) + 1, 1), false) WHERE pg_get_serial_sequence(\'"structural_element_properties"\', \'id\') IS NOT NULL'))
+        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"structural_element_properties"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "structural_element_properties") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"structural_element_properties"\', \'id\') IS NOT NULL'))
 
     op.bulk_insert(
         sa.table('units', sa.column('id'), sa.column('symbol'), sa.column('name'), schema=None),
@@ -172,7 +172,7 @@ def upgrade() -> None:
         ],
     )
     if op.get_context().dialect.name == 'postgresql':
-        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"units"\', \'id\'), GREATEST(COALESCE((SELECT MAX("id") FROM "units"), 0) + 1, 1), false) WHERE pg_get_serial_sequence(\'"units"\', \'id\') IS NOT NULL'))
+        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"units"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "units") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"units"\', \'id\') IS NOT NULL'))
 
     with op.batch_alter_table('group_campaigns', schema=None) as batch_op:
         batch_op.create_foreign_key('fk_group_campaigns_campaign_id_campaigns', 'campaigns', ['campaign_id'], ['id'], ondelete='CASCADE')

@@ -177,7 +177,7 @@ def upgrade() -> None:
         ],
     )
     if op.get_context().dialect.name == 'postgresql':
-        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"event_categories"\', \'id\'), GREATEST(COALESCE((SELECT MAX("id") FROM "event_categories"), 0) + 1, 1), false) WHERE pg_get_serial_sequence(\'"event_categories"\', \'id\') IS NOT NULL'))
+        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"event_categories"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "event_categories") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"event_categories"\', \'id\') IS NOT NULL'))
 
     op.bulk_insert(
         sa.table('units', sa.column('id'), sa.column('symbol'), sa.column('name'), schema=None),
@@ -190,7 +190,7 @@ def upgrade() -> None:
         ],
     )
     if op.get_context().dialect.name == 'postgresql':
-        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"units"\', \'id\'), GREATEST(COALESCE((SELECT MAX("id") FROM "units"), 0) + 1, 1), false) WHERE pg_get_serial_sequence(\'"units"\', \'id\') IS NOT NULL'))
+        op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"units"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "units") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"units"\', \'id\') IS NOT NULL'))
 
     with op.batch_alter_table('buildings', schema=None) as batch_op:
         batch_op.create_foreign_key('fk_buildings_site_id_sites', 'sites', ['site_id'], ['id'], ondelete='CASCADE')

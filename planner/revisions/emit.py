@@ -103,7 +103,9 @@ def _autoincrement(col: Column) -> Any:
     return "auto" if col.autoincrement is None else col.autoincrement
 
 
-def sa_column(col: Column, enums: dict[str, tuple[str, ...]], *, primary_key: bool = False) -> sa.Column:
+def sa_column(
+    col: Column, enums: dict[str, tuple[str, ...]], *, primary_key: bool = False
+) -> sa.Column:
     """A ``sa.Column`` for a snapshot column (for Alembic ops, not for a database).
 
     Example:
@@ -117,7 +119,9 @@ def sa_column(col: Column, enums: dict[str, tuple[str, ...]], *, primary_key: bo
         kw["comment"] = col.comment
     if col.autoincrement is not None:
         kw["autoincrement"] = col.autoincrement
-    return sa.Column(col.name, sa_type(col.type, enums), nullable=col.nullable, primary_key=primary_key, **kw)
+    return sa.Column(
+        col.name, sa_type(col.type, enums), nullable=col.nullable, primary_key=primary_key, **kw
+    )
 
 
 def sa_table(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
@@ -131,7 +135,9 @@ def sa_table(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
     md = sa.MetaData()
     items: list[Any] = [sa_column(c, enums) for c in table.columns]
     if table.primary_key is not None and table.primary_key.columns:
-        items.append(sa.PrimaryKeyConstraint(*table.primary_key.columns, name=table.primary_key.name))
+        items.append(
+            sa.PrimaryKeyConstraint(*table.primary_key.columns, name=table.primary_key.name)
+        )
     for u in table.uniques:
         items.append(sa.UniqueConstraint(*u.columns, name=u.name))
     for ck in table.checks:
@@ -139,7 +145,9 @@ def sa_table(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
     return sa.Table(table.name, md, *items, schema=table.schema, comment=table.comment)
 
 
-def _existing(col: Column, enums: dict[str, tuple[str, ...]], table: Table | None = None) -> dict[str, Any]:
+def _existing(
+    col: Column, enums: dict[str, tuple[str, ...]], table: Table | None = None
+) -> dict[str, Any]:
     """``existing_*`` keywords of ``alter_column`` (MySQL rewrites the whole column)."""
     kw: dict[str, Any] = {
         "existing_type": sa_type(col.type, enums),
@@ -194,7 +202,9 @@ def _create_table(op: our.CreateTable, ctx: EmitContext) -> list:
     out: list = []
     if op.table.schema:
         # the snapshot format has no schema objects: a table's schema exists with it
-        out.append(_pg(custom.SQLTextOp(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(op.table.schema)}")))
+        out.append(
+            _pg(custom.SQLTextOp(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(op.table.schema)}"))
+        )
     out.append(alembic_ops.CreateTableOp.from_table(sa_table(op.table, ctx.enums("after"))))
     return out
 
@@ -220,9 +230,15 @@ def _rename_table(op: our.RenameTable, ctx: EmitContext) -> list:
         a, b = op.default_pkey
         pg.append(custom.SQLTextOp(_rename_constraint_sql(schema, new, a, b)))
     for a, b in op.sequence_renames:
-        pg.append(custom.SQLTextOp(f"ALTER SEQUENCE {quote_qualified(schema, a)} RENAME TO {quote_ident(b)}"))
+        pg.append(
+            custom.SQLTextOp(
+                f"ALTER SEQUENCE {quote_qualified(schema, a)} RENAME TO {quote_ident(b)}"
+            )
+        )
     for a, b in op.index_renames:
-        pg.append(custom.SQLTextOp(f"ALTER INDEX {quote_qualified(schema, a)} RENAME TO {quote_ident(b)}"))
+        pg.append(
+            custom.SQLTextOp(f"ALTER INDEX {quote_qualified(schema, a)} RENAME TO {quote_ident(b)}")
+        )
         if after is not None:
             other.extend(_recreate_index(after, a, b))
     if pg or other:
@@ -288,7 +304,9 @@ def _recreate_constraint(table_after: Table, old: str, new: str) -> list:
                         [
                             _modify(
                                 table_after.key,
-                                alembic_ops.DropConstraintOp(old, table_after.name, type_="primary"),
+                                alembic_ops.DropConstraintOp(
+                                    old, table_after.name, type_="primary"
+                                ),
                                 _create_constraint(table_after, kind, obj),
                             )
                         ],
@@ -299,7 +317,9 @@ def _recreate_constraint(table_after: Table, old: str, new: str) -> list:
     return [
         _modify(
             table_after.key,
-            alembic_ops.DropConstraintOp(old, table_after.name, type_=kind, schema=table_after.schema),
+            alembic_ops.DropConstraintOp(
+                old, table_after.name, type_=kind, schema=table_after.schema
+            ),
             _create_constraint(table_after, kind, obj),
         )
     ]
@@ -318,7 +338,9 @@ def _recreate_index(table_after: Table, old: str, new: str) -> list:
     for ix in table_after.indexes:
         if ix.name == new:
             return [
-                alembic_ops.DropIndexOp(old, table_name=table_after.name, schema=table_after.schema),
+                alembic_ops.DropIndexOp(
+                    old, table_name=table_after.name, schema=table_after.schema
+                ),
                 _index_op(table_after, ix),
             ]
     return []
@@ -330,7 +352,9 @@ def _set_table_comment(op: our.SetTableComment, ctx: EmitContext) -> list:
     if op.new is None:
         inner = alembic_ops.DropTableCommentOp(name, schema=schema, existing_comment=op.old)
     else:
-        inner = alembic_ops.CreateTableCommentOp(name, op.new, schema=schema, existing_comment=op.old)
+        inner = alembic_ops.CreateTableCommentOp(
+            name, op.new, schema=schema, existing_comment=op.old
+        )
     # SQLite has no comments
     return [custom.DialectSwitchOp([(custom.POSTGRESQL + custom.MYSQL, [inner])])]
 
@@ -341,7 +365,9 @@ def _set_table_comment(op: our.SetTableComment, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(our.AddColumn)
 def _add_column(op: our.AddColumn, ctx: EmitContext) -> list:
     col = sa_column(op.column, ctx.enums("after"))
-    return [_modify(op.table_key, alembic_ops.AddColumnOp(op.table_key[1], col, schema=op.table_key[0]))]
+    return [
+        _modify(op.table_key, alembic_ops.AddColumnOp(op.table_key[1], col, schema=op.table_key[0]))
+    ]
 
 
 @TO_ALEMBIC.register(our.DropColumn)
@@ -366,13 +392,23 @@ def _rename_column(op: our.RenameColumn, ctx: EmitContext) -> list:
         _modify(
             op.table_key,
             alembic_ops.AlterColumnOp(
-                table, op.old, schema=schema, modify_name=op.new, **_existing(col, ctx.enums("before"), _table_or_none(ctx, op.table_key))
+                table,
+                op.old,
+                schema=schema,
+                modify_name=op.new,
+                **_existing(col, ctx.enums("before"), _table_or_none(ctx, op.table_key)),
             ),
         )
     ]
     if op.sequence_rename:
         a, b = op.sequence_rename
-        out.append(_pg(custom.SQLTextOp(f"ALTER SEQUENCE {quote_qualified(schema, a)} RENAME TO {quote_ident(b)}")))
+        out.append(
+            _pg(
+                custom.SQLTextOp(
+                    f"ALTER SEQUENCE {quote_qualified(schema, a)} RENAME TO {quote_ident(b)}"
+                )
+            )
+        )
     return out
 
 
@@ -395,24 +431,41 @@ def _alter_type(op: our.AlterColumnType, ctx: EmitContext) -> list:
     new_type = sa_type(op.new_type, enums_after)
     if using is None:
         existing["existing_type"] = sa_type(op.old_type, enums_before)
-        return [_modify(op.table_key, alembic_ops.AlterColumnOp(table, op.column, schema=schema, modify_type=new_type, **existing))]
+        return [
+            _modify(
+                op.table_key,
+                alembic_ops.AlterColumnOp(
+                    table, op.column, schema=schema, modify_type=new_type, **existing
+                ),
+            )
+        ]
     steps: list = []
     if col.server_default is not None:
         # a default of the old type cannot be cast automatically (PostgreSQL)
         steps.append(
-            alembic_ops.AlterColumnOp(table, op.column, schema=schema, **{**existing, "modify_server_default": None})
+            alembic_ops.AlterColumnOp(
+                table, op.column, schema=schema, **{**existing, "modify_server_default": None}
+            )
         )
         existing["existing_server_default"] = None
     steps.append(
         alembic_ops.AlterColumnOp(
-            table, op.column, schema=schema, modify_type=new_type, postgresql_using=using, **existing
+            table,
+            op.column,
+            schema=schema,
+            modify_type=new_type,
+            postgresql_using=using,
+            **existing,
         )
     )
     if col.server_default is not None:
         existing["existing_type"] = new_type
         steps.append(
             alembic_ops.AlterColumnOp(
-                table, op.column, schema=schema, **{**existing, "modify_server_default": sa.text(col.server_default)}
+                table,
+                op.column,
+                schema=schema,
+                **{**existing, "modify_server_default": sa.text(col.server_default)},
             )
         )
     return [_modify(op.table_key, *steps)]
@@ -427,7 +480,12 @@ def _alter_nullable(op: our.AlterColumnNullable, ctx: EmitContext) -> list:
         _modify(
             op.table_key,
             alembic_ops.AlterColumnOp(
-                table, op.column, schema=schema, modify_nullable=op.nullable, existing_nullable=op.column_def.nullable, **existing
+                table,
+                op.column,
+                schema=schema,
+                modify_nullable=op.nullable,
+                existing_nullable=op.column_def.nullable,
+                **existing,
             ),
         )
     ]
@@ -451,7 +509,9 @@ def _alter_default(op: our.AlterColumnDefault, ctx: EmitContext) -> list:
     return [
         _modify(
             op.table_key,
-            alembic_ops.AlterColumnOp(table, op.column, schema=schema, modify_server_default=_default(op.new), **existing),
+            alembic_ops.AlterColumnOp(
+                table, op.column, schema=schema, modify_server_default=_default(op.new), **existing
+            ),
         )
     ]
 
@@ -466,14 +526,18 @@ def _alter_comment(op: our.AlterColumnComment, ctx: EmitContext) -> list:
     existing["existing_comment"] = op.old
     inner = _modify(
         op.table_key,
-        alembic_ops.AlterColumnOp(table, op.column, schema=schema, modify_comment=op.new, **existing),
+        alembic_ops.AlterColumnOp(
+            table, op.column, schema=schema, modify_comment=op.new, **existing
+        ),
     )
     return [custom.DialectSwitchOp([(custom.POSTGRESQL + custom.MYSQL, [inner])])]
 
 
 @TO_ALEMBIC.register(our.BackfillColumn)
 def _backfill(op: our.BackfillColumn, ctx: EmitContext) -> list:
-    return [custom.BackfillOp(op.table_key[1], schema=op.table_key[0], column=op.column, sql=op.sql)]
+    return [
+        custom.BackfillOp(op.table_key[1], schema=op.table_key[0], column=op.column, sql=op.sql)
+    ]
 
 
 # ------------------------------------------------------------------ indexes, constraints
@@ -486,16 +550,25 @@ def _create_index(op: our.CreateIndex, ctx: EmitContext) -> list:
 
 @TO_ALEMBIC.register(our.DropIndex)
 def _drop_index(op: our.DropIndex, ctx: EmitContext) -> list:
-    return [alembic_ops.DropIndexOp(op.index.name, table_name=op.table_key[1], schema=op.table_key[0])]
+    return [
+        alembic_ops.DropIndexOp(op.index.name, table_name=op.table_key[1], schema=op.table_key[0])
+    ]
 
 
 @TO_ALEMBIC.register(our.RenameIndex)
 def _rename_index(op: our.RenameIndex, ctx: EmitContext) -> list:
     schema, table = op.table_key
-    pg = custom.SQLTextOp(f"ALTER INDEX {quote_qualified(schema, op.old)} RENAME TO {quote_ident(op.new)}")
+    pg = custom.SQLTextOp(
+        f"ALTER INDEX {quote_qualified(schema, op.old)} RENAME TO {quote_ident(op.new)}"
+    )
     t = ctx.table(op.table_key)
-    new_index = our.Index(name=op.new, columns=op.index.columns, unique=op.index.unique, where=op.index.where)
-    other = [alembic_ops.DropIndexOp(op.old, table_name=table, schema=schema), _index_op(t, new_index)]
+    new_index = our.Index(
+        name=op.new, columns=op.index.columns, unique=op.index.unique, where=op.index.where
+    )
+    other = [
+        alembic_ops.DropIndexOp(op.old, table_name=table, schema=schema),
+        _index_op(t, new_index),
+    ]
     return [_pg(pg, otherwise=other)]
 
 
@@ -508,7 +581,9 @@ def _mysql_autoincrement(ctx: EmitContext, table: Table | None, *, on: bool) -> 
         return []
     existing = _existing(table.column(col), ctx.enums("before"))
     existing.pop("existing_autoincrement", None)
-    alter = alembic_ops.AlterColumnOp(table.name, col, schema=table.schema, autoincrement=on, **existing)
+    alter = alembic_ops.AlterColumnOp(
+        table.name, col, schema=table.schema, autoincrement=on, **existing
+    )
     return [custom.DialectSwitchOp([(custom.MYSQL, [_modify(table.key, alter)])])]
 
 
@@ -517,7 +592,10 @@ def _add_pk(op: our.AddPrimaryKey, ctx: EmitContext) -> list:
     schema, table = op.table_key
     pk = op.primary_key
     create = alembic_ops.CreatePrimaryKeyOp(pk.name, table, list(pk.columns), schema=schema)
-    return [_modify(op.table_key, create), *_mysql_autoincrement(ctx, ctx.after.get_table(op.table_key), on=True)]
+    return [
+        _modify(op.table_key, create),
+        *_mysql_autoincrement(ctx, ctx.after.get_table(op.table_key), on=True),
+    ]
 
 
 @TO_ALEMBIC.register(our.DropPrimaryKey)
@@ -525,7 +603,10 @@ def _drop_pk(op: our.DropPrimaryKey, ctx: EmitContext) -> list:
     schema, table = op.table_key
     name = op.primary_key.name or f"{table}_pkey"
     drop = alembic_ops.DropConstraintOp(name, table, type_="primary", schema=schema)
-    return [*_mysql_autoincrement(ctx, ctx.before.get_table(op.table_key), on=False), _modify(op.table_key, drop)]
+    return [
+        *_mysql_autoincrement(ctx, ctx.before.get_table(op.table_key), on=False),
+        _modify(op.table_key, drop),
+    ]
 
 
 @TO_ALEMBIC.register(our.AddForeignKey)
@@ -537,7 +618,12 @@ def _add_fk(op: our.AddForeignKey, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(our.DropForeignKey)
 def _drop_fk(op: our.DropForeignKey, ctx: EmitContext) -> list:
     schema, table = op.table_key
-    out: list = [_modify(op.table_key, alembic_ops.DropConstraintOp(op.fk.name, table, type_="foreignkey", schema=schema))]
+    out: list = [
+        _modify(
+            op.table_key,
+            alembic_ops.DropConstraintOp(op.fk.name, table, type_="foreignkey", schema=schema),
+        )
+    ]
     t = ctx.after.get_table(op.table_key)
     if t is None or all(ix.name != op.fk.name for ix in t.indexes):
         out.append(custom.DropMySQLFKIndexOp(op.fk.name, table, schema=schema))
@@ -552,7 +638,12 @@ def _add_unique(op: our.AddUnique, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(our.DropUnique)
 def _drop_unique(op: our.DropUnique, ctx: EmitContext) -> list:
     schema, table = op.table_key
-    return [_modify(op.table_key, alembic_ops.DropConstraintOp(op.unique.name, table, type_="unique", schema=schema))]
+    return [
+        _modify(
+            op.table_key,
+            alembic_ops.DropConstraintOp(op.unique.name, table, type_="unique", schema=schema),
+        )
+    ]
 
 
 @TO_ALEMBIC.register(our.AddCheck)
@@ -563,10 +654,20 @@ def _add_check(op: our.AddCheck, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(our.DropCheck)
 def _drop_check(op: our.DropCheck, ctx: EmitContext) -> list:
     schema, table = op.table_key
-    return [_modify(op.table_key, alembic_ops.DropConstraintOp(op.check.name, table, type_="check", schema=schema))]
+    return [
+        _modify(
+            op.table_key,
+            alembic_ops.DropConstraintOp(op.check.name, table, type_="check", schema=schema),
+        )
+    ]
 
 
-_ALEMBIC_KIND = {"primary_key": "primary", "foreign_key": "foreignkey", "unique": "unique", "check": "check"}
+_ALEMBIC_KIND = {
+    "primary_key": "primary",
+    "foreign_key": "foreignkey",
+    "unique": "unique",
+    "check": "check",
+}
 
 
 @TO_ALEMBIC.register(our.RenameConstraint)
@@ -681,10 +782,16 @@ def _rebuild_enum(op: our.RebuildEnum, ctx: EmitContext) -> list:
             continue
         if col.server_default is not None:
             pg.append(custom.SQLTextOp(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"))
-        pg.append(custom.SQLTextOp(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {target} USING {using}"))
+        pg.append(
+            custom.SQLTextOp(
+                f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {target} USING {using}"
+            )
+        )
         if col.server_default is not None:
             pg.append(
-                custom.SQLTextOp(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {col.server_default}")
+                custom.SQLTextOp(
+                    f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {col.server_default}"
+                )
             )
     pg.append(custom.SQLTextOp(f"DROP TYPE {quote_ident(moved)}"))
     branches: list = [(custom.POSTGRESQL, pg)]
@@ -724,7 +831,9 @@ def _temporal_text(value: Any) -> Any:
         if value.tzinfo is not None:
             # MySQL has no zone-aware type (it rejects an offset): UTC without one there
             utc = value.astimezone(datetime.UTC).replace(tzinfo=None)
-            return PerDialect(default=value.isoformat(sep=" "), cases=((custom.MYSQL, utc.isoformat(sep=" ")),))
+            return PerDialect(
+                default=value.isoformat(sep=" "), cases=((custom.MYSQL, utc.isoformat(sep=" ")),)
+            )
         return value.isoformat(sep=" ")
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
@@ -791,10 +900,12 @@ def _serial_column(t: Table) -> str | None:
 def _setval_sql(t: Table, column: str) -> str:
     table = quote_qualified(t.schema, t.name)
     col = quote_ident(column)
+    seq = f"pg_get_serial_sequence({quote_string(table)}, {quote_string(column)})"
+    # setval(max, true): the next value is max + 1, without computing max + 1 (which
+    # overflows at the type's largest key); keys below 1 leave the sequence alone
     return (
-        f"SELECT setval(pg_get_serial_sequence({quote_string(table)}, {quote_string(column)}), "
-        f"GREATEST(COALESCE((SELECT MAX({col}) FROM {table}), 0) + 1, 1), false) "
-        f"WHERE pg_get_serial_sequence({quote_string(table)}, {quote_string(column)}) IS NOT NULL"
+        f"SELECT setval({seq}, m, true) FROM (SELECT MAX({col}) AS m FROM {table}) AS keys "
+        f"WHERE m >= 1 AND {seq} IS NOT NULL"
     )
 
 
@@ -803,7 +914,9 @@ def _update_row(op: our.UpdateRow, ctx: EmitContext) -> list:
     types = _types_of(ctx, op.table_key)
     key = {c: _bind_value(types.get(c), v) for c, v in zip(op.key_columns, op.key, strict=True)}
     return [
-        custom.UpdateRowOp(op.table_key[1], key=key, values=_row(op.new, types), **_rows_kw(ctx, op.table_key))
+        custom.UpdateRowOp(
+            op.table_key[1], key=key, values=_row(op.new, types), **_rows_kw(ctx, op.table_key)
+        )
     ]
 
 
@@ -827,7 +940,10 @@ def _delete_rows(op: our.DeleteRows, ctx: EmitContext) -> list:
         # deleted in one statement, so first cut their references to each other
         cut = [
             custom.UpdateRowOp(
-                op.table_key[1], key=k, values=dict.fromkeys(dict.fromkeys(self_refs)), **_rows_kw(ctx, op.table_key, "before")
+                op.table_key[1],
+                key=k,
+                values=dict.fromkeys(dict.fromkeys(self_refs)),
+                **_rows_kw(ctx, op.table_key, "before"),
             )
             for k in keys
         ]
@@ -835,10 +951,15 @@ def _delete_rows(op: our.DeleteRows, ctx: EmitContext) -> list:
     references = _blocking_references(ctx, op.table_key)
     if references:
         guard = custom.GuardReferencedRowsOp(
-            op.table_key[1], keys=keys, references=references, **_rows_kw(ctx, op.table_key, "before")
+            op.table_key[1],
+            keys=keys,
+            references=references,
+            **_rows_kw(ctx, op.table_key, "before"),
         )
         out.append(guard)
-    out.append(custom.DeleteRowsOp(op.table_key[1], keys=keys, **_rows_kw(ctx, op.table_key, "before")))
+    out.append(
+        custom.DeleteRowsOp(op.table_key[1], keys=keys, **_rows_kw(ctx, op.table_key, "before"))
+    )
     return out
 
 
@@ -905,7 +1026,9 @@ def to_alembic_ops(plan: Plan) -> list[alembic_ops.MigrateOperation]:
         ):
             converted = _hoist_autocommit(converted, first)
         elif isinstance(op, (our.CreateEnum, our.DropEnum, our.RebuildEnum)):
-            touched.add(op.enum.name if isinstance(op, (our.CreateEnum, our.DropEnum)) else op.enum_name)
+            touched.add(
+                op.enum.name if isinstance(op, (our.CreateEnum, our.DropEnum)) else op.enum_name
+            )
         out.extend(converted)
         state = after
     return _group(first + out)
@@ -941,9 +1064,17 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     if type_ == "type" and isinstance(obj, sa.Enum):
         return custom.pg_enum_source(obj.name, obj.enums, create_type=False)
     # Alembic spells the arguments of these PostgreSQL types without the ``sa.`` prefix
-    if type_ == "type" and isinstance(obj, postgresql.ARRAY) and not getattr(obj, "_variant_mapping", None):
+    if (
+        type_ == "type"
+        and isinstance(obj, postgresql.ARRAY)
+        and not getattr(obj, "_variant_mapping", None)
+    ):
         return f"postgresql.ARRAY({_repr_type(obj.item_type, autogen_context)})"
-    if type_ == "type" and isinstance(obj, (postgresql.JSON, postgresql.JSONB)) and not getattr(obj, "_variant_mapping", None):
+    if (
+        type_ == "type"
+        and isinstance(obj, (postgresql.JSON, postgresql.JSONB))
+        and not getattr(obj, "_variant_mapping", None)
+    ):
         return f"postgresql.{type(obj).__name__}()"
     if type_ == "server_default":
         if obj is None:
@@ -964,7 +1095,9 @@ _IMPORT_NEEDS = (
 )
 
 
-def render_ops(operations: Sequence[alembic_ops.MigrateOperation], *, downgrade: bool = False) -> str:
+def render_ops(
+    operations: Sequence[alembic_ops.MigrateOperation], *, downgrade: bool = False
+) -> str:
     """Render Alembic operations as a function body (Alembic's renderer, batch mode).
 
     Dialect modules the text uses are imported at the top of the body, so the file
@@ -975,8 +1108,12 @@ def render_ops(operations: Sequence[alembic_ops.MigrateOperation], *, downgrade:
         '# ### commands auto generated by Alembic - please adjust! ###\\n    pass\\n    # ### end Alembic commands ###'
     """
     container_cls = alembic_ops.DowngradeOps if downgrade else alembic_ops.UpgradeOps
-    text = render_python_code(container_cls(ops=list(operations)), render_as_batch=True, render_item=_render_item)
-    imports = [line for marker, line in _IMPORT_NEEDS if re.search(rf"(?<![\w.]){re.escape(marker)}", text)]
+    text = render_python_code(
+        container_cls(ops=list(operations)), render_as_batch=True, render_item=_render_item
+    )
+    imports = [
+        line for marker, line in _IMPORT_NEEDS if re.search(rf"(?<![\w.]){re.escape(marker)}", text)
+    ]
     if imports:
         text = "\n    ".join(imports) + "\n    " + text
     return text

@@ -42,7 +42,9 @@ def metadata_for(snapshot: Snapshot, dialect: str) -> sa.MetaData:
     return md
 
 
-def create_from_snapshot(engine: sa.engine.Engine | sa.engine.Connection, snapshot: Snapshot) -> None:
+def create_from_snapshot(
+    engine: sa.engine.Engine | sa.engine.Connection, snapshot: Snapshot
+) -> None:
     """Create every table, enum, constraint and index of ``snapshot`` and insert its rows.
 
     Runs in one transaction (one connection); the database should be empty.
@@ -87,18 +89,31 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
 
 
 def _advance_sequences(conn: sa.engine.Connection, sat: sa.Table) -> None:
-    preparer = conn.dialect.identifier_preparer
-    quoted_table = preparer.format_table(sat)
+    """Move each serial sequence past the largest inserted key (keys below 1 leave it).
+
+    ``setval(seq, max, true)`` makes the next value ``max + 1`` without computing it (no
+    overflow at the type's largest key). Names are quoted by hand and passed as bound
+    values, never through the dialect's preparer (which doubles ``%`` for pyformat).
+    """
+    quoted_table = ".".join(
+        '"' + part.replace('"', '""') + '"' for part in (sat.schema, sat.name) if part
+    )
     for col in sat.columns:
         seq = conn.execute(
-            sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": quoted_table, "c": col.name}
+            sa.select(
+                sa.func.pg_get_serial_sequence(
+                    sa.bindparam("t", quoted_table), sa.bindparam("c", col.name)
+                )
+            )
         ).scalar()
         if not seq:
             continue
-        quoted_col = preparer.quote(col.name)
-        conn.execute(
-            sa.text(
-                f"SELECT setval(:s, COALESCE((SELECT MAX({quoted_col}) FROM {quoted_table}), 0) + 1, false)"
-            ),
-            {"s": seq},
-        )
+        top = conn.execute(sa.select(sa.func.max(col))).scalar()
+        if top is not None and top >= 1:
+            conn.execute(
+                sa.select(
+                    sa.func.setval(
+                        sa.bindparam("s", seq), sa.bindparam("m", top, sa.BigInteger), True
+                    )
+                )
+            )
