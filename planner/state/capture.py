@@ -1137,14 +1137,43 @@ class _Reflector:
 def _same_value(bound: Any, have: Any) -> bool:
     """A snapshot value bound for the database equals what the database holds.
 
-    A zone-aware datetime matches the naive wall time a dialect without zones stored.
+    A zone-aware datetime matches the naive wall time a dialect without zones stored; a
+    JSON document matches one whose numbers are equal as floats (PostgreSQL's JSONB stores
+    ``6.417673252564703e+16`` as the numeric ``64176732525647030``).
     """
     if bound == have:
         return True
     if isinstance(bound, _dt.datetime) and isinstance(have, _dt.datetime):
         if (bound.tzinfo is None) != (have.tzinfo is None):
             return bound.replace(tzinfo=None) == have.replace(tzinfo=None)
+    if isinstance(bound, (dict, list)) and isinstance(have, (dict, list)):
+        return _same_json(bound, have)
     return False
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    """Two JSON values are equal, numbers compared as floats where either is a float.
+
+    Example:
+        >>> _same_json({"n": [6.417673252564703e+16]}, {"n": [64176732525647030]})
+        True
+        >>> _same_json({"n": 1.5}, {"n": 2}), _same_json(1, True), _same_json({"a": 1}, {"b": 1})
+        (False, False, False)
+    """
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        if isinstance(a, float) or isinstance(b, float):
+            try:
+                return float(a) == float(b)
+            except OverflowError:
+                return False
+        return a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_json(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
 
 
 def _read_type(type_text: str, enums: Mapping[str, Enum]) -> Any:

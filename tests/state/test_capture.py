@@ -454,3 +454,43 @@ def test_cli_from_mariadb_names_inline_enums_from_the_newest_snapshot(project, m
     assert "level: {type: Enum(event_level)" in r.output
     assert "event_level: [info, warning, error, critical]" in r.output
     assert "  sites_level: [" not in r.output and "data_states_kind" not in r.output
+
+
+@pytest.mark.pg
+def test_postgresql_jsonb_numbers_compare_by_value_and_real_changes_show(pg_db):
+    """JSONB stores 6.417673252564703e+16 as the numeric 64176732525647030: the same number,
+    not a difference; a changed number still is one."""
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.build import create_from_snapshot
+    from planner.state.capture import capture_for, normalise_for
+    from planner.state.model import Column, PrimaryKey, RowSet, Snapshot, Table
+
+    rows = RowSet(
+        key=("id",),
+        rows=(
+            FrozenMap({"id": 1, "doc": {"n": 6.417673252564703e16, "b": True, "l": [0.5, 2]}}),
+            FrozenMap({"id": 2, "doc": {"n": 1.5}}),
+        ),
+    )
+    t = Table(
+        name="j",
+        columns=(Column(name="id", type="Integer", nullable=False), Column(name="doc", type="postgresql.JSONB")),
+        primary_key=PrimaryKey(columns=("id",)),
+        rows=rows,
+    )
+    s = Snapshot(release="1", tables=(t,))
+    engine = sa.create_engine(pg_db)
+    try:
+        create_from_snapshot(engine, s)
+        with engine.connect() as c:
+            assert c.execute(sa.text("SELECT doc->>'n' FROM j WHERE id = 1")).scalar() == (
+                "64176732525647030"
+            )
+        assert compare_snapshots(capture_for(engine, s), normalise_for(s, "postgresql")) == []
+        with engine.begin() as c:
+            c.execute(sa.text("""UPDATE j SET doc = '{"n": 2}' WHERE id = 2"""))
+        assert compare_snapshots(capture_for(engine, s), normalise_for(s, "postgresql")) == [
+            "j: row (id=2): doc FrozenMap({'n': 2}), snapshot says FrozenMap({'n': 1.5})"
+        ]
+    finally:
+        engine.dispose()
