@@ -71,13 +71,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "capture: a constraint name with a double quote comes back doubled on SQLite",
     ),
     (
-        "pg_sequence_negative_keys",
-        frozenset({"postgresql"}),
-        r"row \([^\n]*\): \w+ FrozenMap\([^\n]*snapshot says FrozenMap",
-        "capture/verify: JSONB normalises numbers (6.4e+16 comes back as an integer); "
-        "the sequence part of this case (setval beyond the type) is fixed",
-    ),
-    (
         "pg_unique_missing",
         frozenset({"sqlite", "postgresql"}),
         r"\n?[^\n]*: unique \S+ missing",
