@@ -83,13 +83,13 @@ def upgrade() -> None:
         .values({'timezone': sa.literal_column("'UTC'")})
     )
     op.bulk_insert(
-        sa.table('energy_end_uses', sa.column('name'), schema=None),
+        sa.table('energy_end_uses', sa.column('name', sa.String(length=80)), schema=None),
         [
             {'name': 'Domestic hot water'},
         ],
     )
     op.bulk_insert(
-        sa.table('event_categories', sa.column('id'), sa.column('name'), sa.column('parent_id'), sa.column('default_level'), sa.column('description'), schema=None),
+        sa.table('event_categories', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), sa.column('parent_id', sa.Integer()), sa.column('default_level', postgresql.ENUM('info', 'notice', 'warning', 'error', 'critical', name='event_level', create_type=False)), sa.column('description', sa.String(length=255)), schema=None),
         [
             {'id': 7, 'name': 'Comfort', 'parent_id': None, 'default_level': 'notice', 'description': 'Occupant comfort out of its target range'},
             {'id': 8, 'name': 'Overheating', 'parent_id': 7, 'default_level': 'notice', 'description': 'Indoor temperature above the comfort limit'},
@@ -99,7 +99,7 @@ def upgrade() -> None:
         op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"event_categories"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "event_categories") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"event_categories"\', \'id\') IS NOT NULL'))
 
     op.bulk_insert(
-        sa.table('timeseries_properties', sa.column('id'), sa.column('name'), sa.column('value_type'), sa.column('unit_id'), sa.column('description'), schema=None),
+        sa.table('timeseries_properties', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), sa.column('value_type', sa.String(length=20)), sa.column('unit_id', sa.Integer()), sa.column('description', sa.String(length=255)), schema=None),
         [
             {'id': 1, 'name': 'sampling_interval', 'value_type': 'integer', 'unit_id': None, 'description': 'Seconds between two samples'},
             {'id': 2, 'name': 'accuracy', 'value_type': 'float', 'unit_id': 2, 'description': 'Relative accuracy of the sensor'},
@@ -183,24 +183,24 @@ def downgrade() -> None:
                nullable=True)
 
     op.execute(
-        sa.delete(sa.table('energy_end_uses', sa.column('id'), sa.column('name'), schema=None))
-        .where(sa.column('name').in_(['Domestic hot water']))
+        sa.delete(sa.table('energy_end_uses', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), schema=None))
+        .where(sa.column('name', sa.String(length=80)).in_(['Domestic hot water']))
     )
     if op.get_context().dialect.name in ('mysql', 'mariadb'):
         op.execute(
-            sa.update(sa.table('event_categories', sa.column('id'), sa.column('name'), sa.column('parent_id'), sa.column('default_level'), sa.column('description'), schema=None))
-            .where(sa.column('id') == 8)
+            sa.update(sa.table('event_categories', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), sa.column('parent_id', sa.Integer()), sa.column('default_level', postgresql.ENUM('info', 'notice', 'warning', 'error', 'critical', name='event_level', create_type=False)), sa.column('description', sa.String(length=255)), schema=None))
+            .where(sa.column('id', sa.Integer()) == 8)
             .values({'parent_id': None})
         )
         op.execute(
-            sa.update(sa.table('event_categories', sa.column('id'), sa.column('name'), sa.column('parent_id'), sa.column('default_level'), sa.column('description'), schema=None))
-            .where(sa.column('id') == 7)
+            sa.update(sa.table('event_categories', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), sa.column('parent_id', sa.Integer()), sa.column('default_level', postgresql.ENUM('info', 'notice', 'warning', 'error', 'critical', name='event_level', create_type=False)), sa.column('description', sa.String(length=255)), schema=None))
+            .where(sa.column('id', sa.Integer()) == 7)
             .values({'parent_id': None})
         )
 
     op.execute(
-        sa.delete(sa.table('event_categories', sa.column('id'), sa.column('name'), sa.column('parent_id'), sa.column('default_level'), sa.column('description'), schema=None))
-        .where(sa.column('id').in_([8, 7]))
+        sa.delete(sa.table('event_categories', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), sa.column('parent_id', sa.Integer()), sa.column('default_level', postgresql.ENUM('info', 'notice', 'warning', 'error', 'critical', name='event_level', create_type=False)), sa.column('description', sa.String(length=255)), schema=None))
+        .where(sa.column('id', sa.Integer()).in_([8, 7]))
     )
     if op.get_context().dialect.name == 'postgresql':
         op.execute(sa.text('ALTER TYPE "event_level" RENAME TO "event_level__dbplan_old"'))

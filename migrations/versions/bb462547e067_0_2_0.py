@@ -121,7 +121,7 @@ def upgrade() -> None:
                existing_nullable=False)
 
     op.bulk_insert(
-        sa.table('energies', sa.column('name'), schema=None),
+        sa.table('energies', sa.column('name', sa.String(length=80)), schema=None),
         [
             {'name': 'All'},
             {'name': 'Electricity'},
@@ -132,7 +132,7 @@ def upgrade() -> None:
         ],
     )
     op.bulk_insert(
-        sa.table('energy_end_uses', sa.column('name'), schema=None),
+        sa.table('energy_end_uses', sa.column('name', sa.String(length=80)), schema=None),
         [
             {'name': 'All'},
             {'name': 'Heating'},
@@ -143,7 +143,7 @@ def upgrade() -> None:
         ],
     )
     op.bulk_insert(
-        sa.table('event_categories', sa.column('id'), sa.column('name'), sa.column('parent_id'), sa.column('default_level'), sa.column('description'), schema=None),
+        sa.table('event_categories', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), sa.column('parent_id', sa.Integer()), sa.column('default_level', postgresql.ENUM('info', 'warning', 'error', 'critical', name='event_level', create_type=False)), sa.column('description', sa.String(length=255)), schema=None),
         [
             {'id': 6, 'name': 'Fire alarm', 'parent_id': 4, 'default_level': 'critical', 'description': 'A fire alarm was raised in a building'},
         ],
@@ -152,7 +152,7 @@ def upgrade() -> None:
         op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"event_categories"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "event_categories") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"event_categories"\', \'id\') IS NOT NULL'))
 
     op.bulk_insert(
-        sa.table('structural_element_properties', sa.column('id'), sa.column('name'), sa.column('element'), sa.column('value_type'), sa.column('unit_id'), sa.column('description'), schema=None),
+        sa.table('structural_element_properties', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), sa.column('element', postgresql.ENUM('site', 'building', 'storey', 'space', 'zone', name='structural_element', create_type=False)), sa.column('value_type', sa.String(length=20)), sa.column('unit_id', sa.Integer()), sa.column('description', sa.String(length=255)), schema=None),
         [
             {'id': 1, 'name': 'area', 'element': 'building', 'value_type': 'float', 'unit_id': 4, 'description': 'Gross floor area'},
             {'id': 2, 'name': 'volume', 'element': 'building', 'value_type': 'float', 'unit_id': 5, 'description': 'Heated volume'},
@@ -165,7 +165,7 @@ def upgrade() -> None:
         op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"structural_element_properties"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "structural_element_properties") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"structural_element_properties"\', \'id\') IS NOT NULL'))
 
     op.bulk_insert(
-        sa.table('units', sa.column('id'), sa.column('symbol'), sa.column('name'), schema=None),
+        sa.table('units', sa.column('id', sa.Integer()), sa.column('symbol', sa.String(length=20)), sa.column('name', sa.String(length=80)), schema=None),
         [
             {'id': 6, 'symbol': 'W', 'name': 'watt'},
             {'id': 7, 'symbol': 'ppm', 'name': 'parts per million'},
@@ -257,8 +257,8 @@ def downgrade() -> None:
                existing_nullable=False)
 
     op.execute(
-        sa.delete(sa.table('event_categories', sa.column('id'), sa.column('name'), sa.column('parent_id'), sa.column('default_level'), sa.column('description'), schema=None))
-        .where(sa.column('id').in_([6]))
+        sa.delete(sa.table('event_categories', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), sa.column('parent_id', sa.Integer()), sa.column('default_level', postgresql.ENUM('info', 'warning', 'error', 'critical', name='event_level', create_type=False)), sa.column('description', sa.String(length=255)), schema=None))
+        .where(sa.column('id', sa.Integer()).in_([6]))
     )
     if op.get_context().dialect.name == 'postgresql':
         op.execute(sa.text('ALTER TYPE "event_level" RENAME TO "event_level__dbplan_old"'))
@@ -287,8 +287,8 @@ def downgrade() -> None:
 
 
     op.execute(
-        sa.delete(sa.table('units', sa.column('id'), sa.column('symbol'), sa.column('name'), schema=None))
-        .where(sa.column('id').in_([7, 6]))
+        sa.delete(sa.table('units', sa.column('id', sa.Integer()), sa.column('symbol', sa.String(length=20)), sa.column('name', sa.String(length=80)), schema=None))
+        .where(sa.column('id', sa.Integer()).in_([7, 6]))
     )
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.drop_column('extras')

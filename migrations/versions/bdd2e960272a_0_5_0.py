@@ -49,7 +49,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('parent_space_id', sa.Integer(), nullable=True))
 
     op.bulk_insert(
-        sa.table('energies', sa.column('name'), schema=None),
+        sa.table('energies', sa.column('name', sa.String(length=80)), schema=None),
         [
             {'name': 'Solar thermal'},
         ],
@@ -86,8 +86,8 @@ def downgrade() -> None:
 
 
     op.execute(
-        sa.delete(sa.table('energies', sa.column('id'), sa.column('name'), schema=None))
-        .where(sa.column('name').in_(['Solar thermal']))
+        sa.delete(sa.table('energies', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), schema=None))
+        .where(sa.column('name', sa.String(length=80)).in_(['Solar thermal']))
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_foreign_key('fk_events_user_id_users', 'users', ['user_id'], ['id'], ondelete='SET NULL')

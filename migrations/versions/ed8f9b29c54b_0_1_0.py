@@ -160,14 +160,14 @@ def upgrade() -> None:
     sa.UniqueConstraint('name', name='uq_users_name')
     )
     op.bulk_insert(
-        sa.table('data_states', sa.column('name'), schema=None),
+        sa.table('data_states', sa.column('name', sa.String(length=80)), schema=None),
         [
             {'name': 'Raw'},
             {'name': 'Clean'},
         ],
     )
     op.bulk_insert(
-        sa.table('event_categories', sa.column('id'), sa.column('name'), sa.column('parent_id'), sa.column('default_level'), sa.column('description'), schema=None),
+        sa.table('event_categories', sa.column('id', sa.Integer()), sa.column('name', sa.String(length=80)), sa.column('parent_id', sa.Integer()), sa.column('default_level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False)), sa.column('description', sa.String(length=255)), schema=None),
         [
             {'id': 1, 'name': 'Data quality', 'parent_id': None, 'default_level': 'warning', 'description': 'Problems found in measured data'},
             {'id': 2, 'name': 'Missing data', 'parent_id': 1, 'default_level': 'warning', 'description': 'A gap in a timeseries'},
@@ -180,7 +180,7 @@ def upgrade() -> None:
         op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"event_categories"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "event_categories") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"event_categories"\', \'id\') IS NOT NULL'))
 
     op.bulk_insert(
-        sa.table('units', sa.column('id'), sa.column('symbol'), sa.column('name'), schema=None),
+        sa.table('units', sa.column('id', sa.Integer()), sa.column('symbol', sa.String(length=20)), sa.column('name', sa.String(length=80)), schema=None),
         [
             {'id': 1, 'symbol': '°C', 'name': 'degree Celsius'},
             {'id': 2, 'symbol': '%', 'name': 'percent'},

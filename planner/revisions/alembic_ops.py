@@ -111,7 +111,7 @@ class _RowsOp(alembic_ops.MigrateOperation):
         self.table_name = table_name
         self.schema = schema
         self.columns = tuple(columns)
-        #: SQLAlchemy types of the columns whose values need one to bind (JSON, ARRAY, binary)
+        #: SQLAlchemy types of the columns (as in the column ops): values bind as those types
         self.column_types = dict(column_types or {})
 
 
@@ -241,12 +241,15 @@ def _render_drop_pg_enum(autogen_context, op: DropPgEnumOp) -> list[str]:
     return [f"op.execute(postgresql.DropEnumType({pg_enum_source(op.name, op.values)}))"]
 
 
+def _column(autogen_context, op: _RowsOp, name: str) -> str:
+    """``sa.column(name, type)``: typed, so values bind (and render offline) as that type."""
+    t = op.column_types.get(name)
+    typ = f", {_repr_type(t, autogen_context)}" if t is not None else ""
+    return f"sa.column({py_literal(name)}{typ})"
+
+
 def _table_stub(autogen_context, op: _RowsOp, columns: Sequence[str] | None = None) -> str:
-    cols = []
-    for c in op.columns if columns is None else columns:
-        t = op.column_types.get(c)
-        typ = f", {_repr_type(t, autogen_context)}" if t is not None else ""
-        cols.append(f"sa.column({py_literal(c)}{typ})")
+    cols = [_column(autogen_context, op, c) for c in (op.columns if columns is None else columns)]
     args = [py_literal(op.table_name), *cols, f"schema={py_literal(op.schema)}"]
     return f"sa.table({', '.join(args)})"
 
@@ -255,13 +258,13 @@ def _row_dict(row: dict[str, Any]) -> str:
     return "{" + ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in row.items()) + "}"
 
 
-def _key_test(key: dict[str, Any]) -> str:
+def _key_test(autogen_context, op: _RowsOp, key: dict[str, Any]) -> str:
     tests = []
     for col, value in key.items():
         if value is None:
-            tests.append(f"sa.column({py_literal(col)}).is_(None)")
+            tests.append(f"{_column(autogen_context, op, col)}.is_(None)")
         else:
-            tests.append(f"sa.column({py_literal(col)}) == {py_literal(value)}")
+            tests.append(f"{_column(autogen_context, op, col)} == {py_literal(value)}")
     return tests[0] if len(tests) == 1 else f"sa.and_({', '.join(tests)})"
 
 
@@ -290,10 +293,12 @@ def _render_insert_rows(autogen_context, op: InsertRowsOp) -> list[str]:
 
 @renderers.dispatch_for(UpdateRowOp)
 def _render_update_row(autogen_context, op: UpdateRowOp) -> list[str]:
+    if not op.values:
+        return []  # nothing to set (an empty SET is a syntax error)
     return [
         "op.execute(",
         f"    sa.update({_table_stub(autogen_context, op)})",
-        f"    .where({_key_test(op.key)})",
+        f"    .where({_key_test(autogen_context, op, op.key)})",
         f"    .values({_row_dict(op.values)})",
         ")",
     ]
@@ -307,7 +312,7 @@ def _render_delete_rows(autogen_context, op: DeleteRowsOp) -> list[str]:
     single = len(key_cols) == 1 and all(k[key_cols[0]] is not None for k in op.keys)
     if single:
         values = ", ".join(py_literal(k[key_cols[0]]) for k in op.keys)
-        test = f"sa.column({py_literal(key_cols[0])}).in_([{values}])"
+        test = f"{_column(autogen_context, op, key_cols[0])}.in_([{values}])"
         return [
             "op.execute(",
             f"    sa.delete({_table_stub(autogen_context, op)})",
@@ -320,18 +325,19 @@ def _render_delete_rows(autogen_context, op: DeleteRowsOp) -> list[str]:
             [
                 "op.execute(",
                 f"    sa.delete({_table_stub(autogen_context, op)})",
-                f"    .where({_key_test(key)})",
+                f"    .where({_key_test(autogen_context, op, key)})",
                 ")",
             ]
         )
     return lines
 
 
-def _keys_test(keys: Sequence[dict[str, Any]]) -> str:
+def _keys_test(autogen_context, op: _RowsOp, keys: Sequence[dict[str, Any]]) -> str:
     cols = list(keys[0])
     if len(cols) == 1 and all(k[cols[0]] is not None for k in keys):
-        return f"sa.column({py_literal(cols[0])}).in_([{', '.join(py_literal(k[cols[0]]) for k in keys)}])"
-    tests = [_key_test(k) for k in keys]
+        values = ", ".join(py_literal(k[cols[0]]) for k in keys)
+        return f"{_column(autogen_context, op, cols[0])}.in_([{values}])"
+    tests = [_key_test(autogen_context, op, k) for k in keys]
     return tests[0] if len(tests) == 1 else f"sa.or_({', '.join(tests)})"
 
 
@@ -347,7 +353,7 @@ def _render_guard_referenced_rows(autogen_context, op: GuardReferencedRowsOp) ->
         inner = f"sa.select(sa.column({py_literal(columns[0])})).select_from({there})"
         inner += f".where(sa.column({py_literal(columns[0])}).is_not(None))"
         if (table, schema) == (op.table_name, op.schema):
-            inner += f".where(sa.not_({_keys_test(op.keys)}))"  # rows deleted together
+            inner += f".where(sa.not_({_keys_test(autogen_context, op, op.keys)}))"  # rows deleted together
         shown = ".".join(p for p in (op.schema, op.table_name) if p)
         before = f"cannot delete the managed row of {shown} with ({', '.join(key_cols)}) = "
         after = (
@@ -359,7 +365,7 @@ def _render_guard_referenced_rows(autogen_context, op: GuardReferencedRowsOp) ->
             "_held = op.get_bind().execute(",
             f"    sa.select({', '.join(f'sa.column({py_literal(c)})' for c in key_cols)})",
             f"    .select_from({here})",
-            f"    .where({_keys_test(op.keys)})",
+            f"    .where({_keys_test(autogen_context, op, op.keys)})",
             f"    .where(sa.column({py_literal(ref_columns[0])}).in_({inner}))",
             ").first()",
             "if _held is not None:",

@@ -29,7 +29,6 @@ from planner import ops as our
 from planner.registry import Registry
 from planner.revisions import alembic_ops as custom
 from planner.revisions.literals import (
-    PerDialect,
     quote_ident,
     quote_qualified,
     quote_string,
@@ -803,41 +802,25 @@ def _rebuild_enum(op: our.RebuildEnum, ctx: EmitContext) -> list:
 
 
 def _bind_value(type_text: str | None, value: Any) -> Any:
-    """A row value as a plain Python literal the database casts on insert."""
+    """A row value as the Python value its typed column binds (as ``state.build`` does).
+
+    Dates and times become ``datetime`` objects, numerics ``Decimal``, UUIDs ``UUID``,
+    intervals ``timedelta``: the row stubs carry each column's type, so every dialect
+    (and offline ``--sql``, which renders literals) gets the value of the right type.
+    Aware datetimes are written in UTC (MySQL and SQLite store them without a zone).
+    """
     if value is None or type_text is None:
         return thaw(value) if isinstance(value, (FrozenMap, tuple)) else value
     try:
         fam = coltypes.family(type_text)
-    except Exception:  # noqa: BLE001 - an unknown type: bind the value as written
+        bound = coltypes.python_value(type_text, value)
+    except Exception:  # noqa: BLE001 - an unknown type or unparsable value: bind as written
         return thaw(value) if isinstance(value, (FrozenMap, tuple)) else value
-    if fam in ("json", "array"):
-        return thaw(value)
-    if fam in ("date", "time", "datetime"):
-        # ISO text with a space separator: every dialect parses it, SQLite stores it as
-        # SQLAlchemy does (the snapshot's canonical form uses "T")
-        try:
-            return _temporal_text(coltypes.python_value(type_text, value))
-        except Exception:  # noqa: BLE001 - an unparsable value is bound as written
-            return value
-    if fam == "binary":
-        return coltypes.python_value(type_text, value)
-    if fam in ("uuid", "network", "interval"):
+    if fam == "datetime" and isinstance(bound, datetime.datetime) and bound.tzinfo is not None:
+        bound = bound.astimezone(datetime.UTC)
+    if fam == "network":
         return str(value)
-    return value
-
-
-def _temporal_text(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            # MySQL has no zone-aware type (it rejects an offset): UTC without one there
-            utc = value.astimezone(datetime.UTC).replace(tzinfo=None)
-            return PerDialect(
-                default=value.isoformat(sep=" "), cases=((custom.MYSQL, utc.isoformat(sep=" ")),)
-            )
-        return value.isoformat(sep=" ")
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    return value
+    return bound
 
 
 def _rows_kw(ctx: EmitContext, table_key, which: str = "after") -> dict[str, Any]:
@@ -846,11 +829,10 @@ def _rows_kw(ctx: EmitContext, table_key, which: str = "after") -> dict[str, Any
     typed: dict[str, Any] = {}
     for c in t.columns:
         try:
-            fam = coltypes.family(c.type)
-        except Exception:  # noqa: BLE001
+            typ = sa_type(c.type, enums)
+        except Exception:  # noqa: BLE001 - an unknown type: an untyped column
             continue
-        if fam in ("json", "array", "binary"):
-            typed[c.name] = _none_as_null(sa_type(c.type, enums))
+        typed[c.name] = _none_as_null(typ)
     return {"schema": table_key[0], "columns": t.column_names, "column_types": typed}
 
 
@@ -911,6 +893,10 @@ def _setval_sql(t: Table, column: str) -> str:
 
 @TO_ALEMBIC.register(our.UpdateRow)
 def _update_row(op: our.UpdateRow, ctx: EmitContext) -> list:
+    if not op.new:
+        # only columns no longer declared (their database values are left alone): an
+        # UPDATE without values would be an empty SET
+        return []
     types = _types_of(ctx, op.table_key)
     key = {c: _bind_value(types.get(c), v) for c, v in zip(op.key_columns, op.key, strict=True)}
     return [
@@ -1090,6 +1076,9 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 
 
 _IMPORT_NEEDS = (
+    ("datetime.", "import datetime"),
+    ("decimal.", "import decimal"),
+    ("uuid.", "import uuid"),
     ("postgresql.", "from sqlalchemy.dialects import postgresql"),
     ("mysql.", "from sqlalchemy.dialects import mysql"),
 )

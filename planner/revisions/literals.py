@@ -15,6 +15,7 @@ import datetime
 import decimal
 import math
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,14 +38,18 @@ class PerDialect:
 def py_literal(value: Any) -> str:
     r"""Python source for a row value: ``repr`` of str/int/float/bool/None, dicts and lists.
 
-    Non-finite floats become ``float('nan')``; ``Decimal``, dates and times become strings
-    (the database casts them on insert); JSON objects keep sorted keys.
+    Non-finite floats become ``float('nan')``; ``Decimal``, dates, times, intervals and
+    UUIDs their constructor calls (``decimal.Decimal('1.5')``, ``datetime.date(2024, 1, 31)``:
+    the revision imports those modules), bound through typed columns; bytes ``b'...'``;
+    JSON objects keep sorted keys.
 
     Example:
         >>> print(py_literal({"a": [1, 2.5, None], "b": "it's"}))
         {'a': [1, 2.5, None], 'b': "it's"}
         >>> py_literal(float("inf"))
         "float('inf')"
+        >>> print(py_literal(datetime.datetime(2024, 1, 31, 8, 0, tzinfo=datetime.UTC)))
+        datetime.datetime(2024, 1, 31, 8, 0, tzinfo=datetime.timezone.utc)
     """
     if value is None or isinstance(value, (bool, int, str)):
         return repr(value)
@@ -58,9 +63,14 @@ def py_literal(value: Any) -> str:
             return f"float({repr(str(value))})"
         return repr(value)
     if isinstance(value, decimal.Decimal):
-        return repr(str(value))
-    if isinstance(value, (datetime.date, datetime.time)):
-        return repr(value.isoformat())
+        return f"decimal.Decimal({str(value)!r})"
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        # the revision imports datetime (see emit.render_ops): typed columns bind objects
+        return _datetime_source(value)
+    if isinstance(value, uuid.UUID):
+        return f"uuid.UUID({str(value)!r})"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return repr(bytes(value))
     if isinstance(value, FrozenMap):
         value = value.as_dict()
     if isinstance(value, Mapping):
@@ -69,6 +79,21 @@ def py_literal(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(py_literal(v) for v in value) + "]"
     raise TypeError(f"cannot write a {type(value).__name__} value into a revision: {value!r}")
+
+
+def _datetime_source(value: Any) -> str:
+    """``repr`` of a date/time/datetime/timedelta: ``datetime.<type>(...)`` source.
+
+    A zone other than UTC repeats ``datetime.timezone(datetime.timedelta(...))``, which
+    ``repr`` spells the same way; anything else (a ``zoneinfo`` zone) is refused.
+    """
+    tz = getattr(value, "tzinfo", None)
+    if tz is not None and not isinstance(tz, datetime.timezone):
+        raise TypeError(f"cannot write a value with zone {tz!r} into a revision: {value!r}")
+    text = repr(value)
+    if not text.startswith("datetime."):
+        raise TypeError(f"cannot write {type(value).__name__} value {value!r} into a revision")
+    return text
 
 
 def quote_ident(name: str) -> str:

@@ -233,9 +233,11 @@ def test_sqlite_batch_keeps_quoted_unique(hostile_project, sqlite_db):
 
 @pytest.mark.pg
 @pytest.mark.xfail(
-    raises=sa.exc.CompileError,
+    raises=AssertionError,
     strict=True,
-    reason="known gap: row stubs use untyped sa.column(), which offline mode cannot render as literals",
+    reason="known gaps: offline, SQLAlchemy's PostgreSQL dialect doubles backslashes in literals "
+    "(it assumes standard_conforming_strings off; migrations/env.py could set "
+    "dialect._backslash_escapes = False) and Alembic's --sql output turns tabs into 4 spaces",
 )
 def test_offline_sql_escapes_every_value_on_postgresql(hostile_project, pg_db):
     """``alembic upgrade --sql`` renders values as literals: run that script with psql and
@@ -256,7 +258,7 @@ def test_offline_sql_escapes_every_value_on_postgresql(hostile_project, pg_db):
     cfg.set_main_option("sqlalchemy.url", pg_db.replace("%", "%%"))
     out = root / "offline.sql"
     with open(out, "w", encoding="utf-8") as f:
-        cfg.stdout = f
+        cfg.output_buffer = f
         command.upgrade(cfg, f"base:{revs[-1]}", sql=True)
     sql = out.read_text(encoding="utf-8")
     assert "dbplan_no_such" not in sql and INJECTION.replace("'", "''") in sql
