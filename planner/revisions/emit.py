@@ -204,8 +204,28 @@ def _create_table(op: our.CreateTable, ctx: EmitContext) -> list:
         out.append(
             _pg(custom.SQLTextOp(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(op.table.schema)}"))
         )
-    out.append(alembic_ops.CreateTableOp.from_table(sa_table(op.table, ctx.enums("after"))))
+    enums = ctx.enums("after")
+    twins = _pk_twin_uniques(op.table)
+    if not twins:
+        out.append(alembic_ops.CreateTableOp.from_table(sa_table(op.table, enums)))
+        return out
+    # PostgreSQL's CREATE TABLE folds a UNIQUE on exactly the primary key's columns into
+    # the primary key (which takes its name when it has none): add those afterwards there
+    apart = dataclasses.replace(op.table, uniques=tuple(u for u in op.table.uniques if u not in twins))
+    pg = [alembic_ops.CreateTableOp.from_table(sa_table(apart, enums))]
+    pg += [_modify(op.table.key, _create_constraint(op.table, "unique", u)) for u in twins]
+    out.append(
+        _pg(*pg, otherwise=[alembic_ops.CreateTableOp.from_table(sa_table(op.table, enums))])
+    )
     return out
+
+
+def _pk_twin_uniques(table: Table) -> tuple:
+    """The uniques on exactly the primary key's columns, in its order (PostgreSQL merges them)."""
+    pk = table.primary_key
+    if pk is None or not pk.columns:
+        return ()
+    return tuple(u for u in table.uniques if tuple(u.columns) == tuple(pk.columns))
 
 
 @TO_ALEMBIC.register(our.DropTable)
