@@ -87,7 +87,9 @@ def drift(obj, url: str | None) -> None:
     """Compare a live database with the snapshot of the release it is stamped at.
 
     Schema and managed rows are compared; rows users added to managed tables are not
-    drift. Exit 3 with one line per difference.
+    drift. Exit 3 with one line per difference. A database that holds part of the next
+    release's changes (a revision that failed part-way on MariaDB/MySQL, which cannot
+    roll DDL back) is reported as a partial upgrade, naming what was and was not applied.
     """
     from planner.runtime import redact
     from planner.runtime.verify import drift as run_drift
@@ -97,6 +99,13 @@ def drift(obj, url: str | None) -> None:
     where = f"{redact(result.url)} at release {result.release} (revision {result.revision})"
     for line in result.differences:
         click.echo(f"drift at {result.release}: {line}")
+    if result.partial is not None:
+        click.echo(f"drift at {result.release}: {result.partial.message}")
+        raise Differences(
+            f"drift: partial upgrade to {result.partial.target} in {where}: "
+            f"{len(result.partial.applied)} of {result.partial.total} change(s) applied, "
+            f"{len(result.differences)} difference(s) from {result.release}"
+        )
     if result.differences:
         raise Differences(f"drift: {len(result.differences)} difference(s) in {where}")
     click.echo(f"drift: none, {where} matches its snapshot")

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DriftResult",
+    "PartialUpgrade",
     "Step",
     "VerifyResult",
     "compare_snapshots",
@@ -533,21 +534,83 @@ def _pg_dump_compare(project: Project, chain_url: str, server_url: str) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PartialUpgrade:
+    """A database stamped at one release that holds part of the next one's changes.
+
+    What a revision that failed part-way leaves on MariaDB/MySQL, where every DDL statement
+    commits as it runs while ``alembic_version`` still names the previous revision.
+    """
+
+    #: the release the database is stamped at (``empty``: no revision yet)
+    stamped: str
+    #: the release of the next revision, and that revision
+    target: str
+    revision: str
+    #: every object the two releases differ in, by state in the database
+    applied: tuple[str, ...]
+    pending: tuple[str, ...]
+    #: objects in neither release's state (half-made, or changed by hand)
+    other: tuple[str, ...] = ()
+    dialect: str = ""
+
+    @property
+    def total(self) -> int:
+        return len(self.applied) + len(self.pending) + len(self.other)
+
+    @property
+    def message(self) -> str:
+        why = (
+            "MariaDB/MySQL cannot roll DDL back"
+            if self.dialect == "mysql"
+            else "or the database was changed by hand"
+        )
+        text = (
+            f"partial upgrade: database is stamped {self.stamped} but holds "
+            f"{len(self.applied)} of the {self.total} changes of {self.stamped} -> "
+            f"{self.target} ({_some(self.applied)})"
+        )
+        if self.pending:
+            text += f"; not yet: {_some(self.pending)}"
+        if self.other:
+            text += f"; partly done or changed by hand: {_some(self.other)}"
+        if not self.pending and not self.other:
+            return (
+                text + f"; revision {self.revision} ran in full but was not stamped: check, "
+                f"then `dbplan stamp {self.target}`"
+            )
+        return (
+            text + f"; revision {self.revision} failed part-way ({why}): repair by hand "
+            "or restore the backup, then re-run `dbplan upgrade`"
+        )
+
+
+def _some(names: tuple[str, ...], limit: int = 8) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f", and {len(names) - limit} more" if len(names) > limit else "")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DriftResult:
     url: str
     revision: str
     release: str
     differences: tuple[str, ...] = ()
+    #: the database holds part of the next release (a revision failed part-way)
+    partial: PartialUpgrade | None = None
 
 
 def drift(project: Project, *, url: str | None = None) -> DriftResult:
     """Compare the database at ``url`` with the snapshot of the release it is stamped at.
 
     Managed rows are compared by key; rows users added to managed tables are not drift.
+    When the database differs, it is also compared with the next revision's release: a
+    database that holds some of the changes between the two is reported as a partial
+    upgrade (``partial``), what a revision failing part-way leaves on MariaDB/MySQL.
 
     Raises:
-        MigrationError: the database is not stamped, has several heads, or is at a
-            revision that produces no release with a snapshot.
+        MigrationError: the database is not stamped (and holds none of the first
+            revision's changes), has several heads, or is at a revision that produces no
+            release with a snapshot.
 
     Example:
         >>> drift(project, url="sqlite:///app.sqlite").differences  # doctest: +SKIP
@@ -555,10 +618,20 @@ def drift(project: Project, *, url: str | None = None) -> DriftResult:
     """
     from planner.runtime.apply import current_heads
     from planner.runtime.releases import revision_releases
+    from planner.state.capture import capture_for, normalise_for
+    from planner.state.model import Snapshot
 
     url = database_url(project, url)
     heads = current_heads(url)
+    files = project.snapshot_files()
+    dialect = _dialect(url)
     if not heads:
+        found = _partial(project, url, None, Snapshot(release="empty"), None)
+        if found is not None:
+            partial, diffs = found
+            return DriftResult(
+                url=url, revision="base", release="empty", differences=diffs, partial=partial
+            )
         raise MigrationError(
             f"{redact(url)} has no revision (alembic_version is empty or missing): "
             "run `dbplan setup` or `dbplan upgrade` first, or `dbplan stamp` an adopted database"
@@ -569,11 +642,126 @@ def drift(project: Project, *, url: str | None = None) -> DriftResult:
         )
     head = heads[0]
     release = revision_releases(project).get(head)
-    files = project.snapshot_files()
     if release is None or release not in files:
         raise MigrationError(
             f"{redact(url)} is at revision {head}, which produces no release with a snapshot "
             f"in {project.display(project.snapshots_dir)}/ (releases: {', '.join(files) or 'none'})"
         )
-    diffs = _differences(url, _load(files[release]))
-    return DriftResult(url=url, revision=head, release=release, differences=tuple(diffs))
+    snapshot = _load(files[release])
+    with alembic_errors(url):
+        got = capture_for(url, snapshot)
+    diffs = tuple(compare_snapshots(got, normalise_for(snapshot, dialect)))
+    partial = None
+    if diffs:
+        found = _partial(project, url, head, snapshot, got)
+        partial = found[0] if found else None
+    return DriftResult(url=url, revision=head, release=release, differences=diffs, partial=partial)
+
+
+def _partial(
+    project: Project, url: str, head: str | None, stamped: Snapshot, got: Snapshot | None
+) -> tuple[PartialUpgrade, tuple[str, ...]] | None:
+    """The database against the release after ``head``: a partial upgrade, if it holds any
+    of the changes between the two (with the differences from ``stamped``), else None."""
+    from planner.runtime.releases import history
+    from planner.state.capture import capture_for, normalise_for
+
+    dialect = _dialect(url)
+    files = project.snapshot_files()
+    down = () if head is None else (head,)
+    following = [r for r in history(project) if r.down_revisions == down and r.release in files]
+    if len(following) != 1:
+        return None  # none, or branches: nothing to tell
+    rev = following[0]
+    target = _load(files[rev.release])
+    with alembic_errors(url):
+        if got is None:
+            got = capture_for(url, stamped)
+        got_next = capture_for(url, target)
+    was = _objects(normalise_for(stamped, dialect))
+    will = _objects(normalise_for(target, dialect))
+    db_was, db_will = _objects(got), _objects(got_next)
+    # capture reads only the rows its snapshot declares: a row one release drops is read
+    # with the other release's snapshot
+    for key in was.keys() - will.keys():
+        if key[0] == "row":
+            db_will[key] = db_was.get(key)
+    for key in will.keys() - was.keys():
+        if key[0] == "row":
+            db_was[key] = db_will.get(key)
+    # a table made or dropped counts once, whole (a half-made table is "partly done")
+    whole = {k[1] for k in was.keys() ^ will.keys() if k[0] == "table"}
+    applied, pending, other = [], [], []
+    for key in sorted(was.keys() | will.keys(), key=_object_order):
+        if was.get(key) == will.get(key):
+            continue
+        if (key[0] == "table") != (key[1] in whole) and key[0] not in ("enum", "row"):
+            continue  # a table in both is compared by its parts, a new one as a whole
+        if db_will.get(key) == will.get(key):
+            applied.append(_object_text(key))
+        elif db_was.get(key) == was.get(key):
+            pending.append(_object_text(key))
+        else:
+            other.append(_object_text(key))
+    if not applied:
+        return None
+    partial = PartialUpgrade(
+        stamped=stamped.release,
+        target=rev.release or "",
+        revision=rev.revision,
+        applied=tuple(applied),
+        pending=tuple(pending),
+        other=tuple(other),
+        dialect=dialect,
+    )
+    return partial, tuple(compare_snapshots(got, normalise_for(stamped, dialect)))
+
+
+def _objects(s: Snapshot) -> dict[tuple, Any]:
+    """A snapshot as ``{object: state}``: each enum, table, column, constraint, index and
+    managed row (an absent object has no entry)."""
+    out: dict[tuple, Any] = {}
+    for e in s.enums:
+        out[("enum", e.name)] = e.values
+    for t in s.tables:
+        q = t.qualified_name
+        columns = tuple(sorted(t.columns, key=lambda c: c.name))
+        out[("table", q)] = dataclasses.replace(t, rows=None, columns=columns)
+        out[("comment", q)] = t.comment
+        for c in t.columns:
+            out[("column", q, c.name)] = tuple(getattr(c, f) for f in _COLUMN_FIELDS)
+        if t.primary_key is not None:
+            out[("primary key", q)] = (t.primary_key.name, t.primary_key.columns)
+        for kind, items in (
+            ("foreign key", t.foreign_keys),
+            ("unique", t.uniques),
+            ("check", t.checks),
+            ("index", t.indexes),
+        ):
+            for o in items:
+                out[(kind, q, o.name)] = o
+        if t.rows is not None:
+            for k, row in t.rows.by_key().items():
+                out[("row", q, _key_text(t.rows.key, k))] = row
+    return out
+
+
+def _object_order(key: tuple) -> tuple:
+    kinds = ("enum", "table", "comment", "column", "primary key", "foreign key", "unique")
+    order = kinds.index(key[0]) if key[0] in kinds else len(kinds)
+    return (order, *(str(k) for k in key[1:]))
+
+
+def _object_text(key: tuple) -> str:
+    kind, *rest = key
+    if kind == "enum":
+        return f"enum {rest[0]}"
+    if kind == "table":
+        return f"table {rest[0]}"
+    if kind == "column":
+        return f"column {rest[0]}.{rest[1]}"
+    if kind in ("primary key", "comment"):
+        return f"{kind} of {rest[0]}"
+    if kind == "row":
+        return f"row {rest[0]} ({rest[1]})"
+    return f"{kind} {rest[1]} of {rest[0]}"

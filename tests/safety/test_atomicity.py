@@ -43,6 +43,8 @@ def test_revision_failing_after_its_ddl_leaves_the_previous_revision_on_postgres
     assert r.returncode == 1 and "dbplan_no_such_table" in r.stderr and "Traceback" not in r.stderr
     assert version_of(pg_db) == before
     assert database_equals(pg_db, snapshot_of("0.3.0")), "a failed revision left changes behind"
+    r = dbplan(root, "drift", "--url", pg_db, check=False)
+    assert r.returncode == 0 and "drift: none" in r.stdout, r.stdout + r.stderr
 
 
 @pytest.mark.pg
@@ -82,6 +84,58 @@ def test_mariadb_keeps_the_ddl_of_a_failed_revision(mysql_db, tmp_path):
     assert r.returncode == 1
     assert version_of(mysql_db) == before
     assert not database_equals(mysql_db, snapshot_of("0.3.0")), "MariaDB rolled DDL back?"
+    # drift names the state: every change of 0.3.0 -> 0.4.0 is there, only the stamp is not
+    r = dbplan(root, "drift", "--url", mysql_db, check=False)
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "drift at 0.3.0: energy_consumptions: table not in snapshot" in r.stdout
+    partial = [ln for ln in r.stdout.splitlines() if "partial upgrade" in ln]
+    assert len(partial) == 1, r.stdout
+    assert partial[0].startswith(
+        "drift at 0.3.0: partial upgrade: database is stamped 0.3.0 but holds 14 of the 14 "
+        "changes of 0.3.0 -> 0.4.0 (table energy_consumptions, table timeseries_groups, "
+    ), partial[0]
+    assert "ran in full but was not stamped: check, then `dbplan stamp 0.4.0`" in partial[0]
+    assert "drift: partial upgrade to 0.4.0 in " in r.stderr and "14 of 14 change(s)" in r.stderr
+
+
+@pytest.mark.mysql
+def test_drift_names_the_partial_state_of_a_revision_failing_midway_on_mariadb(mysql_db, tmp_path):
+    """A revision failing in its middle on MariaDB: ``dbplan drift`` says the database is
+    stamped 0.3.0 but holds some of 0.4.0's changes, names those applied and those not yet,
+    and exits 3; on PostgreSQL the same failure leaves nothing, so drift finds nothing."""
+    root = reference_project(tmp_path / "ref")
+    dbplan(root, "upgrade", "-r", "0.3.0", "--url", mysql_db)
+    rev = revision_file(root, "0.4.0")
+    text = rev.read_text(encoding="utf-8")
+    cut = "    op.create_index('ix_energy_consumptions_end_use_id'"
+    assert text.count(cut) == 1
+    rev.write_text(
+        text.replace(cut, "    op.execute('SELECT * FROM dbplan_no_such_table')\n" + cut),
+        encoding="utf-8",
+    )
+    r = dbplan(root, "upgrade", "--url", mysql_db, check=False)
+    assert r.returncode == 1 and "dbplan_no_such_table" in r.stderr
+    r = dbplan(root, "drift", "--url", mysql_db, check=False)
+    assert r.returncode == 3, r.stdout + r.stderr
+    (line,) = [ln for ln in r.stdout.splitlines() if "partial upgrade" in ln]
+    head, _, rest = line.partition(" changes of 0.3.0 -> 0.4.0 (")
+    assert head.startswith("drift at 0.3.0: partial upgrade: database is stamped 0.3.0 but holds ")
+    held, total = (int(w) for w in head.split("holds ")[1].split(" of the "))
+    assert 0 < held < total == 14, line
+    applied, _, rest = rest.partition("); not yet: ")
+    assert "column events.origin" in applied and "column users.is_active" in applied
+    pending, _, rest = rest.partition("; partly done or changed by hand: ")
+    # the operations after the failure: users.phone, the dropped column and table
+    assert pending == "table timeseries_groups, column timeseries.group_id, column users.phone"
+    # the new table is there without the indexes the revision creates after the failure
+    partly, _, advice = rest.partition("; revision ")
+    assert partly == "table energy_consumptions"
+    assert advice.endswith(
+        "failed part-way (MariaDB/MySQL cannot roll DDL back): repair by hand or restore "
+        "the backup, then re-run `dbplan upgrade`"
+    ), advice
+    assert "drift: partial upgrade to 0.4.0 in " in r.stderr
+    assert f"{held} of {total} change(s) applied" in r.stderr
 
 
 # ------------------------------------------------------------------ interrupted writes

@@ -260,3 +260,57 @@ def test_docstring_examples():
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted >= 3
+
+
+def test_drift_names_a_partial_upgrade_and_not_a_hand_change(project, sqlite_db):
+    """A database stamped 0.3.0 holding one change of 0.3.0 -> 0.4.0 is a partial upgrade
+    (named, exit 3); a hand change that is no part of 0.4.0 is plain drift."""
+    assert run(project, "upgrade", "-r", "0.3.0", "--url", sqlite_db).exit_code == 0
+    eng = sa.create_engine(sqlite_db)
+    try:
+        with eng.begin() as c:
+            c.execute(sa.text("UPDATE units SET symbol = 'x' WHERE id = 1"))
+        result = run(project, "drift", "--url", sqlite_db)
+        assert result.exit_code == 3, result.output
+        assert "partial upgrade" not in result.output
+        assert "drift: 1 difference(s) in" in result.output
+        with eng.begin() as c:
+            c.execute(sa.text("ALTER TABLE users DROP COLUMN phone"))  # 0.4.0 drops it
+    finally:
+        eng.dispose()
+    result = run(project, "drift", "--url", sqlite_db)
+    assert result.exit_code == 3, result.output
+    assert "drift at 0.3.0: users.phone: column missing (snapshot: String(40))" in result.output
+    (line,) = [ln for ln in result.output.splitlines() if "partial upgrade:" in ln]
+    assert line.startswith(
+        "drift at 0.3.0: partial upgrade: database is stamped 0.3.0 but holds 1 of the 14 "
+        "changes of 0.3.0 -> 0.4.0 (column users.phone); not yet: table energy_consumptions, "
+    ), line
+    assert "units" not in line  # the hand change is no part of 0.4.0
+    assert line.endswith(
+        "failed part-way (or the database was changed by hand): repair by hand or restore "
+        "the backup, then re-run `dbplan upgrade`"
+    )
+    assert "drift: partial upgrade to 0.4.0 in " in result.output
+    assert "1 of 14 change(s) applied, 2 difference(s) from 0.3.0" in result.output
+
+
+def test_drift_of_an_unstamped_database_holding_the_first_release(project, sqlite_db):
+    """The first revision failing before its stamp: no revision, yet 0.1.0's tables."""
+    from planner.state.build import create_from_snapshot
+    from planner.state.yamlio import load_snapshot
+
+    eng = sa.create_engine(sqlite_db)
+    try:
+        create_from_snapshot(eng, load_snapshot(project / "schema_state" / "0.1.0.yaml"))
+    finally:
+        eng.dispose()
+    result = run(project, "drift", "--url", sqlite_db)
+    assert result.exit_code == 3, result.output
+    (line,) = [ln for ln in result.output.splitlines() if "partial upgrade:" in ln]
+    assert line.startswith(
+        "drift at empty: partial upgrade: database is stamped empty but holds "
+    ), line
+    held, total = (int(w) for w in line.split(" holds ")[1].split(" changes")[0].split(" of the "))
+    assert held == total > 0
+    assert line.endswith("ran in full but was not stamped: check, then `dbplan stamp 0.1.0`")
