@@ -3,10 +3,14 @@
 Used by tests and by ``dbplan setup``-like flows: ``to_metadata(snapshot).create_all``
 adapted to the dialect, then the managed rows inserted parent-first with bound
 parameters (never SQL text). On PostgreSQL the sequences of serial columns are moved
-past the inserted keys, so the application's next insert does not collide.
+past the inserted keys, so the application's next insert does not collide; on
+MariaDB/MySQL the rows go in with ``NO_AUTO_VALUE_ON_ZERO`` (a key of 0 stays 0).
 """
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 
@@ -74,6 +78,32 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
         for schema in sorted({t.schema for t in snapshot.tables if t.schema}):
             conn.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
     md.create_all(conn)
+    if dialect == "mysql":
+        with _no_auto_value_on_zero(conn):
+            _insert_rows(conn, md, snapshot, dialect)
+    else:
+        _insert_rows(conn, md, snapshot, dialect)
+
+
+@contextlib.contextmanager
+def _no_auto_value_on_zero(conn: sa.engine.Connection) -> Iterator[None]:
+    """MariaDB/MySQL store an inserted 0 in an AUTO_INCREMENT column as the next value
+    unless ``sql_mode`` has ``NO_AUTO_VALUE_ON_ZERO``: set it for the inserts, then restore."""
+    mode = conn.execute(sa.text("SELECT @@SESSION.sql_mode")).scalar() or ""
+    if "NO_AUTO_VALUE_ON_ZERO" in mode.upper().split(","):
+        yield
+        return
+    conn.execute(
+        sa.text("SET SESSION sql_mode = :m"),
+        {"m": ",".join(filter(None, [mode, "NO_AUTO_VALUE_ON_ZERO"]))},
+    )
+    try:
+        yield
+    finally:
+        conn.execute(sa.text("SET SESSION sql_mode = :m"), {"m": mode})
+
+
+def _insert_rows(conn: sa.engine.Connection, md: sa.MetaData, snapshot: Snapshot, dialect: str):
     for sat in md.sorted_tables:
         stored = sat.info.get(INFO_ROWS)
         if not stored:

@@ -89,12 +89,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "revisions: an index MariaDB uses for a foreign key dropped before the foreign key",
     ),
     (
-        "mysql_zero_key_autoincrement",
-        frozenset({"mysql"}),
-        r"row \(\w+=0\) missing",
-        "state.build/revisions: MariaDB turns an inserted 0 into the next AUTO_INCREMENT value",
-    ),
-    (
         "sqlite_drop_named_constraint",
         frozenset({"sqlite"}),
         r"No such constraint: '",
