@@ -20,6 +20,11 @@ from planner.state.model import Column, Snapshot, Table
 ROOT = Path(__file__).resolve().parents[2]
 VERSIONS = ROOT / "migrations" / "versions"
 
+# these tests count the scratch databases on the server before and after a verify run:
+# under pytest-xdist (--dist loadgroup) they share one worker, so no other verify runs
+# between the two counts
+pytestmark = pytest.mark.xdist_group("scratch_databases")
+
 
 def run(project: Path, *args: str):
     return CliRunner().invoke(cli, ["-C", str(project), *args], env={"SQLALCHEMY_DATABASE_URI": ""})
