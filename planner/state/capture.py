@@ -1128,18 +1128,19 @@ class _Reflector:
                 if col not in db:
                     continue
                 have = db[col]
-                same = _same_value(_bind(types.get(col), want), have)
+                same = _same_value(_bind(types.get(col), want), have, types.get(col))
                 values[col] = want if same else _yaml(types[col], have)
             out.append(FrozenMap(values))
         return RowSet(key=key, rows=tuple(out))
 
 
-def _same_value(bound: Any, have: Any) -> bool:
+def _same_value(bound: Any, have: Any, type_text: str | None = None) -> bool:
     """A snapshot value bound for the database equals what the database holds.
 
     A zone-aware datetime matches the naive wall time a dialect without zones stored; a
-    JSON document matches one whose numbers are equal as floats (PostgreSQL's JSONB stores
-    ``6.417673252564703e+16`` as the numeric ``64176732525647030``).
+    JSON document (or, in a JSON column ``type_text``, a JSON scalar) matches one whose
+    numbers are equal as floats (PostgreSQL's JSONB stores ``6.417673252564703e+16`` as the
+    numeric ``64176732525647030``).
     """
     if bound == have:
         return True
@@ -1148,7 +1149,16 @@ def _same_value(bound: Any, have: Any) -> bool:
             return bound.replace(tzinfo=None) == have.replace(tzinfo=None)
     if isinstance(bound, (dict, list)) and isinstance(have, (dict, list)):
         return _same_json(bound, have)
+    if type_text is not None and _is_json(type_text):
+        return _same_json(bound, have)  # a scalar document
     return False
+
+
+def _is_json(type_text: str) -> bool:
+    try:
+        return coltypes.family(type_text) == "json"
+    except Exception:  # noqa: BLE001 - an unknown type is not JSON
+        return False
 
 
 def _same_json(a: Any, b: Any) -> bool:

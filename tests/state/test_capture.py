@@ -470,6 +470,7 @@ def test_postgresql_jsonb_numbers_compare_by_value_and_real_changes_show(pg_db):
         rows=(
             FrozenMap({"id": 1, "doc": {"n": 6.417673252564703e16, "b": True, "l": [0.5, 2]}}),
             FrozenMap({"id": 2, "doc": {"n": 1.5}}),
+            FrozenMap({"id": 3, "doc": 6.454280686068773e16}),  # a scalar document
         ),
     )
     t = Table(
@@ -489,8 +490,10 @@ def test_postgresql_jsonb_numbers_compare_by_value_and_real_changes_show(pg_db):
         assert compare_snapshots(capture_for(engine, s), normalise_for(s, "postgresql")) == []
         with engine.begin() as c:
             c.execute(sa.text("""UPDATE j SET doc = '{"n": 2}' WHERE id = 2"""))
+            c.execute(sa.text("UPDATE j SET doc = '64542806860687740' WHERE id = 3"))
         assert compare_snapshots(capture_for(engine, s), normalise_for(s, "postgresql")) == [
-            "j: row (id=2): doc FrozenMap({'n': 2}), snapshot says FrozenMap({'n': 1.5})"
+            "j: row (id=2): doc FrozenMap({'n': 2}), snapshot says FrozenMap({'n': 1.5})",
+            "j: row (id=3): doc 64542806860687740, snapshot says 6.454280686068773e+16",
         ]
     finally:
         engine.dispose()
