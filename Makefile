@@ -6,6 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+# pytest-xdist workers: most of the suite waits on PostgreSQL/MariaDB or is CPU-bound
+# Hypothesis; three workers keep two cores busy. JOBS=0 runs in one process.
+JOBS ?= 3
 N ?= 1000
 
 .PHONY: venv demo test lint bench soak clean
@@ -22,7 +25,7 @@ demo: venv
 	@bash scripts/demo.sh
 
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check planner tests
