@@ -89,12 +89,9 @@ def snapshot_sha256(snapshot: Snapshot | None) -> str:
 
 
 def _dump_sha256(snapshot: Snapshot) -> str:
-    from planner.state.yamlio import dump_snapshot
+    from planner.state.yamlio import canonical_dump  # dump_snapshot's bytes, faster
 
-    data = dump_snapshot(snapshot)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return snapshot_bytes_sha256(data)
+    return snapshot_bytes_sha256(canonical_dump(snapshot).encode("utf-8"))
 
 
 def default_rev_id(from_sha256: str, to_sha256: str) -> str:
@@ -121,13 +118,47 @@ def parse_provenance_text(text: str) -> dict[str, str]:
     return found
 
 
+_FIRST_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]", re.MULTILINE)
+#: a line that cannot start a module-level statement other than a function definition
+_INNER_LINE = re.compile(r"[ \t]|#|\r?$|(?:async[ \t]+)?def[ \t]|@|\)")
+
+
+def _header(text: str) -> str | None:
+    """The part of ``text`` before its first top-level ``def``, if nothing after it can be
+    a module-level statement other than function definitions; else None.
+
+    Every line after it must be indented, blank, a comment, a ``def``, a decorator or a
+    closing parenthesis: module-level assignments start in column 0, so the ones before
+    the first ``def`` are all there are. (A column-0 line inside a string, or anything
+    unusual, gives None: the whole file is parsed then.)
+    """
+    m = _FIRST_DEF.search(text)
+    if m is None:
+        return None
+    rest = text[m.start():]
+    for line in rest.split("\n"):
+        if line and not _INNER_LINE.match(line):
+            return None
+    return text[: m.start()]
+
+
 def _module_strings(text: str) -> dict[str, str | tuple[str, ...] | None]:
-    """Module-level ``revision`` / ``down_revision`` assignments, read with ``ast``."""
+    """Module-level ``revision`` / ``down_revision`` assignments, read with ``ast``.
+
+    A revision file's body can be megabytes: only the header before its first function
+    is parsed when that is where every module-level assignment is (see :func:`_header`).
+    """
     out: dict[str, str | tuple[str, ...] | None] = {}
+    header = _header(text)
     try:
-        tree = ast.parse(text)
+        tree = ast.parse(header if header is not None else text)
     except SyntaxError:
-        return out
+        if header is None:
+            return out
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            return out
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value

@@ -164,7 +164,7 @@ def write_revision(
             # only the chain below down_revision is needed to resolve it
             for sc in real.iterate_revisions(down_revision, "base"):
                 src = Path(sc.path)
-                shutil.copy2(src, tmp_versions / src.name)
+                _copy_revision(sc, tmp_versions / src.name)
         script = ScriptDirectory(
             str(tmp),
             file_template=real.file_template,
@@ -202,6 +202,33 @@ def write_revision(
         return WrittenRevision(path=dest, revision=rev_id, down_revision=down_revision)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+_ID_ATTRS = ("revision", "down_revision", "branch_labels", "depends_on")
+
+
+def _plain_ids(value: object) -> bool:
+    if value is None or type(value) is str:
+        return True
+    return type(value) in (tuple, list) and all(type(v) is str for v in value)
+
+
+def _copy_revision(sc, dest: Path) -> None:
+    """Put a revision of the chain below the new one into the private environment.
+
+    Alembic reads only the ids there (revision, down_revision, branch_labels,
+    depends_on) to resolve the new revision's place, and would compile each copy again
+    (seconds for a revision of thousands of tables): a stub with the same ids does.
+    Anything unusual is copied whole.
+    """
+    src = Path(sc.path)
+    module = sc.module
+    values = {name: getattr(module, name, None) for name in _ID_ATTRS}
+    if src.suffix != ".py" or not all(_plain_ids(v) for v in values.values()):
+        shutil.copy2(src, dest)
+        return
+    stub = "".join(f"{name} = {value!r}\n" for name, value in values.items())
+    dest.write_text(f'"""Stand-in for {src.name}: its ids only."""\n{stub}', encoding="utf-8")
 
 
 def _publish(src: Path, dest: Path) -> None:

@@ -1183,17 +1183,323 @@ def load_snapshot(
             [Problem(file=shown, message=f"cannot read the file: {e.strerror}")]
         ) from None
     expected = p.stem if expected_release is True else (expected_release or None)
+    fast = fast_load_enabled()
     if len(data) < _cache.MIN_BYTES:
-        return load_snapshot_text(data, shown, expected_release=expected, validate=validate)
+        snapshot = None
+        if fast:
+            snapshot = fast_load(data, shown, expected_release=expected, validate=validate)
+        if snapshot is None:
+            snapshot = load_snapshot_text(
+                data, shown, expected_release=expected, validate=validate
+            )
+        return snapshot
     # Big files: a snapshot that loaded cleanly is kept by content hash (see state.cache);
     # a file with any problem is never cached, so problems always come from this loader.
     key = _cache.cache_key(data, expected_release=expected, validate=validate)
     snapshot = _cache.get(key)
     if snapshot is None:
-        snapshot = load_snapshot_text(data, shown, expected_release=expected, validate=validate)
+        if fast:
+            snapshot = fast_load(data, shown, expected_release=expected, validate=validate)
+        if snapshot is None:
+            snapshot = load_snapshot_text(
+                data, shown, expected_release=expected, validate=validate
+            )
         _cache.put(key, snapshot)
     _cache.remember_origin(snapshot, key)  # values derived from it can be cached too
     return snapshot
+
+
+# --------------------------------------------------------------------------- fast path
+# A file that is exactly the canonical dump of a valid snapshot needs neither positions
+# nor PyYAML. The fast path parses with a fast YAML parser (yaml_rs, when installed),
+# builds the snapshot with the same shape checks, runs the same semantic checks, and then
+# accepts the result only if writing it back (:func:`_fast_dump`, which gives the same
+# text as :func:`dump_snapshot`) reproduces the file byte for byte. Since the reference
+# loader reads ``dump_snapshot(s)`` back as ``s`` (tests/perf/test_fastload.py), both
+# paths give the same snapshot for every file the fast path accepts, whatever the fast
+# parser makes of it. Anything else (a problem, a parser error, an unusual scalar, a
+# non-canonical spelling, an alias, a tag, a duplicate key) goes to the reference loader,
+# which reports every problem with file:line:column exactly as before.
+_HEADER = re.compile(r"# yaml-language-server: \$schema=[!-~]+\n")
+
+
+def fast_load_enabled() -> bool:
+    """False when ``DBPLAN_FAST_LOAD=0`` (every file goes through the reference loader)."""
+    v = os.environ.get("DBPLAN_FAST_LOAD", "").strip().lower()
+    return v not in ("0", "off", "no", "false")
+
+
+def _fast_parse(body: str) -> Any:
+    try:
+        import yaml_rs
+    except ImportError:  # pragma: no cover - yaml-rs is a dependency; without it: reference
+        return None
+    return yaml_rs.loads(
+        body,
+        parse_datetime=False,
+        alias_limits=yaml_rs.AliasLimits(
+            max_total_replayed_events=0, max_alias_expansions_per_anchor=0
+        ),
+        duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+    )
+
+
+def fast_load(data: bytes, filename: str, *, expected_release: str | None,
+              validate: bool) -> Snapshot | None:
+    """The snapshot of a canonical, valid file, or None (then use the reference loader).
+
+    Never raises (a fault anywhere on this path only means the reference loader runs).
+
+    Example:
+        >>> fast_load(b"snapshot: 1\\nrelease: '1.0'\\ntables: {}\\n", "x.yaml",
+        ...           expected_release=None, validate=True).release
+        '1.0'
+        >>> fast_load(b"snapshot: 1\\nrelease: '1.0'\\ntables: {}  # note\\n", "x.yaml",
+        ...           expected_release=None, validate=True) is None
+        True
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _fast_load(data, filename, expected_release=expected_release, validate=validate)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - incl. a Rust panic: the reference path decides
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _fast_load(data: bytes, filename: str, *, expected_release: str | None,
+               validate: bool) -> Snapshot | None:
+    if len(data) > MAX_BYTES:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    body = text
+    if text.startswith("#"):
+        nl = text.find("\n") + 1
+        if not nl or not _HEADER.fullmatch(text, 0, nl):
+            return None
+        body = text[nl:]
+    doc = _fast_parse(body)
+    if not isinstance(doc, dict):
+        return None
+    shape = _Shape(filename, SourceMap())
+    snapshot = shape.snapshot(doc, expected_release=expected_release)
+    if snapshot is None or shape.lossy or shape.problems:
+        return None
+    if validate:
+        from planner.state.validate import validate as _validate
+
+        if _validate(snapshot, source_map=None, file=filename):
+            return None
+    if _fast_dump(snapshot) != body:
+        return None
+    if len(_WRITTEN) >= 8:
+        _WRITTEN.pop(next(iter(_WRITTEN)))
+    _WRITTEN[id(snapshot)] = (snapshot, body)
+    return snapshot
+
+
+#: snapshots the fast path accepted -> their canonical text (schema_ref=None), as read
+_WRITTEN: dict[int, tuple[Snapshot, str]] = {}
+
+
+class _Decline(Exception):
+    """The fast writer does not handle this value: the file takes the reference path."""
+
+
+_NOT_RESOLVED = object()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fast_str(s: str, flow: bool) -> str:
+    """``s`` as the emitters write it (see :func:`_str_node`); _Decline when unsure."""
+    if _plain_ok(s, flow=flow):
+        return s
+    if not _printable(s):
+        raise _Decline  # double-quoted with escapes
+    if "'" in s and '"' not in s and "\\" not in s:
+        return '"' + s + '"'
+    return "'" + s.replace("'", "''") + "'"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fast_key(s: str, flow: bool) -> str:
+    # long keys are written as complex keys ("? k") and the two emitters differ at 128
+    if len(s) >= 100 or _awkward_key(s):
+        raise _Decline
+    return _fast_str(s, flow)
+
+
+def _fast_value(value: Any) -> str:
+    if isinstance(value, str):
+        return _fast_str(value, True)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        text, tag = str(value), _INT
+    elif isinstance(value, float):
+        text, tag = _yaml_scalar_text(value), _FLOAT
+    else:
+        raise _Decline
+    if _RESOLVER.resolve(ScalarNode, text, (True, False)) != tag:
+        raise _Decline
+    return text
+
+
+def _fast_names(names: tuple[str, ...]) -> str:
+    return "[" + ", ".join([_fast_str(n, True) for n in names]) + "]"
+
+
+def _fast_flow(pairs: list[tuple[str, str]]) -> str:
+    return "{" + ", ".join([_fast_key(k, True) + ": " + v for k, v in pairs]) + "}"
+
+
+def _fast_column(c: Column, pk_columns: tuple[str, ...]) -> str:
+    return _fast_column_line(
+        c.name in pk_columns, c.name, c.type, c.nullable, c.autoincrement,
+        c.server_default, c.comment, c.renamed_from, c.backfill,
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def _fast_column_line(in_pk: bool, name: str, type_: str, nullable: bool, *rest: Any) -> str:
+    """One line of ``columns:`` (indent 6); mirrors _column_node."""
+    autoincrement = rest[0]
+    pairs = [("type", _fast_str(type_, True))]
+    if in_pk:
+        pairs.append(("primary_key", "true"))
+    if nullable != (not in_pk):
+        pairs.append(("nullable", _fast_value(nullable)))
+    if autoincrement is not None:
+        pairs.append(("autoincrement", _fast_value(autoincrement)))
+    for key, v in zip(("server_default", "comment", "renamed_from", "backfill"), rest[1:],
+                      strict=True):
+        if v is not None:
+            pairs.append((key, _fast_str(v, True)))
+    return f"      {_fast_key(name, False)}: {_fast_flow(pairs)}\n"
+
+
+def _fast_section(out: list[str], head: str, items: list[tuple[str, str]]) -> None:
+    """``head:`` then one ``key: value`` line per item, indented two more than ``head``."""
+    indent = " " * (len(head) - len(head.lstrip()) + 2)
+    out.append(head + ":\n")
+    for k, v in items:
+        out.append(f"{indent}{_fast_key(k, False)}: {v}\n")
+
+
+def _fast_table(out: list[str], t: Table, conventions: dict[str, str]) -> None:
+    """Append the lines of one table's body (indent 4) to ``out``; mirrors _table_node."""
+    for key in ("schema", "comment", "renamed_from"):
+        v = getattr(t, key)
+        if v is not None:
+            out.append(f"    {key}: {_fast_str(v, False)}\n")
+    pk_columns = t.primary_key.columns if t.primary_key else ()
+    if t.columns:
+        out.append("    columns:\n")
+        for c in t.columns:
+            out.append(_fast_column(c, pk_columns))
+    else:
+        out.append("    columns: {}\n")
+    if t.primary_key is not None:
+        pk_pairs = []
+        derived = naming.default_pk_name(t.name, pk_columns, conventions)
+        if t.primary_key.name != derived:
+            pk_pairs.append(("name", _fast_value(t.primary_key.name)))
+        in_column_order = tuple(c for c in t.column_names if c in pk_columns)
+        if in_column_order != pk_columns or len(set(pk_columns)) != len(pk_columns):
+            pk_pairs.append(("columns", _fast_names(pk_columns)))
+        if pk_pairs:
+            out.append(f"    primary_key: {_fast_flow(pk_pairs)}\n")
+    if t.foreign_keys:
+        out.append("    foreign_keys:\n")
+        for fk in t.foreign_keys:
+            ref = []
+            if fk.ref_schema is not None:
+                ref.append(("schema", _fast_str(fk.ref_schema, True)))
+            ref += [("table", _fast_str(fk.ref_table, True)),
+                    ("columns", _fast_names(fk.ref_columns))]
+            out.append(f"      {_fast_key(fk.name, False)}:\n")
+            out.append(f"        columns: {_fast_names(fk.columns)}\n")
+            out.append(f"        references: {_fast_flow(ref)}\n")
+            for key in ("ondelete", "onupdate"):
+                v = getattr(fk, key)
+                if v is not None:
+                    out.append(f"        {key}: {_fast_str(v, False)}\n")
+    if t.uniques:
+        _fast_section(out, "    unique", [(u.name, _fast_names(u.columns)) for u in t.uniques])
+    if t.checks:
+        _fast_section(
+            out, "    checks", [(ck.name, _fast_str(ck.sqltext, False)) for ck in t.checks]
+        )
+    if t.indexes:
+        out.append("    indexes:\n")
+        for ix in t.indexes:
+            body = [("columns", _fast_names(ix.columns))]
+            if ix.unique:
+                body.append(("unique", "true"))
+            if ix.where is not None:
+                body.append(("where", _fast_str(ix.where, True)))
+            out.append(f"      {_fast_key(ix.name, False)}: {_fast_flow(body)}\n")
+    if t.rows is not None:
+        out.append("    rows:\n")
+        out.append(f"      key: {_fast_names(t.rows.key)}\n")
+        if not t.rows.rows:
+            out.append("      values: []\n")
+        else:
+            out.append("      values:\n")
+            order = {c: i for i, c in enumerate(t.column_names)}
+            n = len(order)
+            for row in t.rows.rows:
+                items = sorted(row, key=lambda kv: (order.get(kv[0], n), kv[0]))
+                cells = ", ".join([_fast_key(k, True) + ": " + _fast_value(v) for k, v in items])
+                out.append("      - {" + cells + "}\n")
+
+
+def _fast_dump(snapshot: Snapshot) -> str | None:
+    """:func:`dump_snapshot` with ``schema_ref=None``, written directly; None when unsure.
+
+    Example:
+        >>> _fast_dump(Snapshot(release="1.10")) == dump_snapshot(Snapshot(release="1.10"),
+        ...                                                        schema_ref=None)
+        True
+    """
+    try:
+        return _fast_dump_text(snapshot)
+    except _Decline:
+        return None
+
+
+def _fast_dump_text(snapshot: Snapshot) -> str:
+    names = [t.name for t in snapshot.tables]
+    if len(set(names)) != len(names):
+        raise _Decline
+    out = [f"snapshot: {_fast_value(snapshot.format)}\n",
+           f"release: {_fast_str(snapshot.release, False)}\n"]
+    conventions = snapshot.conventions
+    if conventions:
+        order = {k: i for i, k in enumerate(NAMING_CONVENTION_KEYS)}
+        keys = sorted(conventions, key=lambda k: (order.get(k, len(order)), k))
+        _fast_section(
+            out, "naming_convention", [(k, _fast_str(conventions[k], False)) for k in keys]
+        )
+    if snapshot.enums:
+        _fast_section(out, "enums", [(e.name, _fast_names(e.values)) for e in snapshot.enums])
+    if snapshot.tables:
+        out.append("tables:\n")
+        for t in snapshot.tables:
+            out.append(f"  {_fast_key(t.name, False)}:\n")
+            _fast_table(out, t, conventions)
+    else:
+        out.append("tables: {}\n")
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- dumping
@@ -1478,6 +1784,20 @@ def dump_snapshot(
     if schema_ref is not None:
         text = f"# yaml-language-server: $schema={schema_ref}\n" + text
     return text
+
+
+def canonical_dump(snapshot: Snapshot) -> str:
+    """``dump_snapshot(snapshot)`` (default header), through the fast writer when it can.
+
+    Example:
+        >>> canonical_dump(Snapshot(release="1.0")) == dump_snapshot(Snapshot(release="1.0"))
+        True
+    """
+    known = _WRITTEN.get(id(snapshot))
+    text = known[1] if known is not None and known[0] is snapshot else _fast_dump(snapshot)
+    if text is None:
+        return dump_snapshot(snapshot)
+    return f"# yaml-language-server: $schema={DEFAULT_SCHEMA_REF}\n" + text
 
 
 def schema_text() -> str:
