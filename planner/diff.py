@@ -386,33 +386,67 @@ def _diff_table(ot: Table, nt: Table) -> list[Operation]:
 
 
 def _diff_dependent_foreign_keys(ops: list[Operation], old: Snapshot, new: Snapshot) -> list[Operation]:
-    """Drop and re-add the unchanged foreign keys whose referenced key is dropped.
+    """Drop and re-add the unchanged foreign keys whose key or index is dropped.
 
-    PostgreSQL refuses to drop a primary key or unique constraint a foreign key uses.
+    * Referenced side: PostgreSQL refuses to drop a primary key or unique constraint a
+      foreign key uses; it matches a foreign key to a key with the same columns in any
+      order. The re-added foreign key runs after the drop (:mod:`planner.graph`), so it
+      uses a key that stays.
+    * Referencing side: MariaDB ties a foreign key to an index whose first columns are
+      the foreign key's, and refuses to drop it ("needed in a foreign key constraint")
+      unless another index it keeps has them. The foreign key is dropped before that
+      index (``uses``) and re-added after (``not_on``).
     """
-    removed: set[tuple[TableKey, tuple[str, ...]]] = set()
+    removed: set[tuple[TableKey, frozenset[str]]] = set()
+    dropped: dict[TableKey, list[tuple[Ref, tuple[str, ...]]]] = {}
     touched: set[tuple[TableKey, str]] = set()
     for op in ops:
         if isinstance(op, DropPrimaryKey):
-            removed.add((op.table_key, op.primary_key.columns))
+            removed.add((op.table_key, frozenset(op.primary_key.columns)))
+            dropped.setdefault(op.table_key, []).append((("primary_key", op.table_key), op.primary_key.columns))
         elif isinstance(op, DropUnique):
-            removed.add((op.table_key, op.unique.columns))
-        elif isinstance(op, DropIndex) and op.index.unique and not op.index.where:
-            removed.add((op.table_key, op.index.columns))
+            removed.add((op.table_key, frozenset(op.unique.columns)))
+            ref: Ref = ("constraint", (*op.table_key, op.unique.name))
+            dropped.setdefault(op.table_key, []).append((ref, op.unique.columns))
+        elif isinstance(op, DropIndex):
+            if op.index.unique and not op.index.where:
+                removed.add((op.table_key, frozenset(op.index.columns)))
+            ref = ("index", (*op.table_key, op.index.name))
+            dropped.setdefault(op.table_key, []).append((ref, op.index.columns))
         elif isinstance(op, (DropForeignKey, AddForeignKey)):
             touched.add((op.table_key, op.fk.name))
     out: list[Operation] = []
-    if not removed:
+    if not removed and not dropped:
         return out
     for t in old.tables:
         nt = new.get_table(t.key)
         if nt is None:
             continue
         new_fks = {fk.name: fk for fk in nt.foreign_keys}
+        gone = dropped.get(t.key, [])
+        gone_refs = {r for r, _ in gone}
+        kept = [cols for r, cols in _index_like(t) if r not in gone_refs]
         for fk in t.foreign_keys:
-            if (fk.ref_key, fk.ref_columns) in removed and (t.key, fk.name) not in touched and new_fks.get(fk.name) == fk:
-                out.append(DropForeignKey(table_key=t.key, fk=fk))
-                out.append(AddForeignKey(table_key=t.key, fk=fk))
+            if (t.key, fk.name) in touched or new_fks.get(fk.name) != fk:
+                continue
+            # the indexes MariaDB may have tied the foreign key to, when none kept covers it
+            n = len(fk.columns)
+            uses: tuple[Ref, ...] = ()
+            if not any(cols[:n] == fk.columns for cols in kept):
+                uses = tuple(sorted((r for r, cols in gone if cols[:n] == fk.columns), key=repr))
+            if uses or (fk.ref_key, frozenset(fk.ref_columns)) in removed:
+                out.append(DropForeignKey(table_key=t.key, fk=fk, uses=uses))
+                out.append(AddForeignKey(table_key=t.key, fk=fk, not_on=uses))
+    return out
+
+
+def _index_like(t: Table) -> list[tuple[Ref, tuple[str, ...]]]:
+    """The table's primary key, uniques and indexes: (ref, columns)."""
+    out: list[tuple[Ref, tuple[str, ...]]] = []
+    if t.primary_key is not None and t.primary_key.columns:
+        out.append((("primary_key", t.key), t.primary_key.columns))
+    out += [(("constraint", (*t.key, u.name)), u.columns) for u in t.uniques]
+    out += [(("index", (*t.key, i.name)), i.columns) for i in t.indexes]
     return out
 
 

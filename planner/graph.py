@@ -9,7 +9,16 @@ Edges come from what operations need, give and remove (:mod:`planner.ops`), per
 * each op that needs a ref runs before the op that removes it;
 * when a ref is removed and created again (``+``: a constraint redefined under its
   name), the remover runs first; drops (category ``-``) need the old one, everything
-  else the new; a remover that needs a ref a rename gives runs after the rename.
+  else the new; a remover that needs a ref a rename gives runs after the rename;
+* a key (``referenced``: the columns a foreign key points at, as a set) that one op
+  removes while no op gives it stays through another key on the same columns: a
+  foreign key added on it runs after the removal (PostgreSQL ties a foreign key to one
+  index, and refuses to drop that one);
+* an op that must not see a ref (``after_removed``: a foreign key re-added around the
+  drop of the index MariaDB tied it to) runs after the ops that remove it;
+* a schema-wide name (``relname``: tables, indexes, primary keys and uniques share one
+  namespace per schema on PostgreSQL; index names are database-wide on SQLite) is taken
+  — by a create or a rename, on any table — only after the op that frees it.
 
 Mutual references between rows of managed tables are broken by inserting the
 referencing columns as NULL and setting them with an ``UpdateRow`` afterwards
@@ -88,6 +97,8 @@ def describe_ref(ref: Ref) -> str:
         return f"row {table_key_str(key[:2])} ({', '.join(_fmt(v) for v in key[2])})"
     if kind == "filled":
         return f"values of {table_key_str(key[:2])}.{key[2]}"
+    if kind == "relname":
+        return f"name {table_key_str(key)}"
     return f"{kind} {key!r}"
 
 
@@ -123,7 +134,7 @@ def op_label(op: Operation) -> str:
 _REF_PRIORITY = {
     k: i
     for i, k in enumerate(
-        ("table", "enum", "column", "primary_key", "referenced", "constraint", "index", "enum_value", "row", "rows")
+        ("table", "enum", "column", "primary_key", "referenced", "constraint", "index", "relname", "enum_value", "row", "rows")
     )
 }
 
@@ -146,6 +157,7 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
     givers: dict[Ref, list[int]] = {}
     removers: dict[Ref, list[int]] = {}
     needers: dict[Ref, list[int]] = {}
+    waiters: dict[Ref, list[int]] = {}
     for i, op in enumerate(ops):
         for r in op.gives():
             givers.setdefault(r, []).append(i)
@@ -153,6 +165,8 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
             removers.setdefault(r, []).append(i)
         for r in op.needs():
             needers.setdefault(r, []).append(i)
+        for r in op.after_removed():
+            waiters.setdefault(r, []).append(i)
 
     def edge(u: int, v: int, reason: str) -> None:
         if u != v and not g.has_edge(u, v):
@@ -164,6 +178,14 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
         # (renames, rebuilds, updates) turn something existing into it
         creators = [i for i in gs if ops[i].category == "+"]
         what = describe_ref(ref)
+        if ref[0] == "relname":
+            # a schema-wide name (PostgreSQL relations, SQLite indexes): whatever takes
+            # it, a create or a rename, runs after whatever frees it, on any table
+            for r in rs:
+                for gv in gs:
+                    if r != gv:
+                        edge(r, gv, f"{op_label(ops[gv])} takes {what} after {op_label(ops[r])} frees it")
+            continue
         for r in rs:
             for gv in creators:
                 if r != gv:
@@ -178,12 +200,23 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
                         edge(gv, n, f"{op_label(ops[n])} needs {what}")
                 continue
             old_world = bool(rs) and (not gs or ops[n].category == "-")
+            if old_world and ref[0] == "referenced" and ops[n].category == "+":
+                # a foreign key added on a key another key of the same columns keeps
+                # (one is dropped, one stays): after the drop, so it uses the one that stays
+                for r in rs:
+                    edge(r, n, f"{op_label(ops[n])} uses another {what} after {op_label(ops[r])} removes one")
+                continue
             if old_world:
                 for r in rs:
                     edge(n, r, f"{op_label(ops[n])} needs {what} before {op_label(ops[r])} removes it")
             else:
                 for gv in gs:
                     edge(gv, n, f"{op_label(ops[n])} needs {what}")
+    for ref in sorted(waiters.keys() & removers.keys(), key=_ref_sort):
+        what = describe_ref(ref)
+        for w in waiters[ref]:
+            for r in removers[ref]:
+                edge(r, w, f"{op_label(ops[w])} waits until {op_label(ops[r])} removes {what}")
     return g
 
 

@@ -73,9 +73,13 @@ from planner.state.model import (
 #: ``(kind, key)``: ``("table", (schema, name))``, ``("column", (schema, table, col))``,
 #: ``("enum", name)``, ``("enum_value", (name, value))``, ``("constraint", (schema, table, name))``,
 #: ``("primary_key", (schema, table))``, ``("index", (schema, table, name))``,
-#: ``("referenced", (schema, table, columns))`` (a PK/unique key FKs can point at),
+#: ``("referenced", (schema, table, columns))`` (a PK/unique key FKs can point at; the
+#: columns sorted, as a set),
 #: ``("rows", (schema, table))``, ``("row", (schema, table, key))``,
-#: ``("filled", (schema, table, col))`` (a column given values for existing rows).
+#: ``("filled", (schema, table, col))`` (a column given values for existing rows),
+#: ``("relname", (schema, name))``: a name in a schema-wide namespace (tables, indexes,
+#: primary keys and uniques share one on PostgreSQL; index names are database-wide on
+#: SQLite), lower-cased (SQLite compares names without case).
 Ref = tuple[str, Any]
 
 
@@ -144,6 +148,17 @@ def _t(key: TableKey) -> str:
 
 def _col_ref(key: TableKey, col: str) -> Ref:
     return ("column", (key[0], key[1], col))
+
+
+def _key_ref(schema: str | None, table: str, columns: Iterable[str]) -> Ref:
+    """A key foreign keys can point at: its columns as a set, in sorted order
+    (PostgreSQL matches a foreign key to a primary key or unique in any column order)."""
+    return ("referenced", (schema, table, tuple(sorted(columns))))
+
+
+def _relname(schema: str | None, name: str) -> Ref:
+    """A name in the schema-wide namespace of tables, indexes and index-backed keys."""
+    return ("relname", (schema, name.lower()))
 
 
 def _fmt_value(v: Any) -> str:
@@ -267,6 +282,10 @@ class Operation:
     def removes(self) -> frozenset[Ref]:
         return frozenset()
 
+    def after_removed(self) -> frozenset[Ref]:
+        """Refs whose removers run before this op (it must not see them)."""
+        return frozenset()
+
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         raise NotImplementedError
 
@@ -277,22 +296,25 @@ class Operation:
 def _table_refs(table: Table) -> set[Ref]:
     """Everything a table carries (what creating/dropping it gives/removes)."""
     s, n = table.key
-    refs: set[Ref] = {("table", table.key)}
+    refs: set[Ref] = {("table", table.key), _relname(s, n)}
     refs |= {("column", (s, n, c.name)) for c in table.columns}
     if table.primary_key and table.primary_key.columns:
         refs.add(("primary_key", table.key))
-        refs.add(("referenced", (s, n, table.primary_key.columns)))
+        refs.add(_key_ref(s, n, table.primary_key.columns))
         if table.primary_key.name:
             refs.add(("constraint", (s, n, table.primary_key.name)))
+            refs.add(_relname(s, table.primary_key.name))
     for u in table.uniques:
         refs.add(("constraint", (s, n, u.name)))
-        refs.add(("referenced", (s, n, u.columns)))
+        refs.add(_key_ref(s, n, u.columns))
+        refs.add(_relname(s, u.name))
     for c in table.checks:
         refs.add(("constraint", (s, n, c.name)))
     for i in table.indexes:
         refs.add(("index", (s, n, i.name)))
+        refs.add(_relname(s, i.name))
         if i.unique and not i.where:
-            refs.add(("referenced", (s, n, i.columns)))
+            refs.add(_key_ref(s, n, i.columns))
     for fk in table.foreign_keys:
         refs.add(("constraint", (s, n, fk.name)))
     return refs
@@ -442,16 +464,20 @@ class RenameTable(Operation):
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.new_key
-        refs: set[Ref] = {("table", self.new_key)}
+        refs: set[Ref] = {("table", self.new_key), _relname(s, n)}
         refs |= {("constraint", (s, n, b)) for _, b in self.constraint_renames}
         refs |= {("index", (s, n, b)) for _, b in self.index_renames}
+        pairs = (*self.constraint_renames, *self.index_renames, *((self.default_pkey,) if self.default_pkey else ()))
+        refs |= {_relname(s, b) for _, b in pairs}
         return frozenset(refs)
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.old_key
-        refs: set[Ref] = {("table", self.old_key)}
+        refs: set[Ref] = {("table", self.old_key), _relname(s, n)}
         refs |= {("constraint", (s, n, a)) for a, _ in self.constraint_renames}
         refs |= {("index", (s, n, a)) for a, _ in self.index_renames}
+        pairs = (*self.constraint_renames, *self.index_renames, *((self.default_pkey,) if self.default_pkey else ()))
+        refs |= {_relname(s, a) for a, _ in pairs}
         return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -943,9 +969,9 @@ class CreateIndex(Operation):
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("index", (s, n, self.index.name))}
+        refs: set[Ref] = {("index", (s, n, self.index.name)), _relname(s, self.index.name)}
         if self.index.unique and not self.index.where:
-            refs.add(("referenced", (s, n, self.index.columns)))
+            refs.add(_key_ref(s, n, self.index.columns))
         return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -980,9 +1006,9 @@ class DropIndex(Operation):
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("index", (s, n, self.index.name))}
+        refs: set[Ref] = {("index", (s, n, self.index.name)), _relname(s, self.index.name)}
         if self.index.unique and not self.index.where:
-            refs.add(("referenced", (s, n, self.index.columns)))
+            refs.add(_key_ref(s, n, self.index.columns))
         return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -1018,10 +1044,12 @@ class RenameIndex(Operation):
         return frozenset({("table", self.table_key), ("index", (s, n, self.old))})
 
     def gives(self) -> frozenset[Ref]:
-        return frozenset({("index", (self.table_key[0], self.table_key[1], self.new))})
+        s, n = self.table_key
+        return frozenset({("index", (s, n, self.new)), _relname(s, self.new)})
 
     def removes(self) -> frozenset[Ref]:
-        return frozenset({("index", (self.table_key[0], self.table_key[1], self.old))})
+        s, n = self.table_key
+        return frozenset({("index", (s, n, self.old)), _relname(s, self.old)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         def edit(t: Table) -> Table:
@@ -1066,9 +1094,10 @@ class AddPrimaryKey(Operation):
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("primary_key", self.table_key), ("referenced", (s, n, self.primary_key.columns))}
+        refs: set[Ref] = {("primary_key", self.table_key), _key_ref(s, n, self.primary_key.columns)}
         if self.primary_key.name:
             refs.add(("constraint", (s, n, self.primary_key.name)))
+            refs.add(_relname(s, self.primary_key.name))
         return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -1110,9 +1139,10 @@ class DropPrimaryKey(Operation):
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("primary_key", self.table_key), ("referenced", (s, n, self.primary_key.columns))}
+        refs: set[Ref] = {("primary_key", self.table_key), _key_ref(s, n, self.primary_key.columns)}
         if self.primary_key.name:
             refs.add(("constraint", (s, n, self.primary_key.name)))
+            refs.add(_relname(s, self.primary_key.name))
         return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -1142,6 +1172,9 @@ class AddForeignKey(Operation):
     table_key: TableKey
     fk: ForeignKey
     table_is_new: bool = False
+    #: indexes/keys dropped in the plan that the foreign key must not be tied to again
+    #: (MariaDB ties a foreign key to an index on its columns): added after their drop
+    not_on: tuple[Ref, ...] = ()
 
     @property
     def risk(self) -> Risk:
@@ -1161,11 +1194,14 @@ class AddForeignKey(Operation):
         refs: set[Ref] = {("table", self.table_key), ("table", self.fk.ref_key)}
         refs |= {_col_ref(self.table_key, c) for c in self.fk.columns}
         refs |= {("column", (rs, rt, c)) for c in self.fk.ref_columns}
-        refs.add(("referenced", (rs, rt, self.fk.ref_columns)))
+        refs.add(_key_ref(rs, rt, self.fk.ref_columns))
         return frozenset(refs)
 
     def gives(self) -> frozenset[Ref]:
         return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.fk.name))})
+
+    def after_removed(self) -> frozenset[Ref]:
+        return frozenset(self.not_on)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -1182,6 +1218,9 @@ class DropForeignKey(Operation):
     phase: ClassVar[int] = PHASE_DROP_FK
     table_key: TableKey
     fk: ForeignKey
+    #: indexes/keys the database may have tied the foreign key to (MariaDB refuses to
+    #: drop the index a foreign key needs): the foreign key is dropped before them
+    uses: tuple[Ref, ...] = ()
 
     def sort_name(self) -> str:
         return self.fk.name
@@ -1198,7 +1237,8 @@ class DropForeignKey(Operation):
         refs.add(("constraint", (self.table_key[0], self.table_key[1], self.fk.name)))
         refs |= {_col_ref(self.table_key, c) for c in self.fk.columns}
         refs |= {("column", (rs, rt, c)) for c in self.fk.ref_columns}
-        refs.add(("referenced", (rs, rt, self.fk.ref_columns)))
+        refs.add(_key_ref(rs, rt, self.fk.ref_columns))
+        refs |= set(self.uses)
         return frozenset(refs)
 
     def removes(self) -> frozenset[Ref]:
@@ -1239,7 +1279,13 @@ class AddUnique(Operation):
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("constraint", (s, n, self.unique.name)), ("referenced", (s, n, self.unique.columns))})
+        return frozenset(
+            {
+                ("constraint", (s, n, self.unique.name)),
+                _key_ref(s, n, self.unique.columns),
+                _relname(s, self.unique.name),
+            }
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -1275,7 +1321,13 @@ class DropUnique(Operation):
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("constraint", (s, n, self.unique.name)), ("referenced", (s, n, self.unique.columns))})
+        return frozenset(
+            {
+                ("constraint", (s, n, self.unique.name)),
+                _key_ref(s, n, self.unique.columns),
+                _relname(s, self.unique.name),
+            }
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -1389,10 +1441,18 @@ class RenameConstraint(Operation):
         return frozenset({("table", self.table_key), ("constraint", (s, n, self.old))})
 
     def gives(self) -> frozenset[Ref]:
-        return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.new))})
+        s, n = self.table_key
+        refs: set[Ref] = {("constraint", (s, n, self.new))}
+        if self.constraint_type in ("primary_key", "unique"):
+            refs.add(_relname(s, self.new))
+        return frozenset(refs)
 
     def removes(self) -> frozenset[Ref]:
-        return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.old))})
+        s, n = self.table_key
+        refs: set[Ref] = {("constraint", (s, n, self.old))}
+        if self.constraint_type in ("primary_key", "unique"):
+            refs.add(_relname(s, self.old))
+        return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         old, new = self.old, self.new

@@ -232,7 +232,12 @@ def test_needs_gives_removes():
     drop = DropTable(table=SITES_T)
     assert ("table", SITES) in drop.removes() and ("table", SITES) in drop.needs()
     ren = RenameTable(old_key=SITES, new_name="places")
-    assert ren.removes() == {("table", SITES)} and ren.gives() == {("table", (None, "places"))}
+    assert ren.removes() == {("table", SITES), ("relname", (None, "sites"))}
+    assert ren.gives() == {("table", (None, "places")), ("relname", (None, "places"))}
+    # index and key names share a schema-wide namespace (PostgreSQL), case folded (SQLite)
+    assert ("relname", (None, "uq_sites_title")) in create.gives() and ("relname", (None, "uq_sites_title")) in drop.removes()
+    ix = CreateIndex(table_key=SITES, index=Index(name="IX_Title", columns=("title",)))
+    assert ("relname", (None, "ix_title")) in ix.gives() and ("relname", (None, "ix_title")) in ix.reverse().removes()
     col = AddColumn(table_key=SITES, column=Column(name="k", type="Enum(level)"), after="title")
     assert col.needs() == {("table", SITES), ("enum", "level"), ("column", (None, "sites", "title"))}
     notnull = AlterColumnNullable(table_key=SITES, column="title", nullable=False, column_def=SITES_T.column("title"))
