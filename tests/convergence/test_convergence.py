@@ -128,12 +128,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
     # Found by the CI profile (300 examples) on 2026-11-26, not yet shrunk into case
     # folders: open bugs, listed in docs/verification.md. Each needs a regression case.
     (
-        "pg_drop_key_with_dependents",
-        frozenset({"postgresql"}),
-        r"cannot drop constraint \S+ on table \S+ because other objects depend on it",
-        "diff: a unique/primary key dropped while a foreign key still depends on it",
-    ),
-    (
         "sqlite_index_already_exists",
         frozenset({"sqlite"}),
         r"index \S+ already exists",
@@ -151,13 +145,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         frozenset({"postgresql"}),
         r"foreign key [^\n]*: columns \([^\n]*[\"'][^\n]*\), snapshot says \([^\n]*,",
         "capture: PostgreSQL foreign key columns read back split at a comma in a column name",
-    ),
-    (
-        "pg_schema_wide_name_reused",
-        frozenset({"postgresql"}),
-        r'relation "[^"]*" already exists',
-        "graph: a constraint/index name moved to another table is created before the old "
-        "one is dropped (PostgreSQL names are schema-wide)",
     ),
 )
 
