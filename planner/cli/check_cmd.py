@@ -11,6 +11,7 @@ release order (``dict[str, Snapshot]``) and returns a list of finding lines.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 from collections.abc import Callable
@@ -65,6 +66,7 @@ def load_all(project) -> tuple[dict, list]:
             snapshots[release] = load_snapshot(path, filename=project.display(path))
         except SnapshotError as e:
             problems.extend(e.problems)
+        gc.freeze()  # long-lived, cycle-free objects: not for the cyclic collector to rescan
     return snapshots, problems
 
 

@@ -8,6 +8,7 @@ and writes the file with :func:`planner.revisions.write.write_revision`.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +142,9 @@ def load_release(project: Project, release: str) -> Snapshot | None:
     if not path.is_file():
         known = ", ".join(project.releases()) or "none"
         raise RevisionError(f"no snapshot {project.display(path)} (releases: {known})")
-    return load_snapshot(path, filename=project.display(path))
+    snapshot = load_snapshot(path, filename=project.display(path))
+    gc.freeze()  # long-lived, cycle-free objects: not for the cyclic collector to rescan
+    return snapshot
 
 
 def provenances(project: Project) -> list[Provenance]:
