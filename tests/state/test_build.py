@@ -31,3 +31,41 @@ def test_mariadb_keeps_a_zero_key_of_an_auto_increment_column(mysql_db):
             assert list(conn.execute(sa.text("SELECT a FROM z ORDER BY a")).scalars()) == [0, 5]
     finally:
         engine.dispose()
+
+
+@pytest.mark.pg
+def test_postgresql_keeps_a_unique_on_exactly_the_primary_key_columns(pg_db):
+    """PostgreSQL's CREATE TABLE folds such a UNIQUE into the primary key (naming an unnamed
+    key after it): build adds it afterwards, so both are there with their own names."""
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.capture import capture_for, normalise_for
+    from planner.state.model import Unique
+
+    j = Table(
+        name="j",
+        columns=(Column(name="0", type="Integer", nullable=False),),
+        primary_key=PrimaryKey(columns=("0",)),
+        uniques=(Unique(name="E $éL日本", columns=("0",)),),
+    )
+    k = Table(
+        name="k",
+        columns=(
+            Column(name="a", type="Integer", nullable=False),
+            Column(name="b", type="Integer", nullable=False),
+        ),
+        primary_key=PrimaryKey(name="pk_k", columns=("a", "b")),
+        uniques=(Unique(name="u_ab", columns=("a", "b")), Unique(name="u_ba", columns=("b", "a"))),
+    )
+    s = Snapshot(release="1", tables=(j, k))
+    engine = sa.create_engine(pg_db, poolclass=sa.pool.NullPool)
+    try:
+        create_from_snapshot(engine, s)
+        with engine.connect() as conn:
+            names = conn.execute(
+                sa.text("SELECT conname FROM pg_constraint WHERE conrelid IN ('j'::regclass, "
+                        "'k'::regclass) ORDER BY conname")
+            ).scalars()
+            assert list(names) == ["E $éL日本", "j_pkey", "pk_k", "u_ab", "u_ba"]
+        assert compare_snapshots(capture_for(engine, s), normalise_for(s, "postgresql")) == []
+    finally:
+        engine.dispose()
