@@ -1288,7 +1288,7 @@ def _fast_load(data: bytes, filename: str, *, expected_release: str | None,
     doc = _fast_parse(body)
     if not isinstance(doc, dict):
         return None
-    shape = _Shape(filename, SourceMap())
+    shape = _ReusingShape(filename, SourceMap())
     snapshot = shape.snapshot(doc, expected_release=expected_release)
     if snapshot is None or shape.lossy or shape.problems:
         return None
@@ -1302,7 +1302,34 @@ def _fast_load(data: bytes, filename: str, *, expected_release: str | None,
     if len(_WRITTEN) >= 8:
         _WRITTEN.pop(next(iter(_WRITTEN)))
     _WRITTEN[id(snapshot)] = (snapshot, body)
+    _TABLES.clear()  # the tables of the snapshot loaded last, for the next file to reuse
+    _TABLES.update(shape.built)
     return snapshot
+
+
+#: table name -> (its mapping as parsed, the naming conventions, the Table built from it),
+#: of the last snapshot the fast path accepted: two releases share most tables.
+_TABLES: dict[str, tuple[Any, dict[str, str], Table]] = {}
+
+
+class _ReusingShape(_Shape):
+    """:class:`_Shape` that takes a table from the last accepted snapshot when the
+    parsed mapping and conventions are equal. (``==`` takes ``0`` for ``false``: the
+    byte-for-byte comparison with the canonical text, which decides, sees the difference.)"""
+
+    def __init__(self, file: str, sm: SourceMap):
+        super().__init__(file, sm)
+        self.built: dict[str, tuple[Any, dict[str, str], Table]] = {}
+
+    def table(self, name: str, body: Any, path: Path_, conventions: dict[str, str]) -> Table | None:
+        known = _TABLES.get(name)
+        if known is not None and known[0] == body and known[1] == conventions:
+            t: Table | None = known[2]
+        else:
+            t = super().table(name, body, path, conventions)
+        if t is not None:
+            self.built[name] = (body, conventions, t)
+        return t
 
 
 #: snapshots the fast path accepted -> their canonical text (schema_ref=None), as read
@@ -1477,7 +1504,13 @@ def _fast_dump(snapshot: Snapshot) -> str | None:
         return None
 
 
+#: id(table) -> (table, conventions, its text): the tables of the last snapshots written
+_CHUNKS: dict[int, tuple[Table, dict[str, str], str]] = {}
+
+
 def _fast_dump_text(snapshot: Snapshot) -> str:
+    if len(_CHUNKS) > 4 * len(snapshot.tables) + 1000:
+        _CHUNKS.clear()
     names = [t.name for t in snapshot.tables]
     if len(set(names)) != len(names):
         raise _Decline
@@ -1496,7 +1529,15 @@ def _fast_dump_text(snapshot: Snapshot) -> str:
         out.append("tables:\n")
         for t in snapshot.tables:
             out.append(f"  {_fast_key(t.name, False)}:\n")
-            _fast_table(out, t, conventions)
+            known = _CHUNKS.get(id(t))
+            if known is not None and known[0] is t and known[1] == conventions:
+                out.append(known[2])
+                continue
+            part: list[str] = []
+            _fast_table(part, t, conventions)
+            chunk = "".join(part)
+            _CHUNKS[id(t)] = (t, conventions, chunk)
+            out.append(chunk)
     else:
         out.append("tables: {}\n")
     return "".join(out)
