@@ -10,7 +10,7 @@ from planner.ops import (
     CreateTable,
     InsertRows,
 )
-from planner.plan import apply_plan, make_plan
+from planner.plan import apply_plan, make_downgrade_plan, make_plan
 from planner.state.model import (
     Column,
     Enum,
@@ -207,6 +207,7 @@ def test_build_graph_reason_for_given_fk():
         (("row", (None, "units", ("kWh",))), "row units ('kWh')"),
         (("filled", (None, "t", "c")), "values of t.c"),
         (("referenced", (None, "t", ("id",))), "key t (id)"),
+        (("relname", ("ops", "ix_b")), "name ops.ix_b"),
     ],
 )
 def test_describe_ref(ref, text):
@@ -225,3 +226,66 @@ def test_foreign_keys_on_a_recreated_primary_key_are_dropped_and_re_added_around
         "Add foreign key fk_sub_cat on sub (cat_id) -> cat (id)",
     ]
     assert apply_plan(plan) == b
+
+
+def test_a_name_moved_to_a_new_table_is_freed_before_it_is_taken():
+    """PostgreSQL: index and key names are schema-wide; SQLite: index names database-wide."""
+    from planner.state.model import Index, Unique
+
+    a_col, b_col = Column(name="a", type="Integer"), Column(name="b", type="Integer")
+    old_t = table("old_t", a_col, b_col, uniques=(Unique(name="u_a", columns=("a",)),),
+                  indexes=(Index(name="IX_B", columns=("b",)),))
+    new_t = table("new_t", a_col, b_col, uniques=(Unique(name="u_a", columns=("a",)),),
+                  indexes=(Index(name="ix_b", columns=("b",)),))
+    plan = make_plan(snap(old_t), snap(new_t))
+    drop = position(plan, "Drop table old_t")
+    assert drop < position(plan, "Create table new_t") and drop < position(plan, "Create index ix_b")
+    assert "create table new_t takes name u_a after drop table old_t frees it" in reasons(plan)
+    assert "ix_b takes name ix_b after drop table old_t frees it" in reasons(plan)  # case folded
+    down = make_downgrade_plan(snap(old_t), snap(new_t))
+    assert position(down, "Drop table new_t") < position(down, "Create table old_t")
+
+
+def test_a_foreign_key_re_added_around_a_dropped_key_uses_the_key_that_stays():
+    """Two keys on the same columns (any order), one dropped: PostgreSQL ties the foreign
+    key to one of them, so it is dropped first and re-added after the drop."""
+    from planner.state.model import Index, Unique
+
+    x, y = Column(name="x", type="Integer"), Column(name="y", type="Integer")
+    parent_old = table("parent", x, y, uniques=(Unique(name="u_xy", columns=("x", "y")),),
+                       indexes=(Index(name="ux_yx", columns=("y", "x"), unique=True),))
+    parent_new = table("parent", x, y, indexes=(Index(name="ux_yx", columns=("y", "x"), unique=True),))
+    child = Table(name="child", columns=(ID, x, y), primary_key=PrimaryKey(columns=("id",)),
+                  foreign_keys=(ForeignKey(name="fk_c", columns=("y", "x"), ref_table="parent",
+                                           ref_columns=("y", "x")),))
+    plan = make_plan(snap(parent_old, child), snap(parent_new, child))
+    assert plan.describe() == [
+        "Drop foreign key fk_c on child (y, x) -> parent (y, x)",
+        "Drop unique constraint u_xy on parent",
+        "Add foreign key fk_c on child (y, x) -> parent (y, x)",
+    ]
+    assert "fk_c uses another key parent (x, y) after drop unique u_xy removes one" in reasons(plan)
+    assert apply_plan(plan) == snap(parent_new, child, release="1")
+
+
+def test_a_foreign_key_is_dropped_before_the_last_index_mariadb_can_use_for_it():
+    from planner.state.model import Index
+
+    w, v = Column(name="w", type="Integer"), Column(name="v", type="Integer")
+    before = snap(table("p"), table("c", w, v, foreign_keys=(fk("fk_w", "w", "p"),),
+                                    indexes=(Index(name="ix_wv", columns=("w", "v")),)))
+    after = snap(table("p"), table("c", w, v, foreign_keys=(fk("fk_w", "w", "p"),)))
+    plan = make_plan(before, after)
+    assert plan.describe() == [
+        "Drop foreign key fk_w on c (w) -> p (id)",
+        "Drop index ix_wv on c",
+        "Add foreign key fk_w on c (w) -> p (id)",
+    ]
+    assert "drop foreign key fk_w needs index ix_wv before drop index ix_wv removes it" in reasons(plan)
+    assert "fk_w waits until drop index ix_wv removes index ix_wv" in reasons(plan)
+    # an index kept with the foreign key's columns first: nothing to re-add
+    kept = Index(name="ix_w", columns=("w",))
+    before2 = snap(table("p"), table("c", w, v, foreign_keys=(fk("fk_w", "w", "p"),),
+                                     indexes=(kept, Index(name="ix_wv", columns=("w", "v")))))
+    after2 = snap(table("p"), table("c", w, v, foreign_keys=(fk("fk_w", "w", "p"),), indexes=(kept,)))
+    assert make_plan(before2, after2).describe() == ["Drop index ix_wv on c"]
