@@ -122,12 +122,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
     ),
     # Found by the CI profile (300 examples) on 2026-11-26, not yet shrunk into case
     # folders: open bugs, listed in docs/verification.md. Each needs a regression case.
-    (
-        "sqlite_index_already_exists",
-        frozenset({"sqlite"}),
-        r"index \S+ already exists",
-        "revisions: SQLite batch rebuild re-creates an index the revision creates again",
-    ),
     # Found by the survey of 2026-11-26 (150 pairs per dialect, every failure collected)
     (
         "sqlite_fk_to_dotted_table",
