@@ -120,8 +120,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         r"``",
         "revisions/capture: a name with a backtick comes back doubled on MariaDB",
     ),
-    # Found by the CI profile (300 examples) on 2026-11-26, not yet shrunk into case
-    # folders: open bugs, listed in docs/verification.md. Each needs a regression case.
     # Found by the survey of 2026-11-26 (150 pairs per dialect, every failure collected)
     (
         "sqlite_fk_to_dotted_table",
@@ -134,6 +132,13 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         frozenset({"postgresql"}),
         r"foreign key [^\n]*: columns \([^\n]*[\"'][^\n]*\), snapshot says \([^\n]*,",
         "capture: PostgreSQL foreign key columns read back split at a comma in a column name",
+    ),
+    (
+        "fk_column_ending_in_dot",
+        frozenset({"sqlite", "postgresql", "mysql"}),
+        r"ArgumentError: Column must be constructed with a non-blank name",
+        "revisions: a foreign key to a column whose name ends with a dot: Alembic's "
+        "'table.column' target leaves an empty column name (see fk_dotted_column_name)",
     ),
 )
 
