@@ -140,6 +140,13 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "revisions: a foreign key to a column whose name ends with a dot: Alembic's "
         "'table.column' target leaves an empty column name (see fk_dotted_column_name)",
     ),
+    (
+        "pg_renamed_table_pkey_gets_name",
+        frozenset({"postgresql"}),
+        r'constraint "[^"]*_pkey" of relation "[^"]*" does not exist',
+        "revisions: a table renamed while its unnamed primary key gets a name: the "
+        "revision drops <new table>_pkey, but PostgreSQL kept <old table>_pkey",
+    ),
 )
 
 #: regression cases that also fail on another dialect, for another reason
