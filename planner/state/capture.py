@@ -786,13 +786,138 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
             engine.dispose()
 
 
+#: the name fields of each inspector result that SQLAlchemy reads from DDL text
+_NAME_FIELDS = {
+    "get_columns": ("name",),
+    "get_pk_constraint": ("name", "constrained_columns"),
+    "get_foreign_keys": ("name", "constrained_columns", "referred_table", "referred_columns"),
+    "get_indexes": ("name", "column_names"),
+    "get_unique_constraints": ("name", "column_names"),
+    "get_check_constraints": ("name",),
+}
+
+#: one token of SQLite DDL: a string, a quoted identifier, a word, or one character
+_SQLITE_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|\w+|\S""")
+
+
+def _sqlite_ident(token: str) -> str:
+    """An SQLite identifier token unquoted (``"a""b"`` -> ``a"b``)."""
+    if token[:1] == '"' or token[:1] == "`":
+        return token[1:-1].replace(token[0] * 2, token[0])
+    if token[:1] == "[":
+        return token[1:-1]
+    return token
+
+
+def _sqlite_named_keys(sql: str) -> dict[tuple[str, tuple[str, ...]], str]:
+    """``{(kind, columns): name}`` of the named PRIMARY KEY / UNIQUE constraints in a
+    CREATE TABLE statement (``kind``: ``pk`` or ``uq``).
+
+    Example:
+        >>> _sqlite_named_keys('CREATE TABLE t (a INT, CONSTRAINT "p""k" PRIMARY KEY (a), '
+        ...                    "CONSTRAINT u UNIQUE (`x,)`, a), CHECK (a <> 'CONSTRAINT'))")
+        {('pk', ('a',)): 'p"k', ('uq', ('x,)', 'a')): 'u'}
+    """
+    tokens = [m.group(0) for m in _SQLITE_TOKEN.finditer(sql or "")]
+    out: dict[tuple[str, tuple[str, ...]], str] = {}
+    for i, tok in enumerate(tokens[:-2]):
+        if tok.upper() != "CONSTRAINT":
+            continue
+        name, rest = _sqlite_ident(tokens[i + 1]), [t.upper() for t in tokens[i + 2 : i + 5]]
+        if rest[:3] == ["PRIMARY", "KEY", "("]:
+            kind, j = "pk", i + 5
+        elif rest[:2] == ["UNIQUE", "("]:
+            kind, j = "uq", i + 4
+        else:
+            continue
+        cols: list[str] = []
+        expect_name = True
+        while j < len(tokens) and tokens[j] != ")":
+            if tokens[j] == ",":
+                expect_name = True
+            elif expect_name:
+                cols.append(_sqlite_ident(tokens[j]))
+                expect_name = False
+            j += 1
+        out[(kind, tuple(cols))] = name
+    return out
+
+
+class _Inspector:
+    """SQLAlchemy's inspector with the names it reads from DDL text unquoted.
+
+    MariaDB/MySQL: SHOW CREATE TABLE doubles a backtick inside a name and SQLAlchemy keeps
+    both. SQLite: a double quote inside a foreign key or check name stays doubled, and a
+    quote in a PRIMARY KEY or UNIQUE name garbles it: those names are read from the
+    CREATE TABLE statement, matched by columns.
+    """
+
+    def __init__(self, conn: sa.engine.Connection, dialect: str):
+        self._insp = sa.inspect(conn)
+        self._conn = conn
+        self._dialect = dialect
+
+    def __getattr__(self, attr: str) -> Any:
+        value = getattr(self._insp, attr)
+        fields = _NAME_FIELDS.get(attr)
+        if fields is None or self._dialect not in ("mysql", "sqlite"):
+            return value
+
+        def call(table: str, *args: Any, **kw: Any) -> Any:
+            got = value(table, *args, **kw)
+            if self._dialect == "mysql":
+                return _fix_names(got, fields, "`")
+            if attr in ("get_foreign_keys", "get_check_constraints"):
+                return _fix_names(got, ("name",), '"')
+            if attr in ("get_pk_constraint", "get_unique_constraints"):
+                return self._sqlite_keys(attr, table, kw.get("schema"), got)
+            return got
+
+        return call
+
+    def _sqlite_keys(self, attr: str, table: str, schema: str | None, got: Any) -> Any:
+        master = f'"{schema}".sqlite_master' if schema else "sqlite_master"
+        sql = self._conn.execute(
+            sa.text(f"SELECT sql FROM {master} WHERE type = 'table' AND name = :t"), {"t": table}
+        ).scalar()
+        if not sql or '"' not in sql:
+            return got
+        named = _sqlite_named_keys(sql)
+        if attr == "get_pk_constraint":
+            if got and got.get("name"):
+                cols = tuple(got.get("constrained_columns") or ())
+                return {**got, "name": named.get(("pk", cols), got["name"])}
+            return got
+        return [
+            {**u, "name": named.get(("uq", tuple(u["column_names"])), u["name"])}
+            if u.get("name")
+            else u
+            for u in got
+        ]
+
+
+def _fix_names(got: Any, fields: tuple[str, ...], quote: str) -> Any:
+    def fix(v: Any) -> Any:
+        if isinstance(v, str):
+            return v.replace(quote * 2, quote)
+        if isinstance(v, list):
+            return [fix(x) for x in v]
+        return v
+
+    if isinstance(got, dict):
+        return {k: fix(v) if k in fields else v for k, v in got.items()}
+    if isinstance(got, list):
+        return [_fix_names(g, fields, quote) for g in got]
+    return got
+
+
 class _Reflector:
     """One reflection pass over a connection (private; see :func:`from_database`)."""
 
     def __init__(self, conn: sa.engine.Connection, *, hint: Snapshot | None, full_hint: bool):
         self.conn = conn
-        self.insp = sa.inspect(conn)
         self.dialect = _dialect_name(conn.engine)
+        self.insp = _Inspector(conn, self.dialect)
         self.hint = hint
         self.full_hint = full_hint
         self.default_schema = self.insp.default_schema_name

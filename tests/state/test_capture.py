@@ -497,3 +497,64 @@ def test_postgresql_jsonb_numbers_compare_by_value_and_real_changes_show(pg_db):
         ]
     finally:
         engine.dispose()
+
+
+def _quoted_names_snapshot(q: str) -> Snapshot:
+    """Tables whose column, key, constraint and index names hold the quote ``q``."""
+    from planner.state.model import Check, Column, ForeignKey, Index, RowSet, Table, Unique
+
+    p = Table(
+        name="p",
+        columns=(Column(name=f"i{q}d", type="Integer", nullable=False),),
+        primary_key=PrimaryKey(columns=(f"i{q}d",)),
+    )
+    c = Table(
+        name="c",
+        columns=(
+            Column(name=f"a{q}{q}b", type="Integer", nullable=False),
+            Column(name=f"r{q}", type="Integer"),
+            Column(name="n", type="Integer"),
+        ),
+        primary_key=PrimaryKey(name=f"pk{q}c", columns=(f"a{q}{q}b",)),
+        foreign_keys=(
+            ForeignKey(name=f'5U!tS{q}kI4P![', columns=(f"r{q}",), ref_table="p",
+                       ref_columns=(f"i{q}d",)),
+        ),
+        uniques=(Unique(name=f"u{q}n, x", columns=("n", f"r{q}")),),
+        checks=(Check(name=f"c{q}k", sqltext="n > 0"),),
+        indexes=(Index(name=f"ix{q}n", columns=("n",)),),
+        rows=RowSet(key=(f"a{q}{q}b",), rows=(FrozenMap({f"a{q}{q}b": 1, "n": 2}),)),
+    )
+    return Snapshot(release="1", tables=(c, p))
+
+
+@pytest.mark.parametrize(
+    ("dialect", "quote"),
+    [("sqlite", '"'), pytest.param("mysql", "`", marks=pytest.mark.mysql)],
+)
+def test_names_with_quotes_read_back_as_written(dialect, quote, request):
+    """SQLAlchemy keeps a backtick doubled in names it reads from SHOW CREATE TABLE
+    (MariaDB), a double quote doubled in SQLite foreign key and check names, and garbles
+    SQLite PRIMARY KEY and UNIQUE names holding one: capture reads them as written."""
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.build import create_from_snapshot
+    from planner.state.capture import capture_for
+
+    url = request.getfixturevalue("sqlite_db" if dialect == "sqlite" else "mysql_db")
+    s = _quoted_names_snapshot(quote)
+    if dialect == "mysql":  # MariaDB: no primary key names
+        s = s.replace_table(
+            dataclasses.replace(s.table("c"), primary_key=PrimaryKey(columns=(f"a{quote * 2}b",)))
+        )
+    engine = sa.create_engine(url)
+    try:
+        create_from_snapshot(engine, s)
+        if dialect == "mysql":  # what SQLAlchemy alone reads
+            with engine.connect() as conn:
+                raw = sa.inspect(conn)
+                assert [c["name"] for c in raw.get_columns("c")][0] == f"a{quote * 4}b"
+        got = capture_for(engine, s)
+        assert compare_snapshots(got, normalise_for(s, dialect)) == []
+        assert got.table("c").rows.rows == s.table("c").rows.rows
+    finally:
+        engine.dispose()
