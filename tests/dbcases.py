@@ -42,6 +42,8 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
             return None
         if any(_json_key(t) for t in s.tables):
             return None
+        if dialect == "postgresql" and _holds_nul(s):
+            return None
         if validate(s) or (dialect != "sqlite" and _keyed_json(s)):
             return None
         out.append(s)
@@ -88,6 +90,21 @@ def _case_clash(s: Snapshot) -> bool:
     ):
         return True
     return any(clash(t.column_names) or clash(t.constraint_names()) for t in s.tables)
+
+
+def _holds_nul(s: Snapshot) -> bool:
+    """A row value holding NUL: PostgreSQL text (and JSONB) cannot store it."""
+
+    def nul(v) -> bool:
+        if isinstance(v, str):
+            return "\x00" in v
+        if isinstance(v, dict) or hasattr(v, "items"):
+            return any(nul(k) or nul(x) for k, x in v.items())
+        if isinstance(v, (list, tuple)):
+            return any(nul(x) for x in v)
+        return False
+
+    return any(nul(dict(r)) for t in s.tables for r in (t.rows.rows if t.rows else ()))
 
 
 def _key_too_long(s: Snapshot) -> bool:
