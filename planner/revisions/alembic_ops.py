@@ -429,6 +429,73 @@ def _render_alter_column(autogen_context, op: alembic_ops.AlterColumnOp) -> str:
     return text
 
 
+#: Alembic's own ModifyTableOps renderer (``with op.batch_alter_table(...)``)
+_alembic_modify_table = alembic_render._render_modify_table
+
+
+def _table_source(autogen_context, table) -> str:
+    """``sa.Table(name, sa.MetaData(), columns..., constraints..., indexes..., schema=...)``."""
+    create = alembic_ops.CreateTableOp.from_table(table)
+    # keywords after the indexes (below); SQLite has no comments: none needed
+    create.schema = None
+    create.comment = None
+    text = alembic_render._add_table(autogen_context, create)
+    prefix = "op.create_table("
+    assert text.startswith(prefix) and text.endswith("\n)"), text
+    # the name is a repr (no raw newline): the first ",\n" ends it
+    name, rest = text[len(prefix) :].split(",\n", 1)
+    indexes = []
+    for ix in sorted(table.indexes, key=lambda i: i.name):
+        args = [py_literal(ix.name), *(py_literal(c.name) for c in ix.columns)]
+        if ix.unique:
+            args.append("unique=True")
+        where = ix.dialect_options["sqlite"].get("where")
+        if where is not None:
+            args.append(f"sqlite_where={sql_text_call(where.text)}")
+        indexes.append(f"sa.Index({', '.join(args)})")
+    if table.schema is not None:
+        indexes.append(f"schema={py_literal(table.schema)}")
+    rest = rest[: -len("\n)")] + "".join(f",\n{ix}" for ix in indexes) + "\n)"
+    return f"sa.Table({name},\nsa.MetaData(),\n{rest}"
+
+
+def _batch_lines(autogen_context, op, body, copy_from, recreate: str | None = None) -> list[str]:
+    # the table first, one line each so that the printer indents them (a repr holds no
+    # raw newline), then the batch
+    lines = f"_copy_from = {_table_source(autogen_context, copy_from)}".split("\n")
+    extra = "" if recreate is None else f"recreate={recreate!r}, "
+    lines.append(
+        f"with op.batch_alter_table({op.table_name!r}, schema={op.schema!r}, "
+        f"{extra}copy_from=_copy_from) as batch_op:"
+    )
+    body_start = len(lines)
+    with autogen_context._within_batch():
+        for sub in body:
+            lines.extend(render_op(autogen_context, sub))
+    if len(lines) == body_start:
+        lines.append("pass")
+    lines.append("")
+    return lines
+
+
+@renderers.dispatch_for(alembic_ops.ModifyTableOps, replace=True)
+def _render_modify_table(autogen_context, op: alembic_ops.ModifyTableOps) -> list[str]:
+    """Batch mode with ``copy_from=`` the table as the snapshot defines it (set by
+    ``emit``) where SQLite rebuilds the table; with ``sqlite_ops``, SQLite runs a rebuild
+    that creates the table's new constraints itself (other dialects run ``op.ops``)."""
+    copy_from = getattr(op, "copy_from", None)
+    if copy_from is None or not op.ops or not autogen_context.opts.get("render_as_batch"):
+        return _alembic_modify_table(autogen_context, op)
+    sqlite_ops = getattr(op, "sqlite_ops", None)
+    if sqlite_ops is None:
+        return _batch_lines(autogen_context, op, op.ops, copy_from)
+    sqlite = _batch_lines(autogen_context, op, sqlite_ops, copy_from, recreate="always")
+    if getattr(op, "dbplan_sqlite_only", False):
+        return sqlite
+    other = _alembic_modify_table(autogen_context, op)
+    return [f"if {_dialect_test(SQLITE)}:", *sqlite, "else:", *other, ""]
+
+
 @renderers.dispatch_for(alembic_ops.CreateTableCommentOp, replace=True)
 def _render_create_table_comment(
     autogen_context, op: alembic_ops.CreateTableCommentOp

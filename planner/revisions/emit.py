@@ -144,6 +144,34 @@ def sa_table(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
     return sa.Table(table.name, md, *items, schema=table.schema, comment=table.comment)
 
 
+def sa_table_full(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
+    """:func:`sa_table` with the foreign keys and indexes: a table as the snapshot defines it
+    (``copy_from`` of a SQLite batch rebuild, instead of reflecting the table).
+
+    Example:
+        >>> t = Table(name="units", columns=(Column(name="id", type="Integer", nullable=False),),
+        ...           indexes=(our.Index(name="ix_id", columns=("id",)),))
+        >>> [ix.name for ix in sa_table_full(t, {}).indexes]
+        ['ix_id']
+    """
+    t = sa_table(table, enums)
+    for fk in table.foreign_keys:
+        prefix = ".".join(p for p in (fk.ref_schema, fk.ref_table) if p)
+        t.append_constraint(
+            sa.ForeignKeyConstraint(
+                list(fk.columns),
+                [f"{prefix}.{c}" for c in fk.ref_columns],
+                name=fk.name,
+                ondelete=fk.ondelete,
+                onupdate=fk.onupdate,
+            )
+        )
+    for ix in table.indexes:
+        kw = {} if ix.where is None else {"sqlite_where": sa.text(ix.where)}
+        sa.Index(ix.name, *(t.c[c] for c in ix.columns), unique=ix.unique, **kw)
+    return t
+
+
 def _existing(
     col: Column, enums: dict[str, tuple[str, ...]], table: Table | None = None
 ) -> dict[str, Any]:
@@ -1006,6 +1034,12 @@ def _group(operations: list) -> list:
             and (out[-1].table_name, out[-1].schema) == (o.table_name, o.schema)
         ):
             out[-1].ops.extend(o.ops)
+            first_states = getattr(out[-1], "dbplan_states", None)
+            last_states = getattr(o, "dbplan_states", None)
+            if first_states is not None and last_states is not None:
+                out[-1].dbplan_states = (first_states[0], last_states[1], first_states[2], last_states[3])
+            else:
+                out[-1].dbplan_states = None
         else:
             out.append(o)
     return out
@@ -1035,9 +1069,146 @@ def to_alembic_ops(plan: Plan) -> list[alembic_ops.MigrateOperation]:
             touched.add(
                 op.enum.name if isinstance(op, (our.CreateEnum, our.DropEnum)) else op.enum_name
             )
+        _note_batches(converted, state, after)
         out.extend(converted)
         state = after
-    return _group(first + out)
+    grouped = _group(first + out)
+    _prepare_batches(grouped)
+    return grouped
+
+
+# ------------------------------------------------------------------ SQLite batch rebuilds
+#
+# SQLite alters a table by rebuilding it (``batch_alter_table``), by default from the table
+# reflected at run time: reflection loses what SQLite's DDL keeps but SQLAlchemy does not
+# read back (constraint names, ON UPDATE / ON DELETE, some uniques) and cannot add a
+# primary key without a name. The table as the snapshot defines it is passed instead
+# (``copy_from``): the state before the batch, and when the batch changes constraints,
+# with the constraints of the state after it (the rebuild creates them; no drop/create ops).
+
+
+def _note_batches(converted: list, before: Snapshot, after: Snapshot, sqlite_only=False) -> None:
+    """Record on each table batch SQLite may run the snapshot states around it."""
+    for i, o in enumerate(converted):
+        if isinstance(o, _BATCHED):
+            o = converted[i] = alembic_ops.ModifyTableOps(o.table_name, [o], schema=o.schema)
+        if isinstance(o, alembic_ops.ModifyTableOps):
+            key = (o.schema, o.table_name)
+            o.dbplan_states = (before.get_table(key), after.get_table(key), before, after)
+            o.dbplan_sqlite_only = sqlite_only
+        elif isinstance(o, custom.DialectSwitchOp):
+            for names, body in o.branches:
+                if "sqlite" in names:
+                    _note_batches(body, before, after, sqlite_only=tuple(names) == custom.SQLITE)
+            _note_batches(o.otherwise, before, after)
+
+
+def _recreates_on_sqlite(batch: list) -> bool:
+    """Alembic's SQLite rule: only ADD COLUMN (without an SQL expression default) alters in place."""
+    for o in batch:
+        if not isinstance(o, alembic_ops.AddColumnOp):
+            return True
+        if o.column.server_default is not None:
+            return True
+    return False
+
+
+_COLUMN_OPS = (alembic_ops.AddColumnOp, alembic_ops.DropColumnOp, alembic_ops.AlterColumnOp)
+
+
+def _prepare_batches(operations: list) -> None:
+    operations[:] = _split_batches(operations)
+    for o in operations:
+        if isinstance(o, custom.DialectSwitchOp):
+            for _, body in o.branches:
+                _prepare_batches(body)
+            _prepare_batches(o.otherwise)
+        elif isinstance(o, alembic_ops.ModifyTableOps):
+            _prepare_batch(o)
+
+
+def _split_batches(operations: list) -> list:
+    """A batch that drops every column the table had and adds others: SQLite's rebuild
+    would copy no column (Alembic cannot), so the columns are added in a batch of their
+    own first (the table then keeps its rows)."""
+    out: list = []
+    for o in operations:
+        states = getattr(o, "dbplan_states", None)
+        if not isinstance(o, alembic_ops.ModifyTableOps) or states is None or states[0] is None:
+            out.append(o)
+            continue
+        before, after, snap_before, snap_after = states
+        dropped = {x.column_name for x in o.ops if isinstance(x, alembic_ops.DropColumnOp)}
+        added = [x for x in o.ops if isinstance(x, alembic_ops.AddColumnOp)]
+        if not added or not set(before.column_names) <= dropped or after is None:
+            out.append(o)
+            continue
+        first = alembic_ops.ModifyTableOps(o.table_name, added, schema=o.schema)
+        grown = dataclasses.replace(
+            before,
+            columns=before.columns
+            + tuple(after.column(x.column.name) for x in added if after.has_column(x.column.name)),
+        )
+        first.dbplan_states = (before, grown, snap_before, snap_after)
+        first.dbplan_sqlite_only = getattr(o, "dbplan_sqlite_only", False)
+        rest = alembic_ops.ModifyTableOps(
+            o.table_name, [x for x in o.ops if x not in added], schema=o.schema
+        )
+        rest.dbplan_states = (grown, after, snap_before, snap_after)
+        rest.dbplan_sqlite_only = first.dbplan_sqlite_only
+        out += [first, rest] if rest.ops else [first]
+    return out
+
+
+def _prepare_batch(m: alembic_ops.ModifyTableOps) -> None:
+    states = getattr(m, "dbplan_states", None)
+    if states is None or not _recreates_on_sqlite(m.ops):
+        return
+    before, after, snap_before, snap_after = states
+    if before is None or after is None:
+        return  # a table renamed or created in this batch: reflect it
+    enums = {e.name: e.values for e in snap_before.enums}
+    dropped = {o.column_name for o in m.ops if isinstance(o, alembic_ops.DropColumnOp)}
+    if set(before.column_names) <= dropped:
+        return  # no column to copy: see _split_batches
+    if all(isinstance(o, _COLUMN_OPS) for o in m.ops):
+        m.copy_from = sa_table_full(before, enums)
+        return
+    # constraints changed: rebuild with those of the state after the batch, on the
+    # columns as they are before it (renamed back); the column ops still run
+    renamed = {
+        o.kw["modify_name"]: o.column_name
+        for o in m.ops
+        if isinstance(o, alembic_ops.AlterColumnOp) and o.kw.get("modify_name")
+    }
+    old = lambda cols: tuple(renamed.get(c, c) for c in cols)  # noqa: E731
+    have = set(before.column_names)
+    fits = lambda cols: set(old(cols)) <= have  # noqa: E731
+    pk = after.primary_key
+    later: list = []  # constraints on columns the batch adds: created after them
+    if pk is not None and pk.columns and not fits(pk.columns):
+        later.append(_create_constraint(after, "primary", pk))
+        pk = None
+    uniques, fks = [], []
+    for u in after.uniques:
+        if fits(u.columns):
+            uniques.append(dataclasses.replace(u, columns=old(u.columns)))
+        else:
+            later.append(_create_constraint(after, "unique", u))
+    for fk in after.foreign_keys:
+        if fits(fk.columns):
+            fks.append(dataclasses.replace(fk, columns=old(fk.columns)))
+        else:
+            later.append(_create_constraint(after, "foreignkey", fk))
+    target = dataclasses.replace(
+        before,
+        primary_key=None if pk is None else dataclasses.replace(pk, columns=old(pk.columns)),
+        uniques=tuple(uniques),
+        foreign_keys=tuple(fks),
+        checks=after.checks,
+    )
+    m.copy_from = sa_table_full(target, enums)
+    m.sqlite_ops = [o for o in m.ops if isinstance(o, _COLUMN_OPS)] + later
 
 
 def _hoist_autocommit(converted: list, first: list) -> list:
@@ -1150,6 +1321,7 @@ __all__ = [
     "render_ops",
     "sa_column",
     "sa_table",
+    "sa_table_full",
     "sa_type",
     "to_alembic_ops",
 ]
