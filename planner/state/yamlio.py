@@ -1221,6 +1221,11 @@ def load_snapshot(
 # non-canonical spelling, an alias, a tag, a duplicate key) goes to the reference loader,
 # which reports every problem with file:line:column exactly as before.
 _HEADER = re.compile(r"# yaml-language-server: \$schema=[!-~]+\n")
+#: the start of a line the canonical form never has: more than 8 spaces of indentation,
+#: a sequence entry other than a row (``- {``), a blank line, anything but a key (plain
+#: or quoted). Deeply nested compact forms (``- - - ...``, ``? ? ? ...``) crash the fast
+#: parser, so files with such lines go to the reference loader unparsed.
+_ODD_LINE = re.compile(r"^(?!(?: {0,8}(?:- \{|[A-Za-z0-9_(/$'\"])|\Z))", re.MULTILINE)
 
 
 def fast_load_enabled() -> bool:
@@ -1285,6 +1290,8 @@ def _fast_load(data: bytes, filename: str, *, expected_release: str | None,
         if not nl or not _HEADER.fullmatch(text, 0, nl):
             return None
         body = text[nl:]
+    if _ODD_LINE.search(body):
+        return None
     doc = _fast_parse(body)
     if not isinstance(doc, dict):
         return None

@@ -276,3 +276,21 @@ def test_tables_reused_from_the_previous_file_are_checked_too(edit):
     # and a genuinely new release after it is accepted and right
     assert fast_load(a, "a.yaml", expected_release=None, validate=True) is not None
     assert _agree(dump_snapshot(new).encode(), "n.yaml") is not None
+
+
+@pytest.mark.parametrize("start", ["", "a:\n", "a:\n  b:\n    "])
+@pytest.mark.parametrize("pattern", ["- ", "? ", ": ", "[\n", "{a:\n", "! "])
+def test_deep_nesting_never_reaches_the_fast_parser(start, pattern, monkeypatch):
+    """Deeply nested compact forms (``- - - ...``) crash yaml_rs (a segfault, not an
+    exception): no canonical file has them, so they are turned away before parsing."""
+    from planner.state import yamlio as y
+
+    text = start + pattern * 5000 + "x\n"
+    parsed = []
+    monkeypatch.setattr(y, "_fast_parse", parsed.append)  # fast_load swallows any raise
+    assert fast_load(text.encode(), "f.yaml", expected_release=None, validate=True) is None
+    assert parsed == []
+    # the guard lets canonical files through
+    canonical = (ROOT / "schema_state" / REFERENCE[-1]).read_text(encoding="utf-8")
+    assert fast_load(canonical.encode(), "f.yaml", expected_release=None, validate=True) is None
+    assert len(parsed) == 1
