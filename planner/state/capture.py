@@ -847,7 +847,8 @@ class _Inspector:
     """SQLAlchemy's inspector with the names it reads from DDL text unquoted.
 
     MariaDB/MySQL: SHOW CREATE TABLE doubles a backtick inside a name and SQLAlchemy keeps
-    both. SQLite: a double quote inside a foreign key or check name stays doubled, and a
+    both. PostgreSQL: foreign key columns come from the catalog (SQLAlchemy splits the
+    definition's text at commas). SQLite: a double quote inside a foreign key or check name stays doubled, and a
     quote in a PRIMARY KEY or UNIQUE name garbles it: those names are read from the
     CREATE TABLE statement, matched by columns.
     """
@@ -859,6 +860,10 @@ class _Inspector:
 
     def __getattr__(self, attr: str) -> Any:
         value = getattr(self._insp, attr)
+        if self._dialect == "postgresql" and attr == "get_foreign_keys":
+            return lambda table, *args, **kw: self._pg_fk_columns(
+                table, kw.get("schema"), value(table, *args, **kw)
+            )
         fields = _NAME_FIELDS.get(attr)
         if fields is None or self._dialect not in ("mysql", "sqlite"):
             return value
@@ -874,6 +879,34 @@ class _Inspector:
             return got
 
         return call
+
+    def _pg_fk_columns(self, table: str, schema: str | None, got: list) -> list:
+        """PostgreSQL: SQLAlchemy splits the constraint definition's column lists at commas
+        (a column named ``a,b`` comes back as two): take them from the catalog."""
+        rows = self._conn.execute(
+            sa.text(
+                "SELECT c.conname::text, "
+                "ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
+                "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n "
+                "ORDER BY k.i), "
+                "ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
+                "JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n "
+                "ORDER BY k.i) "
+                "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+                "JOIN pg_namespace s ON s.oid = t.relnamespace "
+                "WHERE c.contype = 'f' AND t.relname = :t "
+                "AND s.nspname = coalesce(:s, current_schema())"
+            ),
+            {"t": table, "s": schema},
+        ).all()
+        by_name = {name: (list(cols), list(refs)) for name, cols, refs in rows}
+        out = []
+        for fk in got:
+            found = by_name.get(fk.get("name"))
+            if found is not None:
+                fk = {**fk, "constrained_columns": found[0], "referred_columns": found[1]}
+            out.append(fk)
+        return out
 
     def _sqlite_keys(self, attr: str, table: str, schema: str | None, got: Any) -> Any:
         master = f'"{schema}".sqlite_master' if schema else "sqlite_master"

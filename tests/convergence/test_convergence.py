@@ -100,12 +100,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "revisions: SQLite batch mode loses a foreign key to a table whose name has a dot",
     ),
     (
-        "pg_fk_column_with_comma",
-        frozenset({"postgresql"}),
-        r"foreign key [^\n]*: columns \([^\n]*[\"'][^\n]*\), snapshot says \([^\n]*,",
-        "capture: PostgreSQL foreign key columns read back split at a comma in a column name",
-    ),
-    (
         "fk_column_ending_in_dot",
         frozenset({"sqlite", "postgresql", "mysql"}),
         r"ArgumentError: Column must be constructed with a non-blank name",

@@ -558,3 +558,39 @@ def test_names_with_quotes_read_back_as_written(dialect, quote, request):
         assert got.table("c").rows.rows == s.table("c").rows.rows
     finally:
         engine.dispose()
+
+
+@pytest.mark.pg
+def test_postgresql_foreign_key_columns_with_commas_read_back_whole(pg_db):
+    """SQLAlchemy splits a foreign key's column lists at commas; capture reads the catalog."""
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.build import create_from_snapshot
+    from planner.state.capture import capture_for
+    from planner.state.model import Column, ForeignKey, Table, Unique
+
+    p = Table(
+        name="p",
+        columns=(
+            Column(name="x, y", type="Integer", nullable=False),
+            Column(name='z"', type="Integer", nullable=False),
+        ),
+        primary_key=PrimaryKey(columns=("x, y",)),
+        uniques=(Unique(name="u", columns=("x, y", 'z"')),),
+    )
+    n = Table(
+        name="n",
+        columns=(Column(name="a,b", type="Integer"), Column(name="c", type="Integer")),
+        foreign_keys=(
+            ForeignKey(name="f", columns=("a,b",), ref_table="p", ref_columns=("x, y",)),
+            ForeignKey(name="g", columns=("c", "a,b"), ref_table="p", ref_columns=('z"', "x, y")),
+        ),
+    )
+    s = Snapshot(release="1", tables=(n, p))
+    engine = sa.create_engine(pg_db)
+    try:
+        create_from_snapshot(engine, s)
+        got = capture_for(engine, s)
+        assert got.table("n").foreign_keys == n.foreign_keys
+        assert compare_snapshots(got, normalise_for(s, "postgresql")) == []
+    finally:
+        engine.dispose()
