@@ -407,11 +407,14 @@ def verify(
                 first = text[0] if text else ""
                 if not isinstance(e, MigrationError):
                     first = f"{type(e).__name__}: {first}"
+                lines = [f"{direction} failed: {first}"]
+                if direction == "upgrade":
+                    lines += _left_by_failure(project, scratch, moves[i - 1] if i else None)
                 failed = Step(
                     direction=direction,
                     revision=rev,
                     release=rel,
-                    differences=(f"{direction} failed: {first}",),
+                    differences=tuple(lines),
                     failed=True,
                 )
                 steps.append(failed)
@@ -437,6 +440,28 @@ def verify(
         steps=tuple(steps),
         pg_dump_diff=dump_diff,
     )
+
+
+def _left_by_failure(project: Project, url: str, before: tuple | None) -> list[str]:
+    """After a failed upgrade: the partial state it left (MariaDB/MySQL), if any, as a line.
+
+    ``before`` is the move that reached the revision the database is still stamped at
+    (``None``: base).
+    """
+    from planner.state.model import Snapshot
+
+    files = project.snapshot_files()
+    if before is None:
+        head, stamped = None, Snapshot(release="empty")
+    elif before[2] in files:
+        head, stamped = before[1], _load(files[before[2]])
+    else:
+        return []
+    try:
+        found = _partial(project, url, head, stamped, None)
+    except Exception:  # noqa: BLE001 - the failure itself is the finding; this is a hint
+        return []
+    return [found[0].message] if found else []
 
 
 def _load(path) -> Snapshot:

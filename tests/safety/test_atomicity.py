@@ -105,14 +105,7 @@ def test_drift_names_the_partial_state_of_a_revision_failing_midway_on_mariadb(m
     and exits 3; on PostgreSQL the same failure leaves nothing, so drift finds nothing."""
     root = reference_project(tmp_path / "ref")
     dbplan(root, "upgrade", "-r", "0.3.0", "--url", mysql_db)
-    rev = revision_file(root, "0.4.0")
-    text = rev.read_text(encoding="utf-8")
-    cut = "    op.create_index('ix_energy_consumptions_end_use_id'"
-    assert text.count(cut) == 1
-    rev.write_text(
-        text.replace(cut, "    op.execute('SELECT * FROM dbplan_no_such_table')\n" + cut),
-        encoding="utf-8",
-    )
+    _fail_midway(revision_file(root, "0.4.0"))
     r = dbplan(root, "upgrade", "--url", mysql_db, check=False)
     assert r.returncode == 1 and "dbplan_no_such_table" in r.stderr
     r = dbplan(root, "drift", "--url", mysql_db, check=False)
@@ -136,6 +129,32 @@ def test_drift_names_the_partial_state_of_a_revision_failing_midway_on_mariadb(m
     ), advice
     assert "drift: partial upgrade to 0.4.0 in " in r.stderr
     assert f"{held} of {total} change(s) applied" in r.stderr
+
+
+def _fail_midway(rev: Path) -> None:
+    """Make the 0.4.0 revision fail before it creates energy_consumptions' indexes."""
+    text = rev.read_text(encoding="utf-8")
+    cut = "    op.create_index('ix_energy_consumptions_end_use_id'"
+    assert text.count(cut) == 1
+    rev.write_text(
+        text.replace(cut, "    op.execute('SELECT * FROM dbplan_no_such_table')\n" + cut),
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.mysql
+def test_verify_names_the_partial_state_a_failed_revision_leaves_on_mariadb(mysql_db, tmp_path):
+    root = reference_project(tmp_path / "ref")
+    _fail_midway(revision_file(root, "0.4.0"))
+    r = dbplan(root, "verify", "--url", mysql_db, check=False)
+    assert r.returncode == 3, r.stdout + r.stderr
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("0.4.0 after upgrade: ")]
+    assert len(lines) == 2, r.stdout
+    assert "upgrade failed: " in lines[0] and "dbplan_no_such_table" in lines[0]
+    assert lines[1].startswith(
+        "0.4.0 after upgrade: partial upgrade: database is stamped 0.3.0 but holds "
+    ), lines[1]
+    assert "; partly done or changed by hand: table energy_consumptions; revision " in lines[1]
 
 
 # ------------------------------------------------------------------ interrupted writes
