@@ -47,13 +47,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "revisions: NOT NULL column filled after the batch rebuild on SQLite",
     ),
     (
-        "sqlite_fk_name_with_quote",
-        frozenset({"sqlite"}),
-        r'(foreign key|primary key|unique|index|check)[^\n]*""',
-        "revisions: SQLite batch mode (Alembic reflects the table with SQLAlchemy) doubles a "
-        "double quote in a constraint name at each rebuild; capture reads names right",
-    ),
-    (
         "mysql_drop_index_needed_by_fk",
         frozenset({"mysql"}),
         r"Cannot drop index '[^']*': needed in a foreign key constraint",
@@ -78,12 +71,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         r"foreign key [^\n]*: on(update|delete) none, snapshot says",
         "capture: SQLite reflection loses the ON UPDATE / ON DELETE of a foreign key to a "
         "table whose name has a double quote (the batch rebuild part is fixed: copy_from)",
-    ),
-    (
-        "mysql_fk_referenced_table_not_found",
-        frozenset({"mysql"}),
-        r"NoReferencedTableError: Foreign key associated with column",
-        "revisions: a foreign key's referenced table not found by the MariaDB migration",
     ),
     (
         "fk_dotted_column_name",
@@ -134,12 +121,7 @@ ALSO_FAILS: dict[tuple[str, str], str] = {
     ("fk_dotted_column_name", "sqlite"): "foreign key to a dotted column lost by the batch copy "
     "('p.1.0' in sa.ForeignKeyConstraint)",
     ("mysql_drop_index_needed_by_fk", "sqlite"): "foreign key ondelete SET NULL lost on SQLite",
-    ("sqlite_drop_named_constraint", "postgresql"): "a primary key name kept after its drop",
-    ("pg_unique_missing", "sqlite"): "sqlite_pk_name_null: Constraint must have a name",
-    ("pg_unique_on_pkey_built", "sqlite"): "sqlite_unique_dropped_column_renamed: "
-    "KeyError: 'insert_from_select' (a table losing its only column in batch mode)",
     ("sqlite_drop_named_constraint", "sqlite"): "sqlite_fk_action_lost (quoted table name)",
-    ("pg_sequence_name_with_percent", "mysql"): "Uuid value too long for its MariaDB column",
 }
 
 
