@@ -908,6 +908,19 @@ def _insert_rows(op: our.InsertRows, ctx: EmitContext) -> list:
     out: list = [custom.InsertRowsOp(op.table_key[1], rows=rows, **_rows_kw(ctx, op.table_key))]
     t = ctx.table(op.table_key)
     serial = _serial_column(t)
+    if serial is not None and any(dict(r).get(serial) == 0 for r in op.rows):
+        # MariaDB turns an inserted 0 into the next AUTO_INCREMENT value, unless
+        # NO_AUTO_VALUE_ON_ZERO: set for these rows, then the session's mode back
+        save = custom.SQLTextOp("SET @dbplan_sql_mode = @@SESSION.sql_mode")
+        zero = custom.SQLTextOp(
+            "SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"
+        )
+        back = custom.SQLTextOp("SET SESSION sql_mode = @dbplan_sql_mode")
+        out = [
+            custom.DialectSwitchOp([(custom.MYSQL, [save, zero])]),
+            *out,
+            custom.DialectSwitchOp([(custom.MYSQL, [back])]),
+        ]
     if serial is not None and any(serial in dict(r) for r in op.rows):
         out.append(_pg(custom.SQLTextOp(_setval_sql(t, serial))))
     return out
