@@ -156,15 +156,15 @@ def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operat
         if t is None:
             continue
         tgt: TableKey = (src[0], new_name)
-        nt = new.get_table(tgt)
         derived = renamed_names(t, new_name, conventions) if conventions else {}
         index_names = {i.name for i in t.indexes}
         taken = set(t.constraint_names())
         derived = {a: b for a, b in derived.items() if b not in taken}
         pkey = None
         if t.primary_key and t.primary_key.columns and t.primary_key.name is None:
-            if nt is None or nt.primary_key is None or nt.primary_key.name is None:
-                pkey = (f"{t.name}_pkey", f"{new_name}_pkey")
+            # PostgreSQL's default name follows the table even when the primary key is
+            # then dropped or given a name: later ops name it after the new table
+            pkey = (f"{t.name}_pkey", f"{new_name}_pkey")
         cmap = col_renames.get(tgt, {})
         seqs = tuple(
             (f"{t.name}_{c.name}_seq", f"{new_name}_{cmap.get(c.name, c.name)}_seq")

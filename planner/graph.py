@@ -181,9 +181,11 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
         if ref[0] == "relname":
             # a schema-wide name (PostgreSQL relations, SQLite indexes): whatever takes
             # it, a create or a rename, runs after whatever frees it, on any table
+            # (unless the remover acts on what the giver makes: a name a table rename
+            # carries along, then dropped, is freed after the rename)
             for r in rs:
                 for gv in gs:
-                    if r != gv:
+                    if r != gv and not ops[r].needs() & ops[gv].gives():
                         edge(r, gv, f"{op_label(ops[gv])} takes {what} after {op_label(ops[r])} frees it")
             continue
         for r in rs:

@@ -94,13 +94,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "'table.column' target leaves an empty column name (see fk_dotted_column_name)",
     ),
     (
-        "pg_renamed_table_pkey_gets_name",
-        frozenset({"postgresql"}),
-        r'constraint "[^"]*_pkey" of relation "[^"]*" does not exist',
-        "revisions: a table renamed while its unnamed primary key gets a name: the "
-        "revision drops <new table>_pkey, but PostgreSQL kept <old table>_pkey",
-    ),
-    (
         "sqlite_text_to_date_cast",
         frozenset({"sqlite"}),
         r"TypeError: fromisoformat: argument must be str",

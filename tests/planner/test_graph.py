@@ -289,3 +289,21 @@ def test_a_foreign_key_is_dropped_before_the_last_index_mariadb_can_use_for_it()
                                      indexes=(kept, Index(name="ix_wv", columns=("w", "v")))))
     after2 = snap(table("p"), table("c", w, v, foreign_keys=(fk("fk_w", "w", "p"),), indexes=(kept,)))
     assert make_plan(before2, after2).describe() == ["Drop index ix_wv on c"]
+
+
+def test_a_name_a_table_rename_carries_along_is_dropped_after_the_rename():
+    """pk_e00 -> pk_ren_0 by the naming convention, then the primary key loses its name:
+    the drop frees the name the rename gave (no cycle through the schema-wide name)."""
+    from pathlib import Path
+
+    from planner.state.yamlio import load_snapshot
+
+    case = Path(__file__).resolve().parents[1] / "cases" / "convergence" / "renamed_table_convention_pkey_dropped"
+    a, b = (load_snapshot(case / f"{n}.yaml", expected_release=False) for n in ("before", "after"))
+    plan = make_plan(a, b)
+    assert plan.describe()[:2] == [
+        "Rename table e00 to ren_0 (pk_e00 -> pk_ren_0, sequence e00_h7_seq -> ren_0_h7_seq)",
+        "Drop primary key pk_ren_0 of ren_0",
+    ]
+    down = make_downgrade_plan(a, b)
+    assert down.describe()[0].startswith("Rename table ren_0 to e00 (ren_0_pkey -> e00_pkey (PostgreSQL)")
