@@ -61,12 +61,7 @@ ENUM_OLD = ("a'b", 'c"d', "back\\slash")
 ENUM_NEW = ("x{y}", "a'b", 'c"d', "back\\slash", "%s", INJECTION)
 
 
-def _plain(name: str, sqlite: bool) -> str:
-    """SQLite: constraint names without quotes (SQLAlchemy's reflection, used by batch mode, misreads them)."""
-    return name.replace("'", "").replace('"', "") if sqlite else name
-
-
-def _parent(values, kind: str, suffix: str, sqlite: bool) -> Table:
+def _parent(values, kind: str, suffix: str) -> Table:
     return Table(
         name=PARENT,
         comment='co"""mment\\ ' + INJECTION,
@@ -77,7 +72,7 @@ def _parent(values, kind: str, suffix: str, sqlite: bool) -> Table:
             Column(name=KIND, type=f"Enum({ENUM})"),
         ),
         primary_key=PrimaryKey(columns=("id",)),
-        uniques=(Unique(name=_plain(UNIQUE, sqlite), columns=(NAME,)),),
+        uniques=(Unique(name=UNIQUE, columns=(NAME,)),),
         rows=RowSet(
             key=("id",),
             rows=tuple(
@@ -88,7 +83,7 @@ def _parent(values, kind: str, suffix: str, sqlite: bool) -> Table:
     )
 
 
-def _child(parent_ids, sqlite: bool) -> Table:
+def _child(parent_ids) -> Table:
     return Table(
         name=CHILD,
         columns=(
@@ -99,7 +94,7 @@ def _child(parent_ids, sqlite: bool) -> Table:
         primary_key=PrimaryKey(columns=("id",)),
         foreign_keys=(
             ForeignKey(
-                name=_plain("fk" + INJECTION, sqlite),
+                name="fk" + INJECTION,
                 columns=(PARENT_REF,),
                 ref_table=PARENT,
                 ref_columns=("id",),
@@ -116,20 +111,20 @@ def _child(parent_ids, sqlite: bool) -> Table:
     )
 
 
-def hostile_pair(*, sqlite: bool = False) -> tuple[Snapshot, Snapshot]:
+def hostile_pair() -> tuple[Snapshot, Snapshot]:
     """Release 1.0.0 and 2.0.0: 2.0.0 updates every value, adds rows and enum values, deletes a row."""
     numbered = list(enumerate(VALUES, 1))
     old = Snapshot(
         release="1.0.0",
         enums=(Enum(name=ENUM, values=ENUM_OLD),),
-        tables=(_parent(numbered, "a'b", "", sqlite), _child([1, 2, 3], sqlite)),
+        tables=(_parent(numbered, "a'b", ""), _child([1, 2, 3])),
     )
     new = Snapshot(
         release="2.0.0",
         enums=(Enum(name=ENUM, values=ENUM_NEW),),
         tables=(
-            _parent([*numbered[1:], (len(VALUES) + 1, INJECTION + " ✓")], INJECTION, " ✓", sqlite),
-            _child([2, 3, 4], sqlite),
+            _parent([*numbered[1:], (len(VALUES) + 1, INJECTION + " ✓")], INJECTION, " ✓"),
+            _child([2, 3, 4]),
         ),
     )
     return old, new
