@@ -58,9 +58,9 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
 def _comment(text: str | None, dialect: str) -> str | None:
     if text is None or dialect == "sqlite":
         return text
-    if dialect == "postgresql":
-        text = text.replace("\x00", "")  # PostgreSQL text cannot hold NUL
-    else:  # MariaDB keeps comments in utf8mb3: characters beyond the BMP become '?'
+    # PostgreSQL text cannot hold NUL; MariaDB zeroes a comment from its first NUL on
+    text = text.replace("\x00", "")
+    if dialect != "postgresql":  # MariaDB keeps comments in utf8mb3: beyond the BMP is '?'
         text = "".join(ch for ch in text if ord(ch) <= 0xFFFF)
     return text or None  # COMMENT IS '' removes the comment (normalise_for gap)
 
