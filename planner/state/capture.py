@@ -871,7 +871,8 @@ class _Inspector:
         def call(table: str, *args: Any, **kw: Any) -> Any:
             got = value(table, *args, **kw)
             if self._dialect == "mysql":
-                return _fix_names(got, fields, "`")
+                got = _fix_names(got, fields, "`")
+                return _fix_enum_values(got) if attr == "get_columns" else got
             if attr in ("get_foreign_keys", "get_check_constraints"):
                 return _fix_names(got, ("name",), '"')
             if attr in ("get_pk_constraint", "get_unique_constraints"):
@@ -927,6 +928,27 @@ class _Inspector:
             else u
             for u in got
         ]
+
+
+#: MariaDB/MySQL string escapes SHOW CREATE TABLE may write in an enum value
+_MYSQL_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
+
+
+def _fix_enum_values(columns: list) -> list:
+    """MariaDB/MySQL: the values of ENUM columns with SHOW CREATE TABLE's backslash escapes
+    undone (SQLAlchemy undoes only doubled quotes): a value ``a\\`` is read as ``a\\\\``.
+    """
+    out = []
+    for col in columns:
+        t = col.get("type")
+        if isinstance(t, sa.Enum) and any("\\" in v for v in t.enums):
+            values = [
+                re.sub(r"\\(.)", lambda m: _MYSQL_ESCAPES.get(m[1], m[1]), v, flags=re.S)
+                for v in t.enums
+            ]
+            col = {**col, "type": type(t)(*values)}
+        out.append(col)
+    return out
 
 
 def _fix_names(got: Any, fields: tuple[str, ...], quote: str) -> Any:

@@ -107,13 +107,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "revisions/capture: a managed row keyed by a DateTime(timezone=True) value inserted by "
         "a revision is not found by its key on SQLite and MariaDB",
     ),
-    (
-        "mysql_enum_value_backslash",
-        frozenset({"mysql"}),
-        r"enum [^\n]*: not in snapshot \([^\n]*\\\\",
-        "capture/revisions: an enum value with a backslash comes back with it doubled on "
-        "MariaDB, so the column's enum is not recognised",
-    ),
 )
 
 #: regression cases that also fail on another dialect, for another reason

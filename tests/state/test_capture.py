@@ -594,3 +594,24 @@ def test_postgresql_foreign_key_columns_with_commas_read_back_whole(pg_db):
         assert compare_snapshots(got, normalise_for(s, "postgresql")) == []
     finally:
         engine.dispose()
+
+
+@pytest.mark.mysql
+def test_mariadb_enum_values_with_escapes_read_back_as_written(mysql_db):
+    """SHOW CREATE TABLE writes a backslash in an enum value as two; SQLAlchemy keeps both."""
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.build import create_from_snapshot
+    from planner.state.capture import capture_for
+    from planner.state.model import Column, Table
+
+    values = ("a\\", "b\\\\c", "d'e", 'f"g', "h\tj", "k\\nl", "plain")
+    t = Table(name="t", columns=(Column(name="c", type="Enum(e)"),))
+    s = Snapshot(release="1", tables=(t,), enums=(Enum(name="e", values=values),))
+    engine = sa.create_engine(mysql_db)
+    try:
+        create_from_snapshot(engine, s)
+        got = capture_for(engine, s)
+        assert got.enums == s.enums
+        assert compare_snapshots(got, normalise_for(s, "mysql")) == []
+    finally:
+        engine.dispose()
