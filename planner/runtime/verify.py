@@ -678,7 +678,12 @@ def drift(project: Project, *, url: str | None = None) -> DriftResult:
     diffs = tuple(compare_snapshots(got, normalise_for(snapshot, dialect)))
     partial = None
     if diffs:
-        found = _partial(project, url, head, snapshot, got)
+        from planner.state.errors import DbplanError
+
+        try:
+            found = _partial(project, url, head, snapshot, got)
+        except DbplanError:
+            found = None  # the next release cannot be read here: plain drift lines only
         partial = found[0] if found else None
     return DriftResult(url=url, revision=head, release=release, differences=diffs, partial=partial)
 
