@@ -114,10 +114,18 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "revisions: a Float row value 1.66e-291 inserted by a revision is stored as 0.0 on "
         "MariaDB (its row stub types the column DOUBLE(asdecimal=True))",
     ),
+    (
+        "temporal_to_text_row_values",
+        frozenset({"postgresql", "mysql"}),
+        r"row \([^\n]*\): [^\n]* '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[^'\n]*', snapshot says '\d{4}-\d\d-\d\dT",
+        "diff/revisions: a DateTime column converted to Text keeps the database's text form "
+        "('2020-01-02 03:04:05+00'); the managed rows are not rewritten to the snapshot's",
+    ),
 )
 
 #: regression cases that also fail on another dialect, for another reason
 ALSO_FAILS: dict[tuple[str, str], str] = {
+    ("temporal_to_text_row_values", "sqlite"): "sqlite_text_to_date_cast (its downgrade)",
     ("fk_dotted_column_name", "sqlite"): "foreign key to a dotted column lost by the batch copy "
     "('p.1.0' in sa.ForeignKeyConstraint)",
     ("mysql_drop_index_needed_by_fk", "sqlite"): "foreign key ondelete SET NULL lost on SQLite",
