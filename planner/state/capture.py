@@ -1297,10 +1297,16 @@ class _Reflector:
             for r in self.conn.execute(sa.select(sat)).mappings():
                 found[tuple(r[k] for k in key)] = r
         out = []
+        naive: dict | None = None  # found keyed by naive wall times, made when first needed
         for row in declared.rows:
             d = dict(row)
             bound_key = tuple(_bind(types.get(k), d.get(k)) for k in key)
             db = found.get(bound_key)
+            if db is None and any(isinstance(v, _dt.datetime) for v in bound_key):
+                # a zone-aware key matches the naive wall time a dialect without zones stored
+                if naive is None:
+                    naive = {_naive_key(k): r for k, r in found.items()}
+                db = naive.get(_naive_key(bound_key))
             if db is None:
                 continue
             values = {}
@@ -1312,6 +1318,10 @@ class _Reflector:
                 values[col] = want if same else _yaml(types[col], have)
             out.append(FrozenMap(values))
         return RowSet(key=key, rows=tuple(out))
+
+
+def _naive_key(key: tuple) -> tuple:
+    return tuple(v.replace(tzinfo=None) if isinstance(v, _dt.datetime) else v for v in key)
 
 
 def _same_value(bound: Any, have: Any, type_text: str | None = None) -> bool:

@@ -101,13 +101,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "DATE) has numeric affinity and stores 2020, which capture cannot read",
     ),
     (
-        "row_key_datetime_tz_inserted",
-        frozenset({"sqlite", "mysql"}),
-        r"row \([^\n]*\+00:00'[^\n]*\) missing",
-        "revisions/capture: a managed row keyed by a DateTime(timezone=True) value inserted by "
-        "a revision is not found by its key on SQLite and MariaDB",
-    ),
-    (
         "mysql_float_row_value_rounded",
         frozenset({"mysql"}),
         r"row \([^\n]*\): [^\n]* 0\.0, snapshot says [^\n]*e-\d+",

@@ -615,3 +615,35 @@ def test_mariadb_enum_values_with_escapes_read_back_as_written(mysql_db):
         assert compare_snapshots(got, normalise_for(s, "mysql")) == []
     finally:
         engine.dispose()
+
+
+def test_sqlite_row_keyed_by_a_zone_aware_datetime_is_found(sqlite_db):
+    """SQLite stores the naive wall time of a zone-aware key: the row is still found by it."""
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.build import create_from_snapshot
+    from planner.state.capture import capture_for
+    from planner.state.model import Column, Table
+
+    t = Table(
+        name="t",
+        columns=(Column(name="d", type="DateTime(timezone=True)"), Column(name="n", type="Integer")),
+        rows=RowSet(
+            key=("d",),
+            rows=(
+                FrozenMap({"d": "2020-06-19T17:04:18.003812+00:00", "n": 1}),
+                FrozenMap({"d": "2021-01-02T03:04:05+00:00", "n": 2}),
+            ),
+        ),
+    )
+    s = Snapshot(release="1", tables=(t,))
+    engine = sa.create_engine(sqlite_db)
+    try:
+        create_from_snapshot(engine, s)
+        assert compare_snapshots(capture_for(engine, s), normalise_for(s, "sqlite")) == []
+        with engine.begin() as c:
+            c.execute(sa.text("UPDATE t SET n = 5 WHERE n = 2"))
+        assert compare_snapshots(capture_for(engine, s), normalise_for(s, "sqlite")) == [
+            "t: row (d='2021-01-02T03:04:05+00:00'): n 5, snapshot says 2"
+        ]
+    finally:
+        engine.dispose()
