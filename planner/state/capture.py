@@ -843,6 +843,56 @@ def _sqlite_named_keys(sql: str) -> dict[tuple[str, tuple[str, ...]], str]:
     return out
 
 
+def _sqlite_ident_list(tokens: list[str], j: int) -> tuple[list[str], int]:
+    """The identifiers of a parenthesised list starting at ``tokens[j] == "("``; the index
+    after its ``)``."""
+    cols: list[str] = []
+    expect = True
+    j += 1
+    while j < len(tokens) and tokens[j] != ")":
+        if tokens[j] == ",":
+            expect = True
+        elif expect:
+            cols.append(_sqlite_ident(tokens[j]))
+            expect = False
+        j += 1
+    return cols, j + 1
+
+
+def _sqlite_foreign_keys(sql: str) -> list[dict]:
+    """The table-level FOREIGN KEY clauses of a CREATE TABLE statement: name (or None),
+    columns, referred table and columns, ON DELETE / ON UPDATE actions.
+
+    Example:
+        >>> _sqlite_foreign_keys('CREATE TABLE t (a INT, CONSTRAINT "f""k" FOREIGN KEY(a) '
+        ...                      'REFERENCES "p""q" (x) ON UPDATE CASCADE ON DELETE SET NULL)')
+        [{'name': 'f"k', 'columns': ['a'], 'table': 'p"q', 'ref': ['x'], 'ondelete': 'SET NULL', 'onupdate': 'CASCADE'}]
+    """
+    tokens = [m.group(0) for m in _SQLITE_TOKEN.finditer(sql or "")]
+    upper = [t.upper() for t in tokens]
+    out = []
+    for i in range(len(tokens) - 3):
+        if upper[i] != "FOREIGN" or upper[i + 1] != "KEY" or tokens[i + 2] != "(":
+            continue
+        name = _sqlite_ident(tokens[i - 1]) if i >= 2 and upper[i - 2] == "CONSTRAINT" else None
+        cols, j = _sqlite_ident_list(tokens, i + 2)
+        if j >= len(tokens) - 1 or upper[j] != "REFERENCES":
+            continue
+        table, j = _sqlite_ident(tokens[j + 1]), j + 2
+        ref: list[str] = []
+        if j < len(tokens) and tokens[j] == "(":
+            ref, j = _sqlite_ident_list(tokens, j)
+        fk = {"name": name, "columns": cols, "table": table, "ref": ref}
+        fk.update(ondelete=None, onupdate=None)
+        while j + 2 < len(tokens) and upper[j] == "ON" and upper[j + 1] in ("DELETE", "UPDATE"):
+            words = upper[j + 2 : j + 4]
+            action = " ".join(words) if words[0] in ("SET", "NO") else words[0]
+            fk["on" + upper[j + 1].lower()] = action
+            j += 2 + len(action.split())
+        out.append(fk)
+    return out
+
+
 class _Inspector:
     """SQLAlchemy's inspector with the names it reads from DDL text unquoted.
 
@@ -873,7 +923,9 @@ class _Inspector:
             if self._dialect == "mysql":
                 got = _fix_names(got, fields, "`")
                 return _fix_enum_values(got) if attr == "get_columns" else got
-            if attr in ("get_foreign_keys", "get_check_constraints"):
+            if attr == "get_foreign_keys":
+                return self._sqlite_fks(table, kw.get("schema"), got)
+            if attr == "get_check_constraints":
                 return _fix_names(got, ("name",), '"')
             if attr in ("get_pk_constraint", "get_unique_constraints"):
                 return self._sqlite_keys(attr, table, kw.get("schema"), got)
@@ -909,11 +961,38 @@ class _Inspector:
             out.append(fk)
         return out
 
-    def _sqlite_keys(self, attr: str, table: str, schema: str | None, got: Any) -> Any:
+    def _sqlite_sql(self, table: str, schema: str | None) -> str | None:
         master = f'"{schema}".sqlite_master' if schema else "sqlite_master"
-        sql = self._conn.execute(
+        return self._conn.execute(
             sa.text(f"SELECT sql FROM {master} WHERE type = 'table' AND name = :t"), {"t": table}
         ).scalar()
+
+    def _sqlite_fks(self, table: str, schema: str | None, got: list) -> list:
+        """Foreign key names and actions from the CREATE TABLE statement, matched by columns
+        (SQLAlchemy keeps a quote doubled in a name, and loses the actions of a key to a
+        table whose name holds one)."""
+        got = _fix_names(got, ("name",), '"')
+        sql = self._sqlite_sql(table, schema)
+        if not sql or '"' not in sql:
+            return got
+        parsed = _sqlite_foreign_keys(sql)
+        out = []
+        for fk in got:
+            for p in parsed:
+                if (p["columns"], p["table"]) == (fk["constrained_columns"], fk["referred_table"]):
+                    if p["ref"] in ([], fk["referred_columns"]):
+                        opts = {**(fk.get("options") or {})}
+                        for action in ("ondelete", "onupdate"):
+                            opts.pop(action, None)
+                            if p[action]:
+                                opts[action] = p[action]
+                        fk = {**fk, "options": opts, "name": p["name"] or fk.get("name")}
+                        break
+            out.append(fk)
+        return out
+
+    def _sqlite_keys(self, attr: str, table: str, schema: str | None, got: Any) -> Any:
+        sql = self._sqlite_sql(table, schema)
         if not sql or '"' not in sql:
             return got
         named = _sqlite_named_keys(sql)

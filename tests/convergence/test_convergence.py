@@ -66,13 +66,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "index collide (validate does not catch it)",
     ),
     (
-        "sqlite_fk_action_lost",
-        frozenset({"sqlite"}),
-        r"foreign key [^\n]*: on(update|delete) none, snapshot says",
-        "capture: SQLite reflection loses the ON UPDATE / ON DELETE of a foreign key to a "
-        "table whose name has a double quote (the batch rebuild part is fixed: copy_from)",
-    ),
-    (
         "fk_dotted_column_name",
         frozenset({"postgresql", "mysql"}),
         r"NoReferencedTableError: Foreign key associated with column \S+ could not find table",
@@ -121,8 +114,6 @@ ALSO_FAILS: dict[tuple[str, str], str] = {
     ("temporal_to_text_row_values", "sqlite"): "sqlite_text_to_date_cast (its downgrade)",
     ("fk_dotted_column_name", "sqlite"): "foreign key to a dotted column lost by the batch copy "
     "('p.1.0' in sa.ForeignKeyConstraint)",
-    ("mysql_drop_index_needed_by_fk", "sqlite"): "foreign key ondelete SET NULL lost on SQLite",
-    ("sqlite_drop_named_constraint", "sqlite"): "sqlite_fk_action_lost (quoted table name)",
 }
 
 

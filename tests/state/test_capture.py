@@ -647,3 +647,36 @@ def test_sqlite_row_keyed_by_a_zone_aware_datetime_is_found(sqlite_db):
         ]
     finally:
         engine.dispose()
+
+
+def test_sqlite_foreign_key_actions_to_a_quoted_table_read_back(sqlite_db):
+    """SQLAlchemy loses ON DELETE / ON UPDATE of a foreign key to a table whose name holds a
+    double quote; capture reads them from the CREATE TABLE statement."""
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.build import create_from_snapshot
+    from planner.state.capture import capture_for
+    from planner.state.model import Column, ForeignKey, Table
+
+    p = Table(
+        name='p"q',
+        columns=(Column(name="x", type="Integer", nullable=False),),
+        primary_key=PrimaryKey(columns=("x",)),
+    )
+    c = Table(
+        name="c",
+        columns=(Column(name="a", type="Integer"), Column(name="b", type="Integer")),
+        foreign_keys=(
+            ForeignKey(name='f"1', columns=("a",), ref_table='p"q', ref_columns=("x",),
+                       ondelete="SET NULL", onupdate="CASCADE"),
+            ForeignKey(name="f2", columns=("b",), ref_table='p"q', ref_columns=("x",)),
+        ),
+    )
+    s = Snapshot(release="1", tables=(c, p))
+    engine = sa.create_engine(sqlite_db)
+    try:
+        create_from_snapshot(engine, s)
+        got = capture_for(engine, s)
+        assert got.table("c").foreign_keys == c.foreign_keys
+        assert compare_snapshots(got, normalise_for(s, "sqlite")) == []
+    finally:
+        engine.dispose()
