@@ -44,6 +44,8 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
             return None
         if dialect == "postgresql" and _holds_nul(s):
             return None
+        if _dangling_rows(s):
+            return None
         if validate(s) or (dialect != "sqlite" and _keyed_json(s)):
             return None
         out.append(s)
@@ -105,6 +107,31 @@ def _holds_nul(s: Snapshot) -> bool:
         return False
 
     return any(nul(dict(r)) for t in s.tables for r in (t.rows.rows if t.rows else ()))
+
+
+def _dangling_rows(s: Snapshot) -> bool:
+    """A managed row whose foreign key names a row the snapshot does not hold: invalid
+    generated data (an edit dropped the referenced rows), which no database accepts."""
+    tables = {(t.schema, t.name): t for t in s.tables}
+    for t in s.tables:
+        if not t.rows:
+            continue
+        for fk in t.foreign_keys:
+            ref = tables.get((fk.ref_schema, fk.ref_table))
+            if ref is None:
+                continue
+            held = {
+                tuple(dict(r).get(c) for c in fk.ref_columns)
+                for r in (ref.rows.rows if ref.rows else ())
+            }
+            for row in t.rows.rows:
+                d = dict(row)
+                if not all(c in d for c in fk.columns):
+                    continue
+                value = tuple(d[c] for c in fk.columns)
+                if None not in value and value not in held:
+                    return True
+    return False
 
 
 def _key_too_long(s: Snapshot) -> bool:
