@@ -32,16 +32,16 @@ def upgrade() -> None:
     op.drop_index('ix_timeseries_name', table_name='timeseries')
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('users',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=120), nullable=False),
-        sa.Column('email', sa.String(length=255), nullable=False),
-        sa.Column('password', sa.String(length=255), nullable=False),
-        sa.Column('is_admin', sa.Boolean(), server_default=sa.text('false'), nullable=False),
-        sa.Column('is_active', sa.Boolean(), server_default=sa.text('true'), nullable=False),
-        sa.Column('phone', sa.String(length=40), nullable=True),
-        sa.PrimaryKeyConstraint('id', name='pk_users'),
-        sa.UniqueConstraint('email', name='uq_users_email')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=120), nullable=False),
+            sa.Column('email', sa.String(length=255), nullable=False),
+            sa.Column('password', sa.String(length=255), nullable=False),
+            sa.Column('is_admin', sa.Boolean(), server_default=sa.text('false'), nullable=False),
+            sa.Column('is_active', sa.Boolean(), server_default=sa.text('true'), nullable=False),
+            sa.Column('phone', sa.String(length=40), nullable=True),
+            sa.PrimaryKeyConstraint('id', name='pk_users'),
+            sa.UniqueConstraint('email', name='uq_users_email')
         )
         with op.batch_alter_table('users', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -130,16 +130,16 @@ def upgrade() -> None:
         op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"timeseries_properties"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "timeseries_properties") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"timeseries_properties"\', \'id\') IS NOT NULL'))
 
     _copy_from = sa.Table('campaigns',
-    sa.MetaData(),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('description', sa.Text(), nullable=True),
-    sa.Column('start_time', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
-    sa.Column('end_time', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
-    sa.Column('timezone', sa.String(length=40), nullable=True),
-    sa.CheckConstraint('end_time > start_time', name='ck_campaigns_end_after_start'),
-    sa.PrimaryKeyConstraint('id', name='pk_campaigns'),
-    sa.UniqueConstraint('name', name='uq_campaigns_name')
+        sa.MetaData(),
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('description', sa.Text(), nullable=True),
+        sa.Column('start_time', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
+        sa.Column('end_time', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
+        sa.Column('timezone', sa.String(length=40), nullable=True),
+        sa.CheckConstraint('end_time > start_time', name='ck_campaigns_end_after_start'),
+        sa.PrimaryKeyConstraint('id', name='pk_campaigns'),
+        sa.UniqueConstraint('name', name='uq_campaigns_name')
     )
     with op.batch_alter_table('campaigns', schema=None, copy_from=_copy_from) as batch_op:
         batch_op.alter_column('timezone',
@@ -148,15 +148,15 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('spaces',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('storey_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.CheckConstraint('area > 0', name='ck_spaces_area_positive'),
-        sa.ForeignKeyConstraint(['storey_id'], ['storeys.id'], name='fk_spaces_storey_id_storeys', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_spaces'),
-        sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('storey_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.CheckConstraint('area > 0', name='ck_spaces_area_positive'),
+            sa.ForeignKeyConstraint(['storey_id'], ['storeys.id'], name='fk_spaces_storey_id_storeys', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_spaces'),
+            sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
         )
         with op.batch_alter_table('spaces', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -168,24 +168,24 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('group_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
-        sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_timeseries_unit_id_units', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
-        sa.UniqueConstraint('campaign_id', 'name', name='uq_timeseries_campaign_id_name'),
-        sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
-        sa.Index('ix_timeseries_group_id', 'group_id'),
-        sa.Index('ix_timeseries_unit_id', 'unit_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('group_id', sa.Integer(), nullable=True),
+            sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
+            sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_timeseries_unit_id_units', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
+            sa.UniqueConstraint('campaign_id', 'name', name='uq_timeseries_campaign_id_name'),
+            sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
+            sa.Index('ix_timeseries_group_id', 'group_id'),
+            sa.Index('ix_timeseries_unit_id', 'unit_id')
         )
         with op.batch_alter_table('timeseries', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -197,16 +197,16 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries_properties',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('description', sa.String(length=255), nullable=True),
-        sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_timeseries_properties_value_type'),
-        sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_timeseries_properties_unit_id_units', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries_properties'),
-        sa.UniqueConstraint('name', name='uq_timeseries_properties_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('description', sa.String(length=255), nullable=True),
+            sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_timeseries_properties_value_type'),
+            sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_timeseries_properties_unit_id_units', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries_properties'),
+            sa.UniqueConstraint('name', name='uq_timeseries_properties_name')
         )
         with op.batch_alter_table('timeseries_properties', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -218,15 +218,15 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries_property_data',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('timeseries_id', sa.Integer(), nullable=False),
-        sa.Column('property_id', sa.Integer(), nullable=False),
-        sa.Column('value', sa.String(length=100), nullable=False),
-        sa.ForeignKeyConstraint(['property_id'], ['timeseries_properties.id'], name='fk_timeseries_property_data_property_id_timeseries_properties', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_timeseries_property_data_timeseries_id_timeseries', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries_property_data'),
-        sa.UniqueConstraint('timeseries_id', 'property_id', name='uq_timeseries_property_data_timeseries_id_property_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('timeseries_id', sa.Integer(), nullable=False),
+            sa.Column('property_id', sa.Integer(), nullable=False),
+            sa.Column('value', sa.String(length=100), nullable=False),
+            sa.ForeignKeyConstraint(['property_id'], ['timeseries_properties.id'], name='fk_timeseries_property_data_property_id_timeseries_properties', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_timeseries_property_data_timeseries_id_timeseries', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries_property_data'),
+            sa.UniqueConstraint('timeseries_id', 'property_id', name='uq_timeseries_property_data_timeseries_id_property_id')
         )
         with op.batch_alter_table('timeseries_property_data', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -239,14 +239,14 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('ts_by_data_states',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('timeseries_id', sa.Integer(), nullable=False),
-        sa.Column('data_state_id', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['data_state_id'], ['timeseries_data_states.id'], name='fk_ts_by_data_states_data_state_id_timeseries_data_states', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_ts_by_data_states_timeseries_id_timeseries', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_ts_by_data_states'),
-        sa.UniqueConstraint('timeseries_id', 'data_state_id', name='uq_ts_by_data_states_timeseries_id_data_state_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('timeseries_id', sa.Integer(), nullable=False),
+            sa.Column('data_state_id', sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(['data_state_id'], ['timeseries_data_states.id'], name='fk_ts_by_data_states_data_state_id_timeseries_data_states', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_ts_by_data_states_timeseries_id_timeseries', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_ts_by_data_states'),
+            sa.UniqueConstraint('timeseries_id', 'data_state_id', name='uq_ts_by_data_states_timeseries_id_data_state_id')
         )
         with op.batch_alter_table('ts_by_data_states', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -269,16 +269,16 @@ def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries_properties',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('description', sa.String(length=255), nullable=True),
-        sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_timeseries_properties_value_type'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries_properties'),
-        sa.UniqueConstraint('name', name='uq_timeseries_properties_name'),
-        sa.Index('ix_timeseries_properties_unit_id', 'unit_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('description', sa.String(length=255), nullable=True),
+            sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_timeseries_properties_value_type'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries_properties'),
+            sa.UniqueConstraint('name', name='uq_timeseries_properties_name'),
+            sa.Index('ix_timeseries_properties_unit_id', 'unit_id')
         )
         with op.batch_alter_table('timeseries_properties', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -293,15 +293,15 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries_property_data',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('timeseries_id', sa.Integer(), nullable=False),
-        sa.Column('property_id', sa.Integer(), nullable=False),
-        sa.Column('value', sa.String(length=100), nullable=False),
-        sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_timeseries_property_data_timeseries_id_timeseries', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries_property_data'),
-        sa.UniqueConstraint('timeseries_id', 'property_id', name='uq_timeseries_property_data_timeseries_id_property_id'),
-        sa.Index('ix_timeseries_property_data_property_id', 'property_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('timeseries_id', sa.Integer(), nullable=False),
+            sa.Column('property_id', sa.Integer(), nullable=False),
+            sa.Column('value', sa.String(length=100), nullable=False),
+            sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_timeseries_property_data_timeseries_id_timeseries', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries_property_data'),
+            sa.UniqueConstraint('timeseries_id', 'property_id', name='uq_timeseries_property_data_timeseries_id_property_id'),
+            sa.Index('ix_timeseries_property_data_property_id', 'property_id')
         )
         with op.batch_alter_table('timeseries_property_data', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -316,14 +316,14 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries_property_data',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('timeseries_id', sa.Integer(), nullable=False),
-        sa.Column('property_id', sa.Integer(), nullable=False),
-        sa.Column('value', sa.String(length=100), nullable=False),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries_property_data'),
-        sa.UniqueConstraint('timeseries_id', 'property_id', name='uq_timeseries_property_data_timeseries_id_property_id'),
-        sa.Index('ix_timeseries_property_data_property_id', 'property_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('timeseries_id', sa.Integer(), nullable=False),
+            sa.Column('property_id', sa.Integer(), nullable=False),
+            sa.Column('value', sa.String(length=100), nullable=False),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries_property_data'),
+            sa.UniqueConstraint('timeseries_id', 'property_id', name='uq_timeseries_property_data_timeseries_id_property_id'),
+            sa.Index('ix_timeseries_property_data_property_id', 'property_id')
         )
         with op.batch_alter_table('timeseries_property_data', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -338,14 +338,14 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('ts_by_data_states',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('timeseries_id', sa.Integer(), nullable=False),
-        sa.Column('data_state_id', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_ts_by_data_states_timeseries_id_timeseries', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_ts_by_data_states'),
-        sa.UniqueConstraint('timeseries_id', 'data_state_id', name='uq_ts_by_data_states_timeseries_id_data_state_id'),
-        sa.Index('ix_ts_by_data_states_data_state_id', 'data_state_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('timeseries_id', sa.Integer(), nullable=False),
+            sa.Column('data_state_id', sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_ts_by_data_states_timeseries_id_timeseries', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_ts_by_data_states'),
+            sa.UniqueConstraint('timeseries_id', 'data_state_id', name='uq_ts_by_data_states_timeseries_id_data_state_id'),
+            sa.Index('ix_ts_by_data_states_data_state_id', 'data_state_id')
         )
         with op.batch_alter_table('ts_by_data_states', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -360,13 +360,13 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('ts_by_data_states',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('timeseries_id', sa.Integer(), nullable=False),
-        sa.Column('data_state_id', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('id', name='pk_ts_by_data_states'),
-        sa.UniqueConstraint('timeseries_id', 'data_state_id', name='uq_ts_by_data_states_timeseries_id_data_state_id'),
-        sa.Index('ix_ts_by_data_states_data_state_id', 'data_state_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('timeseries_id', sa.Integer(), nullable=False),
+            sa.Column('data_state_id', sa.Integer(), nullable=False),
+            sa.PrimaryKeyConstraint('id', name='pk_ts_by_data_states'),
+            sa.UniqueConstraint('timeseries_id', 'data_state_id', name='uq_ts_by_data_states_timeseries_id_data_state_id'),
+            sa.Index('ix_ts_by_data_states_data_state_id', 'data_state_id')
         )
         with op.batch_alter_table('ts_by_data_states', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -381,14 +381,14 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('spaces',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('storey_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.ForeignKeyConstraint(['storey_id'], ['storeys.id'], name='fk_spaces_storey_id_storeys', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_spaces'),
-        sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('storey_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.ForeignKeyConstraint(['storey_id'], ['storeys.id'], name='fk_spaces_storey_id_storeys', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_spaces'),
+            sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
         )
         with op.batch_alter_table('spaces', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -400,23 +400,23 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('group_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
-        sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_timeseries_unit_id_units', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
-        sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
-        sa.Index('ix_timeseries_group_id', 'group_id'),
-        sa.Index('ix_timeseries_unit_id', 'unit_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('group_id', sa.Integer(), nullable=True),
+            sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
+            sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_timeseries_unit_id_units', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
+            sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
+            sa.Index('ix_timeseries_group_id', 'group_id'),
+            sa.Index('ix_timeseries_unit_id', 'unit_id')
         )
         with op.batch_alter_table('timeseries', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -427,16 +427,16 @@ def downgrade() -> None:
 
 
     _copy_from = sa.Table('campaigns',
-    sa.MetaData(),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('description', sa.Text(), nullable=True),
-    sa.Column('start_time', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
-    sa.Column('end_time', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
-    sa.Column('timezone', sa.String(length=40), nullable=False),
-    sa.CheckConstraint('end_time > start_time', name='ck_campaigns_end_after_start'),
-    sa.PrimaryKeyConstraint('id', name='pk_campaigns'),
-    sa.UniqueConstraint('name', name='uq_campaigns_name')
+        sa.MetaData(),
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('description', sa.Text(), nullable=True),
+        sa.Column('start_time', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
+        sa.Column('end_time', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
+        sa.Column('timezone', sa.String(length=40), nullable=False),
+        sa.CheckConstraint('end_time > start_time', name='ck_campaigns_end_after_start'),
+        sa.PrimaryKeyConstraint('id', name='pk_campaigns'),
+        sa.UniqueConstraint('name', name='uq_campaigns_name')
     )
     with op.batch_alter_table('campaigns', schema=None, copy_from=_copy_from) as batch_op:
         batch_op.alter_column('timezone',
@@ -491,17 +491,17 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('users',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=120), nullable=False),
-        sa.Column('email', sa.String(length=255), nullable=False),
-        sa.Column('password', sa.String(length=255), nullable=False),
-        sa.Column('is_admin', sa.Boolean(), server_default=sa.text('false'), nullable=False),
-        sa.Column('is_active', sa.Boolean(), server_default=sa.text('true'), nullable=False),
-        sa.Column('phone', sa.String(length=40), nullable=True),
-        sa.PrimaryKeyConstraint('id', name='pk_users'),
-        sa.UniqueConstraint('email', name='uq_users_email'),
-        sa.UniqueConstraint('name', name='uq_users_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=120), nullable=False),
+            sa.Column('email', sa.String(length=255), nullable=False),
+            sa.Column('password', sa.String(length=255), nullable=False),
+            sa.Column('is_admin', sa.Boolean(), server_default=sa.text('false'), nullable=False),
+            sa.Column('is_active', sa.Boolean(), server_default=sa.text('true'), nullable=False),
+            sa.Column('phone', sa.String(length=40), nullable=True),
+            sa.PrimaryKeyConstraint('id', name='pk_users'),
+            sa.UniqueConstraint('email', name='uq_users_email'),
+            sa.UniqueConstraint('name', name='uq_users_name')
         )
         with op.batch_alter_table('users', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -513,18 +513,18 @@ def downgrade() -> None:
 
     op.create_index('ix_timeseries_name', 'timeseries', ['name'], unique=False)
     _copy_from = sa.Table('buildings',
-    sa.MetaData(),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('site_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
-    sa.Column('construction_year', sa.SmallInteger(), nullable=True),
-    sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
-    sa.Column('commissioned_on', sa.Date(), nullable=True),
-    sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
-    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name='fk_buildings_site_id_sites', ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name='pk_buildings'),
-    sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
+        sa.MetaData(),
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('site_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
+        sa.Column('construction_year', sa.SmallInteger(), nullable=True),
+        sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
+        sa.Column('commissioned_on', sa.Date(), nullable=True),
+        sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
+        sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name='fk_buildings_site_id_sites', ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name='pk_buildings'),
+        sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
     )
     with op.batch_alter_table('buildings', schema=None, copy_from=_copy_from) as batch_op:
         batch_op.drop_column('commissioned_on')

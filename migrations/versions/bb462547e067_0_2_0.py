@@ -30,17 +30,17 @@ def upgrade() -> None:
 
 
     _copy_from = sa.Table('buildings',
-    sa.MetaData(),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('site_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
-    sa.Column('year_built', sa.SmallInteger(), nullable=True),
-    sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
-    sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
-    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name='fk_buildings_site_id_sites', ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name='pk_buildings'),
-    sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
+        sa.MetaData(),
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('site_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
+        sa.Column('year_built', sa.SmallInteger(), nullable=True),
+        sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
+        sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
+        sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name='fk_buildings_site_id_sites', ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name='pk_buildings'),
+        sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
     )
     with op.batch_alter_table('buildings', schema=None, copy_from=_copy_from) as batch_op:
         batch_op.alter_column('year_built',
@@ -67,16 +67,16 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name in ('mysql', 'mariadb', 'sqlite'):
         _copy_from = sa.Table('event_categories',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('parent_id', sa.Integer(), nullable=True),
-        sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-        sa.Column('description', sa.String(length=255), nullable=True),
-        sa.ForeignKeyConstraint(['parent_id'], ['event_categories.id'], name='fk_event_categories_parent_id_event_categories', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
-        sa.UniqueConstraint('name', name='uq_event_categories_name'),
-        sa.Index('ix_event_categories_parent_id', 'parent_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('parent_id', sa.Integer(), nullable=True),
+            sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+            sa.Column('description', sa.String(length=255), nullable=True),
+            sa.ForeignKeyConstraint(['parent_id'], ['event_categories.id'], name='fk_event_categories_parent_id_event_categories', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
+            sa.UniqueConstraint('name', name='uq_event_categories_name'),
+            sa.Index('ix_event_categories_parent_id', 'parent_id')
         )
         with op.batch_alter_table('event_categories', schema=None, copy_from=_copy_from) as batch_op:
             batch_op.alter_column('default_level',
@@ -86,23 +86,23 @@ def upgrade() -> None:
                existing_server_default=sa.text("'info'"))
 
         _copy_from = sa.Table('events',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('category_id', sa.Integer(), nullable=True),
-        sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-        sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-        sa.Column('origin', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=False),
-        sa.Column('user_id', sa.Integer(), nullable=True),
-        sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_events_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
-        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_events'),
-        sa.Index('ix_events_campaign_id', 'campaign_id'),
-        sa.Index('ix_events_category_id', 'category_id'),
-        sa.Index('ix_events_user_id', 'user_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('category_id', sa.Integer(), nullable=True),
+            sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+            sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
+            sa.Column('origin', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=False),
+            sa.Column('user_id', sa.Integer(), nullable=True),
+            sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_events_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
+            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_events'),
+            sa.Index('ix_events_campaign_id', 'campaign_id'),
+            sa.Index('ix_events_category_id', 'category_id'),
+            sa.Index('ix_events_user_id', 'user_id')
         )
         with op.batch_alter_table('events', schema=None, copy_from=_copy_from) as batch_op:
             batch_op.alter_column('level',
@@ -159,17 +159,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('extras', sa.JSON(), nullable=True))
 
     _copy_from = sa.Table('users',
-    sa.MetaData(),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('email', sa.String(length=255), nullable=False),
-    sa.Column('password', sa.String(length=255), nullable=False),
-    sa.Column('is_admin', sa.Boolean(), server_default=sa.text('false'), nullable=False),
-    sa.Column('is_active', sa.Boolean(), server_default=sa.text('true'), nullable=False),
-    sa.Column('phone', sa.String(length=40), nullable=True),
-    sa.PrimaryKeyConstraint('id', name='pk_users'),
-    sa.UniqueConstraint('email', name='uq_users_email'),
-    sa.UniqueConstraint('name', name='uq_users_name')
+        sa.MetaData(),
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('email', sa.String(length=255), nullable=False),
+        sa.Column('password', sa.String(length=255), nullable=False),
+        sa.Column('is_admin', sa.Boolean(), server_default=sa.text('false'), nullable=False),
+        sa.Column('is_active', sa.Boolean(), server_default=sa.text('true'), nullable=False),
+        sa.Column('phone', sa.String(length=40), nullable=True),
+        sa.PrimaryKeyConstraint('id', name='pk_users'),
+        sa.UniqueConstraint('email', name='uq_users_email'),
+        sa.UniqueConstraint('name', name='uq_users_name')
     )
     with op.batch_alter_table('users', schema=None, copy_from=_copy_from) as batch_op:
         batch_op.alter_column('name',
@@ -233,12 +233,12 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('group_campaigns',
-        sa.MetaData(),
-        sa.Column('group_id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_group_campaigns_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_group_campaigns_group_id_groups', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('group_id', 'campaign_id', name='pk_group_campaigns')
+            sa.MetaData(),
+            sa.Column('group_id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_group_campaigns_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_group_campaigns_group_id_groups', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('group_id', 'campaign_id', name='pk_group_campaigns')
         )
         with op.batch_alter_table('group_campaigns', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -251,17 +251,17 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('structural_element_properties',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('element', postgresql.ENUM('site', 'building', 'storey', 'space', 'zone', name='structural_element', create_type=False), nullable=False),
-        sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('description', sa.String(length=255), nullable=True),
-        sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_structural_element_properties_value_type'),
-        sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_structural_element_properties_unit_id_units', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_structural_element_properties'),
-        sa.UniqueConstraint('element', 'name', name='uq_structural_element_properties_element_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('element', postgresql.ENUM('site', 'building', 'storey', 'space', 'zone', name='structural_element', create_type=False), nullable=False),
+            sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('description', sa.String(length=255), nullable=True),
+            sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_structural_element_properties_value_type'),
+            sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_structural_element_properties_unit_id_units', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_structural_element_properties'),
+            sa.UniqueConstraint('element', 'name', name='uq_structural_element_properties_element_name')
         )
         with op.batch_alter_table('structural_element_properties', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -273,24 +273,24 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('group_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
-        sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_timeseries_unit_id_units', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
-        sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
-        sa.Index('ix_timeseries_group_id', 'group_id'),
-        sa.Index('ix_timeseries_name', 'name'),
-        sa.Index('ix_timeseries_unit_id', 'unit_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('group_id', sa.Integer(), nullable=True),
+            sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
+            sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_timeseries_unit_id_units', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
+            sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
+            sa.Index('ix_timeseries_group_id', 'group_id'),
+            sa.Index('ix_timeseries_name', 'name'),
+            sa.Index('ix_timeseries_unit_id', 'unit_id')
         )
         with op.batch_alter_table('timeseries', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -302,16 +302,16 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('zones',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('occupancy_start', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
-        sa.Column('occupancy_end', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_zones_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_zones'),
-        sa.UniqueConstraint('campaign_id', 'name', name='uq_zones_campaign_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('occupancy_start', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
+            sa.Column('occupancy_end', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_zones_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_zones'),
+            sa.UniqueConstraint('campaign_id', 'name', name='uq_zones_campaign_id_name')
         )
         with op.batch_alter_table('zones', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -333,12 +333,12 @@ def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('group_campaigns',
-        sa.MetaData(),
-        sa.Column('group_id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_group_campaigns_group_id_groups', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('group_id', 'campaign_id', name='pk_group_campaigns'),
-        sa.Index('ix_group_campaigns_campaign_id', 'campaign_id')
+            sa.MetaData(),
+            sa.Column('group_id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_group_campaigns_group_id_groups', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('group_id', 'campaign_id', name='pk_group_campaigns'),
+            sa.Index('ix_group_campaigns_campaign_id', 'campaign_id')
         )
         with op.batch_alter_table('group_campaigns', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -353,11 +353,11 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('group_campaigns',
-        sa.MetaData(),
-        sa.Column('group_id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('group_id', 'campaign_id', name='pk_group_campaigns'),
-        sa.Index('ix_group_campaigns_campaign_id', 'campaign_id')
+            sa.MetaData(),
+            sa.Column('group_id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.PrimaryKeyConstraint('group_id', 'campaign_id', name='pk_group_campaigns'),
+            sa.Index('ix_group_campaigns_campaign_id', 'campaign_id')
         )
         with op.batch_alter_table('group_campaigns', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -372,17 +372,17 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('structural_element_properties',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('element', postgresql.ENUM('site', 'building', 'storey', 'space', 'zone', name='structural_element', create_type=False), nullable=False),
-        sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('description', sa.String(length=255), nullable=True),
-        sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_structural_element_properties_value_type'),
-        sa.PrimaryKeyConstraint('id', name='pk_structural_element_properties'),
-        sa.UniqueConstraint('element', 'name', name='uq_structural_element_properties_element_name'),
-        sa.Index('ix_structural_element_properties_unit_id', 'unit_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('element', postgresql.ENUM('site', 'building', 'storey', 'space', 'zone', name='structural_element', create_type=False), nullable=False),
+            sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('description', sa.String(length=255), nullable=True),
+            sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_structural_element_properties_value_type'),
+            sa.PrimaryKeyConstraint('id', name='pk_structural_element_properties'),
+            sa.UniqueConstraint('element', 'name', name='uq_structural_element_properties_element_name'),
+            sa.Index('ix_structural_element_properties_unit_id', 'unit_id')
         )
         with op.batch_alter_table('structural_element_properties', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -397,23 +397,23 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('group_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
-        sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
-        sa.Index('ix_timeseries_group_id', 'group_id'),
-        sa.Index('ix_timeseries_name', 'name'),
-        sa.Index('ix_timeseries_unit_id', 'unit_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('group_id', sa.Integer(), nullable=True),
+            sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
+            sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
+            sa.Index('ix_timeseries_group_id', 'group_id'),
+            sa.Index('ix_timeseries_name', 'name'),
+            sa.Index('ix_timeseries_unit_id', 'unit_id')
         )
         with op.batch_alter_table('timeseries', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -428,15 +428,15 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('zones',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('occupancy_start', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
-        sa.Column('occupancy_end', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
-        sa.PrimaryKeyConstraint('id', name='pk_zones'),
-        sa.UniqueConstraint('campaign_id', 'name', name='uq_zones_campaign_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('occupancy_start', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
+            sa.Column('occupancy_end', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
+            sa.PrimaryKeyConstraint('id', name='pk_zones'),
+            sa.UniqueConstraint('campaign_id', 'name', name='uq_zones_campaign_id_name')
         )
         with op.batch_alter_table('zones', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -451,17 +451,17 @@ def downgrade() -> None:
 
     op.drop_index('ix_events_occurred_at', table_name='events')
     _copy_from = sa.Table('buildings',
-    sa.MetaData(),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('site_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
-    sa.Column('construction_year', sa.SmallInteger(), nullable=True),
-    sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
-    sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
-    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name='fk_buildings_site_id_sites', ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name='pk_buildings'),
-    sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
+        sa.MetaData(),
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('site_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
+        sa.Column('construction_year', sa.SmallInteger(), nullable=True),
+        sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
+        sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
+        sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name='fk_buildings_site_id_sites', ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name='pk_buildings'),
+        sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
     )
     with op.batch_alter_table('buildings', schema=None, copy_from=_copy_from) as batch_op:
         batch_op.alter_column('construction_year',
@@ -487,17 +487,17 @@ def downgrade() -> None:
 
 
     _copy_from = sa.Table('users',
-    sa.MetaData(),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('email', sa.String(length=255), nullable=False),
-    sa.Column('password', sa.String(length=255), nullable=False),
-    sa.Column('is_admin', sa.Boolean(), server_default=sa.text('false'), nullable=False),
-    sa.Column('is_active', sa.Boolean(), server_default=sa.text('true'), nullable=False),
-    sa.Column('phone', sa.String(length=40), nullable=True),
-    sa.PrimaryKeyConstraint('id', name='pk_users'),
-    sa.UniqueConstraint('email', name='uq_users_email'),
-    sa.UniqueConstraint('name', name='uq_users_name')
+        sa.MetaData(),
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=120), nullable=False),
+        sa.Column('email', sa.String(length=255), nullable=False),
+        sa.Column('password', sa.String(length=255), nullable=False),
+        sa.Column('is_admin', sa.Boolean(), server_default=sa.text('false'), nullable=False),
+        sa.Column('is_active', sa.Boolean(), server_default=sa.text('true'), nullable=False),
+        sa.Column('phone', sa.String(length=40), nullable=True),
+        sa.PrimaryKeyConstraint('id', name='pk_users'),
+        sa.UniqueConstraint('email', name='uq_users_email'),
+        sa.UniqueConstraint('name', name='uq_users_name')
     )
     with op.batch_alter_table('users', schema=None, copy_from=_copy_from) as batch_op:
         batch_op.alter_column('name',
@@ -521,16 +521,16 @@ def downgrade() -> None:
         op.execute(sa.text('DROP TYPE "event_level__dbplan_old"'))
     elif op.get_context().dialect.name in ('mysql', 'mariadb', 'sqlite'):
         _copy_from = sa.Table('event_categories',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('parent_id', sa.Integer(), nullable=True),
-        sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', 'critical', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-        sa.Column('description', sa.String(length=255), nullable=True),
-        sa.ForeignKeyConstraint(['parent_id'], ['event_categories.id'], name='fk_event_categories_parent_id_event_categories', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
-        sa.UniqueConstraint('name', name='uq_event_categories_name'),
-        sa.Index('ix_event_categories_parent_id', 'parent_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('parent_id', sa.Integer(), nullable=True),
+            sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', 'critical', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+            sa.Column('description', sa.String(length=255), nullable=True),
+            sa.ForeignKeyConstraint(['parent_id'], ['event_categories.id'], name='fk_event_categories_parent_id_event_categories', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
+            sa.UniqueConstraint('name', name='uq_event_categories_name'),
+            sa.Index('ix_event_categories_parent_id', 'parent_id')
         )
         with op.batch_alter_table('event_categories', schema=None, copy_from=_copy_from) as batch_op:
             batch_op.alter_column('default_level',
@@ -540,23 +540,23 @@ def downgrade() -> None:
                existing_server_default=sa.text("'info'"))
 
         _copy_from = sa.Table('events',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('category_id', sa.Integer(), nullable=True),
-        sa.Column('level', postgresql.ENUM('info', 'warning', 'error', 'critical', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-        sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-        sa.Column('origin', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=False),
-        sa.Column('user_id', sa.Integer(), nullable=True),
-        sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_events_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
-        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_events'),
-        sa.Index('ix_events_campaign_id', 'campaign_id'),
-        sa.Index('ix_events_category_id', 'category_id'),
-        sa.Index('ix_events_user_id', 'user_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('category_id', sa.Integer(), nullable=True),
+            sa.Column('level', postgresql.ENUM('info', 'warning', 'error', 'critical', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+            sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
+            sa.Column('origin', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=False),
+            sa.Column('user_id', sa.Integer(), nullable=True),
+            sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_events_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
+            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_events'),
+            sa.Index('ix_events_campaign_id', 'campaign_id'),
+            sa.Index('ix_events_category_id', 'category_id'),
+            sa.Index('ix_events_user_id', 'user_id')
         )
         with op.batch_alter_table('events', schema=None, copy_from=_copy_from) as batch_op:
             batch_op.alter_column('level',
@@ -571,22 +571,22 @@ def downgrade() -> None:
         .where(sa.column('id', sa.Integer()).in_([7, 6]))
     )
     _copy_from = sa.Table('sites',
-    sa.MetaData(),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('campaign_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('description', sa.Text(), nullable=True),
-    sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-    sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-    sa.Column('main_building_id', sa.Integer(), nullable=True),
-    sa.Column('extras', sa.JSON(), nullable=True),
-    sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
-    sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
-    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_sites_campaign_id_campaigns', ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['main_building_id'], ['buildings.id'], name='fk_sites_main_building_id_buildings', ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name='pk_sites'),
-    sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
-    sa.Index('ix_sites_main_building_id', 'main_building_id')
+        sa.MetaData(),
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('campaign_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('description', sa.Text(), nullable=True),
+        sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+        sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+        sa.Column('main_building_id', sa.Integer(), nullable=True),
+        sa.Column('extras', sa.JSON(), nullable=True),
+        sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
+        sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
+        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_sites_campaign_id_campaigns', ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['main_building_id'], ['buildings.id'], name='fk_sites_main_building_id_buildings', ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name='pk_sites'),
+        sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
+        sa.Index('ix_sites_main_building_id', 'main_building_id')
     )
     with op.batch_alter_table('sites', schema=None, copy_from=_copy_from) as batch_op:
         batch_op.drop_column('extras')

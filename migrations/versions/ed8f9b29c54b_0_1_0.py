@@ -194,17 +194,17 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('buildings',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('site_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
-        sa.Column('year_built', sa.SmallInteger(), nullable=True),
-        sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
-        sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
-        sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name='fk_buildings_site_id_sites', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_buildings'),
-        sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('site_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
+            sa.Column('year_built', sa.SmallInteger(), nullable=True),
+            sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
+            sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
+            sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name='fk_buildings_site_id_sites', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_buildings'),
+            sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
         )
         with op.batch_alter_table('buildings', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -216,15 +216,15 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('event_categories',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('parent_id', sa.Integer(), nullable=True),
-        sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-        sa.Column('description', sa.String(length=255), nullable=True),
-        sa.ForeignKeyConstraint(['parent_id'], ['event_categories.id'], name='fk_event_categories_parent_id_event_categories', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
-        sa.UniqueConstraint('name', name='uq_event_categories_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('parent_id', sa.Integer(), nullable=True),
+            sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+            sa.Column('description', sa.String(length=255), nullable=True),
+            sa.ForeignKeyConstraint(['parent_id'], ['event_categories.id'], name='fk_event_categories_parent_id_event_categories', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
+            sa.UniqueConstraint('name', name='uq_event_categories_name')
         )
         with op.batch_alter_table('event_categories', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -236,20 +236,20 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('events',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('category_id', sa.Integer(), nullable=True),
-        sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-        sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-        sa.Column('origin', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=False),
-        sa.Column('user_id', sa.Integer(), nullable=True),
-        sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_events_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
-        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_events')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('category_id', sa.Integer(), nullable=True),
+            sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+            sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
+            sa.Column('origin', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=False),
+            sa.Column('user_id', sa.Integer(), nullable=True),
+            sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_events_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
+            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_events')
         )
         with op.batch_alter_table('events', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -263,20 +263,20 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('sites',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('main_building_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
-        sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_sites_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['main_building_id'], ['buildings.id'], name='fk_sites_main_building_id_buildings', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_sites'),
-        sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('main_building_id', sa.Integer(), nullable=True),
+            sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
+            sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_sites_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['main_building_id'], ['buildings.id'], name='fk_sites_main_building_id_buildings', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_sites'),
+            sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name')
         )
         with op.batch_alter_table('sites', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -289,14 +289,14 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('spaces',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('storey_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.ForeignKeyConstraint(['storey_id'], ['storeys.id'], name='fk_spaces_storey_id_storeys', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_spaces'),
-        sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('storey_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.ForeignKeyConstraint(['storey_id'], ['storeys.id'], name='fk_spaces_storey_id_storeys', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_spaces'),
+            sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
         )
         with op.batch_alter_table('spaces', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -308,14 +308,14 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('storeys',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('building_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('storey_number', sa.SmallInteger(), nullable=True),
-        sa.ForeignKeyConstraint(['building_id'], ['buildings.id'], name='fk_storeys_building_id_buildings', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('id', name='pk_storeys'),
-        sa.UniqueConstraint('building_id', 'name', name='uq_storeys_building_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('building_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('storey_number', sa.SmallInteger(), nullable=True),
+            sa.ForeignKeyConstraint(['building_id'], ['buildings.id'], name='fk_storeys_building_id_buildings', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('id', name='pk_storeys'),
+            sa.UniqueConstraint('building_id', 'name', name='uq_storeys_building_id_name')
         )
         with op.batch_alter_table('storeys', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -327,19 +327,19 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('group_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
-        sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('group_id', sa.Integer(), nullable=True),
+            sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
+            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries')
         )
         with op.batch_alter_table('timeseries', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -352,12 +352,12 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('user_groups',
-        sa.MetaData(),
-        sa.Column('user_id', sa.Integer(), nullable=False),
-        sa.Column('group_id', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_user_groups_group_id_groups', ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_user_groups_user_id_users', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups')
+            sa.MetaData(),
+            sa.Column('user_id', sa.Integer(), nullable=False),
+            sa.Column('group_id', sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_user_groups_group_id_groups', ondelete='CASCADE'),
+            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_user_groups_user_id_users', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups')
         )
         with op.batch_alter_table('user_groups', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -387,16 +387,16 @@ def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('buildings',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('site_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
-        sa.Column('year_built', sa.SmallInteger(), nullable=True),
-        sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
-        sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
-        sa.PrimaryKeyConstraint('id', name='pk_buildings'),
-        sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('site_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
+            sa.Column('year_built', sa.SmallInteger(), nullable=True),
+            sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
+            sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
+            sa.PrimaryKeyConstraint('id', name='pk_buildings'),
+            sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
         )
         with op.batch_alter_table('buildings', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -411,15 +411,15 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('event_categories',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('parent_id', sa.Integer(), nullable=True),
-        sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-        sa.Column('description', sa.String(length=255), nullable=True),
-        sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
-        sa.UniqueConstraint('name', name='uq_event_categories_name'),
-        sa.Index('ix_event_categories_parent_id', 'parent_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('parent_id', sa.Integer(), nullable=True),
+            sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+            sa.Column('description', sa.String(length=255), nullable=True),
+            sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
+            sa.UniqueConstraint('name', name='uq_event_categories_name'),
+            sa.Index('ix_event_categories_parent_id', 'parent_id')
         )
         with op.batch_alter_table('event_categories', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -434,22 +434,22 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('events',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('category_id', sa.Integer(), nullable=True),
-        sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-        sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-        sa.Column('origin', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=False),
-        sa.Column('user_id', sa.Integer(), nullable=True),
-        sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-        sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
-        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_events'),
-        sa.Index('ix_events_campaign_id', 'campaign_id'),
-        sa.Index('ix_events_category_id', 'category_id'),
-        sa.Index('ix_events_user_id', 'user_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('category_id', sa.Integer(), nullable=True),
+            sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+            sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
+            sa.Column('origin', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=False),
+            sa.Column('user_id', sa.Integer(), nullable=True),
+            sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
+            sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
+            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_events'),
+            sa.Index('ix_events_campaign_id', 'campaign_id'),
+            sa.Index('ix_events_category_id', 'category_id'),
+            sa.Index('ix_events_user_id', 'user_id')
         )
         with op.batch_alter_table('events', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -464,21 +464,21 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('events',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('category_id', sa.Integer(), nullable=True),
-        sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-        sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-        sa.Column('origin', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=False),
-        sa.Column('user_id', sa.Integer(), nullable=True),
-        sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_events'),
-        sa.Index('ix_events_campaign_id', 'campaign_id'),
-        sa.Index('ix_events_category_id', 'category_id'),
-        sa.Index('ix_events_user_id', 'user_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('category_id', sa.Integer(), nullable=True),
+            sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+            sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
+            sa.Column('origin', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=False),
+            sa.Column('user_id', sa.Integer(), nullable=True),
+            sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
+            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_events'),
+            sa.Index('ix_events_campaign_id', 'campaign_id'),
+            sa.Index('ix_events_category_id', 'category_id'),
+            sa.Index('ix_events_user_id', 'user_id')
         )
         with op.batch_alter_table('events', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -493,20 +493,20 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('events',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('category_id', sa.Integer(), nullable=True),
-        sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-        sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-        sa.Column('origin', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=False),
-        sa.Column('user_id', sa.Integer(), nullable=True),
-        sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-        sa.PrimaryKeyConstraint('id', name='pk_events'),
-        sa.Index('ix_events_campaign_id', 'campaign_id'),
-        sa.Index('ix_events_category_id', 'category_id'),
-        sa.Index('ix_events_user_id', 'user_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('category_id', sa.Integer(), nullable=True),
+            sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+            sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
+            sa.Column('origin', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=False),
+            sa.Column('user_id', sa.Integer(), nullable=True),
+            sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
+            sa.PrimaryKeyConstraint('id', name='pk_events'),
+            sa.Index('ix_events_campaign_id', 'campaign_id'),
+            sa.Index('ix_events_category_id', 'category_id'),
+            sa.Index('ix_events_user_id', 'user_id')
         )
         with op.batch_alter_table('events', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -521,20 +521,20 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('sites',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('main_building_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
-        sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
-        sa.ForeignKeyConstraint(['main_building_id'], ['buildings.id'], name='fk_sites_main_building_id_buildings', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_sites'),
-        sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
-        sa.Index('ix_sites_main_building_id', 'main_building_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('main_building_id', sa.Integer(), nullable=True),
+            sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
+            sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
+            sa.ForeignKeyConstraint(['main_building_id'], ['buildings.id'], name='fk_sites_main_building_id_buildings', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_sites'),
+            sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
+            sa.Index('ix_sites_main_building_id', 'main_building_id')
         )
         with op.batch_alter_table('sites', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -549,19 +549,19 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('sites',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('main_building_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
-        sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
-        sa.PrimaryKeyConstraint('id', name='pk_sites'),
-        sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
-        sa.Index('ix_sites_main_building_id', 'main_building_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('main_building_id', sa.Integer(), nullable=True),
+            sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
+            sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
+            sa.PrimaryKeyConstraint('id', name='pk_sites'),
+            sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
+            sa.Index('ix_sites_main_building_id', 'main_building_id')
         )
         with op.batch_alter_table('sites', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -576,13 +576,13 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('spaces',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('storey_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.PrimaryKeyConstraint('id', name='pk_spaces'),
-        sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('storey_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.PrimaryKeyConstraint('id', name='pk_spaces'),
+            sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
         )
         with op.batch_alter_table('spaces', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -597,13 +597,13 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('storeys',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('building_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('storey_number', sa.SmallInteger(), nullable=True),
-        sa.PrimaryKeyConstraint('id', name='pk_storeys'),
-        sa.UniqueConstraint('building_id', 'name', name='uq_storeys_building_id_name')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('building_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('storey_number', sa.SmallInteger(), nullable=True),
+            sa.PrimaryKeyConstraint('id', name='pk_storeys'),
+            sa.UniqueConstraint('building_id', 'name', name='uq_storeys_building_id_name')
         )
         with op.batch_alter_table('storeys', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -618,22 +618,22 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('group_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
-        sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
-        sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
-        sa.Index('ix_timeseries_group_id', 'group_id'),
-        sa.Index('ix_timeseries_name', 'name'),
-        sa.Index('ix_timeseries_unit_id', 'unit_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('group_id', sa.Integer(), nullable=True),
+            sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
+            sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
+            sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
+            sa.Index('ix_timeseries_group_id', 'group_id'),
+            sa.Index('ix_timeseries_name', 'name'),
+            sa.Index('ix_timeseries_unit_id', 'unit_id')
         )
         with op.batch_alter_table('timeseries', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -648,21 +648,21 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries',
-        sa.MetaData(),
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('campaign_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=80), nullable=False),
-        sa.Column('description', sa.Text(), nullable=True),
-        sa.Column('unit_id', sa.Integer(), nullable=True),
-        sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-        sa.Column('group_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
-        sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
-        sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
-        sa.Index('ix_timeseries_group_id', 'group_id'),
-        sa.Index('ix_timeseries_name', 'name'),
-        sa.Index('ix_timeseries_unit_id', 'unit_id')
+            sa.MetaData(),
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('campaign_id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=80), nullable=False),
+            sa.Column('description', sa.Text(), nullable=True),
+            sa.Column('unit_id', sa.Integer(), nullable=True),
+            sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+            sa.Column('group_id', sa.Integer(), nullable=True),
+            sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
+            sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
+            sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
+            sa.Index('ix_timeseries_group_id', 'group_id'),
+            sa.Index('ix_timeseries_name', 'name'),
+            sa.Index('ix_timeseries_unit_id', 'unit_id')
         )
         with op.batch_alter_table('timeseries', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -677,12 +677,12 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('user_groups',
-        sa.MetaData(),
-        sa.Column('user_id', sa.Integer(), nullable=False),
-        sa.Column('group_id', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_user_groups_user_id_users', ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups'),
-        sa.Index('ix_user_groups_group_id', 'group_id')
+            sa.MetaData(),
+            sa.Column('user_id', sa.Integer(), nullable=False),
+            sa.Column('group_id', sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_user_groups_user_id_users', ondelete='CASCADE'),
+            sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups'),
+            sa.Index('ix_user_groups_group_id', 'group_id')
         )
         with op.batch_alter_table('user_groups', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass
@@ -697,11 +697,11 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('user_groups',
-        sa.MetaData(),
-        sa.Column('user_id', sa.Integer(), nullable=False),
-        sa.Column('group_id', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups'),
-        sa.Index('ix_user_groups_group_id', 'group_id')
+            sa.MetaData(),
+            sa.Column('user_id', sa.Integer(), nullable=False),
+            sa.Column('group_id', sa.Integer(), nullable=False),
+            sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups'),
+            sa.Index('ix_user_groups_group_id', 'group_id')
         )
         with op.batch_alter_table('user_groups', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
             pass

@@ -462,7 +462,9 @@ def _table_source(autogen_context, table) -> str:
 def _batch_lines(autogen_context, op, body, copy_from, recreate: str | None = None) -> list[str]:
     # the table first, one line each so that the printer indents them (a repr holds no
     # raw newline), then the batch
-    lines = f"_copy_from = {_table_source(autogen_context, copy_from)}".split("\n")
+    table = f"_copy_from = {_table_source(autogen_context, copy_from)}".split("\n")
+    assert table[-1] == ")", table[-1]
+    lines = [table[0], *(f"    {line}" for line in table[1:-1]), table[-1]]
     extra = "" if recreate is None else f"recreate={recreate!r}, "
     lines.append(
         f"with op.batch_alter_table({op.table_name!r}, schema={op.schema!r}, "

@@ -612,9 +612,10 @@ def _rename_index(op: our.RenameIndex, ctx: EmitContext) -> list:
     new_index = our.Index(
         name=op.new, columns=op.index.columns, unique=op.index.unique, where=op.index.where
     )
+    # the new index first: MariaDB refuses to drop the last index a foreign key can use
     other = [
-        alembic_ops.DropIndexOp(op.old, table_name=table, schema=schema),
         _index_op(t, new_index),
+        alembic_ops.DropIndexOp(op.old, table_name=table, schema=schema),
     ]
     return [_pg(pg, otherwise=other)]
 

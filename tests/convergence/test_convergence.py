@@ -47,12 +47,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "revisions: NOT NULL column filled after the batch rebuild on SQLite",
     ),
     (
-        "mysql_drop_index_needed_by_fk",
-        frozenset({"mysql"}),
-        r"Cannot drop index '[^']*': needed in a foreign key constraint",
-        "revisions: an index MariaDB uses for a foreign key dropped before the foreign key",
-    ),
-    (
         "",  # a generated triple (test_skipped_releases), not kept yet
         frozenset({"sqlite"}),
         r"index \S+ already exists",

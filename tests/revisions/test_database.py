@@ -28,6 +28,12 @@ CAPTURE_GAPS = {
     ("mysql", "column_dependencies"): "capture: MariaDB stores upper(code) as ucase(code)",
     ("mysql", "constraints_existing_table"): "capture: MariaDB stores length(name) as octet_length(name)",
 }
+#: open bugs of a case on one dialect (strict: a fix makes the case pass and asks for the
+#: line to go)
+OPEN_BUGS = {
+    ("mysql", "fk_key_dropped"): "open: MariaDB errno 150 re-adding fk_yx after u_xy -> u_yx "
+    "in the upgrade (the same statements typed by hand succeed)",
+}
 CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "before.yaml").is_file()) if CASES.is_dir() else []
 
 
@@ -75,6 +81,9 @@ def test_case_up_and_down(case, db_url, tmp_path, request):
     gap = CAPTURE_GAPS.get((db_url.split("+")[0].split(":")[0], case.name))
     if gap:
         request.applymarker(pytest.mark.xfail(reason=gap, strict=False))
+    bug = OPEN_BUGS.get((db_url.split("+")[0].split(":")[0], case.name))
+    if bug:
+        request.applymarker(pytest.mark.xfail(reason=bug, strict=True))
     before = load_snapshot(case / "before.yaml", expected_release=False)
     after = load_snapshot(case / "after.yaml", expected_release=False)
     if any(t.schema for s in (before, after) for t in s.tables) and not db_url.startswith("postgresql"):
