@@ -661,19 +661,38 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
         d = dict(r)
         return tuple(d.get(c) for c in key_cols)
 
-    old_rows = {key_of(r): r for r in o_rs.rows} if o_rs is not None and nt is not None else {}
+    # the rows' key changed to columns the old rows do not hold (a new key column): old
+    # rows cannot be matched with new ones, so every old row is deleted by its own key and
+    # every new row inserted
+    matchable = (
+        o_rs is None
+        or n_rs is None
+        or o_rs.key == n_rs.key
+        or all(c in dict(r) for r in o_rs.rows for c in key_cols)
+    )
+    gone_key_cols = key_cols if matchable else o_rs.key  # type: ignore[union-attr]
+
+    def gone_key_of(r: Row) -> tuple:
+        d = dict(r)
+        return tuple(d.get(c) for c in gone_key_cols)
+
+    old_rows = (
+        {key_of(r): r for r in o_rs.rows} if o_rs is not None and nt is not None and matchable else {}
+    )
     new_rows = {key_of(r): r for r in n_rs.rows} if n_rs is not None else {}
     # deletes (only when the table stays; a dropped table takes its rows along)
     if o_rs is not None and nt is not None:
-        gone = [r for r in o_rs.rows if key_of(r) not in new_rows]
+        gone = [r for r in o_rs.rows if not matchable or key_of(r) not in new_rows]
         if gone:
             assert ot is not None
             order, _ = _parent_first(
-                dataclasses.replace(ot, rows=RowSet(key=key_cols, rows=o_rs.rows)), gone, set(map(key_of, gone))
+                dataclasses.replace(ot, rows=RowSet(key=gone_key_cols, rows=o_rs.rows)),
+                gone,
+                set(map(gone_key_of, gone)),
             )
             parents: set[Ref] = set()
             enum_values: set[tuple[str, str]] = set()
-            gone_refs = {("row", (key[0], key[1], key_of(r))) for r in gone}
+            gone_refs = {("row", (key[0], key[1], gone_key_of(r))) for r in gone}
             for r in gone:
                 for fk in ot.foreign_keys:
                     p = old_idx.parent(fk, r)
@@ -683,7 +702,7 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
             ops.append(
                 DeleteRows(
                     table_key=key,
-                    key=key_cols,
+                    key=gone_key_cols,
                     rows=tuple(reversed(order)),
                     parents=_sorted_refs(parents),
                     enum_values=tuple(sorted(enum_values)),

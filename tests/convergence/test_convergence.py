@@ -90,7 +90,8 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
     (
         "mysql_float_row_value_rounded",
         frozenset({"mysql"}),
-        r"row \([^\n]*\): [^\n]* 0\.0, snapshot says [^\n]*e-\d+",
+        r"row \([^\n]*\): [^\n]* 0\.0, snapshot says [^\n]*e-\d+"
+        r"|row \([^\n]*=-?\d[\d.]*e-\d+\) missing",
         "revisions: a Float row value 1.66e-291 inserted by a revision is stored as 0.0 on "
         "MariaDB (its row stub types the column DOUBLE(asdecimal=True))",
     ),
@@ -107,6 +108,22 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         r": unique [^\n]* missing",
         "build/capture: on SQLite a unique on exactly a primary key column whose name holds "
         "a double quote is missing after the table is created by a revision",
+    ),
+    # found by the CI profile run of 2026-11-26 15:20 (session 2), not shrunk into cases
+    # yet: open bugs, listed in docs/verification.md
+    (
+        "",
+        frozenset({"mysql"}),
+        r"TypeParseError: expected (\'\)\' after Enum|the name of a snapshot enum)",
+        "capture: an ENUM column read back from MariaDB does not parse as a snapshot type "
+        "(enum values with unusual characters)",
+    ),
+    (
+        "",
+        frozenset({"postgresql"}),
+        r"invalid input syntax for type \w+",
+        "graph/revisions: a column converted to another type (USING cast) while its managed "
+        "rows still hold values of the old type; the rows are rewritten only after the ALTER",
     ),
 )
 
