@@ -134,18 +134,30 @@ def _dangling_rows(s: Snapshot) -> bool:
     return False
 
 
+def _family(ty: str) -> str:
+    """``coltypes.family`` of a column type; ``enum`` for an ``Enum(<snapshot enum>)``,
+    whose name (any text) the parser reads only with the snapshot's enums at hand."""
+    from planner.state.coltypes import TypeParseError, family
+
+    try:
+        return family(ty)
+    except TypeParseError:
+        if ty.startswith("Enum("):
+            return "enum"
+        raise
+
+
 def _key_too_long(s: Snapshot) -> bool:
     """A MariaDB key over 3072 bytes (utf8mb4: 4 bytes a character) or over a TEXT."""
     import re
 
-    from planner.state.coltypes import family
 
     def width(t, name: str) -> int:
         ty = t.column(name).type
         m = re.match(r"^(?:String|Unicode)\((\d+)", ty)
         if m:
             return 4 * int(m.group(1))
-        return 3073 if family(ty) in ("string", "binary", "json") else 8
+        return 3073 if _family(ty) in ("string", "binary", "json") else 8
 
     for t in s.tables:
         keys = [u.columns for u in t.uniques] + [i.columns for i in t.indexes]
@@ -159,10 +171,9 @@ def _key_too_long(s: Snapshot) -> bool:
 def _keyed_json(s: Snapshot) -> bool:
     """A JSON or ARRAY column in a primary key, unique or index: PostgreSQL has no btree
     operator class for json, MariaDB cannot index a LONGTEXT without a length."""
-    from planner.state.coltypes import family
 
     for t in s.tables:
-        json_cols = {c.name for c in t.columns if family(c.type) in ("json", "array")}
+        json_cols = {c.name for c in t.columns if _family(c.type) in ("json", "array")}
         keyed = set(t.primary_key.columns if t.primary_key else ())
         keyed |= {c for u in t.uniques for c in u.columns}
         keyed |= {c for i in t.indexes for c in i.columns}
