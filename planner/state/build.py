@@ -132,8 +132,12 @@ def _insert_rows(conn: sa.engine.Connection, md: sa.MetaData, snapshot: Snapshot
         t = snapshot.table(sat.name, sat.schema)
         types = {c.name: c.type for c in t.columns}
         for row in rows:
-            params = {k: coltypes.python_value(types[k], v) for k, v in row.items()}
-            conn.execute(sat.insert().values(**{k: sa.bindparam(k) for k in params}), params)
+            # bound parameters named p0, p1 … (a column may be called ``fn`` or hold any
+            # character), passed as a dict keyed by column, never as keywords
+            names = list(row)
+            params = {f"p{i}": coltypes.python_value(types[k], row[k]) for i, k in enumerate(names)}
+            values = {sat.c[k]: sa.bindparam(f"p{i}") for i, k in enumerate(names)}
+            conn.execute(sat.insert().values(values), params)
         if dialect == "postgresql":
             _advance_sequences(conn, sat)
 

@@ -69,3 +69,25 @@ def test_postgresql_keeps_a_unique_on_exactly_the_primary_key_columns(pg_db):
         assert compare_snapshots(capture_for(engine, s), normalise_for(s, "postgresql")) == []
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mysql"])
+def test_rows_of_columns_named_like_keywords_or_format_strings(dialect, request):
+    """Managed rows go in as bound values whatever the column names: ``fn`` (a keyword of
+    ``Insert.values``), ``%(x)s`` and ``:y`` (parameter syntaxes)."""
+    url = request.getfixturevalue({"sqlite": "sqlite_db", "postgresql": "pg_db", "mysql": "mysql_db"}[dialect])
+    names = ("fn", "a %(x)s", "b :y")
+    t = Table(
+        name="t",
+        columns=(Column(name="id", type="Integer", nullable=False), *(Column(name=n, type="String(20)") for n in names)),
+        primary_key=PrimaryKey(columns=("id",)),
+        rows=RowSet(key=("id",), rows=(FrozenMap({"id": 1, **{n: f"v{i}" for i, n in enumerate(names)}}),)),
+    )
+    eng = sa.create_engine(url)
+    try:
+        create_from_snapshot(eng, Snapshot(release="1", tables=(t,)))
+        with eng.connect() as c:
+            got = c.execute(sa.select(sa.table("t", *(sa.column(n) for n in ("id", *names))))).all()
+    finally:
+        eng.dispose()
+    assert [tuple(r) for r in got] == [(1, "v0", "v1", "v2")]
