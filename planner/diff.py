@@ -760,6 +760,13 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
                 order=tuple(key_of(r) for r in n_rs.rows),
                 parents=_sorted_refs(parents),
                 enum_values=tuple(sorted(enum_values)),
+                after_dropped=tuple(
+                    sorted(
+                        c.name
+                        for c in (ot.columns if ot is not None else ())
+                        if not c.nullable and c.server_default is None and not nt.has_column(c.name)
+                    )
+                ),
             )
         )
     # updates: only the differing columns the new table still has

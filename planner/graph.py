@@ -15,7 +15,8 @@ Edges come from what operations need, give and remove (:mod:`planner.ops`), per
   foreign key added on it runs after the removal (PostgreSQL ties a foreign key to one
   index, and refuses to drop that one);
 * an op that must not see a ref (``after_removed``: a foreign key re-added around the
-  drop of the index MariaDB tied it to) runs after the ops that remove it;
+  drop of the index MariaDB tied it to; rows inserted into a table that loses a NOT NULL
+  column without a default, which the rows do not fill) runs after the ops that remove it;
 * a schema-wide name (``relname``: tables, indexes, primary keys and uniques share one
   namespace per schema on PostgreSQL; index names are database-wide on SQLite) is taken
   — by a create or a rename, on any table — only after the op that frees it.

@@ -1676,6 +1676,9 @@ class InsertRows(Operation):
     order: tuple[tuple[Any, ...], ...] = ()
     parents: tuple[Ref, ...] = ()
     enum_values: tuple[tuple[str, str], ...] = ()
+    #: NOT NULL columns without a default that the table loses in this plan: the rows do
+    #: not fill them, so they are inserted after the columns are gone
+    after_dropped: tuple[str, ...] = ()
 
     def keys(self) -> tuple[tuple[Any, ...], ...]:
         return tuple(tuple(dict(r).get(c) for c in self.key) for r in self.rows)
@@ -1706,6 +1709,9 @@ class InsertRows(Operation):
         refs |= set(self.parents)
         refs |= {("enum_value", ev) for ev in self.enum_values}
         return frozenset(refs)
+
+    def after_removed(self) -> frozenset[Ref]:
+        return frozenset(_col_ref(self.table_key, c) for c in self.after_dropped)
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key

@@ -307,3 +307,23 @@ def test_a_name_a_table_rename_carries_along_is_dropped_after_the_rename():
     ]
     down = make_downgrade_plan(a, b)
     assert down.describe()[0].startswith("Rename table ren_0 to e00 (ren_0_pkey -> e00_pkey (PostgreSQL)")
+
+
+def test_rows_are_inserted_after_a_not_null_column_they_do_not_fill_is_dropped():
+    """Going down, a row comes back while a NOT NULL column without a default goes away:
+    the insert must wait for the drop (the row has no value for it)."""
+    from planner.ops import DropColumn, InsertRows
+    from planner.state.model import Column, FrozenMap, PrimaryKey, RowSet, Snapshot, Table
+
+    def snap(release, extra, rows):
+        cols = (Column(name="id", type="Integer", nullable=False), *extra)
+        t = Table(name="t", columns=cols, primary_key=PrimaryKey(columns=("id",)),
+                  rows=RowSet(key=("id",), rows=tuple(FrozenMap(r) for r in rows)))
+        return Snapshot(release=release, tables=(t,))
+
+    a = snap("1", (), [{"id": 1}, {"id": 2}])
+    b = snap("2", (Column(name="flag", type="Boolean", nullable=False),), [{"id": 2, "flag": True}])
+    down = make_downgrade_plan(a, b)
+    kinds = [type(op) for op in down.ops]
+    assert kinds.index(DropColumn) < kinds.index(InsertRows), [str(op) for op in down.ops]
+    assert apply_plan(down).tables == a.tables
