@@ -233,7 +233,7 @@ def _create_table(op: our.CreateTable, ctx: EmitContext) -> list:
             _pg(custom.SQLTextOp(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(op.table.schema)}"))
         )
     enums = ctx.enums("after")
-    twins = _pk_twin_uniques(op.table)
+    twins = op.table.pk_twin_uniques()
     if not twins:
         out.append(alembic_ops.CreateTableOp.from_table(sa_table(op.table, enums)))
         return out
@@ -246,14 +246,6 @@ def _create_table(op: our.CreateTable, ctx: EmitContext) -> list:
         _pg(*pg, otherwise=[alembic_ops.CreateTableOp.from_table(sa_table(op.table, enums))])
     )
     return out
-
-
-def _pk_twin_uniques(table: Table) -> tuple:
-    """The uniques on exactly the primary key's columns, in its order (PostgreSQL merges them)."""
-    pk = table.primary_key
-    if pk is None or not pk.columns:
-        return ()
-    return tuple(u for u in table.uniques if tuple(u.columns) == tuple(pk.columns))
 
 
 @TO_ALEMBIC.register(our.DropTable)

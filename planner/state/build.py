@@ -77,7 +77,7 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
     if dialect == "postgresql":
         for schema in sorted({t.schema for t in snapshot.tables if t.schema}):
             conn.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
-    twins = _pk_twin_uniques(md) if dialect == "postgresql" else []
+    twins = _pk_twin_uniques(md, snapshot) if dialect == "postgresql" else []
     md.create_all(conn)
     for uq in twins:
         conn.execute(sa.schema.AddConstraint(uq))
@@ -88,20 +88,16 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
         _insert_rows(conn, md, snapshot, dialect)
 
 
-def _pk_twin_uniques(md: sa.MetaData) -> list[sa.UniqueConstraint]:
-    """Take out of ``md`` the uniques on exactly a primary key's columns, in its order.
-
-    PostgreSQL's CREATE TABLE folds such a UNIQUE into the primary key (which takes the
-    unique's name when it has none): they are added by ALTER TABLE after the tables.
-    """
+def _pk_twin_uniques(md: sa.MetaData, snapshot: Snapshot) -> list[sa.UniqueConstraint]:
+    """Take out of ``md`` the uniques ``Table.pk_twin_uniques`` names (PostgreSQL's CREATE
+    TABLE would fold them into the primary key): they are added after the tables."""
     out = []
     for sat in md.sorted_tables:
-        pk = tuple(c.name for c in sat.primary_key.columns)
+        names = {u.name for u in snapshot.table(sat.name, sat.schema).pk_twin_uniques()}
         for const in sorted(sat.constraints, key=lambda c: str(c.name)):
-            if isinstance(const, sa.UniqueConstraint) and pk:
-                if tuple(c.name for c in const.columns) == pk:
-                    sat.constraints.discard(const)
-                    out.append(const)
+            if isinstance(const, sa.UniqueConstraint) and const.name in names:
+                sat.constraints.discard(const)
+                out.append(const)
     return out
 
 

@@ -210,6 +210,17 @@ class Table:
                 return True
         return False
 
+    def pk_twin_uniques(self) -> tuple[Unique, ...]:
+        """The uniques on exactly the primary key's columns, in its order.
+
+        PostgreSQL's CREATE TABLE folds such a UNIQUE into the primary key (which takes
+        the unique's name when it has none): creating a table adds them afterwards there.
+        """
+        pk = self.primary_key
+        if pk is None or not pk.columns:
+            return ()
+        return tuple(u for u in self.uniques if tuple(u.columns) == tuple(pk.columns))
+
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
