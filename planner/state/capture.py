@@ -1001,12 +1001,20 @@ class _Inspector:
                 cols = tuple(got.get("constrained_columns") or ())
                 return {**got, "name": named.get(("pk", cols), got["name"])}
             return got
-        return [
+        out = [
             {**u, "name": named.get(("uq", tuple(u["column_names"])), u["name"])}
             if u.get("name")
             else u
             for u in got
         ]
+        # SQLAlchemy's pattern skips a UNIQUE clause naming a column with a quote; those
+        # on other columns come back as an sqlite_autoindex, one on exactly the primary key
+        # has none (SQLite reuses the key's index): the statement is the only trace of it
+        seen = {tuple(u["column_names"]) for u in out}
+        for (kind, cols), name in named.items():
+            if kind == "uq" and cols not in seen:
+                out.append({"name": name, "column_names": list(cols)})
+        return out
 
 
 #: MariaDB/MySQL string escapes SHOW CREATE TABLE may write in an enum value

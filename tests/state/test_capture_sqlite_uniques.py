@@ -1,0 +1,32 @@
+"""SQLite uniques SQLAlchemy does not reflect: a UNIQUE clause naming a column with a
+double quote (its pattern skips the clause). One on exactly the primary key leaves no
+``sqlite_autoindex`` either: capture reads it from the CREATE TABLE statement."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from planner.state.capture import from_database
+from planner.state.model import Unique
+
+
+def test_unique_on_quoted_primary_key_column_read_back(sqlite_db):
+    engine = sa.create_engine(sqlite_db)
+    try:
+        with engine.begin() as conn:
+            # Alembic's op.create_table renders the table like this (a revision's upgrade)
+            conn.execute(
+                sa.text(
+                    'CREATE TABLE t ("a""" SMALLINT NOT NULL, b INTEGER, PRIMARY KEY ("a"""), '
+                    'CONSTRAINT u UNIQUE ("a"""), CONSTRAINT "v""w" UNIQUE (b, "a"""))'
+                )
+            )
+            assert sa.inspect(conn).get_unique_constraints("t") == []  # what SQLAlchemy reads
+        got = from_database(engine, release="1").table("t")
+    finally:
+        engine.dispose()
+    assert got.uniques == (
+        Unique(name="u", columns=('a"',)),
+        Unique(name='v"w', columns=("b", 'a"')),
+    )
+    assert got.primary_key.columns == ('a"',)
