@@ -129,10 +129,17 @@ def _insert_rows(conn: sa.engine.Connection, md: sa.MetaData, snapshot: Snapshot
         types = {c.name: c.type for c in t.columns}
         for row in rows:
             # bound parameters named p0, p1 … (a column may be called ``fn`` or hold any
-            # character), passed as a dict keyed by column, never as keywords
+            # character), passed as a dict keyed by column, never as keywords; a parameter
+            # may not share a column's name (SQLAlchemy reserves those): a column called
+            # p0 moves them to _p0, _p1 …
             names = list(row)
-            params = {f"p{i}": coltypes.python_value(types[k], row[k]) for i, k in enumerate(names)}
-            values = {sat.c[k]: sa.bindparam(f"p{i}") for i, k in enumerate(names)}
+            prefix = "p"
+            while any(f"{prefix}{i}" in sat.c for i in range(len(names))):
+                prefix = "_" + prefix
+            params = {
+                f"{prefix}{i}": coltypes.python_value(types[k], row[k]) for i, k in enumerate(names)
+            }
+            values = {sat.c[k]: sa.bindparam(f"{prefix}{i}") for i, k in enumerate(names)}
             conn.execute(sat.insert().values(values), params)
         if dialect == "postgresql":
             _advance_sequences(conn, sat)
