@@ -58,6 +58,7 @@ from planner.ops import (
     enums_of_type,
 )
 from planner.renames import Renames, renames_from_hints
+from planner.state.coltypes import TypeParseError, family, is_narrowing, is_widening
 from planner.state.model import (
     Column,
     ColumnKey,
@@ -769,16 +770,43 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
                 ),
             )
         )
-    # updates: only the differing columns the new table still has
+    # updates: only the differing columns the new table still has, and the values a type
+    # change may store in another form than the snapshot's (rewritten after it)
+    retyped = _retyped(ot, nt, key_cols) if ot is not None else {}
     if ot is not None and old_rows:
         for r in n_rs.rows:
             k = key_of(r)
             if k not in old_rows:
                 continue
             a, b = dict(old_rows[k]), dict(r)
-            cols = sorted(c for c in (a.keys() | b.keys()) if nt.has_column(c) and (a.get(c, _MISSING) != b.get(c, _MISSING)))
+            cols = sorted(
+                c
+                for c in (a.keys() | b.keys())
+                if nt.has_column(c)
+                and (
+                    a.get(c, _MISSING) != b.get(c, _MISSING)
+                    or (c in retyped and retyped[c][0] and b.get(c) is not None)
+                )
+            )
             if not cols:
                 continue
+            # a value the type change would have to cast, while the row gets another one
+            # anyway: set NULL before the change (the database may refuse the cast)
+            cleared = [
+                c for c in cols if c in retyped and retyped[c][1] and a.get(c) is not None and b.get(c) is not None
+            ]
+            if cleared:
+                ops.append(
+                    UpdateRow(
+                        table_key=key,
+                        key_columns=key_cols,
+                        key=k,
+                        old=FrozenMap({c: a[c] for c in cleared}),
+                        new=FrozenMap(dict.fromkeys(cleared)),
+                        old_enum_values=tuple(sorted(_enum_values(ot, old_rows[k], old, cleared))),
+                    )
+                )
+                a.update(dict.fromkeys(cleared))
             changed = set(cols)
             parents, old_parents = set(), set()
             for fk in nt.foreign_keys:
@@ -809,6 +837,36 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
 
 
 _MISSING: Any = object()
+
+
+def _retyped(ot: Table, nt: Table, key_cols: tuple[str, ...]) -> dict[str, tuple[bool, bool]]:
+    """The managed columns whose type changes: ``{column: (rewrite, clear)}``.
+
+    ``rewrite``: a value kept through the change may be stored in another form than the
+    snapshot's (``DateTime -> Text`` keeps ``'2020-01-02 03:04:05+00'``), so rows are
+    written again after it. ``clear``: some value of the old type may not cast to the new
+    one, so a row that is rewritten anyway is set NULL first (when the column allows it).
+    Key columns are left out: rows are found by them.
+
+    Example:
+        >>> t = lambda ty: Table(name="t", columns=(Column(name="d", type=ty),))
+        >>> _retyped(t("DateTime"), t("Text"), ("k",)), _retyped(t("Text"), t("Integer"), ("k",))
+        ({'d': (True, False)}, {'d': (True, True)})
+    """
+    out: dict[str, tuple[bool, bool]] = {}
+    for nc in nt.columns:
+        if nc.name in key_cols or not ot.has_column(nc.name):
+            continue
+        oc = ot.column(nc.name)
+        if oc.type == nc.type:
+            continue
+        try:
+            widening = is_widening(oc.type, nc.type)
+            rewrite = family(oc.type) != family(nc.type) or not (widening or is_narrowing(oc.type, nc.type))
+        except TypeParseError:
+            widening, rewrite = False, True
+        out[nc.name] = (rewrite, not widening and oc.nullable)
+    return out
 
 
 def defer_references(op: InsertRows, to: set[TableKey], new: Snapshot) -> tuple[InsertRows, list[UpdateRow]] | None:

@@ -50,10 +50,13 @@ import networkx as nx
 
 from planner.diff import defer_references
 from planner.ops import (
+    AlterColumnType,
     CycleError,
+    DeleteRows,
     InsertRows,
     Operation,
     Ref,
+    UpdateRow,
 )
 from planner.state.model import FrozenMap, Snapshot, table_key_str
 
@@ -220,7 +223,47 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
         for w in waiters[ref]:
             for r in removers[ref]:
                 edge(r, w, f"{op_label(ops[w])} waits until {op_label(ops[r])} removes {what}")
+    _retype_edges(ops, g, edge)
     return g
+
+
+def _retype_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
+    """Managed rows around a column's type change: the database casts the values it
+    holds, so rows deleted or set NULL go before the change (their old values may not
+    cast), rows inserted or given values after it (bound with the new type). An edge that
+    would close a cycle is left out (the phases still order the two)."""
+    alters: dict[tuple[Any, str], list[int]] = {}
+    for i, op in enumerate(ops):
+        if isinstance(op, AlterColumnType):
+            alters.setdefault((op.table_key, op.column), []).append(i)
+    if not alters:
+        return
+    for i, op in enumerate(ops):
+        if isinstance(op, (DeleteRows, InsertRows)):
+            values = {c for r in op.rows for c, v in r if v is not None}
+            before = isinstance(op, DeleteRows)
+        elif isinstance(op, UpdateRow):
+            values = {c for c, v in op.new}
+            before = False
+        else:
+            continue
+        for c in sorted(values):
+            for a in alters.get((op.table_key, c), ()):
+                first = before or (isinstance(op, UpdateRow) and dict(op.new)[c] is None)
+                u, v = (i, a) if first else (a, i)
+                if g.has_edge(u, v) or nx.has_path(g, v, u):
+                    continue
+                alter = op_label(ops[a])
+                if isinstance(op, UpdateRow):
+                    row = f"row {table_key_str(op.table_key)} ({', '.join(_fmt(x) for x in op.key)})"
+                    done = "set NULL" if first else "written"
+                else:
+                    row = f"rows of {table_key_str(op.table_key)}"
+                    done = "deleted" if first else "inserted"
+                if first:
+                    edge(u, v, f"{row} {done} before {alter} casts the old values")
+                else:
+                    edge(u, v, f"{row} {done} after {alter} (values of the new type)")
 
 
 def _key(ops: Sequence[Operation], i: int) -> str:

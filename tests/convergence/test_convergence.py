@@ -75,13 +75,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "'table.column' target leaves an empty column name (see fk_dotted_column_name)",
     ),
     (
-        "sqlite_text_to_date_cast",
-        frozenset({"sqlite"}),
-        r"TypeError: fromisoformat: argument must be str",
-        "revisions: SQLite batch copy CASTs a Text column back to Date: CAST('2020-09-08' AS "
-        "DATE) has numeric affinity and stores 2020, which capture cannot read",
-    ),
-    (
         "mysql_float_row_value_rounded",
         frozenset({"mysql"}),
         r"row \([^\n]*\): [^\n]* 0\.0, snapshot says [^\n]*e-\d+"
@@ -89,28 +82,11 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "revisions: a Float row value 1.66e-291 inserted by a revision is stored as 0.0 on "
         "MariaDB (its row stub types the column DOUBLE(asdecimal=True))",
     ),
-    (
-        "temporal_to_text_row_values",
-        frozenset({"postgresql", "mysql"}),
-        r"row \([^\n]*\): [^\n]* '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[^'\n]*', snapshot says '\d{4}-\d\d-\d\dT",
-        "diff/revisions: a DateTime column converted to Text keeps the database's text form "
-        "('2020-01-02 03:04:05+00'); the managed rows are not rewritten to the snapshot's",
-    ),
-    # found by the CI profile run of 2026-11-26 (session 2), not shrunk into a case yet:
-    # an open bug, listed in docs/verification.md
-    (
-        "",
-        frozenset({"postgresql"}),
-        r"invalid input syntax for type \w+",
-        "graph/revisions: a column converted to another type (USING cast) while its managed "
-        "rows still hold values of the old type; the rows are rewritten only after the ALTER",
-    ),
 )
 
 #: regression cases that also fail on another dialect, for another reason
 ALSO_FAILS: dict[tuple[str, str], str] = {
     ("sqlite_not_null_column", "mysql"): "mysql_float_row_value_rounded",
-    ("temporal_to_text_row_values", "sqlite"): "sqlite_text_to_date_cast (its downgrade)",
     ("fk_dotted_column_name", "sqlite"): "foreign key to a dotted column lost by the batch copy "
     "('p.1.0' in sa.ForeignKeyConstraint)",
 }

@@ -327,3 +327,48 @@ def test_rows_are_inserted_after_a_not_null_column_they_do_not_fill_is_dropped()
     kinds = [type(op) for op in down.ops]
     assert kinds.index(DropColumn) < kinds.index(InsertRows), [str(op) for op in down.ops]
     assert apply_plan(down).tables == a.tables
+
+
+def _typed(release, type_, values):
+    d = Column(name="d", type=type_)
+    return snap(table("t", d, rows=rows(*({"id": i, "d": v} for i, v in values))), release=release)
+
+
+def test_rows_holding_values_a_type_change_cannot_cast_go_before_it():
+    """Text -> Integer: a deleted row and a row whose value changes hold text the database
+    cannot cast; they are deleted / set NULL before the change, given values after it."""
+    a = _typed("1", "Text", [(1, "a"), (2, "b")])
+    b = _typed("2", "Integer", [(1, 5)])
+    plan = make_plan(a, b)
+    assert plan.describe() == [
+        "Delete 1 row from t: (id)=(2)",
+        "Update row t (id)=(1): d 'a' -> None",
+        "Alter column t.d type Text -> Integer",
+        "Update row t (id)=(1): d None -> 5",
+    ]
+    assert {
+        "rows of t deleted before alter column type t.d casts the old values",
+        "row t (1) set NULL before alter column type t.d casts the old values",
+        "row t (1) written after alter column type t.d (values of the new type)",
+    } <= reasons(plan)
+    assert apply_plan(plan).tables == b.tables
+    down = make_downgrade_plan(a, b)
+    assert position(down, "Alter column t.d") < position(down, "Insert 1 row into t")
+    assert position(down, "Alter column t.d") < position(down, "Update row t (id)=(1): d 5 -> 'a'")
+    assert apply_plan(down).tables == a.tables
+
+
+def test_rows_kept_through_a_change_of_family_are_written_again_after_it():
+    """DateTime -> Text: the database keeps its own text form of the value
+    ('2020-01-02 03:04:05+00'); the row is written again with the snapshot's text."""
+    v = "2020-01-02T03:04:05+00:00"
+    a = _typed("1", "DateTime(timezone=True)", [(1, v), (2, None)])
+    b = _typed("2", "Text", [(1, v), (2, None)])
+    assert make_plan(a, b).describe() == [
+        "Alter column t.d type DateTime(timezone=True) -> Text",
+        f"Update row t (id)=(1): d {v!r} -> {v!r}",
+    ]
+    # widening within a family keeps the stored form: nothing to rewrite
+    assert make_plan(_typed("1", "String(10)", [(1, "x")]), _typed("2", "String(20)", [(1, "x")])).describe() == [
+        "Alter column t.d type String(10) -> String(20)"
+    ]
