@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -165,8 +166,18 @@ class RowSet:
         return {self.key_of(r): r for r in self.rows}
 
 
+class _TableMemo:
+    """The slot where a :class:`Table` keeps what it derives from its columns.
+
+    Not a dataclass field: not part of equality, hashing, ``replace`` or pickling
+    (a copy simply derives it again on first use).
+    """
+
+    __slots__ = ("_by_name", "_names")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Table:
+class Table(_TableMemo):
     name: str
     schema: str | None = None
     #: in declared order
@@ -198,17 +209,32 @@ class Table:
     def qualified_name(self) -> str:
         return table_key_str(self.key)
 
+    def _columns_by_name(self) -> dict[str, Column]:
+        """``{name: column}``, the first column of each name; built once per table."""
+        try:
+            return self._by_name
+        except AttributeError:
+            by_name: dict[str, Column] = {}
+            for c in reversed(self.columns):  # the first of a repeated name wins
+                by_name[c.name] = c
+            object.__setattr__(self, "_by_name", by_name)
+            return by_name
+
     def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(f"{self.qualified_name} has no column {name!r}")
+        c = self._columns_by_name().get(name)
+        if c is None:
+            raise KeyError(f"{self.qualified_name} has no column {name!r}")
+        return c
 
     def has_column(self, name: str) -> bool:
-        for c in self.columns:  # a plain loop: called for every column of every table
-            if c.name == name:
-                return True
-        return False
+        return name in self._columns_by_name()
+
+    def column_set(self) -> Mapping[str, Column]:
+        """The columns by name, for membership tests (``name in t.column_set()``).
+
+        The mapping is shared and cached: do not modify it.
+        """
+        return self._columns_by_name()
 
     def pk_twin_uniques(self) -> tuple[Unique, ...]:
         """The uniques on exactly the primary key's columns, in its order.
@@ -223,7 +249,12 @@ class Table:
 
     @property
     def column_names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns)
+        try:
+            return self._names
+        except AttributeError:
+            names = tuple([c.name for c in self.columns])
+            object.__setattr__(self, "_names", names)
+            return names
 
     def constraint_names(self) -> Iterator[str]:
         """Names of every named constraint and index of the table."""
@@ -234,8 +265,18 @@ class Table:
                 yield o.name
 
 
+class _SnapshotMemo:
+    """The slot where a :class:`Snapshot` keeps its ``{key: table}`` index (not a field)."""
+
+    __slots__ = ("_index",)
+
+
+def _table_sort_key(t: Table) -> tuple[str, str]:
+    return (t.schema or "", t.name)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Snapshot:
+class Snapshot(_SnapshotMemo):
     release: str
     #: sorted by key (schema or "", name)
     tables: tuple[Table, ...] = ()
@@ -246,7 +287,7 @@ class Snapshot:
     format: int = FORMAT_VERSION
 
     def __post_init__(self) -> None:
-        tables = tuple(sorted(self.tables, key=lambda t: (t.schema or "", t.name)))
+        tables = tuple(sorted(self.tables, key=_table_sort_key))
         if tables != self.tables or not isinstance(self.tables, tuple):
             object.__setattr__(self, "tables", tables)
         enums = tuple(sorted(self.enums, key=lambda e: e.name))
@@ -257,20 +298,28 @@ class Snapshot:
             object.__setattr__(self, "naming_convention", nc)
 
     # lookups -----------------------------------------------------------------
+    def _table_index(self) -> dict[TableKey, Table]:
+        """``{key: table}``, the first table of each key; built once per snapshot."""
+        try:
+            return self._index
+        except AttributeError:
+            tables = self.tables
+            index = {(t.schema, t.name): t for t in tables}
+            if len(index) != len(tables):  # a repeated key: the first one wins
+                index = {}
+                for t in tables:
+                    index.setdefault((t.schema, t.name), t)
+            object.__setattr__(self, "_index", index)
+            return index
+
     def table(self, name: str, schema: str | None = None) -> Table:
-        for t in self.tables:
-            if t.name == name and t.schema == schema:
-                return t
-        raise KeyError(f"no table {table_key_str((schema, name))!r}")
+        t = self._table_index().get((schema, name))
+        if t is None:
+            raise KeyError(f"no table {table_key_str((schema, name))!r}")
+        return t
 
     def get_table(self, key: TableKey) -> Table | None:
-        index = _table_index(self)
-        if index is not None:
-            return index.get(key)
-        for t in self.tables:
-            if t.key == key:
-                return t
-        return None
+        return self._table_index().get(key)
 
     def tables_by_key(self) -> dict[TableKey, Table]:
         return {t.key: t for t in self.tables}
@@ -290,23 +339,47 @@ class Snapshot:
 
     # edits (pure) ------------------------------------------------------------
     def replace_table(self, table: Table, *, old_key: TableKey | None = None) -> Snapshot:
-        """Return a snapshot with ``table`` replacing the table at ``old_key`` (or its key)."""
-        old_schema, old_name = old_key or table.key
-        schema, name = table.schema, table.name
-        # names first: no key tuple per table (this runs once per planned operation)
-        tables = [
-            t
-            for t in self.tables
-            if not (
-                (t.name == old_name and t.schema == old_schema)
-                or (t.name == name and t.schema == schema)
-            )
-        ]
-        tables.append(table)
-        return dataclasses.replace(self, tables=tuple(tables))
+        """Return a snapshot with ``table`` replacing the table at ``old_key`` (or its key).
+
+        Every table with either key goes; ``table`` takes its place in key order. The
+        tables are already sorted, so this costs two binary searches and a copy (it runs
+        once per planned operation), and the new snapshot inherits the lookup index.
+        """
+        old = old_key or table.key
+        new = (table.schema, table.name)
+        tables = list(self.tables)
+        for key in {old, new}:
+            _remove_key(tables, key)
+        bisect.insort_right(tables, table, key=_table_sort_key)
+        return self._with_tables(tuple(tables), drop=old, add=table)
 
     def without_table(self, key: TableKey) -> Snapshot:
-        return dataclasses.replace(self, tables=tuple(t for t in self.tables if t.key != key))
+        tables = list(self.tables)
+        _remove_key(tables, key)
+        return self._with_tables(tuple(tables), drop=key)
+
+    def _with_tables(
+        self, tables: tuple[Table, ...], *, drop: TableKey, add: Table | None = None
+    ) -> Snapshot:
+        """This snapshot with ``tables`` (already in order), the table at ``drop`` gone
+        and ``add`` added: ``dataclasses.replace`` without re-sorting every collection,
+        keeping the lookup index if this snapshot has one."""
+        out = object.__new__(Snapshot)
+        setattr_ = object.__setattr__
+        setattr_(out, "release", self.release)
+        setattr_(out, "tables", tables)
+        setattr_(out, "enums", self.enums)
+        setattr_(out, "naming_convention", self.naming_convention)
+        setattr_(out, "format", self.format)
+        try:
+            index = dict(self._index)
+        except AttributeError:
+            return out
+        index.pop(drop, None)
+        if add is not None:
+            index[(add.schema, add.name)] = add
+        setattr_(out, "_index", index)
+        return out
 
     def replace_enum(self, enum: Enum) -> Snapshot:
         enums = [e for e in self.enums if e.name != enum.name] + [enum]
@@ -316,31 +389,16 @@ class Snapshot:
         return dataclasses.replace(self, enums=tuple(e for e in self.enums if e.name != name))
 
 
-#: recent snapshots' table indexes by id(); each entry holds its snapshot, so ids stay unique
-_TABLE_INDEXES: dict[int, tuple[Snapshot, dict[TableKey, Table]]] = {}
-
-
-#: snapshots looked up once: a snapshot made by one edit is often read only once or twice
-_LOOKED_UP: dict[int, Snapshot] = {}
-
-
-def _table_index(snapshot: Snapshot) -> dict[TableKey, Table] | None:
-    """``{key: table}`` of ``snapshot`` from its second lookup on (then O(1)); else None."""
-    entry = _TABLE_INDEXES.get(id(snapshot))
-    if entry is not None and entry[0] is snapshot:
-        return entry[1]
-    if _LOOKED_UP.get(id(snapshot)) is not snapshot:
-        if len(_LOOKED_UP) >= 64:
-            _LOOKED_UP.pop(next(iter(_LOOKED_UP)))
-        _LOOKED_UP[id(snapshot)] = snapshot
-        return None
-    index: dict[TableKey, Table] = {}
-    for t in snapshot.tables:
-        index.setdefault(t.key, t)  # the first, as the linear search found it
-    if len(_TABLE_INDEXES) >= 64:
-        _TABLE_INDEXES.pop(next(iter(_TABLE_INDEXES)))
-    _TABLE_INDEXES[id(snapshot)] = (snapshot, index)
-    return index
+def _remove_key(tables: list[Table], key: TableKey) -> None:
+    """Remove every table with ``key`` from ``tables`` (sorted by :func:`_table_sort_key`)."""
+    schema, name = key
+    sort_key = (schema or "", name)
+    lo = bisect.bisect_left(tables, sort_key, key=_table_sort_key)
+    hi = bisect.bisect_right(tables, sort_key, lo=lo, key=_table_sort_key)
+    for i in range(hi - 1, lo - 1, -1):
+        t = tables[i]
+        if t.name == name and t.schema == schema:
+            del tables[i]
 
 
 def strip_hints(snapshot: Snapshot) -> Snapshot:
