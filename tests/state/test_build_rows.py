@@ -20,7 +20,11 @@ def test_rows_of_columns_named_like_the_parameters(sqlite_db):
             *(Column(name=n, type="String(20)") for n in names[1:]),
         ),
         primary_key=PrimaryKey(columns=("id",)),
-        rows=RowSet(key=("id",), rows=(FrozenMap({"id": 1, "p0": "a", "_p1": "b", "p2": "c"}),)),
+        rows=RowSet(
+            key=("id",),
+            # a row leaving p0 out bound its id as p0, which SQLAlchemy reserves for column p0
+            rows=(FrozenMap({"id": 1, "p0": "a", "_p1": "b", "p2": "c"}), FrozenMap({"id": 2})),
+        ),
     )
     eng = sa.create_engine(sqlite_db)
     try:
@@ -29,4 +33,4 @@ def test_rows_of_columns_named_like_the_parameters(sqlite_db):
             got = c.execute(sa.select(sa.table("t", *(sa.column(n) for n in names)))).all()
     finally:
         eng.dispose()
-    assert [tuple(r) for r in got] == [(1, "a", "b", "c")]
+    assert sorted(tuple(r) for r in got) == [(1, "a", "b", "c"), (2, None, None, None)]
