@@ -21,6 +21,13 @@ Edges come from what operations need, give and remove (:mod:`planner.ops`), per
   namespace per schema on PostgreSQL; index names are database-wide on SQLite) is taken
   — by a create or a rename, on any table — only after the op that frees it.
 
+Two rules look at the operations themselves, not at refs:
+
+* rows around a column's type change (:func:`_retype_edges`): deleted or set NULL before
+  it (the database casts the values it holds), inserted or written after it;
+* MariaDB (:func:`_ordered_index_edges`): a foreign key is added after an index or key
+  created on the referenced columns in the foreign key's order.
+
 Mutual references between rows of managed tables are broken by inserting the
 referencing columns as NULL and setting them with an ``UpdateRow`` afterwards
 (:func:`planner.diff.defer_references`); a cycle no rule breaks raises
@@ -50,7 +57,11 @@ import networkx as nx
 
 from planner.diff import defer_references
 from planner.ops import (
+    AddForeignKey,
+    AddPrimaryKey,
+    AddUnique,
     AlterColumnType,
+    CreateIndex,
     CycleError,
     DeleteRows,
     InsertRows,
@@ -224,7 +235,38 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
             for r in removers[ref]:
                 edge(r, w, f"{op_label(ops[w])} waits until {op_label(ops[r])} removes {what}")
     _retype_edges(ops, g, edge)
+    _ordered_index_edges(ops, g, edge)
     return g
+
+
+def _ordered_index_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
+    """MariaDB: a foreign key needs an index of the referenced table whose first columns
+    are the referenced columns in their order (a key on the same columns in another order
+    does not do; errno 150): it is added after the indexes and keys created with them
+    first. An edge that would close a cycle is left out."""
+    made: dict[Any, list[tuple[tuple[str, ...], int]]] = {}
+    for i, op in enumerate(ops):
+        if isinstance(op, CreateIndex) and not op.index.where:
+            made.setdefault(op.table_key, []).append((op.index.columns, i))
+        elif isinstance(op, AddUnique):
+            made.setdefault(op.table_key, []).append((op.unique.columns, i))
+        elif isinstance(op, AddPrimaryKey):
+            made.setdefault(op.table_key, []).append((op.primary_key.columns, i))
+    if not made:
+        return
+    for i, op in enumerate(ops):
+        if not isinstance(op, AddForeignKey):
+            continue
+        cols = op.fk.ref_columns
+        for have, j in made.get(op.fk.ref_key, ()):
+            if have[: len(cols)] != cols or g.has_edge(j, i) or nx.has_path(g, i, j):
+                continue
+            edge(
+                j,
+                i,
+                f"{op_label(op)} after {op_label(ops[j])}: MariaDB needs an index on "
+                f"{table_key_str(op.fk.ref_key)} ({', '.join(cols)}) in this order",
+            )
 
 
 def _retype_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:

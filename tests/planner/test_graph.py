@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from planner.graph import CycleError, build_graph, describe_ref, order, order_operations
@@ -372,3 +374,23 @@ def test_rows_kept_through_a_change_of_family_are_written_again_after_it():
     assert make_plan(_typed("1", "String(10)", [(1, "x")]), _typed("2", "String(20)", [(1, "x")])).describe() == [
         "Alter column t.d type String(10) -> String(20)"
     ]
+
+
+def test_a_foreign_key_waits_for_the_index_mariadb_needs_on_the_referenced_columns_in_order():
+    """The parent's unique (x, y) is a key for PostgreSQL, but MariaDB needs an index whose
+    first columns are (y, x), in this order: the foreign key is added after it (errno 150)."""
+    from planner.state.model import Index, Unique
+
+    x, y = Column(name="x", type="Integer"), Column(name="y", type="Integer")
+    px, py = Column(name="px", type="Integer"), Column(name="py", type="Integer")
+    parent = table("parent", x, y, uniques=(Unique(name="u_xy", columns=("x", "y")),))
+    child = table("child", px, py)
+    fk_yx = ForeignKey(name="fk_yx", columns=("py", "px"), ref_table="parent", ref_columns=("y", "x"))
+    parent2 = dataclasses.replace(parent, indexes=(Index(name="ix_yx", columns=("y", "x")),))
+    child2 = dataclasses.replace(child, foreign_keys=(fk_yx,))
+    for old in (snap(), snap(parent, child)):
+        plan = make_plan(old, snap(parent2, child2, release="2"))
+        assert position(plan, "Create index ix_yx") < position(plan, "Add foreign key fk_yx"), plan.describe()
+    assert (
+        "fk_yx after ix_yx: MariaDB needs an index on parent (y, x) in this order" in reasons(plan)
+    )
