@@ -25,6 +25,7 @@ from planner.revisions.write import RevisionError, WrittenRevision, revision_fil
 from planner.state.errors import DbplanError
 
 if TYPE_CHECKING:
+    from planner.plan import Plan
     from planner.project import Project
     from planner.state.model import Snapshot
 
@@ -98,14 +99,68 @@ def render_revision(
         >>> r.upgrades.splitlines()[0]                                                # doctest: +SKIP
         '# dbplan: from=empty to=0.1.0'
     """
-    from planner.ops import Risk
-    from planner.plan import make_downgrade_plan, make_plan
-    from planner.revisions.emit import render_body
+    planned = plan_revision(
+        old, new, from_release=from_release, to_release=to_release, rev_id=rev_id, message=message
+    )
+    return planned.render()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlannedRevision:
+    """The upgrade plan of a revision and its names, before the downgrade is planned and
+    the bodies rendered (seconds for thousands of tables: :func:`generate` refuses a
+    destructive upgrade before that)."""
+
+    up: Plan
+    provenance: Provenance
+    rev_id: str
+    message: str
+
+    @property
+    def destructive(self) -> tuple[str, ...]:
+        """``describe()`` of each destructive operation of the upgrade."""
+        from planner.ops import Risk
+
+        return tuple(o.describe() for o in self.up.ops if o.risk == Risk.DESTRUCTIVE)
+
+    def render(self) -> RenderedRevision:
+        """Plan the downgrade; render the upgrade and downgrade bodies (no I/O)."""
+        from planner.plan import make_downgrade_plan
+        from planner.revisions.emit import render_body
+
+        down = make_downgrade_plan(self.up.old, self.up.new)
+        return RenderedRevision(
+            provenance=self.provenance,
+            rev_id=self.rev_id,
+            message=self.message,
+            upgrades=render_body(self.up, header=self.provenance.comment_lines()),
+            downgrades=render_body(down, downgrade=True),
+            destructive=self.destructive,
+            operations=len(self.up.ops),
+        )
+
+
+def plan_revision(
+    old: Snapshot | None,
+    new: Snapshot,
+    *,
+    from_release: str,
+    to_release: str,
+    rev_id: str | None = None,
+    message: str | None = None,
+) -> PlannedRevision:
+    """Plan the upgrade and name the revision (:func:`render_revision` up to the
+    downgrade plan).
+
+    Example:
+        >>> plan_revision(None, s010, from_release="empty", to_release="0.1.0").destructive  # doctest: +SKIP
+        ()
+    """
+    from planner.plan import make_plan
     from planner.state.model import empty_snapshot
 
     start = old if old is not None else empty_snapshot()
     up = make_plan(start, new)
-    down = make_downgrade_plan(start, new)
     prov = Provenance(
         from_release=from_release,
         to_release=to_release,
@@ -116,14 +171,8 @@ def render_revision(
     if not _REV_ID.match(rid):
         raise RevisionError(f"invalid revision id {rid!r} (letters, digits and _ only)")
     text = message if message is not None else to_release
-    return RenderedRevision(
-        provenance=prov,
-        rev_id=rid,
-        message=clean_message(text) or to_release,
-        upgrades=render_body(up, header=prov.comment_lines()),
-        downgrades=render_body(down, downgrade=True),
-        destructive=tuple(o.describe() for o in up.ops if o.risk == Risk.DESTRUCTIVE),
-        operations=len(up.ops),
+    return PlannedRevision(
+        up=up, provenance=prov, rev_id=rid, message=clean_message(text) or to_release
     )
 
 
@@ -219,11 +268,12 @@ def generate(
                 f"(dbplan generate <previous release> {from_release}), or start from empty"
             )
         down_revision = known[from_release]
-    rendered = render_revision(
+    planned = plan_revision(
         old, new, from_release=from_release, to_release=to_release, rev_id=rev_id, message=message
     )
-    if rendered.destructive and not allow_destructive:
-        raise DestructiveRefused(rendered.destructive, from_release=from_release, to_release=to_release)
+    if planned.destructive and not allow_destructive:
+        raise DestructiveRefused(planned.destructive, from_release=from_release, to_release=to_release)
+    rendered = planned.render()
     written: WrittenRevision = write_revision(
         project,
         rev_id=rendered.rev_id,
