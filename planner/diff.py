@@ -772,7 +772,11 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
         )
     # updates: only the differing columns the new table still has, and the values a type
     # change may store in another form than the snapshot's (rewritten after it)
-    retyped = _retyped(ot, nt, key_cols) if ot is not None else {}
+    # (rows are found by their key columns; a column other rows reference keeps its values)
+    kept = set(key_cols) | {
+        c for s in (old, new) for t in s.tables for fk in t.foreign_keys if fk.ref_key == key for c in fk.ref_columns
+    }
+    retyped = _retyped(ot, nt, kept) if ot is not None else {}
     if ot is not None and old_rows:
         for r in n_rs.rows:
             k = key_of(r)
@@ -839,14 +843,14 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
 _MISSING: Any = object()
 
 
-def _retyped(ot: Table, nt: Table, key_cols: tuple[str, ...]) -> dict[str, tuple[bool, bool]]:
+def _retyped(ot: Table, nt: Table, kept: Iterable[str]) -> dict[str, tuple[bool, bool]]:
     """The managed columns whose type changes: ``{column: (rewrite, clear)}``.
 
     ``rewrite``: a value kept through the change may be stored in another form than the
     snapshot's (``DateTime -> Text`` keeps ``'2020-01-02 03:04:05+00'``), so rows are
     written again after it. ``clear``: some value of the old type may not cast to the new
     one, so a row that is rewritten anyway is set NULL first (when the column allows it).
-    Key columns are left out: rows are found by them.
+    The columns ``kept`` (row keys, columns foreign keys point at) are left out.
 
     Example:
         >>> t = lambda ty: Table(name="t", columns=(Column(name="d", type=ty),))
@@ -854,8 +858,9 @@ def _retyped(ot: Table, nt: Table, key_cols: tuple[str, ...]) -> dict[str, tuple
         ({'d': (True, False)}, {'d': (True, True)})
     """
     out: dict[str, tuple[bool, bool]] = {}
+    kept = set(kept)
     for nc in nt.columns:
-        if nc.name in key_cols or not ot.has_column(nc.name):
+        if nc.name in kept or not ot.has_column(nc.name):
             continue
         oc = ot.column(nc.name)
         if oc.type == nc.type:
