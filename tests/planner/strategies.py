@@ -330,9 +330,11 @@ def _alter_column(draw, a: Snapshot, b: Snapshot) -> Snapshot:
         if not c.nullable:
             pass
         elif draw(st.booleans()):
-            c2 = dataclasses.replace(c2, backfill="0")
+            c2 = dataclasses.replace(c2, backfill=_literal_for(c.type, b.enums))
     elif what == "default":
-        c2 = dataclasses.replace(c, server_default=None if c.server_default else "0")
+        c2 = dataclasses.replace(
+            c, server_default=None if c.server_default else _literal_for(c.type, b.enums)
+        )
     else:
         c2 = dataclasses.replace(c, comment=draw(st.none() | st.sampled_from(["changed", "note"])))
     if c2 == c:
@@ -342,6 +344,26 @@ def _alter_column(draw, a: Snapshot, b: Snapshot) -> Snapshot:
         # keep row values as they were (the planner does not convert them)
         pass
     return _put(b, t2)
+
+
+def _literal_for(type_: str, enums: tuple[Enum, ...]) -> str | None:
+    """An SQL literal of the column's type for a backfill or default (None: none simple;
+    a backfill '0' of an Enum column failed on PostgreSQL: 'column is of type e8 but
+    expression is of type integer')."""
+    try:
+        fam = coltypes.family(type_)
+    except coltypes.TypeParseError:
+        return None
+    if fam in ("integer", "numeric", "float"):
+        return "0"
+    if fam == "string":
+        return "'x'"
+    if fam == "boolean":
+        return "false"
+    if fam == "enum":
+        values = next((e.values for e in enums if f"Enum({e.name})" == type_), ())
+        return "'" + values[0].replace("'", "''") + "'" if values else None
+    return None
 
 
 # --------------------------------------------------------------------------- edits: constraints
