@@ -159,8 +159,17 @@ def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operat
         tgt: TableKey = (src[0], new_name)
         derived = renamed_names(t, new_name, conventions) if conventions else {}
         index_names = {i.name for i in t.indexes}
+        # a derived name another table of the schema holds is not carried along (index
+        # names are schema-wide on PostgreSQL and SQLite, foreign key names on MariaDB):
+        # a later op takes it, once the other table frees it
         taken = set(t.constraint_names())
-        derived = {a: b for a, b in derived.items() if b not in taken}
+        elsewhere = {
+            n.lower()
+            for o in old.tables
+            if o.schema == t.schema and o.key != t.key
+            for n in (o.name, *o.constraint_names())
+        }
+        derived = {a: b for a, b in derived.items() if b not in taken and b.lower() not in elsewhere}
         pkey = None
         if t.primary_key and t.primary_key.columns and t.primary_key.name is None:
             # PostgreSQL's default name follows the table even when the primary key is

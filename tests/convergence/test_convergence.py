@@ -41,12 +41,6 @@ SOAK = int(os.environ.get("DBPLAN_SOAK", "0") or 0)
 #: (strictly: a fix makes them pass and asks for its line here to be removed).
 KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
     (
-        "",  # a generated triple (test_skipped_releases), not kept yet
-        frozenset({"sqlite"}),
-        r"index \S+ already exists",
-        "revisions: an index name reused by another table created before the old one is dropped",
-    ),
-    (
         "fk_dotted_column_name",
         frozenset({"postgresql", "mysql"}),
         r"NoReferencedTableError: Foreign key associated with column \S+ could not find table",

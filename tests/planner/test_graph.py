@@ -394,3 +394,21 @@ def test_a_foreign_key_waits_for_the_index_mariadb_needs_on_the_referenced_colum
     assert (
         "fk_yx after ix_yx: MariaDB needs an index on parent (y, x) in this order" in reasons(plan)
     )
+
+
+def test_a_derived_name_another_table_holds_is_not_carried_along_by_a_table_rename():
+    """t -> u would carry ix_t_a to ix_u_a, a name z's index keeps: the rename leaves the
+    index alone (SQLite: 'index ix_u_a already exists'; PostgreSQL: relation exists)."""
+    from planner.state.model import Index
+
+    a_col = Column(name="a", type="Integer")
+    conv = {"ix": "ix_%(table_name)s_%(column_0_name)s"}
+    z = table("z", a_col, indexes=(Index(name="ix_u_a", columns=("a",)),))
+    t = table("t", a_col, indexes=(Index(name="ix_t_a", columns=("a",)),))
+    u = dataclasses.replace(t, name="u", renamed_from="t")
+    old = dataclasses.replace(snap(t, z), naming_convention=conv)
+    new = dataclasses.replace(snap(u, z, release="2"), naming_convention=conv)
+    plan = make_plan(old, new)
+    assert [op.kind for op in plan.ops] == ["rename_table"]
+    assert plan.ops[0].index_renames == ()
+    assert apply_plan(plan).get_table((None, "u")).indexes == t.indexes
