@@ -433,8 +433,10 @@ def _render_alter_column(autogen_context, op: alembic_ops.AlterColumnOp) -> str:
 _alembic_modify_table = alembic_render._render_modify_table
 
 
-def _table_source(autogen_context, table) -> str:
-    """``sa.Table(name, sa.MetaData(), columns..., constraints..., indexes..., schema=...)``."""
+def table_source(autogen_context, table) -> str:
+    """``sa.Table(name, sa.MetaData(), columns..., constraints..., indexes..., schema=...)``
+    of a ``sa.Table`` (:class:`planner.revisions.copy_from.CopyFrom` writes the same text
+    without one)."""
     create = alembic_ops.CreateTableOp.from_table(table)
     # keywords after the indexes (below); SQLite has no comments: none needed
     create.schema = None
@@ -446,23 +448,42 @@ def _table_source(autogen_context, table) -> str:
     name, rest = text[len(prefix) :].split(",\n", 1)
     indexes = []
     for ix in sorted(table.indexes, key=lambda i: i.name):
-        args = [py_literal(ix.name), *(py_literal(c.name) for c in ix.columns)]
-        if ix.unique:
-            args.append("unique=True")
         where = ix.dialect_options["sqlite"].get("where")
-        if where is not None:
-            args.append(f"sqlite_where={sql_text_call(where.text)}")
-        indexes.append(f"sa.Index({', '.join(args)})")
+        indexes.append(
+            index_source(
+                ix.name, [c.name for c in ix.columns], ix.unique, None if where is None else where.text
+            )
+        )
     if table.schema is not None:
         indexes.append(f"schema={py_literal(table.schema)}")
     rest = rest[: -len("\n)")] + "".join(f",\n{ix}" for ix in indexes) + "\n)"
     return f"sa.Table({name},\nsa.MetaData(),\n{rest}"
 
 
+def index_source(name: str, columns: Sequence[str], unique: bool, where: str | None) -> str:
+    """``sa.Index(...)`` of a ``copy_from`` table.
+
+    Example:
+        >>> index_source("ix_a", ["a"], True, "a > 0")
+        "sa.Index('ix_a', 'a', unique=True, sqlite_where=sa.text('a > 0'))"
+    """
+    args = [py_literal(name), *(py_literal(c) for c in columns)]
+    if unique:
+        args.append("unique=True")
+    if where is not None:
+        args.append(f"sqlite_where={sql_text_call(where)}")
+    return f"sa.Index({', '.join(args)})"
+
+
 def _batch_lines(autogen_context, op, body, copy_from, recreate: str | None = None) -> list[str]:
     # the table first, one line each so that the printer indents them (a repr holds no
     # raw newline), then the batch
-    table = f"_copy_from = {_table_source(autogen_context, copy_from)}".split("\n")
+    source = (
+        copy_from.source(autogen_context)
+        if hasattr(copy_from, "source")
+        else table_source(autogen_context, copy_from)
+    )
+    table = f"_copy_from = {source}".split("\n")
     assert table[-1] == ")", table[-1]
     lines = [table[0], *(f"    {line}" for line in table[1:-1]), table[-1]]
     extra = "" if recreate is None else f"recreate={recreate!r}, "

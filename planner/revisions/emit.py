@@ -28,6 +28,7 @@ from alembic.operations import ops as alembic_ops
 from planner import ops as our
 from planner.registry import Registry
 from planner.revisions import alembic_ops as custom
+from planner.revisions.copy_from import CopyFrom
 from planner.revisions.literals import (
     quote_ident,
     quote_qualified,
@@ -84,12 +85,37 @@ class EmitContext:
 # ------------------------------------------------------------------ building blocks
 
 
+#: :func:`sa_type`'s types by (type text, values of the enums it names): a type is not
+#: changed by the columns and tables that use it, and building one with its dialect
+#: variants takes a fraction of a millisecond, thousands of times for a big revision
+_SA_TYPES: dict[tuple[str, tuple], Any] = {}
+_SA_TYPES_MAX = 4096
+
+
 def sa_type(type_text: str, enums: dict[str, tuple[str, ...]]) -> Any:
-    """The SQLAlchemy type of a column, enums not created by table DDL.
+    """The SQLAlchemy type of a column, enums not created by table DDL (shared: not to be
+    changed; :func:`new_sa_type` makes one of its own).
 
     Example:
         >>> sa_type("String(80)", {})
         String(length=80)
+    """
+    key = (type_text, tuple(enums.get(name) for name in our.enums_of_type(type_text)))
+    found = _SA_TYPES.get(key)
+    if found is None:
+        found = new_sa_type(type_text, enums)
+        if len(_SA_TYPES) >= _SA_TYPES_MAX:
+            _SA_TYPES.clear()
+        _SA_TYPES[key] = found
+    return found
+
+
+def new_sa_type(type_text: str, enums: dict[str, tuple[str, ...]]) -> Any:
+    """:func:`sa_type`, a new object the caller may change.
+
+    Example:
+        >>> new_sa_type("String(80)", {}) is not new_sa_type("String(80)", {})
+        True
     """
     return coltypes.to_sqlalchemy(type_text, enums=enums, create_enum_type=False)
 
@@ -755,20 +781,20 @@ def _mysql_enum_alters(ctx: EmitContext, name: str, keys, old_values, new_values
     from sqlalchemy.dialects import postgresql
 
     out = []
+    enums = ctx.enums("before")
+    # one type object each for every column (rendering only reads them)
+    old_type = postgresql.ENUM(*old_values, name=name, create_type=False)
+    new_type = postgresql.ENUM(*new_values, name=name, create_type=False)
     for key, col in _enum_columns(ctx, name, keys):
         if not _ENUM_COLUMN.match(col.type):
             continue
-        existing = _existing(col, ctx.enums("before"))
-        existing["existing_type"] = postgresql.ENUM(*old_values, name=name, create_type=False)
+        existing = _existing(col, enums)
+        existing["existing_type"] = old_type
         out.append(
             _modify(
                 key,
                 alembic_ops.AlterColumnOp(
-                    key[1],
-                    col.name,
-                    schema=key[0],
-                    modify_type=postgresql.ENUM(*new_values, name=name, create_type=False),
-                    **existing,
+                    key[1], col.name, schema=key[0], modify_type=new_type, **existing
                 ),
             )
         )
@@ -870,7 +896,7 @@ def _rows_kw(ctx: EmitContext, table_key, which: str = "after") -> dict[str, Any
     typed: dict[str, Any] = {}
     for c in t.columns:
         try:
-            typ = sa_type(c.type, enums)
+            typ = new_sa_type(c.type, enums)  # _none_as_null changes it
         except Exception:  # noqa: BLE001 - an unknown type: an untyped column
             continue
         typed[c.name] = _none_as_null(typ)
@@ -1006,19 +1032,19 @@ def _delete_rows(op: our.DeleteRows, ctx: EmitContext) -> list:
 def _blocking_references(ctx: EmitContext, table_key) -> list:
     """Single-column foreign keys to ``table_key`` without an ON DELETE action, present
     before and after the revision (so they hold while its rows are deleted)."""
-    after = {
-        (t.key, fk.name, fk.columns, fk.ref_key, fk.ref_columns)
-        for t in ctx.after.tables
-        for fk in t.foreign_keys
-    }
+    ref_schema, ref_table = table_key
     out = []
     for t in ctx.before.tables:
         for fk in t.foreign_keys:
-            if fk.ref_key != table_key or len(fk.columns) != 1:
+            if fk.ref_table != ref_table or fk.ref_schema != ref_schema or len(fk.columns) != 1:
                 continue
             if (fk.ondelete or "NO ACTION").upper() not in ("NO ACTION", "RESTRICT"):
                 continue
-            if (t.key, fk.name, fk.columns, fk.ref_key, fk.ref_columns) not in after:
+            same = (fk.name, fk.columns, fk.ref_key, fk.ref_columns)
+            kept = ctx.after.get_table(t.key)
+            if kept is None or not any(
+                (k.name, k.columns, k.ref_key, k.ref_columns) == same for k in kept.foreign_keys
+            ):
                 continue
             out.append((t.name, t.schema, fk.name, fk.columns, fk.ref_columns))
     return sorted(out, key=lambda r: (r[1] or "", r[0], r[2]))
@@ -1178,7 +1204,7 @@ def _prepare_batch(m: alembic_ops.ModifyTableOps) -> None:
     if set(before.column_names) <= dropped:
         return  # no column to copy: see _split_batches
     if all(isinstance(o, _COLUMN_OPS) for o in m.ops):
-        m.copy_from = sa_table_full(before, enums)
+        m.copy_from = CopyFrom(before, enums)
         return
     # constraints changed: rebuild with those of the state after the batch, on the
     # columns as they are before it (renamed back); the column ops still run
@@ -1213,7 +1239,7 @@ def _prepare_batch(m: alembic_ops.ModifyTableOps) -> None:
         foreign_keys=tuple(fks),
         checks=after.checks,
     )
-    m.copy_from = sa_table_full(target, enums)
+    m.copy_from = CopyFrom(target, enums)
     m.sqlite_ops = [o for o in m.ops if isinstance(o, _COLUMN_OPS)] + later
 
 
@@ -1281,6 +1307,23 @@ _IMPORT_NEEDS = (
 )
 
 
+def _uses(text: str, marker: str) -> bool:
+    """Does ``marker`` (``postgresql.``) occur in ``text`` not preceded by a word character
+    or a dot? (``str.find``: a look-behind regular expression scans megabytes slowly.)
+
+    Example:
+        >>> _uses("sa.Column(x, postgresql.JSONB())", "postgresql."), _uses("x.mysql.y", "mysql.")
+        (True, False)
+    """
+    at = text.find(marker)
+    while at >= 0:
+        before = text[at - 1] if at else ""
+        if not (before == "." or before.isalnum() or before == "_"):
+            return True
+        at = text.find(marker, at + 1)
+    return False
+
+
 def render_ops(
     operations: Sequence[alembic_ops.MigrateOperation], *, downgrade: bool = False
 ) -> str:
@@ -1297,9 +1340,7 @@ def render_ops(
     text = render_python_code(
         container_cls(ops=list(operations)), render_as_batch=True, render_item=_render_item
     )
-    imports = [
-        line for marker, line in _IMPORT_NEEDS if re.search(rf"(?<![\w.]){re.escape(marker)}", text)
-    ]
+    imports = [line for marker, line in _IMPORT_NEEDS if _uses(text, marker)]
     if imports:
         text = "\n    ".join(imports) + "\n    " + text
     return text
@@ -1328,6 +1369,7 @@ __all__ = [
     "sa_column",
     "sa_table",
     "sa_table_full",
+    "new_sa_type",
     "sa_type",
     "to_alembic_ops",
 ]
