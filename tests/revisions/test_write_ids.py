@@ -8,9 +8,11 @@ from __future__ import annotations
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.revisions import RevisionError, generate
-from planner.revisions.provenance import module_ids
+from planner.revisions.provenance import _LINE, _PAIR, module_ids, parse_provenance_text
 from planner.revisions.write import write_revision
 from tests.revisions.conftest import make_project
 from tests.revisions.test_generate import S1, S2
@@ -135,3 +137,15 @@ def test_post_write_hooks_see_the_bodies(tmp_path):
     r = generate(project, "empty", "0.1.0")
     text = r.path.read_text(encoding="utf-8")
     assert text.endswith("# create_table: 1\n") and "op.create_table(" in text
+
+
+@given(st.lists(st.sampled_from(["\n", "\r", " ", "\t", "#", "dbplan:", "a=1", "b=2", "x", "\r\n"]), max_size=14))
+def test_provenance_lines_found_by_find_as_by_the_whole_text_regex(parts):
+    """parse_provenance_text looks only at the lines holding ``dbplan:``: the same pairs
+    as matching its line pattern over the whole text."""
+    text = "".join(parts)
+    expected: dict[str, str] = {}
+    for m in _LINE.finditer(text):
+        for key, value in _PAIR.findall(m.group(1)):
+            expected.setdefault(key, value)
+    assert parse_provenance_text(text) == expected
