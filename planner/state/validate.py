@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.state import coltypes, naming
 from planner.state.errors import Problem
@@ -115,20 +115,98 @@ def validate(
         ["1.yaml: tables.a.foreign_keys.fk.references.table: foreign key fk references unknown table 'b'"]
     """
     c = _Collector(file, source_map)
-    c.tables = snapshot.tables_by_key()
+    c.tables = tables = snapshot.tables_by_key()
     enums = {e.name: e.values for e in snapshot.enums}
     _check_conventions(c, snapshot)
     _check_enums(c, snapshot)
     types: dict[tuple, Any] = {}
+    problems = c.problems
+    # A table found clean before is clean again when what its checks read is the same:
+    # the tables behind its foreign keys (by identity), the enums its columns name and,
+    # when it has rows, all the enums. Its types are put back as they were parsed.
+    parsed: dict[int, tuple[list, frozenset]] = {}
+    contexts: dict[int, tuple] = {}
+    known_clean: set[int] = set()
+    dirty: set[int] = set()  # ids of the tables with a problem of their own
     for t in snapshot.tables:
-        _parse_types(c, t, enums, types)
+        contexts[id(t)] = context = _context(t, tables)
+        entry = _CLEAN.get(id(t))
+        if entry is not None and _same_context(entry, t, enums, context):
+            types.update(entry.types)
+            known_clean.add(id(t))
+            continue
+        n = len(problems)
+        parsed[id(t)] = _parse_types(c, t, enums, types)
+        if len(problems) != n:
+            dirty.add(id(t))
     for t in snapshot.tables:
+        if id(t) in known_clean:
+            continue
+        n = len(problems)
         _check_table(c, snapshot, t, enums, types)
+        if len(problems) != n:
+            dirty.add(id(t))
     _check_schema_wide_names(c, snapshot)
     _check_table_renames(c, snapshot)
     for t in snapshot.tables:
+        if t.rows is None or id(t) in known_clean:
+            continue
+        n = len(problems)
         _check_rows(c, snapshot, t, enums, types)
-    return sorted(c.problems, key=Problem.sort_key)
+        if len(problems) != n:
+            dirty.add(id(t))
+    if len(_CLEAN) + len(parsed) > _MAX_CLEAN:
+        _CLEAN.clear()
+    for t in snapshot.tables:
+        if id(t) in parsed and id(t) not in dirty:
+            pairs, enum_names = parsed[id(t)]
+            _CLEAN[id(t)] = _Clean(t, enums, contexts[id(t)], pairs, enum_names)
+    return sorted(problems, key=Problem.sort_key)
+
+
+class _Clean(NamedTuple):
+    """A table whose own checks found nothing, and what they read."""
+
+    table: Table
+    enums: dict[str, tuple[str, ...]]
+    context: tuple
+    #: its ``types`` entries, in the order they were made
+    types: list[tuple[tuple, Any]]
+    #: the enums its column types name
+    enum_names: frozenset[str]
+
+
+#: id(table) -> _Clean, from the snapshots validated last (the loader reuses a table
+#: object when the next release has it unchanged: the second of two snapshots mostly
+#: checks only the tables that changed or reference one that did)
+_CLEAN: dict[int, _Clean] = {}
+_MAX_CLEAN = 50_000
+
+
+def _context(t: Table, tables: dict) -> tuple:
+    """The tables the checks of ``t`` read besides ``t``: its foreign keys' (None when
+    missing)."""
+    if not t.foreign_keys:
+        return ()
+    return tuple([tables.get(fk.ref_key) for fk in t.foreign_keys])
+
+
+def _same_context(entry: _Clean, t: Table, enums: dict, context: tuple) -> bool:
+    if entry.table is not t:
+        return False
+    if t.rows is not None:
+        if entry.enums != enums:
+            return False
+    elif not all(name in enums for name in entry.enum_names):
+        return False
+    before = entry.context
+    return len(before) == len(context) and all(
+        a is b for a, b in zip(before, context, strict=True)
+    )
+
+
+#: names of at most this many characters fit MAX_IDENTIFIER_BYTES whatever they hold
+_SURELY_SHORT = MAX_IDENTIFIER_BYTES // 4
 
 
 def _long(c: _Collector, path: tuple, what: str, name: str | None) -> None:
@@ -171,24 +249,42 @@ def _check_enums(c: _Collector, s: Snapshot) -> None:
                 )
 
 
-def _parse_types(c: _Collector, t: Table, enums: dict, types: dict) -> None:
-    tp = ("tables", t.name)
+def _parse_types(
+    c: _Collector, t: Table, enums: dict, types: dict
+) -> tuple[list[tuple[tuple, Any]], frozenset[str]]:
+    """Parse the column types of ``t`` into ``types``; return the entries made and the
+    enums named."""
+    key = t.key
+    made: list[tuple[tuple, Any]] = []
+    named: set[str] = set()
     for col in t.columns:
-        path = (*tp, "columns", col.name, "type")
         try:
             spec = _parse(col.type)
         except coltypes.TypeParseError as e:
+            path = ("tables", t.name, "columns", col.name, "type")
             c.add(path, e.message, e.hint, offset=e.offset)
-            types[(t.key, col.name)] = None
+            made.append(((key, col.name), None))
+            types[(key, col.name)] = None
             continue
-        types[(t.key, col.name)] = spec
+        made.append(((key, col.name), spec))
+        types[(key, col.name)] = spec
         ename = _enum_of(spec)
-        if ename is not None and ename not in enums:
-            c.add(
-                path,
-                f"unknown enum '{ename}' in {col.type}",
-                _did_you_mean(ename, enums) or "declare it under enums:",
-            )
+        if ename is not None:
+            named.add(ename)
+            if ename not in enums:
+                c.add(
+                    ("tables", t.name, "columns", col.name, "type"),
+                    f"unknown enum '{ename}' in {col.type}",
+                    _did_you_mean(ename, enums) or "declare it under enums:",
+                )
+    return made, frozenset(named)
+
+
+def _repeated(items: tuple[str, ...]) -> list[str]:
+    """The items listed more than once, sorted."""
+    if len(set(items)) == len(items):
+        return []
+    return sorted({x for x in items if items.count(x) > 1})
 
 
 def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) -> None:
@@ -203,15 +299,16 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
             "declare at least one column",
         )
     names = t.column_names
-    for col in t.columns:
-        _long(c, (*tp, "columns", col.name), "column name", col.name)
-    for dup in sorted({n for n in names if names.count(n) > 1}):
+    for name in names:
+        if len(name) > _SURELY_SHORT:
+            _long(c, (*tp, "columns", name), "column name", name)
+    for dup in _repeated(names):
         c.add((*tp, "columns", dup), f"column {dup} is declared twice")
-    known = set(names)
+    known = t.column_set()
 
     def unknown_columns(path: tuple, what: str, cols: tuple[str, ...], table: Table = t) -> bool:
         bad = False
-        have = set(table.column_names)
+        have = table.column_set()
         for i, col in enumerate(cols):
             if col not in have:
                 c.add(
@@ -220,7 +317,7 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
                     _did_you_mean(col, have),
                 )
                 bad = True
-        for dup in sorted({x for x in cols if cols.count(x) > 1}):
+        for dup in _repeated(cols):
             c.add(path, f"{what} lists column '{dup}' twice")
             bad = True
         return bad
@@ -329,19 +426,24 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
         if ix.where is not None and not ix.where.strip():
             c.add((*ip, "where"), f"index {ix.name} has an empty where clause")
     # names within the table
-    seen: dict[str, str] = {}
-    for kind, name, path in _named_objects(t):
-        if name in seen:
-            c.add(
-                path,
-                f"{kind} name '{name}' is already used by a {seen[name]} of table {t.qualified_name}",
-                "constraint and index names must be unique",
-            )
-        else:
-            seen[name] = kind
+    own = list(t.constraint_names())
+    if len(set(own)) != len(own):
+        seen: dict[str, str] = {}
+        for kind, name, path in _named_objects(t):
+            if name in seen:
+                c.add(
+                    path,
+                    f"{kind} name '{name}' is already used by a {seen[name]} of table "
+                    f"{t.qualified_name}",
+                    "constraint and index names must be unique",
+                )
+            else:
+                seen[name] = kind
     # column hints
     sources: dict[str, str] = {}
     for col in t.columns:
+        if col.renamed_from is None and col.backfill is None:
+            continue
         cp = (*tp, "columns", col.name)
         if col.renamed_from is not None:
             if col.renamed_from == col.name:
@@ -407,40 +509,41 @@ def _check_schema_wide_names(c: _Collector, s: Snapshot) -> None:
     for t in s.tables:
         relations.setdefault((t.schema, t.name), ("table", t.qualified_name))
     for t in s.tables:
-        tp = ("tables", t.name)
-        rel: list[tuple[str, str, tuple]] = []
+        schema, qualified = t.schema, t.qualified_name
+        # (kind, name, section): the path is tables.<t>.<section>[.<name>]
+        rel: list[tuple[str, str, str]] = []
         if t.primary_key is not None:
-            pk_name = t.primary_key.name or f"{t.name}_pkey"
-            rel.append(("primary key", pk_name, (*tp, "primary_key")))
-        rel += [("unique constraint", u.name, (*tp, "unique", u.name)) for u in t.uniques]
-        rel += [("index", ix.name, (*tp, "indexes", ix.name)) for ix in t.indexes]
-        for kind, name, path in rel:
-            owner = relations.get((t.schema, name))
-            if owner is not None and owner[1] != t.qualified_name:
+            rel.append(("primary key", t.primary_key.name or f"{t.name}_pkey", "primary_key"))
+        rel += [("unique constraint", u.name, "unique") for u in t.uniques]
+        rel += [("index", ix.name, "indexes") for ix in t.indexes]
+        for kind, name, section in rel:
+            owner = relations.get((schema, name))
+            if owner is None:
+                relations[(schema, name)] = (kind, qualified)
+            elif owner[1] != qualified:
                 article = {"table": "", "primary key": "the ", "index": "an "}.get(owner[0], "a ")
                 used = (
                     f"table {owner[1]}"
                     if owner[0] == "table"
                     else f"{article}{owner[0]} of table {owner[1]}"
                 )
+                path = ("tables", t.name, section)
                 c.add(
-                    path,
+                    path if section == "primary_key" else (*path, name),
                     f"{kind} name '{name}' is already used by {used}",
                     "PostgreSQL keeps tables, indexes, primary keys and unique constraints "
                     "of a schema in one namespace; rename one",
                 )
-            elif owner is None:
-                relations[(t.schema, name)] = (kind, t.qualified_name)
         for fk in t.foreign_keys:
-            owner_table = fks.get((t.schema, fk.name))
-            if owner_table is not None and owner_table != t.qualified_name:
+            owner_table = fks.get((schema, fk.name))
+            if owner_table is not None and owner_table != qualified:
                 c.add(
-                    (*tp, "foreign_keys", fk.name),
+                    ("tables", t.name, "foreign_keys", fk.name),
                     f"foreign key name '{fk.name}' is already used by table {owner_table}",
                     "MySQL/MariaDB need foreign key names unique in a database; rename one",
                 )
             else:
-                fks.setdefault((t.schema, fk.name), t.qualified_name)
+                fks.setdefault((schema, fk.name), qualified)
 
 
 def _check_table_renames(c: _Collector, s: Snapshot) -> None:
