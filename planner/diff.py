@@ -444,10 +444,28 @@ def _diff_dependent_foreign_keys(ops: list[Operation], old: Snapshot, new: Snaps
             uses: tuple[Ref, ...] = ()
             if not any(cols[:n] == fk.columns for cols in kept):
                 uses = tuple(sorted((r for r, cols in gone if cols[:n] == fk.columns), key=repr))
+            # referenced side: MariaDB needs an index whose first columns are the referenced
+            # ones in order, and refuses to drop the last one ("needed in a foreign key")
+            uses += _last_ordered_index(old.get_table(fk.ref_key), fk.ref_columns, dropped)
             if uses or (fk.ref_key, frozenset(fk.ref_columns)) in removed:
                 out.append(DropForeignKey(table_key=t.key, fk=fk, uses=uses))
                 out.append(AddForeignKey(table_key=t.key, fk=fk, not_on=uses))
     return out
+
+
+def _last_ordered_index(
+    t: Table | None, columns: tuple[str, ...], dropped: dict[TableKey, list[tuple[Ref, tuple[str, ...]]]]
+) -> tuple[Ref, ...]:
+    """The dropped indexes/keys of ``t`` that start with ``columns`` in order, when no kept
+    one does (MariaDB ties a foreign key to such an index on the referenced table)."""
+    gone = dropped.get(t.key, []) if t is not None else []
+    if t is None or not gone:
+        return ()
+    n = len(columns)
+    gone_refs = {r for r, _ in gone}
+    if any(cols[:n] == columns for r, cols in _index_like(t) if r not in gone_refs):
+        return ()
+    return tuple(sorted((r for r, cols in gone if cols[:n] == columns), key=repr))
 
 
 def _index_like(t: Table) -> list[tuple[Ref, tuple[str, ...]]]:

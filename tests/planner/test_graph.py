@@ -412,3 +412,22 @@ def test_a_derived_name_another_table_holds_is_not_carried_along_by_a_table_rena
     assert [op.kind for op in plan.ops] == ["rename_table"]
     assert plan.ops[0].index_renames == ()
     assert apply_plan(plan).get_table((None, "u")).indexes == t.indexes
+
+
+def test_a_foreign_key_is_dropped_before_the_last_ordered_index_of_the_referenced_table():
+    """MariaDB refuses to drop parent's ix_yx, the last index starting with (y, x) that
+    fk_yx needs ("needed in a foreign key constraint"), until u_yx exists: the foreign
+    key is dropped before the index and added again after it and u_yx."""
+    from planner.state.model import Index, Unique
+
+    x, y = Column(name="x", type="Integer"), Column(name="y", type="Integer")
+    px, py = Column(name="px", type="Integer"), Column(name="py", type="Integer")
+    fk_yx = ForeignKey(name="fk_yx", columns=("py", "px"), ref_table="parent", ref_columns=("y", "x"))
+    child = table("child", px, py, foreign_keys=(fk_yx,))
+    u_xy = Unique(name="u_xy", columns=("x", "y"))
+    old = table("parent", x, y, uniques=(u_xy,), indexes=(Index(name="ix_yx", columns=("y", "x")),))
+    new = table("parent", x, y, uniques=(u_xy, Unique(name="u_yx", columns=("y", "x"))))
+    plan = make_plan(snap(old, child), snap(new, child, release="2"))
+    drop_fk, add_fk = position(plan, "Drop foreign key fk_yx"), position(plan, "Add foreign key fk_yx")
+    assert drop_fk < position(plan, "Drop index ix_yx") < add_fk
+    assert position(plan, "Add unique constraint u_yx") < add_fk
