@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -152,6 +153,7 @@ def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operat
     for _src, tgt, sc, tc in renames.columns:
         col_renames.setdefault(tgt, {})[sc] = tc
     conventions = old.conventions
+    names: Counter[tuple[str | None, str]] | None = None  # schema-wide names, counted once
     for src, new_name in renames.tables:
         t = old.get_table(src)
         if t is None:
@@ -163,13 +165,15 @@ def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operat
         # names are schema-wide on PostgreSQL and SQLite, foreign key names on MariaDB):
         # a later op takes it, once the other table frees it
         taken = set(t.constraint_names())
-        elsewhere = {
-            n.lower()
-            for o in old.tables
-            if o.schema == t.schema and o.key != t.key
-            for n in (o.name, *o.constraint_names())
-        }
-        derived = {a: b for a, b in derived.items() if b not in taken and b.lower() not in elsewhere}
+        if derived:
+            if names is None:
+                names = Counter((o.schema, n.lower()) for o in old.tables for n in (o.name, *o.constraint_names()))
+            own = Counter((t.schema, n.lower()) for n in (t.name, *t.constraint_names()))
+            derived = {
+                a: b
+                for a, b in derived.items()
+                if b not in taken and names[t.schema, b.lower()] <= own[t.schema, b.lower()]
+            }
         pkey = None
         if t.primary_key and t.primary_key.columns and t.primary_key.name is None:
             # PostgreSQL's default name follows the table even when the primary key is
@@ -800,10 +804,12 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
     # updates: only the differing columns the new table still has, and the values a type
     # change may store in another form than the snapshot's (rewritten after it)
     # (rows are found by their key columns; a column other rows reference keeps its values)
-    kept = set(key_cols) | {
-        c for s in (old, new) for t in s.tables for fk in t.foreign_keys if fk.ref_key == key for c in fk.ref_columns
-    }
-    retyped = _retyped(ot, nt, kept) if ot is not None else {}
+    retyped = _retyped(ot, nt, key_cols) if ot is not None and old_rows else {}
+    if retyped:
+        referenced = {
+            c for s in (old, new) for t in s.tables for fk in t.foreign_keys if fk.ref_key == key for c in fk.ref_columns
+        }
+        retyped = {c: v for c, v in retyped.items() if c not in referenced}
     if ot is not None and old_rows:
         for r in n_rs.rows:
             k = key_of(r)
