@@ -34,11 +34,13 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
     out = []
     for i, s in enumerate(snaps):
         s = _comments_for(executable(dataclasses.replace(s, release=f"{i + 1}.0.0")), dialect)
+        if dialect != "postgresql":
+            s = _default_schema(s)
+            if s is None:
+                return None
         if dialect == "mysql" and _key_too_long(s):
             return None
         if dialect != "postgresql" and _case_clash(s):
-            return None
-        if dialect != "postgresql" and any(t.schema for t in s.tables):
             return None
         if any(_json_key(t) for t in s.tables):
             return None
@@ -55,6 +57,21 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
         if any((None, e.name) in tables for s in out for e in s.enums):
             return None
     return out
+
+
+def _default_schema(s: Snapshot) -> Snapshot | None:
+    """Every table in the default schema (SQLite and MariaDB have no schemas inside a
+    database: more than half the generated pairs name one); None when two tables would
+    share a name. The same mapping for both snapshots of a pair: (schema, name) -> name."""
+    if not any(t.schema for t in s.tables):
+        return s
+    if len({t.name for t in s.tables}) != len(s.tables):
+        return None
+    tables = []
+    for t in s.tables:
+        fks = tuple(dataclasses.replace(fk, ref_schema=None) for fk in t.foreign_keys)
+        tables.append(dataclasses.replace(t, schema=None, foreign_keys=fks))
+    return dataclasses.replace(s, tables=tuple(tables))
 
 
 def _comment(text: str | None, dialect: str) -> str | None:

@@ -809,17 +809,18 @@ def _sqlite_ident(token: str) -> str:
     return token
 
 
-def _sqlite_named_keys(sql: str) -> dict[tuple[str, tuple[str, ...]], str]:
-    """``{(kind, columns): name}`` of the named PRIMARY KEY / UNIQUE constraints in a
-    CREATE TABLE statement (``kind``: ``pk`` or ``uq``).
+def _sqlite_named_keys(sql: str) -> dict[tuple[str, tuple[str, ...], int], str]:
+    """``{(kind, columns, n): name}`` of the named PRIMARY KEY / UNIQUE constraints in a
+    CREATE TABLE statement (``kind``: ``pk`` or ``uq``; ``n`` counts the constraints of
+    the same kind and columns before it: two uniques may share their columns).
 
     Example:
         >>> _sqlite_named_keys('CREATE TABLE t (a INT, CONSTRAINT "p""k" PRIMARY KEY (a), '
         ...                    "CONSTRAINT u UNIQUE (`x,)`, a), CHECK (a <> 'CONSTRAINT'))")
-        {('pk', ('a',)): 'p"k', ('uq', ('x,)', 'a')): 'u'}
+        {('pk', ('a',), 0): 'p"k', ('uq', ('x,)', 'a'), 0): 'u'}
     """
     tokens = [m.group(0) for m in _SQLITE_TOKEN.finditer(sql or "")]
-    out: dict[tuple[str, tuple[str, ...]], str] = {}
+    out: dict[tuple[str, tuple[str, ...], int], str] = {}
     for i, tok in enumerate(tokens[:-2]):
         if tok.upper() != "CONSTRAINT":
             continue
@@ -839,7 +840,8 @@ def _sqlite_named_keys(sql: str) -> dict[tuple[str, tuple[str, ...]], str]:
                 cols.append(_sqlite_ident(tokens[j]))
                 expect_name = False
             j += 1
-        out[(kind, tuple(cols))] = name
+        n = sum(1 for k in out if k[:2] == (kind, tuple(cols)))
+        out[(kind, tuple(cols), n)] = name
     return out
 
 
@@ -993,27 +995,34 @@ class _Inspector:
 
     def _sqlite_keys(self, attr: str, table: str, schema: str | None, got: Any) -> Any:
         sql = self._sqlite_sql(table, schema)
-        if not sql or '"' not in sql:
+        if not sql or ('"' not in sql and (attr == "get_pk_constraint" or "UNIQUE" not in sql.upper())):
             return got
         named = _sqlite_named_keys(sql)
         if attr == "get_pk_constraint":
             if got and got.get("name"):
                 cols = tuple(got.get("constrained_columns") or ())
-                return {**got, "name": named.get(("pk", cols), got["name"])}
+                return {**got, "name": named.get(("pk", cols, 0), got["name"])}
             return got
-        out = [
-            {**u, "name": named.get(("uq", tuple(u["column_names"])), u["name"])}
-            if u.get("name")
-            else u
-            for u in got
-        ]
+        # uniques by columns; several may share theirs (their names tell them apart)
+        parsed: dict[tuple[str, ...], list[str]] = {}
+        for (kind, cols, _), name in named.items():
+            if kind == "uq":
+                parsed.setdefault(cols, []).append(name)
+        out = []
+        for u in got:
+            names = parsed.get(tuple(u["column_names"]), [])
+            if u.get("name") and names:
+                # a name SQLAlchemy read garbled is one the statement holds for those columns
+                name = u["name"] if u["name"] in names else names[0]
+                names.remove(name)
+                u = {**u, "name": name}
+            out.append(u)
         # SQLAlchemy's pattern skips a UNIQUE clause naming a column with a quote; those
         # on other columns come back as an sqlite_autoindex, one on exactly the primary key
         # has none (SQLite reuses the key's index): the statement is the only trace of it
-        seen = {tuple(u["column_names"]) for u in out}
-        for (kind, cols), name in named.items():
-            if kind == "uq" and cols not in seen:
-                out.append({"name": name, "column_names": list(cols)})
+        # and of two uniques on the same columns SQLAlchemy returns one
+        for cols, names in parsed.items():
+            out += [{"name": name, "column_names": list(cols)} for name in names]
         return out
 
 

@@ -30,3 +30,28 @@ def test_unique_on_quoted_primary_key_column_read_back(sqlite_db):
         Unique(name='v"w', columns=("b", 'a"')),
     )
     assert got.primary_key.columns == ('a"',)
+
+
+def test_two_uniques_on_the_same_columns_read_back(sqlite_db):
+    """SQLAlchemy returns one of them (found on case pg_pkey_constraint_missing, which
+    SQLite runs now that prepare() moves schema tables into the default schema)."""
+    engine = sa.create_engine(sqlite_db)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "CREATE TABLE t (a INTEGER NOT NULL, b INTEGER, CONSTRAINT pk PRIMARY KEY (a), "
+                    "CONSTRAINT u1 UNIQUE (a), CONSTRAINT u2 UNIQUE (a), "
+                    "CONSTRAINT v1 UNIQUE (b), CONSTRAINT v2 UNIQUE (b))"
+                )
+            )
+            assert len(sa.inspect(conn).get_unique_constraints("t")) < 4  # SQLAlchemy alone
+        got = from_database(engine, release="1").table("t")
+    finally:
+        engine.dispose()
+    assert [(u.name, u.columns) for u in got.uniques] == [
+        ("u1", ("a",)),
+        ("u2", ("a",)),
+        ("v1", ("b",)),
+        ("v2", ("b",)),
+    ]
