@@ -924,6 +924,8 @@ class _Inspector:
             got = value(table, *args, **kw)
             if self._dialect == "mysql":
                 got = _fix_names(got, fields, "`")
+                if attr == "get_foreign_keys":
+                    return got + self._mysql_unparsed_fks(table, kw.get("schema"), got)
                 return _fix_enum_values(got) if attr == "get_columns" else got
             if attr == "get_foreign_keys":
                 return self._sqlite_fks(table, kw.get("schema"), got)
@@ -934,6 +936,50 @@ class _Inspector:
             return got
 
         return call
+
+    def _mysql_unparsed_fks(self, table: str, schema: str | None, got: list) -> list:
+        """MariaDB/MySQL foreign keys SQLAlchemy's SHOW CREATE TABLE parser skips (a
+        referenced table whose name ends with a backtick: ``REFERENCES `a```` ``), read
+        from information_schema. ON DELETE/UPDATE RESTRICT is the default SHOW CREATE
+        TABLE leaves out, so it is left out here too."""
+        have = {fk.get("name") for fk in got}
+        rows = self._conn.execute(
+            sa.text(
+                "SELECT r.CONSTRAINT_NAME, r.REFERENCED_TABLE_NAME, r.DELETE_RULE, "
+                "r.UPDATE_RULE, k.COLUMN_NAME, k.REFERENCED_COLUMN_NAME, "
+                "k.REFERENCED_TABLE_SCHEMA "
+                "FROM information_schema.REFERENTIAL_CONSTRAINTS r "
+                "JOIN information_schema.KEY_COLUMN_USAGE k "
+                "ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA "
+                "AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME = r.TABLE_NAME "
+                "WHERE r.CONSTRAINT_SCHEMA = coalesce(:s, database()) AND r.TABLE_NAME = :t "
+                "ORDER BY r.CONSTRAINT_NAME, k.ORDINAL_POSITION"
+            ),
+            {"t": table, "s": schema},
+        ).all()
+        out: dict[str, dict] = {}
+        for name, ref_table, on_delete, on_update, col, ref_col, ref_schema in rows:
+            if name in have:
+                continue
+            fk = out.get(name)
+            if fk is None:
+                opts = {k: v for k, v in (("ondelete", on_delete), ("onupdate", on_update))
+                        if v and v != "RESTRICT"}
+                fk = out[name] = {
+                    "name": name,
+                    "constrained_columns": [],
+                    "referred_schema": schema if schema else None,
+                    "referred_table": ref_table,
+                    "referred_columns": [],
+                    "options": opts,
+                }
+                if ref_schema and ref_schema != (schema or self._conn.execute(
+                    sa.text("SELECT database()")
+                ).scalar()):
+                    fk["referred_schema"] = ref_schema
+            fk["constrained_columns"].append(col)
+            fk["referred_columns"].append(ref_col)
+        return list(out.values())
 
     def _pg_fk_columns(self, table: str, schema: str | None, got: list) -> list:
         """PostgreSQL: SQLAlchemy splits the constraint definition's column lists at commas
