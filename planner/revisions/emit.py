@@ -157,10 +157,17 @@ def sa_table_full(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
     t = sa_table(table, enums)
     for fk in table.foreign_keys:
         prefix = ".".join(p for p in (fk.ref_schema, fk.ref_table) if p)
+        targets: list[Any] = [f"{prefix}.{c}" for c in fk.ref_columns]
+        if custom.fk_target_has_dot(fk.ref_schema, fk.ref_table, fk.ref_columns):
+            # SQLAlchemy splits a 'table.column' string at every dot: Column objects
+            # (rendered into the batch's table_args, see alembic_ops._batch_lines)
+            cols = [sa.Column(c) for c in dict.fromkeys(fk.ref_columns)]
+            ref = sa.Table(fk.ref_table, sa.MetaData(), *cols, schema=fk.ref_schema)
+            targets = [ref.c[c] for c in fk.ref_columns]
         t.append_constraint(
             sa.ForeignKeyConstraint(
                 list(fk.columns),
-                [f"{prefix}.{c}" for c in fk.ref_columns],
+                targets,
                 name=fk.name,
                 ondelete=fk.ondelete,
                 onupdate=fk.onupdate,

@@ -53,27 +53,7 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "strategy: rows that leave out a column with a server default under a unique "
         "index collide (validate does not catch it)",
     ),
-    (
-        "fk_dotted_column_name",
-        frozenset({"postgresql", "mysql"}),
-        r"NoReferencedTableError: Foreign key associated with column \S+ could not find table",
-        "revisions: a foreign key to a column whose name holds a dot: Alembic's "
-        "create_foreign_key spells the target 'p.1.0', read as table p.1, column 0",
-    ),
     # Found by the survey of 2026-11-26 (150 pairs per dialect, every failure collected)
-    (
-        "sqlite_fk_to_dotted_table",
-        frozenset({"sqlite"}),
-        r"foreign key \S+ missing",
-        "revisions: SQLite batch mode loses a foreign key to a table whose name has a dot",
-    ),
-    (
-        "fk_column_ending_in_dot",
-        frozenset({"sqlite", "postgresql", "mysql"}),
-        r"ArgumentError: Column must be constructed with a non-blank name",
-        "revisions: a foreign key to a column whose name ends with a dot: Alembic's "
-        "'table.column' target leaves an empty column name (see fk_dotted_column_name)",
-    ),
     (
         "sqlite_text_to_date_cast",
         frozenset({"sqlite"}),
@@ -118,8 +98,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
 ALSO_FAILS: dict[tuple[str, str], str] = {
     ("sqlite_not_null_column", "mysql"): "mysql_float_row_value_rounded",
     ("temporal_to_text_row_values", "sqlite"): "sqlite_text_to_date_cast (its downgrade)",
-    ("fk_dotted_column_name", "sqlite"): "foreign key to a dotted column lost by the batch copy "
-    "('p.1.0' in sa.ForeignKeyConstraint)",
 }
 
 
