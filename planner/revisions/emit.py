@@ -1138,6 +1138,7 @@ def _prepare_batches(operations: list) -> None:
             _prepare_batches(o.otherwise)
         elif isinstance(o, alembic_ops.ModifyTableOps):
             _prepare_batch(o)
+            _no_cast_to_temporal(o)
 
 
 def _split_batches(operations: list) -> list:
@@ -1222,6 +1223,29 @@ def _prepare_batch(m: alembic_ops.ModifyTableOps) -> None:
     )
     m.copy_from = sa_table_full(target, enums)
     m.sqlite_ops = [o for o in m.ops if isinstance(o, _COLUMN_OPS)] + later
+
+
+#: types SQLAlchemy stores as ISO text on SQLite, whose DDL names (DATE, DATETIME, TIME)
+#: have NUMERIC affinity
+_SQLITE_TEXT_TEMPORAL = (sa.Date, sa.DateTime, sa.Time)
+
+
+def _no_cast_to_temporal(m: alembic_ops.ModifyTableOps) -> None:
+    """SQLite: the rebuild copies a column whose type changes as ``CAST(col AS <new type>)``
+    when the two types' affinities differ (Alembic's ``cast_for_batch_migrate``), and
+    ``CAST('2020-09-08' AS DATE)`` is 2020. A column that becomes a date, datetime or time
+    is read by the copy as that type already (in ``copy_from``): no CAST, the text is
+    copied as it is, which is how SQLAlchemy stores these types on SQLite."""
+    copy_from = getattr(m, "copy_from", None)
+    if copy_from is None:
+        return
+    for o in m.ops:
+        if (
+            isinstance(o, alembic_ops.AlterColumnOp)
+            and isinstance(o.modify_type, _SQLITE_TEXT_TEMPORAL)
+            and o.column_name in copy_from.c
+        ):
+            copy_from.c[o.column_name].type = o.modify_type
 
 
 def _hoist_autocommit(converted: list, first: list) -> list:
