@@ -59,8 +59,9 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
         frozenset({"mysql"}),
         r"row \([^\n]*\): [^\n]* 0\.0, snapshot says [^\n]*e-\d+"
         r"|row \([^\n]*=-?\d[\d.]*e-\d+\) missing",
-        "revisions: a Float row value 1.66e-291 inserted by a revision is stored as 0.0 on "
-        "MariaDB (its row stub types the column DOUBLE(asdecimal=True))",
+        "capture: a Float row value 1.66e-291 reads back as 0.0 on MariaDB: capture reads "
+        "rows typed as coltypes does, mysql.DOUBLE() there, whose asdecimal=True rounds "
+        "to 10 places (0E-10); the revision stores the value exactly (SELECT CAST(f AS CHAR))",
     ),
     (
         "temporal_to_text_row_values",
