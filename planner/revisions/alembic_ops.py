@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from alembic.autogenerate import render as alembic_render
 from alembic.autogenerate import renderers
 from alembic.autogenerate.render import _repr_type, render_op
@@ -412,6 +413,95 @@ def _render_create_primary_key(autogen_context, op: alembic_ops.CreatePrimaryKey
     ]
 
 
+def fk_target_has_dot(schema: str | None, table: str, columns: Sequence[str]) -> bool:
+    """Whether a foreign key's target has a name with a dot in it.
+
+    SQLAlchemy 2.0 spells a target as one ``'schema.table.column'`` string and splits it
+    at every dot (``'p.1.0'`` is column ``0`` of table ``1`` in schema ``p``), and so
+    do Alembic's ``create_foreign_key`` and its batch copy: such a target is given as
+    Column objects instead (:func:`_fk_constraint_source`).
+
+    Example:
+        >>> fk_target_has_dot(None, "p", ["1.0"]), fk_target_has_dot(None, "p", ["id"])
+        (True, False)
+    """
+    return any("." in name for name in (schema or "", table, *columns))
+
+
+def _has_dotted_target(constraint: sa.ForeignKeyConstraint) -> bool:
+    try:
+        targets = [e.column for e in constraint.elements]
+    except sa.exc.NoReferenceError:
+        return False  # a 'table.column' string to a table of no MetaData here: no dot
+    table = targets[0].table
+    return fk_target_has_dot(table.schema, table.name, [c.name for c in targets])
+
+
+def _creates_dotted_fk(op: alembic_ops.MigrateOperation) -> bool:
+    return isinstance(op, alembic_ops.CreateForeignKeyOp) and fk_target_has_dot(
+        op.kw.get("referent_schema"), op.referent_table, op.remote_cols
+    )
+
+
+def _fk_constraint_source(
+    name: str | None,
+    columns: Sequence[str],
+    ref_schema: str | None,
+    ref_table: str,
+    ref_columns: Sequence[str],
+    kw: dict[str, Any],
+    table: str = "",
+) -> str:
+    """``sa.ForeignKeyConstraint`` whose target columns are Column objects (of a stub
+    ``sa.Table`` each), so that no ``'table.column'`` string is split at a dot.
+
+    Example:
+        >>> print(_fk_constraint_source("fk_w", ["w"], None, "p", ["1.0"], {"ondelete": None}))
+        sa.ForeignKeyConstraint(['w'], [sa.Table('p', sa.MetaData(), sa.Column('1.0'), schema=None).c['1.0']], name='fk_w')
+    """
+    targets = [
+        f"sa.Table({py_literal(ref_table)}, sa.MetaData(), sa.Column({py_literal(c)}), "
+        f"schema={py_literal(ref_schema)}).c[{py_literal(c)}]"
+        for c in ref_columns
+    ]
+    args = [
+        "[" + ", ".join(py_literal(c) for c in columns) + "]",
+        "[" + ", ".join(targets) + "]",
+        f"name={py_literal(name)}",
+    ]
+    for k in ("onupdate", "ondelete", "deferrable", "initially", "match"):
+        if kw.get(k) is not None:
+            args.append(f"{k}={py_literal(kw[k])}")
+    if table:
+        args.append(f"table={table}")
+    return f"sa.ForeignKeyConstraint({', '.join(args)})"
+
+
+@renderers.dispatch_for(alembic_ops.CreateForeignKeyOp, replace=True)
+def _render_create_foreign_key(autogen_context, op: alembic_ops.CreateForeignKeyOp) -> str:
+    """Alembic's ``create_foreign_key``; for a target with a dot (see
+    :func:`fk_target_has_dot`) the constraint ``create_foreign_key`` would build, given to
+    ``add_constraint`` of the same implementation (in a batch: queued in order)."""
+    if not _creates_dotted_fk(op):
+        return alembic_render._add_fk_constraint(autogen_context, op)
+    cols = ", ".join(f"sa.Column({py_literal(c)})" for c in dict.fromkeys(op.local_cols))
+    source = (
+        f"sa.Table({py_literal(op.source_table)}, sa.MetaData(), {cols}, "
+        f"schema={py_literal(op.kw.get('source_schema'))})"
+    )
+    fk = _fk_constraint_source(
+        op.constraint_name,
+        op.local_cols,
+        op.kw.get("referent_schema"),
+        op.referent_table,
+        op.remote_cols,
+        op.kw,
+        table=source,
+    )
+    impl = "batch_op.impl" if autogen_context._has_batch else "op.get_context().impl"
+    return f"{impl}.add_constraint({fk})"
+
+
 #: Alembic's own alter_column renderer, extended below with keywords it leaves out
 _alembic_alter_column = alembic_render._alter_column
 #: alter_column keywords Alembic's renderer drops; MySQL needs existing_autoincrement
@@ -433,11 +523,13 @@ def _render_alter_column(autogen_context, op: alembic_ops.AlterColumnOp) -> str:
 _alembic_modify_table = alembic_render._render_modify_table
 
 
-def table_source(autogen_context, table) -> str:
+def table_source(autogen_context, table, leave_out: Sequence[Any] = ()) -> str:
     """``sa.Table(name, sa.MetaData(), columns..., constraints..., indexes..., schema=...)``
-    of a ``sa.Table`` (:class:`planner.revisions.copy_from.CopyFrom` writes the same text
-    without one)."""
+    of a ``sa.Table``, without the constraints in ``leave_out``
+    (:class:`planner.revisions.copy_from.CopyFrom` writes the same text without one)."""
     create = alembic_ops.CreateTableOp.from_table(table)
+    if leave_out:
+        create.columns = [c for c in create.columns if all(c is not x for x in leave_out)]
     # keywords after the indexes (below); SQLite has no comments: none needed
     create.schema = None
     create.comment = None
@@ -476,20 +568,61 @@ def index_source(name: str, columns: Sequence[str], unique: bool, where: str | N
 
 
 def _batch_lines(autogen_context, op, body, copy_from, recreate: str | None = None) -> list[str]:
+    # foreign keys to names with a dot cannot be copied by the rebuild (it respells their
+    # target as a 'table.column' string): they go to table_args, as the rebuilt table
+    # gets them, unless the batch drops one of their columns (the copy would skip them);
+    # so do the ones the batch creates when SQLite always rebuilds (see fk_target_has_dot)
+    # a CopyFrom of plain names (no dot anywhere) is written directly; the others as the
+    # sa.Table they make
+    from planner.revisions.copy_from import plain_table
+
+    direct = hasattr(copy_from, "source") and plain_table(copy_from.table)
+    if hasattr(copy_from, "to_sa") and not direct:
+        copy_from = copy_from.to_sa()
+    dotted = [] if direct else sorted(
+        (c for c in copy_from.foreign_key_constraints if _has_dotted_target(c)),
+        key=lambda c: c.name,
+    )
+    dropped = {o.column_name for o in body if isinstance(o, alembic_ops.DropColumnOp)}
+    table_args = [
+        _fk_constraint_source(
+            c.name,
+            list(c.column_keys),
+            c.elements[0].column.table.schema,
+            c.elements[0].column.table.name,
+            [e.column.name for e in c.elements],
+            {"onupdate": c.onupdate, "ondelete": c.ondelete},
+        )
+        for c in dotted
+        if not dropped & set(c.column_keys)
+    ]
+    if recreate == "always":
+        created = [o for o in body if _creates_dotted_fk(o)]
+        body = [o for o in body if o not in created]
+        table_args += [
+            _fk_constraint_source(
+                o.constraint_name,
+                o.local_cols,
+                o.kw.get("referent_schema"),
+                o.referent_table,
+                o.remote_cols,
+                o.kw,
+            )
+            for o in created
+        ]
     # the table first, one line each so that the printer indents them (a repr holds no
     # raw newline), then the batch
     source = (
-        copy_from.source(autogen_context)
-        if hasattr(copy_from, "source")
-        else table_source(autogen_context, copy_from)
+        copy_from.source(autogen_context) if direct else table_source(autogen_context, copy_from, dotted)
     )
     table = f"_copy_from = {source}".split("\n")
     assert table[-1] == ")", table[-1]
     lines = [table[0], *(f"    {line}" for line in table[1:-1]), table[-1]]
     extra = "" if recreate is None else f"recreate={recreate!r}, "
+    args = f", table_args=[{', '.join(table_args)}]" if table_args else ""
     lines.append(
         f"with op.batch_alter_table({op.table_name!r}, schema={op.schema!r}, "
-        f"{extra}copy_from=_copy_from) as batch_op:"
+        f"{extra}copy_from=_copy_from{args}) as batch_op:"
     )
     body_start = len(lines)
     with autogen_context._within_batch():

@@ -183,10 +183,17 @@ def sa_table_full(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
     t = sa_table(table, enums)
     for fk in table.foreign_keys:
         prefix = ".".join(p for p in (fk.ref_schema, fk.ref_table) if p)
+        targets: list[Any] = [f"{prefix}.{c}" for c in fk.ref_columns]
+        if custom.fk_target_has_dot(fk.ref_schema, fk.ref_table, fk.ref_columns):
+            # SQLAlchemy splits a 'table.column' string at every dot: Column objects
+            # (rendered into the batch's table_args, see alembic_ops._batch_lines)
+            cols = [sa.Column(c) for c in dict.fromkeys(fk.ref_columns)]
+            ref = sa.Table(fk.ref_table, sa.MetaData(), *cols, schema=fk.ref_schema)
+            targets = [ref.c[c] for c in fk.ref_columns]
         t.append_constraint(
             sa.ForeignKeyConstraint(
                 list(fk.columns),
-                [f"{prefix}.{c}" for c in fk.ref_columns],
+                targets,
                 name=fk.name,
                 ondelete=fk.ondelete,
                 onupdate=fk.onupdate,
@@ -1157,6 +1164,7 @@ def _prepare_batches(operations: list) -> None:
             _prepare_batches(o.otherwise)
         elif isinstance(o, alembic_ops.ModifyTableOps):
             _prepare_batch(o)
+            _no_cast_to_temporal(o)
 
 
 def _split_batches(operations: list) -> list:
@@ -1241,6 +1249,43 @@ def _prepare_batch(m: alembic_ops.ModifyTableOps) -> None:
     )
     m.copy_from = CopyFrom(target, enums)
     m.sqlite_ops = [o for o in m.ops if isinstance(o, _COLUMN_OPS)] + later
+
+
+#: types SQLAlchemy stores as ISO text on SQLite, whose DDL names (DATE, DATETIME, TIME)
+#: have NUMERIC affinity
+_SQLITE_TEXT_TEMPORAL = (sa.Date, sa.DateTime, sa.Time)
+
+
+def _no_cast_to_temporal(m: alembic_ops.ModifyTableOps) -> None:
+    """SQLite: the rebuild copies a column whose type changes as ``CAST(col AS <new type>)``
+    when the two types' affinities differ (Alembic's ``cast_for_batch_migrate``), and
+    ``CAST('2020-09-08' AS DATE)`` is 2020. A column that becomes a date, datetime or time
+    is read by the copy as that type already (in ``copy_from``): no CAST, the text is
+    copied as it is, which is how SQLAlchemy stores these types on SQLite."""
+    copy_from = getattr(m, "copy_from", None)
+    states = getattr(m, "dbplan_states", None)
+    if copy_from is None or states is None or states[1] is None:
+        return
+    after = states[1]
+    columns = list(copy_from.table.columns)
+    at = {c.name: i for i, c in enumerate(columns)}
+    changed = False
+    for o in m.ops:
+        if not (
+            isinstance(o, alembic_ops.AlterColumnOp)
+            and isinstance(o.modify_type, _SQLITE_TEXT_TEMPORAL)
+            and o.column_name in at
+        ):
+            continue
+        new_name = o.kw.get("modify_name") or o.column_name
+        if not after.has_column(new_name):
+            continue
+        i = at[o.column_name]
+        columns[i] = dataclasses.replace(columns[i], type=after.column(new_name).type)
+        changed = True
+    if changed:
+        table = dataclasses.replace(copy_from.table, columns=tuple(columns))
+        m.copy_from = CopyFrom(table, copy_from.enums)
 
 
 def _hoist_autocommit(converted: list, first: list) -> list:

@@ -41,33 +41,13 @@ SOAK = int(os.environ.get("DBPLAN_SOAK", "0") or 0)
 #: (strictly: a fix makes them pass and asks for its line here to be removed).
 KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
     (
-        "fk_dotted_column_name",
-        frozenset({"postgresql", "mysql"}),
-        r"NoReferencedTableError: Foreign key associated with column \S+ could not find table",
-        "revisions: a foreign key to a column whose name holds a dot: Alembic's "
-        "create_foreign_key spells the target 'p.1.0', read as table p.1, column 0",
-    ),
-    # Found by the survey of 2026-11-26 (150 pairs per dialect, every failure collected)
-    (
-        "sqlite_fk_to_dotted_table",
-        frozenset({"sqlite"}),
-        r"foreign key \S+ missing",
-        "revisions: SQLite batch mode loses a foreign key to a table whose name has a dot",
-    ),
-    (
-        "fk_column_ending_in_dot",
-        frozenset({"sqlite", "postgresql", "mysql"}),
-        r"ArgumentError: Column must be constructed with a non-blank name",
-        "revisions: a foreign key to a column whose name ends with a dot: Alembic's "
-        "'table.column' target leaves an empty column name (see fk_dotted_column_name)",
-    ),
-    (
         "mysql_float_row_value_rounded",
         frozenset({"mysql"}),
         r"row \([^\n]*\): [^\n]* 0\.0, snapshot says [^\n]*e-\d+"
         r"|row \([^\n]*=-?\d[\d.]*e-\d+\) missing",
-        "revisions: a Float row value 1.66e-291 inserted by a revision is stored as 0.0 on "
-        "MariaDB (its row stub types the column DOUBLE(asdecimal=True))",
+        "capture: a Float row value 1.66e-291 reads back as 0.0 on MariaDB: capture reads "
+        "rows typed as coltypes does, mysql.DOUBLE() there, whose asdecimal=True rounds "
+        "to 10 places (0E-10); the revision stores the value exactly (SELECT CAST(f AS CHAR))",
     ),
     # found by the survey of 2026-11-26 (session 3)
     (
@@ -84,8 +64,6 @@ KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
 #: regression cases that also fail on another dialect, for another reason
 ALSO_FAILS: dict[tuple[str, str], str] = {
     ("sqlite_not_null_column", "mysql"): "mysql_float_row_value_rounded",
-    ("fk_dotted_column_name", "sqlite"): "foreign key to a dotted column lost by the batch copy "
-    "('p.1.0' in sa.ForeignKeyConstraint)",
 }
 
 
