@@ -30,10 +30,8 @@ CAPTURE_GAPS = {
 }
 #: open bugs of a case on one dialect (strict: a fix makes the case pass and asks for the
 #: line to go)
-OPEN_BUGS = {
-    ("mysql", "fk_key_dropped"): "open: MariaDB errno 150 re-adding fk_yx after u_xy -> u_yx "
-    "in the upgrade (the same statements typed by hand succeed)",
-}
+#: (dialect, case) -> why it fails: strict xfails of open bugs (none open now)
+OPEN_BUGS: dict[tuple[str, str], str] = {}
 CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "before.yaml").is_file()) if CASES.is_dir() else []
 
 
