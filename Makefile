@@ -34,8 +34,9 @@ lint: venv
 bench: venv
 	$(BIN)/python -m bench.run
 
+# N generated pairs per dialect; the three dialects run side by side (one xdist worker each)
 soak: venv
-	DBPLAN_SOAK=$(N) $(BIN)/python -m pytest tests/convergence -m slow -p no:randomly
+	DBPLAN_SOAK=$(N) $(BIN)/python -m pytest -n 3 tests/convergence -m slow -p no:randomly $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis dbplan.sqlite dbplan-reference.sqlite
