@@ -32,7 +32,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -1333,10 +1333,208 @@ class _ReusingShape(_Shape):
         if known is not None and known[0] == body and known[1] == conventions:
             t: Table | None = known[2]
         else:
-            t = super().table(name, body, path, conventions)
+            try:
+                t = self._quick_table(name, body, path, conventions)
+            except _Irregular:
+                t = None
+            if t is None:
+                t = super().table(name, body, path, conventions)
         if t is not None:
             self.built[name] = (body, conventions, t)
         return t
+
+    def _quick_table(
+        self, name: str, t: Any, path: Path_, conventions: dict[str, str]
+    ) -> Table | None:
+        """:meth:`_Shape.table` for a table body with nothing to report: every key known,
+        every value of the type the canonical form writes. None for anything else (then
+        the reference builder runs and reports). Builds what the reference builds."""
+        if type(t) is not dict or not t.keys() <= _TABLE_KEY_SET:
+            return None
+        texts = [t.get(k) for k in ("schema", "comment", "renamed_from")]
+        raw_columns = t.get("columns")
+        if type(raw_columns) is not dict or not raw_columns or not _all_str_or_none(texts):
+            return None
+        flagged = []
+        for cname, c in raw_columns.items():
+            if (
+                type(cname) is not str
+                or not cname
+                or type(c) is not dict
+                or type(c.get("type")) is not str
+                or not c.keys() <= _COLUMN_KEY_SET
+            ):
+                return None
+            in_pk = c.get("primary_key")
+            if in_pk is not None:
+                if type(in_pk) is not bool:
+                    return None
+                if in_pk:
+                    flagged.append(cname)
+        pk_name: Any = _MISSING
+        pk_columns = tuple(flagged)
+        if "primary_key" in t:
+            pk = t["primary_key"]
+            if type(pk) is not dict or not pk.keys() <= _PK_KEY_SET:
+                return None
+            if "name" in pk:
+                pk_name = pk["name"]
+                if pk_name is not None and type(pk_name) is not str:
+                    return None
+            if "columns" in pk:
+                explicit = pk["columns"]
+                if not _names_ok(explicit) or (flagged and set(flagged) != set(explicit)):
+                    return None
+                pk_columns = tuple(explicit)
+        columns = []
+        memo = _COLUMN_MEMO
+        for cname, c in raw_columns.items():
+            nullable = c.get("nullable")
+            if nullable is None:
+                nullable = cname not in pk_columns
+            values = (
+                cname,
+                c["type"],
+                nullable,
+                c.get("autoincrement"),
+                c.get("server_default"),
+                c.get("comment"),
+                c.get("renamed_from"),
+                c.get("backfill"),
+            )
+            # types first: the memo's keys compare 1 == True
+            if (
+                type(nullable) is not bool
+                or (values[3] is not None and type(values[3]) is not bool)
+                or not _all_str_or_none(values[4:])
+            ):
+                return None
+            col = memo.get(values)
+            if col is None:
+                col = Column(
+                    name=cname,
+                    type=_canonical_type(values[1]),
+                    nullable=nullable,
+                    autoincrement=values[3],
+                    server_default=values[4],
+                    comment=values[5],
+                    renamed_from=values[6],
+                    backfill=values[7],
+                )
+                if len(memo) >= _COLUMN_MEMO_SIZE:
+                    memo.clear()
+                memo[values] = col
+            columns.append(col)
+        primary_key = None
+        if pk_columns:
+            if pk_name is _MISSING:
+                pk_name = naming.default_pk_name(name, pk_columns, conventions)
+            primary_key = PrimaryKey(name=pk_name, columns=pk_columns)
+        elif pk_name is not _MISSING and pk_name is not None:
+            return None
+        fks = []
+        for fname, fk in _names_items(t.get("foreign_keys")):
+            if type(fk) is not dict or not fk.keys() <= _FK_KEY_SET:
+                return None
+            ref = fk.get("references")
+            if type(ref) is not dict or not ref.keys() <= _REF_KEY_SET:
+                return None
+            cols, ref_table, ref_cols = fk.get("columns"), ref.get("table"), ref.get("columns")
+            actions = (ref.get("schema"), fk.get("ondelete"), fk.get("onupdate"))
+            if (
+                not _names_ok(cols)
+                or type(ref_table) is not str
+                or not _names_ok(ref_cols)
+                or not _all_str_or_none(actions)
+            ):
+                return None
+            fks.append(
+                ForeignKey(
+                    name=fname,
+                    columns=tuple(cols),
+                    ref_table=ref_table,
+                    ref_columns=tuple(ref_cols),
+                    ref_schema=actions[0],
+                    ondelete=actions[1],
+                    onupdate=actions[2],
+                )
+            )
+        uniques = []
+        for uname, ucols in _names_items(t.get("unique")):
+            if not _names_ok(ucols):
+                return None
+            uniques.append(Unique(name=uname, columns=tuple(ucols)))
+        checks = []
+        for kname, sql in _names_items(t.get("checks")):
+            if type(sql) is not str:
+                return None
+            checks.append(Check(name=kname, sqltext=sql))
+        indexes = []
+        for iname, ix in _names_items(t.get("indexes")):
+            if type(ix) is not dict or not ix.keys() <= _INDEX_KEY_SET:
+                return None
+            cols, unique, where = ix.get("columns"), ix.get("unique"), ix.get("where")
+            if (
+                not _names_ok(cols)
+                or (unique is not None and type(unique) is not bool)
+                or (where is not None and type(where) is not str)
+            ):
+                return None
+            indexes.append(Index(name=iname, columns=tuple(cols), unique=bool(unique), where=where))
+        rows = None
+        if "rows" in t:  # last: the reference reports what it finds (then no fast load)
+            rows = self.rows(t["rows"], (*path, "rows"), pk_columns)
+        return Table(
+            name=name,
+            schema=texts[0],
+            columns=tuple(columns),
+            primary_key=primary_key,
+            foreign_keys=tuple(fks),
+            uniques=tuple(uniques),
+            checks=tuple(checks),
+            indexes=tuple(indexes),
+            comment=texts[1],
+            rows=rows,
+            renamed_from=texts[2],
+        )
+
+
+
+_TABLE_KEY_SET = frozenset(TABLE_KEYS)
+_COLUMN_KEY_SET = frozenset(COLUMN_KEYS)
+_PK_KEY_SET = frozenset(PK_KEYS)
+_FK_KEY_SET = frozenset(FK_KEYS)
+_REF_KEY_SET = frozenset(REF_KEYS)
+_INDEX_KEY_SET = frozenset(INDEX_KEYS)
+#: the columns the quick builder made, by their values (frozen: tables share them)
+_COLUMN_MEMO: dict[tuple, Column] = {}
+_COLUMN_MEMO_SIZE = 1 << 16
+
+
+class _Irregular(Exception):
+    """A table body the quick builder leaves to the reference builder."""
+
+
+def _all_str_or_none(values: Iterable[Any]) -> bool:
+    return all(v is None or type(v) is str for v in values)
+
+
+def _names_ok(value: Any) -> bool:
+    """A non-empty list of non-empty strings (what ``_Shape.names`` takes silently)."""
+    return (
+        type(value) is list
+        and bool(value)
+        and all(type(v) is str and v for v in value)
+    )
+
+
+def _names_items(value: Any) -> Iterable[tuple[str, Any]]:
+    """The items of a mapping keyed by names (``_Shape.names_mapping`` without problems)."""
+    if value is None:
+        return ()
+    if type(value) is not dict or not all(type(k) is str and k for k in value):
+        raise _Irregular
+    return value.items()
 
 
 #: snapshots the fast path accepted -> their canonical text (schema_ref=None), as read
