@@ -13,7 +13,13 @@ both snapshots, as on the second command after an edit) and *cold* (an empty cac
 directory for every run, as on the first command after an edit).
 
 Environment: ``BENCH_SIZES`` (default ``100,500,2000,5000``), ``BENCH_PEER_SIZES``
-(default ``100,500,2000``), ``BENCH_REPEATS`` (default 5), ``DBPLAN_TEST_PG_URL``.
+(default ``100,500,2000``), ``BENCH_REPEATS`` (default 3), ``BENCH_OUT`` (default
+``docs/benchmarks.md``), ``DBPLAN_TEST_PG_URL``.
+
+Repeats, to keep the whole run under 15 minutes on 2 cores: ``BENCH_REPEATS`` up to
+N = 2000 (cold runs: at most 3); at N = 5000 warm ``plan`` 3, everything else once; the
+peer at most 3 below N = 2000 and 2 from there (30-45 s a run). The report also lists
+the unmeasured steps (preparing projects and databases) with their times.
 """
 
 from __future__ import annotations
@@ -57,13 +63,20 @@ class Timing:
 
 
 def run_process(argv: list[str], *, cwd: Path | None = None, env: dict | None = None,
-                ok_codes=(0,)) -> tuple[float, float, float]:
-    """Run one process; return (wall seconds, peak RSS in MB, CPU seconds)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
+                ok_codes=(0,), stdout: Path | None = None) -> tuple[float, float, float]:
+    """Run one process; return (wall seconds, peak RSS in MB, CPU seconds).
+
+    Its output is discarded, or written to the file ``stdout``.
+    """
+    out = open(stdout, "wb") if stdout is not None else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    finally:
+        if stdout is not None:
+            out.close()
     code = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     proc.returncode = code
@@ -81,6 +94,23 @@ def measure(label: str, n: int, argv_factory, repeats: int, **kw) -> Timing:
         cpu.append(c)
         peak = max(peak, m)
     return _done(Timing(label, n, secs, peak, cpu))
+
+
+class _Phase:
+    """Prints how long an unmeasured step (preparing a project, a database) took, so a
+    run's total can be accounted for; the times go to the report too."""
+
+    def __init__(self, what: str, spent: dict[str, float]):
+        self.what, self.spent = what, spent
+
+    def __enter__(self) -> None:
+        print(f"  {self.what} ...", flush=True)
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc) -> None:
+        took = time.perf_counter() - self.start
+        self.spent[self.what] = self.spent.get(self.what, 0.0) + took
+        print(f"  {self.what}: {took:.1f} s", flush=True)
 
 
 def _done(t: Timing) -> Timing:
@@ -143,8 +173,9 @@ print(len(ops.upgrade_ops.ops), len(text))
 """
 
 
-def prepare_peer(n: int, base: Path) -> tuple[str, Path, int]:
-    """A PostgreSQL database at release A and a pickled MetaData of release B."""
+def prepare_peer(n: int, base: Path) -> tuple[str, Path]:
+    """A PostgreSQL database at release A and a pickled MetaData of release B (the peer
+    script prints the number of ops it found: the measured runs report it)."""
     import sqlalchemy as sa
 
     from bench.gen import make_pair
@@ -176,9 +207,7 @@ def prepare_peer(n: int, base: Path) -> tuple[str, Path, int]:
         pickle.dump(to_metadata(new), f)
     script = base / "peer.py"
     script.write_text(PEER_SCRIPT, encoding="utf-8")
-    out = subprocess.run([sys.executable, str(script), url, str(md_path)], check=True,
-                         capture_output=True, text=True).stdout.split()
-    return url, md_path, int(out[0])
+    return url, md_path
 
 
 def drop_db(url: str) -> None:
@@ -218,6 +247,7 @@ def main() -> int:
     loads = [os.getloadavg()]
     results: dict[tuple[str, int], Timing] = {}
     peer_ops: dict[int, int] = {}
+    spent: dict[str, float] = {}  # unmeasured steps
     with tempfile.TemporaryDirectory(prefix="dbplan-bench-") as tmp:
         base = Path(tmp)
         # warm: one cache directory for the whole run; cold: a new empty one per process
@@ -232,11 +262,11 @@ def main() -> int:
         results[("help", 0)] = measure("dbplan --help", 0, lambda i: ([DBPLAN, "--help"], None),
                                        repeats, env=env)
         for n in sizes:
-            print(f"N = {n}: preparing", flush=True)
             # generate and check are timed up to N = 2000 (the targets): at N = 5000 the
             # base revision alone takes minutes to write, which would break 15 minutes
             full = n <= 2000
-            root = prepare_project(n, base, revisions=full)
+            with _Phase(f"N = {n}: preparing the project", spent):
+                root = prepare_project(n, base, revisions=full)
             # keep `make bench` under 15 minutes: fewer repeats at the largest size
             reps = repeats if n <= 2000 else max(1, min(repeats, 3))
             cold_reps = max(1, min(repeats, 3)) if n <= 2000 else 1
@@ -251,7 +281,7 @@ def main() -> int:
                 [DBPLAN, "-C", str(root), "plan", "--format", "json"], None), few, env=env)
             if not full:
                 shutil.rmtree(root, ignore_errors=True)
-                _partial(results, peer_ops, sizes, peer_sizes, started, loads)
+                _partial(results, peer_ops, sizes, peer_sizes, started, loads, spent)
                 continue
             cold_copy = fresh_copy(root, "gen-cold")
             results[("generate-cold", n)] = measure_cold(
@@ -259,7 +289,9 @@ def main() -> int:
                 [DBPLAN, "-C", str(cold_copy), "generate", "--allow-destructive", "-m", "bench"],
                 1, cold_env)
             shutil.rmtree(cold_copy, ignore_errors=True)
-            copies = [fresh_copy(root, f"gen{i}") for i in range(few + 1)]
+            with _Phase(f"N = {n}: copying the project", spent):
+                copies = [fresh_copy(root, f"gen{i}") for i in range(few + 1)]
+            # warm-up: generate also caches values derived from the snapshots (provenance)
             run_process([DBPLAN, "-C", str(copies[-1]), "generate", "--allow-destructive", "-m",
                          "bench"], env=env)
             results[("generate", n)] = measure("dbplan generate", n, lambda i, copies=copies: (
@@ -274,36 +306,40 @@ def main() -> int:
             for c in copies:
                 shutil.rmtree(c, ignore_errors=True)
             if n in peer_sizes:
-                print(f"N = {n}: preparing the peer (PostgreSQL at release A)", flush=True)
-                url, md_path, nops = prepare_peer(n, base)
-                peer_ops[n] = nops
+                with _Phase(f"N = {n}: preparing the peer (PostgreSQL at release A)", spent):
+                    url, md_path = prepare_peer(n, base)
+                peer_out = base / f"peer-{n}.out"
+                # Alembic takes 30-45 s a run at N = 2000 and varies little between runs
+                # (41-46 s in one run): two runs there keep the whole run under 15 minutes
+                peer_reps = max(1, min(repeats, 3 if n < 2000 else 2))
                 try:
                     results[("alembic", n)] = measure(
                         "alembic autogenerate (PG)", n,
                         lambda i, url=url, md_path=md_path: (
                             [sys.executable, str(base / "peer.py"), url, str(md_path)], None),
-                        max(1, min(repeats, 3)), env=env)
+                        peer_reps, env=env, stdout=peer_out)
                 finally:
                     drop_db(url)
+                peer_ops[n] = int(peer_out.read_text().split()[0])  # the last run's count
             shutil.rmtree(root, ignore_errors=True)
-            _partial(results, peer_ops, sizes, peer_sizes, started, loads)
+            _partial(results, peer_ops, sizes, peer_sizes, started, loads, spent)
     total = time.perf_counter() - started
     loads.append(os.getloadavg())
-    write_report(results, peer_ops, sizes, peer_sizes, total, loads)
+    write_report(results, peer_ops, sizes, peer_sizes, total, loads, spent)
     return 0
 
 
-def _partial(results, peer_ops, sizes, peer_sizes, started, loads) -> None:
+def _partial(results, peer_ops, sizes, peer_sizes, started, loads, spent) -> None:
     """Write the report so far: an interrupted run still leaves its figures."""
     write_report(results, peer_ops, sizes, peer_sizes, time.perf_counter() - started,
-                 [*loads[:1], os.getloadavg()])
+                 [*loads[:1], os.getloadavg()], spent)
 
 
 def _load(avg) -> str:
     return ", ".join(f"{x:.1f}" for x in avg)
 
 
-def write_report(results, peer_ops, sizes, peer_sizes, total, loads=()) -> None:
+def write_report(results, peer_ops, sizes, peer_sizes, total, loads=(), spent=None) -> None:
     def cell(key):
         t = results.get(key)
         return f"{t.median:.3f}" if t else "–"
@@ -446,6 +482,14 @@ def write_report(results, peer_ops, sizes, peer_sizes, total, loads=()) -> None:
     lines += ["All repeats (seconds):", ""]
     for (_label, n), t in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         lines.append(f"- {t.label}, N = {n}: " + ", ".join(f"{s:.3f}" for s in t.seconds))
+    measured = sum(sum(t.seconds) for t in results.values())
+    lines += [
+        "",
+        f"Of the {total:.0f} s of the run, {measured:.0f} s are the measured runs above; "
+        "the unmeasured steps (warm-up runs not listed) took:",
+        "",
+    ]
+    lines += [f"- {what}: {took:.1f} s" for what, took in (spent or {}).items()]
     out = Path(os.environ.get("BENCH_OUT") or ROOT / "docs" / "benchmarks.md")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {out}")
