@@ -1522,6 +1522,12 @@ def _read_type(type_text: str, enums: Mapping[str, Enum]) -> Any:
     m = _ENUM_TYPE.match(type_text)
     if m:
         return sa.String()
+    if type_text == "Float":
+        # coltypes' MariaDB variant is mysql.DOUBLE(), asdecimal=True: values come back as
+        # Decimals rounded to 10 places (1.66e-291 read as 0E-10); rows are read as floats
+        from sqlalchemy.dialects import mysql
+
+        return sa.Float().with_variant(mysql.DOUBLE(asdecimal=False), "mysql", "mariadb")
     try:
         return coltypes.to_sqlalchemy(type_text, enums={e.name: e.values for e in enums.values()})
     except Exception:  # noqa: BLE001 - reading rows falls back to the raw driver value
