@@ -62,11 +62,17 @@ def load_all(project) -> tuple[dict, list]:
     snapshots = {}
     for release in sort_releases(valid):
         path = files[release]
+        # long-lived, cycle-free objects: not for the cyclic collector to scan (see plan_cmd)
+        enabled = gc.isenabled()
+        gc.disable()
         try:
             snapshots[release] = load_snapshot(path, filename=project.display(path))
         except SnapshotError as e:
             problems.extend(e.problems)
-        gc.freeze()  # long-lived, cycle-free objects: not for the cyclic collector to rescan
+        finally:
+            gc.freeze()
+            if enabled:
+                gc.enable()
     return snapshots, problems
 
 

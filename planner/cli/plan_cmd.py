@@ -67,11 +67,18 @@ def _load(project, release: str):
         return empty_snapshot()
     from planner.state.yamlio import load_snapshot
 
-    snapshot = load_snapshot(project.snapshot_path(release))
     # A snapshot is hundreds of thousands of long-lived objects without cycles: keep the
-    # cyclic collector from scanning them again and again while planning.
-    gc.freeze()
-    return snapshot
+    # cyclic collector from scanning them while loading (the first allocation after the
+    # loader turned it back on paid a collection of all of them) and again and again
+    # while planning.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return load_snapshot(project.snapshot_path(release))
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def is_downgrade(releases: list[str], frm: str, to: str) -> bool:

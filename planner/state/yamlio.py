@@ -1594,11 +1594,23 @@ def _fast_flow(pairs: list[tuple[str, str]]) -> str:
     return "{" + ", ".join([_fast_key(k, True) + ": " + v for k, v in pairs]) + "}"
 
 
+#: (id(column), in the primary key) -> (column, its line): tables share Column objects
+_COLUMN_LINES: dict[tuple[int, bool], tuple[Column, str]] = {}
+
+
 def _fast_column(c: Column, pk_columns: tuple[str, ...]) -> str:
-    return _fast_column_line(
-        c.name in pk_columns, c.name, c.type, c.nullable, c.autoincrement,
+    in_pk = c.name in pk_columns
+    known = _COLUMN_LINES.get((id(c), in_pk))
+    if known is not None and known[0] is c:
+        return known[1]
+    line = _fast_column_line(
+        in_pk, c.name, c.type, c.nullable, c.autoincrement,
         c.server_default, c.comment, c.renamed_from, c.backfill,
     )  # fmt: skip
+    if len(_COLUMN_LINES) >= 1 << 16:
+        _COLUMN_LINES.clear()
+    _COLUMN_LINES[(id(c), in_pk)] = (c, line)
+    return line
 
 
 @functools.lru_cache(maxsize=1 << 16, typed=True)
