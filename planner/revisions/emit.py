@@ -1060,8 +1060,17 @@ def _blocking_references(ctx: EmitContext, table_key) -> list:
 # ------------------------------------------------------------------ plan -> ops -> text
 
 
+def _renames_column(m: alembic_ops.ModifyTableOps) -> bool:
+    return any(isinstance(o, alembic_ops.AlterColumnOp) and o.modify_name for o in m.ops)
+
+
 def _group(operations: list) -> list:
-    """Move batched table alterations into ModifyTableOps; merge consecutive ones per table."""
+    """Move batched table alterations into ModifyTableOps; merge consecutive ones per table.
+
+    A batch that renames a column is not extended: SQLite's batch keeps the column under
+    its old name until the rebuild, so a later op naming the new name would not find it
+    (KeyError), while PostgreSQL and MariaDB run each op at once and need the new name.
+    """
     out: list = []
     for o in operations:
         if isinstance(o, _BATCHED):
@@ -1071,6 +1080,7 @@ def _group(operations: list) -> list:
             and out
             and isinstance(out[-1], alembic_ops.ModifyTableOps)
             and (out[-1].table_name, out[-1].schema) == (o.table_name, o.schema)
+            and not _renames_column(out[-1])
         ):
             out[-1].ops.extend(o.ops)
             first_states = getattr(out[-1], "dbplan_states", None)

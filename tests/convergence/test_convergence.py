@@ -42,15 +42,6 @@ SOAK = int(os.environ.get("DBPLAN_SOAK", "0") or 0)
 KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
     # found by the survey of 2026-11-26 (session 3)
     (
-        "sqlite_rename_and_retype_column",
-        frozenset({"sqlite"}),
-        r"KeyError: '",
-        "revisions: SQLite batch: a column renamed and given another type in one batch; "
-        "Alembic's batch keeps the column under its old name until the copy, so the second "
-        "alter_column naming the new name raises KeyError (one alter_column with "
-        "new_column_name and type_ together, or the old name, would do)",
-    ),
-    (
         "sqlite_enum_columns_altered_in_two_batches",
         frozenset({"sqlite"}),
         r"type String\(\d+\), snapshot says Enum\(",
