@@ -1227,9 +1227,9 @@ def _prepare_batch(m: alembic_ops.ModifyTableOps) -> None:
     # constraints changed: rebuild with those of the state after the batch, on the
     # columns as they are before it (renamed back); the column ops still run
     renamed = {
-        o.kw["modify_name"]: o.column_name
+        o.modify_name: o.column_name
         for o in m.ops
-        if isinstance(o, alembic_ops.AlterColumnOp) and o.kw.get("modify_name")
+        if isinstance(o, alembic_ops.AlterColumnOp) and o.modify_name
     }
     old = lambda cols: tuple(renamed.get(c, c) for c in cols)  # noqa: E731
     have = set(before.column_names)
@@ -1287,7 +1287,7 @@ def _no_cast_to_temporal(m: alembic_ops.ModifyTableOps) -> None:
             and o.column_name in at
         ):
             continue
-        new_name = o.kw.get("modify_name") or o.column_name
+        new_name = o.modify_name or o.column_name
         if not after.has_column(new_name):
             continue
         i = at[o.column_name]
