@@ -796,8 +796,9 @@ _NAME_FIELDS = {
     "get_check_constraints": ("name",),
 }
 
-#: one token of SQLite DDL: a string, a quoted identifier, a word, or one character
-_SQLITE_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|\w+|\S""")
+#: one token of SQLite DDL: a string, a quoted identifier, a word (``$`` is a word
+#: character of an unquoted SQLite name: ``pk_$``), or one character
+_SQLITE_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|[\w$]+|\S""")
 
 
 def _sqlite_ident(token: str) -> str:
@@ -1041,13 +1042,14 @@ class _Inspector:
 
     def _sqlite_keys(self, attr: str, table: str, schema: str | None, got: Any) -> Any:
         sql = self._sqlite_sql(table, schema)
-        if not sql or ('"' not in sql and (attr == "get_pk_constraint" or "UNIQUE" not in sql.upper())):
+        if not sql or "CONSTRAINT" not in sql.upper():
             return got
         named = _sqlite_named_keys(sql)
         if attr == "get_pk_constraint":
-            if got and got.get("name"):
-                cols = tuple(got.get("constrained_columns") or ())
-                return {**got, "name": named.get(("pk", cols, 0), got["name"])}
+            # SQLAlchemy reads a name of word characters only: pk_$ comes back as None
+            if got and got.get("constrained_columns"):
+                cols = tuple(got["constrained_columns"])
+                return {**got, "name": named.get(("pk", cols, 0), got.get("name"))}
             return got
         # uniques by columns; several may share theirs (their names tell them apart)
         parsed: dict[tuple[str, ...], list[str]] = {}

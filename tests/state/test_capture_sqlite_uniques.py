@@ -55,3 +55,20 @@ def test_two_uniques_on_the_same_columns_read_back(sqlite_db):
         ("v1", ("b",)),
         ("v2", ("b",)),
     ]
+
+
+def test_primary_key_name_with_a_dollar_read_back(sqlite_db):
+    """SQLAlchemy reads a constraint name of word characters only: ``pk_$`` (a naming
+    convention's ``pk_%(table_name)s`` of table ``$``, found by the survey) came back
+    unnamed."""
+    engine = sa.create_engine(sqlite_db)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text('CREATE TABLE "$" (y INTEGER NOT NULL, CONSTRAINT pk_$ PRIMARY KEY (y))')
+            )
+            assert sa.inspect(conn).get_pk_constraint("$")["name"] is None  # SQLAlchemy alone
+        got = from_database(engine, release="1").table("$")
+    finally:
+        engine.dispose()
+    assert (got.primary_key.name, got.primary_key.columns) == ("pk_$", ("y",))
