@@ -787,25 +787,25 @@ def _enum_columns(ctx: EmitContext, name: str, keys: Sequence[tuple]) -> list[tu
 def _mysql_enum_alters(ctx: EmitContext, name: str, keys, old_values, new_values) -> list:
     from sqlalchemy.dialects import postgresql
 
-    out = []
     enums = ctx.enums("before")
     # one type object each for every column (rendering only reads them)
     old_type = postgresql.ENUM(*old_values, name=name, create_type=False)
     new_type = postgresql.ENUM(*new_values, name=name, create_type=False)
+    by_table: dict[tuple, list] = {}
     for key, col in _enum_columns(ctx, name, keys):
         if not _ENUM_COLUMN.match(col.type):
             continue
         existing = _existing(col, enums)
         existing["existing_type"] = old_type
-        out.append(
-            _modify(
-                key,
-                alembic_ops.AlterColumnOp(
-                    key[1], col.name, schema=key[0], modify_type=new_type, **existing
-                ),
+        by_table.setdefault(key, []).append(
+            alembic_ops.AlterColumnOp(
+                key[1], col.name, schema=key[0], modify_type=new_type, **existing
             )
         )
-    return out
+    # one batch per table: the states recorded for a batch (_note_batches) are the table
+    # before and after the whole op, so a second batch of the table would rebuild it
+    # from the first's before state on SQLite and undo the first batch's alter
+    return [_modify(key, *alters) for key, alters in by_table.items()]
 
 
 @TO_ALEMBIC.register(our.AddEnumValue)

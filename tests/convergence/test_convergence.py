@@ -40,15 +40,6 @@ SOAK = int(os.environ.get("DBPLAN_SOAK", "0") or 0)
 #: so the suite keeps looking for new kinds of failure; the regression cases xfail
 #: (strictly: a fix makes them pass and asks for its line here to be removed).
 KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
-    # found by the survey of 2026-11-26 (session 3)
-    (
-        "sqlite_enum_columns_altered_in_two_batches",
-        frozenset({"sqlite"}),
-        r"type String\(\d+\), snapshot says Enum\(",
-        "revisions: SQLite: two columns of an enum that gains a longer value are altered in "
-        "two batches of the same table; the second batch's copy_from gives the first column "
-        "its old type, so the copy undoes the first alter (VARCHAR(2) stays)",
-    ),
 )
 
 #: regression cases that also fail on another dialect, for another reason
