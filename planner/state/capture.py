@@ -1175,7 +1175,7 @@ class _Reflector:
         unnamed = 0
         for ck in raw_checks:
             text = _clean_sql(ck["sqltext"])
-            if ck.get("name") in json_cols and re.fullmatch(r"json_valid\(\w+\)", text):
+            if ck.get("name") in json_cols and re.fullmatch(r"json_valid\(.*\)", text, re.S):
                 continue
             ck_name = ck.get("name")
             if not ck_name:

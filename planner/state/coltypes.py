@@ -1331,6 +1331,13 @@ def json_columns_from_checks(checks: Iterable[Mapping[str, Any]]) -> frozenset[s
     """
     found = set()
     for check in checks:
+        # the column-level check MariaDB adds is named after its column and quotes it with
+        # backticks doubled inside: match that exactly first (any character in the name)
+        name = check.get("name")
+        text = re.sub(r"^\s*\(\s*(.*?)\s*\)\s*$", r"\1", check.get("sqltext") or "", flags=re.S).strip()
+        if name and text == "json_valid(`" + name.replace("`", "``") + "`)":
+            found.add(name)
+            continue
         m = re.fullmatch(
             r"\s*\(?\s*json_valid\(\s*`?([^`)]+)`?\s*\)\s*\)?\s*", check.get("sqltext") or ""
         )
