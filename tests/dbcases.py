@@ -40,7 +40,7 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
                 return None
         if dialect == "mysql" and _key_too_long(s):
             return None
-        if dialect != "postgresql" and _case_clash(s):
+        if dialect != "postgresql" and _case_clash(s, dialect):
             return None
         if any(_json_key(t) for t in s.tables):
             return None
@@ -96,17 +96,19 @@ def _comments_for(s: Snapshot, dialect: str) -> Snapshot:
     return dataclasses.replace(s, tables=tuple(tables))
 
 
-def _case_clash(s: Snapshot) -> bool:
-    """Names equal but for case: one name to SQLite (tables, columns, indexes) and to
+def _case_clash(s: Snapshot, dialect: str) -> bool:
+    """Names equal but for case: one name to SQLite (tables, columns, indexes; tables and
+    indexes share one namespace there: table ``true`` and index ``TRUE`` clash) and to
     MariaDB (columns, index and constraint names of a table)."""
 
     def clash(names) -> bool:
         names = list(names)
         return len({n.lower() for n in names}) != len(names)
 
-    if clash(t.name for t in s.tables) or clash(
-        n for t in s.tables for n in [i.name for i in t.indexes]
-    ):
+    indexes = [i.name for t in s.tables for i in t.indexes]
+    if clash(t.name for t in s.tables) or clash(indexes):
+        return True
+    if dialect == "sqlite" and clash([*(t.name for t in s.tables), *indexes]):
         return True
     return any(clash(t.column_names) or clash(t.constraint_names()) for t in s.tables)
 
