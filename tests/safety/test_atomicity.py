@@ -179,6 +179,9 @@ def _interrupt(root: Path, args: list[str], delay: float, sig: int) -> int:
         env=env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # as at a terminal: a shell's background job (CI run under nohup … &) starts with
+        # SIGINT ignored, and the child would inherit that and never be interrupted
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(delay)
     if p.poll() is None:
