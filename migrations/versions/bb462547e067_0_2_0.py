@@ -55,14 +55,21 @@ def upgrade() -> None:
         op.execute(sa.text('ALTER SEQUENCE "data_states_id_seq" RENAME TO "timeseries_data_states_id_seq"'))
     else:
         if op.get_context().dialect.name == 'sqlite':
+            _copy_from = sa.Table('timeseries_data_states',
+                sa.MetaData(),
+                sa.Column('id', sa.Integer(), nullable=False),
+                sa.Column('name', sa.String(length=80), nullable=False),
+                sa.PrimaryKeyConstraint('id', name='pk_timeseries_data_states'),
+                sa.UniqueConstraint('name', name='uq_timeseries_data_states_name')
+            )
+            with op.batch_alter_table('timeseries_data_states', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
+                pass
+
+        else:
             with op.batch_alter_table('timeseries_data_states', schema=None) as batch_op:
-                batch_op.drop_constraint('pk_data_states', type_='primary')
-                batch_op.create_primary_key('pk_timeseries_data_states', ['id'])
+                batch_op.drop_constraint('uq_data_states_name', type_='unique')
+                batch_op.create_unique_constraint('uq_timeseries_data_states_name', ['name'])
 
-
-        with op.batch_alter_table('timeseries_data_states', schema=None) as batch_op:
-            batch_op.drop_constraint('uq_data_states_name', type_='unique')
-            batch_op.create_unique_constraint('uq_timeseries_data_states_name', ['name'])
 
 
     if op.get_context().dialect.name in ('mysql', 'mariadb', 'sqlite'):
@@ -476,14 +483,21 @@ def downgrade() -> None:
         op.execute(sa.text('ALTER SEQUENCE "timeseries_data_states_id_seq" RENAME TO "data_states_id_seq"'))
     else:
         if op.get_context().dialect.name == 'sqlite':
+            _copy_from = sa.Table('data_states',
+                sa.MetaData(),
+                sa.Column('id', sa.Integer(), nullable=False),
+                sa.Column('name', sa.String(length=80), nullable=False),
+                sa.PrimaryKeyConstraint('id', name='pk_data_states'),
+                sa.UniqueConstraint('name', name='uq_data_states_name')
+            )
+            with op.batch_alter_table('data_states', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
+                pass
+
+        else:
             with op.batch_alter_table('data_states', schema=None) as batch_op:
-                batch_op.drop_constraint('pk_timeseries_data_states', type_='primary')
-                batch_op.create_primary_key('pk_data_states', ['id'])
+                batch_op.drop_constraint('uq_timeseries_data_states_name', type_='unique')
+                batch_op.create_unique_constraint('uq_data_states_name', ['name'])
 
-
-        with op.batch_alter_table('data_states', schema=None) as batch_op:
-            batch_op.drop_constraint('uq_timeseries_data_states_name', type_='unique')
-            batch_op.create_unique_constraint('uq_data_states_name', ['name'])
 
 
     _copy_from = sa.Table('users',

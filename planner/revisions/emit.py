@@ -296,8 +296,8 @@ def _rename_table(op: our.RenameTable, ctx: EmitContext) -> list:
     other: list = []
     for a, b in op.constraint_renames:
         pg.append(custom.SQLTextOp(_rename_constraint_sql(schema, new, a, b)))
-        if after is not None:
-            other.extend(_recreate_constraint(after, a, b))
+    if after is not None and op.constraint_renames:
+        other.extend(_recreate_constraints(after, op.constraint_renames))
     if op.default_pkey:
         a, b = op.default_pkey
         pg.append(custom.SQLTextOp(_rename_constraint_sql(schema, new, a, b)))
@@ -358,6 +358,36 @@ def _create_constraint(table: Table, kind: str, obj: Any) -> alembic_ops.Migrate
     if kind == "unique":
         return alembic_ops.CreateUniqueConstraintOp(obj.name, t, list(obj.columns), schema=s)
     return alembic_ops.CreateCheckConstraintOp(obj.name, t, sa.text(obj.sqltext), schema=s)
+
+
+def _recreate_constraints(table_after: Table, renames: Sequence[tuple[str, str]]) -> list:
+    """The constraints a table rename renames, elsewhere than on PostgreSQL: SQLite
+    rebuilds the table once for all of them (one batch, which runs as a rebuild from the
+    snapshot's table), MySQL drops and creates each (its primary key is always PRIMARY)."""
+    sqlite: list = []
+    mysql: list = []
+    for old, new in renames:
+        found = _constraint_of(table_after, new)
+        if found is None:
+            continue
+        kind, obj = found
+        pair = [
+            alembic_ops.DropConstraintOp(
+                old, table_after.name, type_=kind, schema=table_after.schema
+            ),
+            _create_constraint(table_after, kind, obj),
+        ]
+        sqlite += pair
+        if kind != "primary":
+            mysql += pair
+    if not sqlite:
+        return []
+    return [
+        custom.DialectSwitchOp(
+            [(custom.SQLITE, [_modify(table_after.key, *sqlite)])],
+            otherwise=[_modify(table_after.key, *mysql)] if mysql else [],
+        )
+    ]
 
 
 def _recreate_constraint(table_after: Table, old: str, new: str) -> list:
@@ -1118,7 +1148,7 @@ def to_alembic_ops(plan: Plan) -> list[alembic_ops.MigrateOperation]:
             touched.add(
                 op.enum.name if isinstance(op, (our.CreateEnum, our.DropEnum)) else op.enum_name
             )
-        _note_batches(converted, state, after)
+        _note_batches(converted, _renamed(op, state, after), after)
         out.extend(converted)
         state = after
     grouped = _group(first + out)
@@ -1149,7 +1179,23 @@ def _note_batches(converted: list, before: Snapshot, after: Snapshot, sqlite_onl
             for names, body in o.branches:
                 if "sqlite" in names:
                     _note_batches(body, before, after, sqlite_only=tuple(names) == custom.SQLITE)
-            _note_batches(o.otherwise, before, after)
+            if not any("sqlite" in names for names, _ in o.branches):
+                _note_batches(o.otherwise, before, after)  # else SQLite never runs it
+
+
+def _renamed(op: Any, before: Snapshot, after: Snapshot) -> Snapshot:
+    """The state the batches of ``op`` start from. Those of a table rename (its constraints
+    renamed on SQLite) alter the table under its new name, as SQLite's RENAME leaves it:
+    columns, constraints and self-references of the table after the rename, indexes still
+    under their old names (renamed by the ops that follow). The batch is rebuilt from that
+    table, not reflected: reflection spells a self-reference to a name with a dot as an
+    ambiguous 'table.column' string."""
+    if not isinstance(op, our.RenameTable):
+        return before
+    old, new = before.get_table(op.old_key), after.get_table(op.new_key)
+    if old is None or new is None:
+        return before
+    return after.replace_table(dataclasses.replace(new, indexes=old.indexes))
 
 
 def _recreates_on_sqlite(batch: list) -> bool:
@@ -1216,7 +1262,7 @@ def _prepare_batch(m: alembic_ops.ModifyTableOps) -> None:
         return
     before, after, snap_before, snap_after = states
     if before is None or after is None:
-        return  # a table renamed or created in this batch: reflect it
+        return  # a table created or dropped around this batch: reflect it
     enums = {e.name: e.values for e in snap_before.enums}
     dropped = {o.column_name for o in m.ops if isinstance(o, alembic_ops.DropColumnOp)}
     if set(before.column_names) <= dropped:

@@ -40,15 +40,6 @@ SOAK = int(os.environ.get("DBPLAN_SOAK", "0") or 0)
 #: so the suite keeps looking for new kinds of failure; the regression cases xfail
 #: (strictly: a fix makes them pass and asks for its line here to be removed).
 KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
-    # found by the soak of 2026-11-26 (session 3): 2 of 1,000 SQLite pairs
-    (
-        "sqlite_fk_to_table_renamed_from_dotted",
-        frozenset({"sqlite"}),
-        r"NoReferencedTableError: Foreign key associated with column '_alembic_tmp_",
-        "revisions: SQLite batch of a table renamed from a name with a dot is reflected "
-        "(no copy_from), and reflection spells its self-referencing foreign key target as "
-        "a dotted 'table.column' string",
-    ),
 )
 
 #: regression cases that also fail on another dialect, for another reason
