@@ -43,6 +43,9 @@ class _Collector:
         self.file = file
         self.sm = source_map
         self.problems: list[Problem] = []
+        #: keys of each managed table's rows, by id(table): computed once, not once per
+        #: referencing row (:func:`_check_row_references`)
+        self.row_keys: dict[int, set[tuple]] = {}
 
     def add(
         self, path: tuple, message: str, hint: str | None = None, *, offset: int | None = None
@@ -723,7 +726,9 @@ def _check_row_references(c: _Collector, s: Snapshot, t: Table, vp: tuple, value
             continue
         mapping = dict(zip(fk.ref_columns, fk.columns, strict=True))
         wanted = tuple(values[mapping[k]] for k in parent.rows.key)
-        have = {parent.rows.key_of(r) for r in parent.rows.rows}
+        have = c.row_keys.get(id(parent))
+        if have is None:
+            have = c.row_keys[id(parent)] = {parent.rows.key_of(r) for r in parent.rows.rows}
         if wanted not in have:
             shown = ", ".join(f"{k}={w!r}" for k, w in zip(parent.rows.key, wanted, strict=True))
             c.add(
