@@ -59,6 +59,9 @@ def load_all(project) -> tuple[dict, list]:
             problems.append(Problem(file=project.display(files[stem]), message=str(e)))
             continue
         valid.append(stem)
+    from planner.state.prefetch import prefetch
+
+    prefetch(files[release] for release in valid)
     snapshots = {}
     for release in sort_releases(valid):
         path = files[release]

@@ -81,6 +81,13 @@ def _load(project, release: str):
             gc.enable()
 
 
+def _prefetch(project, *releases: str) -> None:
+    """Parse the snapshots the cache lacks side by side (planner.state.prefetch)."""
+    from planner.state.prefetch import prefetch
+
+    prefetch(project.snapshot_path(r) for r in releases if r != EMPTY)
+
+
 def is_downgrade(releases: list[str], frm: str, to: str) -> bool:
     """True when FROM is a later release than TO (``empty`` comes before every release).
 
@@ -103,6 +110,7 @@ def build_plan(obj, from_release: str | None, to_release: str | None):
     project = obj.project
     releases = project.releases()
     frm, to = resolve_releases(releases, from_release, to_release)
+    _prefetch(project, frm, to)
     if is_downgrade(releases, frm, to):
         return make_downgrade_plan(_load(project, to), _load(project, frm))
     return make_plan(_load(project, frm), _load(project, to))

@@ -256,6 +256,11 @@ def generate(
         raise RevisionError(f"FROM and TO are the same release {to_release!r}")
     if to_release == EMPTY:
         raise RevisionError("TO cannot be 'empty' (downgrades are written with each revision)")
+    from planner.state.prefetch import prefetch
+
+    prefetch(
+        project.snapshot_path(r) for r in (from_release, to_release) if r != EMPTY
+    )
     old = load_release(project, from_release)
     new = load_release(project, to_release)
     assert new is not None

@@ -119,8 +119,10 @@ def check_sync(project: Project) -> list[str]:
         >>> check_sync(load_project("."))  # doctest: +SKIP
         []
     """
+    from planner.state.prefetch import prefetch
     from planner.state.yamlio import load_snapshot
 
+    prefetch(project.snapshot_path(r) for r in project.releases())
     snapshots = {}
     for release in project.releases():
         path = project.snapshot_path(release)

@@ -32,6 +32,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -46,6 +47,8 @@ __all__ = [
     "cache_key",
     "content_key",
     "get",
+    "has",
+    "hold",
     "memo",
     "origin_key",
     "put",
@@ -253,8 +256,29 @@ def _write(d: Path, path: Path, payload: bytes) -> None:
     _prune(d)
 
 
+#: snapshots this process loaded ahead (:mod:`planner.state.prefetch`), by key: each is
+#: handed out once by :func:`get`
+_HELD: dict[str, Snapshot] = {}
+
+
+def hold(key: str, snapshot: Snapshot) -> None:
+    """Keep ``snapshot`` in memory for the next :func:`get` of ``key`` in this process."""
+    _HELD[key] = snapshot
+
+
+def has(key: str) -> bool:
+    """Does :func:`get` of ``key`` probably find a snapshot (held, or a file present)?"""
+    if key in _HELD:
+        return True
+    d = cache_dir()
+    return d is not None and (d / (key + _SUFFIX)).is_file()
+
+
 def get(key: str) -> Snapshot | None:
     """The cached snapshot of ``key``, or None (missing, corrupt, or cache off)."""
+    held = _HELD.pop(key, None)
+    if held is not None:
+        return held
     d = cache_dir()
     if d is None:
         return None
@@ -289,6 +313,14 @@ def _prune(d: Path) -> None:
     entries.sort()
     for _, _, p in entries[: max(0, len(entries) - MAX_ENTRIES)]:
         _discard(p)
+    # temporary files a killed process left behind (a write takes well under a minute)
+    stale = time.time() - 3600
+    for p in d.glob(".tmp-*"):
+        try:
+            if p.stat().st_mtime < stale:
+                _discard(p)
+        except OSError:
+            continue
 
 
 def _discard(path: Path) -> None:

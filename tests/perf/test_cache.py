@@ -176,6 +176,21 @@ def test_entries_are_bounded(cache_on, tmp_path, monkeypatch):
     assert len(_entries(cache_on)) == 3
 
 
+def test_temporary_files_of_killed_writers_are_removed_when_stale(cache_on):
+    import os
+    import time
+
+    cache_on.mkdir(parents=True)
+    stale, fresh = cache_on / ".tmp-stale", cache_on / ".tmp-fresh"
+    for p in (stale, fresh):
+        p.write_bytes(b"half a snapshot")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    load_snapshot(ROOT / "schema_state" / REFERENCE[0])  # a write prunes
+    assert not stale.exists()
+    assert fresh.exists()  # may be another process's write in progress
+
+
 TRICKY = """\
 snapshot: 1
 release: '1.0'

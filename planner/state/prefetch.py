@@ -1,0 +1,165 @@
+"""Loading several big snapshot files side by side, one process per core.
+
+A command that needs two or more big snapshots the cache (:mod:`planner.state.cache`)
+does not hold yet (``dbplan plan`` of a new release, ``generate``, ``check``) would
+parse them one after another on one core. :func:`prefetch` forks a child process per
+other core; each child loads its share of the files with the ordinary loader, which
+leaves every snapshot that loads cleanly in the cache, and exits. The parent loads its
+own share meanwhile and keeps those snapshots in memory (:func:`cache.hold`). The
+command then loads every file as before, in its own order: the snapshots come from
+memory or from the cache.
+
+Nothing else changes. A child never reports anything (its output goes to /dev/null):
+a file that does not load cleanly is not cached, so the command's own load of it runs
+the reference loader in the parent and reports every problem with file:line:column,
+in the same order as without prefetching. A child that dies or cannot write the cache
+only costs the time of loading that file again.
+
+Prefetching happens only where it is safe and useful: ``os.fork`` exists, the process
+runs no other thread (a child of a threaded process may inherit a held lock), the cache
+is on, two or more files are big enough to be cached and missing from it, and more than
+one core is available. ``DBPLAN_JOBS=1`` turns it off; ``DBPLAN_JOBS=N`` uses at most N
+processes (default: the cores this process may run on).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from planner.state import cache as _cache
+
+__all__ = ["jobs", "prefetch"]
+
+
+def jobs() -> int:
+    """How many processes :func:`prefetch` may use: ``DBPLAN_JOBS``, else the usable cores.
+
+    Example:
+        >>> jobs() >= 1
+        True
+    """
+    raw = os.environ.get("DBPLAN_JOBS", "").strip()
+    if raw:
+        try:
+            return max(1, int(raw))
+        except ValueError:
+            pass
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def prefetch(
+    paths: Iterable[str | os.PathLike], *, expected_release: str | None | bool = True,
+    validate: bool = True,
+) -> int:
+    """Load the big, uncached snapshot files among ``paths`` side by side (module docstring).
+
+    ``expected_release`` and ``validate`` must be what the caller then passes to
+    :func:`~planner.state.yamlio.load_snapshot` (they are part of the cache key).
+    Returns how many files were handed to child processes (0: nothing was done in parallel).
+
+    Example:
+        >>> prefetch([project.snapshot_path("1.0.0"), project.snapshot_path("1.1.0")])  # doctest: +SKIP
+        1
+    """
+    n = jobs()
+    if n < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return 0
+    if _cache.cache_dir() is None:
+        return 0
+    from planner.state.yamlio import MAX_BYTES
+
+    todo: list[tuple[int, Path, str]] = []
+    seen: set[str] = set()
+    for raw in paths:
+        p = Path(raw)
+        try:
+            size = p.stat().st_size
+            if not _cache.MIN_BYTES <= size <= MAX_BYTES:
+                continue
+            data = p.read_bytes()
+        except OSError:
+            continue
+        expected = p.stem if expected_release is True else (expected_release or None)
+        key = _cache.cache_key(data, expected_release=expected, validate=validate)
+        if key in seen or _cache.has(key):
+            continue
+        seen.add(key)
+        todo.append((len(data), p, key))
+    if len(todo) < 2:
+        return 0
+    # largest first, each to the least loaded process; the parent takes share 0
+    shares: list[list[tuple[Path, str]]] = [[] for _ in range(min(n, len(todo)))]
+    loads = [0] * len(shares)
+    for size, p, key in sorted(todo, key=lambda t: (-t[0], str(t[1]))):
+        i = loads.index(min(loads))
+        shares[i].append((p, key))
+        loads[i] += size
+    kw = {"expected_release": expected_release, "validate": validate}
+    children: list[int] = []
+    handed = 0
+    try:
+        for share in shares[1:]:
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
+                _child(share, kw)
+            children.append(pid)
+            handed += len(share)
+        _load_share(shares[0], kw, hold=True)
+    except BaseException:  # interrupted: the children's work is not wanted any more
+        for pid in children:
+            _kill(pid)
+        raise
+    finally:
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:  # pragma: no cover - reaped elsewhere
+                pass
+    return handed
+
+
+def _kill(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:  # pragma: no cover - already gone
+        pass
+
+
+def _load_share(share: list[tuple[Path, str]], kw: dict, *, hold: bool) -> None:
+    from planner.state.yamlio import load_snapshot
+
+    enabled = gc.isenabled()
+    gc.disable()  # long-lived, cycle-free objects (see planner.cli.plan_cmd)
+    try:
+        for path, key in share:
+            try:
+                snapshot = load_snapshot(path, **kw)
+            except Exception:  # noqa: BLE001 - the command's own load reports it
+                continue
+            if hold:
+                _cache.hold(key, snapshot)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _child(share: list[tuple[Path, str]], kw: dict) -> None:  # pragma: no cover - forked
+    code = 0
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        _load_share(share, kw, hold=False)
+    except BaseException:  # noqa: BLE001 - an interrupted child only costs time
+        code = 1
+    finally:
+        os._exit(code)
