@@ -148,6 +148,8 @@ def _load_share(share: list[tuple[Path, str]], kw: dict, *, hold: bool) -> None:
             if hold:
                 _cache.hold(key, snapshot)
     finally:
+        if hold:
+            gc.freeze()  # kept for the command: not for the cyclic collector to rescan
         if enabled:
             gc.enable()
 
