@@ -38,7 +38,7 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
             s = _default_schema(s)
             if s is None:
                 return None
-        if dialect == "mysql" and _key_too_long(s):
+        if dialect == "mysql" and (_key_too_long(s) or _fk_to_device_name(s)):
             return None
         if dialect != "postgresql" and _case_clash(s, dialect):
             return None
@@ -57,6 +57,17 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
         if any((None, e.name) in tables for s in out for e in s.enums):
             return None
     return out
+
+
+#: table names InnoDB cannot resolve as a foreign key's target (Windows device names,
+#: any case, on every OS): errno 150 "Foreign key constraint is incorrectly formed"
+_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
+)
+
+
+def _fk_to_device_name(s: Snapshot) -> bool:
+    return any(fk.ref_table.lower() in _DEVICE_NAMES for t in s.tables for fk in t.foreign_keys)
 
 
 def _default_schema(s: Snapshot) -> Snapshot | None:

@@ -288,7 +288,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_timeseries_properties_unit_id_units', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_properties_unit_id_units' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('timeseries_properties', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_properties_unit_id_units' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries_properties', schema=None)]:
         op.drop_index('fk_timeseries_properties_unit_id_units', table_name='timeseries_properties', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -311,7 +311,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_timeseries_property_data_property_id_timeseries_properties', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_property_data_property_id_timeseries_properties' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('timeseries_property_data', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_property_data_property_id_timeseries_properties' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries_property_data', schema=None)]:
         op.drop_index('fk_timeseries_property_data_property_id_timeseries_properties', table_name='timeseries_property_data', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -333,7 +333,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_timeseries_property_data_timeseries_id_timeseries', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_property_data_timeseries_id_timeseries' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('timeseries_property_data', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_property_data_timeseries_id_timeseries' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries_property_data', schema=None)]:
         op.drop_index('fk_timeseries_property_data_timeseries_id_timeseries', table_name='timeseries_property_data', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -355,7 +355,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_ts_by_data_states_data_state_id_timeseries_data_states', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_ts_by_data_states_data_state_id_timeseries_data_states' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('ts_by_data_states', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_ts_by_data_states_data_state_id_timeseries_data_states' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('ts_by_data_states', schema=None)]:
         op.drop_index('fk_ts_by_data_states_data_state_id_timeseries_data_states', table_name='ts_by_data_states', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -376,7 +376,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_ts_by_data_states_timeseries_id_timeseries', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_ts_by_data_states_timeseries_id_timeseries' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('ts_by_data_states', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_ts_by_data_states_timeseries_id_timeseries' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('ts_by_data_states', schema=None)]:
         op.drop_index('fk_ts_by_data_states_timeseries_id_timeseries', table_name='ts_by_data_states', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':

@@ -52,7 +52,7 @@ def upgrade() -> None:
             batch_op.drop_constraint('fk_timeseries_group_id_timeseries_groups', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_group_id_timeseries_groups' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_group_id_timeseries_groups' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
         op.drop_index('fk_timeseries_group_id_timeseries_groups', table_name='timeseries', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -269,7 +269,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_energy_consumptions_building_id_buildings', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_energy_consumptions_building_id_buildings' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('energy_consumptions', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_energy_consumptions_building_id_buildings' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('energy_consumptions', schema=None)]:
         op.drop_index('fk_energy_consumptions_building_id_buildings', table_name='energy_consumptions', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -296,7 +296,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_energy_consumptions_end_use_id_energy_end_uses', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_energy_consumptions_end_use_id_energy_end_uses' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('energy_consumptions', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_energy_consumptions_end_use_id_energy_end_uses' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('energy_consumptions', schema=None)]:
         op.drop_index('fk_energy_consumptions_end_use_id_energy_end_uses', table_name='energy_consumptions', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -322,7 +322,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_energy_consumptions_energy_id_energies', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_energy_consumptions_energy_id_energies' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('energy_consumptions', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_energy_consumptions_energy_id_energies' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('energy_consumptions', schema=None)]:
         op.drop_index('fk_energy_consumptions_energy_id_energies', table_name='energy_consumptions', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -347,7 +347,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_energy_consumptions_timeseries_id_timeseries', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_energy_consumptions_timeseries_id_timeseries' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('energy_consumptions', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_energy_consumptions_timeseries_id_timeseries' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('energy_consumptions', schema=None)]:
         op.drop_index('fk_energy_consumptions_timeseries_id_timeseries', table_name='energy_consumptions', schema=None)
 
     _copy_from = sa.Table('events',

@@ -355,7 +355,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_group_campaigns_campaign_id_campaigns', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_group_campaigns_campaign_id_campaigns' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('group_campaigns', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_group_campaigns_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('group_campaigns', schema=None)]:
         op.drop_index('fk_group_campaigns_campaign_id_campaigns', table_name='group_campaigns', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -374,7 +374,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_group_campaigns_group_id_groups', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_group_campaigns_group_id_groups' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('group_campaigns', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_group_campaigns_group_id_groups' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('group_campaigns', schema=None)]:
         op.drop_index('fk_group_campaigns_group_id_groups', table_name='group_campaigns', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -399,7 +399,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_structural_element_properties_unit_id_units', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_structural_element_properties_unit_id_units' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('structural_element_properties', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_structural_element_properties_unit_id_units' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('structural_element_properties', schema=None)]:
         op.drop_index('fk_structural_element_properties_unit_id_units', table_name='structural_element_properties', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -430,7 +430,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_timeseries_unit_id_units', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_unit_id_units' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_unit_id_units' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
         op.drop_index('fk_timeseries_unit_id_units', table_name='timeseries', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -453,7 +453,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_zones_campaign_id_campaigns', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_zones_campaign_id_campaigns' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('zones', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_zones_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('zones', schema=None)]:
         op.drop_index('fk_zones_campaign_id_campaigns', table_name='zones', schema=None)
 
     op.drop_index('ix_events_occurred_at', table_name='events')

@@ -52,7 +52,7 @@ def upgrade() -> None:
             batch_op.drop_constraint('fk_events_user_id_users', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_user_id_users' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_user_id_users' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
         op.drop_index('fk_events_user_id_users', table_name='events', schema=None)
 
     if op.get_context().dialect.name == 'postgresql':
@@ -137,7 +137,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_spaces_parent_space_id_spaces', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_spaces_parent_space_id_spaces' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('spaces', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_spaces_parent_space_id_spaces' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('spaces', schema=None)]:
         op.drop_index('fk_spaces_parent_space_id_spaces', table_name='spaces', schema=None)
 
     op.drop_index('ix_spaces_parent_space_id', table_name='spaces')

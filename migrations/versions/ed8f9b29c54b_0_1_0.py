@@ -406,7 +406,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_buildings_site_id_sites', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_buildings_site_id_sites' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('buildings', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_buildings_site_id_sites' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('buildings', schema=None)]:
         op.drop_index('fk_buildings_site_id_sites', table_name='buildings', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -429,7 +429,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_event_categories_parent_id_event_categories', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_event_categories_parent_id_event_categories' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('event_categories', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_event_categories_parent_id_event_categories' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('event_categories', schema=None)]:
         op.drop_index('fk_event_categories_parent_id_event_categories', table_name='event_categories', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -459,7 +459,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_events_campaign_id_campaigns', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_campaign_id_campaigns' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
         op.drop_index('fk_events_campaign_id_campaigns', table_name='events', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -488,7 +488,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_events_category_id_event_categories', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_category_id_event_categories' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_category_id_event_categories' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
         op.drop_index('fk_events_category_id_event_categories', table_name='events', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -516,7 +516,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_events_user_id_users', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_user_id_users' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_user_id_users' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
         op.drop_index('fk_events_user_id_users', table_name='events', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -544,7 +544,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_sites_campaign_id_campaigns', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_sites_campaign_id_campaigns' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('sites', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_sites_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('sites', schema=None)]:
         op.drop_index('fk_sites_campaign_id_campaigns', table_name='sites', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -571,7 +571,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_sites_main_building_id_buildings', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_sites_main_building_id_buildings' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('sites', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_sites_main_building_id_buildings' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('sites', schema=None)]:
         op.drop_index('fk_sites_main_building_id_buildings', table_name='sites', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -592,7 +592,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_spaces_storey_id_storeys', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_spaces_storey_id_storeys' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('spaces', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_spaces_storey_id_storeys' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('spaces', schema=None)]:
         op.drop_index('fk_spaces_storey_id_storeys', table_name='spaces', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -613,7 +613,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_storeys_building_id_buildings', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_storeys_building_id_buildings' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('storeys', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_storeys_building_id_buildings' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('storeys', schema=None)]:
         op.drop_index('fk_storeys_building_id_buildings', table_name='storeys', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -643,7 +643,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_timeseries_campaign_id_campaigns', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_campaign_id_campaigns' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
         op.drop_index('fk_timeseries_campaign_id_campaigns', table_name='timeseries', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -672,7 +672,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_timeseries_group_id_timeseries_groups', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_group_id_timeseries_groups' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_group_id_timeseries_groups' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
         op.drop_index('fk_timeseries_group_id_timeseries_groups', table_name='timeseries', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -692,7 +692,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_user_groups_group_id_groups', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_user_groups_group_id_groups' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('user_groups', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_user_groups_group_id_groups' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('user_groups', schema=None)]:
         op.drop_index('fk_user_groups_group_id_groups', table_name='user_groups', schema=None)
 
     if op.get_context().dialect.name == 'sqlite':
@@ -711,7 +711,7 @@ def downgrade() -> None:
             batch_op.drop_constraint('fk_user_groups_user_id_users', type_='foreignkey')
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_user_groups_user_id_users' in [ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('user_groups', schema=None)]:
+    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_user_groups_user_id_users' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('user_groups', schema=None)]:
         op.drop_index('fk_user_groups_user_id_users', table_name='user_groups', schema=None)
 
     op.drop_table('buildings')

@@ -229,9 +229,11 @@ def _render_create_pg_enum(autogen_context, op: CreatePgEnumOp) -> list[str]:
 @renderers.dispatch_for(DropMySQLFKIndexOp)
 def _render_drop_mysql_fk_index(autogen_context, op: DropMySQLFKIndexOp) -> list[str]:
     name, table, schema = py_literal(op.name), py_literal(op.table_name), py_literal(op.schema)
+    # SQLAlchemy reads MariaDB index names from SHOW CREATE TABLE with backticks doubled
     return [
         f"if op.get_context().dialect.name in {MYSQL!r} and {name} in ["
-        f"ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes({table}, schema={schema})]:",
+        "ix['name'].replace('``', '`') for ix in "
+        f"sa.inspect(op.get_bind()).get_indexes({table}, schema={schema})]:",
         f"op.drop_index({name}, table_name={table}, schema={schema})",
         "",
     ]
