@@ -259,7 +259,8 @@ def generate(
     from planner.state.prefetch import prefetch
 
     prefetch(
-        project.snapshot_path(r) for r in (from_release, to_release) if r != EMPTY
+        (project.snapshot_path(r) for r in (from_release, to_release) if r != EMPTY),
+        hashes=True,
     )
     old = load_release(project, from_release)
     new = load_release(project, to_release)

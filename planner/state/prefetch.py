@@ -56,12 +56,15 @@ def jobs() -> int:
 
 def prefetch(
     paths: Iterable[str | os.PathLike], *, expected_release: str | None | bool = True,
-    validate: bool = True,
+    validate: bool = True, hashes: bool = False,
 ) -> int:
     """Load the big, uncached snapshot files among ``paths`` side by side (module docstring).
 
     ``expected_release`` and ``validate`` must be what the caller then passes to
     :func:`~planner.state.yamlio.load_snapshot` (they are part of the cache key).
+    ``hashes``: the children also cache each snapshot's canonical sha256 (what
+    ``dbplan generate`` writes into a revision; the child has the canonical text at hand,
+    the parent would have to write it again).
     Returns how many files were handed to child processes (0: nothing was done in parallel).
 
     Example:
@@ -102,13 +105,14 @@ def prefetch(
         shares[i].append((p, key))
         loads[i] += size
     kw = {"expected_release": expected_release, "validate": validate}
+    extra = {"hashes": hashes}
     children: list[int] = []
     handed = 0
     try:
         for share in shares[1:]:
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
-                _child(share, kw)
+                _child(share, kw, **extra)
             children.append(pid)
             handed += len(share)
         _load_share(shares[0], kw, hold=True)
@@ -134,7 +138,9 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _load_share(share: list[tuple[Path, str]], kw: dict, *, hold: bool) -> None:
+def _load_share(
+    share: list[tuple[Path, str]], kw: dict, *, hold: bool, hashes: bool = False
+) -> None:
     from planner.state.yamlio import load_snapshot
 
     enabled = gc.isenabled()
@@ -147,6 +153,10 @@ def _load_share(share: list[tuple[Path, str]], kw: dict, *, hold: bool) -> None:
                 continue
             if hold:
                 _cache.hold(key, snapshot)
+            elif hashes:
+                from planner.revisions.provenance import snapshot_sha256
+
+                snapshot_sha256(snapshot)  # cached under the snapshot's key (cache.memo)
     finally:
         if hold:
             gc.freeze()  # kept for the command: not for the cyclic collector to rescan
@@ -154,13 +164,15 @@ def _load_share(share: list[tuple[Path, str]], kw: dict, *, hold: bool) -> None:
             gc.enable()
 
 
-def _child(share: list[tuple[Path, str]], kw: dict) -> None:  # pragma: no cover - forked
+def _child(  # pragma: no cover - forked
+    share: list[tuple[Path, str]], kw: dict, *, hashes: bool
+) -> None:
     code = 0
     try:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        _load_share(share, kw, hold=False)
+        _load_share(share, kw, hold=False, hashes=hashes)
     except BaseException:  # noqa: BLE001 - an interrupted child only costs time
         code = 1
     finally:
