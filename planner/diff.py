@@ -269,11 +269,20 @@ def _diff_renamed_objects(old: Snapshot, new: Snapshot) -> list[Operation]:
 # --------------------------------------------------------------------------- enums
 
 
-def _enum_users(snapshot: Snapshot, name: str) -> tuple[ColumnKey, ...]:
+def _enum_users(snapshot: Snapshot, name: str, *, staying: Snapshot) -> tuple[ColumnKey, ...]:
+    """The columns of ``snapshot`` typed with enum ``name`` that keep the type in
+    ``staying`` (names as after the renames): the columns an enum change converts. A
+    column dropped or retyped away from the enum changes before it (the ops' refs)."""
     out = []
     for t in snapshot.tables:
+        kept = staying.get_table(t.key)
         for c in t.columns:
-            if name in enums_of_type(c.type):
+            if (
+                name in enums_of_type(c.type)
+                and kept is not None
+                and kept.has_column(c.name)
+                and name in enums_of_type(kept.column(c.name).type)
+            ):
                 out.append((t.schema, t.name, c.name))
     return tuple(sorted(out, key=lambda k: (k[0] or "", k[1], k[2])))
 
@@ -287,7 +296,7 @@ def _diff_enums(old: Snapshot, new: Snapshot) -> list[Operation]:
         before, after = oe[name].values, ne[name].values
         if before == after:
             continue
-        users = _enum_users(old, name)
+        users = _enum_users(old, name, staying=new)
         kept = [v for v in after if v in before]
         if kept == list(before):
             # only insertions: add each value in place, in the new order
@@ -679,6 +688,29 @@ def _parent_first(table: Table, rows: list[Row], keys: set[tuple]) -> tuple[list
     return out, deferred
 
 
+def _unique_refs(table: Table, rows: Iterable[Row]) -> set[Ref]:
+    """``("unique_value", (schema, table, columns, values))`` of every primary key, unique
+    and (not partial) unique index of ``table`` that ``rows`` fill without NULL."""
+    keys: list[tuple[str, ...]] = []
+    if table.primary_key is not None and table.primary_key.columns:
+        keys.append(tuple(table.primary_key.columns))
+    keys += [tuple(u.columns) for u in table.uniques]
+    keys += [tuple(ix.columns) for ix in table.indexes if ix.unique and not ix.where]
+    out: set[Ref] = set()
+    for r in rows:
+        d = dict(r)
+        for cols in keys:
+            values = tuple(d.get(c) for c in cols)
+            if None in values:
+                continue
+            try:
+                hash(values)
+            except TypeError:  # a JSON or ARRAY value: not a key anyone declares
+                continue
+            out.add(("unique_value", (table.schema, table.name, cols, values)))
+    return out
+
+
 def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) -> list[Operation]:
     o_rs = ot.rows if ot is not None and ot.rows is not None and ot.rows.rows else None
     n_rs = nt.rows if nt is not None and nt.rows is not None and nt.rows.rows else None
@@ -713,6 +745,7 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
     )
     new_rows = {key_of(r): r for r in n_rs.rows} if n_rs is not None else {}
     # deletes (only when the table stays; a dropped table takes its rows along)
+    clashes: set[Ref] = set()
     if o_rs is not None and nt is not None:
         gone = [r for r in o_rs.rows if not matchable or key_of(r) not in new_rows]
         if gone:
@@ -731,6 +764,10 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
                     if p is not None and p not in gone_refs:
                         parents.add(p)
                 enum_values |= _enum_values(ot, r, old)
+            # key or unique values a new row takes over from a deleted one: the insert
+            # waits for the delete (which may wait for children moved to the new row)
+            added_now = [r for r in n_rs.rows if key_of(r) not in old_rows] if n_rs else []
+            clashes = _unique_refs(ot, gone) & _unique_refs(nt, added_now)
             ops.append(
                 DeleteRows(
                     table_key=key,
@@ -738,6 +775,7 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
                     rows=tuple(reversed(order)),
                     parents=_sorted_refs(parents),
                     enum_values=tuple(sorted(enum_values)),
+                    unique_values=_sorted_refs(clashes),
                 )
             )
     if n_rs is None:
@@ -799,6 +837,7 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
                         if not c.nullable and c.server_default is None and not nt.has_column(c.name)
                     )
                 ),
+                unique_values=_sorted_refs(clashes),
             )
         )
     # updates: only the differing columns the new table still has, and the values a type

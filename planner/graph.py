@@ -16,7 +16,8 @@ Edges come from what operations need, give and remove (:mod:`planner.ops`), per
   index, and refuses to drop that one);
 * an op that must not see a ref (``after_removed``: a foreign key re-added around the
   drop of the index MariaDB tied it to; rows inserted into a table that loses a NOT NULL
-  column without a default, which the rows do not fill) runs after the ops that remove it;
+  column without a default, which the rows do not fill; rows taking over key or unique
+  values from deleted rows, ``unique_value``) runs after the ops that remove it;
 * a schema-wide name (``relname``: tables, indexes, primary keys and uniques share one
   namespace per schema on PostgreSQL; index names are database-wide on SQLite) is taken
   — by a create or a rename, on any table — only after the op that frees it.
@@ -30,7 +31,8 @@ Two rules look at the operations themselves, not at refs:
 
 Mutual references between rows of managed tables are broken by inserting the
 referencing columns as NULL and setting them with an ``UpdateRow`` afterwards
-(:func:`planner.diff.defer_references`); a cycle no rule breaks raises
+(:func:`planner.diff.defer_references`), or by splitting an ``UpdateRow`` that moves a
+reference into "set NULL" and "set" (:func:`_defer_update`); a cycle no rule breaks raises
 :class:`CycleError` listing the operations of the cycle.
 
 The order is ``nx.lexicographical_topological_sort`` keyed by each op's
@@ -50,6 +52,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -98,6 +101,14 @@ def describe_ref(ref: Ref) -> str:
         return f"enum {key}"
     if kind == "enum_value":
         return f"value {key[1]!r} of enum {key[0]}"
+    if kind == "unique_value":
+        schema, name, cols, values = key
+        shown = ", ".join(f"{c}={_fmt(v)}" for c, v in zip(cols, values, strict=True))
+        return f"({shown}) of {table_key_str((schema, name))}"
+    if kind == "enum_old_columns":
+        return f"enum {key} with its old values"
+    if kind == "enum_new_columns":
+        return f"enum {key} with its new values"
     if kind == "constraint":
         return f"constraint {key[2]}"
     if kind == "index":
@@ -362,7 +373,8 @@ def order_operations(
 
 
 def _break(ops: list[Operation], cycle: list[int], new: Snapshot) -> bool:
-    """Split one InsertRows of the cycle (references inserted NULL, set afterwards)."""
+    """Split one InsertRows of the cycle (references inserted NULL, set afterwards), else
+    one UpdateRow that moves a reference (set NULL first, to the new row afterwards)."""
     inserts = sorted((i for i in cycle if isinstance(ops[i], InsertRows)), key=lambda i: _key(ops, i))
     tables = {ops[i].table_key for i in inserts}
     for i in inserts:
@@ -374,4 +386,39 @@ def _break(ops: list[Operation], cycle: list[int], new: Snapshot) -> bool:
         ops[i] = res[0]
         ops.extend(res[1])
         return True
+    updates = sorted((i for i in cycle if isinstance(ops[i], UpdateRow)), key=lambda i: _key(ops, i))
+    for i in updates:
+        split = _defer_update(ops[i], new)  # type: ignore[arg-type]
+        if split is not None:
+            ops[i], later = split
+            ops.append(later)
+            return True
     return False
+
+
+def _defer_update(op: UpdateRow, new: Snapshot) -> tuple[UpdateRow, UpdateRow] | None:
+    """``op`` as two updates: its new foreign key values set NULL (so it needs none of the
+    rows they reference), then set to their values; None when it sets no reference or a
+    column is NOT NULL. Breaks, e.g., a child moved to a new parent row that takes over
+    the old parent's unique values: the old parent goes before the new one comes."""
+    table = new.get_table(op.table_key)
+    if table is None or not op.parents:
+        return None
+    values = dict(op.new)
+    cols = sorted(
+        {c for fk in table.foreign_keys for c in fk.columns if values.get(c) is not None}
+    )
+    if not cols or any(not table.has_column(c) or not table.column(c).nullable for c in cols):
+        return None
+    first = dataclasses.replace(
+        op, new=FrozenMap({c: (None if c in cols else v) for c, v in op.new}), parents=()
+    )
+    later = UpdateRow(
+        table_key=op.table_key,
+        key_columns=op.key_columns,
+        key=op.key,
+        old=FrozenMap(dict.fromkeys(cols)),
+        new=FrozenMap({c: values[c] for c in cols}),
+        parents=op.parents,
+    )
+    return first, later

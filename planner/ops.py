@@ -71,11 +71,14 @@ from planner.state.model import (
 )
 
 #: ``(kind, key)``: ``("table", (schema, name))``, ``("column", (schema, table, col))``,
-#: ``("enum", name)``, ``("enum_value", (name, value))``, ``("constraint", (schema, table, name))``,
+#: ``("enum", name)``, ``("enum_value", (name, value))``, ``("enum_old_columns", name)`` /
+#: ``("enum_new_columns", name)`` (an enum as the columns dropped / made around its value
+#: changes hold it), ``("constraint", (schema, table, name))``,
 #: ``("primary_key", (schema, table))``, ``("index", (schema, table, name))``,
 #: ``("referenced", (schema, table, columns))`` (a PK/unique key FKs can point at; the
 #: columns sorted, as a set),
 #: ``("rows", (schema, table))``, ``("row", (schema, table, key))``,
+#: ``("unique_value", (schema, table, columns, values))`` (values of a key or unique),
 #: ``("filled", (schema, table, col))`` (a column given values for existing rows),
 #: ``("relname", (schema, name))``: a name in a schema-wide namespace (tables, indexes,
 #: primary keys and uniques share one on PostgreSQL; index names are database-wide on
@@ -324,6 +327,24 @@ def _enum_refs(columns: Iterable[Column]) -> set[Ref]:
     return {("enum", e) for c in columns for e in enums_of_type(c.type)}
 
 
+def _dropped_enum_refs(columns: Iterable[Column]) -> set[Ref]:
+    """What dropping ``columns`` needs: their enums, as these columns hold them
+    (``enum_old_columns``: before a :class:`RebuildEnum`, which converts only the columns
+    that keep the type; a column of the old type would keep PostgreSQL from dropping it,
+    and its rows may hold a value the rebuild removes)."""
+    refs = _enum_refs(columns)
+    return refs | {("enum_old_columns", key) for _, key in refs}
+
+
+def _made_enum_refs(columns: Iterable[Column]) -> set[Ref]:
+    """What making ``columns`` needs: their enums with their final values
+    (``enum_new_columns``: after the :class:`AddEnumValue` and :class:`RebuildEnum` ops of
+    the enum, which convert only the columns that had the type; MariaDB and SQLite write
+    the values into each column)."""
+    refs = _enum_refs(columns)
+    return refs | {("enum_new_columns", key) for _, key in refs}
+
+
 # --------------------------------------------------------------------------- tables
 
 
@@ -353,7 +374,7 @@ class CreateTable(Operation):
         return DropTable(table=self.table)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset(_enum_refs(self.table.columns))
+        return frozenset(_made_enum_refs(self.table.columns))
 
     def gives(self) -> frozenset[Ref]:
         return frozenset(_table_refs(self.table))
@@ -391,7 +412,7 @@ class DropTable(Operation):
         return CreateTable(table=dataclasses.replace(self.table, foreign_keys=(), indexes=(), rows=None))
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table.key)} | _enum_refs(self.table.columns))
+        return frozenset({("table", self.table.key)} | _dropped_enum_refs(self.table.columns))
 
     def removes(self) -> frozenset[Ref]:
         refs = _table_refs(self.table)
@@ -571,7 +592,7 @@ class AddColumn(Operation):
         return DropColumn(table_key=self.table_key, column=self.column, after=self.after)
 
     def needs(self) -> frozenset[Ref]:
-        refs: set[Ref] = {("table", self.table_key)} | _enum_refs((self.column,))
+        refs: set[Ref] = {("table", self.table_key)} | _made_enum_refs((self.column,))
         if self.after is not None:
             refs.add(_col_ref(self.table_key, self.after))
         return frozenset(refs)
@@ -616,7 +637,8 @@ class DropColumn(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key), _col_ref(self.table_key, self.column.name)} | _enum_refs((self.column,))
+            {("table", self.table_key), _col_ref(self.table_key, self.column.name)}
+            | _dropped_enum_refs((self.column,))
         )
 
     def removes(self) -> frozenset[Ref]:
@@ -779,7 +801,11 @@ class AlterColumnType(Operation):
 
     def needs(self) -> frozenset[Ref]:
         refs = {("table", self.table_key), _col_ref(self.table_key, self.column)}
-        refs |= {("enum", e) for e in enums_of_type(self.old_type) + enums_of_type(self.new_type)}
+        old, new = set(enums_of_type(self.old_type)), set(enums_of_type(self.new_type))
+        refs |= {("enum", e) for e in old | new}
+        # a column leaving an enum goes before the enum is rebuilt, one joining it after
+        refs |= {("enum_old_columns", e) for e in old - new}
+        refs |= {("enum_new_columns", e) for e in new - old}
         return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -1584,7 +1610,9 @@ class AddEnumValue(Operation):
         return frozenset(refs)
 
     def gives(self) -> frozenset[Ref]:
-        return frozenset({("enum_value", (self.enum_name, self.value))})
+        return frozenset(
+            {("enum_value", (self.enum_name, self.value)), ("enum_new_columns", self.enum_name)}
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         enums = snapshot.enums_by_name()
@@ -1639,10 +1667,16 @@ class RebuildEnum(Operation):
         return frozenset({("enum", self.enum_name)} | {("column", c) for c in self.columns})
 
     def gives(self) -> frozenset[Ref]:
-        return frozenset(("enum_value", (self.enum_name, v)) for v in self.new_values if v not in self.old_values)
+        return frozenset(
+            {("enum_value", (self.enum_name, v)) for v in self.new_values if v not in self.old_values}
+            | {("enum_new_columns", self.enum_name)}
+        )
 
     def removes(self) -> frozenset[Ref]:
-        return frozenset(("enum_value", (self.enum_name, v)) for v in self.removed_values)
+        return frozenset(
+            {("enum_value", (self.enum_name, v)) for v in self.removed_values}
+            | {("enum_old_columns", self.enum_name)}
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         if self.enum_name not in snapshot.enums_by_name():
@@ -1679,6 +1713,9 @@ class InsertRows(Operation):
     #: NOT NULL columns without a default that the table loses in this plan: the rows do
     #: not fill them, so they are inserted after the columns are gone
     after_dropped: tuple[str, ...] = ()
+    #: ``("unique_value", (schema, table, columns, values))``: values of a key or unique
+    #: these rows share with rows a :class:`DeleteRows` removes (inserted after it)
+    unique_values: tuple[Ref, ...] = ()
 
     def keys(self) -> tuple[tuple[Any, ...], ...]:
         return tuple(tuple(dict(r).get(c) for c in self.key) for r in self.rows)
@@ -1701,6 +1738,7 @@ class InsertRows(Operation):
             rows=tuple(reversed(self.rows)),
             parents=self.parents,
             enum_values=self.enum_values,
+            unique_values=self.unique_values,
         )
 
     def needs(self) -> frozenset[Ref]:
@@ -1711,7 +1749,8 @@ class InsertRows(Operation):
         return frozenset(refs)
 
     def after_removed(self) -> frozenset[Ref]:
-        return frozenset(_col_ref(self.table_key, c) for c in self.after_dropped)
+        refs = {_col_ref(self.table_key, c) for c in self.after_dropped}
+        return frozenset(refs | set(self.unique_values))
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
@@ -1818,6 +1857,7 @@ class DeleteRows(Operation):
     """Delete managed rows by key (children first within a self-referencing table).
 
     ``parents``: ``("row", …)`` refs of rows the deleted rows reference (deleted after).
+    ``unique_values``: key or unique values rows inserted by the plan take over.
     """
 
     kind: ClassVar[str] = "delete_rows"
@@ -1828,6 +1868,7 @@ class DeleteRows(Operation):
     rows: tuple[Row, ...]
     parents: tuple[Ref, ...] = ()
     enum_values: tuple[tuple[str, str], ...] = ()
+    unique_values: tuple[Ref, ...] = ()
 
     @property
     def risk(self) -> Risk:
@@ -1848,6 +1889,7 @@ class DeleteRows(Operation):
             rows=tuple(reversed(self.rows)),
             parents=self.parents,
             enum_values=self.enum_values,
+            unique_values=self.unique_values,
         )
 
     def needs(self) -> frozenset[Ref]:
@@ -1857,7 +1899,7 @@ class DeleteRows(Operation):
         return frozenset(refs)
 
     def removes(self) -> frozenset[Ref]:
-        return frozenset(_row_refs(self.table_key, self.keys()))
+        return frozenset(_row_refs(self.table_key, self.keys()) | set(self.unique_values))
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         def edit(t: Table) -> Table:

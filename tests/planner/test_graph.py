@@ -22,6 +22,7 @@ from planner.state.model import (
     RowSet,
     Snapshot,
     Table,
+    Unique,
 )
 
 ID = Column(name="id", type="Integer", nullable=False)
@@ -90,6 +91,59 @@ def test_enum_created_before_its_columns_and_dropped_after_the_last_user():
     down = make_plan(snap(user, enums=(e,)), snap(table("t")))
     assert position(down, "Drop column t.level") < position(down, "Drop enum lvl")
     assert "drop column t.level needs enum lvl before drop enum lvl removes it" in reasons(down)
+
+
+def test_enum_value_changes_convert_only_the_columns_that_keep_the_type():
+    """A table or column dropped, or retyped away from the enum, goes before the enum is
+    rebuilt (PostgreSQL could not drop the old type, its rows may hold a removed value);
+    one made or retyped to the enum comes after its values change (MariaDB and SQLite
+    write the values into the column). Soak case mysql_enum_rebuild_new_table."""
+    old = Enum(name="lvl", values=("a", "b"))
+    new = Enum(name="lvl", values=("c", "a"))  # b removed, c added in front: rebuilt
+    kept = table("kept", Column(name="level", type="Enum(lvl)"))
+    gone = table("gone", Column(name="level", type="Enum(lvl)"), rows=rows({"id": 1, "level": "b"}))
+    away = table("away", Column(name="level", type="Enum(lvl)"))
+    away_after = table("away", Column(name="level", type="Text"))
+    made = table("made", Column(name="level", type="Enum(lvl)"), rows=rows({"id": 1, "level": "c"}))
+    plan = make_plan(snap(kept, gone, away, enums=(old,)),
+                     snap(kept, away_after, made, enums=(new,)))
+    rebuild = position(plan, "Rebuild enum lvl")
+    assert position(plan, "Drop table gone") < rebuild
+    assert position(plan, "Alter column away.level type Enum(lvl) -> Text") < rebuild
+    assert rebuild < position(plan, "Create table made")
+    assert "drop table gone needs enum lvl with its old values before rebuild enum lvl removes it" in reasons(plan)
+    rebuilds = [op for op in plan.ops if op.kind == "rebuild_enum"]
+    assert [op.columns for op in rebuilds] == [((None, "kept", "level"),)]
+    # and back: the same rules the other way round
+    down = make_downgrade_plan(snap(kept, gone, away, enums=(old,)),
+                               snap(kept, away_after, made, enums=(new,)))
+    rebuild = position(down, "Rebuild enum lvl")
+    assert position(down, "Drop table made") < rebuild < position(down, "Create table gone")
+    assert rebuild < position(down, "Alter column away.level type Text -> Enum(lvl)")
+
+
+def test_row_taking_over_unique_values_waits_for_the_delete_and_children_move_via_null():
+    """A default row re-keyed (id 1 -> 2) keeps its unique name: the new row can only be
+    inserted once the old one is deleted, which waits for the child moved to the new
+    row. The child's reference is set NULL first, and to the new row after the insert.
+    Convergence case rows_unique_values_taken_over."""
+    name = Column(name="name", type="String(20)")
+    states = lambda *r: table("states", name, rows=rows(*r))  # noqa: E731
+    ref = Column(name="state_id", type="Integer")
+    child = lambda sid: table("items", ref, foreign_keys=(fk("fk_i_s", "state_id", "states"),),  # noqa: E731
+                              rows=rows({"id": 7, "state_id": sid}))
+    a = states({"id": 1, "name": "valid"})
+    a = dataclasses.replace(a, uniques=(Unique(name="uq_states_name", columns=("name",)),))
+    b = dataclasses.replace(a, rows=rows({"id": 2, "name": "valid"}))
+    plan = make_plan(snap(a, child(1)), snap(b, child(2)))
+    text = plan.describe()
+    clear = position(plan, "Update row items (id)=(7): state_id 1 -> None")
+    delete = position(plan, "Delete 1 row from states: (id)=(1)")
+    insert = position(plan, "Insert 1 row into states: (id)=(2)")
+    point = position(plan, "Update row items (id)=(7): state_id None -> 2")
+    assert clear < delete < insert < point, text
+    assert any("waits until delete" in r and "(name='valid') of states" in r for r in reasons(plan))
+    assert apply_plan(plan) == snap(b, child(2))
 
 
 def test_foreign_keys_dropped_before_the_tables_they_point_at():

@@ -239,7 +239,15 @@ def test_needs_gives_removes():
     ix = CreateIndex(table_key=SITES, index=Index(name="IX_Title", columns=("title",)))
     assert ("relname", (None, "ix_title")) in ix.gives() and ("relname", (None, "ix_title")) in ix.reverse().removes()
     col = AddColumn(table_key=SITES, column=Column(name="k", type="Enum(level)"), after="title")
-    assert col.needs() == {("table", SITES), ("enum", "level"), ("column", (None, "sites", "title"))}
+    assert col.needs() == {("table", SITES), ("enum", "level"), ("enum_new_columns", "level"),
+                           ("column", (None, "sites", "title"))}
+    # made after the enum's values change, dropped before (the changes convert neither)
+    assert ("enum_new_columns", "level") in create.needs()
+    assert ("enum_old_columns", "level") in drop.needs()
+    assert ("enum_old_columns", "level") in DropColumn(table_key=SITES, column=col.column).needs()
+    away = AlterColumnType(table_key=SITES, column="k", old_type="Enum(level)", new_type="Text")
+    assert ("enum_old_columns", "level") in away.needs() and ("enum_new_columns", "level") not in away.needs()
+    assert ("enum_new_columns", "level") in away.reverse().needs()
     notnull = AlterColumnNullable(table_key=SITES, column="title", nullable=False, column_def=SITES_T.column("title"))
     assert ("filled", (None, "sites", "title")) in notnull.needs()
     assert BackfillColumn(table_key=SITES, column="title", sql="'x'").gives() == {("filled", (None, "sites", "title"))}
@@ -255,8 +263,9 @@ def test_needs_gives_removes():
     assert add.needs() == {("enum", "level"), ("enum_value", ("level", "error"))}
     assert add.new_values == ("info", "warning", "error")
     rebuild = RebuildEnum(enum_name="level", old_values=("info", "error"), new_values=("error", "x"))
-    assert rebuild.removes() == {("enum_value", ("level", "info"))}
-    assert rebuild.gives() == {("enum_value", ("level", "x"))}
+    assert rebuild.removes() == {("enum_value", ("level", "info")), ("enum_old_columns", "level")}
+    assert rebuild.gives() == {("enum_value", ("level", "x")), ("enum_new_columns", "level")}
+    assert ("enum_new_columns", "level") in add.gives()
 
 
 def test_rename_table_carries_names_and_retargets_foreign_keys():
