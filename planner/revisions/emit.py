@@ -266,12 +266,13 @@ def _create_table(op: our.CreateTable, ctx: EmitContext) -> list:
             _pg(custom.SQLTextOp(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(op.table.schema)}"))
         )
     enums = ctx.enums("after")
-    twins = op.table.pk_twin_uniques()
+    twins = op.table.folded_uniques()
     if not twins:
         out.append(alembic_ops.CreateTableOp.from_table(sa_table(op.table, enums)))
         return out
     # PostgreSQL's CREATE TABLE folds a UNIQUE on exactly the primary key's columns into
-    # the primary key (which takes its name when it has none): add those afterwards there
+    # the primary key (which takes its name when it has none), and a UNIQUE repeating an
+    # earlier one into that one: add those afterwards there
     apart = dataclasses.replace(op.table, uniques=tuple(u for u in op.table.uniques if u not in twins))
     pg = [alembic_ops.CreateTableOp.from_table(sa_table(apart, enums))]
     pg += [_modify(op.table.key, _create_constraint(op.table, "unique", u)) for u in twins]
@@ -687,7 +688,24 @@ def _mysql_autoincrement(ctx: EmitContext, table: Table | None, *, on: bool) -> 
     alter = alembic_ops.AlterColumnOp(
         table.name, col, schema=table.schema, autoincrement=on, **existing
     )
-    return [custom.DialectSwitchOp([(custom.MYSQL, [_modify(table.key, alter)])])]
+    # making a column AUTO_INCREMENT renumbers the rows whose key is 0, unless
+    # NO_AUTO_VALUE_ON_ZERO (as for inserted rows, _insert_rows)
+    body = _keeping_zero([_modify(table.key, alter)]) if on else [_modify(table.key, alter)]
+    return [custom.DialectSwitchOp([(custom.MYSQL, body)])]
+
+
+def _keeping_zero(operations: list) -> list:
+    """MySQL: ``operations`` with ``NO_AUTO_VALUE_ON_ZERO`` added to the session's
+    ``sql_mode``, then the mode as it was (a key 0 stays 0 instead of becoming the next
+    AUTO_INCREMENT value)."""
+    return [
+        custom.SQLTextOp("SET @dbplan_sql_mode = @@SESSION.sql_mode"),
+        custom.SQLTextOp(
+            "SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"
+        ),
+        *operations,
+        custom.SQLTextOp("SET SESSION sql_mode = @dbplan_sql_mode"),
+    ]
 
 
 @TO_ALEMBIC.register(our.AddPrimaryKey)
@@ -967,11 +985,7 @@ def _insert_rows(op: our.InsertRows, ctx: EmitContext) -> list:
     if serial is not None and any(dict(r).get(serial) == 0 for r in op.rows):
         # MariaDB turns an inserted 0 into the next AUTO_INCREMENT value, unless
         # NO_AUTO_VALUE_ON_ZERO: set for these rows, then the session's mode back
-        save = custom.SQLTextOp("SET @dbplan_sql_mode = @@SESSION.sql_mode")
-        zero = custom.SQLTextOp(
-            "SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"
-        )
-        back = custom.SQLTextOp("SET SESSION sql_mode = @dbplan_sql_mode")
+        save, zero, back = _keeping_zero([])
         out = [
             custom.DialectSwitchOp([(custom.MYSQL, [save, zero])]),
             *out,

@@ -77,7 +77,7 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
     if dialect == "postgresql":
         for schema in sorted({t.schema for t in snapshot.tables if t.schema}):
             conn.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
-    twins = _pk_twin_uniques(md, snapshot) if dialect == "postgresql" else []
+    twins = _folded_uniques(md, snapshot) if dialect == "postgresql" else []
     md.create_all(conn)
     for uq in twins:
         conn.execute(sa.schema.AddConstraint(uq))
@@ -88,12 +88,13 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
         _insert_rows(conn, md, snapshot, dialect)
 
 
-def _pk_twin_uniques(md: sa.MetaData, snapshot: Snapshot) -> list[sa.UniqueConstraint]:
-    """Take out of ``md`` the uniques ``Table.pk_twin_uniques`` names (PostgreSQL's CREATE
-    TABLE would fold them into the primary key): they are added after the tables."""
+def _folded_uniques(md: sa.MetaData, snapshot: Snapshot) -> list[sa.UniqueConstraint]:
+    """Take out of ``md`` the uniques ``Table.folded_uniques`` names (PostgreSQL's CREATE
+    TABLE would fold them into the primary key or an earlier unique): they are added
+    after the tables."""
     out = []
     for sat in md.sorted_tables:
-        names = {u.name for u in snapshot.table(sat.name, sat.schema).pk_twin_uniques()}
+        names = {u.name for u in snapshot.table(sat.name, sat.schema).folded_uniques()}
         for const in sorted(sat.constraints, key=lambda c: str(c.name)):
             if isinstance(const, sa.UniqueConstraint) and const.name in names:
                 sat.constraints.discard(const)

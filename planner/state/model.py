@@ -236,16 +236,23 @@ class Table(_TableMemo):
         """
         return self._columns_by_name()
 
-    def pk_twin_uniques(self) -> tuple[Unique, ...]:
-        """The uniques on exactly the primary key's columns, in its order.
-
-        PostgreSQL's CREATE TABLE folds such a UNIQUE into the primary key (which takes
-        the unique's name when it has none): creating a table adds them afterwards there.
+    def folded_uniques(self) -> tuple[Unique, ...]:
+        """The uniques PostgreSQL's CREATE TABLE would fold into another key: those on
+        exactly the primary key's columns, in its order (the primary key takes the
+        unique's name when it has none), and those repeating the columns of an earlier
+        unique (only the first is created). Creating a table adds them afterwards there.
         """
         pk = self.primary_key
-        if pk is None or not pk.columns:
-            return ()
-        return tuple(u for u in self.uniques if tuple(u.columns) == tuple(pk.columns))
+        seen: set[tuple[str, ...]] = set()
+        if pk is not None and pk.columns:
+            seen.add(tuple(pk.columns))
+        out = []
+        for u in self.uniques:
+            cols = tuple(u.columns)
+            if cols in seen:
+                out.append(u)
+            seen.add(cols)
+        return tuple(out)
 
     @property
     def column_names(self) -> tuple[str, ...]:
