@@ -429,6 +429,12 @@ def write_report(results, peer_ops, sizes, peer_sizes, total, loads=(), spent=No
         return t.median if t else None
 
     for mode, suffix in (("warm", ""), ("cold", "-cold")):
+        if mode == "warm":
+            lines += ["Repeated runs, the issue's protocol (medians of repeated whole-process runs;",
+                      "from the second run of a pair on, the snapshot cache holds both files):", ""]
+        else:
+            lines += ["", "The first run on files the cache has never seen (*cold*: both files parsed",
+                      "and checked, side by side), held to the same targets:", ""]
         p2000 = med((f"plan{suffix}", 2000))
         target(f"N = 2000 `plan`, {mode}", p2000, 1.5, " s")
         peer = med(("alembic", 2000))
