@@ -547,16 +547,26 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
             )
         )
     if oc.server_default != nc.server_default:
-        ops.append(
-            AlterColumnDefault(
-                table_key=key,
-                column=name,
-                old=oc.server_default,
-                new=nc.server_default,
-                existing_type=nc.type,
-                existing_nullable=oc.nullable,
+        retyped = oc.type != nc.type
+        if retyped and oc.server_default is not None and nc.server_default is not None:
+            # around a type change, the old default goes before it (the database would
+            # cast it to the new type) and the new one comes after it (it is a value of
+            # the new type): two ops, which the graph puts on either side (_retype_edges)
+            steps = [(oc.server_default, None, oc.type), (None, nc.server_default, nc.type)]
+        else:
+            dropped = retyped and nc.server_default is None
+            steps = [(oc.server_default, nc.server_default, oc.type if dropped else nc.type)]
+        for before, after, existing in steps:
+            ops.append(
+                AlterColumnDefault(
+                    table_key=key,
+                    column=name,
+                    old=before,
+                    new=after,
+                    existing_type=existing,
+                    existing_nullable=oc.nullable,
+                )
             )
-        )
     if oc.comment != nc.comment:
         ops.append(
             AlterColumnComment(

@@ -24,8 +24,9 @@ Edges come from what operations need, give and remove (:mod:`planner.ops`), per
 
 Two rules look at the operations themselves, not at refs:
 
-* rows around a column's type change (:func:`_retype_edges`): deleted or set NULL before
-  it (the database casts the values it holds), inserted or written after it;
+* rows and server defaults around a column's type change (:func:`_retype_edges`): rows
+  deleted or set NULL and defaults dropped before it (the database casts the values it
+  holds), rows inserted or written and defaults set after it;
 * MariaDB (:func:`_ordered_index_edges`): a foreign key is added after an index or key
   created on the referenced columns in the foreign key's order.
 
@@ -63,6 +64,7 @@ from planner.ops import (
     AddForeignKey,
     AddPrimaryKey,
     AddUnique,
+    AlterColumnDefault,
     AlterColumnType,
     CreateIndex,
     CycleError,
@@ -292,6 +294,16 @@ def _retype_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
     if not alters:
         return
     for i, op in enumerate(ops):
+        if isinstance(op, AlterColumnDefault):
+            # a default dropped goes before the change (it would be cast to the new
+            # type), a default set comes after it (a value of the new type)
+            for a in alters.get((op.table_key, op.column), ()):
+                alter = op_label(ops[a])
+                if op.new is None and not nx.has_path(g, a, i):
+                    edge(i, a, f"{op_label(op)} before {alter} would cast the old default")
+                elif op.new is not None and op.old is None and not nx.has_path(g, i, a):
+                    edge(a, i, f"{op_label(op)} after {alter} (a default of the new type)")
+            continue
         if isinstance(op, (DeleteRows, InsertRows)):
             values = {c for r in op.rows for c, v in r if v is not None}
             before = isinstance(op, DeleteRows)

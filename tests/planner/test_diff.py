@@ -122,8 +122,11 @@ def test_alters_store_old_values():
     a = snap(table("c", Column(name="x", type="String(40)", server_default="'a'", comment="one")))
     b = snap(table("c", Column(name="x", type="String(80)", server_default="'b'", comment="two")))
     ops = diff_snapshots(a, b)
-    assert kinds(ops) == ["alter_column_type", "alter_column_default", "alter_column_comment"]
-    assert ops[0].old_type == "String(40)" and ops[1].old == "'a'" and ops[2].old == "one"
+    # the default changes around the type change: the old one dropped, the new one set
+    assert kinds(ops) == ["alter_column_type", "alter_column_default", "alter_column_default",
+                          "alter_column_comment"]
+    assert ops[0].old_type == "String(40)" and ops[3].old == "one"
+    assert (ops[1].old, ops[1].new, ops[2].old, ops[2].new) == ("'a'", None, None, "'b'")
 
 
 def test_table_rename_from_hint_carries_convention_names_pkey_and_sequence():

@@ -146,6 +146,28 @@ def test_row_taking_over_unique_values_waits_for_the_delete_and_children_move_vi
     assert apply_plan(plan) == snap(b, child(2))
 
 
+def test_server_defaults_around_a_type_change():
+    """The old default goes before the type change (PostgreSQL would cast it to the new
+    type: 'x' is no timestamp), the new one after it. Case pg_default_around_type_change."""
+    old_col = Column(name="at", type="DateTime", nullable=False, server_default="CURRENT_TIMESTAMP")
+    new_col = Column(name="at", type="Text", nullable=False, server_default="'x'")
+    up = make_plan(snap(table("t", old_col)), snap(table("t", new_col)))
+    alter = position(up, "Alter column t.at type DateTime -> Text")
+    assert position(up, "Drop server default of t.at") < alter
+    assert alter < position(up, "Set server default of t.at to 'x'")
+    assert apply_plan(up) == snap(table("t", new_col))
+    down = make_downgrade_plan(snap(table("t", old_col)), snap(table("t", new_col)))
+    alter = position(down, "Alter column t.at type Text -> DateTime")
+    assert position(down, "Drop server default of t.at") < alter
+    assert alter < position(down, "Set server default of t.at to CURRENT_TIMESTAMP")
+    # a default only added or only dropped: one op, on the right side
+    plain = Column(name="at", type="DateTime", nullable=False)
+    up = make_plan(snap(table("t", plain)), snap(table("t", new_col)))
+    assert position(up, "Alter column t.at type") < position(up, "Set server default of t.at to 'x'")
+    down = make_plan(snap(table("t", new_col)), snap(table("t", plain)))
+    assert position(down, "Drop server default of t.at") < position(down, "Alter column t.at type")
+
+
 def test_foreign_keys_dropped_before_the_tables_they_point_at():
     camp = table("campaigns")
     sites = table("sites", Column(name="campaign_id", type="Integer"),
