@@ -20,6 +20,7 @@ R009   warning   a managed row is deleted from a table other tables reference
 R010   warning   an index is built on an existing table without CONCURRENTLY (PostgreSQL)
 R011   warning   a column type changes to an unrelated type (values must convert)
 R012   warning   a foreign key added to an existing table (orphan rows make it fail)
+R013   warning   a foreign key references a table named like a Windows device (MariaDB/MySQL refuse it)
 =====  ========  =============================================================
 
 Example:
@@ -488,4 +489,25 @@ def _foreign_key(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
         f"adding foreign key {op.fk.name} on {table} ({cols}) fails if existing rows point "
         f"at missing rows of {ref}",
         f"look for orphans first: rows of {table} whose ({cols}) has no match in {ref}",
+    )
+
+
+#: table names InnoDB cannot resolve as a foreign key's target, in any case and on every
+#: OS (it maps them to Windows device file names): errno 150 "Foreign key constraint is
+#: incorrectly formed" (MariaDB 10.11, tests/cases/convergence/mysql_fk_to_device_name_table)
+DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
+)
+
+
+@rule("R013", Severity.WARNING, O.AddForeignKey)
+def _device_name_target(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A foreign key references a table MariaDB/MySQL cannot reference."""
+    if op.fk.ref_table.lower() not in DEVICE_NAMES:
+        return
+    yield (
+        f"foreign key {op.fk.name} references table {table_key_str(op.fk.ref_key)}: MariaDB and "
+        "MySQL (InnoDB) cannot create a foreign key to a table named like a Windows device "
+        "(CON, PRN, AUX, NUL, COM1-9, LPT1-9; errno 150)",
+        f"rename {table_key_str(op.fk.ref_key)} (renamed_from) if the database is MariaDB or MySQL",
     )

@@ -59,15 +59,10 @@ def prepare(snaps: list[Snapshot], dialect: str) -> list[Snapshot] | None:
     return out
 
 
-#: table names InnoDB cannot resolve as a foreign key's target (Windows device names,
-#: any case, on every OS): errno 150 "Foreign key constraint is incorrectly formed"
-_DEVICE_NAMES = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
-)
-
-
 def _fk_to_device_name(s: Snapshot) -> bool:
-    return any(fk.ref_table.lower() in _DEVICE_NAMES for t in s.tables for fk in t.foreign_keys)
+    from planner.lint import DEVICE_NAMES  # MariaDB cannot reference them (lint R013)
+
+    return any(fk.ref_table.lower() in DEVICE_NAMES for t in s.tables for fk in t.foreign_keys)
 
 
 def _default_schema(s: Snapshot) -> Snapshot | None:

@@ -72,7 +72,7 @@ def test_registry_without_a_match_names_the_type():
 
 
 def test_rule_codes_are_stable_and_documented():
-    assert sorted(RULES) == [f"R{n:03d}" for n in range(1, 13)]
+    assert sorted(RULES) == [f"R{n:03d}" for n in range(1, 14)]
     doc = (ROOT / "docs" / "plan-json.md").read_text()
     for code, rule in RULES.items():
         row = re.search(rf"^\| {code} \| (\w+) \|", doc, re.M)
@@ -255,6 +255,24 @@ def test_foreign_key_on_existing_table():
     new = snap("2", table("a", c, foreign_keys=(fk,)), table("b"))
     assert codes(old, new) == ["R012"]
     assert codes(snap("1", table("b")), new) == []
+
+
+@pytest.mark.parametrize("name", ["NUL", "aux", "Com7", "lpt1"])
+def test_foreign_key_to_a_table_mariadb_cannot_reference(name):
+    c = Column(name="p", type="Integer")
+    fk = ForeignKey(name="fk_a_p", columns=("p",), ref_table=name, ref_columns=("id",))
+    new = snap("2", table("a", c, foreign_keys=(fk,)), table(name))
+    got = findings(snap("1", table("a", c), table(name)), new)
+    assert [f.code for f in got] == ["R012", "R013"]
+    assert name in got[1].message and "errno 150" in got[1].message
+    assert codes(snap("1"), new) == ["R013"]  # new tables too: the database refuses it
+
+
+@pytest.mark.parametrize("name", ["null", "com0", "nul_x", "console", "clock$"])
+def test_device_name_lint_leaves_other_names_alone(name):
+    c = Column(name="p", type="Integer")
+    fk = ForeignKey(name="fk_a_p", columns=("p",), ref_table=name, ref_columns=("id",))
+    assert codes(snap("1"), snap("2", table("a", c, foreign_keys=(fk,)), table(name))) == []
 
 
 def test_findings_point_at_their_operation():
