@@ -865,6 +865,16 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
             if k not in old_rows:
                 continue
             a, b = dict(old_rows[k]), dict(r)
+            # a foreign key value the new snapshot no longer declares, pointing at a row
+            # that goes: set NULL (left alone, it would dangle, and the key fail)
+            for fk in nt.foreign_keys:
+                if (
+                    all(a.get(c) is not None and c not in b for c in fk.columns)
+                    and all(nt.has_column(c) and nt.column(c).nullable for c in fk.columns)
+                    and old_idx.parent(fk, old_rows[k]) is not None
+                    and new_idx.parent(fk, old_rows[k]) is None
+                ):
+                    b.update(dict.fromkeys(fk.columns))
             cols = sorted(
                 c
                 for c in (a.keys() | b.keys())
@@ -918,8 +928,46 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
                     old_enum_values=tuple(sorted(_enum_values(ot, old_rows[k], old, cols))),
                 )
             )
+    _unique_handover(ops, ot, nt, old_rows, new_rows, key_of)
     ops += deferred_updates
     return ops
+
+
+def _unique_handover(ops: list[Operation], ot: Table | None, nt: Table, old_rows: dict,
+                     new_rows: dict, key_of: Any) -> None:
+    """Key or unique values one row of the table gives up (deleted, or updated to another
+    value) and another takes (inserted, or updated to it): the taker waits for the giver
+    (``unique_value`` refs; :class:`UpdateRow` ``unique_values`` / ``released_values``)."""
+    if ot is None:
+        return
+    released: dict[int, set[Ref]] = {}
+    taken: dict[int, set[Ref]] = {}
+    for i, op in enumerate(ops):
+        if isinstance(op, UpdateRow):
+            changed = {c for c, _ in op.new} | {c for c, _ in op.old}
+            gives = _unique_refs(ot, [old_rows[op.key]])
+            takes = _unique_refs(nt, [new_rows[op.key]])
+            released[i] = {r for r in gives if set(r[1][2]) & changed}
+            taken[i] = {r for r in takes if set(r[1][2]) & changed}
+        elif isinstance(op, DeleteRows):
+            released[i] = set(op.unique_values) | _unique_refs(ot, op.rows)
+        elif isinstance(op, InsertRows):
+            taken[i] = set(op.unique_values) | _unique_refs(nt, op.rows)
+    given = set().union(*released.values()) if released else set()
+    wanted = set().union(*taken.values()) if taken else set()
+    clash = given & wanted
+    if not clash:
+        return
+    for i, op in enumerate(ops):
+        if isinstance(op, UpdateRow):
+            ops[i] = dataclasses.replace(
+                op,
+                unique_values=_sorted_refs(taken[i] & clash),
+                released_values=_sorted_refs(released[i] & clash),
+            )
+        elif isinstance(op, (DeleteRows, InsertRows)):
+            mine = released.get(i, set()) | taken.get(i, set())
+            ops[i] = dataclasses.replace(op, unique_values=_sorted_refs(mine & clash))
 
 
 _MISSING: Any = object()

@@ -409,21 +409,28 @@ def _break(ops: list[Operation], cycle: list[int], new: Snapshot) -> bool:
 
 
 def _defer_update(op: UpdateRow, new: Snapshot) -> tuple[UpdateRow, UpdateRow] | None:
-    """``op`` as two updates: its new foreign key values set NULL (so it needs none of the
-    rows they reference), then set to their values; None when it sets no reference or a
-    column is NOT NULL. Breaks, e.g., a child moved to a new parent row that takes over
-    the old parent's unique values: the old parent goes before the new one comes."""
+    """``op`` as two updates: its new foreign key values (when it needs the rows they
+    reference) and the values it takes over from other rows (``unique_values``) set NULL
+    first, then to their values; None when it sets neither or a column is NOT NULL.
+    Breaks, e.g., a child moved to a new parent row that takes over the old parent's
+    unique values (the old parent goes before the new one comes), or two rows swapping
+    the values of a unique column."""
     table = new.get_table(op.table_key)
-    if table is None or not op.parents:
+    if table is None:
         return None
     values = dict(op.new)
-    cols = sorted(
-        {c for fk in table.foreign_keys for c in fk.columns if values.get(c) is not None}
-    )
+    fk_cols = set()
+    if op.parents:
+        fk_cols = {c for fk in table.foreign_keys for c in fk.columns if values.get(c) is not None}
+    uq_cols = {c for ref in op.unique_values for c in ref[1][2] if values.get(c) is not None}
+    cols = sorted(fk_cols | uq_cols)
     if not cols or any(not table.has_column(c) or not table.column(c).nullable for c in cols):
         return None
     first = dataclasses.replace(
-        op, new=FrozenMap({c: (None if c in cols else v) for c, v in op.new}), parents=()
+        op,
+        new=FrozenMap({c: (None if c in cols else v) for c, v in op.new}),
+        parents=() if fk_cols else op.parents,
+        unique_values=(),
     )
     later = UpdateRow(
         table_key=op.table_key,
@@ -431,6 +438,7 @@ def _defer_update(op: UpdateRow, new: Snapshot) -> tuple[UpdateRow, UpdateRow] |
         key=op.key,
         old=FrozenMap(dict.fromkeys(cols)),
         new=FrozenMap({c: values[c] for c in cols}),
-        parents=op.parents,
+        parents=op.parents if fk_cols else (),
+        unique_values=op.unique_values,
     )
     return first, later

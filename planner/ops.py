@@ -1797,6 +1797,10 @@ class UpdateRow(Operation):
     old_parents: tuple[Ref, ...] = ()
     enum_values: tuple[tuple[str, str], ...] = ()
     old_enum_values: tuple[tuple[str, str], ...] = ()
+    #: ``unique_value`` refs the new values take over from other rows of the plan (set
+    #: after those rows let go of them) / the old values give up for other rows
+    unique_values: tuple[Ref, ...] = ()
+    released_values: tuple[Ref, ...] = ()
 
     @property
     def risk(self) -> Risk:
@@ -1819,7 +1823,15 @@ class UpdateRow(Operation):
             old_parents=self.parents,
             enum_values=self.old_enum_values,
             old_enum_values=self.enum_values,
+            unique_values=self.released_values,
+            released_values=self.unique_values,
         )
+
+    def after_removed(self) -> frozenset[Ref]:
+        return frozenset(self.unique_values)
+
+    def removes(self) -> frozenset[Ref]:
+        return frozenset(self.released_values)
 
     def needs(self) -> frozenset[Ref]:
         refs: set[Ref] = {("table", self.table_key), ("row", (self.table_key[0], self.table_key[1], self.key))}

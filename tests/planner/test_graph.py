@@ -146,6 +146,35 @@ def test_row_taking_over_unique_values_waits_for_the_delete_and_children_move_vi
     assert apply_plan(plan) == snap(b, child(2))
 
 
+def test_unique_values_moving_between_updated_rows():
+    """Row 2 takes the unique code row 1 gives up: row 1 is updated first. Two rows
+    swapping their codes: one goes through NULL. Case rows_unique_value_moved_between_rows."""
+    code = Column(name="code", type="String(10)")
+    uq = (Unique(name="uq_t_code", columns=("code",)),)
+    t = lambda *r: table("t", code, uniques=uq, rows=rows(*r))  # noqa: E731
+    plan = make_plan(snap(t({"id": 1, "code": "a"}, {"id": 2, "code": "b"})),
+                     snap(t({"id": 1, "code": "c"}, {"id": 2, "code": "a"})))
+    assert position(plan, "Update row t (id)=(1)") < position(plan, "Update row t (id)=(2)")
+    swap = make_plan(snap(t({"id": 1, "code": "a"}, {"id": 2, "code": "b"})),
+                     snap(t({"id": 1, "code": "b"}, {"id": 2, "code": "a"})))
+    text = "\n".join(swap.describe())
+    assert "-> None" in text and len(swap.ops) == 3, text
+    assert apply_plan(swap) == snap(t({"id": 1, "code": "b"}, {"id": 2, "code": "a"}))
+
+
+def test_undeclared_reference_to_a_deleted_row_is_set_null():
+    """A child row that no longer declares its reference, while the referenced row is
+    deleted: the reference is set NULL (left alone it would dangle). Case
+    rows_undeclared_fk_value_to_deleted_row."""
+    parent = lambda *r: table("p", rows=rows(*r) if r else None)  # noqa: E731
+    ref = Column(name="p_id", type="Integer")
+    child = lambda row: table("c", ref, foreign_keys=(fk("fk_c_p", "p_id", "p"),), rows=rows(row))  # noqa: E731
+    plan = make_plan(snap(parent({"id": 5}), child({"id": 1, "p_id": 5})),
+                     snap(parent({"id": 6}), child({"id": 1})))
+    clear = position(plan, "Update row c (id)=(1): p_id 5 -> None")
+    assert clear < position(plan, "Delete 1 row from p: (id)=(5)")
+
+
 def test_server_defaults_around_a_type_change():
     """The old default goes before the type change (PostgreSQL would cast it to the new
     type: 'x' is no timestamp), the new one after it. Case pg_default_around_type_change."""
