@@ -626,6 +626,8 @@ def normalise_server_default(text: str | None, *, type: str | None = None) -> st
         'now()'
         >>> normalise_server_default("0", type="Boolean")
         'false'
+        >>> normalise_server_default("01", type="SmallInteger")
+        '1'
     """
     if text is None:
         return None
@@ -650,6 +652,11 @@ def normalise_server_default(text: str | None, *, type: str | None = None) -> st
             t = t[1:-1]
         if _NUMBER.match(t) and "." in t and "e" not in t.lower():
             t = t.rstrip("0").rstrip(".")
+        if _NUMBER.match(t) and "e" not in t.lower():
+            # the databases store a number, not its spelling: 01 and +1 read back as 1
+            sign = "-" if t[0] == "-" else ""
+            whole, dot, frac = t.lstrip("+-").partition(".")
+            t = sign + (whole.lstrip("0") or "0") + dot + frac
     return t
 
 
