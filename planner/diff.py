@@ -531,6 +531,11 @@ def _diff_columns(ot: Table, nt: Table) -> list[Operation]:
     return ops
 
 
+#: server defaults that are plain literals (a number, a quoted string, a boolean): valid
+#: as the value of an UPDATE on every dialect
+_LITERAL = re.compile(r"^\s*(-?\d+(\.\d+)?|'([^']|'')*'|true|false)\s*$", re.IGNORECASE)
+
+
 def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
     ops: list[Operation] = []
     name = nc.name
@@ -582,8 +587,13 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
         before = dataclasses.replace(
             _plain(oc), type=nc.type, server_default=nc.server_default, comment=nc.comment
         )
-        if not nc.nullable and nc.backfill:
-            ops.append(BackfillColumn(table_key=key, column=name, sql=nc.backfill))
+        fill = nc.backfill
+        if fill is None and nc.server_default is not None and _LITERAL.match(nc.server_default):
+            # SET NOT NULL does not apply the default to existing NULLs (PostgreSQL refuses,
+            # SQLite's rebuild fails): fill them with it, as a backfill would
+            fill = nc.server_default
+        if not nc.nullable and fill:
+            ops.append(BackfillColumn(table_key=key, column=name, sql=fill))
         ops.append(AlterColumnNullable(table_key=key, column=name, nullable=nc.nullable, column_def=before))
     return ops
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from planner.diff import diff_snapshots, owns_sequence
 from planner.ops import (
     AddColumn,
@@ -116,6 +118,18 @@ def test_column_made_not_null_is_backfilled_first():
     a = snap(table("c", Column(name="tz", type="String(40)")))
     b = snap(table("c", Column(name="tz", type="String(40)", nullable=False, backfill="'UTC'")))
     assert lines(make_plan(a, b).ops) == ["Backfill c.tz where NULL with 'UTC'", "Set c.tz NOT NULL"]
+
+
+@pytest.mark.parametrize("default, fill", [("0", "0"), ("'n/a'", "'n/a'"), ("false", "false"),
+                                           ("now()", None)])
+def test_not_null_with_a_literal_default_fills_existing_nulls(default, fill):
+    """SET NOT NULL does not apply the new default to rows holding NULL: a literal default
+    fills them first, like a backfill. Case not_null_with_default_over_null_rows."""
+    a = snap(table("c", Column(name="x", type="Text")))
+    b = snap(table("c", Column(name="x", type="Text", nullable=False, server_default=default)))
+    ops = diff_snapshots(a, b)
+    fills = [op.sql for op in ops if op.kind == "backfill_column"]
+    assert fills == ([fill] if fill else [])
 
 
 def test_alters_store_old_values():
