@@ -765,7 +765,6 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
     )
     new_rows = {key_of(r): r for r in n_rs.rows} if n_rs is not None else {}
     # deletes (only when the table stays; a dropped table takes its rows along)
-    clashes: set[Ref] = set()
     if o_rs is not None and nt is not None:
         gone = [r for r in o_rs.rows if not matchable or key_of(r) not in new_rows]
         if gone:
@@ -784,10 +783,6 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
                     if p is not None and p not in gone_refs:
                         parents.add(p)
                 enum_values |= _enum_values(ot, r, old)
-            # key or unique values a new row takes over from a deleted one: the insert
-            # waits for the delete (which may wait for children moved to the new row)
-            added_now = [r for r in n_rs.rows if key_of(r) not in old_rows] if n_rs else []
-            clashes = _unique_refs(ot, gone) & _unique_refs(nt, added_now)
             ops.append(
                 DeleteRows(
                     table_key=key,
@@ -795,7 +790,6 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
                     rows=tuple(reversed(order)),
                     parents=_sorted_refs(parents),
                     enum_values=tuple(sorted(enum_values)),
-                    unique_values=_sorted_refs(clashes),
                 )
             )
     if n_rs is None:
@@ -857,7 +851,6 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
                         if not c.nullable and c.server_default is None and not nt.has_column(c.name)
                     )
                 ),
-                unique_values=_sorted_refs(clashes),
             )
         )
     # updates: only the differing columns the new table still has, and the values a type
@@ -938,13 +931,14 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
                     old_enum_values=tuple(sorted(_enum_values(ot, old_rows[k], old, cols))),
                 )
             )
-    _unique_handover(ops, ot, nt, old_rows, new_rows, key_of)
+    # key or unique values one row gives up and another takes: the taker waits
+    _unique_handover(ops, ot, nt, old_rows, new_rows)
     ops += deferred_updates
     return ops
 
 
 def _unique_handover(ops: list[Operation], ot: Table | None, nt: Table, old_rows: dict,
-                     new_rows: dict, key_of: Any) -> None:
+                     new_rows: dict) -> None:
     """Key or unique values one row of the table gives up (deleted, or updated to another
     value) and another takes (inserted, or updated to it): the taker waits for the giver
     (``unique_value`` refs; :class:`UpdateRow` ``unique_values`` / ``released_values``)."""
@@ -960,9 +954,9 @@ def _unique_handover(ops: list[Operation], ot: Table | None, nt: Table, old_rows
             released[i] = {r for r in gives if set(r[1][2]) & changed}
             taken[i] = {r for r in takes if set(r[1][2]) & changed}
         elif isinstance(op, DeleteRows):
-            released[i] = set(op.unique_values) | _unique_refs(ot, op.rows)
+            released[i] = _unique_refs(ot, op.rows)
         elif isinstance(op, InsertRows):
-            taken[i] = set(op.unique_values) | _unique_refs(nt, op.rows)
+            taken[i] = _unique_refs(nt, op.rows)
     given = set().union(*released.values()) if released else set()
     wanted = set().union(*taken.values()) if taken else set()
     clash = given & wanted

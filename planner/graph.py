@@ -386,7 +386,8 @@ def order_operations(
 
 def _break(ops: list[Operation], cycle: list[int], new: Snapshot) -> bool:
     """Split one InsertRows of the cycle (references inserted NULL, set afterwards), else
-    one UpdateRow that moves a reference (set NULL first, to the new row afterwards)."""
+    one UpdateRow that moves a reference or takes over a unique value (set NULL first,
+    to its value afterwards: :func:`_defer_update`)."""
     inserts = sorted((i for i in cycle if isinstance(ops[i], InsertRows)), key=lambda i: _key(ops, i))
     tables = {ops[i].table_key for i in inserts}
     for i in inserts:
