@@ -28,8 +28,8 @@ test: venv
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: venv
-	$(BIN)/ruff check planner tests
-	$(BIN)/ruff format --check planner tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: venv
 	$(BIN)/python -m bench.run

@@ -54,9 +54,20 @@ ENUMS = {
     "energy_kind": ("electricity", "gas", "heat", "cold", "water"),
 }
 TYPES = (
-    "Integer", "BigInteger", "String(80)", "String(200)", "Text", "Boolean",
-    "Numeric(12, 2)", "Float", "Date", "DateTime(timezone=True)", "JSON",
-    "Enum(status_kind)", "Enum(severity)", "Enum(energy_kind)",
+    "Integer",
+    "BigInteger",
+    "String(80)",
+    "String(200)",
+    "Text",
+    "Boolean",
+    "Numeric(12, 2)",
+    "Float",
+    "Date",
+    "DateTime(timezone=True)",
+    "JSON",
+    "Enum(status_kind)",
+    "Enum(severity)",
+    "Enum(energy_kind)",
 )
 
 
@@ -103,9 +114,13 @@ def _make_table(rng: random.Random, i: int, names: list[str]) -> Table:
     if str_cols:
         uniques.append(Unique(name=f"uq_{name}_{str_cols[0]}", columns=(str_cols[0],)))
     checks = []
-    num_cols = [c.name for c in cols if c.type in ("Integer", "Numeric(12, 2)", "Float") and c.name != "id"]
+    num_cols = [
+        c.name for c in cols if c.type in ("Integer", "Numeric(12, 2)", "Float") and c.name != "id"
+    ]
     if num_cols:
-        checks.append(Check(name=f"ck_{name}_{num_cols[0]}_positive", sqltext=f"{num_cols[0]} >= 0"))
+        checks.append(
+            Check(name=f"ck_{name}_{num_cols[0]}_positive", sqltext=f"{num_cols[0]} >= 0")
+        )
     indexes = [Index(name=f"ix_{name}_{fk.columns[0]}", columns=fk.columns) for fk in fks]
     rows = None
     if i % 10 == 0:
@@ -117,7 +132,8 @@ def _make_table(rng: random.Random, i: int, names: list[str]) -> Table:
             rows = RowSet(key=("id",), rows=values)
             # rows must satisfy NOT NULL columns without defaults: make those nullable
             cols = [
-                c if c.nullable or c.server_default or c.name in ("id", label.name)
+                c
+                if c.nullable or c.server_default or c.name in ("id", label.name)
                 else dataclasses.replace(c, nullable=True)
                 for c in cols
             ]
@@ -161,7 +177,9 @@ def _change_table(rng: random.Random, t: Table) -> Table:
                 cols[k] = dataclasses.replace(c, type="String(160)")
                 break
         else:
-            cols.append(Column(name="extra_flag", type="Boolean", nullable=False, server_default="false"))
+            cols.append(
+                Column(name="extra_flag", type="Boolean", nullable=False, server_default="false")
+            )
     elif kind == 2:  # drop an unconstrained nullable column
         used = {c for fk in t.foreign_keys for c in fk.columns}
         used |= {c for u in uniques for c in u.columns}
@@ -200,11 +218,21 @@ def _change_table(rng: random.Random, t: Table) -> Table:
             values.append(freeze({"id": 100, label: f"{t.name} added"}))
             rows = dataclasses.replace(rows, rows=tuple(values))
         else:
-            cols.append(Column(name="created_at", type="DateTime(timezone=True)", nullable=False,
-                               server_default="CURRENT_TIMESTAMP"))
+            cols.append(
+                Column(
+                    name="created_at",
+                    type="DateTime(timezone=True)",
+                    nullable=False,
+                    server_default="CURRENT_TIMESTAMP",
+                )
+            )
     return dataclasses.replace(
-        t, columns=tuple(cols), indexes=tuple(indexes), uniques=tuple(uniques),
-        checks=tuple(checks), rows=rows,
+        t,
+        columns=tuple(cols),
+        indexes=tuple(indexes),
+        uniques=tuple(uniques),
+        checks=tuple(checks),
+        rows=rows,
     )
 
 
@@ -229,8 +257,12 @@ def make_new(old: Snapshot, *, seed: int = 20261126) -> Snapshot:
                 ),
                 primary_key=PrimaryKey(name=f"pk_{name}", columns=("id",)),
                 foreign_keys=(
-                    ForeignKey(name=f"fk_{name}_{target}_id_{target}", columns=(f"{target}_id",),
-                               ref_table=target, ref_columns=("id",)),
+                    ForeignKey(
+                        name=f"fk_{name}_{target}_id_{target}",
+                        columns=(f"{target}_id",),
+                        ref_table=target,
+                        ref_columns=("id",),
+                    ),
                 ),
                 indexes=(Index(name=f"ix_{name}_{target}_id", columns=(f"{target}_id",)),),
             )

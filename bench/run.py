@@ -41,7 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DBPLAN = str(BIN / "dbplan")
-PG_URL = os.environ.get("DBPLAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_URL = os.environ.get(
+    "DBPLAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 @dataclass
@@ -62,8 +64,14 @@ class Timing:
         return statistics.median(self.cpu) if self.cpu else float("nan")
 
 
-def run_process(argv: list[str], *, cwd: Path | None = None, env: dict | None = None,
-                ok_codes=(0,), stdout: Path | None = None) -> tuple[float, float, float]:
+def run_process(
+    argv: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    ok_codes=(0,),
+    stdout: Path | None = None,
+) -> tuple[float, float, float]:
     """Run one process; return (wall seconds, peak RSS in MB, CPU seconds).
 
     Its output is discarded, or written to the file ``stdout``.
@@ -114,8 +122,11 @@ class _Phase:
 
 
 def _done(t: Timing) -> Timing:
-    print(f"  {t.label:<28} N={t.n:<5} median {t.median:7.3f} s  cpu {t.cpu_median:7.3f} s  "
-          f"peak {t.peak_mb:6.0f} MB  load {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"  {t.label:<28} N={t.n:<5} median {t.median:7.3f} s  cpu {t.cpu_median:7.3f} s  "
+        f"peak {t.peak_mb:6.0f} MB  load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     return t
 
 
@@ -137,16 +148,26 @@ def prepare_project(n: int, base: Path, *, revisions: bool = True) -> Path:
     root = write_project(n, base / f"n{n}")
     if not revisions:
         return root
-    shutil.copytree(ROOT / "migrations", root / "migrations",
-                    ignore=shutil.ignore_patterns("versions", "__pycache__"))
+    shutil.copytree(
+        ROOT / "migrations",
+        root / "migrations",
+        ignore=shutil.ignore_patterns("versions", "__pycache__"),
+    )
     (root / "migrations" / "versions").mkdir()
-    subprocess.run([DBPLAN, "-C", str(root), "generate", "empty", "1.0.0", "-m", "base"],
-                   check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, DBPLAN_CACHE="0"))
+    subprocess.run(
+        [DBPLAN, "-C", str(root), "generate", "empty", "1.0.0", "-m", "base"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env=dict(os.environ, DBPLAN_CACHE="0"),
+    )
     # Alembic imports every revision file to find the heads; Python keeps the compiled
     # bytecode in __pycache__ from the first Alembic command on. Compile the base revision
     # now, as any earlier Alembic command (upgrade, history) would have.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "migrations" / "versions")],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(root / "migrations" / "versions")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return root
 
 
@@ -200,7 +221,7 @@ def prepare_peer(n: int, base: Path) -> tuple[str, Path]:
         tables = md.sorted_tables
         for i in range(0, len(tables), 200):
             with eng.begin() as conn:
-                md.create_all(conn, tables=tables[i:i + 200])
+                md.create_all(conn, tables=tables[i : i + 200])
     eng.dispose()
     md_path = base / f"peer-{n}.pickle"
     with open(md_path, "wb") as f:
@@ -235,13 +256,17 @@ def machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    return (f"{os.cpu_count()} cores ({cpu}){mem}; Linux {platform.release()}; "
-            f"Python {platform.python_version()}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}){mem}; Linux {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
 
 
 def main() -> int:
     sizes = [int(x) for x in os.environ.get("BENCH_SIZES", "100,500,2000,5000").split(",")]
-    peer_sizes = [int(x) for x in os.environ.get("BENCH_PEER_SIZES", "100,500,2000").split(",") if x]
+    peer_sizes = [
+        int(x) for x in os.environ.get("BENCH_PEER_SIZES", "100,500,2000").split(",") if x
+    ]
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
     started = time.perf_counter()
     loads = [os.getloadavg()]
@@ -258,9 +283,11 @@ def main() -> int:
         def cold_env() -> dict:
             cold_n[0] += 1
             return dict(env, DBPLAN_CACHE_DIR=str(base / f"cold-cache-{cold_n[0]}"))
+
         print("dbplan --help")
-        results[("help", 0)] = measure("dbplan --help", 0, lambda i: ([DBPLAN, "--help"], None),
-                                       repeats, env=env)
+        results[("help", 0)] = measure(
+            "dbplan --help", 0, lambda i: ([DBPLAN, "--help"], None), repeats, env=env
+        )
         for n in sizes:
             # generate and check are timed up to N = 2000 (the targets): at N = 5000 the
             # base revision alone takes minutes to write, which would break 15 minutes
@@ -272,37 +299,81 @@ def main() -> int:
             cold_reps = max(1, min(repeats, 3)) if n <= 2000 else 1
             few = reps if n <= 2000 else 1
             results[("plan-cold", n)] = measure_cold(
-                "dbplan plan (cold cache)", n, [DBPLAN, "-C", str(root), "plan"], cold_reps, cold_env)
+                "dbplan plan (cold cache)",
+                n,
+                [DBPLAN, "-C", str(root), "plan"],
+                cold_reps,
+                cold_env,
+            )
             # warm: the first run fills the shared cache and is not counted
             run_process([DBPLAN, "-C", str(root), "plan"], env=env)
-            results[("plan", n)] = measure("dbplan plan", n, lambda i, root=root: (
-                [DBPLAN, "-C", str(root), "plan"], None), reps, env=env)
-            results[("plan-json", n)] = measure("dbplan plan --format json", n, lambda i, root=root: (
-                [DBPLAN, "-C", str(root), "plan", "--format", "json"], None), few, env=env)
+            results[("plan", n)] = measure(
+                "dbplan plan",
+                n,
+                lambda i, root=root: ([DBPLAN, "-C", str(root), "plan"], None),
+                reps,
+                env=env,
+            )
+            results[("plan-json", n)] = measure(
+                "dbplan plan --format json",
+                n,
+                lambda i, root=root: ([DBPLAN, "-C", str(root), "plan", "--format", "json"], None),
+                few,
+                env=env,
+            )
             if not full:
                 shutil.rmtree(root, ignore_errors=True)
                 _partial(results, peer_ops, sizes, peer_sizes, started, loads, spent)
                 continue
             cold_copy = fresh_copy(root, "gen-cold")
             results[("generate-cold", n)] = measure_cold(
-                "dbplan generate (cold cache)", n,
+                "dbplan generate (cold cache)",
+                n,
                 [DBPLAN, "-C", str(cold_copy), "generate", "--allow-destructive", "-m", "bench"],
-                1, cold_env)
+                1,
+                cold_env,
+            )
             shutil.rmtree(cold_copy, ignore_errors=True)
             with _Phase(f"N = {n}: copying the project", spent):
                 copies = [fresh_copy(root, f"gen{i}") for i in range(few + 1)]
             # warm-up: generate also caches values derived from the snapshots (provenance)
-            run_process([DBPLAN, "-C", str(copies[-1]), "generate", "--allow-destructive", "-m",
-                         "bench"], env=env)
-            results[("generate", n)] = measure("dbplan generate", n, lambda i, copies=copies: (
-                [DBPLAN, "-C", str(copies[i]), "generate", "--allow-destructive", "-m", "bench"],
-                None), few, env=env)
+            run_process(
+                [DBPLAN, "-C", str(copies[-1]), "generate", "--allow-destructive", "-m", "bench"],
+                env=env,
+            )
+            results[("generate", n)] = measure(
+                "dbplan generate",
+                n,
+                lambda i, copies=copies: (
+                    [
+                        DBPLAN,
+                        "-C",
+                        str(copies[i]),
+                        "generate",
+                        "--allow-destructive",
+                        "-m",
+                        "bench",
+                    ],
+                    None,
+                ),
+                few,
+                env=env,
+            )
             results[("check-cold", n)] = measure_cold(
-                "dbplan check (cold cache)", n, [DBPLAN, "-C", str(copies[0]), "check"], cold_reps,
-                cold_env)
+                "dbplan check (cold cache)",
+                n,
+                [DBPLAN, "-C", str(copies[0]), "check"],
+                cold_reps,
+                cold_env,
+            )
             run_process([DBPLAN, "-C", str(copies[0]), "check"], env=env)
-            results[("check", n)] = measure("dbplan check", n, lambda i, copies=copies: (
-                [DBPLAN, "-C", str(copies[0]), "check"], None), few, env=env)
+            results[("check", n)] = measure(
+                "dbplan check",
+                n,
+                lambda i, copies=copies: ([DBPLAN, "-C", str(copies[0]), "check"], None),
+                few,
+                env=env,
+            )
             for c in copies:
                 shutil.rmtree(c, ignore_errors=True)
             if n in peer_sizes:
@@ -314,10 +385,16 @@ def main() -> int:
                 peer_reps = max(1, min(repeats, 3 if n < 2000 else 2))
                 try:
                     results[("alembic", n)] = measure(
-                        "alembic autogenerate (PG)", n,
+                        "alembic autogenerate (PG)",
+                        n,
                         lambda i, url=url, md_path=md_path: (
-                            [sys.executable, str(base / "peer.py"), url, str(md_path)], None),
-                        peer_reps, env=env, stdout=peer_out)
+                            [sys.executable, str(base / "peer.py"), url, str(md_path)],
+                            None,
+                        ),
+                        peer_reps,
+                        env=env,
+                        stdout=peer_out,
+                    )
                 finally:
                     drop_db(url)
                 peer_ops[n] = int(peer_out.read_text().split()[0])  # the last run's count
@@ -331,8 +408,15 @@ def main() -> int:
 
 def _partial(results, peer_ops, sizes, peer_sizes, started, loads, spent) -> None:
     """Write the report so far: an interrupted run still leaves its figures."""
-    write_report(results, peer_ops, sizes, peer_sizes, time.perf_counter() - started,
-                 [*loads[:1], os.getloadavg()], spent)
+    write_report(
+        results,
+        peer_ops,
+        sizes,
+        peer_sizes,
+        time.perf_counter() - started,
+        [*loads[:1], os.getloadavg()],
+        spent,
+    )
 
 
 def _load(avg) -> str:
@@ -421,8 +505,10 @@ def write_report(results, peer_ops, sizes, peer_sizes, total, loads=(), spent=No
             return
         ok = value >= limit if at_least else value <= limit
         sign = "≥" if at_least else "≤"
-        lines.append(f"- {what}: {value:.2f}{unit} (target {sign} {limit}{unit}) — "
-                     f"{'met' if ok else '**NOT met**'}")
+        lines.append(
+            f"- {what}: {value:.2f}{unit} (target {sign} {limit}{unit}) — "
+            f"{'met' if ok else '**NOT met**'}"
+        )
 
     def med(key):
         t = results.get(key)
@@ -430,31 +516,55 @@ def write_report(results, peer_ops, sizes, peer_sizes, total, loads=(), spent=No
 
     for mode, suffix in (("warm", ""), ("cold", "-cold")):
         if mode == "warm":
-            lines += ["Repeated runs, the issue's protocol (medians of repeated whole-process runs;",
-                      "from the second run of a pair on, the snapshot cache holds both files):", ""]
+            lines += [
+                "Repeated runs, the issue's protocol (medians of repeated whole-process runs;",
+                "from the second run of a pair on, the snapshot cache holds both files):",
+                "",
+            ]
         else:
-            lines += ["", "The first run on files the cache has never seen (*cold*: both files parsed",
-                      "and checked, side by side), held to the same targets:", ""]
+            lines += [
+                "",
+                "The first run on files the cache has never seen (*cold*: both files parsed",
+                "and checked, side by side), held to the same targets:",
+                "",
+            ]
         p2000 = med((f"plan{suffix}", 2000))
         target(f"N = 2000 `plan`, {mode}", p2000, 1.5, " s")
         peer = med(("alembic", 2000))
-        target(f"N = 2000 Alembic autogenerate ÷ `plan` {mode}",
-               peer / p2000 if peer and p2000 else None, 25, "×", at_least=True)
+        target(
+            f"N = 2000 Alembic autogenerate ÷ `plan` {mode}",
+            peer / p2000 if peer and p2000 else None,
+            25,
+            "×",
+            at_least=True,
+        )
         target(f"N = 2000 `generate`, {mode}", med((f"generate{suffix}", 2000)), 3, " s")
         target(f"N = 2000 `check`, {mode}", med((f"check{suffix}", 2000)), 2, " s")
         p5000 = med((f"plan{suffix}", 5000))
-        target(f"N = 5000 `plan` ÷ N = 2000 `plan`, {mode}",
-               p5000 / p2000 if p5000 and p2000 else None, 2.7, "×")
+        target(
+            f"N = 5000 `plan` ÷ N = 2000 `plan`, {mode}",
+            p5000 / p2000 if p5000 and p2000 else None,
+            2.7,
+            "×",
+        )
         t5000 = results.get((f"plan{suffix}", 5000))
         target(f"N = 5000 `plan` peak memory, {mode}", t5000.peak_mb if t5000 else None, 600, " MB")
     target("`dbplan --help`", help_t.median, 0.2, " s")
-    lines += ["", "The same, in CPU seconds of the dbplan process (for reference: the targets are "
-              "wall times, and the machine's load shows in those):", ""]
+    lines += [
+        "",
+        "The same, in CPU seconds of the dbplan process (for reference: the targets are "
+        "wall times, and the machine's load shows in those):",
+        "",
+    ]
     for mode, suffix in (("warm", ""), ("cold", "-cold")):
         for what, limit in (("plan", 1.5), ("generate", 3), ("check", 2)):
             t = results.get((f"{what}{suffix}", 2000))
-            target(f"N = 2000 `{what}`, {mode}, CPU", t.cpu_median if t and t.cpu else None,
-                   limit, " s")
+            target(
+                f"N = 2000 `{what}`, {mode}, CPU",
+                t.cpu_median if t and t.cpu else None,
+                limit,
+                " s",
+            )
     lines.append("")
     lines += [
         "## Where the time goes, and what was done",

@@ -78,7 +78,9 @@ _INT_TYPES = ("Integer", "BigInteger", "SmallInteger")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def diff_snapshots(old: Snapshot, new: Snapshot, *, renames: Renames | None = None) -> list[Operation]:
+def diff_snapshots(
+    old: Snapshot, new: Snapshot, *, renames: Renames | None = None
+) -> list[Operation]:
     """The operations that turn ``old`` into ``new``, in a deterministic (unordered) list.
 
     ``renames`` defaults to what ``new``'s ``renamed_from`` hints declare.
@@ -140,11 +142,7 @@ def owns_sequence(table: Table, column: Column) -> bool:
     if column.autoincrement is True:
         return True
     pk = table.primary_key
-    return (
-        pk is not None
-        and pk.columns == (column.name,)
-        and column.server_default is None
-    )
+    return pk is not None and pk.columns == (column.name,) and column.server_default is None
 
 
 def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operation]:
@@ -167,7 +165,11 @@ def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operat
         taken = set(t.constraint_names())
         if derived:
             if names is None:
-                names = Counter((o.schema, n.lower()) for o in old.tables for n in (o.name, *o.constraint_names()))
+                names = Counter(
+                    (o.schema, n.lower())
+                    for o in old.tables
+                    for n in (o.name, *o.constraint_names())
+                )
             own = Counter((t.schema, n.lower()) for n in (t.name, *t.constraint_names()))
             derived = {
                 a: b
@@ -189,7 +191,9 @@ def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operat
             RenameTable(
                 old_key=src,
                 new_name=new_name,
-                constraint_renames=tuple(sorted((a, b) for a, b in derived.items() if a not in index_names)),
+                constraint_renames=tuple(
+                    sorted((a, b) for a, b in derived.items() if a not in index_names)
+                ),
                 index_renames=tuple(sorted((a, b) for a, b in derived.items() if a in index_names)),
                 default_pkey=pkey,
                 sequence_renames=seqs,
@@ -198,7 +202,9 @@ def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operat
     cur = old
     for op in ops:
         cur = op.apply_to(cur)
-    renamed_tables = {tgt for _s, tgt, _a, _b in renames.columns} & {(k[0], n) for k, n in renames.tables}
+    renamed_tables = {tgt for _s, tgt, _a, _b in renames.columns} & {
+        (k[0], n) for k, n in renames.tables
+    }
     for _src, tgt, sc, tc in renames.columns:
         t = cur.get_table(tgt)
         if t is None or not t.has_column(sc) or t.has_column(tc):
@@ -244,10 +250,14 @@ def _diff_renamed_objects(old: Snapshot, new: Snapshot) -> list[Operation]:
                 for n in came:
                     if definition(o) == definition(n):
                         if ctype == "index":
-                            ops.append(RenameIndex(table_key=ot.key, old=o.name, new=n.name, index=o))
+                            ops.append(
+                                RenameIndex(table_key=ot.key, old=o.name, new=n.name, index=o)
+                            )
                         else:
                             ops.append(
-                                RenameConstraint(table_key=ot.key, old=o.name, new=n.name, constraint_type=ctype)
+                                RenameConstraint(
+                                    table_key=ot.key, old=o.name, new=n.name, constraint_type=ctype
+                                )
                             )
                         came.remove(n)
                         new_names.discard(n.name)
@@ -262,7 +272,11 @@ def _diff_renamed_objects(old: Snapshot, new: Snapshot) -> list[Operation]:
             and op_pk.columns == np_.columns
             and np_.name not in old_names
         ):
-            ops.append(RenameConstraint(table_key=ot.key, old=op_pk.name, new=np_.name, constraint_type="primary_key"))
+            ops.append(
+                RenameConstraint(
+                    table_key=ot.key, old=op_pk.name, new=np_.name, constraint_type="primary_key"
+                )
+            )
     return ops
 
 
@@ -319,7 +333,11 @@ def _diff_enums(old: Snapshot, new: Snapshot) -> list[Operation]:
             if v in cur:
                 continue
             op = AddEnumValue(
-                enum_name=name, value=v, after=cur[-1] if cur else None, old_values=cur, columns=users
+                enum_name=name,
+                value=v,
+                after=cur[-1] if cur else None,
+                old_values=cur,
+                columns=users,
             )
             ops.append(op)
             cur = op.new_values
@@ -351,7 +369,9 @@ def _check_columns(table: Table, sqltext: str) -> tuple[str, ...]:
 
 def _diff_created_table(table: Table, new: Snapshot) -> list[Operation]:
     ops: list[Operation] = [CreateTable(table=_bare(table))]
-    ops += [AddForeignKey(table_key=table.key, fk=fk, table_is_new=True) for fk in table.foreign_keys]
+    ops += [
+        AddForeignKey(table_key=table.key, fk=fk, table_is_new=True) for fk in table.foreign_keys
+    ]
     ops += [CreateIndex(table_key=table.key, index=ix, table_is_new=True) for ix in table.indexes]
     return ops
 
@@ -408,7 +428,9 @@ def _diff_table(ot: Table, nt: Table) -> list[Operation]:
     return ops
 
 
-def _diff_dependent_foreign_keys(ops: list[Operation], old: Snapshot, new: Snapshot) -> list[Operation]:
+def _diff_dependent_foreign_keys(
+    ops: list[Operation], old: Snapshot, new: Snapshot
+) -> list[Operation]:
     """Drop and re-add the unchanged foreign keys whose key or index is dropped.
 
     * Referenced side: PostgreSQL refuses to drop a primary key or unique constraint a
@@ -426,7 +448,9 @@ def _diff_dependent_foreign_keys(ops: list[Operation], old: Snapshot, new: Snaps
     for op in ops:
         if isinstance(op, DropPrimaryKey):
             removed.add((op.table_key, frozenset(op.primary_key.columns)))
-            dropped.setdefault(op.table_key, []).append((("primary_key", op.table_key), op.primary_key.columns))
+            dropped.setdefault(op.table_key, []).append(
+                (("primary_key", op.table_key), op.primary_key.columns)
+            )
         elif isinstance(op, DropUnique):
             removed.add((op.table_key, frozenset(op.unique.columns)))
             ref: Ref = ("constraint", (*op.table_key, op.unique.name))
@@ -467,7 +491,9 @@ def _diff_dependent_foreign_keys(ops: list[Operation], old: Snapshot, new: Snaps
 
 
 def _last_ordered_index(
-    t: Table | None, columns: tuple[str, ...], dropped: dict[TableKey, list[tuple[Ref, tuple[str, ...]]]]
+    t: Table | None,
+    columns: tuple[str, ...],
+    dropped: dict[TableKey, list[tuple[Ref, tuple[str, ...]]]],
 ) -> tuple[Ref, ...]:
     """The dropped indexes/keys of ``t`` that start with ``columns`` in order, when no kept
     one does (MariaDB ties a foreign key to such an index on the referenced table)."""
@@ -523,7 +549,9 @@ def _diff_columns(ot: Table, nt: Table) -> list[Operation]:
         ops.append(AddColumn(table_key=key, column=loose, after=after, position=i))
         if col.backfill:
             ops.append(BackfillColumn(table_key=key, column=col.name, sql=col.backfill))
-        ops.append(AlterColumnNullable(table_key=key, column=col.name, nullable=False, column_def=loose))
+        ops.append(
+            AlterColumnNullable(table_key=key, column=col.name, nullable=False, column_def=loose)
+        )
     for i, col in enumerate(ot.columns):
         if not nt.has_column(col.name):
             after = ot.columns[i - 1].name if i > 0 else None
@@ -594,7 +622,9 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
             fill = nc.server_default
         if not nc.nullable and fill:
             ops.append(BackfillColumn(table_key=key, column=name, sql=fill))
-        ops.append(AlterColumnNullable(table_key=key, column=name, nullable=nc.nullable, column_def=before))
+        ops.append(
+            AlterColumnNullable(table_key=key, column=name, nullable=nc.nullable, column_def=before)
+        )
     return ops
 
 
@@ -634,7 +664,9 @@ class _RowIndex:
         return self._cache[ck]
 
 
-def _enum_values(table: Table, row: Row, snapshot: Snapshot, only: Iterable[str] | None = None) -> set[tuple[str, str]]:
+def _enum_values(
+    table: Table, row: Row, snapshot: Snapshot, only: Iterable[str] | None = None
+) -> set[tuple[str, str]]:
     enums = snapshot.enums_by_name()
     out: set[tuple[str, str]] = set()
     d = dict(row)
@@ -652,7 +684,9 @@ def _sorted_refs(refs: Iterable[Ref]) -> tuple[Ref, ...]:
     return tuple(sorted(set(refs), key=repr))
 
 
-def _parent_first(table: Table, rows: list[Row], keys: set[tuple]) -> tuple[list[Row], dict[tuple, set[str]]]:
+def _parent_first(
+    table: Table, rows: list[Row], keys: set[tuple]
+) -> tuple[list[Row], dict[tuple, set[str]]]:
     """Order rows so that a row comes after the rows of this batch it references.
 
     Returns the order and, for rows in a reference cycle, the self-referencing columns
@@ -698,8 +732,10 @@ def _parent_first(table: Table, rows: list[Row], keys: set[tuple]) -> tuple[list
             cols = set().union(*(cs for p, cs in deps.get(k, {}).items() if p not in done))
             if not cols <= nullable:
                 raise CycleError(
-                    [f"row {table.qualified_name} {k!r} references rows inserted after it through "
-                     f"NOT NULL column(s) {', '.join(sorted(cols - nullable))}"]
+                    [
+                        f"row {table.qualified_name} {k!r} references rows inserted after it through "
+                        f"NOT NULL column(s) {', '.join(sorted(cols - nullable))}"
+                    ]
                 )
             deferred[k] = cols
         out.append(r)
@@ -761,7 +797,9 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
         return tuple(d.get(c) for c in gone_key_cols)
 
     old_rows = (
-        {key_of(r): r for r in o_rs.rows} if o_rs is not None and nt is not None and matchable else {}
+        {key_of(r): r for r in o_rs.rows}
+        if o_rs is not None and nt is not None and matchable
+        else {}
     )
     new_rows = {key_of(r): r for r in n_rs.rows} if n_rs is not None else {}
     # deletes (only when the table stays; a dropped table takes its rows along)
@@ -859,7 +897,12 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
     retyped = _retyped(ot, nt, key_cols) if ot is not None and old_rows else {}
     if retyped:
         referenced = {
-            c for s in (old, new) for t in s.tables for fk in t.foreign_keys if fk.ref_key == key for c in fk.ref_columns
+            c
+            for s in (old, new)
+            for t in s.tables
+            for fk in t.foreign_keys
+            if fk.ref_key == key
+            for c in fk.ref_columns
         }
         retyped = {c: v for c, v in retyped.items() if c not in referenced}
     if ot is not None and old_rows:
@@ -892,7 +935,9 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
             # a value the type change would have to cast, while the row gets another one
             # anyway: set NULL before the change (the database may refuse the cast)
             cleared = [
-                c for c in cols if c in retyped and retyped[c][1] and a.get(c) is not None and b.get(c) is not None
+                c
+                for c in cols
+                if c in retyped and retyped[c][1] and a.get(c) is not None and b.get(c) is not None
             ]
             if cleared:
                 ops.append(
@@ -937,8 +982,9 @@ def _diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot)
     return ops
 
 
-def _unique_handover(ops: list[Operation], ot: Table | None, nt: Table, old_rows: dict,
-                     new_rows: dict) -> None:
+def _unique_handover(
+    ops: list[Operation], ot: Table | None, nt: Table, old_rows: dict, new_rows: dict
+) -> None:
     """Key or unique values one row of the table gives up (deleted, or updated to another
     value) and another takes (inserted, or updated to it): the taker waits for the giver
     (``unique_value`` refs; :class:`UpdateRow` ``unique_values`` / ``released_values``)."""
@@ -1001,14 +1047,18 @@ def _retyped(ot: Table, nt: Table, kept: Iterable[str]) -> dict[str, tuple[bool,
             continue
         try:
             widening = is_widening(oc.type, nc.type)
-            rewrite = family(oc.type) != family(nc.type) or not (widening or is_narrowing(oc.type, nc.type))
+            rewrite = family(oc.type) != family(nc.type) or not (
+                widening or is_narrowing(oc.type, nc.type)
+            )
         except TypeParseError:
             widening, rewrite = False, True
         out[nc.name] = (rewrite, not widening and oc.nullable)
     return out
 
 
-def defer_references(op: InsertRows, to: set[TableKey], new: Snapshot) -> tuple[InsertRows, list[UpdateRow]] | None:
+def defer_references(
+    op: InsertRows, to: set[TableKey], new: Snapshot
+) -> tuple[InsertRows, list[UpdateRow]] | None:
     """Split ``op`` so its rows reference rows of the tables ``to`` only afterwards.
 
     The foreign key columns pointing at ``to`` are inserted as NULL and set by an

@@ -145,7 +145,11 @@ def op_label(op: Operation) -> str:
             return obj.name
     verb = op.kind.replace("_", " ")
     tk = op.table_key
-    where = table_key_str(tk) if tk else getattr(op, "enum_name", None) or getattr(getattr(op, "enum", None), "name", "")
+    where = (
+        table_key_str(tk)
+        if tk
+        else getattr(op, "enum_name", None) or getattr(getattr(op, "enum", None), "name", "")
+    )
     for attr in ("fk", "index", "unique", "check", "primary_key"):
         obj = getattr(op, attr, None)
         name = getattr(obj, "name", None)
@@ -162,7 +166,19 @@ def op_label(op: Operation) -> str:
 _REF_PRIORITY = {
     k: i
     for i, k in enumerate(
-        ("table", "enum", "column", "primary_key", "referenced", "constraint", "index", "relname", "enum_value", "row", "rows")
+        (
+            "table",
+            "enum",
+            "column",
+            "primary_key",
+            "referenced",
+            "constraint",
+            "index",
+            "relname",
+            "enum_value",
+            "row",
+            "rows",
+        )
     )
 }
 
@@ -214,12 +230,20 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
             for r in rs:
                 for gv in gs:
                     if r != gv and not ops[r].needs() & ops[gv].gives():
-                        edge(r, gv, f"{op_label(ops[gv])} takes {what} after {op_label(ops[r])} frees it")
+                        edge(
+                            r,
+                            gv,
+                            f"{op_label(ops[gv])} takes {what} after {op_label(ops[r])} frees it",
+                        )
             continue
         for r in rs:
             for gv in creators:
                 if r != gv:
-                    edge(r, gv, f"{op_label(ops[gv])} recreates {what} after {op_label(ops[r])} removes it")
+                    edge(
+                        r,
+                        gv,
+                        f"{op_label(ops[gv])} recreates {what} after {op_label(ops[r])} removes it",
+                    )
         for n in needers.get(ref, []):
             if n in gs:
                 continue
@@ -234,11 +258,19 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
                 # a foreign key added on a key another key of the same columns keeps
                 # (one is dropped, one stays): after the drop, so it uses the one that stays
                 for r in rs:
-                    edge(r, n, f"{op_label(ops[n])} uses another {what} after {op_label(ops[r])} removes one")
+                    edge(
+                        r,
+                        n,
+                        f"{op_label(ops[n])} uses another {what} after {op_label(ops[r])} removes one",
+                    )
                 continue
             if old_world:
                 for r in rs:
-                    edge(n, r, f"{op_label(ops[n])} needs {what} before {op_label(ops[r])} removes it")
+                    edge(
+                        n,
+                        r,
+                        f"{op_label(ops[n])} needs {what} before {op_label(ops[r])} removes it",
+                    )
             else:
                 for gv in gs:
                     edge(gv, n, f"{op_label(ops[n])} needs {what}")
@@ -320,7 +352,9 @@ def _retype_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
                     continue
                 alter = op_label(ops[a])
                 if isinstance(op, UpdateRow):
-                    row = f"row {table_key_str(op.table_key)} ({', '.join(_fmt(x) for x in op.key)})"
+                    row = (
+                        f"row {table_key_str(op.table_key)} ({', '.join(_fmt(x) for x in op.key)})"
+                    )
                     done = "set NULL" if first else "written"
                 else:
                     row = f"rows of {table_key_str(op.table_key)}"
@@ -388,7 +422,9 @@ def _break(ops: list[Operation], cycle: list[int], new: Snapshot) -> bool:
     """Split one InsertRows of the cycle (references inserted NULL, set afterwards), else
     one UpdateRow that moves a reference or takes over a unique value (set NULL first,
     to its value afterwards: :func:`_defer_update`)."""
-    inserts = sorted((i for i in cycle if isinstance(ops[i], InsertRows)), key=lambda i: _key(ops, i))
+    inserts = sorted(
+        (i for i in cycle if isinstance(ops[i], InsertRows)), key=lambda i: _key(ops, i)
+    )
     tables = {ops[i].table_key for i in inserts}
     for i in inserts:
         op = ops[i]
@@ -399,7 +435,9 @@ def _break(ops: list[Operation], cycle: list[int], new: Snapshot) -> bool:
         ops[i] = res[0]
         ops.extend(res[1])
         return True
-    updates = sorted((i for i in cycle if isinstance(ops[i], UpdateRow)), key=lambda i: _key(ops, i))
+    updates = sorted(
+        (i for i in cycle if isinstance(ops[i], UpdateRow)), key=lambda i: _key(ops, i)
+    )
     for i in updates:
         split = _defer_update(ops[i], new)  # type: ignore[arg-type]
         if split is not None:

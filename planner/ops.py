@@ -409,7 +409,9 @@ class DropTable(Operation):
         return f"Drop table {self.table.qualified_name}"
 
     def reverse(self) -> Operation:
-        return CreateTable(table=dataclasses.replace(self.table, foreign_keys=(), indexes=(), rows=None))
+        return CreateTable(
+            table=dataclasses.replace(self.table, foreign_keys=(), indexes=(), rows=None)
+        )
 
     def needs(self) -> frozenset[Ref]:
         return frozenset({("table", self.table.key)} | _dropped_enum_refs(self.table.columns))
@@ -472,7 +474,9 @@ class RenameTable(Operation):
             new_name=self.old_key[1],
             constraint_renames=swap(self.constraint_renames),
             index_renames=swap(self.index_renames),
-            default_pkey=(self.default_pkey[1], self.default_pkey[0]) if self.default_pkey else None,
+            default_pkey=(self.default_pkey[1], self.default_pkey[0])
+            if self.default_pkey
+            else None,
             sequence_renames=swap(self.sequence_renames),
         )
 
@@ -488,7 +492,11 @@ class RenameTable(Operation):
         refs: set[Ref] = {("table", self.new_key), _relname(s, n)}
         refs |= {("constraint", (s, n, b)) for _, b in self.constraint_renames}
         refs |= {("index", (s, n, b)) for _, b in self.index_renames}
-        pairs = (*self.constraint_renames, *self.index_renames, *((self.default_pkey,) if self.default_pkey else ()))
+        pairs = (
+            *self.constraint_renames,
+            *self.index_renames,
+            *((self.default_pkey,) if self.default_pkey else ()),
+        )
         refs |= {_relname(s, b) for _, b in pairs}
         return frozenset(refs)
 
@@ -497,7 +505,11 @@ class RenameTable(Operation):
         refs: set[Ref] = {("table", self.old_key), _relname(s, n)}
         refs |= {("constraint", (s, n, a)) for a, _ in self.constraint_renames}
         refs |= {("index", (s, n, a)) for a, _ in self.index_renames}
-        pairs = (*self.constraint_renames, *self.index_renames, *((self.default_pkey,) if self.default_pkey else ()))
+        pairs = (
+            *self.constraint_renames,
+            *self.index_renames,
+            *((self.default_pkey,) if self.default_pkey else ()),
+        )
         refs |= {_relname(s, a) for a, _ in pairs}
         return frozenset(refs)
 
@@ -531,7 +543,9 @@ def _retarget_fks(snapshot: Snapshot, old: TableKey, new: TableKey) -> Snapshot:
     for t in snapshot.tables:
         if any(fk.ref_key == old for fk in t.foreign_keys):
             fks = tuple(
-                dataclasses.replace(fk, ref_schema=new[0], ref_table=new[1]) if fk.ref_key == old else fk
+                dataclasses.replace(fk, ref_schema=new[0], ref_table=new[1])
+                if fk.ref_key == old
+                else fk
                 for fk in t.foreign_keys
             )
             t = dataclasses.replace(t, foreign_keys=fks)
@@ -559,7 +573,9 @@ class SetTableComment(Operation):
         return frozenset({("table", self.table_key)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
-        return _edit_table(snapshot, self.table_key, lambda t: dataclasses.replace(t, comment=self.new))
+        return _edit_table(
+            snapshot, self.table_key, lambda t: dataclasses.replace(t, comment=self.new)
+        )
 
 
 # --------------------------------------------------------------------------- columns
@@ -606,7 +622,11 @@ class AddColumn(Operation):
                 raise ApplyError(f"{t.qualified_name} already has column {self.column.name!r}")
             cols = list(t.columns)
             names = [c.name for c in cols]
-            pos = 0 if self.after is None else (names.index(self.after) + 1 if self.after in names else len(cols))
+            pos = (
+                0
+                if self.after is None
+                else (names.index(self.after) + 1 if self.after in names else len(cols))
+            )
             cols.insert(pos, _strip_column(self.column))
             return dataclasses.replace(t, columns=tuple(cols))
 
@@ -652,8 +672,12 @@ class DropColumn(Operation):
                 raise ApplyError(f"{t.qualified_name} has no column {name!r}")
             rows = t.rows
             if rows is not None:
-                rows = dataclasses.replace(rows, rows=tuple(_row_with(r, {}, (name,)) for r in rows.rows))
-            return dataclasses.replace(t, columns=tuple(c for c in t.columns if c.name != name), rows=rows)
+                rows = dataclasses.replace(
+                    rows, rows=tuple(_row_with(r, {}, (name,)) for r in rows.rows)
+                )
+            return dataclasses.replace(
+                t, columns=tuple(c for c in t.columns if c.name != name), rows=rows
+            )
 
         return _edit_table(snapshot, self.table_key, edit)
 
@@ -710,16 +734,25 @@ class RenameColumn(Operation):
             if rows is not None:
                 rows = RowSet(
                     key=_rename_in(rows.key, old, new),
-                    rows=tuple(FrozenMap({(new if k == old else k): v for k, v in r}) for r in rows.rows),
+                    rows=tuple(
+                        FrozenMap({(new if k == old else k): v for k, v in r}) for r in rows.rows
+                    ),
                 )
             return dataclasses.replace(
                 t,
                 primary_key=pk,
                 foreign_keys=tuple(
-                    dataclasses.replace(fk, columns=_rename_in(fk.columns, old, new)) for fk in t.foreign_keys
+                    dataclasses.replace(fk, columns=_rename_in(fk.columns, old, new))
+                    for fk in t.foreign_keys
                 ),
-                uniques=tuple(dataclasses.replace(u, columns=_rename_in(u.columns, old, new)) for u in t.uniques),
-                indexes=tuple(dataclasses.replace(i, columns=_rename_in(i.columns, old, new)) for i in t.indexes),
+                uniques=tuple(
+                    dataclasses.replace(u, columns=_rename_in(u.columns, old, new))
+                    for u in t.uniques
+                ),
+                indexes=tuple(
+                    dataclasses.replace(i, columns=_rename_in(i.columns, old, new))
+                    for i in t.indexes
+                ),
                 rows=rows,
             )
 
@@ -812,7 +845,9 @@ class AlterColumnType(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: _edit_columns(t, lambda c: dataclasses.replace(c, type=self.new_type), self.column),
+            lambda t: _edit_columns(
+                t, lambda c: dataclasses.replace(c, type=self.new_type), self.column
+            ),
         )
 
 
@@ -860,7 +895,9 @@ class AlterColumnNullable(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: _edit_columns(t, lambda c: dataclasses.replace(c, nullable=self.nullable), self.column),
+            lambda t: _edit_columns(
+                t, lambda c: dataclasses.replace(c, nullable=self.nullable), self.column
+            ),
         )
 
 
@@ -892,7 +929,9 @@ class AlterColumnDefault(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: _edit_columns(t, lambda c: dataclasses.replace(c, server_default=self.new), self.column),
+            lambda t: _edit_columns(
+                t, lambda c: dataclasses.replace(c, server_default=self.new), self.column
+            ),
         )
 
 
@@ -924,7 +963,9 @@ class AlterColumnComment(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: _edit_columns(t, lambda c: dataclasses.replace(c, comment=self.new), self.column),
+            lambda t: _edit_columns(
+                t, lambda c: dataclasses.replace(c, comment=self.new), self.column
+            ),
         )
 
 
@@ -991,7 +1032,9 @@ class CreateIndex(Operation):
         return DropIndex(table_key=self.table_key, index=self.index)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.index.columns})
+        return frozenset(
+            {("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.index.columns}
+        )
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
@@ -1002,7 +1045,9 @@ class CreateIndex(Operation):
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
-            snapshot, self.table_key, lambda t: dataclasses.replace(t, indexes=_with(t.indexes, self.index, "index", t))
+            snapshot,
+            self.table_key,
+            lambda t: dataclasses.replace(t, indexes=_with(t.indexes, self.index, "index", t)),
         )
 
 
@@ -1041,7 +1086,9 @@ class DropIndex(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: dataclasses.replace(t, indexes=_without(t.indexes, self.index.name, "index", t)),
+            lambda t: dataclasses.replace(
+                t, indexes=_without(t.indexes, self.index.name, "index", t)
+            ),
         )
 
 
@@ -1062,7 +1109,10 @@ class RenameIndex(Operation):
 
     def reverse(self) -> Operation:
         return RenameIndex(
-            table_key=self.table_key, old=self.new, new=self.old, index=dataclasses.replace(self.index, name=self.new)
+            table_key=self.table_key,
+            old=self.new,
+            new=self.old,
+            index=dataclasses.replace(self.index, name=self.new),
         )
 
     def needs(self) -> frozenset[Ref]:
@@ -1083,7 +1133,9 @@ class RenameIndex(Operation):
             if not idx:
                 raise ApplyError(f"{t.qualified_name} has no index {self.old!r}")
             rest = tuple(i for i in t.indexes if i.name != self.old)
-            return dataclasses.replace(t, indexes=_with(rest, dataclasses.replace(idx[0], name=self.new), "index", t))
+            return dataclasses.replace(
+                t, indexes=_with(rest, dataclasses.replace(idx[0], name=self.new), "index", t)
+            )
 
         return _edit_table(snapshot, self.table_key, edit)
 
@@ -1115,7 +1167,8 @@ class AddPrimaryKey(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.primary_key.columns}
+            {("table", self.table_key)}
+            | {_col_ref(self.table_key, c) for c in self.primary_key.columns}
         )
 
     def gives(self) -> frozenset[Ref]:
@@ -1233,7 +1286,9 @@ class AddForeignKey(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: dataclasses.replace(t, foreign_keys=_with(t.foreign_keys, self.fk, "foreign key", t)),
+            lambda t: dataclasses.replace(
+                t, foreign_keys=_with(t.foreign_keys, self.fk, "foreign key", t)
+            ),
         )
 
 
@@ -1274,7 +1329,9 @@ class DropForeignKey(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: dataclasses.replace(t, foreign_keys=_without(t.foreign_keys, self.fk.name, "foreign key", t)),
+            lambda t: dataclasses.replace(
+                t, foreign_keys=_without(t.foreign_keys, self.fk.name, "foreign key", t)
+            ),
         )
 
 
@@ -1301,7 +1358,9 @@ class AddUnique(Operation):
         return DropUnique(table_key=self.table_key, unique=self.unique)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.unique.columns})
+        return frozenset(
+            {("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.unique.columns}
+        )
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
@@ -1317,7 +1376,9 @@ class AddUnique(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: dataclasses.replace(t, uniques=_with(t.uniques, self.unique, "unique constraint", t)),
+            lambda t: dataclasses.replace(
+                t, uniques=_with(t.uniques, self.unique, "unique constraint", t)
+            ),
         )
 
 
@@ -1359,7 +1420,9 @@ class DropUnique(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: dataclasses.replace(t, uniques=_without(t.uniques, self.unique.name, "unique constraint", t)),
+            lambda t: dataclasses.replace(
+                t, uniques=_without(t.uniques, self.unique.name, "unique constraint", t)
+            ),
         )
 
 
@@ -1382,13 +1445,17 @@ class AddCheck(Operation):
         return self.check.name
 
     def describe(self) -> str:
-        return f"Add check constraint {self.check.name} on {_t(self.table_key)} ({self.check.sqltext})"
+        return (
+            f"Add check constraint {self.check.name} on {_t(self.table_key)} ({self.check.sqltext})"
+        )
 
     def reverse(self) -> Operation:
         return DropCheck(table_key=self.table_key, check=self.check, columns=self.columns)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.columns})
+        return frozenset(
+            {("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.columns}
+        )
 
     def gives(self) -> frozenset[Ref]:
         return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.check.name))})
@@ -1397,7 +1464,9 @@ class AddCheck(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: dataclasses.replace(t, checks=_with(t.checks, self.check, "check constraint", t)),
+            lambda t: dataclasses.replace(
+                t, checks=_with(t.checks, self.check, "check constraint", t)
+            ),
         )
 
 
@@ -1433,7 +1502,9 @@ class DropCheck(Operation):
         return _edit_table(
             snapshot,
             self.table_key,
-            lambda t: dataclasses.replace(t, checks=_without(t.checks, self.check.name, "check constraint", t)),
+            lambda t: dataclasses.replace(
+                t, checks=_without(t.checks, self.check.name, "check constraint", t)
+            ),
         )
 
 
@@ -1489,13 +1560,24 @@ class RenameConstraint(Operation):
             if self.constraint_type == "primary_key":
                 if t.primary_key is None or t.primary_key.name != old:
                     raise ApplyError(f"{t.qualified_name} has no primary key {old!r}")
-                return dataclasses.replace(t, primary_key=dataclasses.replace(t.primary_key, name=new))
-            attr = {"foreign_key": "foreign_keys", "unique": "uniques", "check": "checks"}[self.constraint_type]
+                return dataclasses.replace(
+                    t, primary_key=dataclasses.replace(t.primary_key, name=new)
+                )
+            attr = {"foreign_key": "foreign_keys", "unique": "uniques", "check": "checks"}[
+                self.constraint_type
+            ]
             items = getattr(t, attr)
             if not any(o.name == old for o in items):
-                raise ApplyError(f"{t.qualified_name} has no {self.constraint_type} constraint {old!r}")
+                raise ApplyError(
+                    f"{t.qualified_name} has no {self.constraint_type} constraint {old!r}"
+                )
             return dataclasses.replace(
-                t, **{attr: tuple(dataclasses.replace(o, name=new) if o.name == old else o for o in items)}
+                t,
+                **{
+                    attr: tuple(
+                        dataclasses.replace(o, name=new) if o.name == old else o for o in items
+                    )
+                },
             )
 
         return _edit_table(snapshot, self.table_key, edit)
@@ -1521,7 +1603,10 @@ class CreateEnum(Operation):
         return DropEnum(enum=self.enum)
 
     def gives(self) -> frozenset[Ref]:
-        return frozenset({("enum", self.enum.name)} | {("enum_value", (self.enum.name, v)) for v in self.enum.values})
+        return frozenset(
+            {("enum", self.enum.name)}
+            | {("enum_value", (self.enum.name, v)) for v in self.enum.values}
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         if self.enum.name in snapshot.enums_by_name():
@@ -1549,7 +1634,10 @@ class DropEnum(Operation):
         return frozenset({("enum", self.enum.name)})
 
     def removes(self) -> frozenset[Ref]:
-        return frozenset({("enum", self.enum.name)} | {("enum_value", (self.enum.name, v)) for v in self.enum.values})
+        return frozenset(
+            {("enum", self.enum.name)}
+            | {("enum_value", (self.enum.name, v)) for v in self.enum.values}
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         if self.enum.name not in snapshot.enums_by_name():
@@ -1599,7 +1687,10 @@ class AddEnumValue(Operation):
 
     def reverse(self) -> Operation:
         return RebuildEnum(
-            enum_name=self.enum_name, old_values=self.new_values, new_values=self.old_values, columns=self.columns
+            enum_name=self.enum_name,
+            old_values=self.new_values,
+            new_values=self.old_values,
+            columns=self.columns,
         )
 
     def needs(self) -> frozenset[Ref]:
@@ -1668,7 +1759,11 @@ class RebuildEnum(Operation):
 
     def gives(self) -> frozenset[Ref]:
         return frozenset(
-            {("enum_value", (self.enum_name, v)) for v in self.new_values if v not in self.old_values}
+            {
+                ("enum_value", (self.enum_name, v))
+                for v in self.new_values
+                if v not in self.old_values
+            }
             | {("enum_new_columns", self.enum_name)}
         )
 
@@ -1834,7 +1929,10 @@ class UpdateRow(Operation):
         return frozenset(self.released_values)
 
     def needs(self) -> frozenset[Ref]:
-        refs: set[Ref] = {("table", self.table_key), ("row", (self.table_key[0], self.table_key[1], self.key))}
+        refs: set[Ref] = {
+            ("table", self.table_key),
+            ("row", (self.table_key[0], self.table_key[1], self.key)),
+        }
         refs |= {_col_ref(self.table_key, c) for c, _ in self.new}
         refs |= set(self.parents) | set(self.old_parents)
         refs |= {("enum_value", ev) for ev in (*self.enum_values, *self.old_enum_values)}
@@ -1858,7 +1956,9 @@ class UpdateRow(Operation):
                     r = _row_with(r, new, unset)
                 rows.append(r)
             if not found:
-                raise ApplyError(f"{t.qualified_name} has no row {_fmt_key(self.key_columns, self.key)}")
+                raise ApplyError(
+                    f"{t.qualified_name} has no row {_fmt_key(self.key_columns, self.key)}"
+                )
             return dataclasses.replace(t, rows=dataclasses.replace(t.rows, rows=tuple(rows)))
 
         return _edit_table(snapshot, self.table_key, edit)
@@ -1924,7 +2024,9 @@ class DeleteRows(Operation):
                 k = sorted(missing, key=_sk)[0]
                 raise ApplyError(f"{t.qualified_name} has no row {_fmt_key(self.key, k)}")
             rows = tuple(r for r in t.rows.rows if t.rows.key_of(r) not in gone)
-            return dataclasses.replace(t, rows=dataclasses.replace(t.rows, rows=rows) if rows else None)
+            return dataclasses.replace(
+                t, rows=dataclasses.replace(t.rows, rows=rows) if rows else None
+            )
 
         return _edit_table(snapshot, self.table_key, edit)
 

@@ -131,7 +131,9 @@ def apply_plan(plan: Plan, snapshot: Snapshot | None = None) -> Snapshot:
         True
     """
     out = apply_ops(plan.ops, plan.old if snapshot is None else snapshot)
-    return dataclasses.replace(out, release=plan.new.release, naming_convention=plan.new.naming_convention)
+    return dataclasses.replace(
+        out, release=plan.new.release, naming_convention=plan.new.naming_convention
+    )
 
 
 def describe_all(ops: Iterable[Operation]) -> str:

@@ -6,6 +6,7 @@ Settings, all optional, paths relative to the project directory::
     snapshots = "schema_state"     # one <release>.yaml per release
     migrations = "migrations"      # the Alembic environment (env.py, versions/)
     url = "sqlite:///app.sqlite"   # default database URL
+    dialects = ["postgresql"]      # target dialects (default: all three)
 
 The database URL comes from ``--url``, else ``SQLALCHEMY_DATABASE_URI``, else
 ``[tool.dbplan] url``, else the embedded SQLite file ``<project>/dbplan.sqlite``.
@@ -17,8 +18,12 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.state.errors import DbplanError
+
+if TYPE_CHECKING:
+    from planner.dialects import Dialect
 
 EMPTY = "empty"
 DEFAULT_SNAPSHOTS = "schema_state"
@@ -40,6 +45,22 @@ class Project:
     #: ``[tool.dbplan.releases]``: release -> revision id of releases adopted from an
     #: existing Alembic history (``dbplan init --adopt``), as sorted pairs
     adopted: tuple[tuple[str, str], ...] = ()
+    #: ``[tool.dbplan] dialects``: canonical names of the target dialects, or ``None``
+    #: when unset (then every supported dialect is a target)
+    dialect_names: tuple[str, ...] | None = None
+
+    @property
+    def targets(self) -> tuple[Dialect, ...]:
+        """The target dialects: ``[tool.dbplan] dialects``, else every supported one.
+
+        Plans apply only the targets' rules, validation checks only their limits and
+        revisions contain only their branches.
+        """
+        from planner.dialects import all_dialects, get
+
+        if self.dialect_names is None:
+            return all_dialects()
+        return tuple(get(n) for n in self.dialect_names)
 
     @property
     def adopted_releases(self) -> dict[str, str]:
@@ -96,8 +117,7 @@ def sort_releases(names) -> list[str]:
             keyed.append((Version(name), name))
         except InvalidVersion:
             raise ProjectError(
-                f"release {name!r} is not a PEP 440 version "
-                "(name snapshot files like 1.2.0.yaml)"
+                f"release {name!r} is not a PEP 440 version (name snapshot files like 1.2.0.yaml)"
             ) from None
     return [n for _, n in sorted(keyed)]
 
@@ -105,7 +125,7 @@ def sort_releases(names) -> list[str]:
 def _absolutise_sqlite(url: str, root: Path) -> str:
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
-        rest = url[len(prefix):]
+        rest = url[len(prefix) :]
         if rest and rest != ":memory:":
             return prefix + str(root / rest)
     return url
@@ -137,11 +157,11 @@ def load_project(project_dir: str | os.PathLike | None = None) -> Project:
         except tomllib.TOMLDecodeError as e:
             raise ProjectError(f"{pp}: invalid TOML: {e}") from None
         settings = data.get("tool", {}).get("dbplan", {}) or {}
-    unknown = set(settings) - {"snapshots", "migrations", "url", "releases"}
+    unknown = set(settings) - {"snapshots", "migrations", "url", "releases", "dialects"}
     if unknown:
         raise ProjectError(
             f"{pp}: [tool.dbplan]: unknown setting(s) {', '.join(sorted(unknown))} "
-            "(expected snapshots, migrations, url, releases)"
+            "(expected snapshots, migrations, url, releases, dialects)"
         )
     releases = settings.get("releases", {}) or {}
     if not isinstance(releases, dict) or not all(
@@ -156,4 +176,27 @@ def load_project(project_dir: str | os.PathLike | None = None) -> Project:
         migrations_dir=root / settings.get("migrations", DEFAULT_MIGRATIONS),
         configured_url=settings.get("url"),
         adopted=tuple(sorted(releases.items())),
+        dialect_names=_dialect_names(pp, settings.get("dialects")),
     )
+
+
+def _dialect_names(pp: Path, value: object) -> tuple[str, ...] | None:
+    """``[tool.dbplan] dialects`` checked and canonicalised (``mariadb`` -> ``mysql``)."""
+    from planner.dialects import NAMES, UnknownDialectError, canonical_name
+
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ProjectError(
+            f"{pp}: [tool.dbplan] dialects must be a non-empty list of names, "
+            f'e.g. dialects = ["postgresql"] (supported: {", ".join(NAMES)})'
+        )
+    out: list[str] = []
+    for v in value:
+        try:
+            name = canonical_name(v)
+        except UnknownDialectError as e:
+            raise ProjectError(f"{pp}: [tool.dbplan] dialects: {e}") from None
+        if name not in out:
+            out.append(name)
+    return tuple(n for n in NAMES if n in out)

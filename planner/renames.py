@@ -51,7 +51,9 @@ class Renames:
         """
         return Renames(
             tables=tuple(sorted((((k[0], n), k[1]) for k, n in self.tables), key=_tk_sort)),
-            columns=tuple(sorted(((tt, st, tc, sc) for st, tt, sc, tc in self.columns), key=_col_sort)),
+            columns=tuple(
+                sorted(((tt, st, tc, sc) for st, tt, sc, tc in self.columns), key=_col_sort)
+            ),
         )
 
     @property
@@ -116,7 +118,9 @@ def renames_from_hints(old: Snapshot, new: Snapshot) -> Renames:
             ):
                 columns.append((src_key, t.key, c.renamed_from, c.name))
                 used.add(c.renamed_from)
-    return Renames(tables=tuple(sorted(tables, key=_tk_sort)), columns=tuple(sorted(columns, key=_col_sort)))
+    return Renames(
+        tables=tuple(sorted(tables, key=_tk_sort)), columns=tuple(sorted(columns, key=_col_sort))
+    )
 
 
 def _shape(table: Table) -> tuple[tuple[str, str], ...]:
@@ -174,4 +178,3 @@ def suggest_renames(old: Snapshot, new: Snapshot, renames: Renames) -> tuple[Sug
 
 def _key_sort(k: TableKey) -> tuple[str, str]:
     return (k[0] or "", k[1])
-

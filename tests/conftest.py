@@ -24,7 +24,9 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("DBPLAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_URL = os.environ.get(
+    "DBPLAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 MYSQL_URL = os.environ.get("DBPLAN_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/mysql")
 REQUIRE = os.environ.get("DBPLAN_REQUIRE_DBS") == "1"
 
@@ -82,9 +84,13 @@ def create_database(server_url: str, prefix: str = "dbplan_t") -> str:
         if server_url.startswith("postgresql"):
             c.execute(sa.text(f'CREATE DATABASE "{name}"'))
         else:
-            c.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"))
+            c.execute(
+                sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+            )
     eng.dispose()
-    return str(sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False))
+    return str(
+        sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    )
 
 
 def drop_database(url: str) -> None:
@@ -138,4 +144,6 @@ DIALECTS = [
 @pytest.fixture(params=DIALECTS)
 def db_url(request) -> str:
     """A fresh empty database on each dialect in turn (parametrised)."""
-    return request.getfixturevalue({"sqlite": "sqlite_db", "postgresql": "pg_db", "mysql": "mysql_db"}[request.param])
+    return request.getfixturevalue(
+        {"sqlite": "sqlite_db", "postgresql": "pg_db", "mysql": "mysql_db"}[request.param]
+    )

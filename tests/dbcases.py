@@ -176,7 +176,6 @@ def _key_too_long(s: Snapshot) -> bool:
     """A MariaDB key over 3072 bytes (utf8mb4: 4 bytes a character) or over a TEXT."""
     import re
 
-
     def width(t, name: str) -> int:
         ty = t.column(name).type
         m = re.match(r"^(?:String|Unicode)\((\d+)", ty)

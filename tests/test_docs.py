@@ -9,7 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_readme_plan_is_the_golden_reference_plan():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    golden = (ROOT / "tests" / "golden" / "reference" / "0.2.0__0.3.0.txt").read_text(encoding="utf-8")
+    golden = (ROOT / "tests" / "golden" / "reference" / "0.2.0__0.3.0.txt").read_text(
+        encoding="utf-8"
+    )
     assert "$ dbplan plan 0.2.0 0.3.0\n" + golden.rstrip("\n") + "\n```" in readme
 
 
@@ -17,7 +19,9 @@ def test_readme_revision_excerpt_is_the_committed_revision():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("```python\ndef upgrade()") + len("```python\n")
     excerpt = readme[start : readme.index("```", start)]
-    revision = (ROOT / "migrations" / "versions" / "04107720412f_0_3_0.py").read_text(encoding="utf-8")
+    revision = (ROOT / "migrations" / "versions" / "04107720412f_0_3_0.py").read_text(
+        encoding="utf-8"
+    )
     assert excerpt in revision
 
 
@@ -25,7 +29,9 @@ def test_command_reference_matches_the_commands_help():
     """docs/commands.md is generated from --help: regenerate with scripts/command_docs.py."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("command_docs", ROOT / "scripts" / "command_docs.py")
+    spec = importlib.util.spec_from_file_location(
+        "command_docs", ROOT / "scripts" / "command_docs.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert (ROOT / "docs" / "commands.md").read_text(encoding="utf-8") == module.render(), (

@@ -23,17 +23,53 @@ EXIT_REFUSED = 4
 
 #: command name -> (module, attribute, one-line help shown by ``dbplan --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("planner.cli.init_cmd", "init", "Scaffold a dbplan project, or adopt an existing Alembic one."),
-    "snapshot": ("planner.cli.snapshot_cmd", "snapshot", "Write a release's snapshot from models or a live database."),
+    "init": (
+        "planner.cli.init_cmd",
+        "init",
+        "Scaffold a dbplan project, or adopt an existing Alembic one.",
+    ),
+    "snapshot": (
+        "planner.cli.snapshot_cmd",
+        "snapshot",
+        "Write a release's snapshot from models or a live database.",
+    ),
     "plan": ("planner.cli.plan_cmd", "plan", "Show the ordered operations between two releases."),
     "graph": ("planner.cli.plan_cmd", "graph", "Draw the dependency graph between two releases."),
-    "generate": ("planner.cli.generate_cmd", "generate", "Write the Alembic revision between two releases."),
-    "check": ("planner.cli.check_cmd", "check", "Validate snapshots and their revisions (exit 3 on findings)."),
-    "verify": ("planner.cli.verify_cmd", "verify", "Prove the revision chain reproduces every snapshot."),
-    "drift": ("planner.cli.verify_cmd", "drift", "Compare a live database with the snapshot of its release."),
-    "setup": ("planner.cli.db_cmd", "setup", "Create the database straight from a snapshot and stamp it."),
-    "upgrade": ("planner.cli.db_cmd", "upgrade", "Upgrade the database (Alembic) to a revision or release."),
-    "downgrade": ("planner.cli.db_cmd", "downgrade", "Downgrade the database (Alembic) to a revision or release."),
+    "generate": (
+        "planner.cli.generate_cmd",
+        "generate",
+        "Write the Alembic revision between two releases.",
+    ),
+    "check": (
+        "planner.cli.check_cmd",
+        "check",
+        "Validate snapshots and their revisions (exit 3 on findings).",
+    ),
+    "verify": (
+        "planner.cli.verify_cmd",
+        "verify",
+        "Prove the revision chain reproduces every snapshot.",
+    ),
+    "drift": (
+        "planner.cli.verify_cmd",
+        "drift",
+        "Compare a live database with the snapshot of its release.",
+    ),
+    "setup": (
+        "planner.cli.db_cmd",
+        "setup",
+        "Create the database straight from a snapshot and stamp it.",
+    ),
+    "upgrade": (
+        "planner.cli.db_cmd",
+        "upgrade",
+        "Upgrade the database (Alembic) to a revision or release.",
+    ),
+    "downgrade": (
+        "planner.cli.db_cmd",
+        "downgrade",
+        "Downgrade the database (Alembic) to a revision or release.",
+    ),
     "current": ("planner.cli.db_cmd", "current", "Show the database's revision and release."),
     "history": ("planner.cli.db_cmd", "history", "List revisions with the releases they produce."),
 }

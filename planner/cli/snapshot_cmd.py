@@ -23,13 +23,33 @@ import click
 
 
 @click.command()
-@click.option("--release", "-r", required=True, help="The release the snapshot describes (PEP 440).")
-@click.option("--from-models", "models_ref", metavar="MODULE:ATTR", help="Capture SQLAlchemy models (MetaData or declarative Base).")
-@click.option("--rows", "rows_ref", metavar="MODULE:ATTR", help="Managed rows for --from-models: a mapping or a callable.")
+@click.option(
+    "--release", "-r", required=True, help="The release the snapshot describes (PEP 440)."
+)
+@click.option(
+    "--from-models",
+    "models_ref",
+    metavar="MODULE:ATTR",
+    help="Capture SQLAlchemy models (MetaData or declarative Base).",
+)
+@click.option(
+    "--rows",
+    "rows_ref",
+    metavar="MODULE:ATTR",
+    help="Managed rows for --from-models: a mapping or a callable.",
+)
 @click.option("--from-db", "db_url", metavar="URL", help="Reflect a live database.")
-@click.option("--rows-of", "rows_of", multiple=True, metavar="TABLE", help="With --from-db: capture all rows of TABLE (repeatable).")
+@click.option(
+    "--rows-of",
+    "rows_of",
+    multiple=True,
+    metavar="TABLE",
+    help="With --from-db: capture all rows of TABLE (repeatable).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing snapshot file.")
-@click.option("--stdout", "to_stdout", is_flag=True, help="Print the snapshot instead of writing the file.")
+@click.option(
+    "--stdout", "to_stdout", is_flag=True, help="Print the snapshot instead of writing the file."
+)
 @click.pass_obj
 def snapshot(
     obj,
@@ -83,7 +103,9 @@ def _check_options(release, models_ref, rows_ref, db_url, rows_of) -> None:
     if rows_ref and not models_ref:
         raise click.UsageError("--rows goes with --from-models; with --from-db use --rows-of TABLE")
     if rows_of and not db_url:
-        raise click.UsageError("--rows-of goes with --from-db; with --from-models use --rows MODULE:ATTR")
+        raise click.UsageError(
+            "--rows-of goes with --from-db; with --from-models use --rows MODULE:ATTR"
+        )
     try:
         Version(release)
     except InvalidVersion:

@@ -545,7 +545,10 @@ def table_source(autogen_context, table, leave_out: Sequence[Any] = ()) -> str:
         where = ix.dialect_options["sqlite"].get("where")
         indexes.append(
             index_source(
-                ix.name, [c.name for c in ix.columns], ix.unique, None if where is None else where.text
+                ix.name,
+                [c.name for c in ix.columns],
+                ix.unique,
+                None if where is None else where.text,
             )
         )
     if table.schema is not None:
@@ -581,9 +584,13 @@ def _batch_lines(autogen_context, op, body, copy_from, recreate: str | None = No
     direct = hasattr(copy_from, "source") and plain_table(copy_from.table)
     if hasattr(copy_from, "to_sa") and not direct:
         copy_from = copy_from.to_sa()
-    dotted = [] if direct else sorted(
-        (c for c in copy_from.foreign_key_constraints if _has_dotted_target(c)),
-        key=lambda c: c.name,
+    dotted = (
+        []
+        if direct
+        else sorted(
+            (c for c in copy_from.foreign_key_constraints if _has_dotted_target(c)),
+            key=lambda c: c.name,
+        )
     )
     dropped = {o.column_name for o in body if isinstance(o, alembic_ops.DropColumnOp)}
     table_args = [
@@ -615,7 +622,9 @@ def _batch_lines(autogen_context, op, body, copy_from, recreate: str | None = No
     # the table first, one line each so that the printer indents them (a repr holds no
     # raw newline), then the batch
     source = (
-        copy_from.source(autogen_context) if direct else table_source(autogen_context, copy_from, dotted)
+        copy_from.source(autogen_context)
+        if direct
+        else table_source(autogen_context, copy_from, dotted)
     )
     table = f"_copy_from = {source}".split("\n")
     assert table[-1] == ")", table[-1]

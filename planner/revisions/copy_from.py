@@ -84,7 +84,10 @@ def plain_table(table: Table) -> bool:
         used += ix.columns
     if not have.issuperset(used):
         return False
-    if any(type(c.nullable) is not bool or c.autoincrement not in (None, True, False) for c in table.columns):
+    if any(
+        type(c.nullable) is not bool or c.autoincrement not in (None, True, False)
+        for c in table.columns
+    ):
         return False
     return all(type(n) is str and _PLAIN.match(n) for n in idents)
 

@@ -273,7 +273,9 @@ def _create_table(op: our.CreateTable, ctx: EmitContext) -> list:
     # PostgreSQL's CREATE TABLE folds a UNIQUE on exactly the primary key's columns into
     # the primary key (which takes its name when it has none), and a UNIQUE repeating an
     # earlier one into that one: add those afterwards there
-    apart = dataclasses.replace(op.table, uniques=tuple(u for u in op.table.uniques if u not in twins))
+    apart = dataclasses.replace(
+        op.table, uniques=tuple(u for u in op.table.uniques if u not in twins)
+    )
     pg = [alembic_ops.CreateTableOp.from_table(sa_table(apart, enums))]
     pg += [_modify(op.table.key, _create_constraint(op.table, "unique", u)) for u in twins]
     out.append(
@@ -1130,7 +1132,12 @@ def _group(operations: list) -> list:
             first_states = getattr(out[-1], "dbplan_states", None)
             last_states = getattr(o, "dbplan_states", None)
             if first_states is not None and last_states is not None:
-                out[-1].dbplan_states = (first_states[0], last_states[1], first_states[2], last_states[3])
+                out[-1].dbplan_states = (
+                    first_states[0],
+                    last_states[1],
+                    first_states[2],
+                    last_states[3],
+                )
             else:
                 out[-1].dbplan_states = None
         else:

@@ -278,7 +278,9 @@ def generate(
         old, new, from_release=from_release, to_release=to_release, rev_id=rev_id, message=message
     )
     if planned.destructive and not allow_destructive:
-        raise DestructiveRefused(planned.destructive, from_release=from_release, to_release=to_release)
+        raise DestructiveRefused(
+            planned.destructive, from_release=from_release, to_release=to_release
+        )
     rendered = planned.render()
     written: WrittenRevision = write_revision(
         project,

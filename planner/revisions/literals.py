@@ -56,7 +56,9 @@ def py_literal(value: Any) -> str:
     if isinstance(value, PerDialect):
         text = py_literal(value.default)
         for names, v in reversed(value.cases):
-            text = f"{py_literal(v)} if op.get_context().dialect.name in {tuple(names)!r} else {text}"
+            text = (
+                f"{py_literal(v)} if op.get_context().dialect.name in {tuple(names)!r} else {text}"
+            )
         return f"({text})"
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):

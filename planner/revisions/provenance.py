@@ -235,7 +235,9 @@ def module_ids(text: str) -> dict[str, object] | None:
     source = text if header is None else header
     if header is not None:
         # the rest starts at a line start: from the newline before it
-        rest_def = _DEF_OF_ID.search(text, len(header) - 1) if header else _DEF_OF_ID.search("\n" + text)
+        rest_def = (
+            _DEF_OF_ID.search(text, len(header) - 1) if header else _DEF_OF_ID.search("\n" + text)
+        )
         if rest_def:
             return None
     try:

@@ -77,10 +77,18 @@ def check_revisions(project: Project, snapshots: dict[str, Snapshot]) -> list[st
                     f"{name}: {what} release {release}, but {project.display(project.snapshot_path(release))} does not exist"
                 )
             elif recorded and release in hashes and hashes[release] != recorded:
-                snap_name = "the empty state" if release == EMPTY else project.display(project.snapshot_path(release))
-                findings.append(f"{name}: {snap_name} changed after this revision was generated ({regen})")
+                snap_name = (
+                    "the empty state"
+                    if release == EMPTY
+                    else project.display(project.snapshot_path(release))
+                )
+                findings.append(
+                    f"{name}: {snap_name} changed after this revision was generated ({regen})"
+                )
         if _order(p.from_release) >= _order(p.to_release):
-            findings.append(f"{name}: goes from {p.from_release} to {p.to_release}, backwards in release order")
+            findings.append(
+                f"{name}: goes from {p.from_release} to {p.to_release}, backwards in release order"
+            )
         else:
             skipped = [
                 r for r in releases if _order(p.from_release) < _order(r) < _order(p.to_release)
@@ -91,7 +99,9 @@ def check_revisions(project: Project, snapshots: dict[str, Snapshot]) -> list[st
                 )
         expected = None if p.from_release == EMPTY else producer.get(p.from_release)
         if p.from_release != EMPTY and expected is None:
-            findings.append(f"{name}: starts from release {p.from_release}, which no revision produces")
+            findings.append(
+                f"{name}: starts from release {p.from_release}, which no revision produces"
+            )
         elif p.down_revision != expected:
             findings.append(
                 f"{name}: down_revision is {p.down_revision!r}, but release {p.from_release} "

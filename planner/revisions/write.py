@@ -153,7 +153,9 @@ def write_revision(
             "nothing written (delete that file to regenerate it, or pass --rev-id)"
         )
     if isinstance(chain, _Missing):
-        raise RevisionError(f"down revision {down_revision} is not in {project.display(project.migrations_dir)}")
+        raise RevisionError(
+            f"down revision {down_revision} is not in {project.display(project.migrations_dir)}"
+        )
     target_dir = Path(real._version_locations[0])
     target_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".dbplan-generate-", dir=project.migrations_dir))
@@ -265,7 +267,9 @@ class _Missing:
 _Chain = list[tuple[Path, dict[str, object]]]
 
 
-def _chain_from_headers(real, rev_id: str, down_revision: str | None) -> _Chain | _Taken | _Missing | None:
+def _chain_from_headers(
+    real, rev_id: str, down_revision: str | None
+) -> _Chain | _Taken | _Missing | None:
     """The chain below ``down_revision`` from the ids each file's text assigns, without
     importing any (seconds for a revision of thousands of tables).
 

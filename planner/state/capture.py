@@ -201,8 +201,10 @@ _ENUM_TYPE = re.compile(r"^Enum\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)$")
 def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
     pk = t.primary_key
     pk_cols = tuple(pk.columns) if pk else ()
-    implicit_pk = pk is not None and pk.name is None and pk_cols == tuple(
-        c.name for c in t.columns if c.name in pk_cols
+    implicit_pk = (
+        pk is not None
+        and pk.name is None
+        and pk_cols == tuple(c.name for c in t.columns if c.name in pk_cols)
     )
     items: list[Any] = []
     for c in t.columns:
@@ -549,7 +551,11 @@ def _index_from_sa(ix: sa.Index, sat: sa.Table, problems) -> Index | None:
         return None
     where = None
     for dialect in ("postgresql", "sqlite"):
-        clause = ix.dialect_options[dialect]._non_defaults.get("where") if dialect in ix.dialect_options else None
+        clause = (
+            ix.dialect_options[dialect]._non_defaults.get("where")
+            if dialect in ix.dialect_options
+            else None
+        )
         if clause is not None:
             where = _sql(clause)
             break
@@ -568,7 +574,9 @@ def _rows_for(sat: sa.Table, columns, pk, row_spec, problems) -> RowSet | None:
     elif isinstance(spec, Mapping):
         unknown = set(spec) - {"key", "values"}
         if unknown:
-            problems.append(f"{qname}: rows: unknown key(s) {sorted(unknown)} (expected key, values)")
+            problems.append(
+                f"{qname}: rows: unknown key(s) {sorted(unknown)} (expected key, values)"
+            )
         key, values = spec.get("key"), spec.get("values", [])
     else:
         key, values = None, spec
@@ -609,7 +617,9 @@ _NOW = re.compile(
     r"^(?:now|current_timestamp|localtimestamp|transaction_timestamp)(?:\s*\(\s*\d*\s*\))?$",
     re.IGNORECASE,
 )
-_CAST = re.compile(r"^(?P<lit>'(?:[^']|'')*'|-?\d+(?:\.\d+)?)(?:::[A-Za-z_][\w .\"]*(?:\[\])?(?:\(\d+(?:,\s*\d+)?\))?)+$")
+_CAST = re.compile(
+    r"^(?P<lit>'(?:[^']|'')*'|-?\d+(?:\.\d+)?)(?:::[A-Za-z_][\w .\"]*(?:\[\])?(?:\(\d+(?:,\s*\d+)?\))?)+$"
+)
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
 _BOOL_TRUE = {"true", "1", "'1'", "'t'", "'true'", "b'1'"}
 _BOOL_FALSE = {"false", "0", "'0'", "'f'", "'false'", "b'0'"}
@@ -678,7 +688,9 @@ def _outer_parens(t: str) -> bool:
     return True
 
 
-_LOOSE_CAST = re.compile(r"::[A-Za-z_][\w]*(?:\s+(?:varying|precision|without time zone|with time zone))*(?:\[\])?")
+_LOOSE_CAST = re.compile(
+    r"::[A-Za-z_][\w]*(?:\s+(?:varying|precision|without time zone|with time zone))*(?:\[\])?"
+)
 
 
 _ANY_ARRAY = re.compile(r"=\s*ANY\s*\(\s*ARRAY\s*\[(.*?)\]\s*\)", re.IGNORECASE | re.DOTALL)
@@ -971,8 +983,11 @@ class _Inspector:
                 continue
             fk = out.get(name)
             if fk is None:
-                opts = {k: v for k, v in (("ondelete", on_delete), ("onupdate", on_update))
-                        if v and v != "RESTRICT"}
+                opts = {
+                    k: v
+                    for k, v in (("ondelete", on_delete), ("onupdate", on_update))
+                    if v and v != "RESTRICT"
+                }
                 fk = out[name] = {
                     "name": name,
                     "constrained_columns": [],
@@ -981,9 +996,9 @@ class _Inspector:
                     "referred_columns": [],
                     "options": opts,
                 }
-                if ref_schema and ref_schema != (schema or self._conn.execute(
-                    sa.text("SELECT database()")
-                ).scalar()):
+                if ref_schema and ref_schema != (
+                    schema or self._conn.execute(sa.text("SELECT database()")).scalar()
+                ):
                     fk["referred_schema"] = ref_schema
             fk["constrained_columns"].append(col)
             fk["referred_columns"].append(ref_col)
@@ -1135,14 +1150,19 @@ class _Reflector:
     def snapshot(self, *, release, rows_of, schemas) -> Snapshot:
         schema_list = [None] if schemas is None else list(schemas)
         # the default schema named explicitly is the default schema (None in snapshots)
-        schema_list = list(dict.fromkeys(None if x == self.default_schema else x for x in schema_list))
+        schema_list = list(
+            dict.fromkeys(None if x == self.default_schema else x for x in schema_list)
+        )
         if self.dialect == "postgresql":
             for schema in schema_list:
                 for e in self.insp.get_enums(schema=schema or self.default_schema):
                     if e.get("schema") not in (None, self.default_schema, schema):
                         continue
                     self.found_enums[e["name"]] = Enum(name=e["name"], values=tuple(e["labels"]))
-            self.by_values = {**{e.values: e.name for e in self.found_enums.values()}, **self.by_values}
+            self.by_values = {
+                **{e.values: e.name for e in self.found_enums.values()},
+                **self.by_values,
+            }
         tables = []
         for schema in schema_list:
             for name in sorted(self.insp.get_table_names(schema=schema)):
@@ -1186,7 +1206,11 @@ class _Reflector:
                 continue
             ck_name = ck.get("name")
             if not ck_name:
-                same = [c for c in (hint or enum_hint or _NO_TABLE).checks if _loose_sql(c.sqltext) == _loose_sql(text)]
+                same = [
+                    c
+                    for c in (hint or enum_hint or _NO_TABLE).checks
+                    if _loose_sql(c.sqltext) == _loose_sql(text)
+                ]
                 unnamed += 1
                 ck_name = same[0].name if same else self.derive("ck", name, (), number=unnamed)
             checks.append(Check(name=ck_name, sqltext=self.check_text(ck_name, text, hint)))
@@ -1238,8 +1262,15 @@ class _Reflector:
         hcol = hint.column(name) if hint and hint.has_column(name) else None
         ecol = enum_hint.column(name) if enum_hint and enum_hint.has_column(name) else None
         type_text = self.type_text(raw["type"], ecol, f"{table}_{name}", is_json=name in json_cols)
-        if hcol is not None and hcol.type != type_text and _same_type(
-            hcol.type, type_text, self.dialect, {e.name: e.values for e in self.hint_enums.values()}
+        if (
+            hcol is not None
+            and hcol.type != type_text
+            and _same_type(
+                hcol.type,
+                type_text,
+                self.dialect,
+                {e.name: e.values for e in self.hint_enums.values()},
+            )
         ):
             type_text = hcol.type
         default = raw.get("default")
@@ -1263,14 +1294,20 @@ class _Reflector:
             comment=comment or None,
         )
 
-    def type_text(self, satype, ecol: Column | None, fallback: str, *, is_json: bool = False) -> str:
+    def type_text(
+        self, satype, ecol: Column | None, fallback: str, *, is_json: bool = False
+    ) -> str:
         by_values = self.by_values
         if isinstance(satype, sa.Enum):
             values = tuple(satype.enums)
             name = None
             if ecol is not None:
                 m = _ENUM_TYPE.match(ecol.type)
-                if m and m.group(1) in self.hint_enums and self.hint_enums[m.group(1)].values == values:
+                if (
+                    m
+                    and m.group(1) in self.hint_enums
+                    and self.hint_enums[m.group(1)].values == values
+                ):
                     name = m.group(1)
             if self.dialect == "postgresql" and satype.name:
                 name = satype.name
@@ -1344,8 +1381,10 @@ class _Reflector:
                 for f in (hint.foreign_keys if hint else ())
                 if f.columns == cols and f.ref_table == raw["referred_table"]
             ]
-            name = same[0].name if same else self.derive(
-                "fk", table, cols, referred_table=raw["referred_table"]
+            name = (
+                same[0].name
+                if same
+                else self.derive("fk", table, cols, referred_table=raw["referred_table"])
             )
         ref_schema = raw.get("referred_schema")
         if ref_schema == self.default_schema or self.dialect != "postgresql":
@@ -1413,12 +1452,19 @@ class _Reflector:
 
     def sqlite_unnamed_uniques(self, name, schema, named) -> list[dict]:
         """Column-level ``UNIQUE`` on SQLite lives only in an ``sqlite_autoindex_*``."""
-        pk = tuple((self.insp.get_pk_constraint(name, schema=schema) or {}).get("constrained_columns") or ())
+        pk = tuple(
+            (self.insp.get_pk_constraint(name, schema=schema) or {}).get("constrained_columns")
+            or ()
+        )
         known = {tuple(u["column_names"]) for u in named} | {pk}
         out = []
         for ix in self.insp.get_indexes(name, schema=schema, include_auto_indexes=True):
             cols = tuple(ix["column_names"])
-            if ix["name"].startswith("sqlite_autoindex_") and ix.get("unique") and cols not in known:
+            if (
+                ix["name"].startswith("sqlite_autoindex_")
+                and ix.get("unique")
+                and cols not in known
+            ):
                 known.add(cols)
                 out.append({"name": None, "column_names": list(cols)})
         return out

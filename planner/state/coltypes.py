@@ -1334,7 +1334,9 @@ def json_columns_from_checks(checks: Iterable[Mapping[str, Any]]) -> frozenset[s
         # the column-level check MariaDB adds is named after its column and quotes it with
         # backticks doubled inside: match that exactly first (any character in the name)
         name = check.get("name")
-        text = re.sub(r"^\s*\(\s*(.*?)\s*\)\s*$", r"\1", check.get("sqltext") or "", flags=re.S).strip()
+        text = re.sub(
+            r"^\s*\(\s*(.*?)\s*\)\s*$", r"\1", check.get("sqltext") or "", flags=re.S
+        ).strip()
         if name and text == "json_valid(`" + name.replace("`", "``") + "`)":
             found.add(name)
             continue

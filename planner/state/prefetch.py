@@ -55,8 +55,11 @@ def jobs() -> int:
 
 
 def prefetch(
-    paths: Iterable[str | os.PathLike], *, expected_release: str | None | bool = True,
-    validate: bool = True, hashes: bool = False,
+    paths: Iterable[str | os.PathLike],
+    *,
+    expected_release: str | None | bool = True,
+    validate: bool = True,
+    hashes: bool = False,
 ) -> int:
     """Load the big, uncached snapshot files among ``paths`` side by side (module docstring).
 

@@ -203,9 +203,7 @@ def _same_context(entry: _Clean, t: Table, enums: dict, context: tuple) -> bool:
     elif not all(name in enums for name in entry.enum_names):
         return False
     before = entry.context
-    return len(before) == len(context) and all(
-        a is b for a, b in zip(before, context, strict=True)
-    )
+    return len(before) == len(context) and all(a is b for a, b in zip(before, context, strict=True))
 
 
 #: names of at most this many characters fit MAX_IDENTIFIER_BYTES whatever they hold

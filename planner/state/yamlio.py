@@ -1189,9 +1189,7 @@ def load_snapshot(
         if fast:
             snapshot = fast_load(data, shown, expected_release=expected, validate=validate)
         if snapshot is None:
-            snapshot = load_snapshot_text(
-                data, shown, expected_release=expected, validate=validate
-            )
+            snapshot = load_snapshot_text(data, shown, expected_release=expected, validate=validate)
         return snapshot
     # Big files: a snapshot that loaded cleanly is kept by content hash (see state.cache);
     # a file with any problem is never cached, so problems always come from this loader.
@@ -1201,9 +1199,7 @@ def load_snapshot(
         if fast:
             snapshot = fast_load(data, shown, expected_release=expected, validate=validate)
         if snapshot is None:
-            snapshot = load_snapshot_text(
-                data, shown, expected_release=expected, validate=validate
-            )
+            snapshot = load_snapshot_text(data, shown, expected_release=expected, validate=validate)
         _cache.put(key, snapshot)
     _cache.remember_origin(snapshot, key)  # values derived from it can be cached too
     return snapshot
@@ -1249,8 +1245,9 @@ def _fast_parse(body: str) -> Any:
     )
 
 
-def fast_load(data: bytes, filename: str, *, expected_release: str | None,
-              validate: bool) -> Snapshot | None:
+def fast_load(
+    data: bytes, filename: str, *, expected_release: str | None, validate: bool
+) -> Snapshot | None:
     """The snapshot of a canonical, valid file, or None (then use the reference loader).
 
     Never raises (a fault anywhere on this path only means the reference loader runs).
@@ -1276,8 +1273,9 @@ def fast_load(data: bytes, filename: str, *, expected_release: str | None,
             gc.enable()
 
 
-def _fast_load(data: bytes, filename: str, *, expected_release: str | None,
-               validate: bool) -> Snapshot | None:
+def _fast_load(
+    data: bytes, filename: str, *, expected_release: str | None, validate: bool
+) -> Snapshot | None:
     if len(data) > MAX_BYTES:
         return None
     try:
@@ -1499,7 +1497,6 @@ class _ReusingShape(_Shape):
         )
 
 
-
 _TABLE_KEY_SET = frozenset(TABLE_KEYS)
 _COLUMN_KEY_SET = frozenset(COLUMN_KEYS)
 _PK_KEY_SET = frozenset(PK_KEYS)
@@ -1521,11 +1518,7 @@ def _all_str_or_none(values: Iterable[Any]) -> bool:
 
 def _names_ok(value: Any) -> bool:
     """A non-empty list of non-empty strings (what ``_Shape.names`` takes silently)."""
-    return (
-        type(value) is list
-        and bool(value)
-        and all(type(v) is str and v for v in value)
-    )
+    return type(value) is list and bool(value) and all(type(v) is str and v for v in value)
 
 
 def _names_items(value: Any) -> Iterable[tuple[str, Any]]:
@@ -1624,8 +1617,9 @@ def _fast_column_line(in_pk: bool, name: str, type_: str, nullable: bool, *rest:
         pairs.append(("nullable", _fast_value(nullable)))
     if autoincrement is not None:
         pairs.append(("autoincrement", _fast_value(autoincrement)))
-    for key, v in zip(("server_default", "comment", "renamed_from", "backfill"), rest[1:],
-                      strict=True):
+    for key, v in zip(
+        ("server_default", "comment", "renamed_from", "backfill"), rest[1:], strict=True
+    ):
         if v is not None:
             pairs.append((key, _fast_str(v, True)))
     return f"      {_fast_key(name, False)}: {_fast_flow(pairs)}\n"
@@ -1668,8 +1662,10 @@ def _fast_table(out: list[str], t: Table, conventions: dict[str, str]) -> None:
             ref = []
             if fk.ref_schema is not None:
                 ref.append(("schema", _fast_str(fk.ref_schema, True)))
-            ref += [("table", _fast_str(fk.ref_table, True)),
-                    ("columns", _fast_names(fk.ref_columns))]
+            ref += [
+                ("table", _fast_str(fk.ref_table, True)),
+                ("columns", _fast_names(fk.ref_columns)),
+            ]
             out.append(f"      {_fast_key(fk.name, False)}:\n")
             out.append(f"        columns: {_fast_names(fk.columns)}\n")
             out.append(f"        references: {_fast_flow(ref)}\n")
@@ -1731,8 +1727,10 @@ def _fast_dump_text(snapshot: Snapshot) -> str:
     names = [t.name for t in snapshot.tables]
     if len(set(names)) != len(names):
         raise _Decline
-    out = [f"snapshot: {_fast_value(snapshot.format)}\n",
-           f"release: {_fast_str(snapshot.release, False)}\n"]
+    out = [
+        f"snapshot: {_fast_value(snapshot.format)}\n",
+        f"release: {_fast_str(snapshot.release, False)}\n",
+    ]
     conventions = snapshot.conventions
     if conventions:
         order = {k: i for i, k in enumerate(NAMING_CONVENTION_KEYS)}

@@ -39,12 +39,10 @@ SOAK = int(os.environ.get("DBPLAN_SOAK", "0") or 0)
 #: A generated pair failing with a known pattern is counted (``known``) and rejected,
 #: so the suite keeps looking for new kinds of failure; the regression cases xfail
 #: (strictly: a fix makes them pass and asks for its line here to be removed).
-KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = (
-)
+KNOWN: tuple[tuple[str, frozenset[str], str, str], ...] = ()
 
 #: regression cases that also fail on another dialect, for another reason
-ALSO_FAILS: dict[tuple[str, str], str] = {
-}
+ALSO_FAILS: dict[tuple[str, str], str] = {}
 
 
 def known_failure(dialect: str, failure: str) -> str | None:

@@ -171,8 +171,34 @@ def test_generated_snapshots(snapshot, schema_ref):
     snapshot=snapshots(max_tables=3),
     pos=st.floats(0, 1),
     junk=st.sampled_from(
-        ["'", '"', " ", "  ", "\n", "- ", ": ", "#", "&a ", "*a", "!!str ", "{", "}", "[", ",",
-         "yes", "0x1", "~", "\t", "\\", "1:2", "2020-01-01", "?", "%", "\u2028", "\x85"]
+        [
+            "'",
+            '"',
+            " ",
+            "  ",
+            "\n",
+            "- ",
+            ": ",
+            "#",
+            "&a ",
+            "*a",
+            "!!str ",
+            "{",
+            "}",
+            "[",
+            ",",
+            "yes",
+            "0x1",
+            "~",
+            "\t",
+            "\\",
+            "1:2",
+            "2020-01-01",
+            "?",
+            "%",
+            "\u2028",
+            "\x85",
+        ]
     ),
     cut=st.integers(0, 3),
 )
@@ -182,7 +208,7 @@ def test_damaged_canonical_files(snapshot, pos, junk, cut):
     except ValueError:
         assume(False)
     i = int(pos * len(text))
-    damaged = text[:i] + junk + text[i + cut:]
+    damaged = text[:i] + junk + text[i + cut :]
     _agree(damaged.encode(), f"{snapshot.release}.yaml", snapshot.release)
 
 
@@ -224,7 +250,7 @@ down_revision = ('x', 'y')
         ("def upgrade() -> None:\n    op.execute('x')\n\n\ndef downgrade():\n    pass\n", True),
         ("@decorated\ndef upgrade():\n    # comment\n    x = (\n        1\n    )\n", True),
         ("def upgrade():\n    pass\nrevision = 'later'\n", False),
-        ("def upgrade():\n    x = \"\"\"\nrevision = 'in a string'\n\"\"\"\n", False),
+        ('def upgrade():\n    x = """\nrevision = \'in a string\'\n"""\n', False),
         ("def upgrade():\n    pass\n\n\nif True:\n    revision = 'later'\n", False),
     ],
 )

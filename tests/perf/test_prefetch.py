@@ -31,13 +31,31 @@ def big_project(tmp_path_factory) -> Path:
     root = write_project(250, tmp_path_factory.mktemp("prefetch") / "p")
     for p in (root / "schema_state").glob("*.yaml"):
         assert p.stat().st_size > cache.MIN_BYTES, "the test needs files the cache keeps"
-    shutil.copytree(ROOT / "migrations", root / "migrations",
-                    ignore=shutil.ignore_patterns("versions", "__pycache__"))
+    shutil.copytree(
+        ROOT / "migrations",
+        root / "migrations",
+        ignore=shutil.ignore_patterns("versions", "__pycache__"),
+    )
     (root / "migrations" / "versions").mkdir()
     for frm, to, rev in REVISIONS:
-        subprocess.run([DBPLAN, "-C", str(root), "generate", frm, to, "-m", "r", "--rev-id", rev,
-                        "--allow-destructive"], check=True, capture_output=True,
-                       env=dict(os.environ, DBPLAN_CACHE="0"))
+        subprocess.run(
+            [
+                DBPLAN,
+                "-C",
+                str(root),
+                "generate",
+                frm,
+                to,
+                "-m",
+                "r",
+                "--rev-id",
+                rev,
+                "--allow-destructive",
+            ],
+            check=True,
+            capture_output=True,
+            env=dict(os.environ, DBPLAN_CACHE="0"),
+        )
     return root
 
 
@@ -61,23 +79,38 @@ def _same_both_ways(root: Path, tmp_path: Path, *args: str) -> subprocess.Comple
 
 def test_prefetch_hands_files_to_a_child_and_caches_them(big_project, tmp_path):
     script = (
-        "import sys; from planner.state.prefetch import prefetch; "
-        "print(prefetch(sys.argv[1:]))"
+        "import sys; from planner.state.prefetch import prefetch; print(prefetch(sys.argv[1:]))"
     )
     files = sorted(str(p) for p in (big_project / "schema_state").glob("*.yaml"))
     env = dict(os.environ, DBPLAN_CACHE_DIR=str(tmp_path / "c"), DBPLAN_JOBS="2")
     env.pop("DBPLAN_CACHE", None)
-    out = subprocess.run([sys.executable, "-c", script, *files], capture_output=True,
-                         text=True, env=env, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", script, *files],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
     assert out.stdout.strip() == "1"  # one file loaded by the child, one by the parent
     assert len(list((tmp_path / "c").glob("*.snapshot"))) == 2
-    again = subprocess.run([sys.executable, "-c", script, *files], capture_output=True,
-                           text=True, env=env, check=True, cwd=ROOT)
+    again = subprocess.run(
+        [sys.executable, "-c", script, *files],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
     assert again.stdout.strip() == "0"  # both cached now: nothing to do
-    off = subprocess.run([sys.executable, "-c", script, *files], capture_output=True,
-                         text=True, env=dict(env, DBPLAN_JOBS="1",
-                                             DBPLAN_CACHE_DIR=str(tmp_path / "c3")),
-                         check=True, cwd=ROOT)
+    off = subprocess.run(
+        [sys.executable, "-c", script, *files],
+        capture_output=True,
+        text=True,
+        env=dict(env, DBPLAN_JOBS="1", DBPLAN_CACHE_DIR=str(tmp_path / "c3")),
+        check=True,
+        cwd=ROOT,
+    )
     assert off.stdout.strip() == "0"
 
 
@@ -98,8 +131,9 @@ def _break(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("broken", [["1.0.0"], ["1.1.0"], ["1.0.0", "1.1.0"]],
-                         ids=["first", "second", "both"])
+@pytest.mark.parametrize(
+    "broken", [["1.0.0"], ["1.1.0"], ["1.0.0", "1.1.0"]], ids=["first", "second", "both"]
+)
 def test_problems_are_reported_as_without_prefetch(big_project, tmp_path, broken):
     import shutil
 
@@ -126,13 +160,30 @@ def test_generate_writes_the_same_revision(big_project, tmp_path):
         shutil.copytree(big_project, root, ignore=shutil.ignore_patterns("versions"))
         (root / "migrations" / "versions").mkdir()
         for frm, to, rev in REVISIONS:
-            done = _run(root, tmp_path / f"c{jobs}", jobs, "generate", frm, to, "-m", "r",
-                        "--rev-id", rev, "--allow-destructive")
+            done = _run(
+                root,
+                tmp_path / f"c{jobs}",
+                jobs,
+                "generate",
+                frm,
+                to,
+                "-m",
+                "r",
+                "--rev-id",
+                rev,
+                "--allow-destructive",
+            )
             assert done.returncode == 0, done.stderr
-        texts.append(sorted((p.name, p.read_text(encoding="utf-8"))
-                            for p in (root / "migrations" / "versions").glob("*.py")))
+        texts.append(
+            sorted(
+                (p.name, p.read_text(encoding="utf-8"))
+                for p in (root / "migrations" / "versions").glob("*.py")
+            )
+        )
     assert texts[0] == texts[1]
     assert len(texts[0]) == 2
-    committed = sorted((p.name, p.read_text(encoding="utf-8"))
-                       for p in (big_project / "migrations" / "versions").glob("*.py"))
+    committed = sorted(
+        (p.name, p.read_text(encoding="utf-8"))
+        for p in (big_project / "migrations" / "versions").glob("*.py")
+    )
     assert texts[1] == committed  # and the same as written without any cache

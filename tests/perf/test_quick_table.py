@@ -34,7 +34,9 @@ NAME_LISTS = st.lists(NAMES, min_size=1, max_size=3)
 def mostly(draw, valid, odd=SCALARS):
     """Usually a value of the right type; one time in eight anything (also wrong)."""
     if draw(st.integers(0, 7)) == 0:
-        return draw(st.one_of(odd, st.just([]), st.lists(st.sampled_from(["", 1, None]), min_size=1)))
+        return draw(
+            st.one_of(odd, st.just([]), st.lists(st.sampled_from(["", 1, None]), min_size=1))
+        )
     return draw(valid)
 
 
@@ -81,7 +83,10 @@ def table_bodies(draw):
             _maybe(ref, draw, "schema", TEXTS, p=4)
             if draw(st.integers(0, 10)) == 0:
                 ref.pop(draw(st.sampled_from(["table", "columns"])))
-            fk: dict = {"columns": draw(mostly(NAME_LISTS)), "references": draw(mostly(st.just(ref)))}
+            fk: dict = {
+                "columns": draw(mostly(NAME_LISTS)),
+                "references": draw(mostly(st.just(ref))),
+            }
             if draw(st.integers(0, 10)) == 0:
                 fk.pop(draw(st.sampled_from(["columns", "references"])))
             _maybe(fk, draw, "ondelete", st.sampled_from(["CASCADE", "SET NULL"]), p=3)

@@ -163,7 +163,11 @@ def _tables_with(s: Snapshot, pred: Callable[[Table], bool]) -> list[Table]:
 
 def _parents(s: Snapshot) -> list[Table]:
     """Tables a foreign key may point at: a single integer primary key column."""
-    return [t for t in s.tables if _pk_col(t) and t.column(_pk_col(t)).type in ("Integer", "BigInteger", "SmallInteger")]
+    return [
+        t
+        for t in s.tables
+        if _pk_col(t) and t.column(_pk_col(t)).type in ("Integer", "BigInteger", "SmallInteger")
+    ]
 
 
 def _int_value(draw, t: Table, used: set) -> int:
@@ -178,15 +182,28 @@ def _int_value(draw, t: Table, used: set) -> int:
 @st.composite
 def _add_table(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     name = _fresh("tab_", a, b)
-    cols = [Column(name="id", type="Integer", nullable=False), Column(name="label", type="String(40)")]
+    cols = [
+        Column(name="id", type="Integer", nullable=False),
+        Column(name="label", type="String(40)"),
+    ]
     # an enum whose name the type parser cannot read back in Enum(...) is not usable
     usable = [e for e in b.enums if e.values and _enum_type_ok(e.name)]
     if usable and draw(st.booleans()):
         e = draw(st.sampled_from(usable))
-        cols.append(Column(name="kind", type=f"Enum({e.name})", nullable=draw(st.booleans()),
-                           server_default=None))
-    t = Table(name=name, columns=tuple(cols), primary_key=PrimaryKey(columns=("id",)),
-              comment=draw(st.none() | st.just("new table")))
+        cols.append(
+            Column(
+                name="kind",
+                type=f"Enum({e.name})",
+                nullable=draw(st.booleans()),
+                server_default=None,
+            )
+        )
+    t = Table(
+        name=name,
+        columns=tuple(cols),
+        primary_key=PrimaryKey(columns=("id",)),
+        comment=draw(st.none() | st.just("new table")),
+    )
     if draw(st.booleans()):
         t = dataclasses.replace(t, checks=(Check(name=_fresh("ck_", a, b), sqltext="label <> ''"),))
     if draw(st.booleans()):
@@ -229,15 +246,21 @@ def _rename_table(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     if pk is not None and pk.name in derived:
         pk = dataclasses.replace(pk, name=derived[pk.name])
     t2 = dataclasses.replace(
-        t, name=new, renamed_from=t.name, primary_key=pk,
-        foreign_keys=tuple(ren(o) for o in t.foreign_keys), uniques=tuple(ren(o) for o in t.uniques),
-        checks=tuple(ren(o) for o in t.checks), indexes=tuple(ren(o) for o in t.indexes),
+        t,
+        name=new,
+        renamed_from=t.name,
+        primary_key=pk,
+        foreign_keys=tuple(ren(o) for o in t.foreign_keys),
+        uniques=tuple(ren(o) for o in t.uniques),
+        checks=tuple(ren(o) for o in t.checks),
+        indexes=tuple(ren(o) for o in t.indexes),
     )
     b = _put(b, t2, old_key=t.key)
     tables = []
     for o in b.tables:
         fks = tuple(
-            dataclasses.replace(fk, ref_table=new) if fk.ref_key == t.key else fk for fk in o.foreign_keys
+            dataclasses.replace(fk, ref_table=new) if fk.ref_key == t.key else fk
+            for fk in o.foreign_keys
         )
         tables.append(dataclasses.replace(o, foreign_keys=fks))
     return dataclasses.replace(b, tables=tuple(tables))
@@ -248,7 +271,9 @@ def _table_comment(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     if not b.tables:
         return b
     t = draw(st.sampled_from(b.tables))
-    return _put(b, dataclasses.replace(t, comment=draw(st.none() | st.sampled_from(["a comment", "other"]))))
+    return _put(
+        b, dataclasses.replace(t, comment=draw(st.none() | st.sampled_from(["a comment", "other"])))
+    )
 
 
 # --------------------------------------------------------------------------- edits: columns
@@ -262,12 +287,22 @@ def _add_column(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     name = _fresh("col_", a, b)
     how = draw(st.sampled_from(["nullable", "default", "backfill", "notnull"]))
     type_ = draw(st.sampled_from(["Integer", "String(40)", "Boolean"]))
-    col = Column(name=name, type=type_, nullable=how == "nullable",
-                 server_default="0" if how == "default" and type_ == "Integer" else
-                 ("'x'" if how == "default" and type_ == "String(40)" else
-                  ("false" if how == "default" else None)),
-                 backfill={"Integer": "0", "String(40)": "'x'", "Boolean": "false"}[type_] if how == "backfill" else None,
-                 comment=draw(st.none() | st.just("added")))
+    col = Column(
+        name=name,
+        type=type_,
+        nullable=how == "nullable",
+        server_default="0"
+        if how == "default" and type_ == "Integer"
+        else (
+            "'x'"
+            if how == "default" and type_ == "String(40)"
+            else ("false" if how == "default" else None)
+        ),
+        backfill={"Integer": "0", "String(40)": "'x'", "Boolean": "false"}[type_]
+        if how == "backfill"
+        else None,
+        comment=draw(st.none() | st.just("added")),
+    )
     cols = list(t.columns)
     cols.insert(draw(st.integers(0, len(cols))), col)
     t2 = dataclasses.replace(t, columns=tuple(cols))
@@ -305,8 +340,10 @@ def _rename_column(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     rows = [_row({(new if k == c.name else k): v for k, v in r}) for r in _rows(t)]
     t2 = dataclasses.replace(
         t,
-        columns=tuple(dataclasses.replace(x, name=new, renamed_from=c.name) if x.name == c.name else x
-                      for x in t.columns),
+        columns=tuple(
+            dataclasses.replace(x, name=new, renamed_from=c.name) if x.name == c.name else x
+            for x in t.columns
+        ),
         uniques=tuple(dataclasses.replace(u, columns=sub(u.columns)) for u in t.uniques),
         indexes=tuple(dataclasses.replace(i, columns=sub(i.columns)) for i in t.indexes),
     )
@@ -321,9 +358,14 @@ def _alter_column(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     t, c = draw(st.sampled_from(cands))
     what = draw(st.sampled_from(["type", "nullable", "default", "comment"]))
     if what == "type":
-        options = {"String(40)": ["String(80)", "Text"], "String": ["String(40)", "Text"],
-                   "Text": ["String(40)"], "Integer": ["BigInteger"], "BigInteger": ["Integer"],
-                   "SmallInteger": ["Integer"]}.get(c.type, ["Text"])
+        options = {
+            "String(40)": ["String(80)", "Text"],
+            "String": ["String(40)", "Text"],
+            "Text": ["String(40)"],
+            "Integer": ["BigInteger"],
+            "BigInteger": ["Integer"],
+            "SmallInteger": ["Integer"],
+        }.get(c.type, ["Text"])
         c2 = dataclasses.replace(c, type=draw(st.sampled_from(options)), server_default=None)
     elif what == "nullable":
         c2 = dataclasses.replace(c, nullable=not c.nullable)
@@ -375,16 +417,26 @@ def _add_index(draw, a: Snapshot, b: Snapshot, table: TableKey | None = None) ->
     if not tables or tables[0] is None:
         return b
     t = draw(st.sampled_from(tables))
-    cols = tuple(draw(st.lists(st.sampled_from(t.column_names), min_size=1, max_size=2, unique=True)))
-    ix = Index(name=_fresh("ix_", a, b), columns=cols, unique=draw(st.booleans()),
-               where=draw(st.none() | st.just("id > 0")))
+    cols = tuple(
+        draw(st.lists(st.sampled_from(t.column_names), min_size=1, max_size=2, unique=True))
+    )
+    ix = Index(
+        name=_fresh("ix_", a, b),
+        columns=cols,
+        unique=draw(st.booleans()),
+        where=draw(st.none() | st.just("id > 0")),
+    )
     return _put(b, dataclasses.replace(t, indexes=(*t.indexes, ix)))
 
 
 @st.composite
 def _drop_or_change_named(draw, a: Snapshot, b: Snapshot) -> Snapshot:
-    cands = [(t, kind, o) for t in b.tables for kind in ("indexes", "uniques", "checks")
-             for o in getattr(t, kind)]
+    cands = [
+        (t, kind, o)
+        for t in b.tables
+        for kind in ("indexes", "uniques", "checks")
+        for o in getattr(t, kind)
+    ]
     if not cands:
         return b
     t, kind, o = draw(st.sampled_from(cands))
@@ -397,8 +449,12 @@ def _drop_or_change_named(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     elif kind == "checks":
         changed = dataclasses.replace(o, sqltext=o.sqltext + " AND 1 = 1")
     else:
-        changed = dataclasses.replace(o, columns=tuple(reversed(o.columns)) if len(o.columns) > 1
-                                      else (*o.columns, *[c for c in t.column_names if c not in o.columns][:1]))
+        changed = dataclasses.replace(
+            o,
+            columns=tuple(reversed(o.columns))
+            if len(o.columns) > 1
+            else (*o.columns, *[c for c in t.column_names if c not in o.columns][:1]),
+        )
     return _put(b, dataclasses.replace(t, **{kind: (*rest, changed)}))
 
 
@@ -408,8 +464,15 @@ def _add_unique_or_check(draw, a: Snapshot, b: Snapshot) -> Snapshot:
         return b
     t = draw(st.sampled_from(b.tables))
     if draw(st.booleans()):
-        cols = tuple(draw(st.lists(st.sampled_from(t.column_names), min_size=1, max_size=2, unique=True)))
-        return _put(b, dataclasses.replace(t, uniques=(*t.uniques, Unique(name=_fresh("uq_", a, b), columns=cols))))
+        cols = tuple(
+            draw(st.lists(st.sampled_from(t.column_names), min_size=1, max_size=2, unique=True))
+        )
+        return _put(
+            b,
+            dataclasses.replace(
+                t, uniques=(*t.uniques, Unique(name=_fresh("uq_", a, b), columns=cols))
+            ),
+        )
     col = draw(st.sampled_from(t.column_names))
     ck = Check(name=_fresh("ck_", a, b), sqltext=f"{col} IS NOT NULL OR 1 = 1")
     return _put(b, dataclasses.replace(t, checks=(*t.checks, ck)))
@@ -422,7 +485,9 @@ def _primary_key_name(draw, a: Snapshot, b: Snapshot) -> Snapshot:
         return b
     t = draw(st.sampled_from(cands))
     name = None if t.primary_key.name else _fresh("pk_", a, b)
-    return _put(b, dataclasses.replace(t, primary_key=dataclasses.replace(t.primary_key, name=name)))
+    return _put(
+        b, dataclasses.replace(t, primary_key=dataclasses.replace(t.primary_key, name=name))
+    )
 
 
 @st.composite
@@ -437,8 +502,14 @@ def _add_fk(draw, a: Snapshot, b: Snapshot, child: TableKey | None = None) -> Sn
         p = t
     pcol = _pk_col(p)
     col = Column(name=_fresh("ref_", a, b), type=p.column(pcol).type, nullable=True)
-    fk = ForeignKey(name=_fresh("fk_", a, b), columns=(col.name,), ref_table=p.name, ref_schema=p.schema,
-                    ref_columns=(pcol,), ondelete=draw(st.sampled_from([None, "CASCADE", "SET NULL"])))
+    fk = ForeignKey(
+        name=_fresh("fk_", a, b),
+        columns=(col.name,),
+        ref_table=p.name,
+        ref_schema=p.schema,
+        ref_columns=(pcol,),
+        ondelete=draw(st.sampled_from([None, "CASCADE", "SET NULL"])),
+    )
     t2 = dataclasses.replace(t, columns=(*t.columns, col), foreign_keys=(*t.foreign_keys, fk))
     b = _put(b, t2)
     if t2.rows is not None and p.rows is not None or t2.key == p.key:
@@ -452,7 +523,10 @@ def _drop_fk(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     if not cands:
         return b
     t, fk = draw(st.sampled_from(cands))
-    return _put(b, dataclasses.replace(t, foreign_keys=tuple(x for x in t.foreign_keys if x.name != fk.name)))
+    return _put(
+        b,
+        dataclasses.replace(t, foreign_keys=tuple(x for x in t.foreign_keys if x.name != fk.name)),
+    )
 
 
 # --------------------------------------------------------------------------- edits: enums
@@ -466,7 +540,9 @@ def _replace_enum_values_in_rows(s: Snapshot, name: str, mapping: dict[str, str]
     for t, c in _enum_users(s, name):
         t = s.get_table(t.key)
         rows = [
-            _row({k: (mapping.get(v, v) if k == c.name and isinstance(v, str) else v) for k, v in r})
+            _row(
+                {k: (mapping.get(v, v) if k == c.name and isinstance(v, str) else v) for k, v in r}
+            )
             for r in _rows(t)
         ]
         s = _put(s, _set_rows(t, rows))
@@ -512,7 +588,11 @@ def _enum_edit(draw, a: Snapshot, b: Snapshot) -> Snapshot:
 
 
 def _managed(b: Snapshot) -> list[Table]:
-    return [t for t in b.tables if _pk_col(t) and t.column(_pk_col(t)).type in ("Integer", "BigInteger", "SmallInteger")]
+    return [
+        t
+        for t in b.tables
+        if _pk_col(t) and t.column(_pk_col(t)).type in ("Integer", "BigInteger", "SmallInteger")
+    ]
 
 
 def _row_for(draw, b: Snapshot, t: Table, key_value: int) -> Row:
@@ -572,9 +652,16 @@ def _row_cycle(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     for t in b.tables:
         for fk in t.foreign_keys:
             p = b.get_table(fk.ref_key)
-            if p is None or t.rows is None or p.rows is None or not t.column(fk.columns[0]).nullable:
+            if (
+                p is None
+                or t.rows is None
+                or p.rows is None
+                or not t.column(fk.columns[0]).nullable
+            ):
                 continue
-            back = [f for f in p.foreign_keys if f.ref_key == t.key and p.column(f.columns[0]).nullable]
+            back = [
+                f for f in p.foreign_keys if f.ref_key == t.key and p.column(f.columns[0]).nullable
+            ]
             if p.key == t.key:
                 back = [fk]
             if not back or not t.rows.rows or not p.rows.rows:
@@ -616,7 +703,9 @@ def _update_or_delete_rows(draw, a: Snapshot, b: Snapshot) -> Snapshot:
         return _put(b, _set_rows(t, rows))
     old_key = t.rows.key_of(rows[i])
     if what == "rekey" and pk and t.rows.key == (pk,) and isinstance(old_key[0], int):
-        used = {dict(r).get(pk) for r in rows} | {dict(r).get(pk) for r in _rows(_from_a(a, b, t) or t)}
+        used = {dict(r).get(pk) for r in rows} | {
+            dict(r).get(pk) for r in _rows(_from_a(a, b, t) or t)
+        }
         new_v = _int_value(draw, t, used)
         rows[i] = _row({**dict(rows[i]), pk: new_v})
         b = _put(b, _set_rows(t, rows))
@@ -636,7 +725,9 @@ def _repoint(b: Snapshot, key: TableKey, old: Any, new: Any) -> Snapshot:
                 continue
             t = b.get_table(t.key)
             col = fk.columns[0]
-            rows = [_row({**dict(r), col: new}) if dict(r).get(col) == old else r for r in t.rows.rows]
+            rows = [
+                _row({**dict(r), col: new}) if dict(r).get(col) == old else r for r in t.rows.rows
+            ]
             b = _put(b, _set_rows(t, rows))
     return b
 
@@ -645,15 +736,22 @@ def _repoint(b: Snapshot, key: TableKey, old: Any, new: Any) -> Snapshot:
 def _self_referencing_rows(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     """A table whose rows reference each other (chains and a cycle)."""
     name = _fresh("tree_", a, b)
-    fk = ForeignKey(name=_fresh("fk_", a, b), columns=("parent",), ref_table=name, ref_columns=("id",))
+    fk = ForeignKey(
+        name=_fresh("fk_", a, b), columns=("parent",), ref_table=name, ref_columns=("id",)
+    )
     n = draw(st.integers(2, 5))
     ids = draw(st.permutations(list(range(1, n + 1))))
     parents = [draw(st.none() | st.sampled_from(ids)) for _ in ids]
-    rows = [_row({"id": i, "name": f"r{i}", "parent": p}) for i, p in zip(ids, parents, strict=True)]
+    rows = [
+        _row({"id": i, "name": f"r{i}", "parent": p}) for i, p in zip(ids, parents, strict=True)
+    ]
     t = Table(
         name=name,
-        columns=(Column(name="id", type="Integer", nullable=False), Column(name="name", type="String(40)"),
-                 Column(name="parent", type="Integer")),
+        columns=(
+            Column(name="id", type="Integer", nullable=False),
+            Column(name="name", type="String(40)"),
+            Column(name="parent", type="Integer"),
+        ),
         primary_key=PrimaryKey(columns=("id",)),
         foreign_keys=(fk,),
         rows=RowSet(key=("id",), rows=tuple(rows)),
@@ -668,29 +766,54 @@ def _mutual_tables(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     b = _put(b, Table(name=n1, columns=(Column(name="id", type="Integer", nullable=False),)))
     n2 = _fresh("my_", a, b)
     f1 = ForeignKey(name=_fresh("fk_", a, b), columns=("other",), ref_table=n2, ref_columns=("id",))
-    f2 = ForeignKey(name=_fresh("fkb_", a, b), columns=("other",), ref_table=n1, ref_columns=("id",))
+    f2 = ForeignKey(
+        name=_fresh("fkb_", a, b), columns=("other",), ref_table=n1, ref_columns=("id",)
+    )
     cols = (Column(name="id", type="Integer", nullable=False), Column(name="other", type="Integer"))
     k = draw(st.integers(1, 3))
-    r1 = tuple(_row({"id": i, "other": draw(st.none() | st.integers(1, k))}) for i in range(1, k + 1))
-    r2 = tuple(_row({"id": i, "other": draw(st.none() | st.integers(1, k))}) for i in range(1, k + 1))
-    t1 = Table(name=n1, columns=cols, primary_key=PrimaryKey(columns=("id",)), foreign_keys=(f1,),
-               rows=RowSet(key=("id",), rows=r1))
-    t2 = Table(name=n2, columns=cols, primary_key=PrimaryKey(columns=("id",)), foreign_keys=(f2,),
-               rows=RowSet(key=("id",), rows=r2))
+    r1 = tuple(
+        _row({"id": i, "other": draw(st.none() | st.integers(1, k))}) for i in range(1, k + 1)
+    )
+    r2 = tuple(
+        _row({"id": i, "other": draw(st.none() | st.integers(1, k))}) for i in range(1, k + 1)
+    )
+    t1 = Table(
+        name=n1,
+        columns=cols,
+        primary_key=PrimaryKey(columns=("id",)),
+        foreign_keys=(f1,),
+        rows=RowSet(key=("id",), rows=r1),
+    )
+    t2 = Table(
+        name=n2,
+        columns=cols,
+        primary_key=PrimaryKey(columns=("id",)),
+        foreign_keys=(f2,),
+        rows=RowSet(key=("id",), rows=r2),
+    )
     return _put(_put(b, t1), t2)
 
 
 @st.composite
 def _looks_like_rename(draw, a: Snapshot, b: Snapshot) -> Snapshot:
     """A column dropped and another of the same type added (a suggestion, not a rename)."""
-    cands = [(t, c) for t in b.tables for c in _plain_cols(b, t) if a.get_table(t.key) is not None
-             and a.get_table(t.key).has_column(c.name)]
+    cands = [
+        (t, c)
+        for t in b.tables
+        for c in _plain_cols(b, t)
+        if a.get_table(t.key) is not None and a.get_table(t.key).has_column(c.name)
+    ]
     if not cands:
         return b
     t, c = draw(st.sampled_from(cands))
     t2 = _remove_column_everywhere(t, c.name)
-    t2 = dataclasses.replace(t2, columns=(*t2.columns, dataclasses.replace(c, name=_fresh("lk_", a, b), nullable=True,
-                                                                          backfill=None)))
+    t2 = dataclasses.replace(
+        t2,
+        columns=(
+            *t2.columns,
+            dataclasses.replace(c, name=_fresh("lk_", a, b), nullable=True, backfill=None),
+        ),
+    )
     return _put(b, t2)
 
 
@@ -834,12 +957,30 @@ def _without_dangling(s: Snapshot, t: Table, row: Row) -> Row | None:
 
 
 EDITS: tuple[Edit, ...] = (
-    _self_referencing_rows, _mutual_tables, _looks_like_rename,
-    _add_table, _drop_table, _rename_table, _table_comment,
-    _add_column, _drop_column, _rename_column, _alter_column, _alter_column,
-    _add_index, _drop_or_change_named, _add_unique_or_check, _primary_key_name,
-    _add_fk, _drop_fk, _enum_edit, _enum_edit,
-    _insert_rows, _row_cycle, _update_or_delete_rows, _update_or_delete_rows,
+    _self_referencing_rows,
+    _mutual_tables,
+    _looks_like_rename,
+    _add_table,
+    _drop_table,
+    _rename_table,
+    _table_comment,
+    _add_column,
+    _drop_column,
+    _rename_column,
+    _alter_column,
+    _alter_column,
+    _add_index,
+    _drop_or_change_named,
+    _add_unique_or_check,
+    _primary_key_name,
+    _add_fk,
+    _drop_fk,
+    _enum_edit,
+    _enum_edit,
+    _insert_rows,
+    _row_cycle,
+    _update_or_delete_rows,
+    _update_or_delete_rows,
 )
 
 
@@ -859,8 +1000,11 @@ def base_snapshots(draw, *, max_tables: int = 4) -> Snapshot:
     s = strip_hints(draw(snapshots(min_tables=1, max_tables=max_tables)))
     # an empty ``rows:`` declaration manages nothing: the planner treats it as none
     s = dataclasses.replace(
-        s, tables=tuple(dataclasses.replace(t, rows=None) if t.rows is not None and not t.rows.rows else t
-                        for t in s.tables)
+        s,
+        tables=tuple(
+            dataclasses.replace(t, rows=None) if t.rows is not None and not t.rows.rows else t
+            for t in s.tables
+        ),
     )
     return draw(_with_references(s))
 

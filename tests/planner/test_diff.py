@@ -36,8 +36,11 @@ from planner.state.model import (
 )
 
 ID = Column(name="id", type="Integer", nullable=False)
-CONV = (("ix", "ix_%(table_name)s_%(column_0_N_name)s"), ("pk", "pk_%(table_name)s"),
-        ("uq", "uq_%(table_name)s_%(column_0_N_name)s"))
+CONV = (
+    ("ix", "ix_%(table_name)s_%(column_0_N_name)s"),
+    ("pk", "pk_%(table_name)s"),
+    ("uq", "uq_%(table_name)s_%(column_0_N_name)s"),
+)
 
 
 def snap(*tables: Table, enums=(), release="1", conv=()) -> Snapshot:
@@ -45,7 +48,12 @@ def snap(*tables: Table, enums=(), release="1", conv=()) -> Snapshot:
 
 
 def table(name: str, *cols: Column, **kw) -> Table:
-    return Table(name=name, columns=(ID, *cols), primary_key=kw.pop("primary_key", PrimaryKey(columns=("id",))), **kw)
+    return Table(
+        name=name,
+        columns=(ID, *cols),
+        primary_key=kw.pop("primary_key", PrimaryKey(columns=("id",))),
+        **kw,
+    )
 
 
 def rows(key, *dicts) -> RowSet:
@@ -70,7 +78,11 @@ def test_created_table_splits_foreign_keys_indexes_and_rows():
     sites = table(
         "sites",
         Column(name="campaign_id", type="Integer"),
-        foreign_keys=(ForeignKey(name="fk_s_c", columns=("campaign_id",), ref_table="campaigns", ref_columns=("id",)),),
+        foreign_keys=(
+            ForeignKey(
+                name="fk_s_c", columns=("campaign_id",), ref_table="campaigns", ref_columns=("id",)
+            ),
+        ),
         indexes=(Index(name="ix_s_c", columns=("campaign_id",)),),
         rows=rows(("id",), {"id": 1}),
     )
@@ -78,15 +90,22 @@ def test_created_table_splits_foreign_keys_indexes_and_rows():
     assert kinds(ops) == ["create_table", "add_foreign_key", "create_index", "insert_rows"]
     create = ops[0]
     assert isinstance(create, CreateTable)
-    assert create.table.foreign_keys == () and create.table.indexes == () and create.table.rows is None
+    assert (
+        create.table.foreign_keys == () and create.table.indexes == () and create.table.rows is None
+    )
     assert ops[1].table_is_new and ops[2].table_is_new
 
 
 def test_dropped_table_drops_its_foreign_keys_not_its_rows():
     camp = table("campaigns")
     sites = table(
-        "sites", Column(name="campaign_id", type="Integer"),
-        foreign_keys=(ForeignKey(name="fk_s_c", columns=("campaign_id",), ref_table="campaigns", ref_columns=("id",)),),
+        "sites",
+        Column(name="campaign_id", type="Integer"),
+        foreign_keys=(
+            ForeignKey(
+                name="fk_s_c", columns=("campaign_id",), ref_table="campaigns", ref_columns=("id",)
+            ),
+        ),
         rows=rows(("id",), {"id": 1}),
     )
     ops = diff_snapshots(snap(camp, sites), snap(camp))
@@ -105,7 +124,12 @@ def test_not_null_column_on_existing_table_is_added_nullable_filled_then_set():
     assert isinstance(setnn, AlterColumnNullable) and setnn.nullable is False
     assert isinstance(upd, UpdateRow) and dict(upd.new) == {"forecast": True}
     ordered = make_plan(a, b).ops
-    assert kinds(ordered) == ["add_column", "backfill_column", "update_row", "alter_column_nullable"]
+    assert kinds(ordered) == [
+        "add_column",
+        "backfill_column",
+        "update_row",
+        "alter_column_nullable",
+    ]
 
 
 def test_not_null_column_with_server_default_is_added_directly():
@@ -117,11 +141,15 @@ def test_not_null_column_with_server_default_is_added_directly():
 def test_column_made_not_null_is_backfilled_first():
     a = snap(table("c", Column(name="tz", type="String(40)")))
     b = snap(table("c", Column(name="tz", type="String(40)", nullable=False, backfill="'UTC'")))
-    assert lines(make_plan(a, b).ops) == ["Backfill c.tz where NULL with 'UTC'", "Set c.tz NOT NULL"]
+    assert lines(make_plan(a, b).ops) == [
+        "Backfill c.tz where NULL with 'UTC'",
+        "Set c.tz NOT NULL",
+    ]
 
 
-@pytest.mark.parametrize("default, fill", [("0", "0"), ("'n/a'", "'n/a'"), ("false", "false"),
-                                           ("now()", None)])
+@pytest.mark.parametrize(
+    "default, fill", [("0", "0"), ("'n/a'", "'n/a'"), ("false", "false"), ("now()", None)]
+)
 def test_not_null_with_a_literal_default_fills_existing_nulls(default, fill):
     """SET NOT NULL does not apply the new default to rows holding NULL: a literal default
     fills them first, like a backfill. Case not_null_with_default_over_null_rows."""
@@ -137,21 +165,38 @@ def test_alters_store_old_values():
     b = snap(table("c", Column(name="x", type="String(80)", server_default="'b'", comment="two")))
     ops = diff_snapshots(a, b)
     # the default changes around the type change: the old one dropped, the new one set
-    assert kinds(ops) == ["alter_column_type", "alter_column_default", "alter_column_default",
-                          "alter_column_comment"]
+    assert kinds(ops) == [
+        "alter_column_type",
+        "alter_column_default",
+        "alter_column_default",
+        "alter_column_comment",
+    ]
     assert ops[0].old_type == "String(40)" and ops[3].old == "one"
     assert (ops[1].old, ops[1].new, ops[2].old, ops[2].new) == ("'a'", None, None, "'b'")
 
 
 def test_table_rename_from_hint_carries_convention_names_pkey_and_sequence():
-    a = snap(table("places", Column(name="name", type="String(40)"),
-                   primary_key=PrimaryKey(name="pk_places", columns=("id",)),
-                   uniques=(Unique(name="uq_places_name", columns=("name",)),),
-                   indexes=(Index(name="ix_places_name", columns=("name",)),)), conv=CONV)
-    b = snap(table("sites", Column(name="name", type="String(40)"), renamed_from="places",
-                   primary_key=PrimaryKey(name="pk_sites", columns=("id",)),
-                   uniques=(Unique(name="uq_sites_name", columns=("name",)),),
-                   indexes=(Index(name="ix_sites_name", columns=("name",)),)), conv=CONV)
+    a = snap(
+        table(
+            "places",
+            Column(name="name", type="String(40)"),
+            primary_key=PrimaryKey(name="pk_places", columns=("id",)),
+            uniques=(Unique(name="uq_places_name", columns=("name",)),),
+            indexes=(Index(name="ix_places_name", columns=("name",)),),
+        ),
+        conv=CONV,
+    )
+    b = snap(
+        table(
+            "sites",
+            Column(name="name", type="String(40)"),
+            renamed_from="places",
+            primary_key=PrimaryKey(name="pk_sites", columns=("id",)),
+            uniques=(Unique(name="uq_sites_name", columns=("name",)),),
+            indexes=(Index(name="ix_sites_name", columns=("name",)),),
+        ),
+        conv=CONV,
+    )
     ops = diff_snapshots(a, b)
     assert len(ops) == 1
     op = ops[0]
@@ -172,7 +217,9 @@ def test_table_rename_with_unnamed_primary_key_renames_default_pkey():
 
 def test_column_rename_from_hint_and_stale_hint_ignored():
     a = snap(table("b", Column(name="year_built", type="SmallInteger")))
-    b = snap(table("b", Column(name="construction_year", type="SmallInteger", renamed_from="year_built")))
+    b = snap(
+        table("b", Column(name="construction_year", type="SmallInteger", renamed_from="year_built"))
+    )
     (op,) = diff_snapshots(a, b)
     assert isinstance(op, RenameColumn) and (op.old, op.new) == ("year_built", "construction_year")
     # the hint stays in the next release's file: it must not rename again
@@ -187,10 +234,22 @@ def test_sequence_ownership():
 
 
 def test_constraint_with_same_definition_new_name_is_renamed():
-    a = snap(table("t", Column(name="x", type="Integer"), uniques=(Unique(name="u1", columns=("x",)),),
-                   indexes=(Index(name="i1", columns=("x",)),)))
-    b = snap(table("t", Column(name="x", type="Integer"), uniques=(Unique(name="u2", columns=("x",)),),
-                   indexes=(Index(name="i2", columns=("x",)),)))
+    a = snap(
+        table(
+            "t",
+            Column(name="x", type="Integer"),
+            uniques=(Unique(name="u1", columns=("x",)),),
+            indexes=(Index(name="i1", columns=("x",)),),
+        )
+    )
+    b = snap(
+        table(
+            "t",
+            Column(name="x", type="Integer"),
+            uniques=(Unique(name="u2", columns=("x",)),),
+            indexes=(Index(name="i2", columns=("x",)),),
+        )
+    )
     assert lines(diff_snapshots(a, b)) == [
         "Rename unique constraint u1 on t to u2",
         "Rename index i1 on t to i2",
@@ -198,8 +257,14 @@ def test_constraint_with_same_definition_new_name_is_renamed():
 
 
 def test_changed_definition_under_same_name_is_drop_then_add():
-    a = snap(table("t", Column(name="x", type="Integer"), indexes=(Index(name="i", columns=("x",)),)))
-    b = snap(table("t", Column(name="x", type="Integer"), indexes=(Index(name="i", columns=("x", "id")),)))
+    a = snap(
+        table("t", Column(name="x", type="Integer"), indexes=(Index(name="i", columns=("x",)),))
+    )
+    b = snap(
+        table(
+            "t", Column(name="x", type="Integer"), indexes=(Index(name="i", columns=("x", "id")),)
+        )
+    )
     assert lines(make_plan(a, b).ops) == ["Drop index i on t", "Create index i on t (x, id)"]
 
 
@@ -231,19 +296,41 @@ def test_enum_value_removed_or_reordered_needs_rebuild_with_its_columns():
 
 
 def test_row_moved_off_a_removed_enum_value_updates_between_add_and_rebuild():
-    t = lambda v: table("e", Column(name="level", type="Enum(lvl)"), rows=rows(("id",), {"id": 1, "level": v}))  # noqa: E731
+    def t(v):
+        return table(
+            "e", Column(name="level", type="Enum(lvl)"), rows=rows(("id",), {"id": 1, "level": v})
+        )
+
     a = snap(t("old"), enums=(Enum(name="lvl", values=("old", "x")),))
     b = snap(t("new"), enums=(Enum(name="lvl", values=("x", "new")),))
     assert kinds(make_plan(a, b).ops) == ["add_enum_value", "update_row", "rebuild_enum"]
 
 
 def test_rows_insert_update_delete_and_key_change():
-    a = snap(table("u", Column(name="sym", type="String(8)"), Column(name="name", type="Text"),
-                   rows=rows(("sym",), {"id": 1, "sym": "kWh", "name": "kilowatt hour"},
-                             {"id": 2, "sym": "BTU", "name": "btu"})))
-    b = snap(table("u", Column(name="sym", type="String(8)"), Column(name="name", type="Text"),
-                   rows=rows(("sym",), {"id": 1, "sym": "kWh", "name": "Kilowatt hour"},
-                             {"id": 2, "sym": "GJ", "name": "btu"})))
+    a = snap(
+        table(
+            "u",
+            Column(name="sym", type="String(8)"),
+            Column(name="name", type="Text"),
+            rows=rows(
+                ("sym",),
+                {"id": 1, "sym": "kWh", "name": "kilowatt hour"},
+                {"id": 2, "sym": "BTU", "name": "btu"},
+            ),
+        )
+    )
+    b = snap(
+        table(
+            "u",
+            Column(name="sym", type="String(8)"),
+            Column(name="name", type="Text"),
+            rows=rows(
+                ("sym",),
+                {"id": 1, "sym": "kWh", "name": "Kilowatt hour"},
+                {"id": 2, "sym": "GJ", "name": "btu"},
+            ),
+        )
+    )
     ops = make_plan(a, b).ops
     assert lines(ops) == [
         "Delete 1 row from u: (sym)=('BTU')",
@@ -253,16 +340,29 @@ def test_rows_insert_update_delete_and_key_change():
     upd = ops[2]
     assert dict(upd.old) == {"name": "kilowatt hour"}  # only the differing column
     # rows no longer declared at all are deleted too
-    gone = diff_snapshots(a, snap(table("u", Column(name="sym", type="String(8)"), Column(name="name", type="Text"))))
+    gone = diff_snapshots(
+        a, snap(table("u", Column(name="sym", type="String(8)"), Column(name="name", type="Text")))
+    )
     assert kinds(gone) == ["delete_rows"] and len(gone[0].rows) == 2
 
 
 def test_self_referencing_rows_insert_parent_first_delete_child_first():
     fk = ForeignKey(name="fk_c_parent", columns=("parent",), ref_table="c", ref_columns=("id",))
-    t = lambda *rs: table("c", Column(name="parent", type="Integer"), foreign_keys=(fk,), rows=rows(("id",), *rs))  # noqa: E731
+
+    def t(*rs):
+        return table(
+            "c", Column(name="parent", type="Integer"), foreign_keys=(fk,), rows=rows(("id",), *rs)
+        )
+
     declared = ({"id": 3, "parent": 2}, {"id": 2, "parent": 1}, {"id": 1, "parent": None})
-    (ins,) = [op for op in diff_snapshots(snap(table("c", Column(name="parent", type="Integer"), foreign_keys=(fk,))),
-                                          snap(t(*declared))) if op.kind == "insert_rows"]
+    (ins,) = [
+        op
+        for op in diff_snapshots(
+            snap(table("c", Column(name="parent", type="Integer"), foreign_keys=(fk,))),
+            snap(t(*declared)),
+        )
+        if op.kind == "insert_rows"
+    ]
     assert isinstance(ins, InsertRows)
     assert [dict(r)["id"] for r in ins.rows] == [1, 2, 3]
     assert ins.order == ((3,), (2,), (1,))
@@ -273,8 +373,14 @@ def test_self_referencing_rows_insert_parent_first_delete_child_first():
 
 def test_self_referencing_row_cycle_inserts_null_then_updates():
     fk = ForeignKey(name="fk_z_twin", columns=("twin",), ref_table="z", ref_columns=("id",))
-    b = snap(table("z", Column(name="twin", type="Integer"), foreign_keys=(fk,),
-                   rows=rows(("id",), {"id": 1, "twin": 2}, {"id": 2, "twin": 1})))
+    b = snap(
+        table(
+            "z",
+            Column(name="twin", type="Integer"),
+            foreign_keys=(fk,),
+            rows=rows(("id",), {"id": 1, "twin": 2}, {"id": 2, "twin": 1}),
+        )
+    )
     plan = make_plan(snap(), b)
     assert lines(plan.ops) == [
         "Create table z (id, twin)",
@@ -290,10 +396,14 @@ def test_suggestions_for_look_alike_renames():
     a = snap(table("places", Column(name="title", type="String(80)")))
     b = snap(table("sites", Column(name="title", type="String(80)")))
     plan = make_plan(a, b)
-    assert [s.hint for s in plan.suggestions] == ["if it is a rename, add `renamed_from: places` to table sites"]
+    assert [s.hint for s in plan.suggestions] == [
+        "if it is a rename, add `renamed_from: places` to table sites"
+    ]
     c = snap(table("places", Column(name="name", type="String(80)")))
     plan2 = make_plan(a, c)
-    assert plan2.suggestions[0].message.startswith("column places.title dropped and places.name added")
+    assert plan2.suggestions[0].message.startswith(
+        "column places.title dropped and places.name added"
+    )
     assert kinds(plan2.ops) == ["add_column", "drop_column"]  # never a silent guess
 
 
@@ -306,12 +416,18 @@ def test_explicit_renames_override_hints():
 
 def test_downgrade_reverses_rename_hints():
     a = snap(table("places", Column(name="title", type="Text")))
-    b = snap(table("sites", Column(name="name", type="Text", renamed_from="title"), renamed_from="places"),
-             release="2")
+    b = snap(
+        table(
+            "sites", Column(name="name", type="Text", renamed_from="title"), renamed_from="places"
+        ),
+        release="2",
+    )
     down = make_downgrade_plan(a, b)
-    assert lines(down.ops) == ["Rename table sites to places (sites_pkey -> places_pkey (PostgreSQL), "
-                               "sequence sites_id_seq -> places_id_seq)",
-                               "Rename column places.name to title"]
+    assert lines(down.ops) == [
+        "Rename table sites to places (sites_pkey -> places_pkey (PostgreSQL), "
+        "sequence sites_id_seq -> places_id_seq)",
+        "Rename column places.name to title",
+    ]
     assert apply_plan(down) == a
 
 

@@ -57,8 +57,11 @@ def reasons(plan) -> set[str]:
 
 def test_table_before_the_foreign_keys_that_need_it_with_reason():
     camp = table("campaigns")
-    sites = table("sites", Column(name="campaign_id", type="Integer"),
-                  foreign_keys=(fk("fk_sites_campaign_id_campaigns", "campaign_id", "campaigns"),))
+    sites = table(
+        "sites",
+        Column(name="campaign_id", type="Integer"),
+        foreign_keys=(fk("fk_sites_campaign_id_campaigns", "campaign_id", "campaigns"),),
+    )
     plan = make_plan(snap(), snap(camp, sites))
     assert "fk_sites_campaign_id_campaigns needs table campaigns" in reasons(plan)
     assert position(plan, "Create table campaigns") < position(plan, "Add foreign key")
@@ -67,8 +70,11 @@ def test_table_before_the_foreign_keys_that_need_it_with_reason():
 
 def test_edges_point_forward_and_name_real_ops():
     camp = table("campaigns")
-    sites = table("sites", Column(name="campaign_id", type="Integer"),
-                  foreign_keys=(fk("fk_s", "campaign_id", "campaigns"),))
+    sites = table(
+        "sites",
+        Column(name="campaign_id", type="Integer"),
+        foreign_keys=(fk("fk_s", "campaign_id", "campaigns"),),
+    )
     plan = make_plan(snap(), snap(camp, sites))
     assert plan.edges
     for e in plan.edges:
@@ -79,7 +85,12 @@ def test_mutual_foreign_keys_between_new_tables_need_no_break():
     a = table("a", Column(name="b_id", type="Integer"), foreign_keys=(fk("fk_a_b", "b_id", "b"),))
     b = table("b", Column(name="a_id", type="Integer"), foreign_keys=(fk("fk_b_a", "a_id", "a"),))
     plan = make_plan(snap(), snap(a, b))
-    assert [op.kind for op in plan.ops] == ["create_table", "create_table", "add_foreign_key", "add_foreign_key"]
+    assert [op.kind for op in plan.ops] == [
+        "create_table",
+        "create_table",
+        "add_foreign_key",
+        "add_foreign_key",
+    ]
 
 
 def test_enum_created_before_its_columns_and_dropped_after_the_last_user():
@@ -105,18 +116,23 @@ def test_enum_value_changes_convert_only_the_columns_that_keep_the_type():
     away = table("away", Column(name="level", type="Enum(lvl)"))
     away_after = table("away", Column(name="level", type="Text"))
     made = table("made", Column(name="level", type="Enum(lvl)"), rows=rows({"id": 1, "level": "c"}))
-    plan = make_plan(snap(kept, gone, away, enums=(old,)),
-                     snap(kept, away_after, made, enums=(new,)))
+    plan = make_plan(
+        snap(kept, gone, away, enums=(old,)), snap(kept, away_after, made, enums=(new,))
+    )
     rebuild = position(plan, "Rebuild enum lvl")
     assert position(plan, "Drop table gone") < rebuild
     assert position(plan, "Alter column away.level type Enum(lvl) -> Text") < rebuild
     assert rebuild < position(plan, "Create table made")
-    assert "drop table gone needs enum lvl with its old values before rebuild enum lvl removes it" in reasons(plan)
+    assert (
+        "drop table gone needs enum lvl with its old values before rebuild enum lvl removes it"
+        in reasons(plan)
+    )
     rebuilds = [op for op in plan.ops if op.kind == "rebuild_enum"]
     assert [op.columns for op in rebuilds] == [((None, "kept", "level"),)]
     # and back: the same rules the other way round
-    down = make_downgrade_plan(snap(kept, gone, away, enums=(old,)),
-                               snap(kept, away_after, made, enums=(new,)))
+    down = make_downgrade_plan(
+        snap(kept, gone, away, enums=(old,)), snap(kept, away_after, made, enums=(new,))
+    )
     rebuild = position(down, "Rebuild enum lvl")
     assert position(down, "Drop table made") < rebuild < position(down, "Create table gone")
     assert rebuild < position(down, "Alter column away.level type Text -> Enum(lvl)")
@@ -130,8 +146,15 @@ def test_row_taking_over_unique_values_waits_for_the_delete_and_children_move_vi
     name = Column(name="name", type="String(20)")
     states = lambda *r: table("states", name, rows=rows(*r))  # noqa: E731
     ref = Column(name="state_id", type="Integer")
-    child = lambda sid: table("items", ref, foreign_keys=(fk("fk_i_s", "state_id", "states"),),  # noqa: E731
-                              rows=rows({"id": 7, "state_id": sid}))
+
+    def child(sid):
+        return table(
+            "items",
+            ref,
+            foreign_keys=(fk("fk_i_s", "state_id", "states"),),  # noqa: E731
+            rows=rows({"id": 7, "state_id": sid}),
+        )
+
     a = states({"id": 1, "name": "valid"})
     a = dataclasses.replace(a, uniques=(Unique(name="uq_states_name", columns=("name",)),))
     b = dataclasses.replace(a, rows=rows({"id": 2, "name": "valid"}))
@@ -152,11 +175,15 @@ def test_unique_values_moving_between_updated_rows():
     code = Column(name="code", type="String(10)")
     uq = (Unique(name="uq_t_code", columns=("code",)),)
     t = lambda *r: table("t", code, uniques=uq, rows=rows(*r))  # noqa: E731
-    plan = make_plan(snap(t({"id": 1, "code": "a"}, {"id": 2, "code": "b"})),
-                     snap(t({"id": 1, "code": "c"}, {"id": 2, "code": "a"})))
+    plan = make_plan(
+        snap(t({"id": 1, "code": "a"}, {"id": 2, "code": "b"})),
+        snap(t({"id": 1, "code": "c"}, {"id": 2, "code": "a"})),
+    )
     assert position(plan, "Update row t (id)=(1)") < position(plan, "Update row t (id)=(2)")
-    swap = make_plan(snap(t({"id": 1, "code": "a"}, {"id": 2, "code": "b"})),
-                     snap(t({"id": 1, "code": "b"}, {"id": 2, "code": "a"})))
+    swap = make_plan(
+        snap(t({"id": 1, "code": "a"}, {"id": 2, "code": "b"})),
+        snap(t({"id": 1, "code": "b"}, {"id": 2, "code": "a"})),
+    )
     text = "\n".join(swap.describe())
     assert "-> None" in text and len(swap.ops) == 3, text
     assert apply_plan(swap) == snap(t({"id": 1, "code": "b"}, {"id": 2, "code": "a"}))
@@ -169,8 +196,10 @@ def test_undeclared_reference_to_a_deleted_row_is_set_null():
     parent = lambda *r: table("p", rows=rows(*r) if r else None)  # noqa: E731
     ref = Column(name="p_id", type="Integer")
     child = lambda row: table("c", ref, foreign_keys=(fk("fk_c_p", "p_id", "p"),), rows=rows(row))  # noqa: E731
-    plan = make_plan(snap(parent({"id": 5}), child({"id": 1, "p_id": 5})),
-                     snap(parent({"id": 6}), child({"id": 1})))
+    plan = make_plan(
+        snap(parent({"id": 5}), child({"id": 1, "p_id": 5})),
+        snap(parent({"id": 6}), child({"id": 1})),
+    )
     clear = position(plan, "Update row c (id)=(1): p_id 5 -> None")
     assert clear < position(plan, "Delete 1 row from p: (id)=(5)")
 
@@ -192,23 +221,34 @@ def test_server_defaults_around_a_type_change():
     # a default only added or only dropped: one op, on the right side
     plain = Column(name="at", type="DateTime", nullable=False)
     up = make_plan(snap(table("t", plain)), snap(table("t", new_col)))
-    assert position(up, "Alter column t.at type") < position(up, "Set server default of t.at to 'x'")
+    assert position(up, "Alter column t.at type") < position(
+        up, "Set server default of t.at to 'x'"
+    )
     down = make_plan(snap(table("t", new_col)), snap(table("t", plain)))
     assert position(down, "Drop server default of t.at") < position(down, "Alter column t.at type")
 
 
 def test_foreign_keys_dropped_before_the_tables_they_point_at():
     camp = table("campaigns")
-    sites = table("sites", Column(name="campaign_id", type="Integer"),
-                  foreign_keys=(fk("fk_s_c", "campaign_id", "campaigns"),))
-    plan = make_plan(snap(camp, sites), snap(table("sites", Column(name="campaign_id", type="Integer"))))
+    sites = table(
+        "sites",
+        Column(name="campaign_id", type="Integer"),
+        foreign_keys=(fk("fk_s_c", "campaign_id", "campaigns"),),
+    )
+    plan = make_plan(
+        snap(camp, sites), snap(table("sites", Column(name="campaign_id", type="Integer")))
+    )
     assert position(plan, "Drop foreign key fk_s_c") < position(plan, "Drop table campaigns")
 
 
 def _parent_child(parent_rows, child_rows):
     parent = table("cat", rows=rows(*parent_rows) if parent_rows else None)
-    child = table("sub", Column(name="cat_id", type="Integer"),
-                  foreign_keys=(fk("fk_sub_cat", "cat_id", "cat"),), rows=rows(*child_rows) if child_rows else None)
+    child = table(
+        "sub",
+        Column(name="cat_id", type="Integer"),
+        foreign_keys=(fk("fk_sub_cat", "cat_id", "cat"),),
+        rows=rows(*child_rows) if child_rows else None,
+    )
     return snap(parent, child)
 
 
@@ -225,8 +265,13 @@ def test_parent_rows_inserted_before_children_deleted_after():
 
 def test_rows_inserted_after_their_columns_and_before_not_null():
     a = snap(table("u", rows=rows({"id": 1})))
-    b = snap(table("u", Column(name="code", type="String(8)", nullable=False),
-                   rows=rows({"id": 1, "code": "x"}, {"id": 2, "code": "y"})))
+    b = snap(
+        table(
+            "u",
+            Column(name="code", type="String(8)", nullable=False),
+            rows=rows({"id": 1, "code": "x"}, {"id": 2, "code": "y"}),
+        )
+    )
     plan = make_plan(a, b)
     assert position(plan, "Add column u.code") < position(plan, "Insert 1 row into u")
     assert position(plan, "Update row u (id)=(1)") < position(plan, "Set u.code NOT NULL")
@@ -235,10 +280,18 @@ def test_rows_inserted_after_their_columns_and_before_not_null():
 
 
 def test_row_cycle_between_two_managed_tables_is_broken_with_an_update():
-    a = table("a", Column(name="b_id", type="Integer"), foreign_keys=(fk("fk_a_b", "b_id", "b"),),
-              rows=rows({"id": 1, "b_id": 1}))
-    b = table("b", Column(name="a_id", type="Integer"), foreign_keys=(fk("fk_b_a", "a_id", "a"),),
-              rows=rows({"id": 1, "a_id": 1}))
+    a = table(
+        "a",
+        Column(name="b_id", type="Integer"),
+        foreign_keys=(fk("fk_a_b", "b_id", "b"),),
+        rows=rows({"id": 1, "b_id": 1}),
+    )
+    b = table(
+        "b",
+        Column(name="a_id", type="Integer"),
+        foreign_keys=(fk("fk_b_a", "a_id", "a"),),
+        rows=rows({"id": 1, "a_id": 1}),
+    )
     target = snap(a, b)
     plan = make_plan(snap(), target)
     assert plan.describe() == [
@@ -255,22 +308,43 @@ def test_row_cycle_between_two_managed_tables_is_broken_with_an_update():
 
 def test_unbreakable_cycle_raises_listing_the_operations():
     cols = lambda ref: (Column(name=f"{ref}_id", type="Integer", nullable=False),)  # noqa: E731
-    a = Table(name="a", columns=(ID, *cols("b")), primary_key=PrimaryKey(columns=("id",)),
-              foreign_keys=(fk("fk_a_b", "b_id", "b"),), rows=rows({"id": 1, "b_id": 1}))
-    b = Table(name="b", columns=(ID, *cols("a")), primary_key=PrimaryKey(columns=("id",)),
-              foreign_keys=(fk("fk_b_a", "a_id", "a"),), rows=rows({"id": 1, "a_id": 1}))
+    a = Table(
+        name="a",
+        columns=(ID, *cols("b")),
+        primary_key=PrimaryKey(columns=("id",)),
+        foreign_keys=(fk("fk_a_b", "b_id", "b"),),
+        rows=rows({"id": 1, "b_id": 1}),
+    )
+    b = Table(
+        name="b",
+        columns=(ID, *cols("a")),
+        primary_key=PrimaryKey(columns=("id",)),
+        foreign_keys=(fk("fk_b_a", "a_id", "a"),),
+        rows=rows({"id": 1, "a_id": 1}),
+    )
     with pytest.raises(CycleError) as err:
         make_plan(snap(), snap(a, b))
-    assert set(err.value.descriptions) == {"Insert 1 row into a: (id)=(1)", "Insert 1 row into b: (id)=(1)"}
+    assert set(err.value.descriptions) == {
+        "Insert 1 row into a: (id)=(1)",
+        "Insert 1 row into b: (id)=(1)",
+    }
     assert "Insert 1 row into a: (id)=(1)" in str(err.value)
 
 
 def test_order_raises_cycle_error_from_find_cycle():
     t1 = CreateTable(table=table("x"))
-    ins_a = InsertRows(table_key=(None, "x"), key=("id",), rows=(FrozenMap({"id": 1}),),
-                       parents=(("row", (None, "y", (1,))),))
-    ins_b = InsertRows(table_key=(None, "y"), key=("id",), rows=(FrozenMap({"id": 1}),),
-                       parents=(("row", (None, "x", (1,))),))
+    ins_a = InsertRows(
+        table_key=(None, "x"),
+        key=("id",),
+        rows=(FrozenMap({"id": 1}),),
+        parents=(("row", (None, "y", (1,))),),
+    )
+    ins_b = InsertRows(
+        table_key=(None, "y"),
+        key=("id",),
+        rows=(FrozenMap({"id": 1}),),
+        parents=(("row", (None, "x", (1,))),),
+    )
     g = build_graph([t1, ins_a, ins_b])
     with pytest.raises(CycleError, match="Insert 1 row into x"):
         order(g)
@@ -280,8 +354,12 @@ def test_order_raises_cycle_error_from_find_cycle():
 
 def test_reading_order_drops_first_then_renames_creates_and_drops_last():
     old = snap(table("gone"), table("places"), table("keep", Column(name="x", type="Integer")))
-    new = snap(table("sites", renamed_from="places"), table("keep", Column(name="y", type="Integer")),
-               table("fresh"), release="2")
+    new = snap(
+        table("sites", renamed_from="places"),
+        table("keep", Column(name="y", type="Integer")),
+        table("fresh"),
+        release="2",
+    )
     assert make_plan(old, new).describe() == [
         "Rename table places to sites (places_pkey -> sites_pkey (PostgreSQL), "
         "sequence places_id_seq -> sites_id_seq)",
@@ -322,9 +400,16 @@ def test_describe_ref(ref, text):
 
 
 def test_foreign_keys_on_a_recreated_primary_key_are_dropped_and_re_added_around_it():
-    child = table("sub", Column(name="cat_id", type="Integer"), foreign_keys=(fk("fk_sub_cat", "cat_id", "cat"),))
+    child = table(
+        "sub",
+        Column(name="cat_id", type="Integer"),
+        foreign_keys=(fk("fk_sub_cat", "cat_id", "cat"),),
+    )
     a = snap(table("cat"), child)
-    b = snap(Table(name="cat", columns=(ID,), primary_key=PrimaryKey(name="pk_cat", columns=("id",))), child)
+    b = snap(
+        Table(name="cat", columns=(ID,), primary_key=PrimaryKey(name="pk_cat", columns=("id",))),
+        child,
+    )
     plan = make_plan(a, b)
     assert plan.describe() == [
         "Drop foreign key fk_sub_cat on sub (cat_id) -> cat (id)",
@@ -340,13 +425,25 @@ def test_a_name_moved_to_a_new_table_is_freed_before_it_is_taken():
     from planner.state.model import Index, Unique
 
     a_col, b_col = Column(name="a", type="Integer"), Column(name="b", type="Integer")
-    old_t = table("old_t", a_col, b_col, uniques=(Unique(name="u_a", columns=("a",)),),
-                  indexes=(Index(name="IX_B", columns=("b",)),))
-    new_t = table("new_t", a_col, b_col, uniques=(Unique(name="u_a", columns=("a",)),),
-                  indexes=(Index(name="ix_b", columns=("b",)),))
+    old_t = table(
+        "old_t",
+        a_col,
+        b_col,
+        uniques=(Unique(name="u_a", columns=("a",)),),
+        indexes=(Index(name="IX_B", columns=("b",)),),
+    )
+    new_t = table(
+        "new_t",
+        a_col,
+        b_col,
+        uniques=(Unique(name="u_a", columns=("a",)),),
+        indexes=(Index(name="ix_b", columns=("b",)),),
+    )
     plan = make_plan(snap(old_t), snap(new_t))
     drop = position(plan, "Drop table old_t")
-    assert drop < position(plan, "Create table new_t") and drop < position(plan, "Create index ix_b")
+    assert drop < position(plan, "Create table new_t") and drop < position(
+        plan, "Create index ix_b"
+    )
     assert "create table new_t takes name u_a after drop table old_t frees it" in reasons(plan)
     assert "ix_b takes name ix_b after drop table old_t frees it" in reasons(plan)  # case folded
     down = make_downgrade_plan(snap(old_t), snap(new_t))
@@ -359,12 +456,24 @@ def test_a_foreign_key_re_added_around_a_dropped_key_uses_the_key_that_stays():
     from planner.state.model import Index, Unique
 
     x, y = Column(name="x", type="Integer"), Column(name="y", type="Integer")
-    parent_old = table("parent", x, y, uniques=(Unique(name="u_xy", columns=("x", "y")),),
-                       indexes=(Index(name="ux_yx", columns=("y", "x"), unique=True),))
-    parent_new = table("parent", x, y, indexes=(Index(name="ux_yx", columns=("y", "x"), unique=True),))
-    child = Table(name="child", columns=(ID, x, y), primary_key=PrimaryKey(columns=("id",)),
-                  foreign_keys=(ForeignKey(name="fk_c", columns=("y", "x"), ref_table="parent",
-                                           ref_columns=("y", "x")),))
+    parent_old = table(
+        "parent",
+        x,
+        y,
+        uniques=(Unique(name="u_xy", columns=("x", "y")),),
+        indexes=(Index(name="ux_yx", columns=("y", "x"), unique=True),),
+    )
+    parent_new = table(
+        "parent", x, y, indexes=(Index(name="ux_yx", columns=("y", "x"), unique=True),)
+    )
+    child = Table(
+        name="child",
+        columns=(ID, x, y),
+        primary_key=PrimaryKey(columns=("id",)),
+        foreign_keys=(
+            ForeignKey(name="fk_c", columns=("y", "x"), ref_table="parent", ref_columns=("y", "x")),
+        ),
+    )
     plan = make_plan(snap(parent_old, child), snap(parent_new, child))
     assert plan.describe() == [
         "Drop foreign key fk_c on child (y, x) -> parent (y, x)",
@@ -379,8 +488,16 @@ def test_a_foreign_key_is_dropped_before_the_last_index_mariadb_can_use_for_it()
     from planner.state.model import Index
 
     w, v = Column(name="w", type="Integer"), Column(name="v", type="Integer")
-    before = snap(table("p"), table("c", w, v, foreign_keys=(fk("fk_w", "w", "p"),),
-                                    indexes=(Index(name="ix_wv", columns=("w", "v")),)))
+    before = snap(
+        table("p"),
+        table(
+            "c",
+            w,
+            v,
+            foreign_keys=(fk("fk_w", "w", "p"),),
+            indexes=(Index(name="ix_wv", columns=("w", "v")),),
+        ),
+    )
     after = snap(table("p"), table("c", w, v, foreign_keys=(fk("fk_w", "w", "p"),)))
     plan = make_plan(before, after)
     assert plan.describe() == [
@@ -388,13 +505,25 @@ def test_a_foreign_key_is_dropped_before_the_last_index_mariadb_can_use_for_it()
         "Drop index ix_wv on c",
         "Add foreign key fk_w on c (w) -> p (id)",
     ]
-    assert "drop foreign key fk_w needs index ix_wv before drop index ix_wv removes it" in reasons(plan)
+    assert "drop foreign key fk_w needs index ix_wv before drop index ix_wv removes it" in reasons(
+        plan
+    )
     assert "fk_w waits until drop index ix_wv removes index ix_wv" in reasons(plan)
     # an index kept with the foreign key's columns first: nothing to re-add
     kept = Index(name="ix_w", columns=("w",))
-    before2 = snap(table("p"), table("c", w, v, foreign_keys=(fk("fk_w", "w", "p"),),
-                                     indexes=(kept, Index(name="ix_wv", columns=("w", "v")))))
-    after2 = snap(table("p"), table("c", w, v, foreign_keys=(fk("fk_w", "w", "p"),), indexes=(kept,)))
+    before2 = snap(
+        table("p"),
+        table(
+            "c",
+            w,
+            v,
+            foreign_keys=(fk("fk_w", "w", "p"),),
+            indexes=(kept, Index(name="ix_wv", columns=("w", "v"))),
+        ),
+    )
+    after2 = snap(
+        table("p"), table("c", w, v, foreign_keys=(fk("fk_w", "w", "p"),), indexes=(kept,))
+    )
     assert make_plan(before2, after2).describe() == ["Drop index ix_wv on c"]
 
 
@@ -405,7 +534,12 @@ def test_a_name_a_table_rename_carries_along_is_dropped_after_the_rename():
 
     from planner.state.yamlio import load_snapshot
 
-    case = Path(__file__).resolve().parents[1] / "cases" / "convergence" / "renamed_table_convention_pkey_dropped"
+    case = (
+        Path(__file__).resolve().parents[1]
+        / "cases"
+        / "convergence"
+        / "renamed_table_convention_pkey_dropped"
+    )
     a, b = (load_snapshot(case / f"{n}.yaml", expected_release=False) for n in ("before", "after"))
     plan = make_plan(a, b)
     assert plan.describe()[:2] == [
@@ -413,7 +547,9 @@ def test_a_name_a_table_rename_carries_along_is_dropped_after_the_rename():
         "Drop primary key pk_ren_0 of ren_0",
     ]
     down = make_downgrade_plan(a, b)
-    assert down.describe()[0].startswith("Rename table ren_0 to e00 (ren_0_pkey -> e00_pkey (PostgreSQL)")
+    assert down.describe()[0].startswith(
+        "Rename table ren_0 to e00 (ren_0_pkey -> e00_pkey (PostgreSQL)"
+    )
 
 
 def test_rows_are_inserted_after_a_not_null_column_they_do_not_fill_is_dropped():
@@ -424,8 +560,12 @@ def test_rows_are_inserted_after_a_not_null_column_they_do_not_fill_is_dropped()
 
     def snap(release, extra, rows):
         cols = (Column(name="id", type="Integer", nullable=False), *extra)
-        t = Table(name="t", columns=cols, primary_key=PrimaryKey(columns=("id",)),
-                  rows=RowSet(key=("id",), rows=tuple(FrozenMap(r) for r in rows)))
+        t = Table(
+            name="t",
+            columns=cols,
+            primary_key=PrimaryKey(columns=("id",)),
+            rows=RowSet(key=("id",), rows=tuple(FrozenMap(r) for r in rows)),
+        )
         return Snapshot(release=release, tables=(t,))
 
     a = snap("1", (), [{"id": 1}, {"id": 2}])
@@ -476,9 +616,9 @@ def test_rows_kept_through_a_change_of_family_are_written_again_after_it():
         f"Update row t (id)=(1): d {v!r} -> {v!r}",
     ]
     # widening within a family keeps the stored form: nothing to rewrite
-    assert make_plan(_typed("1", "String(10)", [(1, "x")]), _typed("2", "String(20)", [(1, "x")])).describe() == [
-        "Alter column t.d type String(10) -> String(20)"
-    ]
+    assert make_plan(
+        _typed("1", "String(10)", [(1, "x")]), _typed("2", "String(20)", [(1, "x")])
+    ).describe() == ["Alter column t.d type String(10) -> String(20)"]
 
 
 def test_a_foreign_key_waits_for_the_index_mariadb_needs_on_the_referenced_columns_in_order():
@@ -490,14 +630,18 @@ def test_a_foreign_key_waits_for_the_index_mariadb_needs_on_the_referenced_colum
     px, py = Column(name="px", type="Integer"), Column(name="py", type="Integer")
     parent = table("parent", x, y, uniques=(Unique(name="u_xy", columns=("x", "y")),))
     child = table("child", px, py)
-    fk_yx = ForeignKey(name="fk_yx", columns=("py", "px"), ref_table="parent", ref_columns=("y", "x"))
+    fk_yx = ForeignKey(
+        name="fk_yx", columns=("py", "px"), ref_table="parent", ref_columns=("y", "x")
+    )
     parent2 = dataclasses.replace(parent, indexes=(Index(name="ix_yx", columns=("y", "x")),))
     child2 = dataclasses.replace(child, foreign_keys=(fk_yx,))
     for old in (snap(), snap(parent, child)):
         plan = make_plan(old, snap(parent2, child2, release="2"))
-        assert position(plan, "Create index ix_yx") < position(plan, "Add foreign key fk_yx"), plan.describe()
-    assert (
-        "fk_yx after ix_yx: MariaDB needs an index on parent (y, x) in this order" in reasons(plan)
+        assert position(plan, "Create index ix_yx") < position(plan, "Add foreign key fk_yx"), (
+            plan.describe()
+        )
+    assert "fk_yx after ix_yx: MariaDB needs an index on parent (y, x) in this order" in reasons(
+        plan
     )
 
 
@@ -527,12 +671,17 @@ def test_a_foreign_key_is_dropped_before_the_last_ordered_index_of_the_reference
 
     x, y = Column(name="x", type="Integer"), Column(name="y", type="Integer")
     px, py = Column(name="px", type="Integer"), Column(name="py", type="Integer")
-    fk_yx = ForeignKey(name="fk_yx", columns=("py", "px"), ref_table="parent", ref_columns=("y", "x"))
+    fk_yx = ForeignKey(
+        name="fk_yx", columns=("py", "px"), ref_table="parent", ref_columns=("y", "x")
+    )
     child = table("child", px, py, foreign_keys=(fk_yx,))
     u_xy = Unique(name="u_xy", columns=("x", "y"))
     old = table("parent", x, y, uniques=(u_xy,), indexes=(Index(name="ix_yx", columns=("y", "x")),))
     new = table("parent", x, y, uniques=(u_xy, Unique(name="u_yx", columns=("y", "x"))))
     plan = make_plan(snap(old, child), snap(new, child, release="2"))
-    drop_fk, add_fk = position(plan, "Drop foreign key fk_yx"), position(plan, "Add foreign key fk_yx")
+    drop_fk, add_fk = (
+        position(plan, "Drop foreign key fk_yx"),
+        position(plan, "Add foreign key fk_yx"),
+    )
     assert drop_fk < position(plan, "Drop index ix_yx") < add_fk
     assert position(plan, "Add unique constraint u_yx") < add_fk

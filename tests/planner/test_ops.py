@@ -62,8 +62,13 @@ from planner.state.model import (
 SITES = (None, "sites")
 CAMPAIGNS = (None, "campaigns")
 ID = Column(name="id", type="Integer", nullable=False)
-FK = ForeignKey(name="fk_sites_campaign_id_campaigns", columns=("campaign_id",), ref_table="campaigns",
-                ref_columns=("id",), ondelete="CASCADE")
+FK = ForeignKey(
+    name="fk_sites_campaign_id_campaigns",
+    columns=("campaign_id",),
+    ref_table="campaigns",
+    ref_columns=("id",),
+    ondelete="CASCADE",
+)
 
 
 def _base() -> Snapshot:
@@ -71,7 +76,9 @@ def _base() -> Snapshot:
         name="campaigns",
         columns=(ID, Column(name="name", type="String(80)", nullable=False)),
         primary_key=PrimaryKey(name="pk_campaigns", columns=("id",)),
-        rows=RowSet(key=("id",), rows=(FrozenMap({"id": 1, "name": "A"}), FrozenMap({"id": 2, "name": "B"}))),
+        rows=RowSet(
+            key=("id",), rows=(FrozenMap({"id": 1, "name": "A"}), FrozenMap({"id": 2, "name": "B"}))
+        ),
     )
     sites = Table(
         name="sites",
@@ -87,7 +94,11 @@ def _base() -> Snapshot:
         checks=(Check(name="ck_sites_title", sqltext="title <> ''"),),
         indexes=(Index(name="ix_sites_campaign_id", columns=("campaign_id",)),),
     )
-    return Snapshot(release="1", tables=(campaigns, sites), enums=(Enum(name="level", values=("info", "error")),))
+    return Snapshot(
+        release="1",
+        tables=(campaigns, sites),
+        enums=(Enum(name="level", values=("info", "error")),),
+    )
 
 
 S = _base()
@@ -100,45 +111,81 @@ def _ops() -> list:
     return [
         CreateTable(table=new_t),
         DropTable(table=dataclasses.replace(S.table("campaigns"), rows=None)),
-        RenameTable(old_key=SITES, new_name="places", default_pkey=("sites_pkey", "places_pkey"),
-                    sequence_renames=(("sites_id_seq", "places_id_seq"),),
-                    index_renames=(("ix_sites_campaign_id", "ix_places_campaign_id"),)),
+        RenameTable(
+            old_key=SITES,
+            new_name="places",
+            default_pkey=("sites_pkey", "places_pkey"),
+            sequence_renames=(("sites_id_seq", "places_id_seq"),),
+            index_renames=(("ix_sites_campaign_id", "ix_places_campaign_id"),),
+        ),
         SetTableComment(table_key=SITES, old=None, new="Sites"),
         AddColumn(table_key=SITES, column=Column(name="name", type="String(80)"), after="id"),
-        DropColumn(table_key=SITES, column=Column(name="level", type="Enum(level)", server_default="'info'"),
-                   after="title"),
+        DropColumn(
+            table_key=SITES,
+            column=Column(name="level", type="Enum(level)", server_default="'info'"),
+            after="title",
+        ),
         RenameColumn(table_key=SITES, old="title", new="name", column=SITES_T.column("title")),
-        AlterColumnType(table_key=SITES, column="title", old_type="String(40)", new_type="String(80)"),
-        AlterColumnNullable(table_key=SITES, column="title", nullable=False, column_def=SITES_T.column("title")),
+        AlterColumnType(
+            table_key=SITES, column="title", old_type="String(40)", new_type="String(80)"
+        ),
+        AlterColumnNullable(
+            table_key=SITES, column="title", nullable=False, column_def=SITES_T.column("title")
+        ),
         AlterColumnDefault(table_key=SITES, column="level", old="'info'", new="'error'"),
         AlterColumnComment(table_key=SITES, column="title", old="old", new="new"),
         CreateIndex(table_key=SITES, index=Index(name="ix_sites_title", columns=("title",))),
         DropIndex(table_key=SITES, index=SITES_T.indexes[0]),
-        RenameIndex(table_key=SITES, old="ix_sites_campaign_id", new="ix_sites_c", index=SITES_T.indexes[0]),
+        RenameIndex(
+            table_key=SITES, old="ix_sites_campaign_id", new="ix_sites_c", index=SITES_T.indexes[0]
+        ),
         DropPrimaryKey(table_key=SITES, primary_key=PrimaryKey(columns=("id",))),
-        AddForeignKey(table_key=CAMPAIGNS, fk=ForeignKey(name="fk_self", columns=("id",), ref_table="campaigns",
-                                                          ref_columns=("id",))),
+        AddForeignKey(
+            table_key=CAMPAIGNS,
+            fk=ForeignKey(
+                name="fk_self", columns=("id",), ref_table="campaigns", ref_columns=("id",)
+            ),
+        ),
         DropForeignKey(table_key=SITES, fk=FK),
-        AddUnique(table_key=SITES, unique=Unique(name="uq_sites_campaign_id", columns=("campaign_id",))),
+        AddUnique(
+            table_key=SITES, unique=Unique(name="uq_sites_campaign_id", columns=("campaign_id",))
+        ),
         DropUnique(table_key=SITES, unique=SITES_T.uniques[0]),
-        AddCheck(table_key=SITES, check=Check(name="ck_sites_id", sqltext="id > 0"), columns=("id",)),
+        AddCheck(
+            table_key=SITES, check=Check(name="ck_sites_id", sqltext="id > 0"), columns=("id",)
+        ),
         DropCheck(table_key=SITES, check=SITES_T.checks[0], columns=("title",)),
-        RenameConstraint(table_key=SITES, old="uq_sites_title", new="uq_sites_t", constraint_type="unique"),
+        RenameConstraint(
+            table_key=SITES, old="uq_sites_title", new="uq_sites_t", constraint_type="unique"
+        ),
         CreateEnum(enum=Enum(name="kind", values=("a", "b"))),
         DropEnum(enum=Enum(name="level", values=("info", "error"))),
-        AddEnumValue(enum_name="level", value="warning", after="info", old_values=("info", "error"),
-                     columns=((None, "sites", "level"),)),
+        AddEnumValue(
+            enum_name="level",
+            value="warning",
+            after="info",
+            old_values=("info", "error"),
+            columns=((None, "sites", "level"),),
+        ),
         RebuildEnum(enum_name="level", old_values=("info", "error"), new_values=("error", "info")),
-        InsertRows(table_key=CAMPAIGNS, key=("id",), rows=(FrozenMap({"id": 3, "name": "C"}),),
-                   order=((3,), (1,), (2,))),
-        UpdateRow(table_key=CAMPAIGNS, key_columns=("id",), key=(2,), old=FrozenMap({"name": "B"}),
-                  new=FrozenMap({"name": "Bee"})),
+        InsertRows(
+            table_key=CAMPAIGNS,
+            key=("id",),
+            rows=(FrozenMap({"id": 3, "name": "C"}),),
+            order=((3,), (1,), (2,)),
+        ),
+        UpdateRow(
+            table_key=CAMPAIGNS,
+            key_columns=("id",),
+            key=(2,),
+            old=FrozenMap({"name": "B"}),
+            new=FrozenMap({"name": "Bee"}),
+        ),
         DeleteRows(table_key=CAMPAIGNS, key=("id",), rows=(FrozenMap({"id": 1, "name": "A"}),)),
     ]
 
 
 OPS = _ops()
-
 
 
 def test_every_kind_is_covered():
@@ -210,12 +257,21 @@ def test_risk_classes():
     assert risk["add_unique"] is Risk.DATA
     assert risk["alter_column_type"] is Risk.LOCKS  # widening
     assert risk["create_index"] is Risk.LOCKS  # existing table
-    narrowing = AlterColumnType(table_key=SITES, column="title", old_type="String(80)", new_type="String(40)")
+    narrowing = AlterColumnType(
+        table_key=SITES, column="title", old_type="String(80)", new_type="String(40)"
+    )
     assert narrowing.risk is Risk.DATA
-    assert CreateIndex(table_key=SITES, index=Index(name="i", columns=("id",)), table_is_new=True).risk is Risk.SAFE
+    assert (
+        CreateIndex(table_key=SITES, index=Index(name="i", columns=("id",)), table_is_new=True).risk
+        is Risk.SAFE
+    )
     assert AddForeignKey(table_key=SITES, fk=FK, table_is_new=True).risk is Risk.SAFE
-    assert AlterColumnNullable(table_key=SITES, column="title", nullable=True,
-                               column_def=SITES_T.column("title")).risk is Risk.SAFE
+    assert (
+        AlterColumnNullable(
+            table_key=SITES, column="title", nullable=True, column_def=SITES_T.column("title")
+        ).risk
+        is Risk.SAFE
+    )
     assert BackfillColumn(table_key=SITES, column="title", sql="'x'").risk is Risk.DATA
     assert Risk.DATA == "data-dependent"
 
@@ -228,48 +284,85 @@ def test_needs_gives_removes():
     assert fk.gives() == {("constraint", (None, "sites", FK.name))}
     create = CreateTable(table=SITES_T)
     assert ("enum", "level") in create.needs()
-    assert {("table", SITES), ("column", (None, "sites", "title")), ("constraint", (None, "sites", "uq_sites_title"))} <= create.gives()
+    assert {
+        ("table", SITES),
+        ("column", (None, "sites", "title")),
+        ("constraint", (None, "sites", "uq_sites_title")),
+    } <= create.gives()
     drop = DropTable(table=SITES_T)
     assert ("table", SITES) in drop.removes() and ("table", SITES) in drop.needs()
     ren = RenameTable(old_key=SITES, new_name="places")
     assert ren.removes() == {("table", SITES), ("relname", (None, "sites"))}
     assert ren.gives() == {("table", (None, "places")), ("relname", (None, "places"))}
     # index and key names share a schema-wide namespace (PostgreSQL), case folded (SQLite)
-    assert ("relname", (None, "uq_sites_title")) in create.gives() and ("relname", (None, "uq_sites_title")) in drop.removes()
+    assert ("relname", (None, "uq_sites_title")) in create.gives() and (
+        "relname",
+        (None, "uq_sites_title"),
+    ) in drop.removes()
     ix = CreateIndex(table_key=SITES, index=Index(name="IX_Title", columns=("title",)))
-    assert ("relname", (None, "ix_title")) in ix.gives() and ("relname", (None, "ix_title")) in ix.reverse().removes()
+    assert ("relname", (None, "ix_title")) in ix.gives() and (
+        "relname",
+        (None, "ix_title"),
+    ) in ix.reverse().removes()
     col = AddColumn(table_key=SITES, column=Column(name="k", type="Enum(level)"), after="title")
-    assert col.needs() == {("table", SITES), ("enum", "level"), ("enum_new_columns", "level"),
-                           ("column", (None, "sites", "title"))}
+    assert col.needs() == {
+        ("table", SITES),
+        ("enum", "level"),
+        ("enum_new_columns", "level"),
+        ("column", (None, "sites", "title")),
+    }
     # made after the enum's values change, dropped before (the changes convert neither)
     assert ("enum_new_columns", "level") in create.needs()
     assert ("enum_old_columns", "level") in drop.needs()
     assert ("enum_old_columns", "level") in DropColumn(table_key=SITES, column=col.column).needs()
     away = AlterColumnType(table_key=SITES, column="k", old_type="Enum(level)", new_type="Text")
-    assert ("enum_old_columns", "level") in away.needs() and ("enum_new_columns", "level") not in away.needs()
+    assert ("enum_old_columns", "level") in away.needs() and (
+        "enum_new_columns",
+        "level",
+    ) not in away.needs()
     assert ("enum_new_columns", "level") in away.reverse().needs()
-    notnull = AlterColumnNullable(table_key=SITES, column="title", nullable=False, column_def=SITES_T.column("title"))
+    notnull = AlterColumnNullable(
+        table_key=SITES, column="title", nullable=False, column_def=SITES_T.column("title")
+    )
     assert ("filled", (None, "sites", "title")) in notnull.needs()
-    assert BackfillColumn(table_key=SITES, column="title", sql="'x'").gives() == {("filled", (None, "sites", "title"))}
-    ins = InsertRows(table_key=SITES, key=("id",), rows=(FrozenMap({"id": 1, "level": "info"}),),
-                     parents=(("row", (None, "campaigns", (1,))),), enum_values=(("level", "info"),))
-    assert {("row", (None, "campaigns", (1,))), ("enum_value", ("level", "info")),
-            ("column", (None, "sites", "level"))} <= ins.needs()
+    assert BackfillColumn(table_key=SITES, column="title", sql="'x'").gives() == {
+        ("filled", (None, "sites", "title"))
+    }
+    ins = InsertRows(
+        table_key=SITES,
+        key=("id",),
+        rows=(FrozenMap({"id": 1, "level": "info"}),),
+        parents=(("row", (None, "campaigns", (1,))),),
+        enum_values=(("level", "info"),),
+    )
+    assert {
+        ("row", (None, "campaigns", (1,))),
+        ("enum_value", ("level", "info")),
+        ("column", (None, "sites", "level")),
+    } <= ins.needs()
     assert ("row", (None, "sites", (1,))) in ins.gives()
     assert ("filled", (None, "sites", "level")) in ins.gives()
     dele = DeleteRows(table_key=SITES, key=("id",), rows=(FrozenMap({"id": 1}),))
     assert dele.removes() == {("row", (None, "sites", (1,)))}
-    add = AddEnumValue(enum_name="level", value="warning", before="error", old_values=("info", "error"))
+    add = AddEnumValue(
+        enum_name="level", value="warning", before="error", old_values=("info", "error")
+    )
     assert add.needs() == {("enum", "level"), ("enum_value", ("level", "error"))}
     assert add.new_values == ("info", "warning", "error")
-    rebuild = RebuildEnum(enum_name="level", old_values=("info", "error"), new_values=("error", "x"))
+    rebuild = RebuildEnum(
+        enum_name="level", old_values=("info", "error"), new_values=("error", "x")
+    )
     assert rebuild.removes() == {("enum_value", ("level", "info")), ("enum_old_columns", "level")}
     assert rebuild.gives() == {("enum_value", ("level", "x")), ("enum_new_columns", "level")}
     assert ("enum_new_columns", "level") in add.gives()
 
 
 def test_rename_table_carries_names_and_retargets_foreign_keys():
-    op = RenameTable(old_key=CAMPAIGNS, new_name="projects", constraint_renames=(("pk_campaigns", "pk_projects"),))
+    op = RenameTable(
+        old_key=CAMPAIGNS,
+        new_name="projects",
+        constraint_renames=(("pk_campaigns", "pk_projects"),),
+    )
     out = op.apply_to(S)
     assert out.get_table(CAMPAIGNS) is None
     assert out.table("projects").primary_key.name == "pk_projects"
@@ -286,14 +379,25 @@ def test_rename_column_follows_everywhere():
     assert out.table("sites").foreign_keys[0].ref_columns == ("cid",)
     op2 = RenameColumn(table_key=SITES, old="title", new="name", column=SITES_T.column("title"))
     t2 = op2.apply_to(S).table("sites")
-    assert t2.uniques[0].columns == ("name",) and t2.column_names == ("id", "campaign_id", "name", "level")
+    assert t2.uniques[0].columns == ("name",) and t2.column_names == (
+        "id",
+        "campaign_id",
+        "name",
+        "level",
+    )
 
 
 def test_add_column_is_placed_after_its_predecessor():
     first = AddColumn(table_key=SITES, column=Column(name="a", type="Integer"))
     assert first.apply_to(S).table("sites").column_names[0] == "a"
     mid = AddColumn(table_key=SITES, column=Column(name="b", type="Integer"), after="campaign_id")
-    assert mid.apply_to(S).table("sites").column_names == ("id", "campaign_id", "b", "title", "level")
+    assert mid.apply_to(S).table("sites").column_names == (
+        "id",
+        "campaign_id",
+        "b",
+        "title",
+        "level",
+    )
 
 
 def test_drop_column_removes_row_values():
@@ -311,8 +415,13 @@ def test_insert_rows_places_rows_in_declared_order():
 
 
 def test_update_row_changes_only_given_columns_and_may_undeclare():
-    op = UpdateRow(table_key=CAMPAIGNS, key_columns=("id",), key=(1,), old=FrozenMap({"name": "A"}),
-                   new=FrozenMap({}))
+    op = UpdateRow(
+        table_key=CAMPAIGNS,
+        key_columns=("id",),
+        key=(1,),
+        old=FrozenMap({"name": "A"}),
+        new=FrozenMap({}),
+    )
     assert dict(op.apply_to(S).table("campaigns").rows.rows[0]) == {"id": 1}
     with pytest.raises(ApplyError, match="no row"):
         dataclasses.replace(op, key=(9,)).apply_to(S)
@@ -325,7 +434,9 @@ def test_delete_all_rows_unmanages_the_table():
 
 
 def test_add_enum_value_in_place():
-    before = AddEnumValue(enum_name="level", value="debug", before="info", old_values=("info", "error"))
+    before = AddEnumValue(
+        enum_name="level", value="debug", before="info", old_values=("info", "error")
+    )
     assert before.apply_to(S).enum("level").values == ("debug", "info", "error")
     assert before.reverse().describe() == "Rebuild enum level (debug, info, error) -> (info, error)"
 
@@ -351,7 +462,10 @@ def test_add_primary_key_reverses_drop():
     [
         (CreateTable(table=SITES_T), "already exists"),
         (DropIndex(table_key=SITES, index=Index(name="nope", columns=("id",))), "no index 'nope'"),
-        (AddColumn(table_key=SITES, column=Column(name="title", type="Text")), "already has column"),
+        (
+            AddColumn(table_key=SITES, column=Column(name="title", type="Text")),
+            "already has column",
+        ),
         (DropEnum(enum=Enum(name="nope", values=())), "no enum"),
         (AddEnumValue(enum_name="level", value="info"), "already has value"),
         (SetTableComment(table_key=(None, "nope"), old=None, new="x"), "no table 'nope'"),

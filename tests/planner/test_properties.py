@@ -24,7 +24,10 @@ SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too
 def _explain(plan, got, want) -> str:
     diff = diff_snapshots(got, want)
     return (
-        "plan:\n" + describe_all(plan.ops) + "\nstill different after applying it:\n" + describe_all(diff)
+        "plan:\n"
+        + describe_all(plan.ops)
+        + "\nstill different after applying it:\n"
+        + describe_all(diff)
     )
 
 
@@ -60,7 +63,9 @@ def test_order_respects_every_edge(pair):
     a, b = pair
     plan = make_plan(a, b)
     for e in plan.edges:
-        assert e.src < e.dst, f"edge {e.src}->{e.dst} ({e.reason}) runs backwards\n" + describe_all(plan.ops)
+        assert e.src < e.dst, f"edge {e.src}->{e.dst} ({e.reason}) runs backwards\n" + describe_all(
+            plan.ops
+        )
     # and every need is met: a given ref is never needed before its giver
     given_at: dict = {}
     for i, op in enumerate(plan.ops):
@@ -131,7 +136,11 @@ def test_same_order_across_hash_seeds(tmp_path):
     for seed in ("0", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         out = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env, cwd=ROOT
+            [sys.executable, "-c", _CHILD, str(path)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
         )
         assert out.returncode == 0, out.stderr
         outputs.append(out.stdout)

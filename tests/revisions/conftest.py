@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "cases"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
-MINIMAL_ENV = '''
+MINIMAL_ENV = """
 from alembic import context
 from sqlalchemy import create_engine, pool
 
@@ -33,7 +33,7 @@ else:
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
-'''
+"""
 
 
 def make_project(root: Path, snapshots=(), *, template: str | None = None):

@@ -24,7 +24,9 @@ def _batch_text(table: Table, copy_from) -> str:
     """A batch dropping the table's first column, rebuilt from ``copy_from``."""
     name = table.columns[0].name
     m = alembic_ops.ModifyTableOps(
-        table.name, [alembic_ops.DropColumnOp(table.name, name, schema=table.schema)], schema=table.schema
+        table.name,
+        [alembic_ops.DropColumnOp(table.name, name, schema=table.schema)],
+        schema=table.schema,
     )
     m.copy_from = copy_from
     return render_ops([m])
@@ -66,7 +68,12 @@ def test_awkward_defaults_checks_comments_and_many_columns():
     """Texts with quotes, percent signs, colons and backslashes; over 255 arguments
     (Alembic's ``*[...]`` form); schema, where-clauses, autoincrement."""
     cols = tuple(
-        Column(name=f"c{i}", type="Integer", nullable=bool(i % 2), autoincrement=(None, True, False)[i % 3])
+        Column(
+            name=f"c{i}",
+            type="Integer",
+            nullable=bool(i % 2),
+            autoincrement=(None, True, False)[i % 3],
+        )
         for i in range(260)
     )
     awkward = ["now()", "'it''s'", "a % b", "x: y", "'\\n'", "CURRENT_TIMESTAMP", "'é'"]
@@ -78,8 +85,12 @@ def test_awkward_defaults_checks_comments_and_many_columns():
         name="wide",
         schema="s",
         columns=cols,
-        checks=tuple(Check(name=f"ck_{i}", sqltext=f"d{i} <> {text}") for i, text in enumerate(awkward)),
-        indexes=(Index(name="ix_b", columns=("c1", "c0"), unique=True, where="c1 > 0 AND d0 <> ':x'"),),
+        checks=tuple(
+            Check(name=f"ck_{i}", sqltext=f"d{i} <> {text}") for i, text in enumerate(awkward)
+        ),
+        indexes=(
+            Index(name="ix_b", columns=("c1", "c0"), unique=True, where="c1 > 0 AND d0 <> ':x'"),
+        ),
     )
     assert plain_table(t)
     text = _same_text(t, {})
@@ -118,7 +129,8 @@ def _plain_names(t: Table, seed: int) -> Table:
             pk, name=None if pk.name is None else n(pk.name), columns=tuple(map(n, pk.columns))
         ),
         uniques=tuple(
-            dataclasses.replace(u, name=n(u.name), columns=tuple(map(n, u.columns))) for u in t.uniques
+            dataclasses.replace(u, name=n(u.name), columns=tuple(map(n, u.columns)))
+            for u in t.uniques
         ),
         checks=tuple(dataclasses.replace(c, name=n(c.name)) for c in t.checks),
         foreign_keys=tuple(
@@ -133,6 +145,7 @@ def _plain_names(t: Table, seed: int) -> Table:
             for fk in t.foreign_keys
         ),
         indexes=tuple(
-            dataclasses.replace(ix, name=n(ix.name), columns=tuple(map(n, ix.columns))) for ix in t.indexes
+            dataclasses.replace(ix, name=n(ix.name), columns=tuple(map(n, ix.columns)))
+            for ix in t.indexes
         ),
     )

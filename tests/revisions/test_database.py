@@ -26,13 +26,18 @@ REFERENCE = sorted((ROOT / "schema_state").glob("*.yaml"))
 #: MariaDB stores CHECK texts rewritten, and capture does not map them back.
 CAPTURE_GAPS = {
     ("mysql", "column_dependencies"): "capture: MariaDB stores upper(code) as ucase(code)",
-    ("mysql", "constraints_existing_table"): "capture: MariaDB stores length(name) as octet_length(name)",
+    (
+        "mysql",
+        "constraints_existing_table",
+    ): "capture: MariaDB stores length(name) as octet_length(name)",
 }
 #: open bugs of a case on one dialect (strict: a fix makes the case pass and asks for the
 #: line to go)
 #: (dialect, case) -> why it fails: strict xfails of open bugs (none open now)
 OPEN_BUGS: dict[tuple[str, str], str] = {}
-CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "before.yaml").is_file()) if CASES.is_dir() else []
+CASE_DIRS = (
+    sorted(p for p in CASES.iterdir() if (p / "before.yaml").is_file()) if CASES.is_dir() else []
+)
 
 
 def _chain(tmp_path: Path, snapshots) -> tuple:
@@ -53,7 +58,10 @@ def _walk(project, url, snapshots_by_release, releases, revs) -> None:
     for i in range(len(revs) - 1, 0, -1):
         downgrade(project, url, revs[i - 1])
         assert_database_is(
-            url, snapshots_by_release[releases[i - 1]], f"downgrade to {releases[i - 1]}", column_order=False
+            url,
+            snapshots_by_release[releases[i - 1]],
+            f"downgrade to {releases[i - 1]}",
+            column_order=False,
         )
     downgrade(project, url, "base")
     engine = sa.create_engine(url)
@@ -84,7 +92,9 @@ def test_case_up_and_down(case, db_url, tmp_path, request):
         request.applymarker(pytest.mark.xfail(reason=bug, strict=True))
     before = load_snapshot(case / "before.yaml", expected_release=False)
     after = load_snapshot(case / "after.yaml", expected_release=False)
-    if any(t.schema for s in (before, after) for t in s.tables) and not db_url.startswith("postgresql"):
+    if any(t.schema for s in (before, after) for t in s.tables) and not db_url.startswith(
+        "postgresql"
+    ):
         pytest.skip("schemas are PostgreSQL-only")
     from planner.lint import DEVICE_NAMES
 
@@ -115,7 +125,7 @@ def hostile_values_pair():
 
     def snap(release, suffix, kind_values, kind):
         t = Table(
-            name='we"ird \'t%{a}ble',
+            name="we\"ird 't%{a}ble",
             columns=(
                 Column(name="id", type="Integer", nullable=False),
                 Column(name=name_col, type="String(200)", nullable=False),
@@ -127,7 +137,14 @@ def hostile_values_pair():
             rows=RowSet(
                 key=("id",),
                 rows=tuple(
-                    FrozenMap({"id": i + 1, name_col: v + suffix, "kind": kind, "data": {"k": v, "l": [v, None, 1.5]}})
+                    FrozenMap(
+                        {
+                            "id": i + 1,
+                            name_col: v + suffix,
+                            "kind": kind,
+                            "data": {"k": v, "l": [v, None, 1.5]},
+                        }
+                    )
                     for i, v in enumerate(values)
                 ),
             ),
@@ -154,18 +171,32 @@ def test_enum_value_added_and_used_by_rows_in_one_revision_on_postgresql(pg_db, 
             name="event_categories",
             columns=(
                 Column(name="id", type="Integer", nullable=False),
-                Column(name="level", type="Enum(event_level)", nullable=False, server_default="'info'"),
+                Column(
+                    name="level", type="Enum(event_level)", nullable=False, server_default="'info'"
+                ),
             ),
             primary_key=PrimaryKey(columns=("id",)),
-            rows=RowSet(key=("id",), rows=tuple(FrozenMap({"id": i, "level": lv}) for i, lv in rows)),
+            rows=RowSet(
+                key=("id",), rows=tuple(FrozenMap({"id": i, "level": lv}) for i, lv in rows)
+            ),
         )
-        return Snapshot(release=release, enums=(Enum(name="event_level", values=values),), tables=(t,))
+        return Snapshot(
+            release=release, enums=(Enum(name="event_level", values=values),), tables=(t,)
+        )
 
     old = snap("1.0.0", ("info", "error"), [(1, "info")])
     new = snap("2.0.0", ("info", "warning", "error", "critical"), [(1, "warning"), (2, "critical")])
     project, releases, revs = _chain(tmp_path, [old, new])
-    text = (project.migrations_dir / "versions").glob(f"{revs[1]}_*.py").__next__().read_text(encoding="utf-8")
-    assert "autocommit_block" in text and "ADD VALUE IF NOT EXISTS \\'critical\\' AFTER \\'error\\'" in text
+    text = (
+        (project.migrations_dir / "versions")
+        .glob(f"{revs[1]}_*.py")
+        .__next__()
+        .read_text(encoding="utf-8")
+    )
+    assert (
+        "autocommit_block" in text
+        and "ADD VALUE IF NOT EXISTS \\'critical\\' AFTER \\'error\\'" in text
+    )
     _walk(project, pg_db, {old.release: old, new.release: new}, releases, revs)
 
 

@@ -30,7 +30,9 @@ def units(release: str, *extra: Column, rows=("kWh",), drop_name=False) -> Snaps
     if not drop_name:
         cols.append(Column(name="name", type="String(80)", nullable=False))
     cols.extend(extra)
-    rs = RowSet(key=("name",), rows=tuple(Row({"name": r}) for r in rows)) if not drop_name else None
+    rs = (
+        RowSet(key=("name",), rows=tuple(Row({"name": r}) for r in rows)) if not drop_name else None
+    )
     t = Table(name="units", columns=tuple(cols), primary_key=PrimaryKey(columns=("id",)), rows=rs)
     return Snapshot(release=release, tables=(t,))
 
@@ -41,7 +43,9 @@ S3 = units("0.3.0", Column(name="note", type="Text"), drop_name=True)  # drops a
 
 
 def versions(project) -> list[str]:
-    return sorted(p.name for p in (project.migrations_dir / "versions").iterdir() if p.suffix == ".py")
+    return sorted(
+        p.name for p in (project.migrations_dir / "versions").iterdir() if p.suffix == ".py"
+    )
 
 
 def test_chain_down_revisions_and_provenance(tmp_path):
@@ -49,9 +53,16 @@ def test_chain_down_revisions_and_provenance(tmp_path):
     r1 = generate(project, "empty", "0.1.0")
     r2 = generate(project, "0.1.0", "0.2.0", message="add note")
     assert r1.down_revision is None and r2.down_revision == r1.revision
-    assert r1.path.name == f"{r1.revision}_0_1_0.py" and r2.path.name == f"{r2.revision}_add_note.py"
+    assert (
+        r1.path.name == f"{r1.revision}_0_1_0.py" and r2.path.name == f"{r2.revision}_add_note.py"
+    )
     p2 = read_provenance(r2.path)
-    assert (p2.from_release, p2.to_release, p2.revision, p2.down_revision) == ("0.1.0", "0.2.0", r2.revision, r1.revision)
+    assert (p2.from_release, p2.to_release, p2.revision, p2.down_revision) == (
+        "0.1.0",
+        "0.2.0",
+        r2.revision,
+        r1.revision,
+    )
     import hashlib
 
     assert p2.to_sha256 == hashlib.sha256(dump_snapshot(S2).encode()).hexdigest()
@@ -76,7 +87,10 @@ def test_same_snapshots_give_identical_bytes(tmp_path):
 
 def test_create_date_in_template_is_fixed(tmp_path):
     template = (ROOT / "migrations" / "script.py.mako").read_text(encoding="utf-8")
-    template = template.replace("Revises: ${down_revision | comma,n}", "Revises: ${down_revision | comma,n}\nCreate Date: ${create_date}")
+    template = template.replace(
+        "Revises: ${down_revision | comma,n}",
+        "Revises: ${down_revision | comma,n}\nCreate Date: ${create_date}",
+    )
     outs = []
     for name in ("a", "b"):
         project = make_project(tmp_path / name, [S1], template=template)
@@ -130,7 +144,9 @@ def test_existing_revision_is_never_overwritten(tmp_path):
 
 def test_existing_file_name_is_never_overwritten(tmp_path):
     project = make_project(tmp_path / "p", [S1])
-    (project.root / "alembic.ini").write_text("[alembic]\nfile_template = %%(slug)s\n", encoding="utf-8")
+    (project.root / "alembic.ini").write_text(
+        "[alembic]\nfile_template = %%(slug)s\n", encoding="utf-8"
+    )
     first = generate(project, "empty", "0.1.0", message="same")
     data = first.path.read_bytes()
     with pytest.raises(RevisionError, match="exists already"):
@@ -159,13 +175,21 @@ def test_check_sync_findings(tmp_path):
     project.snapshot_path("0.2.0").write_text(dump_snapshot(changed), encoding="utf-8")
     findings = check_sync(project)
     assert len(findings) == 2
-    assert findings[0].startswith(f"migrations/versions/{r2.path.name}: schema_state/0.2.0.yaml changed after")
-    assert "migrations/versions/" in findings[1] and "_0_3_0.py: schema_state/0.2.0.yaml changed" in findings[1]
+    assert findings[0].startswith(
+        f"migrations/versions/{r2.path.name}: schema_state/0.2.0.yaml changed after"
+    )
+    assert (
+        "migrations/versions/" in findings[1]
+        and "_0_3_0.py: schema_state/0.2.0.yaml changed" in findings[1]
+    )
     # a revision chain out of release order: 0.1.0 -> 0.3.0 skips 0.2.0
     project.snapshot_path("0.2.0").write_text(dump_snapshot(S2), encoding="utf-8")
     skip = generate(project, "0.1.0", "0.3.0", allow_destructive=True, rev_id="skipper")
     findings = check_sync(project)
-    assert f"migrations/versions/{skip.path.name}: goes from 0.1.0 to 0.3.0, skipping 0.2.0" in findings
+    assert (
+        f"migrations/versions/{skip.path.name}: goes from 0.1.0 to 0.3.0, skipping 0.2.0"
+        in findings
+    )
     assert any(f.startswith("release 0.3.0 is produced by 2 revisions") for f in findings)
     assert r1.revision == release_revisions(project)["0.1.0"]
 

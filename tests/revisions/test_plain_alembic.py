@@ -35,7 +35,9 @@ def _plain_alembic(tmp_path: Path, url: str, *args: str) -> subprocess.Completed
     env_dir = tmp_path / "proj"
     if not env_dir.exists():
         shutil.copytree(
-            ROOT / "migrations", env_dir / "migrations", ignore=shutil.ignore_patterns("__pycache__")
+            ROOT / "migrations",
+            env_dir / "migrations",
+            ignore=shutil.ignore_patterns("__pycache__"),
         )
         (env_dir / "alembic.ini").write_text(
             "[alembic]\nscript_location = %(here)s/migrations\n", encoding="utf-8"
@@ -45,7 +47,16 @@ def _plain_alembic(tmp_path: Path, url: str, *args: str) -> subprocess.Completed
         (block / "__init__.py").write_text("raise ImportError('dbplan is not installed here')\n")
     env = {k: v for k, v in os.environ.items() if k != "SQLALCHEMY_DATABASE_URI"}
     env["PYTHONPATH"] = str(tmp_path / "block")
-    cmd = [sys.executable, "-m", "alembic", "-c", str(env_dir / "alembic.ini"), "-x", f"url={url}", *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "alembic",
+        "-c",
+        str(env_dir / "alembic.ini"),
+        "-x",
+        f"url={url}",
+        *args,
+    ]
     result = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     return result

@@ -77,4 +77,8 @@ def _json_key(table) -> bool:
 
     if table.rows is None:
         return False
-    return any(family(table.column(k).type) in ("json", "array") for k in table.rows.key if table.has_column(k))
+    return any(
+        family(table.column(k).type) in ("json", "array")
+        for k in table.rows.key
+        if table.has_column(k)
+    )

@@ -11,9 +11,13 @@ from planner.revisions import check_sync, generate, read_provenance
 from tests.revisions.conftest import ROOT
 
 PROJECT = load_project(ROOT)
-FILES = sorted(p for p in (ROOT / "migrations" / "versions").glob("*.py") if read_provenance(p) is not None)
+FILES = sorted(
+    p for p in (ROOT / "migrations" / "versions").glob("*.py") if read_provenance(p) is not None
+)
 
-pytestmark = pytest.mark.skipif(not FILES, reason="no generated revisions in migrations/versions yet")
+pytestmark = pytest.mark.skipif(
+    not FILES, reason="no generated revisions in migrations/versions yet"
+)
 
 
 def test_reference_revisions_in_sync_with_snapshots():
@@ -28,7 +32,9 @@ def test_reference_revisions_regenerate_byte_for_byte(tmp_path):
         shutil.copy2(ROOT / "migrations" / name, root / "migrations" / name)
     shutil.copy2(ROOT / "pyproject.toml", root / "pyproject.toml")
     project = load_project(root)
-    provs = sorted((read_provenance(p) for p in FILES), key=lambda p: project.releases().index(p.to_release))
+    provs = sorted(
+        (read_provenance(p) for p in FILES), key=lambda p: project.releases().index(p.to_release)
+    )
     for prov in provs:
         written = generate(
             project,
@@ -39,7 +45,9 @@ def test_reference_revisions_regenerate_byte_for_byte(tmp_path):
             allow_destructive=True,
         )
         assert written.path.name == prov.path.name
-        assert written.path.read_bytes() == prov.path.read_bytes(), f"{prov.path.name} differs when regenerated"
+        assert written.path.read_bytes() == prov.path.read_bytes(), (
+            f"{prov.path.name} differs when regenerated"
+        )
 
 
 def _message(path) -> str:

@@ -27,7 +27,9 @@ from planner.state.model import (
 from planner.state.yamlio import load_snapshot
 from tests.revisions.conftest import CASES, GOLDEN
 
-CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "before.yaml").is_file()) if CASES.is_dir() else []
+CASE_DIRS = (
+    sorted(p for p in CASES.iterdir() if (p / "before.yaml").is_file()) if CASES.is_dir() else []
+)
 UPDATE = os.environ.get("DBPLAN_UPDATE_GOLDEN") == "1"
 
 
@@ -97,7 +99,7 @@ NASTY = [
 
 def hostile_pair() -> tuple[Snapshot, Snapshot]:
     """Names and values with every character class that could break generated Python."""
-    tname = 'we"ird \'t%{a}ble\\'
+    tname = "we\"ird 't%{a}ble\\"
     ename = "lvl"
     old = Snapshot(
         release="1.0.0",
@@ -108,7 +110,7 @@ def hostile_pair() -> tuple[Snapshot, Snapshot]:
                 comment='co"""mment\\',
                 columns=(
                     Column(name="id", type="Integer", nullable=False),
-                    Column(name='na"me:x', type="String(200)", nullable=False, comment="it's \"x\""),
+                    Column(name='na"me:x', type="String(200)", nullable=False, comment='it\'s "x"'),
                     Column(name="kind", type=f"Enum({ename})", server_default="'a''b'"),
                     Column(name="data", type="JSON"),
                     Column(name="gone", type="Text"),
@@ -120,7 +122,14 @@ def hostile_pair() -> tuple[Snapshot, Snapshot]:
                 rows=RowSet(
                     key=("id",),
                     rows=tuple(
-                        FrozenMap({"id": i + 1, 'na"me:x': v, "kind": "a'b", "data": {"k": v, "l": [v, None]}})
+                        FrozenMap(
+                            {
+                                "id": i + 1,
+                                'na"me:x': v,
+                                "kind": "a'b",
+                                "data": {"k": v, "l": [v, None]},
+                            }
+                        )
                         for i, v in enumerate(NASTY)
                     ),
                 ),
@@ -128,7 +137,8 @@ def hostile_pair() -> tuple[Snapshot, Snapshot]:
         ),
     )
     new_rows = tuple(
-        FrozenMap({"id": i + 1, 'na"me:x': v + "!", "kind": 'c"d', "data": {"k": [v]}}) for i, v in enumerate(NASTY)
+        FrozenMap({"id": i + 1, 'na"me:x': v + "!", "kind": 'c"d', "data": {"k": [v]}})
+        for i, v in enumerate(NASTY)
     )
     t = old.tables[0]
     new_table = Table(
@@ -144,7 +154,11 @@ def hostile_pair() -> tuple[Snapshot, Snapshot]:
         uniques=(Unique(name='uq"y\\', columns=('na"me:x',)),),
         checks=(Check(name="ck_'q", sqltext="id > 0 AND '%s' <> ':y'"),),
         indexes=(Index(name="ix_%(y)s", columns=("kind",), where="kind <> 'a''b'"),),
-        foreign_keys=(ForeignKey(name="fk_\"self'", columns=("id",), ref_table=t.name + "2", ref_columns=("id",)),),
+        foreign_keys=(
+            ForeignKey(
+                name="fk_\"self'", columns=("id",), ref_table=t.name + "2", ref_columns=("id",)
+            ),
+        ),
         rows=RowSet(key=("id",), rows=new_rows),
     )
     new = Snapshot(
@@ -158,13 +172,21 @@ def hostile_pair() -> tuple[Snapshot, Snapshot]:
 def test_hostile_names_and_values_compile():
     old, new = hostile_pair()
     for frm, to in ((None, old), (old, new), (None, new)):
-        rendered = render_revision(frm, to, from_release="empty" if frm is None else frm.release, to_release=to.release)
+        rendered = render_revision(
+            frm, to, from_release="empty" if frm is None else frm.release, to_release=to.release
+        )
         text = module_text(rendered)
         tree = compile(text, "hostile.py", "exec", ast.PyCF_ONLY_AST)
         # every hostile value reaches the file intact, as a literal
-        literals = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        literals = {
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        }
         for v in NASTY:
-            if to.tables[0].rows and any(dict(r).get('na"me:x') == v for r in to.tables[0].rows.rows):
+            if to.tables[0].rows and any(
+                dict(r).get('na"me:x') == v for r in to.tables[0].rows.rows
+            ):
                 assert v in literals, f"{v!r} lost in the revision"
 
 
@@ -224,10 +246,20 @@ def test_enum_value_added_in_autocommit_block_before_rows_use_it():
 def test_type_change_carries_postgresql_using():
     t = lambda typ: Snapshot(  # noqa: E731
         release="1",
-        tables=(Table(name="t", columns=(Column(name="id", type="Integer", nullable=False), Column(name="v", type=typ)),
-                      primary_key=PrimaryKey(columns=("id",))),),
+        tables=(
+            Table(
+                name="t",
+                columns=(
+                    Column(name="id", type="Integer", nullable=False),
+                    Column(name="v", type=typ),
+                ),
+                primary_key=PrimaryKey(columns=("id",)),
+            ),
+        ),
     )
     text = render_revision(t("String(10)"), t("Integer"), from_release="1", to_release="2").upgrades
     assert "postgresql_using='\"v\"::INTEGER'" in text
-    text = render_revision(t("String(10)"), t("String(20)"), from_release="1", to_release="2").upgrades
+    text = render_revision(
+        t("String(10)"), t("String(20)"), from_release="1", to_release="2"
+    ).upgrades
     assert "postgresql_using" not in text

@@ -19,7 +19,12 @@ from alembic.config import Config
 from planner.state.yamlio import load_snapshot
 from tests.dbcases import write_chain
 
-CASE = Path(__file__).resolve().parents[1] / "cases" / "convergence" / "pg_date_key_compared_to_varchar"
+CASE = (
+    Path(__file__).resolve().parents[1]
+    / "cases"
+    / "convergence"
+    / "pg_date_key_compared_to_varchar"
+)
 
 URLS = {
     "postgresql": "postgresql+psycopg://u@localhost/db",
@@ -65,7 +70,9 @@ def test_update_without_values_renders_nothing(tmp_path):
     head += "      k: {{type: Integer, primary_key: true}}\n      v: {{type: Integer}}\n"
     head += "    rows:\n      key: [k]\n      values:\n"
     (tmp_path / "a.yaml").write_text(head.format("1.0.0") + "      - {k: 1}\n", encoding="utf-8")
-    (tmp_path / "b.yaml").write_text(head.format("2.0.0") + "      - {k: 1, v: 5}\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(
+        head.format("2.0.0") + "      - {k: 1, v: 5}\n", encoding="utf-8"
+    )
     a, b = (load_snapshot(tmp_path / f"{n}.yaml", expected_release=False) for n in "ab")
     assert ".values({'v': 5})" in render_body(make_plan(a, b))
     down = render_body(make_plan(b, a), downgrade=True)

@@ -55,7 +55,9 @@ def _converge(tmp_path: Path, snaps) -> list[str]:
 def test_rebuild_keeps_fk_actions_and_names(tmp_path):
     """Dropping a column rebuilds the table: its foreign key keeps ON DELETE / ON UPDATE,
     its primary key and unique keep their names (both ways)."""
-    snaps = _pair(tmp_path, PARENT + CHILD, PARENT + CHILD.replace("      extra: {type: Integer}\n", ""))
+    snaps = _pair(
+        tmp_path, PARENT + CHILD, PARENT + CHILD.replace("      extra: {type: Integer}\n", "")
+    )
     body = render_body(make_plan(*snaps))
     assert "copy_from=_copy_from" in body and "onupdate='CASCADE'" in body
     assert _converge(tmp_path, snaps) == []
@@ -65,7 +67,9 @@ def test_primary_key_losing_its_name(tmp_path):
     """A primary key renamed to the dialect's default (name: null): SQLite rebuilds the
     table with an unnamed primary key instead of ``create_primary_key(None, ...)``."""
     named = CHILD
-    unnamed = CHILD.replace("    primary_key: {name: pk_c_custom}\n", "    primary_key: {name: null}\n")
+    unnamed = CHILD.replace(
+        "    primary_key: {name: pk_c_custom}\n", "    primary_key: {name: null}\n"
+    )
     snaps = _pair(tmp_path, PARENT + named, PARENT + unnamed)
     body = render_body(make_plan(*snaps))
     sqlite_branch = body.split("if op.get_context().dialect.name == 'sqlite':")[1].split("else:")[0]

@@ -21,7 +21,9 @@ from tests.revisions.test_generate import S1, S2
 def _mark_on_import(path, marker) -> None:
     """Make the revision file at ``path`` create ``marker`` when it is imported."""
     text = path.read_text(encoding="utf-8")
-    text = text.replace("\n\ndef upgrade(", f"\nopen({str(marker)!r}, 'w').close()\n\n\ndef upgrade(", 1)
+    text = text.replace(
+        "\n\ndef upgrade(", f"\nopen({str(marker)!r}, 'w').close()\n\n\ndef upgrade(", 1
+    )
     path.write_text(text, encoding="utf-8")
 
 
@@ -47,15 +49,26 @@ def test_a_computed_id_is_read_by_importing(tmp_path):
     marker = tmp_path / "imported"
     _mark_on_import(r1.path, marker)
     out = write_revision(
-        project, rev_id="feedc0de0001", down_revision=r1.revision, message="m",
-        upgrades="pass", downgrades="pass",
+        project,
+        rev_id="feedc0de0001",
+        down_revision=r1.revision,
+        message="m",
+        upgrades="pass",
+        downgrades="pass",
     )
     assert marker.exists()
-    assert f"down_revision: Union[str, Sequence[str], None] = {r1.revision!r}" in out.path.read_text(encoding="utf-8")
+    assert (
+        f"down_revision: Union[str, Sequence[str], None] = {r1.revision!r}"
+        in out.path.read_text(encoding="utf-8")
+    )
     with pytest.raises(RevisionError, match=f"revision {r1.revision} exists already"):
         write_revision(
-            project, rev_id=r1.revision, down_revision=None, message="again",
-            upgrades="pass", downgrades="pass",
+            project,
+            rev_id=r1.revision,
+            down_revision=None,
+            message="again",
+            upgrades="pass",
+            downgrades="pass",
         )
 
 
@@ -64,16 +77,31 @@ def test_taken_id_and_missing_down_revision(tmp_path):
     r1 = generate(project, "empty", "0.1.0")
     shown = r1.path.relative_to(project.root).as_posix()
     with pytest.raises(RevisionError, match=f"revision {r1.revision} exists already \\({shown}\\)"):
-        write_revision(project, rev_id=r1.revision, down_revision=None, message="x",
-                       upgrades="pass", downgrades="pass")
+        write_revision(
+            project,
+            rev_id=r1.revision,
+            down_revision=None,
+            message="x",
+            upgrades="pass",
+            downgrades="pass",
+        )
     with pytest.raises(RevisionError, match="down revision 0123456789ab is not in migrations"):
-        write_revision(project, rev_id="feedc0de0002", down_revision="0123456789ab", message="x",
-                       upgrades="pass", downgrades="pass")
+        write_revision(
+            project,
+            rev_id="feedc0de0002",
+            down_revision="0123456789ab",
+            message="x",
+            upgrades="pass",
+            downgrades="pass",
+        )
 
 
 def test_module_ids_refuses_what_only_an_import_can_tell():
     assert module_ids("revision = 'a'\ndown_revision = None\n\ndef upgrade():\n    pass\n") == {
-        "revision": "a", "down_revision": None, "branch_labels": None, "depends_on": None,
+        "revision": "a",
+        "down_revision": None,
+        "branch_labels": None,
+        "depends_on": None,
     }
     for text in (
         "revision = 'a'\nrevision = compute()\n",
@@ -139,7 +167,12 @@ def test_post_write_hooks_see_the_bodies(tmp_path):
     assert text.endswith("# create_table: 1\n") and "op.create_table(" in text
 
 
-@given(st.lists(st.sampled_from(["\n", "\r", " ", "\t", "#", "dbplan:", "a=1", "b=2", "x", "\r\n"]), max_size=14))
+@given(
+    st.lists(
+        st.sampled_from(["\n", "\r", " ", "\t", "#", "dbplan:", "a=1", "b=2", "x", "\r\n"]),
+        max_size=14,
+    )
+)
 def test_provenance_lines_found_by_find_as_by_the_whole_text_regex(parts):
     """parse_provenance_text looks only at the lines holding ``dbplan:``: the same pairs
     as matching its line pattern over the whole text."""

@@ -62,8 +62,10 @@ def test_postgresql_keeps_a_unique_on_exactly_the_primary_key_columns(pg_db):
         create_from_snapshot(engine, s)
         with engine.connect() as conn:
             names = conn.execute(
-                sa.text("SELECT conname FROM pg_constraint WHERE conrelid IN ('j'::regclass, "
-                        "'k'::regclass) ORDER BY conname")
+                sa.text(
+                    "SELECT conname FROM pg_constraint WHERE conrelid IN ('j'::regclass, "
+                    "'k'::regclass) ORDER BY conname"
+                )
             ).scalars()
             assert list(names) == ["E $éL日本", "j_pkey", "pk_k", "u_ab", "u_ba"]
         assert compare_snapshots(capture_for(engine, s), normalise_for(s, "postgresql")) == []
@@ -75,13 +77,20 @@ def test_postgresql_keeps_a_unique_on_exactly_the_primary_key_columns(pg_db):
 def test_rows_of_columns_named_like_keywords_or_format_strings(dialect, request):
     """Managed rows go in as bound values whatever the column names: ``fn`` (a keyword of
     ``Insert.values``), ``%(x)s`` and ``:y`` (parameter syntaxes)."""
-    url = request.getfixturevalue({"sqlite": "sqlite_db", "postgresql": "pg_db", "mysql": "mysql_db"}[dialect])
+    url = request.getfixturevalue(
+        {"sqlite": "sqlite_db", "postgresql": "pg_db", "mysql": "mysql_db"}[dialect]
+    )
     names = ("fn", "a %(x)s", "b :y")
     t = Table(
         name="t",
-        columns=(Column(name="id", type="Integer", nullable=False), *(Column(name=n, type="String(20)") for n in names)),
+        columns=(
+            Column(name="id", type="Integer", nullable=False),
+            *(Column(name=n, type="String(20)") for n in names),
+        ),
         primary_key=PrimaryKey(columns=("id",)),
-        rows=RowSet(key=("id",), rows=(FrozenMap({"id": 1, **{n: f"v{i}" for i, n in enumerate(names)}}),)),
+        rows=RowSet(
+            key=("id",), rows=(FrozenMap({"id": 1, **{n: f"v{i}" for i, n in enumerate(names)}}),)
+        ),
     )
     eng = sa.create_engine(url)
     try:

@@ -45,7 +45,13 @@ def _hand_built() -> list[Snapshot]:
     unnamed_pk = rich.replace_table(
         dataclasses.replace(rich.table("sites"), primary_key=PrimaryKey(columns=("id",)))
     )
-    return [rich, unnamed_pk, edge_snapshot(), edge_snapshot(schema="ops"), Snapshot(release="0.0.1")]
+    return [
+        rich,
+        unnamed_pk,
+        edge_snapshot(),
+        edge_snapshot(schema="ops"),
+        Snapshot(release="0.0.1"),
+    ]
 
 
 SNAPSHOTS = [pytest.param(load_snapshot(p), id=p.stem) for p in REFERENCE] + [
@@ -98,7 +104,13 @@ def test_to_metadata_columns_defaults_comments_indexes_hints_rows():
     md = to_metadata(rich_snapshot())
     sites = md.tables["sites"]
     assert [c.name for c in sites.columns] == [
-        "id", "campaign_id", "parent_id", "name", "level", "note", "area"
+        "id",
+        "campaign_id",
+        "parent_id",
+        "name",
+        "level",
+        "note",
+        "area",
     ]
     assert sites.c.level.server_default.arg.text == "'info'"
     assert sites.c.name.info["dbplan"] == {"renamed_from": "title"}
@@ -131,14 +143,20 @@ def test_from_metadata_of_declarative_models():
     assert camp.column("created_at").type == "DateTime(timezone=True)"
     assert camp.column("name").comment == "Display name"
     assert [(u.name, u.columns) for u in camp.uniques] == [("uq_campaigns_name", ("name",))]
-    assert [(c.name, c.sqltext) for c in camp.checks] == [("ck_campaigns_budget_positive", "budget >= 0")]
+    assert [(c.name, c.sqltext) for c in camp.checks] == [
+        ("ck_campaigns_budget_positive", "budget >= 0")
+    ]
     sites = s.table("sites")
     assert sites.column("level").type == "Enum(event_level)"
     assert sites.column("level").server_default == "'info'"
     assert sites.column("name").renamed_from == "title"
     (fk,) = sites.foreign_keys
     assert (fk.name, fk.columns, fk.ref_table, fk.ref_columns, fk.ondelete) == (
-        "fk_sites_campaign_id_campaigns", ("campaign_id",), "campaigns", ("id",), "CASCADE"
+        "fk_sites_campaign_id_campaigns",
+        ("campaign_id",),
+        "campaigns",
+        ("id",),
+        "CASCADE",
     )
     assert sites.indexes == (
         Index(name="ix_sites_campaign_id", columns=("campaign_id",)),
@@ -168,7 +186,12 @@ def test_from_metadata_is_deterministic():
 
 def test_unnamed_index_without_convention_is_an_error_with_a_fix():
     md = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s"})
-    sa.Table("things", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer, index=True))
+    sa.Table(
+        "things",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("x", sa.Integer, index=True),
+    )
     with pytest.raises(CaptureError) as e:
         from_metadata(md, release="1")
     assert "things: unnamed index on (x)" in str(e.value)
@@ -179,7 +202,8 @@ def test_unnamed_unique_and_fk_without_convention_are_reported_together():
     md = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s"})
     sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True))
     sa.Table(
-        "b", md,
+        "b",
+        md,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("a_id", sa.ForeignKey("a.id")),
         sa.Column("code", sa.String(5), unique=True),
@@ -193,7 +217,12 @@ def test_unnamed_unique_and_fk_without_convention_are_reported_together():
 
 def test_default_convention_names_indexes_like_sqlalchemy():
     md = sa.MetaData()
-    sa.Table("things", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer, index=True))
+    sa.Table(
+        "things",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("x", sa.Integer, index=True),
+    )
     s = from_metadata(md, release="1")
     assert s.table("things").indexes[0].name == "ix_things_x"
     assert s.naming_convention == ()
@@ -201,7 +230,9 @@ def test_default_convention_names_indexes_like_sqlalchemy():
 
 def test_rows_problems_name_the_table_and_column():
     with pytest.raises(CaptureError) as e:
-        from_metadata(models_app.Base, release="1", rows={"nope": [], "data_states": [{"colour": 1}]})
+        from_metadata(
+            models_app.Base, release="1", rows={"nope": [], "data_states": [{"colour": 1}]}
+        )
     assert "rows given for unknown table 'nope'" in str(e.value)
     assert "data_states: row 0 names unknown column(s) ['colour']" in str(e.value)
 
@@ -297,8 +328,14 @@ def _run(project, *args):
 
 
 def test_cli_from_models_writes_canonical_file_and_refuses_overwrite(project):
-    args = ["--release", "1.0.0", "--from-models", "myapp_capture_cli.models:metadata",
-            "--rows", "myapp_capture_cli.models:ROWS"]
+    args = [
+        "--release",
+        "1.0.0",
+        "--from-models",
+        "myapp_capture_cli.models:metadata",
+        "--rows",
+        "myapp_capture_cli.models:ROWS",
+    ]
     r = _run(project, *args)
     assert r.exit_code == 0, r.output
     assert "Wrote schema_state/1.0.0.yaml: 1 tables, 0 enums, 1 managed rows." in r.output
@@ -320,7 +357,14 @@ def test_cli_from_models_writes_canonical_file_and_refuses_overwrite(project):
 
 
 def test_cli_stdout_writes_nothing(project):
-    r = _run(project, "--release", "1.0.0", "--from-models", "myapp_capture_cli.models:metadata", "--stdout")
+    r = _run(
+        project,
+        "--release",
+        "1.0.0",
+        "--from-models",
+        "myapp_capture_cli.models:metadata",
+        "--stdout",
+    )
     assert r.exit_code == 0, r.output
     assert "release: 1.0.0" in r.output and "uq_units_symbol: [symbol]" in r.output
     assert not (project / "schema_state" / "1.0.0.yaml").exists()
@@ -337,7 +381,11 @@ def test_cli_stdout_writes_nothing(project):
         (["--from-models", "no_such_module_xyz:Base"], 1, "cannot import 'no_such_module_xyz'"),
         (["--from-models", "myapp_capture_cli.models:Nope"], 1, "has no attribute 'Nope'"),
         (["--from-db", "sqlite:////nonexistent/dir/x.db"], 1, "cannot read the database"),
-        (["--from-db", "sqlite://", "--rows-of", "ghost"], 1, "--rows-of names table(s) not in the database: ghost"),
+        (
+            ["--from-db", "sqlite://", "--rows-of", "ghost"],
+            1,
+            "--rows-of names table(s) not in the database: ghost",
+        ),
     ],
 )
 def test_cli_errors(project, args, code, message):
@@ -362,23 +410,49 @@ def test_cli_from_db_with_rows_of(project, tmp_path):
     r = _run(project, "--release", "2.0.0", "--from-db", url, "--rows-of", "data_states")
     assert r.exit_code == 0, r.output
     s = load_snapshot(project / "schema_state" / "2.0.0.yaml")
-    assert [dict(row)["name"] for row in s.table("data_states").rows.rows] == ["Raw", "Clean", "Validated"]
+    assert [dict(row)["name"] for row in s.table("data_states").rows.rows] == [
+        "Raw",
+        "Clean",
+        "Validated",
+    ]
     assert s.table("sites").checks[0].sqltext == "name <> ''"
 
 
 def test_cli_subprocess_console_script(project):
     exe = ROOT / ".venv" / "bin" / "dbplan"
     proc = subprocess.run(
-        [str(exe), "-C", str(project), "snapshot", "--release", "0.9.0",
-         "--from-models", "myapp_capture_cli.models:metadata"],
-        capture_output=True, text=True, timeout=120, cwd=project,
+        [
+            str(exe),
+            "-C",
+            str(project),
+            "snapshot",
+            "--release",
+            "0.9.0",
+            "--from-models",
+            "myapp_capture_cli.models:metadata",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=project,
     )
     assert proc.returncode == 0, proc.stderr
     assert (project / "schema_state" / "0.9.0.yaml").is_file()
     proc = subprocess.run(
-        [str(exe), "-C", str(project), "snapshot", "--release", "0.9.0",
-         "--from-models", "myapp_capture_cli.models:metadata"],
-        capture_output=True, text=True, timeout=120, cwd=project,
+        [
+            str(exe),
+            "-C",
+            str(project),
+            "snapshot",
+            "--release",
+            "0.9.0",
+            "--from-models",
+            "myapp_capture_cli.models:metadata",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=project,
     )
     assert proc.returncode == 1
     assert "exists; pass --force" in proc.stderr
@@ -395,14 +469,21 @@ def test_sqlite_unnamed_constraints_get_convention_names(sqlite_db):
     engine = sa.create_engine(sqlite_db)
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE a (id INTEGER PRIMARY KEY)"))
-        conn.execute(sa.text(
-            "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a(id), "
-            "code VARCHAR(5) UNIQUE, n INT CHECK (n > 0), m INT, UNIQUE (m, n), CHECK (m < 5))"
-        ))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a(id), "
+                "code VARCHAR(5) UNIQUE, n INT CHECK (n > 0), m INT, UNIQUE (m, n), CHECK (m < 5))"
+            )
+        )
     b = from_database(engine, release="1").table("b")
     engine.dispose()
-    assert [(f.name, f.columns, f.ref_table) for f in b.foreign_keys] == [("fk_b_a_id_a", ("a_id",), "a")]
-    assert [(u.name, u.columns) for u in b.uniques] == [("uq_b_code", ("code",)), ("uq_b_m_n", ("m", "n"))]
+    assert [(f.name, f.columns, f.ref_table) for f in b.foreign_keys] == [
+        ("fk_b_a_id_a", ("a_id",), "a")
+    ]
+    assert [(u.name, u.columns) for u in b.uniques] == [
+        ("uq_b_code", ("code",)),
+        ("uq_b_m_n", ("m", "n")),
+    ]
     assert [(c.name, c.sqltext) for c in b.checks] == [("ck_b_1", "n > 0"), ("ck_b_2", "m < 5")]
 
 
@@ -434,7 +515,9 @@ def test_identity_is_autoincrement_and_unnamed_enum_is_reported():
     md = sa.MetaData()
     sa.Table("t", md, sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True))
     assert from_metadata(md, release="1").table("t").column("id").autoincrement is True
-    sa.Table("u", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("k", sa.Enum("a", "b")))
+    sa.Table(
+        "u", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("k", sa.Enum("a", "b"))
+    )
     with pytest.raises(CaptureError, match=r"u\.k: type .*give the sa\.Enum a name="):
         from_metadata(md, release="1")
 
@@ -475,7 +558,10 @@ def test_postgresql_jsonb_numbers_compare_by_value_and_real_changes_show(pg_db):
     )
     t = Table(
         name="j",
-        columns=(Column(name="id", type="Integer", nullable=False), Column(name="doc", type="postgresql.JSONB")),
+        columns=(
+            Column(name="id", type="Integer", nullable=False),
+            Column(name="doc", type="postgresql.JSONB"),
+        ),
         primary_key=PrimaryKey(columns=("id",)),
         rows=rows,
     )
@@ -517,8 +603,9 @@ def _quoted_names_snapshot(q: str) -> Snapshot:
         ),
         primary_key=PrimaryKey(name=f"pk{q}c", columns=(f"a{q}{q}b",)),
         foreign_keys=(
-            ForeignKey(name=f'5U!tS{q}kI4P![', columns=(f"r{q}",), ref_table="p",
-                       ref_columns=(f"i{q}d",)),
+            ForeignKey(
+                name=f"5U!tS{q}kI4P![", columns=(f"r{q}",), ref_table="p", ref_columns=(f"i{q}d",)
+            ),
         ),
         uniques=(Unique(name=f"u{q}n, x", columns=("n", f"r{q}")),),
         checks=(Check(name=f"c{q}k", sqltext="n > 0"),),
@@ -626,7 +713,10 @@ def test_sqlite_row_keyed_by_a_zone_aware_datetime_is_found(sqlite_db):
 
     t = Table(
         name="t",
-        columns=(Column(name="d", type="DateTime(timezone=True)"), Column(name="n", type="Integer")),
+        columns=(
+            Column(name="d", type="DateTime(timezone=True)"),
+            Column(name="n", type="Integer"),
+        ),
         rows=RowSet(
             key=("d",),
             rows=(
@@ -666,8 +756,14 @@ def test_sqlite_foreign_key_actions_to_a_quoted_table_read_back(sqlite_db):
         name="c",
         columns=(Column(name="a", type="Integer"), Column(name="b", type="Integer")),
         foreign_keys=(
-            ForeignKey(name='f"1', columns=("a",), ref_table='p"q', ref_columns=("x",),
-                       ondelete="SET NULL", onupdate="CASCADE"),
+            ForeignKey(
+                name='f"1',
+                columns=("a",),
+                ref_table='p"q',
+                ref_columns=("x",),
+                ondelete="SET NULL",
+                onupdate="CASCADE",
+            ),
             ForeignKey(name="f2", columns=("b",), ref_table='p"q', ref_columns=("x",)),
         ),
     )

@@ -57,7 +57,9 @@ def test_replace_and_drop_match_the_plain_definitions(seed):
         else:
             key = (rng.choice(SCHEMAS), rng.choice(NAMES))
             fast = fast.without_table(key)
-            naive = dataclasses.replace(naive, tables=tuple(x for x in naive.tables if x.key != key))
+            naive = dataclasses.replace(
+                naive, tables=tuple(x for x in naive.tables if x.key != key)
+            )
         assert [id(t) for t in fast.tables] == [id(t) for t in naive.tables]
         assert fast == naive and hash(fast) == hash(naive)
         for schema in SCHEMAS:

@@ -48,7 +48,12 @@ def rich_snapshot(release: str = "1.0.0") -> Snapshot:
             Column(name="name", type="String(80)", nullable=False, comment="Display name"),
             Column(name="budget", type="Numeric(10, 2)", server_default="0"),
             Column(name="active", type="Boolean", nullable=False, server_default="true"),
-            Column(name="created_at", type="DateTime(timezone=True)", nullable=False, server_default="now()"),
+            Column(
+                name="created_at",
+                type="DateTime(timezone=True)",
+                nullable=False,
+                server_default="now()",
+            ),
             Column(name="lead_site_id", type="Integer"),
             Column(name="payload", type="JSON"),
         ),
@@ -117,7 +122,16 @@ def rich_snapshot(release: str = "1.0.0") -> Snapshot:
         rows=RowSet(
             key=("name",),
             rows=(
-                FrozenMap({"id": 1, "name": "Raw", "rank": 0, "factor": "1.5", "since": "2024-01-31", "kind": "raw"}),
+                FrozenMap(
+                    {
+                        "id": 1,
+                        "name": "Raw",
+                        "rank": 0,
+                        "factor": "1.5",
+                        "since": "2024-01-31",
+                        "kind": "raw",
+                    }
+                ),
                 FrozenMap({"id": 2, "name": "Clean", "rank": 1}),
                 FrozenMap({"id": 3, "name": "Validated", "kind": "derived"}),
             ),
@@ -132,8 +146,18 @@ def rich_snapshot(release: str = "1.0.0") -> Snapshot:
         ),
         primary_key=PrimaryKey(columns=("b_id", "a_id")),
         foreign_keys=(
-            ForeignKey(name="fk_state_pairs_a_id_data_states", columns=("a_id",), ref_table="data_states", ref_columns=("id",)),
-            ForeignKey(name="fk_state_pairs_b_id_data_states", columns=("b_id",), ref_table="data_states", ref_columns=("id",)),
+            ForeignKey(
+                name="fk_state_pairs_a_id_data_states",
+                columns=("a_id",),
+                ref_table="data_states",
+                ref_columns=("id",),
+            ),
+            ForeignKey(
+                name="fk_state_pairs_b_id_data_states",
+                columns=("b_id",),
+                ref_table="data_states",
+                ref_columns=("id",),
+            ),
         ),
         rows=RowSet(key=("a_id", "b_id"), rows=(FrozenMap({"a_id": 1, "b_id": 2, "weight": 5}),)),
     )
@@ -201,7 +225,9 @@ def _assert_same(captured: Snapshot, expected: Snapshot) -> None:
     lines = []
     for attr in ("release", "enums", "naming_convention"):
         if getattr(captured, attr) != getattr(expected, attr):
-            lines.append(f"{attr}: captured {getattr(captured, attr)!r} != {getattr(expected, attr)!r}")
+            lines.append(
+                f"{attr}: captured {getattr(captured, attr)!r} != {getattr(expected, attr)!r}"
+            )
     got, want = captured.tables_by_key(), expected.tables_by_key()
     for key in sorted(set(got) | set(want), key=lambda k: (k[0] or "", k[1])):
         a, b = got.get(key), want.get(key)
@@ -210,9 +236,20 @@ def _assert_same(captured: Snapshot, expected: Snapshot) -> None:
         if a is None or b is None:
             lines.append(f"{key}: captured {a!r} expected {b!r}")
             continue
-        for f in ("columns", "primary_key", "foreign_keys", "uniques", "checks", "indexes", "comment", "rows"):
+        for f in (
+            "columns",
+            "primary_key",
+            "foreign_keys",
+            "uniques",
+            "checks",
+            "indexes",
+            "comment",
+            "rows",
+        ):
             if getattr(a, f) != getattr(b, f):
-                lines.append(f"{key}.{f}:\n  captured {getattr(a, f)!r}\n  expected {getattr(b, f)!r}")
+                lines.append(
+                    f"{key}.{f}:\n  captured {getattr(a, f)!r}\n  expected {getattr(b, f)!r}"
+                )
     raise AssertionError("captured snapshot differs:\n" + "\n".join(lines))
 
 
@@ -258,7 +295,13 @@ def test_from_database_without_hint_reads_all_rows_and_normal_forms(db_url):
     finally:
         engine.dispose()
     assert got.release == "9.9.9"
-    assert {t.name for t in got.tables} == {"campaigns", "sites", "data_states", "state_pairs", "settings"}
+    assert {t.name for t in got.tables} == {
+        "campaigns",
+        "sites",
+        "data_states",
+        "state_pairs",
+        "settings",
+    }
     rows = got.table("data_states").rows
     assert rows.key == ("id",)
     assert [dict(r)["name"] for r in rows.rows] == ["Raw", "Clean", "Validated", "Mine"]
@@ -266,14 +309,19 @@ def test_from_database_without_hint_reads_all_rows_and_normal_forms(db_url):
     assert dict(rows.rows[0])["since"] == "2024-01-31"
     assert got.table("campaigns").column("created_at").server_default == "now()"
     assert got.table("sites").column("level").server_default == "'info'"
-    assert got.table("sites").column("level").type == "Enum(event_level)" or _dialect(db_url) == "sqlite"
+    assert (
+        got.table("sites").column("level").type == "Enum(event_level)"
+        or _dialect(db_url) == "sqlite"
+    )
     assert got.table("campaigns").column("active").server_default == "true"
 
 
 def test_alembic_version_is_skipped(sqlite_db):
     engine = sa.create_engine(sqlite_db)
     with engine.begin() as conn:
-        conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
+        conn.execute(
+            sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        )
     assert from_database(engine, release="1").tables == ()
     engine.dispose()
 
@@ -324,8 +372,18 @@ def test_edge_snapshot_round_trips(db_url):
     s = edge_snapshot()
     if _dialect(db_url) == "sqlite":  # SQLite: autoincrement only on the rowid primary key
         t = s.table("counters")
-        cols = tuple(c if c.name != "seq" else Column(name="seq", type="BigInteger", nullable=False) for c in t.columns)
-        s = s.replace_table(Table(**{**{f: getattr(t, f) for f in t.__slots__ if not f.startswith("_")}, "columns": cols}))
+        cols = tuple(
+            c if c.name != "seq" else Column(name="seq", type="BigInteger", nullable=False)
+            for c in t.columns
+        )
+        s = s.replace_table(
+            Table(
+                **{
+                    **{f: getattr(t, f) for f in t.__slots__ if not f.startswith("_")},
+                    "columns": cols,
+                }
+            )
+        )
     captured = _build_and_capture(db_url, s)
     _assert_same(captured, normalise_for(s, _dialect(db_url)))
 
@@ -345,7 +403,9 @@ def test_postgresql_serial_sequence_advanced_past_inserted_rows(pg_db):
     try:
         create_from_snapshot(engine, s)
         with engine.begin() as conn:
-            new_id = conn.execute(sa.text("INSERT INTO events DEFAULT VALUES RETURNING id")).scalar()
+            new_id = conn.execute(
+                sa.text("INSERT INTO events DEFAULT VALUES RETURNING id")
+            ).scalar()
     finally:
         engine.dispose()
     assert new_id == 6
@@ -366,7 +426,12 @@ def test_schema_drift_is_captured(db_url):
     try:
         create_from_snapshot(engine, s)
         with engine.begin() as conn:
-            conn.execute(sa.text("DROP INDEX ix_sites_area" + (" ON sites" if _dialect(db_url) == "mysql" else "")))
+            conn.execute(
+                sa.text(
+                    "DROP INDEX ix_sites_area"
+                    + (" ON sites" if _dialect(db_url) == "mysql" else "")
+                )
+            )
             conn.execute(sa.text("CREATE TABLE extra (id INTEGER PRIMARY KEY)"))
         captured = capture_for(engine, s)
     finally:

@@ -48,7 +48,9 @@ CLEAN = Snapshot(release="1", tables=(PARENT, CHILD))
 
 def test_a_clean_table_is_checked_again_when_its_fk_target_changes():
     parent = dataclasses.replace(
-        PARENT, columns=(Column(name="pid", type="Integer"),), primary_key=PrimaryKey(columns=("pid",))
+        PARENT,
+        columns=(Column(name="pid", type="Integer"),),
+        primary_key=PrimaryKey(columns=("pid",)),
     )
     s = Snapshot(release="2", tables=(parent, CHILD))
     got = _after_clean(CLEAN, s)
@@ -95,16 +97,16 @@ def test_rows_are_checked_again_when_an_enum_loses_their_value():
 
 
 def test_schema_wide_names_are_checked_for_remembered_tables_too():
-    other = Table(name="other", columns=(ID,), primary_key=PrimaryKey(name="parent", columns=("id",)))
+    other = Table(
+        name="other", columns=(ID,), primary_key=PrimaryKey(name="parent", columns=("id",))
+    )
     s = Snapshot(release="2", tables=(PARENT, CHILD, other))
     got = _after_clean(CLEAN, s)
     assert got == _fresh(s) and any("already used by table parent" in p for p in got)
 
 
 def test_a_remembered_table_gives_its_types_to_the_tables_that_reference_it():
-    child = dataclasses.replace(
-        CHILD, columns=(ID, Column(name="parent_id", type="String(10)"))
-    )
+    child = dataclasses.replace(CHILD, columns=(ID, Column(name="parent_id", type="String(10)")))
     s = Snapshot(release="2", tables=(PARENT, child))
     got = _after_clean(CLEAN, s)
     assert got == _fresh(s) and any("cannot reference" in p for p in got)

@@ -1,0 +1,21 @@
+"""One home per dialect: see :mod:`planner.dialects.base`."""
+
+from planner.dialects.base import (
+    NAMES,
+    Dialect,
+    UnknownDialectError,
+    all_dialects,
+    canonical_name,
+    get,
+    of_url,
+)
+
+__all__ = [
+    "NAMES",
+    "Dialect",
+    "UnknownDialectError",
+    "all_dialects",
+    "canonical_name",
+    "get",
+    "of_url",
+]

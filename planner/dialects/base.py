@@ -1,0 +1,122 @@
+"""The dialect object: what one database does differently, asked by every layer.
+
+Outside ``planner/dialects/`` no code compares dialect names; it asks a dialect object
+(Alembic's ``DefaultImpl`` / ``__dialect__`` registry and Django's
+``connection.features`` are the models). Each supported database is one subclass in its
+own module (``postgresql.py``, ``mysql.py``, ``sqlite.py``), registered by its
+``name``. Parts too large for one module live beside it as ``<name>_<part>.py`` (for
+example ``sqlite_emit.py``) and are reached through the dialect object, never imported
+by name from a layer.
+
+Example:
+    >>> from planner.dialects import get
+    >>> get("mariadb").name, get("postgresql+psycopg").label
+    ('mysql', 'PostgreSQL')
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, ClassVar
+
+#: Canonical names of the supported dialects, in the order reports list them.
+NAMES: tuple[str, ...] = ("postgresql", "mysql", "sqlite")
+
+_REGISTRY: dict[str, type[Dialect]] = {}
+
+
+class UnknownDialectError(ValueError):
+    """A dialect name dbplan does not support."""
+
+
+class Dialect:
+    """Base of the per-dialect classes; one instance per dialect (see :func:`get`).
+
+    A subclass sets ``name`` (canonical: ``postgresql``, ``mysql``, ``sqlite``) and
+    ``label`` (for people) and overrides what its database does differently. Defaults
+    here describe the SQL standard's behaviour.
+    """
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    #: SQLAlchemy dialect names that map to this dialect (``mariadb`` -> ``mysql``).
+    aliases: ClassVar[tuple[str, ...]] = ()
+    #: a foreign key needs an index on its columns, and the database refuses to drop
+    #: that index while the key exists (MariaDB/MySQL): graph and diff order around it
+    foreign_key_needs_index: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls.name:
+            if cls.name in _REGISTRY:
+                raise TypeError(f"dialect {cls.name!r} registered twice")
+            _REGISTRY[cls.name] = cls
+
+    def part(self, part: str) -> Any:
+        """The module ``planner.dialects.<name>_<part>`` (imported on first use).
+
+        Example:
+            >>> get("sqlite").part("nothing")  # doctest: +IGNORE_EXCEPTION_DETAIL
+            Traceback (most recent call last):
+            ModuleNotFoundError: No module named 'planner.dialects.sqlite_nothing'
+        """
+        return importlib.import_module(f"planner.dialects.{self.name}_{part}")
+
+    def __repr__(self) -> str:
+        return f"<dialect {self.name}>"
+
+
+_INSTANCES: dict[str, Dialect] = {}
+
+
+def canonical_name(name: str) -> str:
+    """The canonical dialect name of a SQLAlchemy dialect or driver name.
+
+    Example:
+        >>> canonical_name("mariadb+pymysql"), canonical_name("postgresql")
+        ('mysql', 'postgresql')
+    """
+    _load()
+    base = name.split("+", 1)[0].strip().lower()
+    for cls in _REGISTRY.values():
+        if base == cls.name or base in cls.aliases:
+            return cls.name
+    raise UnknownDialectError(
+        f"unknown dialect {name!r}: dbplan supports {', '.join(NAMES)} (mariadb is mysql)"
+    )
+
+
+def get(name: str | Dialect) -> Dialect:
+    """The dialect object for a name (``mariadb``, ``postgresql+psycopg`` …) or a dialect.
+
+    Example:
+        >>> get("sqlite") is get("sqlite")
+        True
+    """
+    if isinstance(name, Dialect):
+        return name
+    key = canonical_name(name)
+    if key not in _INSTANCES:
+        _INSTANCES[key] = _REGISTRY[key]()
+    return _INSTANCES[key]
+
+
+def of_url(url: str) -> Dialect:
+    """The dialect of a database URL.
+
+    Example:
+        >>> of_url("mysql+pymysql://root@127.0.0.1/x").name
+        'mysql'
+    """
+    return get(url.split(":", 1)[0])
+
+
+def all_dialects() -> tuple[Dialect, ...]:
+    """Every supported dialect, in :data:`NAMES` order."""
+    return tuple(get(n) for n in NAMES)
+
+
+def _load() -> None:
+    if len(_REGISTRY) < len(NAMES):
+        for n in NAMES:
+            importlib.import_module(f"planner.dialects.{n}")
