@@ -108,7 +108,7 @@ def revision_files(project: Project) -> list[Path]:
         try:
             script = _script_directory(project)
             locations = [Path(p) for p in script._version_locations]
-            recursive = script.recursive_version_locations
+            recursive = getattr(script, "recursive_version_locations", False)  # Alembic >= 1.10
         except RevisionError:
             locations, recursive = [project.migrations_dir / "versions"], False
     out: list[Path] = []

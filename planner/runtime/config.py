@@ -45,10 +45,10 @@ def database_url(project: Project, url: str | None = None) -> str:
 
 
 def _ini_url(project: Project) -> str | None:
-    ini = project.root / ALEMBIC_INI
-    if not ini.is_file():
+    ini = project.alembic_ini or project.root / ALEMBIC_INI
+    if not ini.is_file() or ini.suffix == ".toml":
         return None
-    parser = ConfigParser(defaults={"here": str(project.root)})
+    parser = ConfigParser(defaults={"here": str(ini.parent)})
     try:
         parser.read(ini, encoding="utf-8")
         value = parser.get("alembic", "sqlalchemy.url", fallback=None)
@@ -84,21 +84,25 @@ def alembic_config(project: Project, url: str | None = None) -> Config:
     """
     from alembic.config import Config
 
-    cfg = existing_config(project.root) or Config()
+    cfg = existing_config(project.root, project.alembic_ini) or Config()
     cfg.set_main_option("script_location", str(project.migrations_dir))
     cfg.set_main_option("sqlalchemy.url", database_url(project, url).replace("%", "%%"))
     return cfg
 
 
-def existing_config(root: Path) -> Config | None:
+def existing_config(root: Path, explicit: Path | None = None) -> Config | None:
     """The project's own Alembic config: alembic.ini and/or ``[tool.alembic]``; else None.
+
+    ``explicit`` (``[tool.dbplan] alembic_config``) names the file when it is not the root's.
 
     Example:
         >>> existing_config(Path("legacy")).get_alembic_option("script_location")
         '/srv/legacy/alembic'
     """
-    from alembic.config import Config
+    from planner.runtime.alembic_setup import explicit_config, load_config
 
+    if explicit is not None:
+        return explicit_config(explicit)
     ini = root / ALEMBIC_INI
     pp = root / "pyproject.toml"
     toml = None
@@ -110,7 +114,7 @@ def existing_config(root: Path) -> Config | None:
             toml = None
     if not ini.is_file() and toml is None:
         return None
-    return Config(str(ini) if ini.is_file() else None, toml_file=str(toml) if toml else None)
+    return load_config(ini if ini.is_file() else None, toml)
 
 
 def script_directory(project: Project) -> ScriptDirectory:

@@ -1,0 +1,59 @@
+"""Fixtures of tests/adopt: an existing project per layout, on a fresh database."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.adopt.legacy import HEAD, build
+
+
+@pytest.fixture
+def legacy_factory(tmp_path):
+    """``make(layout, url)``: the project of ``layout``, its database upgraded to head by
+    plain Alembic, with a user's own rows in it (a category and a product)."""
+
+    def make(layout: str, url: str):
+        pkg = f"shop_{uuid.uuid4().hex[:8]}"
+        legacy = build(tmp_path / "app", layout, pkg=pkg)
+        legacy.alembic(url, "upgrade", "head")
+        assert HEAD in legacy.alembic(url, "current").stdout
+        add_user_rows(url)
+        return legacy
+
+    return make
+
+
+def add_user_rows(url: str) -> None:
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with eng.begin() as c:
+            c.execute(
+                sa.text("INSERT INTO categories (id, code, name) VALUES (100, 'mine', 'Mine')")
+            )
+            c.execute(
+                sa.text(
+                    "INSERT INTO products (id, category_id, name, price) "
+                    "VALUES (1, 100, 'A user product', 9.5)"
+                )
+            )
+            c.execute(sa.text("INSERT INTO orders (id, product_id, qty) VALUES (1, 1, 3)"))
+    finally:
+        eng.dispose()
+
+
+def user_rows(url: str) -> dict[str, list[tuple]]:
+    """The users' own rows (not the default ones), as plain tuples."""
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with eng.connect() as c:
+            cats = c.execute(sa.text("SELECT id, code, name FROM categories WHERE id >= 100"))
+            prods = c.execute(sa.text("SELECT id, category_id, name FROM products"))
+            return {"categories": [tuple(r) for r in cats], "products": [tuple(r) for r in prods]}
+    finally:
+        eng.dispose()
