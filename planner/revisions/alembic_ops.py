@@ -164,6 +164,16 @@ class GuardReferencedRowsOp(_RowsOp):
 # renderers -----------------------------------------------------------------
 
 
+def _replacing(op_type: type):
+    """``renderers.dispatch_for(op_type, replace=True)`` on any Alembic >= 1.9 (up to 1.13 at
+    least, ``dispatch_for`` has no ``replace`` and asserts the slot free: free it first)."""
+    try:
+        return renderers.dispatch_for(op_type, replace=True)
+    except TypeError:
+        renderers._registry.pop((op_type, "default"), None)
+        return renderers.dispatch_for(op_type)
+
+
 def _render_all(autogen_context, body: Sequence[alembic_ops.MigrateOperation]) -> list[str]:
     lines: list[str] = []
     for sub in body:
@@ -404,7 +414,7 @@ def _render_backfill(autogen_context, op: BackfillOp) -> list[str]:
     ]
 
 
-@renderers.dispatch_for(alembic_ops.CreatePrimaryKeyOp, replace=True)
+@_replacing(alembic_ops.CreatePrimaryKeyOp)
 def _render_create_primary_key(autogen_context, op: alembic_ops.CreatePrimaryKeyOp) -> list[str]:
     cols = "[" + ", ".join(py_literal(c) for c in op.columns) + "]"
     if autogen_context._has_batch:
@@ -479,7 +489,7 @@ def _fk_constraint_source(
     return f"sa.ForeignKeyConstraint({', '.join(args)})"
 
 
-@renderers.dispatch_for(alembic_ops.CreateForeignKeyOp, replace=True)
+@_replacing(alembic_ops.CreateForeignKeyOp)
 def _render_create_foreign_key(autogen_context, op: alembic_ops.CreateForeignKeyOp) -> str:
     """Alembic's ``create_foreign_key``; for a target with a dot (see
     :func:`fk_target_has_dot`) the constraint ``create_foreign_key`` would build, given to
@@ -511,7 +521,7 @@ _alembic_alter_column = alembic_render._alter_column
 _ALTER_EXTRA_KW = ("existing_autoincrement", "postgresql_using")
 
 
-@renderers.dispatch_for(alembic_ops.AlterColumnOp, replace=True)
+@_replacing(alembic_ops.AlterColumnOp)
 def _render_alter_column(autogen_context, op: alembic_ops.AlterColumnOp) -> str:
     text = _alembic_alter_column(autogen_context, op)
     extra = [(k, op.kw[k]) for k in _ALTER_EXTRA_KW if op.kw.get(k) is not None]
@@ -645,7 +655,7 @@ def _batch_lines(autogen_context, op, body, copy_from, recreate: str | None = No
     return lines
 
 
-@renderers.dispatch_for(alembic_ops.ModifyTableOps, replace=True)
+@_replacing(alembic_ops.ModifyTableOps)
 def _render_modify_table(autogen_context, op: alembic_ops.ModifyTableOps) -> list[str]:
     """Batch mode with ``copy_from=`` the table as the snapshot defines it (set by
     ``emit``) where SQLite rebuilds the table; with ``sqlite_ops``, SQLite runs a rebuild
@@ -663,7 +673,7 @@ def _render_modify_table(autogen_context, op: alembic_ops.ModifyTableOps) -> lis
     return [f"if {_dialect_test(SQLITE)}:", *sqlite, "else:", *other, ""]
 
 
-@renderers.dispatch_for(alembic_ops.CreateTableCommentOp, replace=True)
+@_replacing(alembic_ops.CreateTableCommentOp)
 def _render_create_table_comment(
     autogen_context, op: alembic_ops.CreateTableCommentOp
 ) -> list[str]:
@@ -674,7 +684,7 @@ def _render_create_table_comment(
     ]
 
 
-@renderers.dispatch_for(alembic_ops.DropTableCommentOp, replace=True)
+@_replacing(alembic_ops.DropTableCommentOp)
 def _render_drop_table_comment(autogen_context, op: alembic_ops.DropTableCommentOp) -> list[str]:
     return [
         f"op.drop_table_comment({py_literal(op.table_name)}, "

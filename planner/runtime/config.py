@@ -136,6 +136,16 @@ def script_directory(project: Project) -> ScriptDirectory:
         return ScriptDirectory.from_config(alembic_config(project, "sqlite://"))
 
 
+def _parses(url: str | None) -> bool:
+    from sqlalchemy.engine import make_url
+
+    try:
+        make_url(url or "")
+    except Exception:  # noqa: BLE001 - any failure means the URL is the problem
+        return False
+    return True
+
+
 def redact(url: str) -> str:
     """The URL with its password hidden, for messages.
 
@@ -170,7 +180,10 @@ def alembic_errors(url: str | None = None) -> Iterator[None]:
     except sa_exc.NoSuchModuleError as e:
         raise MigrationError(f"database URL {redact(url or '')!r}: {e}") from e
     except sa_exc.ArgumentError as e:
-        raise MigrationError(f"invalid database URL {redact(url or '')!r}: {e}") from e
+        if not _parses(url):
+            raise MigrationError(f"invalid database URL {redact(url or '')!r}: {e}") from e
+        # the URL is fine: a revision (or env.py) passed SQLAlchemy something it refuses
+        raise MigrationError(f"SQLAlchemy refused a call (ArgumentError): {e}") from e
     except sa_exc.DBAPIError as e:
         reason = str(e.orig if e.orig is not None else e).strip().splitlines()
         raise MigrationError(f"database error: {reason[0] if reason else e}") from e

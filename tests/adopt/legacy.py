@@ -345,6 +345,7 @@ INI = """\
 [alembic]
 script_location = {location}
 prepend_sys_path = {sys_path}
+path_separator = os
 sqlalchemy.url = {url}
 
 [loggers]
