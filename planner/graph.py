@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -75,6 +75,9 @@ from planner.ops import (
     UpdateRow,
 )
 from planner.state.model import FrozenMap, Snapshot, table_key_str
+
+if TYPE_CHECKING:
+    from planner.dialects import Dialect
 
 __all__ = ["CycleError", "build_graph", "describe_ref", "op_label", "order", "order_operations"]
 
@@ -188,8 +191,13 @@ def _ref_sort(ref: Ref) -> tuple[int, str]:
     return (_REF_PRIORITY.get(ref[0], 99), repr(ref))
 
 
-def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
+def build_graph(
+    ops: Sequence[Operation], *, targets: Sequence[Dialect] | None = None
+) -> nx.DiGraph:
     """The dependency graph of ``ops``: node ``i`` is ``ops[i]``; edges have a ``reason``.
+
+    ``targets`` (default: every supported dialect) decide the rules only some databases
+    need (:func:`_ordered_index_edges` where ``Dialect.foreign_key_needs_index``).
 
     Example:
         >>> build_graph([]).number_of_nodes()
@@ -280,8 +288,15 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
             for r in removers[ref]:
                 edge(r, w, f"{op_label(ops[w])} waits until {op_label(ops[r])} removes {what}")
     _retype_edges(ops, g, edge)
-    _ordered_index_edges(ops, g, edge)
+    if any(d.foreign_key_needs_index for d in _targets(targets)):
+        _ordered_index_edges(ops, g, edge)
     return g
+
+
+def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:
+    from planner.dialects import all_dialects
+
+    return all_dialects() if targets is None else tuple(targets)
 
 
 def _ordered_index_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
@@ -392,20 +407,25 @@ def _find_cycle(g: nx.DiGraph) -> list[int] | None:
 
 
 def order_operations(
-    ops: Sequence[Operation], *, new: Snapshot | None = None
+    ops: Sequence[Operation],
+    *,
+    new: Snapshot | None = None,
+    targets: Sequence[Dialect] | None = None,
 ) -> tuple[tuple[Operation, ...], nx.DiGraph]:
     """Break the cycles rows allow breaking, then order the operations.
 
     Returns the ordered operations and their graph (node ``i`` = ordered op ``i``).
-    ``new`` (the target snapshot) tells which foreign key columns may be NULL.
+    ``new`` (the target snapshot) tells which foreign key columns may be NULL;
+    ``targets`` (default: every supported dialect) which databases' rules apply.
 
     Example:
         >>> order_operations([])[0]
         ()
     """
     ops = list(ops)
+    targets = _targets(targets)
     for _ in range(_MAX_BREAKS):
-        g = build_graph(ops)
+        g = build_graph(ops, targets=targets)
         cycle = _find_cycle(g)
         if cycle is None:
             break
@@ -415,7 +435,7 @@ def order_operations(
         raise CycleError([op.describe() for op in ops])
     idx = order(g)
     ordered = tuple(ops[i] for i in idx)
-    return ordered, build_graph(ordered)
+    return ordered, build_graph(ordered, targets=targets)
 
 
 def _break(ops: list[Operation], cycle: list[int], new: Snapshot) -> bool:

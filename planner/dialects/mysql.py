@@ -10,3 +10,4 @@ class MySQL(Dialect):
     label = "MariaDB/MySQL"
     aliases = ("mariadb",)
     foreign_key_needs_index = True
+    foreign_key_tied_to_key = True

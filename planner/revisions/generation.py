@@ -25,6 +25,9 @@ from planner.revisions.write import RevisionError, WrittenRevision, revision_fil
 from planner.state.errors import DbplanError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from planner.dialects import Dialect
     from planner.plan import Plan
     from planner.project import Project
     from planner.state.model import Snapshot
@@ -89,6 +92,7 @@ def render_revision(
     to_release: str,
     rev_id: str | None = None,
     message: str | None = None,
+    targets: Sequence[Dialect] | None = None,
 ) -> RenderedRevision:
     """Plan both directions and render the upgrade and downgrade bodies (no I/O).
 
@@ -100,7 +104,13 @@ def render_revision(
         '# dbplan: from=empty to=0.1.0'
     """
     planned = plan_revision(
-        old, new, from_release=from_release, to_release=to_release, rev_id=rev_id, message=message
+        old,
+        new,
+        from_release=from_release,
+        to_release=to_release,
+        rev_id=rev_id,
+        message=message,
+        targets=targets,
     )
     return planned.render()
 
@@ -128,7 +138,7 @@ class PlannedRevision:
         from planner.plan import make_downgrade_plan
         from planner.revisions.emit import render_body
 
-        down = make_downgrade_plan(self.up.old, self.up.new)
+        down = make_downgrade_plan(self.up.old, self.up.new, targets=self.up.targets)
         return RenderedRevision(
             provenance=self.provenance,
             rev_id=self.rev_id,
@@ -148,6 +158,7 @@ def plan_revision(
     to_release: str,
     rev_id: str | None = None,
     message: str | None = None,
+    targets: Sequence[Dialect] | None = None,
 ) -> PlannedRevision:
     """Plan the upgrade and name the revision (:func:`render_revision` up to the
     downgrade plan).
@@ -160,7 +171,7 @@ def plan_revision(
     from planner.state.model import empty_snapshot
 
     start = old if old is not None else empty_snapshot()
-    up = make_plan(start, new)
+    up = make_plan(start, new, targets=targets)
     prov = Provenance(
         from_release=from_release,
         to_release=to_release,
@@ -275,7 +286,13 @@ def generate(
             )
         down_revision = known[from_release]
     planned = plan_revision(
-        old, new, from_release=from_release, to_release=to_release, rev_id=rev_id, message=message
+        old,
+        new,
+        from_release=from_release,
+        to_release=to_release,
+        rev_id=rev_id,
+        message=message,
+        targets=project.targets,
     )
     if planned.destructive and not allow_destructive:
         raise DestructiveRefused(
