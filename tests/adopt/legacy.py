@@ -93,15 +93,12 @@ DEFAULTS_V2 = '''\
 """The categories every installation needs (release 1.1.0)."""
 
 ROWS = {
-    "categories": {
-        "key": ["code"],
-        "values": [
-            {"id": 1, "code": "books", "name": "Books"},
-            {"id": 2, "code": "music", "name": "Music"},
-            {"id": 3, "code": "games", "name": "Games"},
-            {"id": 4, "code": "tools", "name": "Tools"},
-        ],
-    }
+    "categories": [
+        {"id": 1, "code": "books", "name": "Books"},
+        {"id": 2, "code": "music", "name": "Music"},
+        {"id": 3, "code": "games", "name": "Games"},
+        {"id": 4, "code": "tools", "name": "Tools"},
+    ]
 }
 '''
 
@@ -439,8 +436,10 @@ class Legacy:
             raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
         return proc
 
-    def write_models(self, text: str) -> None:
-        (self.root / self.pkg / "models.py").write_text(text)
+    def write_release(self, models: str, defaults: str) -> None:
+        """The engineer's next release: the models edited, the default rows in code."""
+        (self.root / self.pkg / "models.py").write_text(models)
+        (self.root / self.pkg / "defaults.py").write_text(defaults)
 
 
 def _write(path: Path, text: str) -> None:
