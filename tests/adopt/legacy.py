@@ -267,10 +267,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("products") as batch:
-        batch.add_column(
-            sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true())
-        )
+    op.add_column(
+        "products", sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true())
+    )
 
 
 def downgrade():
@@ -294,10 +293,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("products") as batch:
-        batch.add_column(
-            sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true())
-        )
+    op.add_column(
+        "products", sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true())
+    )
     categories = sa.table(
         "categories", sa.column("id", sa.Integer), sa.column("code"), sa.column("name")
     )
