@@ -500,14 +500,16 @@ DEVICE_NAMES = frozenset(
 )
 
 
-@rule("R013", Severity.WARNING, O.AddForeignKey)
+@rule("R013", Severity.WARNING, O.AddForeignKey, O.CreateTable)
 def _device_name_target(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
-    """A foreign key references a table MariaDB/MySQL cannot reference."""
-    if op.fk.ref_table.lower() not in DEVICE_NAMES:
-        return
-    yield (
-        f"foreign key {op.fk.name} references table {table_key_str(op.fk.ref_key)}: MariaDB and "
-        "MySQL (InnoDB) cannot create a foreign key to a table named like a Windows device "
-        "(CON, PRN, AUX, NUL, COM1-9, LPT1-9; errno 150)",
-        f"rename {table_key_str(op.fk.ref_key)} (renamed_from) if the database is MariaDB or MySQL",
-    )
+    """A foreign key references a table MariaDB/MySQL cannot reference (its own op, or
+    folded into its new table's CreateTable)."""
+    for fk in op.table.foreign_keys if isinstance(op, O.CreateTable) else (op.fk,):
+        if fk.ref_table.lower() not in DEVICE_NAMES:
+            continue
+        yield (
+            f"foreign key {fk.name} references table {table_key_str(fk.ref_key)}: MariaDB and "
+            "MySQL (InnoDB) cannot create a foreign key to a table named like a Windows device "
+            "(CON, PRN, AUX, NUL, COM1-9, LPT1-9; errno 150)",
+            f"rename {table_key_str(fk.ref_key)} (renamed_from) if the database is MariaDB or MySQL",
+        )
