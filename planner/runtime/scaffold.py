@@ -203,7 +203,7 @@ def find_alembic_environment(root: Path, alembic_config: str | None = None) -> P
 
     Example:
         >>> find_alembic_environment(Path("legacy"))
-        PosixPath('legacy/alembic')
+        PosixPath('/.../legacy/alembic')
     """
     return find_alembic_setup(root, alembic_config).script_location
 
@@ -248,7 +248,7 @@ def adopt_project(
     ``alembic_config``. No revision file is changed. Nothing is written when a check fails.
 
     Example:
-        >>> adopt_project("legacy", from_db="postgresql+psycopg:///legacy", release="1.0.0").revision
+        >>> adopt_project("legacy", from_db="sqlite:///legacy/legacy.sqlite", release="1.0.0").revision
         'ae1027a6acf'
     """
     from planner.runtime.apply import current_heads
