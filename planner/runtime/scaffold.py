@@ -273,10 +273,16 @@ def adopt_project(
         )
     head = heads[0]
     at = current_heads(from_db)
-    if at != (head,):
-        shown = ", ".join(at) or "no revision"
+    if not at:
         raise MigrationError(
-            f"database {redact(from_db)} is at {shown}, not at the head {head}: "
+            f"database {redact(from_db)} has no Alembic revision (alembic_version is empty or "
+            f"missing): if it holds the schema of the head {head} (built by the application's "
+            f"create_all, or restored from a dump), stamp it first with `alembic stamp {head}`"
+            f"; otherwise upgrade it (`alembic upgrade head`); then adopt"
+        )
+    if at != (head,):
+        raise MigrationError(
+            f"database {redact(from_db)} is at {', '.join(at)}, not at the head {head}: "
             "upgrade it to head first, so the snapshot is the state the head produces"
         )
     snapshots = root / DEFAULT_SNAPSHOTS
