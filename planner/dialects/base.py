@@ -48,6 +48,9 @@ class Dialect:
     #: (PostgreSQL matches a key with the same columns in any order; MariaDB/MySQL the
     #: index it tied the key to): diff drops and re-adds such foreign keys around it
     foreign_key_tied_to_key: ClassVar[bool] = False
+    #: CREATE/ALTER/DROP run inside a transaction and roll back with it (PostgreSQL,
+    #: SQLite); MariaDB/MySQL commit each DDL statement as it runs
+    transactional_ddl: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
