@@ -48,6 +48,12 @@ class Dialect:
     #: (PostgreSQL matches a key with the same columns in any order; MariaDB/MySQL the
     #: index it tied the key to): diff drops and re-adds such foreign keys around it
     foreign_key_tied_to_key: ClassVar[bool] = False
+    #: the names ``connection.dialect.name`` gives at run time (what a revision's
+    #: ``if op.get_context().dialect.name ...`` tests)
+    runtime_names: ClassVar[tuple[str, ...]] = ()
+    #: the database alters a table by rebuilding it (SQLite: Alembic's batch mode with
+    #: ``recreate``): revisions carry the rebuilds only where such a dialect is a target
+    alters_by_rebuild: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
