@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 
 from planner import ops as O
 from planner.registry import Registry
+from planner.state.coltypes import type_change as classify_type_change
 from planner.state.model import Column, TableKey, table_key_str
 
 if TYPE_CHECKING:
@@ -387,7 +388,9 @@ def type_change(old: str, new: str) -> tuple[str, str | None]:
 @rule("R003", Severity.DANGER, O.AlterColumnType)
 def _narrow_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A column type is narrowed: values may be truncated or rejected."""
-    kind, why = type_change(op.old_type, op.new_type)
+    kind, why = classify_type_change(
+        op.old_type, op.new_type, dialects=[t.name for t in ctx.plan.targets]
+    )
     if kind == "narrowing":
         yield (
             f"narrowing {_col(op.table_key, op.column)} from {op.old_type} to {op.new_type}: {why}",
@@ -398,7 +401,9 @@ def _narrow_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 @rule("R011", Severity.WARNING, O.AlterColumnType)
 def _convert_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A column type changes to an unrelated type: values must convert."""
-    kind, why = type_change(op.old_type, op.new_type)
+    kind, why = classify_type_change(
+        op.old_type, op.new_type, dialects=[t.name for t in ctx.plan.targets]
+    )
     if kind == "conversion":
         yield (
             f"changing {_col(op.table_key, op.column)} from {op.old_type} to {op.new_type}: {why}",

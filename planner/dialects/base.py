@@ -51,6 +51,12 @@ class Dialect:
     #: CREATE/ALTER/DROP run inside a transaction and roll back with it (PostgreSQL,
     #: SQLite); MariaDB/MySQL commit each DDL statement as it runs
     transactional_ddl: ClassVar[bool] = True
+    #: the names ``connection.dialect.name`` gives at run time (what a revision's
+    #: ``if op.get_context().dialect.name ...`` tests)
+    runtime_names: ClassVar[tuple[str, ...]] = ()
+    #: the database alters a table by rebuilding it (SQLite: Alembic's batch mode with
+    #: ``recreate``): revisions carry the rebuilds only where such a dialect is a target
+    alters_by_rebuild: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)

@@ -12,3 +12,4 @@ class MySQL(Dialect):
     foreign_key_needs_index = True
     foreign_key_tied_to_key = True
     transactional_ddl = False
+    runtime_names = ("mysql", "mariadb")

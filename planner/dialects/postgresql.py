@@ -10,3 +10,4 @@ class PostgreSQL(Dialect):
     label = "PostgreSQL"
     aliases = ("postgres", "pg")
     foreign_key_tied_to_key = True
+    runtime_names = ("postgresql",)

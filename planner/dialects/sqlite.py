@@ -9,3 +9,5 @@ class SQLite(Dialect):
     name = "sqlite"
     label = "SQLite"
     aliases = ("sqlite3",)
+    runtime_names = ("sqlite",)
+    alters_by_rebuild = True
