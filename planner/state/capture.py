@@ -58,6 +58,7 @@ __all__ = [
     "NORMALISATIONS",
     "CaptureError",
     "capture_for",
+    "count_rows",
     "from_database",
     "from_metadata",
     "normalise_for",
@@ -1488,33 +1489,78 @@ class _Reflector:
         return RowSet(key=tuple(key), rows=tuple(out))
 
     def managed_rows(self, sat: sa.Table, types, declared: RowSet) -> RowSet:
+        """The database's rows of each declared key, every copy: a key held twice (a
+        revision that duplicated a managed row) gives two rows, so a comparison sees it."""
         key = declared.key
-        found = {}
+        found: dict[tuple, list] = {}
         if all(k in sat.c for k in key):
             for r in self.conn.execute(sa.select(sat)).mappings():
-                found[tuple(r[k] for k in key)] = r
+                found.setdefault(tuple(r[k] for k in key), []).append(r)
         out = []
-        naive: dict | None = None  # found keyed by naive wall times, made when first needed
         for row in declared.rows:
             d = dict(row)
-            bound_key = tuple(_bind(types.get(k), d.get(k)) for k in key)
-            db = found.get(bound_key)
-            if db is None and any(isinstance(v, _dt.datetime) for v in bound_key):
-                # a zone-aware key matches the naive wall time a dialect without zones stored
-                if naive is None:
-                    naive = {_naive_key(k): r for k, r in found.items()}
-                db = naive.get(_naive_key(bound_key))
-            if db is None:
-                continue
-            values = {}
-            for col, want in d.items():
-                if col not in db:
-                    continue
-                have = db[col]
-                same = _same_value(_bind(types.get(col), want), have, types.get(col))
-                values[col] = want if same else _yaml(types[col], have)
-            out.append(FrozenMap(values))
+            for db in _matching(found, tuple(_bind(types.get(k), d.get(k)) for k in key)):
+                values = {}
+                for col, want in d.items():
+                    if col not in db:
+                        continue
+                    have = db[col]
+                    same = _same_value(_bind(types.get(col), want), have, types.get(col))
+                    values[col] = want if same else _yaml(types[col], have)
+                out.append(FrozenMap(values))
         return RowSet(key=key, rows=tuple(out))
+
+
+def _matching(found: dict[tuple, list], bound_key: tuple) -> list:
+    """The rows of ``found`` (database key -> rows) that hold ``bound_key``; a zone-aware
+    key also matches the naive wall time a dialect without zones stored."""
+    rows = found.get(bound_key)
+    if rows is None and any(isinstance(v, _dt.datetime) for v in bound_key):
+        naive = _naive_key(bound_key)
+        rows = [r for k, got in found.items() if _naive_key(k) == naive for r in got]
+    return rows or []
+
+
+def count_rows(
+    url_or_engine: str | sa.engine.Engine, table: Table, key: tuple[str, ...], keys: Iterable[tuple]
+) -> dict[tuple, int]:
+    """How many rows of ``table`` in the database hold each of ``keys`` (values of the
+    ``key`` columns, as a snapshot writes them); keys no row holds are left out.
+
+    ``table`` gives the column types the values bind as. Used to find managed rows that
+    should be gone (a release deleted them) but are in the database.
+
+    Example:
+        >>> count_rows("sqlite://", Table(name="t"), ("name",), [("kWh",)])  # doctest: +SKIP
+        {}
+    """
+    keys = list(keys)
+    if not keys or not all(table.has_column(k) for k in key):
+        return {}
+    types = {c.name: c.type for c in table.columns}
+    sat = sa.Table(
+        table.name,
+        sa.MetaData(),
+        *(sa.Column(k, _read_type(types[k], {})) for k in key),
+        schema=table.schema,
+    )
+    engine, owned = _engine(url_or_engine)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table(table.name, schema=table.schema):
+                return {}
+            found: dict[tuple, list] = {}
+            for r in conn.execute(sa.select(*sat.c)):
+                found.setdefault(tuple(r), []).append(r)
+    finally:
+        if owned:
+            engine.dispose()
+    out = {}
+    for k in keys:
+        n = len(_matching(found, tuple(_bind(types[c], v) for c, v in zip(key, k, strict=True))))
+        if n:
+            out[k] = n
+    return out
 
 
 def _naive_key(key: tuple) -> tuple:
