@@ -80,6 +80,7 @@ NORMALISATIONS = """\
 | server default: numeric columns | `'5'`, `1.50` (MariaDB pads to the scale) | `5`, `1.5` |
 | primary key name | PostgreSQL `<table>_pkey`; MariaDB always `PRIMARY` | `None` (the dialect's default); any other name is kept, a `pk` convention's name included |
 | autoincrement | serial / `AUTO_INCREMENT` / identity | `None` when it equals SQLAlchemy's "auto" (the single integer primary-key column without a foreign key); `False` on that column without a serial; `True` on another primary-key column with one; outside the primary key `None` (no effect); SQLite (rowid) always `None` |
+| primary-key nullability | SQLite: a key column without `NOT NULL` (`id INTEGER PRIMARY KEY`) reflects as nullable | NOT NULL |
 | comments | SQLite has none | `None` on SQLite |
 | schemas | SQLite, MariaDB: the default schema only | `None` there; the default schema named explicitly is `None` everywhere |
 | enums (PostgreSQL) | `get_enums()` | every enum, used or not |
@@ -1289,7 +1290,9 @@ class _Reflector:
         return Column(
             name=name,
             type=type_text,
-            nullable=bool(raw["nullable"]),
+            # SQLite reflects `id INTEGER PRIMARY KEY` (no NOT NULL) as nullable: primary-key
+            # columns are NOT NULL in the normal form
+            nullable=bool(raw["nullable"]) and name not in pk_cols,
             autoincrement=auto is True,
             server_default=default,
             comment=comment or None,

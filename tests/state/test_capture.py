@@ -776,3 +776,40 @@ def test_sqlite_foreign_key_actions_to_a_quoted_table_read_back(sqlite_db):
         assert compare_snapshots(got, normalise_for(s, "sqlite")) == []
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("which", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_a_set_null_key_on_a_not_null_column_captures_and_checks(project, which, request):
+    """PostgreSQL and SQLite create SET NULL keys on NOT NULL columns (MariaDB refuses them):
+    whatever snapshot writes from such a database, check accepts (lint R016 warns)."""
+    url = request.getfixturevalue({"sqlite": "sqlite_db", "postgresql": "pg_db"}[which])
+    eng = sa.create_engine(url)
+    with eng.begin() as c:
+        c.execute(sa.text("CREATE TABLE p (id INTEGER PRIMARY KEY)"))
+        c.execute(
+            sa.text(
+                "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER NOT NULL, "
+                "CONSTRAINT fk_c_p_id_p FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE SET NULL)"
+            )
+        )
+    eng.dispose()
+    r = _run(project, "--release", "1.0.0", "--from-db", url)
+    assert r.exit_code == 0, r.output
+    assert "ondelete: SET NULL" in (project / "schema_state" / "1.0.0.yaml").read_text()
+    r = CliRunner().invoke(cli, ["-C", str(project), "check"], catch_exceptions=False)
+    assert "1 snapshot valid: 1.0.0" in r.output, r.output  # (exit 3: no revision yet)
+    r = CliRunner().invoke(cli, ["-C", str(project), "plan", "empty", "1.0.0"])
+    assert "warning R016" in r.output and "fk_c_p_id_p" in r.output, r.output
+
+
+def test_sqlite_integer_primary_key_without_not_null_snapshots(project, sqlite_db):
+    """Issue 18: `snapshot --from-db` failed on a plain SQLite `id INTEGER PRIMARY KEY`
+    table (reflected as nullable, then refused as a nullable primary-key column)."""
+    eng = sa.create_engine(sqlite_db)
+    with eng.begin() as c:
+        c.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT)"))
+    eng.dispose()
+    r = _run(project, "--release", "1.0.0", "--from-db", sqlite_db)
+    assert r.exit_code == 0, r.output
+    text = (project / "schema_state" / "1.0.0.yaml").read_text()
+    assert "      id: {type: Integer, primary_key: true}\n" in text
