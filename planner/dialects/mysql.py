@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from planner.dialects.base import Dialect
 
 
@@ -10,3 +12,26 @@ class MySQL(Dialect):
     label = "MariaDB/MySQL"
     aliases = ("mariadb",)
     foreign_key_needs_index = True
+
+    def is_default_name(self, kind, name, table, columns):
+        """InnoDB's names for unnamed constraints: ``<table>_ibfk_<n>`` for a foreign key,
+        the first column's name (``<column>_<n>`` when taken) for a unique key,
+        ``CONSTRAINT_<n>`` for a table check (a column check: the column's name).
+
+        Example:
+            >>> from planner.dialects import get
+            >>> my = get("mariadb")
+            >>> my.is_default_name("fk", "meters_ibfk_1", "meters", ("unit_id",))
+            True
+            >>> my.is_default_name("uq", "code_2", "units", ("code",)), my.is_default_name("uq", "uq_x", "units", ("code",))
+            (True, False)
+        """
+        if name is None:
+            return True
+        if kind == "fk":
+            return re.fullmatch(re.escape(table) + r"_ibfk_\d+", name) is not None
+        if kind == "uq" and columns:
+            return re.fullmatch(re.escape(columns[0]) + r"(_\d+)?", name) is not None
+        if kind == "ck":
+            return re.fullmatch(r"CONSTRAINT_\d+", name) is not None or name in columns
+        return False
