@@ -23,6 +23,7 @@ R012   warning   a foreign key added to an existing table (orphan rows make it f
 R013   warning   a foreign key references a table named like a Windows device (MariaDB/MySQL refuse it)
 R014   danger    a managed-row delete (upgrade or downgrade) cascades or sets NULL in other rows
 R015   warning   the downgrade deletes managed rows from a table other tables reference
+R016   warning   ON DELETE/ON UPDATE SET NULL on a NOT NULL column (the action always fails)
 =====  ========  =============================================================
 
 Deletes of the downgrade are found from the upgrade plan: every :class:`~planner.ops.InsertRows`
@@ -622,3 +623,35 @@ def _device_name_target(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
             "(CON, PRN, AUX, NUL, COM1-9, LPT1-9; errno 150)",
             f"rename {table_key_str(fk.ref_key)} (renamed_from) if the database is MariaDB or MySQL",
         )
+
+
+def _set_null_on_not_null(table, fks) -> Iterator[tuple[str, str]]:
+    for fk in fks:
+        actions = [a for a in ("ondelete", "onupdate") if getattr(fk, a) == "SET NULL"]
+        cols = [c for c in fk.columns if table.has_column(c) and not table.column(c).nullable]
+        if not actions or not cols:
+            continue
+        on = " and ".join(f"ON {a[2:].upper()}" for a in actions)
+        yield (
+            f"foreign key {fk.name} of {table.qualified_name} is {on} SET NULL, but "
+            f"{', '.join(cols)} {'is' if len(cols) == 1 else 'are'} NOT NULL: the action fails "
+            "whenever it fires (PostgreSQL and SQLite create the key; MariaDB and MySQL refuse "
+            "it, errno 150)",
+            f"make {', '.join(cols)} nullable, or choose another action (RESTRICT, CASCADE)",
+        )
+
+
+@rule("R016", Severity.WARNING, O.CreateTable, O.AddForeignKey, O.AlterColumnNullable)
+def _set_null_not_null(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """ON DELETE/ON UPDATE SET NULL on a NOT NULL column: the action always fails."""
+    if isinstance(op, O.CreateTable):
+        yield from _set_null_on_not_null(op.table, op.table.foreign_keys)
+        return
+    table = ctx.plan.new.get_table(op.table_key)
+    if table is None:
+        return
+    if isinstance(op, O.AddForeignKey):
+        yield from _set_null_on_not_null(table, (op.fk,))
+    elif not op.nullable:
+        fks = [fk for fk in table.foreign_keys if op.column in fk.columns]
+        yield from _set_null_on_not_null(table, fks)

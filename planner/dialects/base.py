@@ -58,6 +58,28 @@ class Dialect:
     #: ``recreate``): revisions carry the rebuilds only where such a dialect is a target
     alters_by_rebuild: ClassVar[bool] = False
 
+    def default_name(
+        self,
+        kind: str,
+        table: str,
+        columns: tuple[str, ...],
+        *,
+        check_columns: tuple[str, ...] = (),
+        taken: frozenset[str] | set[str] = frozenset(),
+    ) -> str | None:
+        """The name this database gives a ``kind`` (``pk``, ``fk``, ``uq``, ``ck``, ``ix``)
+        constraint created without one, where it is a function of the table and columns
+        (None: it numbers them, or gives none). ``check_columns``: the columns a check's
+        expression reads; ``taken``: names in use (the database then picks another)."""
+        return None
+
+    def is_default_name(
+        self, kind: str, name: str | None, table: str, columns: tuple[str, ...]
+    ) -> bool:
+        """``name`` (as reflected) is one this database made up for an unnamed ``kind``
+        constraint on ``columns`` (None: it keeps no name at all)."""
+        return name is None
+
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
         if cls.name:
@@ -127,6 +149,18 @@ def of_url(url: str) -> Dialect:
 def all_dialects() -> tuple[Dialect, ...]:
     """Every supported dialect, in :data:`NAMES` order."""
     return tuple(get(n) for n in NAMES)
+
+
+def naming_dialect() -> Dialect:
+    """The dialect whose names for unnamed constraints a snapshot records: the primary
+    target, PostgreSQL (``<table>_<columns>_fkey``, ``_key``, ``_check``); capture maps the
+    names other dialects made up to them (:meth:`Dialect.is_default_name`).
+
+    Example:
+        >>> naming_dialect().default_name("fk", "meters", ("unit_id",))
+        'meters_unit_id_fkey'
+    """
+    return get(NAMES[0])
 
 
 def _load() -> None:
