@@ -48,6 +48,8 @@ class Dialect:
     #: (PostgreSQL matches a key with the same columns in any order; MariaDB/MySQL the
     #: index it tied the key to): diff drops and re-adds such foreign keys around it
     foreign_key_tied_to_key: ClassVar[bool] = False
+    #: sqlglot's name of the dialect (:mod:`planner.sqlexpr` parses SQL fragments with it)
+    sqlglot_name: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)

@@ -8,6 +8,7 @@ from planner.dialects.base import Dialect
 class MySQL(Dialect):
     name = "mysql"
     label = "MariaDB/MySQL"
+    sqlglot_name = "mysql"
     aliases = ("mariadb",)
     foreign_key_needs_index = True
     foreign_key_tied_to_key = True

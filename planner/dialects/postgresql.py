@@ -8,5 +8,6 @@ from planner.dialects.base import Dialect
 class PostgreSQL(Dialect):
     name = "postgresql"
     label = "PostgreSQL"
+    sqlglot_name = "postgres"
     aliases = ("postgres", "pg")
     foreign_key_tied_to_key = True

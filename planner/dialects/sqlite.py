@@ -8,4 +8,5 @@ from planner.dialects.base import Dialect
 class SQLite(Dialect):
     name = "sqlite"
     label = "SQLite"
+    sqlglot_name = "sqlite"
     aliases = ("sqlite3",)
