@@ -58,6 +58,16 @@ class Dialect:
                 raise TypeError(f"dialect {cls.name!r} registered twice")
             _REGISTRY[cls.name] = cls
 
+    def string_literal(self, value: str) -> str:
+        """An SQL string literal of ``value`` for SQL text dbplan writes itself (the SQL
+        standard's: single quotes, inner quotes doubled).
+
+        Example:
+            >>> get("sqlite").string_literal("it's")
+            "'it''s'"
+        """
+        return "'" + value.replace("'", "''") + "'"
+
     def part(self, part: str) -> Any:
         """The module ``planner.dialects.<name>_<part>`` (imported on first use).
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from alembic.autogenerate import render as alembic_render
 
 from planner.revisions.alembic_ops import index_source, table_source
-from planner.revisions.literals import py_literal
+from planner.revisions.literals import ddl_text, py_literal
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -175,7 +175,7 @@ def _check_source(autogen_context: Any, sqltext: str, name: str) -> str:
     import sqlalchemy as sa
 
     def render() -> str:
-        check = sa.CheckConstraint(sa.text(sqltext), name=name)
+        check = sa.CheckConstraint(ddl_text(sqltext), name=name)
         return alembic_render._render_check_constraint(check, autogen_context, None)
 
     return _once(autogen_context, ("check", sqltext, name), render)

@@ -30,6 +30,7 @@ from planner.registry import Registry
 from planner.revisions import alembic_ops as custom
 from planner.revisions.copy_from import CopyFrom
 from planner.revisions.literals import (
+    ddl_text,
     quote_ident,
     quote_qualified,
     quote_string,
@@ -172,7 +173,7 @@ def sa_table(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
     for u in table.uniques:
         items.append(sa.UniqueConstraint(*u.columns, name=u.name))
     for ck in table.checks:
-        items.append(sa.CheckConstraint(sa.text(ck.sqltext), name=ck.name))
+        items.append(sa.CheckConstraint(ddl_text(ck.sqltext), name=ck.name))
     return sa.Table(table.name, md, *items, schema=table.schema, comment=table.comment)
 
 
@@ -388,7 +389,7 @@ def _create_constraint(table: Table, kind: str, obj: Any) -> alembic_ops.Migrate
         )
     if kind == "unique":
         return alembic_ops.CreateUniqueConstraintOp(obj.name, t, list(obj.columns), schema=s)
-    return alembic_ops.CreateCheckConstraintOp(obj.name, t, sa.text(obj.sqltext), schema=s)
+    return alembic_ops.CreateCheckConstraintOp(obj.name, t, ddl_text(obj.sqltext), schema=s)
 
 
 def _recreate_constraints(table_after: Table, renames: Sequence[tuple[str, str]]) -> list:
@@ -461,7 +462,7 @@ def _recreate_constraint(table_after: Table, old: str, new: str) -> list:
 def _index_op(table: Table, index: our.Index) -> alembic_ops.CreateIndexOp:
     kw: dict[str, Any] = {}
     if index.where is not None:
-        kw = {"postgresql_where": sa.text(index.where), "sqlite_where": sa.text(index.where)}
+        kw = {"postgresql_where": ddl_text(index.where), "sqlite_where": ddl_text(index.where)}
     return alembic_ops.CreateIndexOp(
         index.name, table.name, list(index.columns), schema=table.schema, unique=index.unique, **kw
     )

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from planner.sqlexpr import refusal
 from planner.state.model import Check, Column, Index, PrimaryKey, Snapshot, Table
 from planner.state.validate import validate
+from tests.revisions.conftest import dialect_of
 from tests.safety.helpers import dbplan, engine, new_project
 
 INJECTION = "0); DROP TABLE victim; CREATE TABLE pwned (x int"
@@ -168,3 +169,134 @@ def test_the_text_would_have_run_on_postgresql(pg_db):
     eng.dispose()
     assert "victim" not in tables and "pwned" in tables
     assert refusal(INJECTION) is not None
+
+
+# ---------------------------------------------------------------------------
+# literals: `:word` stays literal, enum labels survive standard_conforming_strings=off
+# ---------------------------------------------------------------------------
+
+
+def _colon_pair() -> tuple[Snapshot, Snapshot]:
+    """A check, a partial unique index and a default holding ``:word`` inside literals;
+    2.0.0 adds a column (SQLite rebuilds the table from its ``copy_from`` copy)."""
+    t = Table(
+        name="t",
+        columns=(
+            Column(name="id", type="Integer", nullable=False),
+            Column(name="note", type="String(20)", nullable=False, server_default="':d'"),
+        ),
+        primary_key=PrimaryKey(columns=("id",)),
+        checks=(Check(name="ck_t_note", sqltext="note <> ':x' AND note <> 'a:b'"),),
+        indexes=(Index(name="ix_t_note", columns=("note",), unique=True, where="note <> ':w'"),),
+    )
+    old = Snapshot(release="1.0.0", tables=(t,))
+    t2 = dataclasses.replace(t, columns=(*t.columns, Column(name="extra", type="Integer")))
+    return old, Snapshot(release="2.0.0", tables=(t2,))
+
+
+def _insert_fails(eng: sa.Engine, **values) -> bool:
+    try:
+        with eng.begin() as c:
+            c.execute(sa.text("INSERT INTO t (id, note) VALUES (:id, :note)"), values)
+    except sa.exc.DBAPIError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("release", ["1.0.0", "2.0.0"])
+def test_colon_words_in_literals_stay_literal(tmp_path: Path, db_url, release):
+    root = new_project(tmp_path / "proj", _colon_pair())
+    from tests.safety.helpers import generate_chain
+
+    generate_chain(root, ["1.0.0", "2.0.0"])
+    dbplan(root, "upgrade", "-r", release, "--url", db_url)
+    eng = engine(db_url)
+    try:
+        with eng.begin() as c:
+            c.execute(sa.text("INSERT INTO t (id) VALUES (1)"))
+            assert c.execute(sa.text("SELECT note FROM t")).scalar_one() == ":d"
+        # the check holds ':x' and 'a:b' (old code: 'NULL', so ':x' went in)
+        assert _insert_fails(eng, id=2, note=":x")
+        assert _insert_fails(eng, id=3, note="a:b")
+        assert not _insert_fails(eng, id=4, note="NULL")
+        if dialect_of(db_url) != "mysql":  # MariaDB has no partial index: plain unique
+            # the partial unique index skips ':w' rows only: two 'w' rows collide
+            assert not _insert_fails(eng, id=5, note="w")
+            assert _insert_fails(eng, id=6, note="w")
+    finally:
+        eng.dispose()
+
+
+HOSTILE_LABELS = ("plain", "a'b", "back\\slash", "\\'; DROP TABLE victim; --")
+
+
+@pytest.mark.pg
+def test_enum_labels_survive_standard_conforming_strings_off(tmp_path: Path, pg_db):
+    """Labels with a backslash and a quote, added by ``ALTER TYPE ... ADD VALUE`` on a
+    session with ``standard_conforming_strings = off``: stored exactly, nothing else runs
+    (doubling quotes only, the label closed the string and dropped ``victim``)."""
+    from planner.state.model import Enum
+
+    old = Snapshot(
+        release="1.0.0",
+        enums=(Enum(name="mood", values=("plain",)),),
+        tables=(
+            _victim(),
+            Table(
+                name="t",
+                columns=(
+                    Column(name="id", type="Integer", nullable=False),
+                    Column(name="m", type="Enum(mood)"),
+                ),
+                primary_key=PrimaryKey(columns=("id",)),
+            ),
+        ),
+    )
+    new = dataclasses.replace(
+        old, release="2.0.0", enums=(Enum(name="mood", values=HOSTILE_LABELS),)
+    )
+    root = new_project(tmp_path / "proj", [old, new])
+    from tests.safety.helpers import generate_chain
+
+    generate_chain(root, ["1.0.0", "2.0.0"])
+    url = pg_db + "?options=-c%20standard_conforming_strings%3Doff"
+    eng = engine(url)
+    with eng.connect() as c:
+        assert c.execute(sa.text("SHOW standard_conforming_strings")).scalar_one() == "off"
+    dbplan(root, "upgrade", "--url", url)
+    with eng.connect() as c:
+        labels = c.execute(
+            sa.text(
+                "SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid "
+                "WHERE t.typname = 'mood' ORDER BY enumsortorder"
+            )
+        ).scalars()
+        assert tuple(labels) == HOSTILE_LABELS
+        assert sa.inspect(c).has_table("victim")
+    eng.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite"])
+def test_dialect_string_literals_read_back_exactly(dialect, request):
+    """Each dialect's :meth:`string_literal` reads back as the value on its server (the
+    PostgreSQL one with standard_conforming_strings off as well as on)."""
+    from planner import dialects
+
+    d = dialects.get(dialect)
+    urls = {
+        "sqlite": ["sqlite://"],
+        "postgresql": [],
+        "mysql": [],
+    }
+    if dialect == "postgresql":
+        base = request.getfixturevalue("pg_server")
+        urls[dialect] = [base, base + "?options=-c%20standard_conforming_strings%3Doff"]
+    elif dialect == "mysql":
+        urls[dialect] = [request.getfixturevalue("mysql_server")]
+    for url in urls[dialect]:
+        eng = engine(url)
+        with eng.connect() as c:
+            for v in (*HOSTILE_LABELS, "x\\:y", "':z'"):
+                sql = "SELECT " + d.string_literal(v)
+                assert c.exec_driver_sql(sql.replace("%", "%%")).scalar_one() == v, (url, v)
+        eng.dispose()
