@@ -80,12 +80,25 @@ class Dialect:
         constraint on ``columns`` (None: it keeps no name at all)."""
         return name is None
 
+    #: sqlglot's name of the dialect (:mod:`planner.sqlexpr` parses SQL fragments with it)
+    sqlglot_name: ClassVar[str] = ""
+
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
         if cls.name:
             if cls.name in _REGISTRY:
                 raise TypeError(f"dialect {cls.name!r} registered twice")
             _REGISTRY[cls.name] = cls
+
+    def string_literal(self, value: str) -> str:
+        """An SQL string literal of ``value`` for SQL text dbplan writes itself (the SQL
+        standard's: single quotes, inner quotes doubled).
+
+        Example:
+            >>> get("sqlite").string_literal("it's")
+            "'it''s'"
+        """
+        return "'" + value.replace("'", "''") + "'"
 
     def part(self, part: str) -> Any:
         """The module ``planner.dialects.<name>_<part>`` (imported on first use).
