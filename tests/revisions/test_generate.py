@@ -337,9 +337,9 @@ def _dbplan_bin(root, *args, url=None):
     )
 
 
-def adopted_app(tmp_path):
-    """An existing Alembic project (two hand-written revisions, its database at head),
-    adopted by ``dbplan init --adopt`` as release 1.0.0. Returns (root, database URL)."""
+def adopted_app(tmp_path, url):
+    """An existing Alembic project (two hand-written revisions, its database ``url`` at
+    head), adopted by ``dbplan init --adopt`` as release 1.0.0. Returns (root, url, pkg)."""
     import uuid
 
     root = tmp_path / "app"
@@ -355,10 +355,9 @@ def adopted_app(tmp_path):
     )
     (versions_dir / "1a2b3c4d5e6f_units.py").write_text(_APP_R1)
     (versions_dir / "feedc0de0002_unique_names.py").write_text(_APP_R2)
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
     (root / "alembic.ini").write_text(
         f"[alembic]\nscript_location = %(here)s/alembic\nprepend_sys_path = .\n"
-        f"sqlalchemy.url = {url}\n"
+        f"sqlalchemy.url = {url.replace('%', '%%')}\n"
     )
     (root / "pyproject.toml").write_text(f'[project]\nname = "{pkg}"\nversion = "1.0.0"\n')
     alembic = os.path.join(os.path.dirname(sys.executable), "alembic")
@@ -387,8 +386,8 @@ def _files(root):
     return sorted(p.name for p in (root / "alembic" / "versions").glob("*.py"))
 
 
-def test_adopted_chain_continues_and_never_gets_a_second_head(tmp_path):
-    root, url, pkg = adopted_app(tmp_path)
+def test_adopted_chain_continues_and_never_gets_a_second_head(tmp_path, db_url):
+    root, url, pkg = adopted_app(tmp_path, db_url)
     before = _files(root)
     # check's advice is the command that works (not `generate empty ...`)
     r = _dbplan_bin(root, "check")
@@ -452,3 +451,56 @@ def test_adopted_chain_continues_and_never_gets_a_second_head(tmp_path):
     # without a database it cannot see, it says so
     r = _dbplan_bin(root, "generate", "--replace", "--url", "sqlite:////nonexistent/dir/x.db")
     assert r.returncode == 0 and "not checked whether the replaced revision is applied" in r.stderr
+
+
+_HAND = '''\
+"""hand-written base"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "handmade01"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
+'''
+
+
+def test_advice_in_an_adopted_chain_never_starts_a_second_base(tmp_path):
+    """0.1.0 predates the adoption (0.2.0 = a hand-written revision): the old check said
+    `dbplan generate empty 0.1.0`, which writes a second base."""
+    S3b = units(
+        "0.3.0",
+        Column(name="note", type="Text"),
+        Column(name="x", type="Integer"),
+        rows=("kWh", "W"),
+    )
+    project = make_project(tmp_path / "p", [S1, S2, S3b])
+    pp = project.root / "pyproject.toml"
+    pp.write_text(pp.read_text() + '\n[tool.dbplan.releases]\n"0.2.0" = "handmade01"\n')
+    (project.migrations_dir / "versions" / "handmade01_base.py").write_text(_HAND)
+    from planner.project import load_project
+
+    project = load_project(project.root)
+    findings = check_sync(project)
+    assert findings == [
+        "schema_state/0.1.0.yaml: release 0.1.0 has no revision and is older than the "
+        "revisions dbplan knows: record the revision that produces it in pyproject.toml "
+        '([tool.dbplan.releases] "0.1.0" = "<revision>")',
+        "schema_state/0.3.0.yaml: release 0.3.0 has no revision (dbplan generate 0.2.0 0.3.0)",
+    ]
+    with pytest.raises(RevisionError, match="second base") as e:
+        generate(project, "empty", "0.1.0")
+    assert "[tool.dbplan.releases]" in str(e.value)
+    with pytest.raises(RevisionError, match="0.2.0 is adopted"):
+        generate(project, "0.1.0", "0.2.0")
+    r = generate(project, "0.2.0", "0.3.0")
+    assert r.down_revision == "handmade01"
+    assert check_sync(project) == [findings[0]]
