@@ -104,15 +104,23 @@ def check_revisions(project: Project, snapshots: dict[str, Snapshot]) -> list[st
                 )
         if _order(p.from_release) >= _order(p.to_release):
             findings.append(
-                f"{name}: goes from {p.from_release} to {p.to_release}, backwards in release order"
+                f"{name}: goes from {p.from_release} to {p.to_release}, backwards in release "
+                "order (delete it: each revision's downgrade already goes back)"
             )
         else:
             skipped = [
                 r for r in releases if _order(p.from_release) < _order(r) < _order(p.to_release)
             ]
             if skipped:
+                steps = [p.from_release, *skipped, p.to_release]
+                cmds = "; ".join(
+                    f"dbplan generate {a} {b}" for a, b in zip(steps, steps[1:], strict=False)
+                )
+                later = children(graph, p.revision or "")
+                first = "delete it and the revisions after it" if later else "delete it"
                 findings.append(
-                    f"{name}: goes from {p.from_release} to {p.to_release}, skipping {', '.join(skipped)}"
+                    f"{name}: goes from {p.from_release} to {p.to_release}, skipping "
+                    f"{', '.join(skipped)} ({first}, then {cmds})"
                 )
         expected = None if p.from_release == EMPTY else producer.get(p.from_release)
         if p.from_release != EMPTY and expected is None:
@@ -122,12 +130,15 @@ def check_revisions(project: Project, snapshots: dict[str, Snapshot]) -> list[st
         elif p.down_revision != expected:
             findings.append(
                 f"{name}: down_revision is {p.down_revision!r}, but release {p.from_release} "
-                f"is produced by {expected!r}"
+                f"is produced by {expected!r} ({regen})"
             )
     for release, ps in sorted(by_release.items(), key=lambda kv: _order(kv[0])):
         if len(ps) > 1:
             names = ", ".join(project.display(p.path) for p in ps if p.path is not None)
-            findings.append(f"release {release} is produced by {len(ps)} revisions: {names}")
+            findings.append(
+                f"release {release} is produced by {len(ps)} revisions: {names} "
+                "(keep one, delete the others)"
+            )
     previous = EMPTY
     chained = False  # an earlier release has (or will have, by the advice) a revision
     for release in releases:

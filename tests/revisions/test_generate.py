@@ -198,8 +198,8 @@ def test_check_sync_findings(tmp_path):
     skip = generate(project, "0.1.0", "0.3.0", allow_destructive=True, rev_id="skipper")
     findings = check_sync(project)
     assert (
-        f"migrations/versions/{skip.path.name}: goes from 0.1.0 to 0.3.0, skipping 0.2.0"
-        in findings
+        f"migrations/versions/{skip.path.name}: goes from 0.1.0 to 0.3.0, skipping 0.2.0 "
+        "(delete it, then dbplan generate 0.1.0 0.2.0; dbplan generate 0.2.0 0.3.0)" in findings
     )
     # a copy under another id: two revisions produce 0.3.0, two heads
     text = skip.path.read_text(encoding="utf-8").replace("skipper", "copied")
@@ -504,3 +504,21 @@ def test_advice_in_an_adopted_chain_never_starts_a_second_base(tmp_path):
     r = generate(project, "0.2.0", "0.3.0")
     assert r.down_revision == "handmade01"
     assert check_sync(project) == [findings[0]]
+
+
+def test_alembic_config_of_an_adopted_layout_applies(tmp_path):
+    """``[tool.dbplan] alembic_config`` (a Flask-Migrate migrations/alembic.ini): its
+    file_template applies; the old code read only a root alembic.ini."""
+    project = make_project(tmp_path / "p", [S1])
+    (project.migrations_dir / "alembic.ini").write_text(
+        "[alembic]\nfile_template = flask_%%(rev)s\n", encoding="utf-8"
+    )
+    pp = project.root / "pyproject.toml"
+    text = pp.read_text().replace(
+        "[tool.dbplan]\n", '[tool.dbplan]\nalembic_config = "migrations/alembic.ini"\n'
+    )
+    pp.write_text(text)
+    from planner.project import load_project
+
+    r = generate(load_project(project.root), "empty", "0.1.0")
+    assert r.path.name == f"flask_{r.revision}.py"
