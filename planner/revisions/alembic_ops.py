@@ -29,6 +29,7 @@ from alembic.autogenerate import renderers
 from alembic.autogenerate.render import _repr_type, render_op
 from alembic.operations import ops as alembic_ops
 
+from planner.revisions.alembic_compat import replacing as _replacing
 from planner.revisions.literals import py_literal, sql_text_call
 
 #: dialect names as ``connection.dialect.name`` spells them
@@ -162,16 +163,6 @@ class GuardReferencedRowsOp(_RowsOp):
 
 
 # renderers -----------------------------------------------------------------
-
-
-def _replacing(op_type: type):
-    """``renderers.dispatch_for(op_type, replace=True)`` on any Alembic >= 1.9 (up to 1.13 at
-    least, ``dispatch_for`` has no ``replace`` and asserts the slot free: free it first)."""
-    try:
-        return renderers.dispatch_for(op_type, replace=True)
-    except TypeError:
-        renderers._registry.pop((op_type, "default"), None)
-        return renderers.dispatch_for(op_type)
 
 
 def _render_all(autogen_context, body: Sequence[alembic_ops.MigrateOperation]) -> list[str]:

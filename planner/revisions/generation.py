@@ -196,10 +196,14 @@ class PlannedRevision:
 
     @property
     def destructive(self) -> tuple[str, ...]:
-        """``describe()`` of each destructive operation of the upgrade."""
+        """``describe()`` of each destructive operation of the upgrade, then of each managed-row
+        delete of the downgrade that can reach other rows (``downgrade: ...``; see
+        :func:`planner.lint.gated_downgrade_deletes`)."""
+        from planner.lint import gated_downgrade_deletes
         from planner.ops import Risk
 
-        return tuple(o.describe() for o in self.up.ops if o.risk == Risk.DESTRUCTIVE)
+        up = tuple(o.describe() for o in self.up.ops if o.risk == Risk.DESTRUCTIVE)
+        return up + tuple(f"downgrade: {o.describe()}" for o in gated_downgrade_deletes(self.up))
 
     def render(self) -> RenderedRevision:
         """Plan the downgrade; render the upgrade and downgrade bodies (no I/O)."""

@@ -181,7 +181,7 @@ def write_revision(
         bodies = {"upgrades": upgrades, "downgrades": downgrades}
         stand_ins = {k: f" pass  # {_STAND_IN} {k} '\"<>& " for k in bodies}
         sc = None
-        if not real.hooks:
+        if not _hooks(real):
             sc = _generate(real, tmp, rev_id, message, down_revision, stand_ins)
             if not _fill(Path(sc.path), stand_ins, bodies, real.output_encoding):
                 Path(sc.path).unlink()
@@ -206,6 +206,24 @@ def write_revision(
 _STAND_IN = "dbplan: body of"
 
 
+def _hooks(real):
+    """The post-write hooks: ``hooks`` on Alembic >= 1.16, ``hook_config`` before."""
+    return real.hooks if hasattr(real, "hooks") else getattr(real, "hook_config", None)
+
+
+def _hook_and_quiet_args(real) -> dict:
+    """``ScriptDirectory`` arguments for the hooks and quiet output, on Alembic >= 1.9."""
+    import inspect
+
+    from alembic.script import ScriptDirectory
+
+    params = inspect.signature(ScriptDirectory.__init__).parameters
+    out: dict = {"hooks" if "hooks" in params else "hook_config": _hooks(real)}
+    if "messaging_opts" in params:  # Alembic >= 1.11
+        out["messaging_opts"] = {"quiet": True}
+    return out
+
+
 def _generate(real, tmp: Path, rev_id: str, message: str, down_revision: str | None, bodies):
     """Alembic's ``generate_revision`` in the private environment ``tmp``."""
     from alembic.script import ScriptDirectory
@@ -217,8 +235,7 @@ def _generate(real, tmp: Path, rev_id: str, message: str, down_revision: str | N
         truncate_slug_length=real.truncate_slug_length,
         output_encoding=real.output_encoding,
         timezone=real.timezone,
-        hooks=real.hooks,
-        messaging_opts={"quiet": True},
+        **_hook_and_quiet_args(real),
     )
     script._generate_create_date = lambda: CREATE_DATE  # type: ignore[method-assign]
     try:
@@ -301,7 +318,7 @@ def _chain_from_headers(
         if not location.exists():
             continue
         for file_path in Script._list_py_dir(real, location):
-            path = file_path.resolve()
+            path = Path(file_path).resolve()  # a str before Alembic 1.16
             if path in seen:
                 return None
             seen.add(path)

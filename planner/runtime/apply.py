@@ -170,7 +170,7 @@ def setup(
     revision produces unless ``stamp_revision=False``. Nothing is written on refusal.
 
     Example:
-        >>> setup(project, release="0.2.0", url="sqlite:///app.sqlite").revision
+        >>> setup(project, release="0.2.0", url="sqlite:///new.sqlite").revision
         'b2'
     """
     from planner.project import ProjectError

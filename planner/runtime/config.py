@@ -97,7 +97,7 @@ def existing_config(root: Path, explicit: Path | None = None) -> Config | None:
 
     Example:
         >>> existing_config(Path("legacy")).get_alembic_option("script_location")
-        '/srv/legacy/alembic'
+        '/.../legacy/alembic'
     """
     from planner.runtime.alembic_setup import explicit_config, load_config
 

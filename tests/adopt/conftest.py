@@ -12,7 +12,7 @@ from tests.adopt.legacy import HEAD, build
 @pytest.fixture
 def legacy_factory(tmp_path):
     """``make(layout, url)``: the project of ``layout``, its database upgraded to head by
-    plain Alembic, with a user's own rows in it (a category and a product)."""
+    plain Alembic, with users' own rows in it (two products, an order)."""
 
     def make(layout: str, url: str):
         pkg = f"shop_{uuid.uuid4().hex[:8]}"
@@ -32,12 +32,9 @@ def add_user_rows(url: str) -> None:
     try:
         with eng.begin() as c:
             c.execute(
-                sa.text("INSERT INTO categories (id, code, name) VALUES (100, 'mine', 'Mine')")
-            )
-            c.execute(
                 sa.text(
                     "INSERT INTO products (id, category_id, name, price) "
-                    "VALUES (1, 100, 'A user product', 9.5)"
+                    "VALUES (1, 1, 'A user product', 9.5), (2, 3, 'Another', 0)"
                 )
             )
             c.execute(sa.text("INSERT INTO orders (id, product_id, qty) VALUES (1, 1, 3)"))
@@ -46,14 +43,14 @@ def add_user_rows(url: str) -> None:
 
 
 def user_rows(url: str) -> dict[str, list[tuple]]:
-    """The users' own rows (not the default ones), as plain tuples."""
+    """The users' own rows (products and orders; categories hold the default rows)."""
     import sqlalchemy as sa
 
     eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with eng.connect() as c:
-            cats = c.execute(sa.text("SELECT id, code, name FROM categories WHERE id >= 100"))
-            prods = c.execute(sa.text("SELECT id, category_id, name FROM products"))
-            return {"categories": [tuple(r) for r in cats], "products": [tuple(r) for r in prods]}
+            prods = c.execute(sa.text("SELECT id, category_id, name FROM products ORDER BY id"))
+            orders = c.execute(sa.text("SELECT id, product_id FROM orders ORDER BY id"))
+            return {"products": [tuple(r) for r in prods], "orders": [tuple(r) for r in orders]}
     finally:
         eng.dispose()

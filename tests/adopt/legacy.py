@@ -93,15 +93,12 @@ DEFAULTS_V2 = '''\
 """The categories every installation needs (release 1.1.0)."""
 
 ROWS = {
-    "categories": {
-        "key": ["code"],
-        "values": [
-            {"id": 1, "code": "books", "name": "Books"},
-            {"id": 2, "code": "music", "name": "Music"},
-            {"id": 3, "code": "games", "name": "Games"},
-            {"id": 4, "code": "tools", "name": "Tools"},
-        ],
-    }
+    "categories": [
+        {"id": 1, "code": "books", "name": "Books"},
+        {"id": 2, "code": "music", "name": "Music"},
+        {"id": 3, "code": "games", "name": "Games"},
+        {"id": 4, "code": "tools", "name": "Tools"},
+    ]
 }
 '''
 
@@ -270,10 +267,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("products") as batch:
-        batch.add_column(
-            sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true())
-        )
+    op.add_column(
+        "products", sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true())
+    )
 
 
 def downgrade():
@@ -297,10 +293,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("products") as batch:
-        batch.add_column(
-            sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true())
-        )
+    op.add_column(
+        "products", sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true())
+    )
     categories = sa.table(
         "categories", sa.column("id", sa.Integer), sa.column("code"), sa.column("name")
     )
@@ -439,8 +434,10 @@ class Legacy:
             raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
         return proc
 
-    def write_models(self, text: str) -> None:
-        (self.root / self.pkg / "models.py").write_text(text)
+    def write_release(self, models: str, defaults: str) -> None:
+        """The engineer's next release: the models edited, the default rows in code."""
+        (self.root / self.pkg / "models.py").write_text(models)
+        (self.root / self.pkg / "defaults.py").write_text(defaults)
 
 
 def _write(path: Path, text: str) -> None:

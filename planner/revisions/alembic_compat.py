@@ -1,0 +1,56 @@
+"""Rendering on every Alembic the dependency floor allows (>= 1.9).
+
+Two things newer Alembic has and older lacks, supplied here:
+
+* ``renderers.dispatch_for(..., replace=True)`` (Alembic >= 1.18): before it,
+  ``dispatch_for`` has no ``replace`` and asserts the slot free, so :func:`replacing`
+  frees it first;
+* a renderer for ``CreateCheckConstraintOp`` (Alembic < 1.18 raises
+  ``NotImplementedError``): :func:`_render_check` falls back to the form newer Alembic
+  writes, ``op.create_check_constraint('name', 'table', 'sql')`` (in batch mode
+  ``batch_op.create_check_constraint('name', 'sql')``).
+
+Newer Alembic's own renderers are used unchanged wherever it has them.
+"""
+
+from __future__ import annotations
+
+from alembic.autogenerate import renderers
+from alembic.operations import ops as alembic_ops
+
+
+def replacing(op_type: type):
+    """``renderers.dispatch_for(op_type, replace=True)`` on any Alembic >= 1.9."""
+    try:
+        return renderers.dispatch_for(op_type, replace=True)
+    except TypeError:
+        renderers._registry.pop((op_type, "default"), None)
+        return renderers.dispatch_for(op_type)
+
+
+_alembic_check = renderers.dispatch(alembic_ops.CreateCheckConstraintOp)
+
+
+def _condition_sql(condition) -> str:
+    text = getattr(condition, "text", None)
+    if isinstance(text, str):
+        return text
+    if isinstance(condition, str):
+        return condition
+    return str(condition.compile(compile_kwargs={"literal_binds": True}))
+
+
+@replacing(alembic_ops.CreateCheckConstraintOp)
+def _render_check(autogen_context, op: alembic_ops.CreateCheckConstraintOp) -> str:
+    try:
+        return _alembic_check(autogen_context, op)
+    except NotImplementedError:  # Alembic < 1.18
+        pass
+    prefix = "batch_op" if autogen_context._has_batch else "op"
+    args = [repr(op.constraint_name)]
+    if not autogen_context._has_batch:
+        args.append(repr(op.table_name))
+    args.append(repr(_condition_sql(op.condition)))
+    if not autogen_context._has_batch and op.schema:
+        args.append(f"schema={op.schema!r}")
+    return f"{prefix}.create_check_constraint({', '.join(args)})"
