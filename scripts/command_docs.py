@@ -27,11 +27,6 @@ Common rules:
   `schema_state/` (PEP 440 order); `empty` names the state before the first release.
 - The database URL comes from `--url`, else `$SQLALCHEMY_DATABASE_URI`, else `url` in
   `[tool.dbplan]`, else the SQLite file `dbplan.sqlite` in the project directory.
-- Target dialects: `dialects = ["postgresql"]` in `[tool.dbplan]` (names: `postgresql`,
-  `mysql` or `mariadb`, `sqlite`; default: all three). `plan` and `generate` apply only
-  the targets' rules: the foreign key dropped and re-added around an index MariaDB ties
-  it to, and the order MariaDB needs for a key's index, only where MariaDB/MySQL is a
-  target.
 - `-C DIR` (before the command) runs on the project in DIR; `--debug` shows tracebacks.
 - Exit codes: 0 success; 1 error (invalid snapshot, failed database operation: a clear
   message, nothing half-written); 2 usage; 3 differences found (`check`, `verify`,
