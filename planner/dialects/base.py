@@ -82,6 +82,9 @@ class Dialect:
 
     #: sqlglot's name of the dialect (:mod:`planner.sqlexpr` parses SQL fragments with it)
     sqlglot_name: ClassVar[str] = ""
+    #: a database is a file named by the URL's database part (SQLite): a missing file is
+    #: an empty database, not a connection error
+    database_is_file: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)

@@ -12,3 +12,4 @@ class SQLite(Dialect):
     aliases = ("sqlite3",)
     runtime_names = ("sqlite",)
     alters_by_rebuild = True
+    database_is_file = True
