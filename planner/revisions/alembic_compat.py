@@ -54,3 +54,28 @@ def _render_check(autogen_context, op: alembic_ops.CreateCheckConstraintOp) -> s
     if not autogen_context._has_batch and op.schema:
         args.append(f"schema={op.schema!r}")
     return f"{prefix}.create_check_constraint({', '.join(args)})"
+
+
+_INDENT = ",\n" + " " * 11
+
+
+def with_new_column_name(text: str, op: alembic_ops.AlterColumnOp) -> str:
+    """Alembic's rendered ``alter_column`` with ``new_column_name=``, which Alembic < 1.16
+    leaves out (a rename would silently not happen), placed where newer Alembic puts it.
+
+    Example:
+        >>> op = alembic_ops.AlterColumnOp("t", "a", modify_name="b", existing_type=None)
+        >>> print(with_new_column_name("op.alter_column('t', 'a',\\n           existing_nullable=True)", op))
+        op.alter_column('t', 'a',
+                   new_column_name='b',
+                   existing_nullable=True)
+    """
+    newname = op.modify_name
+    if newname is None or "new_column_name=" in text:
+        return text
+    head, *parts = text[:-1].split(_INDENT) if text.endswith(")") else (text,)
+    at = 0
+    while at < len(parts) and parts[at].split("=", 1)[0] in ("existing_type", "server_default"):
+        at += 1
+    parts.insert(at, f"new_column_name={newname!r}")
+    return _INDENT.join([head, *parts]) + ")"

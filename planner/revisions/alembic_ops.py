@@ -30,6 +30,7 @@ from alembic.autogenerate.render import _repr_type, render_op
 from alembic.operations import ops as alembic_ops
 
 from planner.revisions.alembic_compat import replacing as _replacing
+from planner.revisions.alembic_compat import with_new_column_name
 from planner.revisions.literals import py_literal, sql_text_call
 
 #: dialect names as ``connection.dialect.name`` spells them
@@ -514,7 +515,7 @@ _ALTER_EXTRA_KW = ("existing_autoincrement", "postgresql_using")
 
 @_replacing(alembic_ops.AlterColumnOp)
 def _render_alter_column(autogen_context, op: alembic_ops.AlterColumnOp) -> str:
-    text = _alembic_alter_column(autogen_context, op)
+    text = with_new_column_name(_alembic_alter_column(autogen_context, op), op)
     extra = [(k, op.kw[k]) for k in _ALTER_EXTRA_KW if op.kw.get(k) is not None]
     if extra:
         assert text.endswith(")")
