@@ -32,9 +32,11 @@ import sys
 
 import alembic
 import sqlalchemy
+from packaging.version import Version
 
 got = (sqlalchemy.__version__, alembic.__version__)
-assert got == tuple(sys.argv[1:]), f"floors venv has SQLAlchemy/Alembic {got}, not {sys.argv[1:]}"
+want = tuple(Version(v) for v in sys.argv[1:])
+assert tuple(map(Version, got)) == want, f"floors venv has SQLAlchemy/Alembic {got}, not {sys.argv[1:]}"
 print(f"floors: SQLAlchemy {got[0]}, Alembic {got[1]}")
 PY
 
