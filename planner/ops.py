@@ -350,9 +350,12 @@ def _made_enum_refs(columns: Iterable[Column]) -> set[Ref]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CreateTable(Operation):
-    """Create a table with its columns, primary key, uniques and checks.
+    """Create a table with its columns, primary key, uniques and checks, and the foreign
+    keys folded into it (:func:`planner.graph.fold_foreign_keys`: those no cycle of the
+    plan needs apart; Django's optimizer).
 
-    Foreign keys, indexes and rows are separate operations (``table`` holds none).
+    Indexes and rows are separate operations (``table`` holds none); so are foreign keys
+    of tables in a cycle (``table`` holds those it creates).
     """
 
     kind: ClassVar[str] = "create_table"
@@ -368,13 +371,21 @@ class CreateTable(Operation):
         return self.table.name
 
     def describe(self) -> str:
-        return f"Create table {self.table.qualified_name} ({', '.join(self.table.column_names)})"
+        text = f"Create table {self.table.qualified_name} ({', '.join(self.table.column_names)})"
+        fks = self.table.foreign_keys
+        if fks:
+            text += " with foreign key" + ("s " if len(fks) > 1 else " ")
+            text += ", ".join(f"{fk.name} -> {_t(fk.ref_key)}" for fk in fks)
+        return text
 
     def reverse(self) -> Operation:
         return DropTable(table=self.table)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset(_made_enum_refs(self.table.columns))
+        refs = _made_enum_refs(self.table.columns)
+        for fk in self.table.foreign_keys:
+            refs |= _fk_needs(self.table.key, fk)
+        return frozenset(refs - _table_refs(self.table))
 
     def gives(self) -> frozenset[Ref]:
         return frozenset(_table_refs(self.table))
@@ -387,7 +398,9 @@ class CreateTable(Operation):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropTable(Operation):
-    """Drop a table. ``table`` holds its definition (without foreign keys and rows)."""
+    """Drop a table. ``table`` holds its definition without rows, with the foreign keys
+    the drop takes along (:func:`planner.graph.fold_foreign_keys`; the others are
+    dropped first by their own operations)."""
 
     kind: ClassVar[str] = "drop_table"
     category: ClassVar[str] = "-"
@@ -409,12 +422,14 @@ class DropTable(Operation):
         return f"Drop table {self.table.qualified_name}"
 
     def reverse(self) -> Operation:
-        return CreateTable(
-            table=dataclasses.replace(self.table, foreign_keys=(), indexes=(), rows=None)
-        )
+        return CreateTable(table=dataclasses.replace(self.table, indexes=(), rows=None))
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table.key)} | _dropped_enum_refs(self.table.columns))
+        refs = {("table", self.table.key)} | _dropped_enum_refs(self.table.columns)
+        for fk in self.table.foreign_keys:
+            refs |= _fk_needs(self.table.key, fk)
+        own = _table_refs(self.table)
+        return frozenset(r for r in refs if r == ("table", self.table.key) or r not in own)
 
     def removes(self) -> frozenset[Ref]:
         refs = _table_refs(self.table)
@@ -1243,6 +1258,17 @@ def _fk_desc(fk: ForeignKey) -> str:
     return text
 
 
+def _fk_needs(table_key: TableKey, fk: ForeignKey) -> set[Ref]:
+    """What a foreign key on ``table_key`` needs: both tables, its columns and the key
+    it references."""
+    rs, rt = fk.ref_key
+    refs: set[Ref] = {("table", table_key), ("table", fk.ref_key)}
+    refs |= {_col_ref(table_key, c) for c in fk.columns}
+    refs |= {("column", (rs, rt, c)) for c in fk.ref_columns}
+    refs.add(_key_ref(rs, rt, fk.ref_columns))
+    return refs
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddForeignKey(Operation):
     kind: ClassVar[str] = "add_foreign_key"
@@ -1269,12 +1295,7 @@ class AddForeignKey(Operation):
         return DropForeignKey(table_key=self.table_key, fk=self.fk)
 
     def needs(self) -> frozenset[Ref]:
-        rs, rt = self.fk.ref_key
-        refs: set[Ref] = {("table", self.table_key), ("table", self.fk.ref_key)}
-        refs |= {_col_ref(self.table_key, c) for c in self.fk.columns}
-        refs |= {("column", (rs, rt, c)) for c in self.fk.ref_columns}
-        refs.add(_key_ref(rs, rt, self.fk.ref_columns))
-        return frozenset(refs)
+        return frozenset(_fk_needs(self.table_key, self.fk))
 
     def gives(self) -> frozenset[Ref]:
         return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.fk.name))})

@@ -343,11 +343,17 @@ def tables(
 
 @st.composite
 def _rowsets(draw, table: Table, enums: tuple[Enum, ...]) -> RowSet | None:
-    if table.primary_key is not None:
-        key = table.primary_key.columns
-    else:
-        key = (table.columns[0].name,)
+    # a rows key must be backed by the primary key, a unique constraint or a unique index
     fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
+    backed = [u.columns for u in table.uniques]
+    backed += [ix.columns for ix in table.indexes if ix.unique and ix.where is None]
+    backed = [cols for cols in backed if not set(cols) & fk_cols]
+    if table.primary_key is not None and table.primary_key.columns:
+        key = table.primary_key.columns
+    elif backed:
+        key = backed[0]
+    else:
+        return None
     uniques = [key] + [u.columns for u in table.uniques]
     uniques += [ix.columns for ix in table.indexes if ix.unique and ix.where is None]
     if table.primary_key is not None:

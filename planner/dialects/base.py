@@ -44,6 +44,13 @@ class Dialect:
     #: a foreign key needs an index on its columns, and the database refuses to drop
     #: that index while the key exists (MariaDB/MySQL): graph and diff order around it
     foreign_key_needs_index: ClassVar[bool] = False
+    #: the database refuses to drop a primary key or unique key a foreign key uses
+    #: (PostgreSQL matches a key with the same columns in any order; MariaDB/MySQL the
+    #: index it tied the key to): diff drops and re-adds such foreign keys around it
+    foreign_key_tied_to_key: ClassVar[bool] = False
+    #: CREATE/ALTER/DROP run inside a transaction and roll back with it (PostgreSQL,
+    #: SQLite); MariaDB/MySQL commit each DDL statement as it runs
+    transactional_ddl: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)

@@ -10,3 +10,5 @@ class MySQL(Dialect):
     label = "MariaDB/MySQL"
     aliases = ("mariadb",)
     foreign_key_needs_index = True
+    foreign_key_tied_to_key = True
+    transactional_ddl = False

@@ -9,3 +9,4 @@ class PostgreSQL(Dialect):
     name = "postgresql"
     label = "PostgreSQL"
     aliases = ("postgres", "pg")
+    foreign_key_tied_to_key = True

@@ -36,7 +36,7 @@ from planner.revisions.literals import (
     sql_text_call,
 )
 from planner.state import coltypes
-from planner.state.model import Column, FrozenMap, Snapshot, Table, thaw
+from planner.state.model import Column, ForeignKey, FrozenMap, Snapshot, Table, thaw
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -69,6 +69,12 @@ class EmitContext:
 
     before: Snapshot
     after: Snapshot
+    #: foreign keys of the plan's new and dropped tables that stay apart from their
+    #: ``CreateTable`` / ``DropTable`` (tables in a cycle): ``{table key: (fk, ...)}``.
+    #: SQLite checks no reference when it creates a table (and dbplan's migrations run
+    #: without ``PRAGMA foreign_keys``): there they are declared in ``CREATE TABLE`` and
+    #: go with ``DROP TABLE``, and no table is rebuilt to add or drop them
+    apart: Any = None
 
     def enums(self, which: str = "after") -> dict[str, tuple[str, ...]]:
         snap = self.after if which == "after" else self.before
@@ -182,27 +188,36 @@ def sa_table_full(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
     """
     t = sa_table(table, enums)
     for fk in table.foreign_keys:
-        prefix = ".".join(p for p in (fk.ref_schema, fk.ref_table) if p)
-        targets: list[Any] = [f"{prefix}.{c}" for c in fk.ref_columns]
-        if custom.fk_target_has_dot(fk.ref_schema, fk.ref_table, fk.ref_columns):
-            # SQLAlchemy splits a 'table.column' string at every dot: Column objects
-            # (rendered into the batch's table_args, see alembic_ops._batch_lines)
-            cols = [sa.Column(c) for c in dict.fromkeys(fk.ref_columns)]
-            ref = sa.Table(fk.ref_table, sa.MetaData(), *cols, schema=fk.ref_schema)
-            targets = [ref.c[c] for c in fk.ref_columns]
-        t.append_constraint(
-            sa.ForeignKeyConstraint(
-                list(fk.columns),
-                targets,
-                name=fk.name,
-                ondelete=fk.ondelete,
-                onupdate=fk.onupdate,
-            )
-        )
+        t.append_constraint(sa_foreign_key(fk))
     for ix in table.indexes:
         kw = {} if ix.where is None else {"sqlite_where": sa.text(ix.where)}
         sa.Index(ix.name, *(t.c[c] for c in ix.columns), unique=ix.unique, **kw)
     return t
+
+
+def sa_foreign_key(fk: ForeignKey) -> sa.ForeignKeyConstraint:
+    """A ``sa.ForeignKeyConstraint`` for a snapshot foreign key (for Alembic ops).
+
+    Example:
+        >>> fk = ForeignKey(name="fk_a_b", columns=("b_id",), ref_table="b", ref_columns=("id",))
+        >>> [e.target_fullname for e in sa_foreign_key(fk).elements]
+        ['b.id']
+    """
+    prefix = ".".join(p for p in (fk.ref_schema, fk.ref_table) if p)
+    targets: list[Any] = [f"{prefix}.{c}" for c in fk.ref_columns]
+    if custom.fk_target_has_dot(fk.ref_schema, fk.ref_table, fk.ref_columns):
+        # SQLAlchemy splits a 'table.column' string at every dot: Column objects
+        # (rendered into the batch's table_args, see alembic_ops._batch_lines)
+        cols = [sa.Column(c) for c in dict.fromkeys(fk.ref_columns)]
+        ref = sa.Table(fk.ref_table, sa.MetaData(), *cols, schema=fk.ref_schema)
+        targets = [ref.c[c] for c in fk.ref_columns]
+    return sa.ForeignKeyConstraint(
+        list(fk.columns),
+        targets,
+        name=fk.name,
+        ondelete=fk.ondelete,
+        onupdate=fk.onupdate,
+    )
 
 
 def _existing(
@@ -266,22 +281,35 @@ def _create_table(op: our.CreateTable, ctx: EmitContext) -> list:
             _pg(custom.SQLTextOp(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(op.table.schema)}"))
         )
     enums = ctx.enums("after")
+    default = [_create_table_op(op.table, enums)]
+    branches: list = []
     twins = op.table.folded_uniques()
-    if not twins:
-        out.append(alembic_ops.CreateTableOp.from_table(sa_table(op.table, enums)))
-        return out
-    # PostgreSQL's CREATE TABLE folds a UNIQUE on exactly the primary key's columns into
-    # the primary key (which takes its name when it has none), and a UNIQUE repeating an
-    # earlier one into that one: add those afterwards there
-    apart = dataclasses.replace(
-        op.table, uniques=tuple(u for u in op.table.uniques if u not in twins)
-    )
-    pg = [alembic_ops.CreateTableOp.from_table(sa_table(apart, enums))]
-    pg += [_modify(op.table.key, _create_constraint(op.table, "unique", u)) for u in twins]
-    out.append(
-        _pg(*pg, otherwise=[alembic_ops.CreateTableOp.from_table(sa_table(op.table, enums))])
-    )
+    if twins:
+        # PostgreSQL's CREATE TABLE folds a UNIQUE on exactly the primary key's columns
+        # into the primary key (which takes its name when it has none), and a UNIQUE
+        # repeating an earlier one into that one: add those afterwards there
+        apart = dataclasses.replace(
+            op.table, uniques=tuple(u for u in op.table.uniques if u not in twins)
+        )
+        pg = [_create_table_op(apart, enums)]
+        pg += [_modify(op.table.key, _create_constraint(op.table, "unique", u)) for u in twins]
+        branches.append((custom.POSTGRESQL, pg))
+    later = (ctx.apart or {}).get(op.table.key, ())
+    if later:
+        # the foreign keys a cycle keeps apart, inline on SQLite (see EmitContext.apart)
+        full = dataclasses.replace(op.table, foreign_keys=op.table.foreign_keys + later)
+        branches.append((custom.SQLITE, [_create_table_op(full, enums)]))
+    out.append(custom.DialectSwitchOp(branches, default) if branches else default[0])
     return out
+
+
+def _create_table_op(table: Table, enums: dict[str, tuple[str, ...]]) -> Any:
+    """``op.create_table`` with the table's columns, keys, checks and the foreign keys
+    folded into it (declared inline: no SQLite rebuild, no ``ALTER TABLE`` to add them)."""
+    t = sa_table(table, enums)
+    for fk in table.foreign_keys:
+        t.append_constraint(sa_foreign_key(fk))
+    return alembic_ops.CreateTableOp.from_table(t)
 
 
 @TO_ALEMBIC.register(our.DropTable)
@@ -735,7 +763,16 @@ def _drop_pk(op: our.DropPrimaryKey, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(our.AddForeignKey)
 def _add_fk(op: our.AddForeignKey, ctx: EmitContext) -> list:
     t = ctx.table(op.table_key)
-    return [_modify(op.table_key, _create_constraint(t, "foreignkey", op.fk))]
+    out = [_modify(op.table_key, _create_constraint(t, "foreignkey", op.fk))]
+    return _not_on_sqlite(op, ctx, out)
+
+
+def _not_on_sqlite(op: our.AddForeignKey | our.DropForeignKey, ctx: EmitContext, out: list) -> list:
+    """``out``, except on SQLite when the foreign key is declared in its table's
+    ``CREATE TABLE`` there, or goes with its ``DROP TABLE`` (:attr:`EmitContext.apart`)."""
+    if op.fk not in (ctx.apart or {}).get(op.table_key, ()):
+        return out
+    return [custom.DialectSwitchOp([(custom.POSTGRESQL + custom.MYSQL, out)])]
 
 
 @TO_ALEMBIC.register(our.DropForeignKey)
@@ -750,7 +787,7 @@ def _drop_fk(op: our.DropForeignKey, ctx: EmitContext) -> list:
     t = ctx.after.get_table(op.table_key)
     if t is None or all(ix.name != op.fk.name for ix in t.indexes):
         out.append(custom.DropMySQLFKIndexOp(op.fk.name, table, schema=schema))
-    return out
+    return _not_on_sqlite(op, ctx, out)
 
 
 @TO_ALEMBIC.register(our.AddUnique)
@@ -1156,9 +1193,10 @@ def to_alembic_ops(plan: Plan) -> list[alembic_ops.MigrateOperation]:
     out: list = []
     first: list = []  # PostgreSQL enum values, added before anything else (see below)
     touched: set[str] = set()
+    apart = _apart_foreign_keys(plan.ops)
     for op in plan.ops:
         after = op.apply_to(state)
-        converted = TO_ALEMBIC.dispatch(op, EmitContext(before=state, after=after))
+        converted = TO_ALEMBIC.dispatch(op, EmitContext(before=state, after=after, apart=apart))
         if (
             isinstance(op, our.AddEnumValue)
             and op.enum_name in plan.old.enums_by_name()
@@ -1175,6 +1213,20 @@ def to_alembic_ops(plan: Plan) -> list[alembic_ops.MigrateOperation]:
     grouped = _group(first + out)
     _prepare_batches(grouped)
     return grouped
+
+
+def _apart_foreign_keys(ops: Sequence[our.Operation]) -> dict:
+    """The foreign keys added to the plan's new tables and dropped from its dropped
+    tables by their own operations (not folded: tables in a cycle), per table."""
+    created = {op.table_key for op in ops if isinstance(op, our.CreateTable)}
+    dropped = {op.table_key for op in ops if isinstance(op, our.DropTable)}
+    out: dict = {}
+    for op in ops:
+        if (isinstance(op, our.AddForeignKey) and op.table_key in created) or (
+            isinstance(op, our.DropForeignKey) and op.table_key in dropped and not op.uses
+        ):
+            out[op.table_key] = (*out.get(op.table_key, ()), op.fk)
+    return out
 
 
 # ------------------------------------------------------------------ SQLite batch rebuilds

@@ -25,6 +25,9 @@ from planner.revisions.write import RevisionError, WrittenRevision, revision_fil
 from planner.state.errors import DbplanError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from planner.dialects import Dialect
     from planner.plan import Plan
     from planner.project import Project
     from planner.state.model import Snapshot
@@ -89,6 +92,7 @@ def render_revision(
     to_release: str,
     rev_id: str | None = None,
     message: str | None = None,
+    targets: Sequence[Dialect] | None = None,
 ) -> RenderedRevision:
     """Plan both directions and render the upgrade and downgrade bodies (no I/O).
 
@@ -100,7 +104,13 @@ def render_revision(
         '# dbplan: from=empty to=0.1.0'
     """
     planned = plan_revision(
-        old, new, from_release=from_release, to_release=to_release, rev_id=rev_id, message=message
+        old,
+        new,
+        from_release=from_release,
+        to_release=to_release,
+        rev_id=rev_id,
+        message=message,
+        targets=targets,
     )
     return planned.render()
 
@@ -118,17 +128,21 @@ class PlannedRevision:
 
     @property
     def destructive(self) -> tuple[str, ...]:
-        """``describe()`` of each destructive operation of the upgrade."""
+        """``describe()`` of each destructive operation of the upgrade, then of each managed-row
+        delete of the downgrade that can reach other rows (``downgrade: ...``; see
+        :func:`planner.lint.gated_downgrade_deletes`)."""
+        from planner.lint import gated_downgrade_deletes
         from planner.ops import Risk
 
-        return tuple(o.describe() for o in self.up.ops if o.risk == Risk.DESTRUCTIVE)
+        up = tuple(o.describe() for o in self.up.ops if o.risk == Risk.DESTRUCTIVE)
+        return up + tuple(f"downgrade: {o.describe()}" for o in gated_downgrade_deletes(self.up))
 
     def render(self) -> RenderedRevision:
         """Plan the downgrade; render the upgrade and downgrade bodies (no I/O)."""
         from planner.plan import make_downgrade_plan
         from planner.revisions.emit import render_body
 
-        down = make_downgrade_plan(self.up.old, self.up.new)
+        down = make_downgrade_plan(self.up.old, self.up.new, targets=self.up.targets)
         return RenderedRevision(
             provenance=self.provenance,
             rev_id=self.rev_id,
@@ -148,6 +162,7 @@ def plan_revision(
     to_release: str,
     rev_id: str | None = None,
     message: str | None = None,
+    targets: Sequence[Dialect] | None = None,
 ) -> PlannedRevision:
     """Plan the upgrade and name the revision (:func:`render_revision` up to the
     downgrade plan).
@@ -160,7 +175,7 @@ def plan_revision(
     from planner.state.model import empty_snapshot
 
     start = old if old is not None else empty_snapshot()
-    up = make_plan(start, new)
+    up = make_plan(start, new, targets=targets)
     prov = Provenance(
         from_release=from_release,
         to_release=to_release,
@@ -275,7 +290,13 @@ def generate(
             )
         down_revision = known[from_release]
     planned = plan_revision(
-        old, new, from_release=from_release, to_release=to_release, rev_id=rev_id, message=message
+        old,
+        new,
+        from_release=from_release,
+        to_release=to_release,
+        rev_id=rev_id,
+        message=message,
+        targets=project.targets,
     )
     if planned.destructive and not allow_destructive:
         raise DestructiveRefused(

@@ -203,7 +203,7 @@ def find_alembic_environment(root: Path, alembic_config: str | None = None) -> P
 
     Example:
         >>> find_alembic_environment(Path("legacy"))
-        PosixPath('legacy/alembic')
+        PosixPath('/.../legacy/alembic')
     """
     return find_alembic_setup(root, alembic_config).script_location
 
@@ -248,7 +248,7 @@ def adopt_project(
     ``alembic_config``. No revision file is changed. Nothing is written when a check fails.
 
     Example:
-        >>> adopt_project("legacy", from_db="postgresql+psycopg:///legacy", release="1.0.0").revision
+        >>> adopt_project("legacy", from_db="sqlite:///legacy/legacy.sqlite", release="1.0.0").revision
         'ae1027a6acf'
     """
     from planner.runtime.apply import current_heads
@@ -273,10 +273,16 @@ def adopt_project(
         )
     head = heads[0]
     at = current_heads(from_db)
-    if at != (head,):
-        shown = ", ".join(at) or "no revision"
+    if not at:
         raise MigrationError(
-            f"database {redact(from_db)} is at {shown}, not at the head {head}: "
+            f"database {redact(from_db)} has no Alembic revision (alembic_version is empty or "
+            f"missing): if it holds the schema of the head {head} (built by the application's "
+            f"create_all, or restored from a dump), stamp it first with `alembic stamp {head}`"
+            f"; otherwise upgrade it (`alembic upgrade head`); then adopt"
+        )
+    if at != (head,):
+        raise MigrationError(
+            f"database {redact(from_db)} is at {', '.join(at)}, not at the head {head}: "
             "upgrade it to head first, so the snapshot is the state the head produces"
         )
     snapshots = root / DEFAULT_SNAPSHOTS

@@ -588,11 +588,9 @@ class PartialUpgrade:
 
     @property
     def message(self) -> str:
-        why = (
-            "MariaDB/MySQL cannot roll DDL back"
-            if self.dialect == "mysql"
-            else "or the database was changed by hand"
-        )
+        from planner.dialects import get
+
+        dialect = get(self.dialect)
         text = (
             f"partial upgrade: database is stamped {self.stamped} but holds "
             f"{len(self.applied)} of the {self.total} changes of {self.stamped} -> "
@@ -607,9 +605,16 @@ class PartialUpgrade:
                 text + f"; revision {self.revision} ran in full but was not stamped: check, "
                 f"then `dbplan stamp {self.target}`"
             )
+        if not dialect.transactional_ddl:
+            return (
+                text + f"; revision {self.revision} failed part-way ({dialect.label} cannot "
+                "roll DDL back): repair by hand or restore the backup, then re-run "
+                "`dbplan upgrade`"
+            )
         return (
-            text + f"; revision {self.revision} failed part-way ({why}): repair by hand "
-            "or restore the backup, then re-run `dbplan upgrade`"
+            text + f"; {dialect.label} rolls a failed revision back, so these changes were "
+            f"made by hand or by another tool, not by revision {self.revision}: undo them, "
+            "then run `dbplan upgrade`"
         )
 
 

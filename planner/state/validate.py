@@ -612,6 +612,17 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
                 _did_you_mean(k, known),
             )
             key_ok = False
+    if key_ok and not _is_unique_key(t, rs.key):
+        # a key without a unique constraint matches users' rows with the same values:
+        # managed updates and deletes (WHERE key IN ...) would take them too
+        c.add(
+            (*rp, "key"),
+            f"rows key {_show(rs.key)} of {t.qualified_name} has no primary key, unique "
+            "constraint or unique index on exactly those columns: managed updates and deletes "
+            "would also match users' rows with the same key",
+            f"add a unique constraint on {_show(rs.key)} to {t.qualified_name}, "
+            "or choose a key that has one",
+        )
     required = _required_columns(t, types)
     _check_row_uniqueness(c, t, rp)
     seen: dict[tuple, int] = {}

@@ -72,7 +72,7 @@ def test_registry_without_a_match_names_the_type():
 
 
 def test_rule_codes_are_stable_and_documented():
-    assert sorted(RULES) == [f"R{n:03d}" for n in range(1, 14)]
+    assert sorted(RULES) == [f"R{n:03d}" for n in range(1, 16)]
     doc = (ROOT / "docs" / "plan-json.md").read_text()
     for code, rule in RULES.items():
         row = re.search(rf"^\| {code} \| (\w+) \|", doc, re.M)
@@ -246,6 +246,58 @@ def test_deleting_referenced_rows():
     assert "ts" in got[0].message
     # nobody references the table: deleting rows is not flagged
     assert codes(snap("1", _states("Raw", "Old")), snap("2", _states("Raw"))) == []
+
+
+def _ts(ondelete: str | None) -> Table:
+    fk = ForeignKey(
+        name="fk_ts_state_id_states",
+        columns=("state_id",),
+        ref_table="states",
+        ref_columns=("id",),
+        ondelete=ondelete,
+    )
+    return table("ts", Column(name="state_id", type="Integer"), foreign_keys=(fk,))
+
+
+@pytest.mark.parametrize("action", ["CASCADE", "SET NULL", "SET DEFAULT"])
+def test_deleting_managed_rows_that_cascade_into_other_rows_is_a_danger(action):
+    ts = _ts(action)
+    got = findings(snap("1", _states("Raw", "Old"), ts), snap("2", _states("Raw"), ts))
+    assert [(f.code, f.severity) for f in got] == [("R014", Severity.DANGER)]
+    effect = "deletes" if action == "CASCADE" else f"sets {action[4:]} in"
+    assert got[0].message == (
+        f"deleting 1 managed row of states; fk_ts_state_id_states (ON DELETE {action}) "
+        f"{effect} the rows of ts that point at them, users' rows included"
+    )
+    assert "--allow-destructive" in got[0].fix and "RESTRICT" in got[0].fix
+
+
+def test_the_downgrade_deleting_inserted_rows_is_linted_like_an_upgrade_delete():
+    from planner.lint import downgrade_deletes, gated_downgrade_deletes
+
+    old, new = _states("Raw"), _states("Raw", "New")
+    # cascading key: a danger, gated
+    plan = make_plan(snap("1", old, _ts("CASCADE")), snap("2", new, _ts("CASCADE")))
+    got = lint(plan)
+    assert [(f.code, f.severity) for f in got] == [("R014", Severity.DANGER)]
+    assert got[0].message.startswith(
+        "the downgrade deletes the 1 managed row this release inserts into states; "
+        "fk_ts_state_id_states (ON DELETE CASCADE) deletes the rows of ts"
+    )
+    assert [o.describe() for o in gated_downgrade_deletes(plan)] == [
+        "Delete 1 row from states: (name)=('New')"
+    ]
+    # a restricting key: the downgrade fails where rows point at them, a warning, gated
+    plan = make_plan(snap("1", old, _ts(None)), snap("2", new, _ts(None)))
+    assert [(f.code, f.severity) for f in lint(plan)] == [("R015", Severity.WARNING)]
+    assert len(gated_downgrade_deletes(plan)) == 1
+    # nothing references the table: the downgrade deletes the managed row alone
+    plan = make_plan(snap("1", old), snap("2", new))
+    assert lint(plan) == [] and gated_downgrade_deletes(plan) == []
+    assert len(downgrade_deletes(plan)) == 1
+    # a table the release creates is dropped by the downgrade, rows and all
+    plan = make_plan(snap("1", _ts(None)), snap("2", new, _ts(None)))
+    assert [f.code for f in lint(plan)] == [] and downgrade_deletes(plan) == []
 
 
 def test_foreign_key_on_existing_table():

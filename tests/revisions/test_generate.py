@@ -18,7 +18,7 @@ from planner.revisions import (
     read_provenance,
     release_revisions,
 )
-from planner.state.model import Column, PrimaryKey, RowSet, Snapshot, Table
+from planner.state.model import Column, PrimaryKey, RowSet, Snapshot, Table, Unique
 from planner.state.model import FrozenMap as Row
 from planner.state.yamlio import dump_snapshot
 from tests.revisions.conftest import ROOT, make_project
@@ -33,7 +33,14 @@ def units(release: str, *extra: Column, rows=("kWh",), drop_name=False) -> Snaps
     rs = (
         RowSet(key=("name",), rows=tuple(Row({"name": r}) for r in rows)) if not drop_name else None
     )
-    t = Table(name="units", columns=tuple(cols), primary_key=PrimaryKey(columns=("id",)), rows=rs)
+    uq = () if drop_name else (Unique(name="uq_units_name", columns=("name",)),)  # backs the key
+    t = Table(
+        name="units",
+        columns=tuple(cols),
+        primary_key=PrimaryKey(columns=("id",)),
+        uniques=uq,
+        rows=rs,
+    )
     return Snapshot(release=release, tables=(t,))
 
 
