@@ -16,6 +16,7 @@ from alembic.operations import ops as alembic_ops
 
 from planner import ops as our
 from planner.revisions import alembic_ops as custom
+from planner.revisions.alembic_compat import AddCheckOp
 from planner.revisions.convert import (
     REBUILD_SUFFIX,
     TO_ALEMBIC,
@@ -152,7 +153,7 @@ def _create_constraint(table: Table, kind: str, obj: Any) -> alembic_ops.Migrate
         )
     if kind == "unique":
         return alembic_ops.CreateUniqueConstraintOp(obj.name, t, list(obj.columns), schema=s)
-    return alembic_ops.CreateCheckConstraintOp(obj.name, t, ddl_text(obj.sqltext), schema=s)
+    return AddCheckOp(obj.name, t, ddl_text(obj.sqltext), schema=s)
 
 
 def _recreate_constraints(table_after: Table, renames: Sequence[tuple[str, str]]) -> list:
