@@ -110,7 +110,11 @@ INFO_CONVENTION = "dbplan_naming_convention"
 
 SKIP_TABLES = frozenset({"alembic_version"})
 
+#: renders model expressions as portable SQL: ``sa.true()`` as ``true`` (PostgreSQL, MariaDB
+#: and SQLite >= 3.23 read it), not the ``1`` of a dialect without native booleans, which
+#: PostgreSQL refuses as the default of a boolean column
 _GENERIC = sa_default.DefaultDialect()
+_GENERIC.supports_native_boolean = True
 
 
 class CaptureError(DbplanError):
