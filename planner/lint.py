@@ -21,7 +21,15 @@ R010   warning   an index is built on an existing table without CONCURRENTLY (Po
 R011   warning   a column type changes to an unrelated type (values must convert)
 R012   warning   a foreign key added to an existing table (orphan rows make it fail)
 R013   warning   a foreign key references a table named like a Windows device (MariaDB/MySQL refuse it)
+R014   danger    a managed-row delete (upgrade or downgrade) cascades or sets NULL in other rows
+R015   warning   the downgrade deletes managed rows from a table other tables reference
+R016   warning   ON DELETE/ON UPDATE SET NULL on a NOT NULL column (the action always fails)
 =====  ========  =============================================================
+
+Deletes of the downgrade are found from the upgrade plan: every :class:`~planner.ops.InsertRows`
+into a table the plan does not create is deleted again by the downgrade
+(:func:`downgrade_deletes`); ``dbplan generate`` gates those from a table other tables
+reference like the upgrade's deletes (:func:`gated_downgrade_deletes`).
 
 Example:
     >>> sorted(RULES)[:2]
@@ -78,6 +86,10 @@ class LintContext:
     added: dict[tuple[TableKey, str], Column] = field(default_factory=dict)
     #: table key -> sorted names of the tables whose foreign keys reference it
     referenced_by: dict[TableKey, tuple[str, ...]] = field(default_factory=dict)
+    #: table key -> (referencing table, foreign key, action) of each foreign key that
+    #: changes the referencing rows when a referenced row is deleted (CASCADE, SET NULL,
+    #: SET DEFAULT), in either snapshot, sorted
+    cascades: dict[TableKey, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
 
 
 RuleFn = Callable[["O.Operation", LintContext], Iterable[tuple[str, str]]]
@@ -136,6 +148,7 @@ def make_context(plan: Plan) -> LintContext:
         (op.table_key, op.column.name): op.column for op in plan.ops if isinstance(op, O.AddColumn)
     }
     refs: dict[TableKey, set[str]] = {}
+    cascades: dict[TableKey, set[tuple[str, str, str]]] = {}
     for snap in (plan.old, plan.new):
         for t in snap.tables:
             for fk in t.foreign_keys:
@@ -143,13 +156,58 @@ def make_context(plan: Plan) -> LintContext:
                     refs.setdefault(fk.ref_key, set()).add(t.qualified_name)
                 else:
                     refs.setdefault(fk.ref_key, set()).add(f"{t.qualified_name} (itself)")
+                if fk.ondelete in _CHANGING_ACTIONS:
+                    cascades.setdefault(fk.ref_key, set()).add(
+                        (t.qualified_name, fk.name, fk.ondelete)
+                    )
     return LintContext(
         plan=plan,
         new_tables=new_tables,
         backfilled=backfilled,
         added=added,
         referenced_by={k: tuple(sorted(v)) for k, v in refs.items()},
+        cascades={k: tuple(sorted(v)) for k, v in cascades.items()},
     )
+
+
+#: ON DELETE actions that change the referencing rows instead of refusing the delete
+_CHANGING_ACTIONS = frozenset({"CASCADE", "SET NULL", "SET DEFAULT"})
+
+
+def downgrade_deletes(plan: Plan) -> list[O.DeleteRows]:
+    """The managed-row deletes of the downgrade of ``plan``: the rows the upgrade inserts
+    into tables it does not create (the downgrade drops the tables it creates, rows and all).
+
+    Example:
+        >>> import dataclasses
+        >>> from planner.plan import make_plan
+        >>> from planner.state.model import Column, FrozenMap, PrimaryKey, RowSet, Snapshot, Table
+        >>> t = Table(name="t", columns=(Column(name="id", type="Integer", nullable=False),),
+        ...           primary_key=PrimaryKey(columns=("id",)))
+        >>> r = dataclasses.replace(t, rows=RowSet(key=("id",), rows=(FrozenMap({"id": 1}),)))
+        >>> [o.describe() for o in downgrade_deletes(make_plan(
+        ...     Snapshot(release="1", tables=(t,)), Snapshot(release="2", tables=(r,))))]
+        ['Delete 1 row from t: (id)=(1)']
+    """
+    created = {op.table.key for op in plan.ops if isinstance(op, O.CreateTable)}
+    return [
+        op.reverse()
+        for op in plan.ops
+        if isinstance(op, O.InsertRows) and op.table_key not in created
+    ]
+
+
+def gated_downgrade_deletes(plan: Plan) -> list[O.DeleteRows]:
+    """The :func:`downgrade_deletes` that can reach other rows: from a table that a foreign
+    key references (in either snapshot), where the delete cascades into the referencing
+    rows, sets them NULL, or fails. ``dbplan generate`` refuses them without
+    ``--allow-destructive``, like the deletes of the upgrade. (A delete from a table nothing
+    references removes the managed row alone: its key is unique, see validation.)
+    """
+    referenced = {
+        fk.ref_key for snap in (plan.old, plan.new) for t in snap.tables for fk in t.foreign_keys
+    }
+    return [op for op in downgrade_deletes(plan) if op.table_key in referenced]
 
 
 def lint(plan: Plan) -> list[Finding]:
@@ -455,16 +513,63 @@ def _enum_values_removed(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 def _referenced_row(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A managed row is deleted from a table that other tables reference."""
     referrers = ctx.referenced_by.get(op.table_key)
-    if not referrers:
-        return
+    if not referrers or op.table_key in ctx.cascades:
+        return  # R014 tells of the cascades
     table = table_key_str(op.table_key)
-    n = len(op.rows)
-    rows = "1 managed row" if n == 1 else f"{n} managed rows"
     verb = "references" if len(referrers) == 1 else "reference"
     yield (
-        f"deleting {rows} of {table}, which {', '.join(referrers)} {verb}: "
+        f"deleting {_n_rows(op)} of {table}, which {', '.join(referrers)} {verb}: "
         "the delete fails, or cascades, where other rows point at them",
         f"before releasing, check that no rows reference them, or keep them in {table}",
+    )
+
+
+def _n_rows(op) -> str:
+    n = len(op.rows)
+    return "1 managed row" if n == 1 else f"{n} managed rows"
+
+
+def _cascade_text(ctx: LintContext, key: TableKey) -> str:
+    parts = []
+    for child, fk, action in ctx.cascades[key]:
+        effect = "deletes" if action == "CASCADE" else f"sets {action[4:]} in"
+        parts.append(f"{fk} (ON DELETE {action}) {effect} the rows of {child} that point at them")
+    return "; ".join(parts)
+
+
+@rule("R014", Severity.DANGER, O.DeleteRows, O.InsertRows)
+def _cascading_delete(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A managed-row delete cascades or sets NULL in other rows, users' rows included."""
+    if op.table_key not in ctx.cascades:
+        return
+    table = table_key_str(op.table_key)
+    if isinstance(op, O.InsertRows):
+        if _is_new(op, ctx):
+            return
+        what = f"the downgrade deletes the {_n_rows(op)} this release inserts into {table}"
+    else:
+        what = f"deleting {_n_rows(op)} of {table}"
+    fks = ", ".join(sorted({fk for _, fk, _ in ctx.cascades[op.table_key]}))
+    yield (
+        f"{what}; {_cascade_text(ctx, op.table_key)}, users' rows included",
+        f"repoint or delete those rows first, or make {fks} ON DELETE RESTRICT (the delete then "
+        "fails instead); generate refuses this without --allow-destructive",
+    )
+
+
+@rule("R015", Severity.WARNING, O.InsertRows)
+def _downgrade_deletes_referenced(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """The downgrade deletes managed rows from a table other tables reference."""
+    referrers = ctx.referenced_by.get(op.table_key)
+    if not referrers or op.table_key in ctx.cascades or _is_new(op, ctx):
+        return
+    table = table_key_str(op.table_key)
+    verb = "references" if len(referrers) == 1 else "reference"
+    yield (
+        f"the downgrade deletes the {_n_rows(op)} this release inserts into {table}, which "
+        f"{', '.join(referrers)} {verb}: the downgrade fails where other rows point at them",
+        "before downgrading, repoint or delete the rows that reference them; generate refuses "
+        "this without --allow-destructive",
     )
 
 
@@ -518,3 +623,35 @@ def _device_name_target(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
             "(CON, PRN, AUX, NUL, COM1-9, LPT1-9; errno 150)",
             f"rename {table_key_str(fk.ref_key)} (renamed_from) if the database is MariaDB or MySQL",
         )
+
+
+def _set_null_on_not_null(table, fks) -> Iterator[tuple[str, str]]:
+    for fk in fks:
+        actions = [a for a in ("ondelete", "onupdate") if getattr(fk, a) == "SET NULL"]
+        cols = [c for c in fk.columns if table.has_column(c) and not table.column(c).nullable]
+        if not actions or not cols:
+            continue
+        on = " and ".join(f"ON {a[2:].upper()}" for a in actions)
+        yield (
+            f"foreign key {fk.name} of {table.qualified_name} is {on} SET NULL, but "
+            f"{', '.join(cols)} {'is' if len(cols) == 1 else 'are'} NOT NULL: the action fails "
+            "whenever it fires (PostgreSQL and SQLite create the key; MariaDB and MySQL refuse "
+            "it, errno 150)",
+            f"make {', '.join(cols)} nullable, or choose another action (RESTRICT, CASCADE)",
+        )
+
+
+@rule("R016", Severity.WARNING, O.CreateTable, O.AddForeignKey, O.AlterColumnNullable)
+def _set_null_not_null(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """ON DELETE/ON UPDATE SET NULL on a NOT NULL column: the action always fails."""
+    if isinstance(op, O.CreateTable):
+        yield from _set_null_on_not_null(op.table, op.table.foreign_keys)
+        return
+    table = ctx.plan.new.get_table(op.table_key)
+    if table is None:
+        return
+    if isinstance(op, O.AddForeignKey):
+        yield from _set_null_on_not_null(table, (op.fk,))
+    elif not op.nullable:
+        fks = [fk for fk in table.foreign_keys if op.column in fk.columns]
+        yield from _set_null_on_not_null(table, fks)

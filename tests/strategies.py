@@ -88,13 +88,15 @@ def identifiers(*, max_bytes: int = 40) -> st.SearchStrategy[str]:
 
 
 def sql_texts() -> st.SearchStrategy[str]:
-    """SQL-ish text: quotes, percent signs, colons, unicode, newlines."""
+    """One SQL expression each (validation refuses anything else, see planner/sqlexpr.py):
+    quotes, percent signs, colons, unicode, newlines inside string literals."""
+    alphabet = string.printable.replace("\\", "") + "éΩ日\u2028"
     return st.one_of(
         st.sampled_from(
-            ["now()", "'info'", "0", "1.0", "false", "name <> ''", "a: b", "x # y", "'yes'"]
+            ["now()", "'info'", "0", "1.0", "false", "name <> ''", "'a: b'", "':x'", "'yes'"]
         ),
-        st.text(alphabet=string.printable + "éΩ日\u2028", min_size=1, max_size=20).filter(
-            lambda s: s.strip()
+        st.text(alphabet=alphabet, min_size=0, max_size=20).map(
+            lambda s: "'" + s.replace("'", "''") + "'"
         ),
     )
 
@@ -343,11 +345,17 @@ def tables(
 
 @st.composite
 def _rowsets(draw, table: Table, enums: tuple[Enum, ...]) -> RowSet | None:
-    if table.primary_key is not None:
-        key = table.primary_key.columns
-    else:
-        key = (table.columns[0].name,)
+    # a rows key must be backed by the primary key, a unique constraint or a unique index
     fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
+    backed = [u.columns for u in table.uniques]
+    backed += [ix.columns for ix in table.indexes if ix.unique and ix.where is None]
+    backed = [cols for cols in backed if not set(cols) & fk_cols]
+    if table.primary_key is not None and table.primary_key.columns:
+        key = table.primary_key.columns
+    elif backed:
+        key = backed[0]
+    else:
+        return None
     uniques = [key] + [u.columns for u in table.uniques]
     uniques += [ix.columns for ix in table.indexes if ix.unique and ix.where is None]
     if table.primary_key is not None:

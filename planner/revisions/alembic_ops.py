@@ -34,6 +34,7 @@ from alembic.autogenerate import renderers
 from alembic.autogenerate.render import _repr_type, render_op
 from alembic.operations import ops as alembic_ops
 
+from planner.revisions.alembic_compat import with_new_column_name
 from planner.revisions.copy_from import plain_table, table_source
 from planner.revisions.literals import py_literal, sql_text_call
 from planner.revisions.sa_bridge import fk_target_has_dot
@@ -581,7 +582,7 @@ _ALTER_EXTRA_KW = ("existing_autoincrement", "postgresql_using")
 
 @renderers.dispatch_for(AlterColumnOp)
 def _render_alter_column(autogen_context, op: AlterColumnOp) -> str:
-    text = _alembic_alter_column(autogen_context, op)
+    text = with_new_column_name(_alembic_alter_column(autogen_context, op), op)
     extra = [(k, op.kw[k]) for k in _ALTER_EXTRA_KW if op.kw.get(k) is not None]
     if extra:
         assert text.endswith(")")

@@ -16,6 +16,7 @@ from alembic.operations import ops as alembic_ops
 
 from planner import ops as our
 from planner.revisions import alembic_ops as custom
+from planner.revisions.alembic_compat import AddCheckOp
 from planner.revisions.convert import (
     REBUILD_SUFFIX,
     TO_ALEMBIC,
@@ -29,7 +30,7 @@ from planner.revisions.convert import (
     _table_or_none,
     _using,
 )
-from planner.revisions.literals import quote_ident, quote_qualified, quote_string
+from planner.revisions.literals import ddl_text, quote_ident, quote_qualified, quote_string
 from planner.revisions.sa_bridge import sa_column, sa_foreign_key, sa_table, sa_type
 from planner.state.model import Column, Index, Table
 
@@ -152,7 +153,7 @@ def _create_constraint(table: Table, kind: str, obj: Any) -> alembic_ops.Migrate
         )
     if kind == "unique":
         return alembic_ops.CreateUniqueConstraintOp(obj.name, t, list(obj.columns), schema=s)
-    return alembic_ops.CreateCheckConstraintOp(obj.name, t, sa.text(obj.sqltext), schema=s)
+    return AddCheckOp(obj.name, t, ddl_text(obj.sqltext), schema=s)
 
 
 def _recreate_constraints(table_after: Table, renames: Sequence[tuple[str, str]]) -> list:
@@ -225,7 +226,7 @@ def _recreate_constraint(table_after: Table, old: str, new: str) -> list:
 def _index_op(table: Table, index: Index) -> alembic_ops.CreateIndexOp:
     kw: dict[str, Any] = {}
     if index.where is not None:
-        kw = {"postgresql_where": sa.text(index.where), "sqlite_where": sa.text(index.where)}
+        kw = {"postgresql_where": ddl_text(index.where), "sqlite_where": ddl_text(index.where)}
     return alembic_ops.CreateIndexOp(
         index.name, table.name, list(index.columns), schema=table.schema, unique=index.unique, **kw
     )

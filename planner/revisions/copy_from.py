@@ -21,7 +21,7 @@ from alembic.autogenerate import render as alembic_render
 from alembic.operations import ops as alembic_ops
 
 from planner import ops as our
-from planner.revisions.literals import py_literal, sql_text_call
+from planner.revisions.literals import ddl_text, py_literal, sql_text_call
 from planner.revisions.sa_bridge import sa_table_full, sa_type
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def _check_source(autogen_context: Any, sqltext: str, name: str) -> str:
     import sqlalchemy as sa
 
     def render() -> str:
-        check = sa.CheckConstraint(sa.text(sqltext), name=name)
+        check = sa.CheckConstraint(ddl_text(sqltext), name=name)
         return alembic_render._render_check_constraint(check, autogen_context, None)
 
     return _once(autogen_context, ("check", sqltext, name), render)

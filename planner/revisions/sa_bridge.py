@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from planner.ops import enums_of_type
+from planner.revisions.literals import ddl_text
 from planner.state import coltypes
 from planner.state.model import Column, ForeignKey, Table
 
@@ -92,7 +93,7 @@ def sa_table(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
     for u in table.uniques:
         items.append(sa.UniqueConstraint(*u.columns, name=u.name))
     for ck in table.checks:
-        items.append(sa.CheckConstraint(sa.text(ck.sqltext), name=ck.name))
+        items.append(sa.CheckConstraint(ddl_text(ck.sqltext), name=ck.name))
     return sa.Table(table.name, md, *items, schema=table.schema, comment=table.comment)
 
 

@@ -24,13 +24,16 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.runtime.config import alembic_errors, database_url, redact
 from planner.runtime.errors import MigrationError
+from planner.runtime.managed_rows import compare_rows as _rows
+from planner.runtime.managed_rows import key_text as _key_text
+from planner.runtime.managed_rows import retired_rows
 
 if TYPE_CHECKING:
     from planner.project import Project
@@ -105,36 +108,6 @@ def _columns(where: str, got: Table, want: Table, out: list[str]) -> None:
             if a != b:
                 f_name = f.replace("_", " ")
                 out.append(f"{where}.{c.name}: {f_name} {_show(a)}, snapshot says {_show(b)}")
-
-
-def _key_text(key: tuple[str, ...], values: tuple) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in zip(key, values, strict=True))
-
-
-def _rows(where: str, got: Table, want: Table, out: list[str]) -> None:
-    if want.rows is None:
-        return
-    rs = want.rows
-    need = rs.by_key()
-    have: dict = {}
-    if got.rows is not None:
-        have = {tuple(dict(r).get(c) for c in rs.key): r for r in got.rows.rows}
-    for k, row in need.items():
-        found = have.get(k)
-        if found is None:
-            out.append(f"{where}: row ({_key_text(rs.key, k)}) missing")
-            continue
-        a, b = dict(found), dict(row)
-        for col in sorted(a.keys() | b.keys()):
-            if col in rs.key:
-                continue
-            if a.get(col) != b.get(col):
-                out.append(
-                    f"{where}: row ({_key_text(rs.key, k)}): {col} {a.get(col)!r}, "
-                    f"snapshot says {b.get(col)!r}"
-                )
-    for k in have.keys() - need.keys():
-        out.append(f"{where}: row ({_key_text(rs.key, k)}) not in snapshot")
 
 
 def compare_snapshots(actual: Snapshot, expected: Snapshot) -> list[str]:
@@ -267,12 +240,15 @@ def _dialect(url: str) -> str:
     return "mysql" if name in ("mysql", "mariadb") else name
 
 
-def _differences(url: str, snapshot: Snapshot) -> list[str]:
+def _differences(url: str, snapshot: Snapshot, others: Iterable[Snapshot] = ()) -> list[str]:
+    """The database against ``snapshot``, and against the managed rows of the ``others``
+    releases that ``snapshot`` does not declare (:func:`retired_rows`)."""
     from planner.state.capture import capture_for, normalise_for
 
     with alembic_errors(url):
         got = capture_for(url, snapshot)
-    return compare_snapshots(got, normalise_for(snapshot, _dialect(url)))
+        retired = retired_rows(url, snapshot, others)
+    return compare_snapshots(got, normalise_for(snapshot, _dialect(url))) + retired
 
 
 def _leftovers(url: str) -> list[str]:
@@ -306,7 +282,7 @@ def _leftovers(url: str) -> list[str]:
 class Step:
     """One move of the chain and what the database looked like afterwards."""
 
-    #: ``upgrade`` or ``downgrade``
+    #: ``setup`` (the start release, from its snapshot), ``upgrade`` or ``downgrade``
     direction: str
     #: the revision the database is at after the step (``None`` = base)
     revision: str | None
@@ -330,6 +306,8 @@ class VerifyResult:
     steps: tuple[Step, ...]
     #: unified diff of the two pg_dumps ("" = identical); None when not asked for
     pg_dump_diff: str | None = None
+    #: the release verify started at (set up from its snapshot); None: from base
+    start: str | None = None
 
     @property
     def differences(self) -> list[str]:
@@ -340,26 +318,20 @@ class VerifyResult:
         return not self.differences and not self.pg_dump_diff
 
 
-def verify_steps(project: Project) -> list[tuple[str, str | None, str | None]]:
-    """The moves of a full verify: ``(direction, revision after, release)``, up then down.
+def verify_steps(
+    project: Project, *, start: str | None = None
+) -> list[tuple[str, str | None, str | None]]:
+    """The moves of a verify: ``(direction, revision after, release)``; see
+    :func:`planner.runtime.verify_start.verify_moves` (``start``: a release, ``"base"``,
+    or ``None`` for the default start).
 
     Example:
         >>> verify_steps(project)[:2]  # doctest: +SKIP
         [('upgrade', 'ed8f9b29c54b', '0.1.0'), ('upgrade', 'bb462547e067', '0.2.0')]
     """
-    from planner.runtime.releases import history
+    from planner.runtime.verify_start import verify_moves
 
-    chain = [(r.revision, r.release) for r in history(project)]
-    if any(len(r.down_revisions) > 1 for r in history(project)):
-        raise MigrationError(
-            "verify needs a linear revision chain; merge revisions are not supported"
-        )
-    moves: list[tuple[str, str | None, str | None]] = [("upgrade", rev, rel) for rev, rel in chain]
-    for rev, rel in reversed(chain[:-1]):
-        moves.append(("downgrade", rev, rel))
-    if chain:
-        moves.append(("downgrade", None, None))
-    return moves
+    return verify_moves(project, start)
 
 
 def verify(
@@ -368,23 +340,27 @@ def verify(
     url: str | None = None,
     pg_dump: bool = False,
     on_step: Callable[[Step], None] | None = None,
+    start: str | None = None,
 ) -> VerifyResult:
     """Apply the chain on a scratch database, comparing after every step, up and down.
 
     ``url`` names the server (default: a temporary SQLite file); ``pg_dump`` (PostgreSQL
     only) also compares ``pg_dump`` of the chain-built database with a ``setup``-built
-    one. ``on_step`` is called after each step (progress).
+    one. ``on_step`` is called after each step (progress). ``start`` (a release, or
+    ``"base"``) is where the chain starts; by default an adopted project starts at its
+    oldest release with a snapshot, set up from it (see :mod:`planner.runtime.verify_start`).
 
     Example:
         >>> verify(project).differences  # doctest: +SKIP
         []
     """
-    from planner.runtime.apply import downgrade, upgrade
+    from planner.runtime.apply import downgrade, setup, upgrade
+    from planner.runtime.verify_start import SETUP
 
     if pg_dump and (url is None or _dialect(url) != "postgresql"):
         raise MigrationError("--pg-dump needs a PostgreSQL --url (postgresql+psycopg://...)")
     files = project.snapshot_files()
-    moves = verify_steps(project)
+    moves = verify_steps(project, start=start)
     if not moves:
         raise MigrationError(
             f"no revisions in {project.display(project.migrations_dir)}/versions: "
@@ -393,11 +369,14 @@ def verify(
     snapshots: dict[str, Snapshot] = {}
     steps: list[Step] = []
     dump_diff: str | None = None
-    top = sum(1 for m in moves if m[0] == "upgrade") - 1  # the step that reaches head
+    # the step that reaches head
+    top = max(i for i, m in enumerate(moves) if m[0] in ("upgrade", SETUP))
     with scratch_database(url) as scratch:
         for i, (direction, rev, rel) in enumerate(moves):
             try:
-                if direction == "upgrade":
+                if direction == SETUP:
+                    setup(project, release=rel, url=scratch)
+                elif direction == "upgrade":
                     upgrade(project, rev, url=scratch)
                 else:
                     downgrade(project, rev or "base", url=scratch)
@@ -428,17 +407,18 @@ def verify(
             else:
                 if rel not in snapshots:
                     snapshots[rel] = _load(files[rel])
-                diffs = _differences(scratch, snapshots[rel])
+                diffs = _differences(scratch, snapshots[rel], _others(files, snapshots))
             step = Step(direction=direction, revision=rev, release=rel, differences=tuple(diffs))
             steps.append(step)
             if on_step is not None:
                 on_step(step)
-            if pg_dump and direction == "upgrade" and i == top:
+            if pg_dump and i == top:
                 dump_diff = _pg_dump_compare(project, scratch, url)
     return VerifyResult(
         url=redact(url) if url else "sqlite (temporary file)",
         steps=tuple(steps),
         pg_dump_diff=dump_diff,
+        start=moves[0][2] if moves[0][0] == SETUP else None,
     )
 
 
@@ -462,6 +442,14 @@ def _left_by_failure(project: Project, url: str, before: tuple | None) -> list[s
     except Exception:  # noqa: BLE001 - the failure itself is the finding; this is a hint
         return []
     return [found[0].message] if found else []
+
+
+def _others(files: dict, loaded: dict[str, Snapshot]) -> list[Snapshot]:
+    """Every release's snapshot (loaded once into ``loaded``), for :func:`retired_rows`."""
+    for rel, path in files.items():
+        if rel not in loaded:
+            loaded[rel] = _load(path)
+    return list(loaded.values())
 
 
 def _load(path) -> Snapshot:
@@ -584,11 +572,9 @@ class PartialUpgrade:
 
     @property
     def message(self) -> str:
-        why = (
-            "MariaDB/MySQL cannot roll DDL back"
-            if self.dialect == "mysql"
-            else "or the database was changed by hand"
-        )
+        from planner.dialects import get
+
+        dialect = get(self.dialect)
         text = (
             f"partial upgrade: database is stamped {self.stamped} but holds "
             f"{len(self.applied)} of the {self.total} changes of {self.stamped} -> "
@@ -603,9 +589,16 @@ class PartialUpgrade:
                 text + f"; revision {self.revision} ran in full but was not stamped: check, "
                 f"then `dbplan stamp {self.target}`"
             )
+        if not dialect.transactional_ddl:
+            return (
+                text + f"; revision {self.revision} failed part-way ({dialect.label} cannot "
+                "roll DDL back): repair by hand or restore the backup, then re-run "
+                "`dbplan upgrade`"
+            )
         return (
-            text + f"; revision {self.revision} failed part-way ({why}): repair by hand "
-            "or restore the backup, then re-run `dbplan upgrade`"
+            text + f"; {dialect.label} rolls a failed revision back, so these changes were "
+            f"made by hand or by another tool, not by revision {self.revision}: undo them, "
+            "then run `dbplan upgrade`"
         )
 
 
@@ -627,7 +620,10 @@ class DriftResult:
 def drift(project: Project, *, url: str | None = None) -> DriftResult:
     """Compare the database at ``url`` with the snapshot of the release it is stamped at.
 
-    Managed rows are compared by key; rows users added to managed tables are not drift.
+    Managed rows are compared by key, as multisets (a key held twice is drift), and managed
+    rows of other releases that this one does not declare must be gone (deleted rows that
+    came back are drift: :func:`retired_rows`); rows users added to managed tables under
+    keys no release manages are not drift.
     When the database differs, it is also compared with the next revision's release: a
     database that holds some of the changes between the two is reported as a partial
     upgrade (``partial``), what a revision failing part-way leaves on MariaDB/MySQL.
@@ -676,6 +672,8 @@ def drift(project: Project, *, url: str | None = None) -> DriftResult:
     with alembic_errors(url):
         got = capture_for(url, snapshot)
     diffs = tuple(compare_snapshots(got, normalise_for(snapshot, dialect)))
+    with alembic_errors(url):
+        diffs += tuple(retired_rows(url, snapshot, _others(files, {release: snapshot})))
     partial = None
     if diffs:
         from planner.state.errors import DbplanError

@@ -436,6 +436,8 @@ def _drop_or_change_named(draw, a: Snapshot, b: Snapshot) -> Snapshot:
         for t in b.tables
         for kind in ("indexes", "uniques", "checks")
         for o in getattr(t, kind)
+        # a unique that backs the rows key stays (validation requires one)
+        if not (kind != "checks" and t.rows is not None and set(o.columns) == set(t.rows.key))
     ]
     if not cands:
         return b

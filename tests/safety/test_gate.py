@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from planner.lint import gated_downgrade_deletes
 from planner.ops import Risk
 from planner.plan import make_plan
 from tests.safety.helpers import (
@@ -24,7 +25,9 @@ PAIRS = list(zip(RELEASES, RELEASES[1:], strict=False))
 
 def _destructive(frm: str, to: str) -> list[str]:
     plan = make_plan(snapshot_of(frm), snapshot_of(to))
-    return [o.describe() for o in plan.ops if o.risk == Risk.DESTRUCTIVE]
+    up = [o.describe() for o in plan.ops if o.risk == Risk.DESTRUCTIVE]
+    # the downgrade's deletes of managed rows other tables reference are gated too
+    return up + [f"downgrade: {o.describe()}" for o in gated_downgrade_deletes(plan)]
 
 
 def test_the_reference_chain_has_destructive_releases():

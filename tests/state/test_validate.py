@@ -113,7 +113,6 @@ def test_foreign_key_problems():
         "tables.child.foreign_keys.fk_schema.references.table: foreign key fk_schema references unknown table 'other.parent'",
         "tables.child.foreign_keys.fk_setnull.columns[0]: foreign key fk_setnull: column code (String(10)) "
         "cannot reference child.id (Integer)",
-        "tables.child.foreign_keys.fk_setnull.ondelete: SET NULL on foreign key fk_setnull, but column code is NOT NULL",
         "tables.child.foreign_keys.fk_setnull.onupdate: invalid onupdate action 'restrict'",
         "tables.child.foreign_keys.fk_type.columns[0]: foreign key fk_type: column code (String(10)) "
         "cannot reference parent.id (Integer)",
@@ -172,6 +171,7 @@ def test_autoincrement_integer_pk_may_be_omitted_from_rows_but_not_other_require
         "units",
         col("name", "Text", nullable=False),
         col("note", "Text", nullable=False, server_default="''"),
+        uniques=(Unique(name="uq_units_name", columns=("name",)),),
         rows=RowSet(key=("name",), rows=(FrozenMap({"name": "kWh"}),)),
     )
     assert messages(Snapshot(release="1", tables=(t,))) == []
@@ -180,6 +180,60 @@ def test_autoincrement_integer_pk_may_be_omitted_from_rows_but_not_other_require
     )
     assert messages(Snapshot(release="1", tables=(manual,))) == [
         "tables.units.rows.values[0]: row is missing column id (NOT NULL without a server default)"
+    ]
+
+
+def _keyed(key, **kw):
+    return table(
+        "units",
+        col("name", "Text", nullable=False),
+        col("scale", nullable=False),
+        rows=RowSet(key=key, rows=(FrozenMap({"id": 1, "name": "kWh", "scale": 1}),)),
+        **kw,
+    )
+
+
+def test_rows_key_must_be_backed_by_a_unique_constraint_index_or_primary_key():
+    wanted = [
+        "tables.units.rows.key: rows key [name] of units has no primary key, unique constraint "
+        "or unique index on exactly those columns: managed updates and deletes would also "
+        "match users' rows with the same key"
+    ]
+    assert messages(Snapshot(release="1", tables=(_keyed(("name",)),))) == wanted
+    problem = validate(Snapshot(release="1", tables=(_keyed(("name",)),)))[0]
+    assert (
+        problem.hint == "add a unique constraint on [name] to units, or choose a key that has one"
+    )
+    # a unique on more columns, or on fewer, does not make the key unique ...
+    wider = (Unique(name="uq_units_name_scale", columns=("name", "scale")),)
+    assert messages(Snapshot(release="1", tables=(_keyed(("name",), uniques=wider),))) == wanted
+    narrow = (Unique(name="uq_units_scale", columns=("scale",)),)
+    assert messages(Snapshot(release="1", tables=(_keyed(("name",), uniques=narrow),))) != []
+    # ... nor a partial or non-unique index
+    partial = (Index(name="ix_units_name", columns=("name",), unique=True, where="scale > 0"),)
+    assert messages(Snapshot(release="1", tables=(_keyed(("name",), indexes=partial),))) == wanted
+    plain = (Index(name="ix_units_name", columns=("name",)),)
+    assert messages(Snapshot(release="1", tables=(_keyed(("name",), indexes=plain),))) == wanted
+    # backed: the primary key, a unique constraint (in any column order), a unique index
+    assert messages(Snapshot(release="1", tables=(_keyed(("id",)),))) == []
+    assert messages(Snapshot(release="1", tables=(_keyed(("scale", "name"), uniques=wider),))) == []
+    full = (Index(name="ix_units_name", columns=("name",), unique=True),)
+    assert messages(Snapshot(release="1", tables=(_keyed(("name",), indexes=full),))) == []
+
+
+def test_rows_key_without_a_unique_constraint_is_reported_at_its_position(tmp_path):
+    text = (
+        'snapshot: 1\nrelease: "1"\ntables:\n  units:\n    columns:\n'
+        "      id: {type: Integer, primary_key: true}\n"
+        "      name: {type: Text, nullable: false}\n"
+        "    rows:\n      key: [name]\n      values:\n        - {name: kWh}\n"
+    )
+    from planner.state.errors import SnapshotError
+
+    with pytest.raises(SnapshotError) as e:
+        load_with_source_map(text, "1.yaml")
+    assert [(p.file, p.line, p.col, p.path) for p in e.value.problems] == [
+        ("1.yaml", 9, 12, "tables.units.rows.key")
     ]
 
 
