@@ -32,7 +32,7 @@ Two rules look at the operations themselves, not at refs:
 
 Mutual references between rows of managed tables are broken by inserting the
 referencing columns as NULL and setting them with an ``UpdateRow`` afterwards
-(:func:`planner.diff.defer_references`), or by splitting an ``UpdateRow`` that moves a
+(:func:`planner.rows.defer_references`), or by splitting an ``UpdateRow`` that moves a
 reference into "set NULL" and "set" (:func:`_defer_update`); a cycle no rule breaks raises
 :class:`CycleError` listing the operations of the cycle.
 
@@ -59,7 +59,6 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from planner.diff import defer_references
 from planner.ops import (
     AddForeignKey,
     AddPrimaryKey,
@@ -77,6 +76,7 @@ from planner.ops import (
     Ref,
     UpdateRow,
 )
+from planner.rows import defer_references
 from planner.state.model import FrozenMap, Snapshot, table_key_str
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ from planner.revisions.convert import (
 )
 from planner.revisions.literals import ddl_text, quote_ident, quote_qualified, quote_string
 from planner.revisions.sa_bridge import sa_column, sa_foreign_key, sa_table, sa_type
-from planner.state.model import Column, Table
+from planner.state.model import Column, Index, Table
 
 # ------------------------------------------------------------------ tables
 
@@ -223,7 +223,7 @@ def _recreate_constraint(table_after: Table, old: str, new: str) -> list:
     ]
 
 
-def _index_op(table: Table, index: our.Index) -> alembic_ops.CreateIndexOp:
+def _index_op(table: Table, index: Index) -> alembic_ops.CreateIndexOp:
     kw: dict[str, Any] = {}
     if index.where is not None:
         kw = {"postgresql_where": ddl_text(index.where), "sqlite_where": ddl_text(index.where)}
@@ -456,7 +456,7 @@ def _rename_index(op: our.RenameIndex, ctx: EmitContext) -> list:
         f"ALTER INDEX {quote_qualified(schema, op.old)} RENAME TO {quote_ident(op.new)}"
     )
     t = ctx.table(op.table_key)
-    new_index = our.Index(
+    new_index = Index(
         name=op.new, columns=op.index.columns, unique=op.index.unique, where=op.index.where
     )
     # the new index first: MariaDB refuses to drop the last index a foreign key can use

@@ -13,7 +13,7 @@ from planner.revisions import alembic_ops as custom
 # A revision carries the branches of the project's target dialects only: a switch whose
 # targets all run the same body becomes that body; branches no target takes are left
 # out; SQLite's rebuilds are prepared only where SQLite is a target, and written without
-# their ``if ... == 'sqlite'`` when it is the only one.
+# the dialect test around them when SQLite is the only target.
 
 
 def _runtime_names(targets: Sequence[Dialect]) -> frozenset[str]:

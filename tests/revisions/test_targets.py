@@ -218,3 +218,19 @@ def test_all_dialects_revision_of_new_tables_has_no_sqlite_rebuild():
     assert "recreate=" not in text and "_copy_from" not in text
     assert text.count("create_foreign_key(") == 2
     assert text.count("dialect.name in ('postgresql', 'mysql', 'mariadb')") == 4
+
+
+def test_mariadb_only_revisions_carry_no_other_branch_and_verify(tmp_path, mysql_server):
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+
+    project, texts = _reference_copy(tmp_path, ["mariadb"])
+    assert not any("sqlite" in b or "postgresql" in b for b in _branches(texts))
+    assert not any("recreate=" in t or "autocommit_block" in t for t in texts.values())
+    result = CliRunner().invoke(
+        cli,
+        ["-C", str(project.root), "verify", "--url", mysql_server],
+        env={"SQLALCHEMY_DATABASE_URI": ""},
+    )
+    assert result.exit_code == 0, result.output

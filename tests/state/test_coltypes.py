@@ -193,8 +193,14 @@ def test_parsing_does_not_import_sqlalchemy():
 def test_docstring_examples():
     import doctest
 
-    result = doctest.testmod(ct)
-    assert result.attempted > 20 and result.failed == 0
+    from planner.state import typechanges, typesa, typespec, typevalues
+
+    attempted = 0
+    for module in (ct, typespec, typechanges, typevalues, typesa):
+        result = doctest.testmod(module)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted > 20
 
 
 def test_enum_name():

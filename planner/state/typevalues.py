@@ -1,0 +1,355 @@
+"""Values of a column type: checked, read and written (see :mod:`planner.state.coltypes`)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import math
+import re
+import uuid as _uuid
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from planner.state.model import thaw
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+
+from planner.state.typechanges import (
+    _INT_BITS,
+    _numeric_digits,
+    _str_capacity,
+)
+from planner.state.typespec import (
+    _BY_NAME,
+    _EMPTY,
+    TypeSpec,
+    _spec,
+    format_type,
+)
+
+# ---------------------------------------------------------------------------------------
+# values
+
+
+def _show(value: Any) -> str:
+    """A short repr of a value for messages."""
+    if isinstance(value, str) and len(value) > 20:
+        return repr(value[:20] + "...")
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            d = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        return d if d.is_finite() else None
+    return None
+
+
+def _strip_zeros(d: Decimal) -> Decimal:
+    """``d`` without trailing fraction zeros; exact (``Decimal.normalize`` rounds to the
+    context precision)."""
+    if d == 0:
+        return Decimal(0)
+    sign, digits, exp = d.as_tuple()
+    assert isinstance(exp, int)
+    while exp < 0 and len(digits) > 1 and digits[-1] == 0:
+        digits, exp = digits[:-1], exp + 1
+    return Decimal((sign, digits, exp))
+
+
+_DURATION = re.compile(
+    r"^(?P<sign>-)?P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def _parse_duration(value: str) -> _dt.timedelta:
+    m = _DURATION.match(value)
+    if m is None or value.endswith(("P", "T")):
+        raise ValueError(f"not an ISO-8601 duration like 'P1DT2H30M': {value!r}")
+    whole, _, frac = (m["s"] or "0").partition(".")
+    delta = _dt.timedelta(
+        days=int(m["d"] or 0),
+        hours=int(m["h"] or 0),
+        minutes=int(m["m"] or 0),
+        seconds=int(whole),
+        microseconds=int((frac + "000000")[:6]),
+    )
+    return -delta if m["sign"] else delta
+
+
+def _format_duration(delta: _dt.timedelta) -> str:
+    sign = "-" if delta < _dt.timedelta(0) else ""
+    delta = abs(delta)
+    days = delta.days
+    hours, rest = divmod(delta.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"{sign}P"
+    if days:
+        text += f"{days}D"
+    time = ""
+    if hours:
+        time += f"{hours}H"
+    if minutes:
+        time += f"{minutes}M"
+    if seconds or delta.microseconds or not (days or hours or minutes):
+        frac = f".{delta.microseconds:06d}".rstrip("0") if delta.microseconds else ""
+        time += f"{seconds}{frac}S"
+    return text + ("T" + time if time else "")
+
+
+def _temporal(spec: TypeSpec, value: Any) -> Any:
+    """Parse an ISO-8601 date/time/datetime string (or pass a Python value through)."""
+    if spec.name == "Date":
+        if isinstance(value, _dt.datetime):
+            raise ValueError("a date, not a date and time")
+        if isinstance(value, _dt.date):
+            return value
+        return _dt.date.fromisoformat(value)
+    if spec.name == "Time":
+        if isinstance(value, _dt.time):
+            return value
+        return _dt.time.fromisoformat(value)
+    if isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, _dt.date):
+        return _dt.datetime(value.year, value.month, value.day)
+    return _dt.datetime.fromisoformat(value)
+
+
+def value_problem(
+    text: str, value: Any, *, enums: Mapping[str, Sequence[str]] = _EMPTY
+) -> str | None:
+    """Why a YAML row value does not fit the column type; None when it fits.
+
+    None (SQL NULL) always fits here (nullability is checked elsewhere). An ``Enum``
+    whose values are not in ``enums`` is not checked.
+
+    Example:
+        >>> value_problem("String(3)", "abcd")
+        "value 'abcd' is 4 characters, longer than String(3)"
+        >>> value_problem("SmallInteger", 7) is None
+        True
+    """
+    spec = _spec(text)
+    if value is None:
+        return None
+    shown = format_type(spec)
+    fam = _BY_NAME[spec.name].family
+    if fam == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"value {_show(value)} is not an integer, expected for {shown}"
+        bits = _INT_BITS[spec.name]
+        low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+        if not low <= value <= high:
+            return f"value {value} is out of the range of {shown} ({low} .. {high})"
+        return None
+    if fam == "boolean":
+        if not isinstance(value, bool):
+            return f"value {_show(value)} is not true or false, expected for {shown}"
+        return None
+    if fam == "string":
+        if not isinstance(value, str):
+            return f"value {_show(value)} is not a string, expected for {shown}; quote it"
+        cap = _str_capacity(spec)
+        if cap is not None and len(value) > cap:
+            return f"value {_show(value)} is {len(value)} characters, longer than {shown}"
+        return None
+    if fam in ("float", "numeric"):
+        d = _decimal(value)
+        if d is None:
+            return f"value {_show(value)} is not a finite number or decimal string, expected for {shown}"
+        digits = _numeric_digits(spec) if fam == "numeric" else None
+        if digits is not None:
+            sign, dig, exp = _strip_zeros(d).as_tuple()
+            assert isinstance(exp, int)
+            frac = max(0, -exp)
+            whole = max(0, len(dig) + exp) if d != 0 else 0
+            if frac > digits[1]:
+                return f"value {_show(value)} has {frac} decimal places, more than {shown} keeps"
+            if whole > digits[0]:
+                return f"value {_show(value)} has {whole} integer digits, more than {shown} holds ({digits[0]})"
+        return None
+    if fam in ("date", "time", "datetime"):
+        if not isinstance(value, (str, _dt.date, _dt.time)):
+            return f"value {_show(value)} is not an ISO-8601 string, expected for {shown}"
+        try:
+            parsed = _temporal(spec, value)
+        except (ValueError, TypeError):
+            example = {"date": "2024-01-31", "time": "13:45:00", "datetime": "2024-01-31T13:45:00"}
+            return f"value {_show(value)} is not an ISO-8601 {fam} like {example[fam]!r}, expected for {shown}"
+        if fam in ("datetime", "time"):
+            aware = parsed.utcoffset() is not None
+            tz = dict(spec.kwargs).get("timezone", False)
+            if tz and not aware and fam == "datetime":
+                return (
+                    f"value {_show(value)} has no UTC offset, needed by {shown} (add e.g. +00:00)"
+                )
+            if not tz and aware:
+                return f"value {_show(value)} has a UTC offset, but {shown} stores none"
+        return None
+    if fam == "interval":
+        if isinstance(value, _dt.timedelta):
+            return None
+        try:
+            _parse_duration(value if isinstance(value, str) else "")
+        except ValueError:
+            return f"value {_show(value)} is not an ISO-8601 duration like 'P1DT2H30M', expected for {shown}"
+        return None
+    if fam == "binary":
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return None
+        try:
+            bytes.fromhex(value if isinstance(value, str) else "-")
+        except ValueError:
+            return f"value {_show(value)} is not a hexadecimal string, expected for {shown}"
+        return None
+    if fam == "uuid":
+        if isinstance(value, _uuid.UUID):
+            return None
+        try:
+            _uuid.UUID(value if isinstance(value, str) else "-")
+        except ValueError:
+            return f"value {_show(value)} is not a UUID, expected for {shown}"
+        return None
+    if fam == "enum":
+        assert spec.enum is not None
+        if not isinstance(value, str):
+            return f"value {_show(value)} is not a string, expected for {shown}"
+        if spec.enum in enums and value not in enums[spec.enum]:
+            allowed = ", ".join(enums[spec.enum])
+            return f"value {_show(value)} is not a value of enum {spec.enum} ({allowed})"
+        return None
+    if fam == "json":
+        return None
+    if fam == "array":
+        assert spec.item is not None
+        if not isinstance(value, (list, tuple)):
+            return f"value {_show(value)} is not a list, expected for {shown}"
+        for i, item in enumerate(value):
+            if item is None:
+                continue
+            problem = value_problem(spec.item, item, enums=enums)
+            if problem:
+                return f"item {i}: {problem}"
+        return None
+    if fam == "network":
+        try:
+            if spec.name == "postgresql.CIDR":
+                ipaddress.ip_network(value, strict=True)
+            else:
+                ipaddress.ip_interface(value)
+        except (ValueError, TypeError):
+            kind = "network (host bits zero)" if spec.name == "postgresql.CIDR" else "IP address"
+            return f"value {_show(value)} is not an {kind}, expected for {shown}"
+        return None
+    if fam == "tsvector":
+        if not isinstance(value, str):
+            return f"value {_show(value)} is not a string, expected for {shown}"
+        return None
+    return None  # pragma: no cover - every family is handled above
+
+
+def python_value(text: str, value: Any) -> Any:
+    """Convert a (valid) YAML row value into the Python value to bind.
+
+    Example:
+        >>> python_value("Date", "2024-01-31")
+        datetime.date(2024, 1, 31)
+        >>> python_value("Numeric(10, 2)", "1.50")
+        Decimal('1.50')
+    """
+    spec = _spec(text)
+    if value is None:
+        return None
+    fam = _BY_NAME[spec.name].family
+    if fam in ("date", "time", "datetime"):
+        return _temporal(spec, value)
+    if fam == "numeric":
+        d = _decimal(value)
+        return d if d is not None else value
+    if fam == "float":
+        return float(value)
+    if fam == "uuid":
+        return value if isinstance(value, _uuid.UUID) else _uuid.UUID(str(value))
+    if fam == "binary":
+        return bytes(value) if not isinstance(value, str) else bytes.fromhex(value)
+    if fam == "interval":
+        return value if isinstance(value, _dt.timedelta) else _parse_duration(value)
+    if fam == "json":
+        return thaw(value)
+    if fam == "array":
+        assert spec.item is not None
+        return [python_value(spec.item, v) for v in value]
+    if fam == "network":
+        return str(value)
+    return value
+
+
+def yaml_value(text: str, value: Any) -> Any:
+    """The canonical YAML value of a value read from a database (or written in YAML).
+
+    Dates and times become ISO-8601 strings (aware datetimes in UTC), ``Decimal`` a
+    string without exponent or trailing zeros, UUIDs and addresses strings, bytes a
+    lowercase hex string, intervals ISO-8601 durations, MySQL's 0/1 booleans bools.
+    ``python_value(t, yaml_value(t, x))`` gives ``x`` back (equal, not identical).
+
+    Example:
+        >>> from decimal import Decimal
+        >>> yaml_value("Numeric(10, 2)", Decimal("1.50"))
+        '1.5'
+        >>> yaml_value("Boolean", 1)
+        True
+    """
+    spec = _spec(text)
+    if value is None:
+        return None
+    fam = _BY_NAME[spec.name].family
+    if fam == "boolean":
+        return bool(value)
+    if fam == "integer":
+        return int(value)
+    if fam in ("date", "time", "datetime"):
+        v = _temporal(spec, value)
+        if isinstance(v, _dt.datetime) and v.utcoffset() is not None:
+            v = v.astimezone(_dt.UTC)
+        return v.isoformat()
+    if fam == "numeric":
+        d = _decimal(value)
+        if d is None:
+            return value
+        if d == 0:
+            return "0"
+        return format(_strip_zeros(d), "f")
+    if fam == "float":
+        return float(value)
+    if fam == "uuid":
+        return str(value if isinstance(value, _uuid.UUID) else _uuid.UUID(str(value)))
+    if fam == "binary":
+        return value.lower() if isinstance(value, str) else bytes(value).hex()
+    if fam == "interval":
+        v = value if isinstance(value, _dt.timedelta) else _parse_duration(value)
+        return _format_duration(v)
+    if fam == "network":
+        return str(value)
+    if fam == "enum":
+        # a Python enum member (models with enum classes) is stored by its name
+        return value if isinstance(value, str) else getattr(value, "name", value)
+    if fam == "array":
+        assert spec.item is not None
+        return [yaml_value(spec.item, v) for v in value]
+    if fam == "json":
+        return thaw(value)
+    return value
