@@ -178,6 +178,7 @@ def downgrade_deletes(plan: Plan) -> list[O.DeleteRows]:
     into tables it does not create (the downgrade drops the tables it creates, rows and all).
 
     Example:
+        >>> import dataclasses
         >>> from planner.plan import make_plan
         >>> from planner.state.model import Column, FrozenMap, PrimaryKey, RowSet, Snapshot, Table
         >>> t = Table(name="t", columns=(Column(name="id", type="Integer", nullable=False),),
