@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 JOBS ?= 3
 N ?= 1000
 
-.PHONY: venv demo test lint bench soak clean
+.PHONY: venv demo test doctest lint bench soak clean
 
 venv: $(STAMP)
 
@@ -26,6 +26,10 @@ demo: venv
 
 test: venv
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
+
+# Every docstring example in planner/ runs (conftest.py gives them a small real project).
+doctest: venv
+	$(BIN)/python -m pytest -p no:randomly -p no:cacheprovider --doctest-modules planner --ignore=planner/templates -q
 
 lint: venv
 	$(BIN)/ruff check .

@@ -18,8 +18,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from planner.ops import (
     AddCheck,
@@ -74,16 +74,25 @@ from planner.state.model import (
 )
 from planner.state.naming import renamed_names
 
+if TYPE_CHECKING:
+    from planner.dialects import Dialect
+
 _INT_TYPES = ("Integer", "BigInteger", "SmallInteger")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def diff_snapshots(
-    old: Snapshot, new: Snapshot, *, renames: Renames | None = None
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    renames: Renames | None = None,
+    targets: Sequence[Dialect] | None = None,
 ) -> list[Operation]:
     """The operations that turn ``old`` into ``new``, in a deterministic (unordered) list.
 
-    ``renames`` defaults to what ``new``'s ``renamed_from`` hints declare.
+    ``renames`` defaults to what ``new``'s ``renamed_from`` hints declare. ``targets``
+    (default: every supported dialect) decide the rules only some databases need (a
+    foreign key dropped and re-added around the drop of the key or index it is tied to).
 
     Example:
         >>> from planner.state.model import Column, Snapshot, Table
@@ -114,11 +123,17 @@ def diff_snapshots(
     for key in _sorted_keys(old_tables.keys() & new_tables.keys()):
         ops += _diff_table(old_tables[key], new_tables[key])
     # unchanged foreign keys on a key that is dropped (and recreated) go and come with it
-    ops += _diff_dependent_foreign_keys(ops, cur, new)
+    ops += _diff_dependent_foreign_keys(ops, cur, new, targets=_targets(targets))
     # 5. managed rows, last: they see the tables as the schema ops leave them
     for key in _sorted_keys(new_tables.keys() | old_tables.keys()):
         ops += _diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
     return ops
+
+
+def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:
+    from planner.dialects import all_dialects
+
+    return all_dialects() if targets is None else tuple(targets)
 
 
 def _sorted_keys(keys: Iterable[TableKey]) -> list[TableKey]:
@@ -429,9 +444,11 @@ def _diff_table(ot: Table, nt: Table) -> list[Operation]:
 
 
 def _diff_dependent_foreign_keys(
-    ops: list[Operation], old: Snapshot, new: Snapshot
+    ops: list[Operation], old: Snapshot, new: Snapshot, *, targets: Sequence[Dialect]
 ) -> list[Operation]:
-    """Drop and re-add the unchanged foreign keys whose key or index is dropped.
+    """Drop and re-add the unchanged foreign keys whose key or index is dropped, when a
+    target database ties foreign keys to them (``Dialect.foreign_key_tied_to_key``;
+    the index rules only where ``Dialect.foreign_key_needs_index``).
 
     * Referenced side: PostgreSQL refuses to drop a primary key or unique constraint a
       foreign key uses; it matches a foreign key to a key with the same columns in any
@@ -442,6 +459,9 @@ def _diff_dependent_foreign_keys(
       unless another index it keeps has them. The foreign key is dropped before that
       index (``uses``) and re-added after (``not_on``).
     """
+    if not any(d.foreign_key_tied_to_key for d in targets):
+        return []
+    needs_index = any(d.foreign_key_needs_index for d in targets)
     removed: set[tuple[TableKey, frozenset[str]]] = set()
     dropped: dict[TableKey, list[tuple[Ref, tuple[str, ...]]]] = {}
     touched: set[tuple[TableKey, str]] = set()
@@ -479,11 +499,12 @@ def _diff_dependent_foreign_keys(
             # the indexes MariaDB may have tied the foreign key to, when none kept covers it
             n = len(fk.columns)
             uses: tuple[Ref, ...] = ()
-            if not any(cols[:n] == fk.columns for cols in kept):
+            if needs_index and not any(cols[:n] == fk.columns for cols in kept):
                 uses = tuple(sorted((r for r, cols in gone if cols[:n] == fk.columns), key=repr))
             # referenced side: MariaDB needs an index whose first columns are the referenced
             # ones in order, and refuses to drop the last one ("needed in a foreign key")
-            uses += _last_ordered_index(old.get_table(fk.ref_key), fk.ref_columns, dropped)
+            if needs_index:
+                uses += _last_ordered_index(old.get_table(fk.ref_key), fk.ref_columns, dropped)
             if uses or (fk.ref_key, frozenset(fk.ref_columns)) in removed:
                 out.append(DropForeignKey(table_key=t.key, fk=fk, uses=uses))
                 out.append(AddForeignKey(table_key=t.key, fk=fk, not_on=uses))

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -67,8 +67,11 @@ from planner.ops import (
     AlterColumnDefault,
     AlterColumnType,
     CreateIndex,
+    CreateTable,
     CycleError,
     DeleteRows,
+    DropForeignKey,
+    DropTable,
     InsertRows,
     Operation,
     Ref,
@@ -76,7 +79,18 @@ from planner.ops import (
 )
 from planner.state.model import FrozenMap, Snapshot, table_key_str
 
-__all__ = ["CycleError", "build_graph", "describe_ref", "op_label", "order", "order_operations"]
+if TYPE_CHECKING:
+    from planner.dialects import Dialect
+
+__all__ = [
+    "CycleError",
+    "build_graph",
+    "describe_ref",
+    "fold_foreign_keys",
+    "op_label",
+    "order",
+    "order_operations",
+]
 
 _MAX_BREAKS = 1000
 
@@ -188,8 +202,13 @@ def _ref_sort(ref: Ref) -> tuple[int, str]:
     return (_REF_PRIORITY.get(ref[0], 99), repr(ref))
 
 
-def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
+def build_graph(
+    ops: Sequence[Operation], *, targets: Sequence[Dialect] | None = None
+) -> nx.DiGraph:
     """The dependency graph of ``ops``: node ``i`` is ``ops[i]``; edges have a ``reason``.
+
+    ``targets`` (default: every supported dialect) decide the rules only some databases
+    need (:func:`_ordered_index_edges` where ``Dialect.foreign_key_needs_index``).
 
     Example:
         >>> build_graph([]).number_of_nodes()
@@ -280,8 +299,15 @@ def build_graph(ops: Sequence[Operation]) -> nx.DiGraph:
             for r in removers[ref]:
                 edge(r, w, f"{op_label(ops[w])} waits until {op_label(ops[r])} removes {what}")
     _retype_edges(ops, g, edge)
-    _ordered_index_edges(ops, g, edge)
+    if any(d.foreign_key_needs_index for d in _targets(targets)):
+        _ordered_index_edges(ops, g, edge)
     return g
+
+
+def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:
+    from planner.dialects import all_dialects
+
+    return all_dialects() if targets is None else tuple(targets)
 
 
 def _ordered_index_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
@@ -300,18 +326,23 @@ def _ordered_index_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> 
     if not made:
         return
     for i, op in enumerate(ops):
-        if not isinstance(op, AddForeignKey):
+        if isinstance(op, AddForeignKey):
+            fks: tuple = (op.fk,)
+        elif isinstance(op, CreateTable):
+            fks = op.table.foreign_keys
+        else:
             continue
-        cols = op.fk.ref_columns
-        for have, j in made.get(op.fk.ref_key, ()):
-            if have[: len(cols)] != cols or g.has_edge(j, i) or nx.has_path(g, i, j):
-                continue
-            edge(
-                j,
-                i,
-                f"{op_label(op)} after {op_label(ops[j])}: MariaDB needs an index on "
-                f"{table_key_str(op.fk.ref_key)} ({', '.join(cols)}) in this order",
-            )
+        for fk in fks:
+            cols = fk.ref_columns
+            for have, j in made.get(fk.ref_key, ()):
+                if have[: len(cols)] != cols or g.has_edge(j, i) or nx.has_path(g, i, j):
+                    continue
+                edge(
+                    j,
+                    i,
+                    f"{op_label(op)} after {op_label(ops[j])}: MariaDB needs an index on "
+                    f"{table_key_str(fk.ref_key)} ({', '.join(cols)}) in this order",
+                )
 
 
 def _retype_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
@@ -392,20 +423,25 @@ def _find_cycle(g: nx.DiGraph) -> list[int] | None:
 
 
 def order_operations(
-    ops: Sequence[Operation], *, new: Snapshot | None = None
+    ops: Sequence[Operation],
+    *,
+    new: Snapshot | None = None,
+    targets: Sequence[Dialect] | None = None,
 ) -> tuple[tuple[Operation, ...], nx.DiGraph]:
     """Break the cycles rows allow breaking, then order the operations.
 
     Returns the ordered operations and their graph (node ``i`` = ordered op ``i``).
-    ``new`` (the target snapshot) tells which foreign key columns may be NULL.
+    ``new`` (the target snapshot) tells which foreign key columns may be NULL;
+    ``targets`` (default: every supported dialect) which databases' rules apply.
 
     Example:
         >>> order_operations([])[0]
         ()
     """
     ops = list(ops)
+    targets = _targets(targets)
     for _ in range(_MAX_BREAKS):
-        g = build_graph(ops)
+        g = build_graph(ops, targets=targets)
         cycle = _find_cycle(g)
         if cycle is None:
             break
@@ -413,9 +449,114 @@ def order_operations(
             raise CycleError([ops[i].describe() for i in cycle])
     else:  # pragma: no cover - defensive
         raise CycleError([op.describe() for op in ops])
+    ops, g = fold_foreign_keys(ops, g, targets=targets)
     idx = order(g)
     ordered = tuple(ops[i] for i in idx)
-    return ordered, build_graph(ordered)
+    return ordered, build_graph(ordered, targets=targets)
+
+
+def fold_foreign_keys(
+    ops: Sequence[Operation], g: nx.DiGraph, *, targets: Sequence[Dialect] | None = None
+) -> tuple[list[Operation], nx.DiGraph]:
+    """Fold the foreign keys of new tables into their :class:`CreateTable`, and those of
+    dropped tables into their :class:`DropTable`, where nothing else must run between
+    the two (Django's optimizer): ``CREATE TABLE`` declares them inline, so SQLite needs
+    no rebuild and no dialect a separate ``ALTER TABLE``. The foreign keys of a cycle of
+    tables (each referencing the next) stay apart.
+
+    ``g`` is the (acyclic) graph of ``ops``; returns the operations and their graph.
+
+    Example:
+        >>> from planner.ops import CreateTable, AddForeignKey
+        >>> from planner.state.model import Column, ForeignKey, Table
+        >>> c = CreateTable(table=Table(name="t", columns=(Column(name="p", type="Integer"),)))
+        >>> fk = ForeignKey(name="fk_t_p", columns=("p",), ref_table="t", ref_columns=("p",))
+        >>> ops = [c, AddForeignKey(table_key=(None, "t"), fk=fk, table_is_new=True)]
+        >>> [op.describe() for op in fold_foreign_keys(ops, build_graph(ops))[0]]
+        ['Create table t (p) with foreign key fk_t_p -> t']
+    """
+    excluded: set[Any] = set()
+    for _ in range(_MAX_BREAKS):
+        folded = _fold(ops, g, excluded)
+        if folded is None:
+            return list(ops), g
+        fg = build_graph(folded, targets=targets)
+        cycle = _find_cycle(fg)
+        if cycle is None:
+            return folded, fg
+        # a rule that looks at the folded operations closed a cycle: keep those apart
+        excluded |= {
+            folded[i].table_key for i in cycle if isinstance(folded[i], (CreateTable, DropTable))
+        }
+    return list(ops), g  # pragma: no cover - defensive
+
+
+def _fold(ops: Sequence[Operation], g: nx.DiGraph, excluded: set[Any]) -> list[Operation] | None:
+    """The operations with every foreign key folded that can be (None: none can).
+
+    Folding the foreign key op ``f`` into the table op ``t`` contracts the two nodes of
+    the graph; that closes a cycle exactly when another path leads from the first of the
+    two to the second. Candidates are taken in index order (deterministic), each on the
+    graph contracted so far."""
+    tables: dict[tuple[type, Any], int] = {}
+    for i, op in enumerate(ops):
+        if isinstance(op, (CreateTable, DropTable)) and op.table_key not in excluded:
+            tables[type(op), op.table_key] = i
+    if not tables:
+        return None
+    # (fk op, table op, referenced table op or None, first, second)
+    candidates: list[tuple[int, int, int | None, int, int]] = []
+    refs = nx.DiGraph()  # table op -> table op of the referenced table, per kind
+    for i, op in enumerate(ops):
+        if isinstance(op, AddForeignKey) and op.table_is_new:
+            kind: type = CreateTable
+        elif isinstance(op, DropForeignKey) and not op.uses:
+            kind = DropTable
+        else:
+            continue
+        t = tables.get((kind, op.table_key))
+        if t is None:
+            continue
+        other = tables.get((kind, op.fk.ref_key))
+        candidates.append((i, t, other, *((t, i) if kind is CreateTable else (i, t))))
+        if other is not None and other != t:
+            refs.add_edge(t, other)
+    # the foreign keys of a circle of tables referencing each other stay apart
+    circle = {t: n for n, c in enumerate(nx.strongly_connected_components(refs)) for t in c}
+    h = g.copy()
+    into: dict[int, list[int]] = {}
+    for i, t, other, first, second in candidates:
+        if other is not None and other != t and circle[t] == circle[other]:
+            continue
+        direct = h.has_edge(first, second)
+        if direct:
+            h.remove_edge(first, second)
+        if nx.has_path(h, first, second):
+            if direct:
+                h.add_edge(first, second)
+            continue
+        for p in list(h.predecessors(i)):
+            if p != t:
+                h.add_edge(p, t)
+        for n in list(h.successors(i)):
+            if n != t:
+                h.add_edge(t, n)
+        h.remove_node(i)
+        into.setdefault(t, []).append(i)
+    if not into:
+        return None
+    gone = {i for fks in into.values() for i in fks}
+    out: list[Operation] = []
+    for i, op in enumerate(ops):
+        if i in gone:
+            continue
+        if i in into:
+            assert isinstance(op, (CreateTable, DropTable))
+            fks = tuple(ops[j].fk for j in into[i])  # type: ignore[attr-defined]
+            table = dataclasses.replace(op.table, foreign_keys=op.table.foreign_keys + fks)
+            op = dataclasses.replace(op, table=table)
+        out.append(op)
+    return out
 
 
 def _break(ops: list[Operation], cycle: list[int], new: Snapshot) -> bool:

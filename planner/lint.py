@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 
 from planner import ops as O
 from planner.registry import Registry
+from planner.state.coltypes import type_change as classify_type_change
 from planner.state.model import Column, TableKey, table_key_str
 
 if TYPE_CHECKING:
@@ -388,7 +389,9 @@ def type_change(old: str, new: str) -> tuple[str, str | None]:
 @rule("R003", Severity.DANGER, O.AlterColumnType)
 def _narrow_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A column type is narrowed: values may be truncated or rejected."""
-    kind, why = type_change(op.old_type, op.new_type)
+    kind, why = classify_type_change(
+        op.old_type, op.new_type, dialects=[t.name for t in ctx.plan.targets]
+    )
     if kind == "narrowing":
         yield (
             f"narrowing {_col(op.table_key, op.column)} from {op.old_type} to {op.new_type}: {why}",
@@ -399,7 +402,9 @@ def _narrow_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 @rule("R011", Severity.WARNING, O.AlterColumnType)
 def _convert_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A column type changes to an unrelated type: values must convert."""
-    kind, why = type_change(op.old_type, op.new_type)
+    kind, why = classify_type_change(
+        op.old_type, op.new_type, dialects=[t.name for t in ctx.plan.targets]
+    )
     if kind == "conversion":
         yield (
             f"changing {_col(op.table_key, op.column)} from {op.old_type} to {op.new_type}: {why}",
@@ -605,17 +610,19 @@ DEVICE_NAMES = frozenset(
 )
 
 
-@rule("R013", Severity.WARNING, O.AddForeignKey)
+@rule("R013", Severity.WARNING, O.AddForeignKey, O.CreateTable)
 def _device_name_target(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
-    """A foreign key references a table MariaDB/MySQL cannot reference."""
-    if op.fk.ref_table.lower() not in DEVICE_NAMES:
-        return
-    yield (
-        f"foreign key {op.fk.name} references table {table_key_str(op.fk.ref_key)}: MariaDB and "
-        "MySQL (InnoDB) cannot create a foreign key to a table named like a Windows device "
-        "(CON, PRN, AUX, NUL, COM1-9, LPT1-9; errno 150)",
-        f"rename {table_key_str(op.fk.ref_key)} (renamed_from) if the database is MariaDB or MySQL",
-    )
+    """A foreign key references a table MariaDB/MySQL cannot reference (its own op, or
+    folded into its new table's CreateTable)."""
+    for fk in op.table.foreign_keys if isinstance(op, O.CreateTable) else (op.fk,):
+        if fk.ref_table.lower() not in DEVICE_NAMES:
+            continue
+        yield (
+            f"foreign key {fk.name} references table {table_key_str(fk.ref_key)}: MariaDB and "
+            "MySQL (InnoDB) cannot create a foreign key to a table named like a Windows device "
+            "(CON, PRN, AUX, NUL, COM1-9, LPT1-9; errno 150)",
+            f"rename {table_key_str(fk.ref_key)} (renamed_from) if the database is MariaDB or MySQL",
+        )
 
 
 def _set_null_on_not_null(table, fks) -> Iterator[tuple[str, str]]:

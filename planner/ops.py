@@ -51,6 +51,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from planner.state.coltypes import WIDENING, type_change
 from planner.state.errors import DbplanError
 from planner.state.model import (
     Check,
@@ -350,9 +351,12 @@ def _made_enum_refs(columns: Iterable[Column]) -> set[Ref]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CreateTable(Operation):
-    """Create a table with its columns, primary key, uniques and checks.
+    """Create a table with its columns, primary key, uniques and checks, and the foreign
+    keys folded into it (:func:`planner.graph.fold_foreign_keys`: those no cycle of the
+    plan needs apart; Django's optimizer).
 
-    Foreign keys, indexes and rows are separate operations (``table`` holds none).
+    Indexes and rows are separate operations (``table`` holds none); so are foreign keys
+    of tables in a cycle (``table`` holds those it creates).
     """
 
     kind: ClassVar[str] = "create_table"
@@ -368,13 +372,21 @@ class CreateTable(Operation):
         return self.table.name
 
     def describe(self) -> str:
-        return f"Create table {self.table.qualified_name} ({', '.join(self.table.column_names)})"
+        text = f"Create table {self.table.qualified_name} ({', '.join(self.table.column_names)})"
+        fks = self.table.foreign_keys
+        if fks:
+            text += " with foreign key" + ("s " if len(fks) > 1 else " ")
+            text += ", ".join(f"{fk.name} -> {_t(fk.ref_key)}" for fk in fks)
+        return text
 
     def reverse(self) -> Operation:
         return DropTable(table=self.table)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset(_made_enum_refs(self.table.columns))
+        refs = _made_enum_refs(self.table.columns)
+        for fk in self.table.foreign_keys:
+            refs |= _fk_needs(self.table.key, fk)
+        return frozenset(refs - _table_refs(self.table))
 
     def gives(self) -> frozenset[Ref]:
         return frozenset(_table_refs(self.table))
@@ -387,7 +399,9 @@ class CreateTable(Operation):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropTable(Operation):
-    """Drop a table. ``table`` holds its definition (without foreign keys and rows)."""
+    """Drop a table. ``table`` holds its definition without rows, with the foreign keys
+    the drop takes along (:func:`planner.graph.fold_foreign_keys`; the others are
+    dropped first by their own operations)."""
 
     kind: ClassVar[str] = "drop_table"
     category: ClassVar[str] = "-"
@@ -409,12 +423,14 @@ class DropTable(Operation):
         return f"Drop table {self.table.qualified_name}"
 
     def reverse(self) -> Operation:
-        return CreateTable(
-            table=dataclasses.replace(self.table, foreign_keys=(), indexes=(), rows=None)
-        )
+        return CreateTable(table=dataclasses.replace(self.table, indexes=(), rows=None))
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table.key)} | _dropped_enum_refs(self.table.columns))
+        refs = {("table", self.table.key)} | _dropped_enum_refs(self.table.columns)
+        for fk in self.table.foreign_keys:
+            refs |= _fk_needs(self.table.key, fk)
+        own = _table_refs(self.table)
+        return frozenset(r for r in refs if r == ("table", self.table.key) or r not in own)
 
     def removes(self) -> frozenset[Ref]:
         refs = _table_refs(self.table)
@@ -772,39 +788,17 @@ class RenameColumn(Operation):
         return dataclasses.replace(out, tables=tuple(tables))
 
 
-_WIDER_INT = {"SmallInteger": 0, "Integer": 1, "BigInteger": 2}
-_STR_RE = re.compile(r"^(String|Unicode|VARCHAR)\((\d+)\)$")
-_NUM_RE = re.compile(r"^Numeric\((\d+),\s*(\d+)\)$")
-
-
 def is_widening(old: str, new: str) -> bool:
-    """True when every value of ``old`` fits ``new`` unchanged (a safe type change).
-
-    Uses :func:`planner.state.coltypes.is_widening`, with a small fallback for type
-    expressions it cannot parse.
+    """True when every value of ``old`` fits ``new`` unchanged (a safe type change):
+    :func:`planner.state.coltypes.type_change`, the classifier lint and diff use too.
 
     Example:
         >>> is_widening("String(40)", "String(80)"), is_widening("String(80)", "String(40)")
         (True, False)
+        >>> is_widening("Integer", "Numeric(10, 2)")  # 10 integer digits do not fit in 8
+        False
     """
-    try:
-        from planner.state.coltypes import is_widening as _coltypes_widening
-
-        return _coltypes_widening(old, new)
-    except Exception:  # noqa: BLE001 - unparsable type: judge by the simple rules below
-        pass
-    if old in _WIDER_INT and new in _WIDER_INT:
-        return _WIDER_INT[new] >= _WIDER_INT[old]
-    mo, mn = _STR_RE.match(old), _STR_RE.match(new)
-    if mo and new in ("Text", "UnicodeText", "String"):
-        return True
-    if mo and mn:
-        return mo.group(1) == mn.group(1) and int(mn.group(2)) >= int(mo.group(2))
-    no, nn = _NUM_RE.match(old), _NUM_RE.match(new)
-    if no and nn:
-        p0, s0, p1, s1 = (int(x) for x in (*no.groups(), *nn.groups()))
-        return s1 >= s0 and p1 - s1 >= p0 - s0
-    return False
+    return old != new and type_change(old, new)[0] == WIDENING
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1243,6 +1237,17 @@ def _fk_desc(fk: ForeignKey) -> str:
     return text
 
 
+def _fk_needs(table_key: TableKey, fk: ForeignKey) -> set[Ref]:
+    """What a foreign key on ``table_key`` needs: both tables, its columns and the key
+    it references."""
+    rs, rt = fk.ref_key
+    refs: set[Ref] = {("table", table_key), ("table", fk.ref_key)}
+    refs |= {_col_ref(table_key, c) for c in fk.columns}
+    refs |= {("column", (rs, rt, c)) for c in fk.ref_columns}
+    refs.add(_key_ref(rs, rt, fk.ref_columns))
+    return refs
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddForeignKey(Operation):
     kind: ClassVar[str] = "add_foreign_key"
@@ -1269,12 +1274,7 @@ class AddForeignKey(Operation):
         return DropForeignKey(table_key=self.table_key, fk=self.fk)
 
     def needs(self) -> frozenset[Ref]:
-        rs, rt = self.fk.ref_key
-        refs: set[Ref] = {("table", self.table_key), ("table", self.fk.ref_key)}
-        refs |= {_col_ref(self.table_key, c) for c in self.fk.columns}
-        refs |= {("column", (rs, rt, c)) for c in self.fk.ref_columns}
-        refs.add(_key_ref(rs, rt, self.fk.ref_columns))
-        return frozenset(refs)
+        return frozenset(_fk_needs(self.table_key, self.fk))
 
     def gives(self) -> frozenset[Ref]:
         return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.fk.name))})

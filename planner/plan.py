@@ -13,9 +13,10 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
+from planner.dialects import Dialect, all_dialects
 from planner.diff import diff_snapshots
 from planner.graph import CycleError, order_operations
 from planner.ops import Operation, Risk, apply_ops
@@ -52,6 +53,9 @@ class Plan:
     ops: tuple[Operation, ...] = ()
     edges: tuple[Edge, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
+    #: the target dialects the plan was made for (their rules applied; revisions carry
+    #: only their branches): ``[tool.dbplan] dialects``, default every supported one
+    targets: tuple[Dialect, ...] = field(default_factory=all_dialects)
 
     @property
     def is_empty(self) -> bool:
@@ -68,15 +72,25 @@ class Plan:
         return [op.describe() for op in self.ops]
 
 
-def plan_between(old: Snapshot, new: Snapshot, *, renames: Renames) -> Plan:
+def plan_between(
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    renames: Renames,
+    targets: Sequence[Dialect] | None = None,
+) -> Plan:
     """Plan ``old -> new`` with explicit ``renames`` (the machinery under both directions).
+
+    ``targets``: the target dialects (default: every supported one); only their rules
+    apply (a PostgreSQL project gets none of MariaDB's foreign-key-index ordering).
 
     Example:
         >>> plan_between(Snapshot(release="1"), Snapshot(release="2"), renames=Renames()).is_empty
         True
     """
-    ops = diff_snapshots(old, new, renames=renames)
-    ordered, g = order_operations(ops, new=new)
+    chosen = all_dialects() if targets is None else tuple(targets)
+    ops = diff_snapshots(old, new, renames=renames, targets=chosen)
+    ordered, g = order_operations(ops, new=new, targets=chosen)
     edges = tuple(
         Edge(src=u, dst=v, reason=g.edges[u, v]["reason"])
         for u, v in sorted(g.edges, key=lambda e: (e[0], e[1]))
@@ -91,10 +105,11 @@ def plan_between(old: Snapshot, new: Snapshot, *, renames: Renames) -> Plan:
         ops=ordered,
         edges=edges,
         suggestions=suggest_renames(renamed, new, renames),
+        targets=chosen,
     )
 
 
-def make_plan(old: Snapshot, new: Snapshot) -> Plan:
+def make_plan(old: Snapshot, new: Snapshot, *, targets: Sequence[Dialect] | None = None) -> Plan:
     """The upgrade plan ``old -> new``; renames come from ``new``'s ``renamed_from`` hints.
 
     Raises :class:`CycleError` when the operations depend on each other in a circle.
@@ -103,10 +118,12 @@ def make_plan(old: Snapshot, new: Snapshot) -> Plan:
         >>> make_plan(Snapshot(release="1"), Snapshot(release="1")).is_empty
         True
     """
-    return plan_between(old, new, renames=renames_from_hints(old, new))
+    return plan_between(old, new, renames=renames_from_hints(old, new), targets=targets)
 
 
-def make_downgrade_plan(old: Snapshot, new: Snapshot) -> Plan:
+def make_downgrade_plan(
+    old: Snapshot, new: Snapshot, *, targets: Sequence[Dialect] | None = None
+) -> Plan:
     """The downgrade plan ``new -> old``: the same machinery, rename hints reversed.
 
     ``new``'s ``renamed_from`` hints mean, going down, a rename back. The returned plan's
@@ -116,7 +133,7 @@ def make_downgrade_plan(old: Snapshot, new: Snapshot) -> Plan:
         >>> make_downgrade_plan(Snapshot(release="1"), Snapshot(release="2")).new.release
         '1'
     """
-    return plan_between(new, old, renames=renames_from_hints(old, new).reversed())
+    return plan_between(new, old, renames=renames_from_hints(old, new).reversed(), targets=targets)
 
 
 def apply_plan(plan: Plan, snapshot: Snapshot | None = None) -> Snapshot:

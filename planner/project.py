@@ -7,6 +7,7 @@ Settings, all optional, paths relative to the project directory::
     migrations = "migrations"      # the Alembic environment (env.py, versions/)
     url = "sqlite:///app.sqlite"   # default database URL
     dialects = ["postgresql"]      # target dialects (default: all three)
+    alembic_config = "db/alembic.ini"  # the project's own Alembic config, when not at the root
 
 The database URL comes from ``--url``, else ``SQLALCHEMY_DATABASE_URI``, else
 ``[tool.dbplan] url``, else the embedded SQLite file ``<project>/dbplan.sqlite``.
@@ -48,6 +49,9 @@ class Project:
     #: ``[tool.dbplan] dialects``: canonical names of the target dialects, or ``None``
     #: when unset (then every supported dialect is a target)
     dialect_names: tuple[str, ...] | None = None
+    #: ``[tool.dbplan] alembic_config``: the project's own Alembic configuration file (an
+    #: alembic.ini, or a pyproject.toml with ``[tool.alembic]``) when it is not the root's
+    alembic_ini: Path | None = None
 
     @property
     def targets(self) -> tuple[Dialect, ...]:
@@ -157,11 +161,17 @@ def load_project(project_dir: str | os.PathLike | None = None) -> Project:
         except tomllib.TOMLDecodeError as e:
             raise ProjectError(f"{pp}: invalid TOML: {e}") from None
         settings = data.get("tool", {}).get("dbplan", {}) or {}
-    unknown = set(settings) - {"snapshots", "migrations", "url", "releases", "dialects"}
+    known = {"snapshots", "migrations", "url", "releases", "dialects", "alembic_config"}
+    unknown = set(settings) - known
     if unknown:
         raise ProjectError(
             f"{pp}: [tool.dbplan]: unknown setting(s) {', '.join(sorted(unknown))} "
-            "(expected snapshots, migrations, url, releases, dialects)"
+            f"(expected {', '.join(sorted(known))})"
+        )
+    alembic_ini = settings.get("alembic_config")
+    if alembic_ini is not None and (not isinstance(alembic_ini, str) or not alembic_ini):
+        raise ProjectError(
+            f'{pp}: [tool.dbplan] alembic_config must be a path, e.g. "migrations/alembic.ini"'
         )
     releases = settings.get("releases", {}) or {}
     if not isinstance(releases, dict) or not all(
@@ -177,6 +187,7 @@ def load_project(project_dir: str | os.PathLike | None = None) -> Project:
         configured_url=settings.get("url"),
         adopted=tuple(sorted(releases.items())),
         dialect_names=_dialect_names(pp, settings.get("dialects")),
+        alembic_ini=root / alembic_ini if alembic_ini else None,
     )
 
 

@@ -37,3 +37,25 @@ def test_command_reference_matches_the_commands_help():
     assert (ROOT / "docs" / "commands.md").read_text(encoding="utf-8") == module.render(), (
         "docs/commands.md is stale: run .venv/bin/python scripts/command_docs.py"
     )
+
+
+def test_readme_install_section_matches_the_package():
+    """The Install section names the floors and extras pyproject.toml declares."""
+    import re
+    import tomllib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Install\n") : readme.index("## Quickstart\n")]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    deps = {re.split(r"[<>=\[]", d)[0]: d for d in project["dependencies"]}
+    sa_floor = re.search(r">=([\d.]+)", deps["sqlalchemy"]).group(1)
+    alembic_floor = re.search(r">=([\d.]+)", deps["alembic"]).group(1)
+    assert f"SQLAlchemy {sa_floor} or newer" in section
+    assert f"Alembic {alembic_floor} or newer" in section
+    extras = set(project["optional-dependencies"]) - {"test"}
+    named = set(re.findall(r"dbplan\[(\w+)\]", section))
+    assert named <= extras and {"mysql", "psycopg2"} <= extras
+    for extra in extras:
+        assert f"`{extra}`" in section, f"README's Install section does not name extra {extra}"
+    assert (ROOT / "scripts" / "test-floors.sh").is_file()
+    assert "docs/adopting.md" in section

@@ -74,6 +74,7 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('description', sa.String(length=255), nullable=True),
     sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_timeseries_properties_value_type'),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_timeseries_properties_unit_id_units', ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name='pk_timeseries_properties'),
     sa.UniqueConstraint('name', name='uq_timeseries_properties_name')
     )
@@ -82,6 +83,8 @@ def upgrade() -> None:
     sa.Column('timeseries_id', sa.Integer(), nullable=False),
     sa.Column('property_id', sa.Integer(), nullable=False),
     sa.Column('value', sa.String(length=100), nullable=False),
+    sa.ForeignKeyConstraint(['property_id'], ['timeseries_properties.id'], name='fk_timeseries_property_data_property_id_timeseries_properties', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_timeseries_property_data_timeseries_id_timeseries', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name='pk_timeseries_property_data'),
     sa.UniqueConstraint('timeseries_id', 'property_id', name='uq_timeseries_property_data_timeseries_id_property_id')
     )
@@ -89,6 +92,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('timeseries_id', sa.Integer(), nullable=False),
     sa.Column('data_state_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['data_state_id'], ['timeseries_data_states.id'], name='fk_ts_by_data_states_data_state_id_timeseries_data_states', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_ts_by_data_states_timeseries_id_timeseries', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name='pk_ts_by_data_states'),
     sa.UniqueConstraint('timeseries_id', 'data_state_id', name='uq_ts_by_data_states_timeseries_id_data_state_id'),
     comment='The timeseries of each data state'
@@ -195,68 +200,6 @@ def upgrade() -> None:
             batch_op.create_unique_constraint('uq_timeseries_campaign_id_name', ['campaign_id', 'name'])
 
 
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('timeseries_properties',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
-            sa.Column('unit_id', sa.Integer(), nullable=True),
-            sa.Column('description', sa.String(length=255), nullable=True),
-            sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_timeseries_properties_value_type'),
-            sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_timeseries_properties_unit_id_units', ondelete='SET NULL'),
-            sa.PrimaryKeyConstraint('id', name='pk_timeseries_properties'),
-            sa.UniqueConstraint('name', name='uq_timeseries_properties_name')
-        )
-        with op.batch_alter_table('timeseries_properties', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('timeseries_properties', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_timeseries_properties_unit_id_units', 'units', ['unit_id'], ['id'], ondelete='SET NULL')
-
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('timeseries_property_data',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('timeseries_id', sa.Integer(), nullable=False),
-            sa.Column('property_id', sa.Integer(), nullable=False),
-            sa.Column('value', sa.String(length=100), nullable=False),
-            sa.ForeignKeyConstraint(['property_id'], ['timeseries_properties.id'], name='fk_timeseries_property_data_property_id_timeseries_properties', ondelete='CASCADE'),
-            sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_timeseries_property_data_timeseries_id_timeseries', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('id', name='pk_timeseries_property_data'),
-            sa.UniqueConstraint('timeseries_id', 'property_id', name='uq_timeseries_property_data_timeseries_id_property_id')
-        )
-        with op.batch_alter_table('timeseries_property_data', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('timeseries_property_data', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_timeseries_property_data_property_id_timeseries_properties', 'timeseries_properties', ['property_id'], ['id'], ondelete='CASCADE')
-            batch_op.create_foreign_key('fk_timeseries_property_data_timeseries_id_timeseries', 'timeseries', ['timeseries_id'], ['id'], ondelete='CASCADE')
-
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('ts_by_data_states',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('timeseries_id', sa.Integer(), nullable=False),
-            sa.Column('data_state_id', sa.Integer(), nullable=False),
-            sa.ForeignKeyConstraint(['data_state_id'], ['timeseries_data_states.id'], name='fk_ts_by_data_states_data_state_id_timeseries_data_states', ondelete='CASCADE'),
-            sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_ts_by_data_states_timeseries_id_timeseries', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('id', name='pk_ts_by_data_states'),
-            sa.UniqueConstraint('timeseries_id', 'data_state_id', name='uq_ts_by_data_states_timeseries_id_data_state_id')
-        )
-        with op.batch_alter_table('ts_by_data_states', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('ts_by_data_states', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_ts_by_data_states_data_state_id_timeseries_data_states', 'timeseries_data_states', ['data_state_id'], ['id'], ondelete='CASCADE')
-            batch_op.create_foreign_key('fk_ts_by_data_states_timeseries_id_timeseries', 'timeseries', ['timeseries_id'], ['id'], ondelete='CASCADE')
-
-
     op.create_index('ix_timeseries_properties_unit_id', 'timeseries_properties', ['unit_id'], unique=False)
     op.create_index('ix_timeseries_property_data_property_id', 'timeseries_property_data', ['property_id'], unique=False)
     op.create_index('ix_ts_by_data_states_data_state_id', 'ts_by_data_states', ['data_state_id'], unique=False)
@@ -267,118 +210,6 @@ def downgrade() -> None:
     from sqlalchemy.dialects import postgresql
     from sqlalchemy.dialects import mysql
     # ### commands auto generated by Alembic - please adjust! ###
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('timeseries_properties',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
-            sa.Column('unit_id', sa.Integer(), nullable=True),
-            sa.Column('description', sa.String(length=255), nullable=True),
-            sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_timeseries_properties_value_type'),
-            sa.PrimaryKeyConstraint('id', name='pk_timeseries_properties'),
-            sa.UniqueConstraint('name', name='uq_timeseries_properties_name'),
-            sa.Index('ix_timeseries_properties_unit_id', 'unit_id')
-        )
-        with op.batch_alter_table('timeseries_properties', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('timeseries_properties', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_timeseries_properties_unit_id_units', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_properties_unit_id_units' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries_properties', schema=None)]:
-        op.drop_index('fk_timeseries_properties_unit_id_units', table_name='timeseries_properties', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('timeseries_property_data',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('timeseries_id', sa.Integer(), nullable=False),
-            sa.Column('property_id', sa.Integer(), nullable=False),
-            sa.Column('value', sa.String(length=100), nullable=False),
-            sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_timeseries_property_data_timeseries_id_timeseries', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('id', name='pk_timeseries_property_data'),
-            sa.UniqueConstraint('timeseries_id', 'property_id', name='uq_timeseries_property_data_timeseries_id_property_id'),
-            sa.Index('ix_timeseries_property_data_property_id', 'property_id')
-        )
-        with op.batch_alter_table('timeseries_property_data', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('timeseries_property_data', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_timeseries_property_data_property_id_timeseries_properties', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_property_data_property_id_timeseries_properties' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries_property_data', schema=None)]:
-        op.drop_index('fk_timeseries_property_data_property_id_timeseries_properties', table_name='timeseries_property_data', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('timeseries_property_data',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('timeseries_id', sa.Integer(), nullable=False),
-            sa.Column('property_id', sa.Integer(), nullable=False),
-            sa.Column('value', sa.String(length=100), nullable=False),
-            sa.PrimaryKeyConstraint('id', name='pk_timeseries_property_data'),
-            sa.UniqueConstraint('timeseries_id', 'property_id', name='uq_timeseries_property_data_timeseries_id_property_id'),
-            sa.Index('ix_timeseries_property_data_property_id', 'property_id')
-        )
-        with op.batch_alter_table('timeseries_property_data', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('timeseries_property_data', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_timeseries_property_data_timeseries_id_timeseries', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_property_data_timeseries_id_timeseries' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries_property_data', schema=None)]:
-        op.drop_index('fk_timeseries_property_data_timeseries_id_timeseries', table_name='timeseries_property_data', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('ts_by_data_states',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('timeseries_id', sa.Integer(), nullable=False),
-            sa.Column('data_state_id', sa.Integer(), nullable=False),
-            sa.ForeignKeyConstraint(['timeseries_id'], ['timeseries.id'], name='fk_ts_by_data_states_timeseries_id_timeseries', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('id', name='pk_ts_by_data_states'),
-            sa.UniqueConstraint('timeseries_id', 'data_state_id', name='uq_ts_by_data_states_timeseries_id_data_state_id'),
-            sa.Index('ix_ts_by_data_states_data_state_id', 'data_state_id')
-        )
-        with op.batch_alter_table('ts_by_data_states', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('ts_by_data_states', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_ts_by_data_states_data_state_id_timeseries_data_states', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_ts_by_data_states_data_state_id_timeseries_data_states' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('ts_by_data_states', schema=None)]:
-        op.drop_index('fk_ts_by_data_states_data_state_id_timeseries_data_states', table_name='ts_by_data_states', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('ts_by_data_states',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('timeseries_id', sa.Integer(), nullable=False),
-            sa.Column('data_state_id', sa.Integer(), nullable=False),
-            sa.PrimaryKeyConstraint('id', name='pk_ts_by_data_states'),
-            sa.UniqueConstraint('timeseries_id', 'data_state_id', name='uq_ts_by_data_states_timeseries_id_data_state_id'),
-            sa.Index('ix_ts_by_data_states_data_state_id', 'data_state_id')
-        )
-        with op.batch_alter_table('ts_by_data_states', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('ts_by_data_states', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_ts_by_data_states_timeseries_id_timeseries', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_ts_by_data_states_timeseries_id_timeseries' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('ts_by_data_states', schema=None)]:
-        op.drop_index('fk_ts_by_data_states_timeseries_id_timeseries', table_name='ts_by_data_states', schema=None)
-
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('spaces',
             sa.MetaData(),
@@ -529,7 +360,7 @@ def downgrade() -> None:
     with op.batch_alter_table('buildings', schema=None, copy_from=_copy_from) as batch_op:
         batch_op.drop_column('commissioned_on')
 
-    op.drop_table('timeseries_properties')
     op.drop_table('timeseries_property_data')
+    op.drop_table('timeseries_properties')
     op.drop_table('ts_by_data_states')
     # ### end Alembic commands ###

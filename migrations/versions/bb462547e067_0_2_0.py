@@ -138,6 +138,8 @@ def upgrade() -> None:
     op.create_table('group_campaigns',
     sa.Column('group_id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_group_campaigns_campaign_id_campaigns', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_group_campaigns_group_id_groups', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('group_id', 'campaign_id', name='pk_group_campaigns')
     )
     op.create_table('structural_element_properties',
@@ -148,6 +150,7 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('description', sa.String(length=255), nullable=True),
     sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_structural_element_properties_value_type'),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_structural_element_properties_unit_id_units', ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name='pk_structural_element_properties'),
     sa.UniqueConstraint('element', 'name', name='uq_structural_element_properties_element_name')
     )
@@ -158,6 +161,7 @@ def upgrade() -> None:
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('occupancy_start', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
     sa.Column('occupancy_end', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_zones_campaign_id_campaigns', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name='pk_zones'),
     sa.UniqueConstraint('campaign_id', 'name', name='uq_zones_campaign_id_name'),
     comment='A group of spaces sharing a use, across buildings of a campaign'
@@ -239,46 +243,6 @@ def upgrade() -> None:
         op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"units"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "units") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"units"\', \'id\') IS NOT NULL'))
 
     if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('group_campaigns',
-            sa.MetaData(),
-            sa.Column('group_id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_group_campaigns_campaign_id_campaigns', ondelete='CASCADE'),
-            sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_group_campaigns_group_id_groups', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('group_id', 'campaign_id', name='pk_group_campaigns')
-        )
-        with op.batch_alter_table('group_campaigns', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('group_campaigns', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_group_campaigns_campaign_id_campaigns', 'campaigns', ['campaign_id'], ['id'], ondelete='CASCADE')
-            batch_op.create_foreign_key('fk_group_campaigns_group_id_groups', 'groups', ['group_id'], ['id'], ondelete='CASCADE')
-
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('structural_element_properties',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('element', postgresql.ENUM('site', 'building', 'storey', 'space', 'zone', name='structural_element', create_type=False), nullable=False),
-            sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
-            sa.Column('unit_id', sa.Integer(), nullable=True),
-            sa.Column('description', sa.String(length=255), nullable=True),
-            sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_structural_element_properties_value_type'),
-            sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name='fk_structural_element_properties_unit_id_units', ondelete='SET NULL'),
-            sa.PrimaryKeyConstraint('id', name='pk_structural_element_properties'),
-            sa.UniqueConstraint('element', 'name', name='uq_structural_element_properties_element_name')
-        )
-        with op.batch_alter_table('structural_element_properties', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('structural_element_properties', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_structural_element_properties_unit_id_units', 'units', ['unit_id'], ['id'], ondelete='SET NULL')
-
-
-    if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries',
             sa.MetaData(),
             sa.Column('id', sa.Integer(), nullable=False),
@@ -307,27 +271,6 @@ def upgrade() -> None:
             batch_op.create_foreign_key('fk_timeseries_unit_id_units', 'units', ['unit_id'], ['id'], ondelete='SET NULL')
 
 
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('zones',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=True),
-            sa.Column('occupancy_start', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
-            sa.Column('occupancy_end', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
-            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_zones_campaign_id_campaigns', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('id', name='pk_zones'),
-            sa.UniqueConstraint('campaign_id', 'name', name='uq_zones_campaign_id_name')
-        )
-        with op.batch_alter_table('zones', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('zones', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_zones_campaign_id_campaigns', 'campaigns', ['campaign_id'], ['id'], ondelete='CASCADE')
-
-
     op.create_index('ix_events_occurred_at', 'events', ['occurred_at'], unique=False)
     op.create_index('ix_group_campaigns_campaign_id', 'group_campaigns', ['campaign_id'], unique=False)
     op.create_index('ix_structural_element_properties_unit_id', 'structural_element_properties', ['unit_id'], unique=False)
@@ -338,70 +281,6 @@ def downgrade() -> None:
     from sqlalchemy.dialects import postgresql
     from sqlalchemy.dialects import mysql
     # ### commands auto generated by Alembic - please adjust! ###
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('group_campaigns',
-            sa.MetaData(),
-            sa.Column('group_id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_group_campaigns_group_id_groups', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('group_id', 'campaign_id', name='pk_group_campaigns'),
-            sa.Index('ix_group_campaigns_campaign_id', 'campaign_id')
-        )
-        with op.batch_alter_table('group_campaigns', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('group_campaigns', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_group_campaigns_campaign_id_campaigns', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_group_campaigns_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('group_campaigns', schema=None)]:
-        op.drop_index('fk_group_campaigns_campaign_id_campaigns', table_name='group_campaigns', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('group_campaigns',
-            sa.MetaData(),
-            sa.Column('group_id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.PrimaryKeyConstraint('group_id', 'campaign_id', name='pk_group_campaigns'),
-            sa.Index('ix_group_campaigns_campaign_id', 'campaign_id')
-        )
-        with op.batch_alter_table('group_campaigns', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('group_campaigns', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_group_campaigns_group_id_groups', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_group_campaigns_group_id_groups' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('group_campaigns', schema=None)]:
-        op.drop_index('fk_group_campaigns_group_id_groups', table_name='group_campaigns', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('structural_element_properties',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('element', postgresql.ENUM('site', 'building', 'storey', 'space', 'zone', name='structural_element', create_type=False), nullable=False),
-            sa.Column('value_type', sa.String(length=20), server_default=sa.text("'string'"), nullable=False),
-            sa.Column('unit_id', sa.Integer(), nullable=True),
-            sa.Column('description', sa.String(length=255), nullable=True),
-            sa.CheckConstraint("value_type IN ('string', 'integer', 'float', 'boolean')", name='ck_structural_element_properties_value_type'),
-            sa.PrimaryKeyConstraint('id', name='pk_structural_element_properties'),
-            sa.UniqueConstraint('element', 'name', name='uq_structural_element_properties_element_name'),
-            sa.Index('ix_structural_element_properties_unit_id', 'unit_id')
-        )
-        with op.batch_alter_table('structural_element_properties', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('structural_element_properties', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_structural_element_properties_unit_id_units', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_structural_element_properties_unit_id_units' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('structural_element_properties', schema=None)]:
-        op.drop_index('fk_structural_element_properties_unit_id_units', table_name='structural_element_properties', schema=None)
-
     if op.get_context().dialect.name == 'sqlite':
         _copy_from = sa.Table('timeseries',
             sa.MetaData(),
@@ -432,29 +311,6 @@ def downgrade() -> None:
 
     if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_unit_id_units' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
         op.drop_index('fk_timeseries_unit_id_units', table_name='timeseries', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('zones',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=True),
-            sa.Column('occupancy_start', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
-            sa.Column('occupancy_end', sa.Time().with_variant(mysql.TIME(fsp=6), 'mariadb').with_variant(mysql.TIME(fsp=6), 'mysql'), nullable=True),
-            sa.PrimaryKeyConstraint('id', name='pk_zones'),
-            sa.UniqueConstraint('campaign_id', 'name', name='uq_zones_campaign_id_name')
-        )
-        with op.batch_alter_table('zones', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('zones', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_zones_campaign_id_campaigns', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_zones_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('zones', schema=None)]:
-        op.drop_index('fk_zones_campaign_id_campaigns', table_name='zones', schema=None)
 
     op.drop_index('ix_events_occurred_at', table_name='events')
     _copy_from = sa.Table('buildings',

@@ -30,7 +30,22 @@ def upgrade() -> None:
     if op.get_context().dialect.name == 'postgresql':
         op.execute(postgresql.CreateEnumType(postgresql.ENUM('info', 'warning', 'error', name='event_level')))
 
-    op.create_table('buildings',
+    if op.get_context().dialect.name == 'sqlite':
+        op.create_table('buildings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
+    sa.Column('year_built', sa.SmallInteger(), nullable=True),
+    sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name='fk_buildings_site_id_sites', ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name='pk_buildings'),
+    sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name'),
+    comment='A building of a site'
+    )
+    else:
+        op.create_table('buildings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('site_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -42,6 +57,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name'),
     comment='A building of a site'
     )
+
     op.create_table('campaigns',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -66,20 +82,9 @@ def upgrade() -> None:
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
     sa.Column('description', sa.String(length=255), nullable=True),
+    sa.ForeignKeyConstraint(['parent_id'], ['event_categories.id'], name='fk_event_categories_parent_id_event_categories', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
     sa.UniqueConstraint('name', name='uq_event_categories_name')
-    )
-    op.create_table('events',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('campaign_id', sa.Integer(), nullable=False),
-    sa.Column('category_id', sa.Integer(), nullable=True),
-    sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-    sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-    sa.Column('origin', sa.String(length=80), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name='pk_events')
     )
     op.create_table('groups',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -87,7 +92,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name='pk_groups'),
     sa.UniqueConstraint('name', name='uq_groups_name')
     )
-    op.create_table('sites',
+    if op.get_context().dialect.name == 'sqlite':
+        op.create_table('sites',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -97,25 +103,52 @@ def upgrade() -> None:
     sa.Column('main_building_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
     sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_sites_campaign_id_campaigns', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['main_building_id'], ['buildings.id'], name='fk_sites_main_building_id_buildings', ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name='pk_sites'),
     sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
     comment='A site of a campaign'
+    )
+    else:
+        op.create_table('sites',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+    sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+    sa.Column('main_building_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
+    sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_sites_campaign_id_campaigns', ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name='pk_sites'),
+    sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
+    comment='A site of a campaign'
+    )
+
+    op.create_table('storeys',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('building_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('storey_number', sa.SmallInteger(), nullable=True),
+    sa.ForeignKeyConstraint(['building_id'], ['buildings.id'], name='fk_storeys_building_id_buildings', ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name='pk_storeys'),
+    sa.UniqueConstraint('building_id', 'name', name='uq_storeys_building_id_name')
     )
     op.create_table('spaces',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('storey_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
+    sa.ForeignKeyConstraint(['storey_id'], ['storeys.id'], name='fk_spaces_storey_id_storeys', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name='pk_spaces'),
     sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
     )
-    op.create_table('storeys',
+    op.create_table('timeseries_groups',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('building_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('storey_number', sa.SmallInteger(), nullable=True),
-    sa.PrimaryKeyConstraint('id', name='pk_storeys'),
-    sa.UniqueConstraint('building_id', 'name', name='uq_storeys_building_id_name')
+    sa.PrimaryKeyConstraint('id', name='pk_timeseries_groups'),
+    sa.UniqueConstraint('name', name='uq_timeseries_groups_name')
     )
     op.create_table('timeseries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -127,13 +160,9 @@ def upgrade() -> None:
     sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
     sa.Column('group_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name='pk_timeseries')
-    )
-    op.create_table('timeseries_groups',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=80), nullable=False),
-    sa.PrimaryKeyConstraint('id', name='pk_timeseries_groups'),
-    sa.UniqueConstraint('name', name='uq_timeseries_groups_name')
     )
     op.create_table('units',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -141,11 +170,6 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.PrimaryKeyConstraint('id', name='pk_units'),
     sa.UniqueConstraint('symbol', name='uq_units_symbol')
-    )
-    op.create_table('user_groups',
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('group_id', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups')
     )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -158,6 +182,28 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name='pk_users'),
     sa.UniqueConstraint('email', name='uq_users_email'),
     sa.UniqueConstraint('name', name='uq_users_name')
+    )
+    op.create_table('events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
+    sa.Column('origin', sa.String(length=80), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_events_campaign_id_campaigns', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name='pk_events')
+    )
+    op.create_table('user_groups',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_user_groups_group_id_groups', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_user_groups_user_id_users', ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups')
     )
     op.bulk_insert(
         sa.table('data_states', sa.column('name', sa.String(length=80)), schema=None),
@@ -192,180 +238,14 @@ def upgrade() -> None:
     if op.get_context().dialect.name == 'postgresql':
         op.execute(sa.text('SELECT setval(pg_get_serial_sequence(\'"units"\', \'id\'), m, true) FROM (SELECT MAX("id") AS m FROM "units") AS keys WHERE m >= 1 AND pg_get_serial_sequence(\'"units"\', \'id\') IS NOT NULL'))
 
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('buildings',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('site_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
-            sa.Column('year_built', sa.SmallInteger(), nullable=True),
-            sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
-            sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
-            sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name='fk_buildings_site_id_sites', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('id', name='pk_buildings'),
-            sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
-        )
-        with op.batch_alter_table('buildings', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
+    if op.get_context().dialect.name in ('postgresql', 'mysql', 'mariadb'):
         with op.batch_alter_table('buildings', schema=None) as batch_op:
             batch_op.create_foreign_key('fk_buildings_site_id_sites', 'sites', ['site_id'], ['id'], ondelete='CASCADE')
 
 
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('event_categories',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('parent_id', sa.Integer(), nullable=True),
-            sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-            sa.Column('description', sa.String(length=255), nullable=True),
-            sa.ForeignKeyConstraint(['parent_id'], ['event_categories.id'], name='fk_event_categories_parent_id_event_categories', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
-            sa.UniqueConstraint('name', name='uq_event_categories_name')
-        )
-        with op.batch_alter_table('event_categories', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('event_categories', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_event_categories_parent_id_event_categories', 'event_categories', ['parent_id'], ['id'], ondelete='CASCADE')
-
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('events',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('category_id', sa.Integer(), nullable=True),
-            sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-            sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-            sa.Column('origin', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=False),
-            sa.Column('user_id', sa.Integer(), nullable=True),
-            sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_events_campaign_id_campaigns', ondelete='CASCADE'),
-            sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
-            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
-            sa.PrimaryKeyConstraint('id', name='pk_events')
-        )
-        with op.batch_alter_table('events', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('events', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_events_campaign_id_campaigns', 'campaigns', ['campaign_id'], ['id'], ondelete='CASCADE')
-            batch_op.create_foreign_key('fk_events_category_id_event_categories', 'event_categories', ['category_id'], ['id'], ondelete='SET NULL')
-            batch_op.create_foreign_key('fk_events_user_id_users', 'users', ['user_id'], ['id'], ondelete='SET NULL')
-
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('sites',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=True),
-            sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('main_building_id', sa.Integer(), nullable=True),
-            sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
-            sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
-            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_sites_campaign_id_campaigns', ondelete='CASCADE'),
-            sa.ForeignKeyConstraint(['main_building_id'], ['buildings.id'], name='fk_sites_main_building_id_buildings', ondelete='SET NULL'),
-            sa.PrimaryKeyConstraint('id', name='pk_sites'),
-            sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name')
-        )
-        with op.batch_alter_table('sites', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
+    if op.get_context().dialect.name in ('postgresql', 'mysql', 'mariadb'):
         with op.batch_alter_table('sites', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_sites_campaign_id_campaigns', 'campaigns', ['campaign_id'], ['id'], ondelete='CASCADE')
             batch_op.create_foreign_key('fk_sites_main_building_id_buildings', 'buildings', ['main_building_id'], ['id'], ondelete='SET NULL')
-
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('spaces',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('storey_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.ForeignKeyConstraint(['storey_id'], ['storeys.id'], name='fk_spaces_storey_id_storeys', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('id', name='pk_spaces'),
-            sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
-        )
-        with op.batch_alter_table('spaces', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('spaces', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_spaces_storey_id_storeys', 'storeys', ['storey_id'], ['id'], ondelete='CASCADE')
-
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('storeys',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('building_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('storey_number', sa.SmallInteger(), nullable=True),
-            sa.ForeignKeyConstraint(['building_id'], ['buildings.id'], name='fk_storeys_building_id_buildings', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('id', name='pk_storeys'),
-            sa.UniqueConstraint('building_id', 'name', name='uq_storeys_building_id_name')
-        )
-        with op.batch_alter_table('storeys', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('storeys', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_storeys_building_id_buildings', 'buildings', ['building_id'], ['id'], ondelete='CASCADE')
-
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('timeseries',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=True),
-            sa.Column('unit_id', sa.Integer(), nullable=True),
-            sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('group_id', sa.Integer(), nullable=True),
-            sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
-            sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_timeseries_campaign_id_campaigns', ondelete='CASCADE'),
-            sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
-            sa.PrimaryKeyConstraint('id', name='pk_timeseries')
-        )
-        with op.batch_alter_table('timeseries', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('timeseries', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_timeseries_campaign_id_campaigns', 'campaigns', ['campaign_id'], ['id'], ondelete='CASCADE')
-            batch_op.create_foreign_key('fk_timeseries_group_id_timeseries_groups', 'timeseries_groups', ['group_id'], ['id'], ondelete='SET NULL')
-
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('user_groups',
-            sa.MetaData(),
-            sa.Column('user_id', sa.Integer(), nullable=False),
-            sa.Column('group_id', sa.Integer(), nullable=False),
-            sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name='fk_user_groups_group_id_groups', ondelete='CASCADE'),
-            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_user_groups_user_id_users', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups')
-        )
-        with op.batch_alter_table('user_groups', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('user_groups', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_user_groups_group_id_groups', 'groups', ['group_id'], ['id'], ondelete='CASCADE')
-            batch_op.create_foreign_key('fk_user_groups_user_id_users', 'users', ['user_id'], ['id'], ondelete='CASCADE')
 
 
     op.create_index('ix_event_categories_parent_id', 'event_categories', ['parent_id'], unique=False)
@@ -383,350 +263,36 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     from sqlalchemy.dialects import postgresql
-    from sqlalchemy.dialects import mysql
     # ### commands auto generated by Alembic - please adjust! ###
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('buildings',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('site_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('kind', postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind', create_type=False), server_default=sa.text("'other'"), nullable=False),
-            sa.Column('year_built', sa.SmallInteger(), nullable=True),
-            sa.Column('area', sa.Numeric(precision=10, scale=2), nullable=True),
-            sa.CheckConstraint('area > 0', name='ck_buildings_area_positive'),
-            sa.PrimaryKeyConstraint('id', name='pk_buildings'),
-            sa.UniqueConstraint('site_id', 'name', name='uq_buildings_site_id_name')
-        )
-        with op.batch_alter_table('buildings', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
+    if op.get_context().dialect.name in ('postgresql', 'mysql', 'mariadb'):
         with op.batch_alter_table('buildings', schema=None) as batch_op:
             batch_op.drop_constraint('fk_buildings_site_id_sites', type_='foreignkey')
 
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_buildings_site_id_sites' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('buildings', schema=None)]:
-        op.drop_index('fk_buildings_site_id_sites', table_name='buildings', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('event_categories',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('parent_id', sa.Integer(), nullable=True),
-            sa.Column('default_level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-            sa.Column('description', sa.String(length=255), nullable=True),
-            sa.PrimaryKeyConstraint('id', name='pk_event_categories'),
-            sa.UniqueConstraint('name', name='uq_event_categories_name'),
-            sa.Index('ix_event_categories_parent_id', 'parent_id')
-        )
-        with op.batch_alter_table('event_categories', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('event_categories', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_event_categories_parent_id_event_categories', type_='foreignkey')
+        if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_buildings_site_id_sites' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('buildings', schema=None)]:
+            op.drop_index('fk_buildings_site_id_sites', table_name='buildings', schema=None)
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_event_categories_parent_id_event_categories' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('event_categories', schema=None)]:
-        op.drop_index('fk_event_categories_parent_id_event_categories', table_name='event_categories', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('events',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('category_id', sa.Integer(), nullable=True),
-            sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-            sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-            sa.Column('origin', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=False),
-            sa.Column('user_id', sa.Integer(), nullable=True),
-            sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-            sa.ForeignKeyConstraint(['category_id'], ['event_categories.id'], name='fk_events_category_id_event_categories', ondelete='SET NULL'),
-            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
-            sa.PrimaryKeyConstraint('id', name='pk_events'),
-            sa.Index('ix_events_campaign_id', 'campaign_id'),
-            sa.Index('ix_events_category_id', 'category_id'),
-            sa.Index('ix_events_user_id', 'user_id')
-        )
-        with op.batch_alter_table('events', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('events', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_events_campaign_id_campaigns', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
-        op.drop_index('fk_events_campaign_id_campaigns', table_name='events', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('events',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('category_id', sa.Integer(), nullable=True),
-            sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-            sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-            sa.Column('origin', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=False),
-            sa.Column('user_id', sa.Integer(), nullable=True),
-            sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_events_user_id_users', ondelete='SET NULL'),
-            sa.PrimaryKeyConstraint('id', name='pk_events'),
-            sa.Index('ix_events_campaign_id', 'campaign_id'),
-            sa.Index('ix_events_category_id', 'category_id'),
-            sa.Index('ix_events_user_id', 'user_id')
-        )
-        with op.batch_alter_table('events', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('events', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_events_category_id_event_categories', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_category_id_event_categories' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
-        op.drop_index('fk_events_category_id_event_categories', table_name='events', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('events',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('category_id', sa.Integer(), nullable=True),
-            sa.Column('level', postgresql.ENUM('info', 'warning', 'error', name='event_level', create_type=False), server_default=sa.text("'info'"), nullable=False),
-            sa.Column('occurred_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=False),
-            sa.Column('origin', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=False),
-            sa.Column('user_id', sa.Integer(), nullable=True),
-            sa.Column('created_at', sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), server_default=sa.func.now(), nullable=False),
-            sa.PrimaryKeyConstraint('id', name='pk_events'),
-            sa.Index('ix_events_campaign_id', 'campaign_id'),
-            sa.Index('ix_events_category_id', 'category_id'),
-            sa.Index('ix_events_user_id', 'user_id')
-        )
-        with op.batch_alter_table('events', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('events', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_events_user_id_users', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_events_user_id_users' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('events', schema=None)]:
-        op.drop_index('fk_events_user_id_users', table_name='events', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('sites',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=True),
-            sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('main_building_id', sa.Integer(), nullable=True),
-            sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
-            sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
-            sa.ForeignKeyConstraint(['main_building_id'], ['buildings.id'], name='fk_sites_main_building_id_buildings', ondelete='SET NULL'),
-            sa.PrimaryKeyConstraint('id', name='pk_sites'),
-            sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
-            sa.Index('ix_sites_main_building_id', 'main_building_id')
-        )
-        with op.batch_alter_table('sites', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('sites', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_sites_campaign_id_campaigns', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_sites_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('sites', schema=None)]:
-        op.drop_index('fk_sites_campaign_id_campaigns', table_name='sites', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('sites',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=True),
-            sa.Column('latitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('longitude', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('main_building_id', sa.Integer(), nullable=True),
-            sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
-            sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
-            sa.PrimaryKeyConstraint('id', name='pk_sites'),
-            sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
-            sa.Index('ix_sites_main_building_id', 'main_building_id')
-        )
-        with op.batch_alter_table('sites', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
+    if op.get_context().dialect.name in ('postgresql', 'mysql', 'mariadb'):
         with op.batch_alter_table('sites', schema=None) as batch_op:
             batch_op.drop_constraint('fk_sites_main_building_id_buildings', type_='foreignkey')
 
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_sites_main_building_id_buildings' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('sites', schema=None)]:
-        op.drop_index('fk_sites_main_building_id_buildings', table_name='sites', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('spaces',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('storey_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('area', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.PrimaryKeyConstraint('id', name='pk_spaces'),
-            sa.UniqueConstraint('storey_id', 'name', name='uq_spaces_storey_id_name')
-        )
-        with op.batch_alter_table('spaces', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('spaces', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_spaces_storey_id_storeys', type_='foreignkey')
+        if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_sites_main_building_id_buildings' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('sites', schema=None)]:
+            op.drop_index('fk_sites_main_building_id_buildings', table_name='sites', schema=None)
 
 
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_spaces_storey_id_storeys' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('spaces', schema=None)]:
-        op.drop_index('fk_spaces_storey_id_storeys', table_name='spaces', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('storeys',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('building_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('storey_number', sa.SmallInteger(), nullable=True),
-            sa.PrimaryKeyConstraint('id', name='pk_storeys'),
-            sa.UniqueConstraint('building_id', 'name', name='uq_storeys_building_id_name')
-        )
-        with op.batch_alter_table('storeys', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('storeys', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_storeys_building_id_buildings', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_storeys_building_id_buildings' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('storeys', schema=None)]:
-        op.drop_index('fk_storeys_building_id_buildings', table_name='storeys', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('timeseries',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=True),
-            sa.Column('unit_id', sa.Integer(), nullable=True),
-            sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('group_id', sa.Integer(), nullable=True),
-            sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
-            sa.ForeignKeyConstraint(['group_id'], ['timeseries_groups.id'], name='fk_timeseries_group_id_timeseries_groups', ondelete='SET NULL'),
-            sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
-            sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
-            sa.Index('ix_timeseries_group_id', 'group_id'),
-            sa.Index('ix_timeseries_name', 'name'),
-            sa.Index('ix_timeseries_unit_id', 'unit_id')
-        )
-        with op.batch_alter_table('timeseries', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('timeseries', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_timeseries_campaign_id_campaigns', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
-        op.drop_index('fk_timeseries_campaign_id_campaigns', table_name='timeseries', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('timeseries',
-            sa.MetaData(),
-            sa.Column('id', sa.Integer(), nullable=False),
-            sa.Column('campaign_id', sa.Integer(), nullable=False),
-            sa.Column('name', sa.String(length=80), nullable=False),
-            sa.Column('description', sa.Text(), nullable=True),
-            sa.Column('unit_id', sa.Integer(), nullable=True),
-            sa.Column('min_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('max_value', sa.Float().with_variant(mysql.DOUBLE(asdecimal=True), 'mariadb').with_variant(mysql.DOUBLE(asdecimal=True), 'mysql'), nullable=True),
-            sa.Column('group_id', sa.Integer(), nullable=True),
-            sa.CheckConstraint('min_value <= max_value', name='ck_timeseries_min_below_max'),
-            sa.PrimaryKeyConstraint('id', name='pk_timeseries'),
-            sa.Index('ix_timeseries_campaign_id', 'campaign_id'),
-            sa.Index('ix_timeseries_group_id', 'group_id'),
-            sa.Index('ix_timeseries_name', 'name'),
-            sa.Index('ix_timeseries_unit_id', 'unit_id')
-        )
-        with op.batch_alter_table('timeseries', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('timeseries', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_timeseries_group_id_timeseries_groups', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_timeseries_group_id_timeseries_groups' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('timeseries', schema=None)]:
-        op.drop_index('fk_timeseries_group_id_timeseries_groups', table_name='timeseries', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('user_groups',
-            sa.MetaData(),
-            sa.Column('user_id', sa.Integer(), nullable=False),
-            sa.Column('group_id', sa.Integer(), nullable=False),
-            sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_user_groups_user_id_users', ondelete='CASCADE'),
-            sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups'),
-            sa.Index('ix_user_groups_group_id', 'group_id')
-        )
-        with op.batch_alter_table('user_groups', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('user_groups', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_user_groups_group_id_groups', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_user_groups_group_id_groups' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('user_groups', schema=None)]:
-        op.drop_index('fk_user_groups_group_id_groups', table_name='user_groups', schema=None)
-
-    if op.get_context().dialect.name == 'sqlite':
-        _copy_from = sa.Table('user_groups',
-            sa.MetaData(),
-            sa.Column('user_id', sa.Integer(), nullable=False),
-            sa.Column('group_id', sa.Integer(), nullable=False),
-            sa.PrimaryKeyConstraint('user_id', 'group_id', name='pk_user_groups'),
-            sa.Index('ix_user_groups_group_id', 'group_id')
-        )
-        with op.batch_alter_table('user_groups', schema=None, recreate='always', copy_from=_copy_from) as batch_op:
-            pass
-
-    else:
-        with op.batch_alter_table('user_groups', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_user_groups_user_id_users', type_='foreignkey')
-
-
-    if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_user_groups_user_id_users' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('user_groups', schema=None)]:
-        op.drop_index('fk_user_groups_user_id_users', table_name='user_groups', schema=None)
-
-    op.drop_table('buildings')
-    op.drop_table('campaigns')
     op.drop_table('data_states')
-    op.drop_table('event_categories')
     op.drop_table('events')
-    op.drop_table('groups')
+    op.drop_table('event_categories')
     op.drop_table('sites')
     op.drop_table('spaces')
     op.drop_table('storeys')
+    op.drop_table('buildings')
     op.drop_table('timeseries')
+    op.drop_table('campaigns')
     op.drop_table('timeseries_groups')
     op.drop_table('units')
     op.drop_table('user_groups')
+    op.drop_table('groups')
     op.drop_table('users')
     if op.get_context().dialect.name == 'postgresql':
         op.execute(postgresql.DropEnumType(postgresql.ENUM('office', 'residential', 'school', 'hospital', 'industrial', 'other', name='building_kind')))

@@ -70,6 +70,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "downgrade",
         "Downgrade the database (Alembic) to a revision or release.",
     ),
+    "stamp": (
+        "planner.cli.db_cmd",
+        "stamp",
+        "Record a release's revision in the database without running it.",
+    ),
     "current": ("planner.cli.db_cmd", "current", "Show the database's revision and release."),
     "history": ("planner.cli.db_cmd", "history", "List revisions with the releases they produce."),
 }

@@ -1,4 +1,4 @@
-"""``dbplan setup | upgrade | downgrade | current | history``: the database at hand.
+"""``dbplan setup | upgrade | downgrade | stamp | current | history``: the database at hand.
 
 The database URL is ``--url``, else ``$SQLALCHEMY_DATABASE_URI``, else ``[tool.dbplan]
 url``, else the ``sqlalchemy.url`` of the project's alembic.ini, else the SQLite file
@@ -116,6 +116,61 @@ def downgrade(obj, target: str, url: str | None) -> None:
     with user_errors(obj):
         result = run_downgrade(obj.project, target, url=url)
     _report(result, redact)
+
+
+@click.command()
+@click.argument("target", metavar="RELEASE|REV|base")
+@URL_OPTION
+@click.option(
+    "--no-check",
+    is_flag=True,
+    help="Stamp without comparing the database with the release's snapshot first.",
+)
+@click.pass_obj
+def stamp(obj, target: str, url: str | None, no_check: bool) -> None:
+    """Record a release's revision in the database without running any revision.
+
+    For a database whose schema already is that release: one the application built
+    with `metadata.create_all`, one restored from a dump, one an adopted project never
+    stamped, or one repaired by hand after a revision failed part-way (`dbplan drift`
+    names what is missing). The database is first compared with the release's
+    snapshot, as `dbplan drift` does, and stamped only if they agree; --no-check skips
+    the comparison. `base` removes the record. Nothing else in the database changes.
+
+    \b
+    Examples:
+      dbplan stamp 1.0.0                  # an adopted database built by create_all
+      dbplan stamp 0.4.0 --url postgresql+psycopg://app@db/app
+      dbplan stamp base                   # forget the revision
+
+    Exit codes: 0 stamped, 1 error, 3 the database differs from the release's
+    snapshot (differences listed, nothing stamped).
+    """
+    from planner.runtime import redact
+    from planner.runtime.stamp import stamp_checked
+
+    with user_errors(obj):
+        result = stamp_checked(obj.project, target, url=url, check=not no_check)
+    shown = redact(result.url)
+    if not result.stamped:
+        click.echo(
+            f"{shown} differs from release {result.release} in "
+            f"{len(result.differences)} place(s); not stamped:"
+        )
+        for line in result.differences:
+            click.echo(f"  {line}")
+        click.echo(
+            "upgrade or repair the database first, or stamp with --no-check if the "
+            "differences are intended"
+        )
+        raise SystemExit(3)
+    was = ", ".join(result.before) or "base (no revision)"
+    if result.revision is None:
+        click.echo(f"{shown}: {was} -> base (no revision); no revision ran")
+        return
+    label = _label(result.revision, {result.revision: result.release} if result.release else {})
+    how = "matches its snapshot" if result.checked else "not compared (--no-check)"
+    click.echo(f"{shown}: {was} -> {label}; no revision ran; the database {how}")
 
 
 def _report(result, redact) -> None:

@@ -38,6 +38,14 @@ from planner.cli.db_cmd import user_errors
     metavar="TABLE",
     help="With --adopt: manage the current rows of TABLE (repeatable).",
 )
+@click.option(
+    "--alembic-config",
+    "alembic_config",
+    default=None,
+    metavar="PATH",
+    help="With --adopt: the project's Alembic config (alembic.ini, or pyproject.toml with "
+    "[tool.alembic]) when dbplan does not find it; recorded as [tool.dbplan] alembic_config.",
+)
 @click.pass_obj
 def init(
     obj,
@@ -47,6 +55,7 @@ def init(
     from_db: str | None,
     release: str | None,
     rows_of: tuple[str, ...],
+    alembic_config: str | None,
 ) -> None:
     """Scaffold a dbplan project in DIR (default: the current directory).
 
@@ -58,7 +67,10 @@ def init(
     \b
     With --adopt --from-db URL --release R: keep the existing Alembic environment,
     capture the live database (which must be at the head revision) as
-    schema_state/R.yaml, and record the head as R's revision.
+    schema_state/R.yaml, and record the head as R's revision (and the target
+    dialect of URL as [tool.dbplan] dialects). The Alembic setup is found at
+    alembic.ini, [tool.alembic], migrations/alembic.ini (Flask-Migrate) or one
+    */alembic.ini; --alembic-config PATH names it otherwise.
     """
     target = directory or (obj.project_dir if obj is not None and obj.project_dir else ".")
     if adopt:
@@ -70,17 +82,26 @@ def init(
         from planner.runtime.scaffold import adopt_project
 
         with user_errors(obj):
-            result = adopt_project(target, from_db=from_db, release=release, rows_of=rows_of)
+            result = adopt_project(
+                target,
+                from_db=from_db,
+                release=release,
+                rows_of=rows_of,
+                alembic_config=alembic_config,
+            )
         click.echo(
             f"adopted {result.root}: release {result.release} = revision {result.revision} "
             f"({result.tables} table(s) captured)"
         )
+        click.echo(f"  Alembic setup: {result.layout} (environment {result.migrations}/)")
         for path in result.written:
             click.echo(f"  wrote {path}")
         click.echo(f"  kept {result.migrations}/ (env.py, script.py.mako, versions) unchanged")
         return
-    if from_db or release or rows_of:
-        raise click.UsageError("--from-db, --release and --rows-of go with --adopt")
+    if from_db or release or rows_of or alembic_config:
+        raise click.UsageError(
+            "--from-db, --release, --rows-of and --alembic-config go with --adopt"
+        )
     from planner.runtime.scaffold import init_project
 
     with user_errors(obj):

@@ -112,8 +112,8 @@ def build_plan(obj, from_release: str | None, to_release: str | None):
     frm, to = resolve_releases(releases, from_release, to_release)
     _prefetch(project, frm, to)
     if is_downgrade(releases, frm, to):
-        return make_downgrade_plan(_load(project, to), _load(project, frm))
-    return make_plan(_load(project, frm), _load(project, to))
+        return make_downgrade_plan(_load(project, to), _load(project, frm), targets=project.targets)
+    return make_plan(_load(project, frm), _load(project, to), targets=project.targets)
 
 
 def _use_color(choice: bool | None) -> bool:

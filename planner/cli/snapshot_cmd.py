@@ -11,6 +11,10 @@ MariaDB's inline enums.
 
 The snapshot is written canonically and atomically to ``schema_state/<release>.yaml``;
 an existing file is kept unless ``--force``. ``--stdout`` prints it instead.
+
+Re-capturing a release that has a snapshot keeps the hints the engineer wrote into it
+(``renamed_from``, ``backfill``, the ``key`` of managed rows) and says which; pass
+``--no-keep-hints`` to write the bare capture.
 """
 
 from __future__ import annotations
@@ -48,6 +52,13 @@ import click
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing snapshot file.")
 @click.option(
+    "--keep-hints/--no-keep-hints",
+    "keep_hints",
+    default=True,
+    show_default=True,
+    help="Over an existing snapshot: keep its renamed_from and backfill hints and row keys.",
+)
+@click.option(
     "--stdout", "to_stdout", is_flag=True, help="Print the snapshot instead of writing the file."
 )
 @click.pass_obj
@@ -59,6 +70,7 @@ def snapshot(
     db_url: str | None,
     rows_of: tuple[str, ...],
     force: bool,
+    keep_hints: bool,
     to_stdout: bool,
 ) -> None:
     """Write schema_state/RELEASE.yaml from models (--from-models) or a database (--from-db).
@@ -74,6 +86,9 @@ def snapshot(
         snap = _from_models(project.root, release, models_ref, rows_ref)
     else:
         snap = _from_db(project, release, db_url, rows_of)
+    kept: tuple[str, ...] = ()
+    if keep_hints:
+        snap, kept = _keep_hints(project, release, snap)
     _report_problems(snap, project.display(project.snapshot_path(release)))
 
     from planner.state.yamlio import SnapshotExistsError, dump_snapshot, write_snapshot
@@ -93,6 +108,31 @@ def snapshot(
     click.echo(
         f"Wrote {shown}: {len(snap.tables)} tables, {len(snap.enums)} enums, {rows} managed rows."
     )
+    if kept:
+        click.echo(
+            f"Kept {len(kept)} hint(s) of the previous {shown} (--no-keep-hints drops them):"
+        )
+        for line in kept:
+            click.echo(f"  {line}")
+
+
+def _keep_hints(project, release: str, snap):
+    """``snap`` with the hints of the release's existing snapshot, if any, and what was kept."""
+    from planner.state.errors import DbplanError
+    from planner.state.hints import carry_hints
+    from planner.state.yamlio import load_snapshot
+
+    path = project.snapshot_path(release)
+    if not path.is_file():
+        return snap, ()
+    try:
+        old = load_snapshot(path, validate=False)
+    except DbplanError as e:
+        raise click.ClickException(
+            f"{project.display(path)} exists but cannot be read, so its hints cannot be kept:"
+            f"\n{e}\n(fix it, or pass --no-keep-hints to replace it with the capture)"
+        ) from None
+    return carry_hints(old, snap)
 
 
 def _check_options(release, models_ref, rows_ref, db_url, rows_of) -> None:

@@ -32,36 +32,71 @@ from planner.cli.db_cmd import user_errors
     help="Also compare pg_dump of the chain-built database with a setup-built one "
     "(PostgreSQL --url).",
 )
+@click.option(
+    "--from",
+    "start",
+    default=None,
+    metavar="RELEASE",
+    help="Start at RELEASE: set its database up from its snapshot, stamp its revision, "
+    "then prove every later revision (default for an adopted project: its oldest "
+    "release with a snapshot).",
+)
+@click.option(
+    "--from-base",
+    "from_base",
+    is_flag=True,
+    help="Replay the whole chain from its first revision (the default for projects "
+    "dbplan wrote from the start).",
+)
 @click.pass_obj
-def verify(obj, url: str | None, pg_dump: bool) -> None:
+def verify(obj, url: str | None, pg_dump: bool, start: str | None, from_base: bool) -> None:
     """Prove the revision chain reproduces every snapshot, up and down.
 
     On a scratch database, apply the revisions from base to head one at a time and
     compare the database (schema and managed rows) with each release's snapshot; then
     downgrade one revision at a time back to base with the same comparison. Exit 3 on
     any difference.
+
+    \b
+    An adopted project (dbplan init --adopt) starts at its oldest release with a
+    snapshot instead: that database is set up from the snapshot and stamped at the
+    adopted revision, then every later revision is proved up and back down to it.
+    --from RELEASE starts elsewhere; --from-base replays from the first revision.
     """
     from planner.runtime.verify import verify as run_verify
     from planner.runtime.verify import verify_steps
+    from planner.runtime.verify_start import BASE
 
+    if start and from_base:
+        raise click.UsageError("give --from RELEASE or --from-base, not both")
+    start = BASE if from_base else start
     with user_errors(obj):
-        total = len(verify_steps(obj.project))
+        total = len(verify_steps(obj.project, start=start))
         if sys.stderr.isatty():
             with click.progressbar(
                 length=total, label="verifying", file=sys.stderr, show_pos=True
             ) as bar:
                 result = run_verify(
-                    obj.project, url=url, pg_dump=pg_dump, on_step=lambda _s: bar.update(1)
+                    obj.project,
+                    url=url,
+                    pg_dump=pg_dump,
+                    on_step=lambda _s: bar.update(1),
+                    start=start,
                 )
         else:
-            result = run_verify(obj.project, url=url, pg_dump=pg_dump, on_step=_plain_progress)
+            result = run_verify(
+                obj.project, url=url, pg_dump=pg_dump, on_step=_plain_progress, start=start
+            )
     lines = result.differences
     for line in lines:
         click.echo(line)
     if result.pg_dump_diff:
         click.echo(result.pg_dump_diff, nl=False)
     ups = sum(1 for s in result.steps if s.direction == "upgrade")
-    summary = f"{ups} revision(s) up and {len(result.steps) - ups} step(s) down on {result.url}"
+    downs = sum(1 for s in result.steps if s.direction == "downgrade")
+    summary = f"{ups} revision(s) up and {downs} step(s) down on {result.url}"
+    if result.start is not None:
+        summary = f"from release {result.start} (set up from its snapshot), " + summary
     if pg_dump:
         summary += ", pg_dump compared"
     if not result.ok:

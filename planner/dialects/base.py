@@ -44,6 +44,19 @@ class Dialect:
     #: a foreign key needs an index on its columns, and the database refuses to drop
     #: that index while the key exists (MariaDB/MySQL): graph and diff order around it
     foreign_key_needs_index: ClassVar[bool] = False
+    #: the database refuses to drop a primary key or unique key a foreign key uses
+    #: (PostgreSQL matches a key with the same columns in any order; MariaDB/MySQL the
+    #: index it tied the key to): diff drops and re-adds such foreign keys around it
+    foreign_key_tied_to_key: ClassVar[bool] = False
+    #: CREATE/ALTER/DROP run inside a transaction and roll back with it (PostgreSQL,
+    #: SQLite); MariaDB/MySQL commit each DDL statement as it runs
+    transactional_ddl: ClassVar[bool] = True
+    #: the names ``connection.dialect.name`` gives at run time (what a revision's
+    #: ``if op.get_context().dialect.name ...`` tests)
+    runtime_names: ClassVar[tuple[str, ...]] = ()
+    #: the database alters a table by rebuilding it (SQLite: Alembic's batch mode with
+    #: ``recreate``): revisions carry the rebuilds only where such a dialect is a target
+    alters_by_rebuild: ClassVar[bool] = False
 
     def default_name(
         self,
@@ -67,12 +80,28 @@ class Dialect:
         constraint on ``columns`` (None: it keeps no name at all)."""
         return name is None
 
+    #: sqlglot's name of the dialect (:mod:`planner.sqlexpr` parses SQL fragments with it)
+    sqlglot_name: ClassVar[str] = ""
+    #: a database is a file named by the URL's database part (SQLite): a missing file is
+    #: an empty database, not a connection error
+    database_is_file: ClassVar[bool] = False
+
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
         if cls.name:
             if cls.name in _REGISTRY:
                 raise TypeError(f"dialect {cls.name!r} registered twice")
             _REGISTRY[cls.name] = cls
+
+    def string_literal(self, value: str) -> str:
+        """An SQL string literal of ``value`` for SQL text dbplan writes itself (the SQL
+        standard's: single quotes, inner quotes doubled).
+
+        Example:
+            >>> get("sqlite").string_literal("it's")
+            "'it''s'"
+        """
+        return "'" + value.replace("'", "''") + "'"
 
     def part(self, part: str) -> Any:
         """The module ``planner.dialects.<name>_<part>`` (imported on first use).

@@ -10,8 +10,12 @@ from planner.dialects.base import Dialect
 class MySQL(Dialect):
     name = "mysql"
     label = "MariaDB/MySQL"
+    sqlglot_name = "mysql"
     aliases = ("mariadb",)
     foreign_key_needs_index = True
+    foreign_key_tied_to_key = True
+    transactional_ddl = False
+    runtime_names = ("mysql", "mariadb")
 
     def is_default_name(self, kind, name, table, columns):
         """InnoDB's names for unnamed constraints: ``<table>_ibfk_<n>`` for a foreign key,
@@ -35,3 +39,13 @@ class MySQL(Dialect):
         if kind == "ck":
             return re.fullmatch(r"CONSTRAINT_\d+", name) is not None or name in columns
         return False
+
+    def string_literal(self, value: str) -> str:
+        r"""Backslashes and quotes doubled: the same value by default and no way out of the
+        string under ``NO_BACKSLASH_ESCAPES`` either.
+
+        Example:
+            >>> print(MySQL().string_literal("a\\'b"))
+            'a\\''b'
+        """
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"

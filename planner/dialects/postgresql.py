@@ -8,7 +8,10 @@ from planner.dialects.base import Dialect
 class PostgreSQL(Dialect):
     name = "postgresql"
     label = "PostgreSQL"
+    sqlglot_name = "postgres"
     aliases = ("postgres", "pg")
+    foreign_key_tied_to_key = True
+    runtime_names = ("postgresql",)
 
     #: NAMEDATALEN - 1: the longest identifier, in bytes
     max_identifier_bytes = 63
@@ -59,3 +62,18 @@ def _make_object_name(name1: str, name2: str | None, label: str) -> str:
     part1 = a[:la].decode(errors="ignore")
     part2 = b[:lb].decode(errors="ignore")
     return part1 + (f"_{part2}" if name2 is not None else "") + f"_{label}"
+
+    def string_literal(self, value: str) -> str:
+        r"""A literal that reads the same whatever ``standard_conforming_strings`` says: a
+        value with a backslash is an escape string (``E'...'``), its backslashes written
+        ``\134`` (octal: never ``\:``, which ``sa.text`` would unescape), quotes doubled.
+
+        Example:
+            >>> PostgreSQL().string_literal("it's")
+            "'it''s'"
+            >>> print(PostgreSQL().string_literal("a\\'b"))
+            E'a\134''b'
+        """
+        if "\\" not in value:
+            return super().string_literal(value)
+        return "E'" + value.replace("\\", "\\134").replace("'", "''") + "'"

@@ -53,10 +53,19 @@ def alembic_config(project: Project) -> Config:
     """
     from alembic.config import Config
 
-    ini = project.root / ALEMBIC_INI
-    cfg = Config(str(ini)) if ini.is_file() else Config()
+    ini = _ini(project)
+    cfg = Config(str(ini)) if ini is not None else Config()
     cfg.set_main_option("script_location", str(project.migrations_dir))
     return cfg
+
+
+def _ini(project: Project) -> Path | None:
+    """The project's alembic.ini: ``[tool.dbplan] alembic_config`` when that is an ini
+    (an adopted Flask-Migrate or sub-folder layout), else the root's; None without one."""
+    if project.alembic_ini is not None and project.alembic_ini.suffix == ".ini":
+        return project.alembic_ini if project.alembic_ini.is_file() else None
+    ini = project.root / ALEMBIC_INI
+    return ini if ini.is_file() else None
 
 
 def _script_directory(project: Project):
@@ -95,7 +104,7 @@ def revision_files(project: Project) -> list[Path]:
     """
     if not project.migrations_dir.is_dir():
         return []
-    if not (project.root / ALEMBIC_INI).is_file():
+    if _ini(project) is None:
         # Without alembic.ini, ScriptDirectory.from_config(alembic_config(project)) has one
         # version location, <migrations>/versions made absolute, not recursive: say so
         # without importing Alembic (a second of `dbplan check`).
@@ -108,7 +117,7 @@ def revision_files(project: Project) -> list[Path]:
         try:
             script = _script_directory(project)
             locations = [Path(p) for p in script._version_locations]
-            recursive = script.recursive_version_locations
+            recursive = getattr(script, "recursive_version_locations", False)  # Alembic >= 1.10
         except RevisionError:
             locations, recursive = [project.migrations_dir / "versions"], False
     out: list[Path] = []
@@ -172,7 +181,7 @@ def write_revision(
         bodies = {"upgrades": upgrades, "downgrades": downgrades}
         stand_ins = {k: f" pass  # {_STAND_IN} {k} '\"<>& " for k in bodies}
         sc = None
-        if not real.hooks:
+        if not _hooks(real):
             sc = _generate(real, tmp, rev_id, message, down_revision, stand_ins)
             if not _fill(Path(sc.path), stand_ins, bodies, real.output_encoding):
                 Path(sc.path).unlink()
@@ -197,6 +206,24 @@ def write_revision(
 _STAND_IN = "dbplan: body of"
 
 
+def _hooks(real):
+    """The post-write hooks: ``hooks`` on Alembic >= 1.16, ``hook_config`` before."""
+    return real.hooks if hasattr(real, "hooks") else getattr(real, "hook_config", None)
+
+
+def _hook_and_quiet_args(real) -> dict:
+    """``ScriptDirectory`` arguments for the hooks and quiet output, on Alembic >= 1.9."""
+    import inspect
+
+    from alembic.script import ScriptDirectory
+
+    params = inspect.signature(ScriptDirectory.__init__).parameters
+    out: dict = {"hooks" if "hooks" in params else "hook_config": _hooks(real)}
+    if "messaging_opts" in params:  # Alembic >= 1.11
+        out["messaging_opts"] = {"quiet": True}
+    return out
+
+
 def _generate(real, tmp: Path, rev_id: str, message: str, down_revision: str | None, bodies):
     """Alembic's ``generate_revision`` in the private environment ``tmp``."""
     from alembic.script import ScriptDirectory
@@ -208,8 +235,7 @@ def _generate(real, tmp: Path, rev_id: str, message: str, down_revision: str | N
         truncate_slug_length=real.truncate_slug_length,
         output_encoding=real.output_encoding,
         timezone=real.timezone,
-        hooks=real.hooks,
-        messaging_opts={"quiet": True},
+        **_hook_and_quiet_args(real),
     )
     script._generate_create_date = lambda: CREATE_DATE  # type: ignore[method-assign]
     try:
@@ -292,7 +318,7 @@ def _chain_from_headers(
         if not location.exists():
             continue
         for file_path in Script._list_py_dir(real, location):
-            path = file_path.resolve()
+            path = Path(file_path).resolve()  # a str before Alembic 1.16
             if path in seen:
                 return None
             seen.add(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tomllib
 from collections.abc import Iterator
 from configparser import ConfigParser
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from planner.project import URL_ENV
 from planner.runtime.errors import MigrationError
+from planner.runtime.messages import database_error, missing_module, redact, scrub
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -45,10 +47,10 @@ def database_url(project: Project, url: str | None = None) -> str:
 
 
 def _ini_url(project: Project) -> str | None:
-    ini = project.root / ALEMBIC_INI
-    if not ini.is_file():
+    ini = project.alembic_ini or project.root / ALEMBIC_INI
+    if not ini.is_file() or ini.suffix == ".toml":
         return None
-    parser = ConfigParser(defaults={"here": str(project.root)})
+    parser = ConfigParser(defaults={"here": str(ini.parent)})
     try:
         parser.read(ini, encoding="utf-8")
         value = parser.get("alembic", "sqlalchemy.url", fallback=None)
@@ -84,21 +86,29 @@ def alembic_config(project: Project, url: str | None = None) -> Config:
     """
     from alembic.config import Config
 
-    cfg = existing_config(project.root) or Config()
+    # the application's env.py imports the application (`from myapp.models import Base`)
+    root = str(project.root)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    cfg = existing_config(project.root, project.alembic_ini) or Config()
     cfg.set_main_option("script_location", str(project.migrations_dir))
     cfg.set_main_option("sqlalchemy.url", database_url(project, url).replace("%", "%%"))
     return cfg
 
 
-def existing_config(root: Path) -> Config | None:
+def existing_config(root: Path, explicit: Path | None = None) -> Config | None:
     """The project's own Alembic config: alembic.ini and/or ``[tool.alembic]``; else None.
+
+    ``explicit`` (``[tool.dbplan] alembic_config``) names the file when it is not the root's.
 
     Example:
         >>> existing_config(Path("legacy")).get_alembic_option("script_location")
-        '/srv/legacy/alembic'
+        '/.../legacy/alembic'
     """
-    from alembic.config import Config
+    from planner.runtime.alembic_setup import explicit_config, load_config
 
+    if explicit is not None:
+        return explicit_config(explicit)
     ini = root / ALEMBIC_INI
     pp = root / "pyproject.toml"
     toml = None
@@ -110,7 +120,7 @@ def existing_config(root: Path) -> Config | None:
             toml = None
     if not ini.is_file() and toml is None:
         return None
-    return Config(str(ini) if ini.is_file() else None, toml_file=str(toml) if toml else None)
+    return load_config(ini if ini.is_file() else None, toml)
 
 
 def script_directory(project: Project) -> ScriptDirectory:
@@ -132,24 +142,24 @@ def script_directory(project: Project) -> ScriptDirectory:
         return ScriptDirectory.from_config(alembic_config(project, "sqlite://"))
 
 
-def redact(url: str) -> str:
-    """The URL with its password hidden, for messages.
-
-    Example:
-        >>> redact("postgresql://u:secret@h/db")
-        'postgresql://u:***@h/db'
-    """
+def _parses(url: str | None) -> bool:
     from sqlalchemy.engine import make_url
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparsable URL is shown as given
-        return url
+        make_url(url or "")
+    except Exception:  # noqa: BLE001 - any failure means the URL is the problem
+        return False
+    return True
 
 
 @contextlib.contextmanager
-def alembic_errors(url: str | None = None) -> Iterator[None]:
-    """Turn Alembic and database errors into :class:`MigrationError` (cause kept)."""
+def alembic_errors(url: str | None = None, project: Project | None = None) -> Iterator[None]:
+    """Turn Alembic and database errors into :class:`MigrationError` (cause kept).
+
+    Messages keep the server's whole text (PostgreSQL's DETAIL/HINT lines) and the
+    statement that failed, never a secret of ``url``; a module ``env.py`` or a driver
+    cannot import gets what to install where.
+    """
     from alembic.util import CommandError
     from sqlalchemy import exc as sa_exc
 
@@ -158,15 +168,23 @@ def alembic_errors(url: str | None = None) -> Iterator[None]:
     except MigrationError:
         raise
     except CommandError as e:
-        raise MigrationError(str(e)) from e
+        raise MigrationError(scrub(str(e), url)) from e
+    except ModuleNotFoundError as e:
+        advice = missing_module(e, project.root if project is not None else None)
+        if advice is None:
+            raise
+        raise MigrationError(advice) from e
     except (sa_exc.OperationalError, sa_exc.InterfaceError) as e:
         where = f" {redact(url)}" if url else ""
-        reason = str(e.orig if e.orig is not None else e).strip().splitlines()
-        raise MigrationError(f"database{where}: {reason[0] if reason else type(e).__name__}") from e
+        raise MigrationError(f"database{where}: {database_error(e, url)}") from e
     except sa_exc.NoSuchModuleError as e:
-        raise MigrationError(f"database URL {redact(url or '')!r}: {e}") from e
+        raise MigrationError(f"database URL {redact(url or '')!r}: {scrub(str(e), url)}") from e
     except sa_exc.ArgumentError as e:
-        raise MigrationError(f"invalid database URL {redact(url or '')!r}: {e}") from e
+        if not _parses(url):
+            raise MigrationError(
+                f"invalid database URL {redact(url or '')!r}: {scrub(str(e), url)}"
+            ) from e
+        # the URL is fine: a revision (or env.py) passed SQLAlchemy something it refuses
+        raise MigrationError(f"SQLAlchemy refused a call (ArgumentError): {e}") from e
     except sa_exc.DBAPIError as e:
-        reason = str(e.orig if e.orig is not None else e).strip().splitlines()
-        raise MigrationError(f"database error: {reason[0] if reason else e}") from e
+        raise MigrationError(f"database error: {database_error(e, url)}") from e

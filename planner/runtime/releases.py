@@ -46,7 +46,7 @@ def adopted_releases(project: Project) -> dict[str, str]:
     """``{release: revision}`` recorded by ``dbplan init --adopt`` in pyproject.toml.
 
     Example:
-        >>> adopted_releases(project)        # [tool.dbplan.releases] "1.0.0" = "ae1027a6acf"
+        >>> adopted_releases(load_project("adopted"))  # [tool.dbplan.releases] "1.0.0" = "ae1027a6acf"
         {'1.0.0': 'ae1027a6acf'}
     """
     pp = project.root / "pyproject.toml"

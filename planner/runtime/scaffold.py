@@ -11,7 +11,8 @@ as the first snapshot, and that head is recorded as the release's revision::
     [tool.dbplan.releases]
     "1.0.0" = "ae1027a6acf"
 
-The project keeps its own env.py, script.py.mako and alembic.ini.
+The project keeps its own env.py, script.py.mako and alembic.ini, wherever they are
+(see :mod:`planner.runtime.alembic_setup` for the layouts found).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from importlib import resources
 from pathlib import Path
 
 from planner.project import DEFAULT_MIGRATIONS, DEFAULT_SNAPSHOTS, ProjectError, sort_releases
-from planner.runtime.config import ALEMBIC_INI, alembic_errors, existing_config, redact
+from planner.runtime.alembic_setup import AlembicSetup, find_alembic_setup, load_config
+from planner.runtime.config import ALEMBIC_INI, alembic_errors, redact
 from planner.runtime.errors import MigrationError
 from planner.runtime.releases import RELEASES_KEY
 
@@ -47,6 +49,8 @@ class AdoptResult:
     snapshot: Path
     tables: int
     written: tuple[str, ...]
+    #: where the Alembic configuration was found ("alembic.ini", "[tool.alembic]", ...)
+    layout: str = ""
 
 
 def template_text(name: str) -> str:
@@ -85,13 +89,23 @@ def _refuse_if_initialised(root: Path, data: dict) -> None:
 
 
 def _settings_text(
-    *, snapshots: str, migrations: str, url: str | None, releases: dict[str, str] | None = None
+    *,
+    snapshots: str,
+    migrations: str,
+    url: str | None,
+    releases: dict[str, str] | None = None,
+    alembic_config: str | None = None,
+    dialects: list[str] | None = None,
 ) -> str:
     lines = [
         "[tool.dbplan]",
         f"snapshots = {_toml_str(snapshots)}",
         f"migrations = {_toml_str(migrations)}",
     ]
+    if alembic_config:
+        lines.append(f"alembic_config = {_toml_str(alembic_config)}")
+    if dialects:
+        lines.append(f"dialects = [{', '.join(_toml_str(d) for d in dialects)}]")
     if url:
         lines.append(f"url = {_toml_str(url)}")
     else:
@@ -153,7 +167,12 @@ def init_project(directory: str | os.PathLike, *, url: str | None = None) -> Ini
             f"{root / 'pyproject.toml'} has [tool.alembic]: this is an Alembic project already; "
             "bring it over with `dbplan init --adopt --from-db URL --release R`"
         )
-    for existing in (root / ALEMBIC_INI, mig / "env.py", root / "alembic" / "env.py"):
+    for existing in (
+        root / ALEMBIC_INI,
+        mig / ALEMBIC_INI,
+        mig / "env.py",
+        root / "alembic" / "env.py",
+    ):
         if existing.exists():
             raise MigrationError(
                 f"{existing} exists: this is an Alembic project already; bring it over with "
@@ -177,36 +196,38 @@ def init_project(directory: str | os.PathLike, *, url: str | None = None) -> Ini
     return InitResult(root=root, written=tuple(written))
 
 
-def find_alembic_environment(root: Path) -> Path:
+def find_alembic_environment(root: Path, alembic_config: str | None = None) -> Path:
     """The migrations directory of an existing Alembic project at ``root``.
 
-    ``script_location`` of alembic.ini or ``[tool.alembic]``, else ``migrations/`` or
-    ``alembic/`` holding env.py.
+    See :func:`planner.runtime.alembic_setup.find_alembic_setup` for the layouts found.
 
     Example:
         >>> find_alembic_environment(Path("legacy"))
-        PosixPath('legacy/alembic')
+        PosixPath('/.../legacy/alembic')
     """
-    cfg = existing_config(root)
-    if cfg is not None:
-        from alembic.util import coerce_resource_to_filename
+    return find_alembic_setup(root, alembic_config).script_location
 
-        with alembic_errors():
-            location = cfg.get_alembic_option("script_location")
-        if isinstance(location, str) and location:
-            path = Path(coerce_resource_to_filename(location))
-            if not path.is_absolute():
-                path = root / path
-            if (path / "env.py").is_file():
-                return path.resolve()
-            raise MigrationError(f"{root}: Alembic script_location {location!r} has no env.py")
-    for name in (DEFAULT_MIGRATIONS, "alembic"):
-        if (root / name / "env.py").is_file():
-            return (root / name).resolve()
-    raise MigrationError(
-        f"no Alembic environment in {root} (looked for alembic.ini, migrations/env.py, "
-        "alembic/env.py); to start a new project run `dbplan init` without --adopt"
-    )
+
+def _heads(setup: AlembicSetup) -> tuple[str, ...]:
+    from alembic.script import ScriptDirectory
+
+    with alembic_errors():
+        cfg = load_config(setup.ini, setup.toml)
+        cfg.set_main_option("script_location", str(setup.script_location))
+        return tuple(sorted(ScriptDirectory.from_config(cfg).get_heads()))
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _dialects_of(url: str) -> list[str]:
+    from planner.dialects import UnknownDialectError, of_url
+
+    try:
+        return [of_url(url).name]
+    except (UnknownDialectError, ValueError):
+        return []
 
 
 def adopt_project(
@@ -215,19 +236,21 @@ def adopt_project(
     from_db: str,
     release: str,
     rows_of: tuple[str, ...] = (),
+    alembic_config: str | None = None,
 ) -> AdoptResult:
     """Bring an existing Alembic project over: capture ``from_db`` as ``release``.
 
-    The database must be at the single head of the existing revisions; that head is
-    recorded as the release's revision in ``[tool.dbplan.releases]``. No revision
-    file is changed. Nothing is written when a check fails.
+    The database must be at the single head of the existing revisions (a history may
+    branch and merge; several heads are refused, naming them); that head is recorded as
+    the release's revision in ``[tool.dbplan.releases]``, the target dialect (from
+    ``from_db``) as ``dialects``, and an Alembic config that is not the root's
+    (``migrations/alembic.ini``, ``db/alembic.ini``, ``alembic_config``) as
+    ``alembic_config``. No revision file is changed. Nothing is written when a check fails.
 
     Example:
-        >>> adopt_project("legacy", from_db="postgresql+psycopg:///legacy", release="1.0.0").revision
+        >>> adopt_project("legacy", from_db="sqlite:///legacy/legacy.sqlite", release="1.0.0").revision
         'ae1027a6acf'
     """
-    from alembic.script import ScriptDirectory
-
     from planner.runtime.apply import current_heads
 
     root = Path(directory).resolve()
@@ -237,22 +260,29 @@ def adopt_project(
         sort_releases([release])
     except ProjectError as e:
         raise MigrationError(str(e)) from None
-    mig = find_alembic_environment(root)
-    with alembic_errors():
-        heads = ScriptDirectory(str(mig)).get_heads()
+    setup = find_alembic_setup(root, alembic_config)
+    mig = setup.script_location
+    heads = _heads(setup)
     if not heads:
         raise MigrationError(f"{mig}: no revisions to adopt; run `dbplan init` for a new project")
     if len(heads) > 1:
         raise MigrationError(
-            f"{mig}: {len(heads)} heads ({', '.join(sorted(heads))}); "
-            "merge them first (`alembic merge heads`)"
+            f"{mig}: {len(heads)} heads ({', '.join(heads)}): dbplan continues a history with "
+            "one head; merge them first (`alembic merge heads -m merge`), upgrade the "
+            "database to the merge, then adopt"
         )
     head = heads[0]
     at = current_heads(from_db)
-    if at != (head,):
-        shown = ", ".join(at) or "no revision"
+    if not at:
         raise MigrationError(
-            f"database {redact(from_db)} is at {shown}, not at the head {head}: "
+            f"database {redact(from_db)} has no Alembic revision (alembic_version is empty or "
+            f"missing): if it holds the schema of the head {head} (built by the application's "
+            f"create_all, or restored from a dump), stamp it first with `alembic stamp {head}`"
+            f"; otherwise upgrade it (`alembic upgrade head`); then adopt"
+        )
+    if at != (head,):
+        raise MigrationError(
+            f"database {redact(from_db)} is at {', '.join(at)}, not at the head {head}: "
             "upgrade it to head first, so the snapshot is the state the head produces"
         )
     snapshots = root / DEFAULT_SNAPSHOTS
@@ -260,12 +290,21 @@ def adopt_project(
     if target.exists():
         raise MigrationError(f"{target} exists already")
     snapshot = _capture(from_db, release=release, rows_of=rows_of)
-    migrations = mig.relative_to(root).as_posix() if mig.is_relative_to(root) else str(mig)
+    migrations = _relative(root, mig)
+    config_file = setup.ini or setup.toml
+    own = None
+    if config_file is not None and config_file not in (root / ALEMBIC_INI, root / "pyproject.toml"):
+        own = _relative(root, config_file)
     new_pyproject = _append_settings(
         root,
         text,
         _settings_text(
-            snapshots=DEFAULT_SNAPSHOTS, migrations=migrations, url=None, releases={release: head}
+            snapshots=DEFAULT_SNAPSHOTS,
+            migrations=migrations,
+            url=None,
+            releases={release: head},
+            alembic_config=own,
+            dialects=_dialects_of(from_db),
         ),
     )
     _write_snapshot(target, snapshot)
@@ -278,6 +317,7 @@ def adopt_project(
         snapshot=target,
         tables=len(snapshot.tables),
         written=(f"{DEFAULT_SNAPSHOTS}/{release}.yaml", "pyproject.toml"),
+        layout=setup.layout,
     )
 
 

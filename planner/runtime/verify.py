@@ -282,7 +282,7 @@ def _leftovers(url: str) -> list[str]:
 class Step:
     """One move of the chain and what the database looked like afterwards."""
 
-    #: ``upgrade`` or ``downgrade``
+    #: ``setup`` (the start release, from its snapshot), ``upgrade`` or ``downgrade``
     direction: str
     #: the revision the database is at after the step (``None`` = base)
     revision: str | None
@@ -306,6 +306,8 @@ class VerifyResult:
     steps: tuple[Step, ...]
     #: unified diff of the two pg_dumps ("" = identical); None when not asked for
     pg_dump_diff: str | None = None
+    #: the release verify started at (set up from its snapshot); None: from base
+    start: str | None = None
 
     @property
     def differences(self) -> list[str]:
@@ -316,26 +318,20 @@ class VerifyResult:
         return not self.differences and not self.pg_dump_diff
 
 
-def verify_steps(project: Project) -> list[tuple[str, str | None, str | None]]:
-    """The moves of a full verify: ``(direction, revision after, release)``, up then down.
+def verify_steps(
+    project: Project, *, start: str | None = None
+) -> list[tuple[str, str | None, str | None]]:
+    """The moves of a verify: ``(direction, revision after, release)``; see
+    :func:`planner.runtime.verify_start.verify_moves` (``start``: a release, ``"base"``,
+    or ``None`` for the default start).
 
     Example:
         >>> verify_steps(project)[:2]  # doctest: +SKIP
         [('upgrade', 'ed8f9b29c54b', '0.1.0'), ('upgrade', 'bb462547e067', '0.2.0')]
     """
-    from planner.runtime.releases import history
+    from planner.runtime.verify_start import verify_moves
 
-    chain = [(r.revision, r.release) for r in history(project)]
-    if any(len(r.down_revisions) > 1 for r in history(project)):
-        raise MigrationError(
-            "verify needs a linear revision chain; merge revisions are not supported"
-        )
-    moves: list[tuple[str, str | None, str | None]] = [("upgrade", rev, rel) for rev, rel in chain]
-    for rev, rel in reversed(chain[:-1]):
-        moves.append(("downgrade", rev, rel))
-    if chain:
-        moves.append(("downgrade", None, None))
-    return moves
+    return verify_moves(project, start)
 
 
 def verify(
@@ -344,23 +340,27 @@ def verify(
     url: str | None = None,
     pg_dump: bool = False,
     on_step: Callable[[Step], None] | None = None,
+    start: str | None = None,
 ) -> VerifyResult:
     """Apply the chain on a scratch database, comparing after every step, up and down.
 
     ``url`` names the server (default: a temporary SQLite file); ``pg_dump`` (PostgreSQL
     only) also compares ``pg_dump`` of the chain-built database with a ``setup``-built
-    one. ``on_step`` is called after each step (progress).
+    one. ``on_step`` is called after each step (progress). ``start`` (a release, or
+    ``"base"``) is where the chain starts; by default an adopted project starts at its
+    oldest release with a snapshot, set up from it (see :mod:`planner.runtime.verify_start`).
 
     Example:
         >>> verify(project).differences  # doctest: +SKIP
         []
     """
-    from planner.runtime.apply import downgrade, upgrade
+    from planner.runtime.apply import downgrade, setup, upgrade
+    from planner.runtime.verify_start import SETUP
 
     if pg_dump and (url is None or _dialect(url) != "postgresql"):
         raise MigrationError("--pg-dump needs a PostgreSQL --url (postgresql+psycopg://...)")
     files = project.snapshot_files()
-    moves = verify_steps(project)
+    moves = verify_steps(project, start=start)
     if not moves:
         raise MigrationError(
             f"no revisions in {project.display(project.migrations_dir)}/versions: "
@@ -369,11 +369,14 @@ def verify(
     snapshots: dict[str, Snapshot] = {}
     steps: list[Step] = []
     dump_diff: str | None = None
-    top = sum(1 for m in moves if m[0] == "upgrade") - 1  # the step that reaches head
+    # the step that reaches head
+    top = max(i for i, m in enumerate(moves) if m[0] in ("upgrade", SETUP))
     with scratch_database(url) as scratch:
         for i, (direction, rev, rel) in enumerate(moves):
             try:
-                if direction == "upgrade":
+                if direction == SETUP:
+                    setup(project, release=rel, url=scratch)
+                elif direction == "upgrade":
                     upgrade(project, rev, url=scratch)
                 else:
                     downgrade(project, rev or "base", url=scratch)
@@ -409,12 +412,13 @@ def verify(
             steps.append(step)
             if on_step is not None:
                 on_step(step)
-            if pg_dump and direction == "upgrade" and i == top:
+            if pg_dump and i == top:
                 dump_diff = _pg_dump_compare(project, scratch, url)
     return VerifyResult(
         url=redact(url) if url else "sqlite (temporary file)",
         steps=tuple(steps),
         pg_dump_diff=dump_diff,
+        start=moves[0][2] if moves[0][0] == SETUP else None,
     )
 
 
@@ -568,11 +572,9 @@ class PartialUpgrade:
 
     @property
     def message(self) -> str:
-        why = (
-            "MariaDB/MySQL cannot roll DDL back"
-            if self.dialect == "mysql"
-            else "or the database was changed by hand"
-        )
+        from planner.dialects import get
+
+        dialect = get(self.dialect)
         text = (
             f"partial upgrade: database is stamped {self.stamped} but holds "
             f"{len(self.applied)} of the {self.total} changes of {self.stamped} -> "
@@ -587,9 +589,16 @@ class PartialUpgrade:
                 text + f"; revision {self.revision} ran in full but was not stamped: check, "
                 f"then `dbplan stamp {self.target}`"
             )
+        if not dialect.transactional_ddl:
+            return (
+                text + f"; revision {self.revision} failed part-way ({dialect.label} cannot "
+                "roll DDL back): repair by hand or restore the backup, then re-run "
+                "`dbplan upgrade`"
+            )
         return (
-            text + f"; revision {self.revision} failed part-way ({why}): repair by hand "
-            "or restore the backup, then re-run `dbplan upgrade`"
+            text + f"; {dialect.label} rolls a failed revision back, so these changes were "
+            f"made by hand or by another tool, not by revision {self.revision}: undo them, "
+            "then run `dbplan upgrade`"
         )
 
 

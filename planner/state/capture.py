@@ -34,6 +34,7 @@ from sqlalchemy.sql import schema as sa_schema
 from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.elements import conv
 
+from planner.sqlexpr import escape_binds
 from planner.state import coltypes
 from planner.state.errors import DbplanError
 from planner.state.model import (
@@ -109,7 +110,11 @@ INFO_CONVENTION = "dbplan_naming_convention"
 
 SKIP_TABLES = frozenset({"alembic_version"})
 
+#: renders model expressions as portable SQL: ``sa.true()`` as ``true`` (PostgreSQL, MariaDB
+#: and SQLite >= 3.23 read it), not the ``1`` of a dialect without native booleans, which
+#: PostgreSQL refuses as the default of a boolean column
 _GENERIC = sa_default.DefaultDialect()
+_GENERIC.supports_native_boolean = True
 
 
 class CaptureError(DbplanError):
@@ -232,11 +237,12 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
     for u in t.uniques:
         items.append(sa.UniqueConstraint(*u.columns, name=conv(u.name)))
     for ck in t.checks:
-        items.append(sa.CheckConstraint(sa.text(ck.sqltext), name=conv(ck.name)))
+        items.append(sa.CheckConstraint(sa.text(escape_binds(ck.sqltext)), name=conv(ck.name)))
     for ix in t.indexes:
         kw = {}
         if ix.where is not None:
-            kw = {"postgresql_where": sa.text(ix.where), "sqlite_where": sa.text(ix.where)}
+            where = sa.text(escape_binds(ix.where))
+            kw = {"postgresql_where": where, "sqlite_where": where}
         items.append(sa.Index(conv(ix.name), *ix.columns, unique=ix.unique, **kw))
     info: dict[str, Any] = {}
     if t.renamed_from:

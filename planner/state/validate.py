@@ -25,6 +25,7 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from planner import sqlexpr
 from planner.state import coltypes, naming
 from planner.state.errors import Problem
 from planner.state.model import FK_ACTIONS, Snapshot, Table
@@ -151,6 +152,7 @@ def validate(
             dirty.add(id(t))
     _check_schema_wide_names(c, snapshot)
     _check_table_renames(c, snapshot)
+    sqlexpr.check_snapshot(snapshot, c.add)  # SQL fragments: one expression each
     for t in snapshot.tables:
         if t.rows is None or id(t) in known_clean:
             continue

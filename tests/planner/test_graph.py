@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from planner.diff import diff_snapshots
 from planner.graph import CycleError, build_graph, describe_ref, order, order_operations
 from planner.ops import (
     AddForeignKey,
@@ -62,10 +63,19 @@ def test_table_before_the_foreign_keys_that_need_it_with_reason():
         Column(name="campaign_id", type="Integer"),
         foreign_keys=(fk("fk_sites_campaign_id_campaigns", "campaign_id", "campaigns"),),
     )
+    # the operations as diff makes them: the foreign key apart
+    ops = diff_snapshots(snap(), snap(camp, sites))
+    g = build_graph(ops)
+    fk_op = next(i for i, op in enumerate(ops) if op.kind == "add_foreign_key")
+    assert g.edges[
+        next(i for i, op in enumerate(ops) if op.describe().startswith("Create table campaigns")),
+        fk_op,
+    ]["reason"] == ("fk_sites_campaign_id_campaigns needs table campaigns")
+    # the plan folds it into CREATE TABLE sites, after campaigns
     plan = make_plan(snap(), snap(camp, sites))
-    assert "fk_sites_campaign_id_campaigns needs table campaigns" in reasons(plan)
-    assert position(plan, "Create table campaigns") < position(plan, "Add foreign key")
-    assert position(plan, "Create table sites") < position(plan, "Add foreign key")
+    assert "create table sites needs table campaigns" in reasons(plan)
+    assert position(plan, "Create table campaigns") < position(plan, "Create table sites")
+    assert not any(op.kind == "add_foreign_key" for op in plan.ops)
 
 
 def test_edges_point_forward_and_name_real_ops():
@@ -635,11 +645,19 @@ def test_a_foreign_key_waits_for_the_index_mariadb_needs_on_the_referenced_colum
     )
     parent2 = dataclasses.replace(parent, indexes=(Index(name="ix_yx", columns=("y", "x")),))
     child2 = dataclasses.replace(child, foreign_keys=(fk_yx,))
-    for old in (snap(), snap(parent, child)):
-        plan = make_plan(old, snap(parent2, child2, release="2"))
-        assert position(plan, "Create index ix_yx") < position(plan, "Add foreign key fk_yx"), (
-            plan.describe()
-        )
+    # new tables: the foreign key is folded into CREATE TABLE child, which waits
+    plan = make_plan(snap(), snap(parent2, child2, release="2"))
+    assert position(plan, "Create index ix_yx") < position(plan, "Create table child"), (
+        plan.describe()
+    )
+    assert (
+        "create table child after ix_yx: MariaDB needs an index on parent (y, x) in this order"
+        in reasons(plan)
+    )
+    plan = make_plan(snap(parent, child), snap(parent2, child2, release="2"))
+    assert position(plan, "Create index ix_yx") < position(plan, "Add foreign key fk_yx"), (
+        plan.describe()
+    )
     assert "fk_yx after ix_yx: MariaDB needs an index on parent (y, x) in this order" in reasons(
         plan
     )
@@ -685,3 +703,78 @@ def test_a_foreign_key_is_dropped_before_the_last_ordered_index_of_the_reference
     )
     assert drop_fk < position(plan, "Drop index ix_yx") < add_fk
     assert position(plan, "Add unique constraint u_yx") < add_fk
+
+
+# ------------------------------------------------------------------ folding foreign keys
+
+
+def test_foreign_keys_of_new_tables_fold_into_create_table_and_drops_into_drop_table():
+    camp = table("campaigns")
+    sites = table(
+        "sites",
+        Column(name="campaign_id", type="Integer"),
+        Column(name="parent_id", type="Integer"),
+        foreign_keys=(
+            fk("fk_sites_campaign_id_campaigns", "campaign_id", "campaigns"),
+            fk("fk_sites_parent_id_sites", "parent_id", "sites"),
+        ),
+    )
+    plan = make_plan(snap(), snap(camp, sites, release="2"))
+    assert plan.describe() == [
+        "Create table campaigns (id)",
+        "Create table sites (id, campaign_id, parent_id) with foreign keys "
+        "fk_sites_campaign_id_campaigns -> campaigns, fk_sites_parent_id_sites -> sites",
+    ]
+    assert apply_plan(plan) == snap(camp, sites, release="2")
+    down = make_downgrade_plan(snap(), snap(camp, sites, release="2"))
+    # the referencing table goes first, its foreign keys with it
+    assert down.describe() == ["Drop table sites", "Drop table campaigns"]
+    assert apply_plan(down) == snap()
+
+
+def test_tables_referencing_each_other_keep_their_foreign_keys_apart():
+    a = table(
+        "a",
+        Column(name="b_id", type="Integer"),
+        Column(name="d_id", type="Integer"),
+        foreign_keys=(fk("fk_a_b", "b_id", "b"), fk("fk_a_d", "d_id", "d")),
+    )
+    b = table("b", Column(name="a_id", type="Integer"), foreign_keys=(fk("fk_b_a", "a_id", "a"),))
+    c = table("c", Column(name="a_id", type="Integer"), foreign_keys=(fk("fk_c_a", "a_id", "a"),))
+    d = table("d")
+    plan = make_plan(snap(), snap(a, b, c, d, release="2"))
+    apart = [op.fk.name for op in plan.ops if op.kind == "add_foreign_key"]
+    assert sorted(apart) == ["fk_a_b", "fk_b_a"], plan.describe()
+    folded = {
+        op.table.name: [k.name for k in op.table.foreign_keys]
+        for op in plan.ops
+        if op.kind == "create_table"
+    }
+    # a's key to d (outside the circle) is folded all the same
+    assert folded == {"a": ["fk_a_d"], "b": [], "c": ["fk_c_a"], "d": []}
+    assert apply_plan(plan) == snap(a, b, c, d, release="2")
+    down = make_downgrade_plan(snap(), snap(a, b, c, d, release="2"))
+    assert sorted(op.fk.name for op in down.ops if op.kind == "drop_foreign_key") == [
+        "fk_a_b",
+        "fk_b_a",
+    ]
+    assert apply_plan(down) == snap()
+
+
+def test_a_folded_foreign_key_waits_for_the_key_it_references():
+    """A new table's foreign key to a key added to an existing table: folded, the
+    CREATE TABLE waits for the key."""
+    parent = table("parent", Column(name="code", type="Integer"))
+    parent2 = dataclasses.replace(parent, uniques=(Unique(name="uq_code", columns=("code",)),))
+    child = table(
+        "child",
+        Column(name="code", type="Integer"),
+        foreign_keys=(
+            ForeignKey(
+                name="fk_child_code", columns=("code",), ref_table="parent", ref_columns=("code",)
+            ),
+        ),
+    )
+    plan = make_plan(snap(parent), snap(child, parent2, release="2"))
+    assert position(plan, "Add unique constraint uq_code") < position(plan, "Create table child")
+    assert not any(op.kind == "add_foreign_key" for op in plan.ops), plan.describe()

@@ -170,7 +170,12 @@ def test_json_format_follows_documented_schema(project: Path):
     for o in ops:
         for d in o["depends_on"]:
             assert {"from": d["id"], "to": o["id"], "reason": d["reason"]} in doc["edges"]
-    fk = next(o for o in ops if o["kind"] == "add_foreign_key" and "campaigns" in o["description"])
+    # a foreign key to campaigns: its own op, or folded into its new table's create_table
+    fk = next(
+        o
+        for o in ops
+        if o["kind"] in ("add_foreign_key", "create_table") and "-> campaigns" in o["description"]
+    )
     creates = {
         o["id"] for o in ops if o["kind"] == "create_table" and "campaigns" in o["description"]
     }

@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from planner.cli import cli
@@ -165,6 +166,19 @@ def test_adopt_refuses_database_behind_head(tmp_path, sqlite_db):
         adopt_project(root, from_db=sqlite_db, release="1.0.0")
     assert not (root / "pyproject.toml").exists()
     assert not (root / "schema_state").exists()
+
+
+def test_adopt_of_a_never_stamped_database_advises_a_stamp(tmp_path, sqlite_db):
+    """A database the application built with create_all has the schema but no revision:
+    the advice is a stamp of the head, not an upgrade (which would fail: tables exist)."""
+    root = _legacy(tmp_path / "legacy", sqlite_db)
+    engine = sa.create_engine(sqlite_db)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM alembic_version"))
+    engine.dispose()
+    with pytest.raises(MigrationError, match=r"has no Alembic revision.*`alembic stamp b2`"):
+        adopt_project(root, from_db=sqlite_db, release="1.0.0")
+    assert not (root / "pyproject.toml").exists()
 
 
 def test_adopt_refuses_bad_release_and_missing_environment(tmp_path, sqlite_db):
