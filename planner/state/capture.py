@@ -443,8 +443,8 @@ def _check_columns(sqltext: str, columns: Iterable[str]) -> tuple[str, ...]:
     identifiers outside string literals that name a column of the table.
 
     Example:
-        >>> _check_columns("\"Qty\" > 0 AND note <> 'qty'", ["Qty", "note", "qty"])
-        ('Qty', 'note')
+        >>> _check_columns("note <> 'qty' AND qty > 0 AND note > ''", ["qty", "note", "id"])
+        ('note', 'qty')
     """
     known = set(columns)
     text = re.sub(r"'(?:[^']|'')*'", "''", sqltext)

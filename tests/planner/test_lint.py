@@ -372,3 +372,22 @@ def test_findings_point_at_their_operation():
 def test_empty_plan_has_no_findings():
     s = snap("1", table("a"))
     assert lint(make_plan(s, s)) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "planner.lint",
+        "planner.dialects.base",
+        "planner.dialects.postgresql",
+        "planner.dialects.mysql",
+        "planner.runtime.managed_rows",
+        "planner.state.capture",
+    ],
+)
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
