@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from planner import sqlexpr
 from planner.ops import (
     AddCheck,
     AddColumn,
@@ -537,7 +538,7 @@ def _diff_named(olds: tuple, news: tuple, drop, add) -> list[Operation]:
     ops: list[Operation] = []
     for name in sorted(o.keys() | n.keys()):
         a, b = o.get(name), n.get(name)
-        if a == b:
+        if sqlexpr.same_object(a, b):  # SQL fields (check, index where) by meaning
             continue
         if a is not None:
             ops.append(drop(a))
@@ -593,7 +594,7 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
                 existing_comment=oc.comment,
             )
         )
-    if oc.server_default != nc.server_default:
+    if not sqlexpr.same_everywhere(oc.server_default, nc.server_default):
         retyped = oc.type != nc.type
         if retyped and oc.server_default is not None and nc.server_default is not None:
             # around a type change, the old default goes before it (the database would

@@ -52,10 +52,14 @@ __all__ = [
     "canonical",
     "check_snapshot",
     "escape_binds",
+    "unescape_binds",
     "fragments",
     "operation_fragments",
     "refusal",
+    "same_everywhere",
+    "same_field",
     "same_meaning",
+    "same_object",
 ]
 
 #: what to do instead, in every refusal
@@ -81,6 +85,20 @@ def escape_binds(sql: str) -> str:
         note <> '\:x' AND t = 'a:b' AND n::int > 0
     """
     return BIND.sub(lambda m: "\\:" + m.group(1), sql)
+
+
+#: an escaped ``\\:name`` as ``sa.text()`` reads it (``sqlalchemy.sql.compiler``)
+_ESCAPED_BIND = re.compile(r"\x5c(:[\w\$]*)(?![:\w\$])", re.UNICODE)
+
+
+def unescape_binds(sql: str) -> str:
+    r"""The SQL ``sa.text(sql)`` runs: ``\:name`` is ``:name`` (inverse of :func:`escape_binds`).
+
+    Example:
+        >>> print(unescape_binds("note <> '\\:x'"))
+        note <> ':x'
+    """
+    return _ESCAPED_BIND.sub(lambda m: m.group(1), sql)
 
 
 class Refusal(NamedTuple):
@@ -323,6 +341,17 @@ _NOW_FUNCTIONS = frozenset({"now", "current_timestamp", "localtimestamp", "getda
 _SKIP_ARGS = frozenset({"_type", "comments"})
 
 
+#: the comparison ``NOT (x op y)`` is, in three-valued logic too
+_NEGATED = {
+    exp.EQ: exp.NEQ,
+    exp.NEQ: exp.EQ,
+    exp.GT: exp.LTE,
+    exp.LTE: exp.GT,
+    exp.LT: exp.GTE,
+    exp.GTE: exp.LT,
+}
+
+
 def _unparen(node: exp.Expression) -> exp.Expression:
     while isinstance(node, exp.Paren):
         node = node.this
@@ -474,6 +503,9 @@ def _canon(node: Any) -> Any:
                     _bin("gt", x, _canon(inner.args["high"])),
                 ),
             )
+        flipped = _NEGATED.get(type(inner))
+        if flipped is not None:  # NOT (a = b) is a <> b (MariaDB stores it so), NULLs alike
+            return _canon(flipped(this=inner.this, expression=inner.expression))
         return ("not", _canon(inner))
     args = tuple(
         (k, _canon(v))
@@ -517,3 +549,63 @@ def same_meaning(a: str | None, b: str | None, dialect: str) -> bool:
     if a == b:
         return True
     return canonical(a, dialect) == canonical(b, dialect)
+
+
+#: snapshot fields holding SQL text (compared by meaning)
+SQL_FIELDS = frozenset({"sqltext", "where", "server_default", "backfill"})
+
+
+def same_field(field: str, a: Any, b: Any, dialect: str | None) -> bool:
+    """Two values of a snapshot field agree: SQL fields by meaning on ``dialect`` (when
+    known), every other field by ``==``.
+
+    Example:
+        >>> same_field("sqltext", "x IN (1, 2)", "x = ANY (ARRAY[1, 2])", "postgresql")
+        True
+        >>> same_field("comment", "a", "A", "postgresql")
+        False
+    """
+    if a == b:
+        return True
+    if dialect is None or field not in SQL_FIELDS:
+        return False
+    return same_meaning(a, b, dialect)
+
+
+def same_everywhere(a: str | None, b: str | None) -> bool:
+    """``a`` and ``b`` mean the same on every dialect that reads both (and one does):
+    for comparing snapshots that belong to no one dialect (``plan``, ``check``).
+
+    Example:
+        >>> same_everywhere("(name)::text <> ''::text", "name <> ''")
+        True
+        >>> same_everywhere("a - b - c > 0", "a - (b - c) > 0")
+        False
+    """
+    if a is None or b is None:
+        return a is b
+    if a == b:
+        return True
+    read = False
+    for d in dialects.all_dialects():
+        ca, cb = canonical(a, d.name), canonical(b, d.name)
+        if ca[0] == "text" or cb[0] == "text":
+            continue
+        if ca != cb:
+            return False
+        read = True
+    return read
+
+
+def same_object(a: Any, b: Any) -> bool:
+    """Two snapshot objects (a check, an index) are equal, their SQL fields by meaning on
+    every dialect (:func:`same_everywhere`)."""
+    if a == b:
+        return True
+    if a is None or b is None or type(a) is not type(b):
+        return False
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if x != y and not (f.name in SQL_FIELDS and same_everywhere(x, y)):
+            return False
+    return True

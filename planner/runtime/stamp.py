@@ -100,4 +100,5 @@ def _differences(project: Project, url: str, revision: str, release: str | None)
     snapshot = _load(files[release])
     with alembic_errors(url):
         got = capture_for(url, snapshot)
-    return tuple(compare_snapshots(got, normalise_for(snapshot, _dialect(url))))
+    dialect = _dialect(url)
+    return tuple(compare_snapshots(got, normalise_for(snapshot, dialect), dialect=dialect))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner import sqlexpr
 from planner.runtime.config import alembic_errors, database_url, redact
 from planner.runtime.errors import MigrationError
 from planner.runtime.managed_rows import compare_rows as _rows
@@ -72,7 +73,13 @@ def _show(value: Any) -> str:
 
 
 def _named(
-    where: str, kind: str, got: tuple, want: tuple, fields: tuple[str, ...], out: list[str]
+    where: str,
+    kind: str,
+    got: tuple,
+    want: tuple,
+    fields: tuple[str, ...],
+    out: list[str],
+    dialect: str | None = None,
 ) -> None:
     have = {o.name: o for o in got}
     need = {o.name: o for o in want}
@@ -83,14 +90,16 @@ def _named(
     for name in sorted(need.keys() & have.keys()):
         for f in fields:
             a, b = getattr(have[name], f), getattr(need[name], f)
-            if a != b:
+            if not sqlexpr.same_field(f, a, b, dialect):
                 out.append(f"{where}: {kind} {name}: {f} {_show(a)}, snapshot says {_show(b)}")
 
 
 _COLUMN_FIELDS = ("type", "nullable", "autoincrement", "server_default", "comment")
 
 
-def _columns(where: str, got: Table, want: Table, out: list[str]) -> None:
+def _columns(
+    where: str, got: Table, want: Table, out: list[str], dialect: str | None = None
+) -> None:
     have = {c.name: c for c in got.columns}
     need = {c.name: c for c in want.columns}
     for c in want.columns:
@@ -105,13 +114,19 @@ def _columns(where: str, got: Table, want: Table, out: list[str]) -> None:
             continue
         for f in _COLUMN_FIELDS:
             a, b = getattr(g, f), getattr(c, f)
-            if a != b:
+            if not sqlexpr.same_field(f, a, b, dialect):
                 f_name = f.replace("_", " ")
                 out.append(f"{where}.{c.name}: {f_name} {_show(a)}, snapshot says {_show(b)}")
 
 
-def compare_snapshots(actual: Snapshot, expected: Snapshot) -> list[str]:
+def compare_snapshots(
+    actual: Snapshot, expected: Snapshot, *, dialect: str | None = None
+) -> list[str]:
     """Every difference between ``actual`` (captured) and ``expected``, one line each.
+
+    Given ``dialect``, checks, index ``where`` and server defaults compare by meaning on
+    it (:func:`planner.sqlexpr.same_meaning`: ``(name)::text <> ''::text`` is
+    ``name <> ''``); without, by text.
 
     Both should be in the same dialect's normal form (``capture_for`` and
     ``normalise_for``). Column order is not compared (a downgrade re-adds a dropped
@@ -150,7 +165,7 @@ def compare_snapshots(actual: Snapshot, expected: Snapshot) -> list[str]:
         where = t.qualified_name
         if g.comment != t.comment:
             out.append(f"{where}: comment {_show(g.comment)}, snapshot says {_show(t.comment)}")
-        _columns(where, g, t, out)
+        _columns(where, g, t, out, dialect)
         if g.primary_key != t.primary_key:
             gp, tp = g.primary_key, t.primary_key
             out.append(
@@ -162,13 +177,12 @@ def compare_snapshots(actual: Snapshot, expected: Snapshot) -> list[str]:
         fk_fields = ("columns", "ref_schema", "ref_table", "ref_columns", "ondelete", "onupdate")
         _named(where, "foreign key", g.foreign_keys, t.foreign_keys, fk_fields, out)
         _named(where, "unique", g.uniques, t.uniques, ("columns",), out)
-        _named(where, "check", g.checks, t.checks, ("sqltext",), out)
+        _named(where, "check", g.checks, t.checks, ("sqltext",), out, dialect)
         ix_fields = (
             tuple(f.name for f in dataclasses.fields(type(t.indexes[0]))) if t.indexes else ()
         )
-        _named(
-            where, "index", g.indexes, t.indexes, tuple(f for f in ix_fields if f != "name"), out
-        )
+        ix_fields = tuple(f for f in ix_fields if f != "name")
+        _named(where, "index", g.indexes, t.indexes, ix_fields, out, dialect)
         _rows(where, g, t, out)
     return out
 
@@ -248,7 +262,8 @@ def _differences(url: str, snapshot: Snapshot, others: Iterable[Snapshot] = ()) 
     with alembic_errors(url):
         got = capture_for(url, snapshot)
         retired = retired_rows(url, snapshot, others)
-    return compare_snapshots(got, normalise_for(snapshot, _dialect(url))) + retired
+    dialect = _dialect(url)
+    return compare_snapshots(got, normalise_for(snapshot, dialect), dialect=dialect) + retired
 
 
 def _leftovers(url: str) -> list[str]:
@@ -671,7 +686,7 @@ def drift(project: Project, *, url: str | None = None) -> DriftResult:
     snapshot = _load(files[release])
     with alembic_errors(url):
         got = capture_for(url, snapshot)
-    diffs = tuple(compare_snapshots(got, normalise_for(snapshot, dialect)))
+    diffs = tuple(compare_snapshots(got, normalise_for(snapshot, dialect), dialect=dialect))
     with alembic_errors(url):
         diffs += tuple(retired_rows(url, snapshot, _others(files, {release: snapshot})))
     partial = None
@@ -742,7 +757,7 @@ def _partial(
         other=tuple(other),
         dialect=dialect,
     )
-    return partial, tuple(compare_snapshots(got, normalise_for(stamped, dialect)))
+    return partial, tuple(compare_snapshots(got, normalise_for(stamped, dialect), dialect=dialect))
 
 
 def _objects(s: Snapshot) -> dict[tuple, Any]:

@@ -34,7 +34,7 @@ from sqlalchemy.sql import schema as sa_schema
 from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.elements import conv
 
-from planner.sqlexpr import escape_binds
+from planner.sqlexpr import escape_binds, same_meaning, unescape_binds
 from planner.state import coltypes
 from planner.state.errors import DbplanError
 from planner.state.model import (
@@ -89,7 +89,7 @@ NORMALISATIONS = """\
 | enums (SQLite) | `VARCHAR(<longest value>)` | `Enum(x)` when the hint's column is `Enum(x)` of that length, else `String(n)`; enums no column uses are dropped |
 | types | reflected SQLAlchemy type | `coltypes.from_sqlalchemy`; with a hint, the hint's type when `coltypes.normalise_type` makes them equal on the dialect (`DateTime(timezone=True)` -> `DateTime` on MariaDB/SQLite, `postgresql.JSONB` -> `JSON`, ...) |
 | JSON (MariaDB) | `LONGTEXT` + `CHECK (json_valid(col))` | `JSON`, no check |
-| check text | `((name)::text <> ''::text)` (PostgreSQL), `` `name` <> '' ``, `'it\\'s'` (MariaDB) | with a hint: the hint's text when both agree ignoring casts, quotes, parentheses, spacing, case and `= ANY (ARRAY[...])` vs `IN (...)`; else the text without identifier quotes, outer parentheses and casts of literals, MariaDB's `\\'` written `''` |
+| check text | `((name)::text <> ''::text)` (PostgreSQL), `` `name` <> '' ``, `'it\\'s'` (MariaDB) | with a hint: the hint's text when both mean the same (`planner.sqlexpr.same_meaning`: parsed, PostgreSQL's casts, `= ANY (ARRAY[...])` vs `IN (...)`, `BETWEEN`, parentheses, quoting, booleans, `now()`); else the text without identifier quotes, outer parentheses and casts of literals, MariaDB's `\\'` written `''` |
 | partial index `where` | PostgreSQL, SQLite | as the check text; MariaDB has none: dropped |
 | unique index vs unique constraint | MariaDB reflects both as either | a unique index the hint declares stays an index; otherwise a unique constraint |
 | foreign-key indexes | MariaDB adds an index named like each foreign key no index covers | dropped unless the hint declares it |
@@ -385,7 +385,7 @@ def _sql(clause: Any) -> str:
     if isinstance(clause, str):
         return clause
     if isinstance(clause, sa.TextClause):
-        return clause.text
+        return unescape_binds(clause.text)  # the SQL it runs: \:x is :x
     ddl = _GENERIC.ddl_compiler(_GENERIC, None)
     return str(ddl.sql_compiler.process(clause, include_table=False, literal_binds=True))
 
@@ -755,27 +755,13 @@ def _outer_parens(t: str) -> bool:
     return True
 
 
-_LOOSE_CAST = re.compile(
-    r"::[A-Za-z_][\w]*(?:\s+(?:varying|precision|without time zone|with time zone))*(?:\[\])?"
+_LITERAL_CAST = re.compile(
+    r"('(?:[^']|'')*'|\b\d+(?:\.\d+)?)::[A-Za-z_]\w*(?:\s+(?:varying|precision))?(?:\[\])?"
 )
 
 
-_ANY_ARRAY = re.compile(r"=\s*ANY\s*\(\s*ARRAY\s*\[(.*?)\]\s*\)", re.IGNORECASE | re.DOTALL)
-_QUOTED_NUMBER = re.compile(r"'(-?\d+(?:\.\d+)?)'")
-
-
-def _loose_sql(text: str) -> str:
-    """A form of an SQL expression that ignores casts, quoting, parentheses, spacing, case
-    and PostgreSQL's ``= ANY (ARRAY[...])`` spelling of ``IN (...)``."""
-    t = _LOOSE_CAST.sub("", text.replace("\\'", "''"))
-    t = _ANY_ARRAY.sub(r" IN (\1)", t)
-    t = _QUOTED_NUMBER.sub(r"\1", t)
-    t = re.sub(r"[`\"()\s]", "", t)
-    return t.lower()
-
-
-_LITERAL_CAST = re.compile(
-    r"('(?:[^']|'')*'|\b\d+(?:\.\d+)?)::[A-Za-z_]\w*(?:\s+(?:varying|precision))?(?:\[\])?"
+_QUOTED_NUMBER_CAST = re.compile(
+    r"'(-?\d+(?:\.\d+)?)'::(?:integer|bigint|smallint|numeric|real|double precision)\b"
 )
 
 
@@ -786,6 +772,7 @@ def _clean_sql(text: str) -> str:
     while _outer_parens(t):
         t = t[1:-1].strip()
     t = t.replace("`", "").replace("\\'", "''")
+    t = _QUOTED_NUMBER_CAST.sub(r"\1", t)  # PostgreSQL's '-1'::integer is -1
     return _LITERAL_CAST.sub(r"\1", t)
 
 
@@ -1283,7 +1270,7 @@ class _Reflector:
                 same = [
                     c
                     for c in (hint or enum_hint or _NO_TABLE).checks
-                    if _loose_sql(c.sqltext) == _loose_sql(text)
+                    if same_meaning(c.sqltext, text, self.dialect)
                 ]
                 unnamed += 1
                 ck_name = (
@@ -1362,7 +1349,8 @@ class _Reflector:
             default, serial = None, True
         default = normalise_server_default(default, type=type_text)
         if hcol is not None and hcol.server_default is not None and default is not None:
-            if normalise_server_default(hcol.server_default, type=hcol.type) == default:
+            hint_default = normalise_server_default(hcol.server_default, type=hcol.type)
+            if same_meaning(hint_default, default, self.dialect):
                 default = hcol.server_default
         auto = raw.get("autoincrement")
         if self.dialect == "postgresql":
@@ -1505,7 +1493,7 @@ class _Reflector:
     def check_text(self, name: str, text: str, hint: Table | None) -> str:
         if hint is not None:
             for ck in hint.checks:
-                if ck.name == name and _loose_sql(ck.sqltext) == _loose_sql(text):
+                if ck.name == name and same_meaning(ck.sqltext, text, self.dialect):
                     return ck.sqltext
         return text
 
@@ -1548,7 +1536,7 @@ class _Reflector:
             if where is not None:
                 where = _clean_sql(str(where))
                 h = hint_ix.get(ix["name"])
-                if h is not None and h.where and _loose_sql(h.where) == _loose_sql(where):
+                if h is not None and h.where and same_meaning(h.where, where, self.dialect):
                     where = h.where
             indexes.append(
                 Index(
