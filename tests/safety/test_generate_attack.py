@@ -210,3 +210,15 @@ def test_replace_never_rewrites_an_applied_revision(tmp_path, db_url):
     assert f"replaced migrations/versions/{r.path.name}" in res.stdout
     assert len(versions(project)) == 2 and r.path.name not in versions(project)
     assert _run(project, "check").returncode == 0
+
+
+def test_replace_killed_midway_is_recovered(tmp_path):
+    """A --replace killed after moving the stale revision aside: the next run puts it
+    back (no revision produces its release) instead of losing it."""
+    project = make_project(tmp_path / "p", [S1])
+    r = generate(project, "empty", "0.1.0")
+    aside = r.path.with_name(f".{r.path.name}.dbplan-replaced")
+    r.path.rename(aside)
+    res = _run(project, "generate", "empty", "0.1.0")
+    assert res.returncode == 1 and "0.1.0 already has a revision" in res.stderr, res.stderr
+    assert r.path.exists() and not aside.exists()
