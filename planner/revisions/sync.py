@@ -182,7 +182,7 @@ def _regen_advice(project: Project, p: Provenance, later: list[str]) -> str:
 
 
 def body_digest(text: str) -> str | None:
-    """Digest of the ``upgrade()`` and ``downgrade()`` bodies of a revision file's text,
+    r"""Digest of the ``upgrade()`` and ``downgrade()`` bodies of a revision file's text,
     as syntax trees (formatting and comments do not count); None when unparsable.
 
     Example:
