@@ -43,7 +43,7 @@ def test_two_generates_at_once_write_one_revision(tmp_path):
     (project.root / "alembic.ini").write_text(
         "[alembic]\n[post_write_hooks]\nhooks = slow\nslow.type = exec\n"
         f"slow.executable = {sys.executable}\n"
-        'slow.options = -c "import time; time.sleep(5)"\n',
+        'slow.options = -c "import time; time.sleep(5)" REVISION_SCRIPT_FILENAME\n',
         encoding="utf-8",
     )
     procs = [_run(project, "generate", "empty", "0.1.0", "-m", m, wait=False) for m in "ab"]
