@@ -141,11 +141,18 @@ def test_backwards_pair_is_refused(tmp_path, args):
 
 def test_rev_id_alembic_accepts_is_accepted(tmp_path):
     """Alembic refuses only @ - + : in an id; the old code allowed [A-Za-z0-9_] only."""
-    project = make_project(tmp_path / "p", [S1])
+    project = make_project(tmp_path / "p", [S1, S2])
     res = _run(project, "generate", "empty", "0.1.0", "--rev-id", "v1.2.0.a")
     assert res.returncode == 0, res.stderr
     (name,) = versions(project)
     assert read_provenance(project.migrations_dir / "versions" / name).revision == "v1.2.0.a"
+    res = _run(project, "generate", "--rev-id", "0.2.0_release.b")
+    assert res.returncode == 0 and "down_revision v1.2.0.a" in res.stdout, res.stderr
+    # Alembic runs the chain with such ids
+    url = f"sqlite:///{tmp_path / 'ids.sqlite'}"
+    upgrade(project, url)
+    res = _run(project, "current", url=url)
+    assert res.returncode == 0 and res.stdout.startswith("0.2.0_release.b"), res.stdout + res.stderr
 
 
 @pytest.mark.parametrize(
