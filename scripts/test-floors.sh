@@ -5,7 +5,7 @@
 #
 # The venv (.venv-floors, or $FLOORS_VENV) is made once and reused while pyproject.toml and
 # the floors are unchanged. What runs: adoption of every layout and verify from the adopted
-# release (tests/adopt), the runtime commands (tests/runtime), and the generated revision
+# release (tests/adopt), upgrade, downgrade and current (tests/runtime/test_apply.py), the generated
 # chain of the reference project up and down plus plain `alembic upgrade` of generated
 # revisions (tests/revisions/test_database.py, test_plain_alembic.py) — so revisions dbplan
 # writes keep running on the old versions.
@@ -32,14 +32,22 @@ import sys
 
 import alembic
 import sqlalchemy
+from packaging.version import Version
 
 got = (sqlalchemy.__version__, alembic.__version__)
-assert got == tuple(sys.argv[1:]), f"floors venv has SQLAlchemy/Alembic {got}, not {sys.argv[1:]}"
+want = tuple(Version(v) for v in sys.argv[1:])
+assert tuple(map(Version, got)) == want, f"floors venv has SQLAlchemy/Alembic {got}, not {sys.argv[1:]}"
 print(f"floors: SQLAlchemy {got[0]}, Alembic {got[1]}")
 PY
 
+# Left out: every layout is adopted on SQLite only (test_verify_from adopts on PostgreSQL
+# and MariaDB too). Deselected, with reasons:
+# - test_hostile_values_round_trip[mysql]: SQLAlchemy < 2.0.32 doubles a "%" inside an
+#   ENUM value in MariaDB/MySQL DDL (README: Install, known limitation).
 "$VENV/bin/python" -m pytest -p no:cacheprovider -n 2 -q \
   tests/adopt/test_layouts.py tests/adopt/test_verify_from.py tests/adopt/test_resnapshot.py \
-  tests/runtime/test_apply.py tests/runtime/test_setup.py tests/runtime/test_scaffold.py \
+  tests/adopt/test_alembic_setup.py tests/runtime/test_apply.py \
   tests/revisions/test_database.py tests/revisions/test_plain_alembic.py \
+  -k "not (test_adopt_layout and (postgresql or mysql))" \
+  --deselect "tests/revisions/test_database.py::test_hostile_values_round_trip[mysql]" \
   "$@"

@@ -16,7 +16,13 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from planner.runtime.config import alembic_config, alembic_errors, database_url, redact
+from planner.runtime.config import (
+    alembic_config,
+    alembic_errors,
+    database_url,
+    redact,
+    script_directory,
+)
 from planner.runtime.errors import MigrationError
 from planner.runtime.releases import resolve_target, revision_releases
 
@@ -130,15 +136,59 @@ def _move(project: Project, target: str, *, url: str | None, upgrade: bool) -> T
     revision = resolve_target(project, target)
     cfg = alembic_config(project, url)
     before = current_heads(url)
-    with alembic_errors(url):
-        if upgrade:
-            command.upgrade(cfg, revision)
-        else:
-            command.downgrade(cfg, revision)
+    try:
+        with alembic_errors(url, project):
+            if upgrade:
+                command.upgrade(cfg, revision)
+            else:
+                command.downgrade(cfg, revision)
+    except MigrationError as e:
+        raise MigrationError(_failed_step(project, url, revision, upgrade, str(e))) from e
     after = current_heads(url)
     return Transition(
         url=url, before=before, after=after, releases=_releases_of(project, before + after)
     )
+
+
+def _failed_step(project: Project, url: str, target: str, upgrade: bool, message: str) -> str:
+    """``message`` prefixed with the revision that failed and what the database holds now.
+
+    Each revision runs in its own transaction, so the database stays at the revision
+    before the failing one; the failing one is the next step from there towards
+    ``target``. Where DDL cannot be rolled back (MariaDB/MySQL) the database may hold
+    part of it, and ``dbplan drift`` names what.
+    """
+    from planner.dialects import of_url
+
+    try:
+        at = current_heads(url)
+        script = script_directory(project)
+        if upgrade:
+            steps = list(script.iterate_revisions(target, at[0] if at else "base"))
+            failed = steps[-1].revision if steps else None
+        else:
+            failed = at[0] if at else None
+    except Exception:  # noqa: BLE001 - the database is unreachable now: say what we know
+        return message
+    if failed is None:
+        return message
+    release = revision_releases(project).get(failed)
+    label = f"revision {failed}" + (f" (release {release})" if release else "")
+    where = ", ".join(at) if at else "base (no revision)"
+    text = f"{'upgrade' if upgrade else 'downgrade'} failed in {label}: {message}\n"
+    try:
+        transactional = of_url(url).transactional_ddl
+    except Exception:  # noqa: BLE001 - an unknown dialect: make no promise
+        transactional = False
+    if transactional:
+        text += f"the database is still at {where}: {label} was rolled back"
+    else:
+        text += (
+            f"the database is stamped {where} but may hold part of {label}, because "
+            f"{of_url(url).label} cannot roll DDL back: run `dbplan drift` to see what it "
+            "holds, repair it, then upgrade again"
+        )
+    return text
 
 
 def stamp(project: Project, revision: str, *, url: str | None = None) -> None:

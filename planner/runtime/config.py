@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tomllib
 from collections.abc import Iterator
 from configparser import ConfigParser
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from planner.project import URL_ENV
 from planner.runtime.errors import MigrationError
+from planner.runtime.messages import database_error, missing_module, redact, scrub
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -84,6 +86,10 @@ def alembic_config(project: Project, url: str | None = None) -> Config:
     """
     from alembic.config import Config
 
+    # the application's env.py imports the application (`from myapp.models import Base`)
+    root = str(project.root)
+    if root not in sys.path:
+        sys.path.insert(0, root)
     cfg = existing_config(project.root, project.alembic_ini) or Config()
     cfg.set_main_option("script_location", str(project.migrations_dir))
     cfg.set_main_option("sqlalchemy.url", database_url(project, url).replace("%", "%%"))
@@ -146,24 +152,14 @@ def _parses(url: str | None) -> bool:
     return True
 
 
-def redact(url: str) -> str:
-    """The URL with its password hidden, for messages.
-
-    Example:
-        >>> redact("postgresql://u:secret@h/db")
-        'postgresql://u:***@h/db'
-    """
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparsable URL is shown as given
-        return url
-
-
 @contextlib.contextmanager
-def alembic_errors(url: str | None = None) -> Iterator[None]:
-    """Turn Alembic and database errors into :class:`MigrationError` (cause kept)."""
+def alembic_errors(url: str | None = None, project: Project | None = None) -> Iterator[None]:
+    """Turn Alembic and database errors into :class:`MigrationError` (cause kept).
+
+    Messages keep the server's whole text (PostgreSQL's DETAIL/HINT lines) and the
+    statement that failed, never a secret of ``url``; a module ``env.py`` or a driver
+    cannot import gets what to install where.
+    """
     from alembic.util import CommandError
     from sqlalchemy import exc as sa_exc
 
@@ -172,18 +168,23 @@ def alembic_errors(url: str | None = None) -> Iterator[None]:
     except MigrationError:
         raise
     except CommandError as e:
-        raise MigrationError(str(e)) from e
+        raise MigrationError(scrub(str(e), url)) from e
+    except ModuleNotFoundError as e:
+        advice = missing_module(e, project.root if project is not None else None)
+        if advice is None:
+            raise
+        raise MigrationError(advice) from e
     except (sa_exc.OperationalError, sa_exc.InterfaceError) as e:
         where = f" {redact(url)}" if url else ""
-        reason = str(e.orig if e.orig is not None else e).strip().splitlines()
-        raise MigrationError(f"database{where}: {reason[0] if reason else type(e).__name__}") from e
+        raise MigrationError(f"database{where}: {database_error(e, url)}") from e
     except sa_exc.NoSuchModuleError as e:
-        raise MigrationError(f"database URL {redact(url or '')!r}: {e}") from e
+        raise MigrationError(f"database URL {redact(url or '')!r}: {scrub(str(e), url)}") from e
     except sa_exc.ArgumentError as e:
         if not _parses(url):
-            raise MigrationError(f"invalid database URL {redact(url or '')!r}: {e}") from e
+            raise MigrationError(
+                f"invalid database URL {redact(url or '')!r}: {scrub(str(e), url)}"
+            ) from e
         # the URL is fine: a revision (or env.py) passed SQLAlchemy something it refuses
         raise MigrationError(f"SQLAlchemy refused a call (ArgumentError): {e}") from e
     except sa_exc.DBAPIError as e:
-        reason = str(e.orig if e.orig is not None else e).strip().splitlines()
-        raise MigrationError(f"database error: {reason[0] if reason else e}") from e
+        raise MigrationError(f"database error: {database_error(e, url)}") from e

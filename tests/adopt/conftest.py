@@ -15,6 +15,10 @@ def legacy_factory(tmp_path):
     plain Alembic, with users' own rows in it (two products, an order)."""
 
     def make(layout: str, url: str):
+        from planner.runtime.alembic_setup import alembic_reads_toml
+
+        if layout == "toml" and not alembic_reads_toml():
+            pytest.skip("the project's own Alembic (< 1.16) cannot read [tool.alembic]")
         pkg = f"shop_{uuid.uuid4().hex[:8]}"
         legacy = build(tmp_path / "app", layout, pkg=pkg)
         legacy.alembic(url, "upgrade", "head")

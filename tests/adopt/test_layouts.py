@@ -54,6 +54,14 @@ def test_adopt_layout(layout, db_url, legacy_factory):
     assert r.returncode == 0 and "1.0.0" in r.stdout, r.stdout + r.stderr
     r = dbplan(legacy.root, "check")
     assert r.returncode == 0, r.stdout + r.stderr
+    # every later command reads the project's own Alembic config (hooks, file_template ...)
+    from planner.project import load_project
+    from planner.runtime.config import alembic_config
+
+    cfg = alembic_config(load_project(legacy.root), db_url)
+    if config is not None:
+        assert cfg.config_file_name == str(legacy.root / config)
+    assert cfg.get_main_option("script_location") == str(legacy.env_dir)
     # the engineers' own Alembic still works, and nothing touched the users' rows
     assert HEAD in legacy.alembic(db_url, "current").stdout
     assert user_rows(db_url) == before
