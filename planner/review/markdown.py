@@ -29,7 +29,7 @@ _SEVERITY_BADGES = {"danger": "🛑 danger", "warning": "⚠️ warning", "info"
 
 def md_text(text: str) -> str:
     """Escape ``text`` for Markdown outside a table: no raw HTML (``&``, ``<``, ``>`` as
-    entities), no code spans (backticks escaped), backslashes kept literal, control
+    entities), no code spans or links (backticks and brackets escaped), backslashes kept literal, control
     characters as ``\\xNN``, one line (line breaks as ``<br>``).
 
     Example:
@@ -49,7 +49,15 @@ def md_text(text: str) -> str:
     return "".join(out)
 
 
-_MD_ESCAPES = {"\\": "\\\\", "`": "\\`", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_ESCAPES = {
+    "\\": "\\\\",
+    "`": "\\`",
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "[": "\\[",
+    "]": "\\]",
+}
 #: every character ``str.splitlines`` breaks a line at
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 #: format characters that belong to the text (emoji sequences)

@@ -34,8 +34,12 @@ class Node:
     path: Path | None
 
 
-def revision_graph(project: Project) -> dict[str, Node]:
+def revision_graph(project: Project, *, strict: bool = True) -> dict[str, Node]:
     """``{revision: Node}`` of every revision file of the project.
+
+    A file whose ids are not plain literals is read through Alembic (which imports every
+    revision); when that fails, ``strict`` raises RevisionError, else such files are left
+    out (``dbplan check`` never fails on a revision it cannot import).
 
     Example:
         >>> sorted(revision_graph(project))  # doctest: +SKIP
@@ -57,7 +61,11 @@ def revision_graph(project: Project) -> dict[str, Node]:
         assert isinstance(rev, str)
         out[rev] = Node(revision=rev, parents=_as_tuple(ids["down_revision"]), path=path)
     if unreadable:
-        out.update(_from_alembic(project))
+        try:
+            out.update(_from_alembic(project))
+        except RevisionError:
+            if strict:
+                raise
     return out
 
 

@@ -399,7 +399,8 @@ def generate(
     from planner.revisions.chain import GenerateLock
     from planner.revisions.write import versions_dir
 
-    with GenerateLock(versions_dir(project)):
+    with GenerateLock(versions_dir(project)) as lock:
+        recovered = _recover_replaced(project, lock.path.parent)
         place = _place(
             project,
             from_release,
@@ -432,7 +433,7 @@ def generate(
         to_release=to_release,
         operations=rendered.operations,
         replaced=tuple(p for p, _ in aside),
-        notes=place.notes,
+        notes=recovered + place.notes,
     )
 
 
@@ -569,12 +570,36 @@ def _from_advice(project: Project, known: dict[str, str], release: str) -> str:
     return f"Start the chain: dbplan generate empty {first}"
 
 
+_ASIDE = ".dbplan-replaced"
+
+
+def _recover_replaced(project: Project, directory: Path) -> tuple[str, ...]:
+    """Files a ``--replace`` killed midway left aside: put back the revision when no
+    revision produces its release any more (the new one was never written), else remove
+    it (the new one was). Notes say which."""
+    notes = []
+    for moved in sorted(directory.glob(f".*{_ASIDE}")):
+        original = moved.with_name(moved.name[1 : -len(_ASIDE)])
+        try:
+            prov = read_provenance(moved)
+        except (OSError, UnicodeDecodeError):
+            prov = None
+        produced = {p.to_release for p in provenances(project)}
+        if prov is not None and prov.to_release not in produced and not original.exists():
+            os.replace(moved, original)
+            notes.append(f"restored {project.display(original)} (an interrupted --replace)")
+        else:
+            moved.unlink(missing_ok=True)
+            notes.append(f"removed {project.display(moved)} (left by an interrupted --replace)")
+    return tuple(notes)
+
+
 def _move_aside(paths: tuple[Path, ...]) -> list[tuple[Path, Path]]:
     """Rename each file out of Alembic's sight (``.<name>.dbplan-replaced``)."""
     out = []
     try:
         for path in paths:
-            moved = path.with_name(f".{path.name}.dbplan-replaced")
+            moved = path.with_name(f".{path.name}{_ASIDE}")
             os.replace(path, moved)
             out.append((path, moved))
     except BaseException:

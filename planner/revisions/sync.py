@@ -66,7 +66,7 @@ def check_revisions(project: Project, snapshots: dict[str, Snapshot]) -> list[st
     from planner.revisions.chain import children, heads, revision_graph
 
     provs = provenances(project)
-    graph = revision_graph(project)
+    graph = revision_graph(project, strict=False)
     adopted = _adopted(project)
     releases = sorted(snapshots, key=_order)
     hashes: dict[str, str] = {EMPTY: snapshot_sha256(None)}
@@ -182,7 +182,7 @@ def _regen_advice(project: Project, p: Provenance, later: list[str]) -> str:
 
 
 def body_digest(text: str) -> str | None:
-    """Digest of the ``upgrade()`` and ``downgrade()`` bodies of a revision file's text,
+    r"""Digest of the ``upgrade()`` and ``downgrade()`` bodies of a revision file's text,
     as syntax trees (formatting and comments do not count); None when unparsable.
 
     Example:

@@ -293,7 +293,7 @@ def test_every_renderer_handles_random_plans(pair):
 
 HOSTILE_NAMES = (
     '<img src=x onerror="alert(1)">',
-    "a|b`c`&amp;",
+    "a|b`c`&amp;[link](https://example.com)",
     'quo"te\nnew\r\nline',
     "ctl\x1b[2J\x00\u202eend\\",
 )
@@ -324,6 +324,7 @@ def hostile_plan() -> Plan:
 def test_markdown_passes_no_raw_html_from_names():
     md = render_markdown(hostile_plan())
     assert "<img" not in md and "<b>" not in md and "&amp;amp;" in md
+    assert not re.search(r"(?<!\\)\]\(", md) and "\\[link\\](https://example.com)" in md
     assert '&lt;img src=x onerror="alert(1)"&gt;' in md
     assert "\x1b" not in md and "\x00" not in md and "\u202e" not in md
     table = [line for line in md.splitlines() if line.startswith("| ")]

@@ -529,3 +529,16 @@ def test_alembic_config_of_an_adopted_layout_applies(tmp_path):
 
     r = generate(load_project(project.root), "empty", "0.1.0")
     assert r.path.name == f"flask_{r.revision}.py"
+
+
+def test_check_survives_a_revision_it_cannot_import(tmp_path):
+    project = make_project(tmp_path / "p", [S1])
+    generate(project, "empty", "0.1.0")
+    (project.migrations_dir / "versions" / "weird.py").write_text(
+        "import not_installed_anywhere\nrevision = 'we' + 'ird'\ndown_revision = None\n"
+    )
+    assert check_sync(project) == []
+    with pytest.raises(RevisionError, match="cannot read the revisions"):
+        from planner.revisions.chain import revision_graph
+
+        revision_graph(project)

@@ -43,7 +43,7 @@ def test_two_generates_at_once_write_one_revision(tmp_path):
     (project.root / "alembic.ini").write_text(
         "[alembic]\n[post_write_hooks]\nhooks = slow\nslow.type = exec\n"
         f"slow.executable = {sys.executable}\n"
-        'slow.options = -c "import time; time.sleep(5)"\n',
+        'slow.options = -c "import time; time.sleep(5)" REVISION_SCRIPT_FILENAME\n',
         encoding="utf-8",
     )
     procs = [_run(project, "generate", "empty", "0.1.0", "-m", m, wait=False) for m in "ab"]
@@ -141,11 +141,18 @@ def test_backwards_pair_is_refused(tmp_path, args):
 
 def test_rev_id_alembic_accepts_is_accepted(tmp_path):
     """Alembic refuses only @ - + : in an id; the old code allowed [A-Za-z0-9_] only."""
-    project = make_project(tmp_path / "p", [S1])
+    project = make_project(tmp_path / "p", [S1, S2])
     res = _run(project, "generate", "empty", "0.1.0", "--rev-id", "v1.2.0.a")
     assert res.returncode == 0, res.stderr
     (name,) = versions(project)
     assert read_provenance(project.migrations_dir / "versions" / name).revision == "v1.2.0.a"
+    res = _run(project, "generate", "--rev-id", "0.2.0_release.b")
+    assert res.returncode == 0 and "down_revision v1.2.0.a" in res.stdout, res.stderr
+    # Alembic runs the chain with such ids
+    url = f"sqlite:///{tmp_path / 'ids.sqlite'}"
+    upgrade(project, url)
+    res = _run(project, "current", url=url)
+    assert res.returncode == 0 and res.stdout.startswith("0.2.0_release.b"), res.stdout + res.stderr
 
 
 @pytest.mark.parametrize(
@@ -210,3 +217,15 @@ def test_replace_never_rewrites_an_applied_revision(tmp_path, db_url):
     assert f"replaced migrations/versions/{r.path.name}" in res.stdout
     assert len(versions(project)) == 2 and r.path.name not in versions(project)
     assert _run(project, "check").returncode == 0
+
+
+def test_replace_killed_midway_is_recovered(tmp_path):
+    """A --replace killed after moving the stale revision aside: the next run puts it
+    back (no revision produces its release) instead of losing it."""
+    project = make_project(tmp_path / "p", [S1])
+    r = generate(project, "empty", "0.1.0")
+    aside = r.path.with_name(f".{r.path.name}.dbplan-replaced")
+    r.path.rename(aside)
+    res = _run(project, "generate", "empty", "0.1.0")
+    assert res.returncode == 1 and "0.1.0 already has a revision" in res.stderr, res.stderr
+    assert r.path.exists() and not aside.exists()
