@@ -461,8 +461,8 @@ def fold_foreign_keys(
     """Fold the foreign keys of new tables into their :class:`CreateTable`, and those of
     dropped tables into their :class:`DropTable`, where nothing else must run between
     the two (Django's optimizer): ``CREATE TABLE`` declares them inline, so SQLite needs
-    no rebuild and no dialect a separate ``ALTER TABLE``. Foreign keys of tables in a
-    cycle (each table referencing the other) stay apart.
+    no rebuild and no dialect a separate ``ALTER TABLE``. The foreign keys of a cycle of
+    tables (each referencing the next) stay apart.
 
     ``g`` is the (acyclic) graph of ``ops``; returns the operations and their graph.
 
@@ -504,7 +504,8 @@ def _fold(ops: Sequence[Operation], g: nx.DiGraph, excluded: set[Any]) -> list[O
             tables[type(op), op.table_key] = i
     if not tables:
         return None
-    candidates: list[tuple[int, int, int, int]] = []  # (fk op, table op, first, second)
+    # (fk op, table op, referenced table op or None, first, second)
+    candidates: list[tuple[int, int, int | None, int, int]] = []
     refs = nx.DiGraph()  # table op -> table op of the referenced table, per kind
     for i, op in enumerate(ops):
         if isinstance(op, AddForeignKey) and op.table_is_new:
@@ -516,16 +517,16 @@ def _fold(ops: Sequence[Operation], g: nx.DiGraph, excluded: set[Any]) -> list[O
         t = tables.get((kind, op.table_key))
         if t is None:
             continue
-        candidates.append((i, t, *((t, i) if kind is CreateTable else (i, t))))
         other = tables.get((kind, op.fk.ref_key))
+        candidates.append((i, t, other, *((t, i) if kind is CreateTable else (i, t))))
         if other is not None and other != t:
             refs.add_edge(t, other)
-    # tables referencing each other in a circle keep their foreign keys apart
-    cyclic = {t for c in nx.strongly_connected_components(refs) if len(c) > 1 for t in c}
+    # the foreign keys of a circle of tables referencing each other stay apart
+    circle = {t: n for n, c in enumerate(nx.strongly_connected_components(refs)) for t in c}
     h = g.copy()
     into: dict[int, list[int]] = {}
-    for i, t, first, second in candidates:
-        if t in cyclic:
+    for i, t, other, first, second in candidates:
+        if other is not None and other != t and circle[t] == circle[other]:
             continue
         direct = h.has_edge(first, second)
         if direct:

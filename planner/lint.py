@@ -23,6 +23,7 @@ R012   warning   a foreign key added to an existing table (orphan rows make it f
 R013   warning   a foreign key references a table named like a Windows device (MariaDB/MySQL refuse it)
 R014   danger    a managed-row delete (upgrade or downgrade) cascades or sets NULL in other rows
 R015   warning   the downgrade deletes managed rows from a table other tables reference
+R016   warning   ON DELETE/ON UPDATE SET NULL on a NOT NULL column (the action always fails)
 =====  ========  =============================================================
 
 Deletes of the downgrade are found from the upgrade plan: every :class:`~planner.ops.InsertRows`
@@ -45,6 +46,7 @@ from typing import TYPE_CHECKING
 
 from planner import ops as O
 from planner.registry import Registry
+from planner.state.coltypes import type_change as classify_type_change
 from planner.state.model import Column, TableKey, table_key_str
 
 if TYPE_CHECKING:
@@ -387,7 +389,9 @@ def type_change(old: str, new: str) -> tuple[str, str | None]:
 @rule("R003", Severity.DANGER, O.AlterColumnType)
 def _narrow_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A column type is narrowed: values may be truncated or rejected."""
-    kind, why = type_change(op.old_type, op.new_type)
+    kind, why = classify_type_change(
+        op.old_type, op.new_type, dialects=[t.name for t in ctx.plan.targets]
+    )
     if kind == "narrowing":
         yield (
             f"narrowing {_col(op.table_key, op.column)} from {op.old_type} to {op.new_type}: {why}",
@@ -398,7 +402,9 @@ def _narrow_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 @rule("R011", Severity.WARNING, O.AlterColumnType)
 def _convert_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A column type changes to an unrelated type: values must convert."""
-    kind, why = type_change(op.old_type, op.new_type)
+    kind, why = classify_type_change(
+        op.old_type, op.new_type, dialects=[t.name for t in ctx.plan.targets]
+    )
     if kind == "conversion":
         yield (
             f"changing {_col(op.table_key, op.column)} from {op.old_type} to {op.new_type}: {why}",
@@ -617,3 +623,35 @@ def _device_name_target(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
             "(CON, PRN, AUX, NUL, COM1-9, LPT1-9; errno 150)",
             f"rename {table_key_str(fk.ref_key)} (renamed_from) if the database is MariaDB or MySQL",
         )
+
+
+def _set_null_on_not_null(table, fks) -> Iterator[tuple[str, str]]:
+    for fk in fks:
+        actions = [a for a in ("ondelete", "onupdate") if getattr(fk, a) == "SET NULL"]
+        cols = [c for c in fk.columns if table.has_column(c) and not table.column(c).nullable]
+        if not actions or not cols:
+            continue
+        on = " and ".join(f"ON {a[2:].upper()}" for a in actions)
+        yield (
+            f"foreign key {fk.name} of {table.qualified_name} is {on} SET NULL, but "
+            f"{', '.join(cols)} {'is' if len(cols) == 1 else 'are'} NOT NULL: the action fails "
+            "whenever it fires (PostgreSQL and SQLite create the key; MariaDB and MySQL refuse "
+            "it, errno 150)",
+            f"make {', '.join(cols)} nullable, or choose another action (RESTRICT, CASCADE)",
+        )
+
+
+@rule("R016", Severity.WARNING, O.CreateTable, O.AddForeignKey, O.AlterColumnNullable)
+def _set_null_not_null(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """ON DELETE/ON UPDATE SET NULL on a NOT NULL column: the action always fails."""
+    if isinstance(op, O.CreateTable):
+        yield from _set_null_on_not_null(op.table, op.table.foreign_keys)
+        return
+    table = ctx.plan.new.get_table(op.table_key)
+    if table is None:
+        return
+    if isinstance(op, O.AddForeignKey):
+        yield from _set_null_on_not_null(table, (op.fk,))
+    elif not op.nullable:
+        fks = [fk for fk in table.foreign_keys if op.column in fk.columns]
+        yield from _set_null_on_not_null(table, fks)

@@ -51,6 +51,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from planner.state.coltypes import WIDENING, type_change
 from planner.state.errors import DbplanError
 from planner.state.model import (
     Check,
@@ -787,39 +788,17 @@ class RenameColumn(Operation):
         return dataclasses.replace(out, tables=tuple(tables))
 
 
-_WIDER_INT = {"SmallInteger": 0, "Integer": 1, "BigInteger": 2}
-_STR_RE = re.compile(r"^(String|Unicode|VARCHAR)\((\d+)\)$")
-_NUM_RE = re.compile(r"^Numeric\((\d+),\s*(\d+)\)$")
-
-
 def is_widening(old: str, new: str) -> bool:
-    """True when every value of ``old`` fits ``new`` unchanged (a safe type change).
-
-    Uses :func:`planner.state.coltypes.is_widening`, with a small fallback for type
-    expressions it cannot parse.
+    """True when every value of ``old`` fits ``new`` unchanged (a safe type change):
+    :func:`planner.state.coltypes.type_change`, the classifier lint and diff use too.
 
     Example:
         >>> is_widening("String(40)", "String(80)"), is_widening("String(80)", "String(40)")
         (True, False)
+        >>> is_widening("Integer", "Numeric(10, 2)")  # 10 integer digits do not fit in 8
+        False
     """
-    try:
-        from planner.state.coltypes import is_widening as _coltypes_widening
-
-        return _coltypes_widening(old, new)
-    except Exception:  # noqa: BLE001 - unparsable type: judge by the simple rules below
-        pass
-    if old in _WIDER_INT and new in _WIDER_INT:
-        return _WIDER_INT[new] >= _WIDER_INT[old]
-    mo, mn = _STR_RE.match(old), _STR_RE.match(new)
-    if mo and new in ("Text", "UnicodeText", "String"):
-        return True
-    if mo and mn:
-        return mo.group(1) == mn.group(1) and int(mn.group(2)) >= int(mo.group(2))
-    no, nn = _NUM_RE.match(old), _NUM_RE.match(new)
-    if no and nn:
-        p0, s0, p1, s1 = (int(x) for x in (*no.groups(), *nn.groups()))
-        return s1 >= s0 and p1 - s1 >= p0 - s0
-    return False
+    return old != new and type_change(old, new)[0] == WIDENING
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

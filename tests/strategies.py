@@ -88,13 +88,15 @@ def identifiers(*, max_bytes: int = 40) -> st.SearchStrategy[str]:
 
 
 def sql_texts() -> st.SearchStrategy[str]:
-    """SQL-ish text: quotes, percent signs, colons, unicode, newlines."""
+    """One SQL expression each (validation refuses anything else, see planner/sqlexpr.py):
+    quotes, percent signs, colons, unicode, newlines inside string literals."""
+    alphabet = string.printable.replace("\\", "") + "éΩ日\u2028"
     return st.one_of(
         st.sampled_from(
-            ["now()", "'info'", "0", "1.0", "false", "name <> ''", "a: b", "x # y", "'yes'"]
+            ["now()", "'info'", "0", "1.0", "false", "name <> ''", "'a: b'", "':x'", "'yes'"]
         ),
-        st.text(alphabet=string.printable + "éΩ日\u2028", min_size=1, max_size=20).filter(
-            lambda s: s.strip()
+        st.text(alphabet=alphabet, min_size=0, max_size=20).map(
+            lambda s: "'" + s.replace("'", "''") + "'"
         ),
     )
 

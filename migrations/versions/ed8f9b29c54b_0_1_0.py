@@ -120,6 +120,7 @@ def upgrade() -> None:
     sa.Column('main_building_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('abs(latitude) <= 90', name='ck_sites_latitude_range'),
     sa.CheckConstraint('abs(longitude) <= 180', name='ck_sites_longitude_range'),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name='fk_sites_campaign_id_campaigns', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name='pk_sites'),
     sa.UniqueConstraint('campaign_id', 'name', name='uq_sites_campaign_id_name'),
     comment='A site of a campaign'
@@ -244,11 +245,6 @@ def upgrade() -> None:
 
     if op.get_context().dialect.name in ('postgresql', 'mysql', 'mariadb'):
         with op.batch_alter_table('sites', schema=None) as batch_op:
-            batch_op.create_foreign_key('fk_sites_campaign_id_campaigns', 'campaigns', ['campaign_id'], ['id'], ondelete='CASCADE')
-
-
-    if op.get_context().dialect.name in ('postgresql', 'mysql', 'mariadb'):
-        with op.batch_alter_table('sites', schema=None) as batch_op:
             batch_op.create_foreign_key('fk_sites_main_building_id_buildings', 'buildings', ['main_building_id'], ['id'], ondelete='SET NULL')
 
 
@@ -274,14 +270,6 @@ def downgrade() -> None:
 
         if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_buildings_site_id_sites' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('buildings', schema=None)]:
             op.drop_index('fk_buildings_site_id_sites', table_name='buildings', schema=None)
-
-
-    if op.get_context().dialect.name in ('postgresql', 'mysql', 'mariadb'):
-        with op.batch_alter_table('sites', schema=None) as batch_op:
-            batch_op.drop_constraint('fk_sites_campaign_id_campaigns', type_='foreignkey')
-
-        if op.get_context().dialect.name in ('mysql', 'mariadb') and 'fk_sites_campaign_id_campaigns' in [ix['name'].replace('``', '`') for ix in sa.inspect(op.get_bind()).get_indexes('sites', schema=None)]:
-            op.drop_index('fk_sites_campaign_id_campaigns', table_name='sites', schema=None)
 
 
     if op.get_context().dialect.name in ('postgresql', 'mysql', 'mariadb'):

@@ -84,6 +84,11 @@ def load_all(project) -> tuple[dict, list]:
 def check(obj) -> None:
     """Validate every snapshot, then check revisions against them.
 
+    A revision is out of sync when a snapshot changed after it was generated, or its
+    upgrade()/downgrade() differ from what dbplan generates now (a deliberate hand
+    edit is recorded with the line `# dbplan: edited=<digest>` the finding names);
+    the chain is checked for release order and a single head.
+
     Exit 0 when all is valid, 1 when a snapshot is invalid, 3 on findings.
     """
     from planner.cli import Differences

@@ -7,6 +7,7 @@ from planner.dialects.base import (
     all_dialects,
     canonical_name,
     get,
+    naming_dialect,
     of_url,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "all_dialects",
     "canonical_name",
     "get",
+    "naming_dialect",
     "of_url",
 ]

@@ -51,6 +51,40 @@ class Dialect:
     #: CREATE/ALTER/DROP run inside a transaction and roll back with it (PostgreSQL,
     #: SQLite); MariaDB/MySQL commit each DDL statement as it runs
     transactional_ddl: ClassVar[bool] = True
+    #: the names ``connection.dialect.name`` gives at run time (what a revision's
+    #: ``if op.get_context().dialect.name ...`` tests)
+    runtime_names: ClassVar[tuple[str, ...]] = ()
+    #: the database alters a table by rebuilding it (SQLite: Alembic's batch mode with
+    #: ``recreate``): revisions carry the rebuilds only where such a dialect is a target
+    alters_by_rebuild: ClassVar[bool] = False
+
+    def default_name(
+        self,
+        kind: str,
+        table: str,
+        columns: tuple[str, ...],
+        *,
+        check_columns: tuple[str, ...] = (),
+        taken: frozenset[str] | set[str] = frozenset(),
+    ) -> str | None:
+        """The name this database gives a ``kind`` (``pk``, ``fk``, ``uq``, ``ck``, ``ix``)
+        constraint created without one, where it is a function of the table and columns
+        (None: it numbers them, or gives none). ``check_columns``: the columns a check's
+        expression reads; ``taken``: names in use (the database then picks another)."""
+        return None
+
+    def is_default_name(
+        self, kind: str, name: str | None, table: str, columns: tuple[str, ...]
+    ) -> bool:
+        """``name`` (as reflected) is one this database made up for an unnamed ``kind``
+        constraint on ``columns`` (None: it keeps no name at all)."""
+        return name is None
+
+    #: sqlglot's name of the dialect (:mod:`planner.sqlexpr` parses SQL fragments with it)
+    sqlglot_name: ClassVar[str] = ""
+    #: a database is a file named by the URL's database part (SQLite): a missing file is
+    #: an empty database, not a connection error
+    database_is_file: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -58,6 +92,16 @@ class Dialect:
             if cls.name in _REGISTRY:
                 raise TypeError(f"dialect {cls.name!r} registered twice")
             _REGISTRY[cls.name] = cls
+
+    def string_literal(self, value: str) -> str:
+        """An SQL string literal of ``value`` for SQL text dbplan writes itself (the SQL
+        standard's: single quotes, inner quotes doubled).
+
+        Example:
+            >>> get("sqlite").string_literal("it's")
+            "'it''s'"
+        """
+        return "'" + value.replace("'", "''") + "'"
 
     def part(self, part: str) -> Any:
         """The module ``planner.dialects.<name>_<part>`` (imported on first use).
@@ -121,6 +165,18 @@ def of_url(url: str) -> Dialect:
 def all_dialects() -> tuple[Dialect, ...]:
     """Every supported dialect, in :data:`NAMES` order."""
     return tuple(get(n) for n in NAMES)
+
+
+def naming_dialect() -> Dialect:
+    """The dialect whose names for unnamed constraints a snapshot records: the primary
+    target, PostgreSQL (``<table>_<columns>_fkey``, ``_key``, ``_check``); capture maps the
+    names other dialects made up to them (:meth:`Dialect.is_default_name`).
+
+    Example:
+        >>> naming_dialect().default_name("fk", "meters", ("unit_id",))
+        'meters_unit_id_fkey'
+    """
+    return get(NAMES[0])
 
 
 def _load() -> None:

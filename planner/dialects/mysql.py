@@ -2,13 +2,50 @@
 
 from __future__ import annotations
 
+import re
+
 from planner.dialects.base import Dialect
 
 
 class MySQL(Dialect):
     name = "mysql"
     label = "MariaDB/MySQL"
+    sqlglot_name = "mysql"
     aliases = ("mariadb",)
     foreign_key_needs_index = True
     foreign_key_tied_to_key = True
     transactional_ddl = False
+    runtime_names = ("mysql", "mariadb")
+
+    def is_default_name(self, kind, name, table, columns):
+        """InnoDB's names for unnamed constraints: ``<table>_ibfk_<n>`` for a foreign key,
+        the first column's name (``<column>_<n>`` when taken) for a unique key,
+        ``CONSTRAINT_<n>`` for a table check (a column check: the column's name).
+
+        Example:
+            >>> from planner.dialects import get
+            >>> my = get("mariadb")
+            >>> my.is_default_name("fk", "meters_ibfk_1", "meters", ("unit_id",))
+            True
+            >>> my.is_default_name("uq", "code_2", "units", ("code",)), my.is_default_name("uq", "uq_x", "units", ("code",))
+            (True, False)
+        """
+        if name is None:
+            return True
+        if kind == "fk":
+            return re.fullmatch(re.escape(table) + r"_ibfk_\d+", name) is not None
+        if kind == "uq" and columns:
+            return re.fullmatch(re.escape(columns[0]) + r"(_\d+)?", name) is not None
+        if kind == "ck":
+            return re.fullmatch(r"CONSTRAINT_\d+", name) is not None or name in columns
+        return False
+
+    def string_literal(self, value: str) -> str:
+        r"""Backslashes and quotes doubled: the same value by default and no way out of the
+        string under ``NO_BACKSLASH_ESCAPES`` either.
+
+        Example:
+            >>> print(MySQL().string_literal("a\\'b"))
+            'a\\''b'
+        """
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"

@@ -8,5 +8,72 @@ from planner.dialects.base import Dialect
 class PostgreSQL(Dialect):
     name = "postgresql"
     label = "PostgreSQL"
+    sqlglot_name = "postgres"
     aliases = ("postgres", "pg")
     foreign_key_tied_to_key = True
+    runtime_names = ("postgresql",)
+
+    #: NAMEDATALEN - 1: the longest identifier, in bytes
+    max_identifier_bytes = 63
+    _LABELS = {"pk": "pkey", "fk": "fkey", "uq": "key", "ck": "check", "ix": "idx"}
+
+    def default_name(self, kind, table, columns, *, check_columns=(), taken=frozenset()):
+        """PostgreSQL's ``ChooseConstraintName``: ``<table>_<columns>_<label>``, columns
+        joined by ``_`` (a check: its one column, or none), shortened to 63 bytes the
+        way ``makeObjectName`` does, numbered (``_key1``) when taken.
+
+        Example:
+            >>> from planner.dialects import get
+            >>> pg = get("postgresql")
+            >>> pg.default_name("uq", "units", ("code",)), pg.default_name("pk", "units", ("id",))
+            ('units_code_key', 'units_pkey')
+            >>> pg.default_name("ck", "t", (), check_columns=("a", "b"), taken={"t_check"})
+            't_check1'
+        """
+        label = self._LABELS[kind]
+        if kind == "pk":
+            name2 = None
+        elif kind == "ck":
+            name2 = check_columns[0] if len(check_columns) == 1 else None
+        else:
+            name2 = "_".join(columns)
+        n = 0
+        while True:
+            name = _make_object_name(table, name2, label + (str(n) if n else ""))
+            if name not in taken:
+                return name
+            n += 1
+
+    def is_default_name(self, kind, name, table, columns):
+        return name is None
+
+
+def _make_object_name(name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's ``makeObjectName``: ``name1[_name2]_label`` within 63 bytes, the
+    longer of ``name1``/``name2`` shortened first (never cutting a character in two)."""
+    overhead = len(label.encode()) + 1 + (1 if name2 is not None else 0)
+    a, b = name1.encode(), (name2 or "").encode()
+    la, lb = len(a), len(b)
+    while la + lb > 63 - overhead:
+        if la > lb:
+            la -= 1
+        else:
+            lb -= 1
+    part1 = a[:la].decode(errors="ignore")
+    part2 = b[:lb].decode(errors="ignore")
+    return part1 + (f"_{part2}" if name2 is not None else "") + f"_{label}"
+
+    def string_literal(self, value: str) -> str:
+        r"""A literal that reads the same whatever ``standard_conforming_strings`` says: a
+        value with a backslash is an escape string (``E'...'``), its backslashes written
+        ``\134`` (octal: never ``\:``, which ``sa.text`` would unescape), quotes doubled.
+
+        Example:
+            >>> PostgreSQL().string_literal("it's")
+            "'it''s'"
+            >>> print(PostgreSQL().string_literal("a\\'b"))
+            E'a\134''b'
+        """
+        if "\\" not in value:
+            return super().string_literal(value)
+        return "E'" + value.replace("\\", "\\134").replace("'", "''") + "'"

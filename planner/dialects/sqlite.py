@@ -8,4 +8,8 @@ from planner.dialects.base import Dialect
 class SQLite(Dialect):
     name = "sqlite"
     label = "SQLite"
+    sqlglot_name = "sqlite"
     aliases = ("sqlite3",)
+    runtime_names = ("sqlite",)
+    alters_by_rebuild = True
+    database_is_file = True

@@ -6,6 +6,7 @@ carry the reason of the dependency. ``dot -Tsvg`` turns the text into a picture.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from planner.review import RISK_COLORS, RISK_STROKES, op_id, risk_of, sorted_edges, title
@@ -15,14 +16,32 @@ if TYPE_CHECKING:
 
 
 def dot_quote(text: str) -> str:
-    """A DOT double-quoted string: backslashes, quotes and newlines escaped.
+    """A DOT double-quoted string: backslashes and quotes escaped, every line break as
+    ``\\n``, control characters shown as ``\\xNN`` (Graphviz takes the text as written).
 
     Example:
         >>> dot_quote('say "hi"')
         '"say \\\\"hi\\\\""'
     """
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n")
-    return f'"{escaped}"'
+    out = []
+    for ch in text.replace("\r\n", "\n"):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch in _LINE_BREAKS:
+            out.append("\\n")
+        elif unicodedata.category(ch) == "Cc" or ch in _BIDI:
+            out.append(f"\\\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+#: every character ``str.splitlines`` breaks a line at
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+#: bidirectional controls (they reorder what a viewer shows)
+_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def render_dot(plan: Plan) -> str:

@@ -6,6 +6,8 @@ dependency graph as a Mermaid block (GitHub renders it).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -25,21 +27,58 @@ _RISK_BADGES = {
 _SEVERITY_BADGES = {"danger": "🛑 danger", "warning": "⚠️ warning", "info": "ℹ️ info"}
 
 
-def md_cell(text: str) -> str:
-    """Escape ``text`` for a Markdown table cell (pipes, newlines, backslashes).
+def md_text(text: str) -> str:
+    """Escape ``text`` for Markdown outside a table: no raw HTML (``&``, ``<``, ``>`` as
+    entities), no code spans (backticks escaped), backslashes kept literal, control
+    characters as ``\\xNN``, one line (line breaks as ``<br>``).
 
     Example:
-        >>> md_cell("a | b")
-        'a \\\\| b'
+        >>> md_text('<img src=x onerror="alert(1)"> & `x`')
+        '&lt;img src=x onerror="alert(1)"&gt; &amp; \\\\`x\\\\`'
     """
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("\r", "")
-        .replace("\n", "<br>")
-        .replace("`", "\\`")
-    )
+    out = []
+    for ch in str(text).replace("\r\n", "\n"):
+        if ch in _MD_ESCAPES:
+            out.append(_MD_ESCAPES[ch])
+        elif ch in _LINE_BREAKS:
+            out.append("<br>")
+        elif unicodedata.category(ch) in ("Cc", "Cf") and ch not in _ZW_JOINERS:
+            out.append(f"\\\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_MD_ESCAPES = {"\\": "\\\\", "`": "\\`", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+#: every character ``str.splitlines`` breaks a line at
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+#: format characters that belong to the text (emoji sequences)
+_ZW_JOINERS = frozenset("\u200c\u200d")
+
+
+def md_cell(text: str) -> str:
+    """Escape ``text`` for a Markdown table cell: :func:`md_text`, and pipes.
+
+    Example:
+        >>> md_cell("a | b <br>")
+        'a \\\\| b &lt;br&gt;'
+    """
+    return md_text(text).replace("|", "\\|")
+
+
+def md_code(text: str) -> str:
+    """``text`` as an inline code span that nothing inside can end (a fence of more
+    backticks than any run in it), on one line.
+
+    Example:
+        >>> md_code("a`b")
+        '``a`b``'
+    """
+    flat = " ".join(str(text).splitlines())
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def render_markdown(plan: Plan, *, findings: Iterable[Finding] | None = None) -> str:
@@ -54,7 +93,7 @@ def render_markdown(plan: Plan, *, findings: Iterable[Finding] | None = None) ->
     """
     found = findings_of(plan, findings)
     lines = [
-        f"### dbplan: `{plan.old.release}` → `{plan.new.release}`",
+        f"### dbplan: {md_code(plan.old.release)} → {md_code(plan.new.release)}",
         "",
         f"**{summary_line(plan)}**",
         "",

@@ -4,6 +4,7 @@ Layout (without colour; ``plan.txt`` of the golden cases is exactly this)::
 
     Plan 0.1.0 -> 0.2.0
     1 + Create table campaigns (id)
+        sql: check ck_campaigns_id: id > 0
     2 + Add foreign key fk_sites_campaign_id_campaigns on sites (campaign_id) -> campaigns (id)  (after 1)
     3 - Drop column sites.title  [destructive]
 
@@ -20,7 +21,9 @@ Layout (without colour; ``plan.txt`` of the golden cases is exactly this)::
 Operations are numbered in execution order. Safe operations carry no mark; the others
 end with ``[locks]``, ``[destructive]`` or ``[data-dependent]``; ``(after 1, 4)`` lists the
 operations this one directly depends on (the edges of the graph; their reasons are in
-the JSON and graph formats). With ``color=True`` categories, marks and severities are
+the JSON and graph formats). Under an operation, a ``sql:`` line shows each SQL fragment
+of the snapshot it runs (checks, server defaults, index ``where``, backfills) that its
+description does not already show: a snapshot is code, review it like code. With ``color=True`` categories, marks and severities are
 coloured with ANSI escapes (the CLI decides: a terminal, and no ``NO_COLOR``).
 """
 
@@ -30,6 +33,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from planner.review import findings_of, op_id, risk_of, summary_line, title
+from planner.sqlexpr import operation_fragments
 
 if TYPE_CHECKING:
     from planner.lint import Finding
@@ -54,6 +58,26 @@ def _style(text: str, color: str | None, *, enabled: bool, bold: bool = False) -
         return text
     codes = ([_ANSI[color]] if color in _ANSI else []) + (["1"] if bold else [])
     return f"\x1b[{';'.join(codes)}m{text}\x1b[0m" if codes else text
+
+
+def _fragment_lines(op, width: int, color: bool) -> list[str]:
+    """``sql:`` lines under an operation: each SQL fragment of the snapshot it runs that
+    its description does not already show verbatim (a snapshot is code: review it)."""
+    shown = op.describe()
+    out = []
+    for what, sql in operation_fragments(op):
+        if sql in shown and "\n" not in sql:
+            continue
+        label = _style("sql:", "magenta", enabled=color)
+        out.append(f"{' ' * (width + 3)}{label} {what}: {_one_line(sql)}")
+    return out
+
+
+def _one_line(sql: str) -> str:
+    """The fragment on one line: line breaks and other control characters escaped."""
+    if sql.isprintable():
+        return sql
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in sql)
 
 
 def render_text(
@@ -86,6 +110,7 @@ def render_text(
             deps = ", ".join(str(op_id(j)) for j in sorted(after[i]))
             line += "  " + _style(f"(after {deps})", "blue", enabled=color)
         lines.append(line)
+        lines += _fragment_lines(op, width, color)
     if found:
         lines += ["", "Findings:"]
         for f in found:

@@ -1,32 +1,25 @@
-"""Rendering on every Alembic the dependency floor allows (>= 1.9).
+"""Rendering on every Alembic the dependency floor allows (>= 1.9), without touching
+how Alembic renders its own operations.
 
-Two things newer Alembic has and older lacks, supplied here:
+Two things newer Alembic has and older lacks, supplied for dbplan's own types only:
 
-* ``renderers.dispatch_for(..., replace=True)`` (Alembic >= 1.18): before it,
-  ``dispatch_for`` has no ``replace`` and asserts the slot free, so :func:`replacing`
-  frees it first;
-* a renderer for ``CreateCheckConstraintOp`` (Alembic < 1.18 raises
-  ``NotImplementedError``): :func:`_render_check` falls back to the form newer Alembic
+* a renderer for check constraints (Alembic < 1.18 raises ``NotImplementedError`` for
+  ``CreateCheckConstraintOp``): :class:`AddCheckOp` is dbplan's subclass, and its
+  renderer uses Alembic's where there is one and otherwise writes the form newer Alembic
   writes, ``op.create_check_constraint('name', 'table', 'sql')`` (in batch mode
-  ``batch_op.create_check_constraint('name', 'sql')``).
+  ``batch_op.create_check_constraint('name', 'sql')``);
+* ``new_column_name=`` in a rendered ``alter_column`` (Alembic < 1.16 leaves it out):
+  :func:`with_new_column_name`.
 
-Newer Alembic's own renderers are used unchanged wherever it has them.
+Alembic's registry is only ever given dbplan's own types (the test in
+``tests/revisions/test_alembic_isolation.py`` renders Alembic's ops before and after
+importing dbplan).
 """
 
 from __future__ import annotations
 
 from alembic.autogenerate import renderers
 from alembic.operations import ops as alembic_ops
-
-
-def replacing(op_type: type):
-    """``renderers.dispatch_for(op_type, replace=True)`` on any Alembic >= 1.9."""
-    try:
-        return renderers.dispatch_for(op_type, replace=True)
-    except TypeError:
-        renderers._registry.pop((op_type, "default"), None)
-        return renderers.dispatch_for(op_type)
-
 
 _alembic_check = renderers.dispatch(alembic_ops.CreateCheckConstraintOp)
 
@@ -40,8 +33,12 @@ def _condition_sql(condition) -> str:
     return str(condition.compile(compile_kwargs={"literal_binds": True}))
 
 
-@replacing(alembic_ops.CreateCheckConstraintOp)
-def _render_check(autogen_context, op: alembic_ops.CreateCheckConstraintOp) -> str:
+class AddCheckOp(alembic_ops.CreateCheckConstraintOp):
+    """Alembic's ``create_check_constraint``, rendered on every Alembic >= 1.9."""
+
+
+@renderers.dispatch_for(AddCheckOp)
+def _render_check(autogen_context, op: AddCheckOp) -> str:
     try:
         return _alembic_check(autogen_context, op)
     except NotImplementedError:  # Alembic < 1.18

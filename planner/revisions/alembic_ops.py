@@ -11,7 +11,11 @@ returns plain ``op.*`` / ``sa.*`` lines. Building blocks:
 - :class:`CreatePgEnumOp` / :class:`DropPgEnumOp` — the PostgreSQL named type;
 - :class:`InsertRowsOp`, :class:`UpdateRowOp`, :class:`DeleteRowsOp` — managed rows as
   ``op.bulk_insert`` / ``sa.update`` / ``sa.delete`` on ``sa.table()`` stubs, values bound;
-- a renderer for Alembic's own ``RenameTableOp`` (Alembic ships none).
+- dbplan's own subclasses of Alembic's operations where it renders one differently
+  (:class:`AddPrimaryKeyOp`, :class:`AddForeignKeyOp`, :class:`AlterColumnOp`,
+  :class:`SetTableCommentOp`, :class:`DropTableCommentOp`, :class:`RenameTableOp`) and
+  :class:`TableBatchOp`, a table batch with its declared SQLite rebuild plan
+  (:class:`BatchPlan`). No renderer of Alembic's own types is replaced.
 
 Renderers return a list of lines. Alembic's printer indents after a line ending in
 ``:`` and dedents at a blank line, so every block ends with ``""``; values are written
@@ -21,7 +25,8 @@ with :func:`planner.revisions.literals.py_literal` and never start a line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from alembic.autogenerate import render as alembic_render
@@ -29,14 +34,91 @@ from alembic.autogenerate import renderers
 from alembic.autogenerate.render import _repr_type, render_op
 from alembic.operations import ops as alembic_ops
 
-from planner.revisions.alembic_compat import replacing as _replacing
 from planner.revisions.alembic_compat import with_new_column_name
+from planner.revisions.copy_from import plain_table, table_source
 from planner.revisions.literals import py_literal, sql_text_call
+from planner.revisions.sa_bridge import fk_target_has_dot
+
+if TYPE_CHECKING:
+    from planner.revisions.copy_from import CopyFrom
+    from planner.state.model import Snapshot, Table
 
 #: dialect names as ``connection.dialect.name`` spells them
 POSTGRESQL = ("postgresql",)
 MYSQL = ("mysql", "mariadb")
 SQLITE = ("sqlite",)
+
+
+# dbplan's own operations extending Alembic's -----------------------------------
+#
+# Renderers are registered for these subclasses only: Alembic's rendering of its own
+# operation types stays as it is for any other code in the same interpreter
+# (tests/revisions/test_alembic_isolation.py). Alembic's dispatch follows the class's MRO.
+
+
+class AddPrimaryKeyOp(alembic_ops.CreatePrimaryKeyOp):
+    """``create_primary_key`` with every name written as a Python literal."""
+
+
+class AddForeignKeyOp(alembic_ops.CreateForeignKeyOp):
+    """``create_foreign_key``; a target whose names hold a dot through ``add_constraint``
+    (see :func:`planner.revisions.sa_bridge.fk_target_has_dot`)."""
+
+
+class AlterColumnOp(alembic_ops.AlterColumnOp):
+    """``alter_column`` with the keywords Alembic's renderer leaves out
+    (``existing_autoincrement`` for MySQL's ``MODIFY``, ``postgresql_using``)."""
+
+
+class SetTableCommentOp(alembic_ops.CreateTableCommentOp):
+    """``create_table_comment`` with the table name quoted (Alembic writes it bare)."""
+
+
+class DropTableCommentOp(alembic_ops.DropTableCommentOp):
+    """``drop_table_comment`` with the table name quoted."""
+
+
+class RenameTableOp(alembic_ops.RenameTableOp):
+    """``rename_table`` (Alembic ships no renderer for it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPlan:
+    """The snapshot states around one table batch: the table before and after it (None
+    where the table does not exist) and the whole snapshots (their enums)."""
+
+    before: Table | None
+    after: Table | None
+    snapshot_before: Snapshot
+    snapshot_after: Snapshot
+
+
+class TableBatchOp(alembic_ops.ModifyTableOps):
+    """Table alterations in ``with op.batch_alter_table(...)``, with what SQLite's rebuild
+    of the table needs (:mod:`planner.revisions.sqlite_batch` fills it in).
+
+    Args:
+        plan: the states around the batch (None: unknown, SQLite reflects the table).
+        sqlite_only: only SQLite runs the batch (no ``if``/``else`` around the rebuild).
+    """
+
+    def __init__(
+        self,
+        table_name: str,
+        ops: Sequence[alembic_ops.MigrateOperation],
+        *,
+        schema: str | None = None,
+        plan: BatchPlan | None = None,
+        sqlite_only: bool = False,
+    ):
+        super().__init__(table_name, list(ops), schema=schema)
+        self.plan = plan
+        self.sqlite_only = sqlite_only
+        #: the table SQLite's rebuild copies from, as the snapshot defines it (a
+        #: :class:`~planner.revisions.copy_from.CopyFrom` or a ``sa.Table``); None: reflect
+        self.copy_from: CopyFrom | sa.Table | None = None
+        #: what SQLite runs instead of ``ops`` when the rebuild creates the constraints
+        self.sqlite_ops: list[alembic_ops.MigrateOperation] | None = None
 
 
 class DialectSwitchOp(alembic_ops.MigrateOperation):
@@ -406,8 +488,8 @@ def _render_backfill(autogen_context, op: BackfillOp) -> list[str]:
     ]
 
 
-@_replacing(alembic_ops.CreatePrimaryKeyOp)
-def _render_create_primary_key(autogen_context, op: alembic_ops.CreatePrimaryKeyOp) -> list[str]:
+@renderers.dispatch_for(AddPrimaryKeyOp)
+def _render_create_primary_key(autogen_context, op: AddPrimaryKeyOp) -> list[str]:
     cols = "[" + ", ".join(py_literal(c) for c in op.columns) + "]"
     if autogen_context._has_batch:
         return [f"batch_op.create_primary_key({py_literal(op.constraint_name)}, {cols})"]
@@ -415,21 +497,6 @@ def _render_create_primary_key(autogen_context, op: alembic_ops.CreatePrimaryKey
         f"op.create_primary_key({py_literal(op.constraint_name)}, {py_literal(op.table_name)}, "
         f"{cols}, schema={py_literal(op.schema)})"
     ]
-
-
-def fk_target_has_dot(schema: str | None, table: str, columns: Sequence[str]) -> bool:
-    """Whether a foreign key's target has a name with a dot in it.
-
-    SQLAlchemy 2.0 spells a target as one ``'schema.table.column'`` string and splits it
-    at every dot (``'p.1.0'`` is column ``0`` of table ``1`` in schema ``p``), and so
-    do Alembic's ``create_foreign_key`` and its batch copy: such a target is given as
-    Column objects instead (:func:`_fk_constraint_source`).
-
-    Example:
-        >>> fk_target_has_dot(None, "p", ["1.0"]), fk_target_has_dot(None, "p", ["id"])
-        (True, False)
-    """
-    return any("." in name for name in (schema or "", table, *columns))
 
 
 def _has_dotted_target(constraint: sa.ForeignKeyConstraint) -> bool:
@@ -481,8 +548,8 @@ def _fk_constraint_source(
     return f"sa.ForeignKeyConstraint({', '.join(args)})"
 
 
-@_replacing(alembic_ops.CreateForeignKeyOp)
-def _render_create_foreign_key(autogen_context, op: alembic_ops.CreateForeignKeyOp) -> str:
+@renderers.dispatch_for(AddForeignKeyOp)
+def _render_create_foreign_key(autogen_context, op: AddForeignKeyOp) -> str:
     """Alembic's ``create_foreign_key``; for a target with a dot (see
     :func:`fk_target_has_dot`) the constraint ``create_foreign_key`` would build, given to
     ``add_constraint`` of the same implementation (in a batch: queued in order)."""
@@ -513,8 +580,8 @@ _alembic_alter_column = alembic_render._alter_column
 _ALTER_EXTRA_KW = ("existing_autoincrement", "postgresql_using")
 
 
-@_replacing(alembic_ops.AlterColumnOp)
-def _render_alter_column(autogen_context, op: alembic_ops.AlterColumnOp) -> str:
+@renderers.dispatch_for(AlterColumnOp)
+def _render_alter_column(autogen_context, op: AlterColumnOp) -> str:
     text = with_new_column_name(_alembic_alter_column(autogen_context, op), op)
     extra = [(k, op.kw[k]) for k in _ALTER_EXTRA_KW if op.kw.get(k) is not None]
     if extra:
@@ -527,53 +594,6 @@ def _render_alter_column(autogen_context, op: alembic_ops.AlterColumnOp) -> str:
 _alembic_modify_table = alembic_render._render_modify_table
 
 
-def table_source(autogen_context, table, leave_out: Sequence[Any] = ()) -> str:
-    """``sa.Table(name, sa.MetaData(), columns..., constraints..., indexes..., schema=...)``
-    of a ``sa.Table``, without the constraints in ``leave_out``
-    (:class:`planner.revisions.copy_from.CopyFrom` writes the same text without one)."""
-    create = alembic_ops.CreateTableOp.from_table(table)
-    if leave_out:
-        create.columns = [c for c in create.columns if all(c is not x for x in leave_out)]
-    # keywords after the indexes (below); SQLite has no comments: none needed
-    create.schema = None
-    create.comment = None
-    text = alembic_render._add_table(autogen_context, create)
-    prefix = "op.create_table("
-    assert text.startswith(prefix) and text.endswith("\n)"), text
-    # the name is a repr (no raw newline): the first ",\n" ends it
-    name, rest = text[len(prefix) :].split(",\n", 1)
-    indexes = []
-    for ix in sorted(table.indexes, key=lambda i: i.name):
-        where = ix.dialect_options["sqlite"].get("where")
-        indexes.append(
-            index_source(
-                ix.name,
-                [c.name for c in ix.columns],
-                ix.unique,
-                None if where is None else where.text,
-            )
-        )
-    if table.schema is not None:
-        indexes.append(f"schema={py_literal(table.schema)}")
-    rest = rest[: -len("\n)")] + "".join(f",\n{ix}" for ix in indexes) + "\n)"
-    return f"sa.Table({name},\nsa.MetaData(),\n{rest}"
-
-
-def index_source(name: str, columns: Sequence[str], unique: bool, where: str | None) -> str:
-    """``sa.Index(...)`` of a ``copy_from`` table.
-
-    Example:
-        >>> index_source("ix_a", ["a"], True, "a > 0")
-        "sa.Index('ix_a', 'a', unique=True, sqlite_where=sa.text('a > 0'))"
-    """
-    args = [py_literal(name), *(py_literal(c) for c in columns)]
-    if unique:
-        args.append("unique=True")
-    if where is not None:
-        args.append(f"sqlite_where={sql_text_call(where)}")
-    return f"sa.Index({', '.join(args)})"
-
-
 def _batch_lines(autogen_context, op, body, copy_from, recreate: str | None = None) -> list[str]:
     # foreign keys to names with a dot cannot be copied by the rebuild (it respells their
     # target as a 'table.column' string): they go to table_args, as the rebuilt table
@@ -581,8 +601,6 @@ def _batch_lines(autogen_context, op, body, copy_from, recreate: str | None = No
     # so do the ones the batch creates when SQLite always rebuilds (see fk_target_has_dot)
     # a CopyFrom of plain names (no dot anywhere) is written directly; the others as the
     # sa.Table they make
-    from planner.revisions.copy_from import plain_table
-
     direct = hasattr(copy_from, "source") and plain_table(copy_from.table)
     if hasattr(copy_from, "to_sa") and not direct:
         copy_from = copy_from.to_sa()
@@ -647,28 +665,25 @@ def _batch_lines(autogen_context, op, body, copy_from, recreate: str | None = No
     return lines
 
 
-@_replacing(alembic_ops.ModifyTableOps)
-def _render_modify_table(autogen_context, op: alembic_ops.ModifyTableOps) -> list[str]:
+@renderers.dispatch_for(TableBatchOp)
+def _render_modify_table(autogen_context, op: TableBatchOp) -> list[str]:
     """Batch mode with ``copy_from=`` the table as the snapshot defines it (set by
     ``emit``) where SQLite rebuilds the table; with ``sqlite_ops``, SQLite runs a rebuild
     that creates the table's new constraints itself (other dialects run ``op.ops``)."""
-    copy_from = getattr(op, "copy_from", None)
+    copy_from = op.copy_from
     if copy_from is None or not op.ops or not autogen_context.opts.get("render_as_batch"):
         return _alembic_modify_table(autogen_context, op)
-    sqlite_ops = getattr(op, "sqlite_ops", None)
-    if sqlite_ops is None:
+    if op.sqlite_ops is None:
         return _batch_lines(autogen_context, op, op.ops, copy_from)
-    sqlite = _batch_lines(autogen_context, op, sqlite_ops, copy_from, recreate="always")
-    if getattr(op, "dbplan_sqlite_only", False):
+    sqlite = _batch_lines(autogen_context, op, op.sqlite_ops, copy_from, recreate="always")
+    if op.sqlite_only:
         return sqlite
     other = _alembic_modify_table(autogen_context, op)
     return [f"if {_dialect_test(SQLITE)}:", *sqlite, "else:", *other, ""]
 
 
-@_replacing(alembic_ops.CreateTableCommentOp)
-def _render_create_table_comment(
-    autogen_context, op: alembic_ops.CreateTableCommentOp
-) -> list[str]:
+@renderers.dispatch_for(SetTableCommentOp)
+def _render_create_table_comment(autogen_context, op: SetTableCommentOp) -> list[str]:
     # Alembic's own renderer writes the table name without quoting it
     return [
         f"op.create_table_comment({py_literal(op.table_name)}, {py_literal(op.comment)}, "
@@ -676,16 +691,16 @@ def _render_create_table_comment(
     ]
 
 
-@_replacing(alembic_ops.DropTableCommentOp)
-def _render_drop_table_comment(autogen_context, op: alembic_ops.DropTableCommentOp) -> list[str]:
+@renderers.dispatch_for(DropTableCommentOp)
+def _render_drop_table_comment(autogen_context, op: DropTableCommentOp) -> list[str]:
     return [
         f"op.drop_table_comment({py_literal(op.table_name)}, "
         f"existing_comment={py_literal(op.existing_comment)}, schema={py_literal(op.schema)})"
     ]
 
 
-@renderers.dispatch_for(alembic_ops.RenameTableOp)
-def _render_rename_table(autogen_context, op: alembic_ops.RenameTableOp) -> list[str]:
+@renderers.dispatch_for(RenameTableOp)
+def _render_rename_table(autogen_context, op: RenameTableOp) -> list[str]:
     return [
         f"op.rename_table({py_literal(op.table_name)}, {py_literal(op.new_table_name)}, "
         f"schema={py_literal(op.schema)})"

@@ -6,21 +6,23 @@ once more) took most of the time of ``dbplan generate``. :meth:`CopyFrom.source`
 the same text directly from the snapshot's table for tables whose names are plain
 identifiers, with Alembic's own renderers for each column type (once per type), server
 default and check constraint; any other table goes through the ``sa.Table``
-(:func:`planner.revisions.alembic_ops.table_source`). tests/revisions/test_copy_from.py
+(:func:`table_source`). tests/revisions/test_copy_from.py
 holds both to the same bytes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from alembic.autogenerate import render as alembic_render
+from alembic.operations import ops as alembic_ops
 
-from planner.revisions.alembic_ops import index_source, table_source
-from planner.revisions.literals import py_literal
+from planner import ops as our
+from planner.revisions.literals import ddl_text, py_literal, sql_text_call
+from planner.revisions.sa_bridge import sa_table_full, sa_type
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -40,14 +42,12 @@ class CopyFrom:
     enums: dict[str, tuple[str, ...]]
 
     def to_sa(self) -> sa.Table:
-        """The ``sa.Table`` (:func:`planner.revisions.emit.sa_table_full`)."""
-        from planner.revisions.emit import sa_table_full
-
+        """The ``sa.Table`` (:func:`planner.revisions.sa_bridge.sa_table_full`)."""
         return sa_table_full(self.table, self.enums)
 
     def source(self, autogen_context: Any) -> str:
         """``sa.Table(name, sa.MetaData(), columns..., constraints..., indexes..., schema=...)``:
-        :func:`~planner.revisions.alembic_ops.table_source` of :meth:`to_sa`."""
+        :func:`table_source` of :meth:`to_sa`."""
         if not plain_table(self.table):
             return table_source(autogen_context, self.to_sa())
         return _direct_source(autogen_context, self.table, self.enums)
@@ -158,9 +158,6 @@ def _type_source(autogen_context: Any, type_text: str, enums: dict[str, tuple[st
     """Alembic's rendering of a column's type, once per type and rendering."""
     from sqlalchemy.sql.base import SchemaEventTarget
 
-    from planner import ops as our
-    from planner.revisions.emit import sa_type
-
     def render() -> str:
         t = sa_type(type_text, enums)
         if isinstance(t, SchemaEventTarget):  # what Column._copy does to the type
@@ -175,7 +172,7 @@ def _check_source(autogen_context: Any, sqltext: str, name: str) -> str:
     import sqlalchemy as sa
 
     def render() -> str:
-        check = sa.CheckConstraint(sa.text(sqltext), name=name)
+        check = sa.CheckConstraint(ddl_text(sqltext), name=name)
         return alembic_render._render_check_constraint(check, autogen_context, None)
 
     return _once(autogen_context, ("check", sqltext, name), render)
@@ -188,3 +185,50 @@ def _once(autogen_context: Any, key: tuple, render: Callable[[], str]) -> str:
     if found is None:
         found = memo[key] = render()
     return found
+
+
+def table_source(autogen_context, table, leave_out: Sequence[Any] = ()) -> str:
+    """``sa.Table(name, sa.MetaData(), columns..., constraints..., indexes..., schema=...)``
+    of a ``sa.Table``, without the constraints in ``leave_out``
+    (:class:`CopyFrom` writes the same text without one)."""
+    create = alembic_ops.CreateTableOp.from_table(table)
+    if leave_out:
+        create.columns = [c for c in create.columns if all(c is not x for x in leave_out)]
+    # keywords after the indexes (below); SQLite has no comments: none needed
+    create.schema = None
+    create.comment = None
+    text = alembic_render._add_table(autogen_context, create)
+    prefix = "op.create_table("
+    assert text.startswith(prefix) and text.endswith("\n)"), text
+    # the name is a repr (no raw newline): the first ",\n" ends it
+    name, rest = text[len(prefix) :].split(",\n", 1)
+    indexes = []
+    for ix in sorted(table.indexes, key=lambda i: i.name):
+        where = ix.dialect_options["sqlite"].get("where")
+        indexes.append(
+            index_source(
+                ix.name,
+                [c.name for c in ix.columns],
+                ix.unique,
+                None if where is None else where.text,
+            )
+        )
+    if table.schema is not None:
+        indexes.append(f"schema={py_literal(table.schema)}")
+    rest = rest[: -len("\n)")] + "".join(f",\n{ix}" for ix in indexes) + "\n)"
+    return f"sa.Table({name},\nsa.MetaData(),\n{rest}"
+
+
+def index_source(name: str, columns: Sequence[str], unique: bool, where: str | None) -> str:
+    """``sa.Index(...)`` of a ``copy_from`` table.
+
+    Example:
+        >>> index_source("ix_a", ["a"], True, "a > 0")
+        "sa.Index('ix_a', 'a', unique=True, sqlite_where=sa.text('a > 0'))"
+    """
+    args = [py_literal(name), *(py_literal(c) for c in columns)]
+    if unique:
+        args.append("unique=True")
+    if where is not None:
+        args.append(f"sqlite_where={sql_text_call(where)}")
+    return f"sa.Index({', '.join(args)})"

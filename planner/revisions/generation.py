@@ -9,7 +9,7 @@ and writes the file with :func:`planner.revisions.write.write_revision`.
 from __future__ import annotations
 
 import gc
-import re
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,14 +25,19 @@ from planner.revisions.write import RevisionError, WrittenRevision, revision_fil
 from planner.state.errors import DbplanError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from planner.dialects import Dialect
     from planner.plan import Plan
     from planner.project import Project
     from planner.state.model import Snapshot
 
-_REV_ID = re.compile(r"^[A-Za-z0-9_]+$")
+#: characters Alembic refuses in a revision id (``alembic.script.revision``: ``@ - +``, and
+#: ``:`` since Alembic 1.14), and those that cannot be part of a file name or one line
+_ALEMBIC_ILLEGAL = frozenset("@-+:")
+_PATH_CHARS = frozenset("/\\")
+_QUOTES = frozenset("\"'")
+_KEYWORDS = frozenset({"head", "heads", "base", EMPTY})
 
 
 class DestructiveRefused(DbplanError):
@@ -71,17 +76,80 @@ class GenerateResult:
     from_release: str
     to_release: str
     operations: int
+    #: the stale revision files ``--replace`` removed
+    replaced: tuple[Path, ...] = ()
+    #: what could not be checked (e.g. an unreachable database)
+    notes: tuple[str, ...] = ()
+
+
+def _is_control(ch: str) -> bool:
+    """A terminal control character (C0, DEL, C1) or a bidirectional-text control."""
+    import unicodedata
+
+    return unicodedata.category(ch) == "Cc" or ch in _BIDI
+
+
+#: bidirectional overrides, embeddings and isolates (they reorder what a terminal shows)
+_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def clean_message(message: str) -> str:
-    r"""A revision message that keeps any template's docstring valid: one line, ``\`` and ``"`` escaped.
+    r"""A revision message that keeps any template's docstring valid and shows as written:
+    one line, control characters (escape sequences, bidirectional overrides) removed,
+    ``\`` and ``"`` escaped.
 
     Example:
         >>> print(clean_message('say "hi"\n now'))
         say \"hi\" now
+        >>> clean_message("red \x1b[31mALERT\x1b[0m")
+        'red [31mALERT[0m'
     """
-    one_line = " ".join(message.split())
+    visible = "".join(" " if ch in "\t\n\r\v\f" else ch for ch in message)
+    visible = "".join(ch for ch in visible if not _is_control(ch))
+    one_line = " ".join(visible.split())
     return one_line.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def check_rev_id(rev_id: str) -> str:
+    """``rev_id`` if Alembic and a file name can take it, else RevisionError saying why.
+
+    Alembic refuses only ``@ - + :`` in an id; dbplan also refuses whitespace and control
+    characters (a newline would end the ``revision = ...`` line), path separators (the id
+    is part of the file name) and the keywords ``head``, ``heads``, ``base``, ``empty``.
+
+    Example:
+        >>> check_rev_id("v1.2.0.a")
+        'v1.2.0.a'
+    """
+    bad: list[str] = []
+    if not rev_id:
+        raise RevisionError("--rev-id: the revision id is empty")
+    if any(_is_control(ch) for ch in rev_id):
+        names = sorted({f"U+{ord(ch):04X}" for ch in rev_id if _is_control(ch)})
+        nl = " (a newline)" if "\n" in rev_id or "\r" in rev_id else ""
+        raise RevisionError(
+            f"--rev-id {rev_id!r}: control character{'s' if len(names) > 1 else ''} "
+            f"{', '.join(names)}{nl} not allowed in a revision id; nothing written"
+        )
+    if any(ch.isspace() for ch in rev_id):
+        bad.append("whitespace")
+    illegal = sorted(set(rev_id) & _ALEMBIC_ILLEGAL)
+    if illegal:
+        bad.append(f"{' '.join(illegal)} (Alembic refuses them)")
+    if set(rev_id) & _QUOTES:
+        bad.append("quotes (they would end the template's strings)")
+    if set(rev_id) & _PATH_CHARS:
+        bad.append("/ or \\ (the id is part of the file name)")
+    if bad:
+        raise RevisionError(
+            f"--rev-id {rev_id!r}: {'; '.join(bad)} not allowed in a revision id; "
+            "letters, digits, . and _ are always fine (e.g. v1_2_0 or v1.2.0.a)"
+        )
+    if rev_id.lower() in _KEYWORDS:
+        raise RevisionError(
+            f"--rev-id {rev_id!r} is a keyword of Alembic/dbplan commands; choose another id"
+        )
+    return rev_id
 
 
 def render_revision(
@@ -182,9 +250,11 @@ def plan_revision(
         from_sha256=snapshot_sha256(old),
         to_sha256=snapshot_sha256(new),
     )
-    rid = rev_id or default_rev_id(prov.from_sha256, prov.to_sha256)
-    if not _REV_ID.match(rid):
-        raise RevisionError(f"invalid revision id {rid!r} (letters, digits and _ only)")
+    rid = (
+        check_rev_id(rev_id)
+        if rev_id is not None
+        else default_rev_id(prov.from_sha256, prov.to_sha256)
+    )
     text = message if message is not None else to_release
     return PlannedRevision(
         up=up, provenance=prov, rev_id=rid, message=clean_message(text) or to_release
@@ -247,6 +317,23 @@ def release_revisions(project: Project) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def release_order(release: str):
+    """Sort key of a release: ``empty`` first, then PEP 440 order.
+
+    Example:
+        >>> release_order("1.1.0") > release_order("1.0.0") > release_order("empty")
+        True
+    """
+    from packaging.version import InvalidVersion, Version
+
+    if release == EMPTY:
+        return (0, Version("0"))
+    try:
+        return (1, Version(release))
+    except InvalidVersion:
+        return (2, Version("0"))
+
+
 def generate(
     project: Project,
     from_release: str,
@@ -255,12 +342,22 @@ def generate(
     message: str | None = None,
     rev_id: str | None = None,
     allow_destructive: bool = False,
+    replace: bool = False,
+    database_heads: Callable[[], tuple[str, ...]] | None = None,
 ) -> GenerateResult:
     """Write the revision ``from_release -> to_release`` into the project's migrations.
 
+    The new revision continues the chain: its ``down_revision`` is the revision that
+    produces FROM (one dbplan wrote, or one adopted in ``[tool.dbplan.releases]``), which
+    must be a head. A release that already has a revision is refused; ``replace`` rewrites
+    a stale one dbplan wrote, unless a later revision revises it or ``database_heads()``
+    (the database's ``alembic_version``) shows it applied. ``database_heads`` may raise
+    :class:`DatabaseUnseen`; the result's ``notes`` then say what was not checked.
+
     Raises:
         DestructiveRefused: the upgrade drops data and ``allow_destructive`` is False.
-        RevisionError: FROM has no revision yet, or the revision or file exists already.
+        RevisionError: FROM has no revision yet, TO has one, the pair is backwards, a
+            second head or base would be written, or the revision or file exists already.
         SnapshotError: a snapshot is invalid.
 
     Example:
@@ -271,6 +368,12 @@ def generate(
         raise RevisionError(f"FROM and TO are the same release {to_release!r}")
     if to_release == EMPTY:
         raise RevisionError("TO cannot be 'empty' (downgrades are written with each revision)")
+    if release_order(to_release) < release_order(from_release):
+        raise RevisionError(
+            f"FROM {from_release} is newer than TO {to_release}: a revision goes forward "
+            f"(dbplan generate {to_release} {from_release}); its downgrade goes back. "
+            "Nothing written"
+        )
     from planner.state.prefetch import prefetch
 
     prefetch(
@@ -280,15 +383,6 @@ def generate(
     old = load_release(project, from_release)
     new = load_release(project, to_release)
     assert new is not None
-    down_revision: str | None = None
-    if from_release != EMPTY:
-        known = release_revisions(project)
-        if from_release not in known:
-            raise RevisionError(
-                f"release {from_release} has no revision yet: generate it first "
-                f"(dbplan generate <previous release> {from_release}), or start from empty"
-            )
-        down_revision = known[from_release]
     planned = plan_revision(
         old,
         new,
@@ -302,20 +396,189 @@ def generate(
         raise DestructiveRefused(
             planned.destructive, from_release=from_release, to_release=to_release
         )
-    rendered = planned.render()
-    written: WrittenRevision = write_revision(
-        project,
-        rev_id=rendered.rev_id,
-        down_revision=down_revision,
-        message=rendered.message,
-        upgrades=rendered.upgrades,
-        downgrades=rendered.downgrades,
-    )
+    from planner.revisions.chain import GenerateLock
+    from planner.revisions.write import versions_dir
+
+    with GenerateLock(versions_dir(project)):
+        place = _place(
+            project,
+            from_release,
+            to_release,
+            replace=replace,
+            database_heads=database_heads,
+        )
+        rendered = planned.render()
+        aside = _move_aside(place.replaced)
+        try:
+            written: WrittenRevision = write_revision(
+                project,
+                rev_id=rendered.rev_id,
+                down_revision=place.down_revision,
+                message=rendered.message,
+                upgrades=rendered.upgrades,
+                downgrades=rendered.downgrades,
+            )
+        except BaseException:
+            for original, moved in aside:
+                os.replace(moved, original)
+            raise
+        for _, moved in aside:
+            moved.unlink(missing_ok=True)
     return GenerateResult(
         path=written.path,
         revision=written.revision,
-        down_revision=down_revision,
+        down_revision=place.down_revision,
         from_release=from_release,
         to_release=to_release,
         operations=rendered.operations,
+        replaced=tuple(p for p, _ in aside),
+        notes=place.notes,
     )
+
+
+class DatabaseUnseen(Exception):  # noqa: N818 - not an error of dbplan's: a note
+    """``database_heads`` could not read the database (the message says which and why)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Place:
+    down_revision: str | None
+    #: dbplan revision files producing TO that ``--replace`` removes
+    replaced: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def _place(
+    project: Project,
+    from_release: str,
+    to_release: str,
+    *,
+    replace: bool,
+    database_heads: Callable[[], tuple[str, ...]] | None,
+) -> _Place:
+    """Where the new revision goes (its down revision; the files it replaces), or a
+    RevisionError when it would not continue the chain as one head."""
+    from planner.revisions.chain import ancestors, children, heads, revision_graph
+
+    graph = revision_graph(project)
+    provs = provenances(project)
+    adopted = project.adopted_releases
+    produced = {p.to_release: p.revision for p in provs}
+    known = {**adopted, **produced}
+    pair = f"{from_release} {to_release}"
+
+    if to_release in adopted and to_release not in produced:
+        raise RevisionError(
+            f"release {to_release} is adopted: revision {adopted[to_release]} of the existing "
+            "Alembic history ([tool.dbplan.releases] in pyproject.toml); dbplan never "
+            "rewrites it. Nothing written (snapshot a newer release and generate that)"
+        )
+    producers = [p for p in provs if p.to_release == to_release]
+    if producers and not replace:
+        names = ", ".join(f"{p.revision} ({project.display(p.path)})" for p in producers if p.path)
+        raise RevisionError(
+            f"release {to_release} already has a revision: {names}. Nothing written: a "
+            "second revision would make a second head. If it is stale (dbplan check says "
+            f"so), rewrite it: dbplan generate {pair} --replace"
+        )
+    replaced_ids = {p.revision for p in producers}
+    notes: list[str] = []
+    if producers:
+        for p in producers:
+            later = [c for c in children(graph, p.revision) if c not in replaced_ids]
+            if later:
+                raise RevisionError(
+                    f"--replace: revision {p.revision} ({project.display(p.path)}) of release "
+                    f"{to_release} is revised by {', '.join(later)}; replacing it would cut "
+                    "the chain. Nothing written (delete the later revisions first, newest first, "
+                    "and generate them again after this one)"
+                )
+        if database_heads is None:
+            notes.append("not checked whether the replaced revision is applied: no database")
+        else:
+            try:
+                db_heads = database_heads()
+            except DatabaseUnseen as e:
+                notes.append(f"not checked whether the replaced revision is applied: {e}")
+            else:
+                applied = ancestors(graph, db_heads) & replaced_ids
+                if applied:
+                    raise RevisionError(
+                        f"--replace: revision {', '.join(sorted(applied))} of release "
+                        f"{to_release} is applied in the database (current: "
+                        f"{', '.join(db_heads)}); rewriting it would leave that database on a "
+                        "revision that no longer exists. Nothing written (downgrade it first: "
+                        f"dbplan downgrade {from_release})"
+                    )
+    remaining = {r: n for r, n in graph.items() if r not in replaced_ids}
+    if from_release == EMPTY:
+        down_revision = None
+        if remaining:
+            tops = heads(remaining)
+            raise RevisionError(
+                f"dbplan generate {pair}: the project has revisions already (head "
+                f"{', '.join(tops)}); a revision from empty would start a second base. "
+                f"Nothing written. {_from_advice(project, known, to_release)}"
+            )
+    else:
+        if from_release not in known:
+            raise RevisionError(
+                f"release {from_release} has no revision yet; nothing written. "
+                f"{_from_advice(project, known, from_release)}"
+            )
+        down_revision = known[from_release]
+        if down_revision not in remaining:
+            raise RevisionError(
+                f"release {from_release} is recorded as revision {down_revision}, which is not "
+                f"in {project.display(project.migrations_dir)}; nothing written"
+            )
+        later = [c for c in children(remaining, down_revision)]
+        if later:
+            ahead = {v: k for k, v in known.items()}
+            named = ", ".join(f"{c} (release {ahead[c]})" if c in ahead else c for c in later)
+            raise RevisionError(
+                f"revision {down_revision} of release {from_release} is already revised by "
+                f"{named}: a revision from {from_release} would be a second head. Nothing "
+                "written (generate from the newest release)"
+            )
+    return _Place(
+        down_revision=down_revision,
+        replaced=tuple(p.path for p in producers if p.path is not None),
+        notes=tuple(notes),
+    )
+
+
+def _from_advice(project: Project, known: dict[str, str], release: str) -> str:
+    """A command that works for giving ``release`` a revision."""
+    releases = project.releases()
+    earlier = [r for r in releases if release_order(r) < release_order(release)]
+    with_rev = [r for r in earlier if r in known]
+    if with_rev:
+        prev = with_rev[-1]
+        missing = [r for r in earlier if release_order(r) > release_order(prev)]
+        steps = [prev, *missing, release]
+        cmds = "; ".join(f"dbplan generate {a} {b}" for a, b in zip(steps, steps[1:], strict=False))
+        return f"Generate it from {prev}, the newest release with a revision: {cmds}"
+    if known or revision_files(project):
+        return (
+            f"Releases before {release} have no revision dbplan knows: record the revision "
+            f'that produces one in pyproject.toml ([tool.dbplan.releases] "<release>" = '
+            '"<revision>", as dbplan init --adopt writes)'
+        )
+    first = earlier[0] if earlier else release
+    return f"Start the chain: dbplan generate empty {first}"
+
+
+def _move_aside(paths: tuple[Path, ...]) -> list[tuple[Path, Path]]:
+    """Rename each file out of Alembic's sight (``.<name>.dbplan-replaced``)."""
+    out = []
+    try:
+        for path in paths:
+            moved = path.with_name(f".{path.name}.dbplan-replaced")
+            os.replace(path, moved)
+            out.append((path, moved))
+    except BaseException:
+        for original, moved in out:
+            os.replace(moved, original)
+        raise
+    return out

@@ -14,16 +14,19 @@ from __future__ import annotations
 import datetime
 import decimal
 import math
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
+
+from planner import dialects, sqlexpr
+from planner.dialects.postgresql import PostgreSQL
+from planner.sqlexpr import escape_binds
 from planner.state.model import FrozenMap
 
-#: the pattern sa.text() treats as a bind parameter (sqlalchemy.sql.elements.TextClause)
-_BIND = re.compile(r"(?<![:\w\x5c]):(\w+)(?!:)", re.UNICODE)
+_BIND = sqlexpr.BIND
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,13 +122,17 @@ def quote_qualified(schema: str | None, name: str) -> str:
 
 
 def quote_string(value: str) -> str:
-    """A single-quoted SQL string literal, inner quotes doubled (standard_conforming_strings).
+    r"""A PostgreSQL string literal (the SQL text dbplan writes is PostgreSQL's: ``ALTER
+    TYPE ... ADD VALUE``) that reads the same with ``standard_conforming_strings`` on or
+    off: :meth:`planner.dialects.postgresql.PostgreSQL.string_literal`.
 
     Example:
         >>> quote_string("it's")
         "'it''s'"
+        >>> print(quote_string("x\\'; DROP TABLE t; --"))
+        E'x\134''; DROP TABLE t; --'
     """
-    return "'" + value.replace("'", "''") + "'"
+    return dialects.get(PostgreSQL.name).string_literal(value)
 
 
 def sql_text_call(sql: str) -> str:
@@ -135,4 +142,19 @@ def sql_text_call(sql: str) -> str:
         >>> print(sql_text_call("SELECT ':a', 1::int"))
         sa.text("SELECT '\\:a', 1::int")
     """
-    return f"sa.text({_BIND.sub(lambda m: chr(92) + ':' + m.group(1), sql)!r})"
+    return f"sa.text({escape_binds(sql)!r})"
+
+
+def ddl_text(sql: str) -> sa.TextClause:
+    r"""``sa.text`` of snapshot SQL (a check, an index ``where``) that Alembic renders into
+    a revision: Alembic compiles it once to write the file (the compile turns ``\:x``
+    into ``:x``) and the revision hands that text to ``sa.text`` again when it runs, so
+    ``:name`` is escaped twice and stays literal both times, never a bind parameter
+    written as ``NULL``.
+
+    Example:
+        >>> from sqlalchemy.dialects import sqlite
+        >>> print(ddl_text("note <> ':x'").compile(dialect=sqlite.dialect()))
+        note <> '\:x'
+    """
+    return sa.text(_BIND.sub(lambda m: "\\\\:" + m.group(1), sql))

@@ -7,11 +7,22 @@ One finding line per problem, naming the file:
 - a release has no revision (adopted releases in ``[tool.dbplan.releases]`` count);
 - the chain is out of release order: a revision going backwards, skipping a release,
   starting from a revision other than the one producing its FROM release, or two
-  revisions producing one release.
+  revisions producing one release;
+- the revisions have more than one head;
+- a revision's ``upgrade()`` / ``downgrade()`` differ from what dbplan generates from its
+  snapshots now (compared as Python syntax trees, so a formatter's changes and comments
+  do not count). A deliberate hand edit is recorded in the file with the line
+  ``# dbplan: edited=<digest>`` (the finding gives the digest): the bodies are then
+  compared with that digest, so a later edit is found again.
+
+Every piece of advice is a command that works on the project as it is: no
+``dbplan generate empty ...`` when a chain exists (that would start a second base).
 """
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import tomllib
 from typing import TYPE_CHECKING
 
@@ -19,7 +30,7 @@ from packaging.version import InvalidVersion, Version
 
 from planner.project import EMPTY
 from planner.revisions.generation import provenances
-from planner.revisions.provenance import Provenance, snapshot_sha256
+from planner.revisions.provenance import Provenance, parse_provenance_text, snapshot_sha256
 
 if TYPE_CHECKING:
     from planner.project import Project
@@ -52,7 +63,11 @@ def check_revisions(project: Project, snapshots: dict[str, Snapshot]) -> list[st
         >>> check_revisions(project, {"0.1.0": s010})  # doctest: +SKIP
         ['schema_state/0.1.0.yaml: release 0.1.0 has no revision (dbplan generate empty 0.1.0)']
     """
+    from planner.revisions.chain import children, heads, revision_graph
+
     provs = provenances(project)
+    graph = revision_graph(project)
+    adopted = _adopted(project)
     releases = sorted(snapshots, key=_order)
     hashes: dict[str, str] = {EMPTY: snapshot_sha256(None)}
     for rel, snap in snapshots.items():
@@ -62,12 +77,14 @@ def check_revisions(project: Project, snapshots: dict[str, Snapshot]) -> list[st
     for p in provs:
         by_release.setdefault(p.to_release, []).append(p)
     producer = {rel: ps[-1].revision for rel, ps in by_release.items()}
-    producer.update({rel: rev for rel, rev in _adopted(project).items() if rel not in producer})
+    producer.update({rel: rev for rel, rev in adopted.items() if rel not in producer})
+    dbplan_revs = {p.revision for p in provs}
+    hand_written = any(rev not in dbplan_revs for rev in graph)
 
     for p in provs:
         assert p.path is not None
         name = project.display(p.path)
-        regen = f"regenerate: delete it, then dbplan generate {p.from_release} {p.to_release}"
+        regen = _regen_advice(project, p, children(graph, p.revision or ""))
         for release, recorded, what in (
             (p.from_release, p.from_sha256, "starts from"),
             (p.to_release, p.to_sha256, "produces"),
@@ -87,15 +104,23 @@ def check_revisions(project: Project, snapshots: dict[str, Snapshot]) -> list[st
                 )
         if _order(p.from_release) >= _order(p.to_release):
             findings.append(
-                f"{name}: goes from {p.from_release} to {p.to_release}, backwards in release order"
+                f"{name}: goes from {p.from_release} to {p.to_release}, backwards in release "
+                "order (delete it: each revision's downgrade already goes back)"
             )
         else:
             skipped = [
                 r for r in releases if _order(p.from_release) < _order(r) < _order(p.to_release)
             ]
             if skipped:
+                steps = [p.from_release, *skipped, p.to_release]
+                cmds = "; ".join(
+                    f"dbplan generate {a} {b}" for a, b in zip(steps, steps[1:], strict=False)
+                )
+                later = children(graph, p.revision or "")
+                first = "delete it and the revisions after it" if later else "delete it"
                 findings.append(
-                    f"{name}: goes from {p.from_release} to {p.to_release}, skipping {', '.join(skipped)}"
+                    f"{name}: goes from {p.from_release} to {p.to_release}, skipping "
+                    f"{', '.join(skipped)} ({first}, then {cmds})"
                 )
         expected = None if p.from_release == EMPTY else producer.get(p.from_release)
         if p.from_release != EMPTY and expected is None:
@@ -105,21 +130,167 @@ def check_revisions(project: Project, snapshots: dict[str, Snapshot]) -> list[st
         elif p.down_revision != expected:
             findings.append(
                 f"{name}: down_revision is {p.down_revision!r}, but release {p.from_release} "
-                f"is produced by {expected!r}"
+                f"is produced by {expected!r} ({regen})"
             )
     for release, ps in sorted(by_release.items(), key=lambda kv: _order(kv[0])):
         if len(ps) > 1:
             names = ", ".join(project.display(p.path) for p in ps if p.path is not None)
-            findings.append(f"release {release} is produced by {len(ps)} revisions: {names}")
+            findings.append(
+                f"release {release} is produced by {len(ps)} revisions: {names} "
+                "(keep one, delete the others)"
+            )
     previous = EMPTY
+    chained = False  # an earlier release has (or will have, by the advice) a revision
     for release in releases:
-        if release not in producer:
+        if release in producer:
+            chained = True
+        elif not chained and (hand_written or adopted):
+            findings.append(
+                f"{project.display(project.snapshot_path(release))}: release {release} has no "
+                "revision and is older than the revisions dbplan knows: record the revision "
+                f'that produces it in pyproject.toml ([tool.dbplan.releases] "{release}" = '
+                '"<revision>")'
+            )
+        else:
             findings.append(
                 f"{project.display(project.snapshot_path(release))}: release {release} has no revision "
                 f"(dbplan generate {previous} {release})"
             )
+            chained = True
         previous = release
+    tops = heads(graph)
+    if len(tops) > 1:
+        by_rev = {rev: rel for rel, rev in producer.items()}
+        named = ", ".join(f"{h} (release {by_rev[h]})" if h in by_rev else h for h in tops)
+        findings.append(
+            f"{project.display(project.migrations_dir)}: {len(tops)} heads: {named}; upgrade "
+            "cannot choose. Keep one: rewrite a stale revision with dbplan generate FROM TO "
+            "--replace, or delete the extra file"
+        )
+    findings.extend(_body_findings(project, provs, snapshots, hashes, graph))
     return findings
+
+
+def _regen_advice(project: Project, p: Provenance, later: list[str]) -> str:
+    pair = f"{p.from_release} {p.to_release}"
+    if later:
+        return (
+            f"regenerate: delete it and the revisions after it ({', '.join(later)} ...), "
+            f"then dbplan generate {pair} and the later releases again, in order"
+        )
+    return f"regenerate: dbplan generate {pair} --replace"
+
+
+def body_digest(text: str) -> str | None:
+    """Digest of the ``upgrade()`` and ``downgrade()`` bodies of a revision file's text,
+    as syntax trees (formatting and comments do not count); None when unparsable.
+
+    Example:
+        >>> a = body_digest("def upgrade():\n    pass\ndef downgrade():\n    pass\n")
+        >>> a == body_digest("def upgrade():  # hi\n    pass\n\ndef downgrade(): pass\n")
+        True
+    """
+    bodies = _file_bodies(text)
+    if bodies is None:
+        return None
+    return _digest(bodies)
+
+
+def _digest(bodies: tuple[str, str]) -> str:
+    return hashlib.sha256("\0".join(bodies).encode("utf-8")).hexdigest()[:16]
+
+
+def _dump(statements: list[ast.stmt]) -> str:
+    return "\n".join(ast.dump(s) for s in statements)
+
+
+def _file_bodies(text: str) -> tuple[str, str] | None:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in (
+            "upgrade",
+            "downgrade",
+        ):
+            found[node.name] = _dump(node.body)
+    if set(found) != {"upgrade", "downgrade"}:
+        return None
+    return found["upgrade"], found["downgrade"]
+
+
+def _rendered_body(body: str) -> str:
+    tree = ast.parse("def f():\n    " + (body if body.strip() else "pass"))
+    fn = tree.body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    return _dump(fn.body)
+
+
+def _body_findings(project, provs, snapshots, hashes, graph) -> list[str]:
+    """A finding per revision whose bodies differ from what dbplan generates now (only
+    revisions whose snapshots are unchanged: the others are reported already)."""
+    from planner.revisions.chain import children
+    from planner.revisions.generation import render_revision
+
+    out: list[str] = []
+    for p in provs:
+        if p.path is None:
+            continue
+        if any(rel != EMPTY and rel not in snapshots for rel in (p.from_release, p.to_release)) or (
+            hashes.get(p.from_release),
+            hashes.get(p.to_release),
+        ) != (
+            p.from_sha256,
+            p.to_sha256,
+        ):
+            continue
+        name = project.display(p.path)
+        try:
+            text = p.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            out.append(f"{name}: cannot be read ({e})")
+            continue
+        bodies = _file_bodies(text)
+        if bodies is None:
+            out.append(
+                f"{name}: no upgrade() and downgrade() dbplan can read (not valid Python?); "
+                f"{_regen_advice(project, p, children(graph, p.revision or ''))}"
+            )
+            continue
+        recorded = parse_provenance_text(text).get("edited")
+        actual = _digest(bodies)
+        if recorded is not None:
+            if recorded != actual:
+                out.append(
+                    f"{name}: upgrade()/downgrade() changed after the hand edit recorded as "
+                    f"edited={recorded} (now {actual}); review it, then record "
+                    f"`# dbplan: edited={actual}` or "
+                    f"{_regen_advice(project, p, children(graph, p.revision or ''))}"
+                )
+            continue
+        rendered = render_revision(
+            None if p.from_release == EMPTY else snapshots[p.from_release],
+            snapshots[p.to_release],
+            from_release=p.from_release,
+            to_release=p.to_release,
+            targets=project.targets,
+        )
+        expected = (_rendered_body(rendered.upgrades), _rendered_body(rendered.downgrades))
+        if expected != bodies:
+            which = " and ".join(
+                f"{fn}()"
+                for fn, a, b in zip(("upgrade", "downgrade"), expected, bodies, strict=True)
+                if a != b
+            )
+            out.append(
+                f"{name}: {which} differ{'s' if ' and ' not in which else ''} from what dbplan "
+                f"generates from its snapshots (edited after it was generated?): "
+                f"{_regen_advice(project, p, children(graph, p.revision or ''))}; or, if the "
+                f"edit is deliberate, record it with the line `# dbplan: edited={actual}`"
+            )
+    return out
 
 
 def check_sync(project: Project) -> list[str]:

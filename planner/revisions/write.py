@@ -53,10 +53,19 @@ def alembic_config(project: Project) -> Config:
     """
     from alembic.config import Config
 
-    ini = project.root / ALEMBIC_INI
-    cfg = Config(str(ini)) if ini.is_file() else Config()
+    ini = _ini(project)
+    cfg = Config(str(ini)) if ini is not None else Config()
     cfg.set_main_option("script_location", str(project.migrations_dir))
     return cfg
+
+
+def _ini(project: Project) -> Path | None:
+    """The project's alembic.ini: ``[tool.dbplan] alembic_config`` when that is an ini
+    (an adopted Flask-Migrate or sub-folder layout), else the root's; None without one."""
+    if project.alembic_ini is not None and project.alembic_ini.suffix == ".ini":
+        return project.alembic_ini if project.alembic_ini.is_file() else None
+    ini = project.root / ALEMBIC_INI
+    return ini if ini.is_file() else None
 
 
 def _script_directory(project: Project):
@@ -95,7 +104,7 @@ def revision_files(project: Project) -> list[Path]:
     """
     if not project.migrations_dir.is_dir():
         return []
-    if not (project.root / ALEMBIC_INI).is_file():
+    if _ini(project) is None:
         # Without alembic.ini, ScriptDirectory.from_config(alembic_config(project)) has one
         # version location, <migrations>/versions made absolute, not recursive: say so
         # without importing Alembic (a second of `dbplan check`).

@@ -24,13 +24,16 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.runtime.config import alembic_errors, database_url, redact
 from planner.runtime.errors import MigrationError
+from planner.runtime.managed_rows import compare_rows as _rows
+from planner.runtime.managed_rows import key_text as _key_text
+from planner.runtime.managed_rows import retired_rows
 
 if TYPE_CHECKING:
     from planner.project import Project
@@ -105,36 +108,6 @@ def _columns(where: str, got: Table, want: Table, out: list[str]) -> None:
             if a != b:
                 f_name = f.replace("_", " ")
                 out.append(f"{where}.{c.name}: {f_name} {_show(a)}, snapshot says {_show(b)}")
-
-
-def _key_text(key: tuple[str, ...], values: tuple) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in zip(key, values, strict=True))
-
-
-def _rows(where: str, got: Table, want: Table, out: list[str]) -> None:
-    if want.rows is None:
-        return
-    rs = want.rows
-    need = rs.by_key()
-    have: dict = {}
-    if got.rows is not None:
-        have = {tuple(dict(r).get(c) for c in rs.key): r for r in got.rows.rows}
-    for k, row in need.items():
-        found = have.get(k)
-        if found is None:
-            out.append(f"{where}: row ({_key_text(rs.key, k)}) missing")
-            continue
-        a, b = dict(found), dict(row)
-        for col in sorted(a.keys() | b.keys()):
-            if col in rs.key:
-                continue
-            if a.get(col) != b.get(col):
-                out.append(
-                    f"{where}: row ({_key_text(rs.key, k)}): {col} {a.get(col)!r}, "
-                    f"snapshot says {b.get(col)!r}"
-                )
-    for k in have.keys() - need.keys():
-        out.append(f"{where}: row ({_key_text(rs.key, k)}) not in snapshot")
 
 
 def compare_snapshots(actual: Snapshot, expected: Snapshot) -> list[str]:
@@ -267,12 +240,15 @@ def _dialect(url: str) -> str:
     return "mysql" if name in ("mysql", "mariadb") else name
 
 
-def _differences(url: str, snapshot: Snapshot) -> list[str]:
+def _differences(url: str, snapshot: Snapshot, others: Iterable[Snapshot] = ()) -> list[str]:
+    """The database against ``snapshot``, and against the managed rows of the ``others``
+    releases that ``snapshot`` does not declare (:func:`retired_rows`)."""
     from planner.state.capture import capture_for, normalise_for
 
     with alembic_errors(url):
         got = capture_for(url, snapshot)
-    return compare_snapshots(got, normalise_for(snapshot, _dialect(url)))
+        retired = retired_rows(url, snapshot, others)
+    return compare_snapshots(got, normalise_for(snapshot, _dialect(url))) + retired
 
 
 def _leftovers(url: str) -> list[str]:
@@ -433,7 +409,7 @@ def verify(
             else:
                 if rel not in snapshots:
                     snapshots[rel] = _load(files[rel])
-                diffs = _differences(scratch, snapshots[rel])
+                diffs = _differences(scratch, snapshots[rel], _others(files, snapshots))
             step = Step(direction=direction, revision=rev, release=rel, differences=tuple(diffs))
             steps.append(step)
             if on_step is not None:
@@ -468,6 +444,14 @@ def _left_by_failure(project: Project, url: str, before: tuple | None) -> list[s
     except Exception:  # noqa: BLE001 - the failure itself is the finding; this is a hint
         return []
     return [found[0].message] if found else []
+
+
+def _others(files: dict, loaded: dict[str, Snapshot]) -> list[Snapshot]:
+    """Every release's snapshot (loaded once into ``loaded``), for :func:`retired_rows`."""
+    for rel, path in files.items():
+        if rel not in loaded:
+            loaded[rel] = _load(path)
+    return list(loaded.values())
 
 
 def _load(path) -> Snapshot:
@@ -638,7 +622,10 @@ class DriftResult:
 def drift(project: Project, *, url: str | None = None) -> DriftResult:
     """Compare the database at ``url`` with the snapshot of the release it is stamped at.
 
-    Managed rows are compared by key; rows users added to managed tables are not drift.
+    Managed rows are compared by key, as multisets (a key held twice is drift), and managed
+    rows of other releases that this one does not declare must be gone (deleted rows that
+    came back are drift: :func:`retired_rows`); rows users added to managed tables under
+    keys no release manages are not drift.
     When the database differs, it is also compared with the next revision's release: a
     database that holds some of the changes between the two is reported as a partial
     upgrade (``partial``), what a revision failing part-way leaves on MariaDB/MySQL.
@@ -687,6 +674,8 @@ def drift(project: Project, *, url: str | None = None) -> DriftResult:
     with alembic_errors(url):
         got = capture_for(url, snapshot)
     diffs = tuple(compare_snapshots(got, normalise_for(snapshot, dialect)))
+    with alembic_errors(url):
+        diffs += tuple(retired_rows(url, snapshot, _others(files, {release: snapshot})))
     partial = None
     if diffs:
         from planner.state.errors import DbplanError

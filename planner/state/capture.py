@@ -34,6 +34,7 @@ from sqlalchemy.sql import schema as sa_schema
 from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.elements import conv
 
+from planner.sqlexpr import escape_binds
 from planner.state import coltypes
 from planner.state.errors import DbplanError
 from planner.state.model import (
@@ -58,6 +59,7 @@ __all__ = [
     "NORMALISATIONS",
     "CaptureError",
     "capture_for",
+    "count_rows",
     "from_database",
     "from_metadata",
     "normalise_for",
@@ -79,6 +81,7 @@ NORMALISATIONS = """\
 | server default: numeric columns | `'5'`, `1.50` (MariaDB pads to the scale) | `5`, `1.5` |
 | primary key name | PostgreSQL `<table>_pkey`; MariaDB always `PRIMARY` | `None` (the dialect's default); any other name is kept, a `pk` convention's name included |
 | autoincrement | serial / `AUTO_INCREMENT` / identity | `None` when it equals SQLAlchemy's "auto" (the single integer primary-key column without a foreign key); `False` on that column without a serial; `True` on another primary-key column with one; outside the primary key `None` (no effect); SQLite (rowid) always `None` |
+| primary-key nullability | SQLite: a key column without `NOT NULL` (`id INTEGER PRIMARY KEY`) reflects as nullable | NOT NULL |
 | comments | SQLite has none | `None` on SQLite |
 | schemas | SQLite, MariaDB: the default schema only | `None` there; the default schema named explicitly is `None` everywhere |
 | enums (PostgreSQL) | `get_enums()` | every enum, used or not |
@@ -91,7 +94,7 @@ NORMALISATIONS = """\
 | unique index vs unique constraint | MariaDB reflects both as either | a unique index the hint declares stays an index; otherwise a unique constraint |
 | foreign-key indexes | MariaDB adds an index named like each foreign key no index covers | dropped unless the hint declares it |
 | FK `ondelete`/`onupdate` | `NO ACTION`; MariaDB omits `RESTRICT` | `None` for `NO ACTION` (the default), and for `RESTRICT` on MariaDB |
-| unnamed constraints | SQLite allows them | the hint's constraint with the same columns (checks: the same text), else the hint's naming convention, else `fk_<table>_<cols>_<referred>`, `uq_<table>_<cols>`, `ck_<table>_<n>`; a column-level `UNIQUE` (an `sqlite_autoindex`) is a unique constraint |
+| unnamed constraints | SQLite keeps no name; MariaDB makes up `<table>_ibfk_<n>`, `<column>[_<n>]` (unique), `CONSTRAINT_<n>` (check) | the hint's constraint with the same columns (checks: the same text), else the hint's naming convention, else the name PostgreSQL gives (`<table>_<cols>_fkey`, `<table>_<cols>_key`, `<table>[_<col>]_check`); a column-level `UNIQUE` (an `sqlite_autoindex`) is a unique constraint |
 | `alembic_version` | Alembic's table | never captured |
 | managed rows (`capture_for`) | every row of the table | only the snapshot's managed tables, only rows whose key the snapshot declares, only the columns each row declares, in the snapshot's order; a value is the snapshot's own when it binds to what the database holds (a zone-aware datetime also matches the naive wall time MariaDB/SQLite store), else `coltypes.yaml_value` of it |
 | managed rows (`from_database --rows-of`) | every row | all rows, ordered by the primary key (all columns without one), values by `coltypes.yaml_value` |
@@ -230,11 +233,12 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
     for u in t.uniques:
         items.append(sa.UniqueConstraint(*u.columns, name=conv(u.name)))
     for ck in t.checks:
-        items.append(sa.CheckConstraint(sa.text(ck.sqltext), name=conv(ck.name)))
+        items.append(sa.CheckConstraint(sa.text(escape_binds(ck.sqltext)), name=conv(ck.name)))
     for ix in t.indexes:
         kw = {}
         if ix.where is not None:
-            kw = {"postgresql_where": sa.text(ix.where), "sqlite_where": sa.text(ix.where)}
+            where = sa.text(escape_binds(ix.where))
+            kw = {"postgresql_where": where, "sqlite_where": where}
         items.append(sa.Index(conv(ix.name), *ix.columns, unique=ix.unique, **kw))
     info: dict[str, Any] = {}
     if t.renamed_from:
@@ -384,7 +388,28 @@ def _sql(clause: Any) -> str:
     return str(ddl.sql_compiler.process(clause, include_table=False, literal_binds=True))
 
 
-def _name_of(const: Any, sat: sa.Table, kind: str, what: str, problems: list[str]) -> str | None:
+#: convention key of each constraint kind ``_name_of`` names
+_KIND_KEYS = {
+    "foreign key": "fk",
+    "unique constraint": "uq",
+    "check constraint": "ck",
+    "index": "ix",
+}
+
+
+def _name_of(
+    const: Any,
+    sat: sa.Table,
+    kind: str,
+    what: str,
+    problems: list[str],
+    *,
+    columns: tuple[str, ...] = (),
+    check_columns: tuple[str, ...] = (),
+) -> str | None:
+    """The constraint's name: given, from the naming convention, else the name the
+    naming dialect (PostgreSQL) gives an unnamed one (``<table>_<cols>_fkey`` …), which
+    capture maps every dialect's own made-up names to."""
     name = const.name
     if isinstance(name, conv):
         return str(name)
@@ -396,12 +421,41 @@ def _name_of(const: Any, sat: sa.Table, kind: str, what: str, problems: list[str
     if derived:
         return str(derived)
     if name is None or name is _NONE_NAME:
-        problems.append(
-            f"{_qualified(sat.schema, sat.name)}: unnamed {kind} {what} "
-            "(add a naming_convention to the MetaData or name it)"
+        from planner.dialects import naming_dialect
+
+        taken = sat.info.setdefault(_INFO_TAKEN, set())
+        made = naming_dialect().default_name(
+            _KIND_KEYS[kind], sat.name, columns, check_columns=check_columns, taken=taken
         )
-        return None
+        taken.add(made)
+        return made
     return str(name)
+
+
+#: ``sat.info`` key: the names ``_name_of`` gave the table's unnamed constraints
+_INFO_TAKEN = "dbplan_default_names"
+
+
+def _check_columns(sqltext: str, columns: Iterable[str]) -> tuple[str, ...]:
+    """The columns a check expression reads (distinct, in order of appearance): the
+    identifiers outside string literals that name a column of the table.
+
+    Example:
+        >>> _check_columns("\"Qty\" > 0 AND note <> 'qty'", ["Qty", "note", "qty"])
+        ('Qty', 'note')
+    """
+    known = set(columns)
+    text = re.sub(r"'(?:[^']|'')*'", "''", sqltext)
+    out: list[str] = []
+    for m in _IDENT.finditer(text):
+        quoted, backtick, bare = m.groups()
+        name = quoted.replace('""', '"') if quoted else (backtick or bare)
+        if name in known and name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+_IDENT = re.compile(r'"((?:[^"]|"")+)"|`([^`]+)`|\b([A-Za-z_][\w$]*)\b')
 
 
 def _table_from_sa(sat: sa.Table, by_values, row_spec, problems: list[str]) -> Table:
@@ -422,14 +476,23 @@ def _table_from_sa(sat: sa.Table, by_values, row_spec, problems: list[str]) -> T
         if isinstance(const, sa.ForeignKeyConstraint):
             fks.append(_fk_from_sa(const, sat, problems))
         elif isinstance(const, sa.UniqueConstraint):
-            name = _name_of(const, sat, "unique constraint", f"on ({', '.join(cols)})", problems)
+            name = _name_of(
+                const, sat, "unique constraint", f"on ({', '.join(cols)})", problems, columns=cols
+            )
             if name:
                 uniques.append(Unique(name=name, columns=cols))
         elif isinstance(const, sa.CheckConstraint):
             if getattr(const, "_type_bound", False):
                 continue  # implied by a Boolean/Enum type with create_constraint
             text = _sql(const.sqltext)
-            name = _name_of(const, sat, "check constraint", repr(text), problems)
+            name = _name_of(
+                const,
+                sat,
+                "check constraint",
+                repr(text),
+                problems,
+                check_columns=_check_columns(text, (c.name for c in sat.columns)),
+            )
             if name:
                 checks.append(Check(name=name, sqltext=text))
     indexes = []
@@ -521,7 +584,7 @@ def _fk_from_sa(const: sa.ForeignKeyConstraint, sat: sa.Table, problems) -> Fore
         else:
             ref_cols.append(target.name)
             ref_table, ref_schema = target.table.name, target.table.schema
-    name = _name_of(const, sat, "foreign key", f"on ({', '.join(cols)})", problems)
+    name = _name_of(const, sat, "foreign key", f"on ({', '.join(cols)})", problems, columns=cols)
     if not name:
         return None
     return ForeignKey(
@@ -548,7 +611,7 @@ def _index_from_sa(ix: sa.Index, sat: sa.Table, problems) -> Index | None:
                 "is not supported (index columns only)"
             )
             return None
-    name = _name_of(ix, sat, "index", f"on ({', '.join(cols)})", problems)
+    name = _name_of(ix, sat, "index", f"on ({', '.join(cols)})", problems, columns=tuple(cols))
     if not name:
         return None
     where = None
@@ -1140,6 +1203,9 @@ class _Reflector:
     def __init__(self, conn: sa.engine.Connection, *, hint: Snapshot | None, full_hint: bool):
         self.conn = conn
         self.dialect = _dialect_name(conn.engine)
+        from planner.dialects import get as _get_dialect
+
+        self.dialect_obj = _get_dialect(self.dialect)
         self.insp = _Inspector(conn, self.dialect)
         self.hint = hint
         self.full_hint = full_hint
@@ -1202,39 +1268,52 @@ class _Reflector:
             json_cols = coltypes.mariadb_json_columns(self.conn, name, schema=schema)
         checks = []
         unnamed = 0
+        made: set[str] = set()  # names given to unnamed constraints of this table
+        raw_columns = insp.get_columns(name, schema=schema)
+        column_names = [c["name"] for c in raw_columns]
         for ck in raw_checks:
             text = _clean_sql(ck["sqltext"])
             if ck.get("name") in json_cols and re.fullmatch(r"json_valid\(.*\)", text, re.S):
                 continue
             ck_name = ck.get("name")
-            if not ck_name:
+            ck_cols = _check_columns(text, column_names)
+            if self.dialect_obj.is_default_name("ck", ck_name, name, ck_cols):
                 same = [
                     c
                     for c in (hint or enum_hint or _NO_TABLE).checks
                     if _loose_sql(c.sqltext) == _loose_sql(text)
                 ]
                 unnamed += 1
-                ck_name = same[0].name if same else self.derive("ck", name, (), number=unnamed)
+                ck_name = (
+                    same[0].name
+                    if same
+                    else self.derive(
+                        "ck", name, (), number=unnamed, check_columns=ck_cols, taken=made
+                    )
+                )
+                made.add(ck_name)
             checks.append(Check(name=ck_name, sqltext=self.check_text(ck_name, text, hint)))
         pk_raw = insp.get_pk_constraint(name, schema=schema) or {}
         pk_cols = tuple(pk_raw.get("constrained_columns") or ())
-        fks = [
-            self.foreign_key(fk, name, hint or enum_hint)
-            for fk in insp.get_foreign_keys(name, schema=schema)
-        ]
+        raw_fks = insp.get_foreign_keys(name, schema=schema)
+        fks = [self.foreign_key(fk, name, hint or enum_hint, made) for fk in raw_fks]
         fk_cols = {c for fk in fks for c in fk.columns}
         columns = []
-        for raw in insp.get_columns(name, schema=schema):
+        for raw in raw_columns:
             columns.append(self.column(raw, name, pk_cols, fk_cols, json_cols, hint, enum_hint))
         columns = self.fix_autoincrement(columns, pk_cols, fk_cols)
         pk = None
         if pk_cols:
             pk = PrimaryKey(name=self.pk_name(name, pk_cols, pk_raw.get("name")), columns=pk_cols)
-        uniques, indexes = self.uniques_and_indexes(name, schema, hint)
+        uniques, indexes = self.uniques_and_indexes(name, schema, hint, made)
         if self.dialect == "mysql":
-            # InnoDB adds an index named after each foreign key no index covers
+            # InnoDB adds an index named after each foreign key no index covers (after its
+            # first column when the key has no name of its own)
             declared = {i.name for i in hint.indexes} if hint else set()
             fk_named = {(fk.name, fk.columns) for fk in fks}
+            for raw_fk in raw_fks:
+                cols = tuple(raw_fk["constrained_columns"])
+                fk_named |= {(raw_fk.get("name"), cols), (cols[0], cols)}
             indexes = [
                 i
                 for i in indexes
@@ -1290,7 +1369,9 @@ class _Reflector:
         return Column(
             name=name,
             type=type_text,
-            nullable=bool(raw["nullable"]),
+            # SQLite reflects `id INTEGER PRIMARY KEY` (no NOT NULL) as nullable: primary-key
+            # columns are NOT NULL in the normal form
+            nullable=bool(raw["nullable"]) and name not in pk_cols,
             autoincrement=auto is True,
             server_default=default,
             comment=comment or None,
@@ -1353,11 +1434,20 @@ class _Reflector:
         return name
 
     def derive(
-        self, kind: str, table: str, columns, *, referred_table: str | None = None, number: int = 0
+        self,
+        kind: str,
+        table: str,
+        columns,
+        *,
+        referred_table: str | None = None,
+        number: int = 0,
+        check_columns: tuple[str, ...] = (),
+        taken: set[str] | None = None,
     ) -> str:
-        """A name for an unnamed constraint (SQLite allows them): the hint's convention,
-        else the reference convention (``fk_<table>_<cols>_<referred>``, ``uq_<table>_<cols>``,
-        ``ck_<table>_<n>``)."""
+        """A name for a constraint the database left unnamed, or named the way it names
+        unnamed ones (:meth:`Dialect.is_default_name`): the hint's convention, else the
+        name the naming dialect gives (``<table>_<cols>_fkey``, ``_key``, ``_check``), the
+        one :func:`from_metadata` records for models that leave it unnamed."""
         conventions = self.hint.conventions if self.hint else {}
         kw = {
             "table": table,
@@ -1365,19 +1455,25 @@ class _Reflector:
             "referred_table": referred_table,
             "constraint_name": str(number) if kind == "ck" else None,
         }
-        for template in (conventions.get(kind), _FALLBACK_TEMPLATES[kind]):
-            if template:
-                try:
-                    return convention_name(template, **kw)
-                except ConventionError:
-                    continue
-        return _FALLBACK_TEMPLATES[kind] % {"table_name": table}  # pragma: no cover
+        template = conventions.get(kind)
+        if template:
+            try:
+                return convention_name(template, **kw)
+            except ConventionError:
+                pass
+        from planner.dialects import naming_dialect
 
-    def foreign_key(self, raw, table: str, hint: Table | None) -> ForeignKey:
+        name = naming_dialect().default_name(
+            kind, table, tuple(columns), check_columns=check_columns, taken=taken or set()
+        )
+        assert name is not None
+        return name
+
+    def foreign_key(self, raw, table: str, hint: Table | None, made: set[str]) -> ForeignKey:
         opts = raw.get("options") or {}
         name = raw.get("name")
         cols = tuple(raw["constrained_columns"])
-        if not name:
+        if self.dialect_obj.is_default_name("fk", name, table, cols):
             same = [
                 f
                 for f in (hint.foreign_keys if hint else ())
@@ -1386,8 +1482,11 @@ class _Reflector:
             name = (
                 same[0].name
                 if same
-                else self.derive("fk", table, cols, referred_table=raw["referred_table"])
+                else self.derive(
+                    "fk", table, cols, referred_table=raw["referred_table"], taken=made
+                )
             )
+            made.add(name)
         ref_schema = raw.get("referred_schema")
         if ref_schema == self.default_schema or self.dialect != "postgresql":
             ref_schema = None
@@ -1408,7 +1507,7 @@ class _Reflector:
                     return ck.sqltext
         return text
 
-    def uniques_and_indexes(self, name, schema, hint) -> tuple[list[Unique], list[Index]]:
+    def uniques_and_indexes(self, name, schema, hint, made) -> tuple[list[Unique], list[Index]]:
         insp = self.insp
         hint_ix = {i.name: i for i in hint.indexes} if hint else {}
         uniques, indexes = [], []
@@ -1417,10 +1516,17 @@ class _Reflector:
         if self.dialect == "sqlite":
             raw_uniques += self.sqlite_unnamed_uniques(name, schema, raw_uniques)
         for u in raw_uniques:
-            if not u.get("name"):
-                cols = tuple(u["column_names"])
-                same = [x for x in (hint.uniques if hint else ()) if x.columns == cols]
-                u = {**u, "name": same[0].name if same else self.derive("uq", name, cols)}
+            cols = tuple(u["column_names"])
+            if u.get("name"):
+                uq_names.add(u["name"])  # its index (MariaDB) is the constraint
+            if self.dialect_obj.is_default_name("uq", u.get("name"), name, cols):
+                hinted = (hint.uniques if hint else ()) + tuple(
+                    i for i in (hint.indexes if hint else ()) if i.unique and i.where is None
+                )
+                same = [x for x in hinted if x.columns == cols]
+                made_name = same[0].name if same else self.derive("uq", name, cols, taken=made)
+                made.add(made_name)
+                u = {**u, "name": made_name}
             uq_names.add(u["name"])
             h = hint_ix.get(u["name"])
             if self.dialect == "mysql" and h is not None and h.unique:
@@ -1490,33 +1596,78 @@ class _Reflector:
         return RowSet(key=tuple(key), rows=tuple(out))
 
     def managed_rows(self, sat: sa.Table, types, declared: RowSet) -> RowSet:
+        """The database's rows of each declared key, every copy: a key held twice (a
+        revision that duplicated a managed row) gives two rows, so a comparison sees it."""
         key = declared.key
-        found = {}
+        found: dict[tuple, list] = {}
         if all(k in sat.c for k in key):
             for r in self.conn.execute(sa.select(sat)).mappings():
-                found[tuple(r[k] for k in key)] = r
+                found.setdefault(tuple(r[k] for k in key), []).append(r)
         out = []
-        naive: dict | None = None  # found keyed by naive wall times, made when first needed
         for row in declared.rows:
             d = dict(row)
-            bound_key = tuple(_bind(types.get(k), d.get(k)) for k in key)
-            db = found.get(bound_key)
-            if db is None and any(isinstance(v, _dt.datetime) for v in bound_key):
-                # a zone-aware key matches the naive wall time a dialect without zones stored
-                if naive is None:
-                    naive = {_naive_key(k): r for k, r in found.items()}
-                db = naive.get(_naive_key(bound_key))
-            if db is None:
-                continue
-            values = {}
-            for col, want in d.items():
-                if col not in db:
-                    continue
-                have = db[col]
-                same = _same_value(_bind(types.get(col), want), have, types.get(col))
-                values[col] = want if same else _yaml(types[col], have)
-            out.append(FrozenMap(values))
+            for db in _matching(found, tuple(_bind(types.get(k), d.get(k)) for k in key)):
+                values = {}
+                for col, want in d.items():
+                    if col not in db:
+                        continue
+                    have = db[col]
+                    same = _same_value(_bind(types.get(col), want), have, types.get(col))
+                    values[col] = want if same else _yaml(types[col], have)
+                out.append(FrozenMap(values))
         return RowSet(key=key, rows=tuple(out))
+
+
+def _matching(found: dict[tuple, list], bound_key: tuple) -> list:
+    """The rows of ``found`` (database key -> rows) that hold ``bound_key``; a zone-aware
+    key also matches the naive wall time a dialect without zones stored."""
+    rows = found.get(bound_key)
+    if rows is None and any(isinstance(v, _dt.datetime) for v in bound_key):
+        naive = _naive_key(bound_key)
+        rows = [r for k, got in found.items() if _naive_key(k) == naive for r in got]
+    return rows or []
+
+
+def count_rows(
+    url_or_engine: str | sa.engine.Engine, table: Table, key: tuple[str, ...], keys: Iterable[tuple]
+) -> dict[tuple, int]:
+    """How many rows of ``table`` in the database hold each of ``keys`` (values of the
+    ``key`` columns, as a snapshot writes them); keys no row holds are left out.
+
+    ``table`` gives the column types the values bind as. Used to find managed rows that
+    should be gone (a release deleted them) but are in the database.
+
+    Example:
+        >>> count_rows("sqlite://", Table(name="t"), ("name",), [("kWh",)])  # doctest: +SKIP
+        {}
+    """
+    keys = list(keys)
+    if not keys or not all(table.has_column(k) for k in key):
+        return {}
+    types = {c.name: c.type for c in table.columns}
+    sat = sa.Table(
+        table.name,
+        sa.MetaData(),
+        *(sa.Column(k, _read_type(types[k], {})) for k in key),
+        schema=table.schema,
+    )
+    engine, owned = _engine(url_or_engine)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table(table.name, schema=table.schema):
+                return {}
+            found: dict[tuple, list] = {}
+            for r in conn.execute(sa.select(*sat.c)):
+                found.setdefault(tuple(r), []).append(r)
+    finally:
+        if owned:
+            engine.dispose()
+    out = {}
+    for k in keys:
+        n = len(_matching(found, tuple(_bind(types[c], v) for c, v in zip(key, k, strict=True))))
+        if n:
+            out[k] = n
+    return out
 
 
 def _naive_key(key: tuple) -> tuple:
@@ -1618,11 +1769,6 @@ def _same_type(a: str, b: str, dialect: str, enums: Mapping[str, tuple[str, ...]
         return False
 
 
-_FALLBACK_TEMPLATES = {
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-}
 _NO_TABLE = Table(name="")
 
 _INTEGER_TYPES = ("Integer", "BigInteger", "SmallInteger")

@@ -82,6 +82,7 @@ __all__ = [
     "parse_type",
     "python_value",
     "to_sqlalchemy",
+    "type_change",
     "value_problem",
     "yaml_value",
 ]
@@ -654,6 +655,8 @@ def _fits(old: TypeSpec, new: TypeSpec, enums: Mapping[str, Sequence[str]]) -> b
     """Does every value of ``old`` fit into ``new`` unchanged?  None: neither (a value
     is reinterpreted, e.g. a time zone is added), so neither widening nor narrowing."""
     fo, fn = _BY_NAME[old.name].family, _BY_NAME[new.name].family
+    if fn == "string" and fo == "binary":
+        return False  # bytes become their escaped text (PostgreSQL: '\\x...')
     if fn == "string":
         cap = _str_capacity(new)
         if cap is None:
@@ -725,6 +728,146 @@ def is_narrowing(old: str, new: str, *, enums: Mapping[str, Sequence[str]] = _EM
     """
     a, b = _spec(old), _spec(new)
     return a != b and _fits(a, b, enums) is False
+
+
+#: families a value keeps its meaning across (numbers; calendar dates): a change inside
+#: one that does not fit loses digits, a range or the time of day (narrowing); a change
+#: to another family converts every value
+_KIN = {
+    "integer": "number",
+    "numeric": "number",
+    "float": "number",
+    "date": "calendar",
+    "datetime": "calendar",
+}
+
+#: the kinds :func:`type_change` tells apart
+WIDENING, NARROWING, CONVERSION, REINTERPRETATION = (
+    "widening",
+    "narrowing",
+    "conversion",
+    "reinterpretation",
+)
+
+
+_KIND_RANK = {WIDENING: 0, REINTERPRETATION: 1, CONVERSION: 2, NARROWING: 3}
+
+
+def type_change(
+    old: str,
+    new: str,
+    *,
+    enums: Mapping[str, Sequence[str]] = _EMPTY,
+    dialects: Iterable[str] | None = None,
+) -> tuple[str, str | None]:
+    """Classify a column type change: the one classifier diff, risk and lint use.
+
+    ``dialects`` (names): classify the types as each of these databases holds them
+    (:func:`normalise_type`: MariaDB's ``Numeric`` is ``DECIMAL(10,0)``, it has no
+    zone-aware types) and return the worst; None: the types as written.
+
+    Returns ``(kind, why)``:
+
+    * ``widening`` (why None): every value of ``old`` fits ``new`` unchanged (the same
+      type, too);
+    * ``narrowing``: inside one kind of value (text, numbers, calendar dates, one enum's
+      values, …) some values may not fit: truncated, rounded or rejected;
+    * ``conversion``: another kind of value; every value must convert (``String ->
+      Integer``, ``Integer -> String(5)``);
+    * ``reinterpretation``: values are kept but read differently (a time zone added).
+
+    Example:
+        >>> type_change("Integer", "Numeric(10, 2)")
+        ('narrowing', 'values needing more than 8 digits before the decimal point are rejected')
+        >>> type_change("Integer", "BigInteger"), type_change("String(10)", "Integer")[0]
+        (('widening', None), 'conversion')
+    """
+    if dialects is not None:
+        return _worst_change(old, new, enums, dialects)
+    try:
+        a, b = _spec(old), _spec(new)
+    except TypeParseError:
+        return (CONVERSION, f"existing {old} values must convert to {new}")
+    if a == b:
+        return (WIDENING, None)
+    fits = _fits(a, b, enums)
+    if fits is True:
+        return (WIDENING, None)
+    fa, fb = _BY_NAME[a.name].family, _BY_NAME[b.name].family
+    if fits is None:
+        if dict(a.kwargs).get("timezone") and not dict(b.kwargs).get("timezone"):
+            return (NARROWING, "the time zone offset is lost")
+        return (REINTERPRETATION, f"existing {old} values are read as {new}")
+    why = _narrowing_why(a, b, fa, fb, enums)
+    if why is not None:
+        return (NARROWING, why)
+    if fb == "string":
+        return (CONVERSION, f"{old} values must fit in {_str_capacity(b)} characters as text")
+    return (CONVERSION, f"existing {old} values must convert to {new}")
+
+
+def _worst_change(
+    old: str, new: str, enums: Mapping[str, Sequence[str]], dialects: Iterable[str]
+) -> tuple[str, str | None]:
+    """:func:`type_change` on each dialect's form of the two types: the worst."""
+    from planner.dialects import get
+
+    worst: tuple[str, str | None] = (WIDENING, None)
+    for name in dialects:
+        try:
+            a, b = normalise_type(old, name, enums=enums), normalise_type(new, name, enums=enums)
+            as_written = (canonical_type(old), canonical_type(new))
+        except TypeParseError:
+            a, b = as_written = (old, new)
+        kind, why = type_change(a, b, enums=enums)
+        if (a, b) != as_written and why is not None:
+            why = f"{why} ({get(name).label} holds {old} -> {new} as {a} -> {b})"
+        if _KIND_RANK[kind] > _KIND_RANK[worst[0]]:
+            worst = (kind, why)
+    return worst
+
+
+def _narrowing_why(
+    a: TypeSpec, b: TypeSpec, fa: str, fb: str, enums: Mapping[str, Sequence[str]]
+) -> str | None:
+    """Why a change inside one kind of value that does not fit narrows; None: it is a
+    change of kind (a conversion)."""
+    if fa == "string" and fb == "string":
+        return f"values longer than {_str_capacity(b)} characters are truncated or rejected"
+    if fa == "enum" and fb == "enum":
+        if a.enum in enums and b.enum in enums:
+            gone = [v for v in enums[a.enum] if v not in set(enums[b.enum])]
+            return f"values {', '.join(map(repr, gone))} have no place in {b.enum}"
+        return None
+    if fa == "array" and fb == "array":
+        assert a.item is not None and b.item is not None
+        inner = _narrowing_why(
+            a.item, b.item, _BY_NAME[a.item.name].family, _BY_NAME[b.item.name].family, enums
+        )
+        return None if inner is None else f"items: {inner}"
+    if fa == fb and fa not in _KIN:
+        return f"values of {a.name} may not fit {b.name}"
+    if _KIN.get(fa) is None or _KIN.get(fa) != _KIN.get(fb):
+        return None
+    if fb == "integer":
+        if fa == "integer":
+            return f"values outside the range of {b.name} are rejected"
+        return "fractional parts are rounded away (and values out of range rejected)"
+    if fb == "numeric":
+        digits = _numeric_digits(b)
+        assert digits is not None  # unbounded Numeric fits every number
+        whole, frac = digits
+        have = _numeric_digits(a) if fa == "numeric" else None
+        if fa == "integer" or have is None or have[0] > whole:
+            return f"values needing more than {whole} digits before the decimal point are rejected"
+        if frac == 0:
+            return "fractional digits are rounded away"
+        return f"digits beyond {frac} decimal places are rounded away"
+    if fb == "float":
+        return f"values with more digits than {b.name} holds are rounded"
+    if fb == "date":
+        return "the time of day is lost"
+    return None
 
 
 #: families whose values PostgreSQL converts with an implicit or assignment cast

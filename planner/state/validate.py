@@ -25,6 +25,7 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from planner import sqlexpr
 from planner.state import coltypes, naming
 from planner.state.errors import Problem
 from planner.state.model import FK_ACTIONS, Snapshot, Table
@@ -151,6 +152,7 @@ def validate(
             dirty.add(id(t))
     _check_schema_wide_names(c, snapshot)
     _check_table_renames(c, snapshot)
+    sqlexpr.check_snapshot(snapshot, c.add)  # SQL fragments: one expression each
     for t in snapshot.tables:
         if t.rows is None or id(t) in known_clean:
             continue
@@ -354,14 +356,8 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
                     else "expected one of: " + ", ".join(FK_ACTIONS)
                 )
                 c.add((*fp, key), f"invalid {key} action '{action}'", hint)
-        if fk.ondelete == "SET NULL" or fk.onupdate == "SET NULL":
-            for col in fk.columns:
-                if col in known and not t.column(col).nullable:
-                    c.add(
-                        (*fp, "ondelete" if fk.ondelete == "SET NULL" else "onupdate"),
-                        f"SET NULL on foreign key {fk.name}, but column {col} is NOT NULL",
-                        "make the column nullable or choose another action",
-                    )
+        # SET NULL on a NOT NULL column is lint R016, not an error: PostgreSQL and SQLite
+        # create such keys (real schemas have them; the action fails when it fires)
         target = tables.get(fk.ref_key)
         rp = (*fp, "references")
         if target is None:

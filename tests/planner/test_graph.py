@@ -733,16 +733,32 @@ def test_foreign_keys_of_new_tables_fold_into_create_table_and_drops_into_drop_t
 
 
 def test_tables_referencing_each_other_keep_their_foreign_keys_apart():
-    a = table("a", Column(name="b_id", type="Integer"), foreign_keys=(fk("fk_a_b", "b_id", "b"),))
+    a = table(
+        "a",
+        Column(name="b_id", type="Integer"),
+        Column(name="d_id", type="Integer"),
+        foreign_keys=(fk("fk_a_b", "b_id", "b"), fk("fk_a_d", "d_id", "d")),
+    )
     b = table("b", Column(name="a_id", type="Integer"), foreign_keys=(fk("fk_b_a", "a_id", "a"),))
     c = table("c", Column(name="a_id", type="Integer"), foreign_keys=(fk("fk_c_a", "a_id", "a"),))
-    plan = make_plan(snap(), snap(a, b, c, release="2"))
-    kinds = [op.kind for op in plan.ops]
-    assert kinds.count("add_foreign_key") == 2, plan.describe()
-    folded = {op.table.name: op.table.foreign_keys for op in plan.ops if op.kind == "create_table"}
-    assert folded == {"a": (), "b": (), "c": (c.foreign_keys[0],)}
-    down = make_downgrade_plan(snap(), snap(a, b, c, release="2"))
-    assert [op.kind for op in down.ops].count("drop_foreign_key") == 2, down.describe()
+    d = table("d")
+    plan = make_plan(snap(), snap(a, b, c, d, release="2"))
+    apart = [op.fk.name for op in plan.ops if op.kind == "add_foreign_key"]
+    assert sorted(apart) == ["fk_a_b", "fk_b_a"], plan.describe()
+    folded = {
+        op.table.name: [k.name for k in op.table.foreign_keys]
+        for op in plan.ops
+        if op.kind == "create_table"
+    }
+    # a's key to d (outside the circle) is folded all the same
+    assert folded == {"a": ["fk_a_d"], "b": [], "c": ["fk_c_a"], "d": []}
+    assert apply_plan(plan) == snap(a, b, c, d, release="2")
+    down = make_downgrade_plan(snap(), snap(a, b, c, d, release="2"))
+    assert sorted(op.fk.name for op in down.ops if op.kind == "drop_foreign_key") == [
+        "fk_a_b",
+        "fk_b_a",
+    ]
+    assert apply_plan(down) == snap()
 
 
 def test_a_folded_foreign_key_waits_for_the_key_it_references():

@@ -72,7 +72,7 @@ def test_registry_without_a_match_names_the_type():
 
 
 def test_rule_codes_are_stable_and_documented():
-    assert sorted(RULES) == [f"R{n:03d}" for n in range(1, 16)]
+    assert sorted(RULES) == [f"R{n:03d}" for n in range(1, 17)]
     doc = (ROOT / "docs" / "plan-json.md").read_text()
     for code, rule in RULES.items():
         row = re.search(rf"^\| {code} \| (\w+) \|", doc, re.M)
@@ -298,6 +298,40 @@ def test_the_downgrade_deleting_inserted_rows_is_linted_like_an_upgrade_delete()
     # a table the release creates is dropped by the downgrade, rows and all
     plan = make_plan(snap("1", _ts(None)), snap("2", new, _ts(None)))
     assert [f.code for f in lint(plan)] == [] and downgrade_deletes(plan) == []
+
+
+def test_set_null_on_a_not_null_column_is_a_warning_not_an_error():
+    from planner.state.validate import validate
+
+    c = Column(name="p", type="Integer", nullable=False)
+    fk = ForeignKey(
+        name="fk_a_p_b", columns=("p",), ref_table="b", ref_columns=("id",), ondelete="SET NULL"
+    )
+    new = snap("2", table("a", c, foreign_keys=(fk,)), table("b"))
+    assert validate(new) == []  # PostgreSQL and SQLite create it: check accepts it
+    got = findings(snap("1", table("a", c), table("b")), new)
+    assert [(f.code, f.severity) for f in got] == [
+        ("R012", Severity.WARNING),
+        ("R016", Severity.WARNING),
+    ]
+    assert got[1].message == (
+        "foreign key fk_a_p_b of a is ON DELETE SET NULL, but p is NOT NULL: the action fails "
+        "whenever it fires (PostgreSQL and SQLite create the key; MariaDB and MySQL refuse it, "
+        "errno 150)"
+    )
+    assert codes(snap("1"), new) == ["R016"]  # a new table too
+    # the column becoming NOT NULL under an existing SET NULL key
+    nullable = dataclasses.replace(c, nullable=True)
+    old = snap("1", table("a", nullable, foreign_keys=(fk,)), table("b"))
+    assert "R016" in codes(old, new)
+    # ON UPDATE too; nullable columns and other actions are fine
+    upd = dataclasses.replace(fk, ondelete=None, onupdate="SET NULL")
+    assert (
+        "ON UPDATE SET NULL"
+        in findings(snap("1"), snap("2", table("a", c, foreign_keys=(upd,)), table("b")))[0].message
+    )
+    ok = snap("2", table("a", nullable, foreign_keys=(fk,)), table("b"))
+    assert codes(snap("1"), ok) == []
 
 
 def test_foreign_key_on_existing_table():

@@ -16,7 +16,7 @@ from planner.plan import Edge, Plan, Suggestion
 from planner.review import render, render_graph, summary_line
 from planner.review.dot import dot_quote, render_dot
 from planner.review.jsonfmt import render_graph_json, render_json
-from planner.review.markdown import md_cell, render_markdown
+from planner.review.markdown import md_cell, md_code, render_markdown
 from planner.review.mermaid import mermaid_escape, render_mermaid
 from planner.review.text import render_text
 from planner.state.model import Check, Column, Index, PrimaryKey, Snapshot, Table, empty_snapshot
@@ -231,7 +231,7 @@ def test_markdown():
         "### dbplan: `0.1.0` → `0.2.0`\n\n**4 operations: 2 safe, 1 destructive, 1 data-dependent**\n"
     )
     assert (
-        "| 3 | `+` | Add check constraint ck_sites_name on sites (title <> '' AND \"id\" > 0 \\| 1) | 🔶 data-dependent |"
+        "| 3 | `+` | Add check constraint ck_sites_name on sites (title &lt;&gt; '' AND \"id\" &gt; 0 \\| 1) | 🔶 data-dependent |"
         in md
     )
     assert "| R002 | 🛑 danger | 4 |" in md
@@ -287,3 +287,77 @@ def test_every_renderer_handles_random_plans(pair):
     assert md.count("\n| ") >= len(plan.ops) if plan.ops else "No changes." in md
     # rendering twice gives the same bytes
     assert render_text(plan, findings=found) == text and render_dot(plan) == dot
+
+
+# names an attacker chose: no raw HTML in Markdown, valid DOT, Mermaid and JSON ---------
+
+HOSTILE_NAMES = (
+    '<img src=x onerror="alert(1)">',
+    "a|b`c`&amp;",
+    'quo"te\nnew\r\nline',
+    "ctl\x1b[2J\x00\u202eend\\",
+)
+
+
+def hostile_plan() -> Plan:
+    ops = tuple(
+        O.CreateTable(table=Table(name=n, columns=(ID,), primary_key=PrimaryKey(columns=("id",))))
+        for n in HOSTILE_NAMES
+    )
+    new = empty_snapshot()
+    for op in ops:
+        new = op.apply_to(new)
+    edges = tuple(
+        Edge(src=i, dst=i + 1, reason=f"{HOSTILE_NAMES[i + 1]} needs {HOSTILE_NAMES[i]}")
+        for i in range(len(ops) - 1)
+    )
+    suggestions = (Suggestion(message=f"table {HOSTILE_NAMES[0]}", hint="<b>bold</b>"),)
+    return Plan(
+        old=empty_snapshot(),
+        new=Snapshot(release="0.1.0", tables=new.tables),
+        ops=ops,
+        edges=edges,
+        suggestions=suggestions,
+    )
+
+
+def test_markdown_passes_no_raw_html_from_names():
+    md = render_markdown(hostile_plan())
+    assert "<img" not in md and "<b>" not in md and "&amp;amp;" in md
+    assert '&lt;img src=x onerror="alert(1)"&gt;' in md
+    assert "\x1b" not in md and "\x00" not in md and "\u202e" not in md
+    table = [line for line in md.splitlines() if line.startswith("| ")]
+    for line in table:
+        cells = re.split(r"(?<!\\)\|", line)
+        assert len(cells) == 6, line  # 4 columns: no pipe from a name splits a cell
+        assert not re.search(r"(?<!\\)`", line.split("|")[3]), line  # no code span opens
+    # only the <br> dbplan writes for a line break is HTML
+    assert set(re.findall(r"<[a-z/][^>]*>", md.split("```mermaid")[0])) == {"<br>"}
+    block = md.split("```mermaid\n")[1].split("\n```")[0]
+    assert "```" not in block
+    assert md_code("a`b") == "``a`b``"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
+def test_dot_of_hostile_names_is_valid_graphviz():
+    dot = render_dot(hostile_plan())
+    proc = subprocess.run(["dot", "-Tplain"], input=dot, capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    nodes = [line for line in proc.stdout.splitlines() if line.startswith("node ")]
+    edges = [line for line in proc.stdout.splitlines() if line.startswith("edge ")]
+    assert len(nodes) == len(HOSTILE_NAMES) and len(edges) == len(HOSTILE_NAMES) - 1
+    assert "\x1b" not in dot and "\x00" not in dot and "\u202e" not in dot
+    assert "\\\\x1b" in dot
+
+
+def test_mermaid_and_json_of_hostile_names():
+    nodes, edges, _ = parse_mermaid(render_mermaid(hostile_plan()))
+    assert len(nodes) == len(HOSTILE_NAMES) and len(edges) == len(HOSTILE_NAMES) - 1
+    text = render_mermaid(hostile_plan())
+    assert len(text.splitlines()) == 1 + len(HOSTILE_NAMES) * 2 - 1 + 1
+    doc = json.loads(render_json(hostile_plan()))
+    described = [o["description"] for o in doc["operations"]]
+    for name in HOSTILE_NAMES:
+        assert any(name in d for d in described), name
+    graph = json.loads(render_graph_json(hostile_plan()))
+    assert len(graph["edges"]) == len(HOSTILE_NAMES) - 1

@@ -11,8 +11,10 @@ from alembic.operations import ops as alembic_ops
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.revisions.alembic_ops import TableBatchOp
 from planner.revisions.copy_from import CopyFrom, plain_table
-from planner.revisions.emit import render_ops, sa_table_full
+from planner.revisions.emit import render_ops
+from planner.revisions.sa_bridge import sa_table_full
 from planner.state.model import Check, Column, Index, Table
 from planner.state.yamlio import load_snapshot
 from tests.strategies import snapshots
@@ -23,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _batch_text(table: Table, copy_from) -> str:
     """A batch dropping the table's first column, rebuilt from ``copy_from``."""
     name = table.columns[0].name
-    m = alembic_ops.ModifyTableOps(
+    m = TableBatchOp(
         table.name,
         [alembic_ops.DropColumnOp(table.name, name, schema=table.schema)],
         schema=table.schema,

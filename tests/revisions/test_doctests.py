@@ -7,7 +7,22 @@ import importlib
 
 import pytest
 
-MODULES = ["literals", "provenance", "alembic_ops", "emit", "write", "generation", "sync"]
+MODULES = [
+    "literals",
+    "provenance",
+    "sa_bridge",
+    "copy_from",
+    "alembic_ops",
+    "convert",
+    "convert_schema",
+    "convert_rows",
+    "sqlite_batch",
+    "emit_targets",
+    "emit",
+    "write",
+    "generation",
+    "sync",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

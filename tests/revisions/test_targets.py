@@ -110,3 +110,111 @@ def _fields(s) -> dict:
 
 if __name__ == "__main__":  # pragma: no cover
     pytest.main([__file__])
+
+
+# ------------------------------------------------------------------ revisions per target
+
+#: lines of migrations/versions/ when every revision carried every dialect (issue 13)
+LINES_BEFORE = 2594
+
+
+def _reference_copy(tmp_path, dialect_names: list[str] | None):
+    """The reference project copied, its revisions regenerated (same ids and messages)
+    for ``dialect_names`` (None: the reference project's own setting, all three)."""
+    import json
+    import shutil
+
+    from planner.project import load_project
+    from planner.revisions import read_provenance
+    from tests.revisions.conftest import ROOT
+
+    root = tmp_path / "ref"
+    shutil.copytree(ROOT / "schema_state", root / "schema_state")
+    (root / "migrations" / "versions").mkdir(parents=True)
+    for name in ("env.py", "script.py.mako"):
+        shutil.copy2(ROOT / "migrations" / name, root / "migrations" / name)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    if dialect_names is not None:
+        text = text.replace(
+            "[tool.dbplan]\n", f"[tool.dbplan]\ndialects = {json.dumps(dialect_names)}\n", 1
+        )
+    (root / "pyproject.toml").write_text(text, encoding="utf-8")
+    project = load_project(root)
+    provs = sorted(
+        (p for p in map(read_provenance, (ROOT / "migrations" / "versions").glob("*.py")) if p),
+        key=lambda p: project.releases().index(p.to_release),
+    )
+    for prov in provs:
+        message = prov.path.read_text(encoding="utf-8").split('"""', 2)[1].splitlines()[0]
+        generate(
+            project,
+            prov.from_release,
+            prov.to_release,
+            message=message,
+            rev_id=prov.revision,
+            allow_destructive=True,
+        )
+    files = sorted((root / "migrations" / "versions").glob("*.py"))
+    assert len(files) == len(provs)
+    return project, {f.name: f.read_text(encoding="utf-8") for f in files}
+
+
+def _branches(texts: dict[str, str]) -> set[str]:
+    import re
+
+    return {
+        m.group(1)
+        for t in texts.values()
+        for m in re.finditer(r"dialect\.name (?:==|in) (\([^)]*\)|'[^']*')", t)
+    }
+
+
+def test_postgresql_only_revisions_carry_no_other_branch_and_verify(tmp_path, pg_server):
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+
+    project, texts = _reference_copy(tmp_path, ["postgresql"])
+    lines = sum(t.count("\n") for t in texts.values())
+    assert not any("sqlite" in b or "mysql" in b or "mariadb" in b for b in _branches(texts))
+    assert not any("recreate=" in t or "_copy_from" in t for t in texts.values())
+    assert lines <= 0.6 * LINES_BEFORE, lines
+    result = CliRunner().invoke(
+        cli,
+        ["-C", str(project.root), "verify", "--url", pg_server, "--pg-dump"],
+        env={"SQLALCHEMY_DATABASE_URI": ""},
+    )
+    assert result.exit_code == 0, result.output
+    assert "pg_dump compared" in result.output
+
+
+def test_sqlite_only_revisions_carry_no_other_branch_and_verify(tmp_path):
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+
+    project, texts = _reference_copy(tmp_path, ["sqlite"])
+    assert _branches(texts) == set()
+    assert not any("CreateEnumType" in t or "autocommit_block" in t for t in texts.values())
+    result = CliRunner().invoke(
+        cli, ["-C", str(project.root), "verify"], env={"SQLALCHEMY_DATABASE_URI": ""}
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_all_dialects_revision_of_new_tables_has_no_sqlite_rebuild():
+    from planner.revisions import read_provenance
+    from tests.revisions.conftest import ROOT
+
+    (first,) = [
+        p
+        for p in (ROOT / "migrations" / "versions").glob("*.py")
+        if (prov := read_provenance(p)) is not None and prov.from_release == "empty"
+    ]
+    text = first.read_text(encoding="utf-8")
+    assert "op.create_table(" in text
+    # no rebuild; the two foreign keys of the sites <-> buildings cycle are added apart on
+    # PostgreSQL and MariaDB only (SQLite declares them in CREATE TABLE), and dropped so
+    assert "recreate=" not in text and "_copy_from" not in text
+    assert text.count("create_foreign_key(") == 2
+    assert text.count("dialect.name in ('postgresql', 'mysql', 'mariadb')") == 4

@@ -233,3 +233,106 @@ def test_users_rows_survive_a_confirmed_downgrade_that_is_blocked(db_url, tmp_pa
     assert version_of(db_url) == (rev2,)
     assert _rows(db_url, "units") == [(1, "kWh"), (3, "GWh")]
     assert _rows(db_url, "meters") == [(USER_ID, 3), (USER_ID + 1, 1)]
+
+
+# ------------------------------------------------- verify and drift see every managed row
+
+NOTE = "      note: {type: Text}\n"
+
+
+def _with_note(text: str) -> str:
+    return text.replace(
+        "      name: {type: String(20), nullable: false}\n",
+        "      name: {type: String(20), nullable: false}\n" + NOTE,
+        1,
+    )
+
+
+def test_verify_finds_a_revision_that_never_deletes_a_managed_row(db_url, tmp_path):
+    """The 2.0.0 revision adds a column but keeps MWh, which 2.0.0 deletes (written from an
+    edited snapshot, as a hand-edited revision would be): verify exits 3 naming the row."""
+    root = _project(
+        tmp_path,
+        _snapshot("1.0.0", {1: "kWh", 2: "MWh"}, unique=True),
+        _with_note(_snapshot("2.0.0", {1: "kWh", 2: "MWh"}, unique=True)),
+    )
+    dbplan(root, "generate", "empty", "1.0.0")
+    dbplan(root, "generate", "1.0.0", "2.0.0")
+    (root / "schema_state" / "2.0.0.yaml").write_text(
+        _with_note(_snapshot("2.0.0", {1: "kWh"}, unique=True)), encoding="utf-8"
+    )
+    args = ["verify"] if db_url.startswith("sqlite") else ["verify", "--url", db_url]
+    r = dbplan(root, *args, check=False)
+    assert r.returncode == 3, r  # the code before: exit 0
+    assert (
+        "units: row (name='MWh') is in the database, but release 2.0.0 has no such managed "
+        "row (a managed row of 1.0.0)"
+    ) in r.stdout + r.stderr
+
+
+def _at_head(db_url, tmp_path):
+    root = _project(
+        tmp_path,
+        _snapshot("1.0.0", {1: "kWh", 2: "MWh"}, unique=True),
+        _snapshot("2.0.0", {1: "kWh"}, unique=True),
+    )
+    dbplan(root, "generate", "empty", "1.0.0")
+    dbplan(root, "generate", "1.0.0", "2.0.0", "--allow-destructive")
+    dbplan(root, "upgrade", "--url", db_url)
+    assert dbplan(root, "drift", "--url", db_url).returncode == 0
+    return root
+
+
+def test_drift_finds_a_deleted_managed_row_that_came_back(db_url, tmp_path):
+    root = _at_head(db_url, tmp_path)
+    _execute(db_url, f"INSERT INTO units (id, name) VALUES ({USER_ID}, 'user unit')")
+    assert dbplan(root, "drift", "--url", db_url).returncode == 0  # users' rows are no drift
+    _execute(db_url, "INSERT INTO units (id, name) VALUES (2, 'MWh')")
+    r = dbplan(root, "drift", "--url", db_url, check=False)
+    assert r.returncode == 3, r  # the code before: exit 0
+    assert (
+        "units: row (name='MWh') is in the database, but release 2.0.0 has no such managed "
+        "row (a managed row of 1.0.0)"
+    ) in r.stdout + r.stderr
+
+
+def test_drift_finds_a_duplicated_managed_row(db_url, tmp_path):
+    root = _at_head(db_url, tmp_path)
+    drop = {
+        "sqlite": None,
+        "postgresql": "ALTER TABLE units DROP CONSTRAINT uq_units_name",
+        "mysql": "ALTER TABLE units DROP INDEX uq_units_name",
+    }[sa.engine.make_url(db_url).get_backend_name()]
+    if drop is None:  # SQLite: rebuild the table without the constraint
+        _execute(
+            db_url, "CREATE TABLE units_new (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL)"
+        )
+        _execute(db_url, "INSERT INTO units_new SELECT id, name FROM units")
+        _execute(db_url, "DROP TABLE units")
+        _execute(db_url, "ALTER TABLE units_new RENAME TO units")
+    else:
+        _execute(db_url, drop)
+    _execute(db_url, f"INSERT INTO units (id, name) VALUES ({USER_ID}, 'kWh')")
+    r = dbplan(root, "drift", "--url", db_url, check=False)
+    assert r.returncode == 3, r
+    out = r.stdout + r.stderr
+    assert "uq_units_name" in out
+    # the code before: the copy went unseen (rows were matched by key, one each)
+    assert "units: row (name='kWh') is in the database 2 times, snapshot says once" in out
+
+
+def test_compare_snapshots_counts_managed_rows():
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.model import Column, FrozenMap, RowSet, Snapshot, Table
+
+    def snap(*names):
+        rows = RowSet(key=("name",), rows=tuple(FrozenMap({"name": n}) for n in names))
+        return Snapshot(
+            release="1",
+            tables=(Table(name="u", columns=(Column(name="name", type="Text"),), rows=rows),),
+        )
+
+    assert compare_snapshots(snap("a", "b"), snap("a", "b")) == []
+    assert compare_snapshots(snap("a", "a", "b"), snap("a", "b")) == [
+        "u: row (name='a') is in the database 2 times, snapshot says once"
+    ]

@@ -184,21 +184,9 @@ def test_from_metadata_is_deterministic():
     assert a == b
 
 
-def test_unnamed_index_without_convention_is_an_error_with_a_fix():
-    md = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s"})
-    sa.Table(
-        "things",
-        md,
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("x", sa.Integer, index=True),
-    )
-    with pytest.raises(CaptureError) as e:
-        from_metadata(md, release="1")
-    assert "things: unnamed index on (x)" in str(e.value)
-    assert "add a naming_convention to the MetaData or name it" in str(e.value)
-
-
-def test_unnamed_unique_and_fk_without_convention_are_reported_together():
+def test_unnamed_constraints_without_convention_get_the_names_postgresql_gives():
+    """Issue 12: models without a naming convention snapshot cleanly, each unnamed
+    constraint under the name PostgreSQL gives it (no advice to rename deployed ones)."""
     md = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s"})
     sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True))
     sa.Table(
@@ -207,12 +195,16 @@ def test_unnamed_unique_and_fk_without_convention_are_reported_together():
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("a_id", sa.ForeignKey("a.id")),
         sa.Column("code", sa.String(5), unique=True),
+        sa.Column("x", sa.Integer, index=True),
+        sa.CheckConstraint("x > 0"),
+        sa.CheckConstraint("x < id"),
+        sa.CheckConstraint("x <> id"),
     )
-    with pytest.raises(CaptureError) as e:
-        from_metadata(md, release="1")
-    text = str(e.value)
-    assert "b: unnamed foreign key on (a_id)" in text
-    assert "b: unnamed unique constraint on (code)" in text
+    b = from_metadata(md, release="1").get_table((None, "b"))
+    assert [f.name for f in b.foreign_keys] == ["b_a_id_fkey"]
+    assert [u.name for u in b.uniques] == ["b_code_key"]
+    assert [i.name for i in b.indexes] == ["b_x_idx"]
+    assert sorted(c.name for c in b.checks) == ["b_check", "b_check1", "b_x_check"]
 
 
 def test_default_convention_names_indexes_like_sqlalchemy():
@@ -465,7 +457,7 @@ def test_mysql_and_sqlite_ddl_of_rich_snapshot_compiles():
             assert "CREATE TABLE" in str(CreateTable(t).compile(dialect=dialect))
 
 
-def test_sqlite_unnamed_constraints_get_convention_names(sqlite_db):
+def test_sqlite_unnamed_constraints_get_the_names_postgresql_gives(sqlite_db):
     engine = sa.create_engine(sqlite_db)
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE a (id INTEGER PRIMARY KEY)"))
@@ -478,13 +470,16 @@ def test_sqlite_unnamed_constraints_get_convention_names(sqlite_db):
     b = from_database(engine, release="1").table("b")
     engine.dispose()
     assert [(f.name, f.columns, f.ref_table) for f in b.foreign_keys] == [
-        ("fk_b_a_id_a", ("a_id",), "a")
+        ("b_a_id_fkey", ("a_id",), "a")
     ]
     assert [(u.name, u.columns) for u in b.uniques] == [
-        ("uq_b_code", ("code",)),
-        ("uq_b_m_n", ("m", "n")),
+        ("b_code_key", ("code",)),
+        ("b_m_n_key", ("m", "n")),
     ]
-    assert [(c.name, c.sqltext) for c in b.checks] == [("ck_b_1", "n > 0"), ("ck_b_2", "m < 5")]
+    assert [(c.name, c.sqltext) for c in b.checks] == [
+        ("b_m_check", "m < 5"),
+        ("b_n_check", "n > 0"),
+    ]
 
 
 @pytest.mark.pg
@@ -776,3 +771,40 @@ def test_sqlite_foreign_key_actions_to_a_quoted_table_read_back(sqlite_db):
         assert compare_snapshots(got, normalise_for(s, "sqlite")) == []
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("which", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_a_set_null_key_on_a_not_null_column_captures_and_checks(project, which, request):
+    """PostgreSQL and SQLite create SET NULL keys on NOT NULL columns (MariaDB refuses them):
+    whatever snapshot writes from such a database, check accepts (lint R016 warns)."""
+    url = request.getfixturevalue({"sqlite": "sqlite_db", "postgresql": "pg_db"}[which])
+    eng = sa.create_engine(url)
+    with eng.begin() as c:
+        c.execute(sa.text("CREATE TABLE p (id INTEGER PRIMARY KEY)"))
+        c.execute(
+            sa.text(
+                "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER NOT NULL, "
+                "CONSTRAINT fk_c_p_id_p FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE SET NULL)"
+            )
+        )
+    eng.dispose()
+    r = _run(project, "--release", "1.0.0", "--from-db", url)
+    assert r.exit_code == 0, r.output
+    assert "ondelete: SET NULL" in (project / "schema_state" / "1.0.0.yaml").read_text()
+    r = CliRunner().invoke(cli, ["-C", str(project), "check"], catch_exceptions=False)
+    assert "1 snapshot valid: 1.0.0" in r.output, r.output  # (exit 3: no revision yet)
+    r = CliRunner().invoke(cli, ["-C", str(project), "plan", "empty", "1.0.0"])
+    assert "warning R016" in r.output and "fk_c_p_id_p" in r.output, r.output
+
+
+def test_sqlite_integer_primary_key_without_not_null_snapshots(project, sqlite_db):
+    """Issue 18: `snapshot --from-db` failed on a plain SQLite `id INTEGER PRIMARY KEY`
+    table (reflected as nullable, then refused as a nullable primary-key column)."""
+    eng = sa.create_engine(sqlite_db)
+    with eng.begin() as c:
+        c.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT)"))
+    eng.dispose()
+    r = _run(project, "--release", "1.0.0", "--from-db", sqlite_db)
+    assert r.exit_code == 0, r.output
+    text = (project / "schema_state" / "1.0.0.yaml").read_text()
+    assert "      id: {type: Integer, primary_key: true}\n" in text

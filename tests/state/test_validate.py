@@ -113,7 +113,6 @@ def test_foreign_key_problems():
         "tables.child.foreign_keys.fk_schema.references.table: foreign key fk_schema references unknown table 'other.parent'",
         "tables.child.foreign_keys.fk_setnull.columns[0]: foreign key fk_setnull: column code (String(10)) "
         "cannot reference child.id (Integer)",
-        "tables.child.foreign_keys.fk_setnull.ondelete: SET NULL on foreign key fk_setnull, but column code is NOT NULL",
         "tables.child.foreign_keys.fk_setnull.onupdate: invalid onupdate action 'restrict'",
         "tables.child.foreign_keys.fk_type.columns[0]: foreign key fk_type: column code (String(10)) "
         "cannot reference parent.id (Integer)",

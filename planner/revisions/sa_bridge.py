@@ -1,0 +1,168 @@
+"""The bridge from snapshot objects to SQLAlchemy ones (``sa.Table``, ``sa.Column``, types)
+for the Alembic operations of a revision (never for a database).
+
+Example:
+    >>> from planner.state.model import Column, Table
+    >>> t = Table(name="units", columns=(Column(name="id", type="Integer", nullable=False),))
+    >>> sa_table(t, {}).c.id.nullable
+    False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from planner.ops import enums_of_type
+from planner.revisions.literals import ddl_text
+from planner.state import coltypes
+from planner.state.model import Column, ForeignKey, Table
+
+#: :func:`sa_type`'s types by (type text, values of the enums it names): a type is not
+#: changed by the columns and tables that use it, and building one with its dialect
+#: variants takes a fraction of a millisecond, thousands of times for a big revision
+_SA_TYPES: dict[tuple[str, tuple], Any] = {}
+_SA_TYPES_MAX = 4096
+
+
+def sa_type(type_text: str, enums: dict[str, tuple[str, ...]]) -> Any:
+    """The SQLAlchemy type of a column, enums not created by table DDL (shared: not to be
+    changed; :func:`new_sa_type` makes one of its own).
+
+    Example:
+        >>> sa_type("String(80)", {})
+        String(length=80)
+    """
+    key = (type_text, tuple(enums.get(name) for name in enums_of_type(type_text)))
+    found = _SA_TYPES.get(key)
+    if found is None:
+        found = new_sa_type(type_text, enums)
+        if len(_SA_TYPES) >= _SA_TYPES_MAX:
+            _SA_TYPES.clear()
+        _SA_TYPES[key] = found
+    return found
+
+
+def new_sa_type(type_text: str, enums: dict[str, tuple[str, ...]]) -> Any:
+    """:func:`sa_type`, a new object the caller may change.
+
+    Example:
+        >>> new_sa_type("String(80)", {}) is not new_sa_type("String(80)", {})
+        True
+    """
+    return coltypes.to_sqlalchemy(type_text, enums=enums, create_enum_type=False)
+
+
+def sa_column(
+    col: Column, enums: dict[str, tuple[str, ...]], *, primary_key: bool = False
+) -> sa.Column:
+    """A ``sa.Column`` for a snapshot column (for Alembic ops, not for a database).
+
+    Example:
+        >>> sa_column(Column(name="n", type="Integer", nullable=False), {}).nullable
+        False
+    """
+    kw: dict[str, Any] = {}
+    if col.server_default is not None:
+        kw["server_default"] = sa.text(col.server_default)
+    if col.comment is not None:
+        kw["comment"] = col.comment
+    if col.autoincrement is not None:
+        kw["autoincrement"] = col.autoincrement
+    return sa.Column(
+        col.name, sa_type(col.type, enums), nullable=col.nullable, primary_key=primary_key, **kw
+    )
+
+
+def sa_table(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
+    """A ``sa.Table`` with columns, primary key, uniques and checks (no FKs, indexes, rows).
+
+    Example:
+        >>> t = Table(name="units", columns=(Column(name="id", type="Integer", nullable=False),))
+        >>> sa_table(t, {}).name
+        'units'
+    """
+    md = sa.MetaData()
+    items: list[Any] = [sa_column(c, enums) for c in table.columns]
+    if table.primary_key is not None and table.primary_key.columns:
+        items.append(
+            sa.PrimaryKeyConstraint(*table.primary_key.columns, name=table.primary_key.name)
+        )
+    for u in table.uniques:
+        items.append(sa.UniqueConstraint(*u.columns, name=u.name))
+    for ck in table.checks:
+        items.append(sa.CheckConstraint(ddl_text(ck.sqltext), name=ck.name))
+    return sa.Table(table.name, md, *items, schema=table.schema, comment=table.comment)
+
+
+def sa_table_full(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
+    """:func:`sa_table` with the foreign keys and indexes: a table as the snapshot defines it
+    (``copy_from`` of a SQLite batch rebuild, instead of reflecting the table).
+
+    Example:
+        >>> from planner.state.model import Index
+        >>> t = Table(name="units", columns=(Column(name="id", type="Integer", nullable=False),),
+        ...           indexes=(Index(name="ix_id", columns=("id",)),))
+        >>> [ix.name for ix in sa_table_full(t, {}).indexes]
+        ['ix_id']
+    """
+    t = sa_table(table, enums)
+    for fk in table.foreign_keys:
+        t.append_constraint(sa_foreign_key(fk))
+    for ix in table.indexes:
+        kw = {} if ix.where is None else {"sqlite_where": sa.text(ix.where)}
+        sa.Index(ix.name, *(t.c[c] for c in ix.columns), unique=ix.unique, **kw)
+    return t
+
+
+def sa_foreign_key(fk: ForeignKey) -> sa.ForeignKeyConstraint:
+    """A ``sa.ForeignKeyConstraint`` for a snapshot foreign key (for Alembic ops).
+
+    Example:
+        >>> fk = ForeignKey(name="fk_a_b", columns=("b_id",), ref_table="b", ref_columns=("id",))
+        >>> [e.target_fullname for e in sa_foreign_key(fk).elements]
+        ['b.id']
+    """
+    prefix = ".".join(p for p in (fk.ref_schema, fk.ref_table) if p)
+    targets: list[Any] = [f"{prefix}.{c}" for c in fk.ref_columns]
+    if fk_target_has_dot(fk.ref_schema, fk.ref_table, fk.ref_columns):
+        # SQLAlchemy splits a 'table.column' string at every dot: Column objects
+        # (rendered into the batch's table_args, see alembic_ops._batch_lines)
+        cols = [sa.Column(c) for c in dict.fromkeys(fk.ref_columns)]
+        ref = sa.Table(fk.ref_table, sa.MetaData(), *cols, schema=fk.ref_schema)
+        targets = [ref.c[c] for c in fk.ref_columns]
+    return sa.ForeignKeyConstraint(
+        list(fk.columns),
+        targets,
+        name=fk.name,
+        ondelete=fk.ondelete,
+        onupdate=fk.onupdate,
+    )
+
+
+def fk_target_has_dot(schema: str | None, table: str, columns: Sequence[str]) -> bool:
+    """Whether a foreign key's target has a name with a dot in it.
+
+    SQLAlchemy 2.0 spells a target as one ``'schema.table.column'`` string and splits it
+    at every dot (``'p.1.0'`` is column ``0`` of table ``1`` in schema ``p``), and so
+    do Alembic's ``create_foreign_key`` and its batch copy: such a target is given as
+    Column objects instead (:func:`planner.revisions.alembic_ops.fk_constraint_source`).
+
+    Example:
+        >>> fk_target_has_dot(None, "p", ["1.0"]), fk_target_has_dot(None, "p", ["id"])
+        (True, False)
+    """
+    return any("." in name for name in (schema or "", table, *columns))
+
+
+__all__ = [
+    "fk_target_has_dot",
+    "new_sa_type",
+    "sa_column",
+    "sa_foreign_key",
+    "sa_table",
+    "sa_table_full",
+    "sa_type",
+]

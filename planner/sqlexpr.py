@@ -1,0 +1,519 @@
+"""SQL fragments of a snapshot, parsed with sqlglot: refused unless one expression, compared
+by meaning.
+
+A snapshot carries SQL text in four fields: check constraints (``checks``), column
+``server_default`` and ``backfill``, and the ``where`` of a partial index. dbplan writes
+that text into DDL verbatim, so a snapshot is code. Two things follow:
+
+- :func:`refusal` / :func:`check_snapshot`: a fragment must be exactly **one SQL
+  expression** as every supported database reads it: no ``;``, no comment, no parenthesis
+  closed that it did not open, no statement (``SELECT``, ``DROP`` …). Each dialect's own
+  tokenizer is asked (MariaDB reads ``\\'`` inside a string as a quote, PostgreSQL and
+  SQLite do not), and the text must parse as an expression on at least one of them.
+- :func:`same_meaning` / :func:`canonical`: two fragments compare equal when their
+  parsed trees agree after normalising what the databases rewrite (casts PostgreSQL adds,
+  ``= ANY (ARRAY[…])`` for ``IN (…)``, ``BETWEEN`` spelled out, parentheses, identifier
+  quoting, booleans, ``now()`` for ``CURRENT_TIMESTAMP``); operator precedence,
+  associativity of ``-`` and the text of string literals are kept.
+
+Example:
+    >>> refusal("0); DROP TABLE victim; CREATE TABLE pwned (x int") is not None
+    True
+    >>> refusal("area > 0") is None
+    True
+    >>> same_meaning("(summary)::text <> ''::text", "summary <> ''", "postgresql")
+    True
+    >>> same_meaning("(a > 0 OR b > 0) AND c > 0", "a > 0 OR b > 0 AND c > 0", "postgresql")
+    False
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+import functools
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect as _GlotDialect
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
+
+from planner import dialects
+
+if TYPE_CHECKING:
+    from planner.state.model import Snapshot
+
+__all__ = [
+    "Fragment",
+    "canonical",
+    "check_snapshot",
+    "escape_binds",
+    "fragments",
+    "operation_fragments",
+    "refusal",
+    "same_meaning",
+]
+
+#: what to do instead, in every refusal
+HINT = (
+    "write exactly one SQL expression here (no ';', no comment, no statement), "
+    'e.g. server_default: "0" or a check like "area > 0"; '
+    "other SQL belongs in a hand-written revision"
+)
+
+#: nodes an expression field never holds: statements and their parts
+_STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Star, exp.Alias)
+
+
+#: the pattern ``sa.text()`` takes for a bind parameter (``sqlalchemy.sql.elements``)
+BIND = re.compile(r"(?<![:\w\$\x5c]):([\w\$]+)(?![:\w\$])", re.UNICODE)
+
+
+def escape_binds(sql: str) -> str:
+    r"""``sql`` with every ``:name`` escaped (``\:name``): ``sa.text`` keeps it literal.
+
+    Example:
+        >>> print(escape_binds("note <> ':x' AND t = 'a:b' AND n::int > 0"))
+        note <> '\:x' AND t = 'a:b' AND n::int > 0
+    """
+    return BIND.sub(lambda m: "\\:" + m.group(1), sql)
+
+
+class Refusal(NamedTuple):
+    """Why a fragment is refused: the reason and the 0-based offset of the culprit."""
+
+    reason: str
+    offset: int
+
+
+class Fragment(NamedTuple):
+    """One SQL fragment of a snapshot: its YAML path, what it is for people, its text."""
+
+    path: tuple
+    what: str
+    text: str
+
+
+def _glot(dialect: str) -> _GlotDialect:
+    return _GlotDialect.get_or_raise(dialects.get(dialect).sqlglot_name)
+
+
+def _tokens_refusal(text: str, dialect: dialects.Dialect) -> Refusal | None:
+    """A reason ``text`` is more than one expression to ``dialect``'s tokenizer."""
+    try:
+        tokens = _glot(dialect.name).tokenize(text)
+    except TokenError as e:
+        return Refusal(f"{dialect.label} cannot read it ({_first_line(e)})", 0)
+    depth = 0
+    for t in tokens:
+        if t.comments:
+            return Refusal(f"it holds a comment (on {dialect.label})", t.start)
+        if t.token_type == TokenType.SEMICOLON:
+            return Refusal(
+                f"';' at character {t.start + 1} ends the statement on {dialect.label}",
+                t.start,
+            )
+        if t.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif t.token_type == TokenType.R_PAREN:
+            depth -= 1
+            if depth < 0:
+                return Refusal(
+                    f"')' at character {t.start + 1} closes a parenthesis it did not open "
+                    f"(on {dialect.label})",
+                    t.start,
+                )
+    if depth:
+        return Refusal(f"a parenthesis is left open (on {dialect.label})", len(text))
+    return None
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).splitlines()[0] if str(e) else type(e).__name__
+
+
+def _parse(text: str, dialect: str) -> exp.Expression:
+    """The one expression ``text`` is on ``dialect``; ParseError otherwise."""
+    trees = sqlglot.parse(text, read=_glot(dialect))
+    trees = [t for t in trees if t is not None]
+    if len(trees) != 1:
+        raise ParseError(f"{len(trees)} statements")
+    tree = trees[0]
+    if not isinstance(tree, (exp.Condition, exp.Interval)) or isinstance(tree, _STATEMENTS):
+        raise ParseError(f"a {type(tree).__name__.upper()} statement, not an expression")
+    for node in tree.walk():
+        if isinstance(node, _STATEMENTS):
+            raise ParseError(f"it holds a {type(node).__name__.upper()} statement")
+    return tree
+
+
+@functools.lru_cache(maxsize=8192)
+def refusal(text: str) -> Refusal | None:
+    """Why ``text`` is not exactly one SQL expression on every dialect, or None.
+
+    Example:
+        >>> refusal("1; DROP TABLE t").reason
+        "';' at character 2 ends the statement on PostgreSQL"
+        >>> refusal("'it''s'") is None
+        True
+    """
+    if not text.strip():
+        return Refusal("it is empty", 0)
+    if "\x00" in text:
+        return Refusal("it holds a NUL character", text.index("\x00"))
+    for d in dialects.all_dialects():
+        r = _tokens_refusal(text, d)
+        if r is not None:
+            return r
+    errors = []
+    for d in dialects.all_dialects():
+        try:
+            _parse(text, d.name)
+            return None
+        except (ParseError, TokenError) as e:
+            errors.append((d, e))
+    d, e = errors[0]
+    detail = _first_line(e)
+    offset = 0
+    if isinstance(e, ParseError) and e.errors and e.errors[0].get("col"):
+        offset = max(0, int(e.errors[0]["col"]) - 1) if e.errors[0].get("line") == 1 else 0
+    return Refusal(f"it does not parse as one SQL expression ({detail})", offset)
+
+
+def fragments(snapshot: Snapshot) -> list[Fragment]:
+    """Every SQL fragment of ``snapshot`` with its YAML path, in snapshot order."""
+    out = []
+    for t in snapshot.tables:
+        tp = ("tables", t.name)
+        for c in t.columns:
+            cp = (*tp, "columns", c.name)
+            if c.server_default is not None:
+                out.append(
+                    Fragment(
+                        (*cp, "server_default"),
+                        f"server_default of column {t.qualified_name}.{c.name}",
+                        c.server_default,
+                    )
+                )
+            if c.backfill is not None:
+                out.append(
+                    Fragment(
+                        (*cp, "backfill"),
+                        f"backfill of column {t.qualified_name}.{c.name}",
+                        c.backfill,
+                    )
+                )
+        for ck in t.checks:
+            out.append(
+                Fragment((*tp, "checks", ck.name), f"check constraint {ck.name}", ck.sqltext)
+            )
+        for ix in t.indexes:
+            if ix.where is not None:
+                out.append(
+                    Fragment(
+                        (*tp, "indexes", ix.name, "where"),
+                        f"where clause of index {ix.name}",
+                        ix.where,
+                    )
+                )
+    return out
+
+
+def check_snapshot(snapshot: Snapshot, add: Callable[..., None]) -> None:
+    """Report every SQL fragment of ``snapshot`` that is not one expression.
+
+    ``add(path, message, hint, offset=...)`` records a problem (the validator's
+    collector); empty texts are left to the validator's own messages.
+    """
+    for f in fragments(snapshot):
+        if not f.text.strip():
+            continue
+        r = refusal(f.text)
+        if r is not None:
+            add(
+                f.path,
+                f"{f.what} is not one SQL expression: {r.reason}",
+                HINT,
+                offset=r.offset or None,
+            )
+
+
+def _table_fragments(t: Any) -> list[tuple[str, str]]:
+    out = []
+    for c in t.columns:
+        out += _column_fragments(c)
+    out += [(f"check {ck.name}", ck.sqltext) for ck in t.checks]
+    out += [(f"where of index {ix.name}", ix.where) for ix in t.indexes if ix.where is not None]
+    return out
+
+
+def _column_fragments(c: Any) -> list[tuple[str, str]]:
+    out = []
+    if c.server_default is not None:
+        out.append((f"server_default of {c.name}", c.server_default))
+    if c.backfill is not None:
+        out.append((f"backfill of {c.name}", c.backfill))
+    return out
+
+
+def operation_fragments(op: Any) -> list[tuple[str, str]]:
+    """``(what, sql)`` for every SQL fragment of the snapshot an operation runs.
+
+    Read from the operation's fields (a table, a column, a check, an index, a new
+    default, a backfill); operations that drop (category ``-``) run none. In field
+    order, each text once.
+
+    Example:
+        >>> from planner.ops import AlterColumnDefault
+        >>> operation_fragments(AlterColumnDefault(table_key=(None, "t"), column="n",
+        ...                                        old=None, new="0"))
+        [('server_default of n', '0')]
+    """
+    from planner.state.model import Check, Column, Index, Table
+
+    if getattr(op, "category", "~") == "-":
+        return []
+    out: list[tuple[str, str]] = []
+    column = getattr(op, "column", None)
+    for f in dataclasses.fields(op):
+        v = getattr(op, f.name)
+        if isinstance(v, Table):
+            out += _table_fragments(v)
+        elif isinstance(v, Column):
+            out += _column_fragments(v)
+        elif isinstance(v, Check):
+            out.append((f"check {v.name}", v.sqltext))
+        elif isinstance(v, Index) and v.where is not None:
+            out.append((f"where of index {v.name}", v.where))
+    kind = getattr(op, "kind", "")
+    name = column if isinstance(column, str) else "column"
+    if kind == "alter_column_default" and op.new is not None:
+        out.append((f"server_default of {name}", op.new))
+    elif kind == "alter_column_type" and op.existing_server_default is not None:
+        out.append((f"server_default of {name}", op.existing_server_default))
+    elif kind == "backfill_column":
+        out.append((f"backfill of {name}", op.sql))
+    seen: set[tuple[str, str]] = set()
+    return [x for x in out if not (x in seen or seen.add(x))]
+
+
+# ---------------------------------------------------------------------------
+# comparing by meaning
+# ---------------------------------------------------------------------------
+
+#: cast targets PostgreSQL adds on its own (``(name)::text``, ``''::character varying``)
+_STRING_TYPES = frozenset(
+    {
+        exp.DataType.Type.TEXT,
+        exp.DataType.Type.VARCHAR,
+        exp.DataType.Type.CHAR,
+        exp.DataType.Type.NCHAR,
+        exp.DataType.Type.NVARCHAR,
+        exp.DataType.Type.BPCHAR,
+        exp.DataType.Type.NAME,
+    }
+)
+#: spellings of "the current time" the databases store for one another
+_NOW_FUNCTIONS = frozenset({"now", "current_timestamp", "localtimestamp", "getdate"})
+#: argument keys that carry no meaning (sqlglot's inferred type, flags left at default)
+_SKIP_ARGS = frozenset({"_type", "comments"})
+
+
+def _unparen(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
+def _is_string_type(dt: exp.Expression) -> bool:
+    if not isinstance(dt, exp.DataType):
+        return False
+    if dt.this in _STRING_TYPES:
+        return True
+    if dt.this == exp.DataType.Type.ARRAY and dt.expressions:
+        return _is_string_type(dt.expressions[0])
+    return False
+
+
+def _is_literalish(node: exp.Expression) -> bool:
+    node = _unparen(node)
+    if isinstance(node, exp.Neg):
+        node = _unparen(node.this)
+    if isinstance(node, (exp.Literal, exp.Null, exp.Boolean)):
+        return True
+    if isinstance(node, exp.Array):
+        return all(_is_literalish(e) for e in node.expressions)
+    if isinstance(node, exp.Cast):
+        return _is_literalish(node.this)
+    return False
+
+
+def _number(text: str) -> str | None:
+    try:
+        d = decimal.Decimal(text.strip())
+    except (decimal.InvalidOperation, ValueError):
+        return None
+    if not d.is_finite():
+        return None
+    d = d.normalize()
+    return format(d, "f") if d != 0 else "0"
+
+
+def _array_items(node: exp.Expression) -> list | None:
+    """The items of ``ARRAY[...]`` (casts and parentheses around it ignored), or None."""
+    node = _unparen(node)
+    while isinstance(node, exp.Cast):
+        node = _unparen(node.this)
+    if isinstance(node, exp.Array):
+        return list(node.expressions)
+    return None
+
+
+def _quantified(node: exp.Expression, name: str) -> list | None:
+    """The array items of ``ANY (ARRAY[...])`` / ``ALL (ARRAY[...])``, or None."""
+    node = _unparen(node)
+    if name == "ANY" and isinstance(node, exp.Any):
+        return _array_items(node.this)
+    if name == "ALL" and isinstance(node, exp.All):
+        return _array_items(node.this)
+    if isinstance(node, exp.Anonymous) and str(node.this).upper() == name:
+        if len(node.expressions) == 1:
+            return _array_items(node.expressions[0])
+    return None
+
+
+def _bin(name: str, this: Any, expression: Any) -> tuple:
+    """A canonical binary node, as the generic case below writes one."""
+    return (name, (("expression", expression), ("this", this)))
+
+
+def _canon(node: Any) -> Any:
+    """A hashable tree of ``node`` that equal meanings share (see the module docstring)."""
+    if isinstance(node, list):
+        return tuple(_canon(n) for n in node)
+    if not isinstance(node, exp.Expression):
+        return node if not isinstance(node, str) else node
+    if isinstance(node, exp.Paren):
+        return _canon(node.this)
+    if isinstance(node, exp.Identifier):
+        name = node.this
+        return ("id", name if node.quoted and name != name.lower() else name.lower())
+    if isinstance(node, exp.Literal):
+        if node.is_string:
+            return ("str", node.this)
+        n = _number(node.this)
+        return ("num", n if n is not None else node.this)
+    if isinstance(node, exp.Boolean):
+        return ("num", "1" if node.this else "0")
+    if isinstance(node, exp.Null):
+        return ("null",)
+    if isinstance(node, exp.Neg):
+        inner = _canon(node.this)
+        if inner[0] == "num" and not inner[1].startswith("-"):
+            return ("num", "0" if inner[1] == "0" else "-" + inner[1])
+        return ("neg", inner)
+    if isinstance(node, exp.Cast):
+        inner = _canon(node.this)
+        to = node.args.get("to")
+        if _is_string_type(to) or _is_literalish(node.this):
+            if inner[0] == "str" and to is not None and to.is_type(*exp.DataType.NUMERIC_TYPES):
+                n = _number(inner[1])
+                if n is not None:
+                    return ("num", n)
+            return inner
+        return ("cast", inner, _canon(to))
+    if isinstance(node, exp.DataType):
+        return ("type", node.sql().lower())
+    if isinstance(node, (exp.CurrentTimestamp, exp.Localtimestamp)):
+        return ("now",)
+    if isinstance(node, exp.Anonymous):
+        name = str(node.this).lower()
+        if name in _NOW_FUNCTIONS and len(node.expressions) <= 1:
+            return ("now",)
+        return ("fn", name, _canon(node.expressions))
+    if isinstance(node, (exp.And, exp.Or)):
+        kind = type(node)
+        parts: list = []
+        stack = [node]
+        while stack:  # flatten a AND (b AND c): the same conjunction
+            n = stack.pop()
+            n = _unparen(n) if n is not node else n
+            if type(n) is kind:
+                stack += [n.expression, n.this]
+            else:
+                parts.append(_canon(n))
+        return (kind.__name__.lower(), tuple(parts))
+    if isinstance(node, exp.EQ):
+        items = _quantified(node.expression, "ANY")
+        if items is not None:
+            return ("in", _canon(node.this), _canon(items))
+    if isinstance(node, exp.NEQ):
+        items = _quantified(node.expression, "ALL")
+        if items is not None:
+            return ("not", ("in", _canon(node.this), _canon(items)))
+    if isinstance(node, exp.In) and not node.args.get("query"):
+        return ("in", _canon(node.this), _canon(node.expressions))
+    if isinstance(node, exp.Between):
+        x = _canon(node.this)
+        return (
+            "and",
+            (_bin("gte", x, _canon(node.args["low"])), _bin("lte", x, _canon(node.args["high"]))),
+        )
+    if isinstance(node, exp.Not):
+        inner = _unparen(node.this)
+        if isinstance(inner, exp.Between):
+            x = _canon(inner.this)
+            return (
+                "or",
+                (
+                    _bin("lt", x, _canon(inner.args["low"])),
+                    _bin("gt", x, _canon(inner.args["high"])),
+                ),
+            )
+        return ("not", _canon(inner))
+    args = tuple(
+        (k, _canon(v))
+        for k, v in sorted(node.args.items())
+        if k not in _SKIP_ARGS and v is not None and v is not False and v != []
+    )
+    return (type(node).__name__.lower(), args)
+
+
+@functools.lru_cache(maxsize=8192)
+def canonical(text: str, dialect: str) -> Any:
+    """The meaning of an SQL expression as ``dialect`` reads it: a hashable tree, or
+    ``("text", stripped)`` when it does not parse there.
+
+    Example:
+        >>> canonical("x BETWEEN 1 AND 2", "postgresql") == canonical(
+        ...     "((x >= 1) AND (x <= 2))", "postgresql")
+        True
+    """
+    try:
+        return _canon(_parse(text, dialect))
+    except (ParseError, TokenError, ValueError):
+        return ("text", text.strip())
+
+
+def same_meaning(a: str | None, b: str | None, dialect: str) -> bool:
+    """``a`` and ``b`` mean the same SQL expression on ``dialect`` (None only equals None).
+
+    Example:
+        >>> same_meaning("kind IN ('a', 'b')",
+        ...              "((kind)::text = ANY ((ARRAY['a'::character varying, "
+        ...              "'b'::character varying])::text[]))", "postgresql")
+        True
+        >>> same_meaning("a - b - c", "a - (b - c)", "postgresql")
+        False
+        >>> same_meaning("'n/a'", "'N / A'", "postgresql")
+        False
+    """
+    if a is None or b is None:
+        return a is b
+    if a == b:
+        return True
+    return canonical(a, dialect) == canonical(b, dialect)
