@@ -24,12 +24,20 @@ import pytest
 from tests.adopt.conftest import user_rows
 from tests.adopt.legacy import DEFAULTS_V2, LAYOUTS, MODELS_V2, dbplan
 
-NEEDS = (
-    "needs the other helpers' parts of issue 12 not yet in this branch: snapshot "
-    "--from-models of models without a naming convention (h2), generate continuing the "
-    "adopted chain (h4); checks compared by meaning (h3) for verify/drift on PostgreSQL "
-    "(the project root on sys.path, h5, has landed)"
+#: measured on the merged tree: SQLite and MariaDB ship the release; on PostgreSQL the
+#: generated upgrade fails (see the reason)
+PG_NEEDS = (
+    "capture from models does not put server defaults in the form a database reads back: "
+    "server_default=sa.true() captures as 1 and server_default='0' on a Numeric as '0', so "
+    "the plan has spurious 'Set server default' ops and PostgreSQL refuses SET DEFAULT 1 on "
+    "a boolean (h2/h3: planner/state/capture.py _column_from_sa)"
 )
+
+
+@pytest.fixture
+def pg_known_failure(request, db_url):
+    if db_url.startswith("postgresql"):
+        request.applymarker(pytest.mark.xfail(strict=True, reason=PG_NEEDS))
 
 
 def _ok(r, *codes: int) -> str:
@@ -50,9 +58,8 @@ def _hint_rename(path) -> None:
     write_snapshot(path, snap.replace_table(dataclasses.replace(orders, columns=cols)), force=True)
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS)
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_adopt_and_ship_next_release(layout, db_url, legacy_factory, tmp_path):
+def test_adopt_and_ship_next_release(layout, db_url, legacy_factory, tmp_path, pg_known_failure):
     legacy = legacy_factory(layout, db_url)
     root = legacy.root
     users = user_rows(db_url)
