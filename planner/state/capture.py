@@ -293,7 +293,9 @@ def from_metadata(md: Any, *, release: str, rows: RowsSpec | None = None) -> Sna
     for name in sorted(unknown):
         problems.append(f"rows given for unknown table {name!r} (check the table name)")
     if problems:
-        raise CaptureError("cannot capture the models:\n" + "\n".join(f"  {p}" for p in problems))
+        raise CaptureError(
+            "cannot capture the models:\n" + "\n".join(f"  {p}" for p in sorted(problems))
+        )
     convention = md.info.get(INFO_CONVENTION)
     if convention is None:
         convention = _convention_of(md)
