@@ -267,55 +267,112 @@ def _decode_value(v: Any) -> Any:
 
 
 def _strs(v: Any) -> tuple[str, ...]:
-    if type(v) is not list or not all(type(x) is str for x in v):
+    if v.__class__ is not list or not all(x.__class__ is str for x in v):
         raise _Bad("not a list of strings")
     return tuple(v)
 
 
-def _decode(cls: type, data: Any) -> Any:
+def _check(types: tuple[type, ...], what: str) -> Callable[[Any], Any]:
+    def check(v: Any) -> Any:
+        if v.__class__ not in types:
+            raise _Bad(what)
+        return v
+
+    return check
+
+
+def _field_reader(cls: type, name: str, kind: object) -> Callable[[Any], Any]:
+    what = f"{cls.__name__}.{name}"
+    if kind == _S:
+        return _check((str,), what)
+    if kind == _S_OPT:
+        return _check((str, type(None)), what)
+    if kind == _B:
+        return _check((bool,), what)
+    if kind == _B_OPT:
+        return _check((bool, type(None)), what)
+    if kind == _I:
+        return _check((int,), what)
+    if kind == _STRS:
+        return _strs
+    if kind == _PAIRS:
+
+        def pairs(v: Any) -> tuple[tuple[str, ...], ...]:
+            if v.__class__ is not list:
+                raise _Bad(what)
+            out = tuple([_strs(p) for p in v])
+            if any(len(p) != 2 for p in out):
+                raise _Bad(what)
+            return out
+
+        return pairs
+    if kind == _ROWS:
+
+        def rows(v: Any) -> tuple[model.FrozenMap, ...]:
+            if v.__class__ is not list or not all(r.__class__ is dict for r in v):
+                raise _Bad(what)
+            return tuple([_decode_value(r) for r in v])
+
+        return rows
+    container, inner = kind  # type: ignore[misc]
+    if container is tuple:
+
+        def many(v: Any) -> tuple:
+            if v.__class__ is not list:
+                raise _Bad(what)
+            build = _BUILDERS[inner]
+            return tuple([build(x) for x in v])
+
+        return many
+
+    def optional(v: Any) -> Any:
+        return None if v is None else _BUILDERS[inner](v)
+
+    return optional
+
+
+_SCALARS = {
+    _S: (str,),
+    _S_OPT: (str, type(None)),
+    _B: (bool,),
+    _B_OPT: (bool, type(None)),
+    _I: (int,),
+}
+
+
+def _make_builder(cls: type) -> Callable[[Any], Any]:
+    """A ``JSON array -> instance`` for one class: each field read and type-checked, then
+    set on its slot directly (no ``__init__``: the entry holds the sorted collections)."""
     spec = _SPECS[cls]
-    if type(data) is not list or len(data) != len(spec):
-        raise _Bad(f"{cls.__name__}: not {len(spec)} fields")
-    obj = object.__new__(cls)
-    for (name, kind), v in zip(spec, data, strict=True):
-        if kind == _S:
-            if type(v) is not str:
-                raise _Bad(f"{cls.__name__}.{name}")
-        elif kind == _S_OPT:
-            if v is not None and type(v) is not str:
-                raise _Bad(f"{cls.__name__}.{name}")
-        elif kind == _B:
-            if type(v) is not bool:
-                raise _Bad(f"{cls.__name__}.{name}")
-        elif kind == _B_OPT:
-            if v is not None and type(v) is not bool:
-                raise _Bad(f"{cls.__name__}.{name}")
-        elif kind == _I:
-            if type(v) is not int:
-                raise _Bad(f"{cls.__name__}.{name}")
-        elif kind == _STRS:
-            v = _strs(v)
-        elif kind == _PAIRS:
-            if type(v) is not list:
-                raise _Bad(f"{cls.__name__}.{name}")
-            pairs = tuple(_strs(p) for p in v)
-            if any(len(p) != 2 for p in pairs):
-                raise _Bad(f"{cls.__name__}.{name}")
-            v = pairs
-        elif kind == _ROWS:
-            if type(v) is not list or not all(type(r) is dict for r in v):
-                raise _Bad(f"{cls.__name__}.{name}")
-            v = tuple([_decode_value(r) for r in v])
-        else:
-            container, inner = kind  # type: ignore[misc]
-            if container is tuple:
-                if type(v) is not list:
-                    raise _Bad(f"{cls.__name__}.{name}")
-                v = tuple([_decode(inner, x) for x in v])
-            elif v is not None:
-                v = _decode(inner, v)
-        object.__setattr__(obj, name, v)
-    return obj
+    setters = tuple(cls.__dict__[name].__set__ for name, _ in spec)
+    # scalar fields: the classes allowed; others: a reader that checks and converts
+    allowed = tuple(_SCALARS.get(kind) for _, kind in spec)  # type: ignore[call-overload]
+    readers = tuple(
+        None if kind in _SCALARS else _field_reader(cls, name, kind) for name, kind in spec
+    )
+    plan = tuple(zip(setters, allowed, readers, strict=True))
+    n = len(spec)
+    new = object.__new__
+    what = f"{cls.__name__}: not {n} fields"
+
+    def build(data: Any) -> Any:
+        if data.__class__ is not list or len(data) != n:
+            raise _Bad(what)
+        obj = new(cls)
+        for (setter, ok, read), v in zip(plan, data, strict=True):
+            if read is None:
+                if v.__class__ not in ok:
+                    raise _Bad(f"{cls.__name__}: a field of the wrong type")
+                setter(obj, v)
+            else:
+                setter(obj, read(v))
+        return obj
+
+    return build
+
+
+_BUILDERS: dict[type, Callable[[Any], Any]] = {}
+_BUILDERS.update((cls, _make_builder(cls)) for cls in _SPECS)
 
 
 def _dumps_snapshot(snapshot: Snapshot) -> bytes:
@@ -323,7 +380,7 @@ def _dumps_snapshot(snapshot: Snapshot) -> bytes:
 
 
 def _loads_snapshot(payload: bytes) -> Snapshot:
-    return _decode(model.Snapshot, json.loads(payload))
+    return _BUILDERS[model.Snapshot](json.loads(payload))
 
 
 def _encode_memo(v: Any) -> Any:
