@@ -31,6 +31,7 @@ REFERENCE = sorted(p.name for p in (ROOT / "schema_state").glob("*.yaml"))
 def cache_on(tmp_path, monkeypatch):
     d = tmp_path / "cache"
     monkeypatch.setenv("DBPLAN_CACHE_DIR", str(d))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the cache key
     monkeypatch.delenv("DBPLAN_CACHE", raising=False)
     monkeypatch.setattr(cache, "MIN_BYTES", 0)
     return d
@@ -120,12 +121,13 @@ def test_changed_bytes_miss(cache_on, tmp_path):
     "damage",
     [
         lambda b: b[: len(b) // 2],  # truncated
-        lambda b: b[:40] + bytes([b[40] ^ 0xFF]) + b[41:],  # a flipped byte in the payload
-        lambda b: bytes(32) + b[32:],  # a wrong digest
+        lambda b: b[:60] + bytes([b[60] ^ 0xFF]) + b[61:],  # a flipped byte in the payload
+        lambda b: b[:15] + bytes(32) + b[47:],  # a wrong MAC
         lambda b: b"",  # empty
-        lambda b: __import__("hashlib").sha256(b"junk").digest() + b"junk",  # digest ok, junk
+        lambda b: b[:47] + b"junk",  # magic ok, junk
+        lambda b: b"\x80\x04" + b[2:],  # not dbplan's magic
     ],
-    ids=["truncated", "flipped", "digest", "empty", "not-a-pickle"],
+    ids=["truncated", "flipped", "mac", "empty", "junk", "magic"],
 )
 def test_corrupt_entries_are_ignored_and_replaced(damage, cache_on):
     path = ROOT / "schema_state" / REFERENCE[-1]
@@ -138,17 +140,19 @@ def test_corrupt_entries_are_ignored_and_replaced(damage, cache_on):
     _same(load_snapshot(path), ref)  # the rewritten entry is good
 
 
-def test_a_pickled_non_snapshot_is_a_miss(cache_on):
-    import hashlib
-    import pickle
-
+def test_an_authentic_non_snapshot_is_a_miss(cache_on):
     path = ROOT / "schema_state" / REFERENCE[0]
     load_snapshot(path)
     (entry,) = _entries(cache_on)
-    payload = pickle.dumps({"not": "a snapshot"})
-    entry.write_bytes(hashlib.sha256(payload).digest() + payload)
+    payload = b'{"not": "a snapshot"}'
+    secret = cache._secret(create=False)
+    entry.write_bytes(cache.MAGIC + cache._mac(secret, entry.name, payload) + payload)
     ref, _ = _reference(path, expected_release=path.stem)
     _same(load_snapshot(path), ref)
+
+
+def test_the_format_covers_every_field_of_the_model():
+    assert cache.FORMAT_COVERS_MODEL
 
 
 def test_cache_off_writes_nothing(cache_on, monkeypatch):
@@ -181,7 +185,7 @@ def test_temporary_files_of_killed_writers_are_removed_when_stale(cache_on):
     import time
 
     cache_on.mkdir(parents=True)
-    stale, fresh = cache_on / ".tmp-stale", cache_on / ".tmp-fresh"
+    stale, fresh = cache_on / ".dbplan-tmp-stale", cache_on / ".dbplan-tmp-fresh"
     for p in (stale, fresh):
         p.write_bytes(b"half a snapshot")
     old = time.time() - 2 * 3600
@@ -232,6 +236,7 @@ def test_tricky_scalars_load_the_same_both_ways(variant, cache_on, tmp_path):
 def test_generated_snapshots_cold_and_warm(snapshot, schema_ref, tmp_path_factory, monkeypatch):
     d = tmp_path_factory.mktemp("gen")
     monkeypatch.setenv("DBPLAN_CACHE_DIR", str(d / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(d / "config"))
     monkeypatch.delenv("DBPLAN_CACHE", raising=False)
     monkeypatch.setattr(cache, "MIN_BYTES", 0)
     path = d / f"{snapshot.release}.yaml"
