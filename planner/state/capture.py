@@ -385,7 +385,8 @@ def _sql(clause: Any) -> str:
     if isinstance(clause, str):
         return clause
     if isinstance(clause, sa.TextClause):
-        return clause.text
+        # the SQL the database receives: sa.text turns an escaped bind (\:name) into :name
+        return re.sub(r"\\(:[\w$])", r"\1", clause.text)
     ddl = _GENERIC.ddl_compiler(_GENERIC, None)
     return str(ddl.sql_compiler.process(clause, include_table=False, literal_binds=True))
 
