@@ -25,9 +25,8 @@ from tests.adopt.conftest import user_rows
 from tests.adopt.legacy import DEFAULTS_V2, LAYOUTS, MODELS_V2, dbplan
 
 NEEDS = (
-    "needs the other helpers' parts of issue 12: snapshot --from-models of models without a "
-    "naming convention (h2), generate continuing the adopted chain (h4), the project root on "
-    "sys.path for env.py (h5)"
+    "PostgreSQL: the models' server_default=sa.true() reaches the revision as "
+    "`SET DEFAULT 1`, which PostgreSQL refuses for a boolean column (SQLite and MariaDB pass)"
 )
 
 
@@ -49,9 +48,10 @@ def _hint_rename(path) -> None:
     write_snapshot(path, snap.replace_table(dataclasses.replace(orders, columns=cols)), force=True)
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS)
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_adopt_and_ship_next_release(layout, db_url, legacy_factory, tmp_path):
+def test_adopt_and_ship_next_release(layout, db_url, legacy_factory, tmp_path, request):
+    if db_url.startswith("postgresql"):
+        request.applymarker(pytest.mark.xfail(strict=True, reason=NEEDS))
     legacy = legacy_factory(layout, db_url)
     root = legacy.root
     users = user_rows(db_url)
