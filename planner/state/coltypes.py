@@ -56,6 +56,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from planner.errors import DbplanError
 from planner.state.model import thaw
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -114,7 +115,7 @@ class TypeSpec:
     enum: str | None = None
 
 
-class TypeParseError(ValueError):
+class TypeParseError(DbplanError, ValueError):
     """A type expression that does not parse or names an unknown type.
 
     Attributes:
@@ -130,7 +131,7 @@ class TypeParseError(ValueError):
         super().__init__(f"{message} ({hint})" if hint else message)
 
 
-class TypeReflectionError(ValueError):
+class TypeReflectionError(DbplanError, ValueError):
     """A SQLAlchemy type that has no canonical spelling."""
 
 
