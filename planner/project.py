@@ -87,13 +87,24 @@ class Project:
         return self.default_url
 
     def snapshot_files(self) -> dict[str, Path]:
-        """``{release: path}`` of every ``*.yaml`` under the snapshots directory."""
+        """``{release: path}`` of every ``*.yaml`` under the snapshots directory.
+
+        One rule for every command: a snapshot is ``<release>.yaml``. A ``.yml`` file, a
+        release name with surrounding whitespace and two names of one PEP 440 version
+        (``1.0`` and ``1.0.0``) are refused with a :class:`ProjectError` naming the files.
+        """
         if not self.snapshots_dir.is_dir():
             return {}
         out = {}
         for p in sorted(self.snapshots_dir.iterdir()):
-            if p.suffix in (".yaml", ".yml") and p.is_file():
+            if p.suffix == ".yml" and p.is_file():
+                raise ProjectError(
+                    f"{self.display(p)}: snapshot files end in .yaml, not .yml "
+                    f"(rename it to {p.stem}.yaml)"
+                )
+            if p.suffix == ".yaml" and p.is_file():
                 out[p.stem] = p
+        check_release_names(out, self.display)
         return out
 
     def releases(self) -> list[str]:
@@ -111,18 +122,63 @@ class Project:
             return str(path)
 
 
+def check_release_names(files: dict[str, Path], display=str) -> None:
+    """Raise ProjectError for a release name with surrounding whitespace or two names of
+    one PEP 440 version (``1.0.yaml`` and ``1.0.0.yaml``): they would confuse ordering and
+    provenance. Names that are not versions at all are left to :func:`sort_releases`.
+
+    Example:
+        >>> check_release_names({"1.0": Path("1.0.yaml"), "1.0.0": Path("1.0.0.yaml")})
+        Traceback (most recent call last):
+        ...
+        planner.project.ProjectError: 1.0.yaml and 1.0.0.yaml name the same release (1.0 and 1.0.0 are equal under PEP 440); keep one of them
+    """
+    from packaging.version import InvalidVersion, Version
+
+    seen: dict[Version, str] = {}
+    for name in sorted(files):
+        if name != name.strip():
+            raise ProjectError(
+                f"{display(files[name])}: release name {name!r} has surrounding whitespace "
+                f"(rename the file to {name.strip()}.yaml)"
+            )
+        try:
+            v = Version(name)
+        except InvalidVersion:
+            continue
+        if v in seen:
+            other = seen[v]
+            raise ProjectError(
+                f"{display(files[other])} and {display(files[name])} name the same release "
+                f"({other} and {name} are equal under PEP 440); keep one of them"
+            )
+        seen[v] = name
+
+
 def sort_releases(names) -> list[str]:
-    """Sort release names by PEP 440; raise ProjectError naming any invalid one."""
+    """Sort release names by PEP 440; raise ProjectError naming any invalid one, any with
+    surrounding whitespace, and any two equal under PEP 440 (``1.0`` and ``1.0.0``)."""
     from packaging.version import InvalidVersion, Version
 
     keyed = []
+    seen: dict[Version, str] = {}
     for name in names:
+        if name != name.strip():
+            raise ProjectError(
+                f"release {name!r} has surrounding whitespace (write {name.strip()!r})"
+            )
         try:
-            keyed.append((Version(name), name))
+            v = Version(name)
         except InvalidVersion:
             raise ProjectError(
                 f"release {name!r} is not a PEP 440 version (name snapshot files like 1.2.0.yaml)"
             ) from None
+        if v in seen and seen[v] != name:
+            raise ProjectError(
+                f"releases {seen[v]!r} and {name!r} are equal under PEP 440; keep one of them"
+            )
+        seen[v] = name
+        keyed.append((v, name))
     return [n for _, n in sorted(keyed)]
 
 

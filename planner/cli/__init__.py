@@ -15,6 +15,8 @@ import sys
 
 import click
 
+from planner.errors import DbplanError
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -185,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(EXIT_OK)
 
 
-class Differences(click.ClickException):
+class Differences(DbplanError, click.ClickException):
     """Findings to report with exit code 3 (check, verify, drift, plan --check)."""
 
     exit_code = EXIT_DIFFERENCES
@@ -194,7 +196,7 @@ class Differences(click.ClickException):
         click.echo(self.format_message(), err=True)
 
 
-class Refused(click.ClickException):
+class Refused(DbplanError, click.ClickException):
     """Refused by the safety gate: exit code 4."""
 
     exit_code = EXIT_REFUSED

@@ -27,6 +27,8 @@ def user_errors(obj) -> Iterator[None]:
 
     try:
         yield
+    except click.ClickException:  # Differences, Refused: their own exit codes
+        raise
     except DbplanError as e:
         if obj is not None and obj.debug:
             raise

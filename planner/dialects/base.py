@@ -19,13 +19,15 @@ from __future__ import annotations
 import importlib
 from typing import Any, ClassVar
 
+from planner.errors import DbplanError
+
 #: Canonical names of the supported dialects, in the order reports list them.
 NAMES: tuple[str, ...] = ("postgresql", "mysql", "sqlite")
 
 _REGISTRY: dict[str, type[Dialect]] = {}
 
 
-class UnknownDialectError(ValueError):
+class UnknownDialectError(DbplanError, ValueError):
     """A dialect name dbplan does not support."""
 
 

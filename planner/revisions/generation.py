@@ -437,7 +437,7 @@ def generate(
     )
 
 
-class DatabaseUnseen(Exception):  # noqa: N818 - not an error of dbplan's: a note
+class DatabaseUnseen(DbplanError):  # noqa: N818 - not an error of dbplan's: a note
     """``database_heads`` could not read the database (the message says which and why)."""
 
 

@@ -59,6 +59,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from planner.errors import DbplanError
 from planner.state import model
 from planner.state.model import Snapshot
 
@@ -222,7 +223,7 @@ FORMAT_COVERS_MODEL = all(
 )
 
 
-class _Bad(ValueError):
+class _Bad(DbplanError, ValueError):
     """An entry that does not decode to the model: a miss."""
 
 

@@ -21,6 +21,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 
+from planner.errors import DbplanError
 from planner.state.model import Table
 
 #: convention key -> what the format calls the object
@@ -30,7 +31,7 @@ _COLUMN_TOKEN = re.compile(r"^(referred_)?column_(\d+)(_?N)?_(name|key|label)$")
 _SENTINEL = "\x00constraint_name\x00"
 
 
-class ConventionError(ValueError):
+class ConventionError(DbplanError, ValueError):
     """A template uses a token that cannot be evaluated."""
 
 

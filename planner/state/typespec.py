@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from planner.errors import DbplanError
+
 if TYPE_CHECKING:  # pragma: no cover
     pass
 
@@ -41,7 +43,7 @@ class TypeSpec:
     enum: str | None = None
 
 
-class TypeParseError(ValueError):
+class TypeParseError(DbplanError, ValueError):
     """A type expression that does not parse or names an unknown type.
 
     Attributes:
@@ -57,7 +59,7 @@ class TypeParseError(ValueError):
         super().__init__(f"{message} ({hint})" if hint else message)
 
 
-class TypeReflectionError(ValueError):
+class TypeReflectionError(DbplanError, ValueError):
     """A SQLAlchemy type that has no canonical spelling."""
 
 

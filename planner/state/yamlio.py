@@ -43,7 +43,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planner.state import cache as _cache
 from planner.state import naming
-from planner.state.errors import DbplanError, Problem, SnapshotError
+from planner.state.errors import DbplanError, Problem, Problems, SnapshotError
 from planner.state.model import (
     FORMAT_VERSION,
     NAMING_CONVENTION_KEYS,
@@ -59,6 +59,7 @@ from planner.state.model import (
     Table,
     Unique,
 )
+from planner.state.scalars import FAST_PATH_DECLINES, scalar_problem
 
 __all__ = [
     "DEFAULT_SCHEMA_REF",
@@ -189,7 +190,22 @@ def _mark(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _yaml_error_problem(e: yaml.YAMLError, file: str) -> Problem:
+def _yaml_error_problem(e: yaml.YAMLError, file: str, text: str = "") -> Problem:
+    if isinstance(e, yaml.reader.ReaderError) and 0 <= e.position <= len(text):
+        # a character YAML does not allow (a raw NUL byte, most control characters):
+        # the reader names only its offset
+        before = text[: e.position]
+        line = before.count("\n") + 1
+        col = e.position - (before.rfind("\n") + 1) + 1
+        char = e.character if isinstance(e.character, str) else chr(e.character)
+        what = "NUL character (byte 0x00)" if char == "\0" else f"character U+{ord(char):04X}"
+        return Problem(
+            file=file,
+            line=line,
+            col=col,
+            message=f"{what} is not allowed in a YAML file",
+            hint="remove it; write control characters in double quotes as escapes",
+        )
     mark = getattr(e, "problem_mark", None)
     problem = getattr(e, "problem", None) or str(e)
     context = getattr(e, "context", None)
@@ -252,7 +268,7 @@ def _decode(data: str | bytes, file: str) -> tuple[str | None, list[Problem]]:
 
 
 def _tab_problems(text: str, file: str) -> list[Problem]:
-    problems = []
+    problems = Problems()
     for n, line in enumerate(text.split("\n"), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         pos = line.find("\t", 0, indent)
@@ -277,7 +293,7 @@ class _Builder:
         self.points: dict[Path_, tuple[int, int]] = {}
         self.keys: dict[Path_, tuple[int, int]] = {}
         self.plain: set[Path_] = set()
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = Problems()  # the first MAX_KEPT, the rest counted
         self.seen: set[int] = set()
         self.active: set[int] = set()
         self.alias_nodes = 0
@@ -389,6 +405,14 @@ class _Builder:
         return out
 
     def _scalar(self, node: ScalarNode, path: Path_ = ()) -> Any:
+        value = self._scalar_value(node, path)
+        if value is not None and value is not True and value is not False:
+            found = scalar_problem(node.tag, node.value, value)
+            if found is not None:
+                self.problem(node, *found, path)
+        return value
+
+    def _scalar_value(self, node: ScalarNode, path: Path_) -> Any:
         tag = node.tag
         c = self.constructor
         if tag == _STR or tag == _TIMESTAMP:
@@ -444,11 +468,11 @@ def parse_yaml(data: str | bytes, file: str) -> tuple[Any, SourceMap, list[Probl
         try:
             node = _compose(yaml.SafeLoader, text)
         except yaml.YAMLError as e:
-            return None, SourceMap(), [_yaml_error_problem(e, file)]
+            return None, SourceMap(), [_yaml_error_problem(e, file, text)]
         except RecursionError:  # PyYAML recurses where libyaml stopped at its depth limit
-            return None, SourceMap(), [_yaml_error_problem(first, file)]
+            return None, SourceMap(), [_yaml_error_problem(first, file, text)]
         else:  # pragma: no cover - libyaml refused what PyYAML accepts
-            return None, SourceMap(), [_yaml_error_problem(first, file)]
+            return None, SourceMap(), [_yaml_error_problem(first, file, text)]
     except RecursionError:
         return (
             None,
@@ -532,7 +556,7 @@ class _Shape:
     def __init__(self, file: str, sm: SourceMap):
         self.file = file
         self.sm = sm
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = Problems()
         #: a problem dropped part of the document: semantic checks would report its echoes
         self.lossy = False
 
@@ -1137,7 +1161,7 @@ def _load_with_source_map(
     snapshot = shape.snapshot(doc, expected_release=expected_release)
     if snapshot is None or shape.lossy:
         raise SnapshotError(shape.problems or [Problem(file=filename, message="not a snapshot")])
-    found = list(shape.problems)
+    found = Problems(shape.problems)
     if validate:
         from planner.state.validate import validate as _validate
 
@@ -1288,7 +1312,7 @@ def _fast_load(
         if not nl or not _HEADER.fullmatch(text, 0, nl):
             return None
         body = text[nl:]
-    if _ODD_LINE.search(body):
+    if _ODD_LINE.search(body) or FAST_PATH_DECLINES.search(body):
         return None
     doc = _fast_parse(body)
     if not isinstance(doc, dict):
@@ -1508,7 +1532,7 @@ _COLUMN_MEMO: dict[tuple, Column] = {}
 _COLUMN_MEMO_SIZE = 1 << 16
 
 
-class _Irregular(Exception):
+class _Irregular(DbplanError):
     """A table body the quick builder leaves to the reference builder."""
 
 
@@ -1534,7 +1558,7 @@ def _names_items(value: Any) -> Iterable[tuple[str, Any]]:
 _WRITTEN: dict[int, tuple[Snapshot, str]] = {}
 
 
-class _Decline(Exception):
+class _Decline(DbplanError):
     """The fast writer does not handle this value: the file takes the reference path."""
 
 
