@@ -56,6 +56,13 @@ def setup(obj, release: str | None, url: str | None, force: bool, no_stamp: bool
     Refuses a database that already has tables; --force drops them first (for
     development and test databases). The database is stamped with the revision that
     produces the release, so later `dbplan upgrade` runs continue from there.
+
+    Setup is all or nothing: on PostgreSQL and SQLite creating and stamping are one
+    transaction; MariaDB/MySQL cannot roll DDL back, so on a failure setup drops the
+    tables it created and says so. Either way the database is as it was (tables --force
+    dropped stay dropped) and setup can be re-run once the cause is fixed.
+
+    Exit codes: 0 created, 1 error (nothing kept).
     """
     from planner.runtime import redact
     from planner.runtime import setup as run_setup

@@ -48,6 +48,12 @@ class Dialect:
     #: (PostgreSQL matches a key with the same columns in any order; MariaDB/MySQL the
     #: index it tied the key to): diff drops and re-adds such foreign keys around it
     foreign_key_tied_to_key: ClassVar[bool] = False
+    #: DDL runs inside a transaction and rolls back with it (not MariaDB/MySQL, where
+    #: each DDL statement commits): setup and revisions undo themselves on failure
+    transactional_ddl: ClassVar[bool] = True
+    #: the Python driver must be told to send BEGIN itself for DDL to be transactional
+    #: (pysqlite opens transactions only before INSERT/UPDATE/DELETE)
+    driver_needs_explicit_begin: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)

@@ -11,3 +11,4 @@ class MySQL(Dialect):
     aliases = ("mariadb",)
     foreign_key_needs_index = True
     foreign_key_tied_to_key = True
+    transactional_ddl = False

@@ -9,3 +9,4 @@ class SQLite(Dialect):
     name = "sqlite"
     label = "SQLite"
     aliases = ("sqlite3",)
+    driver_needs_explicit_begin = True

@@ -52,11 +52,27 @@ class SetupResult:
     dropped: tuple[str, ...] = ()
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, *, transactional: bool = False) -> Engine:
+    """An engine for ``url``; ``transactional``: DDL joins the connection's transaction
+    (pysqlite otherwise commits before each CREATE/DROP, see the dialect's
+    ``driver_needs_explicit_begin``)."""
     import sqlalchemy as sa
 
+    from planner import dialects
+
     with alembic_errors(url):
-        return sa.create_engine(url, poolclass=sa.pool.NullPool)
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    if transactional and dialects.get(engine.dialect.name).driver_needs_explicit_begin:
+
+        @sa.event.listens_for(engine, "connect")
+        def _no_implicit_transactions(dbapi_connection, record) -> None:
+            dbapi_connection.isolation_level = None
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
 
 
 def current_heads(url: str) -> tuple[str, ...]:
@@ -173,6 +189,7 @@ def setup(
         >>> setup(project, release="0.2.0", url="sqlite:///new.sqlite").revision
         'b2'
     """
+    from planner import dialects
     from planner.project import ProjectError
 
     url = database_url(project, url)
@@ -202,28 +219,55 @@ def setup(
                 f"no revision produces release {release!r}, so the database could not be "
                 "stamped: run `dbplan generate` first, or pass --no-stamp"
             )
-    engine = _engine(url)
+    engine = _engine(url, transactional=True)
+    dialect = dialects.get(engine.dialect.name)
+    # one transaction for create + stamp where the database and the env.py allow it
+    in_one = dialect.transactional_ddl and _env_joins_transaction(project)
     dropped: tuple[str, ...] = ()
+    created = False
+    step = "reading the database"
     try:
-        with alembic_errors(url), engine.begin() as conn:
-            existing = _existing_tables(conn, snapshot)
-            if existing and not force:
-                shown = ", ".join(existing[:10]) + (" ..." if len(existing) > 10 else "")
-                raise MigrationError(
-                    f"database {redact(url)} is not empty (tables: {shown}); setup creates a "
-                    "database from scratch: use `dbplan upgrade` for an existing one, or "
-                    "--force to drop its tables first"
-                )
-            if existing:
-                dropped = _drop_everything(conn, snapshot)
-            _create(conn, snapshot)
+        with alembic_errors(url), engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                existing = _existing_tables(conn, snapshot)
+                if existing and not force:
+                    shown = ", ".join(existing[:10]) + (" ..." if len(existing) > 10 else "")
+                    raise MigrationError(
+                        f"database {redact(url)} is not empty (tables: {shown}); setup creates "
+                        "a database from scratch: use `dbplan upgrade` for an existing one, or "
+                        "--force to drop its tables first"
+                    )
+                if existing:
+                    dropped = _drop_everything(conn, snapshot)
+                created = True
+                step = f"creating release {release}"
+                _create(conn, snapshot)
+                if revision is not None and in_one:
+                    step = f"stamping revision {revision}"
+                    _stamp_on(project, url, conn, revision)
+                trans.commit()
+                if revision is not None and not in_one:
+                    step = f"stamping revision {revision}"
+                    _stamp_on(project, url, conn, revision)
+                    if conn.in_transaction():
+                        conn.commit()
+            except BaseException as e:
+                if trans.is_active:
+                    trans.rollback()
+                if not created or in_one or not isinstance(e, Exception):
+                    raise
+                _undo_create(conn, snapshot)
+                raise MigrationError(_undone(url, dialect, step, snapshot, dropped, e)) from e
+    except Exception as e:
+        if not (created and in_one):
+            raise
+        raise MigrationError(
+            f"setup failed while {step}: {_reason(e)}; nothing was kept (one "
+            f"transaction): {redact(url)} is as it was before, so `dbplan setup` can be re-run"
+        ) from e
     finally:
         engine.dispose()
-    if revision is not None:
-        with alembic_errors(url):
-            from alembic import command
-
-            command.stamp(alembic_config(project, url), revision, purge=True)
     return SetupResult(
         url=url,
         release=release,
@@ -231,6 +275,60 @@ def setup(
         tables=tuple(t.qualified_name for t in snapshot.tables),
         dropped=dropped,
     )
+
+
+#: a dbplan env.py honouring this attribute runs inside the caller's transaction
+IN_TRANSACTION = "dbplan_in_transaction"
+
+
+def _env_joins_transaction(project: Project) -> bool:
+    """Whether the project's env.py runs on a caller's connection without committing it."""
+    env = project.migrations_dir / "env.py"
+    try:
+        return IN_TRANSACTION in env.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def _stamp_on(project: Project, url: str, conn: Connection, revision: str) -> None:
+    from alembic import command
+
+    cfg = alembic_config(project, url)
+    cfg.attributes["connection"] = conn
+    cfg.attributes[IN_TRANSACTION] = True
+    with alembic_errors(url):
+        command.stamp(cfg, revision, purge=True)
+
+
+def _undo_create(conn: Connection, snapshot: Snapshot) -> None:
+    """Drop what setup created (no transactional DDL, or an env.py that commits)."""
+    if conn.in_transaction():
+        conn.rollback()
+    with conn.begin():
+        _drop_everything(conn, snapshot)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, MigrationError):
+        return str(error)
+    orig = getattr(error, "orig", None)
+    lines = str(orig if orig is not None else error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
+
+
+def _undone(url, dialect, step, snapshot, dropped, error) -> str:
+    why = (
+        f"{dialect.label} cannot roll DDL back"
+        if not dialect.transactional_ddl
+        else "the project's env.py commits on its own connection"
+    )
+    text = (
+        f"setup failed while {step}: {_reason(error)}; {why}, so setup dropped the "
+        f"{len(snapshot.tables)} table(s) it had created: {redact(url)} is empty again"
+    )
+    if dropped:
+        text += f" (the {len(dropped)} table(s) --force dropped before are gone)"
+    return text + "; fix the cause and run `dbplan setup` again"
 
 
 def _release_revisions(project: Project) -> dict[str, str]:

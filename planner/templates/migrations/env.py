@@ -16,7 +16,10 @@ database at the previous one. SQLite uses batch mode. dbplan writes revisions fr
 snapshots, so there is no ``target_metadata`` (no autogenerate).
 
 A caller may pass its own connection as ``config.attributes["connection"]``; work
-pending on it is committed when the lock is taken.
+pending on it is committed when the lock is taken, unless the caller also sets
+``config.attributes["dbplan_in_transaction"]``: then everything runs inside the
+caller's transaction and nothing is committed or rolled back here (``dbplan setup``
+creates the tables and stamps them in one transaction this way).
 """
 
 from __future__ import annotations
@@ -123,18 +126,24 @@ def _lock(connection) -> None:
         if got != 1:
             raise RuntimeError(f"could not take the migration lock {MYSQL_LOCK_NAME!r}")
     # commit, so that Alembic starts (and commits) its own per-revision transactions
-    connection.commit()
+    if not _in_callers_transaction():
+        connection.commit()
+
+
+def _in_callers_transaction() -> bool:
+    return bool(config.attributes.get("dbplan_in_transaction"))
 
 
 def _unlock(connection) -> None:
     name = connection.dialect.name
-    if connection.in_transaction():
+    if connection.in_transaction() and not _in_callers_transaction():
         connection.rollback()
     if name == "postgresql":
         connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_LOCK_KEY})
     elif name in ("mysql", "mariadb"):
         connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": MYSQL_LOCK_NAME})
-    connection.commit()
+    if not _in_callers_transaction():
+        connection.commit()
 
 
 def _migrate(connection) -> None:
