@@ -3,10 +3,19 @@
 Works with or without dbplan installed: ``dbplan upgrade`` and plain
 ``alembic upgrade head`` (with an alembic.ini, or ``-x url=...``) run the same code.
 
-The database URL is the first of: ``-x url=...``; ``sqlalchemy.url`` of the Alembic
-config (dbplan sets it, an alembic.ini may); ``$SQLALCHEMY_DATABASE_URI``; ``url`` in
-``[tool.dbplan]`` of the nearest pyproject.toml; the SQLite file ``dbplan.sqlite``
-beside that pyproject.toml.
+The database URL is the first of:
+
+1. ``-x url=...`` (``alembic -x url=postgresql+psycopg://... upgrade head``);
+2. the URL dbplan resolved, when dbplan runs this file (``--url``, then the same
+   order as below);
+3. ``$SQLALCHEMY_DATABASE_URI``;
+4. ``url`` in ``[tool.dbplan]`` of the nearest pyproject.toml;
+5. ``sqlalchemy.url`` of an alembic.ini, unless it is the ``driver://...``
+   placeholder of Alembic's ini template;
+6. the SQLite file ``dbplan.sqlite`` beside that pyproject.toml.
+
+The environment variable comes before files, so a deployment's setting wins over an
+ini committed with a development URL.
 
 Concurrent upgrades run one after another: on PostgreSQL the connection takes
 ``pg_advisory_lock`` (on MariaDB/MySQL ``GET_LOCK``) before Alembic reads the current
@@ -16,7 +25,10 @@ database at the previous one. SQLite uses batch mode. dbplan writes revisions fr
 snapshots, so there is no ``target_metadata`` (no autogenerate).
 
 A caller may pass its own connection as ``config.attributes["connection"]``; work
-pending on it is committed when the lock is taken.
+pending on it is committed when the lock is taken, unless the caller also sets
+``config.attributes["dbplan_in_transaction"]``: then everything runs inside the
+caller's transaction and nothing is committed or rolled back here (``dbplan setup``
+creates the tables and stamps them in one transaction this way).
 """
 
 from __future__ import annotations
@@ -77,7 +89,7 @@ def database_url() -> str:
     url = context.get_x_argument(as_dictionary=True).get("url")
     if url:
         return url
-    url = config.get_main_option("sqlalchemy.url")
+    url = config.attributes.get("dbplan_url")
     if url:
         return url
     url = os.environ.get(URL_ENV)
@@ -87,6 +99,9 @@ def database_url() -> str:
     url = settings.get("url")
     if isinstance(url, str) and url:
         return _absolute_sqlite(url, root)
+    url = config.get_main_option("sqlalchemy.url")
+    if url and not url.startswith("driver://"):
+        return url
     return f"sqlite:///{root / DEFAULT_SQLITE}"
 
 
@@ -123,18 +138,24 @@ def _lock(connection) -> None:
         if got != 1:
             raise RuntimeError(f"could not take the migration lock {MYSQL_LOCK_NAME!r}")
     # commit, so that Alembic starts (and commits) its own per-revision transactions
-    connection.commit()
+    if not _in_callers_transaction():
+        connection.commit()
+
+
+def _in_callers_transaction() -> bool:
+    return bool(config.attributes.get("dbplan_in_transaction"))
 
 
 def _unlock(connection) -> None:
     name = connection.dialect.name
-    if connection.in_transaction():
+    if connection.in_transaction() and not _in_callers_transaction():
         connection.rollback()
     if name == "postgresql":
         connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_LOCK_KEY})
     elif name in ("mysql", "mariadb"):
         connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": MYSQL_LOCK_NAME})
-    connection.commit()
+    if not _in_callers_transaction():
+        connection.commit()
 
 
 def _migrate(connection) -> None:

@@ -26,7 +26,15 @@ Common rules:
 - FROM and TO (plan, graph, generate) default to the two newest releases under
   `schema_state/` (PEP 440 order); `empty` names the state before the first release.
 - The database URL comes from `--url`, else `$SQLALCHEMY_DATABASE_URI`, else `url` in
-  `[tool.dbplan]`, else the SQLite file `dbplan.sqlite` in the project directory.
+  `[tool.dbplan]`, else `sqlalchemy.url` of alembic.ini (not Alembic's `driver://`
+  placeholder), else the SQLite file `dbplan.sqlite` in the project directory. dbplan's
+  `env.py` uses the same order after `-x url=...`, also under plain `alembic`. Messages
+  show URLs with passwords (`user:pw@`, `?password=`) as `***`.
+- Commands that run the Alembic environment (setup, upgrade, downgrade, stamp, verify)
+  put the project root (and `src/`) first on `sys.path`, so an application's env.py can
+  `from myapp.models import Base`; a missing import or database driver is reported with
+  the env.py line, the module and the Python to install it into. Database errors show
+  the server's DETAIL/HINT lines, the operation and the revision (file:line) that failed.
 - `-C DIR` (before the command) runs on the project in DIR; `--debug` shows tracebacks.
 - Exit codes: 0 success; 1 error (invalid snapshot, failed database operation: a clear
   message, nothing half-written); 2 usage; 3 differences found (`check`, `verify`,

@@ -146,7 +146,8 @@ def _move(project: Project, target: str, *, url: str | None, upgrade: bool) -> T
     revision = resolve_target(project, target)
     cfg = alembic_config(project, url)
     before = current_heads(url)
-    with alembic_errors(url):
+    operation = f"{'upgrade' if upgrade else 'downgrade'} to {target}"
+    with alembic_errors(url, operation):
         if upgrade:
             command.upgrade(cfg, revision)
         else:
@@ -296,7 +297,7 @@ def _stamp_on(project: Project, url: str, conn: Connection, revision: str) -> No
     cfg = alembic_config(project, url)
     cfg.attributes["connection"] = conn
     cfg.attributes[IN_TRANSACTION] = True
-    with alembic_errors(url):
+    with alembic_errors(url, f"stamp {revision}"):
         command.stamp(cfg, revision, purge=True)
 
 

@@ -3,10 +3,19 @@
 Works with or without dbplan installed: ``dbplan upgrade`` and plain
 ``alembic upgrade head`` (with an alembic.ini, or ``-x url=...``) run the same code.
 
-The database URL is the first of: ``-x url=...``; ``sqlalchemy.url`` of the Alembic
-config (dbplan sets it, an alembic.ini may); ``$SQLALCHEMY_DATABASE_URI``; ``url`` in
-``[tool.dbplan]`` of the nearest pyproject.toml; the SQLite file ``dbplan.sqlite``
-beside that pyproject.toml.
+The database URL is the first of:
+
+1. ``-x url=...`` (``alembic -x url=postgresql+psycopg://... upgrade head``);
+2. the URL dbplan resolved, when dbplan runs this file (``--url``, then the same
+   order as below);
+3. ``$SQLALCHEMY_DATABASE_URI``;
+4. ``url`` in ``[tool.dbplan]`` of the nearest pyproject.toml;
+5. ``sqlalchemy.url`` of an alembic.ini, unless it is the ``driver://...``
+   placeholder of Alembic's ini template;
+6. the SQLite file ``dbplan.sqlite`` beside that pyproject.toml.
+
+The environment variable comes before files, so a deployment's setting wins over an
+ini committed with a development URL.
 
 Concurrent upgrades run one after another: on PostgreSQL the connection takes
 ``pg_advisory_lock`` (on MariaDB/MySQL ``GET_LOCK``) before Alembic reads the current
@@ -80,7 +89,7 @@ def database_url() -> str:
     url = context.get_x_argument(as_dictionary=True).get("url")
     if url:
         return url
-    url = config.get_main_option("sqlalchemy.url")
+    url = config.attributes.get("dbplan_url")
     if url:
         return url
     url = os.environ.get(URL_ENV)
@@ -90,6 +99,9 @@ def database_url() -> str:
     url = settings.get("url")
     if isinstance(url, str) and url:
         return _absolute_sqlite(url, root)
+    url = config.get_main_option("sqlalchemy.url")
+    if url and not url.startswith("driver://"):
+        return url
     return f"sqlite:///{root / DEFAULT_SQLITE}"
 
 
