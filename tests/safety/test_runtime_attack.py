@@ -78,3 +78,83 @@ def test_password_in_an_invalid_url_is_not_printed(tmp_path, form):
         r = dbplan(root, *args, "--url", url, check=False)
         assert r.returncode == 1, (args, r.stderr)
         assert SECRET not in r.stdout + r.stderr, (args, r.stderr)
+
+
+# --- SQLite foreign keys (issue 18 items 2 and 3) ------------------------------------------
+
+_PARENT_CHILD = """
+    op.create_table("parent", sa.Column("id", sa.Integer, primary_key=True))
+    op.create_table(
+        "child",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("pid", sa.Integer, sa.ForeignKey("parent.id", ondelete="CASCADE")),
+    )
+    op.execute("INSERT INTO parent (id) VALUES (1), (2)")
+    op.execute("INSERT INTO child (id, pid) VALUES (10, 1), (20, 2)")
+"""
+
+
+def _fk_project(tmp_path, second_upgrade: str):
+    from tests.runtime.conftest import write_project
+
+    root = write_project(tmp_path / "fk", revisions=())
+    versions = root / "migrations" / "versions"
+    for rev, down, body in (("f1", None, _PARENT_CHILD), ("f2", "f1", second_upgrade)):
+        (versions / f"{rev}.py").write_text(
+            f'"""{rev}"""\nfrom alembic import op\nimport sqlalchemy as sa\n\n'
+            f"revision = {rev!r}\ndown_revision = {down!r}\nbranch_labels = None\n"
+            f"depends_on = None\n\n\ndef upgrade():\n{body}\n\ndef downgrade():\n    pass\n",
+            encoding="utf-8",
+        )
+    return root
+
+
+def _children(url: str) -> list[tuple]:
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with eng.connect() as c:
+            return [tuple(r) for r in c.execute(sa.text("SELECT id, pid FROM child ORDER BY id"))]
+    finally:
+        eng.dispose()
+
+
+def test_sqlite_revisions_run_declared_cascades(tmp_path, sqlite_db):
+    root = _fk_project(tmp_path, '    op.execute("DELETE FROM parent WHERE id = 1")\n')
+    dbplan(root, "upgrade", "--url", sqlite_db)
+    assert _children(sqlite_db) == [(20, 2)], "ON DELETE CASCADE did not run on SQLite"
+
+
+def test_sqlite_batch_rebuild_of_a_referenced_table_keeps_the_referencing_rows(tmp_path, sqlite_db):
+    """Rebuilding ``parent`` drops it: with foreign keys on that would cascade into child."""
+    root = _fk_project(
+        tmp_path,
+        '    with op.batch_alter_table("parent", recreate="always") as b:\n'
+        '        b.add_column(sa.Column("name", sa.String(20)))\n',
+    )
+    dbplan(root, "upgrade", "--url", sqlite_db)
+    assert _children(sqlite_db) == [(10, 1), (20, 2)]
+
+
+def test_sqlite_batch_revision_leaving_dangling_keys_is_rolled_back(tmp_path, sqlite_db):
+    root = _fk_project(
+        tmp_path,
+        '    with op.batch_alter_table("parent", recreate="always") as b:\n'
+        '        b.add_column(sa.Column("name", sa.String(20)))\n'
+        '    op.execute("DELETE FROM parent WHERE id = 2")\n',
+    )
+    r = dbplan(root, "upgrade", "--url", sqlite_db, check=False)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "foreign key points at nothing" in r.stderr and "child" in r.stderr, r.stderr
+    assert _children(sqlite_db) == [(10, 1), (20, 2)]
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(sqlite_db, poolclass=sa.pool.NullPool)
+    with eng.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM parent")).scalar() == 2
+        assert "name" not in [col["name"] for col in sa.inspect(c).get_columns("parent")]
+        assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [
+            "f1"
+        ]
+    eng.dispose()

@@ -20,8 +20,17 @@ ini committed with a development URL.
 Concurrent upgrades run one after another: on PostgreSQL the connection takes
 ``pg_advisory_lock`` (on MariaDB/MySQL ``GET_LOCK``) before Alembic reads the current
 revision and releases it afterwards. Each revision commits on its own
-(``transaction_per_migration``), so a failing revision on PostgreSQL leaves the
-database at the previous one. SQLite uses batch mode. dbplan writes revisions from
+(``transaction_per_migration``), so a failing revision on PostgreSQL or SQLite leaves
+the database at the previous one.
+
+SQLite: the driver is told to send ``BEGIN`` itself (pysqlite otherwise commits before
+every CREATE/DROP), so a revision, batch table rebuilds (``_alembic_tmp_*``) included,
+is one transaction. Connections run with ``PRAGMA foreign_keys=ON``, so declared
+cascades happen; a revision that rebuilds tables (``batch_alter_table``) runs with
+foreign keys off, as Alembic's batch mode requires (dropping the old table would
+otherwise cascade into the rows that reference it), and ``PRAGMA foreign_key_check``
+must find nothing before it commits. The pragma cannot change inside a transaction, so
+it is set between revisions. dbplan writes revisions from
 snapshots, so there is no ``target_metadata`` (no autogenerate).
 
 A caller may pass its own connection as ``config.attributes["connection"]``; work
@@ -40,7 +49,7 @@ from logging.config import fileConfig
 from pathlib import Path
 
 from alembic import context
-from sqlalchemy import create_engine, pool, text
+from sqlalchemy import create_engine, event, pool, text
 
 URL_ENV = "SQLALCHEMY_DATABASE_URI"
 DEFAULT_SQLITE = "dbplan.sqlite"
@@ -158,14 +167,72 @@ def _unlock(connection) -> None:
         connection.commit()
 
 
+def _transactional_sqlite(engine) -> None:
+    """pysqlite: no implicit transactions; BEGIN sent when SQLAlchemy begins one."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, record) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _rebuilds_tables(step) -> bool:
+    path = getattr(getattr(step, "revision", None), "path", None)
+    try:
+        return "batch_alter_table" in Path(path).read_text(encoding="utf-8")
+    except (OSError, TypeError):
+        return False
+
+
+def _sqlite_revisions(connection) -> None:
+    """Foreign keys on for each revision, off for one that rebuilds tables (then checked)."""
+    migration = context.get_context()
+    steps_of = migration._migrations_fn
+    raw = connection.connection.dbapi_connection
+    unchecked = []
+
+    def steps(heads, ctx):
+        for step in steps_of(heads, ctx):
+            if connection.in_transaction():
+                connection.commit()  # reads of alembic_version: the pragma needs no transaction
+            off = _rebuilds_tables(step)
+            raw.execute(f"PRAGMA foreign_keys={'OFF' if off else 'ON'}")
+            unchecked[:] = [step] if off else []
+            yield step
+        raw.execute("PRAGMA foreign_keys=ON")
+
+    def check(ctx, step, heads, run_args) -> None:
+        if not unchecked:
+            return
+        bad = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if bad:
+            shown = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in bad[:5])
+            raise RuntimeError(
+                f"revision {step.up_revision_id if step.is_upgrade else step.down_revision_ids}"
+                f" leaves {len(bad)} row(s) whose foreign key points at nothing ({shown}): "
+                "rolled back; fix the revision's data steps"
+            )
+
+    migration._migrations_fn = steps
+    migration.on_version_apply_callbacks = (*migration.on_version_apply_callbacks, check)
+
+
 def _migrate(connection) -> None:
     _lock(connection)
     try:
         # Alembic reads the current revision when run_migrations starts: after the lock.
+        sqlite = connection.dialect.name == "sqlite"
         _configure(
             connection=connection,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
+            **({"transactional_ddl": True} if sqlite else {}),
         )
+        if sqlite and not _in_callers_transaction():
+            _sqlite_revisions(connection)
         with context.begin_transaction():
             context.run_migrations()
     except BaseException:
@@ -184,6 +251,8 @@ def run_migrations_online() -> None:
         _migrate(connection)
         return
     engine = create_engine(database_url(), poolclass=pool.NullPool)
+    if engine.dialect.name == "sqlite":
+        _transactional_sqlite(engine)
     try:
         with engine.connect() as connection:
             _migrate(connection)
