@@ -318,6 +318,10 @@ def alembic_errors(url: str | None = None, operation: str | None = None) -> Iter
         raise
     except ModuleNotFoundError as e:
         raise MigrationError(_missing_module(e, url)) from e
+    except RuntimeError as e:
+        if type(e).__name__ != "LockTimeout":  # raised by dbplan's env.py
+            raise
+        raise MigrationError(redact_text(str(e), url)) from e
     except CommandError as e:
         raise MigrationError(redact_text(str(e), url)) from e
     except (sa_exc.OperationalError, sa_exc.InterfaceError) as e:

@@ -17,9 +17,16 @@ The database URL is the first of:
 The environment variable comes before files, so a deployment's setting wins over an
 ini committed with a development URL.
 
-Concurrent upgrades run one after another: on PostgreSQL the connection takes
-``pg_advisory_lock`` (on MariaDB/MySQL ``GET_LOCK``) before Alembic reads the current
-revision and releases it afterwards. Each revision commits on its own
+Concurrent upgrades of one database run one after another: the connection takes a
+migration lock before Alembic reads the current revision and releases it afterwards.
+On PostgreSQL it is the advisory lock ``PG_LOCK_KEY`` (advisory locks belong to one
+database); on MariaDB/MySQL, whose ``GET_LOCK`` names are server-wide, the name is
+``dbplan:`` and the first 40 hex digits of the SHA-256 of the database name, so
+upgrades of other databases on the server are not held up. The wait is bounded:
+``-x lock_timeout=SECONDS``, else ``$DBPLAN_LOCK_TIMEOUT``, else 300 seconds; then the
+upgrade fails, naming the session that holds the lock as the server reports it
+(``pg_stat_activity``; ``IS_USED_LOCK`` and the process list). SQLite waits as long
+for the file lock (the driver's busy timeout); it cannot say who holds it. Each revision commits on its own
 (``transaction_per_migration``), so a failing revision on PostgreSQL or SQLite leaves
 the database at the previous one.
 
@@ -42,7 +49,9 @@ creates the tables and stamps them in one transaction this way).
 
 from __future__ import annotations
 
+import hashlib
 import os
+import time
 import tomllib
 from configparser import ConfigParser
 from logging.config import fileConfig
@@ -55,8 +64,8 @@ URL_ENV = "SQLALCHEMY_DATABASE_URI"
 DEFAULT_SQLITE = "dbplan.sqlite"
 #: pg_advisory_lock key: the bytes of "dbplan" as an integer (same for every dbplan project)
 PG_LOCK_KEY = 0x6462706C616E
-MYSQL_LOCK_NAME = "dbplan_migrations"
-MYSQL_LOCK_TIMEOUT = 3600
+LOCK_TIMEOUT_ENV = "DBPLAN_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 300.0
 
 config = context.config
 target_metadata = None
@@ -135,17 +144,106 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def lock_timeout() -> float:
+    """Seconds to wait for the migration lock (see the module docstring)."""
+    raw = context.get_x_argument(as_dictionary=True).get("lock_timeout") or os.environ.get(
+        LOCK_TIMEOUT_ENV
+    )
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RuntimeError(
+            f"lock timeout {raw!r} (-x lock_timeout / ${LOCK_TIMEOUT_ENV}) is not a number of "
+            "seconds"
+        ) from None
+    if value < 0:
+        raise RuntimeError(f"lock timeout {raw!r} must be 0 or more seconds")
+    return value
+
+
+def mysql_lock_name(database: str) -> str:
+    """The per-database GET_LOCK name (at most 64 characters, as the server requires)."""
+    return "dbplan:" + hashlib.sha256(database.encode("utf-8")).hexdigest()[:40]
+
+
+class LockTimeout(RuntimeError):
+    """The migration lock stayed held for the whole lock timeout."""
+
+
+def _pg_holder(connection) -> str:
+    row = connection.execute(
+        text(
+            "SELECT a.pid, a.usename, a.application_name, a.client_addr, a.state, "
+            "a.backend_start, a.query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :hi AND "
+            "l.objid = :lo AND l.database = (SELECT oid FROM pg_database "
+            "WHERE datname = current_database())"
+        ),
+        {"hi": PG_LOCK_KEY >> 32, "lo": PG_LOCK_KEY & 0xFFFFFFFF},
+    ).first()
+    if row is None:
+        return "the server does not say who holds it"
+    pid, user, app, addr, state, start, query = row
+    return (
+        f"held by PostgreSQL backend pid {pid} (user {user}, application {app or '-'}, "
+        f"client {addr or 'local'}, connected {start:%Y-%m-%d %H:%M:%S %Z}, {state}; last "
+        f"query: {(query or '').strip()[:120]!r})"
+    )
+
+
+def _mysql_holder(connection, name: str) -> str:
+    holder = connection.execute(text("SELECT IS_USED_LOCK(:name)"), {"name": name}).scalar()
+    if holder is None:
+        return "the server does not say who holds it"
+    row = connection.execute(
+        text(
+            "SELECT USER, HOST, DB, COMMAND, TIME, INFO FROM information_schema.PROCESSLIST "
+            "WHERE ID = :id"
+        ),
+        {"id": holder},
+    ).first()
+    if row is None:
+        return f"held by connection {holder}"
+    user, host, db, command, seconds, info = row
+    return (
+        f"held by connection {holder} (user {user}@{host}, database {db}, {command} for "
+        f"{seconds} s; running: {(info or '-').strip()[:120]!r})"
+    )
+
+
+def _wait_message(what: str, timeout: float, holder: str) -> str:
+    return (
+        f"the migration lock {what} is still held after {timeout:g} s, {holder}: another "
+        "upgrade of this database is running (wait for it), or a stuck session holds it "
+        f"(end it); raise the wait with ${LOCK_TIMEOUT_ENV}=SECONDS or -x lock_timeout=SECONDS"
+    )
+
+
 def _lock(connection) -> None:
     name = connection.dialect.name
+    timeout = lock_timeout()
     if name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_LOCK_KEY})
+        deadline = time.monotonic() + timeout
+        query = text("SELECT pg_try_advisory_lock(:key)")
+        while not connection.execute(query, {"key": PG_LOCK_KEY}).scalar():
+            if time.monotonic() >= deadline:
+                holder = _pg_holder(connection)
+                raise LockTimeout(
+                    _wait_message(f"(pg advisory lock {PG_LOCK_KEY})", timeout, holder)
+                )
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
     elif name in ("mysql", "mariadb"):
+        database = connection.execute(text("SELECT DATABASE()")).scalar() or ""
+        lock = mysql_lock_name(database)
+        config.attributes["dbplan_lock_name"] = lock
         got = connection.execute(
-            text("SELECT GET_LOCK(:name, :timeout)"),
-            {"name": MYSQL_LOCK_NAME, "timeout": MYSQL_LOCK_TIMEOUT},
+            text("SELECT GET_LOCK(:name, :timeout)"), {"name": lock, "timeout": timeout}
         ).scalar()
         if got != 1:
-            raise RuntimeError(f"could not take the migration lock {MYSQL_LOCK_NAME!r}")
+            holder = _mysql_holder(connection, lock)
+            raise LockTimeout(_wait_message(f"{lock!r} (database {database})", timeout, holder))
     # commit, so that Alembic starts (and commits) its own per-revision transactions
     if not _in_callers_transaction():
         connection.commit()
@@ -162,7 +260,9 @@ def _unlock(connection) -> None:
     if name == "postgresql":
         connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_LOCK_KEY})
     elif name in ("mysql", "mariadb"):
-        connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": MYSQL_LOCK_NAME})
+        lock = config.attributes.get("dbplan_lock_name")
+        if lock:
+            connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": lock})
     if not _in_callers_transaction():
         connection.commit()
 
@@ -250,7 +350,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _migrate(connection)
         return
-    engine = create_engine(database_url(), poolclass=pool.NullPool)
+    url = database_url()
+    sqlite_wait = {"timeout": lock_timeout()} if url.startswith("sqlite") else {}
+    engine = create_engine(url, poolclass=pool.NullPool, connect_args=sqlite_wait)
     if engine.dialect.name == "sqlite":
         _transactional_sqlite(engine)
     try:
