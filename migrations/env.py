@@ -172,6 +172,10 @@ class LockTimeout(RuntimeError):
     """The migration lock stayed held for the whole lock timeout."""
 
 
+class ForeignKeyCheckFailed(RuntimeError):
+    """A SQLite revision run with foreign keys off left rows pointing at nothing."""
+
+
 def _pg_holder(connection) -> str:
     row = connection.execute(
         text(
@@ -311,7 +315,7 @@ def _sqlite_revisions(connection) -> None:
         bad = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if bad:
             shown = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in bad[:5])
-            raise RuntimeError(
+            raise ForeignKeyCheckFailed(
                 f"revision {step.up_revision_id if step.is_upgrade else step.down_revision_ids}"
                 f" leaves {len(bad)} row(s) whose foreign key points at nothing ({shown}): "
                 "rolled back; fix the revision's data steps"

@@ -147,15 +147,49 @@ def _move(project: Project, target: str, *, url: str | None, upgrade: bool) -> T
     cfg = alembic_config(project, url)
     before = current_heads(url)
     operation = f"{'upgrade' if upgrade else 'downgrade'} to {target}"
-    with alembic_errors(url, operation):
-        if upgrade:
-            command.upgrade(cfg, revision)
-        else:
-            command.downgrade(cfg, revision)
+    try:
+        with alembic_errors(url, operation):
+            if upgrade:
+                command.upgrade(cfg, revision)
+            else:
+                command.downgrade(cfg, revision)
+    except MigrationError as e:
+        raise MigrationError(f"{e}{_after_failure(project, url)}") from e
     after = current_heads(url)
     return Transition(
         url=url, before=before, after=after, releases=_releases_of(project, before + after)
     )
+
+
+def _after_failure(project: Project, url: str) -> str:
+    """What a failed upgrade/downgrade left, per dialect, and the next step."""
+    from planner import dialects
+
+    try:
+        heads = current_heads(url)
+    except MigrationError:
+        return ""
+    at = _label_all(project, heads)
+    dialect = dialects.of_url(url)
+    if dialect.transactional_ddl:
+        return (
+            f"\n{dialect.label} rolled the failed revision back: the database is at {at}, "
+            "as the revisions before it left it (nothing to restore); fix the revision or "
+            "its cause and run the command again"
+        )
+    return (
+        f"\n{dialect.label} cannot roll DDL back: the statements of the failed revision that "
+        f"ran before the error stay, so the database is partly past {at} (its recorded "
+        f"revision). Run `dbplan drift --url {redact(url)}` to see what was applied, then "
+        "repair by hand (or restore a backup) and run the command again"
+    )
+
+
+def _label_all(project: Project, heads: tuple[str, ...]) -> str:
+    if not heads:
+        return "base (no revision)"
+    releases = dict(_releases_of(project, heads))
+    return ", ".join(f"{h} (release {releases[h]})" if h in releases else h for h in heads)
 
 
 def stamp(project: Project, revision: str, *, url: str | None = None) -> None:

@@ -237,6 +237,9 @@ def redact_text(text: str, url: str | None = None) -> str:
     return _cut_secrets(text)
 
 
+#: errors dbplan's env.py raises with a message for users (it cannot import dbplan)
+ENV_ERRORS = frozenset({"LockTimeout", "ForeignKeyCheckFailed"})
+
 #: the module a database driver needs -> what to install for it
 DRIVER_PACKAGES = {
     "psycopg2": "psycopg2-binary (or use the +psycopg driver of psycopg 3)",
@@ -319,7 +322,7 @@ def alembic_errors(url: str | None = None, operation: str | None = None) -> Iter
     except ModuleNotFoundError as e:
         raise MigrationError(_missing_module(e, url)) from e
     except RuntimeError as e:
-        if type(e).__name__ != "LockTimeout":  # raised by dbplan's env.py
+        if type(e).__name__ not in ENV_ERRORS:
             raise
         raise MigrationError(redact_text(str(e), url)) from e
     except CommandError as e:

@@ -588,9 +588,12 @@ class PartialUpgrade:
 
     @property
     def message(self) -> str:
+        from planner import dialects
+
+        rolls_back = bool(self.dialect) and dialects.get(self.dialect).transactional_ddl
         why = (
-            "MariaDB/MySQL cannot roll DDL back"
-            if self.dialect == "mysql"
+            f"{dialects.get(self.dialect).label} cannot roll DDL back"
+            if self.dialect and not rolls_back
             else "or the database was changed by hand"
         )
         text = (
@@ -606,6 +609,12 @@ class PartialUpgrade:
             return (
                 text + f"; revision {self.revision} ran in full but was not stamped: check, "
                 f"then `dbplan stamp {self.target}`"
+            )
+        if rolls_back:  # a failed revision was rolled back: this was done by hand
+            return (
+                text + f"; {dialects.get(self.dialect).label} rolls a failed revision back, "
+                "so these changes were made by hand: undo them, or finish them and "
+                f"`dbplan stamp {self.target}`"
             )
         return (
             text + f"; revision {self.revision} failed part-way ({why}): repair by hand "

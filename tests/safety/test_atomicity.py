@@ -335,3 +335,30 @@ def test_sqlite_revision_failing_midway_leaves_the_previous_revision(sqlite_db, 
     rev.write_text(original, encoding="utf-8")
     dbplan(root, "upgrade", "-r", release, "--url", sqlite_db)
     assert database_equals(sqlite_db, snapshot_of(release))
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        pytest.param("pg_db", marks=pytest.mark.pg),
+        pytest.param("mysql_db", marks=pytest.mark.mysql),
+        "sqlite_db",
+    ],
+)
+def test_a_failed_upgrade_says_what_the_database_holds_now(request, tmp_path, server):
+    """Issue 18 items 9 and 11: after PostgreSQL/SQLite rolled the revision back there is
+    nothing to restore; a MariaDB failure names the partial state and points to drift."""
+    url = request.getfixturevalue(server)
+    root = reference_project(tmp_path / "ref")
+    dbplan(root, "upgrade", "-r", "0.3.0", "--url", url)
+    inject_failure(revision_file(root, "0.4.0"))
+    r = dbplan(root, "upgrade", "--url", url, check=False)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    text = " ".join(r.stderr.split())
+    assert "revision" in text and "upgrade to head" in text, text
+    if server == "mysql_db":
+        assert "cannot roll DDL back" in text and "partly past" in text, text
+        assert "dbplan drift --url" in text, text
+    else:
+        assert "rolled the failed revision back" in text and "nothing to restore" in text, text
+        assert "restore the backup" not in text and "restore a backup" not in text

@@ -310,9 +310,10 @@ def test_drift_names_a_partial_upgrade_and_not_a_hand_change(project, sqlite_db)
     ), line
     assert "units" not in line  # the hand change is no part of 0.4.0
     assert line.endswith(
-        "failed part-way (or the database was changed by hand): repair by hand or restore "
-        "the backup, then re-run `dbplan upgrade`"
-    )
+        "; SQLite rolls a failed revision back, so these changes were made by hand: undo "
+        "them, or finish them and `dbplan stamp 0.4.0`"
+    ), line
+    assert "restore" not in line
     assert "drift: partial upgrade to 0.4.0 in " in result.output
     assert "1 of 14 change(s) applied, 2 difference(s) from 0.3.0" in result.output
 
