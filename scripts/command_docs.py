@@ -39,7 +39,9 @@ Common rules:
 - Exit codes: 0 success; 1 error (invalid snapshot, failed database operation: a clear
   message, nothing half-written); 2 usage; 3 differences found (`check`, `verify`,
   `drift`, `plan --check`); 4 refused by the safety gate (`--allow-destructive`).
-- Environment: `NO_COLOR` turns colour off. Loading snapshots (none of these changes a
+- Environment: `NO_COLOR` turns colour off. `DBPLAN_LOCK_TIMEOUT=SECONDS` bounds the
+  wait for the migration lock (default 300; `--lock-timeout`, `-x lock_timeout=` for plain
+  `alembic`). Loading snapshots (none of these changes a
   result, only its speed): big snapshots that loaded cleanly are cached by content hash
   in `$DBPLAN_CACHE_DIR` (default `$XDG_CACHE_HOME/dbplan` or `~/.cache/dbplan`;
   `DBPLAN_CACHE=0` turns the cache off); `DBPLAN_FAST_LOAD=0` reads every file with the

@@ -154,7 +154,10 @@ def _move(project: Project, target: str, *, url: str | None, upgrade: bool) -> T
             else:
                 command.downgrade(cfg, revision)
     except MigrationError as e:
-        raise MigrationError(f"{e}{_after_failure(project, url)}") from e
+        tail = _after_failure(project, url)
+        if upgrade and not before:
+            tail += _unstamped_advice(project, url)
+        raise MigrationError(f"{e}{tail}") from e
     after = current_heads(url)
     return Transition(
         url=url, before=before, after=after, releases=_releases_of(project, before + after)
@@ -182,6 +185,35 @@ def _after_failure(project: Project, url: str) -> str:
         f"ran before the error stay, so the database is partly past {at} (its recorded "
         f"revision). Run `dbplan drift --url {redact(url)}` to see what was applied, then "
         "repair by hand (or restore a backup) and run the command again"
+    )
+
+
+def _unstamped_advice(project: Project, url: str) -> str:
+    """An upgrade from base that failed on a database already holding tables: the schema
+    was built without Alembic (``create_all``, a dump) and needs a stamp, not an upgrade."""
+    import sqlalchemy as sa
+
+    engine = _engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = [t for t in sa.inspect(conn).get_table_names() if t != VERSION_TABLE]
+    except Exception:  # noqa: BLE001 - advice only; the error above is what matters
+        return ""
+    finally:
+        engine.dispose()
+    if not tables:
+        return ""
+    try:
+        releases = project.releases()
+    except Exception:  # noqa: BLE001 - advice only
+        releases = []
+    example = releases[-1] if releases else "RELEASE"
+    return (
+        f"\nthe database has {len(tables)} table(s) but no revision recorded: if its schema "
+        "already is a release (built by the application's create_all, or restored from a "
+        f"dump), record that instead of upgrading: `dbplan stamp {example} --url "
+        f"{redact(url)}` (it compares the database with the release's snapshot first), "
+        "then `dbplan upgrade`"
     )
 
 

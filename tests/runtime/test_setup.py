@@ -209,3 +209,22 @@ def test_setup_failing_while_creating_leaves_the_database_as_it_was(
     assert _tables(db_url) in ([], ["alembic_version"]), "setup left tables behind"
     (project_dir / "schema_state" / "0.2.0.yaml").write_text(SNAPSHOT_020)
     assert setup(with_snapshots, url=db_url).revision == "b2"
+
+
+def test_upgrade_of_a_never_stamped_database_advises_dbplan_stamp(
+    with_snapshots, project_dir, db_url
+):
+    """A database built without Alembic (create_all; here setup --no-stamp) at release 0.2.0:
+    upgrading it from base fails, and the advice is the stamp that works."""
+    runner = CliRunner()
+    setup(with_snapshots, release="0.2.0", url=db_url, stamp_revision=False)
+    r = runner.invoke(cli, ["-C", str(project_dir), "upgrade", "--url", db_url])
+    assert r.exit_code == 1
+    text = " ".join(r.output.split())
+    assert "but no revision recorded" in text and "`dbplan stamp 0.2.0 --url" in text, text
+    assert "upgrade it to head first" not in text
+    r = runner.invoke(cli, ["-C", str(project_dir), "stamp", "0.2.0", "--url", db_url])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["-C", str(project_dir), "upgrade", "--url", db_url])
+    assert r.exit_code == 0, r.output
+    assert current(with_snapshots, url=db_url).after == ("c3",)
