@@ -295,8 +295,11 @@ def _rebuilds_tables(step) -> bool:
 def _sqlite_revisions(connection) -> None:
     """Foreign keys on for each revision, off for one that rebuilds tables (then checked)."""
     migration = context.get_context()
-    steps_of = migration._migrations_fn
+    steps_of = getattr(migration, "_migrations_fn", None)
     raw = connection.connection.dbapi_connection
+    if steps_of is None:  # an Alembic without the hook: foreign keys off, as Alembic assumes
+        raw.execute("PRAGMA foreign_keys=OFF")
+        return
     unchecked = []
 
     def steps(heads, ctx):

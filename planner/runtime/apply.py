@@ -154,6 +154,8 @@ def _move(project: Project, target: str, *, url: str | None, upgrade: bool) -> T
             else:
                 command.downgrade(cfg, revision)
     except MigrationError as e:
+        if not _ran_revisions(e):  # refused before any revision ran (heads, target, ...)
+            raise
         tail = _after_failure(project, url)
         if upgrade and not before:
             tail += _unstamped_advice(project, url)
@@ -162,6 +164,14 @@ def _move(project: Project, target: str, *, url: str | None, upgrade: bool) -> T
     return Transition(
         url=url, before=before, after=after, releases=_releases_of(project, before + after)
     )
+
+
+def _ran_revisions(error: MigrationError) -> bool:
+    """Whether the failure came from the database (or env.py's checks) while revisions ran."""
+    from sqlalchemy import exc as sa_exc
+
+    cause = error.__cause__
+    return isinstance(cause, sa_exc.DBAPIError) or type(cause).__name__ == "ForeignKeyCheckFailed"
 
 
 def _after_failure(project: Project, url: str) -> str:
