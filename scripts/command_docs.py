@@ -26,12 +26,22 @@ Common rules:
 - FROM and TO (plan, graph, generate) default to the two newest releases under
   `schema_state/` (PEP 440 order); `empty` names the state before the first release.
 - The database URL comes from `--url`, else `$SQLALCHEMY_DATABASE_URI`, else `url` in
-  `[tool.dbplan]`, else the SQLite file `dbplan.sqlite` in the project directory.
+  `[tool.dbplan]`, else `sqlalchemy.url` of alembic.ini (not Alembic's `driver://`
+  placeholder), else the SQLite file `dbplan.sqlite` in the project directory. dbplan's
+  `env.py` uses the same order after `-x url=...`, also under plain `alembic`. Messages
+  show URLs with passwords (`user:pw@`, `?password=`) as `***`.
+- Commands that run the Alembic environment (setup, upgrade, downgrade, stamp, verify)
+  put the project root (and `src/`) first on `sys.path`, so an application's env.py can
+  `from myapp.models import Base`; a missing import or database driver is reported with
+  the env.py line, the module and the Python to install it into. Database errors show
+  the server's DETAIL/HINT lines, the operation and the revision (file:line) that failed.
 - `-C DIR` (before the command) runs on the project in DIR; `--debug` shows tracebacks.
 - Exit codes: 0 success; 1 error (invalid snapshot, failed database operation: a clear
   message, nothing half-written); 2 usage; 3 differences found (`check`, `verify`,
   `drift`, `plan --check`); 4 refused by the safety gate (`--allow-destructive`).
-- Environment: `NO_COLOR` turns colour off. Loading snapshots (none of these changes a
+- Environment: `NO_COLOR` turns colour off. `DBPLAN_LOCK_TIMEOUT=SECONDS` bounds the
+  wait for the migration lock (default 300; `--lock-timeout`, `-x lock_timeout=` for plain
+  `alembic`). Loading snapshots (none of these changes a
   result, only its speed): big snapshots that loaded cleanly are cached by content hash
   in `$DBPLAN_CACHE_DIR` (default `$XDG_CACHE_HOME/dbplan` or `~/.cache/dbplan`;
   `DBPLAN_CACHE=0` turns the cache off); `DBPLAN_FAST_LOAD=0` reads every file with the

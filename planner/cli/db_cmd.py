@@ -20,6 +20,25 @@ URL_OPTION = click.option(
 )
 
 
+LOCK_TIMEOUT_OPTION = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help=(
+        "Wait at most this long for the migration lock another upgrade of the database "
+        "holds, then fail naming the holder (default: $DBPLAN_LOCK_TIMEOUT, else 300)."
+    ),
+)
+
+
+def _set_lock_timeout(seconds: float | None) -> None:
+    import os
+
+    if seconds is not None:
+        os.environ["DBPLAN_LOCK_TIMEOUT"] = repr(seconds)
+
+
 @contextlib.contextmanager
 def user_errors(obj) -> Iterator[None]:
     """Turn dbplan errors into ``click.ClickException`` (exit 1); re-raise under --debug."""
@@ -58,6 +77,13 @@ def setup(obj, release: str | None, url: str | None, force: bool, no_stamp: bool
     Refuses a database that already has tables; --force drops them first (for
     development and test databases). The database is stamped with the revision that
     produces the release, so later `dbplan upgrade` runs continue from there.
+
+    Setup is all or nothing: on PostgreSQL and SQLite creating and stamping are one
+    transaction; MariaDB/MySQL cannot roll DDL back, so on a failure setup drops the
+    tables it created and says so. Either way the database is as it was (tables --force
+    dropped stay dropped) and setup can be re-run once the cause is fixed.
+
+    Exit codes: 0 created, 1 error (nothing kept).
     """
     from planner.runtime import redact
     from planner.runtime import setup as run_setup
@@ -88,12 +114,19 @@ def setup(obj, release: str | None, url: str | None, force: bool, no_stamp: bool
     help="Revision or release to upgrade to.",
 )
 @URL_OPTION
+@LOCK_TIMEOUT_OPTION
 @click.pass_obj
-def upgrade(obj, target: str, url: str | None) -> None:
-    """Upgrade the database (Alembic) to a revision or release (default: head)."""
+def upgrade(obj, target: str, url: str | None, lock_timeout: float | None) -> None:
+    """Upgrade the database (Alembic) to a revision or release (default: head).
+
+    Concurrent upgrades of one database run one after another (a migration lock per
+    database); a lock held longer than --lock-timeout fails with exit 1, naming the
+    session that holds it where the server says.
+    """
     from planner.runtime import redact
     from planner.runtime import upgrade as run_upgrade
 
+    _set_lock_timeout(lock_timeout)
     with user_errors(obj):
         result = run_upgrade(obj.project, target, url=url)
     _report(result, redact)
@@ -109,12 +142,14 @@ def upgrade(obj, target: str, url: str | None) -> None:
     help="Revision, release, -1 or base to downgrade to.",
 )
 @URL_OPTION
+@LOCK_TIMEOUT_OPTION
 @click.pass_obj
-def downgrade(obj, target: str, url: str | None) -> None:
+def downgrade(obj, target: str, url: str | None, lock_timeout: float | None) -> None:
     """Downgrade the database (Alembic) to a revision, release or base."""
     from planner.runtime import downgrade as run_downgrade
     from planner.runtime import redact
 
+    _set_lock_timeout(lock_timeout)
     with user_errors(obj):
         result = run_downgrade(obj.project, target, url=url)
     _report(result, redact)

@@ -87,6 +87,9 @@ class Dialect:
     #: a database is a file named by the URL's database part (SQLite): a missing file is
     #: an empty database, not a connection error
     database_is_file: ClassVar[bool] = False
+    #: the Python driver must be told to send BEGIN itself for DDL to be transactional
+    #: (pysqlite opens transactions only before INSERT/UPDATE/DELETE)
+    driver_needs_explicit_begin: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)

@@ -13,3 +13,4 @@ class SQLite(Dialect):
     runtime_names = ("sqlite",)
     alters_by_rebuild = True
     database_is_file = True
+    driver_needs_explicit_begin = True

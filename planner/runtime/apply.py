@@ -21,7 +21,6 @@ from planner.runtime.config import (
     alembic_errors,
     database_url,
     redact,
-    script_directory,
 )
 from planner.runtime.errors import MigrationError
 from planner.runtime.releases import resolve_target, revision_releases
@@ -58,11 +57,27 @@ class SetupResult:
     dropped: tuple[str, ...] = ()
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, *, transactional: bool = False) -> Engine:
+    """An engine for ``url``; ``transactional``: DDL joins the connection's transaction
+    (pysqlite otherwise commits before each CREATE/DROP, see the dialect's
+    ``driver_needs_explicit_begin``)."""
     import sqlalchemy as sa
 
+    from planner import dialects
+
     with alembic_errors(url):
-        return sa.create_engine(url, poolclass=sa.pool.NullPool)
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    if transactional and dialects.get(engine.dialect.name).driver_needs_explicit_begin:
+
+        @sa.event.listens_for(engine, "connect")
+        def _no_implicit_transactions(dbapi_connection, record) -> None:
+            dbapi_connection.isolation_level = None
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
 
 
 def current_heads(url: str) -> tuple[str, ...]:
@@ -136,59 +151,92 @@ def _move(project: Project, target: str, *, url: str | None, upgrade: bool) -> T
     revision = resolve_target(project, target)
     cfg = alembic_config(project, url)
     before = current_heads(url)
+    operation = f"{'upgrade' if upgrade else 'downgrade'} to {target}"
     try:
-        with alembic_errors(url, project):
+        with alembic_errors(url, operation):
             if upgrade:
                 command.upgrade(cfg, revision)
             else:
                 command.downgrade(cfg, revision)
     except MigrationError as e:
-        raise MigrationError(_failed_step(project, url, revision, upgrade, str(e))) from e
+        if not _ran_revisions(e):  # refused before any revision ran (heads, target, ...)
+            raise
+        tail = _after_failure(project, url)
+        if upgrade and not before:
+            tail += _unstamped_advice(project, url)
+        raise MigrationError(f"{e}{tail}") from e
     after = current_heads(url)
     return Transition(
         url=url, before=before, after=after, releases=_releases_of(project, before + after)
     )
 
 
-def _failed_step(project: Project, url: str, target: str, upgrade: bool, message: str) -> str:
-    """``message`` prefixed with the revision that failed and what the database holds now.
+def _ran_revisions(error: MigrationError) -> bool:
+    """Whether the failure came from the database (or env.py's checks) while revisions ran."""
+    from sqlalchemy import exc as sa_exc
 
-    Each revision runs in its own transaction, so the database stays at the revision
-    before the failing one; the failing one is the next step from there towards
-    ``target``. Where DDL cannot be rolled back (MariaDB/MySQL) the database may hold
-    part of it, and ``dbplan drift`` names what.
-    """
-    from planner.dialects import of_url
+    cause = error.__cause__
+    return isinstance(cause, sa_exc.DBAPIError) or type(cause).__name__ == "ForeignKeyCheckFailed"
+
+
+def _after_failure(project: Project, url: str) -> str:
+    """What a failed upgrade/downgrade left, per dialect, and the next step."""
+    from planner import dialects
 
     try:
-        at = current_heads(url)
-        script = script_directory(project)
-        if upgrade:
-            steps = list(script.iterate_revisions(target, at[0] if at else "base"))
-            failed = steps[-1].revision if steps else None
-        else:
-            failed = at[0] if at else None
-    except Exception:  # noqa: BLE001 - the database is unreachable now: say what we know
-        return message
-    if failed is None:
-        return message
-    release = revision_releases(project).get(failed)
-    label = f"revision {failed}" + (f" (release {release})" if release else "")
-    where = ", ".join(at) if at else "base (no revision)"
-    text = f"{'upgrade' if upgrade else 'downgrade'} failed in {label}: {message}\n"
-    try:
-        transactional = of_url(url).transactional_ddl
-    except Exception:  # noqa: BLE001 - an unknown dialect: make no promise
-        transactional = False
-    if transactional:
-        text += f"the database is still at {where}: {label} was rolled back"
-    else:
-        text += (
-            f"the database is stamped {where} but may hold part of {label}, because "
-            f"{of_url(url).label} cannot roll DDL back: run `dbplan drift` to see what it "
-            "holds, repair it, then upgrade again"
+        heads = current_heads(url)
+    except MigrationError:
+        return ""
+    at = _label_all(project, heads)
+    dialect = dialects.of_url(url)
+    if dialect.transactional_ddl:
+        return (
+            f"\n{dialect.label} rolled the failed revision back: the database is at {at}, "
+            "as the revisions before it left it (nothing to restore); fix the revision or "
+            "its cause and run the command again"
         )
-    return text
+    return (
+        f"\n{dialect.label} cannot roll DDL back: the statements of the failed revision that "
+        f"ran before the error stay, so the database is partly past {at} (its recorded "
+        f"revision). Run `dbplan drift --url {redact(url)}` to see what was applied, then "
+        "repair by hand (or restore a backup) and run the command again"
+    )
+
+
+def _unstamped_advice(project: Project, url: str) -> str:
+    """An upgrade from base that failed on a database already holding tables: the schema
+    was built without Alembic (``create_all``, a dump) and needs a stamp, not an upgrade."""
+    import sqlalchemy as sa
+
+    engine = _engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = [t for t in sa.inspect(conn).get_table_names() if t != VERSION_TABLE]
+    except Exception:  # noqa: BLE001 - advice only; the error above is what matters
+        return ""
+    finally:
+        engine.dispose()
+    if not tables:
+        return ""
+    try:
+        releases = project.releases()
+    except Exception:  # noqa: BLE001 - advice only
+        releases = []
+    example = releases[-1] if releases else "RELEASE"
+    return (
+        f"\nthe database has {len(tables)} table(s) but no revision recorded: if its schema "
+        "already is a release (built by the application's create_all, or restored from a "
+        f"dump), record that instead of upgrading: `dbplan stamp {example} --url "
+        f"{redact(url)}` (it compares the database with the release's snapshot first), "
+        "then `dbplan upgrade`"
+    )
+
+
+def _label_all(project: Project, heads: tuple[str, ...]) -> str:
+    if not heads:
+        return "base (no revision)"
+    releases = dict(_releases_of(project, heads))
+    return ", ".join(f"{h} (release {releases[h]})" if h in releases else h for h in heads)
 
 
 def stamp(project: Project, revision: str, *, url: str | None = None) -> None:
@@ -223,6 +271,7 @@ def setup(
         >>> setup(project, release="0.2.0", url="sqlite:///new.sqlite").revision
         'b2'
     """
+    from planner import dialects
     from planner.project import ProjectError
 
     url = database_url(project, url)
@@ -252,28 +301,55 @@ def setup(
                 f"no revision produces release {release!r}, so the database could not be "
                 "stamped: run `dbplan generate` first, or pass --no-stamp"
             )
-    engine = _engine(url)
+    engine = _engine(url, transactional=True)
+    dialect = dialects.get(engine.dialect.name)
+    # one transaction for create + stamp where the database and the env.py allow it
+    in_one = dialect.transactional_ddl and _env_joins_transaction(project)
     dropped: tuple[str, ...] = ()
+    created = False
+    step = "reading the database"
     try:
-        with alembic_errors(url), engine.begin() as conn:
-            existing = _existing_tables(conn, snapshot)
-            if existing and not force:
-                shown = ", ".join(existing[:10]) + (" ..." if len(existing) > 10 else "")
-                raise MigrationError(
-                    f"database {redact(url)} is not empty (tables: {shown}); setup creates a "
-                    "database from scratch: use `dbplan upgrade` for an existing one, or "
-                    "--force to drop its tables first"
-                )
-            if existing:
-                dropped = _drop_everything(conn, snapshot)
-            _create(conn, snapshot)
+        with alembic_errors(url), engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                existing = _existing_tables(conn, snapshot)
+                if existing and not force:
+                    shown = ", ".join(existing[:10]) + (" ..." if len(existing) > 10 else "")
+                    raise MigrationError(
+                        f"database {redact(url)} is not empty (tables: {shown}); setup creates "
+                        "a database from scratch: use `dbplan upgrade` for an existing one, or "
+                        "--force to drop its tables first"
+                    )
+                if existing:
+                    dropped = _drop_everything(conn, snapshot)
+                created = True
+                step = f"creating release {release}"
+                _create(conn, snapshot)
+                if revision is not None and in_one:
+                    step = f"stamping revision {revision}"
+                    _stamp_on(project, url, conn, revision)
+                trans.commit()
+                if revision is not None and not in_one:
+                    step = f"stamping revision {revision}"
+                    _stamp_on(project, url, conn, revision)
+                    if conn.in_transaction():
+                        conn.commit()
+            except BaseException as e:
+                if trans.is_active:
+                    trans.rollback()
+                if not created or in_one or not isinstance(e, Exception):
+                    raise
+                _undo_create(conn, snapshot)
+                raise MigrationError(_undone(url, dialect, step, snapshot, dropped, e)) from e
+    except Exception as e:
+        if not (created and in_one):
+            raise
+        raise MigrationError(
+            f"setup failed while {step}: {_reason(e)}; nothing was kept (one "
+            f"transaction): {redact(url)} is as it was before, so `dbplan setup` can be re-run"
+        ) from e
     finally:
         engine.dispose()
-    if revision is not None:
-        with alembic_errors(url):
-            from alembic import command
-
-            command.stamp(alembic_config(project, url), revision, purge=True)
     return SetupResult(
         url=url,
         release=release,
@@ -281,6 +357,60 @@ def setup(
         tables=tuple(t.qualified_name for t in snapshot.tables),
         dropped=dropped,
     )
+
+
+#: a dbplan env.py honouring this attribute runs inside the caller's transaction
+IN_TRANSACTION = "dbplan_in_transaction"
+
+
+def _env_joins_transaction(project: Project) -> bool:
+    """Whether the project's env.py runs on a caller's connection without committing it."""
+    env = project.migrations_dir / "env.py"
+    try:
+        return IN_TRANSACTION in env.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def _stamp_on(project: Project, url: str, conn: Connection, revision: str) -> None:
+    from alembic import command
+
+    cfg = alembic_config(project, url)
+    cfg.attributes["connection"] = conn
+    cfg.attributes[IN_TRANSACTION] = True
+    with alembic_errors(url, f"stamp {revision}"):
+        command.stamp(cfg, revision, purge=True)
+
+
+def _undo_create(conn: Connection, snapshot: Snapshot) -> None:
+    """Drop what setup created (no transactional DDL, or an env.py that commits)."""
+    if conn.in_transaction():
+        conn.rollback()
+    with conn.begin():
+        _drop_everything(conn, snapshot)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, MigrationError):
+        return str(error)
+    orig = getattr(error, "orig", None)
+    lines = str(orig if orig is not None else error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
+
+
+def _undone(url, dialect, step, snapshot, dropped, error) -> str:
+    why = (
+        f"{dialect.label} cannot roll DDL back"
+        if not dialect.transactional_ddl
+        else "the project's env.py commits on its own connection"
+    )
+    text = (
+        f"setup failed while {step}: {_reason(error)}; {why}, so setup dropped the "
+        f"{len(snapshot.tables)} table(s) it had created: {redact(url)} is empty again"
+    )
+    if dropped:
+        text += f" (the {len(dropped)} table(s) --force dropped before are gone)"
+    return text + "; fix the cause and run `dbplan setup` again"
 
 
 def _release_revisions(project: Project) -> dict[str, str]:

@@ -10,6 +10,7 @@ and ``sqlalchemy.url`` the resolved database URL. When the project has an
 from __future__ import annotations
 
 import contextlib
+import linecache
 import os
 import sys
 import tomllib
@@ -20,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from planner.project import URL_ENV
 from planner.runtime.errors import MigrationError
-from planner.runtime.messages import database_error, missing_module, redact, scrub
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -86,14 +86,29 @@ def alembic_config(project: Project, url: str | None = None) -> Config:
     """
     from alembic.config import Config
 
-    # the application's env.py imports the application (`from myapp.models import Base`)
-    root = str(project.root)
-    if root not in sys.path:
-        sys.path.insert(0, root)
+    importable_project(project.root)
     cfg = existing_config(project.root, project.alembic_ini) or Config()
     cfg.set_main_option("script_location", str(project.migrations_dir))
-    cfg.set_main_option("sqlalchemy.url", database_url(project, url).replace("%", "%%"))
+    resolved = database_url(project, url)
+    cfg.set_main_option("sqlalchemy.url", resolved.replace("%", "%%"))
+    #: read first by dbplan's env.py (after ``-x url=``): see its docstring
+    cfg.attributes["dbplan_url"] = resolved
     return cfg
+
+
+def importable_project(root: Path) -> None:
+    """Put the project root (and ``src/``, when it exists) first on ``sys.path``.
+
+    The application's env.py imports the application (``from myapp.models import Base``)
+    as ``alembic`` run from the project root would; every command that runs the Alembic
+    environment builds its config with :func:`alembic_config`, which calls this.
+    """
+    for path in (root / "src", root):
+        if path == root or path.is_dir():
+            entry = str(path)
+            if entry in sys.path:
+                sys.path.remove(entry)
+            sys.path.insert(0, entry)
 
 
 def existing_config(root: Path, explicit: Path | None = None) -> Config | None:
@@ -152,39 +167,190 @@ def _parses(url: str | None) -> bool:
     return True
 
 
+#: query parameters of a URL that carry a secret (``?password=...``)
+SECRET_PARAMS = frozenset({"password", "passwd", "pwd", "pass", "sslpassword", "secret"})
+MASK = "***"
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden (``user:pw@`` and ``?password=``), for messages.
+
+    The one redaction of dbplan: every message that shows a database URL uses it.
+
+    Example:
+        >>> redact("postgresql://u:secret@h/db")
+        'postgresql://u:***@h/db'
+        >>> redact("mysql+pymysql://u@h/db?password=secret&charset=utf8mb4")
+        'mysql+pymysql://u@h/db?charset=utf8mb4&password=***'
+    """
+    from sqlalchemy.engine import make_url
+
+    try:
+        u = make_url(url)
+        query = {k: (MASK if k.lower() in SECRET_PARAMS else v) for k, v in u.query.items()}
+        shown = u.set(query=query).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown with secrets cut out
+        return _cut_secrets(url)
+    return shown.replace("%2A%2A%2A", MASK)
+
+
+def _secrets(url: str) -> list[str]:
+    from urllib.parse import quote, unquote
+
+    from sqlalchemy.engine import make_url
+
+    found: list[str] = []
+    try:
+        u = make_url(url)
+    except Exception:  # noqa: BLE001
+        return found
+    values = [u.password] if u.password else []
+    for k, v in u.query.items():
+        if k.lower() in SECRET_PARAMS:
+            values += [v] if isinstance(v, str) else list(v)
+    for value in values:
+        value = str(value)
+        if value:
+            found += {value, quote(value, safe=""), quote(value), unquote(value)}
+    return sorted(set(found), key=len, reverse=True)
+
+
+def _cut_secrets(text: str) -> str:
+    import re
+
+    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", rf"\1{MASK}@", text)
+    keys = "|".join(sorted(SECRET_PARAMS))
+    return re.sub(rf"((?:[?&;]|\b)(?:{keys})=)[^&\s'\"]*", rf"\1{MASK}", text, flags=re.I)
+
+
+def redact_text(text: str, url: str | None = None) -> str:
+    """``text`` (a driver's or Alembic's message) with ``url``'s secrets masked, and any URL
+    password or ``password=`` in it too.
+
+    Example:
+        >>> redact_text("cannot connect to mysql://u:pw@h/db", "mysql://u:pw@h/db")
+        'cannot connect to mysql://u:***@h/db'
+    """
+    if url:
+        for secret in _secrets(url):
+            text = text.replace(secret, MASK)
+    return _cut_secrets(text)
+
+
+#: errors dbplan's env.py raises with a message for users (it cannot import dbplan)
+ENV_ERRORS = frozenset({"LockTimeout", "ForeignKeyCheckFailed"})
+
+#: the module a database driver needs -> what to install for it
+DRIVER_PACKAGES = {
+    "psycopg2": "psycopg2-binary (or use the +psycopg driver of psycopg 3)",
+    "psycopg": "'psycopg[binary]'",
+    "pymysql": "pymysql",
+    "MySQLdb": "mysqlclient (or use the +pymysql driver)",
+    "mariadb": "mariadb (or use the +pymysql driver)",
+}
+
+
+def _site(tb) -> tuple[str | None, str | None]:
+    """(revision id, "file:line: code") of the innermost revision or env.py frame of ``tb``."""
+    revision = where = None
+    while tb is not None:
+        frame = tb.tb_frame
+        g = frame.f_globals
+        filename = frame.f_code.co_filename
+        is_revision = "revision" in g and "down_revision" in g
+        if is_revision or Path(filename).name == "env.py":
+            code = linecache.getline(filename, tb.tb_lineno).strip()
+            where = f"{filename}:{tb.tb_lineno}" + (f": {code}" if code else "")
+            revision = str(g["revision"]) if is_revision else revision
+        tb = tb.tb_next
+    return revision, where
+
+
+def _server_reason(e) -> str:
+    """The driver's message: first line, plus the server's DETAIL and HINT when it gives them."""
+    orig = e.orig if getattr(e, "orig", None) is not None else e
+    lines = str(orig).strip().splitlines()
+    text = lines[0] if lines else type(e).__name__
+    diag = getattr(orig, "diag", None)
+    extra: list[str] = []
+    if diag is not None:
+        for label, attr in (("DETAIL", "message_detail"), ("HINT", "message_hint")):
+            value = getattr(diag, attr, None)
+            if value:
+                extra.append(f"{label}: {value}")
+    else:
+        extra = [ln.strip() for ln in lines[1:] if ln.strip().startswith(("DETAIL:", "HINT:"))]
+    return "\n".join([text, *extra])
+
+
+def _missing_module(e: ModuleNotFoundError, url: str | None) -> str:
+    name = e.name or str(e)
+    top = name.split(".", 1)[0]
+    python = sys.executable
+    if top in DRIVER_PACKAGES:
+        return (
+            f"database URL {redact(url or '')!r} needs the driver module {name!r}, which is not "
+            f"installed for {python}: install {DRIVER_PACKAGES[top]} there "
+            f"(`{python} -m pip install ...`)"
+        )
+    _, where = _site(e.__traceback__)
+    at = f"{where}: " if where else ""
+    return (
+        f"{at}the Alembic environment imports {name!r}, which {python} cannot import "
+        f"(ModuleNotFoundError): install the package that provides {top!r} into that Python's "
+        f"environment{' (' + sys.prefix + ')' if sys.prefix != sys.base_prefix else ''} "
+        "— for the project's own package `pip install -e .` in the project root — or "
+        "install dbplan into the application's virtualenv and run it from there"
+    )
+
+
 @contextlib.contextmanager
-def alembic_errors(url: str | None = None, project: Project | None = None) -> Iterator[None]:
+def alembic_errors(url: str | None = None, operation: str | None = None) -> Iterator[None]:
     """Turn Alembic and database errors into :class:`MigrationError` (cause kept).
 
-    Messages keep the server's whole text (PostgreSQL's DETAIL/HINT lines) and the
-    statement that failed, never a secret of ``url``; a module ``env.py`` or a driver
-    cannot import gets what to install where.
+    ``operation`` ("upgrade to b2", ...) is named in database errors, with the revision and
+    the line of its file that failed when the failure happened inside a revision.
     """
     from alembic.util import CommandError
     from sqlalchemy import exc as sa_exc
 
+    doing = f" during {operation}" if operation else ""
     try:
         yield
     except MigrationError:
         raise
-    except CommandError as e:
-        raise MigrationError(scrub(str(e), url)) from e
     except ModuleNotFoundError as e:
-        advice = missing_module(e, project.root if project is not None else None)
-        if advice is None:
+        raise MigrationError(_missing_module(e, url)) from e
+    except RuntimeError as e:
+        if type(e).__name__ not in ENV_ERRORS:
             raise
-        raise MigrationError(advice) from e
+        raise MigrationError(redact_text(str(e), url)) from e
+    except CommandError as e:
+        raise MigrationError(redact_text(str(e), url)) from e
     except (sa_exc.OperationalError, sa_exc.InterfaceError) as e:
         where = f" {redact(url)}" if url else ""
-        raise MigrationError(f"database{where}: {database_error(e, url)}") from e
+        raise MigrationError(
+            f"database{where}{doing}{_in_revision(e)}: {redact_text(_server_reason(e), url)}"
+        ) from e
     except sa_exc.NoSuchModuleError as e:
-        raise MigrationError(f"database URL {redact(url or '')!r}: {scrub(str(e), url)}") from e
+        raise MigrationError(
+            f"database URL {redact(url or '')!r}: {redact_text(str(e), url)}"
+        ) from e
     except sa_exc.ArgumentError as e:
         if not _parses(url):
             raise MigrationError(
-                f"invalid database URL {redact(url or '')!r}: {scrub(str(e), url)}"
+                f"invalid database URL {redact(url or '')!r}: {redact_text(str(e), url)}"
             ) from e
         # the URL is fine: a revision (or env.py) passed SQLAlchemy something it refuses
         raise MigrationError(f"SQLAlchemy refused a call (ArgumentError): {e}") from e
     except sa_exc.DBAPIError as e:
-        raise MigrationError(f"database error: {database_error(e, url)}") from e
+        raise MigrationError(
+            f"database error{doing}{_in_revision(e)}: {redact_text(_server_reason(e), url)}"
+        ) from e
+
+
+def _in_revision(e: BaseException) -> str:
+    revision, where = _site(e.__traceback__)
+    if revision is None:
+        return ""
+    return f" in revision {revision} ({where})"

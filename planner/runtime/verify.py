@@ -587,9 +587,14 @@ class PartialUpgrade:
 
     @property
     def message(self) -> str:
-        from planner.dialects import get
+        from planner import dialects
 
-        dialect = get(self.dialect)
+        rolls_back = bool(self.dialect) and dialects.get(self.dialect).transactional_ddl
+        why = (
+            f"{dialects.get(self.dialect).label} cannot roll DDL back"
+            if self.dialect and not rolls_back
+            else "or the database was changed by hand"
+        )
         text = (
             f"partial upgrade: database is stamped {self.stamped} but holds "
             f"{len(self.applied)} of the {self.total} changes of {self.stamped} -> "
@@ -604,16 +609,15 @@ class PartialUpgrade:
                 text + f"; revision {self.revision} ran in full but was not stamped: check, "
                 f"then `dbplan stamp {self.target}`"
             )
-        if not dialect.transactional_ddl:
+        if rolls_back:  # a failed revision was rolled back: this was done by hand
             return (
-                text + f"; revision {self.revision} failed part-way ({dialect.label} cannot "
-                "roll DDL back): repair by hand or restore the backup, then re-run "
-                "`dbplan upgrade`"
+                text + f"; {dialects.get(self.dialect).label} rolls a failed revision back, "
+                "so these changes were made by hand: undo them, or finish them and "
+                f"`dbplan stamp {self.target}`"
             )
         return (
-            text + f"; {dialect.label} rolls a failed revision back, so these changes were "
-            f"made by hand or by another tool, not by revision {self.revision}: undo them, "
-            "then run `dbplan upgrade`"
+            text + f"; revision {self.revision} failed part-way ({why}): repair by hand "
+            "or restore the backup, then re-run `dbplan upgrade`"
         )
 
 

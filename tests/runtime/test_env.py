@@ -150,6 +150,14 @@ def test_plain_alembic_cli_on_postgresql(tmp_path, pg_db):
     assert "CREATE TABLE applied_log" in sql and "COMMIT" in sql
 
 
+def _mysql_lock_name(url: str) -> str:
+    """The per-database GET_LOCK name the env.py template uses (its docstring's rule)."""
+    import hashlib
+
+    database = sa.engine.make_url(url).database or ""
+    return "dbplan:" + hashlib.sha256(database.encode()).hexdigest()[:40]
+
+
 @pytest.mark.parametrize(
     "server",
     [
@@ -185,7 +193,7 @@ def test_concurrent_upgrades_run_one_after_another(tmp_path, request, server):
                 "(SELECT oid FROM pg_database WHERE datname = current_database())"
             )
         else:
-            sql = "SELECT IS_FREE_LOCK('dbplan_migrations')"
-        free = c.execute(sa.text(sql)).scalar()
+            sql = "SELECT IS_FREE_LOCK(:name)"
+        free = c.execute(sa.text(sql), {"name": _mysql_lock_name(url)}).scalar()
     eng.dispose()
     assert free == (0 if server == "pg_db" else 1)

@@ -152,3 +152,79 @@ def test_setup_force_drops_enum_types(with_snapshots, pg_db):
         )
     eng.dispose()
     assert _tables(pg_db) == ["alembic_version", "applied_log", "items"]
+
+
+def _break_stamping(project_dir):
+    """The application's env.py fails when setup stamps (an import it cannot resolve)."""
+    env = project_dir / "migrations" / "env.py"
+    text = env.read_text(encoding="utf-8")
+    marker = "    if connection is not None:\n        _migrate(connection)"
+    assert marker in text
+    env.write_text(
+        text.replace(
+            marker,
+            "    if connection is not None:\n"
+            "        raise ModuleNotFoundError(\"No module named 'myapp'\")",
+        ),
+        encoding="utf-8",
+    )
+    return text
+
+
+def test_setup_failing_while_stamping_leaves_the_database_as_it_was(
+    with_snapshots, project_dir, db_url
+):
+    """create + stamp are one transaction (PostgreSQL, SQLite); MariaDB cannot roll DDL back,
+    so setup drops what it created and says so. A retry then works."""
+    from planner import dialects
+
+    original = _break_stamping(project_dir)
+    with pytest.raises(MigrationError) as err:
+        setup(with_snapshots, url=db_url)
+    message = str(err.value)
+    assert "myapp" in message and "stamping revision b2" in message
+    assert _tables(db_url) in ([], ["alembic_version"]), "setup left tables behind"
+    if dialects.of_url(db_url).transactional_ddl:
+        assert "is as it was before" in message
+    else:
+        assert "cannot roll DDL back" in message and "dropped the 2 table(s)" in message
+    (project_dir / "migrations" / "env.py").write_text(original, encoding="utf-8")
+    result = setup(with_snapshots, url=db_url)
+    assert result.revision == "b2" and current(with_snapshots, url=db_url).after == ("b2",)
+    assert logged(db_url) == ["a1", "b2"]
+
+
+def test_setup_failing_while_creating_leaves_the_database_as_it_was(
+    with_snapshots, project_dir, db_url
+):
+    """A row the database refuses (its check) fails setup after the tables exist."""
+    bad = SNAPSHOT_020 + (
+        "    checks:\n      ck_items_name: name <> 'x'\n"
+        "    rows:\n      key: [id]\n      values:\n      - {id: 1, name: x}\n"
+    )
+    (project_dir / "schema_state" / "0.2.0.yaml").write_text(bad)
+    with pytest.raises(MigrationError) as err:
+        setup(with_snapshots, url=db_url)
+    assert "creating release 0.2.0" in str(err.value) or "setup of release 0.2.0" in str(err.value)
+    assert _tables(db_url) in ([], ["alembic_version"]), "setup left tables behind"
+    (project_dir / "schema_state" / "0.2.0.yaml").write_text(SNAPSHOT_020)
+    assert setup(with_snapshots, url=db_url).revision == "b2"
+
+
+def test_upgrade_of_a_never_stamped_database_advises_dbplan_stamp(
+    with_snapshots, project_dir, db_url
+):
+    """A database built without Alembic (create_all; here setup --no-stamp) at release 0.2.0:
+    upgrading it from base fails, and the advice is the stamp that works."""
+    runner = CliRunner()
+    setup(with_snapshots, release="0.2.0", url=db_url, stamp_revision=False)
+    r = runner.invoke(cli, ["-C", str(project_dir), "upgrade", "--url", db_url])
+    assert r.exit_code == 1
+    text = " ".join(r.output.split())
+    assert "but no revision recorded" in text and "`dbplan stamp 0.2.0 --url" in text, text
+    assert "upgrade it to head first" not in text
+    r = runner.invoke(cli, ["-C", str(project_dir), "stamp", "0.2.0", "--url", db_url])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["-C", str(project_dir), "upgrade", "--url", db_url])
+    assert r.exit_code == 0, r.output
+    assert current(with_snapshots, url=db_url).after == ("c3",)

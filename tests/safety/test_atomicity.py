@@ -310,3 +310,61 @@ def test_interrupted_snapshot_leaves_no_partial_file(tmp_path):
     assert sorted(p.name for p in (root / "schema_state").glob("*.yaml")) == sorted(
         p.name for p in REFERENCE
     )
+
+
+def _tables(url: str) -> list[str]:
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        return sorted(sa.inspect(eng).get_table_names())
+    finally:
+        eng.dispose()
+
+
+@pytest.mark.parametrize("release", ["0.3.0", "0.4.0", "0.5.0"])
+def test_sqlite_revision_failing_midway_leaves_the_previous_revision(sqlite_db, tmp_path, release):
+    """One transaction around each SQLite revision, batch rebuilds included: no
+    ``_alembic_tmp_*`` and no created table stays, and the retry works (issue 18 item 3)."""
+    root = reference_project(tmp_path / "ref")
+    previous = {"0.3.0": "0.2.0", "0.4.0": "0.3.0", "0.5.0": "0.4.0"}[release]
+    dbplan(root, "upgrade", "-r", previous, "--url", sqlite_db)
+    before, tables = version_of(sqlite_db), _tables(sqlite_db)
+    rev = revision_file(root, release)
+    original = rev.read_text(encoding="utf-8")
+    inject_failure(rev)
+    r = dbplan(root, "upgrade", "-r", release, "--url", sqlite_db, check=False)
+    assert r.returncode == 1 and "dbplan_no_such_table" in r.stderr and "Traceback" not in r.stderr
+    assert version_of(sqlite_db) == before
+    assert _tables(sqlite_db) == tables, "a failed SQLite revision left tables behind"
+    assert database_equals(sqlite_db, snapshot_of(previous))
+    rev.write_text(original, encoding="utf-8")
+    dbplan(root, "upgrade", "-r", release, "--url", sqlite_db)
+    assert database_equals(sqlite_db, snapshot_of(release))
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        pytest.param("pg_db", marks=pytest.mark.pg),
+        pytest.param("mysql_db", marks=pytest.mark.mysql),
+        "sqlite_db",
+    ],
+)
+def test_a_failed_upgrade_says_what_the_database_holds_now(request, tmp_path, server):
+    """Issue 18 items 9 and 11: after PostgreSQL/SQLite rolled the revision back there is
+    nothing to restore; a MariaDB failure names the partial state and points to drift."""
+    url = request.getfixturevalue(server)
+    root = reference_project(tmp_path / "ref")
+    dbplan(root, "upgrade", "-r", "0.3.0", "--url", url)
+    inject_failure(revision_file(root, "0.4.0"))
+    r = dbplan(root, "upgrade", "--url", url, check=False)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    text = " ".join(r.stderr.split())
+    assert "revision" in text and "upgrade to head" in text, text
+    if server == "mysql_db":
+        assert "cannot roll DDL back" in text and "partly past" in text, text
+        assert "dbplan drift --url" in text, text
+    else:
+        assert "rolled the failed revision back" in text and "nothing to restore" in text, text
+        assert "restore the backup" not in text and "restore a backup" not in text

@@ -1,214 +1,160 @@
-"""Runtime findings of the attack on dbplan (issue 18 items 5, 9, 11; issue 12 items 3, 8).
+"""Runtime attacks: secrets in URLs (issue 18 item 5), and the other runtime findings.
 
-* A password in the URL — ``user:pw@`` or ``?password=`` — is never printed, by any
-  command or in any error message.
-* A failing revision is named, with the server's whole message (PostgreSQL's DETAIL
-  line), the statement, and what the database holds afterwards.
-* ``+psycopg2`` URLs without psycopg2 installed get what to install.
-* The application's ``env.py`` imports its own package from the project root; a module
-  it cannot import gets the env.py line and where to install it.
+A password given in the URL (``user:pw@`` or ``?password=``) is never printed, by any
+command, in its output or its error messages.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.runtime.conftest import write_project
+from tests.safety.helpers import dbplan, inject_failure, reference_project, revision_file
 
-SECRET = "hunter2-s3cret"
-
-
-def dbplan(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    import os
-
-    full = {k: v for k, v in os.environ.items() if k != "SQLALCHEMY_DATABASE_URI"}
-    full.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "planner", "-C", str(root), *args],
-        capture_output=True,
-        text=True,
-        env=full,
-        timeout=300,
-    )
+SECRET = "S3cretPw-x7"
 
 
-def _with_query_password(url: str) -> str:
-    return make_url(url).update_query_dict({"password": SECRET}).render_as_string(False)
+def _with_password(url: str, form: str) -> str:
+    u = make_url(url)
+    if form == "userinfo":
+        return u.set(password=SECRET).render_as_string(hide_password=False)
+    return u.update_query_dict({"password": SECRET}).render_as_string(hide_password=False)
 
 
 @pytest.mark.pg
-def test_a_query_password_is_never_printed(tmp_path, pg_db):
-    """PostgreSQL trusts the local user, so ``?password=`` is accepted and ignored:
-    every command runs for real, and none prints the secret."""
-    root = write_project(tmp_path / "proj")
-    url = _with_query_password(pg_db)
+@pytest.mark.parametrize("form", ["userinfo", "query"])
+def test_password_in_url_is_never_printed_on_postgresql(pg_db, tmp_path, form):
+    """The local server trusts every login, so the password is accepted and ignored."""
+    url = _with_password(pg_db, form)
+    root = reference_project(tmp_path / "ref")
     outputs = []
-    for args in (
-        ("upgrade", "--url", url),
-        ("current", "--url", url),
-        ("history", "--url", url),
-        ("downgrade", "-r", "base", "--url", url),
-        ("upgrade", "-r", "no-such-revision", "--url", url),
+    for args, code in (
+        (("setup", "-r", "0.2.0"), 0),
+        (("current",), 0),
+        (("upgrade", "-r", "0.3.0"), 0),
+        (("drift",), 0),
+        (("stamp", "0.3.0"), 0),
+        (("history",), 0),
+        (("downgrade", "-r", "0.2.0"), 0),
+        (("verify", "--from", "0.4.0"), None),
     ):
-        r = dbplan(root, *args)
-        outputs.append(r.stdout + r.stderr)
-    assert "password=***" in outputs[0], outputs[0]
-    for out in outputs:
-        assert SECRET not in out, out
-
-
-@pytest.mark.pg
-def test_a_password_in_a_failing_connection_is_never_printed(tmp_path, pg_db):
-    root = write_project(tmp_path / "proj")
-    bad = make_url(pg_db).set(password=SECRET, port=1).render_as_string(False)
-    for url in (bad, _with_query_password(make_url(pg_db).set(port=1).render_as_string(False))):
-        r = dbplan(root, "upgrade", "--url", url)
-        assert r.returncode == 1
-        assert SECRET not in r.stdout + r.stderr, r.stderr
-        assert "***" in r.stderr and "Traceback" not in r.stderr
+        r = dbplan(root, *args, "--url", url, check=False)
+        if code is not None:
+            assert r.returncode == code, (args, r.stdout, r.stderr)
+        outputs.append((args, r.stdout + r.stderr))
+    inject_failure(revision_file(root, "0.3.0"))
+    r = dbplan(root, "upgrade", "--url", url, check=False)
+    assert r.returncode == 1
+    outputs.append((("upgrade", "failing"), r.stdout + r.stderr))
+    r = dbplan(root, "current", check=False, SQLALCHEMY_DATABASE_URI=url)
+    outputs.append((("current", "env"), r.stdout + r.stderr))
+    for args, text in outputs:
+        assert SECRET not in text, f"dbplan {' '.join(args)} printed the password:\n{text}"
+    assert any("***" in text for _, text in outputs)
 
 
 @pytest.mark.mysql
-def test_a_wrong_mariadb_password_is_never_printed(tmp_path, mysql_db):
-    root = write_project(tmp_path / "proj")
-    url = make_url(mysql_db).set(username="dbplan_nobody", password=SECRET)
-    r = dbplan(root, "current", "--url", url.render_as_string(False))
-    assert r.returncode == 1
-    assert SECRET not in r.stdout + r.stderr, r.stderr
-    assert "Access denied" in r.stderr
+@pytest.mark.parametrize("form", ["userinfo", "query"])
+def test_password_in_url_is_never_printed_on_mariadb(mysql_db, tmp_path, form):
+    """root has no password on the test server: the login is refused, and the error must not
+    echo the password either."""
+    url = _with_password(mysql_db, form)
+    root = reference_project(tmp_path / "ref")
+    for args in (("setup",), ("current",), ("upgrade",), ("drift",), ("stamp", "0.1.0")):
+        r = dbplan(root, *args, "--url", url, check=False)
+        assert r.returncode != 0 and "Traceback" not in r.stderr, (args, r.stderr)
+        assert SECRET not in r.stdout + r.stderr, (args, r.stdout, r.stderr)
 
 
-FAILING = '''"""breaks a unique key
-
-Revision ID: d4
-"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = "d4"
-down_revision = "c3"
-branch_labels = None
-depends_on = None
-
-
-def upgrade():
-    op.create_table("d4_marker", sa.Column("id", sa.Integer, primary_key=True))
-    op.execute("INSERT INTO items (id, name) VALUES (1, 'one')")
-    op.execute("INSERT INTO items (id, name) VALUES (1, 'again')")
-
-
-def downgrade():
-    op.drop_table("d4_marker")
-'''
-
-
-def _failing_project(tmp_path: Path) -> Path:
-    root = write_project(tmp_path / "proj")
-    (root / "migrations" / "versions" / "d4.py").write_text(FAILING, encoding="utf-8")
-    return root
-
-
-@pytest.mark.pg
-def test_a_failing_revision_is_named_with_the_server_detail_on_postgresql(tmp_path, pg_db):
-    root = _failing_project(tmp_path)
-    r = dbplan(root, "upgrade", "--url", pg_db)
-    assert r.returncode == 1
-    err = r.stderr
-    assert "upgrade failed in revision d4" in err, err
-    assert "DETAIL:" in err and "Key (id)=(1) already exists" in err, err
-    assert "statement: INSERT INTO items (id, name) VALUES (1, 'again')" in err, err
-    assert "the database is still at c3: revision d4 was rolled back" in err, err
-    assert "Traceback" not in err
-
-
-@pytest.mark.mysql
-def test_a_failing_revision_on_mariadb_points_to_drift(tmp_path, mysql_db):
-    root = _failing_project(tmp_path)
-    r = dbplan(root, "upgrade", "--url", mysql_db)
-    assert r.returncode == 1
-    err = r.stderr
-    assert "upgrade failed in revision d4" in err and "Duplicate entry" in err, err
-    assert "may hold part of revision d4" in err and "`dbplan drift`" in err, err
-    assert "restore the backup" not in err
-
-
-def test_a_failing_revision_is_named_on_sqlite(tmp_path, sqlite_db):
-    root = _failing_project(tmp_path)
-    r = dbplan(root, "upgrade", "--url", sqlite_db)
-    assert r.returncode == 1
-    assert "upgrade failed in revision d4" in r.stderr and "UNIQUE constraint" in r.stderr
-    assert "the database is still at c3" in r.stderr, r.stderr
-
-
-def test_a_psycopg2_url_without_psycopg2_says_what_to_install(tmp_path):
-    pytest.importorskip("sqlalchemy")
-    try:
-        import psycopg2  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        pytest.skip("psycopg2 is installed here: the URL simply works")
-    root = write_project(tmp_path / "proj")
-    r = dbplan(root, "current", "--url", "postgresql+psycopg2://postgres@127.0.0.1/postgres")
-    assert r.returncode == 1
-    assert "psycopg2-binary" in r.stderr and "postgresql+psycopg://" in r.stderr, r.stderr
-    assert "Traceback" not in r.stderr
-
-
-ENV_IMPORT = "from myapp.models import Base  # the application's models\n"
-
-
-def _app_project(tmp_path: Path, *, with_package: bool) -> Path:
-    root = write_project(tmp_path / "proj")
-    env = root / "migrations" / "env.py"
-    text = env.read_text(encoding="utf-8")
-    env.write_text(
-        text.replace(
-            "from alembic import context\n", "from alembic import context\n" + ENV_IMPORT, 1
-        )
+@pytest.mark.parametrize("form", ["userinfo", "query"])
+def test_password_in_an_invalid_url_is_not_printed(tmp_path, form):
+    root = reference_project(tmp_path / "ref")
+    url = (
+        f"nosuchdb://u:{SECRET}@h/db"
+        if form == "userinfo"
+        else f"nosuchdb://u@h/db?password={SECRET}"
     )
-    if with_package:
-        pkg = root / "myapp"
-        pkg.mkdir()
-        (pkg / "__init__.py").write_text("")
-        (pkg / "models.py").write_text(
-            textwrap.dedent(
-                """
-                from sqlalchemy.orm import DeclarativeBase
+    for args in (("current",), ("upgrade",), ("drift",), ("setup",)):
+        r = dbplan(root, *args, "--url", url, check=False)
+        assert r.returncode == 1, (args, r.stderr)
+        assert SECRET not in r.stdout + r.stderr, (args, r.stderr)
 
-                class Base(DeclarativeBase):
-                    pass
-                """
-            )
+
+# --- SQLite foreign keys (issue 18 items 2 and 3) ------------------------------------------
+
+_PARENT_CHILD = """
+    op.create_table("parent", sa.Column("id", sa.Integer, primary_key=True))
+    op.create_table(
+        "child",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("pid", sa.Integer, sa.ForeignKey("parent.id", ondelete="CASCADE")),
+    )
+    op.execute("INSERT INTO parent (id) VALUES (1), (2)")
+    op.execute("INSERT INTO child (id, pid) VALUES (10, 1), (20, 2)")
+"""
+
+
+def _fk_project(tmp_path, second_upgrade: str):
+    from tests.runtime.conftest import write_project
+
+    root = write_project(tmp_path / "fk", revisions=())
+    versions = root / "migrations" / "versions"
+    for rev, down, body in (("f1", None, _PARENT_CHILD), ("f2", "f1", second_upgrade)):
+        (versions / f"{rev}.py").write_text(
+            f'"""{rev}"""\nfrom alembic import op\nimport sqlalchemy as sa\n\n'
+            f"revision = {rev!r}\ndown_revision = {down!r}\nbranch_labels = None\n"
+            f"depends_on = None\n\n\ndef upgrade():\n{body}\n\ndef downgrade():\n    pass\n",
+            encoding="utf-8",
         )
     return root
 
 
-def test_env_py_imports_the_application_from_the_project_root(tmp_path, sqlite_db):
-    root = _app_project(tmp_path, with_package=True)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    for args in (("upgrade",), ("downgrade", "-r", "base"), ("stamp", "0.1.0", "--no-check")):
-        r = subprocess.run(
-            [sys.executable, "-m", "planner", "-C", str(root), *args, "--url", sqlite_db],
-            cwd=elsewhere,
-            capture_output=True,
-            text=True,
-        )
-        assert r.returncode == 0, r.stderr
+def _children(url: str) -> list[tuple]:
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with eng.connect() as c:
+            return [tuple(r) for r in c.execute(sa.text("SELECT id, pid FROM child ORDER BY id"))]
+    finally:
+        eng.dispose()
 
 
-def test_a_module_env_py_cannot_import_is_explained(tmp_path, sqlite_db):
-    root = _app_project(tmp_path, with_package=False)
-    r = dbplan(root, "upgrade", "--url", sqlite_db)
-    assert r.returncode == 1
-    err = r.stderr
-    assert "env.py:" in err and "imports 'myapp'" in err, err
-    assert sys.executable in err and "pip install" in err, err
-    assert "Traceback" not in err
+def test_sqlite_revisions_run_declared_cascades(tmp_path, sqlite_db):
+    root = _fk_project(tmp_path, '    op.execute("DELETE FROM parent WHERE id = 1")\n')
+    dbplan(root, "upgrade", "--url", sqlite_db)
+    assert _children(sqlite_db) == [(20, 2)], "ON DELETE CASCADE did not run on SQLite"
+
+
+def test_sqlite_batch_rebuild_of_a_referenced_table_keeps_the_referencing_rows(tmp_path, sqlite_db):
+    """Rebuilding ``parent`` drops it: with foreign keys on that would cascade into child."""
+    root = _fk_project(
+        tmp_path,
+        '    with op.batch_alter_table("parent", recreate="always") as b:\n'
+        '        b.add_column(sa.Column("name", sa.String(20)))\n',
+    )
+    dbplan(root, "upgrade", "--url", sqlite_db)
+    assert _children(sqlite_db) == [(10, 1), (20, 2)]
+
+
+def test_sqlite_batch_revision_leaving_dangling_keys_is_rolled_back(tmp_path, sqlite_db):
+    root = _fk_project(
+        tmp_path,
+        '    with op.batch_alter_table("parent", recreate="always") as b:\n'
+        '        b.add_column(sa.Column("name", sa.String(20)))\n'
+        '    op.execute("DELETE FROM parent WHERE id = 2")\n',
+    )
+    r = dbplan(root, "upgrade", "--url", sqlite_db, check=False)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "foreign key points at nothing" in r.stderr and "child" in r.stderr, r.stderr
+    assert _children(sqlite_db) == [(10, 1), (20, 2)]
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(sqlite_db, poolclass=sa.pool.NullPool)
+    with eng.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM parent")).scalar() == 2
+        assert "name" not in [col["name"] for col in sa.inspect(c).get_columns("parent")]
+        assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [
+            "f1"
+        ]
+    eng.dispose()
