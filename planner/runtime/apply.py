@@ -162,13 +162,21 @@ def _move(project: Project, target: str, *, url: str | None, upgrade: bool) -> T
         if not _ran_revisions(e):  # refused before any revision ran (heads, target, ...)
             raise
         tail = _after_failure(project, url)
-        if upgrade and not before:
+        if upgrade and not before and not _heads_or_none(url):
+            # still no revision: the first one failed, maybe on tables create_all made
             tail += _unstamped_advice(project, url)
         raise MigrationError(f"{e}{tail}") from e
     after = current_heads(url)
     return Transition(
         url=url, before=before, after=after, releases=_releases_of(project, before + after)
     )
+
+
+def _heads_or_none(url: str) -> tuple[str, ...] | None:
+    try:
+        return current_heads(url)
+    except MigrationError:
+        return None
 
 
 def _ran_revisions(error: MigrationError) -> bool:
