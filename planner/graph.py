@@ -491,6 +491,14 @@ def fold_foreign_keys(
     return list(ops), g  # pragma: no cover - defensive
 
 
+def _dotted(fk: Any) -> bool:
+    """A name of the key has a dot: SQLAlchemy (and Alembic's ``create_table`` renderer)
+    split a ``'table.column'`` target at every dot, so such a key keeps its own op, which
+    renders its target as Column objects."""
+    names = (fk.ref_schema or "", fk.ref_table, *fk.ref_columns, *fk.columns)
+    return any("." in n for n in names)
+
+
 def _fold(ops: Sequence[Operation], g: nx.DiGraph, excluded: set[Any]) -> list[Operation] | None:
     """The operations with every foreign key folded that can be (None: none can).
 
@@ -515,7 +523,7 @@ def _fold(ops: Sequence[Operation], g: nx.DiGraph, excluded: set[Any]) -> list[O
         else:
             continue
         t = tables.get((kind, op.table_key))
-        if t is None:
+        if t is None or _dotted(op.fk):
             continue
         other = tables.get((kind, op.fk.ref_key))
         candidates.append((i, t, other, *((t, i) if kind is CreateTable else (i, t))))

@@ -47,6 +47,21 @@ class PostgreSQL(Dialect):
     def is_default_name(self, kind, name, table, columns):
         return name is None
 
+    def string_literal(self, value: str) -> str:
+        r"""A literal that reads the same whatever ``standard_conforming_strings`` says: a
+        value with a backslash is an escape string (``E'...'``), its backslashes written
+        ``\134`` (octal: never ``\:``, which ``sa.text`` would unescape), quotes doubled.
+
+        Example:
+            >>> PostgreSQL().string_literal("it's")
+            "'it''s'"
+            >>> print(PostgreSQL().string_literal("a\\'b"))
+            E'a\134''b'
+        """
+        if "\\" not in value:
+            return super().string_literal(value)
+        return "E'" + value.replace("\\", "\\134").replace("'", "''") + "'"
+
 
 def _make_object_name(name1: str, name2: str | None, label: str) -> str:
     """PostgreSQL's ``makeObjectName``: ``name1[_name2]_label`` within 63 bytes, the
@@ -62,18 +77,3 @@ def _make_object_name(name1: str, name2: str | None, label: str) -> str:
     part1 = a[:la].decode(errors="ignore")
     part2 = b[:lb].decode(errors="ignore")
     return part1 + (f"_{part2}" if name2 is not None else "") + f"_{label}"
-
-    def string_literal(self, value: str) -> str:
-        r"""A literal that reads the same whatever ``standard_conforming_strings`` says: a
-        value with a backslash is an escape string (``E'...'``), its backslashes written
-        ``\134`` (octal: never ``\:``, which ``sa.text`` would unescape), quotes doubled.
-
-        Example:
-            >>> PostgreSQL().string_literal("it's")
-            "'it''s'"
-            >>> print(PostgreSQL().string_literal("a\\'b"))
-            E'a\134''b'
-        """
-        if "\\" not in value:
-            return super().string_literal(value)
-        return "E'" + value.replace("\\", "\\134").replace("'", "''") + "'"

@@ -132,8 +132,16 @@ def _apart_foreign_keys(ops: Sequence[our.Operation]) -> dict:
         if (isinstance(op, our.AddForeignKey) and op.table_key in created) or (
             isinstance(op, our.DropForeignKey) and op.table_key in dropped and not op.uses
         ):
+            if _dotted(op.fk):
+                continue  # rendered by its own op, targets as Column objects, everywhere
             out[op.table_key] = (*out.get(op.table_key, ()), op.fk)
     return out
+
+
+def _dotted(fk: Any) -> bool:
+    """A name of the key has a dot, which ``CREATE TABLE``'s renderer would split."""
+    names = (fk.ref_schema or "", fk.ref_table, *fk.ref_columns, *fk.columns)
+    return any("." in n for n in names)
 
 
 def _hoist_autocommit(converted: list, first: list) -> list:
