@@ -37,7 +37,12 @@ _FLOAT = "tag:yaml.org,2002:float"
 #: YAML 1.1's octal form (PyYAML's resolver): a leading zero and more digits
 _OCTAL_11 = re.compile(r"[-+]?0[0-7_]+\Z")
 #: a canonical body containing any of these goes to the reference loader
-FAST_PATH_DECLINES = re.compile(r"\\[0xuUN]|\.(?:nan|inf)\b|\x00", re.IGNORECASE)
+FAST_PATH_DECLINES = re.compile(
+    r"\\(?:0|x00|u0000|U00000000)"  # a NUL escape in a double-quoted string
+    r"|(?:^|[\s:,\[{-])[-+]?\.(?:nan|inf)(?=$|[\s,\]}])"  # a plain .nan / .inf scalar
+    r"|\x00",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def scalar_problem(tag: str, text: str, value: Any) -> tuple[str, str] | None:
