@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from alembic.operations import ops as alembic_ops
 
 from planner.registry import Registry
 from planner.revisions import alembic_ops as custom
-from planner.revisions.literals import quote_ident
+from planner.revisions.literals import default_text, quote_ident
 from planner.revisions.sa_bridge import sa_type
 from planner.state import coltypes
 from planner.state.model import Column, Snapshot, Table
@@ -129,7 +128,7 @@ def _serial_column(t: Table) -> str | None:
 
 
 def _default(text: str | None) -> Any:
-    return None if text is None else sa.text(text)
+    return None if text is None else default_text(text)
 
 
 def _keeping_zero(operations: list) -> list:

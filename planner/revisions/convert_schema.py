@@ -11,7 +11,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import sqlalchemy as sa
 from alembic.operations import ops as alembic_ops
 
 from planner import ops as our
@@ -30,7 +29,13 @@ from planner.revisions.convert import (
     _table_or_none,
     _using,
 )
-from planner.revisions.literals import ddl_text, quote_ident, quote_qualified, quote_string
+from planner.revisions.literals import (
+    ddl_text,
+    default_text,
+    quote_ident,
+    quote_qualified,
+    quote_string,
+)
 from planner.revisions.sa_bridge import sa_column, sa_foreign_key, sa_table, sa_type
 from planner.state.model import Column, Index, Table
 
@@ -361,7 +366,7 @@ def _alter_type(op: our.AlterColumnType, ctx: EmitContext) -> list:
                 table,
                 op.column,
                 schema=schema,
-                **{**existing, "modify_server_default": sa.text(col.server_default)},
+                **{**existing, "modify_server_default": default_text(col.server_default)},
             )
         )
     return [_modify(op.table_key, *steps)]

@@ -21,7 +21,7 @@ from alembic.autogenerate import render as alembic_render
 from alembic.operations import ops as alembic_ops
 
 from planner import ops as our
-from planner.revisions.literals import ddl_text, py_literal, sql_text_call
+from planner.revisions.literals import ddl_text, default_text, py_literal, sql_text_call
 from planner.revisions.sa_bridge import sa_table_full, sa_type
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def _column_source(autogen_context: Any, col: Any, enums: dict[str, tuple[str, .
     opts: list[str] = []
     if col.server_default is not None:
         rendered = alembic_render._render_server_default(
-            sa.schema.DefaultClause(sa.text(col.server_default)), autogen_context
+            sa.schema.DefaultClause(default_text(col.server_default)), autogen_context
         )
         if rendered:
             opts.append(f"server_default={rendered}")

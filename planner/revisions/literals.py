@@ -145,6 +145,18 @@ def sql_text_call(sql: str) -> str:
     return f"sa.text({escape_binds(sql)!r})"
 
 
+def default_text(sql: str) -> sa.TextClause:
+    r"""``sa.text`` of a snapshot server default: Alembic writes its text into the revision
+    as it is (no compile), and the revision's ``sa.text`` reads ``\:name`` back as a
+    literal ``:name``, never a bind parameter written as ``NULL``.
+
+    Example:
+        >>> default_text("':x'").text
+        "'\\:x'"
+    """
+    return sa.text(_BIND.sub(lambda m: "\\:" + m.group(1), sql))
+
+
 def ddl_text(sql: str) -> sa.TextClause:
     r"""``sa.text`` of snapshot SQL (a check, an index ``where``) that Alembic renders into
     a revision: Alembic compiles it once to write the file (the compile turns ``\:x``

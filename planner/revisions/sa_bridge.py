@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from planner.ops import enums_of_type
-from planner.revisions.literals import ddl_text
+from planner.revisions.literals import ddl_text, default_text
 from planner.state import coltypes
 from planner.state.model import Column, ForeignKey, Table
 
@@ -66,7 +66,7 @@ def sa_column(
     """
     kw: dict[str, Any] = {}
     if col.server_default is not None:
-        kw["server_default"] = sa.text(col.server_default)
+        kw["server_default"] = default_text(col.server_default)
     if col.comment is not None:
         kw["comment"] = col.comment
     if col.autoincrement is not None:

@@ -217,7 +217,7 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
     for c in t.columns:
         kw: dict[str, Any] = {"nullable": c.nullable}
         if c.server_default is not None:
-            kw["server_default"] = sa.text(c.server_default)
+            kw["server_default"] = sa.text(escape_binds(c.server_default))
         if c.comment is not None:
             kw["comment"] = c.comment
         hints = {k: v for k, v in (("renamed_from", c.renamed_from), ("backfill", c.backfill)) if v}
