@@ -323,12 +323,16 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
                 continue
             a, b = dict(old_rows[k]), dict(r)
             # a foreign key value the new snapshot no longer declares, pointing at a row
-            # that goes: set NULL (left alone, it would dangle, and the key fail)
+            # that goes, or into a table this step creates (it holds only the new
+            # snapshot's rows): set NULL (left alone, it would dangle, and the key fail)
             for fk in nt.foreign_keys:
                 if (
                     all(a.get(c) is not None and c not in b for c in fk.columns)
                     and all(nt.has_column(c) and nt.column(c).nullable for c in fk.columns)
-                    and old_idx.parent(fk, old_rows[k]) is not None
+                    and (
+                        old_idx.parent(fk, old_rows[k]) is not None
+                        or old.get_table(fk.ref_key) is None
+                    )
                     and new_idx.parent(fk, old_rows[k]) is None
                 ):
                     b.update(dict.fromkeys(fk.columns))

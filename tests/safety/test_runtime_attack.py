@@ -94,16 +94,20 @@ _PARENT_CHILD = """
 """
 
 
-def _fk_project(tmp_path, second_upgrade: str):
+def _fk_project(tmp_path, second_upgrade: str, second_downgrade: str = "    pass\n"):
     from tests.runtime.conftest import write_project
 
     root = write_project(tmp_path / "fk", revisions=())
     versions = root / "migrations" / "versions"
-    for rev, down, body in (("f1", None, _PARENT_CHILD), ("f2", "f1", second_upgrade)):
+    revisions = (
+        ("f1", None, _PARENT_CHILD, "    pass\n"),
+        ("f2", "f1", second_upgrade, second_downgrade),
+    )
+    for rev, down, body, down_body in revisions:
         (versions / f"{rev}.py").write_text(
             f'"""{rev}"""\nfrom alembic import op\nimport sqlalchemy as sa\n\n'
             f"revision = {rev!r}\ndown_revision = {down!r}\nbranch_labels = None\n"
-            f"depends_on = None\n\n\ndef upgrade():\n{body}\n\ndef downgrade():\n    pass\n",
+            f"depends_on = None\n\n\ndef upgrade():\n{body}\n\ndef downgrade():\n{down_body}\n",
             encoding="utf-8",
         )
     return root
@@ -147,6 +151,7 @@ def test_sqlite_batch_revision_leaving_dangling_keys_is_rolled_back(tmp_path, sq
     r = dbplan(root, "upgrade", "--url", sqlite_db, check=False)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "foreign key points at nothing" in r.stderr and "child" in r.stderr, r.stderr
+    assert "revision f2 leaves" in r.stderr, r.stderr
     assert _children(sqlite_db) == [(10, 1), (20, 2)]
     import sqlalchemy as sa
 
@@ -156,5 +161,30 @@ def test_sqlite_batch_revision_leaving_dangling_keys_is_rolled_back(tmp_path, sq
         assert "name" not in [col["name"] for col in sa.inspect(c).get_columns("parent")]
         assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [
             "f1"
+        ]
+    eng.dispose()
+
+
+def test_sqlite_batch_downgrade_leaving_dangling_keys_names_the_revision(tmp_path, sqlite_db):
+    root = _fk_project(
+        tmp_path,
+        "    pass\n",
+        '    with op.batch_alter_table("parent", recreate="always") as b:\n'
+        '        b.add_column(sa.Column("name", sa.String(20)))\n'
+        '    op.execute("DELETE FROM parent WHERE id = 2")\n',
+    )
+    dbplan(root, "upgrade", "--url", sqlite_db)
+    r = dbplan(root, "downgrade", "-r", "f1", "--url", sqlite_db, check=False)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "the downgrade of revision f2 leaves 1 row(s)" in r.stderr, r.stderr
+    assert _children(sqlite_db) == [(10, 1), (20, 2)]
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(sqlite_db, poolclass=sa.pool.NullPool)
+    with eng.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM parent")).scalar() == 2
+        assert "name" not in [col["name"] for col in sa.inspect(c).get_columns("parent")]
+        assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [
+            "f2"
         ]
     eng.dispose()

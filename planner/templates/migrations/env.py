@@ -318,9 +318,10 @@ def _sqlite_revisions(connection) -> None:
         bad = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if bad:
             shown = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in bad[:5])
+            done = "revision" if step.is_upgrade else "the downgrade of revision"
             raise ForeignKeyCheckFailed(
-                f"revision {step.up_revision_id if step.is_upgrade else step.down_revision_ids}"
-                f" leaves {len(bad)} row(s) whose foreign key points at nothing ({shown}): "
+                f"{done} {step.up_revision_id} leaves {len(bad)} row(s) whose foreign key"
+                f" points at nothing ({shown}): "
                 "rolled back; fix the revision's data steps"
             )
 
