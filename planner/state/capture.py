@@ -556,6 +556,9 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
                 server_default = "'" + arg.replace("'", "''") + "'"
             else:
                 server_default = _sql(arg)
+            # the normal form a database capture gives (e.g. '0' on a Numeric reads back as
+            # 0): a snapshot from the models and one from a database they built agree
+            server_default = normalise_server_default(server_default, type=type_text)
         else:
             problems.append(
                 f"{qname}.{col.name}: server default {type(sd).__name__} is not supported "
