@@ -553,12 +553,14 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
         if isinstance(sd, sa.DefaultClause):
             arg = sd.arg
             if isinstance(arg, str):
-                server_default = "'" + arg.replace("'", "''") + "'"
+                # SQLAlchemy quotes a plain string; a database reads '0' on a numeric
+                # column back as 0: the normal form a capture gives, so that a snapshot
+                # of the models and one of a database they built agree
+                server_default = normalise_server_default(
+                    "'" + arg.replace("'", "''") + "'", type=type_text
+                )
             else:
                 server_default = _sql(arg)
-            # the normal form a database capture gives (e.g. '0' on a Numeric reads back as
-            # 0): a snapshot from the models and one from a database they built agree
-            server_default = normalise_server_default(server_default, type=type_text)
         else:
             problems.append(
                 f"{qname}.{col.name}: server default {type(sd).__name__} is not supported "
