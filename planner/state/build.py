@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from planner.state import coltypes
-from planner.state.capture import INFO_ROWS, to_metadata
+from planner.state.capture_models import INFO_ROWS, to_metadata
 from planner.state.model import Snapshot
 
 __all__ = ["create_from_snapshot", "metadata_for"]
