@@ -121,6 +121,61 @@ class Dialect:
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
 
+    # -- reflection and the normal forms capture predicts -----------------------
+    # (planner.state.capture asks these; its NORMALISATIONS table says what each does)
+
+    #: tables and columns keep comments (SQLite has none)
+    has_comments: ClassVar[bool] = True
+    #: tables live in named schemas a snapshot records (MariaDB, SQLite: the default
+    #: schema only, so a snapshot's schema and a foreign key's ``ref_schema`` are None)
+    has_schemas: ClassVar[bool] = False
+    #: reflection tells which primary-key column autoincrements (SQLite: rowid, never)
+    reflects_autoincrement: ClassVar[bool] = True
+    #: indexes can have a ``WHERE`` predicate (MariaDB/MySQL: none, it is dropped)
+    has_partial_indexes: ClassVar[bool] = True
+    #: enums are named types of their own, kept used or not (PostgreSQL); elsewhere an
+    #: enum lives inline in its columns, and enums no column uses are dropped
+    has_named_enums: ClassVar[bool] = False
+    #: an enum column is a ``VARCHAR`` of its longest value (SQLite)
+    enum_as_string: ClassVar[bool] = False
+    #: the database adds an index named like each foreign key no index covers (InnoDB)
+    adds_foreign_key_indexes: ClassVar[bool] = False
+    #: a unique index reflects as a unique constraint and the other way round (MariaDB)
+    unique_index_is_constraint: ClassVar[bool] = False
+    #: foreign-key actions that mean "the default" (normal form: None)
+    default_fk_actions: ClassVar[tuple[str, ...]] = ("NO ACTION",)
+
+    def kept_pk_name(self, table: str, name: str | None) -> str | None:
+        """The name a snapshot records for a primary key the database names ``name``:
+        None when it is the one the database gives an unnamed key."""
+        return name or None
+
+    def fk_action(self, value: str | None) -> str | None:
+        """``ondelete``/``onupdate`` in normal form: the default action is None.
+
+        Example:
+            >>> get("mariadb").fk_action("restrict"), get("postgresql").fk_action("restrict")
+            (None, 'RESTRICT')
+        """
+        if not value:
+            return None
+        v = value.upper()
+        return None if v in self.default_fk_actions else v
+
+    def reflected_autoincrement(self, raw: dict, serial: bool) -> Any:
+        """What a reflected column dict says about autoincrement (``serial``: its default
+        was a sequence's ``nextval``)."""
+        return raw.get("autoincrement")
+
+    def reflect_tables(self, conn: Any, insp: Any, schema: str | None, names: Any) -> dict:
+        """``{name: RawTable}`` of the tables ``names`` of ``schema``, read in bulk
+        (:mod:`planner.dialects.reflection`) and fixed by the dialect's capture part."""
+        from planner.dialects.reflection import reflect_bulk
+
+        raw = reflect_bulk(insp, schema, names, comments=self.has_comments)
+        self.part("capture").fix_reflected(conn, insp, schema, raw)
+        return raw
+
 
 _INSTANCES: dict[str, Dialect] = {}
 

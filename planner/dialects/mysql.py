@@ -17,6 +17,16 @@ class MySQL(Dialect):
     transactional_ddl = False
     runtime_names = ("mysql", "mariadb")
 
+    has_partial_indexes = False
+    adds_foreign_key_indexes = True
+    unique_index_is_constraint = True
+    #: SHOW CREATE TABLE leaves out RESTRICT, the default
+    default_fk_actions = ("NO ACTION", "RESTRICT")
+
+    def kept_pk_name(self, table, name):
+        """A primary key is always named ``PRIMARY``."""
+        return None
+
     def is_default_name(self, kind, name, table, columns):
         """InnoDB's names for unnamed constraints: ``<table>_ibfk_<n>`` for a foreign key,
         the first column's name (``<column>_<n>`` when taken) for a unique key,

@@ -47,6 +47,17 @@ class PostgreSQL(Dialect):
     def is_default_name(self, kind, name, table, columns):
         return name is None
 
+    has_schemas = True
+    has_named_enums = True
+
+    def kept_pk_name(self, table, name):
+        """``<table>_pkey`` is the name PostgreSQL gives an unnamed primary key."""
+        return None if not name or name == f"{table}_pkey" else name
+
+    def reflected_autoincrement(self, raw, serial):
+        """A serial (``nextval`` default) or an identity column autoincrements."""
+        return serial or bool(raw.get("identity"))
+
     def string_literal(self, value: str) -> str:
         r"""A literal that reads the same whatever ``standard_conforming_strings`` says: a
         value with a backslash is an escape string (``E'...'``), its backslashes written

@@ -14,3 +14,6 @@ class SQLite(Dialect):
     alters_by_rebuild = True
     database_is_file = True
     driver_needs_explicit_begin = True
+    has_comments = False
+    reflects_autoincrement = False
+    enum_as_string = True

@@ -23,10 +23,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import sqlalchemy as sa
 
+from planner import dialects
+from planner.dialects.reflection import RawTable
 from planner.sqlexpr import same_meaning
 from planner.state import coltypes
 from planner.state.capture_models import (
@@ -259,10 +260,6 @@ def capture_for(url_or_engine: str | sa.engine.Engine, snapshot: Snapshot) -> Sn
     )
 
 
-def _dialect_name(engine: sa.engine.Engine) -> str:
-    return "mysql" if engine.dialect.name in ("mysql", "mariadb") else engine.dialect.name
-
-
 def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Snapshot:
     engine, owned = _engine(url_or_engine)
     try:
@@ -277,343 +274,14 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
             engine.dispose()
 
 
-#: the name fields of each inspector result that SQLAlchemy reads from DDL text
-_NAME_FIELDS = {
-    "get_columns": ("name",),
-    "get_pk_constraint": ("name", "constrained_columns"),
-    "get_foreign_keys": ("name", "constrained_columns", "referred_table", "referred_columns"),
-    "get_indexes": ("name", "column_names"),
-    "get_unique_constraints": ("name", "column_names"),
-    "get_check_constraints": ("name",),
-}
-
-#: one token of SQLite DDL: a string, a quoted identifier, a word (``$`` is a word
-#: character of an unquoted SQLite name: ``pk_$``), or one character
-_SQLITE_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|[\w$]+|\S""")
-
-
-def _sqlite_ident(token: str) -> str:
-    """An SQLite identifier token unquoted (``"a""b"`` -> ``a"b``)."""
-    if token[:1] == '"' or token[:1] == "`":
-        return token[1:-1].replace(token[0] * 2, token[0])
-    if token[:1] == "[":
-        return token[1:-1]
-    return token
-
-
-def _sqlite_named_keys(sql: str) -> dict[tuple[str, tuple[str, ...], int], str]:
-    """``{(kind, columns, n): name}`` of the named PRIMARY KEY / UNIQUE constraints in a
-    CREATE TABLE statement (``kind``: ``pk`` or ``uq``; ``n`` counts the constraints of
-    the same kind and columns before it: two uniques may share their columns).
-
-    Example:
-        >>> _sqlite_named_keys('CREATE TABLE t (a INT, CONSTRAINT "p""k" PRIMARY KEY (a), '
-        ...                    "CONSTRAINT u UNIQUE (`x,)`, a), CHECK (a <> 'CONSTRAINT'))")
-        {('pk', ('a',), 0): 'p"k', ('uq', ('x,)', 'a'), 0): 'u'}
-    """
-    tokens = [m.group(0) for m in _SQLITE_TOKEN.finditer(sql or "")]
-    out: dict[tuple[str, tuple[str, ...], int], str] = {}
-    for i, tok in enumerate(tokens[:-2]):
-        if tok.upper() != "CONSTRAINT":
-            continue
-        name, rest = _sqlite_ident(tokens[i + 1]), [t.upper() for t in tokens[i + 2 : i + 5]]
-        if rest[:3] == ["PRIMARY", "KEY", "("]:
-            kind, j = "pk", i + 5
-        elif rest[:2] == ["UNIQUE", "("]:
-            kind, j = "uq", i + 4
-        else:
-            continue
-        cols: list[str] = []
-        expect_name = True
-        while j < len(tokens) and tokens[j] != ")":
-            if tokens[j] == ",":
-                expect_name = True
-            elif expect_name:
-                cols.append(_sqlite_ident(tokens[j]))
-                expect_name = False
-            j += 1
-        n = sum(1 for k in out if k[:2] == (kind, tuple(cols)))
-        out[(kind, tuple(cols), n)] = name
-    return out
-
-
-def _sqlite_ident_list(tokens: list[str], j: int) -> tuple[list[str], int]:
-    """The identifiers of a parenthesised list starting at ``tokens[j] == "("``; the index
-    after its ``)``."""
-    cols: list[str] = []
-    expect = True
-    j += 1
-    while j < len(tokens) and tokens[j] != ")":
-        if tokens[j] == ",":
-            expect = True
-        elif expect:
-            cols.append(_sqlite_ident(tokens[j]))
-            expect = False
-        j += 1
-    return cols, j + 1
-
-
-def _sqlite_foreign_keys(sql: str) -> list[dict]:
-    """The table-level FOREIGN KEY clauses of a CREATE TABLE statement: name (or None),
-    columns, referred table and columns, ON DELETE / ON UPDATE actions.
-
-    Example:
-        >>> _sqlite_foreign_keys('CREATE TABLE t (a INT, CONSTRAINT "f""k" FOREIGN KEY(a) '
-        ...                      'REFERENCES "p""q" (x) ON UPDATE CASCADE ON DELETE SET NULL)')
-        [{'name': 'f"k', 'columns': ['a'], 'table': 'p"q', 'ref': ['x'], 'ondelete': 'SET NULL', 'onupdate': 'CASCADE'}]
-    """
-    tokens = [m.group(0) for m in _SQLITE_TOKEN.finditer(sql or "")]
-    upper = [t.upper() for t in tokens]
-    out = []
-    for i in range(len(tokens) - 3):
-        if upper[i] != "FOREIGN" or upper[i + 1] != "KEY" or tokens[i + 2] != "(":
-            continue
-        name = _sqlite_ident(tokens[i - 1]) if i >= 2 and upper[i - 2] == "CONSTRAINT" else None
-        cols, j = _sqlite_ident_list(tokens, i + 2)
-        if j >= len(tokens) - 1 or upper[j] != "REFERENCES":
-            continue
-        table, j = _sqlite_ident(tokens[j + 1]), j + 2
-        ref: list[str] = []
-        if j < len(tokens) and tokens[j] == "(":
-            ref, j = _sqlite_ident_list(tokens, j)
-        fk = {"name": name, "columns": cols, "table": table, "ref": ref}
-        fk.update(ondelete=None, onupdate=None)
-        while j + 2 < len(tokens) and upper[j] == "ON" and upper[j + 1] in ("DELETE", "UPDATE"):
-            words = upper[j + 2 : j + 4]
-            action = " ".join(words) if words[0] in ("SET", "NO") else words[0]
-            fk["on" + upper[j + 1].lower()] = action
-            j += 2 + len(action.split())
-        out.append(fk)
-    return out
-
-
-class _Inspector:
-    """SQLAlchemy's inspector with the names it reads from DDL text unquoted.
-
-    MariaDB/MySQL: SHOW CREATE TABLE doubles a backtick inside a name and SQLAlchemy keeps
-    both. PostgreSQL: foreign key columns come from the catalog (SQLAlchemy splits the
-    definition's text at commas). SQLite: a double quote inside a foreign key or check name stays doubled, and a
-    quote in a PRIMARY KEY or UNIQUE name garbles it: those names are read from the
-    CREATE TABLE statement, matched by columns.
-    """
-
-    def __init__(self, conn: sa.engine.Connection, dialect: str):
-        self._insp = sa.inspect(conn)
-        self._conn = conn
-        self._dialect = dialect
-
-    def __getattr__(self, attr: str) -> Any:
-        value = getattr(self._insp, attr)
-        if self._dialect == "postgresql" and attr == "get_foreign_keys":
-            return lambda table, *args, **kw: self._pg_fk_columns(
-                table, kw.get("schema"), value(table, *args, **kw)
-            )
-        fields = _NAME_FIELDS.get(attr)
-        if fields is None or self._dialect not in ("mysql", "sqlite"):
-            return value
-
-        def call(table: str, *args: Any, **kw: Any) -> Any:
-            got = value(table, *args, **kw)
-            if self._dialect == "mysql":
-                got = _fix_names(got, fields, "`")
-                if attr == "get_foreign_keys":
-                    return got + self._mysql_unparsed_fks(table, kw.get("schema"), got)
-                return _fix_enum_values(got) if attr == "get_columns" else got
-            if attr == "get_foreign_keys":
-                return self._sqlite_fks(table, kw.get("schema"), got)
-            if attr == "get_check_constraints":
-                return _fix_names(got, ("name",), '"')
-            if attr in ("get_pk_constraint", "get_unique_constraints"):
-                return self._sqlite_keys(attr, table, kw.get("schema"), got)
-            return got
-
-        return call
-
-    def _mysql_unparsed_fks(self, table: str, schema: str | None, got: list) -> list:
-        """MariaDB/MySQL foreign keys SQLAlchemy's SHOW CREATE TABLE parser skips (a
-        referenced table whose name ends with a backtick: ``REFERENCES `a```` ``), read
-        from information_schema. ON DELETE/UPDATE RESTRICT is the default SHOW CREATE
-        TABLE leaves out, so it is left out here too."""
-        have = {fk.get("name") for fk in got}
-        rows = self._conn.execute(
-            sa.text(
-                "SELECT r.CONSTRAINT_NAME, r.REFERENCED_TABLE_NAME, r.DELETE_RULE, "
-                "r.UPDATE_RULE, k.COLUMN_NAME, k.REFERENCED_COLUMN_NAME, "
-                "k.REFERENCED_TABLE_SCHEMA "
-                "FROM information_schema.REFERENTIAL_CONSTRAINTS r "
-                "JOIN information_schema.KEY_COLUMN_USAGE k "
-                "ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA "
-                "AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME = r.TABLE_NAME "
-                "WHERE r.CONSTRAINT_SCHEMA = coalesce(:s, database()) AND r.TABLE_NAME = :t "
-                "ORDER BY r.CONSTRAINT_NAME, k.ORDINAL_POSITION"
-            ),
-            {"t": table, "s": schema},
-        ).all()
-        out: dict[str, dict] = {}
-        for name, ref_table, on_delete, on_update, col, ref_col, ref_schema in rows:
-            if name in have:
-                continue
-            fk = out.get(name)
-            if fk is None:
-                opts = {
-                    k: v
-                    for k, v in (("ondelete", on_delete), ("onupdate", on_update))
-                    if v and v != "RESTRICT"
-                }
-                fk = out[name] = {
-                    "name": name,
-                    "constrained_columns": [],
-                    "referred_schema": schema if schema else None,
-                    "referred_table": ref_table,
-                    "referred_columns": [],
-                    "options": opts,
-                }
-                if ref_schema and ref_schema != (
-                    schema or self._conn.execute(sa.text("SELECT database()")).scalar()
-                ):
-                    fk["referred_schema"] = ref_schema
-            fk["constrained_columns"].append(col)
-            fk["referred_columns"].append(ref_col)
-        return list(out.values())
-
-    def _pg_fk_columns(self, table: str, schema: str | None, got: list) -> list:
-        """PostgreSQL: SQLAlchemy splits the constraint definition's column lists at commas
-        (a column named ``a,b`` comes back as two): take them from the catalog."""
-        rows = self._conn.execute(
-            sa.text(
-                "SELECT c.conname::text, "
-                "ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
-                "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n "
-                "ORDER BY k.i), "
-                "ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
-                "JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n "
-                "ORDER BY k.i) "
-                "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
-                "JOIN pg_namespace s ON s.oid = t.relnamespace "
-                "WHERE c.contype = 'f' AND t.relname = :t "
-                "AND s.nspname = coalesce(:s, current_schema())"
-            ),
-            {"t": table, "s": schema},
-        ).all()
-        by_name = {name: (list(cols), list(refs)) for name, cols, refs in rows}
-        out = []
-        for fk in got:
-            found = by_name.get(fk.get("name"))
-            if found is not None:
-                fk = {**fk, "constrained_columns": found[0], "referred_columns": found[1]}
-            out.append(fk)
-        return out
-
-    def _sqlite_sql(self, table: str, schema: str | None) -> str | None:
-        master = f'"{schema}".sqlite_master' if schema else "sqlite_master"
-        return self._conn.execute(
-            sa.text(f"SELECT sql FROM {master} WHERE type = 'table' AND name = :t"), {"t": table}
-        ).scalar()
-
-    def _sqlite_fks(self, table: str, schema: str | None, got: list) -> list:
-        """Foreign key names and actions from the CREATE TABLE statement, matched by columns
-        (SQLAlchemy keeps a quote doubled in a name, and loses the actions of a key to a
-        table whose name holds one)."""
-        got = _fix_names(got, ("name",), '"')
-        sql = self._sqlite_sql(table, schema)
-        if not sql or '"' not in sql:
-            return got
-        parsed = _sqlite_foreign_keys(sql)
-        out = []
-        for fk in got:
-            for p in parsed:
-                if (p["columns"], p["table"]) == (fk["constrained_columns"], fk["referred_table"]):
-                    if p["ref"] in ([], fk["referred_columns"]):
-                        opts = {**(fk.get("options") or {})}
-                        for action in ("ondelete", "onupdate"):
-                            opts.pop(action, None)
-                            if p[action]:
-                                opts[action] = p[action]
-                        fk = {**fk, "options": opts, "name": p["name"] or fk.get("name")}
-                        break
-            out.append(fk)
-        return out
-
-    def _sqlite_keys(self, attr: str, table: str, schema: str | None, got: Any) -> Any:
-        sql = self._sqlite_sql(table, schema)
-        if not sql or "CONSTRAINT" not in sql.upper():
-            return got
-        named = _sqlite_named_keys(sql)
-        if attr == "get_pk_constraint":
-            # SQLAlchemy reads a name of word characters only: pk_$ comes back as None
-            if got and got.get("constrained_columns"):
-                cols = tuple(got["constrained_columns"])
-                return {**got, "name": named.get(("pk", cols, 0), got.get("name"))}
-            return got
-        # uniques by columns; several may share theirs (their names tell them apart)
-        parsed: dict[tuple[str, ...], list[str]] = {}
-        for (kind, cols, _), name in named.items():
-            if kind == "uq":
-                parsed.setdefault(cols, []).append(name)
-        out = []
-        for u in got:
-            names = parsed.get(tuple(u["column_names"]), [])
-            if u.get("name") and names:
-                # a name SQLAlchemy read garbled is one the statement holds for those columns
-                name = u["name"] if u["name"] in names else names[0]
-                names.remove(name)
-                u = {**u, "name": name}
-            out.append(u)
-        # SQLAlchemy's pattern skips a UNIQUE clause naming a column with a quote; those
-        # on other columns come back as an sqlite_autoindex, one on exactly the primary key
-        # has none (SQLite reuses the key's index): the statement is the only trace of it
-        # and of two uniques on the same columns SQLAlchemy returns one
-        for cols, names in parsed.items():
-            out += [{"name": name, "column_names": list(cols)} for name in names]
-        return out
-
-
-#: MariaDB/MySQL string escapes SHOW CREATE TABLE may write in an enum value
-_MYSQL_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
-
-
-def _fix_enum_values(columns: list) -> list:
-    """MariaDB/MySQL: the values of ENUM columns with SHOW CREATE TABLE's backslash escapes
-    undone (SQLAlchemy undoes only doubled quotes): a value ``a\\`` is read as ``a\\\\``.
-    """
-    out = []
-    for col in columns:
-        t = col.get("type")
-        if isinstance(t, sa.Enum) and any("\\" in v for v in t.enums):
-            values = [
-                re.sub(r"\\(.)", lambda m: _MYSQL_ESCAPES.get(m[1], m[1]), v, flags=re.S)
-                for v in t.enums
-            ]
-            col = {**col, "type": type(t)(*values)}
-        out.append(col)
-    return out
-
-
-def _fix_names(got: Any, fields: tuple[str, ...], quote: str) -> Any:
-    def fix(v: Any) -> Any:
-        if isinstance(v, str):
-            return v.replace(quote * 2, quote)
-        if isinstance(v, list):
-            return [fix(x) for x in v]
-        return v
-
-    if isinstance(got, dict):
-        return {k: fix(v) if k in fields else v for k, v in got.items()}
-    if isinstance(got, list):
-        return [_fix_names(g, fields, quote) for g in got]
-    return got
-
-
 class _Reflector:
     """One reflection pass over a connection (private; see :func:`from_database`)."""
 
     def __init__(self, conn: sa.engine.Connection, *, hint: Snapshot | None, full_hint: bool):
         self.conn = conn
-        self.dialect = _dialect_name(conn.engine)
-        from planner.dialects import get as _get_dialect
-
-        self.dialect_obj = _get_dialect(self.dialect)
-        self.insp = _Inspector(conn, self.dialect)
+        self.dialect_obj = dialects.get(conn.engine.dialect.name)
+        self.dialect = self.dialect_obj.name
+        self.insp = sa.inspect(conn)
         self.hint = hint
         self.full_hint = full_hint
         self.default_schema = self.insp.default_schema_name
@@ -628,7 +296,7 @@ class _Reflector:
         schema_list = list(
             dict.fromkeys(None if x == self.default_schema else x for x in schema_list)
         )
-        if self.dialect == "postgresql":
+        if self.dialect_obj.has_named_enums:
             for schema in schema_list:
                 for e in self.insp.get_enums(schema=schema or self.default_schema):
                     if e.get("schema") not in (None, self.default_schema, schema):
@@ -640,10 +308,12 @@ class _Reflector:
             }
         tables = []
         for schema in schema_list:
-            for name in sorted(self.insp.get_table_names(schema=schema)):
-                if name in SKIP_TABLES:
-                    continue
-                tables.append(self.table(name, schema, rows_of))
+            names = [n for n in sorted(self.insp.get_table_names(schema=schema))]
+            names = [n for n in names if n not in SKIP_TABLES]
+            # every table of the schema in one catalog query per kind (not one per table)
+            raw = self.dialect_obj.reflect_tables(self.conn, self.insp, schema, names)
+            for name in names:
+                tables.append(self.table(name, schema, rows_of, raw[name]))
         names = {_qualified(t.schema, t.name) for t in tables}
         missing = [r for r in rows_of if r not in names]
         if missing and not self.full_hint:
@@ -665,18 +335,15 @@ class _Reflector:
         return self.hint.get_table((schema, name))
 
     # -- one table -----------------------------------------------------------
-    def table(self, name: str, schema: str | None, rows_of) -> Table:
-        insp = self.insp
+    def table(self, name: str, schema: str | None, rows_of, rt: RawTable) -> Table:
         hint = self.hint_table(name, schema) if self.full_hint else None
         enum_hint = self.hint_table(name, schema)
-        raw_checks = insp.get_check_constraints(name, schema=schema)
-        json_cols: frozenset[str] = frozenset()
-        if self.dialect == "mysql":
-            json_cols = coltypes.mariadb_json_columns(self.conn, name, schema=schema)
+        raw_checks = rt.checks
+        json_cols = rt.json_columns
         checks = []
         unnamed = 0
         made: set[str] = set()  # names given to unnamed constraints of this table
-        raw_columns = insp.get_columns(name, schema=schema)
+        raw_columns = rt.columns
         column_names = [c["name"] for c in raw_columns]
         for ck in raw_checks:
             text = _clean_sql(ck["sqltext"])
@@ -700,9 +367,9 @@ class _Reflector:
                 )
                 made.add(ck_name)
             checks.append(Check(name=ck_name, sqltext=self.check_text(ck_name, text, hint)))
-        pk_raw = insp.get_pk_constraint(name, schema=schema) or {}
+        pk_raw = rt.pk or {}
         pk_cols = tuple(pk_raw.get("constrained_columns") or ())
-        raw_fks = insp.get_foreign_keys(name, schema=schema)
+        raw_fks = rt.foreign_keys
         fks = [self.foreign_key(fk, name, hint or enum_hint, made) for fk in raw_fks]
         fk_cols = {c for fk in fks for c in fk.columns}
         columns = []
@@ -712,8 +379,8 @@ class _Reflector:
         pk = None
         if pk_cols:
             pk = PrimaryKey(name=self.pk_name(name, pk_cols, pk_raw.get("name")), columns=pk_cols)
-        uniques, indexes = self.uniques_and_indexes(name, schema, hint, made)
-        if self.dialect == "mysql":
+        uniques, indexes = self.uniques_and_indexes(name, schema, rt, hint, made)
+        if self.dialect_obj.adds_foreign_key_indexes:
             # InnoDB adds an index named after each foreign key no index covers (after its
             # first column when the key has no name of its own)
             declared = {i.name for i in hint.indexes} if hint else set()
@@ -726,9 +393,7 @@ class _Reflector:
                 for i in indexes
                 if i.unique or i.name in declared or (i.name, i.columns) not in fk_named
             ]
-        comment = None
-        if self.dialect != "sqlite":
-            comment = (insp.get_table_comment(name, schema=schema) or {}).get("text")
+        comment = rt.comment if self.dialect_obj.has_comments else None
         t = Table(
             name=name,
             schema=schema,
@@ -770,10 +435,8 @@ class _Reflector:
             hint_default = normalise_server_default(hcol.server_default, type=hcol.type)
             if same_meaning(hint_default, default, self.dialect):
                 default = hcol.server_default
-        auto = raw.get("autoincrement")
-        if self.dialect == "postgresql":
-            auto = serial or bool(raw.get("identity"))
-        comment = raw.get("comment") if self.dialect != "sqlite" else None
+        auto = self.dialect_obj.reflected_autoincrement(raw, serial)
+        comment = raw.get("comment") if self.dialect_obj.has_comments else None
         return Column(
             name=name,
             type=type_text,
@@ -800,7 +463,7 @@ class _Reflector:
                     and self.hint_enums[m.group(1)].values == values
                 ):
                     name = m.group(1)
-            if self.dialect == "postgresql" and satype.name:
+            if self.dialect_obj.has_named_enums and satype.name:
                 name = satype.name
             name = name or by_values.get(values)
             if not name:
@@ -810,7 +473,7 @@ class _Reflector:
             if name:
                 self.found_enums.setdefault(name, Enum(name=name, values=values))
                 return f"Enum({name})"
-        if self.dialect == "sqlite" and ecol is not None and self.hint_enums:
+        if self.dialect_obj.enum_as_string and ecol is not None and self.hint_enums:
             m = _ENUM_TYPE.match(ecol.type)
             if m and m.group(1) in self.hint_enums and isinstance(satype, sa.String):
                 e = self.hint_enums[m.group(1)]
@@ -825,7 +488,7 @@ class _Reflector:
         out = []
         auto_col = _auto_column(columns, pk_cols, fk_cols)
         for c in columns:
-            if self.dialect == "sqlite" or c.name not in pk_cols:
+            if not self.dialect_obj.reflects_autoincrement or c.name not in pk_cols:
                 value = None
             elif c.name == auto_col:
                 value = None if c.autoincrement else False
@@ -835,11 +498,7 @@ class _Reflector:
         return out
 
     def pk_name(self, table: str, cols, name: str | None) -> str | None:
-        if not name or self.dialect in ("mysql",):
-            return None
-        if self.dialect == "postgresql" and name == f"{table}_pkey":
-            return None
-        return name
+        return self.dialect_obj.kept_pk_name(table, name)
 
     def derive(
         self,
@@ -896,7 +555,7 @@ class _Reflector:
             )
             made.add(name)
         ref_schema = raw.get("referred_schema")
-        if ref_schema == self.default_schema or self.dialect != "postgresql":
+        if ref_schema == self.default_schema or not self.dialect_obj.has_schemas:
             ref_schema = None
         return ForeignKey(
             name=name,
@@ -904,8 +563,8 @@ class _Reflector:
             ref_table=raw["referred_table"],
             ref_columns=tuple(raw["referred_columns"]),
             ref_schema=ref_schema,
-            ondelete=_action(opts.get("ondelete"), self.dialect),
-            onupdate=_action(opts.get("onupdate"), self.dialect),
+            ondelete=self.dialect_obj.fk_action(opts.get("ondelete")),
+            onupdate=self.dialect_obj.fk_action(opts.get("onupdate")),
         )
 
     def check_text(self, name: str, text: str, hint: Table | None) -> str:
@@ -915,14 +574,13 @@ class _Reflector:
                     return ck.sqltext
         return text
 
-    def uniques_and_indexes(self, name, schema, hint, made) -> tuple[list[Unique], list[Index]]:
-        insp = self.insp
+    def uniques_and_indexes(
+        self, name, schema, raw: RawTable, hint, made
+    ) -> tuple[list[Unique], list[Index]]:
         hint_ix = {i.name: i for i in hint.indexes} if hint else {}
         uniques, indexes = [], []
         uq_names = set()
-        raw_uniques = list(insp.get_unique_constraints(name, schema=schema))
-        if self.dialect == "sqlite":
-            raw_uniques += self.sqlite_unnamed_uniques(name, schema, raw_uniques)
+        raw_uniques = list(raw.uniques)
         for u in raw_uniques:
             cols = tuple(u["column_names"])
             if u.get("name"):
@@ -937,11 +595,11 @@ class _Reflector:
                 u = {**u, "name": made_name}
             uq_names.add(u["name"])
             h = hint_ix.get(u["name"])
-            if self.dialect == "mysql" and h is not None and h.unique:
+            if self.dialect_obj.unique_index_is_constraint and h is not None and h.unique:
                 indexes.append(Index(name=u["name"], columns=tuple(u["column_names"]), unique=True))
             else:
                 uniques.append(Unique(name=u["name"], columns=tuple(u["column_names"])))
-        for ix in insp.get_indexes(name, schema=schema):
+        for ix in raw.indexes:
             if ix.get("duplicates_constraint") or ix["name"] in uq_names:
                 continue
             if any(c is None for c in ix["column_names"]):
@@ -950,7 +608,7 @@ class _Reflector:
                     "is not supported (index columns only)"
                 )
             opts = ix.get("dialect_options") or {}
-            where = opts.get("postgresql_where") or opts.get("sqlite_where")
+            where = opts.get(f"{self.dialect}_where")
             if where is not None:
                 where = _clean_sql(str(where))
                 h = hint_ix.get(ix["name"])
@@ -966,38 +624,9 @@ class _Reflector:
             )
         return uniques, indexes
 
-    def sqlite_unnamed_uniques(self, name, schema, named) -> list[dict]:
-        """Column-level ``UNIQUE`` on SQLite lives only in an ``sqlite_autoindex_*``."""
-        pk = tuple(
-            (self.insp.get_pk_constraint(name, schema=schema) or {}).get("constrained_columns")
-            or ()
-        )
-        known = {tuple(u["column_names"]) for u in named} | {pk}
-        out = []
-        for ix in self.insp.get_indexes(name, schema=schema, include_auto_indexes=True):
-            cols = tuple(ix["column_names"])
-            if (
-                ix["name"].startswith("sqlite_autoindex_")
-                and ix.get("unique")
-                and cols not in known
-            ):
-                known.add(cols)
-                out.append({"name": None, "column_names": list(cols)})
-        return out
-
     # -- rows ------------------------------------------------------------------
     def rows(self, t: Table, hint: Table | None) -> RowSet:
         return read_rows(self.conn, t, hint, self.found_enums)
-
-
-def _action(value: str | None, dialect: str) -> str | None:
-    """``ondelete``/``onupdate`` in normal form: the default action is ``None``."""
-    if not value:
-        return None
-    v = value.upper()
-    if v == "NO ACTION" or (v == "RESTRICT" and dialect == "mysql"):
-        return None
-    return v
 
 
 def _same_type(a: str, b: str, dialect: str, enums: Mapping[str, tuple[str, ...]]) -> bool:
@@ -1031,7 +660,7 @@ def _auto_column(columns: Iterable[Column], pk_cols, fk_cols) -> str | None:
 # ---------------------------------------------------------------------------
 
 
-def normalise_for(snapshot: Snapshot, dialect: str) -> Snapshot:
+def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapshot:
     """``snapshot`` as a database of ``dialect`` can hold it (the NORMALISATIONS table).
 
     ``dialect`` is ``postgresql``, ``mysql`` (also ``mariadb``) or ``sqlite``. Hints
@@ -1041,10 +670,11 @@ def normalise_for(snapshot: Snapshot, dialect: str) -> Snapshot:
     Example:
         >>> from planner.state.model import Column, Snapshot, Table
         >>> t = Table(name="t", columns=(Column(name="a", type="Integer", comment="x"),))
-        >>> normalise_for(Snapshot(release="1", tables=(t,)), "sqlite").table("t").column("a").comment is None
+        >>> from planner.dialects.sqlite import SQLite
+        >>> normalise_for(Snapshot(release="1", tables=(t,)), SQLite()).table("t").column("a").comment is None
         True
     """
-    d = "mysql" if dialect in ("mysql", "mariadb") else dialect
+    d = dialects.get(dialect)
     tables = []
     used_enums: set[str] = set()
     for t in snapshot.tables:
@@ -1057,7 +687,7 @@ def normalise_for(snapshot: Snapshot, dialect: str) -> Snapshot:
             if m:
                 used_enums.add(m.group(1))
             auto = c.autoincrement
-            if d == "sqlite" or c.name not in pk_cols:
+            if not d.reflects_autoincrement or c.name not in pk_cols:
                 auto = None
             elif c.name == auto_col:
                 auto = None if auto in (None, True) else False
@@ -1067,43 +697,42 @@ def normalise_for(snapshot: Snapshot, dialect: str) -> Snapshot:
                 dataclasses.replace(
                     c,
                     autoincrement=auto,
-                    comment=None if d == "sqlite" else c.comment,
+                    comment=c.comment if d.has_comments else None,
                     server_default=_keep_default(c),
                     renamed_from=None,
                     backfill=None,
                 )
             )
         pk = t.primary_key
-        if pk is not None and pk.name is not None:
-            if d == "mysql" or (d == "postgresql" and pk.name == f"{t.name}_pkey"):
-                pk = dataclasses.replace(pk, name=None)
+        if pk is not None and pk.name is not None and d.kept_pk_name(t.name, pk.name) is None:
+            pk = dataclasses.replace(pk, name=None)
         fks = t.foreign_keys
         indexes = t.indexes
         fks = tuple(
             dataclasses.replace(
                 fk,
-                ref_schema=fk.ref_schema if d == "postgresql" else None,
-                ondelete=_action(fk.ondelete, d),
-                onupdate=_action(fk.onupdate, d),
+                ref_schema=fk.ref_schema if d.has_schemas else None,
+                ondelete=d.fk_action(fk.ondelete),
+                onupdate=d.fk_action(fk.onupdate),
             )
             for fk in fks
         )
-        if d == "mysql":
+        if not d.has_partial_indexes:
             indexes = tuple(dataclasses.replace(i, where=None) for i in indexes)
         tables.append(
             dataclasses.replace(
                 t,
-                schema=t.schema if d == "postgresql" else None,
+                schema=t.schema if d.has_schemas else None,
                 columns=tuple(cols),
                 primary_key=pk,
                 foreign_keys=fks,
                 indexes=indexes,
-                comment=None if d == "sqlite" else t.comment,
+                comment=t.comment if d.has_comments else None,
                 renamed_from=None,
             )
         )
     enums = snapshot.enums
-    if d != "postgresql":
+    if not d.has_named_enums:
         enums = tuple(e for e in enums if e.name in used_enums)
     return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums)
 

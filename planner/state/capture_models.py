@@ -561,7 +561,7 @@ def _index_from_sa(ix: sa.Index, sat: sa.Table, problems) -> Index | None:
     if not name:
         return None
     where = None
-    for dialect in ("postgresql", "sqlite"):
+    for dialect in _partial_index_dialects():
         clause = (
             ix.dialect_options[dialect]._non_defaults.get("where")
             if dialect in ix.dialect_options
@@ -571,6 +571,13 @@ def _index_from_sa(ix: sa.Index, sat: sa.Table, problems) -> Index | None:
             where = _sql(clause)
             break
     return Index(name=name, columns=tuple(cols), unique=bool(ix.unique), where=where)
+
+
+def _partial_index_dialects() -> tuple[str, ...]:
+    """The dialects whose index options can hold a ``where`` (``postgresql_where`` ...)."""
+    from planner.dialects import all_dialects
+
+    return tuple(d.name for d in all_dialects() if d.has_partial_indexes)
 
 
 def _rows_for(sat: sa.Table, columns, pk, row_spec, problems) -> RowSet | None:
