@@ -254,14 +254,21 @@ def from_metadata(md: Any, *, release: str, rows: RowsSpec | None = None) -> Sna
 def _plain(obj: Any) -> Any:
     """``obj`` with SQLAlchemy's ``str`` subclasses (``quoted_name``, ``conv``) made plain
     ``str``: YAML dumping and equality must not depend on them."""
+    t = type(obj)
+    if obj is None or t is str or t is bool or t is int:
+        return obj  # already plain (the common case: no copy)
     if isinstance(obj, str):
         return str.__str__(obj)
     if isinstance(obj, FrozenMap):
         return FrozenMap((_plain(k), _plain(v)) for k, v in obj)
     if isinstance(obj, tuple):
-        return tuple(_plain(v) for v in obj)
+        items = tuple(_plain(v) for v in obj)
+        same = t is tuple and all(a is b for a, b in zip(items, obj, strict=True))
+        return obj if same else items
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         changes = {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        if all(v is getattr(obj, k) for k, v in changes.items()):
+            return obj
         return dataclasses.replace(obj, **changes)
     return obj
 

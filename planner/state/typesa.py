@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -208,6 +209,17 @@ def _variant_for(satype: Any, dialect: str | None) -> Any:
     return mapping.get("postgresql", satype)
 
 
+@functools.cache
+def _sa_modules() -> tuple[Any, Any, Any, Any]:
+    """SQLAlchemy's modules :func:`from_sqlalchemy` reads, imported on first use (not at
+    import time: commands that never reflect do not pay for SQLAlchemy)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import mysql, postgresql
+    from sqlalchemy.types import _Binary
+
+    return sa, mysql, postgresql, _Binary
+
+
 def from_sqlalchemy(
     satype: Any,
     *,
@@ -234,9 +246,7 @@ def from_sqlalchemy(
         >>> from_sqlalchemy(sa.VARCHAR(80)), from_sqlalchemy(sa.TIMESTAMP(timezone=True))
         ('String(80)', 'DateTime(timezone=True)')
     """
-    import sqlalchemy as sa
-    from sqlalchemy.dialects import mysql, postgresql
-    from sqlalchemy.types import _Binary
+    sa, mysql, postgresql, _Binary = _sa_modules()
 
     if isinstance(satype, type):
         satype = satype()
