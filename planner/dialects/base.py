@@ -16,7 +16,10 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from planner.errors import DbplanError
@@ -144,6 +147,24 @@ class Dialect:
     unique_index_is_constraint: ClassVar[bool] = False
     #: foreign-key actions that mean "the default" (normal form: None)
     default_fk_actions: ClassVar[tuple[str, ...]] = ("NO ACTION",)
+
+    #: canonical type (or a bare type name, standing for every type of that name) ->
+    #: the canonical type a column of it reflects as (create + reflect); what is not
+    #: listed comes back as written (``coltypes.normalise_type``)
+    type_round_trips: ClassVar[Mapping[str, str]] = MappingProxyType({})
+
+    #: server defaults the database spells differently (lower-case text -> its text)
+    server_default_spellings: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    #: CREATE TABLE folds a unique on the primary key's columns (or an earlier unique's)
+    #: into that key (PostgreSQL): such uniques are added after the tables
+    folds_uniques_into_keys: ClassVar[bool] = False
+
+    def inserting_rows(self, conn: Any) -> contextlib.AbstractContextManager[None]:
+        """Around inserting a snapshot's managed rows into a new database."""
+        return contextlib.nullcontext()
+
+    def rows_inserted(self, conn: Any, table: Any) -> None:
+        """After inserting the managed rows of ``table`` (a ``sa.Table``)."""
 
     def kept_pk_name(self, table: str, name: str | None) -> str | None:
         """The name a snapshot records for a primary key the database names ``name``:

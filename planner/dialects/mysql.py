@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from planner.dialects.base import Dialect
 
@@ -22,6 +23,26 @@ class MySQL(Dialect):
     unique_index_is_constraint = True
     #: SHOW CREATE TABLE leaves out RESTRICT, the default
     default_fk_actions = ("NO ACTION", "RESTRICT")
+
+    type_round_trips = MappingProxyType(
+        {
+            "String": "Text",
+            "Numeric": "Numeric(10)",
+            "Time(timezone=True)": "Time",
+            "DateTime(timezone=True)": "DateTime",
+            "Interval": "DateTime",
+            "Uuid": "String(32)",
+            "postgresql.JSONB": "JSON",
+            "postgresql.ARRAY": "JSON",
+            "postgresql.INET": "String(45)",
+            "postgresql.CIDR": "String(45)",
+            "postgresql.TSVECTOR": "Text",
+        }
+    )
+
+    def inserting_rows(self, conn):
+        """A key of 0 stays 0 (``NO_AUTO_VALUE_ON_ZERO``)."""
+        return self.part("build").no_auto_value_on_zero(conn)
 
     def kept_pk_name(self, table, name):
         """A primary key is always named ``PRIMARY``."""

@@ -50,6 +50,12 @@ class PostgreSQL(Dialect):
     has_schemas = True
     has_named_enums = True
 
+    folds_uniques_into_keys = True
+
+    def rows_inserted(self, conn, table):
+        """Serial sequences move past the inserted keys."""
+        self.part("build").advance_sequences(conn, table)
+
     def kept_pk_name(self, table, name):
         """``<table>_pkey`` is the name PostgreSQL gives an unnamed primary key."""
         return None if not name or name == f"{table}_pkey" else name
