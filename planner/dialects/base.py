@@ -53,6 +53,8 @@ class Dialect:
     #: (PostgreSQL matches a key with the same columns in any order; MariaDB/MySQL the
     #: index it tied the key to): diff drops and re-adds such foreign keys around it
     foreign_key_tied_to_key: ClassVar[bool] = False
+    #: the two ends of an integer foreign key must be the same integer type (InnoDB)
+    foreign_key_same_integer_type: ClassVar[bool] = False
     #: CREATE/ALTER/DROP run inside a transaction and roll back with it (PostgreSQL,
     #: SQLite); MariaDB/MySQL commit each DDL statement as it runs
     transactional_ddl: ClassVar[bool] = True
@@ -165,6 +167,27 @@ class Dialect:
 
     def rows_inserted(self, conn: Any, table: Any) -> None:
         """After inserting the managed rows of ``table`` (a ``sa.Table``)."""
+
+    # -- scratch databases and dumps (``dbplan verify``) -------------------------
+
+    #: a schema dump the chain-built database can be compared with (PostgreSQL: pg_dump)
+    has_schema_dump: ClassVar[bool] = False
+
+    def schema_dump(self, url: str, snapshot: Any) -> str:
+        """The schema of the database at ``url`` (and ``snapshot``'s managed rows) as text."""
+        raise NotImplementedError(f"{self.label} has no schema dump")
+
+    def server_database(self, database: str | None) -> str | None:
+        """The database to connect to for creating and dropping others."""
+        return database
+
+    def create_database_sql(self, name: str) -> str:
+        """``CREATE DATABASE`` of a new, empty database ``name`` (a generated name)."""
+        return f'CREATE DATABASE "{name}"'
+
+    def drop_database_sql(self, name: str) -> str:
+        """``DROP DATABASE`` of ``name``, even while something is connected to it."""
+        return f'DROP DATABASE IF EXISTS "{name}"'
 
     def kept_pk_name(self, table: str, name: str | None) -> str | None:
         """The name a snapshot records for a primary key the database names ``name``:

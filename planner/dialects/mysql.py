@@ -19,6 +19,8 @@ class MySQL(Dialect):
     runtime_names = ("mysql", "mariadb")
 
     has_partial_indexes = False
+    #: the two ends of an integer foreign key must be the same integer type
+    foreign_key_same_integer_type = True
     adds_foreign_key_indexes = True
     unique_index_is_constraint = True
     #: SHOW CREATE TABLE leaves out RESTRICT, the default
@@ -43,6 +45,15 @@ class MySQL(Dialect):
     def inserting_rows(self, conn):
         """A key of 0 stays 0 (``NO_AUTO_VALUE_ON_ZERO``)."""
         return self.part("build").no_auto_value_on_zero(conn)
+
+    def server_database(self, database):
+        return database or "mysql"
+
+    def create_database_sql(self, name):
+        return f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+
+    def drop_database_sql(self, name):
+        return f"DROP DATABASE IF EXISTS `{name}`"
 
     def kept_pk_name(self, table, name):
         """A primary key is always named ``PRIMARY``."""

@@ -56,6 +56,18 @@ class PostgreSQL(Dialect):
         """Serial sequences move past the inserted keys."""
         self.part("build").advance_sequences(conn, table)
 
+    has_schema_dump = True
+
+    def schema_dump(self, url, snapshot):
+        """``pg_dump --schema-only`` (without alembic_version) plus the managed rows."""
+        return self.part("dump").dump_text(url, snapshot, version_table="alembic_version")
+
+    def server_database(self, database):
+        return "postgres"
+
+    def drop_database_sql(self, name):
+        return f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+
     def kept_pk_name(self, table, name):
         """``<table>_pkey`` is the name PostgreSQL gives an unnamed primary key."""
         return None if not name or name == f"{table}_pkey" else name

@@ -15,7 +15,7 @@ from typing import Any
 
 from planner.dialects.base import get
 
-__all__ = ["enum_variant", "portable"]
+__all__ = ["enum_variant", "float_for_reading", "portable"]
 
 _POSTGRESQL_TYPES = ("postgresql.INET", "postgresql.CIDR", "postgresql.TSVECTOR")
 
@@ -51,6 +51,16 @@ def _text() -> Any:
     import sqlalchemy as sa
 
     return sa.Text()
+
+
+def float_for_reading() -> Any:
+    """``Float`` for reading rows: coltypes' MariaDB variant is ``mysql.DOUBLE()`` with
+    ``asdecimal=True``, whose values come back as Decimals rounded to 10 places
+    (1.66e-291 read as 0E-10); rows are read as floats."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import mysql
+
+    return sa.Float().with_variant(mysql.DOUBLE(asdecimal=False), *get("mysql").runtime_names)
 
 
 def enum_variant(base: Any, name: str, values: Sequence[str]) -> Any:

@@ -139,11 +139,9 @@ def _read_type(type_text: str, enums: Mapping[str, Enum]) -> Any:
     if m:
         return sa.String()
     if type_text == "Float":
-        # coltypes' MariaDB variant is mysql.DOUBLE(), asdecimal=True: values come back as
-        # Decimals rounded to 10 places (1.66e-291 read as 0E-10); rows are read as floats
-        from sqlalchemy.dialects import mysql
+        from planner.dialects.sa_types import float_for_reading
 
-        return sa.Float().with_variant(mysql.DOUBLE(asdecimal=False), "mysql", "mariadb")
+        return float_for_reading()
     try:
         return coltypes.to_sqlalchemy(type_text, enums={e.name: e.values for e in enums.values()})
     except Exception:  # noqa: BLE001 - reading rows falls back to the raw driver value
