@@ -308,8 +308,9 @@ class _Reflector:
             }
         tables = []
         for schema in schema_list:
-            names = [n for n in sorted(self.insp.get_table_names(schema=schema))]
-            names = [n for n in names if n not in SKIP_TABLES]
+            names = [
+                n for n in sorted(self.insp.get_table_names(schema=schema)) if n not in SKIP_TABLES
+            ]
             # every table of the schema in one catalog query per kind (not one per table)
             raw = self.dialect_obj.reflect_tables(self.conn, self.insp, schema, names)
             for name in names:
