@@ -136,8 +136,9 @@ def report_lines(results: dict[tuple[str, int], Timing], sizes: list[int]) -> li
         "all tables) and one catalog query for the foreign keys' column lists.",
         "",
         "| N | dbplan snapshot --from-db | Alembic compare_metadata | Alembic ÷ dbplan | "
-        "MetaData.reflect | reflect ÷ dbplan | peak MB (dbplan) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "MetaData.reflect | reflect ÷ dbplan | CPU s (dbplan / Alembic / reflect) | "
+        "peak MB (dbplan / Alembic) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
     def cell(t: Timing | None) -> str:
@@ -150,11 +151,11 @@ def report_lines(results: dict[tuple[str, int], Timing], sizes: list[int]) -> li
         ours = results.get(("capture", n))
         peer = results.get(("capture-alembic", n))
         refl = results.get(("capture-reflect", n))
+        cpu = " / ".join(f"{t.cpu_median:.2f}" if t else "–" for t in (ours, peer, refl))
+        peaks = " / ".join(f"{t.peak_mb:.0f}" if t else "–" for t in (ours, peer))
         lines.append(
             f"| {n} | {cell(ours)} | {cell(peer)} | {ratio(peer, ours)} | {cell(refl)} | "
-            f"{ratio(refl, ours)} | {ours.peak_mb:.0f} |"
-            if ours
-            else f"| {n} | – | {cell(peer)} | – | {cell(refl)} | – | – |"
+            f"{ratio(refl, ours)} | {cpu} | {peaks} |"
         )
     ours, peer = results.get(("capture", TARGET_N)), results.get(("capture-alembic", TARGET_N))
     lines.append("")
@@ -165,6 +166,12 @@ def report_lines(results: dict[tuple[str, int], Timing], sizes: list[int]) -> li
             f"- N = {TARGET_N} `snapshot --from-db` vs Alembic's reflection: {r:.2f}× faster "
             f"(target ≥ {TARGET}×) — {verdict}"
         )
+        if ours.cpu and peer.cpu:
+            rc = peer.cpu_median / ours.cpu_median
+            lines.append(
+                f"- the same in CPU seconds of the two processes (less affected by the "
+                f"machine's load): {rc:.2f}× — {'met' if rc >= TARGET else '**NOT met**'}"
+            )
     else:
         lines.append(f"- N = {TARGET_N} `snapshot --from-db` vs Alembic's reflection: not measured")
     lines += ["", "All repeats (seconds):", ""]
