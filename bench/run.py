@@ -12,6 +12,9 @@ dbplan keeps snapshots that loaded cleanly in a cache keyed by the file's bytes
 both snapshots, as on the second command after an edit) and *cold* (an empty cache
 directory for every run, as on the first command after an edit).
 
+Capture (``snapshot --from-db`` against Alembic's reflection) is :mod:`bench.capture`,
+run at the end (``BENCH_CAPTURE_SIZES``, default ``500,2000``).
+
 Environment: ``BENCH_SIZES`` (default ``100,500,2000,5000``), ``BENCH_PEER_SIZES``
 (default ``100,500,2000``), ``BENCH_REPEATS`` (default 3), ``BENCH_OUT`` (default
 ``docs/benchmarks.md``), ``DBPLAN_TEST_PG_URL``.
@@ -400,6 +403,10 @@ def main() -> int:
                 peer_ops[n] = int(peer_out.read_text().split()[0])  # the last run's count
             shutil.rmtree(root, ignore_errors=True)
             _partial(results, peer_ops, sizes, peer_sizes, started, loads, spent)
+        from bench.capture import measure_capture, sizes_from_env
+
+        # snapshot --from-db against Alembic's reflection (issue 17), same run
+        results.update(measure_capture(sizes_from_env(), repeats, base, spent, env))
     total = time.perf_counter() - started
     loads.append(os.getloadavg())
     write_report(results, peer_ops, sizes, peer_sizes, total, loads, spent)
@@ -566,6 +573,10 @@ def write_report(results, peer_ops, sizes, peer_sizes, total, loads=(), spent=No
                 " s",
             )
     lines.append("")
+    from bench.capture import report_lines, sizes_from_env
+
+    capture_results = {k: v for k, v in results.items() if k[0].startswith("capture")}
+    lines += report_lines(capture_results, sizes_from_env())
     lines += [
         "## Where the time goes, and what was done",
         "",

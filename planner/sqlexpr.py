@@ -21,9 +21,11 @@ Example:
     True
     >>> refusal("area > 0") is None
     True
-    >>> same_meaning("(summary)::text <> ''::text", "summary <> ''", "postgresql")
+    >>> from planner.dialects.postgresql import PostgreSQL
+    >>> pg = PostgreSQL()
+    >>> same_meaning("(summary)::text <> ''::text", "summary <> ''", pg)
     True
-    >>> same_meaning("(a > 0 OR b > 0) AND c > 0", "a > 0 OR b > 0 AND c > 0", "postgresql")
+    >>> same_meaning("(a > 0 OR b > 0) AND c > 0", "a > 0 OR b > 0 AND c > 0", pg)
     False
 """
 
@@ -116,7 +118,7 @@ class Fragment(NamedTuple):
     text: str
 
 
-def _glot(dialect: str) -> _GlotDialect:
+def _glot(dialect: str | dialects.Dialect) -> _GlotDialect:
     return _GlotDialect.get_or_raise(dialects.get(dialect).sqlglot_name)
 
 
@@ -154,7 +156,7 @@ def _first_line(e: Exception) -> str:
     return str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
-def _parse(text: str, dialect: str) -> exp.Expression:
+def _parse(text: str, dialect: str | dialects.Dialect) -> exp.Expression:
     """The one expression ``text`` is on ``dialect``; ParseError otherwise."""
     trees = sqlglot.parse(text, read=_glot(dialect))
     trees = [t for t in trees if t is not None]
@@ -516,13 +518,15 @@ def _canon(node: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=8192)
-def canonical(text: str, dialect: str) -> Any:
+def canonical(text: str, dialect: str | dialects.Dialect) -> Any:
     """The meaning of an SQL expression as ``dialect`` reads it: a hashable tree, or
     ``("text", stripped)`` when it does not parse there.
 
     Example:
-        >>> canonical("x BETWEEN 1 AND 2", "postgresql") == canonical(
-        ...     "((x >= 1) AND (x <= 2))", "postgresql")
+        >>> from planner.dialects.postgresql import PostgreSQL
+        >>> pg = PostgreSQL()
+        >>> canonical("x BETWEEN 1 AND 2", pg) == canonical(
+        ...     "((x >= 1) AND (x <= 2))", pg)
         True
     """
     try:
@@ -531,17 +535,19 @@ def canonical(text: str, dialect: str) -> Any:
         return ("text", text.strip())
 
 
-def same_meaning(a: str | None, b: str | None, dialect: str) -> bool:
+def same_meaning(a: str | None, b: str | None, dialect: str | dialects.Dialect) -> bool:
     """``a`` and ``b`` mean the same SQL expression on ``dialect`` (None only equals None).
 
     Example:
+        >>> from planner.dialects.postgresql import PostgreSQL
+        >>> pg = PostgreSQL()
         >>> same_meaning("kind IN ('a', 'b')",
         ...              "((kind)::text = ANY ((ARRAY['a'::character varying, "
-        ...              "'b'::character varying])::text[]))", "postgresql")
+        ...              "'b'::character varying])::text[]))", pg)
         True
-        >>> same_meaning("a - b - c", "a - (b - c)", "postgresql")
+        >>> same_meaning("a - b - c", "a - (b - c)", pg)
         False
-        >>> same_meaning("'n/a'", "'N / A'", "postgresql")
+        >>> same_meaning("'n/a'", "'N / A'", pg)
         False
     """
     if a is None or b is None:
@@ -555,14 +561,16 @@ def same_meaning(a: str | None, b: str | None, dialect: str) -> bool:
 SQL_FIELDS = frozenset({"sqltext", "where", "server_default", "backfill"})
 
 
-def same_field(field: str, a: Any, b: Any, dialect: str | None) -> bool:
+def same_field(field: str, a: Any, b: Any, dialect: str | dialects.Dialect | None) -> bool:
     """Two values of a snapshot field agree: SQL fields by meaning on ``dialect`` (when
     known), every other field by ``==``.
 
     Example:
-        >>> same_field("sqltext", "x IN (1, 2)", "x = ANY (ARRAY[1, 2])", "postgresql")
+        >>> from planner.dialects.postgresql import PostgreSQL
+        >>> pg = PostgreSQL()
+        >>> same_field("sqltext", "x IN (1, 2)", "x = ANY (ARRAY[1, 2])", pg)
         True
-        >>> same_field("comment", "a", "A", "postgresql")
+        >>> same_field("comment", "a", "A", pg)
         False
     """
     if a == b:

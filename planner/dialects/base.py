@@ -16,7 +16,10 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from planner.errors import DbplanError
@@ -50,6 +53,8 @@ class Dialect:
     #: (PostgreSQL matches a key with the same columns in any order; MariaDB/MySQL the
     #: index it tied the key to): diff drops and re-adds such foreign keys around it
     foreign_key_tied_to_key: ClassVar[bool] = False
+    #: the two ends of an integer foreign key must be the same integer type (InnoDB)
+    foreign_key_same_integer_type: ClassVar[bool] = False
     #: CREATE/ALTER/DROP run inside a transaction and roll back with it (PostgreSQL,
     #: SQLite); MariaDB/MySQL commit each DDL statement as it runs
     transactional_ddl: ClassVar[bool] = True
@@ -120,6 +125,100 @@ class Dialect:
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
+
+    # -- reflection and the normal forms capture predicts -----------------------
+    # (planner.state.capture asks these; its NORMALISATIONS table says what each does)
+
+    #: tables and columns keep comments (SQLite has none)
+    has_comments: ClassVar[bool] = True
+    #: tables live in named schemas a snapshot records (MariaDB, SQLite: the default
+    #: schema only, so a snapshot's schema and a foreign key's ``ref_schema`` are None)
+    has_schemas: ClassVar[bool] = False
+    #: reflection tells which primary-key column autoincrements (SQLite: rowid, never)
+    reflects_autoincrement: ClassVar[bool] = True
+    #: indexes can have a ``WHERE`` predicate (MariaDB/MySQL: none, it is dropped)
+    has_partial_indexes: ClassVar[bool] = True
+    #: enums are named types of their own, kept used or not (PostgreSQL); elsewhere an
+    #: enum lives inline in its columns, and enums no column uses are dropped
+    has_named_enums: ClassVar[bool] = False
+    #: an enum column is a ``VARCHAR`` of its longest value (SQLite)
+    enum_as_string: ClassVar[bool] = False
+    #: the database adds an index named like each foreign key no index covers (InnoDB)
+    adds_foreign_key_indexes: ClassVar[bool] = False
+    #: a unique index reflects as a unique constraint and the other way round (MariaDB)
+    unique_index_is_constraint: ClassVar[bool] = False
+    #: foreign-key actions that mean "the default" (normal form: None)
+    default_fk_actions: ClassVar[tuple[str, ...]] = ("NO ACTION",)
+
+    #: canonical type (or a bare type name, standing for every type of that name) ->
+    #: the canonical type a column of it reflects as (create + reflect); what is not
+    #: listed comes back as written (``coltypes.normalise_type``)
+    type_round_trips: ClassVar[Mapping[str, str]] = MappingProxyType({})
+
+    #: server defaults the database spells differently (lower-case text -> its text)
+    server_default_spellings: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    #: CREATE TABLE folds a unique on the primary key's columns (or an earlier unique's)
+    #: into that key (PostgreSQL): such uniques are added after the tables
+    folds_uniques_into_keys: ClassVar[bool] = False
+
+    def inserting_rows(self, conn: Any) -> contextlib.AbstractContextManager[None]:
+        """Around inserting a snapshot's managed rows into a new database."""
+        return contextlib.nullcontext()
+
+    def rows_inserted(self, conn: Any, table: Any) -> None:
+        """After inserting the managed rows of ``table`` (a ``sa.Table``)."""
+
+    # -- scratch databases and dumps (``dbplan verify``) -------------------------
+
+    #: a schema dump the chain-built database can be compared with (PostgreSQL: pg_dump)
+    has_schema_dump: ClassVar[bool] = False
+
+    def schema_dump(self, url: str, snapshot: Any) -> str:
+        """The schema of the database at ``url`` (and ``snapshot``'s managed rows) as text."""
+        raise NotImplementedError(f"{self.label} has no schema dump")
+
+    def server_database(self, database: str | None) -> str | None:
+        """The database to connect to for creating and dropping others."""
+        return database
+
+    def create_database_sql(self, name: str) -> str:
+        """``CREATE DATABASE`` of a new, empty database ``name`` (a generated name)."""
+        return f'CREATE DATABASE "{name}"'
+
+    def drop_database_sql(self, name: str) -> str:
+        """``DROP DATABASE`` of ``name``, even while something is connected to it."""
+        return f'DROP DATABASE IF EXISTS "{name}"'
+
+    def kept_pk_name(self, table: str, name: str | None) -> str | None:
+        """The name a snapshot records for a primary key the database names ``name``:
+        None when it is the one the database gives an unnamed key."""
+        return name or None
+
+    def fk_action(self, value: str | None) -> str | None:
+        """``ondelete``/``onupdate`` in normal form: the default action is None.
+
+        Example:
+            >>> get("mariadb").fk_action("restrict"), get("postgresql").fk_action("restrict")
+            (None, 'RESTRICT')
+        """
+        if not value:
+            return None
+        v = value.upper()
+        return None if v in self.default_fk_actions else v
+
+    def reflected_autoincrement(self, raw: dict, serial: bool) -> Any:
+        """What a reflected column dict says about autoincrement (``serial``: its default
+        was a sequence's ``nextval``)."""
+        return raw.get("autoincrement")
+
+    def reflect_tables(self, conn: Any, insp: Any, schema: str | None, names: Any) -> dict:
+        """``{name: RawTable}`` of the tables ``names`` of ``schema``, read in bulk
+        (:mod:`planner.dialects.reflection`) and fixed by the dialect's capture part."""
+        from planner.dialects.reflection import reflect_bulk
+
+        raw = reflect_bulk(insp, schema, names, comments=self.has_comments)
+        self.part("capture").fix_reflected(conn, insp, schema, raw)
+        return raw
 
 
 _INSTANCES: dict[str, Dialect] = {}

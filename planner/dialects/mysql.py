@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from planner.dialects.base import Dialect
 
@@ -16,6 +17,47 @@ class MySQL(Dialect):
     foreign_key_tied_to_key = True
     transactional_ddl = False
     runtime_names = ("mysql", "mariadb")
+
+    has_partial_indexes = False
+    #: the two ends of an integer foreign key must be the same integer type
+    foreign_key_same_integer_type = True
+    adds_foreign_key_indexes = True
+    unique_index_is_constraint = True
+    #: SHOW CREATE TABLE leaves out RESTRICT, the default
+    default_fk_actions = ("NO ACTION", "RESTRICT")
+
+    type_round_trips = MappingProxyType(
+        {
+            "String": "Text",
+            "Numeric": "Numeric(10)",
+            "Time(timezone=True)": "Time",
+            "DateTime(timezone=True)": "DateTime",
+            "Interval": "DateTime",
+            "Uuid": "String(32)",
+            "postgresql.JSONB": "JSON",
+            "postgresql.ARRAY": "JSON",
+            "postgresql.INET": "String(45)",
+            "postgresql.CIDR": "String(45)",
+            "postgresql.TSVECTOR": "Text",
+        }
+    )
+
+    def inserting_rows(self, conn):
+        """A key of 0 stays 0 (``NO_AUTO_VALUE_ON_ZERO``)."""
+        return self.part("build").no_auto_value_on_zero(conn)
+
+    def server_database(self, database):
+        return database or "mysql"
+
+    def create_database_sql(self, name):
+        return f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+
+    def drop_database_sql(self, name):
+        return f"DROP DATABASE IF EXISTS `{name}`"
+
+    def kept_pk_name(self, table, name):
+        """A primary key is always named ``PRIMARY``."""
+        return None
 
     def is_default_name(self, kind, name, table, columns):
         """InnoDB's names for unnamed constraints: ``<table>_ibfk_<n>`` for a foreign key,

@@ -47,6 +47,35 @@ class PostgreSQL(Dialect):
     def is_default_name(self, kind, name, table, columns):
         return name is None
 
+    has_schemas = True
+    has_named_enums = True
+
+    folds_uniques_into_keys = True
+
+    def rows_inserted(self, conn, table):
+        """Serial sequences move past the inserted keys."""
+        self.part("build").advance_sequences(conn, table)
+
+    has_schema_dump = True
+
+    def schema_dump(self, url, snapshot):
+        """``pg_dump --schema-only`` (without alembic_version) plus the managed rows."""
+        return self.part("dump").dump_text(url, snapshot, version_table="alembic_version")
+
+    def server_database(self, database):
+        return "postgres"
+
+    def drop_database_sql(self, name):
+        return f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+
+    def kept_pk_name(self, table, name):
+        """``<table>_pkey`` is the name PostgreSQL gives an unnamed primary key."""
+        return None if not name or name == f"{table}_pkey" else name
+
+    def reflected_autoincrement(self, raw, serial):
+        """A serial (``nextval`` default) or an identity column autoincrements."""
+        return serial or bool(raw.get("identity"))
+
     def string_literal(self, value: str) -> str:
         r"""A literal that reads the same whatever ``standard_conforming_strings`` says: a
         value with a backslash is an escape string (``E'...'``), its backslashes written

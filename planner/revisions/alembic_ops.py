@@ -4,7 +4,7 @@ A generated revision must run without dbplan, so these operations exist only at
 generation time: each renderer (registered with ``alembic.autogenerate.renderers``)
 returns plain ``op.*`` / ``sa.*`` lines. Building blocks:
 
-- :class:`DialectSwitchOp` — ``if op.get_context().dialect.name == 'postgresql': ...``
+- :class:`DialectSwitchOp` — ``if op.get_context().dialect.name in (<names>): ...``
   around other operations (standard or custom), for the few portable differences;
 - :class:`AutocommitOp` — ``with op.get_context().autocommit_block(): ...``;
 - :class:`SQLTextOp` — ``op.execute(sa.text(...))`` for DDL SQLAlchemy has no construct for;
@@ -34,6 +34,9 @@ from alembic.autogenerate import renderers
 from alembic.autogenerate.render import _repr_type, render_op
 from alembic.operations import ops as alembic_ops
 
+from planner.dialects.mysql import MySQL
+from planner.dialects.postgresql import PostgreSQL
+from planner.dialects.sqlite import SQLite
 from planner.revisions.alembic_compat import with_new_column_name
 from planner.revisions.copy_from import plain_table, table_source
 from planner.revisions.literals import py_literal, sql_text_call
@@ -43,10 +46,10 @@ if TYPE_CHECKING:
     from planner.revisions.copy_from import CopyFrom
     from planner.state.model import Snapshot, Table
 
-#: dialect names as ``connection.dialect.name`` spells them
-POSTGRESQL = ("postgresql",)
-MYSQL = ("mysql", "mariadb")
-SQLITE = ("sqlite",)
+#: dialect names as ``connection.dialect.name`` spells them (each dialect's runtime names)
+POSTGRESQL = PostgreSQL.runtime_names
+MYSQL = MySQL.runtime_names
+SQLITE = SQLite.runtime_names
 
 
 # dbplan's own operations extending Alembic's -----------------------------------

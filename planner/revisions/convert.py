@@ -98,7 +98,8 @@ def _pg_type_sql(type_text: str, enums: dict[str, tuple[str, ...]]) -> str:
     from sqlalchemy.dialects import postgresql
 
     t = sa_type(type_text, enums)
-    impl = t._variant_mapping.get("postgresql", t) if hasattr(t, "_variant_mapping") else t
+    pg = custom.POSTGRESQL[0]
+    impl = t._variant_mapping.get(pg, t) if hasattr(t, "_variant_mapping") else t
     return impl.compile(dialect=postgresql.dialect())
 
 

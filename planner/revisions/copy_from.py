@@ -21,6 +21,7 @@ from alembic.autogenerate import render as alembic_render
 from alembic.operations import ops as alembic_ops
 
 from planner import ops as our
+from planner.dialects.sqlite import SQLite
 from planner.revisions.literals import ddl_text, default_text, py_literal, sql_text_call
 from planner.revisions.sa_bridge import sa_table_full, sa_type
 
@@ -204,7 +205,7 @@ def table_source(autogen_context, table, leave_out: Sequence[Any] = ()) -> str:
     name, rest = text[len(prefix) :].split(",\n", 1)
     indexes = []
     for ix in sorted(table.indexes, key=lambda i: i.name):
-        where = ix.dialect_options["sqlite"].get("where")
+        where = ix.dialect_options[SQLite.name].get("where")
         indexes.append(
             index_source(
                 ix.name,

@@ -43,10 +43,15 @@ def _note_batches(converted: list, before: Snapshot, after: Snapshot, sqlite_onl
             o.sqlite_only = sqlite_only
         elif isinstance(o, custom.DialectSwitchOp):
             for names, body in o.branches:
-                if "sqlite" in names:
+                if _sqlite_runs(names):
                     _note_batches(body, before, after, sqlite_only=tuple(names) == custom.SQLITE)
-            if not any("sqlite" in names for names, _ in o.branches):
+            if not any(_sqlite_runs(names) for names, _ in o.branches):
                 _note_batches(o.otherwise, before, after)  # else SQLite never runs it
+
+
+def _sqlite_runs(names: Sequence[str]) -> bool:
+    """A dialect switch branch for ``names`` runs on SQLite."""
+    return any(n in names for n in custom.SQLITE)
 
 
 def _renamed(op: Any, before: Snapshot, after: Snapshot) -> Snapshot:

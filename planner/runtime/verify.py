@@ -19,9 +19,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
-import os
-import shutil
-import subprocess
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner import sqlexpr
+from planner import dialects, sqlexpr
 from planner.runtime.config import alembic_errors, database_url, redact
 from planner.runtime.errors import MigrationError
 from planner.runtime.managed_rows import compare_rows as _rows
@@ -206,31 +203,27 @@ def scratch_database(url: str | None, *, prefix: str = "dbplan_verify") -> Itera
     """
     import sqlalchemy as sa
 
-    backend = sa.engine.make_url(url).get_backend_name() if url else "sqlite"
-    if backend == "sqlite":
+    d = None
+    if url:
+        backend = sa.engine.make_url(url).get_backend_name()
+        try:
+            d = dialects.get(backend)
+        except dialects.UnknownDialectError:
+            raise MigrationError(
+                f"verify needs PostgreSQL, MariaDB/MySQL or SQLite; {redact(url)} is {backend}"
+            ) from None
+    if d is None or d.database_is_file:
         with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
             yield f"sqlite:///{Path(tmp) / 'scratch.sqlite'}"
         return
-    if backend not in ("postgresql", "mysql", "mariadb"):
-        raise MigrationError(
-            f"verify needs PostgreSQL, MariaDB/MySQL or SQLite; {redact(url)} is {backend}"
-        )
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     u = sa.engine.make_url(url)
-    pg = backend == "postgresql"
-    server = u.set(database="postgres" if pg else (u.database or "mysql"))
+    server = u.set(database=d.server_database(u.database))
     with alembic_errors(url):
         eng = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
         try:
             with eng.connect() as c:
-                if pg:
-                    c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-                else:
-                    c.execute(
-                        sa.text(
-                            f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
-                        )
-                    )
+                c.execute(sa.text(d.create_database_sql(name)))
         finally:
             eng.dispose()
     try:
@@ -239,19 +232,15 @@ def scratch_database(url: str | None, *, prefix: str = "dbplan_verify") -> Itera
         eng = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
         try:
             with eng.connect() as c:
-                if pg:
-                    c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                else:
-                    c.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+                c.execute(sa.text(d.drop_database_sql(name)))
         finally:
             eng.dispose()
 
 
-def _dialect(url: str) -> str:
+def _dialect(url: str) -> dialects.Dialect:
     import sqlalchemy as sa
 
-    name = sa.engine.make_url(url).get_backend_name()
-    return "mysql" if name in ("mysql", "mariadb") else name
+    return dialects.get(sa.engine.make_url(url).get_backend_name())
 
 
 def _differences(url: str, snapshot: Snapshot, others: Iterable[Snapshot] = ()) -> list[str]:
@@ -262,7 +251,7 @@ def _differences(url: str, snapshot: Snapshot, others: Iterable[Snapshot] = ()) 
     with alembic_errors(url):
         got = capture_for(url, snapshot)
         retired = retired_rows(url, snapshot, others)
-    dialect = _dialect(url)
+    dialect = _dialect(url).name
     return compare_snapshots(got, normalise_for(snapshot, dialect), dialect=dialect) + retired
 
 
@@ -276,8 +265,10 @@ def _leftovers(url: str) -> list[str]:
         out = [
             f"{t}: table left behind" for t in sorted(insp.get_table_names()) if t != VERSION_TABLE
         ]
-        if engine.dialect.name == "postgresql":
+        d = dialects.get(engine.dialect.name)
+        if d.has_named_enums:
             out += [f"enum {e['name']}: type left behind" for e in insp.get_enums(schema="*")]
+        if d.has_schemas:
             schemas = set(insp.get_schema_names()) - {"public", "information_schema"}
             for schema in sorted(schemas):
                 out += [
@@ -372,7 +363,7 @@ def verify(
     from planner.runtime.apply import downgrade, setup, upgrade
     from planner.runtime.verify_start import SETUP
 
-    if pg_dump and (url is None or _dialect(url) != "postgresql"):
+    if pg_dump and (url is None or not _dialect(url).has_schema_dump):
         raise MigrationError("--pg-dump needs a PostgreSQL --url (postgresql+psycopg://...)")
     files = project.snapshot_files()
     moves = verify_steps(project, start=start)
@@ -478,74 +469,16 @@ def _load(path) -> Snapshot:
 # ---------------------------------------------------------------------------
 
 
-def _libpq_url(url: str) -> str:
-    import sqlalchemy as sa
-
-    u = sa.engine.make_url(url).set(drivername="postgresql")
-    return u.render_as_string(hide_password=False)
-
-
-#: pg_dump lines that differ between any two dumps (version banner, PostgreSQL 15.14+
-#: ``\\restrict`` tokens)
-_VOLATILE = ("-- Dumped ", "\\restrict ", "\\unrestrict ")
-
-
-def _dump_line(line: str) -> str:
-    """A dump line with equivalent spellings unified (capture's current-time normal form:
-    the column default ``CURRENT_TIMESTAMP`` is ``now()``)."""
-    return line.replace("DEFAULT CURRENT_TIMESTAMP", "DEFAULT now()")
-
-
-def _pg_dump_text(url: str, snapshot: Snapshot) -> str:
-    """``pg_dump --schema-only`` (without alembic_version) plus the managed rows, sorted."""
-    import sqlalchemy as sa
-
-    exe = shutil.which("pg_dump")
-    if exe is None:
-        raise MigrationError("pg_dump not found on PATH (install the PostgreSQL client tools)")
-    cmd = [
-        exe,
-        "--schema-only",
-        "--no-owner",
-        "--no-privileges",
-        f"--exclude-table={VERSION_TABLE}",
-        f"--dbname={_libpq_url(url)}",
-    ]
-    proc = subprocess.run(
-        cmd, capture_output=True, text=True, env={**os.environ, "PGCONNECT_TIMEOUT": "10"}
-    )
-    if proc.returncode != 0:
-        raise MigrationError(f"pg_dump failed ({proc.returncode}): {proc.stderr.strip()}")
-    lines = [_dump_line(ln) for ln in proc.stdout.splitlines() if not ln.startswith(_VOLATILE)]
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        md = sa.MetaData()
-        with engine.connect() as conn:
-            for t in snapshot.tables:
-                if t.rows is None:
-                    continue
-                sat = sa.Table(t.name, md, schema=t.schema, autoload_with=conn)
-                # the columns the rows declare: undeclared ones (a serial key) may differ
-                declared = sorted({c for r in t.rows.rows for c, _ in r}, key=t.column_names.index)
-                lines.append(f"-- managed rows of {t.qualified_name} ({', '.join(declared)})")
-                query = sa.select(*[sat.c[c] for c in declared]).order_by(
-                    *[sat.c[k] for k in t.rows.key]
-                )
-                lines += [repr(tuple(row)) for row in conn.execute(query)]
-    finally:
-        engine.dispose()
-    return "\n".join(lines) + "\n"
-
-
 def _pg_dump_compare(project: Project, chain_url: str, server_url: str) -> str:
     from planner.runtime.apply import setup
 
     releases = project.releases()
     snapshot = _load(project.snapshot_files()[releases[-1]])
-    chain = _pg_dump_text(chain_url, snapshot)
+    dump = _dialect(chain_url).schema_dump
+    chain = dump(chain_url, snapshot)
     with scratch_database(server_url, prefix="dbplan_setup") as direct_url:
         setup(project, release=releases[-1], url=direct_url)
-        direct = _pg_dump_text(direct_url, snapshot)
+        direct = dump(direct_url, snapshot)
     return "".join(
         difflib.unified_diff(
             direct.splitlines(keepends=True),

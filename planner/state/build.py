@@ -9,38 +9,35 @@ MariaDB/MySQL the rows go in with ``NO_AUTO_VALUE_ON_ZERO`` (a key of 0 stays 0)
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
 import sqlalchemy as sa
 
+from planner.dialects import Dialect, get
 from planner.state import coltypes
-from planner.state.capture import INFO_ROWS, to_metadata
+from planner.state.capture_models import INFO_ROWS, to_metadata
 from planner.state.model import Snapshot
 
 __all__ = ["create_from_snapshot", "metadata_for"]
 
-#: server defaults a dialect spells differently (SQLite has no ``now()``)
-_SQLITE_DEFAULTS = {"now()": "CURRENT_TIMESTAMP"}
 
-
-def metadata_for(snapshot: Snapshot, dialect: str) -> sa.MetaData:
+def metadata_for(snapshot: Snapshot, dialect: str | Dialect) -> sa.MetaData:
     """``to_metadata(snapshot)`` with server defaults the dialect can execute.
 
     Example:
         >>> from planner.state.model import Column, Snapshot, Table
         >>> t = Table(name="t", columns=(Column(name="at", type="DateTime", server_default="now()"),))
-        >>> md = metadata_for(Snapshot(release="1", tables=(t,)), "sqlite")
+        >>> from planner.dialects.sqlite import SQLite
+        >>> md = metadata_for(Snapshot(release="1", tables=(t,)), SQLite())
         >>> md.tables["t"].c.at.server_default.arg.text
         'CURRENT_TIMESTAMP'
     """
     md = to_metadata(snapshot)
-    if dialect == "sqlite":
+    spellings = get(dialect).server_default_spellings
+    if spellings:
         for table in md.tables.values():
             for col in table.columns:
                 sd = col.server_default
                 if sd is not None and isinstance(sd.arg, sa.TextClause):
-                    new = _SQLITE_DEFAULTS.get(sd.arg.text.strip().lower())
+                    new = spellings.get(sd.arg.text.strip().lower())
                     if new:
                         sd.arg = sa.text(new)
     return md
@@ -71,20 +68,16 @@ def create_from_snapshot(
 
 
 def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
-    name = conn.dialect.name
-    dialect = "mysql" if name in ("mysql", "mariadb") else name
+    dialect = get(conn.dialect.name)
     md = metadata_for(snapshot, dialect)
-    if dialect == "postgresql":
+    if dialect.has_schemas:
         for schema in sorted({t.schema for t in snapshot.tables if t.schema}):
             conn.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
-    twins = _folded_uniques(md, snapshot) if dialect == "postgresql" else []
+    twins = _folded_uniques(md, snapshot) if dialect.folds_uniques_into_keys else []
     md.create_all(conn)
     for uq in twins:
         conn.execute(sa.schema.AddConstraint(uq))
-    if dialect == "mysql":
-        with _no_auto_value_on_zero(conn):
-            _insert_rows(conn, md, snapshot, dialect)
-    else:
+    with dialect.inserting_rows(conn):
         _insert_rows(conn, md, snapshot, dialect)
 
 
@@ -102,25 +95,7 @@ def _folded_uniques(md: sa.MetaData, snapshot: Snapshot) -> list[sa.UniqueConstr
     return out
 
 
-@contextlib.contextmanager
-def _no_auto_value_on_zero(conn: sa.engine.Connection) -> Iterator[None]:
-    """MariaDB/MySQL store an inserted 0 in an AUTO_INCREMENT column as the next value
-    unless ``sql_mode`` has ``NO_AUTO_VALUE_ON_ZERO``: set it for the inserts, then restore."""
-    mode = conn.execute(sa.text("SELECT @@SESSION.sql_mode")).scalar() or ""
-    if "NO_AUTO_VALUE_ON_ZERO" in mode.upper().split(","):
-        yield
-        return
-    conn.execute(
-        sa.text("SET SESSION sql_mode = :m"),
-        {"m": ",".join(filter(None, [mode, "NO_AUTO_VALUE_ON_ZERO"]))},
-    )
-    try:
-        yield
-    finally:
-        conn.execute(sa.text("SET SESSION sql_mode = :m"), {"m": mode})
-
-
-def _insert_rows(conn: sa.engine.Connection, md: sa.MetaData, snapshot: Snapshot, dialect: str):
+def _insert_rows(conn: sa.engine.Connection, md: sa.MetaData, snapshot: Snapshot, dialect: Dialect):
     for sat in md.sorted_tables:
         stored = sat.info.get(INFO_ROWS)
         if not stored:
@@ -142,36 +117,4 @@ def _insert_rows(conn: sa.engine.Connection, md: sa.MetaData, snapshot: Snapshot
             }
             values = {sat.c[k]: sa.bindparam(f"{prefix}{i}") for i, k in enumerate(names)}
             conn.execute(sat.insert().values(values), params)
-        if dialect == "postgresql":
-            _advance_sequences(conn, sat)
-
-
-def _advance_sequences(conn: sa.engine.Connection, sat: sa.Table) -> None:
-    """Move each serial sequence past the largest inserted key (keys below 1 leave it).
-
-    ``setval(seq, max, true)`` makes the next value ``max + 1`` without computing it (no
-    overflow at the type's largest key). Names are quoted by hand and passed as bound
-    values, never through the dialect's preparer (which doubles ``%`` for pyformat).
-    """
-    quoted_table = ".".join(
-        '"' + part.replace('"', '""') + '"' for part in (sat.schema, sat.name) if part
-    )
-    for col in sat.columns:
-        seq = conn.execute(
-            sa.select(
-                sa.func.pg_get_serial_sequence(
-                    sa.bindparam("t", quoted_table), sa.bindparam("c", col.name)
-                )
-            )
-        ).scalar()
-        if not seq:
-            continue
-        top = conn.execute(sa.select(sa.func.max(col))).scalar()
-        if top is not None and top >= 1:
-            conn.execute(
-                sa.select(
-                    sa.func.setval(
-                        sa.bindparam("s", seq), sa.bindparam("m", top, sa.BigInteger), True
-                    )
-                )
-            )
+        dialect.rows_inserted(conn, sat)

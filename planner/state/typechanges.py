@@ -360,11 +360,13 @@ def fk_compatible(a: str, b: str, *, dialect: str | None = None) -> bool:
         >>> fk_compatible("Integer", "String(8)")
         False
     """
+    from planner.dialects import get
+
     sa_, sb = _spec(a), _spec(b)
     fa, fb = _BY_NAME[sa_.name].family, _BY_NAME[sb.name].family
     if fa != fb or "JSON" in (sa_.name, sb.name):
         return False
-    if fa == "integer" and dialect in ("mysql", "mariadb"):
+    if fa == "integer" and dialect is not None and get(dialect).foreign_key_same_integer_type:
         return sa_.name == sb.name
     if fa in ("numeric", "enum", "array", "tsvector"):
         return sa_ == sb

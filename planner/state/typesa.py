@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,6 @@ from planner.state.typespec import (
     _EMPTY,
     TypeReflectionError,
     TypeSpec,
-    _dialect_key,
     _normalise_spec,
     _spec,
     format_type,
@@ -29,7 +29,6 @@ def _enum_type(
     name: str, enums: Mapping[str, Sequence[str]], *, create_enum_type: bool
 ) -> TypeEngine:
     import sqlalchemy as sa
-    from sqlalchemy.dialects import postgresql
 
     if name not in enums:
         raise KeyError(f"Enum({name}): no enum {name!r} among the snapshot's enums")
@@ -45,19 +44,9 @@ def _enum_type(
     )
     if create_enum_type:
         return base
-    return base.with_variant(postgresql.ENUM(*values, name=name, create_type=False), "postgresql")
+    from planner.dialects.sa_types import enum_variant
 
-
-def _pg_item(spec: TypeSpec, enums: Mapping[str, Sequence[str]]) -> TypeEngine:
-    """The PostgreSQL type of an ARRAY item (no variants)."""
-    from sqlalchemy.dialects import postgresql
-
-    if spec.enum is not None:
-        if spec.enum not in enums:
-            raise KeyError(f"Enum({spec.enum}): no enum {spec.enum!r} among the snapshot's enums")
-        return postgresql.ENUM(*enums[spec.enum], name=spec.enum, create_type=False)
-    t = _plain(spec)
-    return t
+    return enum_variant(base, name, values)
 
 
 def _plain(spec: TypeSpec) -> TypeEngine:
@@ -118,28 +107,21 @@ def to_sqlalchemy(
         String(length=80)
     """
     import sqlalchemy as sa
-    from sqlalchemy.dialects import mysql, postgresql
+
+    from planner.dialects.sa_types import portable
 
     spec = _spec(text)
     if spec.enum is not None:
         return _enum_type(spec.enum, enums, create_enum_type=create_enum_type)
-    if spec.item is not None:
-        return sa.JSON().with_variant(postgresql.ARRAY(_pg_item(spec.item, enums)), "postgresql")
-    if spec.name == "postgresql.JSONB":
-        return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-    if spec.name in ("postgresql.INET", "postgresql.CIDR"):
-        return sa.String(45).with_variant(_plain(spec), "postgresql")
-    if spec.name == "postgresql.TSVECTOR":
-        return sa.Text().with_variant(_plain(spec), "postgresql")
-    if spec.name == "Float":
-        return sa.Float().with_variant(mysql.DOUBLE(), "mysql", "mariadb")
-    if spec.name == "String" and not spec.args:
-        return sa.String().with_variant(sa.Text(), "mysql", "mariadb")
-    if spec.name == "DateTime":
-        return _plain(spec).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-    if spec.name == "Time":
-        return _plain(spec).with_variant(mysql.TIME(fsp=6), "mysql", "mariadb")
-    return _plain(spec)
+    if spec.item is not None or spec.name == "postgresql.JSONB":
+        base = sa.JSON()
+    elif spec.name in ("postgresql.INET", "postgresql.CIDR"):
+        base = sa.String(45)
+    elif spec.name == "postgresql.TSVECTOR":
+        base = sa.Text()
+    else:
+        base = _plain(spec)
+    return portable(spec, base, enums=enums, plain=_plain)
 
 
 def json_columns_from_checks(checks: Iterable[Mapping[str, Any]]) -> frozenset[str]:
@@ -198,14 +180,27 @@ def mariadb_json_columns(
 
 
 def _variant_for(satype: Any, dialect: str | None) -> Any:
+    from planner.dialects import NAMES, get
+
     mapping = getattr(satype, "_variant_mapping", None) or {}
     if dialect is not None:
-        key = _dialect_key(dialect)
-        for k in (dialect, key, "mariadb" if key == "mysql" else None):
-            if k and k in mapping:
+        d = get(dialect)
+        for k in (dialect, d.name, *d.runtime_names):
+            if k in mapping:
                 return mapping[k]
         return satype
-    return mapping.get("postgresql", satype)
+    return mapping.get(NAMES[0], satype)  # the primary target's variant wins
+
+
+@functools.cache
+def _sa_modules() -> tuple[Any, Any, Any, Any]:
+    """SQLAlchemy's modules :func:`from_sqlalchemy` reads, imported on first use (not at
+    import time: commands that never reflect do not pay for SQLAlchemy)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import mysql, postgresql
+    from sqlalchemy.types import _Binary
+
+    return sa, mysql, postgresql, _Binary
 
 
 def from_sqlalchemy(
@@ -234,9 +229,7 @@ def from_sqlalchemy(
         >>> from_sqlalchemy(sa.VARCHAR(80)), from_sqlalchemy(sa.TIMESTAMP(timezone=True))
         ('String(80)', 'DateTime(timezone=True)')
     """
-    import sqlalchemy as sa
-    from sqlalchemy.dialects import mysql, postgresql
-    from sqlalchemy.types import _Binary
+    sa, mysql, postgresql, _Binary = _sa_modules()
 
     if isinstance(satype, type):
         satype = satype()

@@ -536,57 +536,45 @@ def family(text: str) -> str:
 # ---------------------------------------------------------------------------------------
 # dialect round trips
 
-#: (dialect, canonical type or type name) -> canonical type after create + reflect.
-#: A key with a bare name (``postgresql.ARRAY``) stands for every type of that name.
-DIALECT_NORMALISATION: Mapping[tuple[str, str], str] = MappingProxyType(
-    {
-        ("mysql", "String"): "Text",
-        ("mysql", "Numeric"): "Numeric(10)",
-        ("mysql", "Time(timezone=True)"): "Time",
-        ("mysql", "DateTime(timezone=True)"): "DateTime",
-        ("mysql", "Interval"): "DateTime",
-        ("mysql", "Uuid"): "String(32)",
-        ("mysql", "postgresql.JSONB"): "JSON",
-        ("mysql", "postgresql.ARRAY"): "JSON",
-        ("mysql", "postgresql.INET"): "String(45)",
-        ("mysql", "postgresql.CIDR"): "String(45)",
-        ("mysql", "postgresql.TSVECTOR"): "Text",
-        ("sqlite", "Time(timezone=True)"): "Time",
-        ("sqlite", "DateTime(timezone=True)"): "DateTime",
-        ("sqlite", "Interval"): "DateTime",
-        ("sqlite", "Uuid"): "String(32)",
-        ("sqlite", "postgresql.JSONB"): "JSON",
-        ("sqlite", "postgresql.ARRAY"): "JSON",
-        ("sqlite", "postgresql.INET"): "String(45)",
-        ("sqlite", "postgresql.CIDR"): "String(45)",
-        ("sqlite", "postgresql.TSVECTOR"): "Text",
-    }
-)
+
+def _round_trips() -> Mapping[tuple[str, str], str]:
+    from planner.dialects import all_dialects
+
+    return MappingProxyType(
+        {(d.name, k): v for d in all_dialects() for k, v in d.type_round_trips.items()}
+    )
 
 
-def _dialect_key(dialect: str) -> str:
-    return "mysql" if dialect == "mariadb" else dialect
+#: (dialect, canonical type or type name) -> canonical type after create + reflect
+#: (each dialect's ``type_round_trips``). A key with a bare name (``postgresql.ARRAY``)
+#: stands for every type of that name.
+DIALECT_NORMALISATION: Mapping[tuple[str, str], str] = _round_trips()
 
 
-def normalise_type(text: str, dialect: str, *, enums: Mapping[str, Sequence[str]] = _EMPTY) -> str:
+def normalise_type(text: str, dialect: Any, *, enums: Mapping[str, Sequence[str]] = _EMPTY) -> str:
     """The canonical type a column of ``text`` has after a round trip through ``dialect``.
 
     Used to compare a captured database with a snapshot. ``Enum`` on SQLite becomes
     ``String(<longest value>)`` and needs ``enums``; without it the Enum is kept.
 
     Example:
-        >>> normalise_type("DateTime(timezone=True)", "sqlite")
+        >>> from planner.dialects.postgresql import PostgreSQL
+        >>> from planner.dialects.sqlite import SQLite
+        >>> normalise_type("DateTime(timezone=True)", SQLite())
         'DateTime'
-        >>> normalise_type("postgresql.ARRAY(Integer)", "postgresql")
+        >>> normalise_type("postgresql.ARRAY(Integer)", PostgreSQL())
         'postgresql.ARRAY(Integer)'
     """
+    from planner.dialects import get
+
     spec = parse_type(text)
     canonical = format_type(spec)
-    d = _dialect_key(dialect)
-    if (d, canonical) in DIALECT_NORMALISATION:
-        return DIALECT_NORMALISATION[(d, canonical)]
-    if spec.item is not None and (d, spec.name) in DIALECT_NORMALISATION:
-        return DIALECT_NORMALISATION[(d, spec.name)]
-    if d == "sqlite" and spec.enum is not None and spec.enum in enums:
+    d = get(dialect)
+    round_trips = d.type_round_trips
+    if canonical in round_trips:
+        return round_trips[canonical]
+    if spec.item is not None and spec.name in round_trips:
+        return round_trips[spec.name]
+    if d.enum_as_string and spec.enum is not None and spec.enum in enums:
         return f"String({max((len(v) for v in enums[spec.enum]), default=1) or 1})"
     return canonical

@@ -1,0 +1,110 @@
+"""MariaDB/MySQL reflection fixes (reached as ``get("mysql").part("capture")``).
+
+SHOW CREATE TABLE doubles a backtick inside a name and SQLAlchemy keeps both; it also
+keeps the backslash escapes of enum values, and its parser skips a foreign key to a
+table whose name ends with a backtick. The JSON columns MariaDB stores as ``LONGTEXT``
+with a ``json_valid`` check are found here too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+
+from planner.dialects.reflection import RawTable, fix_names
+
+#: the name fields of each inspector result that SQLAlchemy reads from DDL text
+_NAME_FIELDS = {
+    "columns": ("name",),
+    "pk": ("name", "constrained_columns"),
+    "foreign_keys": ("name", "constrained_columns", "referred_table", "referred_columns"),
+    "indexes": ("name", "column_names"),
+    "uniques": ("name", "column_names"),
+    "checks": ("name",),
+}
+
+#: MariaDB/MySQL string escapes SHOW CREATE TABLE may write in an enum value
+_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
+
+
+def fix_reflected(
+    conn: sa.engine.Connection, insp: Any, schema: str | None, raw: dict[str, RawTable]
+) -> None:
+    from planner.state.coltypes import mariadb_json_columns
+
+    for t in raw.values():
+        for field, names in _NAME_FIELDS.items():
+            setattr(t, field, fix_names(getattr(t, field), names, "`"))
+    unparsed = _unparsed_fks(conn, schema, raw) if raw else {}
+    for table, t in raw.items():
+        t.foreign_keys = t.foreign_keys + unparsed.get(table, [])
+        t.columns = _fix_enum_values(t.columns)
+        t.json_columns = mariadb_json_columns(conn, table, schema=schema)
+
+
+def _unparsed_fks(conn: sa.engine.Connection, schema: str | None, raw: dict[str, RawTable]):
+    """``{table: [fk, ...]}``: the foreign keys SQLAlchemy's SHOW CREATE TABLE parser skips
+    (a referenced table whose name ends with a backtick: ``REFERENCES `a```` ``), read
+    from information_schema for the whole schema. ON DELETE/UPDATE RESTRICT is the default
+    SHOW CREATE TABLE leaves out, so it is left out here too."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT r.TABLE_NAME, r.CONSTRAINT_NAME, r.REFERENCED_TABLE_NAME, r.DELETE_RULE, "
+            "r.UPDATE_RULE, k.COLUMN_NAME, k.REFERENCED_COLUMN_NAME, "
+            "k.REFERENCED_TABLE_SCHEMA "
+            "FROM information_schema.REFERENTIAL_CONSTRAINTS r "
+            "JOIN information_schema.KEY_COLUMN_USAGE k "
+            "ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA "
+            "AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME = r.TABLE_NAME "
+            "WHERE r.CONSTRAINT_SCHEMA = coalesce(:s, database()) "
+            "ORDER BY r.TABLE_NAME, r.CONSTRAINT_NAME, k.ORDINAL_POSITION"
+        ),
+        {"s": schema},
+    ).all()
+    current = None
+    out: dict[str, dict[str, dict]] = {}
+    for table, name, ref_table, on_delete, on_update, col, ref_col, ref_schema in rows:
+        t = raw.get(table)
+        if t is None or name in {fk.get("name") for fk in t.foreign_keys}:
+            continue
+        fks = out.setdefault(table, {})
+        fk = fks.get(name)
+        if fk is None:
+            opts = {
+                k: v
+                for k, v in (("ondelete", on_delete), ("onupdate", on_update))
+                if v and v != "RESTRICT"
+            }
+            fk = fks[name] = {
+                "name": name,
+                "constrained_columns": [],
+                "referred_schema": schema if schema else None,
+                "referred_table": ref_table,
+                "referred_columns": [],
+                "options": opts,
+            }
+            if ref_schema:
+                if current is None:
+                    current = schema or conn.execute(sa.text("SELECT database()")).scalar()
+                if ref_schema != current:
+                    fk["referred_schema"] = ref_schema
+        fk["constrained_columns"].append(col)
+        fk["referred_columns"].append(ref_col)
+    return {table: list(fks.values()) for table, fks in out.items()}
+
+
+def _fix_enum_values(columns: list) -> list:
+    """The values of ENUM columns with SHOW CREATE TABLE's backslash escapes undone
+    (SQLAlchemy undoes only doubled quotes): a value ``a\\`` is read as ``a\\\\``."""
+    out = []
+    for col in columns:
+        t = col.get("type")
+        if isinstance(t, sa.Enum) and any("\\" in v for v in t.enums):
+            values = [
+                re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[1]), v, flags=re.S) for v in t.enums
+            ]
+            col = {**col, "type": type(t)(*values)}
+        out.append(col)
+    return out

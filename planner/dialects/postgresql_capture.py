@@ -1,0 +1,44 @@
+"""PostgreSQL reflection fixes (reached as ``get("postgresql").part("capture")``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from planner.dialects.reflection import RawTable
+
+#: the column lists of every foreign key of one schema, from the catalog
+_FK_COLUMNS = sa.text(
+    "SELECT t.relname::text, c.conname::text, "
+    "ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
+    "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n "
+    "ORDER BY k.i), "
+    "ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
+    "JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n "
+    "ORDER BY k.i) "
+    "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+    "JOIN pg_namespace s ON s.oid = t.relnamespace "
+    "WHERE c.contype = 'f' AND s.nspname = coalesce(:s, current_schema())"
+)
+
+
+def fix_reflected(
+    conn: sa.engine.Connection, insp: Any, schema: str | None, raw: dict[str, RawTable]
+) -> None:
+    """SQLAlchemy splits a foreign key definition's column lists at commas (a column named
+    ``a,b`` comes back as two): take them from the catalog, one query for the schema."""
+    if not any(t.foreign_keys for t in raw.values()):
+        return
+    by_table: dict[str, dict[str, tuple[list, list]]] = {}
+    for table, name, cols, refs in conn.execute(_FK_COLUMNS, {"s": schema}).all():
+        by_table.setdefault(table, {})[name] = (list(cols), list(refs))
+    for table, t in raw.items():
+        by_name = by_table.get(table, {})
+        out = []
+        for fk in t.foreign_keys:
+            found = by_name.get(fk.get("name"))
+            if found is not None:
+                fk = {**fk, "constrained_columns": found[0], "referred_columns": found[1]}
+            out.append(fk)
+        t.foreign_keys = out

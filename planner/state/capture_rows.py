@@ -1,0 +1,203 @@
+"""Managed rows read back from a database: what :func:`~planner.state.capture.capture_for`
+compares (values bound for the database, then compared with what it holds) and
+:func:`count_rows`.
+
+Part of :mod:`planner.state.capture`, which re-exports :func:`count_rows`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from planner.state import coltypes
+from planner.state.capture_models import _ENUM_TYPE, _yaml
+from planner.state.model import Enum, FrozenMap, RowSet, Table, thaw
+
+__all__ = ["count_rows", "read_rows"]
+
+
+def _engine(url_or_engine: str | sa.engine.Engine) -> tuple[sa.engine.Engine, bool]:
+    if isinstance(url_or_engine, sa.engine.Engine):
+        return url_or_engine, False
+    return sa.create_engine(url_or_engine), True
+
+
+def _matching(found: dict[tuple, list], bound_key: tuple) -> list:
+    """The rows of ``found`` (database key -> rows) that hold ``bound_key``; a zone-aware
+    key also matches the naive wall time a dialect without zones stored."""
+    rows = found.get(bound_key)
+    if rows is None and any(isinstance(v, _dt.datetime) for v in bound_key):
+        naive = _naive_key(bound_key)
+        rows = [r for k, got in found.items() if _naive_key(k) == naive for r in got]
+    return rows or []
+
+
+def count_rows(
+    url_or_engine: str | sa.engine.Engine, table: Table, key: tuple[str, ...], keys: Iterable[tuple]
+) -> dict[tuple, int]:
+    """How many rows of ``table`` in the database hold each of ``keys`` (values of the
+    ``key`` columns, as a snapshot writes them); keys no row holds are left out.
+
+    ``table`` gives the column types the values bind as. Used to find managed rows that
+    should be gone (a release deleted them) but are in the database.
+
+    Example:
+        >>> count_rows("sqlite://", Table(name="t"), ("name",), [("kWh",)])  # doctest: +SKIP
+        {}
+    """
+    keys = list(keys)
+    if not keys or not all(table.has_column(k) for k in key):
+        return {}
+    types = {c.name: c.type for c in table.columns}
+    sat = sa.Table(
+        table.name,
+        sa.MetaData(),
+        *(sa.Column(k, _read_type(types[k], {})) for k in key),
+        schema=table.schema,
+    )
+    engine, owned = _engine(url_or_engine)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table(table.name, schema=table.schema):
+                return {}
+            found: dict[tuple, list] = {}
+            for r in conn.execute(sa.select(*sat.c)):
+                found.setdefault(tuple(r), []).append(r)
+    finally:
+        if owned:
+            engine.dispose()
+    out = {}
+    for k in keys:
+        n = len(_matching(found, tuple(_bind(types[c], v) for c, v in zip(key, k, strict=True))))
+        if n:
+            out[k] = n
+    return out
+
+
+def _naive_key(key: tuple) -> tuple:
+    return tuple(v.replace(tzinfo=None) if isinstance(v, _dt.datetime) else v for v in key)
+
+
+def _same_value(bound: Any, have: Any, type_text: str | None = None) -> bool:
+    """A snapshot value bound for the database equals what the database holds.
+
+    A zone-aware datetime matches the naive wall time a dialect without zones stored; a
+    JSON document (or, in a JSON column ``type_text``, a JSON scalar) matches one whose
+    numbers are equal as floats (PostgreSQL's JSONB stores ``6.417673252564703e+16`` as the
+    numeric ``64176732525647030``).
+    """
+    if bound == have:
+        return True
+    if isinstance(bound, _dt.datetime) and isinstance(have, _dt.datetime):
+        if (bound.tzinfo is None) != (have.tzinfo is None):
+            return bound.replace(tzinfo=None) == have.replace(tzinfo=None)
+    if isinstance(bound, (dict, list)) and isinstance(have, (dict, list)):
+        return _same_json(bound, have)
+    if type_text is not None and _is_json(type_text):
+        return _same_json(bound, have)  # a scalar document
+    return False
+
+
+def _is_json(type_text: str) -> bool:
+    try:
+        return coltypes.family(type_text) == "json"
+    except Exception:  # noqa: BLE001 - an unknown type is not JSON
+        return False
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    """Two JSON values are equal, numbers compared as floats where either is a float.
+
+    Example:
+        >>> _same_json({"n": [6.417673252564703e+16]}, {"n": [64176732525647030]})
+        True
+        >>> _same_json({"n": 1.5}, {"n": 2}), _same_json(1, True), _same_json({"a": 1}, {"b": 1})
+        (False, False, False)
+    """
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        if isinstance(a, float) or isinstance(b, float):
+            try:
+                return float(a) == float(b)
+            except OverflowError:
+                return False
+        return a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_json(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+def _read_type(type_text: str, enums: Mapping[str, Enum]) -> Any:
+    m = _ENUM_TYPE.match(type_text)
+    if m:
+        return sa.String()
+    if type_text == "Float":
+        from planner.dialects.sa_types import float_for_reading
+
+        return float_for_reading()
+    try:
+        return coltypes.to_sqlalchemy(type_text, enums={e.name: e.values for e in enums.values()})
+    except Exception:  # noqa: BLE001 - reading rows falls back to the raw driver value
+        return sa.types.NullType()
+
+
+def _bind(type_text: str | None, value: Any) -> Any:
+    if value is None or type_text is None:
+        return value
+    try:
+        return coltypes.python_value(type_text, thaw(value))
+    except Exception:  # noqa: BLE001 - an unbindable value simply does not match
+        return value
+
+
+def read_rows(
+    conn: sa.engine.Connection, t: Table, hint: Table | None, enums: Mapping[str, Enum]
+) -> RowSet:
+    """The rows of ``t`` in the database: with a hint that manages rows, those of its
+    declared keys (:func:`_managed_rows`); else every row, ordered by the primary key (all
+    columns without one), values by ``coltypes.yaml_value``."""
+    types = {c.name: c.type for c in t.columns}
+    sat = sa.Table(
+        t.name,
+        sa.MetaData(),
+        *(sa.Column(c.name, _read_type(c.type, enums)) for c in t.columns),
+        schema=t.schema,
+    )
+    if hint is not None and hint.rows is not None:
+        return _managed_rows(conn, sat, types, hint.rows)
+    key = t.primary_key.columns if t.primary_key else t.column_names
+    stmt = sa.select(sat).order_by(*(sat.c[k] for k in key))
+    out = []
+    for r in conn.execute(stmt).mappings():
+        out.append(FrozenMap({k: _yaml(types[k], v) for k, v in r.items()}))
+    return RowSet(key=tuple(key), rows=tuple(out))
+
+
+def _managed_rows(conn: sa.engine.Connection, sat: sa.Table, types, declared: RowSet) -> RowSet:
+    """The database's rows of each declared key, every copy: a key held twice (a
+    revision that duplicated a managed row) gives two rows, so a comparison sees it."""
+    key = declared.key
+    found: dict[tuple, list] = {}
+    if all(k in sat.c for k in key):
+        for r in conn.execute(sa.select(sat)).mappings():
+            found.setdefault(tuple(r[k] for k in key), []).append(r)
+    out = []
+    for row in declared.rows:
+        d = dict(row)
+        for db in _matching(found, tuple(_bind(types.get(k), d.get(k)) for k in key)):
+            values = {}
+            for col, want in d.items():
+                if col not in db:
+                    continue
+                have = db[col]
+                same = _same_value(_bind(types.get(col), want), have, types.get(col))
+                values[col] = want if same else _yaml(types[col], have)
+            out.append(FrozenMap(values))
+    return RowSet(key=key, rows=tuple(out))
