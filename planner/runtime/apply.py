@@ -16,6 +16,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from planner import dialects
 from planner.runtime.config import (
     alembic_config,
     alembic_errors,
@@ -94,7 +95,7 @@ def current_heads(url: str) -> tuple[str, ...]:
 
     with alembic_errors(url):
         u = make_url(url)
-        if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:"):
+        if _is_file_database(u.get_backend_name()) and u.database not in (None, "", ":memory:"):
             from pathlib import Path
 
             if not Path(u.database).exists():
@@ -477,7 +478,7 @@ def _drop_everything(conn: Connection, snapshot: Snapshot) -> tuple[str, ...]:
             # SQLite cannot sort foreign-key cycles for DROP; it does not enforce them either
             warnings.simplefilter("ignore", sa.exc.SAWarning)
             md.drop_all(conn)
-    if conn.dialect.name == "postgresql":
+    if dialects.get(conn.dialect.name).has_named_enums:
         preparer = conn.dialect.identifier_preparer
         for schema in schemas:
             for enum in sa.inspect(conn).get_enums(schema=schema):
@@ -486,3 +487,11 @@ def _drop_everything(conn: Connection, snapshot: Snapshot) -> tuple[str, ...]:
                     name = preparer.quote_schema(schema) + "." + name
                 conn.execute(sa.text(f"DROP TYPE IF EXISTS {name}"))
     return tuple(dropped)
+
+
+def _is_file_database(backend: str) -> bool:
+    """The backend keeps a database in a file (SQLite); False for one dbplan does not know."""
+    try:
+        return dialects.get(backend).database_is_file
+    except dialects.UnknownDialectError:
+        return False
