@@ -259,6 +259,19 @@ def _encode(obj: Any) -> Any:
     return out
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_new_tuple = tuple.__new__
+
+
+def _decode_row(v: dict) -> model.FrozenMap:
+    """:func:`_decode_value` of a row object; a row of plain values (the common case)
+    without a call per value (the same FrozenMap: pairs sorted by key, values as read)."""
+    for x in v.values():
+        if x.__class__ not in _PLAIN:
+            return _decode_value(v)
+    return _new_tuple(model.FrozenMap, sorted(v.items()))
+
+
 def _decode_value(v: Any) -> Any:
     if type(v) is dict:
         return model.FrozenMap((k, _decode_value(x)) for k, x in v.items())
@@ -312,7 +325,7 @@ def _field_reader(cls: type, name: str, kind: object) -> Callable[[Any], Any]:
         def rows(v: Any) -> tuple[model.FrozenMap, ...]:
             if v.__class__ is not list or not all(r.__class__ is dict for r in v):
                 raise _Bad(what)
-            return tuple([_decode_value(r) for r in v])
+            return tuple([_decode_row(r) for r in v])
 
         return rows
     container, inner = kind  # type: ignore[misc]
