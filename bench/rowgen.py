@@ -59,9 +59,7 @@ def make_pair(n: int, *, seed: int = 20261207) -> tuple[Snapshot, Snapshot]:
         uniques=(Unique(name="uq_regions_name", columns=("name",)),),
         rows=RowSet(
             key=("id",),
-            rows=tuple(
-                freeze({"id": r, "name": f"Region {r:02d}"}) for r in range(1, REGIONS + 1)
-            ),
+            rows=tuple(freeze({"id": r, "name": f"Region {r:02d}"}) for r in range(1, REGIONS + 1)),
         ),
     )
     rows = [_row(i, rng) for i in range(1, n + 1)]

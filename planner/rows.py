@@ -226,13 +226,16 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
     # every row's key, computed once per side
     old_keys = [key_of(r) for r in o_rs.rows] if o_rs is not None and nt is not None else []
     new_keys = [key_of(r) for r in n_rs.rows] if n_rs is not None else []
-    old_rows = dict(zip(old_keys, o_rs.rows)) if o_rs is not None and matchable else {}
-    new_rows = dict(zip(new_keys, n_rs.rows)) if n_rs is not None else {}
+    # (no old keys when the table goes: its rows are not matched)
+    old_rows = (
+        dict(zip(old_keys, o_rs.rows, strict=False)) if o_rs is not None and matchable else {}
+    )
+    new_rows = dict(zip(new_keys, n_rs.rows, strict=True)) if n_rs is not None else {}
     # deletes (only when the table stays; a dropped table takes its rows along)
     if o_rs is not None and nt is not None:
         gone = [
             r
-            for k, r in zip(old_keys, o_rs.rows)  # noqa: B905 - equal lengths
+            for k, r in zip(old_keys, o_rs.rows, strict=True)
             if not matchable or k not in new_rows
         ]
         if gone:
@@ -264,7 +267,7 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
         return ops
     assert nt is not None
     # inserts
-    added = [r for k, r in zip(new_keys, n_rs.rows) if k not in old_rows]  # noqa: B905
+    added = [r for k, r in zip(new_keys, n_rs.rows, strict=True) if k not in old_rows]
     deferred_updates: list[Operation] = []
     if added:
         added_keys = set(map(key_of, added))
@@ -336,7 +339,7 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
         }
         retyped = {c: v for c, v in retyped.items() if c not in referenced}
     if ot is not None and old_rows:
-        for k, r in zip(new_keys, n_rs.rows):  # noqa: B905 - equal lengths
+        for k, r in zip(new_keys, n_rs.rows, strict=True):
             o = old_rows.get(k, _MISSING)
             if o is _MISSING or (o == r and not retyped):
                 continue  # not matched, or the same values and no type change to follow
