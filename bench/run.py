@@ -400,10 +400,23 @@ def main() -> int:
                 peer_ops[n] = int(peer_out.read_text().split()[0])  # the last run's count
             shutil.rmtree(root, ignore_errors=True)
             _partial(results, peer_ops, sizes, peer_sizes, started, loads, spent)
+        _run_issue17(base, env, cold_env, repeats)
     total = time.perf_counter() - started
     loads.append(os.getloadavg())
     write_report(results, peer_ops, sizes, peer_sizes, total, loads, spent)
     return 0
+
+
+def _run_issue17(base: Path, env: dict, cold_env, repeats: int) -> None:
+    """Issue 17's workloads (bench/issue17.py); their section joins the report."""
+    from bench import issue17
+
+    SECTIONS.append(issue17.section)
+    issue17.run(base, env, cold_env, repeats)
+
+
+#: functions giving more sections of the report (their lines), in order
+SECTIONS: list = []
 
 
 def _partial(results, peer_ops, sizes, peer_sizes, started, loads, spent) -> None:
@@ -599,6 +612,8 @@ def write_report(results, peer_ops, sizes, peer_sizes, total, loads=(), spent=No
         "- `plan` and `check` import neither SQLAlchemy nor Alembic.",
         "",
     ]
+    for more in SECTIONS:
+        lines += more()
     lines += ["All repeats (seconds):", ""]
     for (_label, n), t in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         lines.append(f"- {t.label}, N = {n}: " + ", ".join(f"{s:.3f}" for s in t.seconds))

@@ -227,6 +227,11 @@ class _Bad(DbplanError, ValueError):
     """An entry that does not decode to the model: a miss."""
 
 
+#: the classes of plain JSON values (a row of these is written and read in bulk)
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_new_tuple = tuple.__new__
+
+
 def _encode_value(v: Any) -> Any:
     """A row value (frozen JSON) as plain JSON."""
     if v is None or type(v) in (str, int, float, bool):
@@ -238,6 +243,16 @@ def _encode_value(v: Any) -> Any:
     raise TypeError(f"cannot cache a row value of type {type(v).__name__}")
 
 
+def _encode_row(r: model.FrozenMap) -> Any:
+    """:func:`_encode_value` of a row; a row of plain values without a call per value."""
+    if r.__class__ is model.FrozenMap:
+        for _, x in r:
+            if x.__class__ not in _PLAIN:
+                return _encode_value(r)
+        return dict(r)
+    return _encode_value(r)
+
+
 def _encode(obj: Any) -> Any:
     spec = _SPECS.get(type(obj))
     if spec is None:
@@ -246,7 +261,7 @@ def _encode(obj: Any) -> Any:
     for name, kind in spec:
         v = getattr(obj, name)
         if kind == _ROWS:
-            out.append([_encode_value(r) for r in v])
+            out.append([_encode_row(r) for r in v])
         elif kind in (_STRS, _PAIRS):
             out.append([list(x) if kind == _PAIRS else x for x in v])
         elif isinstance(kind, tuple):
@@ -257,10 +272,6 @@ def _encode(obj: Any) -> Any:
         else:
             out.append(v)
     return out
-
-
-_PLAIN = frozenset((str, int, float, bool, type(None)))
-_new_tuple = tuple.__new__
 
 
 def _decode_row(v: dict) -> model.FrozenMap:
