@@ -291,6 +291,8 @@ def main() -> int:
         results[("help", 0)] = measure(
             "dbplan --help", 0, lambda i: ([DBPLAN, "--help"], None), repeats, env=env
         )
+        _run_issue17(base, env, cold_env, repeats)
+        _partial(results, peer_ops, sizes, peer_sizes, started, loads, spent)
         for n in sizes:
             # generate and check are timed up to N = 2000 (the targets): at N = 5000 the
             # base revision alone takes minutes to write, which would break 15 minutes
@@ -411,6 +413,18 @@ def main() -> int:
     loads.append(os.getloadavg())
     write_report(results, peer_ops, sizes, peer_sizes, total, loads, spent)
     return 0
+
+
+def _run_issue17(base: Path, env: dict, cold_env, repeats: int) -> None:
+    """Issue 17's workloads (bench/issue17.py); their section joins the report."""
+    from bench import issue17
+
+    SECTIONS.append(issue17.section)
+    issue17.run(base, env, cold_env, repeats)
+
+
+#: functions giving more sections of the report (their lines), in order
+SECTIONS: list = []
 
 
 def _partial(results, peer_ops, sizes, peer_sizes, started, loads, spent) -> None:
@@ -610,6 +624,8 @@ def write_report(results, peer_ops, sizes, peer_sizes, total, loads=(), spent=No
         "- `plan` and `check` import neither SQLAlchemy nor Alembic.",
         "",
     ]
+    for more in SECTIONS:
+        lines += more()
     lines += ["All repeats (seconds):", ""]
     for (_label, n), t in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         lines.append(f"- {t.label}, N = {n}: " + ", ".join(f"{s:.3f}" for s in t.seconds))

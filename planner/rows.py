@@ -178,6 +178,24 @@ def _unique_refs(table: Table, rows: Iterable[Row]) -> set[Ref]:
     return out
 
 
+def _key_getter(cols: tuple[str, ...]):
+    """``row -> tuple of its values of cols`` (None for a column it lacks), as
+    :meth:`RowSet.key_of`, made once per key: tables of many rows call it per row."""
+    if len(cols) == 1:
+        (col,) = cols
+
+        def one(r: Row) -> tuple:
+            return (dict(r).get(col),)
+
+        return one
+
+    def many(r: Row) -> tuple:
+        d = dict(r)
+        return tuple([d.get(c) for c in cols])
+
+    return many
+
+
 def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) -> list[Operation]:
     o_rs = ot.rows if ot is not None and ot.rows is not None and ot.rows.rows else None
     n_rs = nt.rows if nt is not None and nt.rows is not None and nt.rows.rows else None
@@ -188,9 +206,7 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
     ops: list[Operation] = []
     old_idx, new_idx = _RowIndex(old), _RowIndex(new)
 
-    def key_of(r: Row) -> tuple:
-        d = dict(r)
-        return tuple(d.get(c) for c in key_cols)
+    key_of = _key_getter(key_cols)
 
     # the rows' key changed to columns the old rows do not hold (a new key column): old
     # rows cannot be matched with new ones, so every old row is deleted by its own key and
@@ -207,15 +223,21 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
         d = dict(r)
         return tuple(d.get(c) for c in gone_key_cols)
 
+    # every row's key, computed once per side
+    old_keys = [key_of(r) for r in o_rs.rows] if o_rs is not None and nt is not None else []
+    new_keys = [key_of(r) for r in n_rs.rows] if n_rs is not None else []
+    # (no old keys when the table goes: its rows are not matched)
     old_rows = (
-        {key_of(r): r for r in o_rs.rows}
-        if o_rs is not None and nt is not None and matchable
-        else {}
+        dict(zip(old_keys, o_rs.rows, strict=False)) if o_rs is not None and matchable else {}
     )
-    new_rows = {key_of(r): r for r in n_rs.rows} if n_rs is not None else {}
+    new_rows = dict(zip(new_keys, n_rs.rows, strict=True)) if n_rs is not None else {}
     # deletes (only when the table stays; a dropped table takes its rows along)
     if o_rs is not None and nt is not None:
-        gone = [r for r in o_rs.rows if not matchable or key_of(r) not in new_rows]
+        gone = [
+            r
+            for k, r in zip(old_keys, o_rs.rows, strict=True)
+            if not matchable or k not in new_rows
+        ]
         if gone:
             assert ot is not None
             order, _ = _parent_first(
@@ -245,7 +267,7 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
         return ops
     assert nt is not None
     # inserts
-    added = [r for r in n_rs.rows if key_of(r) not in old_rows]
+    added = [r for k, r in zip(new_keys, n_rs.rows, strict=True) if k not in old_rows]
     deferred_updates: list[Operation] = []
     if added:
         added_keys = set(map(key_of, added))
@@ -290,7 +312,7 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
                 table_key=key,
                 key=key_cols,
                 rows=tuple(rows),
-                order=tuple(key_of(r) for r in n_rs.rows),
+                order=tuple(new_keys),
                 parents=_sorted_refs(parents),
                 enum_values=tuple(sorted(enum_values)),
                 after_dropped=tuple(
@@ -317,11 +339,11 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
         }
         retyped = {c: v for c, v in retyped.items() if c not in referenced}
     if ot is not None and old_rows:
-        for r in n_rs.rows:
-            k = key_of(r)
-            if k not in old_rows:
-                continue
-            a, b = dict(old_rows[k]), dict(r)
+        for k, r in zip(new_keys, n_rs.rows, strict=True):
+            o = old_rows.get(k, _MISSING)
+            if o is _MISSING or (o == r and not retyped):
+                continue  # not matched, or the same values and no type change to follow
+            a, b = dict(o), dict(r)
             # a foreign key value the new snapshot no longer declares, pointing at a row
             # that goes, or into a table this step creates (it holds only the new
             # snapshot's rows): set NULL (left alone, it would dangle, and the key fail)

@@ -38,16 +38,78 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect as _GlotDialect
-from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokens import TokenType
-
 from planner import dialects
 
 if TYPE_CHECKING:
     from planner.state.model import Snapshot
+
+
+class _Lazy:
+    """Stands for a name from sqlglot until first used: importing sqlglot takes about
+    0.1 s, which a command whose SQL fragments are all equal as text never needs. The
+    first attribute read imports it and binds the real objects to the module's names."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        _import_sqlglot()
+        return getattr(globals()[self._name], attr)
+
+
+class _NotYetImported(Exception):  # noqa: N818 - never raised
+    """sqlglot's ParseError and TokenError before sqlglot is imported: no sqlglot error
+    can be raised before, and this placeholder catches nothing."""
+
+
+sqlglot: Any = _Lazy("sqlglot")
+exp: Any = _Lazy("exp")
+_GlotDialect: Any = _Lazy("_GlotDialect")
+TokenType: Any = _Lazy("TokenType")
+ParseError: Any = _NotYetImported
+TokenError: Any = _NotYetImported
+# bound by _import_sqlglot, which every path reaching them has run (each first calls
+# sqlglot through one of the names above)
+_STATEMENTS: Any = None
+_STRING_TYPES: Any = None
+_NEGATED: Any = None
+
+
+def _import_sqlglot() -> None:
+    global sqlglot, exp, _GlotDialect, ParseError, TokenError, TokenType  # noqa: PLW0603
+    global _STATEMENTS, _STRING_TYPES, _NEGATED  # noqa: PLW0603
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.dialects.dialect import Dialect as _GlotDialect
+    from sqlglot.errors import ParseError, TokenError
+    from sqlglot.tokens import TokenType
+
+    #: nodes an expression field never holds: statements and their parts
+    _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Star, exp.Alias)
+    #: cast targets PostgreSQL adds on its own (``(name)::text``, ``''::character varying``)
+    _STRING_TYPES = frozenset(
+        {
+            exp.DataType.Type.TEXT,
+            exp.DataType.Type.VARCHAR,
+            exp.DataType.Type.CHAR,
+            exp.DataType.Type.NCHAR,
+            exp.DataType.Type.NVARCHAR,
+            exp.DataType.Type.BPCHAR,
+            exp.DataType.Type.NAME,
+        }
+    )
+    #: the comparison ``NOT (x op y)`` is, in three-valued logic too
+    _NEGATED = {
+        exp.EQ: exp.NEQ,
+        exp.NEQ: exp.EQ,
+        exp.GT: exp.LTE,
+        exp.LTE: exp.GT,
+        exp.LT: exp.GTE,
+        exp.GTE: exp.LT,
+    }
+
 
 __all__ = [
     "Fragment",
@@ -70,10 +132,6 @@ HINT = (
     'e.g. server_default: "0" or a check like "area > 0"; '
     "other SQL belongs in a hand-written revision"
 )
-
-#: nodes an expression field never holds: statements and their parts
-_STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Star, exp.Alias)
-
 
 #: the pattern ``sa.text()`` takes for a bind parameter (``sqlalchemy.sql.elements``)
 BIND = re.compile(r"(?<![:\w\$\x5c]):([\w\$]+)(?![:\w\$])", re.UNICODE)
@@ -325,33 +383,10 @@ def operation_fragments(op: Any) -> list[tuple[str, str]]:
 # comparing by meaning
 # ---------------------------------------------------------------------------
 
-#: cast targets PostgreSQL adds on its own (``(name)::text``, ``''::character varying``)
-_STRING_TYPES = frozenset(
-    {
-        exp.DataType.Type.TEXT,
-        exp.DataType.Type.VARCHAR,
-        exp.DataType.Type.CHAR,
-        exp.DataType.Type.NCHAR,
-        exp.DataType.Type.NVARCHAR,
-        exp.DataType.Type.BPCHAR,
-        exp.DataType.Type.NAME,
-    }
-)
 #: spellings of "the current time" the databases store for one another
 _NOW_FUNCTIONS = frozenset({"now", "current_timestamp", "localtimestamp", "getdate"})
 #: argument keys that carry no meaning (sqlglot's inferred type, flags left at default)
 _SKIP_ARGS = frozenset({"_type", "comments"})
-
-
-#: the comparison ``NOT (x op y)`` is, in three-valued logic too
-_NEGATED = {
-    exp.EQ: exp.NEQ,
-    exp.NEQ: exp.EQ,
-    exp.GT: exp.LTE,
-    exp.LTE: exp.GT,
-    exp.LT: exp.GTE,
-    exp.GTE: exp.LT,
-}
 
 
 def _unparen(node: exp.Expression) -> exp.Expression:

@@ -227,6 +227,11 @@ class _Bad(DbplanError, ValueError):
     """An entry that does not decode to the model: a miss."""
 
 
+#: the classes of plain JSON values (a row of these is written and read in bulk)
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_new_tuple = tuple.__new__
+
+
 def _encode_value(v: Any) -> Any:
     """A row value (frozen JSON) as plain JSON."""
     if v is None or type(v) in (str, int, float, bool):
@@ -238,6 +243,16 @@ def _encode_value(v: Any) -> Any:
     raise TypeError(f"cannot cache a row value of type {type(v).__name__}")
 
 
+def _encode_row(r: model.FrozenMap) -> Any:
+    """:func:`_encode_value` of a row; a row of plain values without a call per value."""
+    if r.__class__ is model.FrozenMap:
+        for _, x in r:
+            if x.__class__ not in _PLAIN:
+                return _encode_value(r)
+        return dict(r)
+    return _encode_value(r)
+
+
 def _encode(obj: Any) -> Any:
     spec = _SPECS.get(type(obj))
     if spec is None:
@@ -246,7 +261,7 @@ def _encode(obj: Any) -> Any:
     for name, kind in spec:
         v = getattr(obj, name)
         if kind == _ROWS:
-            out.append([_encode_value(r) for r in v])
+            out.append([_encode_row(r) for r in v])
         elif kind in (_STRS, _PAIRS):
             out.append([list(x) if kind == _PAIRS else x for x in v])
         elif isinstance(kind, tuple):
@@ -257,6 +272,15 @@ def _encode(obj: Any) -> Any:
         else:
             out.append(v)
     return out
+
+
+def _decode_row(v: dict) -> model.FrozenMap:
+    """:func:`_decode_value` of a row object; a row of plain values (the common case)
+    without a call per value (the same FrozenMap: pairs sorted by key, values as read)."""
+    for x in v.values():
+        if x.__class__ not in _PLAIN:
+            return _decode_value(v)
+    return _new_tuple(model.FrozenMap, sorted(v.items()))
 
 
 def _decode_value(v: Any) -> Any:
@@ -312,7 +336,7 @@ def _field_reader(cls: type, name: str, kind: object) -> Callable[[Any], Any]:
         def rows(v: Any) -> tuple[model.FrozenMap, ...]:
             if v.__class__ is not list or not all(r.__class__ is dict for r in v):
                 raise _Bad(what)
-            return tuple([_decode_value(r) for r in v])
+            return tuple([_decode_row(r) for r in v])
 
         return rows
     container, inner = kind  # type: ignore[misc]

@@ -81,6 +81,7 @@ from planner.state.typespec import (
 )
 from planner.state.typevalues import (
     python_value,
+    value_checker,
     value_problem,
     yaml_value,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "python_value",
     "to_sqlalchemy",
     "type_change",
+    "value_checker",
     "value_problem",
     "yaml_value",
 ]

@@ -621,58 +621,107 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
         )
     required = _required_columns(t, types)
     _check_row_uniqueness(c, t, rp)
+    # each column's type parsed and spelled once: (check of a value, nullable, required)
+    req = set(required)
+    columns: dict[str, tuple[Any, bool, bool]] = {}
+    for name in known:
+        spec = types.get((t.key, name))
+        check = coltypes.value_checker(spec, enums=enums) if spec is not None else None
+        columns[name] = (check, t.column(name).nullable, name in req)
+    n_required = len(required)
+    references = _reference_checks(c, t)
+    key_cols = rs.key
     seen: dict[tuple, int] = {}
     for i, row in enumerate(rs.rows):
-        vp = (*rp, "values", i)
         values = dict(row)
-        for col, value in values.items():
-            if col not in known:
-                c.add(
-                    (*vp, col),
-                    f"row names unknown column '{col}' of {t.qualified_name}",
-                    _did_you_mean(col, known),
-                )
-                continue
-            column = t.column(col)
-            if value is None:
-                if not column.nullable:
-                    c.add((*vp, col), f"row sets NOT NULL column {col} to null")
-                continue
-            if types.get((t.key, col)) is None:
-                continue
-            why = coltypes.value_problem(types[(t.key, col)], value, enums=enums)
-            if why:
-                hint = None
-                if isinstance(value, bool):
-                    hint = "YAML reads unquoted yes/no/on/off/true/false as booleans"
-                c.add((*vp, col), f"column {col}: {why}", hint)
-        for col in required:
-            if col not in values:
-                c.add(
-                    vp,
-                    f"row is missing column {col} (NOT NULL without a server default)",
-                    f"give {col} a value",
-                )
+        # the common case in bulk: every value known, fitting its column, none missing
+        clean = len(values) == len(row)
+        present = 0
+        if clean:
+            for col, value in row:
+                entry = columns.get(col)
+                if entry is None:
+                    clean = False
+                    break
+                check, nullable, required_ = entry
+                if value is None:
+                    if not nullable:
+                        clean = False
+                        break
+                elif check is not None and check(value) is not None:
+                    clean = False
+                    break
+                present += required_
+        if not clean or present != n_required:
+            _check_row_values(c, t, (*rp, "values", i), values, columns, required)
         if not key_ok:
             continue
-        missing = [k for k in rs.key if values.get(k) is None]
-        if missing:
+        key = tuple([values.get(k) for k in key_cols])
+        if None in key:
+            missing = [k for k, v in zip(key_cols, key, strict=True) if v is None]
             c.add(
-                vp,
+                (*rp, "values", i),
                 f"row has no value for key column(s) {', '.join(missing)}",
                 "every row needs its key to be matched across releases",
             )
             continue
-        key = rs.key_of(row)
         if key in seen:
             c.add(
-                vp,
+                (*rp, "values", i),
                 f"row repeats the key {_show_key(rs.key, key)} of row {seen[key]}",
                 "each managed row needs a distinct key",
             )
         else:
             seen[key] = i
-        _check_row_references(c, s, t, vp, values)
+        for fk, cols, have, parent in references:
+            wanted = tuple([values.get(col) for col in cols])
+            if None in wanted or wanted in have:
+                continue
+            if any(values.get(col) is None for col in fk.columns):
+                continue
+            shown = ", ".join(f"{k}={w!r}" for k, w in zip(parent.rows.key, wanted, strict=True))
+            c.add(
+                (*rp, "values", i, fk.columns[0]),
+                f"row references {parent.qualified_name}({shown}) through {fk.name}, "
+                f"which is not among the managed rows of {parent.qualified_name}",
+                f"add that row to {parent.qualified_name} or fix the value",
+            )
+
+
+def _check_row_values(
+    c: _Collector, t: Table, vp: tuple, values: dict, columns: dict, required: list[str]
+) -> None:
+    """The problems of one row's values: unknown columns, NULL in NOT NULL columns,
+    values that do not fit their type, required columns missing."""
+    for col, value in values.items():
+        entry = columns.get(col)
+        if entry is None:
+            c.add(
+                (*vp, col),
+                f"row names unknown column '{col}' of {t.qualified_name}",
+                _did_you_mean(col, columns),
+            )
+            continue
+        check, nullable, _ = entry
+        if value is None:
+            if not nullable:
+                c.add((*vp, col), f"row sets NOT NULL column {col} to null")
+            continue
+        if check is None:
+            continue
+        why = check(value)
+        if why:
+            hint = None
+            if isinstance(value, bool):
+                hint = "YAML reads unquoted yes/no/on/off/true/false as booleans"
+            c.add((*vp, col), f"column {col}: {why}", hint)
+    for col in required:
+        if col not in values:
+            c.add(
+                vp,
+                f"row is missing column {col} (NOT NULL without a server default)",
+                f"give {col} a value",
+            )
 
 
 def _check_row_uniqueness(c: _Collector, t: Table, rp: tuple) -> None:
@@ -719,26 +768,20 @@ def _show_key(cols: tuple[str, ...], key: tuple) -> str:
     return ", ".join(f"{c}={v!r}" for c, v in zip(cols, key, strict=True))
 
 
-def _check_row_references(c: _Collector, s: Snapshot, t: Table, vp: tuple, values: dict) -> None:
-    tables = c.tables
+def _reference_checks(c: _Collector, t: Table) -> list[tuple[Any, tuple[str, ...], set, Table]]:
+    """The foreign keys of ``t`` whose values must be among a parent table's managed rows:
+    ``(fk, the columns of a row giving the parent's key in its order, the parent's keys,
+    the parent)``; the keys of each parent are computed once per snapshot."""
+    out = []
     for fk in t.foreign_keys:
-        if any(values.get(col) is None for col in fk.columns):
-            continue
-        parent = tables.get(fk.ref_key)
+        parent = c.tables.get(fk.ref_key)
         if parent is None or parent.rows is None or set(parent.rows.key) != set(fk.ref_columns):
             continue
         if len(fk.columns) != len(fk.ref_columns):
             continue
         mapping = dict(zip(fk.ref_columns, fk.columns, strict=True))
-        wanted = tuple(values[mapping[k]] for k in parent.rows.key)
         have = c.row_keys.get(id(parent))
         if have is None:
             have = c.row_keys[id(parent)] = {parent.rows.key_of(r) for r in parent.rows.rows}
-        if wanted not in have:
-            shown = ", ".join(f"{k}={w!r}" for k, w in zip(parent.rows.key, wanted, strict=True))
-            c.add(
-                (*vp, fk.columns[0]),
-                f"row references {parent.qualified_name}({shown}) through {fk.name}, "
-                f"which is not among the managed rows of {parent.qualified_name}",
-                f"add that row to {parent.qualified_name} or fix the value",
-            )
+        out.append((fk, tuple(mapping[k] for k in parent.rows.key), have, parent))
+    return out
