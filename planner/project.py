@@ -52,6 +52,10 @@ class Project:
     #: ``[tool.dbplan] alembic_config``: the project's own Alembic configuration file (an
     #: alembic.ini, or a pyproject.toml with ``[tool.alembic]``) when it is not the root's
     alembic_ini: Path | None = None
+    #: ``[tool.dbplan] models`` / ``rows``: ``module:attr`` of the application's models and
+    #: managed rows, which plain ``dbplan check`` compares with the newest snapshot
+    models_ref: str | None = None
+    rows_ref: str | None = None
 
     @property
     def targets(self) -> tuple[Dialect, ...]:
@@ -217,7 +221,16 @@ def load_project(project_dir: str | os.PathLike | None = None) -> Project:
         except tomllib.TOMLDecodeError as e:
             raise ProjectError(f"{pp}: invalid TOML: {e}") from None
         settings = data.get("tool", {}).get("dbplan", {}) or {}
-    known = {"snapshots", "migrations", "url", "releases", "dialects", "alembic_config"}
+    known = {
+        "snapshots",
+        "migrations",
+        "url",
+        "releases",
+        "dialects",
+        "alembic_config",
+        "models",
+        "rows",
+    }
     unknown = set(settings) - known
     if unknown:
         raise ProjectError(
@@ -244,7 +257,21 @@ def load_project(project_dir: str | os.PathLike | None = None) -> Project:
         adopted=tuple(sorted(releases.items())),
         dialect_names=_dialect_names(pp, settings.get("dialects")),
         alembic_ini=root / alembic_ini if alembic_ini else None,
+        models_ref=_ref_setting(pp, settings, "models"),
+        rows_ref=_ref_setting(pp, settings, "rows"),
     )
+
+
+def _ref_setting(pp: Path, settings: dict, name: str) -> str | None:
+    """``[tool.dbplan] models``/``rows``: a ``"module:attr"`` string, or None when unset."""
+    value = settings.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or ":" not in value:
+        raise ProjectError(
+            f'{pp}: [tool.dbplan] {name} must be "module:attr", e.g. "app.models:Base.metadata"'
+        )
+    return value
 
 
 def _dialect_names(pp: Path, value: object) -> tuple[str, ...] | None:

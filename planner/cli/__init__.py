@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "check",
         "Validate snapshots and their revisions (exit 3 on findings).",
     ),
+    "fmt": ("planner.cli.fmt_cmd", "fmt", "Rewrite snapshots in canonical form (--check: exit 3)."),
     "verify": (
         "planner.cli.verify_cmd",
         "verify",

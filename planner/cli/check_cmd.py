@@ -80,14 +80,32 @@ def load_all(project) -> tuple[dict, list]:
 
 
 @click.command("check")
+@click.option(
+    "--models",
+    "models_ref",
+    metavar="MODULE:ATTR",
+    help="Also compare these models with the newest snapshot (default: [tool.dbplan] models).",
+)
+@click.option(
+    "--rows",
+    "rows_ref",
+    metavar="MODULE:ATTR",
+    help="Managed rows for --models (default: [tool.dbplan] rows).",
+)
 @click.pass_obj
-def check(obj) -> None:
+def check(obj, models_ref: str | None, rows_ref: str | None) -> None:
     """Validate every snapshot, then check revisions against them.
 
     A revision is out of sync when a snapshot changed after it was generated, or its
     upgrade()/downgrade() differ from what dbplan generates now (a deliberate hand
     edit is recorded with the line `# dbplan: edited=<digest>` the finding names);
     the chain is checked for release order and a single head.
+
+    With --models (or [tool.dbplan] models = "app.models:Base.metadata"), the models
+    are captured as `snapshot --from-models` does and compared with the newest
+    snapshot: each operation that would turn the snapshot into the models is a finding
+    ("did someone change a model and forget the snapshot?"). Hints (renamed_from,
+    backfill) and row keys are not differences.
 
     Exit 0 when all is valid, 1 when a snapshot is invalid, 3 on findings.
     """
@@ -115,7 +133,47 @@ def check(obj) -> None:
     findings: list[str] = []
     for fn in _checkers():
         findings.extend(fn(project, snapshots))
+    models_ref = models_ref or project.models_ref
+    rows_ref = rows_ref or (project.rows_ref if models_ref == project.models_ref else None)
+    if rows_ref and not models_ref:
+        raise click.UsageError("--rows goes with --models MODULE:ATTR")
+    if models_ref:
+        findings.extend(models_findings(project, snapshots, models_ref, rows_ref))
     if findings:
         for line in findings:
             click.echo(line, err=True)
         raise Differences(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")
+
+
+def models_findings(project, snapshots: dict, models_ref: str, rows_ref: str | None) -> list[str]:
+    """One line per operation that would turn the newest snapshot into the models.
+
+    The capture takes the newest snapshot's hints and row keys first, so only the state
+    counts. An empty list when the models match.
+
+    Example:
+        >>> models_findings(load_project("."), {}, "app.models:Base", None)  # doctest: +SKIP
+        ['schema_state/1.4.0.yaml: models differ: add column units.symbol']
+    """
+    from planner.cli.snapshot_cmd import _from_models
+    from planner.diff import diff_snapshots
+    from planner.renames import Renames
+    from planner.state.hints import carry_hints
+
+    if not snapshots:
+        return []
+    release = list(snapshots)[-1]
+    newest = snapshots[release]
+    captured = _from_models(project.root, release, models_ref, rows_ref)
+    captured, _ = carry_hints(newest, captured)
+    ops = diff_snapshots(newest, captured, renames=Renames(), targets=project.targets)
+    shown = project.display(project.snapshot_path(release))
+    lines = sorted({op.describe() for op in ops})
+    return [f"{shown}: the models ({models_ref}) differ: {line}" for line in lines] + (
+        [
+            f"(update the snapshot: dbplan snapshot --release {release} "
+            f"--from-models {models_ref} --force)"
+        ]
+        if lines
+        else []
+    )

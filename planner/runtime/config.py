@@ -243,8 +243,8 @@ ENV_ERRORS = frozenset({"LockTimeout", "ForeignKeyCheckFailed"})
 #: the module a database driver needs -> what to install for it
 DRIVER_PACKAGES = {
     "psycopg2": "psycopg2-binary (or use the +psycopg driver of psycopg 3)",
-    "psycopg": "'psycopg[binary]'",
-    "pymysql": "pymysql",
+    "psycopg": "dbplan's extra 'dbplan[postgresql]' (psycopg 3)",
+    "pymysql": "dbplan's extra 'dbplan[mysql]' (PyMySQL)",
     "MySQLdb": "mysqlclient (or use the +pymysql driver)",
     "mariadb": "mariadb (or use the +pymysql driver)",
 }

@@ -2090,9 +2090,18 @@ def schema_text() -> str:
     return resources.files("planner.state").joinpath(SCHEMA_FILENAME).read_text(encoding="utf-8")
 
 
+def _umask() -> int:
+    """The process umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _atomic_write(path: Path, data: bytes, *, overwrite: bool) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes 0600; snapshots are meant to be committed: the user's umask decides
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
