@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 import click
 
+from planner.cli.output import format_option
+
 #: Checkers run once every snapshot is valid: "module:function" -> findings (exit 3).
 CHECKERS: list[str] = [
     "planner.revisions.sync:check_revisions",
@@ -80,8 +82,9 @@ def load_all(project) -> tuple[dict, list]:
 
 
 @click.command("check")
+@format_option("schema dbplan.check/1")
 @click.pass_obj
-def check(obj) -> None:
+def check(obj, fmt: str = "text") -> None:
     """Validate every snapshot, then check revisions against them.
 
     A revision is out of sync when a snapshot changed after it was generated, or its
@@ -101,6 +104,8 @@ def check(obj) -> None:
             f"no snapshots in {project.display(project.snapshots_dir)}/ "
             "(write one with dbplan snapshot --release R ...)"
         )
+    if fmt == "json":
+        return _check_json(project, snapshots, sorted(problems, key=Problem.sort_key))
     if problems:
         problems = sorted(problems, key=Problem.sort_key)
         for p in problems:
@@ -118,4 +123,25 @@ def check(obj) -> None:
     if findings:
         for line in findings:
             click.echo(line, err=True)
+        raise Differences(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")
+
+
+def _check_json(project, snapshots: dict, problems: list) -> None:
+    """``check --format json``: the document on stdout, the summary and exit code as in text."""
+    from planner.cli import Differences
+    from planner.cli.output import echo_json
+    from planner.review.reports import check_document
+
+    findings: list[str] = []
+    if not problems:
+        for fn in _checkers():
+            findings.extend(fn(project, snapshots))
+    echo_json(check_document(snapshots, problems, findings))
+    if problems:
+        files = len({p.file for p in problems})
+        raise click.ClickException(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
+            f"{files} snapshot{'s' if files != 1 else ''}"
+        )
+    if findings:
         raise Differences(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")

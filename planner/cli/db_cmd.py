@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 import click
 
+from planner.cli.output import echo_json, format_option
+
 URL_OPTION = click.option(
     "--url",
     default=None,
@@ -244,8 +246,9 @@ def current(obj, url: str | None) -> None:
     metavar="URL",
     help="Also mark the revision this database is at (no database is read without it).",
 )
+@format_option("schema dbplan.history/1")
 @click.pass_obj
-def history(obj, url: str | None) -> None:
+def history(obj, url: str | None, fmt: str = "text") -> None:
     """List revisions oldest first, with the releases they produce."""
     from planner.runtime import current_heads, database_url
     from planner.runtime import history as run_history
@@ -253,6 +256,11 @@ def history(obj, url: str | None) -> None:
     with user_errors(obj):
         revisions = run_history(obj.project)
         at = set(current_heads(database_url(obj.project, url))) if url else set()
+    if fmt == "json":
+        from planner.review.reports import history_document
+
+        echo_json(history_document(revisions, current=at))
+        return
     if not revisions:
         click.echo("no revisions")
     for r in revisions:
