@@ -42,6 +42,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "generate",
         "Write the Alembic revision between two releases.",
     ),
+    "sql": (
+        "planner.cli.sql_cmd",
+        "sql",
+        "Print the SQL a revision runs on one dialect (offline, for review).",
+    ),
     "check": (
         "planner.cli.check_cmd",
         "check",

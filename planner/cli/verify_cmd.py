@@ -169,6 +169,7 @@ def drift(obj, url: str | None, fmt: str = "text") -> None:
             click.echo(f"drift at {result.release}: {line}")
         if result.partial is not None:
             click.echo(f"drift at {result.release}: {result.partial.message}")
+    if result.partial is not None:
         raise Differences(
             f"drift: partial upgrade to {result.partial.target} in {where}: "
             f"{len(result.partial.applied)} of {result.partial.total} change(s) applied, "
