@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import click
 
-from planner.cli.output import echo_json, format_option
+from planner.cli.output import complete_releases, echo_json, format_option
 
 
 @click.command("generate")
-@click.argument("from_release", metavar="[FROM]", required=False)
-@click.argument("to_release", metavar="[TO]", required=False)
+@click.argument("from_release", metavar="[FROM]", required=False, shell_complete=complete_releases)
+@click.argument("to_release", metavar="[TO]", required=False, shell_complete=complete_releases)
 @click.option("-m", "--message", default=None, help="Revision message (default: the TO release).")
 @click.option("--rev-id", default=None, help="Revision id (default: derived from both snapshots).")
 @click.option(

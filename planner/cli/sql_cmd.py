@@ -24,8 +24,10 @@ from pathlib import Path
 
 import click
 
-_from_arg = click.argument("from_release", metavar="FROM")
-_to_arg = click.argument("to_release", metavar="TO")
+from planner.cli.output import complete_releases
+
+_from_arg = click.argument("from_release", metavar="FROM", shell_complete=complete_releases)
+_to_arg = click.argument("to_release", metavar="TO", shell_complete=complete_releases)
 
 
 @click.command("sql")
