@@ -42,6 +42,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "generate",
         "Write the Alembic revision between two releases.",
     ),
+    "sql": (
+        "planner.cli.sql_cmd",
+        "sql",
+        "Print the SQL a revision runs on one dialect (offline, for review).",
+    ),
     "check": (
         "planner.cli.check_cmd",
         "check",
@@ -111,9 +116,11 @@ def _available(name: str) -> bool:
 class Context:
     """Options shared by every command."""
 
-    def __init__(self, *, debug: bool, project_dir: str | None):
+    def __init__(self, *, debug: bool, project_dir: str | None, color: bool | None = None):
         self.debug = debug
         self.project_dir = project_dir
+        #: --color/--no-color of the group (None: NO_COLOR, FORCE_COLOR, TERM, a terminal)
+        self.color = color
         self._project = None
 
     @property
@@ -136,8 +143,15 @@ class Context:
     default=None,
     help="Project directory (default: the nearest one with a pyproject.toml [tool.dbplan]).",
 )
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    help="Colour the output of every command (default: on a terminal, unless NO_COLOR is "
+    "set or TERM=dumb; FORCE_COLOR=1 turns it on).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, project_dir: str | None) -> None:
+def cli(ctx: click.Context, debug: bool, project_dir: str | None, color: bool | None) -> None:
     """dbplan: plan Alembic migrations from declared database states.
 
     Each release's database (schema and default rows) is one YAML snapshot under
@@ -154,7 +168,7 @@ def cli(ctx: click.Context, debug: bool, project_dir: str | None) -> None:
     Exit codes: 0 ok, 1 error, 2 usage, 3 differences found, 4 refused by the
     safety gate (use --allow-destructive).
     """
-    ctx.obj = Context(debug=debug, project_dir=project_dir)
+    ctx.obj = Context(debug=debug, project_dir=project_dir, color=color)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -169,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as e:
-        e.show()
+        _show(e)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
@@ -179,13 +193,25 @@ def main(argv: list[str] | None = None) -> None:
 
         if debug:
             raise
+        from planner.cli.output import echo_error
+
         if isinstance(e, DbplanError):
-            click.echo(f"error: {e}", err=True)
+            echo_error(str(e))
         else:
-            click.echo(f"error: {type(e).__name__}: {e}", err=True)
+            echo_error(f"{type(e).__name__}: {e}")
             click.echo("(run with --debug for the traceback)", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK)
+
+
+def _show(e: click.ClickException) -> None:
+    """Print a click error with dbplan's one prefix (usage errors keep click's usage lines)."""
+    from planner.cli.output import echo_error
+
+    if isinstance(e, (Differences, click.UsageError)):
+        e.show()
+        return
+    echo_error(e.format_message())
 
 
 class Differences(DbplanError, click.ClickException):

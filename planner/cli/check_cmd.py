@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 import click
 
+from planner.cli.output import format_option
+
 #: Checkers run once every snapshot is valid: "module:function" -> findings (exit 3).
 CHECKERS: list[str] = [
     "planner.revisions.sync:check_revisions",
@@ -92,8 +94,9 @@ def load_all(project) -> tuple[dict, list]:
     metavar="MODULE:ATTR",
     help="Managed rows for --models (default: [tool.dbplan] rows).",
 )
+@format_option("schema dbplan.check/1")
 @click.pass_obj
-def check(obj, models_ref: str | None, rows_ref: str | None) -> None:
+def check(obj, models_ref: str | None, rows_ref: str | None, fmt: str = "text") -> None:
     """Validate every snapshot, then check revisions against them.
 
     A revision is out of sync when a snapshot changed after it was generated, or its
@@ -119,6 +122,14 @@ def check(obj, models_ref: str | None, rows_ref: str | None) -> None:
             f"no snapshots in {project.display(project.snapshots_dir)}/ "
             "(write one with dbplan snapshot --release R ...)"
         )
+    models_ref = models_ref or project.models_ref
+    rows_ref = rows_ref or (project.rows_ref if models_ref == project.models_ref else None)
+    if rows_ref and not models_ref:
+        raise click.UsageError("--rows goes with --models MODULE:ATTR")
+    if fmt == "json":
+        return _check_json(
+            project, snapshots, sorted(problems, key=Problem.sort_key), models_ref, rows_ref
+        )
     if problems:
         problems = sorted(problems, key=Problem.sort_key)
         for p in problems:
@@ -133,10 +144,6 @@ def check(obj, models_ref: str | None, rows_ref: str | None) -> None:
     findings: list[str] = []
     for fn in _checkers():
         findings.extend(fn(project, snapshots))
-    models_ref = models_ref or project.models_ref
-    rows_ref = rows_ref or (project.rows_ref if models_ref == project.models_ref else None)
-    if rows_ref and not models_ref:
-        raise click.UsageError("--rows goes with --models MODULE:ATTR")
     if models_ref:
         findings.extend(models_findings(project, snapshots, models_ref, rows_ref))
     if findings:
@@ -177,3 +184,28 @@ def models_findings(project, snapshots: dict, models_ref: str, rows_ref: str | N
         if lines
         else []
     )
+
+
+def _check_json(
+    project, snapshots: dict, problems: list, models_ref: str | None, rows_ref: str | None
+) -> None:
+    """``check --format json``: the document on stdout, the summary and exit code as in text."""
+    from planner.cli import Differences
+    from planner.cli.output import echo_json
+    from planner.review.reports import check_document
+
+    findings: list[str] = []
+    if not problems:
+        for fn in _checkers():
+            findings.extend(fn(project, snapshots))
+        if models_ref:
+            findings.extend(models_findings(project, snapshots, models_ref, rows_ref))
+    echo_json(check_document(snapshots, problems, findings))
+    if problems:
+        files = len({p.file for p in problems})
+        raise click.ClickException(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
+            f"{files} snapshot{'s' if files != 1 else ''}"
+        )
+    if findings:
+        raise Differences(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 import click
 
+from planner.cli.output import complete_releases, echo_json, format_option
+
 URL_OPTION = click.option(
     "--url",
     default=None,
@@ -54,6 +56,68 @@ def user_errors(obj) -> Iterator[None]:
         raise click.ClickException(str(e)) from e
 
 
+@contextlib.contextmanager
+def revision_progress(project) -> Iterator[None]:
+    """One line on stderr as each revision starts, and its time when the next starts or
+    all end: ``upgrade ed8f9b29c54b -> bb462547e067 (release 0.2.0) ... 0.4 s``.
+
+    Alembic logs ``Running upgrade a -> b, message`` as it starts each revision (logger
+    ``alembic.runtime.migration``); this listens there, so nothing below the CLI changes.
+    """
+    import logging
+    import time
+
+    from planner.runtime.releases import revision_releases
+
+    try:
+        releases = revision_releases(project)
+    except Exception:  # noqa: BLE001 - labels are a nicety; the upgrade reports errors
+        releases = {}
+    started: list[float] = []
+
+    def finish(ok: bool = True) -> None:
+        if started:
+            took = time.monotonic() - started.pop()
+            click.echo(f" {'done' if ok else 'failed'} ({took:.1f} s)", err=True)
+
+    class Progress(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            text = record.getMessage()
+            if not text.startswith("Running "):
+                return
+            finish()
+            step, _, _message = text[len("Running ") :].partition(", ")
+            direction, _, move = step.partition(" ")
+            _, _, new = move.partition(" -> ")
+            new = new.strip()
+            rel = releases.get(new) if direction == "upgrade" else None
+            down_to = move.partition(" -> ")[2] if direction == "downgrade" else ""
+            label = f" (release {rel})" if rel else ""
+            if direction == "downgrade":
+                rel_to = releases.get(down_to.strip())
+                label = f" (to release {rel_to})" if rel_to else ""
+            shown = move.strip()
+            shown = f"base {shown}" if shown.startswith("->") else shown
+            click.echo(f"{direction} {shown}{label} ...", err=True, nl=False)
+            started.append(time.monotonic())
+
+    logger = logging.getLogger("alembic.runtime.migration")
+    handler = Progress(level=logging.INFO)
+    old_level = logger.level
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield
+        finish()
+    except BaseException:
+        finish(ok=False)
+        raise
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
 def _label(revision: str, releases: dict[str, str]) -> str:
     release = releases.get(revision)
     return f"{revision} (release {release})" if release else revision
@@ -65,7 +129,12 @@ def _heads(heads: tuple[str, ...], releases: dict[str, str]) -> str:
 
 @click.command()
 @click.option(
-    "--release", "-r", "release", default=None, help="Release to create (default: the newest)."
+    "--release",
+    "-r",
+    "release",
+    default=None,
+    shell_complete=complete_releases,
+    help="Release to create (default: the newest).",
 )
 @URL_OPTION
 @click.option("--force", is_flag=True, help="Drop the tables of a non-empty database first.")
@@ -111,6 +180,7 @@ def setup(obj, release: str | None, url: str | None, force: bool, no_stamp: bool
     default="head",
     show_default=True,
     metavar="REV|RELEASE",
+    shell_complete=complete_releases,
     help="Revision or release to upgrade to.",
 )
 @URL_OPTION
@@ -127,7 +197,7 @@ def upgrade(obj, target: str, url: str | None, lock_timeout: float | None) -> No
     from planner.runtime import upgrade as run_upgrade
 
     _set_lock_timeout(lock_timeout)
-    with user_errors(obj):
+    with user_errors(obj), revision_progress(obj.project):
         result = run_upgrade(obj.project, target, url=url)
     _report(result, redact)
 
@@ -139,6 +209,7 @@ def upgrade(obj, target: str, url: str | None, lock_timeout: float | None) -> No
     "target",
     required=True,
     metavar="REV|RELEASE|base",
+    shell_complete=complete_releases,
     help="Revision, release, -1 or base to downgrade to.",
 )
 @URL_OPTION
@@ -150,13 +221,13 @@ def downgrade(obj, target: str, url: str | None, lock_timeout: float | None) -> 
     from planner.runtime import redact
 
     _set_lock_timeout(lock_timeout)
-    with user_errors(obj):
+    with user_errors(obj), revision_progress(obj.project):
         result = run_downgrade(obj.project, target, url=url)
     _report(result, redact)
 
 
 @click.command()
-@click.argument("target", metavar="RELEASE|REV|base")
+@click.argument("target", metavar="RELEASE|REV|base", shell_complete=complete_releases)
 @URL_OPTION
 @click.option(
     "--no-check",
@@ -244,8 +315,9 @@ def current(obj, url: str | None) -> None:
     metavar="URL",
     help="Also mark the revision this database is at (no database is read without it).",
 )
+@format_option("schema dbplan.history/1")
 @click.pass_obj
-def history(obj, url: str | None) -> None:
+def history(obj, url: str | None, fmt: str = "text") -> None:
     """List revisions oldest first, with the releases they produce."""
     from planner.runtime import current_heads, database_url
     from planner.runtime import history as run_history
@@ -253,6 +325,11 @@ def history(obj, url: str | None) -> None:
     with user_errors(obj):
         revisions = run_history(obj.project)
         at = set(current_heads(database_url(obj.project, url))) if url else set()
+    if fmt == "json":
+        from planner.review.reports import history_document
+
+        echo_json(history_document(revisions, current=at))
+        return
     if not revisions:
         click.echo("no revisions")
     for r in revisions:

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import click
 
+from planner.cli.output import complete_releases, echo_json, format_option
+
 
 @click.command("generate")
-@click.argument("from_release", metavar="[FROM]", required=False)
-@click.argument("to_release", metavar="[TO]", required=False)
+@click.argument("from_release", metavar="[FROM]", required=False, shell_complete=complete_releases)
+@click.argument("to_release", metavar="[TO]", required=False, shell_complete=complete_releases)
 @click.option("-m", "--message", default=None, help="Revision message (default: the TO release).")
 @click.option("--rev-id", default=None, help="Revision id (default: derived from both snapshots).")
 @click.option(
@@ -41,9 +43,10 @@ import click
     help="With --replace: the database whose current revision must not be replaced "
     "(default: $SQLALCHEMY_DATABASE_URI, [tool.dbplan] url, alembic.ini).",
 )
+@format_option("schema dbplan.generate/1")
 @click.pass_obj
 def generate(
-    obj, from_release, to_release, message, rev_id, allow_destructive, replace, url
+    obj, from_release, to_release, message, rev_id, allow_destructive, replace, url, fmt="text"
 ) -> None:
     """Write the Alembic revision FROM -> TO (default: the two newest releases).
 
@@ -91,7 +94,16 @@ def generate(
             database_heads=lambda: _database_heads(project, url),
         )
     except DestructiveRefused as e:
+        if fmt == "json":
+            from planner.review.reports import generate_document
+
+            echo_json(generate_document(refused=str(e)))
         raise Refused(str(e)) from None
+    if fmt == "json":
+        from planner.review.reports import generate_document
+
+        echo_json(generate_document(result, display=project.display))
+        return
     for path in result.replaced:
         click.echo(f"replaced {project.display(path)}")
     for note in result.notes:

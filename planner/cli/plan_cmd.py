@@ -9,14 +9,13 @@ the newest release. A FROM later than TO shows the downgrade.
 from __future__ import annotations
 
 import gc
-import os
 import shutil
 import subprocess
-import sys
 
 import click
 
 from planner.cli import Differences
+from planner.cli.output import complete_releases
 from planner.review import FORMATS, GRAPH_FORMATS
 
 EMPTY = "empty"
@@ -117,16 +116,17 @@ def build_plan(obj, from_release: str | None, to_release: str | None):
 
 
 def _use_color(choice: bool | None) -> bool:
-    if choice is not None:
-        return choice
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(sys.stdout, "isatty", None)
-    return bool(isatty and isatty())
+    from planner.cli.output import use_color
+
+    return use_color(choice)
 
 
-_from_arg = click.argument("from_release", metavar="[FROM]", required=False)
-_to_arg = click.argument("to_release", metavar="[TO]", required=False)
+_from_arg = click.argument(
+    "from_release", metavar="[FROM]", required=False, shell_complete=complete_releases
+)
+_to_arg = click.argument(
+    "to_release", metavar="[TO]", required=False, shell_complete=complete_releases
+)
 
 
 @click.command("plan")
@@ -145,7 +145,8 @@ _to_arg = click.argument("to_release", metavar="[TO]", required=False)
     "--color/--no-color",
     "color",
     default=None,
-    help="Colour the text output (default: on a terminal, unless NO_COLOR is set).",
+    help="Colour the text output (default: on a terminal, unless NO_COLOR is set or "
+    "TERM=dumb; FORCE_COLOR=1 turns it on).",
 )
 @click.pass_obj
 def plan(obj, from_release: str | None, to_release: str | None, fmt: str, check: bool, color):

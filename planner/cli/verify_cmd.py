@@ -15,6 +15,7 @@ import click
 
 from planner.cli import Differences
 from planner.cli.db_cmd import user_errors
+from planner.cli.output import echo_json, format_option
 
 
 @click.command()
@@ -48,8 +49,11 @@ from planner.cli.db_cmd import user_errors
     help="Replay the whole chain from its first revision (the default for projects "
     "dbplan wrote from the start).",
 )
+@format_option("schema dbplan.verify/1")
 @click.pass_obj
-def verify(obj, url: str | None, pg_dump: bool, start: str | None, from_base: bool) -> None:
+def verify(
+    obj, url: str | None, pg_dump: bool, start: str | None, from_base: bool, fmt: str = "text"
+) -> None:
     """Prove the revision chain reproduces every snapshot, up and down.
 
     On a scratch database, apply the revisions from base to head one at a time and
@@ -88,10 +92,13 @@ def verify(obj, url: str | None, pg_dump: bool, start: str | None, from_base: bo
                 obj.project, url=url, pg_dump=pg_dump, on_step=_plain_progress, start=start
             )
     lines = result.differences
-    for line in lines:
-        click.echo(line)
-    if result.pg_dump_diff:
-        click.echo(result.pg_dump_diff, nl=False)
+    if fmt == "json":
+        echo_json(_verify_json(obj.project, result))
+    else:
+        for line in lines:
+            click.echo(line)
+        if result.pg_dump_diff:
+            click.echo(result.pg_dump_diff, nl=False)
     ups = sum(1 for s in result.steps if s.direction == "upgrade")
     downs = sum(1 for s in result.steps if s.direction == "downgrade")
     summary = f"{ups} revision(s) up and {downs} step(s) down on {result.url}"
@@ -102,7 +109,26 @@ def verify(obj, url: str | None, pg_dump: bool, start: str | None, from_base: bo
     if not result.ok:
         problems = len(lines) + (1 if result.pg_dump_diff else 0)
         raise Differences(f"verify: {problems} difference(s) ({summary})")
-    click.echo(f"verify: ok, {summary}: every step matches its snapshot")
+    click.echo(f"verify: ok, {summary}: every step matches its snapshot", err=fmt == "json")
+
+
+def _locator(project, release: str | None):
+    from planner.review.reports import SnapshotLocator
+
+    files = project.snapshot_files()
+    if release is None or release not in files:
+        return None
+    return SnapshotLocator.from_file(files[release], project.display(files[release]))
+
+
+def _verify_json(project, result) -> dict:
+    from planner.review.reports import verify_document
+
+    locators = {}
+    for s in result.steps:
+        if s.differences and s.release not in locators:
+            locators[s.release] = _locator(project, s.release)
+    return verify_document(result, {k: v for k, v in locators.items() if v is not None})
 
 
 def _plain_progress(step) -> None:
@@ -117,8 +143,9 @@ def _plain_progress(step) -> None:
     metavar="URL",
     help="Database URL (default: $SQLALCHEMY_DATABASE_URI, [tool.dbplan] url, dbplan.sqlite).",
 )
+@format_option("schema dbplan.drift/1")
 @click.pass_obj
-def drift(obj, url: str | None) -> None:
+def drift(obj, url: str | None, fmt: str = "text") -> None:
     """Compare a live database with the snapshot of the release it is stamped at.
 
     Schema and managed rows are compared; rows users added to managed tables are not
@@ -132,10 +159,17 @@ def drift(obj, url: str | None) -> None:
     with user_errors(obj):
         result = run_drift(obj.project, url=url)
     where = f"{redact(result.url)} at release {result.release} (revision {result.revision})"
-    for line in result.differences:
-        click.echo(f"drift at {result.release}: {line}")
+    if fmt == "json":
+        from planner.review.reports import drift_document
+
+        locator = _locator(obj.project, result.release) if result.differences else None
+        echo_json(drift_document(result, redact(result.url), locator))
+    else:
+        for line in result.differences:
+            click.echo(f"drift at {result.release}: {line}")
+        if result.partial is not None:
+            click.echo(f"drift at {result.release}: {result.partial.message}")
     if result.partial is not None:
-        click.echo(f"drift at {result.release}: {result.partial.message}")
         raise Differences(
             f"drift: partial upgrade to {result.partial.target} in {where}: "
             f"{len(result.partial.applied)} of {result.partial.total} change(s) applied, "
@@ -143,4 +177,4 @@ def drift(obj, url: str | None) -> None:
         )
     if result.differences:
         raise Differences(f"drift: {len(result.differences)} difference(s) in {where}")
-    click.echo(f"drift: none, {where} matches its snapshot")
+    click.echo(f"drift: none, {where} matches its snapshot", err=fmt == "json")

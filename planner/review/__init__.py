@@ -26,20 +26,31 @@ if TYPE_CHECKING:
 #: Risk values in the order they are summarised and listed.
 RISK_ORDER = ("safe", "locks", "destructive", "data-dependent")
 
-#: Fill colours of graph nodes, by risk value (DOT and Mermaid).
+#: Fill colours of graph nodes, by risk value (DOT and Mermaid): the colours of the
+#: Markdown table's badges (green safe, ⚠️ yellow locks, 🛑 red destructive, 🔶 orange
+#: data-dependent).
 RISK_COLORS = {
     "safe": "#d9f2d9",
     "locks": "#fff2b3",
     "destructive": "#f8c9c4",
-    "data-dependent": "#d6e4f7",
+    "data-dependent": "#fde0c2",
 }
 #: Border colours of graph nodes, by risk value.
 RISK_STROKES = {
     "safe": "#2e7d32",
     "locks": "#b58900",
     "destructive": "#c62828",
-    "data-dependent": "#1f5fa8",
+    "data-dependent": "#d9730d",
 }
+#: Above this many operations the pictures leave edge labels out (the reasons are in
+#: the text, JSON and as DOT tooltips): labelled edges made 40 operations unreadable.
+EDGE_LABEL_LIMIT = 12
+#: Characters per line of a node label in the pictures (longer labels are wrapped).
+LABEL_WIDTH = 44
+#: Severities of lint findings, worst first.
+SEVERITY_ORDER = ("danger", "warning", "info")
+#: The mark a node with a finding carries, by worst severity (as in the Markdown badges).
+SEVERITY_MARKS = {"danger": "🛑", "warning": "⚠️", "info": "ℹ️"}
 
 FORMATS = ("text", "json", "markdown")
 GRAPH_FORMATS = ("dot", "mermaid", "json", "svg")
@@ -95,6 +106,49 @@ def sorted_edges(plan: Plan):
     return tuple(sorted(plan.edges, key=lambda e: (e.src, e.dst, e.reason)))
 
 
+def table_label(op: Operation) -> str | None:
+    """``schema.table`` (or ``table``) the operation works on; None for other objects."""
+    key = getattr(op, "table_key", None)
+    if not key:
+        return None
+    schema, name = key
+    return f"{schema}.{name}" if schema else name
+
+
+def table_groups(plan: Plan) -> list[tuple[str | None, list[int]]]:
+    """Operation indices grouped by table, groups in order of their first operation,
+    operations in plan order; operations on no table last, under ``None``.
+
+    Example:
+        >>> from planner.state.model import empty_snapshot
+        >>> from planner.plan import Plan
+        >>> table_groups(Plan(old=empty_snapshot(), new=empty_snapshot(), ops=(), edges=(), suggestions=()))
+        []
+    """
+    groups: dict[str | None, list[int]] = {}
+    for i, op in enumerate(plan.ops):
+        groups.setdefault(table_label(op), []).append(i)
+    out = [(k, v) for k, v in groups.items() if k is not None]
+    if None in groups:
+        out.append((None, groups[None]))
+    return out
+
+
+def worst_findings(findings: Iterable[Finding]) -> dict[int, tuple[str, list[str]]]:
+    """Operation index -> (worst severity, codes) of the findings about it."""
+    out: dict[int, tuple[str, list[str]]] = {}
+    for f in findings:
+        sev = getattr(f.severity, "value", f.severity)
+        worst, codes = out.get(f.op_index, (sev, []))
+        rank = SEVERITY_ORDER.index
+        if sev in SEVERITY_ORDER and (worst not in SEVERITY_ORDER or rank(sev) < rank(worst)):
+            worst = sev
+        if f.code not in codes:
+            codes.append(f.code)
+        out[f.op_index] = (worst, codes)
+    return out
+
+
 def findings_of(plan: Plan, findings: Iterable[Finding] | None) -> tuple[Finding, ...]:
     """``findings`` as given, or :func:`planner.lint.lint` of the plan when None."""
     if findings is None:
@@ -148,7 +202,7 @@ def render_graph(plan: Plan, fmt: str) -> str:
         >>> from planner.plan import Plan
         >>> e = empty_snapshot()
         >>> render_graph(Plan(old=e, new=e, ops=(), edges=(), suggestions=()), "mermaid").splitlines()[0]
-        'flowchart LR'
+        'flowchart TB'
     """
     if fmt == "dot":
         from planner.review.dot import render_dot

@@ -141,7 +141,7 @@ def render_markdown(plan: Plan, *, findings: Iterable[Finding] | None = None) ->
         "#### Dependency graph",
         "",
         "```mermaid",
-        render_mermaid(plan).rstrip("\n"),
+        render_mermaid(plan, findings=found).rstrip("\n"),
         "```",
         "",
     ]

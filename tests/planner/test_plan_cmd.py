@@ -186,7 +186,7 @@ def test_markdown_format_has_table_and_mermaid(project: Path):
     result = run("plan", "--format", "markdown", project=project)
     assert result.exit_code == 0, result.output
     assert "| # | | Operation | Risk |" in result.output
-    assert "```mermaid\nflowchart LR\n" in result.output
+    assert "```mermaid\nflowchart TB\n" in result.output
 
 
 def test_colour_only_when_asked_or_on_terminal(project: Path):
@@ -229,8 +229,12 @@ def test_colour_on_a_pseudo_terminal_unless_no_color(project: Path):
     assert b"\x1b[" not in read_tty({"NO_COLOR": "1"})
 
 
-MERMAID_NODE = re.compile(r'^  (op\d+)\["([^"]*)"\]:::(\w+)$')
-MERMAID_EDGE = re.compile(r'^  (op\d+) -->\|"([^"]*)"\| (op\d+)$')
+MERMAID_NODE = re.compile(r'^ {2,4}((?:op|legend_)\w+)\["([^"]*)"\](?::::(\w+))?$')
+MERMAID_EDGE = re.compile(r'^  (op\d+) -->(?:\|"([^"]*)"\|)? (op\d+)$')
+MERMAID_SUBGRAPH = re.compile(r'^  subgraph (t\d+|legend)\["([^"]*)"\]$')
+MERMAID_OTHER = re.compile(
+    r"^(    direction (TB|LR)|  end|  class [\w,]+ finding_\w+|  classDef finding_\w+ [\w:;, -]+)$"
+)
 MERMAID_CLASS = re.compile(
     r"^  classDef (\w+) fill:#[0-9a-f]{6},stroke:#[0-9a-f]{6},color:#000000$"
 )
@@ -239,18 +243,22 @@ MERMAID_CLASS = re.compile(
 def parse_mermaid(text: str) -> tuple[dict[str, str], list[tuple[str, str, str]], set[str]]:
     """Parse our Mermaid subset strictly; fail on any line that does not fit."""
     lines = text.splitlines()
-    assert lines[0] == "flowchart LR"
+    assert lines[0] == "flowchart TB"
     nodes: dict[str, str] = {}
     edges: list[tuple[str, str, str]] = []
     classes: set[str] = set()
     used_classes: set[str] = set()
     for line in lines[1:]:
         if m := MERMAID_NODE.match(line):
+            if m.group(1).startswith("legend_"):
+                continue
             assert m.group(1) not in nodes, f"duplicate node {m.group(1)}"
             nodes[m.group(1)] = m.group(2)
             used_classes.add(m.group(3))
         elif m := MERMAID_EDGE.match(line):
-            edges.append((m.group(1), m.group(3), m.group(2)))
+            edges.append((m.group(1), m.group(3), m.group(2) or ""))
+        elif MERMAID_SUBGRAPH.match(line) or MERMAID_OTHER.match(line):
+            continue
         elif m := MERMAID_CLASS.match(line):
             classes.add(m.group(1))
         elif line == '  empty["No changes"]':
