@@ -114,6 +114,17 @@ class Context:
         self.debug = debug
         self.project_dir = project_dir
         self._project = None
+        self._session = None
+
+    @property
+    def session(self):
+        """The load session of this invocation (planner.state.session): its gc policy,
+        the snapshots prefetched ahead, DBPLAN_JOBS."""
+        if self._session is None:
+            from planner.state.session import LoadSession
+
+            self._session = LoadSession()
+        return self._session
 
     @property
     def project(self):
