@@ -44,8 +44,7 @@ Common rules:
   `alembic`). Loading snapshots (none of these changes a
   result, only its speed): big snapshots that loaded cleanly are cached by content hash
   in `$DBPLAN_CACHE_DIR` (default `$XDG_CACHE_HOME/dbplan` or `~/.cache/dbplan`;
-  `DBPLAN_CACHE=0` turns the cache off); `DBPLAN_FAST_LOAD=0` reads every file with the
-  reference PyYAML loader; commands that need several big uncached snapshots parse them
+  `DBPLAN_CACHE=0` turns the cache off); commands that need several big uncached snapshots parse them
   side by side, one process per core (`DBPLAN_JOBS=N` at most N, `DBPLAN_JOBS=1` one
   after another). See [benchmarks.md](benchmarks.md).
 """

@@ -122,6 +122,17 @@ class Context:
         #: --color/--no-color of the group (None: NO_COLOR, FORCE_COLOR, TERM, a terminal)
         self.color = color
         self._project = None
+        self._session = None
+
+    @property
+    def session(self):
+        """The load session of this invocation (planner.state.session): its gc policy,
+        the snapshots prefetched ahead, DBPLAN_JOBS."""
+        if self._session is None:
+            from planner.state.session import LoadSession
+
+            self._session = LoadSession()
+        return self._session
 
     @property
     def project(self):

@@ -11,7 +11,6 @@ release order (``dict[str, Snapshot]``) and returns a list of finding lines.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import importlib.util
 from collections.abc import Callable
@@ -40,7 +39,7 @@ def _checkers() -> list[Callable]:
     return out
 
 
-def load_all(project) -> tuple[dict, list]:
+def load_all(project, session=None) -> tuple[dict, list]:
     """Load every snapshot of ``project`` in release order: (snapshots, problems).
 
     Example:
@@ -62,22 +61,21 @@ def load_all(project) -> tuple[dict, list]:
             continue
         valid.append(stem)
     from planner.state.prefetch import prefetch
+    from planner.state.session import LoadSession
 
-    prefetch(files[release] for release in valid)
+    session = session or LoadSession()
+    prefetch((files[release] for release in valid), session=session)
     snapshots = {}
     for release in sort_releases(valid):
         path = files[release]
-        # long-lived, cycle-free objects: not for the cyclic collector to scan (see plan_cmd)
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            snapshots[release] = load_snapshot(path, filename=project.display(path))
-        except SnapshotError as e:
-            problems.extend(e.problems)
-        finally:
-            gc.freeze()
-            if enabled:
-                gc.enable()
+        # long-lived, cycle-free objects: not for the cyclic collector to scan (see session)
+        with session.paused_gc(freeze=True):
+            try:
+                snapshots[release] = load_snapshot(
+                    path, filename=project.display(path), session=session
+                )
+            except SnapshotError as e:
+                problems.extend(e.problems)
     return snapshots, problems
 
 
@@ -116,7 +114,7 @@ def check(obj, models_ref: str | None, rows_ref: str | None, fmt: str = "text") 
     from planner.state.errors import Problem
 
     project = obj.project
-    snapshots, problems = load_all(project)
+    snapshots, problems = load_all(project, obj.session)
     if not project.snapshot_files():
         raise click.ClickException(
             f"no snapshots in {project.display(project.snapshots_dir)}/ "

@@ -8,7 +8,6 @@ the newest release. A FROM later than TO shows the downgrade.
 
 from __future__ import annotations
 
-import gc
 import shutil
 import subprocess
 
@@ -59,32 +58,28 @@ def resolve_releases(
     return from_release, to_release
 
 
-def _load(project, release: str):
+def _load(project, release: str, session=None):
     from planner.state.model import empty_snapshot
 
     if release == EMPTY:
         return empty_snapshot()
-    from planner.state.yamlio import load_snapshot
-
     # A snapshot is hundreds of thousands of long-lived objects without cycles: keep the
     # cyclic collector from scanning them while loading (the first allocation after the
     # loader turned it back on paid a collection of all of them) and again and again
-    # while planning.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return load_snapshot(project.snapshot_path(release))
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    # while planning (planner.state.session).
+    from planner.state.session import default_session
+    from planner.state.yamlio import load_snapshot
+
+    session = session or default_session()
+    with session.paused_gc(freeze=True):
+        return load_snapshot(project.snapshot_path(release), session=session)
 
 
-def _prefetch(project, *releases: str) -> None:
+def _prefetch(project, *releases: str, session=None) -> None:
     """Parse the snapshots the cache lacks side by side (planner.state.prefetch)."""
     from planner.state.prefetch import prefetch
 
-    prefetch(project.snapshot_path(r) for r in releases if r != EMPTY)
+    prefetch((project.snapshot_path(r) for r in releases if r != EMPTY), session=session)
 
 
 def is_downgrade(releases: list[str], frm: str, to: str) -> bool:
@@ -109,10 +104,13 @@ def build_plan(obj, from_release: str | None, to_release: str | None):
     project = obj.project
     releases = project.releases()
     frm, to = resolve_releases(releases, from_release, to_release)
-    _prefetch(project, frm, to)
-    if is_downgrade(releases, frm, to):
-        return make_downgrade_plan(_load(project, to), _load(project, frm), targets=project.targets)
-    return make_plan(_load(project, frm), _load(project, to), targets=project.targets)
+    session = obj.session
+    _prefetch(project, frm, to, session=session)
+    old, new = (to, frm) if is_downgrade(releases, frm, to) else (frm, to)
+    old_s, new_s = _load(project, old, session), _load(project, new, session)
+    if old == frm:
+        return make_plan(old_s, new_s, targets=project.targets)
+    return make_downgrade_plan(old_s, new_s, targets=project.targets)
 
 
 def _use_color(choice: bool | None) -> bool:

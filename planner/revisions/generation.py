@@ -378,7 +378,7 @@ def generate(
 
     prefetch(
         (project.snapshot_path(r) for r in (from_release, to_release) if r != EMPTY),
-        hashes=True,
+        derive=snapshot_sha256,  # the children cache the hash the revision records
     )
     old = load_release(project, from_release)
     new = load_release(project, to_release)

@@ -5,7 +5,8 @@ does not hold yet (``dbplan plan`` of a new release, ``generate``, ``check``) wo
 parse them one after another on one core. :func:`prefetch` forks a child process per
 other core; each child loads its share of the files with the ordinary loader, which
 leaves every snapshot that loads cleanly in the cache, and exits. The parent loads its
-own share meanwhile and keeps those snapshots in memory (:func:`cache.hold`). The
+own share meanwhile and keeps those snapshots in the load session
+(:meth:`~planner.state.session.LoadSession.hold`). The
 command then loads every file as before, in its own order: the snapshots come from
 memory or from the cache.
 
@@ -19,18 +20,23 @@ Prefetching happens only where it is safe and useful: ``os.fork`` exists, the pr
 runs no other thread (a child of a threaded process may inherit a held lock), the cache
 is on, two or more files are big enough to be cached and missing from it, and more than
 one core is available. ``DBPLAN_JOBS=1`` turns it off; ``DBPLAN_JOBS=N`` uses at most N
-processes (default: the cores this process may run on).
+processes (default: the cores this process may run on); the session reads it
+(:attr:`~planner.state.session.LoadSession.jobs`).
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from planner.state import cache as _cache
+from planner.state.files import expected_stem, load_snapshot
+from planner.state.model import Snapshot
+from planner.state.reader import MAX_BYTES
+from planner.state.session import LoadSession, default_session, jobs_from_environment
 
 __all__ = ["jobs", "prefetch"]
 
@@ -42,16 +48,7 @@ def jobs() -> int:
         >>> jobs() >= 1
         True
     """
-    raw = os.environ.get("DBPLAN_JOBS", "").strip()
-    if raw:
-        try:
-            return max(1, int(raw))
-        except ValueError:
-            pass
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    return jobs_from_environment()
 
 
 def prefetch(
@@ -59,28 +56,30 @@ def prefetch(
     *,
     expected_release: str | None | bool = True,
     validate: bool = True,
-    hashes: bool = False,
+    derive: Callable[[Snapshot], Any] | None = None,
+    session: LoadSession | None = None,
 ) -> int:
     """Load the big, uncached snapshot files among ``paths`` side by side (module docstring).
 
     ``expected_release`` and ``validate`` must be what the caller then passes to
     :func:`~planner.state.yamlio.load_snapshot` (they are part of the cache key).
-    ``hashes``: the children also cache each snapshot's canonical sha256 (what
-    ``dbplan generate`` writes into a revision; the child has the canonical text at hand,
-    the parent would have to write it again).
+    ``derive``: the children also call it on each snapshot they load, for a value it
+    caches itself (``dbplan generate`` passes the canonical sha256 its revision records,
+    which :func:`planner.state.cache.memo` keeps under the snapshot's key).
+    ``session``: the command's load session; the snapshots of the parent's own share are
+    held there for the command's :func:`~planner.state.files.load_snapshot`.
     Returns how many files were handed to child processes (0: nothing was done in parallel).
 
     Example:
         >>> prefetch([project.snapshot_path("1.0.0"), project.snapshot_path("1.1.0")])  # doctest: +SKIP
         1
     """
-    n = jobs()
+    session = session or default_session()
+    n = session.jobs
     if n < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return 0
     if _cache.cache_dir() is None:
         return 0
-    from planner.state.yamlio import MAX_BYTES
-
     todo: list[tuple[int, Path, str]] = []
     seen: set[str] = set()
     for raw in paths:
@@ -92,9 +91,9 @@ def prefetch(
             data = p.read_bytes()
         except OSError:
             continue
-        expected = p.stem if expected_release is True else (expected_release or None)
+        expected = expected_stem(p, expected_release)
         key = _cache.cache_key(data, expected_release=expected, validate=validate)
-        if key in seen or _cache.has(key):
+        if key in seen or session.holds(key) or _cache.has(key):
             continue
         seen.add(key)
         todo.append((len(data), p, key))
@@ -107,18 +106,17 @@ def prefetch(
         i = loads.index(min(loads))
         shares[i].append((p, key))
         loads[i] += size
-    kw = {"expected_release": expected_release, "validate": validate}
-    extra = {"hashes": hashes}
+    kw = {"expected_release": expected_release, "validate": validate, "session": session}
     children: list[int] = []
     handed = 0
     try:
         for share in shares[1:]:
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
-                _child(share, kw, **extra)
+                _child(share, kw, derive=derive)
             children.append(pid)
             handed += len(share)
-        _load_share(shares[0], kw, hold=True)
+        _load_share(shares[0], kw, hold=True, derive=None)
     except BaseException:  # interrupted: the children's work is not wanted any more
         for pid in children:
             _kill(pid)
@@ -142,40 +140,34 @@ def _kill(pid: int) -> None:
 
 
 def _load_share(
-    share: list[tuple[Path, str]], kw: dict, *, hold: bool, hashes: bool = False
+    share: list[tuple[Path, str]],
+    kw: dict,
+    *,
+    hold: bool,
+    derive: Callable[[Snapshot], Any] | None,
 ) -> None:
-    from planner.state.yamlio import load_snapshot
-
-    enabled = gc.isenabled()
-    gc.disable()  # long-lived, cycle-free objects (see planner.cli.plan_cmd)
-    try:
+    session: LoadSession = kw["session"]
+    with session.paused_gc(freeze=hold):  # kept for the command: frozen out of gc's reach
         for path, key in share:
             try:
                 snapshot = load_snapshot(path, **kw)
             except Exception:  # noqa: BLE001 - the command's own load reports it
                 continue
             if hold:
-                _cache.hold(key, snapshot)
-            elif hashes:
-                from planner.revisions.provenance import snapshot_sha256
-
-                snapshot_sha256(snapshot)  # cached under the snapshot's key (cache.memo)
-    finally:
-        if hold:
-            gc.freeze()  # kept for the command: not for the cyclic collector to rescan
-        if enabled:
-            gc.enable()
+                session.hold(key, snapshot)
+            elif derive is not None:
+                derive(snapshot)
 
 
 def _child(  # pragma: no cover - forked
-    share: list[tuple[Path, str]], kw: dict, *, hashes: bool
+    share: list[tuple[Path, str]], kw: dict, *, derive: Callable[[Snapshot], Any] | None
 ) -> None:
     code = 0
     try:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        _load_share(share, kw, hold=False, hashes=hashes)
+        _load_share(share, kw, hold=False, derive=derive)
     except BaseException:  # noqa: BLE001 - an interrupted child only costs time
         code = 1
     finally:

@@ -61,7 +61,9 @@ def test_c_and_python_emitters_write_identical_bytes(s):
     # writes the reference bytes; the other documents go to PyYAML's writer
     from planner.state.yamlio import _dumper_class, snapshot_node
 
-    if hasattr(yaml, "CSafeDumper") and _dumper_class(snapshot_node(s)) is yaml.CSafeDumper:
+    if hasattr(yaml, "CSafeDumper") and issubclass(
+        _dumper_class(snapshot_node(s)), yaml.CSafeDumper
+    ):
         assert dump_snapshot(s, dumper=yaml.CSafeDumper) == reference
 
 
@@ -556,3 +558,21 @@ def test_tables_of_the_same_name_in_two_schemas_cannot_be_written():
     s = Snapshot(release="1", tables=(t, dataclasses.replace(t, schema="ops")))
     with pytest.raises(ValueError, match=r"cannot write tables \['t'\] of several schemas"):
         dump_snapshot(s)
+
+
+def test_a_file_with_200_000_problems_stays_under_200_mib(tmp_path):
+    """docs/safety.md: a hostile file is refused within 200 MiB, a 200,000-problem one too
+    (the node tree is freed before the source map is made; problems are capped)."""
+    from tests.safety.test_bad_inputs import MAX_RSS_MIB, measure
+
+    states = tmp_path / "schema_state"
+    states.mkdir()
+    values = ", ".join(str(i) for i in range(200_000))
+    (states / "1.0.0.yaml").write_text(
+        f"snapshot: 1\nrelease: '1.0.0'\nenums:\n  e: [{values}]\ntables: {{}}\n"
+    )
+    got = measure(tmp_path)
+    assert got["code"] == 1, got["stderr"][-2000:]
+    assert "… and 199,950 more problems" in got["stderr"]
+    assert len(got["stderr"].splitlines()) <= 52
+    assert got["rss_kib"] / 1024 < MAX_RSS_MIB, got["rss_kib"]
