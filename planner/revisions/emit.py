@@ -186,6 +186,9 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
         and not getattr(obj, "_variant_mapping", None)
     ):
         return f"postgresql.{type(obj).__name__}()"
+    if type_ == "type" and isinstance(obj, postgresql.DOMAIN):
+        # postgresql.TYPE(name): a type the database has; never created or dropped here
+        return f"postgresql.DOMAIN({str(obj.name)!r}, sa.Text(), create_type=False)"
     if type_ == "server_default":
         if obj is None:
             return "None"

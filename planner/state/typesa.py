@@ -85,6 +85,9 @@ def _plain(spec: TypeSpec) -> TypeEngine:
     }
     if spec.name in simple:
         return simple[spec.name]()
+    if spec.verbatim is not None:
+        # a named type PostgreSQL already has: in DDL, its name (never created or dropped)
+        return postgresql.DOMAIN(spec.verbatim, sa.Text(), create_type=False)
     if spec.name == "String":
         return sa.String(*spec.args)
     if spec.name == "Numeric":
@@ -130,6 +133,8 @@ def to_sqlalchemy(
     if spec.name in ("postgresql.INET", "postgresql.CIDR"):
         return sa.String(45).with_variant(_plain(spec), "postgresql")
     if spec.name == "postgresql.TSVECTOR":
+        return sa.Text().with_variant(_plain(spec), "postgresql")
+    if spec.verbatim is not None:
         return sa.Text().with_variant(_plain(spec), "postgresql")
     if spec.name == "Float":
         return sa.Float().with_variant(mysql.DOUBLE(), "mysql", "mariadb")
@@ -208,6 +213,11 @@ def _variant_for(satype: Any, dialect: str | None) -> Any:
     return mapping.get("postgresql", satype)
 
 
+#: SQLAlchemy types that subclass a canonical one but are types of their own in the
+#: database (``citext`` is not ``text``): captured verbatim, never as the canonical type
+_VERBATIM_ONLY = frozenset({"CITEXT"})
+
+
 def from_sqlalchemy(
     satype: Any,
     *,
@@ -278,6 +288,10 @@ def from_sqlalchemy(
     if isinstance(satype, sa.Numeric):
         args = [a for a in (satype.precision, satype.scale) if a is not None]
         return format_type(_normalise_spec(TypeSpec(name="Numeric", args=tuple(args))))
+    if isinstance(satype, postgresql.DOMAIN) and re.fullmatch(r"[A-Za-z_]\w*", str(satype.name)):
+        return f"postgresql.TYPE({satype.name})"
+    if type(satype).__name__ in _VERBATIM_ONLY:
+        raise TypeReflectionError(f"type {satype!r} is a type of its own, kept verbatim")
     if isinstance(satype, sa.Text) or (
         isinstance(satype, sa.String)
         and type(satype).__name__ in ("TINYTEXT", "MEDIUMTEXT", "LONGTEXT")

@@ -518,7 +518,7 @@ def _quote_hint(value: Any) -> str | None:
     return None
 
 
-TOP_KEYS = ("snapshot", "release", "naming_convention", "enums", "tables")
+TOP_KEYS = ("snapshot", "release", "naming_convention", "enums", "tables", "unmanaged")
 TABLE_KEYS = (
     "schema",
     "comment",
@@ -738,6 +738,9 @@ class _Shape:
                 t = self.table(name, body, ("tables", name), conventions)
                 if t is not None:
                     tables.append(t)
+        from planner.state import inventory_yaml  # the objects dbplan leaves alone
+
+        unmanaged = inventory_yaml.load(self, doc.get("unmanaged"), tables)
         if release is None:
             return None
         return Snapshot(
@@ -745,6 +748,7 @@ class _Shape:
             tables=tuple(tables),
             enums=tuple(enums),
             naming_convention=tuple(conventions.items()),
+            unmanaged=unmanaged,
         )
 
     def release(self, value: Any, expected: str | None) -> str | None:
@@ -1746,6 +1750,8 @@ _CHUNKS: dict[int, tuple[Table, dict[str, str], str]] = {}
 
 
 def _fast_dump_text(snapshot: Snapshot) -> str:
+    if snapshot.unmanaged:
+        raise _Decline  # the reference writer writes the unmanaged section
     if len(_CHUNKS) > 4 * len(snapshot.tables) + 1000:
         _CHUNKS.clear()
     names = [t.name for t in snapshot.tables]
@@ -2010,6 +2016,10 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
         )
     else:
         pairs.append(("tables", MappingNode(_MAP, [], flow_style=True)))
+    if snapshot.unmanaged:
+        from planner.state import inventory_yaml
+
+        pairs.append(("unmanaged", inventory_yaml.node(snapshot, _value_node)))
     return _block(pairs)
 
 
