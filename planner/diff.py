@@ -402,6 +402,9 @@ def _diff_table(ot: Table, nt: Table) -> list[Operation]:
     if ot.comment != nt.comment:
         ops.append(SetTableComment(table_key=key, old=ot.comment, new=nt.comment))
     ops += _diff_columns(ot, nt)
+    from planner.diff_autoincrement import diff_autoincrement  # serial key <-> plain key
+
+    ops += diff_autoincrement(ot, nt)
     # primary key
     opk, npk = _pk(ot), _pk(nt)
     if opk != npk:

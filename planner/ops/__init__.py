@@ -49,6 +49,7 @@ Example:
 
 from __future__ import annotations
 
+from planner.ops.autoincrement import AlterColumnAutoincrement
 from planner.ops.base import (
     PHASE_ADD_COLUMN,
     PHASE_ADD_CONSTRAINT,
@@ -124,6 +125,7 @@ __all__ = [
     "AddForeignKey",
     "AddPrimaryKey",
     "AddUnique",
+    "AlterColumnAutoincrement",
     "AlterColumnComment",
     "AlterColumnDefault",
     "AlterColumnNullable",

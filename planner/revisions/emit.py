@@ -24,7 +24,11 @@ from alembic.operations import ops as alembic_ops
 from planner import ops as our
 from planner.dialects import all_dialects
 from planner.revisions import alembic_ops as custom
-from planner.revisions import convert_rows, convert_schema  # noqa: F401 - register converters
+from planner.revisions import (  # noqa: F401 - register converters
+    convert_autoincrement,
+    convert_rows,
+    convert_schema,
+)
 from planner.revisions.convert import BATCHED, REBUILD_SUFFIX, TO_ALEMBIC, EmitContext
 from planner.revisions.emit_targets import _for_targets, _runtime_names
 from planner.revisions.literals import sql_text_call

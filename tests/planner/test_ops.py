@@ -14,6 +14,7 @@ from planner.ops import (
     AddForeignKey,
     AddPrimaryKey,
     AddUnique,
+    AlterColumnAutoincrement,
     AlterColumnComment,
     AlterColumnDefault,
     AlterColumnNullable,
@@ -134,6 +135,7 @@ def _ops() -> list:
         ),
         AlterColumnDefault(table_key=SITES, column="level", old="'info'", new="'error'"),
         AlterColumnComment(table_key=SITES, column="title", old="old", new="new"),
+        AlterColumnAutoincrement(table_key=SITES, column="id", old=None, new=False, enabled=False),
         CreateIndex(table_key=SITES, index=Index(name="ix_sites_title", columns=("title",))),
         DropIndex(table_key=SITES, index=SITES_T.indexes[0]),
         RenameIndex(
