@@ -121,7 +121,9 @@ def diff_snapshots(
     # 5. managed rows, last: they see the tables as the schema ops leave them
     for key in _sorted_keys(new_tables.keys() | old_tables.keys()):
         ops += diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
-    return ops
+    from planner.diff_routines import diff_routines  # functions, procedures, triggers
+
+    return ops + diff_routines(cur, new)
 
 
 def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:

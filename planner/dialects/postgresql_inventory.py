@@ -80,17 +80,37 @@ WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p') AND a.attnum > 0
   AND NOT a.attisdropped
 """
 
+#: ``modelled``: a plpgsql or SQL function or procedure whose argument and result types
+#: are built in, that no column default, constraint, index or view uses (those would
+#: need it before the tables dbplan creates): dbplan creates it after the tables
 _FUNCTIONS = f"""
 SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
-       p.prokind
+       p.prokind,
+       p.prokind IN ('f', 'p') AND l.lanname IN ('plpgsql', 'sql')
+       AND NOT EXISTS (SELECT 1 FROM unnest(p.proargtypes::oid[] || p.prorettype) x
+                       JOIN pg_type ty ON ty.oid = x
+                       JOIN pg_namespace tn ON tn.oid = ty.typnamespace
+                       WHERE tn.nspname <> 'pg_catalog')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass
+                       AND d.refobjid = p.oid AND d.classid IN ('pg_attrdef'::regclass,
+                       'pg_constraint'::regclass, 'pg_class'::regclass,
+                       'pg_rewrite'::regclass, 'pg_type'::regclass))
+       AS modelled,
+       CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END,
+       p.oid
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_proc", "p.oid")}
 """
 
+#: a trigger of a table (not a view), not a constraint trigger: modelled when its
+#: function is modelled or built in
 _TRIGGERS = """
-SELECT n.nspname, t.relname, g.tgname
+SELECT n.nspname, t.relname, g.tgname, t.relkind = 'r' AND g.tgconstraint = 0,
+       g.tgfoid, fn.nspname = 'pg_catalog', pg_get_triggerdef(g.oid)
 FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_proc f ON f.oid = g.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace
 WHERE n.nspname = ANY(:schemas) AND NOT g.tgisinternal
 """
 
@@ -157,20 +177,26 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     def sch(nspname: str) -> str | None:
         return None if nspname == default else nspname
 
-    def add(kind: str, name: str, schema: str | None = None, table=None, detail="") -> None:
+    def add(
+        kind: str, name: str, schema: str | None = None, table=None, detail="", definition=None
+    ) -> None:
         if table in _SKIP or (table is None and name in _SKIP and kind == "grants"):
             return
-        out.append(
-            Found(obj=Unmanaged(kind=kind, name=name, schema=schema, table=table), detail=detail)
-        )
+        obj = Unmanaged(kind=kind, name=name, schema=schema, table=table)
+        out.append(Found(obj=obj, detail=detail, definition=definition))
 
     def rows(sql: str, **params):
         return conn.execute(sa.text(sql), {"schemas": names, **params}).all()
 
     for (nsp,) in conn.execute(
         sa.text(
-            "SELECT nspname FROM pg_namespace WHERE NOT (nspname = ANY(:schemas)) "
-            "AND nspname !~ '^pg_' AND nspname <> 'information_schema'"
+            # an empty one holds nothing to lose (dbplan creates a table's schema with
+            # it and leaves it behind when its last table goes): not listed
+            "SELECT nspname FROM pg_namespace n WHERE NOT (nspname = ANY(:schemas)) "
+            "AND nspname !~ '^pg_' AND nspname <> 'information_schema' AND ("
+            "EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = n.oid) OR "
+            "EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = n.oid) OR "
+            "EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = n.oid))"
         ),
         {"schemas": names},
     ):
@@ -223,10 +249,16 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("collate", col, s, table)
         if tnsp not in names and tnsp not in ("pg_catalog", "information_schema"):
             add("type_outside", col, s, table, f"type {tnsp}.{typname}")
-    for nsp, name, prokind in rows(_FUNCTIONS):
-        add(_PROKIND.get(prokind, "function"), name, sch(nsp))
-    for nsp, table, trg in rows(_TRIGGERS):
-        add("trigger", trg, sch(nsp), table)
+    modelled_functions = set()
+    for nsp, name, prokind, modelled, definition, oid in rows(_FUNCTIONS):
+        if modelled:
+            modelled_functions.add(oid)
+        text = _statement(definition) if modelled else None
+        add(_PROKIND.get(prokind, "function"), name, sch(nsp), definition=text)
+    for nsp, table, trg, on_table, fn, builtin, definition in rows(_TRIGGERS):
+        modelled = on_table and (builtin or fn in modelled_functions) and table not in _SKIP
+        text = _statement(definition) if modelled else None
+        add("trigger", trg, sch(nsp), table, definition=text)
     for nsp, typname, typtype in rows(_TYPES):
         if typtype == "e":
             if sch(nsp) is not None:
@@ -252,3 +284,8 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         for (name,) in conn.execute(sa.text(sql)):
             add(kind, name)
     return out
+
+
+def _statement(definition: str) -> str:
+    """A definition as the snapshot keeps it: the database's text without trailing blanks."""
+    return definition.rstrip()

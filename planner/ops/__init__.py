@@ -102,6 +102,7 @@ from planner.ops.keys import (
     RenameConstraint,
     RenameIndex,
 )
+from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
 from planner.ops.tables import (
     AddColumn,
     AlterColumnComment,
@@ -127,6 +128,9 @@ __all__ = [
     "AddUnique",
     "AlterColumnAutoincrement",
     "AlterColumnComment",
+    "CreateRoutine",
+    "DropRoutine",
+    "ReplaceRoutine",
     "AlterColumnDefault",
     "AlterColumnNullable",
     "AlterColumnType",

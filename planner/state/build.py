@@ -10,6 +10,7 @@ MariaDB/MySQL the rows go in with ``NO_AUTO_VALUE_ON_ZERO`` (a key of 0 stays 0)
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 
 import sqlalchemy as sa
@@ -81,6 +82,9 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
     md.create_all(conn)
     for uq in twins:
         conn.execute(sa.schema.AddConstraint(uq))
+    for routine in sorted(snapshot.routines, key=lambda r: r.table is not None):
+        # functions, then the triggers using them; ':name' is text, not a bind parameter
+        conn.execute(sa.text(re.sub(r"(?<![:\w\\]):(\w+)", r"\\:\1", routine.definition)))
     if dialect == "mysql":
         with _no_auto_value_on_zero(conn):
             _insert_rows(conn, md, snapshot, dialect)

@@ -214,6 +214,14 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("naming_convention", _PAIRS),
         ("format", _I),
         ("unmanaged", (tuple, model.Unmanaged)),
+        ("routines", (tuple, model.Routine)),
+    ),
+    model.Routine: (
+        ("kind", _S),
+        ("name", _S),
+        ("definition", _S),
+        ("schema", _S_OPT),
+        ("table", _S_OPT),
     ),
     model.Unmanaged: (("kind", _S), ("name", _S), ("schema", _S_OPT), ("table", _S_OPT)),
 }

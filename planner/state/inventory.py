@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.errors import DbplanError
-from planner.state.model import Snapshot, Unmanaged
+from planner.state.model import Routine, Snapshot, Unmanaged
 
 #: kind -> what it is, for people. Kinds marked ``table`` in :data:`TABLE_KINDS` belong to
 #: a table (``table:`` names it); the others stand alone in their schema or database.
@@ -146,6 +146,8 @@ class Found:
 
     obj: Unmanaged
     detail: str = ""
+    #: the creating statement of an object dbplan models (a Routine), None if left alone
+    definition: str | None = None
 
     @property
     def refused(self) -> bool:
@@ -207,7 +209,19 @@ def attach(snapshot: Snapshot, found: Iterable[Found]) -> Snapshot:
             keep = tuple(i for i in t.indexes if (t.schema, t.name, i.name) not in drop)
             tables.append(t if keep == t.indexes else dataclasses.replace(t, indexes=keep))
         snapshot = dataclasses.replace(snapshot, tables=tuple(tables))
-    return dataclasses.replace(snapshot, unmanaged=tuple(f.obj for f in found))
+    routines = tuple(
+        Routine(
+            kind=f.obj.kind,
+            name=f.obj.name,
+            schema=f.obj.schema,
+            table=f.obj.table,
+            definition=f.definition,
+        )
+        for f in found
+        if f.definition is not None
+    )
+    unmanaged = tuple(f.obj for f in found if f.definition is None)
+    return dataclasses.replace(snapshot, unmanaged=unmanaged, routines=routines)
 
 
 def capture(conn: Any, dialect: Any, snapshot: Snapshot, schemas) -> Snapshot:
@@ -228,8 +242,8 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
         >>> compare(v, Snapshot(release="1"))
         ['view v: in the database, not in the snapshot (list it under unmanaged, or drop it)']
     """
+    out = _compare_routines(actual, expected)
     have, need = set(actual.unmanaged), set(expected.unmanaged)
-    out = []
     for u in sorted(need - have, key=lambda u: u.sort_key):
         out.append(f"{label(u)}: missing (the snapshot lists it as unmanaged)")
     for u in sorted(have - need, key=lambda u: u.sort_key):
@@ -238,3 +252,23 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
             "(list it under unmanaged, or drop it)"
         )
     return out
+
+
+def _compare_routines(actual: Snapshot, expected: Snapshot) -> list[str]:
+    """Routines of one side only, and definitions that differ (as the database spells
+    them: capture reads ``pg_get_functiondef`` / ``pg_get_triggerdef``)."""
+    have = {r.key: r for r in actual.routines}
+    need = {r.key: r for r in expected.routines}
+    out = []
+    for key in sorted(need.keys() - have.keys(), key=str):
+        out.append(f"{label(_as_entry(need[key]))}: missing")
+    for key in sorted(have.keys() - need.keys(), key=str):
+        out.append(f"{label(_as_entry(have[key]))}: in the database, not in the snapshot")
+    for key in sorted(have.keys() & need.keys(), key=str):
+        if have[key].definition.strip() != need[key].definition.strip():
+            out.append(f"{label(_as_entry(need[key]))}: definition differs from the snapshot's")
+    return out
+
+
+def _as_entry(r: Routine) -> Unmanaged:
+    return Unmanaged(kind=r.kind, name=r.name, schema=r.schema, table=r.table)

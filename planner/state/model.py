@@ -186,6 +186,28 @@ class Unmanaged:
         return (self.kind, self.schema or "", self.table or "", self.name)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Routine:
+    """A programmable object dbplan manages by its SQL definition (PostgreSQL): a
+    ``function`` or ``procedure`` (``name`` with its argument types, ``touch()``) or a
+    ``trigger`` on ``table``. ``definition`` is the statement that creates it, as the
+    database spells it (``pg_get_functiondef`` / ``pg_get_triggerdef``)."""
+
+    kind: str
+    name: str
+    definition: str
+    schema: str | None = None
+    table: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None, str]:
+        return (self.kind, self.schema, self.table, self.name)
+
+    @property
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.schema or "", self.table or "", self.name)
+
+
 class _TableMemo:
     """The slot where a :class:`Table` keeps what it derives from its columns.
 
@@ -314,8 +336,13 @@ class Snapshot(_SnapshotMemo):
     format: int = FORMAT_VERSION
     #: objects dbplan leaves alone, sorted by :attr:`Unmanaged.sort_key`
     unmanaged: tuple[Unmanaged, ...] = ()
+    #: functions, procedures and triggers dbplan manages, sorted by :attr:`Routine.sort_key`
+    routines: tuple[Routine, ...] = ()
 
     def __post_init__(self) -> None:
+        routines = tuple(sorted(self.routines, key=lambda r: r.sort_key))
+        if routines != self.routines:
+            object.__setattr__(self, "routines", routines)
         unmanaged = tuple(sorted(set(self.unmanaged), key=lambda u: u.sort_key))
         if unmanaged != self.unmanaged:
             object.__setattr__(self, "unmanaged", unmanaged)
@@ -404,6 +431,7 @@ class Snapshot(_SnapshotMemo):
         setattr_(out, "naming_convention", self.naming_convention)
         setattr_(out, "format", self.format)
         setattr_(out, "unmanaged", self.unmanaged)
+        setattr_(out, "routines", self.routines)
         try:
             index = dict(self._index)
         except AttributeError:

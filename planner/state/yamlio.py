@@ -518,7 +518,7 @@ def _quote_hint(value: Any) -> str | None:
     return None
 
 
-TOP_KEYS = ("snapshot", "release", "naming_convention", "enums", "tables", "unmanaged")
+TOP_KEYS = ("snapshot", "release", "naming_convention", "enums", "tables", "unmanaged", "routines")
 TABLE_KEYS = (
     "schema",
     "comment",
@@ -741,6 +741,9 @@ class _Shape:
         from planner.state import inventory_yaml  # the objects dbplan leaves alone
 
         unmanaged = inventory_yaml.load(self, doc.get("unmanaged"), tables)
+        from planner.state import routines_yaml  # the functions and triggers dbplan manages
+
+        routines = routines_yaml.load(self, doc.get("routines"), tables)
         if release is None:
             return None
         return Snapshot(
@@ -749,6 +752,7 @@ class _Shape:
             enums=tuple(enums),
             naming_convention=tuple(conventions.items()),
             unmanaged=unmanaged,
+            routines=routines,
         )
 
     def release(self, value: Any, expected: str | None) -> str | None:
@@ -1750,8 +1754,8 @@ _CHUNKS: dict[int, tuple[Table, dict[str, str], str]] = {}
 
 
 def _fast_dump_text(snapshot: Snapshot) -> str:
-    if snapshot.unmanaged:
-        raise _Decline  # the reference writer writes the unmanaged section
+    if snapshot.unmanaged or snapshot.routines:
+        raise _Decline  # the reference writer writes the unmanaged and routines sections
     if len(_CHUNKS) > 4 * len(snapshot.tables) + 1000:
         _CHUNKS.clear()
     names = [t.name for t in snapshot.tables]
@@ -2020,6 +2024,10 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
         from planner.state import inventory_yaml
 
         pairs.append(("unmanaged", inventory_yaml.node(snapshot, _value_node)))
+    if snapshot.routines:
+        from planner.state import routines_yaml
+
+        pairs.append(("routines", routines_yaml.node(snapshot)))
     return _block(pairs)
 
 

@@ -40,8 +40,10 @@ def run_script(url: str, script: str) -> None:
     eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with eng.begin() as c:
+            # the driver's own cursor, no parameters: a '%' or ':x' in a body is text
+            cur = c.connection.dbapi_connection.cursor()
             for stmt in statements(script):
-                c.exec_driver_sql(stmt)
+                cur.execute(stmt)
     finally:
         eng.dispose()
 

@@ -22,6 +22,10 @@ CREATE EXTENSION IF NOT EXISTS hstore
 
 CREATE SCHEMA other
 
+CREATE TABLE other.kept (id int)
+
+CREATE SCHEMA left_empty
+
 CREATE TABLE t (id serial PRIMARY KEY, n serial, name text COLLATE "C", body jsonb, ts tsvector)
 
 CREATE INDEX ix_t_body ON t USING gin (body)
@@ -104,6 +108,8 @@ PG_KINDS = {
     "statistics", "publication", "foreign_server", "policy", "rule", "exclusion_constraint",
     "index", "deferrable", "unlogged", "row_level_security", "collate", "grants",
 }  # fmt: skip
+
+ROUTINES = {"function", "procedure", "trigger"}
 
 MARIADB_EVERY_KIND = """
 CREATE TABLE t (id int PRIMARY KEY AUTO_INCREMENT, a int, body text, FULLTEXT KEY ft (body),
@@ -206,11 +212,21 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
     script, kinds = EVERY[d]
     run_script(db_url, script)
     s = from_database(db_url, release="1.0.0")
-    assert {u.kind for u in s.unmanaged} == kinds
+    # PostgreSQL models plpgsql/SQL functions and procedures on built-in types and the
+    # triggers using them (routines); the rest is listed
+    assert {u.kind for u in s.unmanaged} | {r.kind for r in s.routines} == kinds
+    assert {r.kind for r in s.routines} == (ROUTINES if d == "postgresql" else set())
+    assert {u.kind for u in s.unmanaged} == kinds - (
+        {"procedure", "trigger"} & {r.kind for r in s.routines}
+    )
     # the indexes dbplan cannot re-create are listed, not modelled
     listed = {u.name for u in s.unmanaged if u.kind == "index"}
     modelled = {i.name for t in s.tables for i in t.indexes}
     assert listed and modelled and not listed & modelled
+    # a schema holding something is listed, an empty one (dbplan leaves them) is not
+    assert [u.name for u in s.unmanaged if u.kind == "schema"] == (
+        ["other"] if d == "postgresql" else []
+    )
     # the section round-trips through the canonical YAML
     assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
     # the database against its own snapshot: nothing
@@ -218,8 +234,8 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
     # against a snapshot that lists nothing (every object added by hand): each one named
     bare = Snapshot(release=s.release, tables=s.tables, enums=s.enums)
     diffs = compare_snapshots(capture_for(db_url, bare), normalise_for(bare, d), dialect=d)
-    assert len(diffs) == len(s.unmanaged)
-    for u in s.unmanaged:
+    assert len(diffs) == len(s.unmanaged) + len(s.routines)
+    for u in (*s.unmanaged, *s.routines):
         assert any(u.kind in x and u.name in x and "not in the snapshot" in x for x in diffs), u
 
 
