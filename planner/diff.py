@@ -121,7 +121,9 @@ def diff_snapshots(
     # 5. managed rows, last: they see the tables as the schema ops leave them
     for key in _sorted_keys(new_tables.keys() | old_tables.keys()):
         ops += diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
-    return ops
+    from planner.diff_routines import diff_routines  # functions, procedures, triggers
+
+    return ops + diff_routines(cur, new)
 
 
 def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:
@@ -402,6 +404,9 @@ def _diff_table(ot: Table, nt: Table) -> list[Operation]:
     if ot.comment != nt.comment:
         ops.append(SetTableComment(table_key=key, old=ot.comment, new=nt.comment))
     ops += _diff_columns(ot, nt)
+    from planner.diff_autoincrement import diff_autoincrement  # serial key <-> plain key
+
+    ops += diff_autoincrement(ot, nt)
     # primary key
     opk, npk = _pk(ot), _pk(nt)
     if opk != npk:

@@ -24,6 +24,7 @@ R013   warning   a foreign key references a table named like a Windows device (M
 R014   danger    a managed-row delete (upgrade or downgrade) cascades or sets NULL in other rows
 R015   warning   the downgrade deletes managed rows from a table other tables reference
 R016   warning   ON DELETE/ON UPDATE SET NULL on a NOT NULL column (the action always fails)
+R017   warning   a table without columns on a target that refuses one (MariaDB/MySQL, SQLite)
 =====  ========  =============================================================
 
 Deletes of the downgrade are found from the upgrade plan: every :class:`~planner.ops.InsertRows`
@@ -655,3 +656,17 @@ def _set_null_not_null(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     elif not op.nullable:
         fks = [fk for fk in table.foreign_keys if op.column in fk.columns]
         yield from _set_null_on_not_null(table, fks)
+
+
+@rule("R017", Severity.WARNING, O.CreateTable, O.DropColumn)
+def _zero_column_table(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A table without columns: PostgreSQL holds one, MariaDB/MySQL and SQLite refuse it."""
+    refusing = [d.label for d in ctx.plan.targets if not d.allows_zero_column_tables]
+    table = op.table if isinstance(op, O.CreateTable) else ctx.plan.new.get_table(op.table_key)
+    if not refusing or table is None or table.columns:
+        return
+    yield (
+        f"table {table.qualified_name} has no columns: {' and '.join(refusing)} refuse a "
+        "table without columns (PostgreSQL holds one)",
+        "give it a column, or drop those targets from [tool.dbplan] dialects",
+    )

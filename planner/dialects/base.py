@@ -64,6 +64,9 @@ class Dialect:
     #: the database alters a table by rebuilding it (SQLite: Alembic's batch mode with
     #: ``recreate``): revisions carry the rebuilds only where such a dialect is a target
     alters_by_rebuild: ClassVar[bool] = False
+    #: a table may have no columns (PostgreSQL's ``CREATE TABLE t ()``); MariaDB/MySQL
+    #: and SQLite refuse one
+    allows_zero_column_tables: ClassVar[bool] = False
 
     def default_name(
         self,

@@ -39,6 +39,7 @@ class MySQL(Dialect):
             "postgresql.INET": "String(45)",
             "postgresql.CIDR": "String(45)",
             "postgresql.TSVECTOR": "Text",
+            "postgresql.TYPE": "Text",
         }
     )
 

@@ -11,6 +11,7 @@ class PostgreSQL(Dialect):
     sqlglot_name = "postgres"
     aliases = ("postgres", "pg")
     foreign_key_tied_to_key = True
+    allows_zero_column_tables = True
     runtime_names = ("postgresql",)
 
     #: NAMEDATALEN - 1: the longest identifier, in bytes

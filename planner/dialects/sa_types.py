@@ -34,7 +34,7 @@ def portable(
         return base.with_variant(postgresql.ARRAY(_pg_item(spec.item, enums, plain)), *pg)
     if spec.name == "postgresql.JSONB":
         return base.with_variant(postgresql.JSONB(), *pg)
-    if spec.name in _POSTGRESQL_TYPES:
+    if spec.name in _POSTGRESQL_TYPES or spec.verbatim is not None:
         return base.with_variant(plain(spec), *pg)
     if spec.name == "Float":
         return base.with_variant(mysql.DOUBLE(), *my)

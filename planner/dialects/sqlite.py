@@ -30,6 +30,7 @@ class SQLite(Dialect):
             "postgresql.INET": "String(45)",
             "postgresql.CIDR": "String(45)",
             "postgresql.TSVECTOR": "Text",
+            "postgresql.TYPE": "Text",
         }
     )
     #: SQLite has no ``now()``

@@ -49,6 +49,7 @@ Example:
 
 from __future__ import annotations
 
+from planner.ops.autoincrement import AlterColumnAutoincrement
 from planner.ops.base import (
     PHASE_ADD_COLUMN,
     PHASE_ADD_CONSTRAINT,
@@ -101,6 +102,7 @@ from planner.ops.keys import (
     RenameConstraint,
     RenameIndex,
 )
+from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
 from planner.ops.tables import (
     AddColumn,
     AlterColumnComment,
@@ -124,7 +126,11 @@ __all__ = [
     "AddForeignKey",
     "AddPrimaryKey",
     "AddUnique",
+    "AlterColumnAutoincrement",
     "AlterColumnComment",
+    "CreateRoutine",
+    "DropRoutine",
+    "ReplaceRoutine",
     "AlterColumnDefault",
     "AlterColumnNullable",
     "AlterColumnType",

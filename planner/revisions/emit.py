@@ -24,7 +24,12 @@ from alembic.operations import ops as alembic_ops
 from planner import ops as our
 from planner.dialects import all_dialects
 from planner.revisions import alembic_ops as custom
-from planner.revisions import convert_rows, convert_schema  # noqa: F401 - register converters
+from planner.revisions import (  # noqa: F401 - register converters
+    convert_autoincrement,
+    convert_routines,
+    convert_rows,
+    convert_schema,
+)
 from planner.revisions.convert import BATCHED, REBUILD_SUFFIX, TO_ALEMBIC, EmitContext
 from planner.revisions.emit_targets import _for_targets, _runtime_names
 from planner.revisions.literals import sql_text_call
@@ -186,6 +191,9 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
         and not getattr(obj, "_variant_mapping", None)
     ):
         return f"postgresql.{type(obj).__name__}()"
+    if type_ == "type" and isinstance(obj, postgresql.DOMAIN):
+        # postgresql.TYPE(name): a type the database has; never created or dropped here
+        return f"postgresql.DOMAIN({str(obj.name)!r}, sa.Text(), create_type=False)"
     if type_ == "server_default":
         if obj is None:
             return "None"

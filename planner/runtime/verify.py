@@ -181,7 +181,9 @@ def compare_snapshots(
         ix_fields = tuple(f for f in ix_fields if f != "name")
         _named(where, "index", g.indexes, t.indexes, ix_fields, out, dialect)
         _rows(where, g, t, out)
-    return out
+    from planner.state import inventory  # the objects dbplan leaves alone, both sides
+
+    return out + inventory.compare(actual, expected)
 
 
 # ---------------------------------------------------------------------------

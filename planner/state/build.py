@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from planner.dialects import Dialect, get
+from planner.sqlexpr import escape_binds
 from planner.state import coltypes
 from planner.state.capture_models import INFO_ROWS, to_metadata
 from planner.state.model import Snapshot
@@ -77,6 +78,9 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
     md.create_all(conn)
     for uq in twins:
         conn.execute(sa.schema.AddConstraint(uq))
+    for routine in sorted(snapshot.routines, key=lambda r: r.table is not None):
+        # functions, then the triggers using them; ':name' is text, not a bind parameter
+        conn.execute(sa.text(escape_binds(routine.definition)))
     with dialect.inserting_rows(conn):
         _insert_rows(conn, md, snapshot, dialect)
 

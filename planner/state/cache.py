@@ -213,7 +213,17 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("enums", (tuple, model.Enum)),
         ("naming_convention", _PAIRS),
         ("format", _I),
+        ("unmanaged", (tuple, model.Unmanaged)),
+        ("routines", (tuple, model.Routine)),
     ),
+    model.Routine: (
+        ("kind", _S),
+        ("name", _S),
+        ("definition", _S),
+        ("schema", _S_OPT),
+        ("table", _S_OPT),
+    ),
+    model.Unmanaged: (("kind", _S), ("name", _S), ("schema", _S_OPT), ("table", _S_OPT)),
 }
 #: the format covers every field of the model (else the cache stays off: never a wrong
 #: answer from a field the entry does not carry); tests/perf/test_cache.py checks it

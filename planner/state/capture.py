@@ -165,11 +165,14 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
     engine, owned = _engine(url_or_engine)
     try:
         with engine.connect() as conn:
-            return _plain(
-                _Reflector(conn, hint=hint, full_hint=full_hint).snapshot(
-                    release=release, rows_of=rows_of, schemas=schemas
-                )
-            )
+            from planner.state import inventory  # never silent: what is not modelled
+
+            reflector = _Reflector(conn, hint=hint, full_hint=full_hint)
+            listed = [None] if schemas is None else list(schemas)
+            # refuse before reflecting what reflection gets wrong
+            inventory.refuse(inventory.take(conn, reflector.dialect_obj, None, listed))
+            snap = reflector.snapshot(release=release, rows_of=rows_of, schemas=schemas)
+            return _plain(inventory.capture(conn, reflector.dialect_obj, snap, listed))
     finally:
         if owned:
             engine.dispose()
@@ -238,6 +241,7 @@ class _Reflector:
 
     # -- one table -----------------------------------------------------------
     def table(self, name: str, schema: str | None, rows_of, rt: RawTable) -> Table:
+        self.table_schema = schema
         hint = self.hint_table(name, schema) if self.full_hint else None
         enum_hint = self.hint_table(name, schema)
         raw_checks = rt.checks
@@ -316,7 +320,16 @@ class _Reflector:
         name = raw["name"]
         hcol = hint.column(name) if hint and hint.has_column(name) else None
         ecol = enum_hint.column(name) if enum_hint and enum_hint.has_column(name) else None
-        type_text = self.type_text(raw["type"], ecol, f"{table}_{name}", is_json=name in json_cols)
+        try:
+            type_text = self.type_text(
+                raw["type"], ecol, f"{table}_{name}", is_json=name in json_cols
+            )
+        except coltypes.TypeReflectionError as e:  # any other type: verbatim, or named
+            from planner.state import typeverbatim
+
+            type_text = typeverbatim.reflect(
+                self.conn, self.dialect_obj, self.table_schema, table, name, e
+            )
         if (
             hcol is not None
             and hcol.type != type_text
@@ -505,10 +518,7 @@ class _Reflector:
             if ix.get("duplicates_constraint") or ix["name"] in uq_names:
                 continue
             if any(c is None for c in ix["column_names"]):
-                raise CaptureError(
-                    f"{_qualified(schema, name)}: index {ix['name']!r} on an expression "
-                    "is not supported (index columns only)"
-                )
+                continue  # not modelled: the inventory lists it as unmanaged
             opts = ix.get("dialect_options") or {}
             where = opts.get(f"{self.dialect}_where")
             if where is not None:

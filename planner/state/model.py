@@ -166,6 +166,48 @@ class RowSet:
         return {self.key_of(r): r for r in self.rows}
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unmanaged:
+    """An object of the database that dbplan does not model and leaves alone.
+
+    ``kind`` is one of :data:`planner.state.inventory.KINDS` (``view``, ``trigger`` …);
+    ``table`` names the table an object belongs to (a trigger, a policy), or the table
+    whose property it is (``unlogged``). The snapshot's ``unmanaged`` section lists them;
+    ``drift`` and ``verify`` compare the list with the database's inventory.
+    """
+
+    kind: str
+    name: str
+    schema: str | None = None
+    table: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.schema or "", self.table or "", self.name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Routine:
+    """A programmable object dbplan manages by its SQL definition (PostgreSQL): a
+    ``function`` or ``procedure`` (``name`` with its argument types, ``touch()``) or a
+    ``trigger`` on ``table``. ``definition`` is the statement that creates it, as the
+    database spells it (``pg_get_functiondef`` / ``pg_get_triggerdef``)."""
+
+    kind: str
+    name: str
+    definition: str
+    schema: str | None = None
+    table: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None, str]:
+        return (self.kind, self.schema, self.table, self.name)
+
+    @property
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.schema or "", self.table or "", self.name)
+
+
 class _TableMemo:
     """The slot where a :class:`Table` keeps what it derives from its columns.
 
@@ -292,8 +334,18 @@ class Snapshot(_SnapshotMemo):
     #: sorted (key, template) pairs, SQLAlchemy naming_convention keys
     naming_convention: tuple[tuple[str, str], ...] = ()
     format: int = FORMAT_VERSION
+    #: objects dbplan leaves alone, sorted by :attr:`Unmanaged.sort_key`
+    unmanaged: tuple[Unmanaged, ...] = ()
+    #: functions, procedures and triggers dbplan manages, sorted by :attr:`Routine.sort_key`
+    routines: tuple[Routine, ...] = ()
 
     def __post_init__(self) -> None:
+        routines = tuple(sorted(self.routines, key=lambda r: r.sort_key))
+        if routines != self.routines:
+            object.__setattr__(self, "routines", routines)
+        unmanaged = tuple(sorted(set(self.unmanaged), key=lambda u: u.sort_key))
+        if unmanaged != self.unmanaged:
+            object.__setattr__(self, "unmanaged", unmanaged)
         tables = tuple(sorted(self.tables, key=_table_sort_key))
         if tables != self.tables or not isinstance(self.tables, tuple):
             object.__setattr__(self, "tables", tables)
@@ -378,6 +430,8 @@ class Snapshot(_SnapshotMemo):
         setattr_(out, "enums", self.enums)
         setattr_(out, "naming_convention", self.naming_convention)
         setattr_(out, "format", self.format)
+        setattr_(out, "unmanaged", self.unmanaged)
+        setattr_(out, "routines", self.routines)
         try:
             index = dict(self._index)
         except AttributeError:

@@ -84,7 +84,7 @@ def _quote_hint(value: Any) -> str | None:
     return None
 
 
-TOP_KEYS = ("snapshot", "release", "naming_convention", "enums", "tables")
+TOP_KEYS = ("snapshot", "release", "naming_convention", "enums", "tables", "unmanaged", "routines")
 TABLE_KEYS = (
     "schema",
     "comment",
@@ -304,6 +304,12 @@ class Shape:
                 t = self.table(name, body, ("tables", name), conventions)
                 if t is not None:
                     tables.append(t)
+        from planner.state import inventory_yaml  # the objects dbplan leaves alone
+
+        unmanaged = inventory_yaml.load(self, doc.get("unmanaged"), tables)
+        from planner.state import routines_yaml  # the functions and triggers dbplan manages
+
+        routines = routines_yaml.load(self, doc.get("routines"), tables)
         if release is None:
             return None
         return Snapshot(
@@ -311,6 +317,8 @@ class Shape:
             tables=tuple(tables),
             enums=tuple(enums),
             naming_convention=tuple(conventions.items()),
+            unmanaged=unmanaged,
+            routines=routines,
         )
 
     def release(self, value: Any, expected: str | None) -> str | None:

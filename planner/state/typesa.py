@@ -74,6 +74,9 @@ def _plain(spec: TypeSpec) -> TypeEngine:
     }
     if spec.name in simple:
         return simple[spec.name]()
+    if spec.verbatim is not None:
+        # a named type PostgreSQL already has: in DDL, its name (never created or dropped)
+        return postgresql.DOMAIN(spec.verbatim, sa.Text(), create_type=False)
     if spec.name == "String":
         return sa.String(*spec.args)
     if spec.name == "Numeric":
@@ -117,7 +120,7 @@ def to_sqlalchemy(
         base = sa.JSON()
     elif spec.name in ("postgresql.INET", "postgresql.CIDR"):
         base = sa.String(45)
-    elif spec.name == "postgresql.TSVECTOR":
+    elif spec.name == "postgresql.TSVECTOR" or spec.verbatim is not None:
         base = sa.Text()
     else:
         base = _plain(spec)
@@ -203,6 +206,11 @@ def _sa_modules() -> tuple[Any, Any, Any, Any]:
     return sa, mysql, postgresql, _Binary
 
 
+#: SQLAlchemy types that subclass a canonical one but are types of their own in the
+#: database (``citext`` is not ``text``): captured verbatim, never as the canonical type
+_VERBATIM_ONLY = frozenset({"CITEXT"})
+
+
 def from_sqlalchemy(
     satype: Any,
     *,
@@ -271,6 +279,10 @@ def from_sqlalchemy(
     if isinstance(satype, sa.Numeric):
         args = [a for a in (satype.precision, satype.scale) if a is not None]
         return format_type(_normalise_spec(TypeSpec(name="Numeric", args=tuple(args))))
+    if isinstance(satype, postgresql.DOMAIN) and re.fullmatch(r"[A-Za-z_]\w*", str(satype.name)):
+        return f"postgresql.TYPE({satype.name})"
+    if type(satype).__name__ in _VERBATIM_ONLY:
+        raise TypeReflectionError(f"type {satype!r} is a type of its own, kept verbatim")
     if isinstance(satype, sa.Text) or (
         isinstance(satype, sa.String)
         and type(satype).__name__ in ("TINYTEXT", "MEDIUMTEXT", "LONGTEXT")

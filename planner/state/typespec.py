@@ -29,7 +29,7 @@ class TypeSpec:
 
     Example:
         >>> parse_type("Numeric(10, 2)")
-        TypeSpec(name='Numeric', args=(10, 2), kwargs=(), item=None, enum=None)
+        TypeSpec(name='Numeric', args=(10, 2), kwargs=(), item=None, enum=None, verbatim=None)
     """
 
     name: str
@@ -41,6 +41,8 @@ class TypeSpec:
     item: TypeSpec | None = None
     #: the snapshot enum of ``Enum(name)``
     enum: str | None = None
+    #: the database's own type name of ``postgresql.TYPE(name)`` (``hstore``, ``circle``)
+    verbatim: str | None = None
 
 
 class TypeParseError(DbplanError, ValueError):
@@ -114,6 +116,9 @@ _DEFS: tuple[_Def, ...] = (
     _Def(name="postgresql.INET", family="network", aliases=("INET",)),
     _Def(name="postgresql.CIDR", family="network", aliases=("CIDR",)),
     _Def(name="postgresql.TSVECTOR", family="tsvector", aliases=("TSVECTOR",)),
+    # any other type of the database, by its name there (an extension's, a range, a
+    # geometric or user-defined type): created and compared verbatim
+    _Def(name="postgresql.TYPE", family="verbatim", kind="verbatim"),
 )
 _BY_NAME: dict[str, _Def] = {d.name: d for d in _DEFS}
 _ALIASES: dict[str, str] = {a: d.name for d in _DEFS for a in d.aliases}
@@ -249,6 +254,8 @@ class _Parser:
             return self.enum_args(d, has_parens)
         if d.kind == "array":
             return self.array_args(d, has_parens)
+        if d.kind == "verbatim":
+            return self.verbatim_args(d, has_parens)
         args: dict[str, tuple[Any, int]] = {}
         if has_parens:
             self.take()
@@ -340,6 +347,19 @@ class _Parser:
         self.take()
         self.expect(")", f"')' after Enum({tok.text}")
         return TypeSpec(name=d.name, enum=tok.text)
+
+    def verbatim_args(self, d: _Def, has_parens: bool) -> TypeSpec:
+        tok = self.peek(1) if has_parens else self.peek()
+        if not has_parens or tok.kind != "name":
+            raise TypeParseError(
+                f"{d.name} needs the database's name of the type",
+                hint=f"e.g. {d.name}(hstore)",
+                offset=tok.offset,
+            )
+        self.take()
+        self.take()
+        self.expect(")", f"')' after {d.name}({tok.text}")
+        return TypeSpec(name=d.name, verbatim=tok.text)
 
     def array_args(self, d: _Def, has_parens: bool) -> TypeSpec:
         if not has_parens:
@@ -462,6 +482,10 @@ def _normalise_spec(spec: TypeSpec) -> TypeSpec:
         if not spec.enum:
             raise ValueError("an Enum TypeSpec needs enum=<name>")
         return TypeSpec(name=d.name, enum=spec.enum)
+    if d.kind == "verbatim":
+        if not spec.verbatim:
+            raise ValueError(f"a {d.name} TypeSpec needs verbatim=<type name>")
+        return TypeSpec(name=d.name, verbatim=spec.verbatim)
     if d.kind == "array":
         if spec.item is None:
             raise ValueError(f"a {d.name} TypeSpec needs item=<TypeSpec>")
@@ -489,6 +513,8 @@ def format_type(spec: TypeSpec) -> str:
     spec = _normalise_spec(spec)
     if spec.enum is not None:
         return f"{spec.name}({spec.enum})"
+    if spec.verbatim is not None:
+        return f"{spec.name}({spec.verbatim})"
     if spec.item is not None:
         return f"{spec.name}({format_type(spec.item)})"
     parts = [str(a) for a in spec.args] + [f"{k}={v!r}" for k, v in spec.kwargs]
@@ -573,7 +599,7 @@ def normalise_type(text: str, dialect: Any, *, enums: Mapping[str, Sequence[str]
     round_trips = d.type_round_trips
     if canonical in round_trips:
         return round_trips[canonical]
-    if spec.item is not None and spec.name in round_trips:
+    if (spec.item is not None or spec.verbatim) and spec.name in round_trips:
         return round_trips[spec.name]
     if d.enum_as_string and spec.enum is not None and spec.enum in enums:
         return f"String({max((len(v) for v in enums[spec.enum]), default=1) or 1})"

@@ -260,6 +260,14 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
         )
     else:
         pairs.append(("tables", MappingNode(_MAP, [], flow_style=True)))
+    if snapshot.unmanaged:
+        from planner.state import inventory_yaml
+
+        pairs.append(("unmanaged", inventory_yaml.node(snapshot, _value_node)))
+    if snapshot.routines:
+        from planner.state import routines_yaml
+
+        pairs.append(("routines", routines_yaml.node(snapshot)))
     return _block(pairs)
 
 

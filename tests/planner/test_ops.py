@@ -14,6 +14,7 @@ from planner.ops import (
     AddForeignKey,
     AddPrimaryKey,
     AddUnique,
+    AlterColumnAutoincrement,
     AlterColumnComment,
     AlterColumnDefault,
     AlterColumnNullable,
@@ -22,6 +23,7 @@ from planner.ops import (
     BackfillColumn,
     CreateEnum,
     CreateIndex,
+    CreateRoutine,
     CreateTable,
     DeleteRows,
     DropCheck,
@@ -30,6 +32,7 @@ from planner.ops import (
     DropForeignKey,
     DropIndex,
     DropPrimaryKey,
+    DropRoutine,
     DropTable,
     DropUnique,
     InsertRows,
@@ -39,6 +42,7 @@ from planner.ops import (
     RenameConstraint,
     RenameIndex,
     RenameTable,
+    ReplaceRoutine,
     Risk,
     SetTableComment,
     UpdateRow,
@@ -53,6 +57,7 @@ from planner.state.model import (
     FrozenMap,
     Index,
     PrimaryKey,
+    Routine,
     RowSet,
     Snapshot,
     Table,
@@ -60,6 +65,9 @@ from planner.state.model import (
 )
 
 SITES = (None, "sites")
+FN = Routine(kind="function", name="f()", definition="CREATE FUNCTION f() ...")
+FN2 = Routine(kind="function", name="f()", definition="CREATE FUNCTION f() ... 2")
+TRG = Routine(kind="trigger", name="trg", table="sites", definition="CREATE TRIGGER trg ...")
 CAMPAIGNS = (None, "campaigns")
 ID = Column(name="id", type="Integer", nullable=False)
 FK = ForeignKey(
@@ -98,6 +106,7 @@ def _base() -> Snapshot:
         release="1",
         tables=(campaigns, sites),
         enums=(Enum(name="level", values=("info", "error")),),
+        routines=(FN,),
     )
 
 
@@ -134,6 +143,10 @@ def _ops() -> list:
         ),
         AlterColumnDefault(table_key=SITES, column="level", old="'info'", new="'error'"),
         AlterColumnComment(table_key=SITES, column="title", old="old", new="new"),
+        AlterColumnAutoincrement(table_key=SITES, column="id", old=None, new=False, enabled=False),
+        CreateRoutine(routine=TRG),
+        DropRoutine(routine=FN),
+        ReplaceRoutine(old=FN, new=FN2),
         CreateIndex(table_key=SITES, index=Index(name="ix_sites_title", columns=("title",))),
         DropIndex(table_key=SITES, index=SITES_T.indexes[0]),
         RenameIndex(

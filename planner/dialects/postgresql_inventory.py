@@ -1,0 +1,291 @@
+"""PostgreSQL's inventory: every object in the catalog of the captured schemas that the
+snapshot does not model (see :mod:`planner.state.inventory`).
+
+Objects an extension owns (``pg_depend.deptype = 'e'``) are the extension's: the
+``extension`` entry stands for them. Objects of ``alembic_version`` are Alembic's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from planner.state.inventory import Found
+from planner.state.model import Snapshot, Unmanaged
+
+#: Alembic's table: its triggers, grants … are not the project's
+_SKIP = ("alembic_version",)
+
+
+def _not_extension(catalog: str, oid: str) -> str:
+    return (
+        f"NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '{catalog}'::regclass "
+        f"AND e.objid = {oid} AND e.deptype = 'e')"
+    )
+
+
+_RELATIONS = f"""
+SELECT n.nspname, c.relname, c.relkind, c.relispartition, c.relpersistence,
+       c.relrowsecurity, c.relacl IS NOT NULL AS granted,
+       (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+         WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1) AS parent
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  AND {_not_extension("pg_class", "c.oid")}
+"""
+
+_SEQUENCES = f"""
+SELECT n.nspname, c.relname, d.deptype, t.relname AS table_name, a.attname
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+LEFT JOIN pg_class t ON t.oid = d.refobjid
+LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+WHERE n.nspname = ANY(:schemas) AND c.relkind = 'S' AND {_not_extension("pg_class", "c.oid")}
+"""
+
+_INDEXES = """
+SELECT n.nspname, t.relname, ic.relname AS index_name, am.amname,
+       i.indexprs IS NOT NULL AS expr, i.indnkeyatts < i.indnatts AS include,
+       EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0) AS ordered,
+       EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) x JOIN pg_opclass oc ON oc.oid = x
+               WHERE NOT oc.opcdefault) AS opclass
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class t ON t.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_am am ON am.oid = ic.relam
+WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
+                  AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
+"""
+
+_CONSTRAINTS = """
+SELECT n.nspname, t.relname, k.conname, k.contype, k.condeferrable
+FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = ANY(:schemas) AND (k.contype = 'x' OR k.condeferrable)
+"""
+
+_COLUMNS = """
+SELECT n.nspname, t.relname, a.attname, a.attidentity, a.attgenerated,
+       a.attcollation <> ty.typcollation AS collate,
+       tn.nspname AS type_schema, ty.typname, ty.typtype
+FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_type ty ON ty.oid = a.atttypid
+JOIN pg_namespace tn ON tn.oid = ty.typnamespace
+WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p') AND a.attnum > 0
+  AND NOT a.attisdropped
+"""
+
+#: ``modelled``: a plpgsql or SQL function or procedure whose argument and result types
+#: are built in, that no column default, constraint, index or view uses (those would
+#: need it before the tables dbplan creates): dbplan creates it after the tables
+_FUNCTIONS = f"""
+SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+       p.prokind,
+       p.prokind IN ('f', 'p') AND l.lanname IN ('plpgsql', 'sql')
+       AND NOT EXISTS (SELECT 1 FROM unnest(p.proargtypes::oid[] || p.prorettype) x
+                       JOIN pg_type ty ON ty.oid = x
+                       JOIN pg_namespace tn ON tn.oid = ty.typnamespace
+                       WHERE tn.nspname <> 'pg_catalog')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass
+                       AND d.refobjid = p.oid AND d.classid IN ('pg_attrdef'::regclass,
+                       'pg_constraint'::regclass, 'pg_class'::regclass,
+                       'pg_rewrite'::regclass, 'pg_type'::regclass))
+       AS modelled,
+       CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END,
+       p.oid
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_proc", "p.oid")}
+"""
+
+#: a trigger of a table (not a view), not a constraint trigger: modelled when its
+#: function is modelled or built in
+_TRIGGERS = """
+SELECT n.nspname, t.relname, g.tgname, t.relkind = 'r' AND g.tgconstraint = 0,
+       g.tgfoid, fn.nspname = 'pg_catalog', pg_get_triggerdef(g.oid)
+FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_proc f ON f.oid = g.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace
+WHERE n.nspname = ANY(:schemas) AND NOT g.tgisinternal
+"""
+
+_TYPES = f"""
+SELECT n.nspname, ty.typname, ty.typtype
+FROM pg_type ty JOIN pg_namespace n ON n.oid = ty.typnamespace
+WHERE n.nspname = ANY(:schemas) AND ty.typtype IN ('b', 'c', 'd', 'e', 'r')
+  AND (ty.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = ty.typrelid) = 'c')
+  AND NOT EXISTS (SELECT 1 FROM pg_type o WHERE o.typarray = ty.oid)
+  AND {_not_extension("pg_type", "ty.oid")}
+"""
+
+_ON_TABLE = {
+    "policy": "SELECT n.nspname, t.relname, x.polname FROM pg_policy x "
+    "JOIN pg_class t ON t.oid = x.polrelid",
+    "rule": "SELECT n.nspname, t.relname, x.rulename FROM pg_rewrite x "
+    "JOIN pg_class t ON t.oid = x.ev_class",
+}
+_ON_TABLE_WHERE = {"policy": "TRUE", "rule": "x.rulename <> '_RETURN'"}
+
+#: kind -> (catalog, name column, namespace column) of schema objects named by name
+_IN_SCHEMA = {
+    "collation": ("pg_collation", "collname", "collnamespace"),
+    "operator": ("pg_operator", "oprname", "oprnamespace"),
+    "operator_class": ("pg_opclass", "opcname", "opcnamespace"),
+    "operator_family": ("pg_opfamily", "opfname", "opfnamespace"),
+    "conversion": ("pg_conversion", "conname", "connamespace"),
+    "statistics": ("pg_statistic_ext", "stxname", "stxnamespace"),
+    "text_search": ("pg_ts_config", "cfgname", "cfgnamespace"),
+}
+_TEXT_SEARCH_MORE = (
+    ("pg_ts_dict", "dictname", "dictnamespace"),
+    ("pg_ts_parser", "prsname", "prsnamespace"),
+    ("pg_ts_template", "tmplname", "tmplnamespace"),
+)
+
+#: database-wide objects: kind -> query of their names
+_DATABASE = {
+    "extension": "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'",
+    "event_trigger": "SELECT evtname FROM pg_event_trigger",
+    "publication": "SELECT pubname FROM pg_publication",
+    "foreign_server": "SELECT srvname FROM pg_foreign_server UNION ALL "
+    "SELECT fdwname FROM pg_foreign_data_wrapper",
+    "cast": "SELECT format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL) "
+    "FROM pg_cast c WHERE c.oid >= 16384 AND "
+    "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass "
+    "AND e.objid = c.oid AND e.deptype = 'e')",
+}
+
+_RELKIND = {"v": "view", "m": "materialized_view", "f": "foreign_table"}
+_PROKIND = {"f": "function", "w": "function", "p": "procedure", "a": "aggregate"}
+
+
+def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -> list[Found]:
+    """Every object of the captured ``schemas`` the snapshot does not model.
+
+    ``snapshot`` None: before reflection, when only refusals matter (owned sequences and
+    indexes are then judged against no model).
+    """
+    default = conn.execute(sa.text("SELECT current_schema()")).scalar()
+    names = sorted({s or default for s in schemas})
+    out: list[Found] = []
+
+    def sch(nspname: str) -> str | None:
+        return None if nspname == default else nspname
+
+    def add(
+        kind: str, name: str, schema: str | None = None, table=None, detail="", definition=None
+    ) -> None:
+        if table in _SKIP or (table is None and name in _SKIP and kind == "grants"):
+            return
+        obj = Unmanaged(kind=kind, name=name, schema=schema, table=table)
+        out.append(Found(obj=obj, detail=detail, definition=definition))
+
+    def rows(sql: str, **params):
+        return conn.execute(sa.text(sql), {"schemas": names, **params}).all()
+
+    for (nsp,) in conn.execute(
+        sa.text(
+            # an empty one holds nothing to lose (dbplan creates a table's schema with
+            # it and leaves it behind when its last table goes): not listed
+            "SELECT nspname FROM pg_namespace n WHERE NOT (nspname = ANY(:schemas)) "
+            "AND nspname !~ '^pg_' AND nspname <> 'information_schema' AND ("
+            "EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = n.oid) OR "
+            "EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = n.oid) OR "
+            "EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = n.oid))"
+        ),
+        {"schemas": names},
+    ):
+        add("schema", nsp)
+    for nsp, rel, kind, part, persistence, rls, granted, parent in rows(_RELATIONS):
+        s = sch(nsp)
+        if kind in _RELKIND:
+            add(_RELKIND[kind], rel, s)
+        elif kind == "p":
+            add("partitioned_table", rel, s)
+        elif part:
+            add("partition", rel, s, detail=f"of {parent}")
+        elif parent is not None:
+            add("inheritance", rel, s, detail=f"inherits from {parent}")
+        if persistence == "u":
+            add("unlogged", rel, s)
+        if rls:
+            add("row_level_security", rel, s)
+        if granted:
+            add("grants", rel, s)
+    tables = {t.key: t for t in snapshot.tables} if snapshot else {}
+    for nsp, seq, deptype, table, column in rows(_SEQUENCES):
+        if deptype == "i":
+            continue  # the identity column's own: refused with it
+        t = tables.get((sch(nsp), table)) if table else None
+        pk = t.primary_key.columns if t is not None and t.primary_key else ()
+        if column is not None and column in pk:
+            continue  # a serial key column: modelled as autoincrement
+        add("sequence", seq, sch(nsp))
+    for nsp, table, ix, method, expr, include, ordered, opclass in rows(_INDEXES):
+        if table in _SKIP:
+            continue
+        t = tables.get((sch(nsp), table))
+        modelled = t is not None and any(i.name == ix for i in t.indexes)
+        odd = method != "btree" or expr or include or ordered or opclass
+        if odd or (snapshot is not None and not modelled):
+            add("index", ix, sch(nsp), table)
+    for nsp, table, con, contype, deferrable in rows(_CONSTRAINTS):
+        if contype == "x":
+            add("exclusion_constraint", con, sch(nsp), table)
+        elif deferrable:
+            add("deferrable", con, sch(nsp), table)
+    for nsp, table, col, identity, generated, collate, tnsp, typname, _ in rows(_COLUMNS):
+        s = sch(nsp)
+        if identity:
+            add("identity_column", col, s, table, "ALWAYS" if identity == "a" else "BY DEFAULT")
+        if generated:
+            add("generated_column", col, s, table)
+        if collate:
+            add("collate", col, s, table)
+        if tnsp not in names and tnsp not in ("pg_catalog", "information_schema"):
+            add("type_outside", col, s, table, f"type {tnsp}.{typname}")
+    modelled_functions = set()
+    for nsp, name, prokind, modelled, definition, oid in rows(_FUNCTIONS):
+        if modelled:
+            modelled_functions.add(oid)
+        text = _statement(definition) if modelled else None
+        add(_PROKIND.get(prokind, "function"), name, sch(nsp), definition=text)
+    for nsp, table, trg, on_table, fn, builtin, definition in rows(_TRIGGERS):
+        modelled = on_table and (builtin or fn in modelled_functions) and table not in _SKIP
+        text = _statement(definition) if modelled else None
+        add("trigger", trg, sch(nsp), table, definition=text)
+    for nsp, typname, typtype in rows(_TYPES):
+        if typtype == "e":
+            if sch(nsp) is not None:
+                add("enum_in_schema", typname, sch(nsp))
+        else:
+            add("domain" if typtype == "d" else "type", typname, sch(nsp))
+    for kind, sql in _ON_TABLE.items():
+        for nsp, table, name in rows(
+            f"{sql} JOIN pg_namespace n ON n.oid = t.relnamespace "
+            f"WHERE n.nspname = ANY(:schemas) AND {_ON_TABLE_WHERE[kind]}"
+        ):
+            add(kind, name, sch(nsp), table)
+    in_schema = [(k, *v) for k, v in _IN_SCHEMA.items()]
+    in_schema += [("text_search", *v) for v in _TEXT_SEARCH_MORE]
+    for kind, catalog, col, nspcol in in_schema:
+        for nsp, name in rows(
+            f"SELECT n.nspname, x.{col} FROM {catalog} x "
+            f"JOIN pg_namespace n ON n.oid = x.{nspcol} WHERE n.nspname = ANY(:schemas) "
+            f"AND {_not_extension(catalog, 'x.oid')}"
+        ):
+            add(kind, name, sch(nsp))
+    for kind, sql in _DATABASE.items():
+        for (name,) in conn.execute(sa.text(sql)):
+            add(kind, name)
+    return out
+
+
+def _statement(definition: str) -> str:
+    """A definition as the snapshot keeps it: the database's text without trailing blanks."""
+    return definition.rstrip()

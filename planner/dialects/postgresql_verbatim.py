@@ -1,0 +1,44 @@
+"""PostgreSQL column types dbplan has no canonical spelling for, read from the catalog
+as ``postgresql.TYPE(<name>)`` (see :mod:`planner.state.typeverbatim`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+_COLUMN_TYPE = """
+SELECT t.typname, t.typcategory, e.typname AS item, tn.nspname, en.nspname AS item_schema,
+       format_type(a.atttypid, a.atttypmod) AS spelled
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_namespace tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
+LEFT JOIN pg_namespace en ON en.oid = e.typnamespace
+WHERE n.nspname = coalesce(:schema, current_schema()) AND c.relname = :table
+  AND a.attname = :column AND NOT a.attisdropped
+"""
+
+
+def verbatim_type(conn: Any, schema: str | None, table: str, column: str) -> str | None:
+    """``postgresql.TYPE(hstore)`` (``postgresql.ARRAY(postgresql.TYPE(circle))`` for an
+    array) for the column's type; None when its name does not fit the type grammar (a
+    quoted or schema-qualified name outside the captured schema: the caller refuses it)."""
+    row = conn.execute(
+        sa.text(_COLUMN_TYPE), {"schema": schema, "table": table, "column": column}
+    ).first()
+    if row is None:
+        return None
+    typname, category, item, nsp, item_nsp, spelled = row
+    name, where = (item, item_nsp) if item is not None else (typname, nsp)
+    if not _NAME.fullmatch(name) or where not in ("pg_catalog", "public", schema):
+        return None
+    if spelled not in (name, f"{name}[]"):
+        return None  # a modifier (geometry(Point, 4326)) the verbatim form would lose
+    text = f"postgresql.TYPE({name})"
+    return f"postgresql.ARRAY({text})" if item is not None else text

@@ -1,0 +1,140 @@
+"""Create, drop and replace the functions, procedures and triggers a snapshot manages
+(:class:`~planner.state.model.Routine`, PostgreSQL).
+
+Functions are created after every table operation (an SQL function's body is checked
+against the tables) and triggers after them; triggers are dropped first, then functions.
+
+Example:
+    >>> from planner.state.model import Routine
+    >>> f = Routine(kind="function", name="touch()", definition="CREATE FUNCTION ...")
+    >>> CreateRoutine(routine=f).describe(), CreateRoutine(routine=f).reverse().describe()
+    ('Create function touch()', 'Drop function touch()')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import ClassVar
+
+from planner.ops.base import Operation, Ref, Risk
+from planner.ops.data import OPERATION_TYPES
+from planner.state.model import Routine, Snapshot, TableKey
+
+#: after every other operation (the graph orders the rest by edges, these last)
+PHASE_CREATE_FUNCTION = 16
+PHASE_CREATE_TRIGGER = 17
+#: before every other operation: triggers, then functions
+PHASE_DROP_TRIGGER = 0
+PHASE_DROP_FUNCTION = 1
+
+
+def _label(r: Routine) -> str:
+    on = f" on {r.schema + '.' if r.schema else ''}{r.table}" if r.table else ""
+    return f"{r.kind} {r.schema + '.' if r.schema and not r.table else ''}{r.name}{on}"
+
+
+def _with(snapshot: Snapshot, add: Routine | None, drop: Routine | None) -> Snapshot:
+    routines = [r for r in snapshot.routines if drop is None or r.key != drop.key]
+    if add is not None:
+        routines = [r for r in routines if r.key != add.key] + [add]
+    return dataclasses.replace(snapshot, routines=tuple(routines))
+
+
+class _RoutineOp(Operation):
+    __slots__ = ()
+
+    @property
+    def table_key(self) -> TableKey | None:
+        r = self._routine()
+        return (r.schema, r.table) if r.table else None
+
+    def _routine(self) -> Routine:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def sort_name(self) -> str:
+        return self._routine().name
+
+    def needs(self) -> frozenset[Ref]:
+        key = self.table_key
+        return frozenset({("table", key)}) if key else frozenset()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateRoutine(_RoutineOp):
+    kind: ClassVar[str] = "create_routine"
+    category: ClassVar[str] = "+"
+    routine: Routine
+
+    @property
+    def phase(self) -> int:  # type: ignore[override]
+        return PHASE_CREATE_TRIGGER if self.routine.table else PHASE_CREATE_FUNCTION
+
+    def _routine(self) -> Routine:
+        return self.routine
+
+    def describe(self) -> str:
+        return f"Create {_label(self.routine)}"
+
+    def reverse(self) -> Operation:
+        return DropRoutine(routine=self.routine)
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        return _with(snapshot, self.routine, None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropRoutine(_RoutineOp):
+    kind: ClassVar[str] = "drop_routine"
+    category: ClassVar[str] = "-"
+    routine: Routine
+
+    @property
+    def phase(self) -> int:  # type: ignore[override]
+        return PHASE_DROP_TRIGGER if self.routine.table else PHASE_DROP_FUNCTION
+
+    @property
+    def risk(self) -> Risk:
+        return Risk.SAFE
+
+    def _routine(self) -> Routine:
+        return self.routine
+
+    def describe(self) -> str:
+        return f"Drop {_label(self.routine)}"
+
+    def needs(self) -> frozenset[Ref]:
+        return frozenset()
+
+    def reverse(self) -> Operation:
+        return CreateRoutine(routine=self.routine)
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        return _with(snapshot, None, self.routine)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplaceRoutine(_RoutineOp):
+    """A function or procedure whose definition changes: ``CREATE OR REPLACE`` with the
+    new one (triggers using it stay)."""
+
+    kind: ClassVar[str] = "replace_routine"
+    phase: ClassVar[int] = PHASE_CREATE_FUNCTION
+    old: Routine
+    new: Routine
+
+    def _routine(self) -> Routine:
+        return self.new
+
+    def describe(self) -> str:
+        return f"Replace the definition of {_label(self.new)}"
+
+    def reverse(self) -> Operation:
+        return ReplaceRoutine(old=self.new, new=self.old)
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        return _with(snapshot, self.new, self.old)
+
+
+for _cls in (CreateRoutine, DropRoutine, ReplaceRoutine):
+    OPERATION_TYPES.setdefault(_cls.kind, _cls)

@@ -1,0 +1,274 @@
+"""The inventory: every object in the catalog of the captured schemas, and what dbplan
+does with each one ("never silent").
+
+A capture models tables, columns, keys, uniques, checks, indexes, enums and managed rows.
+Every other object of the captured schemas is *inventoried* by the dialect's
+``<name>_inventory`` module (``planner/dialects/``) and then either
+
+- listed in the snapshot's ``unmanaged`` section (:class:`~planner.state.model.Unmanaged`:
+  dbplan leaves it alone, never creates, alters or drops it), or
+- **refused**: the capture fails naming each one and how to proceed, because dbplan
+  would model its table wrongly and the next revision would fail or lose it (an identity
+  or generated column, a partition, an inherited table …).
+
+``drift`` and ``verify`` compare the same inventory (:func:`compare`), so an object on
+one side only is a reported difference, and an object the database holds but the
+snapshot does not list is never "ok".
+
+Example:
+    >>> from planner.state.model import Snapshot, Unmanaged
+    >>> a = Snapshot(release="1", unmanaged=(Unmanaged(kind="view", name="v"),))
+    >>> compare(Snapshot(release="1"), a)
+    ['view v: missing (the snapshot lists it as unmanaged)']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from planner.errors import DbplanError
+from planner.state.model import Routine, Snapshot, Unmanaged
+
+#: kind -> what it is, for people. Kinds marked ``table`` in :data:`TABLE_KINDS` belong to
+#: a table (``table:`` names it); the others stand alone in their schema or database.
+KINDS: dict[str, str] = {
+    # objects of their own
+    "schema": "a schema that is not captured (with everything in it)",
+    "view": "a view",
+    "materialized_view": "a materialized view",
+    "foreign_table": "a foreign table",
+    "function": "a function (name with its argument types)",
+    "procedure": "a stored procedure",
+    "aggregate": "an aggregate function",
+    "trigger": "a trigger on a table or view",
+    "event": "a scheduled event (MariaDB)",
+    "event_trigger": "an event trigger (PostgreSQL, database-wide)",
+    "sequence": "a sequence no modelled autoincrement column owns",
+    "extension": "an extension (database-wide)",
+    "collation": "a collation",
+    "domain": "a domain",
+    "type": "a composite, range or base type",
+    "operator": "an operator",
+    "operator_class": "an operator class",
+    "operator_family": "an operator family",
+    "cast": "a cast",
+    "conversion": "an encoding conversion",
+    "text_search": "a text search configuration, dictionary, parser or template",
+    "statistics": "extended statistics",
+    "publication": "a logical replication publication",
+    "foreign_server": "a foreign server or foreign-data wrapper",
+    "policy": "a row-level security policy",
+    "rule": "a rewrite rule",
+    "exclusion_constraint": "an exclusion constraint",
+    "index": "an index dbplan cannot model (method, expression, INCLUDE, order, "
+    "operator class, length prefix …); not in the table's indexes",
+    # properties of modelled objects: dbplan models the object, not this property
+    "deferrable": "a DEFERRABLE constraint (modelled, but not its deferral)",
+    "unlogged": "an UNLOGGED table (modelled, but not that it is unlogged)",
+    "row_level_security": "a table with row-level security enabled",
+    "collate": "a column with a COLLATE of its own (modelled, but not its collation)",
+    "grants": "privileges granted on a table or view",
+    "partitioning": "a partitioned table (MariaDB: modelled, but not its partitions)",
+    "without_rowid": "a WITHOUT ROWID table (SQLite: modelled, but not the property)",
+    "strict": "a STRICT table (SQLite: modelled, but not the property)",
+}
+
+#: kinds that belong to a table (the entry's ``table``)
+TABLE_KINDS = frozenset(
+    {
+        "trigger",
+        "policy",
+        "rule",
+        "exclusion_constraint",
+        "index",
+        "deferrable",
+        "collate",
+    }
+)
+
+#: kinds a capture refuses: dbplan would model the table wrongly. kind -> how to proceed
+REFUSED: dict[str, str] = {
+    "identity_column": (
+        "identity columns are not modelled yet: dbplan would re-create the column as a "
+        "serial one and plan ALTERs the database refuses on an identity column; convert it "
+        "(ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY, then a serial default) or keep "
+        "this database's migrations by hand"
+    ),
+    "generated_column": (
+        "generated columns are not modelled yet: dbplan would create a plain column (and "
+        "SQLite's table rebuilds would lose the expression); drop the generation "
+        "expression or keep this database's migrations by hand"
+    ),
+    "partitioned_table": (
+        "declarative partitioning is not modelled: dbplan would create a plain table, and "
+        "its partitions refuse the ALTERs of its revisions; detach the partitions or keep "
+        "this database's migrations by hand"
+    ),
+    "partition": (
+        "a partition is not a table of its own: adding a column to it fails; detach it "
+        "(ALTER TABLE ... DETACH PARTITION) or keep this database's migrations by hand"
+    ),
+    "inheritance": (
+        "table inheritance is not modelled: the child's inherited columns cannot be "
+        "altered on it; remove the inheritance (ALTER TABLE ... NO INHERIT) or keep this "
+        "database's migrations by hand"
+    ),
+    "enum_in_schema": (
+        "dbplan models the enums of the default schema only: this one would be re-created "
+        "there and the next revision fails with 'type does not exist'; move it to the "
+        "default schema (ALTER TYPE ... SET SCHEMA)"
+    ),
+    "type_outside": (
+        "the column's type lives in a schema that is not captured: capture that schema "
+        "too, or move the type"
+    ),
+    "virtual_table": (
+        "virtual tables (and their shadow tables) are not modelled: dbplan would capture "
+        "the shadow tables as plain ones; keep this database's migrations by hand"
+    ),
+    "system_versioned": (
+        "system-versioned tables are not modelled: dbplan would create a plain table; "
+        "remove the versioning or keep this database's migrations by hand"
+    ),
+}
+
+
+class InventoryError(DbplanError):
+    """The database holds objects that dbplan refuses to capture (see :data:`REFUSED`)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Found:
+    """One object of the inventory; ``detail`` says more about a refused one."""
+
+    obj: Unmanaged
+    detail: str = ""
+    #: the creating statement of an object dbplan models (a Routine), None if left alone
+    definition: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.obj.kind in REFUSED
+
+
+def label(u: Unmanaged) -> str:
+    """``view other.v``, ``trigger trg on sites``.
+
+    Example:
+        >>> label(Unmanaged(kind="trigger", name="trg", table="sites", schema="ops"))
+        'trigger trg on ops.sites'
+    """
+    q = f"{u.schema}." if u.schema else ""
+    if u.table is not None:
+        return f"{u.kind} {u.name} on {q}{u.table}"
+    return f"{u.kind} {q}{u.name}"
+
+
+# --------------------------------------------------------------------------- capture
+def take(conn: Any, dialect: Any, snapshot: Snapshot | None, schemas: Iterable[str | None]):
+    """The inventory of the captured ``schemas`` (None: the default schema), sorted.
+
+    ``snapshot`` is what the capture modelled so far (None before reflection: refused
+    objects only need the catalog). The dialect's ``inventory`` part does the querying.
+    """
+    found = dialect.part("inventory").inventory(conn, snapshot, list(schemas))
+    return sorted(set(found), key=lambda f: f.obj.sort_key)
+
+
+def refuse(found: Iterable[Found]) -> None:
+    """Raise :class:`InventoryError` listing every refused object and how to proceed."""
+    refused = sorted((f for f in found if f.refused), key=lambda f: f.obj.sort_key)
+    if not refused:
+        return
+    lines = [f"the database holds {len(refused)} object(s) dbplan cannot model or leave alone:"]
+    for f in refused:
+        lines.append(f"  {label(f.obj)}" + (f" ({f.detail})" if f.detail else ""))
+    lines.append("how to proceed:")
+    for kind in sorted({f.obj.kind for f in refused}):
+        lines.append(f"  {kind}: {REFUSED[kind]}")
+    raise InventoryError("\n".join(lines))
+
+
+def attach(snapshot: Snapshot, found: Iterable[Found]) -> Snapshot:
+    """``snapshot`` with the inventory listed as ``unmanaged``, and every index it lists
+    taken out of the modelled indexes (dbplan would re-create it wrongly).
+
+    Example:
+        >>> s = attach(Snapshot(release="1"), [Found(obj=Unmanaged(kind="view", name="v"))])
+        >>> [u.name for u in s.unmanaged]
+        ['v']
+    """
+    found = list(found)
+    drop = {(f.obj.schema, f.obj.table, f.obj.name) for f in found if f.obj.kind == "index"}
+    if drop:
+        tables = []
+        for t in snapshot.tables:
+            keep = tuple(i for i in t.indexes if (t.schema, t.name, i.name) not in drop)
+            tables.append(t if keep == t.indexes else dataclasses.replace(t, indexes=keep))
+        snapshot = dataclasses.replace(snapshot, tables=tuple(tables))
+    routines = tuple(
+        Routine(
+            kind=f.obj.kind,
+            name=f.obj.name,
+            schema=f.obj.schema,
+            table=f.obj.table,
+            definition=f.definition,
+        )
+        for f in found
+        if f.definition is not None
+    )
+    unmanaged = tuple(f.obj for f in found if f.definition is None)
+    return dataclasses.replace(snapshot, unmanaged=unmanaged, routines=routines)
+
+
+def capture(conn: Any, dialect: Any, snapshot: Snapshot, schemas) -> Snapshot:
+    """:func:`take` the inventory, :func:`refuse` what dbplan cannot leave alone (a new
+    snapshot, drift and verify alike: the model of such a table would be wrong, so no
+    comparison of it can be "ok"), and :func:`attach` the rest."""
+    found = take(conn, dialect, snapshot, schemas)
+    refuse(found)
+    return attach(snapshot, found)
+
+
+# --------------------------------------------------------------------------- compare
+def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
+    """The differences between the inventories of ``actual`` (captured) and ``expected``.
+
+    Example:
+        >>> v = Snapshot(release="1", unmanaged=(Unmanaged(kind="view", name="v"),))
+        >>> compare(v, Snapshot(release="1"))
+        ['view v: in the database, not in the snapshot (list it under unmanaged, or drop it)']
+    """
+    out = _compare_routines(actual, expected)
+    have, need = set(actual.unmanaged), set(expected.unmanaged)
+    for u in sorted(need - have, key=lambda u: u.sort_key):
+        out.append(f"{label(u)}: missing (the snapshot lists it as unmanaged)")
+    for u in sorted(have - need, key=lambda u: u.sort_key):
+        out.append(
+            f"{label(u)}: in the database, not in the snapshot "
+            "(list it under unmanaged, or drop it)"
+        )
+    return out
+
+
+def _compare_routines(actual: Snapshot, expected: Snapshot) -> list[str]:
+    """Routines of one side only, and definitions that differ (as the database spells
+    them: capture reads ``pg_get_functiondef`` / ``pg_get_triggerdef``)."""
+    have = {r.key: r for r in actual.routines}
+    need = {r.key: r for r in expected.routines}
+    out = []
+    for key in sorted(need.keys() - have.keys(), key=str):
+        out.append(f"{label(_as_entry(need[key]))}: missing")
+    for key in sorted(have.keys() - need.keys(), key=str):
+        out.append(f"{label(_as_entry(have[key]))}: in the database, not in the snapshot")
+    for key in sorted(have.keys() & need.keys(), key=str):
+        if have[key].definition.strip() != need[key].definition.strip():
+            out.append(f"{label(_as_entry(need[key]))}: definition differs from the snapshot's")
+    return out
+
+
+def _as_entry(r: Routine) -> Unmanaged:
+    return Unmanaged(kind=r.kind, name=r.name, schema=r.schema, table=r.table)

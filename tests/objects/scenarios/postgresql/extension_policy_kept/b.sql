@@ -1,0 +1,9 @@
+CREATE EXTENSION IF NOT EXISTS pg_trgm
+
+CREATE TABLE t (id serial PRIMARY KEY, owner text NOT NULL, label text)
+
+ALTER TABLE t ENABLE ROW LEVEL SECURITY
+
+CREATE POLICY own ON t USING (owner = current_user)
+
+CREATE SEQUENCE tickets START 100

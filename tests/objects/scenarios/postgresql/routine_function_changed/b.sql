@@ -1,0 +1,9 @@
+CREATE TABLE t (id serial PRIMARY KEY, touched timestamptz)
+
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.touched := clock_timestamp();
+  RETURN NEW;
+END $$
+
+CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch()

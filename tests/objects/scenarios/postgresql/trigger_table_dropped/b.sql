@@ -1,0 +1,3 @@
+CREATE TABLE t (id serial PRIMARY KEY)
+
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$

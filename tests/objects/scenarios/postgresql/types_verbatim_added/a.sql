@@ -1,0 +1,7 @@
+CREATE EXTENSION IF NOT EXISTS hstore
+
+CREATE EXTENSION IF NOT EXISTS citext
+
+CREATE TYPE pair AS (a int, b int)
+
+CREATE TABLE t (id serial PRIMARY KEY, h hstore)

@@ -1,0 +1,3 @@
+CREATE TABLE y (id int PRIMARY KEY)
+
+CREATE TABLE z ()

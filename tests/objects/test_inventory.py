@@ -1,0 +1,336 @@
+"""The inventory on each real server: a database holding one object of every kind the
+dialect has is captured with each object modelled, listed as unmanaged, or refused by
+name; drift reports every one the snapshot does not list; the section round-trips and
+bad entries are problems naming file:line:column."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from planner.cli import cli
+from planner.runtime.verify import compare_snapshots
+from planner.state.capture import capture_for, from_database, normalise_for
+from planner.state.inventory import KINDS, REFUSED, InventoryError
+from planner.state.model import Column, Snapshot, Table, Unmanaged
+from planner.state.yamlio import dump_snapshot, load_snapshot_text
+from tests.objects.corpus import run_script
+
+PG_EVERY_KIND = """
+CREATE EXTENSION IF NOT EXISTS hstore
+
+CREATE SCHEMA other
+
+CREATE TABLE other.kept (id int)
+
+CREATE SCHEMA left_empty
+
+CREATE TABLE t (id serial PRIMARY KEY, n serial, name text COLLATE "C", body jsonb, ts tsvector)
+
+CREATE INDEX ix_t_body ON t USING gin (body)
+
+CREATE INDEX ix_t_name ON t (name)
+
+CREATE TABLE u (id int PRIMARY KEY, t_id int REFERENCES t (id) DEFERRABLE INITIALLY DEFERRED,
+  during tstzrange, EXCLUDE USING gist (during WITH &&))
+
+CREATE UNLOGGED TABLE lg (id int PRIMARY KEY)
+
+CREATE VIEW v AS SELECT id FROM t
+
+CREATE MATERIALIZED VIEW mv AS SELECT id FROM t
+
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$
+
+CREATE PROCEDURE noop() LANGUAGE sql AS $$ SELECT 1 $$
+
+CREATE AGGREGATE sum2 (int) (SFUNC = int4pl, STYPE = int)
+
+CREATE TRIGGER trg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch()
+
+CREATE SEQUENCE standalone
+
+ALTER TABLE t ENABLE ROW LEVEL SECURITY
+
+CREATE POLICY p ON t USING (true)
+
+CREATE RULE r AS ON INSERT TO lg DO ALSO NOTIFY lg
+
+CREATE COLLATION mycoll (provider = icu, locale = 'de')
+
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0)
+
+CREATE TYPE pair AS (a int, b int)
+
+CREATE TYPE floatrange AS RANGE (subtype = float8)
+
+CREATE FUNCTION pair_eq(pair, pair) RETURNS boolean LANGUAGE sql AS $$ SELECT $1 = $2 $$
+
+CREATE OPERATOR === (LEFTARG = pair, RIGHTARG = pair, FUNCTION = pair_eq)
+
+CREATE OPERATOR FAMILY fam USING btree
+
+CREATE OPERATOR CLASS pair_ops FOR TYPE pair USING hash AS OPERATOR 1 ===
+
+CREATE FUNCTION pair_text(pair) RETURNS text LANGUAGE sql AS $$ SELECT $1::text $$
+
+CREATE CAST (pair AS text) WITH FUNCTION pair_text(pair)
+
+CREATE TEXT SEARCH CONFIGURATION my_ts (COPY = simple)
+
+CREATE CONVERSION myconv FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8
+
+CREATE STATISTICS st ON id, n FROM t
+
+GRANT SELECT ON t TO PUBLIC
+
+CREATE FOREIGN DATA WRAPPER fdw
+
+CREATE PUBLICATION pub
+
+CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$
+
+CREATE EVENT TRIGGER et ON ddl_command_start EXECUTE FUNCTION on_ddl()
+
+CREATE FOREIGN TABLE ft (id int) SERVER srv
+"""
+# a foreign table needs a server of the wrapper
+PG_EVERY_KIND = PG_EVERY_KIND.replace(
+    "CREATE FOREIGN TABLE", "CREATE SERVER srv FOREIGN DATA WRAPPER fdw\n\nCREATE FOREIGN TABLE"
+)
+
+#: the kinds each dialect's every-kind database holds (of KINDS; none refused)
+PG_KINDS = {
+    "schema", "view", "materialized_view", "foreign_table", "function", "procedure",
+    "aggregate", "trigger", "event_trigger", "sequence", "extension", "collation", "domain",
+    "type", "operator", "operator_class", "operator_family", "cast", "conversion", "text_search",
+    "statistics", "publication", "foreign_server", "policy", "rule", "exclusion_constraint",
+    "index", "deferrable", "unlogged", "row_level_security", "collate", "grants",
+}  # fmt: skip
+
+ROUTINES = {"function", "procedure", "trigger"}
+
+MARIADB_EVERY_KIND = """
+CREATE TABLE t (id int PRIMARY KEY AUTO_INCREMENT, a int, body text, FULLTEXT KEY ft (body),
+  KEY pre (body(10)), KEY k (a))
+
+CREATE VIEW v AS SELECT id FROM t
+
+CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1
+
+CREATE FUNCTION f() RETURNS int DETERMINISTIC RETURN 1
+
+CREATE PROCEDURE pr() SELECT 1
+
+CREATE SEQUENCE s
+
+CREATE TABLE pt (id int PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 2
+
+CREATE EVENT ev ON SCHEDULE EVERY 1 DAY DO SELECT 1
+"""
+MARIADB_KINDS = {"view", "trigger", "function", "procedure", "sequence", "event", "index",
+                 "partitioning"}  # fmt: skip
+
+SQLITE_EVERY_KIND = """
+CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, c TEXT)
+
+CREATE INDEX ix_e ON t (lower(c))
+
+CREATE INDEX ix_p ON t (a)
+
+CREATE VIEW v AS SELECT id FROM t
+
+CREATE TRIGGER trg AFTER INSERT ON t BEGIN SELECT 1; END
+
+CREATE TABLE w (k TEXT PRIMARY KEY, x INTEGER) WITHOUT ROWID
+
+CREATE TABLE st (id INTEGER PRIMARY KEY, x INTEGER) STRICT
+"""
+SQLITE_KINDS = {"view", "trigger", "index", "without_rowid", "strict"}
+
+EVERY = {
+    "postgresql": (PG_EVERY_KIND, PG_KINDS),
+    "mysql": (MARIADB_EVERY_KIND, MARIADB_KINDS),
+    "sqlite": (SQLITE_EVERY_KIND, SQLITE_KINDS),
+}
+
+PG_REFUSED = """
+CREATE SCHEMA other
+
+CREATE TYPE other.mood AS ENUM ('a', 'b')
+
+CREATE TABLE idt (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, g int GENERATED ALWAYS AS (id * 2) STORED, m other.mood)
+
+CREATE TABLE parent (id int, k int) PARTITION BY RANGE (k)
+
+CREATE TABLE part1 PARTITION OF parent FOR VALUES FROM (0) TO (10)
+
+CREATE TABLE base (id int)
+
+CREATE TABLE child (x int) INHERITS (base)
+"""
+PG_REFUSED_LINES = [
+    "generated_column g on idt",
+    "identity_column id on idt (ALWAYS)",
+    "inheritance child (inherits from base)",
+    "partition part1 (of parent)",
+    "partitioned_table parent",
+    "type_outside m on idt (type other.mood)",
+]
+MARIADB_REFUSED = """
+CREATE TABLE g (id int PRIMARY KEY, a int, b int AS (a * 2) VIRTUAL)
+
+CREATE TABLE sv (id int PRIMARY KEY) WITH SYSTEM VERSIONING
+"""
+MARIADB_REFUSED_LINES = ["generated_column b on g (VIRTUAL GENERATED)", "system_versioned sv"]
+SQLITE_REFUSED = """
+CREATE TABLE g (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) STORED)
+
+CREATE VIRTUAL TABLE ft USING fts5(body)
+"""
+SQLITE_REFUSED_LINES = ["generated_column b on g", "virtual_table ft"]
+REFUSALS = {
+    "postgresql": (PG_REFUSED, PG_REFUSED_LINES),
+    "mysql": (MARIADB_REFUSED, MARIADB_REFUSED_LINES),
+    "sqlite": (SQLITE_REFUSED, SQLITE_REFUSED_LINES),
+}
+
+
+def _dialect(url: str) -> str:
+    name = sa.engine.make_url(url).get_backend_name()
+    return "mysql" if name in ("mysql", "mariadb") else name
+
+
+def test_every_kind_is_listed_and_each_list_is_known():
+    assert PG_KINDS | MARIADB_KINDS | SQLITE_KINDS == set(KINDS)
+    assert not set(KINDS) & set(REFUSED)
+
+
+def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
+    d = _dialect(db_url)
+    script, kinds = EVERY[d]
+    run_script(db_url, script)
+    s = from_database(db_url, release="1.0.0")
+    # PostgreSQL models plpgsql/SQL functions and procedures on built-in types and the
+    # triggers using them (routines); the rest is listed
+    assert {u.kind for u in s.unmanaged} | {r.kind for r in s.routines} == kinds
+    assert {r.kind for r in s.routines} == (ROUTINES if d == "postgresql" else set())
+    assert {u.kind for u in s.unmanaged} == kinds - (
+        {"procedure", "trigger"} & {r.kind for r in s.routines}
+    )
+    # the indexes dbplan cannot re-create are listed, not modelled
+    listed = {u.name for u in s.unmanaged if u.kind == "index"}
+    modelled = {i.name for t in s.tables for i in t.indexes}
+    assert listed and modelled and not listed & modelled
+    # a schema holding something is listed, an empty one (dbplan leaves them) is not
+    assert [u.name for u in s.unmanaged if u.kind == "schema"] == (
+        ["other"] if d == "postgresql" else []
+    )
+    # the section round-trips through the canonical YAML
+    assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
+    # the database against its own snapshot: nothing
+    assert compare_snapshots(capture_for(db_url, s), normalise_for(s, d), dialect=d) == []
+    # against a snapshot that lists nothing (every object added by hand): each one named
+    bare = Snapshot(release=s.release, tables=s.tables, enums=s.enums)
+    diffs = compare_snapshots(capture_for(db_url, bare), normalise_for(bare, d), dialect=d)
+    assert len(diffs) == len(s.unmanaged) + len(s.routines)
+    for u in (*s.unmanaged, *s.routines):
+        assert any(u.kind in x and u.name in x and "not in the snapshot" in x for x in diffs), u
+
+
+def test_capture_refuses_what_it_cannot_model_naming_each(db_url):
+    d = _dialect(db_url)
+    script, lines = REFUSALS[d]
+    run_script(db_url, script)
+    with pytest.raises(InventoryError) as e:
+        from_database(db_url, release="1.0.0")
+    text = str(e.value)
+    for line in lines:
+        assert f"\n  {line}\n" in text, text
+    assert text.count("\n  ") == len(lines) + len({ln.split()[0] for ln in lines})
+    assert "how to proceed:" in text
+    # drift and verify capture the same way: an error listing them, never "ok"
+    with pytest.raises(InventoryError) as e:
+        capture_for(db_url, Snapshot(release="1.0.0"))
+    assert str(e.value) == text
+
+
+def test_drift_names_a_view_added_by_hand_and_verify_one_the_chain_lacks(tmp_path, sqlite_db):
+    from tests.revisions.conftest import make_project
+
+    s = Snapshot(
+        release="1.0.0",
+        tables=(Table(name="t", columns=(Column(name="id", type="Integer", nullable=False),)),),
+    )
+    make_project(tmp_path / "p", [s])
+    run = lambda *a: CliRunner().invoke(  # noqa: E731
+        cli, ["-C", str(tmp_path / "p"), *a], env={"SQLALCHEMY_DATABASE_URI": ""}
+    )
+    gen = run("generate", "--rev-id", "r1")
+    assert gen.exit_code == 0, gen.output
+    assert run("setup", "--url", sqlite_db).exit_code == 0
+    assert run("drift", "--url", sqlite_db).exit_code == 0
+    run_script(sqlite_db, "CREATE VIEW v AS SELECT id FROM t")
+    r = run("drift", "--url", sqlite_db)
+    assert r.exit_code == 3, r.output
+    assert "view v: in the database, not in the snapshot" in r.output
+    # the snapshot lists the view: drift is clean, verify says the chain does not build it
+    listed = Snapshot(
+        release=s.release, tables=s.tables, unmanaged=(Unmanaged(kind="view", name="v"),)
+    )
+    (tmp_path / "p" / "schema_state" / "1.0.0.yaml").write_text(dump_snapshot(listed))
+    r = run("drift", "--url", sqlite_db)
+    assert r.exit_code == 0, r.output
+    r = run("verify")
+    assert r.exit_code == 3, r.output
+    assert "view v: missing (the snapshot lists it as unmanaged)" in r.output
+
+
+HEAD = "snapshot: 1\nrelease: 1.0.0\ntables:\n  t:\n    columns:\n      id: {type: Integer}\n"
+
+
+@pytest.mark.parametrize(
+    ("section", "problem"),
+    [
+        ("- {kind: bogus, name: x}", "8:10: unmanaged[0].kind: unknown kind 'bogus'"),
+        (
+            "- {kind: partition, name: x}",
+            "8:10: unmanaged[0].kind: dbplan cannot leave a partition alone",
+        ),
+        ("- {kind: trigger, name: x}", "8:3: unmanaged[0]: a trigger belongs to a table"),
+        (
+            "- {kind: view, name: v, table: t}",
+            "8:32: unmanaged[0].table: a view does not belong to a table",
+        ),
+        (
+            "- {kind: trigger, name: x, table: nope}",
+            "8:35: unmanaged[0].table: trigger 'x': no table 'nope'",
+        ),
+        (
+            "- {kind: view, name: v}\n- {kind: view, name: v}",
+            "9:3: unmanaged[1]: view 'v' is listed twice",
+        ),
+        ("- {kind: view}", "8:3: unmanaged[0]: an unmanaged entry needs the key 'name'"),
+        ("- {kind: view, name: v, colour: red}", "8:25: unmanaged[0].colour: unknown key 'colour'"),
+        ("{kind: view}", "7:12: unmanaged: expected a list of entries"),
+    ],
+)
+def test_bad_entries_name_file_line_and_column(section, problem):
+    from planner.state.errors import SnapshotError
+
+    text = (
+        HEAD + "unmanaged:\n" + section + "\n"
+        if "\n" in section or section.startswith("-")
+        else HEAD + "unmanaged: " + section + "\n"
+    )
+    with pytest.raises(SnapshotError) as e:
+        load_snapshot_text(text, "1.0.0.yaml")
+    assert any(f"1.0.0.yaml:{problem}" in str(p) for p in e.value.problems), str(e.value)
+
+
+def test_a_trigger_on_an_unmanaged_view_is_valid():
+    text = HEAD + "unmanaged:\n- {kind: trigger, name: x, table: v}\n- {kind: view, name: v}\n"
+    s = load_snapshot_text(text, "1.0.0.yaml")
+    assert [u.kind for u in s.unmanaged] == ["trigger", "view"]
+    assert dump_snapshot(s, schema_ref=None) == text.replace("release: 1.0.0", "release: 1.0.0")
