@@ -147,3 +147,73 @@ def test_natural_key_taken_by_a_users_row_fails_before_any_change(db_url, tmp_pa
     with pytest.raises(Exception, match=r"\(code\) = \('mine',\).*\(or remove it\)"):
         upgrade(project, db_url, two)
     assert _version(db_url) == one and _rows(db_url) == before
+
+
+TREE = """
+snapshot: 1
+release: "{release}"
+tables:
+  categories:
+    columns:
+      id: {{type: Integer, primary_key: true}}
+      code: {{type: String(20), nullable: false}}
+      parent_code: {{type: String(20)}}
+    unique:
+      uq_categories_code: [code]
+    foreign_keys:
+      fk_categories_parent_code_categories:
+        columns: [parent_code]
+        references: {{table: categories, columns: [code]}}
+    rows:
+      key: [code]
+      values:
+{categories}
+  items:
+    columns:
+      id: {{type: Integer, primary_key: true}}
+      name: {{type: String(20), nullable: false}}
+      category_code: {{type: String(20), nullable: false}}
+    unique:
+      uq_items_name: [name]
+    foreign_keys:
+      fk_items_category_code_categories:
+        columns: [category_code]
+        references: {{table: categories, columns: [code]}}
+    rows:
+      key: [name]
+      values:
+{items}
+"""
+
+
+def _tree(release: str, categories: list[str], items: list[str]):
+    def block(rows: list[str]) -> str:
+        return "\n".join(f"        - {r}" for r in rows)
+
+    text = TREE.format(release=release, categories=block(categories), items=block(items))
+    return load_snapshot_text(text, f"{release}.yaml")
+
+
+def test_parent_child_and_self_referencing_rows_without_ids_up_and_down(db_url, tmp_path):
+    """References by natural key (foreign keys to the unique code): no row declares an id;
+    inserts, an update of a parent, deletes of a child and its parent, up and down."""
+    from tests.revisions.test_database import _chain as chain
+    from tests.revisions.test_database import _walk as walk
+
+    old = _tree(
+        "1.0.0",
+        ["{code: energy}", "{code: heat, parent_code: energy}", "{code: old, parent_code: energy}"],
+        ["{name: boiler, category_code: heat}", "{name: stove, category_code: old}"],
+    )
+    new = _tree(
+        "2.0.0",
+        [
+            "{code: energy}",
+            "{code: comfort}",
+            "{code: heat, parent_code: comfort}",
+            "{code: cold, parent_code: heat}",
+        ],
+        ["{name: boiler, category_code: cold}", "{name: fan, category_code: comfort}"],
+    )
+    project, releases, revs = chain(tmp_path, [old, new])
+    walk(project, db_url, {old.release: old, new.release: new}, releases, revs)
