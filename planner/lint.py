@@ -674,7 +674,8 @@ def _explicit_ids(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     name = table_key_str(op.table_key)
     shown = ", ".join(repr(i) for i in ids[:5]) + (", ..." if len(ids) > 5 else "")
     yield (
-        f"{_n_rows(op)} inserted into {name} declare {serial[0].name} {shown}, numbered by the "
+        f"{_n_rows(op)} inserted into {name} {'declares' if len(op.rows) == 1 else 'declare'} "
+        f"{serial[0].name} {shown}, numbered by the "
         "database for users' rows too: a user's row may already hold it (the revision then "
         "stops before changing anything)",
         f"declare the rows without {serial[0].name}, keyed by a natural key (rows.key), so "

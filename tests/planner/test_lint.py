@@ -427,6 +427,6 @@ tables:
         if f.code == "R017"
     ]
     assert [f.severity for f in found] == [Severity.WARNING]
-    assert "declare id 2" in found[0].message and "without id" in found[0].fix
+    assert "declares id 2" in found[0].message and "without id" in found[0].fix
     natural = text("1", "{code: a}", "code")
     assert "R017" not in codes(natural, text("2", "{code: a}, {code: b}", "code"))
