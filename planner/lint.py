@@ -25,6 +25,7 @@ R014   danger    a managed-row delete (upgrade or downgrade) cascades or sets NU
 R015   warning   the downgrade deletes managed rows from a table other tables reference
 R016   warning   ON DELETE/ON UPDATE SET NULL on a NOT NULL column (the action always fails)
 R017   warning   a table without columns on a target that refuses one (MariaDB/MySQL, SQLite)
+R018   warning   managed rows with explicit ids inserted into an existing table (a user's row may hold the id)
 =====  ========  =============================================================
 
 Deletes of the downgrade are found from the upgrade plan: every :class:`~planner.ops.InsertRows`
@@ -669,4 +670,29 @@ def _zero_column_table(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
         f"table {table.qualified_name} has no columns: {' and '.join(refusing)} refuse a "
         "table without columns (PostgreSQL holds one)",
         "give it a column, or drop those targets from [tool.dbplan] dialects",
+    )
+
+
+@rule("R018", Severity.WARNING, O.InsertRows)
+def _explicit_ids(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """Managed rows with explicit database-numbered ids go into an existing table: a row
+    users inserted since the previous release may hold one of the ids."""
+    from planner.diff import owns_sequence
+
+    table = ctx.plan.new.get_table(op.table_key)
+    if _is_new(op, ctx) or table is None:
+        return
+    serial = [c for c in table.columns if owns_sequence(table, c)]
+    ids = [dict(r)[c.name] for c in serial for r in op.rows if dict(r).get(c.name) is not None]
+    if not ids:
+        return
+    name = table_key_str(op.table_key)
+    shown = ", ".join(repr(i) for i in ids[:5]) + (", ..." if len(ids) > 5 else "")
+    yield (
+        f"{_n_rows(op)} inserted into {name} {'declares' if len(op.rows) == 1 else 'declare'} "
+        f"{serial[0].name} {shown}, numbered by the "
+        "database for users' rows too: a user's row may already hold it (the revision then "
+        "stops before changing anything)",
+        f"declare the rows without {serial[0].name}, keyed by a natural key (rows.key), so "
+        "the database numbers them",
     )

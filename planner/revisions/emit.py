@@ -33,6 +33,7 @@ from planner.revisions import (  # noqa: F401 - register converters
 from planner.revisions.convert import BATCHED, REBUILD_SUFFIX, TO_ALEMBIC, EmitContext
 from planner.revisions.emit_targets import _for_targets, _runtime_names
 from planner.revisions.literals import sql_text_call
+from planner.revisions.row_guards import preflight_guards
 from planner.revisions.sa_bridge import (
     new_sa_type,
     sa_column,
@@ -116,7 +117,9 @@ def to_alembic_ops(plan: Plan) -> list[alembic_ops.MigrateOperation]:
         out.extend(converted)
         state = after
     names = _runtime_names(plan.targets)
-    operations = first + out
+    # guards first: a managed row colliding with a user's row stops the revision before
+    # anything (even the autocommitted enum values) is changed
+    operations = preflight_guards(plan) + first + out
     if names != _runtime_names(all_dialects()):
         operations = _for_targets(operations, names, plan.targets)
     grouped = _group(operations)

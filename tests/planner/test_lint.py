@@ -272,13 +272,18 @@ def test_deleting_managed_rows_that_cascade_into_other_rows_is_a_danger(action):
     assert "--allow-destructive" in got[0].fix and "RESTRICT" in got[0].fix
 
 
+def _but_ids(plan) -> list[Finding]:
+    return [f for f in lint(plan) if f.code != "R018"]
+
+
 def test_the_downgrade_deleting_inserted_rows_is_linted_like_an_upgrade_delete():
     from planner.lint import downgrade_deletes, gated_downgrade_deletes
 
     old, new = _states("Raw"), _states("Raw", "New")
+    # the rows declare ids: R018 (its own test) is left out here
     # cascading key: a danger, gated
     plan = make_plan(snap("1", old, _ts("CASCADE")), snap("2", new, _ts("CASCADE")))
-    got = lint(plan)
+    got = _but_ids(plan)
     assert [(f.code, f.severity) for f in got] == [("R014", Severity.DANGER)]
     assert got[0].message.startswith(
         "the downgrade deletes the 1 managed row this release inserts into states; "
@@ -289,15 +294,15 @@ def test_the_downgrade_deleting_inserted_rows_is_linted_like_an_upgrade_delete()
     ]
     # a restricting key: the downgrade fails where rows point at them, a warning, gated
     plan = make_plan(snap("1", old, _ts(None)), snap("2", new, _ts(None)))
-    assert [(f.code, f.severity) for f in lint(plan)] == [("R015", Severity.WARNING)]
+    assert [(f.code, f.severity) for f in _but_ids(plan)] == [("R015", Severity.WARNING)]
     assert len(gated_downgrade_deletes(plan)) == 1
     # nothing references the table: the downgrade deletes the managed row alone
     plan = make_plan(snap("1", old), snap("2", new))
-    assert lint(plan) == [] and gated_downgrade_deletes(plan) == []
+    assert _but_ids(plan) == [] and gated_downgrade_deletes(plan) == []
     assert len(downgrade_deletes(plan)) == 1
     # a table the release creates is dropped by the downgrade, rows and all
     plan = make_plan(snap("1", _ts(None)), snap("2", new, _ts(None)))
-    assert [f.code for f in lint(plan)] == [] and downgrade_deletes(plan) == []
+    assert [f.code for f in _but_ids(plan)] == [] and downgrade_deletes(plan) == []
 
 
 def test_set_null_on_a_not_null_column_is_a_warning_not_an_error():
@@ -391,3 +396,37 @@ def test_docstring_examples(name):
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_r017_explicit_ids_into_an_existing_table_but_not_without_ids_or_into_a_new_one():
+    from planner.state.yamlio import load_snapshot_text
+
+    def text(release: str, rows: str, key: str = "id") -> Snapshot:
+        return load_snapshot_text(
+            f"""
+snapshot: 1
+release: "{release}"
+tables:
+  units:
+    columns:
+      id: {{type: Integer, primary_key: true}}
+      code: {{type: String(8), nullable: false}}
+    unique: {{uq_units_code: [code]}}
+    rows:
+      key: [{key}]
+      values: [{rows}]
+""",
+            f"{release}.yaml",
+        )
+
+    first = text("1", "{id: 1, code: a}")
+    assert "R018" not in codes(snap("0"), first)  # a new table: no user's row yet
+    found = [
+        f
+        for f in findings(first, text("2", "{id: 1, code: a}, {id: 2, code: b}"))
+        if f.code == "R018"
+    ]
+    assert [f.severity for f in found] == [Severity.WARNING]
+    assert "declares id 2" in found[0].message and "without id" in found[0].fix
+    natural = text("1", "{code: a}", "code")
+    assert "R018" not in codes(natural, text("2", "{code: a}, {code: b}", "code"))
