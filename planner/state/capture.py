@@ -553,7 +553,10 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
         if isinstance(sd, sa.DefaultClause):
             arg = sd.arg
             if isinstance(arg, str):
-                server_default = "'" + arg.replace("'", "''") + "'"
+                # a plain string is rendered quoted (DEFAULT '0'); the database reads it back
+                # in its normal form (0 on a Numeric column, false on a Boolean one)
+                quoted = "'" + arg.replace("'", "''") + "'"
+                server_default = normalise_server_default(quoted, type=type_text)
             else:
                 server_default = _sql(arg)
         else:

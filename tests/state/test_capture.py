@@ -138,7 +138,8 @@ def test_from_metadata_of_declarative_models():
     assert s.conventions["pk"] == "pk_%(table_name)s"
     camp = s.table("campaigns")
     assert camp.primary_key == PrimaryKey(name="pk_campaigns", columns=("id",))
-    assert camp.column("budget").server_default == "'0'"  # a str default is a SQL literal
+    # a str default is a SQL literal, in the form the database reads back: 0 on a Numeric
+    assert camp.column("budget").server_default == "0"
     assert camp.column("created_at").server_default == "now()"
     assert camp.column("created_at").type == "DateTime(timezone=True)"
     assert camp.column("name").comment == "Display name"
