@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.project import EMPTY
-
 if TYPE_CHECKING:
     from planner.state.model import Snapshot
 
@@ -308,13 +306,3 @@ def read_provenance(path: str | Path) -> Provenance | None:
         down_revision=mod.get("down_revision"),
         path=path,
     )
-
-
-def is_empty_release(release: str) -> bool:
-    """Is ``release`` the state before the first release?
-
-    Example:
-        >>> is_empty_release("empty")
-        True
-    """
-    return release == EMPTY
