@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner import sqlexpr
+from planner import dialects, sqlexpr
 from planner.runtime.config import alembic_errors, database_url, redact
 from planner.runtime.errors import MigrationError
 from planner.runtime.managed_rows import compare_rows as _rows
@@ -323,6 +323,8 @@ class VerifyResult:
     pg_dump_diff: str | None = None
     #: the release verify started at (set up from its snapshot); None: from base
     start: str | None = None
+    #: what the scratch database's dialect does not store, so verify could not see it
+    not_compared: tuple[str, ...] = ()
 
     @property
     def differences(self) -> list[str]:
@@ -434,6 +436,7 @@ def verify(
         steps=tuple(steps),
         pg_dump_diff=dump_diff,
         start=moves[0][2] if moves[0][0] == SETUP else None,
+        not_compared=dialects.get(_dialect(scratch)).not_compared(snapshots.values()),
     )
 
 
