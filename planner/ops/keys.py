@@ -17,6 +17,7 @@ from planner.ops.base import (
     ApplyError,
     Operation,
     Ref,
+    RefKind,
     Risk,
     _col_ref,
     _cols,
@@ -71,12 +72,13 @@ class CreateIndex(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.index.columns}
+            {(RefKind.TABLE, self.table_key)}
+            | {_col_ref(self.table_key, c) for c in self.index.columns}
         )
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("index", (s, n, self.index.name)), _relname(s, self.index.name)}
+        refs: set[Ref] = {(RefKind.INDEX, (s, n, self.index.name)), _relname(s, self.index.name)}
         if self.index.unique and not self.index.where:
             refs.add(_key_ref(s, n, self.index.columns))
         return frozenset(refs)
@@ -109,13 +111,13 @@ class DropIndex(Operation):
     def needs(self) -> frozenset[Ref]:
         s, n = self.table_key
         return frozenset(
-            {("table", self.table_key), ("index", (s, n, self.index.name))}
+            {(RefKind.TABLE, self.table_key), (RefKind.INDEX, (s, n, self.index.name))}
             | {_col_ref(self.table_key, c) for c in self.index.columns}
         )
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("index", (s, n, self.index.name)), _relname(s, self.index.name)}
+        refs: set[Ref] = {(RefKind.INDEX, (s, n, self.index.name)), _relname(s, self.index.name)}
         if self.index.unique and not self.index.where:
             refs.add(_key_ref(s, n, self.index.columns))
         return frozenset(refs)
@@ -155,15 +157,15 @@ class RenameIndex(Operation):
 
     def needs(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("table", self.table_key), ("index", (s, n, self.old))})
+        return frozenset({(RefKind.TABLE, self.table_key), (RefKind.INDEX, (s, n, self.old))})
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("index", (s, n, self.new)), _relname(s, self.new)})
+        return frozenset({(RefKind.INDEX, (s, n, self.new)), _relname(s, self.new)})
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("index", (s, n, self.old)), _relname(s, self.old)})
+        return frozenset({(RefKind.INDEX, (s, n, self.old)), _relname(s, self.old)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         def edit(t: Table) -> Table:
@@ -205,15 +207,18 @@ class AddPrimaryKey(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key)}
+            {(RefKind.TABLE, self.table_key)}
             | {_col_ref(self.table_key, c) for c in self.primary_key.columns}
         )
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("primary_key", self.table_key), _key_ref(s, n, self.primary_key.columns)}
+        refs: set[Ref] = {
+            (RefKind.PRIMARY_KEY, self.table_key),
+            _key_ref(s, n, self.primary_key.columns),
+        }
         if self.primary_key.name:
-            refs.add(("constraint", (s, n, self.primary_key.name)))
+            refs.add((RefKind.CONSTRAINT, (s, n, self.primary_key.name)))
             refs.add(_relname(s, self.primary_key.name))
         return frozenset(refs)
 
@@ -250,15 +255,18 @@ class DropPrimaryKey(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key), ("primary_key", self.table_key)}
+            {(RefKind.TABLE, self.table_key), (RefKind.PRIMARY_KEY, self.table_key)}
             | {_col_ref(self.table_key, c) for c in self.primary_key.columns}
         )
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("primary_key", self.table_key), _key_ref(s, n, self.primary_key.columns)}
+        refs: set[Ref] = {
+            (RefKind.PRIMARY_KEY, self.table_key),
+            _key_ref(s, n, self.primary_key.columns),
+        }
         if self.primary_key.name:
-            refs.add(("constraint", (s, n, self.primary_key.name)))
+            refs.add((RefKind.CONSTRAINT, (s, n, self.primary_key.name)))
             refs.add(_relname(s, self.primary_key.name))
         return frozenset(refs)
 
@@ -300,7 +308,9 @@ class AddForeignKey(Operation):
         return frozenset(_fk_needs(self.table_key, self.fk))
 
     def gives(self) -> frozenset[Ref]:
-        return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.fk.name))})
+        return frozenset(
+            {(RefKind.CONSTRAINT, (self.table_key[0], self.table_key[1], self.fk.name))}
+        )
 
     def after_removed(self) -> frozenset[Ref]:
         return frozenset(self.not_on)
@@ -337,16 +347,18 @@ class DropForeignKey(Operation):
 
     def needs(self) -> frozenset[Ref]:
         rs, rt = self.fk.ref_key
-        refs: set[Ref] = {("table", self.table_key), ("table", self.fk.ref_key)}
-        refs.add(("constraint", (self.table_key[0], self.table_key[1], self.fk.name)))
+        refs: set[Ref] = {(RefKind.TABLE, self.table_key), (RefKind.TABLE, self.fk.ref_key)}
+        refs.add((RefKind.CONSTRAINT, (self.table_key[0], self.table_key[1], self.fk.name)))
         refs |= {_col_ref(self.table_key, c) for c in self.fk.columns}
-        refs |= {("column", (rs, rt, c)) for c in self.fk.ref_columns}
+        refs |= {(RefKind.COLUMN, (rs, rt, c)) for c in self.fk.ref_columns}
         refs.add(_key_ref(rs, rt, self.fk.ref_columns))
         refs |= set(self.uses)
         return frozenset(refs)
 
     def removes(self) -> frozenset[Ref]:
-        return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.fk.name))})
+        return frozenset(
+            {(RefKind.CONSTRAINT, (self.table_key[0], self.table_key[1], self.fk.name))}
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -382,14 +394,15 @@ class AddUnique(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.unique.columns}
+            {(RefKind.TABLE, self.table_key)}
+            | {_col_ref(self.table_key, c) for c in self.unique.columns}
         )
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
         return frozenset(
             {
-                ("constraint", (s, n, self.unique.name)),
+                (RefKind.CONSTRAINT, (s, n, self.unique.name)),
                 _key_ref(s, n, self.unique.columns),
                 _relname(s, self.unique.name),
             }
@@ -425,7 +438,7 @@ class DropUnique(Operation):
     def needs(self) -> frozenset[Ref]:
         s, n = self.table_key
         return frozenset(
-            {("table", self.table_key), ("constraint", (s, n, self.unique.name))}
+            {(RefKind.TABLE, self.table_key), (RefKind.CONSTRAINT, (s, n, self.unique.name))}
             | {_col_ref(self.table_key, c) for c in self.unique.columns}
         )
 
@@ -433,7 +446,7 @@ class DropUnique(Operation):
         s, n = self.table_key
         return frozenset(
             {
-                ("constraint", (s, n, self.unique.name)),
+                (RefKind.CONSTRAINT, (s, n, self.unique.name)),
                 _key_ref(s, n, self.unique.columns),
                 _relname(s, self.unique.name),
             }
@@ -477,11 +490,13 @@ class AddCheck(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.columns}
+            {(RefKind.TABLE, self.table_key)} | {_col_ref(self.table_key, c) for c in self.columns}
         )
 
     def gives(self) -> frozenset[Ref]:
-        return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.check.name))})
+        return frozenset(
+            {(RefKind.CONSTRAINT, (self.table_key[0], self.table_key[1], self.check.name))}
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -514,12 +529,14 @@ class DropCheck(Operation):
     def needs(self) -> frozenset[Ref]:
         s, n = self.table_key
         return frozenset(
-            {("table", self.table_key), ("constraint", (s, n, self.check.name))}
+            {(RefKind.TABLE, self.table_key), (RefKind.CONSTRAINT, (s, n, self.check.name))}
             | {_col_ref(self.table_key, c) for c in self.columns}
         )
 
     def removes(self) -> frozenset[Ref]:
-        return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.check.name))})
+        return frozenset(
+            {(RefKind.CONSTRAINT, (self.table_key[0], self.table_key[1], self.check.name))}
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -532,7 +549,7 @@ class DropCheck(Operation):
 
 
 #: ``RenameConstraint.constraint_type`` values
-CONSTRAINT_TYPES = ("primary_key", "foreign_key", "unique", "check")
+CONSTRAINT_TYPES = (RefKind.PRIMARY_KEY, "foreign_key", "unique", "check")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -558,19 +575,19 @@ class RenameConstraint(Operation):
 
     def needs(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("table", self.table_key), ("constraint", (s, n, self.old))})
+        return frozenset({(RefKind.TABLE, self.table_key), (RefKind.CONSTRAINT, (s, n, self.old))})
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("constraint", (s, n, self.new))}
-        if self.constraint_type in ("primary_key", "unique"):
+        refs: set[Ref] = {(RefKind.CONSTRAINT, (s, n, self.new))}
+        if self.constraint_type in (RefKind.PRIMARY_KEY, "unique"):
             refs.add(_relname(s, self.new))
         return frozenset(refs)
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("constraint", (s, n, self.old))}
-        if self.constraint_type in ("primary_key", "unique"):
+        refs: set[Ref] = {(RefKind.CONSTRAINT, (s, n, self.old))}
+        if self.constraint_type in (RefKind.PRIMARY_KEY, "unique"):
             refs.add(_relname(s, self.old))
         return frozenset(refs)
 
