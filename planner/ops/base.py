@@ -240,6 +240,43 @@ class Operation:
     def table_key(self) -> TableKey | None:  # overridden by a field on table ops
         return None
 
+    #: the field holding what the op makes, changes or drops inside its table (``fk``,
+    #: ``index``, ``unique``, ``check``, ``primary_key`` or ``column``); None: the table
+    #: (or enum) itself. :attr:`subject` and :meth:`label` read it.
+    subject_field: ClassVar[str | None] = None
+
+    @property
+    def subject(self) -> Any:
+        """The object :attr:`subject_field` names (None for a whole table or enum)."""
+        return getattr(self, self.subject_field) if self.subject_field else None
+
+    def where(self) -> str:
+        """The table the op acts on as a person reads it (enum ops: the enum)."""
+        tk = self.table_key
+        return table_key_str(tk) if tk else ""
+
+    def label(self) -> str:
+        """A short name for the op in an edge reason (the object it makes or changes).
+
+        Example:
+            >>> from planner.ops import AddColumn, DropTable
+            >>> from planner.state.model import Column, Table
+            >>> DropTable(table=Table(name="sites")).label()
+            'drop table sites'
+            >>> AddColumn(table_key=(None, "sites"), column=Column(name="code", type="Text")).label()
+            'add column sites.code'
+        """
+        verb = self.kind.replace("_", " ")
+        subject = self.subject
+        if self.subject_field == "column":
+            column = subject if isinstance(subject, str) else subject.name
+            return f"{verb} {self.where()}.{column}"
+        name = getattr(subject, "name", None)
+        if name:
+            made = self.category == "+" and self.subject_field != "primary_key"
+            return name if made else f"{verb} {name}"
+        return f"{verb} {self.where()}".rstrip()
+
     def sort_name(self) -> str:
         """The name part of the sort key (object name); override per op."""
         return ""

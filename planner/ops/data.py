@@ -76,6 +76,9 @@ class CreateEnum(Operation):
     def sort_name(self) -> str:
         return self.enum.name
 
+    def where(self) -> str:
+        return self.enum.name
+
     def describe(self) -> str:
         return f"Create enum {self.enum.name} ({', '.join(self.enum.values)})"
 
@@ -102,6 +105,9 @@ class DropEnum(Operation):
     enum: Enum
 
     def sort_name(self) -> str:
+        return self.enum.name
+
+    def where(self) -> str:
         return self.enum.name
 
     def describe(self) -> str:
@@ -156,6 +162,9 @@ class AddEnumValue(Operation):
 
     def sort_name(self) -> str:
         return f"{self.enum_name}:{len(self.old_values):05d}"
+
+    def where(self) -> str:
+        return self.enum_name
 
     def describe(self) -> str:
         where = ""
@@ -226,6 +235,9 @@ class RebuildEnum(Operation):
         return tuple(v for v in self.old_values if v not in self.new_values)
 
     def sort_name(self) -> str:
+        return self.enum_name
+
+    def where(self) -> str:
         return self.enum_name
 
     def describe(self) -> str:

@@ -47,6 +47,7 @@ from planner.state.model import (
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CreateIndex(Operation):
     kind: ClassVar[str] = "create_index"
+    subject_field: ClassVar[str | None] = "index"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_INDEX
     table_key: TableKey
@@ -94,6 +95,7 @@ class CreateIndex(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropIndex(Operation):
     kind: ClassVar[str] = "drop_index"
+    subject_field: ClassVar[str | None] = "index"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_CONSTRAINT
     table_key: TableKey
@@ -135,6 +137,7 @@ class DropIndex(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenameIndex(Operation):
     kind: ClassVar[str] = "rename_index"
+    subject_field: ClassVar[str | None] = "index"
     phase: ClassVar[int] = PHASE_RENAME
     table_key: TableKey
     old: str
@@ -186,6 +189,7 @@ class RenameIndex(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddPrimaryKey(Operation):
     kind: ClassVar[str] = "add_primary_key"
+    subject_field: ClassVar[str | None] = "primary_key"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_ADD_CONSTRAINT
     table_key: TableKey
@@ -234,6 +238,7 @@ class AddPrimaryKey(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropPrimaryKey(Operation):
     kind: ClassVar[str] = "drop_primary_key"
+    subject_field: ClassVar[str | None] = "primary_key"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_CONSTRAINT
     table_key: TableKey
@@ -282,6 +287,7 @@ class DropPrimaryKey(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddForeignKey(Operation):
     kind: ClassVar[str] = "add_foreign_key"
+    subject_field: ClassVar[str | None] = "fk"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_ADD_FK
     table_key: TableKey
@@ -328,6 +334,7 @@ class AddForeignKey(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropForeignKey(Operation):
     kind: ClassVar[str] = "drop_foreign_key"
+    subject_field: ClassVar[str | None] = "fk"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_FK
     table_key: TableKey
@@ -373,6 +380,7 @@ class DropForeignKey(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddUnique(Operation):
     kind: ClassVar[str] = "add_unique"
+    subject_field: ClassVar[str | None] = "unique"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_ADD_CONSTRAINT
     table_key: TableKey
@@ -421,6 +429,7 @@ class AddUnique(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropUnique(Operation):
     kind: ClassVar[str] = "drop_unique"
+    subject_field: ClassVar[str | None] = "unique"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_CONSTRAINT
     table_key: TableKey
@@ -465,6 +474,7 @@ class DropUnique(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddCheck(Operation):
     kind: ClassVar[str] = "add_check"
+    subject_field: ClassVar[str | None] = "check"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_ADD_CONSTRAINT
     table_key: TableKey
@@ -511,6 +521,7 @@ class AddCheck(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropCheck(Operation):
     kind: ClassVar[str] = "drop_check"
+    subject_field: ClassVar[str | None] = "check"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_CONSTRAINT
     table_key: TableKey

@@ -306,6 +306,7 @@ class AddColumn(Operation):
     """
 
     kind: ClassVar[str] = "add_column"
+    subject_field: ClassVar[str | None] = "column"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_ADD_COLUMN
     table_key: TableKey
@@ -352,6 +353,7 @@ class AddColumn(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropColumn(Operation):
     kind: ClassVar[str] = "drop_column"
+    subject_field: ClassVar[str | None] = "column"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_COLUMN
     table_key: TableKey
@@ -404,6 +406,7 @@ class RenameColumn(Operation):
     sequence it owns, ``(<table>_<old>_seq, <table>_<new>_seq)``, when it owns one."""
 
     kind: ClassVar[str] = "rename_column"
+    subject_field: ClassVar[str | None] = "column"
     phase: ClassVar[int] = PHASE_RENAME
     table_key: TableKey
     old: str
@@ -504,6 +507,7 @@ def is_widening(old: str, new: str) -> bool:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlterColumnType(Operation):
     kind: ClassVar[str] = "alter_column_type"
+    subject_field: ClassVar[str | None] = "column"
     phase: ClassVar[int] = PHASE_ALTER
     table_key: TableKey
     column: str
@@ -550,6 +554,7 @@ class AlterColumnNullable(Operation):
     """Set (``nullable=False``) or drop (``True``) NOT NULL; ``column_def`` is the column before."""
 
     kind: ClassVar[str] = "alter_column_nullable"
+    subject_field: ClassVar[str | None] = "column"
     table_key: TableKey
     column: str
     nullable: bool
@@ -598,6 +603,7 @@ class AlterColumnNullable(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlterColumnDefault(Operation):
     kind: ClassVar[str] = "alter_column_default"
+    subject_field: ClassVar[str | None] = "column"
     table_key: TableKey
     column: str
     old: str | None
@@ -632,6 +638,7 @@ class AlterColumnDefault(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlterColumnComment(Operation):
     kind: ClassVar[str] = "alter_column_comment"
+    subject_field: ClassVar[str | None] = "column"
     table_key: TableKey
     column: str
     old: str | None
@@ -668,6 +675,7 @@ class BackfillColumn(Operation):
     """``UPDATE <table> SET <column> = <sql> WHERE <column> IS NULL``; no state change."""
 
     kind: ClassVar[str] = "backfill_column"
+    subject_field: ClassVar[str | None] = "column"
     phase: ClassVar[int] = PHASE_ROWS
     table_key: TableKey
     column: str
