@@ -153,28 +153,7 @@ def op_label(op: Operation) -> str:
         >>> op_label(DropTable(table=Table(name="sites")))
         'drop table sites'
     """
-    for attr in ("fk", "index", "unique", "check"):
-        obj = getattr(op, attr, None)
-        if obj is not None and hasattr(obj, "name") and op.category == "+":
-            return obj.name
-    verb = op.kind.replace("_", " ")
-    tk = op.table_key
-    where = (
-        table_key_str(tk)
-        if tk
-        else getattr(op, "enum_name", None) or getattr(getattr(op, "enum", None), "name", "")
-    )
-    for attr in ("fk", "index", "unique", "check", "primary_key"):
-        obj = getattr(op, attr, None)
-        name = getattr(obj, "name", None)
-        if name:
-            return f"{verb} {name}"
-    col = getattr(op, "column", None)
-    if isinstance(col, str):
-        return f"{verb} {where}.{col}"
-    if col is not None and hasattr(col, "name"):
-        return f"{verb} {where}.{col.name}"
-    return f"{verb} {where}".rstrip()
+    return op.label()
 
 
 _REF_PRIORITY = {

@@ -38,10 +38,6 @@ class Renames:
     tables: tuple[tuple[TableKey, str], ...] = ()
     columns: tuple[tuple[TableKey, TableKey, str, str], ...] = ()
 
-    def table_map(self) -> dict[TableKey, TableKey]:
-        """``{source key: target key}``."""
-        return {k: (k[0], n) for k, n in self.tables}
-
     def reversed(self) -> Renames:
         """The same renames, going the other way (for a downgrade).
 

@@ -133,8 +133,9 @@ def check(obj, models_ref: str | None, rows_ref: str | None, fmt: str = "text") 
         for p in problems:
             click.echo(str(p), err=True)
         files = len({p.file for p in problems})
+        count = sum(p.more or 1 for p in problems)  # a capped list's last line counts the rest
         raise click.ClickException(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
+            f"{count:,} problem{'s' if count != 1 else ''} in "
             f"{files} snapshot{'s' if files != 1 else ''}"
         )
     n = len(snapshots)

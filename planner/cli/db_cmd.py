@@ -342,4 +342,5 @@ def history(obj, url: str | None, fmt: str = "text") -> None:
         line += f"  [{r.release}]" if r.release else "  [-]"
         if r.message:
             line += f"  {r.message}"
-        click.echo(line)
+        # a hand-written message may hold terminal control characters: shown escaped
+        click.echo("".join(c if c.isprintable() else repr(c)[1:-1] for c in line))

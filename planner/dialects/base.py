@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -105,6 +105,11 @@ class Dialect:
             if cls.name in _REGISTRY:
                 raise TypeError(f"dialect {cls.name!r} registered twice")
             _REGISTRY[cls.name] = cls
+
+    def not_compared(self, snapshots: Iterable[Any]) -> tuple[str, ...]:
+        """What of ``snapshots`` a database of this dialect does not store, so that
+        ``verify`` and ``drift`` cannot see a revision get it wrong there (one line each)."""
+        return ()
 
     def string_literal(self, value: str) -> str:
         """An SQL string literal of ``value`` for SQL text dbplan writes itself (the SQL

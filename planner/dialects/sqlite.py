@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import MappingProxyType
+from typing import Any
 
 from planner.dialects.base import Dialect
 
@@ -35,3 +37,19 @@ class SQLite(Dialect):
     )
     #: SQLite has no ``now()``
     server_default_spellings = MappingProxyType({"now()": "CURRENT_TIMESTAMP"})
+
+    def not_compared(self, snapshots: Iterable[Any]) -> tuple[str, ...]:
+        """SQLite keeps an enum column as a string (no type, no CHECK from dbplan): the
+        label order of each enum with two labels or more is not stored.
+
+        Example:
+            >>> from planner.dialects import get
+            >>> from planner.state.model import Enum, Snapshot
+            >>> get("sqlite").not_compared([Snapshot(release="1", enums=(Enum(name="level", values=("a", "b")),))])
+            ('the label order of enum level (SQLite stores an enum as a string)',)
+        """
+        names = sorted({e.name for s in snapshots for e in s.enums if len(e.values) > 1})
+        if not names:
+            return ()
+        which = f"enum{'s' if len(names) > 1 else ''} {', '.join(names)}"
+        return (f"the label order of {which} (SQLite stores an enum as a string)",)

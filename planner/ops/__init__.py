@@ -1,7 +1,7 @@
 """Operations: one frozen dataclass per verb, each a pure edit of a :class:`Snapshot`.
 
 Every operation knows what it needs, gives and removes (``Ref`` pairs such as
-``("table", (None, "sites"))``), how it reads (``describe()``), its inverse
+``(RefKind.TABLE, (None, "sites"))``, kinds in :class:`~planner.ops.base.RefKind`), how it reads (``describe()``), its inverse
 (``reverse()``, built from the old values it stores, Alembic's ``existing_*``), its
 risk class and where it sorts in a plan (``sort_key()``). ``apply_to`` is Django's
 ``state_forwards`` made pure: it returns the snapshot after the operation.
@@ -73,6 +73,7 @@ from planner.ops.base import (
     Operation,
     PlannerError,
     Ref,
+    RefKind,
     Risk,
     enums_of_type,
 )
@@ -173,6 +174,7 @@ __all__ = [
     "PlannerError",
     "RebuildEnum",
     "Ref",
+    "RefKind",
     "RenameColumn",
     "RenameConstraint",
     "RenameIndex",

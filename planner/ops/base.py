@@ -22,20 +22,48 @@ from planner.state.model import (
     table_key_str,
 )
 
-#: ``(kind, key)``: ``("table", (schema, name))``, ``("column", (schema, table, col))``,
-#: ``("enum", name)``, ``("enum_value", (name, value))``, ``("enum_old_columns", name)`` /
-#: ``("enum_new_columns", name)`` (an enum as the columns dropped / made around its value
-#: changes hold it), ``("constraint", (schema, table, name))``,
-#: ``("primary_key", (schema, table))``, ``("index", (schema, table, name))``,
-#: ``("referenced", (schema, table, columns))`` (a PK/unique key FKs can point at; the
-#: columns sorted, as a set),
-#: ``("rows", (schema, table))``, ``("row", (schema, table, key))``,
-#: ``("unique_value", (schema, table, columns, values))`` (values of a key or unique),
-#: ``("filled", (schema, table, col))`` (a column given values for existing rows),
-#: ``("relname", (schema, name))``: a name in a schema-wide namespace (tables, indexes,
-#: primary keys and uniques share one on PostgreSQL; index names are database-wide on
-#: SQLite), lower-cased (SQLite compares names without case).
-Ref = tuple[str, Any]
+
+class RefKind(enum.StrEnum):
+    """What a :data:`Ref` names; its key is described on each member. A member equals
+    its string value, so refs sort and hash as the plain strings did."""
+
+    #: ``(schema, name)``
+    TABLE = "table"
+    #: ``(schema, table, column)``
+    COLUMN = "column"
+    #: an enum's name
+    ENUM = "enum"
+    #: ``(name, value)``: one label of an enum
+    ENUM_VALUE = "enum_value"
+    #: an enum's name: the enum as the columns dropped around its value changes hold it
+    ENUM_OLD_COLUMNS = "enum_old_columns"
+    #: an enum's name: the enum as the columns made around its value changes hold it
+    ENUM_NEW_COLUMNS = "enum_new_columns"
+    #: ``(schema, table, name)``: a foreign key, unique or check
+    CONSTRAINT = "constraint"
+    #: ``(schema, table)``
+    PRIMARY_KEY = "primary_key"
+    #: ``(schema, table, name)``
+    INDEX = "index"
+    #: ``(schema, table, columns)``: a PK/unique key foreign keys can point at (the
+    #: columns sorted, as a set)
+    REFERENCED = "referenced"
+    #: ``(schema, table)``: a table's managed rows
+    ROWS = "rows"
+    #: ``(schema, table, key)``: one managed row
+    ROW = "row"
+    #: ``(schema, table, columns, values)``: values of a key or unique
+    UNIQUE_VALUE = "unique_value"
+    #: ``(schema, table, column)``: a column given values for existing rows
+    FILLED = "filled"
+    #: ``(schema, name)``: a name in a schema-wide namespace (tables, indexes, primary keys
+    #: and uniques share one on PostgreSQL; index names are database-wide on SQLite),
+    #: lower-cased (SQLite compares names without case)
+    RELNAME = "relname"
+
+
+#: ``(kind, key)``: what an operation needs, gives or removes (see :class:`RefKind`)
+Ref = tuple[RefKind, Any]
 
 
 class PlannerError(DbplanError):
@@ -102,18 +130,18 @@ def _t(key: TableKey) -> str:
 
 
 def _col_ref(key: TableKey, col: str) -> Ref:
-    return ("column", (key[0], key[1], col))
+    return (RefKind.COLUMN, (key[0], key[1], col))
 
 
 def _key_ref(schema: str | None, table: str, columns: Iterable[str]) -> Ref:
     """A key foreign keys can point at: its columns as a set, in sorted order
     (PostgreSQL matches a foreign key to a primary key or unique in any column order)."""
-    return ("referenced", (schema, table, tuple(sorted(columns))))
+    return (RefKind.REFERENCED, (schema, table, tuple(sorted(columns))))
 
 
 def _relname(schema: str | None, name: str) -> Ref:
     """A name in the schema-wide namespace of tables, indexes and index-backed keys."""
-    return ("relname", (schema, name.lower()))
+    return (RefKind.RELNAME, (schema, name.lower()))
 
 
 def _fmt_value(v: Any) -> str:
@@ -212,6 +240,43 @@ class Operation:
     def table_key(self) -> TableKey | None:  # overridden by a field on table ops
         return None
 
+    #: the field holding what the op makes, changes or drops inside its table (``fk``,
+    #: ``index``, ``unique``, ``check``, ``primary_key`` or ``column``); None: the table
+    #: (or enum) itself. :attr:`subject` and :meth:`label` read it.
+    subject_field: ClassVar[str | None] = None
+
+    @property
+    def subject(self) -> Any:
+        """The object :attr:`subject_field` names (None for a whole table or enum)."""
+        return getattr(self, self.subject_field) if self.subject_field else None
+
+    def where(self) -> str:
+        """The table the op acts on as a person reads it (enum ops: the enum)."""
+        tk = self.table_key
+        return table_key_str(tk) if tk else ""
+
+    def label(self) -> str:
+        """A short name for the op in an edge reason (the object it makes or changes).
+
+        Example:
+            >>> from planner.ops import AddColumn, DropTable
+            >>> from planner.state.model import Column, Table
+            >>> DropTable(table=Table(name="sites")).label()
+            'drop table sites'
+            >>> AddColumn(table_key=(None, "sites"), column=Column(name="code", type="Text")).label()
+            'add column sites.code'
+        """
+        verb = self.kind.replace("_", " ")
+        subject = self.subject
+        if self.subject_field == "column":
+            column = subject if isinstance(subject, str) else subject.name
+            return f"{verb} {self.where()}.{column}"
+        name = getattr(subject, "name", None)
+        if name:
+            made = self.category == "+" and self.subject_field != "primary_key"
+            return name if made else f"{verb} {name}"
+        return f"{verb} {self.where()}".rstrip()
+
     def sort_name(self) -> str:
         """The name part of the sort key (object name); override per op."""
         return ""
@@ -251,32 +316,32 @@ class Operation:
 def _table_refs(table: Table) -> set[Ref]:
     """Everything a table carries (what creating/dropping it gives/removes)."""
     s, n = table.key
-    refs: set[Ref] = {("table", table.key), _relname(s, n)}
-    refs |= {("column", (s, n, c.name)) for c in table.columns}
+    refs: set[Ref] = {(RefKind.TABLE, table.key), _relname(s, n)}
+    refs |= {(RefKind.COLUMN, (s, n, c.name)) for c in table.columns}
     if table.primary_key and table.primary_key.columns:
-        refs.add(("primary_key", table.key))
+        refs.add((RefKind.PRIMARY_KEY, table.key))
         refs.add(_key_ref(s, n, table.primary_key.columns))
         if table.primary_key.name:
-            refs.add(("constraint", (s, n, table.primary_key.name)))
+            refs.add((RefKind.CONSTRAINT, (s, n, table.primary_key.name)))
             refs.add(_relname(s, table.primary_key.name))
     for u in table.uniques:
-        refs.add(("constraint", (s, n, u.name)))
+        refs.add((RefKind.CONSTRAINT, (s, n, u.name)))
         refs.add(_key_ref(s, n, u.columns))
         refs.add(_relname(s, u.name))
     for c in table.checks:
-        refs.add(("constraint", (s, n, c.name)))
+        refs.add((RefKind.CONSTRAINT, (s, n, c.name)))
     for i in table.indexes:
-        refs.add(("index", (s, n, i.name)))
+        refs.add((RefKind.INDEX, (s, n, i.name)))
         refs.add(_relname(s, i.name))
         if i.unique and not i.where:
             refs.add(_key_ref(s, n, i.columns))
     for fk in table.foreign_keys:
-        refs.add(("constraint", (s, n, fk.name)))
+        refs.add((RefKind.CONSTRAINT, (s, n, fk.name)))
     return refs
 
 
 def _enum_refs(columns: Iterable[Column]) -> set[Ref]:
-    return {("enum", e) for c in columns for e in enums_of_type(c.type)}
+    return {(RefKind.ENUM, e) for c in columns for e in enums_of_type(c.type)}
 
 
 def _dropped_enum_refs(columns: Iterable[Column]) -> set[Ref]:
@@ -285,7 +350,7 @@ def _dropped_enum_refs(columns: Iterable[Column]) -> set[Ref]:
     that keep the type; a column of the old type would keep PostgreSQL from dropping it,
     and its rows may hold a value the rebuild removes)."""
     refs = _enum_refs(columns)
-    return refs | {("enum_old_columns", key) for _, key in refs}
+    return refs | {(RefKind.ENUM_OLD_COLUMNS, key) for _, key in refs}
 
 
 def _made_enum_refs(columns: Iterable[Column]) -> set[Ref]:
@@ -294,7 +359,7 @@ def _made_enum_refs(columns: Iterable[Column]) -> set[Ref]:
     the enum, which convert only the columns that had the type; MariaDB and SQLite write
     the values into each column)."""
     refs = _enum_refs(columns)
-    return refs | {("enum_new_columns", key) for _, key in refs}
+    return refs | {(RefKind.ENUM_NEW_COLUMNS, key) for _, key in refs}
 
 
 def _fk_desc(fk: ForeignKey) -> str:
@@ -311,8 +376,8 @@ def _fk_needs(table_key: TableKey, fk: ForeignKey) -> set[Ref]:
     """What a foreign key on ``table_key`` needs: both tables, its columns and the key
     it references."""
     rs, rt = fk.ref_key
-    refs: set[Ref] = {("table", table_key), ("table", fk.ref_key)}
+    refs: set[Ref] = {(RefKind.TABLE, table_key), (RefKind.TABLE, fk.ref_key)}
     refs |= {_col_ref(table_key, c) for c in fk.columns}
-    refs |= {("column", (rs, rt, c)) for c in fk.ref_columns}
+    refs |= {(RefKind.COLUMN, (rs, rt, c)) for c in fk.ref_columns}
     refs.add(_key_ref(rs, rt, fk.ref_columns))
     return refs

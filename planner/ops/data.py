@@ -15,6 +15,7 @@ from planner.ops.base import (
     ApplyError,
     Operation,
     Ref,
+    RefKind,
     Risk,
     _col_ref,
     _edit_table,
@@ -75,6 +76,9 @@ class CreateEnum(Operation):
     def sort_name(self) -> str:
         return self.enum.name
 
+    def where(self) -> str:
+        return self.enum.name
+
     def describe(self) -> str:
         return f"Create enum {self.enum.name} ({', '.join(self.enum.values)})"
 
@@ -83,8 +87,8 @@ class CreateEnum(Operation):
 
     def gives(self) -> frozenset[Ref]:
         return frozenset(
-            {("enum", self.enum.name)}
-            | {("enum_value", (self.enum.name, v)) for v in self.enum.values}
+            {(RefKind.ENUM, self.enum.name)}
+            | {(RefKind.ENUM_VALUE, (self.enum.name, v)) for v in self.enum.values}
         )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -103,6 +107,9 @@ class DropEnum(Operation):
     def sort_name(self) -> str:
         return self.enum.name
 
+    def where(self) -> str:
+        return self.enum.name
+
     def describe(self) -> str:
         return f"Drop enum {self.enum.name}"
 
@@ -110,12 +117,12 @@ class DropEnum(Operation):
         return CreateEnum(enum=self.enum)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("enum", self.enum.name)})
+        return frozenset({(RefKind.ENUM, self.enum.name)})
 
     def removes(self) -> frozenset[Ref]:
         return frozenset(
-            {("enum", self.enum.name)}
-            | {("enum_value", (self.enum.name, v)) for v in self.enum.values}
+            {(RefKind.ENUM, self.enum.name)}
+            | {(RefKind.ENUM_VALUE, (self.enum.name, v)) for v in self.enum.values}
         )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -156,6 +163,9 @@ class AddEnumValue(Operation):
     def sort_name(self) -> str:
         return f"{self.enum_name}:{len(self.old_values):05d}"
 
+    def where(self) -> str:
+        return self.enum_name
+
     def describe(self) -> str:
         where = ""
         if self.after is not None:
@@ -173,15 +183,18 @@ class AddEnumValue(Operation):
         )
 
     def needs(self) -> frozenset[Ref]:
-        refs: set[Ref] = {("enum", self.enum_name)}
+        refs: set[Ref] = {(RefKind.ENUM, self.enum_name)}
         for v in (self.before, self.after):
             if v is not None:
-                refs.add(("enum_value", (self.enum_name, v)))
+                refs.add((RefKind.ENUM_VALUE, (self.enum_name, v)))
         return frozenset(refs)
 
     def gives(self) -> frozenset[Ref]:
         return frozenset(
-            {("enum_value", (self.enum_name, self.value)), ("enum_new_columns", self.enum_name)}
+            {
+                (RefKind.ENUM_VALUE, (self.enum_name, self.value)),
+                (RefKind.ENUM_NEW_COLUMNS, self.enum_name),
+            }
         )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -224,6 +237,9 @@ class RebuildEnum(Operation):
     def sort_name(self) -> str:
         return self.enum_name
 
+    def where(self) -> str:
+        return self.enum_name
+
     def describe(self) -> str:
         text = f"Rebuild enum {self.enum_name} ({', '.join(self.old_values)}) -> ({', '.join(self.new_values)})"
         if self.columns:
@@ -234,22 +250,24 @@ class RebuildEnum(Operation):
         return dataclasses.replace(self, old_values=self.new_values, new_values=self.old_values)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("enum", self.enum_name)} | {("column", c) for c in self.columns})
+        return frozenset(
+            {(RefKind.ENUM, self.enum_name)} | {(RefKind.COLUMN, c) for c in self.columns}
+        )
 
     def gives(self) -> frozenset[Ref]:
         return frozenset(
             {
-                ("enum_value", (self.enum_name, v))
+                (RefKind.ENUM_VALUE, (self.enum_name, v))
                 for v in self.new_values
                 if v not in self.old_values
             }
-            | {("enum_new_columns", self.enum_name)}
+            | {(RefKind.ENUM_NEW_COLUMNS, self.enum_name)}
         )
 
     def removes(self) -> frozenset[Ref]:
         return frozenset(
-            {("enum_value", (self.enum_name, v)) for v in self.removed_values}
-            | {("enum_old_columns", self.enum_name)}
+            {(RefKind.ENUM_VALUE, (self.enum_name, v)) for v in self.removed_values}
+            | {(RefKind.ENUM_OLD_COLUMNS, self.enum_name)}
         )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -262,7 +280,7 @@ class RebuildEnum(Operation):
 
 
 def _row_refs(table_key: TableKey, keys: Iterable[tuple[Any, ...]]) -> set[Ref]:
-    return {("row", (table_key[0], table_key[1], k)) for k in keys}
+    return {(RefKind.ROW, (table_key[0], table_key[1], k)) for k in keys}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -271,7 +289,7 @@ class InsertRows(Operation):
 
     ``key``: the row set's key columns. ``order``: the keys of every declared row of
     the table in declared order after the plan (places the rows in the snapshot).
-    ``parents``: ``("row", …)`` refs of rows in other tables (or not inserted here)
+    ``parents``: ``(RefKind.ROW, …)`` refs of rows in other tables (or not inserted here)
     these rows reference; ``enum_values``: ``(enum, value)`` pairs the rows use.
     """
 
@@ -287,7 +305,7 @@ class InsertRows(Operation):
     #: NOT NULL columns without a default that the table loses in this plan: the rows do
     #: not fill them, so they are inserted after the columns are gone
     after_dropped: tuple[str, ...] = ()
-    #: ``("unique_value", (schema, table, columns, values))``: values of a key or unique
+    #: ``(RefKind.UNIQUE_VALUE, (schema, table, columns, values))``: values of a key or unique
     #: these rows share with rows a :class:`DeleteRows` removes (inserted after it)
     unique_values: tuple[Ref, ...] = ()
 
@@ -316,10 +334,10 @@ class InsertRows(Operation):
         )
 
     def needs(self) -> frozenset[Ref]:
-        refs: set[Ref] = {("table", self.table_key)}
+        refs: set[Ref] = {(RefKind.TABLE, self.table_key)}
         refs |= {_col_ref(self.table_key, c) for c in self.columns()}
         refs |= set(self.parents)
-        refs |= {("enum_value", ev) for ev in self.enum_values}
+        refs |= {(RefKind.ENUM_VALUE, ev) for ev in self.enum_values}
         return frozenset(refs)
 
     def after_removed(self) -> frozenset[Ref]:
@@ -328,8 +346,8 @@ class InsertRows(Operation):
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs = _row_refs(self.table_key, self.keys()) | {("rows", self.table_key)}
-        refs |= {("filled", (s, n, c)) for c in self.columns()}
+        refs = _row_refs(self.table_key, self.keys()) | {(RefKind.ROWS, self.table_key)}
+        refs |= {(RefKind.FILLED, (s, n, c)) for c in self.columns()}
         return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -409,17 +427,17 @@ class UpdateRow(Operation):
 
     def needs(self) -> frozenset[Ref]:
         refs: set[Ref] = {
-            ("table", self.table_key),
-            ("row", (self.table_key[0], self.table_key[1], self.key)),
+            (RefKind.TABLE, self.table_key),
+            (RefKind.ROW, (self.table_key[0], self.table_key[1], self.key)),
         }
         refs |= {_col_ref(self.table_key, c) for c, _ in self.new}
         refs |= set(self.parents) | set(self.old_parents)
-        refs |= {("enum_value", ev) for ev in (*self.enum_values, *self.old_enum_values)}
+        refs |= {(RefKind.ENUM_VALUE, ev) for ev in (*self.enum_values, *self.old_enum_values)}
         return frozenset(refs)
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("filled", (s, n, c)) for c, _ in self.new})
+        return frozenset({(RefKind.FILLED, (s, n, c)) for c, _ in self.new})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         def edit(t: Table) -> Table:
@@ -447,7 +465,7 @@ class UpdateRow(Operation):
 class DeleteRows(Operation):
     """Delete managed rows by key (children first within a self-referencing table).
 
-    ``parents``: ``("row", …)`` refs of rows the deleted rows reference (deleted after).
+    ``parents``: ``(RefKind.ROW, …)`` refs of rows the deleted rows reference (deleted after).
     ``unique_values``: key or unique values rows inserted by the plan take over.
     """
 
@@ -484,9 +502,9 @@ class DeleteRows(Operation):
         )
 
     def needs(self) -> frozenset[Ref]:
-        refs: set[Ref] = {("table", self.table_key)} | _row_refs(self.table_key, self.keys())
+        refs: set[Ref] = {(RefKind.TABLE, self.table_key)} | _row_refs(self.table_key, self.keys())
         refs |= set(self.parents)
-        refs |= {("enum_value", ev) for ev in self.enum_values}
+        refs |= {(RefKind.ENUM_VALUE, ev) for ev in self.enum_values}
         return frozenset(refs)
 
     def removes(self) -> frozenset[Ref]:

@@ -17,6 +17,7 @@ from planner.ops.base import (
     ApplyError,
     Operation,
     Ref,
+    RefKind,
     Risk,
     _col_ref,
     _cols,
@@ -46,6 +47,7 @@ from planner.state.model import (
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CreateIndex(Operation):
     kind: ClassVar[str] = "create_index"
+    subject_field: ClassVar[str | None] = "index"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_INDEX
     table_key: TableKey
@@ -71,12 +73,13 @@ class CreateIndex(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.index.columns}
+            {(RefKind.TABLE, self.table_key)}
+            | {_col_ref(self.table_key, c) for c in self.index.columns}
         )
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("index", (s, n, self.index.name)), _relname(s, self.index.name)}
+        refs: set[Ref] = {(RefKind.INDEX, (s, n, self.index.name)), _relname(s, self.index.name)}
         if self.index.unique and not self.index.where:
             refs.add(_key_ref(s, n, self.index.columns))
         return frozenset(refs)
@@ -92,6 +95,7 @@ class CreateIndex(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropIndex(Operation):
     kind: ClassVar[str] = "drop_index"
+    subject_field: ClassVar[str | None] = "index"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_CONSTRAINT
     table_key: TableKey
@@ -109,13 +113,13 @@ class DropIndex(Operation):
     def needs(self) -> frozenset[Ref]:
         s, n = self.table_key
         return frozenset(
-            {("table", self.table_key), ("index", (s, n, self.index.name))}
+            {(RefKind.TABLE, self.table_key), (RefKind.INDEX, (s, n, self.index.name))}
             | {_col_ref(self.table_key, c) for c in self.index.columns}
         )
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("index", (s, n, self.index.name)), _relname(s, self.index.name)}
+        refs: set[Ref] = {(RefKind.INDEX, (s, n, self.index.name)), _relname(s, self.index.name)}
         if self.index.unique and not self.index.where:
             refs.add(_key_ref(s, n, self.index.columns))
         return frozenset(refs)
@@ -133,6 +137,7 @@ class DropIndex(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenameIndex(Operation):
     kind: ClassVar[str] = "rename_index"
+    subject_field: ClassVar[str | None] = "index"
     phase: ClassVar[int] = PHASE_RENAME
     table_key: TableKey
     old: str
@@ -155,15 +160,15 @@ class RenameIndex(Operation):
 
     def needs(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("table", self.table_key), ("index", (s, n, self.old))})
+        return frozenset({(RefKind.TABLE, self.table_key), (RefKind.INDEX, (s, n, self.old))})
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("index", (s, n, self.new)), _relname(s, self.new)})
+        return frozenset({(RefKind.INDEX, (s, n, self.new)), _relname(s, self.new)})
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("index", (s, n, self.old)), _relname(s, self.old)})
+        return frozenset({(RefKind.INDEX, (s, n, self.old)), _relname(s, self.old)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         def edit(t: Table) -> Table:
@@ -184,6 +189,7 @@ class RenameIndex(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddPrimaryKey(Operation):
     kind: ClassVar[str] = "add_primary_key"
+    subject_field: ClassVar[str | None] = "primary_key"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_ADD_CONSTRAINT
     table_key: TableKey
@@ -205,15 +211,18 @@ class AddPrimaryKey(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key)}
+            {(RefKind.TABLE, self.table_key)}
             | {_col_ref(self.table_key, c) for c in self.primary_key.columns}
         )
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("primary_key", self.table_key), _key_ref(s, n, self.primary_key.columns)}
+        refs: set[Ref] = {
+            (RefKind.PRIMARY_KEY, self.table_key),
+            _key_ref(s, n, self.primary_key.columns),
+        }
         if self.primary_key.name:
-            refs.add(("constraint", (s, n, self.primary_key.name)))
+            refs.add((RefKind.CONSTRAINT, (s, n, self.primary_key.name)))
             refs.add(_relname(s, self.primary_key.name))
         return frozenset(refs)
 
@@ -229,6 +238,7 @@ class AddPrimaryKey(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropPrimaryKey(Operation):
     kind: ClassVar[str] = "drop_primary_key"
+    subject_field: ClassVar[str | None] = "primary_key"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_CONSTRAINT
     table_key: TableKey
@@ -250,15 +260,18 @@ class DropPrimaryKey(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key), ("primary_key", self.table_key)}
+            {(RefKind.TABLE, self.table_key), (RefKind.PRIMARY_KEY, self.table_key)}
             | {_col_ref(self.table_key, c) for c in self.primary_key.columns}
         )
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("primary_key", self.table_key), _key_ref(s, n, self.primary_key.columns)}
+        refs: set[Ref] = {
+            (RefKind.PRIMARY_KEY, self.table_key),
+            _key_ref(s, n, self.primary_key.columns),
+        }
         if self.primary_key.name:
-            refs.add(("constraint", (s, n, self.primary_key.name)))
+            refs.add((RefKind.CONSTRAINT, (s, n, self.primary_key.name)))
             refs.add(_relname(s, self.primary_key.name))
         return frozenset(refs)
 
@@ -274,6 +287,7 @@ class DropPrimaryKey(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddForeignKey(Operation):
     kind: ClassVar[str] = "add_foreign_key"
+    subject_field: ClassVar[str | None] = "fk"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_ADD_FK
     table_key: TableKey
@@ -300,7 +314,9 @@ class AddForeignKey(Operation):
         return frozenset(_fk_needs(self.table_key, self.fk))
 
     def gives(self) -> frozenset[Ref]:
-        return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.fk.name))})
+        return frozenset(
+            {(RefKind.CONSTRAINT, (self.table_key[0], self.table_key[1], self.fk.name))}
+        )
 
     def after_removed(self) -> frozenset[Ref]:
         return frozenset(self.not_on)
@@ -318,6 +334,7 @@ class AddForeignKey(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropForeignKey(Operation):
     kind: ClassVar[str] = "drop_foreign_key"
+    subject_field: ClassVar[str | None] = "fk"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_FK
     table_key: TableKey
@@ -337,16 +354,18 @@ class DropForeignKey(Operation):
 
     def needs(self) -> frozenset[Ref]:
         rs, rt = self.fk.ref_key
-        refs: set[Ref] = {("table", self.table_key), ("table", self.fk.ref_key)}
-        refs.add(("constraint", (self.table_key[0], self.table_key[1], self.fk.name)))
+        refs: set[Ref] = {(RefKind.TABLE, self.table_key), (RefKind.TABLE, self.fk.ref_key)}
+        refs.add((RefKind.CONSTRAINT, (self.table_key[0], self.table_key[1], self.fk.name)))
         refs |= {_col_ref(self.table_key, c) for c in self.fk.columns}
-        refs |= {("column", (rs, rt, c)) for c in self.fk.ref_columns}
+        refs |= {(RefKind.COLUMN, (rs, rt, c)) for c in self.fk.ref_columns}
         refs.add(_key_ref(rs, rt, self.fk.ref_columns))
         refs |= set(self.uses)
         return frozenset(refs)
 
     def removes(self) -> frozenset[Ref]:
-        return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.fk.name))})
+        return frozenset(
+            {(RefKind.CONSTRAINT, (self.table_key[0], self.table_key[1], self.fk.name))}
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -361,6 +380,7 @@ class DropForeignKey(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddUnique(Operation):
     kind: ClassVar[str] = "add_unique"
+    subject_field: ClassVar[str | None] = "unique"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_ADD_CONSTRAINT
     table_key: TableKey
@@ -382,14 +402,15 @@ class AddUnique(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.unique.columns}
+            {(RefKind.TABLE, self.table_key)}
+            | {_col_ref(self.table_key, c) for c in self.unique.columns}
         )
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
         return frozenset(
             {
-                ("constraint", (s, n, self.unique.name)),
+                (RefKind.CONSTRAINT, (s, n, self.unique.name)),
                 _key_ref(s, n, self.unique.columns),
                 _relname(s, self.unique.name),
             }
@@ -408,6 +429,7 @@ class AddUnique(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropUnique(Operation):
     kind: ClassVar[str] = "drop_unique"
+    subject_field: ClassVar[str | None] = "unique"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_CONSTRAINT
     table_key: TableKey
@@ -425,7 +447,7 @@ class DropUnique(Operation):
     def needs(self) -> frozenset[Ref]:
         s, n = self.table_key
         return frozenset(
-            {("table", self.table_key), ("constraint", (s, n, self.unique.name))}
+            {(RefKind.TABLE, self.table_key), (RefKind.CONSTRAINT, (s, n, self.unique.name))}
             | {_col_ref(self.table_key, c) for c in self.unique.columns}
         )
 
@@ -433,7 +455,7 @@ class DropUnique(Operation):
         s, n = self.table_key
         return frozenset(
             {
-                ("constraint", (s, n, self.unique.name)),
+                (RefKind.CONSTRAINT, (s, n, self.unique.name)),
                 _key_ref(s, n, self.unique.columns),
                 _relname(s, self.unique.name),
             }
@@ -452,6 +474,7 @@ class DropUnique(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddCheck(Operation):
     kind: ClassVar[str] = "add_check"
+    subject_field: ClassVar[str | None] = "check"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_ADD_CONSTRAINT
     table_key: TableKey
@@ -477,11 +500,13 @@ class AddCheck(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key)} | {_col_ref(self.table_key, c) for c in self.columns}
+            {(RefKind.TABLE, self.table_key)} | {_col_ref(self.table_key, c) for c in self.columns}
         )
 
     def gives(self) -> frozenset[Ref]:
-        return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.check.name))})
+        return frozenset(
+            {(RefKind.CONSTRAINT, (self.table_key[0], self.table_key[1], self.check.name))}
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -496,6 +521,7 @@ class AddCheck(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropCheck(Operation):
     kind: ClassVar[str] = "drop_check"
+    subject_field: ClassVar[str | None] = "check"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_CONSTRAINT
     table_key: TableKey
@@ -514,12 +540,14 @@ class DropCheck(Operation):
     def needs(self) -> frozenset[Ref]:
         s, n = self.table_key
         return frozenset(
-            {("table", self.table_key), ("constraint", (s, n, self.check.name))}
+            {(RefKind.TABLE, self.table_key), (RefKind.CONSTRAINT, (s, n, self.check.name))}
             | {_col_ref(self.table_key, c) for c in self.columns}
         )
 
     def removes(self) -> frozenset[Ref]:
-        return frozenset({("constraint", (self.table_key[0], self.table_key[1], self.check.name))})
+        return frozenset(
+            {(RefKind.CONSTRAINT, (self.table_key[0], self.table_key[1], self.check.name))}
+        )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -532,7 +560,7 @@ class DropCheck(Operation):
 
 
 #: ``RenameConstraint.constraint_type`` values
-CONSTRAINT_TYPES = ("primary_key", "foreign_key", "unique", "check")
+CONSTRAINT_TYPES = (RefKind.PRIMARY_KEY, "foreign_key", "unique", "check")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -558,19 +586,19 @@ class RenameConstraint(Operation):
 
     def needs(self) -> frozenset[Ref]:
         s, n = self.table_key
-        return frozenset({("table", self.table_key), ("constraint", (s, n, self.old))})
+        return frozenset({(RefKind.TABLE, self.table_key), (RefKind.CONSTRAINT, (s, n, self.old))})
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("constraint", (s, n, self.new))}
-        if self.constraint_type in ("primary_key", "unique"):
+        refs: set[Ref] = {(RefKind.CONSTRAINT, (s, n, self.new))}
+        if self.constraint_type in (RefKind.PRIMARY_KEY, "unique"):
             refs.add(_relname(s, self.new))
         return frozenset(refs)
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
-        refs: set[Ref] = {("constraint", (s, n, self.old))}
-        if self.constraint_type in ("primary_key", "unique"):
+        refs: set[Ref] = {(RefKind.CONSTRAINT, (s, n, self.old))}
+        if self.constraint_type in (RefKind.PRIMARY_KEY, "unique"):
             refs.add(_relname(s, self.old))
         return frozenset(refs)
 

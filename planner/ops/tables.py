@@ -18,6 +18,7 @@ from planner.ops.base import (
     ApplyError,
     Operation,
     Ref,
+    RefKind,
     Risk,
     _col_desc,
     _col_ref,
@@ -125,15 +126,15 @@ class DropTable(Operation):
         return CreateTable(table=dataclasses.replace(self.table, indexes=(), rows=None))
 
     def needs(self) -> frozenset[Ref]:
-        refs = {("table", self.table.key)} | _dropped_enum_refs(self.table.columns)
+        refs = {(RefKind.TABLE, self.table.key)} | _dropped_enum_refs(self.table.columns)
         for fk in self.table.foreign_keys:
             refs |= _fk_needs(self.table.key, fk)
         own = _table_refs(self.table)
-        return frozenset(r for r in refs if r == ("table", self.table.key) or r not in own)
+        return frozenset(r for r in refs if r == (RefKind.TABLE, self.table.key) or r not in own)
 
     def removes(self) -> frozenset[Ref]:
         refs = _table_refs(self.table)
-        refs.add(("rows", self.table.key))
+        refs.add((RefKind.ROWS, self.table.key))
         return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -197,16 +198,16 @@ class RenameTable(Operation):
 
     def needs(self) -> frozenset[Ref]:
         s, n = self.old_key
-        refs: set[Ref] = {("table", self.old_key)}
-        refs |= {("constraint", (s, n, a)) for a, _ in self.constraint_renames}
-        refs |= {("index", (s, n, a)) for a, _ in self.index_renames}
+        refs: set[Ref] = {(RefKind.TABLE, self.old_key)}
+        refs |= {(RefKind.CONSTRAINT, (s, n, a)) for a, _ in self.constraint_renames}
+        refs |= {(RefKind.INDEX, (s, n, a)) for a, _ in self.index_renames}
         return frozenset(refs)
 
     def gives(self) -> frozenset[Ref]:
         s, n = self.new_key
-        refs: set[Ref] = {("table", self.new_key), _relname(s, n)}
-        refs |= {("constraint", (s, n, b)) for _, b in self.constraint_renames}
-        refs |= {("index", (s, n, b)) for _, b in self.index_renames}
+        refs: set[Ref] = {(RefKind.TABLE, self.new_key), _relname(s, n)}
+        refs |= {(RefKind.CONSTRAINT, (s, n, b)) for _, b in self.constraint_renames}
+        refs |= {(RefKind.INDEX, (s, n, b)) for _, b in self.index_renames}
         pairs = (
             *self.constraint_renames,
             *self.index_renames,
@@ -217,9 +218,9 @@ class RenameTable(Operation):
 
     def removes(self) -> frozenset[Ref]:
         s, n = self.old_key
-        refs: set[Ref] = {("table", self.old_key), _relname(s, n)}
-        refs |= {("constraint", (s, n, a)) for a, _ in self.constraint_renames}
-        refs |= {("index", (s, n, a)) for a, _ in self.index_renames}
+        refs: set[Ref] = {(RefKind.TABLE, self.old_key), _relname(s, n)}
+        refs |= {(RefKind.CONSTRAINT, (s, n, a)) for a, _ in self.constraint_renames}
+        refs |= {(RefKind.INDEX, (s, n, a)) for a, _ in self.index_renames}
         pairs = (
             *self.constraint_renames,
             *self.index_renames,
@@ -285,7 +286,7 @@ class SetTableComment(Operation):
         return SetTableComment(table_key=self.table_key, old=self.new, new=self.old)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table_key)})
+        return frozenset({(RefKind.TABLE, self.table_key)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -305,6 +306,7 @@ class AddColumn(Operation):
     """
 
     kind: ClassVar[str] = "add_column"
+    subject_field: ClassVar[str | None] = "column"
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_ADD_COLUMN
     table_key: TableKey
@@ -323,7 +325,7 @@ class AddColumn(Operation):
         return DropColumn(table_key=self.table_key, column=self.column, after=self.after)
 
     def needs(self) -> frozenset[Ref]:
-        refs: set[Ref] = {("table", self.table_key)} | _made_enum_refs((self.column,))
+        refs: set[Ref] = {(RefKind.TABLE, self.table_key)} | _made_enum_refs((self.column,))
         if self.after is not None:
             refs.add(_col_ref(self.table_key, self.after))
         return frozenset(refs)
@@ -351,6 +353,7 @@ class AddColumn(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropColumn(Operation):
     kind: ClassVar[str] = "drop_column"
+    subject_field: ClassVar[str | None] = "column"
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_COLUMN
     table_key: TableKey
@@ -372,7 +375,7 @@ class DropColumn(Operation):
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(
-            {("table", self.table_key), _col_ref(self.table_key, self.column.name)}
+            {(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column.name)}
             | _dropped_enum_refs((self.column,))
         )
 
@@ -403,6 +406,7 @@ class RenameColumn(Operation):
     sequence it owns, ``(<table>_<old>_seq, <table>_<new>_seq)``, when it owns one."""
 
     kind: ClassVar[str] = "rename_column"
+    subject_field: ClassVar[str | None] = "column"
     phase: ClassVar[int] = PHASE_RENAME
     table_key: TableKey
     old: str
@@ -427,7 +431,7 @@ class RenameColumn(Operation):
         )
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table_key), _col_ref(self.table_key, self.old)})
+        return frozenset({(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.old)})
 
     def gives(self) -> frozenset[Ref]:
         return frozenset({_col_ref(self.table_key, self.new)})
@@ -503,6 +507,7 @@ def is_widening(old: str, new: str) -> bool:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlterColumnType(Operation):
     kind: ClassVar[str] = "alter_column_type"
+    subject_field: ClassVar[str | None] = "column"
     phase: ClassVar[int] = PHASE_ALTER
     table_key: TableKey
     column: str
@@ -526,12 +531,12 @@ class AlterColumnType(Operation):
         return dataclasses.replace(self, old_type=self.new_type, new_type=self.old_type)
 
     def needs(self) -> frozenset[Ref]:
-        refs = {("table", self.table_key), _col_ref(self.table_key, self.column)}
+        refs = {(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column)}
         old, new = set(enums_of_type(self.old_type)), set(enums_of_type(self.new_type))
-        refs |= {("enum", e) for e in old | new}
+        refs |= {(RefKind.ENUM, e) for e in old | new}
         # a column leaving an enum goes before the enum is rebuilt, one joining it after
-        refs |= {("enum_old_columns", e) for e in old - new}
-        refs |= {("enum_new_columns", e) for e in new - old}
+        refs |= {(RefKind.ENUM_OLD_COLUMNS, e) for e in old - new}
+        refs |= {(RefKind.ENUM_NEW_COLUMNS, e) for e in new - old}
         return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -549,6 +554,7 @@ class AlterColumnNullable(Operation):
     """Set (``nullable=False``) or drop (``True``) NOT NULL; ``column_def`` is the column before."""
 
     kind: ClassVar[str] = "alter_column_nullable"
+    subject_field: ClassVar[str | None] = "column"
     table_key: TableKey
     column: str
     nullable: bool
@@ -579,9 +585,9 @@ class AlterColumnNullable(Operation):
         )
 
     def needs(self) -> frozenset[Ref]:
-        refs = {("table", self.table_key), _col_ref(self.table_key, self.column)}
+        refs = {(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column)}
         if not self.nullable:
-            refs.add(("filled", (self.table_key[0], self.table_key[1], self.column)))
+            refs.add((RefKind.FILLED, (self.table_key[0], self.table_key[1], self.column)))
         return frozenset(refs)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
@@ -597,6 +603,7 @@ class AlterColumnNullable(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlterColumnDefault(Operation):
     kind: ClassVar[str] = "alter_column_default"
+    subject_field: ClassVar[str | None] = "column"
     table_key: TableKey
     column: str
     old: str | None
@@ -616,7 +623,7 @@ class AlterColumnDefault(Operation):
         return dataclasses.replace(self, old=self.new, new=self.old)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table_key), _col_ref(self.table_key, self.column)})
+        return frozenset({(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -631,6 +638,7 @@ class AlterColumnDefault(Operation):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlterColumnComment(Operation):
     kind: ClassVar[str] = "alter_column_comment"
+    subject_field: ClassVar[str | None] = "column"
     table_key: TableKey
     column: str
     old: str | None
@@ -650,7 +658,7 @@ class AlterColumnComment(Operation):
         return dataclasses.replace(self, old=self.new, new=self.old)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table_key), _col_ref(self.table_key, self.column)})
+        return frozenset({(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
@@ -667,6 +675,7 @@ class BackfillColumn(Operation):
     """``UPDATE <table> SET <column> = <sql> WHERE <column> IS NULL``; no state change."""
 
     kind: ClassVar[str] = "backfill_column"
+    subject_field: ClassVar[str | None] = "column"
     phase: ClassVar[int] = PHASE_ROWS
     table_key: TableKey
     column: str
@@ -683,10 +692,10 @@ class BackfillColumn(Operation):
         return f"Backfill {_t(self.table_key)}.{self.column} where NULL with {self.sql}"
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset({("table", self.table_key), _col_ref(self.table_key, self.column)})
+        return frozenset({(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column)})
 
     def gives(self) -> frozenset[Ref]:
-        return frozenset({("filled", (self.table_key[0], self.table_key[1], self.column))})
+        return frozenset({(RefKind.FILLED, (self.table_key[0], self.table_key[1], self.column))})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         t = _table_of(snapshot, self.table_key)

@@ -225,6 +225,7 @@ def verify_document(result, locators: dict[str, SnapshotLocator]) -> dict[str, A
         },
         "steps": steps,
         "pg_dump_diff": result.pg_dump_diff,
+        "not_compared": list(result.not_compared),
     }
 
 

@@ -167,8 +167,10 @@ def render_revision(
     ``old`` None is the empty state before the first release.
 
     Example:
-        >>> r = render_revision(None, s010, from_release="empty", to_release="0.1.0")  # doctest: +SKIP
-        >>> r.upgrades.splitlines()[0]                                                # doctest: +SKIP
+        >>> from planner.state.yamlio import load_snapshot
+        >>> s010 = load_snapshot("schema_state/0.1.0.yaml")
+        >>> r = render_revision(None, s010, from_release="empty", to_release="0.1.0")
+        >>> r.upgrades.splitlines()[0]
         '# dbplan: from=empty to=0.1.0'
     """
     planned = plan_revision(
@@ -236,7 +238,9 @@ def plan_revision(
     downgrade plan).
 
     Example:
-        >>> plan_revision(None, s010, from_release="empty", to_release="0.1.0").destructive  # doctest: +SKIP
+        >>> from planner.state.yamlio import load_snapshot
+        >>> s010 = load_snapshot("schema_state/0.1.0.yaml")
+        >>> plan_revision(None, s010, from_release="empty", to_release="0.1.0").destructive
         ()
     """
     from planner.plan import make_plan
@@ -265,7 +269,7 @@ def load_release(project: Project, release: str) -> Snapshot | None:
     """The snapshot of ``release`` (None for ``empty``); errors name the file.
 
     Example:
-        >>> load_release(project, "empty") is None  # doctest: +SKIP
+        >>> load_release(project, "empty") is None
         True
     """
     if release == EMPTY:
@@ -285,7 +289,7 @@ def provenances(project: Project) -> list[Provenance]:
     """The provenance of every revision file dbplan wrote, sorted by path.
 
     Example:
-        >>> [(p.from_release, p.to_release) for p in provenances(project)]  # doctest: +SKIP
+        >>> [(p.from_release, p.to_release) for p in provenances(project)]
         [('empty', '0.1.0'), ('0.1.0', '0.2.0')]
     """
     out = []
@@ -307,8 +311,8 @@ def release_revisions(project: Project) -> dict[str, str]:
     last wins, deterministically.
 
     Example:
-        >>> release_revisions(load_project("."))  # doctest: +SKIP
-        {'0.1.0': '1c0d9e2f3a4b', '0.2.0': '5e6f7a8b9c0d'}
+        >>> release_revisions(load_project("."))
+        {'0.1.0': 'a1', '0.2.0': 'b2'}
     """
     found: dict[str, str] = {}
     for prov in provenances(project):
@@ -361,8 +365,13 @@ def generate(
         SnapshotError: a snapshot is invalid.
 
     Example:
-        >>> generate(project, "empty", "0.1.0").path.name  # doctest: +SKIP
-        '1c0d9e2f3a4b_0_1_0.py'
+        >>> generate(project, "empty", "0.1.0")  # doctest: +IGNORE_EXCEPTION_DETAIL
+        Traceback (most recent call last):
+        RevisionError: release 0.1.0 has a revision already
+        >>> text = Path("schema_state/0.1.0.yaml").read_text().replace("release: 0.1.0", "release: 0.3.0")
+        >>> _ = Path("schema_state/0.3.0.yaml").write_text(text)
+        >>> generate(project, "0.2.0", "0.3.0", rev_id="c3", allow_destructive=True).path.name
+        'c3_0_3_0.py'
     """
     if from_release == to_release:
         raise RevisionError(f"FROM and TO are the same release {to_release!r}")

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.project import EMPTY
-
 if TYPE_CHECKING:
     from planner.state.model import Snapshot
 
@@ -289,9 +287,9 @@ def read_provenance(path: str | Path) -> Provenance | None:
     """The provenance recorded in a revision file, or None for a file dbplan did not write.
 
     Example:
-        >>> p = read_provenance("migrations/versions/3f2a9c1d0b7e_0_2_0.py")  # doctest: +SKIP
-        >>> (p.from_release, p.to_release, p.revision)                      # doctest: +SKIP
-        ('0.1.0', '0.2.0', '3f2a9c1d0b7e')
+        >>> p = read_provenance("migrations/versions/b2_0_2_0.py")
+        >>> (p.from_release, p.to_release, p.revision)
+        ('0.1.0', '0.2.0', 'b2')
     """
     path = Path(path)
     text = path.read_text(encoding="utf-8")
@@ -308,13 +306,3 @@ def read_provenance(path: str | Path) -> Provenance | None:
         down_revision=mod.get("down_revision"),
         path=path,
     )
-
-
-def is_empty_release(release: str) -> bool:
-    """Is ``release`` the state before the first release?
-
-    Example:
-        >>> is_empty_release("empty")
-        True
-    """
-    return release == EMPTY

@@ -297,7 +297,7 @@ def check_sync(project: Project) -> list[str]:
     """Load every snapshot of ``project`` and check its revisions (see module docstring).
 
     Example:
-        >>> check_sync(load_project("."))  # doctest: +SKIP
+        >>> check_sync(load_project("."))
         []
     """
     from planner.state.prefetch import prefetch

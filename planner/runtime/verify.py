@@ -316,6 +316,8 @@ class VerifyResult:
     pg_dump_diff: str | None = None
     #: the release verify started at (set up from its snapshot); None: from base
     start: str | None = None
+    #: what the scratch database's dialect does not store, so verify could not see it
+    not_compared: tuple[str, ...] = ()
 
     @property
     def differences(self) -> list[str]:
@@ -427,6 +429,7 @@ def verify(
         steps=tuple(steps),
         pg_dump_diff=dump_diff,
         start=moves[0][2] if moves[0][0] == SETUP else None,
+        not_compared=dialects.get(_dialect(scratch)).not_compared(snapshots.values()),
     )
 
 

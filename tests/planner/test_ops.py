@@ -493,3 +493,31 @@ def test_helpers():
     assert enums_of_type("postgresql.ARRAY(Enum(a))") == ("a",)
     assert enums_of_type("Integer") == ()
     assert is_widening("Integer", "BigInteger") and not is_widening("BigInteger", "Integer")
+
+
+def test_every_op_declares_its_subject_and_labels_itself():
+    """``subject_field`` names a real field of each op (no attribute guessing), and
+    ``label()`` (graph edge reasons) names the object or the table."""
+    import dataclasses
+
+    import planner.ops as ops_module
+    from planner.ops import AddForeignKey, CreateEnum, DropColumn, Operation
+    from planner.state.model import Enum as EnumModel
+    from planner.state.model import ForeignKey
+
+    classes = [
+        c
+        for c in vars(ops_module).values()
+        if isinstance(c, type) and issubclass(c, Operation) and c is not Operation
+    ]
+    assert len(classes) >= 30
+    keyish = {"fk", "index", "unique", "check", "primary_key", "column"}
+    for c in classes:
+        fields = {f.name for f in dataclasses.fields(c)}
+        assert c.subject_field is None or c.subject_field in fields, c
+        assert c.subject_field is not None or not (fields & keyish), (c, fields & keyish)
+    fk = ForeignKey(name="fk_a_b", columns=("b_id",), ref_table="b", ref_columns=("id",))
+    assert AddForeignKey(table_key=(None, "a"), fk=fk).label() == "fk_a_b"
+    col = Column(name="code", type="Text")
+    assert DropColumn(table_key=(None, "a"), column=col).label() == "drop column a.code"
+    assert CreateEnum(enum=EnumModel(name="lv", values=("x",))).label() == "create enum lv"

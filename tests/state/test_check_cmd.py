@@ -112,3 +112,21 @@ def test_reference_project_is_valid_as_a_subprocess():
     assert proc.returncode in (0, 3), proc.stderr
     assert re.match(r"\d+ snapshots valid: 0\.1\.0, 0\.2\.0, ", proc.stdout)
     assert "Traceback" not in proc.stderr
+
+
+def test_capped_problems_are_counted_in_full(tmp_path, capsys):
+    """A capped list prints its first problems and one line counting the rest; the summary
+    counts them all (before: "51 problems", the kept lines plus the counting line)."""
+    values = ", ".join(str(i) for i in range(120))
+    root = project(
+        tmp_path, {"1.0.0.yaml": snapshot_text("1.0.0", f"enums:\n  e: [{values}]\ntables: {{}}\n")}
+    )
+    code, out, err = run(root, capsys)
+    lines = err.splitlines()
+    assert code == 1
+    more = [line for line in lines if "more problem" in line]
+    assert len(more) == 1
+    shown = len(lines) - 2  # the problems kept, then the counting line and the summary
+    left = int(re.search(r"and ([\d,]+) more", more[0]).group(1).replace(",", ""))
+    assert shown + left == 120
+    assert lines[-1] == "Error: 120 problems in 1 snapshot"
