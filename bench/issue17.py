@@ -75,13 +75,14 @@ def _rows_sizes() -> list[int]:
 
 def run_rows(base: Path, env: dict, cold_env, repeats: int, res: Results = RESULTS) -> None:
     """The row-heavy plans: each size and file form, cold then warm."""
-    from bench.rowgen import write_project
-
     for n in _rows_sizes():
         big = n >= 1_000_000
         for form, _ in _FORMS:
             with _Phase(f"rows N = {n}, {form}: writing the project", res.spent):
-                root = write_project(n, base / f"rows-{n}-{form}", form=form)
+                root = base / f"rows-{n}-{form}"
+                _in_child(
+                    f"from bench.rowgen import write_project; write_project({n}, {str(root)!r}, form={form!r})"
+                )
             argv = [DBPLAN, "-C", str(root), "plan"]
             if big and shutil.which("prlimit"):
                 # a shared machine: a run that would take far more than its target's 2 GB
@@ -184,11 +185,18 @@ def _chain(n: int, releases: int):
     return chain
 
 
-def prepare_chain(n: int, base: Path, releases: int = 5) -> Path:
+def _in_child(code: str) -> None:
+    """Run ``code`` in a Python process of its own: generating a workload in this process
+    would grow it, and Linux counts the memory of the process a command is forked from
+    in the command's peak RSS (``ru_maxrss`` survives ``exec``)."""
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def prepare_chain(n: int, base: Path | str, releases: int = 5) -> Path:
     """A project with ``releases`` snapshots and a revision for each step."""
     from planner.state.yamlio import dump_snapshot
 
-    root = base / f"chain-{n}"
+    root = Path(base) / f"chain-{n}"
     (root / "schema_state").mkdir(parents=True)
     (root / "pyproject.toml").write_text(
         '[tool.dbplan]\nsnapshots = "schema_state"\nmigrations = "migrations"\n'
@@ -226,7 +234,8 @@ def run_verify(base: Path, env: dict, res: Results = RESULTS, n: int = 500) -> N
     if os.environ.get("BENCH_VERIFY", "1").strip() in ("0", "no", "off"):
         return
     with _Phase(f"verify N = {n}: writing 5 releases and their revisions", res.spent):
-        root = prepare_chain(n, base)
+        root = base / f"chain-{n}"
+        _in_child(f"from bench.issue17 import prepare_chain; prepare_chain({n}, {str(base)!r})")
     argv = [DBPLAN, "-C", str(root), "verify", "--url", PG_URL]
     try:
         res.timings[("verify", "", n)] = measure(
