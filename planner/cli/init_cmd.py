@@ -106,7 +106,25 @@ def init(
 
     with user_errors(obj):
         result = init_project(target, url=url)
+        schema = _write_schema(result.root)
     click.echo(f"initialised {result.root}")
-    for path in result.written:
+    for path in (*result.written, *schema):
         click.echo(f"  wrote {path}")
     click.echo("next: dbplan snapshot --release 0.1.0 --from-models yourapp.models:Base")
+
+
+def _write_schema(root) -> tuple[str, ...]:
+    """Write the JSON Schema of snapshots beside them (editors resolve the files'
+    ``$schema`` comment to it): the path written, or () when one is there already."""
+    from pathlib import Path
+
+    from planner.project import load_project
+    from planner.state.yamlio import SCHEMA_FILENAME, _atomic_write, schema_text
+
+    project = load_project(Path(root))
+    path = project.snapshots_dir / SCHEMA_FILENAME
+    if path.exists():
+        return ()
+    project.snapshots_dir.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, schema_text().encode("utf-8"), overwrite=False)
+    return (project.display(path),)

@@ -325,7 +325,7 @@ class _Builder:
                     key_node, "mapping keys must be plain scalars, found a collection", None, path
                 )
                 continue
-            key = self._scalar(key_node, path)
+            key = self._scalar(key_node, path, key=True)
             if key in first:
                 line, col = first[key]
                 self.problem(
@@ -345,15 +345,15 @@ class _Builder:
             out[key] = self.build(value_node, p, aliased=aliased, depth=depth + 1)
         return out
 
-    def _scalar(self, node: ScalarNode, path: Path_ = ()) -> Any:
-        value = self._scalar_value(node, path)
+    def _scalar(self, node: ScalarNode, path: Path_ = (), *, key: bool = False) -> Any:
+        value = self._scalar_value(node, path, key=key)
         if value is not None and value is not True and value is not False:
             found = scalar_problem(node.tag, node.value, value)
             if found is not None:
                 self.problem(node, *found, path)
         return value
 
-    def _scalar_value(self, node: ScalarNode, path: Path_) -> Any:
+    def _scalar_value(self, node: ScalarNode, path: Path_, *, key: bool = False) -> Any:
         tag = node.tag
         c = self.constructor
         if tag == _STR or tag == _TIMESTAMP:
@@ -361,6 +361,17 @@ class _Builder:
         if tag == _NULL:
             return None
         if tag == _BOOL:
+            if not key and node.value.lower() not in ("true", "false"):
+                # YAML 1.1 reads yes/no/on/off as booleans, YAML 1.2 (editors, the JSON
+                # Schema) as strings: refuse them so both read a snapshot alike
+                word = "true" if c.construct_yaml_bool(node) else "false"
+                self.problem(
+                    node,
+                    f"{node.value!r} is a boolean in YAML 1.1 but a string in YAML 1.2",
+                    f"write {word}, or quote it ('{node.value}') for the string",
+                    path,
+                )
+                return None
             return c.construct_yaml_bool(node)
         if tag in (_INT, _FLOAT):
             if ":" in node.value:  # YAML 1.1 sexagesimal: keep "12:30" a string

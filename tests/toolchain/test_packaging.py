@@ -7,6 +7,7 @@ need the package index). ``make test`` runs them; ``-m "not slow"`` leaves them 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -47,7 +48,11 @@ def test_metadata_license_is_spdx_with_a_license_file():
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    r = run(sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", out, ROOT)
+    # build a copy: the build leaves build/ and *.egg-info behind in its source tree
+    src = tmp_path_factory.mktemp("src") / "dbplan"
+    skip = shutil.ignore_patterns(".venv", ".git", "build", "*.egg-info", "__pycache__", ".*cache")
+    shutil.copytree(ROOT, src, ignore=skip)
+    r = run(sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", out, src)
     text = r.stdout + r.stderr
     for word in ("Deprecat", "deprecat", "SetuptoolsWarning", "License classifiers"):
         assert word not in text, text[-4000:]
