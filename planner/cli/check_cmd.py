@@ -174,15 +174,16 @@ def models_findings(project, snapshots: dict, models_ref: str, rows_ref: str | N
     captured, _ = carry_hints(newest, captured)
     ops = diff_snapshots(newest, captured, renames=Renames(), targets=project.targets)
     shown = project.display(project.snapshot_path(release))
-    lines = sorted({op.describe() for op in ops})
-    return [f"{shown}: the models ({models_ref}) differ: {line}" for line in lines] + (
-        [
-            f"(update the snapshot: dbplan snapshot --release {release} "
-            f"--from-models {models_ref} --force)"
-        ]
-        if lines
-        else []
-    )
+    found = [
+        f"{shown}: the models ({models_ref}) differ: {d}"
+        for d in sorted({op.describe() for op in ops})
+    ]
+    if found:  # the fix, once, under the last finding (not a finding of its own)
+        found[-1] += (
+            f"\n(update the snapshot: dbplan snapshot --release {release} "
+            f"--from-models {models_ref}{' --rows ' + rows_ref if rows_ref else ''} --force)"
+        )
+    return found
 
 
 def _check_json(

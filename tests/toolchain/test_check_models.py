@@ -16,7 +16,9 @@ def test_one_changed_column_is_a_difference(scratch):
     r = scratch.run("check", "--models", REF, "--rows", "app.models:ROWS", check_rc=3)
     assert "schema_state/1.0.0.yaml: the models (app.models:metadata) differ" in r.stderr
     assert "symbol" in r.stderr
-    assert "dbplan snapshot --release 1.0.0 --from-models app.models:metadata --force" in r.stderr
+    fix = "dbplan snapshot --release 1.0.0 --from-models app.models:metadata --rows app.models:ROWS --force"
+    assert fix in r.stderr
+    assert "\n1 finding\n" in r.stderr  # one column, one finding (the fix is not counted)
 
 
 def test_rows_left_out_are_a_difference_and_row_keys_are_not(scratch):
