@@ -42,8 +42,9 @@ def load_all(project) -> tuple[dict, list]:
     """Load every snapshot of ``project`` in release order: (snapshots, problems).
 
     Example:
-        >>> load_all(load_project("."))  # doctest: +SKIP
-        ({'0.1.0': Snapshot(...), ...}, [])
+        >>> snapshots, problems = load_all(load_project("."))
+        >>> list(snapshots), problems
+        (['0.1.0', '0.2.0'], [])
     """
     from planner.project import sort_releases
     from planner.state.errors import Problem, SnapshotError
