@@ -106,9 +106,12 @@ def offline_sql(
     default the dialect's own.
 
     Example:
-        >>> print(offline_sql(project, "empty", "0.1.0", dialects.get("sqlite")))  # doctest: +SKIP
-        -- dbplan sql empty -> 0.1.0 (upgrade) for sqlite
-        ...
+        >>> from planner import dialects
+        >>> sql = offline_sql(project, "empty", "0.1.0", dialects.get("sqlite"))
+        >>> sql.splitlines()[0].startswith("-- dbplan sql empty -> 0.1.0 (upgrade) for sqlite")
+        True
+        >>> "CREATE TABLE" in sql
+        True
     """
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext

@@ -15,9 +15,11 @@ Values held by the table's managed rows before the plan are not checked (the pla
 itself moves them: a row deleted and another inserted with its key).
 
 Example:
-    >>> from planner.plan import make_plan  # doctest: +SKIP
-    >>> [type(o).__name__ for o in preflight_guards(make_plan(s010, s020))]  # doctest: +SKIP
-    ['GuardFreeKeysOp']
+    >>> from planner.plan import make_plan
+    >>> from planner.state.yamlio import load_snapshot
+    >>> s010, s020 = (load_snapshot(f"schema_state/{r}.yaml") for r in ("0.1.0", "0.2.0"))
+    >>> [type(o).__name__ for o in preflight_guards(make_plan(s010, s020))]
+    ['GuardFreeKeysOp', 'GuardFreeKeysOp']
 """
 
 from __future__ import annotations

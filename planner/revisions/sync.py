@@ -60,8 +60,10 @@ def check_revisions(project: Project, snapshots: dict[str, Snapshot]) -> list[st
     """Findings for the revisions of ``project`` against ``snapshots`` (release -> snapshot).
 
     Example:
-        >>> check_revisions(project, {"0.1.0": s010})  # doctest: +SKIP
-        ['schema_state/0.1.0.yaml: release 0.1.0 has no revision (dbplan generate empty 0.1.0)']
+        >>> from planner.state.yamlio import load_snapshot
+        >>> s010 = load_snapshot("schema_state/0.1.0.yaml")
+        >>> check_revisions(project, {"0.1.0": s010})  # as if 0.2.0.yaml were missing
+        ['migrations/versions/b2_0_2_0.py: produces release 0.2.0, but schema_state/0.2.0.yaml does not exist']
     """
     from planner.revisions.chain import children, heads, revision_graph
 

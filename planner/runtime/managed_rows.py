@@ -70,8 +70,10 @@ def retired_rows(url: str, snapshot: Snapshot, others: Iterable[Snapshot]) -> li
     keys no release manages are never reported.
 
     Example:
-        >>> retired_rows(url, s020, [s010])  # doctest: +SKIP
-        ["units: row (name='MWh') is in the database, but release 0.2.0 has no such managed row (a managed row of 0.1.0)"]
+        >>> from planner.state.yamlio import load_snapshot
+        >>> s010, s020 = (load_snapshot(f"schema_state/{r}.yaml") for r in ("0.1.0", "0.2.0"))
+        >>> retired_rows("sqlite:///app.sqlite", s020, [s010])  # app.sqlite is at 0.2.0
+        []
     """
     from planner.state.capture import count_rows
 

@@ -46,8 +46,10 @@ def count_rows(
     should be gone (a release deleted them) but are in the database.
 
     Example:
-        >>> count_rows("sqlite://", Table(name="t"), ("name",), [("kWh",)])  # doctest: +SKIP
-        {}
+        >>> from planner.state.yamlio import load_snapshot
+        >>> units = load_snapshot("schema_state/0.2.0.yaml").table("units")
+        >>> count_rows("sqlite:///app.sqlite", units, ("name",), [("kilowatt hour",), ("nothing",)])
+        {('kilowatt hour',): 1}
     """
     keys = list(keys)
     if not keys or not all(table.has_column(k) for k in key):

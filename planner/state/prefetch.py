@@ -71,8 +71,9 @@ def prefetch(
     Returns how many files were handed to child processes (0: nothing was done in parallel).
 
     Example:
-        >>> prefetch([project.snapshot_path("1.0.0"), project.snapshot_path("1.1.0")])  # doctest: +SKIP
-        1
+        >>> files = project.snapshot_files()
+        >>> prefetch([files["0.1.0"], files["0.2.0"]]) in (0, 1, 2)  # 0 on one core
+        True
     """
     session = session or default_session()
     n = session.jobs

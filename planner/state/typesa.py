@@ -164,9 +164,10 @@ def mariadb_json_columns(
     Returns an empty set on other dialects (MySQL has a native ``JSON`` type).
 
     Example:
-        >>> with engine.connect() as conn:  # doctest: +SKIP
-        ...     mariadb_json_columns(conn, "events")
-        frozenset({'payload'})
+        >>> import sqlalchemy as sa
+        >>> with sa.create_engine("sqlite:///app.sqlite").connect() as conn:
+        ...     mariadb_json_columns(conn, "units")
+        frozenset()
     """
     import sqlalchemy as sa
 
