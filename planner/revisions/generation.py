@@ -370,8 +370,10 @@ def generate(
         RevisionError: release 0.1.0 has a revision already
         >>> text = Path("schema_state/0.1.0.yaml").read_text().replace("release: 0.1.0", "release: 0.3.0")
         >>> _ = Path("schema_state/0.3.0.yaml").write_text(text)
-        >>> generate(project, "0.2.0", "0.3.0", rev_id="c3", allow_destructive=True).path.name
+        >>> written = generate(project, "0.2.0", "0.3.0", rev_id="c3", allow_destructive=True)
+        >>> written.path.name
         'c3_0_3_0.py'
+        >>> written.path.unlink(); Path("schema_state/0.3.0.yaml").unlink()  # as it was
     """
     if from_release == to_release:
         raise RevisionError(f"FROM and TO are the same release {to_release!r}")

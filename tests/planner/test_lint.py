@@ -390,11 +390,13 @@ def test_empty_plan_has_no_findings():
         "planner.state.capture",
     ],
 )
-def test_docstring_examples(name):
-    import doctest
+def test_docstring_examples(name, _doctest_world, tmp_path, monkeypatch):
     import importlib
 
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    from tests.doctest_world import run_doctests_in_world
+
+    module = importlib.import_module(name)
+    result = run_doctests_in_world(module, _doctest_world, tmp_path, monkeypatch)
     assert result.failed == 0
 
 

@@ -1,11 +1,12 @@
-"""The examples in the docstrings of planner.revisions run (those not marked +SKIP)."""
+"""The examples in the docstrings of planner.revisions run (in the doctest world)."""
 
 from __future__ import annotations
 
-import doctest
 import importlib
 
 import pytest
+
+from tests.doctest_world import run_doctests_in_world
 
 MODULES = [
     "literals",
@@ -26,7 +27,7 @@ MODULES = [
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name):
+def test_docstring_examples(name, _doctest_world, tmp_path, monkeypatch):
     module = importlib.import_module(f"planner.revisions.{name}")
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    result = run_doctests_in_world(module, _doctest_world, tmp_path, monkeypatch)
     assert result.failed == 0

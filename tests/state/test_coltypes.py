@@ -192,17 +192,20 @@ def test_parsing_does_not_import_sqlalchemy():
     assert out.stdout.strip() == "False"
 
 
-def test_docstring_examples():
+def test_docstring_examples(_doctest_world, tmp_path, monkeypatch):
     import doctest
 
     from planner.state import typechanges, typesa, typespec, typevalues
+    from tests.doctest_world import run_doctests_in_world
 
     attempted = 0
-    for module in (ct, typespec, typechanges, typevalues, typesa):
+    for module in (ct, typespec, typechanges, typevalues):
         result = doctest.testmod(module)
         assert result.failed == 0, module.__name__
         attempted += result.attempted
-    assert attempted > 20
+    result = run_doctests_in_world(typesa, _doctest_world, tmp_path, monkeypatch, optionflags=0)
+    assert result.failed == 0, typesa.__name__
+    assert attempted + result.attempted > 20
 
 
 def test_enum_name():

@@ -275,12 +275,11 @@ def test_drift_of_an_unstamped_database_is_an_error(project, sqlite_db):
     assert "has no revision" in result.output
 
 
-def test_docstring_examples():
-    import doctest
-
+def test_docstring_examples(_doctest_world, tmp_path, monkeypatch):
     import planner.runtime.verify as module
+    from tests.doctest_world import run_doctests_in_world
 
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    result = run_doctests_in_world(module, _doctest_world, tmp_path, monkeypatch)
     assert result.failed == 0 and result.attempted >= 3
 
 
