@@ -127,12 +127,20 @@ class Context:
     @property
     def session(self):
         """The load session of this invocation (planner.state.session): its gc policy,
-        the snapshots prefetched ahead, DBPLAN_JOBS."""
+        the snapshots prefetched ahead, DBPLAN_JOBS, the target dialects whose limits
+        validation checks."""
         if self._session is None:
             from planner.state.session import LoadSession
 
-            self._session = LoadSession()
+            self._session = LoadSession(targets=self._targets())
         return self._session
+
+    def _targets(self) -> tuple[str, ...] | None:
+        """``[tool.dbplan] dialects`` of the project, None (every dialect) without one."""
+        try:
+            return self.project.dialect_names
+        except Exception:  # noqa: BLE001 - no project here: the command reports it itself
+            return None
 
     @property
     def project(self):

@@ -64,7 +64,7 @@ def load_all(project, session=None) -> tuple[dict, list]:
     from planner.state.prefetch import prefetch
     from planner.state.session import LoadSession
 
-    session = session or LoadSession()
+    session = session or LoadSession(targets=project.dialect_names)
     prefetch((files[release] for release in valid), session=session)
     snapshots = {}
     for release in sort_releases(valid):

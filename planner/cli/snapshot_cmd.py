@@ -89,7 +89,7 @@ def snapshot(
     kept: tuple[str, ...] = ()
     if keep_hints:
         snap, kept = _keep_hints(project, release, snap)
-    _report_problems(snap, project.display(project.snapshot_path(release)))
+    _report_problems(snap, project.display(project.snapshot_path(release)), project.dialect_names)
 
     from planner.state.yamlio import SnapshotExistsError, dump_snapshot, write_snapshot
 
@@ -234,12 +234,12 @@ def _newest_snapshot(project):
     return None
 
 
-def _report_problems(snap, shown: str) -> None:
-    """Refuse to write a snapshot the loader would reject."""
+def _report_problems(snap, shown: str, targets: tuple[str, ...] | None) -> None:
+    """Refuse to write a snapshot the loader would reject (for the project's targets)."""
     from planner.state.errors import SnapshotError
     from planner.state.validate import validate
 
-    problems = validate(snap, file=shown)
+    problems = validate(snap, file=shown, targets=targets)
     if problems:
         raise click.ClickException(
             "the captured state is not a valid snapshot:\n" + str(SnapshotError(problems))

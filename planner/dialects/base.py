@@ -149,6 +149,10 @@ class Dialect:
     #: enums are named types of their own, kept used or not (PostgreSQL); elsewhere an
     #: enum lives inline in its columns, and enums no column uses are dropped
     has_named_enums: ClassVar[bool] = False
+    #: the longest identifier, in bytes (PostgreSQL) and in characters (MariaDB/MySQL);
+    #: None: no limit dbplan checks. Validation checks the targets' limits only.
+    max_identifier_bytes: ClassVar[int | None] = None
+    max_identifier_chars: ClassVar[int | None] = None
     #: an enum column is a ``VARCHAR`` of its longest value (SQLite)
     enum_as_string: ClassVar[bool] = False
     #: the database adds an index named like each foreign key no index covers (InnoDB)

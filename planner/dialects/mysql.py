@@ -11,6 +11,8 @@ from planner.dialects.base import Dialect
 class MySQL(Dialect):
     name = "mysql"
     label = "MariaDB/MySQL"
+    #: MariaDB and MySQL: 64 characters for tables, columns, indexes, constraints
+    max_identifier_chars = 64
     sqlglot_name = "mysql"
     aliases = ("mariadb",)
     foreign_key_needs_index = True

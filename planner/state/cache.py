@@ -145,11 +145,18 @@ def _code_stamp() -> bytes:
     return h.digest()
 
 
-def cache_key(data: bytes, *, expected_release: str | None, validate: bool) -> str:
-    """The hex key of a file's bytes loaded with these options."""
+def cache_key(
+    data: bytes,
+    *,
+    expected_release: str | None,
+    validate: bool,
+    targets: tuple[str, ...] | None = None,
+) -> str:
+    """The hex key of a file's bytes loaded with these options (``targets``: the dialects
+    whose limits validation checked)."""
     h = hashlib.sha256(b"dbplan-snapshot-cache-2\0")
     h.update(_code_stamp())
-    h.update(repr((expected_release, bool(validate))).encode())
+    h.update(repr((expected_release, bool(validate), targets)).encode())
     h.update(b"\0")
     h.update(data)
     return h.hexdigest()

@@ -67,7 +67,9 @@ def load_snapshot(
         )
     # Big files: a snapshot that loaded cleanly is kept by content hash (see state.cache);
     # a file with any problem is never cached, so problems always come from this loader.
-    key = _cache.cache_key(data, expected_release=expected, validate=validate)
+    key = _cache.cache_key(
+        data, expected_release=expected, validate=validate, targets=session.targets
+    )
     snapshot = session.take(key) or _cache.get(key)
     if snapshot is None:
         snapshot = load_snapshot_text(

@@ -93,7 +93,9 @@ def prefetch(
         except OSError:
             continue
         expected = expected_stem(p, expected_release)
-        key = _cache.cache_key(data, expected_release=expected, validate=validate)
+        key = _cache.cache_key(
+            data, expected_release=expected, validate=validate, targets=session.targets
+        )
         if key in seen or session.holds(key) or _cache.has(key):
             continue
         seen.add(key)

@@ -62,13 +62,16 @@ class LoadSession:
 
     Args:
         jobs: processes prefetching may use; None reads ``DBPLAN_JOBS`` when asked.
+        targets: the project's target dialect names (``[tool.dbplan] dialects``):
+            validation checks only their limits; None checks every dialect's.
     """
 
-    __slots__ = ("_jobs", "_held")
+    __slots__ = ("_jobs", "_held", "targets")
 
-    def __init__(self, *, jobs: int | None = None):
+    def __init__(self, *, jobs: int | None = None, targets: tuple[str, ...] | None = None):
         self._jobs = jobs
         self._held: dict[str, Snapshot] = {}
+        self.targets = tuple(sorted(targets)) if targets is not None else None
 
     @property
     def jobs(self) -> int:

@@ -713,14 +713,24 @@ def load_with_source_map(
         >>> sm[("release",)]
         (2, 10)
     """
-    with (session or default_session()).paused_gc():  # cycle-free objects (see session)
+    session = session or default_session()
+    with session.paused_gc():  # cycle-free objects (see session)
         return _load_with_source_map(
-            text, filename, expected_release=expected_release, validate=validate
+            text,
+            filename,
+            expected_release=expected_release,
+            validate=validate,
+            targets=session.targets,
         )
 
 
 def _load_with_source_map(
-    text: str | bytes, filename: str, *, expected_release: str | None, validate: bool
+    text: str | bytes,
+    filename: str,
+    *,
+    expected_release: str | None,
+    validate: bool,
+    targets: tuple[str, ...] | None,
 ) -> tuple[Snapshot, SourceMap]:
     doc, sm, problems = parse_yaml(text, filename)
     if problems or (doc is None and not sm):
@@ -736,7 +746,7 @@ def _load_with_source_map(
         shape_paths = {p.path for p in shape.problems}
         found += [
             p
-            for p in _validate(snapshot, source_map=sm, file=filename)
+            for p in _validate(snapshot, source_map=sm, file=filename, targets=targets)
             if p.path not in shape_paths
         ]
     if found:

@@ -33,16 +33,19 @@ from planner.state.model import FK_ACTIONS, Snapshot, Table
 if TYPE_CHECKING:
     from planner.state.yamlio import SourceMap
 
-#: PostgreSQL's NAMEDATALEN - 1, in bytes; MySQL allows 64 characters.
+#: PostgreSQL's NAMEDATALEN - 1, in bytes (the strictest limit; MySQL allows 64 characters).
+#: Validation checks the limits of the target dialects only (:func:`validate`'s ``targets``).
 MAX_IDENTIFIER_BYTES = 63
 
 __all__ = ["MAX_IDENTIFIER_BYTES", "validate"]
 
 
 class _Collector:
-    def __init__(self, file: str, source_map: SourceMap | None):
+    def __init__(self, file: str, source_map: SourceMap | None, limits: tuple = ()):
         self.file = file
         self.sm = source_map
+        #: (label, bytes, characters) of each target with an identifier limit
+        self.limits = limits
         self.problems: list[Problem] = []
         #: keys of each managed table's rows, by id(table): computed once, not once per
         #: referencing row (:func:`_check_row_references`)
@@ -102,6 +105,7 @@ def validate(
     *,
     source_map: SourceMap | None = None,
     file: str = "<snapshot>",
+    targets: Iterable[str] | None = None,
 ) -> list[Problem]:
     """Every semantic problem of ``snapshot``, in a stable order (position, path, message).
 
@@ -109,6 +113,9 @@ def validate(
         snapshot: the state to check.
         source_map: positions from the loader, so problems carry line:col.
         file: the file name problems show.
+        targets: the target dialect names (``[tool.dbplan] dialects``): only their limits
+            are checked (a name too long for PostgreSQL is an error only where PostgreSQL
+            is a target); None checks every dialect's.
 
     Example:
         >>> from planner.state.model import Column, ForeignKey, Snapshot, Table
@@ -118,7 +125,7 @@ def validate(
         >>> [str(p) for p in validate(Snapshot(release="1", tables=(t,)), file="1.yaml")]
         ["1.yaml: tables.a.foreign_keys.fk.references.table: foreign key fk references unknown table 'b'"]
     """
-    c = _Collector(file, source_map)
+    c = _Collector(file, source_map, _limits(targets))
     c.tables = tables = snapshot.tables_by_key()
     enums = {e.name: e.values for e in snapshot.enums}
     _check_conventions(c, snapshot)
@@ -135,7 +142,11 @@ def validate(
     for t in snapshot.tables:
         contexts[id(t)] = context = _context(t, tables)
         entry = _CLEAN.get(id(t))
-        if entry is not None and _same_context(entry, t, enums, context):
+        if (
+            entry is not None
+            and entry.limits == c.limits
+            and _same_context(entry, t, enums, context)
+        ):
             types.update(entry.types)
             known_clean.add(id(t))
             continue
@@ -165,7 +176,7 @@ def validate(
     for t in snapshot.tables:
         if id(t) in parsed and id(t) not in dirty:
             pairs, enum_names = parsed[id(t)]
-            _CLEAN[id(t)] = _Clean(t, enums, contexts[id(t)], pairs, enum_names)
+            _CLEAN[id(t)] = _Clean(t, enums, contexts[id(t)], pairs, enum_names, c.limits)
     return sorted(problems, key=Problem.sort_key)
 
 
@@ -179,6 +190,8 @@ class _Clean(NamedTuple):
     types: list[tuple[tuple, Any]]
     #: the enums its column types name
     enum_names: frozenset[str]
+    #: the identifier limits it was checked against
+    limits: tuple = ()
 
 
 #: id(table) -> _Clean, from the snapshots validated last (the loader reuses a table
@@ -212,14 +225,44 @@ def _same_context(entry: _Clean, t: Table, enums: dict, context: tuple) -> bool:
 _SURELY_SHORT = MAX_IDENTIFIER_BYTES // 4
 
 
+def _limits(targets: Iterable[str] | None) -> tuple:
+    """(label, bytes, characters) of each target dialect with an identifier limit.
+
+    Example:
+        >>> _limits(["sqlite"]), [x[0] for x in _limits(None)]
+        ((), ['PostgreSQL', 'MariaDB/MySQL'])
+    """
+    from planner import dialects
+
+    chosen = dialects.all_dialects() if targets is None else [dialects.get(t) for t in targets]
+    return tuple(
+        (d.label, d.max_identifier_bytes, d.max_identifier_chars)
+        for d in chosen
+        if d.max_identifier_bytes is not None or d.max_identifier_chars is not None
+    )
+
+
 def _long(c: _Collector, path: tuple, what: str, name: str | None) -> None:
-    if name is not None and len(name.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
-        c.add(
-            path,
-            f"{what} '{name}' is {len(name.encode('utf-8'))} bytes long, over the "
-            f"{MAX_IDENTIFIER_BYTES}-byte limit of PostgreSQL",
-            "shorten it; PostgreSQL would silently truncate it",
-        )
+    """One problem for a name over a target's limit (the first limit it passes)."""
+    if name is None:
+        return
+    for label, max_bytes, max_chars in c.limits:
+        size = len(name.encode("utf-8"))
+        if max_bytes is not None and size > max_bytes:
+            c.add(
+                path,
+                f"{what} '{name}' is {size} bytes long, over the {max_bytes}-byte limit of {label}",
+                f"shorten it; {label} would silently truncate it",
+            )
+            return
+        if max_chars is not None and len(name) > max_chars:
+            c.add(
+                path,
+                f"{what} '{name}' is {len(name)} characters long, over the "
+                f"{max_chars}-character limit of {label}",
+                f"shorten it; {label} refuses it",
+            )
+            return
 
 
 def _check_conventions(c: _Collector, s: Snapshot) -> None:
@@ -227,6 +270,11 @@ def _check_conventions(c: _Collector, s: Snapshot) -> None:
         why = naming.template_problem(template)
         if why:
             c.add(("naming_convention", key), f"invalid naming template: {why}")
+
+
+def _pg_labels(c: _Collector) -> bool:
+    """A target keeps enum labels within MAX_IDENTIFIER_BYTES (PostgreSQL's labels)."""
+    return any(b == MAX_IDENTIFIER_BYTES for _, b, _ in c.limits)
 
 
 def _check_enums(c: _Collector, s: Snapshot) -> None:
@@ -245,7 +293,7 @@ def _check_enums(c: _Collector, s: Snapshot) -> None:
                 )
             else:
                 seen[v] = i
-            if len(v.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
+            if _pg_labels(c) and len(v.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
                 c.add(
                     (*p, i),
                     f"enum value '{v}' is over the {MAX_IDENTIFIER_BYTES}-byte limit of PostgreSQL labels",
