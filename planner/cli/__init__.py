@@ -130,9 +130,10 @@ class Context:
         the snapshots prefetched ahead, DBPLAN_JOBS, the target dialects whose limits
         validation checks."""
         if self._session is None:
-            from planner.state.session import LoadSession
+            from planner.state.session import LoadSession, use_session
 
-            self._session = LoadSession(targets=self._targets())
+            self._session = LoadSession(targets_from=self._targets)
+            use_session(self._session)  # every load of this command, not only its own
         return self._session
 
     def _targets(self) -> tuple[str, ...] | None:
@@ -188,6 +189,7 @@ def cli(ctx: click.Context, debug: bool, project_dir: str | None, color: bool | 
     safety gate (use --allow-destructive).
     """
     ctx.obj = Context(debug=debug, project_dir=project_dir, color=color)
+    ctx.obj.session  # noqa: B018 - installed now: the project's targets reach every load
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,13 +28,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from planner.state.model import Snapshot
 
-__all__ = ["LoadSession", "default_session", "jobs_from_environment"]
+__all__ = ["LoadSession", "default_session", "jobs_from_environment", "use_session"]
 
 
 def jobs_from_environment(environ: Mapping[str, str] | None = None) -> int:
@@ -64,14 +64,31 @@ class LoadSession:
         jobs: processes prefetching may use; None reads ``DBPLAN_JOBS`` when asked.
         targets: the project's target dialect names (``[tool.dbplan] dialects``):
             validation checks only their limits; None checks every dialect's.
+        targets_from: a function giving ``targets``, called on first use instead.
     """
 
-    __slots__ = ("_jobs", "_held", "targets")
+    __slots__ = ("_jobs", "_held", "_targets", "_targets_from")
 
-    def __init__(self, *, jobs: int | None = None, targets: tuple[str, ...] | None = None):
+    def __init__(
+        self,
+        *,
+        jobs: int | None = None,
+        targets: tuple[str, ...] | None = None,
+        targets_from: Callable[[], tuple[str, ...] | None] | None = None,
+    ):
         self._jobs = jobs
         self._held: dict[str, Snapshot] = {}
-        self.targets = tuple(sorted(targets)) if targets is not None else None
+        self._targets = tuple(sorted(targets)) if targets is not None else None
+        #: asked once, on first use (the CLI's project is read only when a command needs it)
+        self._targets_from = targets_from
+
+    @property
+    def targets(self) -> tuple[str, ...] | None:
+        """The target dialect names whose limits validation checks (None: every dialect)."""
+        if self._targets_from is not None:
+            found, self._targets_from = self._targets_from(), None
+            self._targets = tuple(sorted(found)) if found is not None else None
+        return self._targets
 
     @property
     def jobs(self) -> int:
@@ -119,3 +136,18 @@ def default_session() -> LoadSession:
     if _DEFAULT is None:
         _DEFAULT = LoadSession()
     return _DEFAULT
+
+
+def use_session(session: LoadSession) -> None:
+    """Make ``session`` the one :func:`default_session` gives: the CLI installs its
+    command's session, so every load of that command (plan, generate, verify …) checks the
+    project's target dialects.
+
+    Example:
+        >>> mine = LoadSession(targets=("sqlite",))
+        >>> use_session(mine); default_session() is mine
+        True
+        >>> use_session(LoadSession())
+    """
+    global _DEFAULT
+    _DEFAULT = session
