@@ -39,6 +39,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner import dialects
+from planner.errors import DbplanError
 
 if TYPE_CHECKING:
     from planner.state.model import Snapshot
@@ -59,7 +60,7 @@ class _Lazy:
         return getattr(globals()[self._name], attr)
 
 
-class _NotYetImported(Exception):  # noqa: N818 - never raised
+class _NotYetImported(DbplanError):  # noqa: N818 - never raised
     """sqlglot's ParseError and TokenError before sqlglot is imported: no sqlglot error
     can be raised before, and this placeholder catches nothing."""
 

@@ -87,15 +87,15 @@ def style_error(message: str, *, stream=None) -> str:
 
 
 def relative_paths(text: str, roots: tuple[str, ...] = ()) -> str:
-    """``text`` with absolute paths under ``roots`` (default: the working directory and
-    the project directory dbplan runs in) written relative to them.
+    """``text`` with absolute paths under ``roots`` (default: the working directory)
+    written relative to them: a path shown is one the shell it runs in can use.
 
     Example:
         >>> relative_paths("/p/x/schema_state/a.yaml: bad", ("/p/x",))
         'schema_state/a.yaml: bad'
     """
     if not roots:
-        roots = tuple(r for r in (_project_root(), os.getcwd()) if r)
+        roots = (os.getcwd(),)
     for root in sorted(
         {r.rstrip(os.sep) for r in roots if r and r != os.sep}, key=len, reverse=True
     ):
@@ -108,14 +108,6 @@ def _group_choice() -> bool | None:
     ctx = click.get_current_context(silent=True)
     obj = getattr(ctx.find_root(), "obj", None) if ctx is not None else None
     return getattr(obj, "color", None)
-
-
-def _project_root() -> str | None:
-    ctx = click.get_current_context(silent=True)
-    obj = getattr(ctx.find_root(), "obj", None) if ctx is not None else None
-    project = getattr(obj, "_project", None)
-    root = getattr(project, "root", None)
-    return str(root) if root is not None else None
 
 
 def complete_releases(ctx: click.Context, param, incomplete: str) -> list:

@@ -26,6 +26,7 @@ class AlterColumnAutoincrement(Operation):
     owns and its ``nextval`` default; MariaDB: ``AUTO_INCREMENT``)."""
 
     kind: ClassVar[str] = "alter_column_autoincrement"
+    subject_field: ClassVar[str | None] = "column"
     table_key: TableKey
     column: str
     old: bool | None

@@ -24,6 +24,7 @@ with :func:`planner.revisions.literals.py_literal` and never start a line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -422,11 +423,22 @@ def _render_delete_rows(autogen_context, op: DeleteRowsOp) -> list[str]:
     return lines
 
 
+#: column names SQLAlchemy can name a bind parameter after
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def _keys_test(autogen_context, op: _RowsOp, keys: Sequence[dict[str, Any]]) -> str:
     cols = list(keys[0])
     if len(cols) == 1 and all(k[cols[0]] is not None for k in keys):
         values = ", ".join(py_literal(k[cols[0]]) for k in keys)
-        return f"{_column(autogen_context, op, cols[0])}.in_([{values}])"
+        if _PLAIN_NAME.fullmatch(cols[0]):
+            return f"{_column(autogen_context, op, cols[0])}.in_([{values}])"
+        # SQLAlchemy names the expanding parameter after the column: a quote or bracket
+        # in the name breaks its [POSTCOMPILE_...] marker, so the parameter gets its own
+        return (
+            f"{_column(autogen_context, op, cols[0])}"
+            f".in_(sa.bindparam('keys', [{values}], expanding=True))"
+        )
     tests = [_key_test(autogen_context, op, k) for k in keys]
     return tests[0] if len(tests) == 1 else f"sa.or_({', '.join(tests)})"
 

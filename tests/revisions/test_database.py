@@ -34,7 +34,13 @@ CAPTURE_GAPS = {
 #: open bugs of a case on one dialect (strict: a fix makes the case pass and asks for the
 #: line to go)
 #: (dialect, case) -> why it fails: strict xfails of open bugs (none open now)
-OPEN_BUGS: dict[tuple[str, str], str] = {}
+OPEN_BUGS: dict[tuple[str, str], str] = {
+    ("postgresql", "primary_key_change"): (
+        "a serial key column that stops being the key keeps its sequence: `autoincrement` "
+        "stays unset while what it means changes with the key, so the plan has no "
+        "autoincrement change; the inventory (issue 14) now sees the sequence left behind"
+    ),
+}
 CASE_DIRS = (
     sorted(p for p in CASES.iterdir() if (p / "before.yaml").is_file()) if CASES.is_dir() else []
 )
@@ -96,6 +102,12 @@ def test_case_up_and_down(case, db_url, tmp_path, request):
         "postgresql"
     ):
         pytest.skip("schemas are PostgreSQL-only")
+    if not db_url.startswith("postgresql") and any(s.routines for s in (before, after)):
+        pytest.skip("functions and triggers are modelled on PostgreSQL only (issue 14)")
+    if not db_url.startswith("postgresql") and any(
+        not t.columns for s in (before, after) for t in s.tables
+    ):
+        pytest.skip("a table without columns is PostgreSQL-only (MariaDB and SQLite: lint R017)")
     from planner.lint import DEVICE_NAMES
 
     if db_url.startswith("mysql") and any(

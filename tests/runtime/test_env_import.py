@@ -69,8 +69,10 @@ def test_missing_application_import_says_what_to_install_where(tmp_path, sqlite_
     line = (
         env.read_text().splitlines().index(IMPORT_LINE.strip().replace("myapp", "notinstalled")) + 1
     )
-    assert f"{env}:{line}" in r.stderr, r.stderr
-    assert "'notinstalled'" in r.stderr and sys.executable in r.stderr.replace("\n", "")
+    # paths under the working directory are shown relative to it
+    assert f"migrations/env.py:{line}" in r.stderr, r.stderr
+    err = r.stderr.replace("\n", "")
+    assert "'notinstalled'" in err and "bin/python" in err
     assert "pip install" in r.stderr
 
 
@@ -122,4 +124,5 @@ def test_postgresql_error_shows_detail_revision_and_operation(tmp_path, pg_db):
     r = _run(root, "upgrade", "--url", pg_db)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "DETAIL: Key (pid)=(7) is not present in table" in r.stderr, r.stderr
-    assert "revision b2" in r.stderr and f"{rev}:" in r.stderr and "upgrade to head" in r.stderr
+    assert "revision b2" in r.stderr and "versions/b2.py:" in r.stderr, r.stderr
+    assert "upgrade to head" in r.stderr

@@ -73,5 +73,11 @@ def test_eight_upgraders_apply_the_reference_chain_once(pg_db, tmp_path):
     assert version_of(pg_db) == (chain[-1],)
     head = snapshot_of(releases[-1])
     got = capture_for(pg_db, head)
-    got = dataclasses.replace(got, tables=tuple(t for t in got.tables if t.name != LOG))
+    # the test's own log table and the trigger function filling it are not the chain's
+    got = dataclasses.replace(
+        got,
+        tables=tuple(t for t in got.tables if t.name != LOG),
+        routines=tuple(r for r in got.routines if LOG not in r.name),
+        unmanaged=tuple(u for u in got.unmanaged if LOG not in u.name),
+    )
     assert got == normalise_for(head, "postgresql")

@@ -224,9 +224,21 @@ def _scalar_specs():
         [
             n
             for n in ct.known_type_names()
-            if n not in ("Enum", "postgresql.ARRAY", "String", "Numeric", "Time", "DateTime")
+            if n
+            not in (
+                "Enum",
+                "postgresql.ARRAY",
+                "String",
+                "Numeric",
+                "Time",
+                "DateTime",
+                "postgresql.TYPE",
+            )
         ]
     ).map(lambda n: TypeSpec(name=n))
+    verbatim = st.sampled_from(["hstore", "citext", "circle", "tsrange"]).map(
+        lambda n: TypeSpec(name="postgresql.TYPE", verbatim=n)
+    )
     string = st.one_of(st.none(), st.integers(1, 10_000)).map(
         lambda n: TypeSpec(name="String", args=() if n is None else (n,))
     )
@@ -241,7 +253,7 @@ def _scalar_specs():
         lambda t: TypeSpec(name=t[0], kwargs=(("timezone", t[1]),))
     )
     enum = _idents.map(lambda n: TypeSpec(name="Enum", enum=n))
-    return st.one_of(plain, string, numeric, zoned, enum)
+    return st.one_of(plain, string, numeric, zoned, enum, verbatim)
 
 
 specs = st.one_of(
