@@ -28,14 +28,18 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from planner import sqlexpr
 from planner.state import coltypes, naming
 from planner.state.errors import Problem
+from planner.state.limits import (
+    MAX_IDENTIFIER_BYTES,
+    SURELY_SHORT,
+    check_length,
+    checks_pg_labels,
+    target_limits,
+)
 from planner.state.model import FK_ACTIONS, Snapshot, Table
 
 if TYPE_CHECKING:
     from planner.state.yamlio import SourceMap
 
-#: PostgreSQL's NAMEDATALEN - 1, in bytes (the strictest limit; MySQL allows 64 characters).
-#: Validation checks the limits of the target dialects only (:func:`validate`'s ``targets``).
-MAX_IDENTIFIER_BYTES = 63
 
 __all__ = ["MAX_IDENTIFIER_BYTES", "validate"]
 
@@ -125,7 +129,7 @@ def validate(
         >>> [str(p) for p in validate(Snapshot(release="1", tables=(t,)), file="1.yaml")]
         ["1.yaml: tables.a.foreign_keys.fk.references.table: foreign key fk references unknown table 'b'"]
     """
-    c = _Collector(file, source_map, _limits(targets))
+    c = _Collector(file, source_map, target_limits(targets))
     c.tables = tables = snapshot.tables_by_key()
     enums = {e.name: e.values for e in snapshot.enums}
     _check_conventions(c, snapshot)
@@ -221,50 +225,6 @@ def _same_context(entry: _Clean, t: Table, enums: dict, context: tuple) -> bool:
     return len(before) == len(context) and all(a is b for a, b in zip(before, context, strict=True))
 
 
-#: names of at most this many characters fit MAX_IDENTIFIER_BYTES whatever they hold
-_SURELY_SHORT = MAX_IDENTIFIER_BYTES // 4
-
-
-def _limits(targets: Iterable[str] | None) -> tuple:
-    """(label, bytes, characters) of each target dialect with an identifier limit.
-
-    Example:
-        >>> _limits(["sqlite"]), [x[0] for x in _limits(None)]
-        ((), ['PostgreSQL', 'MariaDB/MySQL'])
-    """
-    from planner import dialects
-
-    chosen = dialects.all_dialects() if targets is None else [dialects.get(t) for t in targets]
-    return tuple(
-        (d.label, d.max_identifier_bytes, d.max_identifier_chars)
-        for d in chosen
-        if d.max_identifier_bytes is not None or d.max_identifier_chars is not None
-    )
-
-
-def _long(c: _Collector, path: tuple, what: str, name: str | None) -> None:
-    """One problem for a name over a target's limit (the first limit it passes)."""
-    if name is None:
-        return
-    for label, max_bytes, max_chars in c.limits:
-        size = len(name.encode("utf-8"))
-        if max_bytes is not None and size > max_bytes:
-            c.add(
-                path,
-                f"{what} '{name}' is {size} bytes long, over the {max_bytes}-byte limit of {label}",
-                f"shorten it; {label} would silently truncate it",
-            )
-            return
-        if max_chars is not None and len(name) > max_chars:
-            c.add(
-                path,
-                f"{what} '{name}' is {len(name)} characters long, over the "
-                f"{max_chars}-character limit of {label}",
-                f"shorten it; {label} refuses it",
-            )
-            return
-
-
 def _check_conventions(c: _Collector, s: Snapshot) -> None:
     for key, template in s.naming_convention:
         why = naming.template_problem(template)
@@ -272,15 +232,10 @@ def _check_conventions(c: _Collector, s: Snapshot) -> None:
             c.add(("naming_convention", key), f"invalid naming template: {why}")
 
 
-def _pg_labels(c: _Collector) -> bool:
-    """A target keeps enum labels within MAX_IDENTIFIER_BYTES (PostgreSQL's labels)."""
-    return any(b == MAX_IDENTIFIER_BYTES for _, b, _ in c.limits)
-
-
 def _check_enums(c: _Collector, s: Snapshot) -> None:
     for e in s.enums:
         p = ("enums", e.name)
-        _long(c, p, "enum name", e.name)
+        check_length(c, p, "enum name", e.name)
         if not e.values:
             c.add(p, f"enum {e.name} has no values", "list at least one value")
         seen: dict[str, int] = {}
@@ -293,7 +248,7 @@ def _check_enums(c: _Collector, s: Snapshot) -> None:
                 )
             else:
                 seen[v] = i
-            if _pg_labels(c) and len(v.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
+            if checks_pg_labels(c) and len(v.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
                 c.add(
                     (*p, i),
                     f"enum value '{v}' is over the {MAX_IDENTIFIER_BYTES}-byte limit of PostgreSQL labels",
@@ -341,13 +296,13 @@ def _repeated(items: tuple[str, ...]) -> list[str]:
 def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) -> None:
     tables = c.tables
     tp = ("tables", t.name)
-    _long(c, tp, "table name", t.name)
-    _long(c, (*tp, "schema"), "schema name", t.schema)
+    check_length(c, tp, "table name", t.name)
+    check_length(c, (*tp, "schema"), "schema name", t.schema)
     # a table without columns is legal on PostgreSQL (lint R017 warns on other targets)
     names = t.column_names
     for name in names:
-        if len(name) > _SURELY_SHORT:
-            _long(c, (*tp, "columns", name), "column name", name)
+        if len(name) > SURELY_SHORT:
+            check_length(c, (*tp, "columns", name), "column name", name)
     for dup in _repeated(names):
         c.add((*tp, "columns", dup), f"column {dup} is declared twice")
     known = t.column_set()
@@ -373,7 +328,7 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
     if pk is not None:
         pp = (*tp, "primary_key")
         if pk.name is not None:
-            _long(c, (*pp, "name"), "primary key name", pk.name)
+            check_length(c, (*pp, "name"), "primary key name", pk.name)
         if not pk.columns:
             c.add(pp, f"the primary key of {t.qualified_name} has no columns")
         unknown_columns((*pp, "columns"), "primary key", pk.columns)
@@ -387,7 +342,7 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
     # foreign keys
     for fk in t.foreign_keys:
         fp = (*tp, "foreign_keys", fk.name)
-        _long(c, fp, "foreign key name", fk.name)
+        check_length(c, fp, "foreign key name", fk.name)
         unknown_columns((*fp, "columns"), f"foreign key {fk.name}", fk.columns)
         for key in ("ondelete", "onupdate"):
             action = getattr(fk, key)
@@ -448,18 +403,18 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
     # unique constraints and indexes
     for u in t.uniques:
         up = (*tp, "unique", u.name)
-        _long(c, up, "unique constraint name", u.name)
+        check_length(c, up, "unique constraint name", u.name)
         if not u.columns:
             c.add(up, f"unique constraint {u.name} has no columns")
         unknown_columns(up, f"unique constraint {u.name}", u.columns)
     for ck in t.checks:
         kp = (*tp, "checks", ck.name)
-        _long(c, kp, "check constraint name", ck.name)
+        check_length(c, kp, "check constraint name", ck.name)
         if not ck.sqltext.strip():
             c.add(kp, f"check constraint {ck.name} has no expression")
     for ix in t.indexes:
         ip = (*tp, "indexes", ix.name)
-        _long(c, ip, "index name", ix.name)
+        check_length(c, ip, "index name", ix.name)
         if not ix.columns:
             c.add((*ip, "columns"), f"index {ix.name} has no columns")
         unknown_columns((*ip, "columns"), f"index {ix.name}", ix.columns)
