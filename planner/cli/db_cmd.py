@@ -103,9 +103,12 @@ def revision_progress(project) -> Iterator[None]:
 
     logger = logging.getLogger("alembic.runtime.migration")
     handler = Progress(level=logging.INFO)
-    old_level = logger.level
+    old_level, old_disabled = logger.level, logger.disabled
     if logger.getEffectiveLevel() > logging.INFO:
         logger.setLevel(logging.INFO)
+    # a logging.config.fileConfig of an earlier Alembic run in this process (another
+    # project's alembic.ini) may have disabled the logger: the progress needs it
+    logger.disabled = False
     logger.addHandler(handler)
     try:
         yield
@@ -116,6 +119,7 @@ def revision_progress(project) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
+        logger.disabled = old_disabled
 
 
 def _label(revision: str, releases: dict[str, str]) -> str:

@@ -45,6 +45,21 @@ def test_upgrade_and_downgrade_print_a_line_per_revision(tmp_path):
     assert r.stdout.endswith("-> base (no revision)\n")
 
 
+def test_progress_survives_a_logger_an_earlier_fileconfig_disabled(tmp_path):
+    """In one process (a test suite, a notebook) an earlier Alembic run's fileConfig may
+    have disabled Alembic's migration logger: the progress lines still come."""
+    import logging
+
+    logger = logging.getLogger("alembic.runtime.migration")
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        test_upgrade_and_downgrade_print_a_line_per_revision(tmp_path)
+        assert logger.disabled, "the logger is left as it was"
+    finally:
+        logger.disabled = was
+
+
 @pytest.mark.parametrize(
     "args,env,coloured",
     [
