@@ -1,8 +1,8 @@
 """The review pictures of the reference project's biggest plan (``graph empty 0.1.0``):
 laid out by Graphviz itself (CI installs it), and the Mermaid text checked line by line.
 
-Mermaid is rendered in a headless browser by hand (docs/plan-json.md has the commands);
-the checks here stay on the text so that CI needs no browser.
+Mermaid rendered in a headless browser is measured in test_rendered_pictures.py;
+the checks here read the text and Graphviz's own layout.
 """
 
 from __future__ import annotations
