@@ -79,7 +79,7 @@ def _parsed(text: str, dialect: str, columns: tuple) -> Any:
         target = schema.setdefault(s, {}) if s else schema
         target[name] = dict.fromkeys(cols, "UNKNOWN")
     try:
-        return qualify(
+        tree = qualify(
             trees[0],
             schema=schema or None,
             dialect=glot,
@@ -88,7 +88,28 @@ def _parsed(text: str, dialect: str, columns: tuple) -> Any:
             identify=False,
         )
     except Exception:  # noqa: BLE001 - sqlglot raises many kinds; unqualified then
-        return trees[0]
+        tree = trees[0]
+    return _single_source(tree)
+
+
+def _single_source(tree: Any) -> Any:
+    """Columns of a SELECT reading one table (a view whose columns are not known) get
+    that table's name, as the database spells them."""
+    from sqlglot import exp
+
+    for select in tree.find_all(exp.Select):
+        from_ = select.args.get("from_") or select.args.get("from")
+        if from_ is None or select.args.get("joins") or not isinstance(from_.this, exp.Table):
+            continue
+        name = from_.this.alias_or_name
+        outputs = {e.alias for e in select.expressions if isinstance(e, exp.Alias)}
+        for col in select.find_all(exp.Column):
+            if col.table or col.parent_select is not select:
+                continue
+            if col.name in outputs and col.find_ancestor(exp.Order) is not None:
+                continue  # ORDER BY an output column
+            col.set("table", exp.to_identifier(name))
+    return tree
 
 
 def _strip_aliases(tree: Any) -> Any:
