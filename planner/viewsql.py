@@ -163,6 +163,31 @@ def same_everywhere(a: str, b: str, targets=None, snapshot: Snapshot | None = No
     return _BLANKS.sub(" ", a.strip().rstrip(";")) == _BLANKS.sub(" ", b.strip().rstrip(";"))
 
 
+def statement_refusal(text: str) -> str | None:
+    """Why ``text`` is not one statement to every dialect's tokenizer (a ``;`` inside
+    it), or None; a ``;`` at the very end is allowed.
+
+    Example:
+        >>> statement_refusal("SELECT 1; DROP TABLE t")
+        "';' at character 9 ends the statement"
+        >>> statement_refusal("SELECT ';' AS x;") is None
+        True
+    """
+    sqlexpr._import_sqlglot()
+    from sqlglot.tokens import TokenType
+
+    body = text.rstrip().rstrip(";")
+    for d in dialects.all_dialects():
+        try:
+            tokens = sqlexpr._glot(d.name).tokenize(body)
+        except Exception:  # noqa: BLE001 - a tokenizer that cannot read it: no verdict
+            continue
+        for t in tokens:
+            if t.token_type == TokenType.SEMICOLON:
+                return f"';' at character {t.start + 1} ends the statement"
+    return None
+
+
 def reads_of(text: str, dialect: str, snapshot: Snapshot | None = None) -> tuple[ViewRead, ...]:
     """What a view's query reads: its tables (and views) with the columns of each, and
     the enums its casts name. Empty when it does not parse."""

@@ -28,6 +28,33 @@ def label(v: View) -> str:
     return f"{v.kind} {v.qualified_name}"
 
 
+def check(snapshot: Snapshot, targets: Any, add: Any) -> None:
+    """Report a materialized view where a target has none, and a read naming a table or
+    view the snapshot does not have (``add(path, message, hint)``: the validator's)."""
+    from planner import dialects
+
+    chosen = dialects.all_dialects() if targets is None else [dialects.get(t) for t in targets]
+    lacking = [d.label for d in chosen if not d.has_materialized_views]
+    relations = {t.key for t in snapshot.tables} | {v.key for v in snapshot.views}
+    enums = {e.name for e in snapshot.enums}
+    for i, v in enumerate(snapshot.views):
+        if v.kind == "materialized_view" and lacking:
+            add(
+                ("views", i, "kind"),
+                f"materialized view {v.qualified_name}: no materialized views on "
+                + ", ".join(lacking),
+                "write kind: view, or target PostgreSQL only ([tool.dbplan] dialects)",
+            )
+        for j, r in enumerate(v.reads):
+            known = (r.schema, r.name) in relations if r.kind == "table" else r.name in enums
+            if not known:
+                add(
+                    ("views", i, "reads", j, r.kind),
+                    f"view {v.qualified_name} reads unknown {r.kind} {r.name!r}",
+                    "name a table, view or enum of this snapshot, or remove the entry",
+                )
+
+
 def capture(conn: Any, dialect: Any, snapshot: Snapshot, schemas: list[str | None]) -> Snapshot:
     """``snapshot`` with the views of ``schemas`` it models, out of ``unmanaged``."""
     found, extra = dialect.part("views").views(conn, snapshot, schemas)

@@ -87,6 +87,17 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[View, ...]:
         if not definition.strip():
             shape.add((*p, "definition"), f"view {name!r} has an empty definition")
             continue
+        from planner.viewsql import statement_refusal
+
+        refused = statement_refusal(definition)
+        if refused is not None:
+            shape.add(
+                (*p, "definition"),
+                f"the definition of view {name!r} is not one statement: {refused}",
+                "keep the one query; a statement of its own belongs in a data step",
+                lossy=False,
+            )
+            continue
         key = (schema, name)
         if key in tables_by_key:
             shape.add(

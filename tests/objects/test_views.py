@@ -21,6 +21,7 @@ from planner.state.build import create_from_snapshot
 from planner.state.capture import from_database
 from planner.state.errors import SnapshotError
 from planner.state.model import Column, PrimaryKey, Snapshot, Table, View
+from planner.state.session import LoadSession
 from planner.state.yamlio import dump_snapshot, load_snapshot_text, parse_yaml
 from tests.dbcases import reset_database
 from tests.objects.corpus import run_script
@@ -46,13 +47,16 @@ SECTION = """views:
 """
 
 
+PG = LoadSession(targets=("postgresql",))
+
+
 def test_views_section_round_trips_and_matches_the_schema():
-    s = load_snapshot_text(HEAD + SECTION, "1.0.0.yaml")
+    s = load_snapshot_text(HEAD + SECTION, "1.0.0.yaml", session=PG)
     assert [(v.name, v.kind) for v in s.views] == [("mv", "materialized_view"), ("v", "view")]
     assert s.views[0].indexes[0].unique and s.views[1].reads[0].columns == ("id", "name")
     text = dump_snapshot(s)
     assert text.endswith(SECTION)
-    assert load_snapshot_text(text, "1.0.0.yaml") == s
+    assert load_snapshot_text(text, "1.0.0.yaml", session=PG) == s
     schema = json.loads(
         (Path(__file__).parents[2] / "planner/state/snapshot.schema.json").read_text()
     )
@@ -77,6 +81,11 @@ def test_views_section_round_trips_and_matches_the_schema():
         ),
         ("- {name: v}", "9:3: views[0]: a view needs the key 'definition'"),
         (
+            "- {name: v, definition: 'SELECT 1; DROP TABLE t'}",
+            "9:25: views[0].definition: the definition of view 'v' is not one statement: "
+            "';' at character 9 ends the statement",
+        ),
+        (
             "- {name: v, definition: SELECT 1, reads: [{columns: [a]}]}",
             "9:43: views[0].reads[0]: a read names either table: or enum:",
         ),
@@ -92,9 +101,22 @@ def test_bad_views_name_file_line_and_column(section, problem):
     assert any(f"1.0.0.yaml:{problem}" in str(p) for p in e.value.problems), str(e.value)
 
 
+def test_validation_refuses_a_materialized_view_a_target_lacks_and_unknown_reads():
+    text = HEAD + SECTION.replace("[id, name]}", "[id, name]}\n  - {table: u}")
+    with pytest.raises(SnapshotError) as e:
+        load_snapshot_text(text, "1.0.0.yaml")
+    assert [str(p) for p in e.value.problems] == [
+        "1.0.0.yaml:10:9: views[0].kind: materialized view mv: no materialized views on "
+        "MariaDB/MySQL, SQLite (write kind: view, or target PostgreSQL only ([tool.dbplan] "
+        "dialects))",
+        "1.0.0.yaml:21:13: views[1].reads[1].table: view v reads unknown table 'u' (name a "
+        "table, view or enum of this snapshot, or remove the entry)",
+    ]
+
+
 def test_a_trigger_on_a_modelled_view_may_stay_unmanaged():
     text = HEAD + SECTION + "unmanaged:\n- {kind: trigger, name: v_ins, table: v}\n"
-    assert load_snapshot_text(text, "1.0.0.yaml").unmanaged[0].table == "v"
+    assert load_snapshot_text(text, "1.0.0.yaml", session=PG).unmanaged[0].table == "v"
 
 
 # ------------------------------------------------------------------ by meaning, per dialect
