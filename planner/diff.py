@@ -123,7 +123,10 @@ def diff_snapshots(
         ops += diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
     from planner.diff_routines import diff_routines  # functions, procedures, triggers
 
-    return ops + diff_routines(cur, new)
+    ops += diff_routines(cur, new)
+    from planner.diff_views import diff_views  # views, around the table ops under them
+
+    return ops + diff_views(cur, new, ops, targets=targets)
 
 
 def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:

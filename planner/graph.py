@@ -141,6 +141,8 @@ def describe_ref(ref: Ref) -> str:
         return f"values of {table_key_str(key[:2])}.{key[2]}"
     if kind == "relname":
         return f"name {table_key_str(key)}"
+    if kind == "view":
+        return f"view {table_key_str(key)}"
     return f"{kind} {key!r}"
 
 
@@ -278,6 +280,9 @@ def build_graph(
             for r in removers[ref]:
                 edge(r, w, f"{op_label(ops[w])} waits until {op_label(ops[r])} removes {what}")
     _retype_edges(ops, g, edge)
+    from planner.graph_views import view_edges  # views around the table ops under them
+
+    view_edges(ops, g, edge, rebuilds=any(d.alters_by_rebuild for d in _targets(targets)))
     if any(d.foreign_key_needs_index for d in _targets(targets)):
         _ordered_index_edges(ops, g, edge)
     return g

@@ -11,6 +11,7 @@ release order (``dict[str, Snapshot]``) and returns a list of finding lines.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 from collections.abc import Callable
@@ -173,6 +174,8 @@ def models_findings(project, snapshots: dict, models_ref: str, rows_ref: str | N
     newest = snapshots[release]
     captured = _from_models(project.root, release, models_ref, rows_ref)
     captured, _ = carry_hints(newest, captured)
+    # models declare no views: the snapshot's are not a difference from them
+    captured = dataclasses.replace(captured, views=newest.views)
     ops = diff_snapshots(newest, captured, renames=Renames(), targets=project.targets)
     shown = project.display(project.snapshot_path(release))
     found = [

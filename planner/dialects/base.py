@@ -67,6 +67,9 @@ class Dialect:
     #: a table may have no columns (PostgreSQL's ``CREATE TABLE t ()``); MariaDB/MySQL
     #: and SQLite refuse one
     allows_zero_column_tables: ClassVar[bool] = False
+    #: the database has materialized views (PostgreSQL); elsewhere a snapshot's
+    #: ``materialized_view`` is refused
+    has_materialized_views: ClassVar[bool] = False
 
     def default_name(
         self,

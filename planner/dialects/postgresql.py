@@ -12,6 +12,7 @@ class PostgreSQL(Dialect):
     aliases = ("postgres", "pg")
     foreign_key_tied_to_key = True
     allows_zero_column_tables = True
+    has_materialized_views = True
     runtime_names = ("postgresql",)
 
     #: NAMEDATALEN - 1: the longest identifier, in bytes

@@ -119,6 +119,7 @@ from planner.ops.tables import (
     SetTableComment,
     is_widening,
 )
+from planner.ops.views import CreateView, DropView
 
 __all__ = [
     "AddCheck",
@@ -130,6 +131,8 @@ __all__ = [
     "AlterColumnAutoincrement",
     "AlterColumnComment",
     "CreateRoutine",
+    "CreateView",
+    "DropView",
     "DropRoutine",
     "ReplaceRoutine",
     "AlterColumnDefault",

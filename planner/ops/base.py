@@ -60,6 +60,8 @@ class RefKind(enum.StrEnum):
     #: and uniques share one on PostgreSQL; index names are database-wide on SQLite),
     #: lower-cased (SQLite compares names without case)
     RELNAME = "relname"
+    #: ``(schema, name)``: a view or materialized view
+    VIEW = "view"
 
 
 #: ``(kind, key)``: what an operation needs, gives or removes (see :class:`RefKind`)

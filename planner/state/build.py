@@ -81,6 +81,9 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
     for routine in sorted(snapshot.routines, key=lambda r: r.table is not None):
         # functions, then the triggers using them; ':name' is text, not a bind parameter
         conn.execute(sa.text(escape_binds(routine.definition)))
+    from planner.state.views import create_all  # the views, in the order they read each other
+
+    create_all(conn, snapshot, dialect)
     with dialect.inserting_rows(conn):
         _insert_rows(conn, md, snapshot, dialect)
 

@@ -222,6 +222,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("format", _I),
         ("unmanaged", (tuple, model.Unmanaged)),
         ("routines", (tuple, model.Routine)),
+        ("views", (tuple, model.View)),
     ),
     model.Routine: (
         ("kind", _S),
@@ -230,6 +231,16 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("schema", _S_OPT),
         ("table", _S_OPT),
     ),
+    model.View: (
+        ("name", _S),
+        ("definition", _S),
+        ("schema", _S_OPT),
+        ("kind", _S),
+        ("indexes", (tuple, model.Index)),
+        ("comment", _S_OPT),
+        ("reads", (tuple, model.ViewRead)),
+    ),
+    model.ViewRead: (("kind", _S), ("name", _S), ("schema", _S_OPT), ("columns", _STRS)),
     model.Unmanaged: (("kind", _S), ("name", _S), ("schema", _S_OPT), ("table", _S_OPT)),
 }
 #: the format covers every field of the model (else the cache stays off: never a wrong

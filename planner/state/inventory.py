@@ -230,7 +230,9 @@ def capture(conn: Any, dialect: Any, snapshot: Snapshot, schemas) -> Snapshot:
     comparison of it can be "ok"), and :func:`attach` the rest."""
     found = take(conn, dialect, snapshot, schemas)
     refuse(found)
-    return attach(snapshot, found)
+    from planner.state import views  # the views dbplan models leave the inventory
+
+    return views.capture(conn, dialect, attach(snapshot, found), list(schemas))
 
 
 # --------------------------------------------------------------------------- compare
@@ -242,7 +244,10 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
         >>> compare(v, Snapshot(release="1"))
         ['view v: in the database, not in the snapshot (list it under unmanaged, or drop it)']
     """
-    out = _compare_routines(actual, expected)
+    from planner.state import views  # the views dbplan manages
+
+    actual = views.as_listed(actual, expected)
+    out = _compare_routines(actual, expected) + views.compare(actual, expected)
     have, need = set(actual.unmanaged), set(expected.unmanaged)
     for u in sorted(need - have, key=lambda u: u.sort_key):
         out.append(f"{label(u)}: missing (the snapshot lists it as unmanaged)")

@@ -208,6 +208,58 @@ class Routine:
         return (self.kind, self.schema or "", self.table or "", self.name)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ViewRead:
+    """What a view reads: a ``table`` (or view) ``name`` in ``schema`` and the
+    ``columns`` of it the view uses (empty: the whole relation, or not known), or an
+    ``enum``. Captured from the catalog (PostgreSQL ``pg_depend``) or parsed from the
+    definition; it orders the plan and is not part of the state."""
+
+    kind: str
+    name: str
+    schema: str | None = None
+    columns: tuple[str, ...] = ()
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.kind, self.schema or "", self.name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class View:
+    """A view dbplan manages by its ``definition`` (the SELECT body, as the database
+    normalises it): ``kind`` ``view`` or ``materialized_view`` (PostgreSQL, which may
+    carry ``indexes``). ``reads`` (not compared) orders it after what it reads."""
+
+    name: str
+    definition: str
+    schema: str | None = None
+    kind: str = "view"
+    indexes: tuple[Index, ...] = ()
+    comment: str | None = None
+    reads: tuple[ViewRead, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        indexes = tuple(sorted(self.indexes, key=lambda i: i.name))
+        if indexes != self.indexes:
+            object.__setattr__(self, "indexes", indexes)
+        reads = tuple(sorted(set(self.reads), key=lambda r: r.sort_key))
+        if reads != self.reads:
+            object.__setattr__(self, "reads", reads)
+
+    @property
+    def key(self) -> TableKey:
+        return (self.schema, self.name)
+
+    @property
+    def qualified_name(self) -> str:
+        return table_key_str(self.key)
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.schema or "", self.name)
+
+
 class _TableMemo:
     """The slot where a :class:`Table` keeps what it derives from its columns.
 
@@ -338,8 +390,13 @@ class Snapshot(_SnapshotMemo):
     unmanaged: tuple[Unmanaged, ...] = ()
     #: functions, procedures and triggers dbplan manages, sorted by :attr:`Routine.sort_key`
     routines: tuple[Routine, ...] = ()
+    #: views and materialized views dbplan manages, sorted by :attr:`View.sort_key`
+    views: tuple[View, ...] = ()
 
     def __post_init__(self) -> None:
+        views = tuple(sorted(self.views, key=lambda v: v.sort_key))
+        if views != self.views:
+            object.__setattr__(self, "views", views)
         routines = tuple(sorted(self.routines, key=lambda r: r.sort_key))
         if routines != self.routines:
             object.__setattr__(self, "routines", routines)
@@ -432,6 +489,7 @@ class Snapshot(_SnapshotMemo):
         setattr_(out, "format", self.format)
         setattr_(out, "unmanaged", self.unmanaged)
         setattr_(out, "routines", self.routines)
+        setattr_(out, "views", self.views)
         try:
             index = dict(self._index)
         except AttributeError:

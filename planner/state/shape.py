@@ -84,7 +84,16 @@ def _quote_hint(value: Any) -> str | None:
     return None
 
 
-TOP_KEYS = ("snapshot", "release", "naming_convention", "enums", "tables", "unmanaged", "routines")
+TOP_KEYS = (
+    "snapshot",
+    "release",
+    "naming_convention",
+    "enums",
+    "tables",
+    "unmanaged",
+    "routines",
+    "views",
+)
 TABLE_KEYS = (
     "schema",
     "comment",
@@ -304,9 +313,13 @@ class Shape:
                 t = self.table(name, body, ("tables", name), conventions)
                 if t is not None:
                     tables.append(t)
-        from planner.state import inventory_yaml  # the objects dbplan leaves alone
+        from planner.state import inventory_yaml, views_yaml  # objects besides tables
 
-        unmanaged = inventory_yaml.load(self, doc.get("unmanaged"), tables)
+        views = views_yaml.load(self, doc.get("views"), tables)
+        # an unmanaged trigger, grant or index may belong to a modelled view
+        unmanaged = inventory_yaml.load(
+            self, doc.get("unmanaged"), tables + views_yaml.as_holders(views)
+        )
         from planner.state import routines_yaml  # the functions and triggers dbplan manages
 
         routines = routines_yaml.load(self, doc.get("routines"), tables)
@@ -319,6 +332,7 @@ class Shape:
             naming_convention=tuple(conventions.items()),
             unmanaged=unmanaged,
             routines=routines,
+            views=views,
         )
 
     def release(self, value: Any, expected: str | None) -> str | None:

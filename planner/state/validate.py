@@ -168,6 +168,9 @@ def validate(
     _check_schema_wide_names(c, snapshot)
     _check_table_renames(c, snapshot)
     sqlexpr.check_snapshot(snapshot, c.add)  # SQL fragments: one expression each
+    from planner.state.views import check as check_views  # what views read, their kinds
+
+    check_views(snapshot, targets, c.add)
     for t in snapshot.tables:
         if t.rows is None or id(t) in known_clean:
             continue

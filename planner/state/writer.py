@@ -268,6 +268,10 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
         from planner.state import routines_yaml
 
         pairs.append(("routines", routines_yaml.node(snapshot)))
+    if snapshot.views:
+        from planner.state import views_yaml
+
+        pairs.append(("views", views_yaml.node(snapshot, _value_node)))
     return _block(pairs)
 
 

@@ -25,6 +25,7 @@ from planner.ops import (
     CreateIndex,
     CreateRoutine,
     CreateTable,
+    CreateView,
     DeleteRows,
     DropCheck,
     DropColumn,
@@ -35,6 +36,7 @@ from planner.ops import (
     DropRoutine,
     DropTable,
     DropUnique,
+    DropView,
     InsertRows,
     IrreversibleError,
     RebuildEnum,
@@ -62,12 +64,19 @@ from planner.state.model import (
     Snapshot,
     Table,
     Unique,
+    View,
+    ViewRead,
 )
 
 SITES = (None, "sites")
 FN = Routine(kind="function", name="f()", definition="CREATE FUNCTION f() ...")
 FN2 = Routine(kind="function", name="f()", definition="CREATE FUNCTION f() ... 2")
 TRG = Routine(kind="trigger", name="trg", table="sites", definition="CREATE TRIGGER trg ...")
+VIEW = View(
+    name="v_sites",
+    definition="SELECT sites.id FROM sites",
+    reads=(ViewRead(kind="table", name="sites", columns=("id",)),),
+)
 CAMPAIGNS = (None, "campaigns")
 ID = Column(name="id", type="Integer", nullable=False)
 FK = ForeignKey(
@@ -107,6 +116,7 @@ def _base() -> Snapshot:
         tables=(campaigns, sites),
         enums=(Enum(name="level", values=("info", "error")),),
         routines=(FN,),
+        views=(VIEW,),
     )
 
 
@@ -147,6 +157,8 @@ def _ops() -> list:
         CreateRoutine(routine=TRG),
         DropRoutine(routine=FN),
         ReplaceRoutine(old=FN, new=FN2),
+        CreateView(view=dataclasses.replace(VIEW, name="v_new")),
+        DropView(view=VIEW),
         CreateIndex(table_key=SITES, index=Index(name="ix_sites_title", columns=("title",))),
         DropIndex(table_key=SITES, index=SITES_T.indexes[0]),
         RenameIndex(

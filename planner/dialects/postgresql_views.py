@@ -1,0 +1,180 @@
+"""PostgreSQL's views and materialized views as dbplan models them (see
+:mod:`planner.state.views`): the definition as ``pg_get_viewdef`` normalises it, what it
+reads from ``pg_depend`` (the view's ``_RETURN`` rule depends on each column it uses),
+comments, and the indexes of materialized views.
+
+A view is left to the inventory (``unmanaged``) when it uses something dbplan does not
+create before it: a function, a type other than an enum of the snapshot, a relation of
+another schema, or a view that is itself left alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from planner.state.inventory import Found
+from planner.state.model import Index, Snapshot, Unmanaged, View, ViewRead
+
+_VIEWS = """
+SELECT c.oid, n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid, true),
+       obj_description(c.oid, 'pg_class')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('v', 'm')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
+                  AND e.objid = c.oid AND e.deptype = 'e')
+"""
+
+#: what each view's rule depends on (built-in objects are pinned: not recorded)
+_DEPENDS = """
+SELECT r.ev_class, d.refclassid = 'pg_class'::regclass AS rel, rn.nspname, rc.relname,
+       rc.relkind, a.attname, ty.typtype, tn.nspname, ty.typname
+FROM pg_rewrite r
+JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+     AND d.deptype = 'n' AND NOT (d.refclassid = 'pg_class'::regclass
+                                  AND d.refobjid = r.ev_class)
+LEFT JOIN pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+LEFT JOIN pg_attribute a ON a.attrelid = rc.oid AND a.attnum = d.refobjsubid
+     AND d.refobjsubid > 0
+LEFT JOIN pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid
+LEFT JOIN pg_namespace tn ON tn.oid = ty.typnamespace
+WHERE r.ev_class = ANY(:oids)
+"""
+
+_INDEXES = """
+SELECT i.indrelid, ic.relname, i.indisunique, am.amname <> 'btree' OR i.indexprs IS NOT NULL
+       OR i.indnkeyatts < i.indnatts
+       OR EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0)
+       OR EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) x JOIN pg_opclass oc ON oc.oid = x
+                  WHERE NOT oc.opcdefault) AS odd,
+       pg_get_expr(i.indpred, i.indrelid),
+       ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o)
+FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+WHERE i.indrelid = ANY(:oids)
+"""
+
+
+def views(
+    conn: Any, snapshot: Snapshot, schemas: list[str | None]
+) -> tuple[list[View], list[Found]]:
+    """The views of ``schemas`` dbplan models, and the indexes of materialized views it
+    cannot model (listed as unmanaged)."""
+    default = conn.execute(sa.text("SELECT current_schema()")).scalar()
+    names = sorted({s or default for s in schemas})
+
+    def sch(nspname: str | None) -> str | None:
+        return None if nspname == default else nspname
+
+    rows = conn.execute(sa.text(_VIEWS), {"schemas": names}).all()
+    if not rows:
+        return [], []
+    oids = [r[0] for r in rows]
+    enums = {e.name for e in snapshot.enums}
+    reads: dict[int, dict[tuple, set[str]]] = {oid: {} for oid in oids}
+    blocked: set[int] = set()
+    on_view: dict[int, set[tuple]] = {oid: set() for oid in oids}
+    for oid, rel, nsp, relname, relkind, att, typtype, tnsp, typname in conn.execute(
+        sa.text(_DEPENDS), {"oids": oids}
+    ):
+        if rel and nsp in names and relkind in ("r", "p", "v", "m"):
+            cols = reads[oid].setdefault(("table", sch(nsp), relname), set())
+            if att is not None:
+                cols.add(att)
+            if relkind in ("v", "m"):
+                on_view[oid].add((sch(nsp), relname))
+        elif typtype == "e" and sch(tnsp) is None and typname in enums:
+            reads[oid].setdefault(("enum", None, typname), set())
+        else:
+            blocked.add(oid)  # a function, another type, another schema's relation
+    by_key = {(sch(r[1]), r[2]): r[0] for r in rows}
+    changed = True
+    while changed:  # a view on a view left alone is left alone
+        changed = False
+        for oid in oids:
+            if oid not in blocked and any(by_key.get(k) in blocked for k in on_view[oid]):
+                blocked.add(oid)
+                changed = True
+    indexes: dict[int, list[Index]] = {}
+    extra: list[Found] = []
+    kept = {r[0]: r for r in rows if r[0] not in blocked}
+    for relid, ix, unique, odd, where, cols in conn.execute(
+        sa.text(_INDEXES), {"oids": list(kept)}
+    ):
+        r = kept[relid]
+        if odd:
+            extra.append(Found(obj=Unmanaged(kind="index", name=ix, schema=sch(r[1]), table=r[2])))
+            continue
+        indexes.setdefault(relid, []).append(
+            Index(name=ix, columns=tuple(cols), unique=bool(unique), where=where)
+        )
+    out = []
+    for oid, nsp, name, relkind, definition, comment in rows:
+        if oid in blocked:
+            continue
+        out.append(
+            View(
+                name=name,
+                schema=sch(nsp),
+                kind="materialized_view" if relkind == "m" else "view",
+                definition=normal_definition(definition),
+                indexes=tuple(indexes.get(oid, ())),
+                comment=comment,
+                reads=tuple(
+                    ViewRead(kind=k, name=n, schema=s, columns=tuple(sorted(c)))
+                    for (k, s, n), c in reads[oid].items()
+                ),
+            )
+        )
+    return out, extra
+
+
+def normal_definition(text: str) -> str:
+    """``pg_get_viewdef``'s text as the snapshot keeps it: no leading blank, no ``;``,
+    no trailing blanks on a line.
+
+    Example:
+        >>> normal_definition(" SELECT t.id\\n   FROM t;")
+        'SELECT t.id\\n   FROM t'
+    """
+    text = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return text[:-1].rstrip() if text.endswith(";") else text
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _qq(schema: str | None, name: str) -> str:
+    return f"{_q(schema)}.{_q(name)}" if schema else _q(name)
+
+
+def create_sql(view: View) -> list[str]:
+    """The statements creating ``view``: the view, its indexes, its comment.
+
+    Example:
+        >>> create_sql(View(name="mv", kind="materialized_view", definition="SELECT 1 AS a",
+        ...                 indexes=(Index(name="ix", columns=("a",), unique=True),)))
+        ['CREATE MATERIALIZED VIEW "mv" AS SELECT 1 AS a', 'CREATE UNIQUE INDEX "ix" ON "mv" ("a")']
+    """
+    what = "MATERIALIZED VIEW" if view.kind == "materialized_view" else "VIEW"
+    name = _qq(view.schema, view.name)
+    out = [f"CREATE {what} {name} AS {view.definition}"]
+    for ix in view.indexes:
+        unique = "UNIQUE " if ix.unique else ""
+        cols = ", ".join(_q(c) for c in ix.columns)
+        where = f" WHERE {ix.where}" if ix.where else ""
+        out.append(f"CREATE {unique}INDEX {_q(ix.name)} ON {name} ({cols}){where}")
+    if view.comment is not None:
+        from planner.dialects import get
+
+        out.append(f"COMMENT ON {what} {name} IS {get('postgresql').string_literal(view.comment)}")
+    return out
+
+
+def drop_sql(view: View) -> list[str]:
+    """The statement dropping ``view`` (its indexes go with it)."""
+    what = "MATERIALIZED VIEW" if view.kind == "materialized_view" else "VIEW"
+    return [f"DROP {what} {_qq(view.schema, view.name)}"]

@@ -1,0 +1,90 @@
+"""The diff of the views two snapshots manage.
+
+A view of one side only is created or dropped. A view whose kind, definition (compared
+by meaning on the target dialects: :func:`planner.viewsql.same_everywhere`), indexes or
+comment change is dropped and created again; so is an unchanged view that an operation
+of the plan does not survive (:func:`planner.ops.views.disturbs`: a column type change
+under it, SQLite's rebuild of a table it reads), and every view reading a view dropped
+that way. A view without ``reads`` gets them parsed from its definition.
+
+Example:
+    >>> from planner.state.model import Snapshot, View
+    >>> v = View(name="v", definition="SELECT 1 AS one")
+    >>> [op.describe() for op in diff_views(Snapshot(release="1"),
+    ...                                      Snapshot(release="2", views=(v,)), [])]
+    ['Create view v']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from planner.ops.base import Operation
+from planner.ops.views import CreateView, DropView, disturbs, view_enums
+from planner.state.model import Snapshot, TableKey, View
+
+if TYPE_CHECKING:
+    from planner.dialects import Dialect
+
+
+def with_reads(view: View, snapshot: Snapshot, targets: Sequence[Dialect] | None = None) -> View:
+    """``view`` with its ``reads``: its own, else parsed from the definition on each
+    target dialect (the union)."""
+    if view.reads:
+        return view
+    from planner import dialects
+    from planner.viewsql import reads_of
+
+    found: set = set()
+    for d in targets if targets is not None else dialects.all_dialects():
+        found |= set(reads_of(view.definition, d.name, snapshot))
+    return dataclasses.replace(view, reads=tuple(found)) if found else view
+
+
+def _changed(a: View, b: View, targets, old: Snapshot, new: Snapshot) -> bool:
+    from planner.viewsql import same_everywhere
+
+    if (a.kind, a.indexes, a.comment) != (b.kind, b.indexes, b.comment):
+        return True
+    return not same_everywhere(a.definition, b.definition, targets, new)
+
+
+def diff_views(
+    old: Snapshot,
+    new: Snapshot,
+    ops: Sequence[Operation],
+    *,
+    targets: Sequence[Dialect] | None = None,
+) -> list[Operation]:
+    """The view operations turning ``old``'s views into ``new``'s, given the other
+    operations of the plan (``ops``: the table changes views may not survive)."""
+    if not old.views and not new.views:
+        return []
+    rebuilds = any(d.alters_by_rebuild for d in targets) if targets is not None else True
+    have = {v.key: with_reads(v, old, targets) for v in old.views}
+    want = {v.key: with_reads(v, new, targets) for v in new.views}
+    common = have.keys() & want.keys()
+    again: set[TableKey] = {k for k in common if _changed(have[k], want[k], targets, old, new)}
+    for key in sorted(common - again, key=str):
+        if any(
+            disturbs(op, have[key], rebuilds=rebuilds) or disturbs(op, want[key], rebuilds=rebuilds)
+            for op in ops
+        ):
+            again.add(key)
+    gone = (have.keys() - want.keys()) | again
+    grew = True
+    while grew:  # a view reading a view that is dropped goes and comes with it
+        grew = False
+        for key in sorted(common - again, key=str):
+            if any((r.schema, r.name) in gone for r in have[key].reads if r.kind == "table"):
+                again.add(key)
+                gone.add(key)
+                grew = True
+    out: list[Operation] = []
+    for key in sorted((have.keys() - want.keys()) | again, key=str):
+        out.append(DropView(view=have[key], enums=view_enums(have[key], old)))
+    for key in sorted((want.keys() - have.keys()) | again, key=str):
+        out.append(CreateView(view=want[key], enums=view_enums(want[key], new)))
+    return out

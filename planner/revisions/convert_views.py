@@ -1,0 +1,28 @@
+"""The converters of the view operations (:mod:`planner.ops.views`): the statements of
+each dialect's ``<name>_views`` module, one branch per dialect (the definition runs as
+written)."""
+
+from __future__ import annotations
+
+from planner.dialects import all_dialects
+from planner.ops.views import CreateView, DropView
+from planner.revisions import alembic_ops as custom
+from planner.revisions.convert import TO_ALEMBIC, EmitContext
+
+
+def _switch(make) -> list:
+    branches = [
+        (d.runtime_names, [custom.SQLTextOp(s) for s in make(d.part("views"))])
+        for d in all_dialects()
+    ]
+    return [custom.DialectSwitchOp(branches, [])]
+
+
+@TO_ALEMBIC.register(CreateView)
+def _create_view(op: CreateView, ctx: EmitContext) -> list:
+    return _switch(lambda part: part.create_sql(op.view))
+
+
+@TO_ALEMBIC.register(DropView)
+def _drop_view(op: DropView, ctx: EmitContext) -> list:
+    return _switch(lambda part: part.drop_sql(op.view))

@@ -1,0 +1,5 @@
+CREATE TABLE t (id serial PRIMARY KEY, k bigint NOT NULL)
+
+CREATE MATERIALIZED VIEW mv AS SELECT id, k FROM t
+
+CREATE INDEX ix_mv_k ON mv (k)

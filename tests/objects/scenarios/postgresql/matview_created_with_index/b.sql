@@ -1,0 +1,7 @@
+CREATE TABLE t (id serial PRIMARY KEY, k integer NOT NULL)
+
+CREATE MATERIALIZED VIEW mv AS SELECT k, count(*) AS n FROM t GROUP BY k
+
+CREATE UNIQUE INDEX ix_mv_k ON mv (k)
+
+COMMENT ON MATERIALIZED VIEW mv IS 'counts per k'

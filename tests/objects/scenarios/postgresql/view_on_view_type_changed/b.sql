@@ -1,0 +1,5 @@
+CREATE TABLE t (id serial PRIMARY KEY, n bigint NOT NULL)
+
+CREATE VIEW v1 AS SELECT id, n FROM t
+
+CREATE VIEW v2 AS SELECT id, n * 2 AS twice FROM v1

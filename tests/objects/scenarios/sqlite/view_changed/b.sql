@@ -1,0 +1,3 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)
+
+CREATE VIEW v AS SELECT id, upper(name) AS name FROM t
