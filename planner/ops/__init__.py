@@ -104,6 +104,7 @@ from planner.ops.keys import (
     RenameIndex,
 )
 from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
+from planner.ops.rowmodes import ChangeRowMode, PruneRows
 from planner.ops.tables import (
     AddColumn,
     AlterColumnComment,
@@ -121,6 +122,8 @@ from planner.ops.tables import (
 )
 
 __all__ = [
+    "ChangeRowMode",
+    "PruneRows",
     "AddCheck",
     "AddColumn",
     "AddEnumValue",
