@@ -221,10 +221,11 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
     and, into a ``sync`` table, a :class:`PruneRows` (:func:`_mode_ops`)."""
     o_mode = ot.rows.mode if ot is not None and ot.rows is not None else "managed"
     n_mode = nt.rows.mode if nt is not None and nt.rows is not None else "managed"
+    # a row a seed set declared (or declares) is never deleted, so it may be there: it is
+    # inserted where missing; only a seed set leaves its rows' values alone
+    either = "seed" if "seed" in (o_mode, n_mode) else "managed"
     seed = "seed" if n_mode == "seed" else "managed"
-    # a row a seed set declared (or declares) is never deleted
-    gone = "seed" if "seed" in (o_mode, n_mode) else "managed"
-    ops = _diff_rows(ot, nt, old, new, modes=(seed, seed, gone))
+    ops = _diff_rows(ot, nt, old, new, modes=(either, seed, either))
     return ops + _mode_ops(ot, nt, o_mode, n_mode)
 
 
@@ -317,6 +318,7 @@ def _diff_rows(
                     parents=_sorted_refs(parents),
                     enum_values=tuple(sorted(enum_values)),
                     mode=delete_mode,
+                    after_tables=_dropped_referrers(gone_refs, old, new, old_idx),
                 )
             )
     if n_rs is None:
@@ -476,6 +478,21 @@ def _diff_rows(
     _unique_handover(ops, ot, nt, old_rows, new_rows)
     ops += deferred_updates
     return ops
+
+
+def _dropped_referrers(
+    gone: set[Ref], old: Snapshot, new: Snapshot, idx: _RowIndex
+) -> tuple[TableKey, ...]:
+    """The tables the plan drops (not renames) whose managed rows reference ``gone`` rows:
+    dropped before those rows are deleted (their references would refuse the delete)."""
+    renamed = {t.renamed_from for t in new.tables if t.renamed_from}
+    out = []
+    for t in old.tables:
+        if new.get_table(t.key) is not None or t.name in renamed or t.rows is None:
+            continue
+        if any(idx.parent(fk, r) in gone for fk in t.foreign_keys for r in t.rows.rows):
+            out.append(t.key)
+    return tuple(sorted(out, key=lambda k: (k[0] or "", k[1])))
 
 
 def _unique_handover(

@@ -489,6 +489,11 @@ class DeleteRows(Operation):
     unique_values: tuple[Ref, ...] = ()
     #: ``seed``: the rows leave the snapshot, the database keeps them (never deleted)
     mode: str = "managed"
+    #: tables the plan drops whose rows reference the deleted rows (dropped first)
+    after_tables: tuple[TableKey, ...] = ()
+
+    def after_removed(self) -> frozenset[Ref]:
+        return frozenset((RefKind.TABLE, k) for k in self.after_tables)
 
     @property
     def risk(self) -> Risk:

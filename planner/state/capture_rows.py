@@ -217,6 +217,9 @@ def _managed_rows(
     for row in declared.rows:
         d = dict(row)
         for db in _matching(found, tuple(_bind(types.get(k), d.get(k)) for k in key)):
+            if declared.mode == "seed":
+                out.append(row)  # a seed row is there; its values are the users' to edit
+                continue
             values = {}
             for col, want in d.items():
                 if col not in db:
