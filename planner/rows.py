@@ -221,11 +221,10 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
     and, into a ``sync`` table, a :class:`PruneRows` (:func:`_mode_ops`)."""
     o_mode = ot.rows.mode if ot is not None and ot.rows is not None else "managed"
     n_mode = nt.rows.mode if nt is not None and nt.rows is not None else "managed"
-    # a row a seed set declared (or declares) is never deleted, so it may be there: it is
-    # inserted where missing; only a seed set leaves its rows' values alone
+    # a row a seed set declared (or declares) is the users' to edit and is never deleted:
+    # inserted where missing, its values left alone, both ways (managed -> seed and back)
     either = "seed" if "seed" in (o_mode, n_mode) else "managed"
-    seed = "seed" if n_mode == "seed" else "managed"
-    ops = _diff_rows(ot, nt, old, new, modes=(either, seed, either))
+    ops = _diff_rows(ot, nt, old, new, mode=either)
     return ops + _mode_ops(ot, nt, o_mode, n_mode)
 
 
@@ -249,10 +248,9 @@ def _diff_rows(
     old: Snapshot,
     new: Snapshot,
     *,
-    modes: tuple[str, str, str] = ("managed", "managed", "managed"),
+    mode: str = "managed",
 ) -> list[Operation]:
-    """``modes``: of the inserts, the updates and the deletes (``managed`` or ``seed``)."""
-    insert_mode, update_mode, delete_mode = modes
+    """``mode`` of the inserts, updates and deletes: ``managed`` or ``seed``."""
     o_rs = ot.rows if ot is not None and ot.rows is not None and ot.rows.rows else None
     n_rs = nt.rows if nt is not None and nt.rows is not None and nt.rows.rows else None
     if o_rs is None and n_rs is None:
@@ -317,7 +315,7 @@ def _diff_rows(
                     rows=tuple(reversed(order)),
                     parents=_sorted_refs(parents),
                     enum_values=tuple(sorted(enum_values)),
-                    mode=delete_mode,
+                    mode=mode,
                     after_tables=_dropped_referrers(gone_refs, old, new, old_idx),
                 )
             )
@@ -373,7 +371,7 @@ def _diff_rows(
                 order=tuple(new_keys),
                 parents=_sorted_refs(parents),
                 enum_values=tuple(sorted(enum_values)),
-                mode=insert_mode,
+                mode=mode,
                 after_dropped=tuple(
                     sorted(
                         c.name
@@ -444,7 +442,7 @@ def _diff_rows(
                         old=FrozenMap({c: a[c] for c in cleared}),
                         new=FrozenMap(dict.fromkeys(cleared)),
                         old_enum_values=tuple(sorted(_enum_values(ot, old_rows[k], old, cleared))),
-                        mode=update_mode,
+                        mode=mode,
                     )
                 )
                 a.update(dict.fromkeys(cleared))
@@ -471,7 +469,7 @@ def _diff_rows(
                     old_parents=_sorted_refs(old_parents),
                     enum_values=tuple(sorted(_enum_values(nt, r, new, cols))),
                     old_enum_values=tuple(sorted(_enum_values(ot, old_rows[k], old, cols))),
-                    mode=update_mode,
+                    mode=mode,
                 )
             )
     # key or unique values one row gives up and another takes: the taker waits

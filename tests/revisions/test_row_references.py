@@ -53,7 +53,7 @@ tables:
 
 def _snap(release: str, categories: list[str], items: list[str]):
     def block(rows: list[str]) -> str:
-        return "\n".join(f"        - {r}" for r in rows)
+        return "\n".join(f"        - {r}" for r in rows) or "        []"
 
     text = SNAP.format(release=release, categories=block(categories), items=block(items))
     return load_snapshot_text(text, f"{release}.yaml")
@@ -136,3 +136,49 @@ def test_parent_child_and_self_references_by_natural_key_up_and_down(db_url, tmp
     downgrade(project, db_url, "base")
     # and the whole walk, captured back to each snapshot (references resolved)
     _walk(project, db_url, {old.release: old, new.release: new}, releases, revs)
+
+
+def test_references_follow_ids_the_database_gave_after_a_users_row(db_url, tmp_path):
+    """The collision scenario: a user's category takes the next id between two releases;
+    release 2's category and the item naming it by code get ids after it, and the item
+    points at the category's real id. A user's row holding the new code stops the
+    upgrade before anything changes."""
+    from tests.revisions.test_database import _chain
+
+    old = _snap("1.0.0", ["{code: food}", "{code: fruit, parent_id: {code: food}}"], [])
+    new = _snap(
+        "2.0.0",
+        [
+            "{code: food}",
+            "{code: fruit, parent_id: {code: food}}",
+            "{code: veg, parent_id: {code: food}}",
+        ],
+        ["{name: carrot, category_id: {code: veg}}"],
+    )
+    project, _, revs = _chain(tmp_path, [old, new])
+    upgrade(project, db_url, revs[0])
+    eng = sa.create_engine(db_url)
+    try:
+        with eng.begin() as conn:
+            conn.execute(sa.text("INSERT INTO categories (code) VALUES ('mine')"))
+            mine = conn.execute(sa.text("SELECT id FROM categories WHERE code = 'mine'")).scalar()
+        upgrade(project, db_url, revs[1])
+        with eng.connect() as conn:
+            veg = conn.execute(sa.text("SELECT id FROM categories WHERE code = 'veg'")).scalar()
+        assert veg > mine
+        assert _tree(db_url)["items"] == {"carrot": "veg"}
+        assert _tree(db_url)["categories"]["veg"] == "food"
+        # a user's row holding the code release 2 needs: refused before any change
+        downgrade(project, db_url, revs[0])
+        with eng.begin() as conn:
+            conn.execute(sa.text("INSERT INTO categories (code) VALUES ('veg')"))
+        before = _tree(db_url)
+        try:
+            upgrade(project, db_url, revs[1])
+        except Exception as e:  # noqa: BLE001 - the revision's RuntimeError, wrapped or not
+            assert "(code) = ('veg',)" in str(e) and "nothing was changed" in str(e)
+        else:
+            raise AssertionError("the upgrade over a user's row 'veg' did not stop")
+        assert _tree(db_url) == before
+    finally:
+        eng.dispose()
