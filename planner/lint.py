@@ -26,6 +26,7 @@ R015   warning   the downgrade deletes managed rows from a table other tables re
 R016   warning   ON DELETE/ON UPDATE SET NULL on a NOT NULL column (the action always fails)
 R017   warning   a table without columns on a target that refuses one (MariaDB/MySQL, SQLite)
 R018   warning   managed rows with explicit ids inserted into an existing table (a user's row may hold the id)
+R019   danger    a ``sync`` table loses the rows its snapshot does not declare (:mod:`planner.lint_rows`)
 =====  ========  =============================================================
 
 Deletes of the downgrade are found from the upgrade plan: every :class:`~planner.ops.InsertRows`
@@ -696,3 +697,6 @@ def _explicit_ids(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
         f"declare the rows without {serial[0].name}, keyed by a natural key (rows.key), so "
         "the database numbers them",
     )
+
+
+from planner import lint_rows as _lint_rows  # noqa: E402, F401 - registers the row-mode rules

@@ -133,7 +133,12 @@ def make_downgrade_plan(
         >>> make_downgrade_plan(Snapshot(release="1"), Snapshot(release="2")).new.release
         '1'
     """
-    return plan_between(new, old, renames=renames_from_hints(old, new).reversed(), targets=targets)
+    from planner.downgrade_hints import with_downgrade_backfills
+
+    target = with_downgrade_backfills(old, new)  # dropped_columns: NOT NULL columns refilled
+    return plan_between(
+        new, target, renames=renames_from_hints(old, new).reversed(), targets=targets
+    )
 
 
 def apply_plan(plan: Plan, snapshot: Snapshot | None = None) -> Snapshot:

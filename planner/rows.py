@@ -23,10 +23,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from planner.ops import (
+    ChangeRowMode,
     CycleError,
     DeleteRows,
     InsertRows,
     Operation,
+    PruneRows,
     Ref,
     UpdateRow,
 )
@@ -40,6 +42,7 @@ from planner.state.model import (
     Table,
     TableKey,
 )
+from planner.state.rowrefs import reference_match
 
 
 class _RowIndex:
@@ -50,12 +53,11 @@ class _RowIndex:
         self._cache: dict[tuple[TableKey, tuple[str, ...]], dict[tuple, tuple]] = {}
 
     def parent(self, fk: ForeignKey, row: Row) -> Ref | None:
-        d = dict(row)
-        if any(d.get(c) is None for c in fk.columns):
+        target = _fk_target(fk, dict(row))
+        if target is None:
             return None
-        values = tuple(d[c] for c in fk.columns)
-        lookup = self._lookup(fk.ref_key, fk.ref_columns)
-        pkey = lookup.get(values)
+        lookup = self._lookup(fk.ref_key, target[0])
+        pkey = lookup.get(target[1])
         if pkey is None:
             return None
         return ("row", (fk.ref_key[0], fk.ref_key[1], pkey))
@@ -73,6 +75,18 @@ class _RowIndex:
                         out.setdefault(vals, t.rows.key_of(r))
             self._cache[ck] = out
         return self._cache[ck]
+
+
+def _fk_target(fk: ForeignKey, d: dict) -> tuple[tuple[str, ...], tuple] | None:
+    """The columns and values of the referenced table a row's foreign key values name:
+    the referenced columns, or the natural key of a reference (``{code: fruit}``);
+    None when a value is NULL."""
+    if len(fk.columns) == 1 and isinstance(d.get(fk.columns[0]), FrozenMap):
+        return reference_match(d[fk.columns[0]])
+    values = tuple(d.get(c) for c in fk.columns)
+    if None in values:
+        return None
+    return fk.ref_columns, values
 
 
 def _enum_values(
@@ -108,21 +122,26 @@ def _parent_first(
     self_fks = [fk for fk in table.foreign_keys if fk.ref_key == table.key]
     if not self_fks:
         return rows, {}
-    by_values: dict[tuple[tuple[str, ...], tuple], tuple] = {}
-    for r in rows:
-        d = dict(r)
-        for fk in self_fks:
-            vals = tuple(d.get(c) for c in fk.ref_columns)
-            by_values.setdefault((fk.ref_columns, vals), rs.key_of(r))
+    by_values: dict[tuple[str, ...], dict[tuple, tuple]] = {}
+
+    def find(cols: tuple[str, ...], vals: tuple) -> tuple | None:
+        if cols not in by_values:
+            m: dict[tuple, tuple] = {}
+            for r in rows:
+                d = dict(r)
+                m.setdefault(tuple(d.get(c) for c in cols), rs.key_of(r))
+            by_values[cols] = m
+        return by_values[cols].get(vals)
+
     deps: dict[tuple, dict[tuple, set[str]]] = {}  # row key -> parent key -> columns
     for r in rows:
         d = dict(r)
         k = rs.key_of(r)
         for fk in self_fks:
-            vals = tuple(d.get(c) for c in fk.columns)
-            if None in vals:
+            target = _fk_target(fk, d)
+            if target is None:
                 continue
-            p = by_values.get((fk.ref_columns, vals))
+            p = find(*target)
             if p is not None and p != k and p in keys:
                 deps.setdefault(k, {}).setdefault(p, set()).update(fk.columns)
     nullable = {c.name for c in table.columns if c.nullable}
@@ -197,6 +216,41 @@ def _key_getter(cols: tuple[str, ...]):
 
 
 def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) -> list[Operation]:
+    """The row operations of one table between two snapshots, in its row modes: the
+    rows' inserts, updates and deletes (:func:`_diff_rows`), then a :class:`ChangeRowMode`
+    and, into a ``sync`` table, a :class:`PruneRows` (:func:`_mode_ops`)."""
+    o_mode = ot.rows.mode if ot is not None and ot.rows is not None else "managed"
+    n_mode = nt.rows.mode if nt is not None and nt.rows is not None else "managed"
+    # a row a seed set declared (or declares) is the users' to edit and is never deleted:
+    # inserted where missing, its values left alone, both ways (managed -> seed and back)
+    either = "seed" if "seed" in (o_mode, n_mode) else "managed"
+    ops = _diff_rows(ot, nt, old, new, mode=either)
+    return ops + _mode_ops(ot, nt, o_mode, n_mode)
+
+
+def _mode_ops(ot: Table | None, nt: Table | None, o_mode: str, n_mode: str) -> list[Operation]:
+    if nt is None or nt.rows is None:
+        return []
+    out: list[Operation] = []
+    if o_mode != n_mode:
+        out.append(ChangeRowMode(table_key=nt.key, key=nt.rows.key, old=o_mode, new=n_mode))
+    # a sync table loses the rows it does not declare, when its mode or rows change
+    # (a new table holds only its declared rows)
+    if ot is not None and n_mode == "sync" and (o_mode != "sync" or ot.rows != nt.rows):
+        keys = tuple(nt.rows.key_of(r) for r in nt.rows.rows)
+        out.append(PruneRows(table_key=nt.key, key=nt.rows.key, keys=keys))
+    return out
+
+
+def _diff_rows(
+    ot: Table | None,
+    nt: Table | None,
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    mode: str = "managed",
+) -> list[Operation]:
+    """``mode`` of the inserts, updates and deletes: ``managed`` or ``seed``."""
     o_rs = ot.rows if ot is not None and ot.rows is not None and ot.rows.rows else None
     n_rs = nt.rows if nt is not None and nt.rows is not None and nt.rows.rows else None
     if o_rs is None and n_rs is None:
@@ -261,6 +315,8 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
                     rows=tuple(reversed(order)),
                     parents=_sorted_refs(parents),
                     enum_values=tuple(sorted(enum_values)),
+                    mode=mode,
+                    after_tables=_dropped_referrers(gone_refs, old, new, old_idx),
                 )
             )
     if n_rs is None:
@@ -315,6 +371,7 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
                 order=tuple(new_keys),
                 parents=_sorted_refs(parents),
                 enum_values=tuple(sorted(enum_values)),
+                mode=mode,
                 after_dropped=tuple(
                     sorted(
                         c.name
@@ -385,6 +442,7 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
                         old=FrozenMap({c: a[c] for c in cleared}),
                         new=FrozenMap(dict.fromkeys(cleared)),
                         old_enum_values=tuple(sorted(_enum_values(ot, old_rows[k], old, cleared))),
+                        mode=mode,
                     )
                 )
                 a.update(dict.fromkeys(cleared))
@@ -411,12 +469,28 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
                     old_parents=_sorted_refs(old_parents),
                     enum_values=tuple(sorted(_enum_values(nt, r, new, cols))),
                     old_enum_values=tuple(sorted(_enum_values(ot, old_rows[k], old, cols))),
+                    mode=mode,
                 )
             )
     # key or unique values one row gives up and another takes: the taker waits
     _unique_handover(ops, ot, nt, old_rows, new_rows)
     ops += deferred_updates
     return ops
+
+
+def _dropped_referrers(
+    gone: set[Ref], old: Snapshot, new: Snapshot, idx: _RowIndex
+) -> tuple[TableKey, ...]:
+    """The tables the plan drops (not renames) whose managed rows reference ``gone`` rows:
+    dropped before those rows are deleted (their references would refuse the delete)."""
+    renamed = {t.renamed_from for t in new.tables if t.renamed_from}
+    out = []
+    for t in old.tables:
+        if new.get_table(t.key) is not None or t.name in renamed or t.rows is None:
+            continue
+        if any(idx.parent(fk, r) in gone for fk in t.foreign_keys for r in t.rows.rows):
+            out.append(t.key)
+    return tuple(sorted(out, key=lambda k: (k[0] or "", k[1])))
 
 
 def _unique_handover(

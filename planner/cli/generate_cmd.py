@@ -108,6 +108,8 @@ def generate(
         click.echo(f"replaced {project.display(path)}")
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    for finding in result.findings:  # the upgrade's, then the downgrade's
+        click.echo(f"finding: {finding}", err=True)
     down = result.down_revision or "base"
     click.echo(
         f"wrote {project.display(result.path)}: revision {result.revision} "

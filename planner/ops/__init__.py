@@ -104,6 +104,7 @@ from planner.ops.keys import (
     RenameIndex,
 )
 from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
+from planner.ops.rowmodes import ChangeRowMode, PruneRows
 from planner.ops.tables import (
     AddColumn,
     AlterColumnComment,
@@ -122,6 +123,8 @@ from planner.ops.tables import (
 from planner.ops.views import CreateView, DropView
 
 __all__ = [
+    "ChangeRowMode",
+    "PruneRows",
     "AddCheck",
     "AddColumn",
     "AddEnumValue",

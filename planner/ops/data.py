@@ -308,6 +308,8 @@ class InsertRows(Operation):
     #: ``(RefKind.UNIQUE_VALUE, (schema, table, columns, values))``: values of a key or unique
     #: these rows share with rows a :class:`DeleteRows` removes (inserted after it)
     unique_values: tuple[Ref, ...] = ()
+    #: the table's row mode (``seed``: each row inserted only if its key is missing)
+    mode: str = "managed"
 
     def keys(self) -> tuple[tuple[Any, ...], ...]:
         return tuple(tuple(dict(r).get(c) for c in self.key) for r in self.rows)
@@ -321,7 +323,8 @@ class InsertRows(Operation):
     def describe(self) -> str:
         n = len(self.rows)
         keys = ", ".join(_fmt_key(self.key, k) for k in self.keys())
-        return f"Insert {n} row{'s' if n != 1 else ''} into {_t(self.table_key)}: {keys}"
+        missing = " where missing (seed)" if self.mode == "seed" else ""
+        return f"Insert {n} row{'s' if n != 1 else ''} into {_t(self.table_key)}{missing}: {keys}"
 
     def reverse(self) -> Operation:
         return DeleteRows(
@@ -331,6 +334,7 @@ class InsertRows(Operation):
             parents=self.parents,
             enum_values=self.enum_values,
             unique_values=self.unique_values,
+            mode=self.mode,
         )
 
     def needs(self) -> frozenset[Ref]:
@@ -365,7 +369,9 @@ class InsertRows(Operation):
                 indexed = list(enumerate(rows))
                 indexed.sort(key=lambda ir: (pos.get(rs.key_of(ir[1]), big), ir[0]))
                 rows = [r for _, r in indexed]
-            return dataclasses.replace(t, rows=RowSet(key=self.key, rows=tuple(rows)))
+            return dataclasses.replace(
+                t, rows=dataclasses.replace(rs, key=self.key, rows=tuple(rows))
+            )
 
         return _edit_table(snapshot, self.table_key, edit)
 
@@ -393,10 +399,12 @@ class UpdateRow(Operation):
     #: after those rows let go of them) / the old values give up for other rows
     unique_values: tuple[Ref, ...] = ()
     released_values: tuple[Ref, ...] = ()
+    #: the table's row mode (``seed``: the snapshot changes, the database row is left alone)
+    mode: str = "managed"
 
     @property
     def risk(self) -> Risk:
-        return Risk.DATA
+        return Risk.SAFE if self.mode == "seed" else Risk.DATA
 
     def sort_name(self) -> str:
         return _sk(self.key)
@@ -404,7 +412,8 @@ class UpdateRow(Operation):
     def describe(self) -> str:
         old = dict(self.old)
         changes = ", ".join(f"{c} {_fmt_value(old.get(c))} -> {_fmt_value(v)}" for c, v in self.new)
-        return f"Update row {_t(self.table_key)} {_fmt_key(self.key_columns, self.key)}: {changes}"
+        text = f"Update row {_t(self.table_key)} {_fmt_key(self.key_columns, self.key)}: {changes}"
+        return text + (" (seed: the database row is left alone)" if self.mode == "seed" else "")
 
     def reverse(self) -> Operation:
         return dataclasses.replace(
@@ -478,10 +487,17 @@ class DeleteRows(Operation):
     parents: tuple[Ref, ...] = ()
     enum_values: tuple[tuple[str, str], ...] = ()
     unique_values: tuple[Ref, ...] = ()
+    #: ``seed``: the rows leave the snapshot, the database keeps them (never deleted)
+    mode: str = "managed"
+    #: tables the plan drops whose rows reference the deleted rows (dropped first)
+    after_tables: tuple[TableKey, ...] = ()
+
+    def after_removed(self) -> frozenset[Ref]:
+        return frozenset((RefKind.TABLE, k) for k in self.after_tables)
 
     @property
     def risk(self) -> Risk:
-        return Risk.DESTRUCTIVE
+        return Risk.SAFE if self.mode == "seed" else Risk.DESTRUCTIVE
 
     def keys(self) -> tuple[tuple[Any, ...], ...]:
         return tuple(tuple(dict(r).get(c) for c in self.key) for r in self.rows)
@@ -489,6 +505,8 @@ class DeleteRows(Operation):
     def describe(self) -> str:
         n = len(self.rows)
         keys = ", ".join(_fmt_key(self.key, k) for k in self.keys())
+        if self.mode == "seed":
+            return f"Stop seeding {n} row{'s' if n != 1 else ''} of {_t(self.table_key)} (kept in the database): {keys}"
         return f"Delete {n} row{'s' if n != 1 else ''} from {_t(self.table_key)}: {keys}"
 
     def reverse(self) -> Operation:
@@ -499,6 +517,7 @@ class DeleteRows(Operation):
             parents=self.parents,
             enum_values=self.enum_values,
             unique_values=self.unique_values,
+            mode=self.mode,
         )
 
     def needs(self) -> frozenset[Ref]:
@@ -521,8 +540,9 @@ class DeleteRows(Operation):
                 k = sorted(missing, key=_sk)[0]
                 raise ApplyError(f"{t.qualified_name} has no row {_fmt_key(self.key, k)}")
             rows = tuple(r for r in t.rows.rows if t.rows.key_of(r) not in gone)
+            kept = rows or t.rows.mode != "managed"  # an empty seed/sync set keeps its mode
             return dataclasses.replace(
-                t, rows=dataclasses.replace(t.rows, rows=rows) if rows else None
+                t, rows=dataclasses.replace(t.rows, rows=rows) if kept else None
             )
 
         return _edit_table(snapshot, self.table_key, edit)

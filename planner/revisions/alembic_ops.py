@@ -41,6 +41,7 @@ from planner.dialects.sqlite import SQLite
 from planner.revisions.alembic_compat import with_new_column_name
 from planner.revisions.copy_from import plain_table, table_source
 from planner.revisions.literals import py_literal, sql_text_call
+from planner.revisions.row_ref import RowRef
 from planner.revisions.sa_bridge import fk_target_has_dot
 
 if TYPE_CHECKING:
@@ -373,6 +374,16 @@ def _render_insert_rows(autogen_context, op: InsertRowsOp) -> list[str]:
             runs.append((cols, [ordered]))
     lines: list[str] = []
     for cols, rows in runs:
+        if any(isinstance(v, RowRef) for r in rows for v in r.values()):
+            # a value is a sub-select (a row named by its natural key): one INSERT per row
+            for r in rows:
+                lines += [
+                    "op.execute(",
+                    f"    sa.insert({_table_stub(autogen_context, op, cols)})",
+                    f"    .values({_row_dict(r)})",
+                    ")",
+                ]
+            continue
         lines.append("op.bulk_insert(")
         lines.append(f"    {_table_stub(autogen_context, op, cols)},")
         lines.append("    [")

@@ -73,9 +73,13 @@ def _row(row: FrozenMap, types: dict[str, str]) -> dict[str, Any]:
 
 @TO_ALEMBIC.register(our.InsertRows)
 def _insert_rows(op: our.InsertRows, ctx: EmitContext) -> list:
-    types = _types_of(ctx, op.table_key)
-    rows = [_row(r, types) for r in op.rows]
-    out: list = [custom.InsertRowsOp(op.table_key[1], rows=rows, **_rows_kw(ctx, op.table_key))]
+    from planner.revisions.convert_rowmodes import bound_row, seed_rows
+
+    if op.mode == "seed":
+        out: list = seed_rows(op, ctx)
+    else:
+        rows = [bound_row(ctx, op.table_key, r) for r in op.rows]
+        out = [custom.InsertRowsOp(op.table_key[1], rows=rows, **_rows_kw(ctx, op.table_key))]
     t = ctx.table(op.table_key)
     serial = _serial_column(t)
     if serial is not None and any(dict(r).get(serial) == 0 for r in op.rows):
@@ -106,21 +110,24 @@ def _setval_sql(t: Table, column: str) -> str:
 
 @TO_ALEMBIC.register(our.UpdateRow)
 def _update_row(op: our.UpdateRow, ctx: EmitContext) -> list:
-    if not op.new:
+    from planner.revisions.convert_rowmodes import bound_row
+
+    if not op.new or op.mode == "seed":
         # only columns no longer declared (their database values are left alone): an
-        # UPDATE without values would be an empty SET
+        # UPDATE without values would be an empty SET; a seed row keeps a user's edit
         return []
     types = _types_of(ctx, op.table_key)
     key = {c: _bind_value(types.get(c), v) for c, v in zip(op.key_columns, op.key, strict=True)}
+    values = bound_row(ctx, op.table_key, op.new)
     return [
-        custom.UpdateRowOp(
-            op.table_key[1], key=key, values=_row(op.new, types), **_rows_kw(ctx, op.table_key)
-        )
+        custom.UpdateRowOp(op.table_key[1], key=key, values=values, **_rows_kw(ctx, op.table_key))
     ]
 
 
 @TO_ALEMBIC.register(our.DeleteRows)
 def _delete_rows(op: our.DeleteRows, ctx: EmitContext) -> list:
+    if op.mode == "seed":
+        return []  # seed rows are never deleted (a user may rely on them)
     types = _types_of(ctx, op.table_key, "before")
     keys = [
         {c: _bind_value(types.get(c), v) for c, v in zip(op.key, k, strict=True)} for k in op.keys()

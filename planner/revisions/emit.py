@@ -27,6 +27,7 @@ from planner.revisions import alembic_ops as custom
 from planner.revisions import (  # noqa: F401 - register converters
     convert_autoincrement,
     convert_routines,
+    convert_rowmodes,
     convert_rows,
     convert_schema,
     convert_views,

@@ -54,6 +54,30 @@ class DestructiveRefused(DbplanError):
         super().__init__("\n".join(lines))
 
 
+class DowngradeRefused(DestructiveRefused):
+    """The downgrade would fail over existing rows (a NOT NULL column added back unfilled:
+    :func:`planner.downgrade_hints.downgrade_failures`); ``allow_destructive`` does not
+    accept it, the hint each line names fixes it."""
+
+    def __init__(self, failures: tuple[str, ...], *, from_release: str, to_release: str):
+        self.operations = failures
+        n = len(failures)
+        lines = [
+            f"refusing to generate {from_release} -> {to_release}: the downgrade would fail "
+            f"on a database with rows ({n} step{'s' if n != 1 else ''}):"
+        ]
+        lines += [f"  {d}" for d in failures]
+        lines.append(
+            "nothing written; add the hints named above to the snapshot (--allow-destructive "
+            "does not accept a downgrade that fails)"
+        )
+        DbplanError.__init__(self, "\n".join(lines))
+
+
+#: how :func:`planner.downgrade_hints.downgrade_failures` starts a downgrade that fails
+_FAILING = "downgrade: adds NOT NULL column"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenderedRevision:
     """Everything a revision file holds, before it is written."""
@@ -66,6 +90,8 @@ class RenderedRevision:
     #: ``describe()`` of each destructive operation of the upgrade
     destructive: tuple[str, ...] = ()
     operations: int = 0
+    #: the lint findings of the upgrade, then of the downgrade (:func:`plan_findings`)
+    findings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,6 +106,8 @@ class GenerateResult:
     replaced: tuple[Path, ...] = ()
     #: what could not be checked (e.g. an unreachable database)
     notes: tuple[str, ...] = ()
+    #: the lint findings of the upgrade and of the downgrade, one line each
+    findings: tuple[str, ...] = ()
 
 
 def _is_control(ch: str) -> bool:
@@ -201,11 +229,25 @@ class PlannedRevision:
         """``describe()`` of each destructive operation of the upgrade, then of each managed-row
         delete of the downgrade that can reach other rows (``downgrade: ...``; see
         :func:`planner.lint.gated_downgrade_deletes`)."""
+        from planner.downgrade_hints import downgrade_failures
         from planner.lint import gated_downgrade_deletes
         from planner.ops import Risk
 
         up = tuple(o.describe() for o in self.up.ops if o.risk == Risk.DESTRUCTIVE)
-        return up + tuple(f"downgrade: {o.describe()}" for o in gated_downgrade_deletes(self.up))
+        down = tuple(f"downgrade: {o.describe()}" for o in gated_downgrade_deletes(self.up))
+        prunes = tuple(
+            d for d in downgrade_failures(self.up.old, self.up.new) if not d.startswith(_FAILING)
+        )
+        return up + down + prunes
+
+    @property
+    def downgrade_failures(self) -> tuple[str, ...]:
+        """Each NOT NULL column the downgrade adds back without a way to fill it (refused
+        whatever ``allow_destructive`` says: :class:`DowngradeRefused`)."""
+        from planner.downgrade_hints import downgrade_failures
+
+        found = downgrade_failures(self.up.old, self.up.new)
+        return tuple(d for d in found if d.startswith(_FAILING))
 
     def render(self) -> RenderedRevision:
         """Plan the downgrade; render the upgrade and downgrade bodies (no I/O)."""
@@ -221,7 +263,28 @@ class PlannedRevision:
             downgrades=render_body(down, downgrade=True),
             destructive=self.destructive,
             operations=len(self.up.ops),
+            findings=plan_findings(self.up, "upgrade") + plan_findings(down, "downgrade"),
         )
+
+
+def plan_findings(plan: Plan, direction: str) -> tuple[str, ...]:
+    """The lint findings of ``plan`` as ``generate`` prints them, one line each.
+
+    Example:
+        >>> from planner.plan import make_plan
+        >>> from planner.state.model import Column, PrimaryKey, Snapshot, Table
+        >>> t = Table(name="t", columns=(Column(name="id", type="Integer", nullable=False),),
+        ...           primary_key=PrimaryKey(columns=("id",)))
+        >>> plan_findings(make_plan(Snapshot(release="1", tables=(t,)), Snapshot(release="2")), "upgrade")[0][:40]
+        'upgrade: danger R001 op 1: dropping tab'
+    """
+    from planner.lint import lint
+
+    out = []
+    for f in lint(plan):
+        line = f"{direction}: {f.severity.value} {f.code} op {f.op_index + 1}: {f.message}"
+        out.append(line + (f" (fix: {f.fix})" if f.fix else ""))
+    return tuple(out)
 
 
 def plan_revision(
@@ -403,6 +466,10 @@ def generate(
         message=message,
         targets=project.targets,
     )
+    if planned.downgrade_failures:
+        raise DowngradeRefused(
+            planned.downgrade_failures, from_release=from_release, to_release=to_release
+        )
     if planned.destructive and not allow_destructive:
         raise DestructiveRefused(
             planned.destructive, from_release=from_release, to_release=to_release
@@ -445,6 +512,7 @@ def generate(
         operations=rendered.operations,
         replaced=tuple(p for p, _ in aside),
         notes=recovered + place.notes,
+        findings=rendered.findings,
     )
 
 

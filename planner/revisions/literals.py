@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from planner import dialects, sqlexpr
 from planner.dialects.postgresql import PostgreSQL
+from planner.revisions.row_ref import RowRef
 from planner.sqlexpr import escape_binds
 from planner.state.model import FrozenMap
 
@@ -56,6 +57,8 @@ def py_literal(value: Any) -> str:
     """
     if value is None or isinstance(value, (bool, int, str)):
         return repr(value)
+    if isinstance(value, RowRef):  # a row named by its natural key: a sub-select
+        return value.source()
     if isinstance(value, PerDialect):
         text = py_literal(value.default)
         for names, v in reversed(value.cases):

@@ -35,6 +35,7 @@ from planner.revisions.alembic_ops import _column, _keys_test, _table_stub
 from planner.revisions.convert import EmitContext, _serial_column
 from planner.revisions.convert_rows import _bind_value, _rows_kw, _types_of
 from planner.revisions.literals import py_literal
+from planner.state.model import FrozenMap
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -106,7 +107,7 @@ def preflight_guards(plan: Plan) -> list:
     inserts: dict = {}
     for op in plan.ops:
         if isinstance(op, our.InsertRows) and op.table_key not in fresh:
-            inserts.setdefault(op.table_key, []).extend(op.rows)
+            inserts.setdefault(op.table_key, []).extend((r, op.mode) for r in op.rows)
     ctx = EmitContext(before=plan.old, after=plan.old)
     out: list = []
     for key in sorted(inserts, key=lambda k: (k[0] or "", k[1])):
@@ -115,6 +116,8 @@ def preflight_guards(plan: Plan) -> list:
             continue  # renamed in the plan: its old name holds the rows
         types = _types_of(ctx, key, "before")
         managed = t.rows.rows if t.rows is not None else ()
+        new_rows = plan.new.get_table(key)
+        row_key = new_rows.rows.key if new_rows is not None and new_rows.rows else ()
         checks = []
         for cols in unique_sets(t):
             if any(not t.has_column(c) for c in cols) or set(cols) & changed.get(key, set()):
@@ -122,11 +125,15 @@ def preflight_guards(plan: Plan) -> list:
             held = {tuple(dict(r).get(c) for c in cols) for r in managed}
             values: list[dict[str, Any]] = []
             names: list[str] = []
-            for row in inserts[key]:
+            for row, mode in inserts[key]:
                 r = dict(row)
                 vals = tuple(r.get(c) for c in cols)
                 if any(c not in r or r[c] is None for c in cols) or vals in held:
                     continue
+                if any(isinstance(r[c], FrozenMap) for c in cols):
+                    continue  # a row named by its natural key: its id is the database's
+                if mode == "seed" and set(cols) == set(row_key):
+                    continue  # a seed row whose key is there is left alone, not inserted
                 values.append({c: _bind_value(types.get(c), r[c]) for c in cols})
                 names.append(", ".join(f"{c}={r[c]!r}" for c in cols))
             if values:

@@ -173,7 +173,7 @@ def read_rows(
         schema=t.schema,
     )
     if hint is not None and hint.rows is not None:
-        return _managed_rows(conn, sat, types, hint.rows)
+        return _managed_rows(conn, sat, types, hint.rows, hint)
     key = t.primary_key.columns if t.primary_key else t.column_names
     stmt = sa.select(sat).order_by(*(sat.c[k] for k in key))
     out = []
@@ -182,7 +182,30 @@ def read_rows(
     return RowSet(key=tuple(key), rows=tuple(out))
 
 
-def _managed_rows(conn: sa.engine.Connection, sat: sa.Table, types, declared: RowSet) -> RowSet:
+def _referenced_value(conn: sa.engine.Connection, hint: Table, col: str, want: Any) -> Any:
+    """The value a reference by natural key (``{code: fruit}``) stands for in the
+    database: the referenced column of the row it names (None when no row matches)."""
+    from planner.state.rowrefs import reference_fk, reference_match
+
+    fk = reference_fk(hint, col, want)
+    if fk is None:
+        return _MISSING
+    cols, vals = reference_match(want)
+    ref = sa.table(
+        fk.ref_table, *(sa.column(c) for c in {fk.ref_columns[0], *cols}), schema=fk.ref_schema
+    )
+    stmt = sa.select(ref.c[fk.ref_columns[0]]).where(
+        *(ref.c[c] == v for c, v in zip(cols, vals, strict=True))
+    )
+    return conn.execute(stmt).scalar()
+
+
+_MISSING: Any = object()
+
+
+def _managed_rows(
+    conn: sa.engine.Connection, sat: sa.Table, types, declared: RowSet, hint: Table | None = None
+) -> RowSet:
     """The database's rows of each declared key, every copy: a key held twice (a
     revision that duplicated a managed row) gives two rows, so a comparison sees it."""
     key = declared.key
@@ -194,12 +217,23 @@ def _managed_rows(conn: sa.engine.Connection, sat: sa.Table, types, declared: Ro
     for row in declared.rows:
         d = dict(row)
         for db in _matching(found, tuple(_bind(types.get(k), d.get(k)) for k in key)):
+            if declared.mode == "seed":
+                out.append(row)  # a seed row is there; its values are the users' to edit
+                continue
             values = {}
             for col, want in d.items():
                 if col not in db:
                     continue
                 have = db[col]
+                resolved = (
+                    _referenced_value(conn, hint, col, want)
+                    if hint is not None and isinstance(want, FrozenMap)
+                    else _MISSING
+                )
+                if resolved is not _MISSING:
+                    values[col] = want if resolved is not None and resolved == have else have
+                    continue
                 same = _same_value(_bind(types.get(col), want), have, types.get(col))
                 values[col] = want if same else _yaml(types[col], have)
             out.append(FrozenMap(values))
-    return RowSet(key=key, rows=tuple(out))
+    return RowSet(key=key, rows=tuple(out), mode=declared.mode)

@@ -149,6 +149,9 @@ class Enum:
 #: One managed row: ``(column, value)`` pairs sorted by column; values frozen.
 Row = FrozenMap
 
+#: the row modes of ``rows.mode`` (docs/snapshot-format.md#rows), the default first
+ROW_MODES = ("managed", "seed", "sync")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RowSet:
@@ -157,6 +160,10 @@ class RowSet:
     key: tuple[str, ...]
     #: rows in declared order (insert order matters for self-references and serials)
     rows: tuple[Row, ...] = ()
+    #: one of :data:`ROW_MODES`: ``managed`` (insert, update, delete the declared rows),
+    #: ``seed`` (insert a declared row if its key is missing; never update or delete),
+    #: ``sync`` (as managed, and delete the table's rows the snapshot does not declare)
+    mode: str = "managed"
 
     def key_of(self, row: Row) -> tuple[Any, ...]:
         d = dict(row)
@@ -285,6 +292,9 @@ class Table(_TableMemo):
     comment: str | None = None
     rows: RowSet | None = None
     renamed_from: str | None = field(default=None, compare=False)
+    #: hint: ``(column, backfill SQL)`` of NOT NULL columns this release drops, filling
+    #: the existing rows when the downgrade adds them back (``dropped_columns``)
+    dropped_columns: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         for name in ("foreign_keys", "uniques", "checks", "indexes"):

@@ -23,6 +23,7 @@ from planner.state.errors import Problem, Problems, SnapshotError
 from planner.state.model import (
     FORMAT_VERSION,
     NAMING_CONVENTION_KEYS,
+    ROW_MODES,
     Check,
     Column,
     Enum,
@@ -105,6 +106,7 @@ TABLE_KEYS = (
     "checks",
     "indexes",
     "rows",
+    "dropped_columns",
 )
 COLUMN_KEYS = (
     "type",
@@ -120,7 +122,8 @@ PK_KEYS = ("name", "columns")
 FK_KEYS = ("columns", "references", "ondelete", "onupdate")
 REF_KEYS = ("schema", "table", "columns")
 INDEX_KEYS = ("columns", "unique", "where")
-ROWS_KEYS = ("key", "values")
+ROWS_KEYS = ("mode", "key", "values")
+DROPPED_COLUMN_KEYS = ("backfill",)
 
 _MISSING = object()
 
@@ -549,6 +552,7 @@ class Shape:
         rows = None
         if "rows" in t:
             rows = self.rows(t["rows"], (*path, "rows"), pk_columns or ())
+        dropped = self.dropped_columns(t.get("dropped_columns"), (*path, "dropped_columns"))
         return Table(
             name=name,
             schema=schema,
@@ -561,6 +565,7 @@ class Shape:
             comment=comment,
             rows=rows,
             renamed_from=renamed_from,
+            dropped_columns=dropped,
         )
 
     def foreign_key(self, name: str, body: Any, path: Path_) -> ForeignKey | None:
@@ -640,9 +645,45 @@ class Shape:
                 )
             if not bad:
                 out.append(FrozenMap(row))
+        mode = self.row_mode(r.get("mode", _MISSING), (*path, "mode"))
         if key is None:
             return None
-        return RowSet(key=key, rows=tuple(out))
+        return RowSet(key=key, rows=tuple(out), mode=mode)
+
+    def row_mode(self, value: Any, path: Path_) -> str:
+        """``rows.mode``: one of :data:`ROW_MODES` (default ``managed``)."""
+        if value is _MISSING:
+            return ROW_MODES[0]
+        if isinstance(value, str) and value in ROW_MODES:
+            return value
+        self.add(
+            path,
+            f"expected a row mode ({', '.join(ROW_MODES)}), found {_describe(value)}",
+            _suggest(value, ROW_MODES),
+        )
+        return ROW_MODES[0]
+
+    def dropped_columns(self, body: Any, path: Path_) -> tuple[tuple[str, str], ...]:
+        """``dropped_columns: {column: {backfill: SQL}}``: the downgrade's backfills of the
+        NOT NULL columns this release drops."""
+        out = []
+        for name, entry in self.names_mapping(body, path, "columns").items():
+            ep = (*path, name)
+            e = self.mapping(
+                entry,
+                ep,
+                f"dropped column '{name}'",
+                allowed=DROPPED_COLUMN_KEYS,
+                required=("backfill",),
+            )
+            if e is None or "backfill" not in e:
+                continue
+            sql = self.text(e["backfill"], (*ep, "backfill"), "SQL text", sql=True)
+            if sql is None:
+                self.add((*ep, "backfill"), "expected SQL text, found null")
+                continue
+            out.append((name, sql))
+        return tuple(sorted(out))
 
 
 _SINGULAR = {

@@ -35,7 +35,12 @@ from planner.state.limits import (
     checks_pg_labels,
     target_limits,
 )
-from planner.state.model import FK_ACTIONS, Snapshot, Table
+from planner.state.model import FK_ACTIONS, FrozenMap, Snapshot, Table
+from planner.state.validate_rows import (
+    check_dropped_columns,
+    check_row_references,
+    reference_value_check,
+)
 
 if TYPE_CHECKING:
     from planner.state.yamlio import SourceMap
@@ -300,6 +305,7 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
     tables = c.tables
     tp = ("tables", t.name)
     check_length(c, tp, "table name", t.name)
+    check_dropped_columns(c.add, t, tp)
     check_length(c, (*tp, "schema"), "schema name", t.schema)
     # a table without columns is legal on PostgreSQL (lint R017 warns on other targets)
     names = t.column_names
@@ -628,6 +634,7 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
     for name in known:
         spec = types.get((t.key, name))
         check = coltypes.value_checker(spec, enums=enums) if spec is not None else None
+        check = reference_value_check(t, name, check)  # {code: x}: a row by natural key
         columns[name] = (check, t.column(name).nullable, name in req)
     n_required = len(required)
     references = _reference_checks(c, t)
@@ -676,7 +683,7 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
             seen[key] = i
         for fk, cols, have, parent in references:
             wanted = tuple([values.get(col) for col in cols])
-            if None in wanted or wanted in have:
+            if None in wanted or wanted in have or any(isinstance(w, FrozenMap) for w in wanted):
                 continue
             if any(values.get(col) is None for col in fk.columns):
                 continue
@@ -687,6 +694,8 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
                 f"which is not among the managed rows of {parent.qualified_name}",
                 f"add that row to {parent.qualified_name} or fix the value",
             )
+
+    check_row_references(c.add, s, t, rp)
 
 
 def _check_row_values(

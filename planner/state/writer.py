@@ -221,7 +221,17 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
         values = SequenceNode(
             _SEQ, [_row_node(r, order) for r in t.rows.rows], flow_style=not t.rows.rows
         )
-        pairs.append(("rows", _block([("key", _names(t.rows.key)), ("values", values)])))
+        body_rows: list[tuple[str, Node]] = []
+        if t.rows.mode != "managed":
+            body_rows.append(("mode", _str_node(t.rows.mode, flow=False)))
+        body_rows += [("key", _names(t.rows.key)), ("values", values)]
+        pairs.append(("rows", _block(body_rows)))
+    if t.dropped_columns:
+        dropped = [
+            (name, _flow([("backfill", _str_node(sql, flow=True))]))
+            for name, sql in t.dropped_columns
+        ]
+        pairs.append(("dropped_columns", _block(dropped)))
     return _block(pairs)
 
 
@@ -369,7 +379,12 @@ def snapshot_equal_with_hints(a: Snapshot, b: Snapshot) -> bool:
 
     def hints(s: Snapshot) -> list:
         return [
-            (t.key, t.renamed_from, [(c.name, c.renamed_from, c.backfill) for c in t.columns])
+            (
+                t.key,
+                t.renamed_from,
+                [(c.name, c.renamed_from, c.backfill) for c in t.columns],
+                t.dropped_columns,
+            )
             for t in s.tables
         ]
 

@@ -1,0 +1,124 @@
+"""Per-table row modes (``rows.mode``, issue 15) on real databases.
+
+- ``seed``: a declared row is inserted where its key is missing; a user's edit of a seed
+  row is kept, a row the snapshot stops declaring stays, and a user's row holding a key
+  the seed declares is left alone (no collision). ``managed -> seed`` keeps every row.
+- ``sync``: the table also loses the rows the snapshot does not declare (users' rows
+  too): destructive, so ``generate`` refuses it without ``--allow-destructive``.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from planner.revisions.generation import DestructiveRefused, generate
+from planner.state.yamlio import load_snapshot_text
+from tests.revisions.conftest import downgrade, make_project, upgrade
+
+UNITS = """
+snapshot: 1
+release: "{release}"
+enums:
+  unit_kind: [energy, power]
+tables:
+  units:
+    columns:
+      id: {{type: Integer, primary_key: true}}
+      symbol: {{type: String(16), nullable: false}}
+      name: {{type: String(40)}}
+      kind: {{type: Enum(unit_kind), nullable: false, server_default: "'energy'"}}
+    unique:
+      uq_units_symbol: [symbol]
+    rows:
+      mode: {mode}
+      key: [symbol]
+      values:
+{rows}
+"""
+
+
+def _snap(release: str, mode: str, rows: list[str]):
+    body = "\n".join(f"        - {r}" for r in rows)
+    return load_snapshot_text(
+        UNITS.format(release=release, mode=mode, rows=body), f"{release}.yaml"
+    )
+
+
+def _sql(url: str, *statements: str) -> list[tuple]:
+    eng = sa.create_engine(url)
+    try:
+        with eng.begin() as conn:
+            for s in statements:
+                conn.execute(sa.text(s))
+            got = conn.execute(sa.text("SELECT symbol, name FROM units ORDER BY symbol"))
+            return [tuple(r) for r in got]
+    finally:
+        eng.dispose()
+
+
+def test_seed_rows_keep_users_edits_and_are_never_deleted(db_url, tmp_path):
+    old = _snap(
+        "1.0.0",
+        "managed",
+        ["{symbol: kWh, name: kilowatt hour}", "{symbol: MWh, name: megawatt hour}"],
+    )
+    new = _snap(
+        "2.0.0",
+        "seed",
+        [
+            "{symbol: kWh, name: Kilowatt hour}",  # changed: the user's edit wins
+            "{symbol: TWh, name: terawatt hour}",  # a user's row holds the key already
+            "{symbol: GJ, name: gigajoule, kind: energy}",  # new: inserted (a typed enum value)
+        ],  # MWh no longer declared: kept
+    )
+    project = make_project(tmp_path / "proj", [old, new])
+    one = generate(project, "empty", "1.0.0").revision
+    two = generate(project, "1.0.0", "2.0.0").revision  # nothing destructive: no flag
+    text = next((project.migrations_dir / "versions").glob(f"{two}_*.py")).read_text()
+    assert "sa.delete(" not in text.split("def downgrade")[0]
+    upgrade(project, db_url, one)
+    _sql(
+        db_url,
+        "UPDATE units SET name = 'my kWh' WHERE symbol = 'kWh'",
+        "INSERT INTO units (symbol, name) VALUES ('TWh', 'users terawatt')",
+    )
+    upgrade(project, db_url, two)
+    want = [
+        ("GJ", "gigajoule"),
+        ("MWh", "megawatt hour"),
+        ("TWh", "users terawatt"),
+        ("kWh", "my kWh"),
+    ]
+    assert sorted(_sql(db_url)) == sorted(want)
+    # the downgrade deletes no seed row either (a user may rely on GJ by now)
+    downgrade(project, db_url, one)
+    assert sorted(_sql(db_url)) == sorted(want)
+    # and upgrading again over rows that are all there changes nothing
+    upgrade(project, db_url, two)
+    assert sorted(_sql(db_url)) == sorted(want)
+
+
+def test_sync_deletes_undeclared_rows_only_behind_the_gate(db_url, tmp_path):
+    old = _snap(
+        "1.0.0",
+        "managed",
+        ["{symbol: kWh, name: kilowatt hour}", "{symbol: MWh, name: megawatt hour}"],
+    )
+    new = _snap(
+        "2.0.0", "sync", ["{symbol: kWh, name: kilowatt hour}", "{symbol: GJ, name: gigajoule}"]
+    )
+    project = make_project(tmp_path / "proj", [old, new])
+    one = generate(project, "empty", "1.0.0").revision
+    with pytest.raises(DestructiveRefused) as e:
+        generate(project, "1.0.0", "2.0.0")
+    assert "Delete the rows of units the snapshot does not declare (sync)" in str(e.value)
+    assert not list((project.migrations_dir / "versions").glob("*2_0_0*.py"))
+    two = generate(project, "1.0.0", "2.0.0", allow_destructive=True).revision
+    upgrade(project, db_url, one)
+    _sql(db_url, "INSERT INTO units (symbol, name) VALUES ('mine', 'a users unit')")
+    upgrade(project, db_url, two)
+    assert _sql(db_url) == [("GJ", "gigajoule"), ("kWh", "kilowatt hour")]
+    # down: release 1's rows again; the user's row is gone for good (the gate said so)
+    downgrade(project, db_url, one)
+    assert _sql(db_url) == [("MWh", "megawatt hour"), ("kWh", "kilowatt hour")]
