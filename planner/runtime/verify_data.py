@@ -30,12 +30,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.runtime.errors import MigrationError
+from planner.runtime.verify_data_file import read_yaml, split_sql
 
 if TYPE_CHECKING:
     from planner.project import Project
     from planner.state.model import Snapshot
 
-__all__ = ["DataProof", "DataResult", "DataStep", "RowChange", "same_value", "split_sql"]
+__all__ = ["DataProof", "DataResult", "DataStep", "RowChange", "data_document", "same_value"]
 
 TableKey = tuple  # (schema, name)
 
@@ -87,6 +88,12 @@ class DataStep:
     changes: tuple[RowChange, ...] = ()
     #: what was allowed to change or cannot return (never a difference)
     notes: tuple[str, ...] = ()
+    #: data steps whose guard ("work remains") still returns rows after the upgrade
+    left_behind: tuple[str, ...] = ()
+
+    @property
+    def lines(self) -> list[str]:
+        return [c.message for c in self.changes] + list(self.left_behind)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,7 +107,7 @@ class DataResult:
 
     @property
     def ok(self) -> bool:
-        return not any(s.changes for s in self.steps)
+        return not any(s.lines for s in self.steps)
 
 
 def _show(value: Any) -> str:
@@ -159,162 +166,6 @@ def _number(v: Any) -> decimal.Decimal | None:
 def _norm(values: tuple) -> tuple:
     """A primary key as row identity: by text (it survives a key column's type change)."""
     return tuple(None if v is None else str(v) for v in values)
-
-
-# ---------------------------------------------------------------------------
-# reading the file
-# ---------------------------------------------------------------------------
-
-
-def split_sql(text: str) -> list[tuple[int, str]]:
-    """``(line, statement)`` of each statement of an SQL script, comments kept out.
-
-    Semicolons inside quotes ('', "", ``) and comments (``--``, ``/* */``) do not split.
-
-    Example:
-        >>> split_sql("INSERT INTO t VALUES ('a;b');\\n-- c;\\nINSERT INTO t VALUES (2);")
-        [(1, "INSERT INTO t VALUES ('a;b')"), (3, 'INSERT INTO t VALUES (2)')]
-    """
-    out: list[tuple[int, str]] = []
-    buf: list[str] = []
-    start = 0
-    line = 1
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "-" and text.startswith("--", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if ch == "/" and text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            line += text.count("\n", i, end)
-            i = end
-            buf.append(" ")
-            continue
-        if ch in "'\"`":
-            j = i + 1
-            while j < n:
-                if text[j] == ch:
-                    if j + 1 < n and text[j + 1] == ch:
-                        j += 2
-                        continue
-                    break
-                if text[j] == "\\" and ch != "`":
-                    j += 1
-                j += 1
-            if not "".join(buf).strip():
-                start = line
-            chunk = text[i : j + 1]
-            buf.append(chunk)
-            line += chunk.count("\n")
-            i = j + 1
-            continue
-        if ch == ";":
-            stmt = "".join(buf).strip()
-            if stmt:
-                out.append((start, stmt))
-            buf = []
-        else:
-            if not ch.isspace() and not "".join(buf).strip():
-                start = line
-            buf.append(ch)
-        if ch == "\n":
-            line += 1
-        i += 1
-    stmt = "".join(buf).strip()
-    if stmt:
-        out.append((start, stmt))
-    return out
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Row:
-    table: TableKey
-    line: int
-    col: int
-    values: dict[str, Any]
-
-
-def _problem(file: str, line: int, col: int, path: str, message: str, hint: str | None = None):
-    from planner.state.errors import Problem
-
-    return Problem(file=file, line=line, col=col, path=path, message=message, hint=hint)
-
-
-def read_yaml(data: bytes, file: str, snapshot: Snapshot) -> list[_Row]:
-    """The rows of a YAML data file, checked against ``snapshot`` (the release they are
-    loaded at); :class:`~planner.state.errors.SnapshotError` with every problem."""
-    from planner.state.errors import Problems, SnapshotError
-    from planner.state.reader import format_path, parse_yaml
-
-    value, sm, problems = parse_yaml(data, file)
-    found = Problems(problems)
-    if found:
-        raise SnapshotError(found)
-
-    def at(path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> None:
-        line, col = (sm.key_position(path) if key else None) or sm.locate(path)
-        found.append(_problem(file, line, col, format_path(path), message, hint))
-
-    tables = {t.qualified_name: t for t in snapshot.tables}
-    rows: list[_Row] = []
-    if not isinstance(value, dict):
-        at(
-            (),
-            "expected a mapping of table name to a list of rows",
-            "write `table: [{column: value}]`",
-        )
-        raise SnapshotError(found)
-    for name, items in value.items():
-        t = tables.get(name) if isinstance(name, str) else None
-        if t is None:
-            shown = ", ".join(sorted(tables)) or "none"
-            at(
-                (name,),
-                f"no table {name!r} in release {snapshot.release}",
-                f"tables: {shown}",
-                key=True,
-            )
-            continue
-        if t.primary_key is None:
-            at(
-                (name,),
-                f"table {name} has no primary key: users' rows are compared by primary key",
-                "give the table a primary key, or leave it out of the data file",
-                key=True,
-            )
-            continue
-        if not isinstance(items, list):
-            at((name,), "expected a list of rows", "write `- {column: value, ...}` under the table")
-            continue
-        known = {c.name: c for c in t.columns}
-        for i, row in enumerate(items):
-            if not isinstance(row, dict):
-                at((name, i), "expected a row: a mapping of column to value")
-                continue
-            bad = False
-            for col in row:
-                if col not in known:
-                    at(
-                        (name, i, col),
-                        f"no column {col!r} in table {name} at release {snapshot.release}",
-                        f"columns: {', '.join(known)}",
-                        key=True,
-                    )
-                    bad = True
-            for col in t.primary_key.columns:
-                c = known.get(col)
-                if col not in row and not (c is not None and c.autoincrement in (True, "auto")):
-                    at((name, i), f"primary key column {col!r} missing", f"give {col} a value")
-                    bad = True
-            if not bad:
-                line, colno = sm.locate((name, i))
-                rows.append(_Row(table=t.key, line=line, col=colno, values=dict(row)))
-    if found:
-        raise SnapshotError(found)
-    return rows
 
 
 # ---------------------------------------------------------------------------
@@ -501,7 +352,7 @@ class DataProof:
         self.file = display
         self.moves = moves
         self.release: str | None = moves[0][2] if moves else None
-        self.rows: list[_Row] = []
+        self.rows: list = []
         self.sql: list[tuple[int, str]] = []
         self.snapshots: dict[str, Snapshot] = {}
         #: expected state at each upgrade position (0: the loaded release)
@@ -624,7 +475,7 @@ class DataProof:
         else:
             step = self._downgrade(rev, rel, url)
         self.steps.append(step)
-        return [c.message for c in step.changes]
+        return step.lines
 
     def _plan_ops(self, old_rel: str | None, new_rel: str | None):
         from planner.plan import make_plan
@@ -673,6 +524,7 @@ class DataProof:
                     elif value != now:
                         changes.append(self._change(key, t, row, col, now, "upgrade", rev, value))
                     row[col] = now  # each change reported once, where it happens
+        left = tuple(_left_behind(url, ops, rev))
         self.states.append(expected)
         self.allows.append(allow)
         self.position += 1
@@ -683,6 +535,7 @@ class DataProof:
             rows=count,
             changes=tuple(changes),
             notes=tuple(notes),
+            left_behind=left,
         )
 
     def _downgrade(self, rev: str | None, rel: str | None, url: str) -> DataStep:
@@ -777,6 +630,57 @@ class DataProof:
         )
 
 
+def guard_of(op, dialect: str) -> str | None:
+    """The "work remains" query of a data step on ``dialect``: its ``guard`` attribute,
+    SQL text or ``{dialect: SQL}`` (a ``default`` entry for the others); None without.
+
+    Example:
+        >>> from planner.ops import BackfillColumn
+        >>> guard_of(BackfillColumn(table_key=(None, "t"), column="c", sql="1"), "sqlite") is None
+        True
+    """
+    guard = getattr(op, "guard", None)
+    if isinstance(guard, dict):
+        guard = guard.get(dialect, guard.get("default"))
+    elif guard is not None and not isinstance(guard, str):
+        guard = getattr(guard, "sql", None)
+        if isinstance(guard, dict):
+            guard = guard.get(dialect, guard.get("default"))
+    return guard if isinstance(guard, str) and guard.strip() else None
+
+
+def _left_behind(url: str, ops, revision: str | None) -> list[str]:
+    """A line for each guarded data step of the revision whose guard still returns rows."""
+    import sqlalchemy as sa
+
+    from planner import dialects
+
+    name = dialects.get(sa.engine.make_url(url).get_backend_name()).name
+    out = []
+    for op in ops:
+        sql = guard_of(op, name)
+        if sql is None:
+            continue
+        eng = _engine(url)
+        try:
+            with eng.connect() as c:
+                n = len(c.execute(sa.text(sql)).fetchmany(1000))
+        except sa.exc.DBAPIError as e:
+            out.append(
+                f"{op.describe()}: its guard failed after revision {revision}: {_first_line(e)}"
+            )
+            continue
+        finally:
+            eng.dispose()
+        if n:
+            more = "or more " if n == 1000 else ""
+            out.append(
+                f"{op.describe()}: work left behind: its guard still returns {n} {more}row(s) "
+                f"after revision {revision}"
+            )
+    return out
+
+
 def _first_line(e: BaseException) -> str:
     text = str(getattr(e, "orig", None) or e).strip().splitlines()
     return text[0] if text else type(e).__name__
@@ -809,6 +713,7 @@ def data_document(result: DataResult | None) -> dict | None:
                     for c in s.changes
                 ],
                 "notes": list(s.notes),
+                "left_behind": list(s.left_behind),
             }
             for s in result.steps
         ],

@@ -267,3 +267,56 @@ def test_a_downgrade_that_loses_users_rows_is_caught(tmp_path, db_url):
         f"of revision {rev}"
     ), r.stdout
     assert "after upgrade: people" not in r.stdout
+
+
+def test_from_a_release_loads_the_rows_there(tmp_path, sqlite_db):
+    """--from 2.0.0: the rows are the 2.0.0 shape (full_name), loaded after setup."""
+    root = _project(tmp_path, V1, V2, V3)
+    (root / "users2.yaml").write_text(
+        "people:\n  - {id: 7, full_name: Eve, age: '7', nick: e, city: Oslo}\n", encoding="utf-8"
+    )
+    r = _verify(root, sqlite_db, "--from", "2.0.0", "--data", "users2.yaml")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "1 user row(s) of users2.yaml proved" in r.stdout
+    assert "2.0.0 after setup: data: loaded 1 user row(s)" in r.stderr
+    # the same file does not fit 1.0.0: its column is named there
+    r = _verify(root, sqlite_db, "--data", "users2.yaml")
+    assert r.returncode == 1
+    assert "users2.yaml:2:13: people[0].full_name: no column 'full_name' in table people" in (
+        r.stderr
+    )
+
+
+def test_the_plan_decides_what_may_change():
+    """Pure: renames followed, a drop and a backfill allowed, nothing else."""
+    from planner.ops import BackfillColumn, DropColumn, RenameColumn
+    from planner.runtime.verify_data import _advance, _Tracked
+    from planner.state.model import Column
+
+    people = (None, "people")
+    state = {
+        people: _Tracked(
+            origin="people",
+            key_cols=("id",),
+            columns={"id": "id", "name": "name", "nick": "nick", "city": "city"},
+            rows={("1",): {"id": 1, "name": "Ada", "nick": "a", "city": None}},
+        )
+    }
+    ops = (
+        RenameColumn(
+            table_key=people,
+            old="name",
+            new="full_name",
+            column=Column(name="name", type="String(40)"),
+        ),
+        DropColumn(table_key=people, column=Column(name="nick", type="String(20)")),
+        BackfillColumn(table_key=people, column="city", sql="'x'"),
+    )
+    new, allow = _advance(state, ops, "r2")
+    assert new[people].rows == {("1",): {"id": 1, "full_name": "Ada", "city": None}}
+    assert new[people].columns == {"id": "id", "full_name": "name", "city": "city"}
+    assert allow.dropped_columns == {("people", "nick")}
+    assert allow.written == {("people", "city")}
+    assert state[people].rows[("1",)]["name"] == "Ada"  # the state before is kept
+    _, none = _advance(state, (), "r2")
+    assert not none.written and not none.dropped_columns
