@@ -179,10 +179,16 @@ def _engine(url: str):
     return sa.create_engine(url, poolclass=sa.pool.NullPool)
 
 
-def _table(key: TableKey, columns):
+def _table(key: TableKey, columns, values: dict | None = None):
+    """A lightweight table of ``columns``; a column whose value in ``values`` is a mapping
+    or a list binds it as JSON (every other value goes to the driver as it is)."""
     import sqlalchemy as sa
 
-    return sa.table(key[1], *(sa.column(c) for c in columns), schema=key[0])
+    def typed(c: str):
+        v = (values or {}).get(c)
+        return sa.JSON() if isinstance(v, dict | list) else None
+
+    return sa.table(key[1], *(sa.column(c, typed(c)) for c in columns), schema=key[0])
 
 
 def _read(url: str, key: TableKey, key_cols: tuple[str, ...], cols: tuple[str, ...]) -> dict:
@@ -420,7 +426,7 @@ class DataProof:
         try:
             with eng.begin() as c:
                 for row in self.rows:
-                    t = _table(row.table, row.values)
+                    t = _table(row.table, row.values, row.values)
                     try:
                         c.execute(sa.insert(t).values(row.values))
                     except sa.exc.DBAPIError as e:

@@ -158,9 +158,12 @@ def read_yaml(data: bytes, file: str, snapshot: Snapshot) -> list[DataRow]:
                     )
                     bad = True
             for col in t.primary_key.columns:
-                c = known.get(col)
-                if col not in row and not (c is not None and c.autoincrement in (True, "auto")):
-                    at((name, i), f"primary key column {col!r} missing", f"give {col} a value")
+                if col not in row and not _assigned(known[col], len(t.primary_key.columns)):
+                    at(
+                        (name, i),
+                        f"primary key column {col!r} missing (the database does not assign it)",
+                        f"give {col} a value",
+                    )
                     bad = True
             if not bad:
                 line, colno = sm.locate((name, i))
@@ -168,3 +171,11 @@ def read_yaml(data: bytes, file: str, snapshot: Snapshot) -> list[DataRow]:
     if found:
         raise SnapshotError(found)
     return rows
+
+
+def _assigned(column, key_columns: int) -> bool:
+    """Whether the database gives ``column`` a value when a row leaves it out: a server
+    default, or the single integer key column SQLAlchemy makes autoincrementing."""
+    if column.server_default is not None:
+        return True
+    return column.autoincrement is not False and key_columns == 1 and "Integer" in column.type

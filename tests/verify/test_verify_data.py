@@ -34,6 +34,13 @@ tables:
       age: {type: Integer}
       nick: {type: String(20)}
       city: {type: String(30)}
+      born: {type: Date}
+      active: {type: Boolean, nullable: false, server_default: 'true'}
+      prefs: {type: JSON}
+  tags:
+    columns:
+      person_id: {type: Integer, primary_key: true}
+      tag: {type: String(20), primary_key: true}
 """
 
 V2 = """\
@@ -47,6 +54,13 @@ tables:
       age: {type: String(10)}
       nick: {type: String(20)}
       city: {type: String(30), nullable: false, backfill: "'unknown'"}
+      born: {type: Date}
+      active: {type: Boolean, nullable: false, server_default: 'true'}
+      prefs: {type: JSON}
+  tags:
+    columns:
+      person_id: {type: Integer, primary_key: true}
+      tag: {type: String(20), primary_key: true}
 """
 
 V3 = """\
@@ -59,14 +73,26 @@ tables:
       full_name: {type: String(40), nullable: false}
       age: {type: String(10)}
       city: {type: String(30), nullable: false, backfill: "'unknown'"}
+      born: {type: Date}
+      active: {type: Boolean, nullable: false, server_default: 'true'}
+      prefs: {type: JSON}
+  tags:
+    columns:
+      person_id: {type: Integer, primary_key: true}
+      tag: {type: String(20), primary_key: true}
 """
 
 DATA = """\
 people:
-  - {id: 1, name: Ada, age: 36, nick: countess, city: London}
-  - {id: 2, name: Bob, age: 41, nick: null, city: null}
-  - {id: 3, name: "O'Hara; Jr", age: null, nick: oh, city: Cork}
+  - {id: 11, name: Ada, age: 36, nick: countess, city: London, born: 1815-12-10, active: false}
+  - {id: 12, name: Bob, age: 41, nick: null, city: null, prefs: {theme: dark, sizes: [1, 2]}}
+  - {id: 13, name: "O'Hara; Jr", age: null, nick: oh, city: Cork}
+  - {name: Dee, age: 5}
+tags:
+  - {person_id: 11, tag: math}
 """
+# Dee's id is the database's: explicit ids do not move a PostgreSQL sequence, so the
+# explicit ones stay clear of the ids it hands out
 
 
 def _project(tmp_path: Path, *texts: str) -> Path:
@@ -105,7 +131,7 @@ def test_rename_and_type_change_keep_users_rows_up_and_down(tmp_path, db_url):
     r = _verify(root, db_url, "--data", "users.yaml")
     assert r.returncode == 0, r.stdout + r.stderr
     out = r.stdout + r.stderr
-    assert "3 user row(s) of users.yaml proved" in out
+    assert "5 user row(s) of users.yaml proved" in out
     # the plan's drop and backfill are allowed, and said so; the dropped column's values
     # cannot come back on the downgrade: a note, not a difference
     assert "3.0.0 after upgrade: data: people.nick: dropped by revision" in out
@@ -115,18 +141,18 @@ def test_rename_and_type_change_keep_users_rows_up_and_down(tmp_path, db_url):
 
 def test_json_output_carries_the_data_proof(tmp_path, sqlite_db):
     root = _project(tmp_path, V1, V2)
-    _inject(root, "2.0.0", "UPDATE people SET full_name = 'Mallory' WHERE id = 2")
+    _inject(root, "2.0.0", "UPDATE people SET full_name = 'Mallory' WHERE id = 12")
     r = _verify(root, sqlite_db, "--data", "users.yaml", "--format", "json")
     assert r.returncode == 3, r.stdout + r.stderr
     doc = json.loads(r.stdout)
     jsonschema.validate(doc, load_schema("verify"), cls=jsonschema.Draft202012Validator)
     data = doc["data"]
-    assert data["ok"] is False and data["loaded"] == {"people": 3}
+    assert data["ok"] is False and data["loaded"] == {"people": 4, "tags": 1}
     up = next(s for s in data["steps"] if s["release"] == "2.0.0" and s["direction"] == "upgrade")
     (change,) = up["changes"]
     assert {k: change[k] for k in ("table", "key", "column", "before", "after")} == {
         "table": "people",
-        "key": "id=2",
+        "key": "id=12",
         "column": "full_name",
         "before": "Bob",
         "after": "Mallory",
@@ -142,13 +168,13 @@ def test_json_output_carries_the_data_proof(tmp_path, sqlite_db):
     "statement, expected",
     [
         (
-            "UPDATE people SET full_name = 'Mallory' WHERE id = 2",
-            "2.0.0 after upgrade: people: user row (id=2): full_name was 'Bob', now 'Mallory': "
+            "UPDATE people SET full_name = 'Mallory' WHERE id = 12",
+            "2.0.0 after upgrade: people: user row (id=12): full_name was 'Bob', now 'Mallory': "
             "no operation of revision {rev} changes it",
         ),
         (
-            "DELETE FROM people WHERE id = 3",
-            "2.0.0 after upgrade: people: user row (id=3) missing: no operation of revision "
+            "DELETE FROM people WHERE id = 13",
+            "2.0.0 after upgrade: people: user row (id=13) missing: no operation of revision "
             "{rev} deletes it",
         ),
     ],
@@ -181,8 +207,8 @@ def test_a_drop_outside_the_plan_is_caught(tmp_path, db_url):
     )
     r = _verify(root, db_url, "--data", "users.yaml")
     assert r.returncode == 3, r.stdout + r.stderr
-    assert "people: user row (id=1): nick was 'countess', now NULL" in r.stdout
-    assert "people: user row (id=3): nick was 'oh', now NULL" in r.stdout
+    assert "people: user row (id=11): nick was 'countess', now NULL" in r.stdout
+    assert "people: user row (id=13): nick was 'oh', now NULL" in r.stdout
 
 
 def test_sql_data_file(tmp_path, db_url):
@@ -223,7 +249,10 @@ def test_sql_data_file_error_names_the_line(tmp_path, sqlite_db):
         ),
         ("people:\n  - {id: 1, nam: a}\n", "users.yaml:2:13: people[0].nam: no column 'nam'"),
         ("persons:\n  - {id: 1}\n", "users.yaml:1:1: persons: no table 'persons' in release 1.0.0"),
-        ("people:\n  - {name: a}\n", "users.yaml:2:5: people[0]: primary key column 'id'"),
+        (
+            "tags:\n  - {tag: a}\n",
+            "users.yaml:2:5: tags[0]: primary key column 'person_id' missing",
+        ),
         ("people: [1]\n", "users.yaml:1:10: people[0]: expected a row"),
     ],
     ids=["duplicate-key", "unknown-column", "unknown-table", "no-key", "not-a-row"],
@@ -256,14 +285,14 @@ def test_a_downgrade_that_loses_users_rows_is_caught(tmp_path, db_url):
     head, sep, body = text.partition("\ndef downgrade() -> None:\n")
     assert sep, text
     path.write_text(
-        head + sep + "    op.execute('DELETE FROM people WHERE id = 1')\n" + body,
+        head + sep + "    op.execute('DELETE FROM people WHERE id = 11')\n" + body,
         encoding="utf-8",
     )
     r = _verify(root, db_url, "--data", "users.yaml")
     assert r.returncode == 3, r.stdout + r.stderr
     rev = path.name.split("_", 1)[0]
     assert r.stdout.splitlines()[0] == (
-        f"1.0.0 after downgrade: people: user row (id=1) did not return after the downgrade "
+        f"1.0.0 after downgrade: people: user row (id=11) did not return after the downgrade "
         f"of revision {rev}"
     ), r.stdout
     assert "after upgrade: people" not in r.stdout
