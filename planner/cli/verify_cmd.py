@@ -49,10 +49,25 @@ from planner.cli.output import echo_json, format_option
     help="Replay the whole chain from its first revision (the default for projects "
     "dbplan wrote from the start).",
 )
+@click.option(
+    "--data",
+    "data",
+    default=None,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Users' rows for the first verified release (YAML `{table: [{column: value}]}`, "
+    "or .sql INSERT statements): loaded there, then proved after every step, up and down.",
+)
 @format_option("schema dbplan.verify/1")
 @click.pass_obj
 def verify(
-    obj, url: str | None, pg_dump: bool, start: str | None, from_base: bool, fmt: str = "text"
+    obj,
+    url: str | None,
+    pg_dump: bool,
+    start: str | None,
+    from_base: bool,
+    data: str | None = None,
+    fmt: str = "text",
 ) -> None:
     """Prove the revision chain reproduces every snapshot, up and down.
 
@@ -66,6 +81,12 @@ def verify(
     snapshot instead: that database is set up from the snapshot and stamped at the
     adopted revision, then every later revision is proved up and back down to it.
     --from RELEASE starts elsewhere; --from-base replays from the first revision.
+
+    \b
+    --data FILE loads users' rows at the first verified release and, after every step,
+    proves each row is still there with its values (by primary key) unless the
+    revision's plan renames, retypes (compared by meaning), drops or writes it; after
+    each downgrade, that the rows returned (a dropped column's values cannot: noted).
     """
     from planner.runtime.verify import verify as run_verify
     from planner.runtime.verify import verify_steps
@@ -86,10 +107,16 @@ def verify(
                     pg_dump=pg_dump,
                     on_step=lambda _s: bar.update(1),
                     start=start,
+                    data=data,
                 )
         else:
             result = run_verify(
-                obj.project, url=url, pg_dump=pg_dump, on_step=_plain_progress, start=start
+                obj.project,
+                url=url,
+                pg_dump=pg_dump,
+                on_step=_plain_progress,
+                start=start,
+                data=data,
             )
     lines = result.differences
     if fmt == "json":
@@ -99,6 +126,9 @@ def verify(
             click.echo(line)
         if result.pg_dump_diff:
             click.echo(result.pg_dump_diff, nl=False)
+        if result.data is not None:
+            for line in _data_notes(result.data):
+                click.echo(line, err=True)
     ups = sum(1 for s in result.steps if s.direction == "upgrade")
     downs = sum(1 for s in result.steps if s.direction == "downgrade")
     summary = f"{ups} revision(s) up and {downs} step(s) down on {result.url}"
@@ -106,6 +136,9 @@ def verify(
         summary = f"from release {result.start} (set up from its snapshot), " + summary
     if pg_dump:
         summary += ", pg_dump compared"
+    if result.data is not None:
+        rows = sum(n for _t, n in result.data.loaded)
+        summary += f", {rows} user row(s) of {result.data.file} proved"
     if not result.ok:
         problems = len(lines) + (1 if result.pg_dump_diff else 0)
         raise Differences(f"verify: {problems} difference(s) ({summary})")
@@ -134,7 +167,20 @@ def _verify_json(project, result) -> dict:
     for s in result.steps:
         if s.differences and s.release not in locators:
             locators[s.release] = _locator(project, s.release)
-    return verify_document(result, {k: v for k, v in locators.items() if v is not None})
+    from planner.runtime.verify_data import data_document
+
+    doc = verify_document(result, {k: v for k, v in locators.items() if v is not None})
+    doc["data"] = data_document(result.data)
+    return doc
+
+
+def _data_notes(data) -> list[str]:
+    """What the users' rows were allowed to lose or could not get back (stderr)."""
+    out = []
+    for s in data.steps:
+        label = f"{s.release or s.revision or 'base'} after {s.direction}"
+        out += [f"{label}: data: {n}" for n in s.notes]
+    return out
 
 
 def _plain_progress(step) -> None:

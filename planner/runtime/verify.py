@@ -318,6 +318,8 @@ class VerifyResult:
     start: str | None = None
     #: what the scratch database's dialect does not store, so verify could not see it
     not_compared: tuple[str, ...] = ()
+    #: users' rows of ``--data`` through the chain (:mod:`planner.runtime.verify_data`)
+    data: Any = None
 
     @property
     def differences(self) -> list[str]:
@@ -351,6 +353,7 @@ def verify(
     pg_dump: bool = False,
     on_step: Callable[[Step], None] | None = None,
     start: str | None = None,
+    data: str | Path | None = None,
 ) -> VerifyResult:
     """Apply the chain on a scratch database, comparing after every step, up and down.
 
@@ -359,6 +362,8 @@ def verify(
     one. ``on_step`` is called after each step (progress). ``start`` (a release, or
     ``"base"``) is where the chain starts; by default an adopted project starts at its
     oldest release with a snapshot, set up from it (see :mod:`planner.runtime.verify_start`).
+    ``data`` (a YAML or SQL file of users' rows) is loaded at the first release and proved
+    after every step (:mod:`planner.runtime.verify_data`).
 
     Example:
         >>> verify(project).differences
@@ -376,6 +381,11 @@ def verify(
             f"no revisions in {project.display(project.migrations_dir)}/versions: "
             "nothing to verify (write them with `dbplan generate`)"
         )
+    proof = None
+    if data is not None:
+        from planner.runtime.verify_data import DataProof
+
+        proof = DataProof.prepare(project, data, moves)
     snapshots: dict[str, Snapshot] = {}
     steps: list[Step] = []
     dump_diff: str | None = None
@@ -418,6 +428,8 @@ def verify(
                 if rel not in snapshots:
                     snapshots[rel] = _load(files[rel])
                 diffs = _differences(scratch, snapshots[rel], _others(files, snapshots))
+            if proof is not None:
+                diffs = [*diffs, *proof.after(i, scratch)]
             step = Step(direction=direction, revision=rev, release=rel, differences=tuple(diffs))
             steps.append(step)
             if on_step is not None:
@@ -430,6 +442,7 @@ def verify(
         pg_dump_diff=dump_diff,
         start=moves[0][2] if moves[0][0] == SETUP else None,
         not_compared=dialects.get(_dialect(scratch)).not_compared(snapshots.values()),
+        data=proof.result() if proof is not None else None,
     )
 
 
