@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from planner import dialects
 from planner.dialects.reflection import RawTable
 from planner.sqlexpr import same_meaning
-from planner.state import coltypes
+from planner.state import coltypes, column_kinds
 from planner.state.capture_models import (
     _ENUM_TYPE,
     SKIP_TABLES,
@@ -361,6 +361,8 @@ class _Reflector:
             autoincrement=auto is True,
             server_default=default,
             comment=comment or None,
+            identity=column_kinds.captured_identity(raw),
+            generated=column_kinds.captured_generated(raw, hcol, self.dialect),
         )
 
     def type_text(
