@@ -363,7 +363,8 @@ class DropColumn(Operation):
 
     @property
     def risk(self) -> Risk:
-        return Risk.DESTRUCTIVE
+        # a generated column holds no data of its own: it is computed again when added
+        return Risk.SAFE if self.column.generated is not None else Risk.DESTRUCTIVE
 
     def sort_name(self) -> str:
         return self.column.name
