@@ -57,6 +57,7 @@ from planner.ops import (
 )
 from planner.renames import Renames, renames_from_hints
 from planner.rows import diff_rows
+from planner.state.column_kinds import made_by_database
 from planner.state.model import (
     Column,
     ColumnKey,
@@ -153,6 +154,8 @@ def owns_sequence(table: Table, column: Column) -> bool:
     """
     if column.autoincrement is False or column.type not in _INT_TYPES:
         return False
+    if column.identity is not None or column.generated is not None:
+        return False  # the database makes its values otherwise
     if column.autoincrement is True:
         return True
     pk = table.primary_key
@@ -556,15 +559,22 @@ def _diff_named(olds: tuple, news: tuple, drop, add) -> list[Operation]:
 
 
 def _diff_columns(ot: Table, nt: Table) -> list[Operation]:
+    from planner.diff_generated import rebuilt_columns  # a generation changed: drop + add
+
     key = nt.key
     ops: list[Operation] = []
     names = nt.column_names
+    rebuilt = rebuilt_columns(ot, nt)
     for i, col in enumerate(nt.columns):
-        if ot.has_column(col.name):
+        if ot.has_column(col.name) and col.name not in rebuilt:
             ops += _diff_column(key, ot.column(col.name), col)
             continue
         after = names[i - 1] if i > 0 else None
-        if col.nullable or col.server_default is not None:
+        if col.name in rebuilt:
+            j = ot.column_names.index(col.name)
+            was = ot.columns[j - 1].name if j > 0 else None
+            ops.append(DropColumn(table_key=key, column=_plain(ot.column(col.name)), after=was))
+        if col.nullable or col.server_default is not None or made_by_database(col):
             ops.append(AddColumn(table_key=key, column=_plain(col), after=after, position=i))
             continue
         # NOT NULL without a default on an existing table: add nullable, fill, set NOT NULL

@@ -2,8 +2,11 @@
 (what the database gives it, :func:`planner.diff.owns_sequence`) gets an
 :class:`~planner.ops.autoincrement.AlterColumnAutoincrement`.
 
-Only where the primary key keeps its columns and the column its type: a primary key
-change carries MariaDB's ``AUTO_INCREMENT`` itself, a type change PostgreSQL's sequence.
+Only where the column keeps its type (a type change carries PostgreSQL's sequence); where
+the primary key changes, on PostgreSQL only (the key's ops carry MariaDB's
+``AUTO_INCREMENT``): a serial key column that stops being the key loses its sequence. A
+column whose ``identity`` changes gets an
+:class:`~planner.ops.identity.AlterColumnIdentity` instead (its serial sequence with it).
 
 Example:
     >>> from planner.state.model import Column, PrimaryKey, Table
@@ -19,7 +22,8 @@ from __future__ import annotations
 
 from planner.ops.autoincrement import AlterColumnAutoincrement
 from planner.ops.base import Operation
-from planner.state.model import Table
+from planner.ops.identity import AlterColumnIdentity
+from planner.state.model import Column, Table
 
 
 def diff_autoincrement(ot: Table, nt: Table) -> list[Operation]:
@@ -28,14 +32,15 @@ def diff_autoincrement(ot: Table, nt: Table) -> list[Operation]:
 
     pk_old = ot.primary_key.columns if ot.primary_key else ()
     pk_new = nt.primary_key.columns if nt.primary_key else ()
-    if pk_old != pk_new:
-        return []
     ops: list[Operation] = []
     for nc in nt.columns:
         if not ot.has_column(nc.name):
             continue
         oc = ot.column(nc.name)
-        if oc.type != nc.type:
+        if oc.identity != nc.identity:
+            ops.append(_identity_op(ot, nt, oc, nc))
+            continue
+        if oc.type != nc.type or nc.identity is not None or rebuilt(ot, nt, nc.name):
             continue
         was, now = owns_sequence(ot, oc), owns_sequence(nt, nc)
         if was != now:
@@ -48,6 +53,31 @@ def diff_autoincrement(ot: Table, nt: Table) -> list[Operation]:
                     enabled=now,
                     existing_type=nc.type,
                     existing_nullable=nc.nullable,
+                    # MariaDB's AUTO_INCREMENT follows the key's own ops
+                    postgresql_only=pk_old != pk_new,
                 )
             )
     return ops
+
+
+def rebuilt(ot: Table, nt: Table, name: str) -> bool:
+    from planner.diff_generated import rebuilt_columns
+
+    return name in rebuilt_columns(ot, nt)
+
+
+def _identity_op(ot: Table, nt: Table, oc: Column, nc: Column) -> Operation:
+    from planner.diff import owns_sequence
+
+    return AlterColumnIdentity(
+        table_key=nt.key,
+        column=nc.name,
+        old=oc.identity,
+        new=nc.identity,
+        old_serial=owns_sequence(ot, oc),
+        new_serial=owns_sequence(nt, nc),
+        old_auto=oc.autoincrement,
+        new_auto=nc.autoincrement,
+        existing_type=oc.type,
+        existing_nullable=oc.nullable,
+    )

@@ -283,6 +283,9 @@ def build_graph(
     from planner.graph_views import view_edges  # views around the table ops under them
 
     view_edges(ops, g, edge, rebuilds=any(d.alters_by_rebuild for d in _targets(targets)))
+    from planner.graph_generated import generated_edges  # around a type change
+
+    generated_edges(ops, g, edge)
     if any(d.foreign_key_needs_index for d in _targets(targets)):
         _ordered_index_edges(ops, g, edge)
     return g

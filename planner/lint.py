@@ -277,7 +277,9 @@ def _drop_table(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 
 @rule("R002", Severity.DANGER, O.DropColumn)
 def _drop_column(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
-    """A column is dropped: its data is lost."""
+    """A column is dropped: its data is lost (a generated column's is computed again)."""
+    if op.column.generated is not None:
+        return
     name = _col(op.table_key, op.column)
     yield (
         f"dropping column {name} deletes its data",

@@ -286,6 +286,14 @@ def fragments(snapshot: Snapshot) -> list[Fragment]:
                         c.backfill,
                     )
                 )
+            if c.generated is not None:
+                out.append(
+                    Fragment(
+                        (*cp, "generated", "expression"),
+                        f"generation expression of column {t.qualified_name}.{c.name}",
+                        c.generated.expression,
+                    )
+                )
         for ck in t.checks:
             out.append(
                 Fragment((*tp, "checks", ck.name), f"check constraint {ck.name}", ck.sqltext)
@@ -336,6 +344,8 @@ def _column_fragments(c: Any) -> list[tuple[str, str]]:
         out.append((f"server_default of {c.name}", c.server_default))
     if c.backfill is not None:
         out.append((f"backfill of {c.name}", c.backfill))
+    if getattr(c, "generated", None) is not None:
+        out.append((f"generation expression of {c.name}", c.generated.expression))
     return out
 
 

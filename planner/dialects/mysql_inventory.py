@@ -20,7 +20,7 @@ _MODELLED_INDEX_TYPES = ("BTREE",)
 
 
 def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -> list[Found]:
-    """Every view, trigger, routine, event, sequence, generated column, partitioned or
+    """Every view, trigger, routine, event, sequence, partitioned or
     system-versioned table and index dbplan cannot model, of the connection's database."""
     out: list[Found] = []
 
@@ -58,11 +58,6 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         f"SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = {db}"
     ):
         add("event", name)
-    for table, col, extra in rows(
-        "SELECT TABLE_NAME, COLUMN_NAME, EXTRA FROM information_schema.COLUMNS "
-        f"WHERE TABLE_SCHEMA = {db} AND (EXTRA LIKE '%GENERATED%' OR IS_GENERATED = 'ALWAYS')"
-    ):
-        add("generated_column", col, table, extra)
     for (table,) in rows(
         "SELECT DISTINCT TABLE_NAME FROM information_schema.PARTITIONS "
         f"WHERE TABLE_SCHEMA = {db} AND PARTITION_NAME IS NOT NULL"

@@ -80,6 +80,29 @@ WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p') AND a.attnum > 0
   AND NOT a.attisdropped
 """
 
+#: identity columns whose sequence has options the snapshot does not model (identity
+#: columns are modelled as ``identity: always | by_default``, with the default options)
+_IDENTITY_OPTIONS = """
+SELECT n.nspname, t.relname, a.attname,
+       concat_ws(', ', CASE WHEN q.seqstart <> q.seqmin THEN 'START ' || q.seqstart END,
+                 CASE WHEN q.seqincrement <> 1 THEN 'INCREMENT ' || q.seqincrement END,
+                 CASE WHEN q.seqmin <> 1 THEN 'MINVALUE ' || q.seqmin END,
+                 CASE WHEN q.seqmax <> CASE q.seqtypid WHEN 'int2'::regtype THEN 32767
+                      WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END
+                      THEN 'MAXVALUE ' || q.seqmax END,
+                 CASE WHEN q.seqcache <> 1 THEN 'CACHE ' || q.seqcache END,
+                 CASE WHEN q.seqcycle THEN 'CYCLE' END) AS detail
+FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = t.oid
+     AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass AND d.deptype = 'i'
+JOIN pg_sequence q ON q.seqrelid = d.objid
+WHERE n.nspname = ANY(:schemas) AND a.attidentity <> '' AND (q.seqstart <> q.seqmin
+      OR q.seqincrement <> 1 OR q.seqmin <> 1 OR q.seqcache <> 1 OR q.seqcycle
+      OR q.seqmax <> CASE q.seqtypid WHEN 'int2'::regtype THEN 32767
+                     WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END)
+"""
+
 #: ``modelled``: a plpgsql or SQL function or procedure whose argument and result types
 #: are built in, that no column default, constraint, index or view uses (those would
 #: need it before the tables dbplan creates): dbplan creates it after the tables
@@ -220,7 +243,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     tables = {t.key: t for t in snapshot.tables} if snapshot else {}
     for nsp, seq, deptype, table, column in rows(_SEQUENCES):
         if deptype == "i":
-            continue  # the identity column's own: refused with it
+            continue  # the identity column's own: modelled with it
         t = tables.get((sch(nsp), table)) if table else None
         pk = t.primary_key.columns if t is not None and t.primary_key else ()
         if column is not None and column in pk:
@@ -239,16 +262,14 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("exclusion_constraint", con, sch(nsp), table)
         elif deferrable:
             add("deferrable", con, sch(nsp), table)
-    for nsp, table, col, identity, generated, collate, tnsp, typname, _ in rows(_COLUMNS):
+    for nsp, table, col, _identity, _generated, collate, tnsp, typname, _ in rows(_COLUMNS):
         s = sch(nsp)
-        if identity:
-            add("identity_column", col, s, table, "ALWAYS" if identity == "a" else "BY DEFAULT")
-        if generated:
-            add("generated_column", col, s, table)
         if collate:
             add("collate", col, s, table)
         if tnsp not in names and tnsp not in ("pg_catalog", "information_schema"):
             add("type_outside", col, s, table, f"type {tnsp}.{typname}")
+    for nsp, table, col, detail in rows(_IDENTITY_OPTIONS):
+        add("identity_options", col, sch(nsp), table, detail)  # identity: modelled
     modelled_functions = set()
     for nsp, name, prokind, modelled, definition, oid in rows(_FUNCTIONS):
         if modelled:

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from planner.dialects.reflection import RawTable, fix_names
+from planner.dialects.sqlite_generated import fix_generated
 
 
 def fix_reflected(
@@ -31,6 +32,7 @@ def fix_reflected(
         t.pk = _keys("get_pk_constraint", sql, t.pk)
         t.uniques = _keys("get_unique_constraints", sql, t.uniques)
         t.uniques += _unnamed_uniques(insp, table, schema, t)
+        fix_generated(sql, t)  # generated columns' expressions
 
 
 def _unnamed_uniques(insp: Any, table: str, schema: str | None, t: RawTable) -> list[dict]:

@@ -18,7 +18,7 @@ _OPTIONS = re.compile(r"\)\s*((?:(?:WITHOUT\s+ROWID|STRICT)\s*,?\s*)+);?\s*$", r
 
 
 def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -> list[Found]:
-    """Every view, trigger, virtual table, generated column and WITHOUT ROWID or STRICT
+    """Every view, trigger, virtual table and WITHOUT ROWID or STRICT
     table of the main database, and every index dbplan did not model."""
     out: list[Found] = []
 
@@ -47,11 +47,6 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
                 add("without_rowid", name)
             if "STRICT" in options:
                 add("strict", name)
-            for _cid, col, *_rest, hidden in conn.execute(
-                sa.text("SELECT * FROM pragma_table_xinfo(:t)"), {"t": name}
-            ):
-                if hidden in (2, 3):
-                    add("generated_column", col, name)
         elif type_ == "index" and sql and snapshot is not None:
             t = tables.get(table)
             if t is not None and not any(i.name == name for i in t.indexes):

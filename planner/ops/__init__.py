@@ -88,6 +88,7 @@ from planner.ops.data import (
     UpdateRow,
     apply_ops,
 )
+from planner.ops.identity import AlterColumnIdentity
 from planner.ops.keys import (
     CONSTRAINT_TYPES,
     AddCheck,
@@ -132,6 +133,7 @@ __all__ = [
     "AddPrimaryKey",
     "AddUnique",
     "AlterColumnAutoincrement",
+    "AlterColumnIdentity",
     "AlterColumnComment",
     "CreateRoutine",
     "CreateView",

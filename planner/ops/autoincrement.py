@@ -34,6 +34,8 @@ class AlterColumnAutoincrement(Operation):
     enabled: bool
     existing_type: str = "Integer"
     existing_nullable: bool = False
+    #: the primary key changes too: MariaDB's AUTO_INCREMENT follows the key's own ops
+    postgresql_only: bool = False
 
     def sort_name(self) -> str:
         return self.column

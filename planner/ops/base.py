@@ -218,6 +218,12 @@ def _col_desc(col: Column) -> str:
         text += " NOT NULL"
     if col.server_default is not None:
         text += f" DEFAULT {col.server_default}"
+    if col.identity is not None:
+        text += " GENERATED " + ("ALWAYS" if col.identity == "always" else "BY DEFAULT")
+        text += " AS IDENTITY"
+    if col.generated is not None:
+        stored = "STORED" if col.generated.stored else "VIRTUAL"
+        text += f" GENERATED ALWAYS AS ({col.generated.expression}) {stored}"
     return text
 
 

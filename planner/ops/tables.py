@@ -36,6 +36,7 @@ from planner.ops.base import (
     _table_refs,
     enums_of_type,
 )
+from planner.ops.generated import generated_refs
 from planner.state.coltypes import WIDENING, type_change
 from planner.state.model import (
     Column,
@@ -328,7 +329,7 @@ class AddColumn(Operation):
         refs: set[Ref] = {(RefKind.TABLE, self.table_key)} | _made_enum_refs((self.column,))
         if self.after is not None:
             refs.add(_col_ref(self.table_key, self.after))
-        return frozenset(refs)
+        return frozenset(refs | generated_refs(self.table_key, self.column))
 
     def gives(self) -> frozenset[Ref]:
         return frozenset({_col_ref(self.table_key, self.column.name)})
@@ -362,7 +363,8 @@ class DropColumn(Operation):
 
     @property
     def risk(self) -> Risk:
-        return Risk.DESTRUCTIVE
+        # a generated column holds no data of its own: it is computed again when added
+        return Risk.SAFE if self.column.generated is not None else Risk.DESTRUCTIVE
 
     def sort_name(self) -> str:
         return self.column.name
@@ -377,6 +379,7 @@ class DropColumn(Operation):
         return frozenset(
             {(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column.name)}
             | _dropped_enum_refs((self.column,))
+            | generated_refs(self.table_key, self.column)
         )
 
     def removes(self) -> frozenset[Ref]:

@@ -66,4 +66,6 @@ def _alter_autoincrement(op: AlterColumnAutoincrement, ctx: EmitContext) -> list
     if op.enabled:
         mysql = _keeping_zero(mysql)
     pg = _pg_on(op) if op.enabled else _pg_off(op)
+    if op.postgresql_only:
+        return [custom.DialectSwitchOp([(custom.POSTGRESQL, pg)])]
     return [custom.DialectSwitchOp([(custom.POSTGRESQL, pg), (custom.MYSQL, mysql)])]

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from planner import ops as our
 from planner.revisions import alembic_ops as custom
 from planner.revisions.convert import TO_ALEMBIC, EmitContext, _keeping_zero, _pg, _serial_column
+from planner.revisions.convert_identity import around_given_ids
 from planner.revisions.literals import quote_ident, quote_qualified, quote_string
 from planner.revisions.sa_bridge import new_sa_type
 from planner.state import coltypes
@@ -91,9 +92,10 @@ def _insert_rows(op: our.InsertRows, ctx: EmitContext) -> list:
             *out,
             custom.DialectSwitchOp([(custom.MYSQL, [back])]),
         ]
-    if serial is not None and any(serial in dict(r) for r in op.rows):
-        out.append(_pg(custom.SQLTextOp(_setval_sql(t, serial))))
-    return out
+    if serial is not None and t.column(serial).identity is None:
+        if any(serial in dict(r) for r in op.rows):
+            out.append(_pg(custom.SQLTextOp(_setval_sql(t, serial))))
+    return around_given_ids(t, {c for r in op.rows for c, _ in r}, out)
 
 
 def _setval_sql(t: Table, column: str) -> str:
@@ -119,9 +121,10 @@ def _update_row(op: our.UpdateRow, ctx: EmitContext) -> list:
     types = _types_of(ctx, op.table_key)
     key = {c: _bind_value(types.get(c), v) for c, v in zip(op.key_columns, op.key, strict=True)}
     values = bound_row(ctx, op.table_key, op.new)
-    return [
-        custom.UpdateRowOp(op.table_key[1], key=key, values=values, **_rows_kw(ctx, op.table_key))
-    ]
+    update = custom.UpdateRowOp(
+        op.table_key[1], key=key, values=values, **_rows_kw(ctx, op.table_key)
+    )
+    return around_given_ids(ctx.table(op.table_key), {c for c, _ in op.new}, [update])
 
 
 @TO_ALEMBIC.register(our.DeleteRows)

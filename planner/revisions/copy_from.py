@@ -86,7 +86,10 @@ def plain_table(table: Table) -> bool:
     if not have.issuperset(used):
         return False
     if any(
-        type(c.nullable) is not bool or c.autoincrement not in (None, True, False)
+        type(c.nullable) is not bool
+        or c.autoincrement not in (None, True, False)
+        or c.identity is not None  # sa.Identity / sa.Computed: Alembic's renderer
+        or c.generated is not None
         for c in table.columns
     ):
         return False

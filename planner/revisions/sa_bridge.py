@@ -71,8 +71,18 @@ def sa_column(
         kw["comment"] = col.comment
     if col.autoincrement is not None:
         kw["autoincrement"] = col.autoincrement
+    args: list[Any] = []
+    if col.identity is not None:
+        args.append(sa.Identity(always=col.identity == "always"))
+    if col.generated is not None:
+        args.append(sa.Computed(ddl_text(col.generated.expression), persisted=col.generated.stored))
     return sa.Column(
-        col.name, sa_type(col.type, enums), nullable=col.nullable, primary_key=primary_key, **kw
+        col.name,
+        sa_type(col.type, enums),
+        *args,
+        nullable=col.nullable,
+        primary_key=primary_key,
+        **kw,
     )
 
 

@@ -20,6 +20,7 @@ from planner.revisions import alembic_ops as custom
 from planner.revisions.convert import BATCHED
 from planner.revisions.convert_schema import _create_constraint
 from planner.revisions.copy_from import CopyFrom
+from planner.revisions.sqlite_generated import keep_generated
 from planner.state.model import Snapshot
 
 # ------------------------------------------------------------------ SQLite batch rebuilds
@@ -92,6 +93,7 @@ def _prepare_batches(operations: list) -> None:
         elif isinstance(o, custom.TableBatchOp):
             _prepare_batch(o)
             _no_cast_to_temporal(o)
+            keep_generated(o)  # SQLite cannot copy into a generated column
 
 
 def _split_batches(operations: list) -> list:

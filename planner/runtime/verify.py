@@ -32,6 +32,7 @@ from planner.runtime.errors import MigrationError
 from planner.runtime.managed_rows import compare_rows as _rows
 from planner.runtime.managed_rows import key_text as _key_text
 from planner.runtime.managed_rows import retired_rows
+from planner.state.model import Generated
 
 if TYPE_CHECKING:
     from planner.project import Project
@@ -60,6 +61,8 @@ VERSION_TABLE = "alembic_version"
 def _show(value: Any) -> str:
     if value is None:
         return "none"
+    if isinstance(value, Generated):
+        return f"({value.expression}) {'STORED' if value.stored else 'VIRTUAL'}"
     if isinstance(value, tuple):
         return "(" + ", ".join(_show(v) for v in value) + ")"
     if isinstance(value, bool):
@@ -91,7 +94,24 @@ def _named(
                 out.append(f"{where}: {kind} {name}: {f} {_show(a)}, snapshot says {_show(b)}")
 
 
-_COLUMN_FIELDS = ("type", "nullable", "autoincrement", "server_default", "comment")
+_COLUMN_FIELDS = (
+    "type",
+    "nullable",
+    "autoincrement",
+    "server_default",
+    "comment",
+    "identity",
+    "generated",
+)
+
+
+def _same_column_field(f: str, a: Any, b: Any, dialect: str | None) -> bool:
+    """A column field agrees (a generation: the same storage, expressions by meaning)."""
+    if f != "generated" or a is None or b is None:
+        return sqlexpr.same_field(f, a, b, dialect)
+    return a.stored == b.stored and sqlexpr.same_field(
+        "server_default", a.expression, b.expression, dialect
+    )
 
 
 def _columns(
@@ -111,7 +131,7 @@ def _columns(
             continue
         for f in _COLUMN_FIELDS:
             a, b = getattr(g, f), getattr(c, f)
-            if not sqlexpr.same_field(f, a, b, dialect):
+            if not _same_column_field(f, a, b, dialect):
                 f_name = f.replace("_", " ")
                 out.append(f"{where}.{c.name}: {f_name} {_show(a)}, snapshot says {_show(b)}")
 

@@ -185,7 +185,10 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("comment", _S_OPT),
         ("renamed_from", _S_OPT),
         ("backfill", _S_OPT),
+        ("identity", _S_OPT),
+        ("generated", (None, model.Generated)),
     ),
+    model.Generated: (("expression", _S), ("stored", _B)),
     model.PrimaryKey: (("name", _S_OPT), ("columns", _STRS)),
     model.ForeignKey: (
         ("name", _S),

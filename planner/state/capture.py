@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from planner import dialects
 from planner.dialects.reflection import RawTable
 from planner.sqlexpr import same_meaning
-from planner.state import coltypes
+from planner.state import coltypes, column_kinds
 from planner.state.capture_models import (
     _ENUM_TYPE,
     SKIP_TABLES,
@@ -82,6 +82,8 @@ NORMALISATIONS = """\
 | server default: numeric columns | `'5'`, `1.50` (MariaDB pads to the scale) | `5`, `1.5` |
 | primary key name | PostgreSQL `<table>_pkey`; MariaDB always `PRIMARY` | `None` (the dialect's default); any other name is kept, a `pk` convention's name included |
 | autoincrement | serial / `AUTO_INCREMENT` / identity | `None` when it equals SQLAlchemy's "auto" (the single integer primary-key column without a foreign key); `False` on that column without a serial; `True` on another primary-key column with one; outside the primary key `None` (no effect); SQLite (rowid) always `None` |
+| generation expression | `(a * (q)::numeric)` (PostgreSQL), `` (`a` * 2) `` (MariaDB), SQLite's text from the CREATE TABLE statement; `PERSISTENT` (MariaDB) | with a hint: the hint's expression when both mean the same; else the text without identifier quotes, outer parentheses and casts of literals; `PERSISTENT` is `stored: true` |
+| identity | `GENERATED ALWAYS` / `BY DEFAULT AS IDENTITY` (PostgreSQL) | `identity: always` / `by_default`; `autoincrement` as for a serial column; its sequence is not listed |
 | primary-key nullability | SQLite: a key column without `NOT NULL` (`id INTEGER PRIMARY KEY`) reflects as nullable | NOT NULL |
 | comments | SQLite has none | `None` on SQLite |
 | schemas | SQLite, MariaDB: the default schema only | `None` there; the default schema named explicitly is `None` everywhere |
@@ -361,6 +363,8 @@ class _Reflector:
             autoincrement=auto is True,
             server_default=default,
             comment=comment or None,
+            identity=column_kinds.captured_identity(raw),
+            generated=column_kinds.captured_generated(raw, hcol, self.dialect),
         )
 
     def type_text(

@@ -176,9 +176,10 @@ def read_rows(
         return _managed_rows(conn, sat, types, hint.rows, hint)
     key = t.primary_key.columns if t.primary_key else t.column_names
     stmt = sa.select(sat).order_by(*(sat.c[k] for k in key))
+    computed = {c.name for c in t.columns if c.generated is not None}  # never row values
     out = []
     for r in conn.execute(stmt).mappings():
-        out.append(FrozenMap({k: _yaml(types[k], v) for k, v in r.items()}))
+        out.append(FrozenMap({k: _yaml(types[k], v) for k, v in r.items() if k not in computed}))
     return RowSet(key=tuple(key), rows=tuple(out))
 
 

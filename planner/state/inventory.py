@@ -8,8 +8,8 @@ Every other object of the captured schemas is *inventoried* by the dialect's
 - listed in the snapshot's ``unmanaged`` section (:class:`~planner.state.model.Unmanaged`:
   dbplan leaves it alone, never creates, alters or drops it), or
 - **refused**: the capture fails naming each one and how to proceed, because dbplan
-  would model its table wrongly and the next revision would fail or lose it (an identity
-  or generated column, a partition, an inherited table …).
+  would model its table wrongly and the next revision would fail or lose it (a
+  partition, an inherited table …).
 
 ``drift`` and ``verify`` compare the same inventory (:func:`compare`), so an object on
 one side only is a reported difference, and an object the database holds but the
@@ -91,16 +91,11 @@ TABLE_KINDS = frozenset(
 
 #: kinds a capture refuses: dbplan would model the table wrongly. kind -> how to proceed
 REFUSED: dict[str, str] = {
-    "identity_column": (
-        "identity columns are not modelled yet: dbplan would re-create the column as a "
-        "serial one and plan ALTERs the database refuses on an identity column; convert it "
-        "(ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY, then a serial default) or keep "
-        "this database's migrations by hand"
-    ),
-    "generated_column": (
-        "generated columns are not modelled yet: dbplan would create a plain column (and "
-        "SQLite's table rebuilds would lose the expression); drop the generation "
-        "expression or keep this database's migrations by hand"
+    "identity_options": (
+        "identity columns are modelled with their sequence's default options (START 1, "
+        "INCREMENT 1, no MINVALUE/MAXVALUE/CACHE/CYCLE of its own): reset them (ALTER "
+        "TABLE ... ALTER COLUMN ... SET INCREMENT BY 1 ...) or keep this database's "
+        "migrations by hand"
     ),
     "partitioned_table": (
         "declarative partitioning is not modelled: dbplan would create a plain table, and "

@@ -82,6 +82,20 @@ def table_key_str(key: TableKey) -> str:
     return f"{schema}.{name}" if schema else name
 
 
+#: the values of :attr:`Column.identity` (PostgreSQL ``GENERATED ALWAYS | BY DEFAULT AS
+#: IDENTITY``)
+IDENTITY_KINDS = ("always", "by_default")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Generated:
+    """A generated column's expression (SQL text) and whether it is stored (``STORED`` /
+    MariaDB ``PERSISTENT``) or computed when read (``VIRTUAL``)."""
+
+    expression: str
+    stored: bool = True
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Column:
     name: str
@@ -95,6 +109,10 @@ class Column:
     comment: str | None = None
     renamed_from: str | None = field(default=None, compare=False)
     backfill: str | None = field(default=None, compare=False)
+    #: ``always`` / ``by_default``: an identity column (PostgreSQL), None: not one
+    identity: str | None = None
+    #: the column's generation expression, None: an ordinary column
+    generated: Generated | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,7 +18,7 @@ import difflib
 import functools
 from typing import Any
 
-from planner.state import naming
+from planner.state import column_kinds, naming
 from planner.state.errors import Problem, Problems, SnapshotError
 from planner.state.model import (
     FORMAT_VERSION,
@@ -117,6 +117,8 @@ COLUMN_KEYS = (
     "comment",
     "renamed_from",
     "backfill",
+    "identity",
+    "generated",
 )
 PK_KEYS = ("name", "columns")
 FK_KEYS = ("columns", "references", "ondelete", "onupdate")
@@ -491,6 +493,10 @@ class Shape:
                     ),
                     backfill=self.text(
                         c.get("backfill", _MISSING), (*cp, "backfill"), "SQL text", sql=True
+                    ),
+                    identity=column_kinds.read_identity(self, c.get("identity"), (*cp, "identity")),
+                    generated=column_kinds.read_generated(
+                        self, c.get("generated"), (*cp, "generated")
                     ),
                 )
             )

@@ -172,6 +172,9 @@ def validate(
             dirty.add(id(t))
     _check_schema_wide_names(c, snapshot)
     _check_table_renames(c, snapshot)
+    from planner.state.validate_columns import check_columns  # identity, generated
+
+    check_columns(c, snapshot, targets)
     sqlexpr.check_snapshot(snapshot, c.add)  # SQL fragments: one expression each
     from planner.state.views import check as check_views  # what views read, their kinds
 
@@ -593,7 +596,11 @@ def _required_columns(t: Table, types: dict) -> list[str]:
     return [
         col.name
         for col in t.columns
-        if not col.nullable and col.server_default is None and col.name != auto
+        if not col.nullable
+        and col.server_default is None
+        and col.name != auto
+        and col.identity is None  # the database gives them values
+        and col.generated is None
     ]
 
 

@@ -152,6 +152,13 @@ def _column_node(c: Column, pk_columns: tuple[str, ...]) -> MappingNode:
         v = getattr(c, key)
         if v is not None:
             pairs.append((key, _str_node(v, flow=True)))
+    if c.identity is not None:
+        pairs.append(("identity", _str_node(c.identity, flow=True)))
+    if c.generated is not None:
+        gen = [("expression", _str_node(c.generated.expression, flow=True))]
+        if not c.generated.stored:
+            gen.append(("stored", _value_node(False)))
+        pairs.append(("generated", _flow(gen)))
     return _flow(pairs)
 
 

@@ -160,7 +160,7 @@ CREATE SCHEMA other
 
 CREATE TYPE other.mood AS ENUM ('a', 'b')
 
-CREATE TABLE idt (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, g int GENERATED ALWAYS AS (id * 2) STORED, m other.mood)
+CREATE TABLE idt (id int GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 5) PRIMARY KEY, g int GENERATED ALWAYS AS (id * 2) STORED, m other.mood)
 
 CREATE TABLE parent (id int, k int) PARTITION BY RANGE (k)
 
@@ -171,25 +171,20 @@ CREATE TABLE base (id int)
 CREATE TABLE child (x int) INHERITS (base)
 """
 PG_REFUSED_LINES = [
-    "generated_column g on idt",
-    "identity_column id on idt (ALWAYS)",
+    "identity_options id on idt (START 10, INCREMENT 5)",
     "inheritance child (inherits from base)",
     "partition part1 (of parent)",
     "partitioned_table parent",
     "type_outside m on idt (type other.mood)",
 ]
 MARIADB_REFUSED = """
-CREATE TABLE g (id int PRIMARY KEY, a int, b int AS (a * 2) VIRTUAL)
-
 CREATE TABLE sv (id int PRIMARY KEY) WITH SYSTEM VERSIONING
 """
-MARIADB_REFUSED_LINES = ["generated_column b on g (VIRTUAL GENERATED)", "system_versioned sv"]
+MARIADB_REFUSED_LINES = ["system_versioned sv"]
 SQLITE_REFUSED = """
-CREATE TABLE g (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) STORED)
-
 CREATE VIRTUAL TABLE ft USING fts5(body)
 """
-SQLITE_REFUSED_LINES = ["generated_column b on g", "virtual_table ft"]
+SQLITE_REFUSED_LINES = ["virtual_table ft"]
 REFUSALS = {
     "postgresql": (PG_REFUSED, PG_REFUSED_LINES),
     "mysql": (MARIADB_REFUSED, MARIADB_REFUSED_LINES),

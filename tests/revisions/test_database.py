@@ -34,13 +34,7 @@ CAPTURE_GAPS = {
 #: open bugs of a case on one dialect (strict: a fix makes the case pass and asks for the
 #: line to go)
 #: (dialect, case) -> why it fails: strict xfails of open bugs (none open now)
-OPEN_BUGS: dict[tuple[str, str], str] = {
-    ("postgresql", "primary_key_change"): (
-        "a serial key column that stops being the key keeps its sequence: `autoincrement` "
-        "stays unset while what it means changes with the key, so the plan has no "
-        "autoincrement change; the inventory (issue 14) now sees the sequence left behind"
-    ),
-}
+OPEN_BUGS: dict[tuple[str, str], str] = {}
 CASE_DIRS = (
     sorted(p for p in CASES.iterdir() if (p / "before.yaml").is_file()) if CASES.is_dir() else []
 )

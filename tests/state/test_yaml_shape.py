@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from planner.state import shape
+from planner.state import column_kinds, shape
 from planner.state.errors import SnapshotError
 from planner.state.model import NAMING_CONVENTION_KEYS
 from planner.state.yamlio import load_snapshot_text, schema_text
@@ -29,6 +29,7 @@ OBJECTS = {
     "index": (shape.INDEX_KEYS, DEFS["index"]),
     "rows": (shape.ROWS_KEYS, TABLE["properties"]["rows"]),
     "naming_convention": (NAMING_CONVENTION_KEYS, SCHEMA["properties"]["naming_convention"]),
+    "generated": (column_kinds.GENERATED_KEYS, DEFS["column"]["properties"]["generated"]),
 }
 
 

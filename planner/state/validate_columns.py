@@ -1,0 +1,110 @@
+"""Validation of identity and generated columns (:mod:`planner.state.column_kinds`).
+
+Always: an identity column is an integer, NOT NULL, without a server default, not
+generated, not ``autoincrement: false``; a generated column has no server default or
+backfill; managed rows never give a generated column a value. For the project's target
+dialects (when named, ``[tool.dbplan] dialects``): identity columns are PostgreSQL's
+(MariaDB and SQLite have ``autoincrement``), and PostgreSQL stores every generated column
+(``stored: false`` is MariaDB's and SQLite's ``VIRTUAL``).
+
+Example:
+    >>> from planner.state.model import Column, Snapshot, Table
+    >>> t = Table(name="t", columns=(Column(name="id", type="Text", nullable=False,
+    ...                                     identity="always"),))
+    >>> from planner.state.validate import validate
+    >>> [p.message for p in validate(Snapshot(release="1", tables=(t,)))]
+    ['identity column t.id has type Text, not an integer type']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from planner.state.model import Snapshot
+
+_INTEGERS = ("SmallInteger", "Integer", "BigInteger")
+
+
+def check_columns(c: Any, s: Snapshot, targets: Iterable[str] | None) -> None:
+    """Add a problem to the collector ``c`` for each identity or generated column that
+    the format or a target database refuses."""
+    from planner import dialects
+
+    names = None if targets is None else {dialects.get(t).name for t in targets}
+    for t in s.tables:
+        tp = ("tables", t.name)
+        for col in t.columns:
+            if col.identity is None and col.generated is None:
+                continue
+            cp = (*tp, "columns", col.name)
+            where = f"{t.qualified_name}.{col.name}"
+            if col.identity is not None:
+                _check_identity(c, cp, where, col, names)
+            if col.generated is not None:
+                _check_generated(c, cp, where, col, names)
+        if t.rows is not None:
+            generated = {col.name for col in t.columns if col.generated is not None}
+            for i, row in enumerate(t.rows.rows):
+                for name, _ in row:
+                    if name in generated:
+                        c.add(
+                            (*tp, "rows", "values", i, name),
+                            f"a managed row of {t.qualified_name} gives generated column "
+                            f"{name} a value (the database computes it)",
+                            f"remove {name} from the row",
+                        )
+
+
+def _check_identity(c: Any, cp: tuple, where: str, col: Any, names: set | None) -> None:
+    if col.type not in _INTEGERS:
+        c.add(
+            (*cp, "type"),
+            f"identity column {where} has type {col.type}, not an integer type",
+            "make it SmallInteger, Integer or BigInteger, or drop identity",
+        )
+    if col.nullable:
+        c.add(
+            (*cp, "nullable"),
+            f"identity column {where} is nullable (an identity column is NOT NULL)",
+            "write nullable: false",
+        )
+    if col.server_default is not None:
+        c.add(
+            (*cp, "server_default"),
+            f"identity column {where} has a server default (the identity gives its values)",
+            "drop server_default or identity",
+        )
+    if col.generated is not None:
+        c.add((*cp, "generated"), f"column {where} is both identity and generated", "keep one")
+    if col.autoincrement is False:
+        c.add(
+            (*cp, "autoincrement"),
+            f"identity column {where} says autoincrement: false",
+            "drop autoincrement (an identity column autoincrements) or identity",
+        )
+    refused = sorted((names or set()) - {"postgresql"})
+    if refused:
+        c.add(
+            (*cp, "identity"),
+            f"identity column {where}: identity columns are PostgreSQL's, and the project "
+            f"targets {', '.join(refused)} too",
+            "drop identity (an integer primary key autoincrements on every target), or "
+            "target PostgreSQL only",
+        )
+
+
+def _check_generated(c: Any, cp: tuple, where: str, col: Any, names: set | None) -> None:
+    for key in ("server_default", "backfill"):
+        if getattr(col, key) is not None:
+            c.add(
+                (*cp, key),
+                f"generated column {where} has a {key} (the database computes its values)",
+                f"drop {key} or generated",
+            )
+    if not col.generated.stored and names is not None and "postgresql" in names:
+        c.add(
+            (*cp, "generated", "stored"),
+            f"generated column {where} is virtual, and PostgreSQL stores generated columns",
+            "write stored: true, or leave PostgreSQL out of the project's targets",
+        )

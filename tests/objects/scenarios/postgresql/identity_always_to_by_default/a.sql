@@ -1,0 +1,3 @@
+CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text)
+
+INSERT INTO t (name) VALUES ('a'), ('b')

@@ -1,0 +1,3 @@
+CREATE TABLE t (id serial PRIMARY KEY, name text)
+
+INSERT INTO t (name) VALUES ('a'), ('b')

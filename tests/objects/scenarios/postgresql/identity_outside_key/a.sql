@@ -1,0 +1,3 @@
+CREATE TABLE t (id serial PRIMARY KEY, n int NOT NULL)
+
+INSERT INTO t (n) VALUES (4), (5)

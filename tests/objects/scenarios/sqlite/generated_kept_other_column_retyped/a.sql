@@ -1,0 +1,3 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, name VARCHAR(20), s INTEGER AS (a * 2) STORED, v INTEGER AS (a + 1))
+
+INSERT INTO t (id, a, name) VALUES (1, 2, 'x')

@@ -1,0 +1,3 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(20), up TEXT GENERATED ALWAYS AS (upper(name)) VIRTUAL, n INTEGER AS (length(name)) STORED)
+
+INSERT INTO t (id, name) VALUES (1, 'ab')
