@@ -593,11 +593,17 @@ def _rename_constraint(op: our.RenameConstraint, ctx: EmitContext) -> list:
 
 @TO_ALEMBIC.register(our.CreateEnum)
 def _create_enum(op: our.CreateEnum, ctx: EmitContext) -> list:
+    if op.enum.schema is not None:  # outside the default schema: qualified DDL
+        values = ", ".join(quote_string(v) for v in op.enum.values)
+        name = quote_qualified(op.enum.schema, op.enum.name)
+        return [_pg(custom.SQLTextOp(f"CREATE TYPE {name} AS ENUM ({values})"))]
     return [_pg(custom.CreatePgEnumOp(op.enum.name, op.enum.values))]
 
 
 @TO_ALEMBIC.register(our.DropEnum)
 def _drop_enum(op: our.DropEnum, ctx: EmitContext) -> list:
+    if op.enum.schema is not None:
+        return [_pg(custom.SQLTextOp(f"DROP TYPE {quote_qualified(op.enum.schema, op.enum.name)}"))]
     return [_pg(custom.DropPgEnumOp(op.enum.name, op.enum.values))]
 
 
@@ -645,7 +651,11 @@ def _mysql_enum_alters(ctx: EmitContext, name: str, keys, old_values, new_values
 
 @TO_ALEMBIC.register(our.AddEnumValue)
 def _add_enum_value(op: our.AddEnumValue, ctx: EmitContext) -> list:
-    sql = f"ALTER TYPE {quote_ident(op.enum_name)} ADD VALUE IF NOT EXISTS {quote_string(op.value)}"
+    schema = getattr(ctx.enums("after").get(op.enum_name), "schema", None)
+    sql = (
+        f"ALTER TYPE {quote_qualified(schema, op.enum_name)} ADD VALUE IF NOT EXISTS "
+        f"{quote_string(op.value)}"
+    )
     if op.before is not None:
         sql += f" BEFORE {quote_string(op.before)}"
     elif op.after is not None:

@@ -168,14 +168,27 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
             from planner.state import inventory  # never silent: what is not modelled
 
             reflector = _Reflector(conn, hint=hint, full_hint=full_hint)
+            objects = _objects_part(reflector.dialect_obj)
+            if objects is not None and (schemas is None or full_hint):
+                schemas = objects.all_schemas(conn)  # every schema but the system ones
             listed = [None] if schemas is None else list(schemas)
             # refuse before reflecting what reflection gets wrong
             inventory.refuse(inventory.take(conn, reflector.dialect_obj, None, listed))
             snap = reflector.snapshot(release=release, rows_of=rows_of, schemas=schemas)
+            if objects is not None:  # schemas, extensions, sequences
+                snap = objects.capture(conn, snap, listed)
             return _plain(inventory.capture(conn, reflector.dialect_obj, snap, listed))
     finally:
         if owned:
             engine.dispose()
+
+
+def _objects_part(dialect):
+    """The dialect's schemas, extensions and sequences part, if it has one (PostgreSQL)."""
+    try:
+        return dialect.part("objects")
+    except ModuleNotFoundError:
+        return None
 
 
 class _Reflector:
@@ -205,7 +218,11 @@ class _Reflector:
                 for e in self.insp.get_enums(schema=schema or self.default_schema):
                     if e.get("schema") not in (None, self.default_schema, schema):
                         continue
-                    self.found_enums[e["name"]] = Enum(name=e["name"], values=tuple(e["labels"]))
+                    self.found_enums[e["name"]] = Enum(
+                        name=e["name"],
+                        values=tuple(e["labels"]),
+                        schema=None if e.get("schema") == self.default_schema else e.get("schema"),
+                    )
             self.by_values = {
                 **{e.values: e.name for e in self.found_enums.values()},
                 **self.by_values,
@@ -282,6 +299,14 @@ class _Reflector:
         for raw in raw_columns:
             columns.append(self.column(raw, name, pk_cols, fk_cols, json_cols, hint, enum_hint))
         columns = self.fix_autoincrement(columns, pk_cols, fk_cols)
+        # a serial column outside the primary key keeps its default: its sequence is
+        # modelled (``sequences:``), not its autoincrement
+        columns = [
+            dataclasses.replace(c, server_default=_nextval(raw))
+            if c.name not in pk_cols and _nextval(raw) is not None
+            else c
+            for c, raw in zip(columns, raw_columns, strict=True)
+        ]
         pk = None
         if pk_cols:
             pk = PrimaryKey(name=self.pk_name(name, pk_cols, pk_raw.get("name")), columns=pk_cols)
@@ -541,6 +566,13 @@ class _Reflector:
         return read_rows(self.conn, t, hint, self.found_enums)
 
 
+def _nextval(raw) -> str | None:
+    default = raw.get("default")
+    if isinstance(default, str) and default.strip().lower().startswith("nextval("):
+        return default.strip()
+    return None
+
+
 def _same_type(a: str, b: str, dialect: str, enums: Mapping[str, tuple[str, ...]]) -> bool:
     try:
         na = coltypes.normalise_type(a, dialect, enums=enums)
@@ -644,6 +676,8 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
             )
         )
     enums = snapshot.enums
+    if not d.has_schemas:
+        enums = tuple(dataclasses.replace(e, schema=None) for e in enums)
     if not d.has_named_enums:
         enums = tuple(e for e in enums if e.name in used_enums)
     return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums)

@@ -27,6 +27,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.state.pg_objects import (
+    Extension,
+    Schema,
+    Sequence,
+    sort_extensions,
+    sort_schemas,
+    sort_sequences,
+)
+
 FORMAT_VERSION = 1
 
 #: (schema, name); schema is None for the default schema.
@@ -144,6 +153,9 @@ class Index:
 class Enum:
     name: str
     values: tuple[str, ...]
+    #: the schema of the type (PostgreSQL); None: the default schema. Enum names are
+    #: unique across schemas (columns name an enum by its name: ``Enum(mood)``)
+    schema: str | None = None
 
 
 #: One managed row: ``(column, value)`` pairs sorted by column; values frozen.
@@ -338,8 +350,22 @@ class Snapshot(_SnapshotMemo):
     unmanaged: tuple[Unmanaged, ...] = ()
     #: functions, procedures and triggers dbplan manages, sorted by :attr:`Routine.sort_key`
     routines: tuple[Routine, ...] = ()
+    #: PostgreSQL schemas, extensions and sequences (:mod:`planner.state.pg_objects`)
+    schemas: tuple[Schema, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
 
     def __post_init__(self) -> None:
+        for name, fn in (
+            ("schemas", sort_schemas),
+            ("extensions", sort_extensions),
+            ("sequences", sort_sequences),
+        ):
+            items = getattr(self, name)
+            if items:
+                ordered = fn(items)
+                if ordered != items:
+                    object.__setattr__(self, name, ordered)
         routines = tuple(sorted(self.routines, key=lambda r: r.sort_key))
         if routines != self.routines:
             object.__setattr__(self, "routines", routines)
@@ -432,6 +458,8 @@ class Snapshot(_SnapshotMemo):
         setattr_(out, "format", self.format)
         setattr_(out, "unmanaged", self.unmanaged)
         setattr_(out, "routines", self.routines)
+        for name in ("schemas", "extensions", "sequences"):
+            setattr_(out, name, getattr(self, name))
         try:
             index = dict(self._index)
         except AttributeError:
