@@ -683,18 +683,26 @@ def _inline_enum_branch(ctx: EmitContext, name: str, keys, old_values, new_value
 def _rebuild_enum(op: our.RebuildEnum, ctx: EmitContext) -> list:
     name = op.enum_name
     moved = name + REBUILD_SUFFIX
+    found = ctx.before.enums_by_name().get(name) or ctx.after.enums_by_name().get(name)
+    schema = found.schema if found is not None else None  # the type stays in its schema
+    create = custom.CreatePgEnumOp(name, op.new_values)
+    if schema is not None:
+        values = ", ".join(quote_string(v) for v in op.new_values)
+        create = custom.SQLTextOp(f"CREATE TYPE {quote_qualified(schema, name)} AS ENUM ({values})")
     pg: list = [
-        custom.SQLTextOp(f"ALTER TYPE {quote_ident(name)} RENAME TO {quote_ident(moved)}"),
-        custom.CreatePgEnumOp(name, op.new_values),
+        custom.SQLTextOp(
+            f"ALTER TYPE {quote_qualified(schema, name)} RENAME TO {quote_ident(moved)}"
+        ),
+        create,
     ]
     for key, col in _enum_columns(ctx, name, op.columns):
         table = quote_qualified(*key)
         column = quote_ident(col.name)
         if _ENUM_COLUMN.match(col.type):
-            target = quote_ident(name)
+            target = quote_qualified(schema, name)
             using = f"{column}::text::{target}"
         elif _ENUM_ARRAY.match(col.type):
-            target = quote_ident(name) + "[]"
+            target = quote_qualified(schema, name) + "[]"
             using = f"{column}::text[]::{target}"
         else:
             continue
@@ -711,7 +719,7 @@ def _rebuild_enum(op: our.RebuildEnum, ctx: EmitContext) -> list:
                     f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {col.server_default}"
                 )
             )
-    pg.append(custom.SQLTextOp(f"DROP TYPE {quote_ident(moved)}"))
+    pg.append(custom.SQLTextOp(f"DROP TYPE {quote_qualified(schema, moved)}"))
     branches: list = [(custom.POSTGRESQL, pg)]
     branches += _inline_enum_branch(ctx, name, op.columns, op.old_values, op.new_values)
     return [custom.DialectSwitchOp(branches)]
