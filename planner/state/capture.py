@@ -76,7 +76,7 @@ NORMALISATIONS = """\
 | server default: no default | `NULL`, `NULL::type` | none (`None`) |
 | server default: parentheses | `(now())`, `(0)` (SQLite) | outer parentheses removed |
 | server default: literal casts | `'info'::event_level`, `'-1'::integer` (PostgreSQL) | `'info'`, `-1` |
-| server default: serial | `nextval('t_id_seq'::regclass)` (PostgreSQL) | dropped; the column autoincrements |
+| server default: serial | `nextval('t_id_seq'::regclass)` (PostgreSQL) | on a primary-key column dropped (the column autoincrements); elsewhere kept, its sequence under `sequences` |
 | server default: current time | `CURRENT_TIMESTAMP`, `current_timestamp()`, `current_timestamp(6)`, `localtimestamp`, `now()` | `now()` (created as `CURRENT_TIMESTAMP` on SQLite) |
 | server default: Boolean columns | `1`, `'1'`, `'t'`, `true` / `0`, `'0'`, `'f'`, `false` (MariaDB stores 1/0) | `true` / `false` |
 | server default: numeric columns | `'5'`, `1.50` (MariaDB pads to the scale) | `5`, `1.5` |
@@ -85,7 +85,7 @@ NORMALISATIONS = """\
 | primary-key nullability | SQLite: a key column without `NOT NULL` (`id INTEGER PRIMARY KEY`) reflects as nullable | NOT NULL |
 | comments | SQLite has none | `None` on SQLite |
 | schemas | SQLite, MariaDB: the default schema only | `None` there; the default schema named explicitly is `None` everywhere |
-| enums (PostgreSQL) | `get_enums()` | every enum, used or not |
+| enums (PostgreSQL) | `get_enums()` | every enum, used or not, of every captured schema (`schema` when not the default one) |
 | enums (MariaDB) | inline `ENUM('a', 'b')` per column | `Enum(x)` with the hint's enum of the same values (the column's own hint first); no hint: `<table>_<column>`, equal value lists share one; enums no column uses are dropped |
 | enums (SQLite) | `VARCHAR(<longest value>)` | `Enum(x)` when the hint's column is `Enum(x)` of that length, else `String(n)`; enums no column uses are dropped |
 | types | reflected SQLAlchemy type | `coltypes.from_sqlalchemy`; with a hint, the hint's type when `coltypes.normalise_type` makes them equal on the dialect (`DateTime(timezone=True)` -> `DateTime` on MariaDB/SQLite, `postgresql.JSONB` -> `JSON`, ...) |

@@ -77,7 +77,7 @@ def load_extensions(shape: Any, value: Any) -> tuple[Extension, ...]:
         m = _body(shape, body, p, f"extension '{name}'", EXTENSION_KEYS)
         if m is None:
             continue
-        version = shape.text(m.get("version"), (*p, "version"), "a version (quote it: '1.8')")
+        version = shape.text(m.get("version"), (*p, "version"), "a version")
         schema = shape.text(m.get("schema"), (*p, "schema"), "a schema name")
         out.append(Extension(name=name, version=version, schema=schema))
     return tuple(out)
