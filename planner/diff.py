@@ -122,12 +122,13 @@ def diff_snapshots(
     # 5. managed rows, last: they see the tables as the schema ops leave them
     for key in _sorted_keys(new_tables.keys() | old_tables.keys()):
         ops += diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
+    from planner.diff_pg_objects import diff_pg_objects  # schemas, extensions, sequences
     from planner.diff_routines import diff_routines  # functions, procedures, triggers
 
     ops += diff_routines(cur, new)
     from planner.diff_views import diff_views  # views, around the table ops under them
 
-    return ops + diff_views(cur, new, ops, targets=targets)
+    return ops + diff_views(cur, new, ops, targets=targets) + diff_pg_objects(cur, new)
 
 
 def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:

@@ -143,6 +143,10 @@ def describe_ref(ref: Ref) -> str:
         return f"name {table_key_str(key)}"
     if kind == "view":
         return f"view {table_key_str(key)}"
+    if kind in ("schema", "sequence", "extension"):
+        return f"{kind} {key}"
+    if kind == "extension_types":
+        return "the types of the extensions"
     return f"{kind} {key!r}"
 
 
@@ -202,12 +206,14 @@ def build_graph(
     removers: dict[Ref, list[int]] = {}
     needers: dict[Ref, list[int]] = {}
     waiters: dict[Ref, list[int]] = {}
+    from planner.ops.pg_objects import extra_needs  # schemas, sequences, extensions
+
     for i, op in enumerate(ops):
         for r in op.gives():
             givers.setdefault(r, []).append(i)
         for r in op.removes():
             removers.setdefault(r, []).append(i)
-        for r in op.needs():
+        for r in op.needs() | extra_needs(op):
             needers.setdefault(r, []).append(i)
         for r in op.after_removed():
             waiters.setdefault(r, []).append(i)

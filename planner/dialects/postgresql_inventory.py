@@ -35,16 +35,6 @@ WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
   AND {_not_extension("pg_class", "c.oid")}
 """
 
-_SEQUENCES = f"""
-SELECT n.nspname, c.relname, d.deptype, t.relname AS table_name, a.attname
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
-     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-LEFT JOIN pg_class t ON t.oid = d.refobjid
-LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-WHERE n.nspname = ANY(:schemas) AND c.relkind = 'S' AND {_not_extension("pg_class", "c.oid")}
-"""
-
 _INDEXES = """
 SELECT n.nspname, t.relname, ic.relname AS index_name, am.amname,
        i.indexprs IS NOT NULL AS expr, i.indnkeyatts < i.indnatts AS include,
@@ -172,7 +162,6 @@ _TEXT_SEARCH_MORE = (
 
 #: database-wide objects: kind -> query of their names
 _DATABASE = {
-    "extension": "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'",
     "event_trigger": "SELECT evtname FROM pg_event_trigger",
     "publication": "SELECT pubname FROM pg_publication",
     "foreign_server": "SELECT srvname FROM pg_foreign_server UNION ALL "
@@ -241,14 +230,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         if granted:
             add("grants", rel, s)
     tables = {t.key: t for t in snapshot.tables} if snapshot else {}
-    for nsp, seq, deptype, table, column in rows(_SEQUENCES):
-        if deptype == "i":
-            continue  # the identity column's own: modelled with it
-        t = tables.get((sch(nsp), table)) if table else None
-        pk = t.primary_key.columns if t is not None and t.primary_key else ()
-        if column is not None and column in pk:
-            continue  # a serial key column: modelled as autoincrement
-        add("sequence", seq, sch(nsp))
+    # sequences and extensions are modelled (postgresql_objects), like enums of any schema
     for nsp, table, ix, method, expr, include, ordered, opclass in rows(_INDEXES):
         if table in _SKIP:
             continue
@@ -281,10 +263,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         text = _statement(definition) if modelled else None
         add("trigger", trg, sch(nsp), table, definition=text)
     for nsp, typname, typtype in rows(_TYPES):
-        if typtype == "e":
-            if sch(nsp) is not None:
-                add("enum_in_schema", typname, sch(nsp))
-        else:
+        if typtype != "e":
             add("domain" if typtype == "d" else "type", typname, sch(nsp))
     for kind, sql in _ON_TABLE.items():
         for nsp, table, name in rows(

@@ -63,12 +63,12 @@ def float_for_reading() -> Any:
     return sa.Float().with_variant(mysql.DOUBLE(asdecimal=False), *get("mysql").runtime_names)
 
 
-def enum_variant(base: Any, name: str, values: Sequence[str]) -> Any:
+def enum_variant(base: Any, name: str, values: Sequence[str], *, schema: str | None = None) -> Any:
     """An enum for migrations that create the type separately: PostgreSQL's named
     ``ENUM`` with ``create_type=False``."""
     from sqlalchemy.dialects import postgresql
 
-    variant = postgresql.ENUM(*values, name=name, create_type=False)
+    variant = postgresql.ENUM(*values, name=name, schema=schema, create_type=False)
     return base.with_variant(variant, *get("postgresql").runtime_names)
 
 
@@ -79,5 +79,6 @@ def _pg_item(spec: Any, enums: Mapping[str, Sequence[str]], plain: Callable[[Any
     if spec.enum is not None:
         if spec.enum not in enums:
             raise KeyError(f"Enum({spec.enum}): no enum {spec.enum!r} among the snapshot's enums")
-        return postgresql.ENUM(*enums[spec.enum], name=spec.enum, create_type=False)
+        schema = getattr(enums[spec.enum], "schema", None)
+        return postgresql.ENUM(*enums[spec.enum], name=spec.enum, schema=schema, create_type=False)
     return plain(spec)

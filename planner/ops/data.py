@@ -208,7 +208,10 @@ class AddEnumValue(Operation):
         if anchor is not None and anchor not in cur:
             raise ApplyError(f"enum {self.enum_name!r} has no value {anchor!r}")
         op = dataclasses.replace(self, old_values=cur)
-        return snapshot.replace_enum(Enum(name=self.enum_name, values=op.new_values))
+        # the enum keeps its schema
+        return snapshot.replace_enum(
+            dataclasses.replace(enums[self.enum_name], values=op.new_values)
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -271,9 +274,12 @@ class RebuildEnum(Operation):
         )
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
-        if self.enum_name not in snapshot.enums_by_name():
+        enums = snapshot.enums_by_name()
+        if self.enum_name not in enums:
             raise ApplyError(f"no enum {self.enum_name!r}")
-        return snapshot.replace_enum(Enum(name=self.enum_name, values=self.new_values))
+        return snapshot.replace_enum(
+            dataclasses.replace(enums[self.enum_name], values=self.new_values)
+        )
 
 
 # --------------------------------------------------------------------------- rows

@@ -297,7 +297,13 @@ def _render_comment(autogen_context, op: CommentOp) -> list[str]:
     return ["# " + " ".join(op.text.split())]
 
 
-def pg_enum_source(name: str, values: Sequence[str], *, create_type: bool | None = None) -> str:
+def pg_enum_source(
+    name: str,
+    values: Sequence[str],
+    *,
+    create_type: bool | None = None,
+    schema: str | None = None,
+) -> str:
     """Python source of a ``postgresql.ENUM`` (an inline ``ENUM`` on MySQL, ``VARCHAR`` on SQLite).
 
     Example:
@@ -305,6 +311,8 @@ def pg_enum_source(name: str, values: Sequence[str], *, create_type: bool | None
         postgresql.ENUM('info', "it's", name='level', create_type=False)
     """
     args = [py_literal(v) for v in values] + [f"name={py_literal(name)}"]
+    if schema is not None:
+        args.append(f"schema={py_literal(schema)}")
     if create_type is not None:
         args.append(f"create_type={create_type!r}")
     return f"postgresql.ENUM({', '.join(args)})"

@@ -54,7 +54,9 @@ class EmitContext:
 
     def enums(self, which: str = "after") -> dict[str, tuple[str, ...]]:
         snap = self.after if which == "after" else self.before
-        return {e.name: e.values for e in snap.enums}
+        from planner.state.pg_objects import enum_values
+
+        return enum_values(snap.enums)
 
     def table(self, key: tuple[str | None, str], which: str = "after") -> Table:
         first, second = (self.after, self.before) if which == "after" else (self.before, self.after)

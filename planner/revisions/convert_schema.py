@@ -593,11 +593,17 @@ def _rename_constraint(op: our.RenameConstraint, ctx: EmitContext) -> list:
 
 @TO_ALEMBIC.register(our.CreateEnum)
 def _create_enum(op: our.CreateEnum, ctx: EmitContext) -> list:
+    if op.enum.schema is not None:  # outside the default schema: qualified DDL
+        values = ", ".join(quote_string(v) for v in op.enum.values)
+        name = quote_qualified(op.enum.schema, op.enum.name)
+        return [_pg(custom.SQLTextOp(f"CREATE TYPE {name} AS ENUM ({values})"))]
     return [_pg(custom.CreatePgEnumOp(op.enum.name, op.enum.values))]
 
 
 @TO_ALEMBIC.register(our.DropEnum)
 def _drop_enum(op: our.DropEnum, ctx: EmitContext) -> list:
+    if op.enum.schema is not None:
+        return [_pg(custom.SQLTextOp(f"DROP TYPE {quote_qualified(op.enum.schema, op.enum.name)}"))]
     return [_pg(custom.DropPgEnumOp(op.enum.name, op.enum.values))]
 
 
@@ -645,7 +651,11 @@ def _mysql_enum_alters(ctx: EmitContext, name: str, keys, old_values, new_values
 
 @TO_ALEMBIC.register(our.AddEnumValue)
 def _add_enum_value(op: our.AddEnumValue, ctx: EmitContext) -> list:
-    sql = f"ALTER TYPE {quote_ident(op.enum_name)} ADD VALUE IF NOT EXISTS {quote_string(op.value)}"
+    schema = getattr(ctx.enums("after").get(op.enum_name), "schema", None)
+    sql = (
+        f"ALTER TYPE {quote_qualified(schema, op.enum_name)} ADD VALUE IF NOT EXISTS "
+        f"{quote_string(op.value)}"
+    )
     if op.before is not None:
         sql += f" BEFORE {quote_string(op.before)}"
     elif op.after is not None:
@@ -673,18 +683,26 @@ def _inline_enum_branch(ctx: EmitContext, name: str, keys, old_values, new_value
 def _rebuild_enum(op: our.RebuildEnum, ctx: EmitContext) -> list:
     name = op.enum_name
     moved = name + REBUILD_SUFFIX
+    found = ctx.before.enums_by_name().get(name) or ctx.after.enums_by_name().get(name)
+    schema = found.schema if found is not None else None  # the type stays in its schema
+    create = custom.CreatePgEnumOp(name, op.new_values)
+    if schema is not None:
+        values = ", ".join(quote_string(v) for v in op.new_values)
+        create = custom.SQLTextOp(f"CREATE TYPE {quote_qualified(schema, name)} AS ENUM ({values})")
     pg: list = [
-        custom.SQLTextOp(f"ALTER TYPE {quote_ident(name)} RENAME TO {quote_ident(moved)}"),
-        custom.CreatePgEnumOp(name, op.new_values),
+        custom.SQLTextOp(
+            f"ALTER TYPE {quote_qualified(schema, name)} RENAME TO {quote_ident(moved)}"
+        ),
+        create,
     ]
     for key, col in _enum_columns(ctx, name, op.columns):
         table = quote_qualified(*key)
         column = quote_ident(col.name)
         if _ENUM_COLUMN.match(col.type):
-            target = quote_ident(name)
+            target = quote_qualified(schema, name)
             using = f"{column}::text::{target}"
         elif _ENUM_ARRAY.match(col.type):
-            target = quote_ident(name) + "[]"
+            target = quote_qualified(schema, name) + "[]"
             using = f"{column}::text[]::{target}"
         else:
             continue
@@ -701,7 +719,7 @@ def _rebuild_enum(op: our.RebuildEnum, ctx: EmitContext) -> list:
                     f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {col.server_default}"
                 )
             )
-    pg.append(custom.SQLTextOp(f"DROP TYPE {quote_ident(moved)}"))
+    pg.append(custom.SQLTextOp(f"DROP TYPE {quote_qualified(schema, moved)}"))
     branches: list = [(custom.POSTGRESQL, pg)]
     branches += _inline_enum_branch(ctx, name, op.columns, op.old_values, op.new_values)
     return [custom.DialectSwitchOp(branches)]

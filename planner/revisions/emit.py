@@ -27,6 +27,7 @@ from planner.revisions import alembic_ops as custom
 from planner.revisions import (  # noqa: F401 - register converters
     convert_autoincrement,
     convert_identity,
+    convert_pg_objects,
     convert_routines,
     convert_rowmodes,
     convert_rows,
@@ -187,7 +188,9 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     from sqlalchemy.dialects import postgresql
 
     if type_ == "type" and isinstance(obj, sa.Enum):
-        return custom.pg_enum_source(obj.name, obj.enums, create_type=False)
+        return custom.pg_enum_source(
+            obj.name, obj.enums, create_type=False, schema=getattr(obj, "schema", None)
+        )
     # Alembic spells the arguments of these PostgreSQL types without the ``sa.`` prefix
     if (
         type_ == "type"

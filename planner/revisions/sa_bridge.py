@@ -35,7 +35,13 @@ def sa_type(type_text: str, enums: dict[str, tuple[str, ...]]) -> Any:
         >>> sa_type("String(80)", {})
         String(length=80)
     """
-    key = (type_text, tuple(enums.get(name) for name in enums_of_type(type_text)))
+    key = (
+        type_text,
+        tuple(
+            (enums.get(name), getattr(enums.get(name), "schema", None))  # its schema too
+            for name in enums_of_type(type_text)
+        ),
+    )
     found = _SA_TYPES.get(key)
     if found is None:
         found = new_sa_type(type_text, enums)

@@ -75,7 +75,12 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
         for schema in sorted({t.schema for t in snapshot.tables if t.schema}):
             conn.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
     twins = _folded_uniques(md, snapshot) if dialect.folds_uniques_into_keys else []
+    objects = _objects_part(dialect)  # schemas, extensions, sequences (PostgreSQL)
+    for sql in objects.before_tables(snapshot) if objects else ():
+        conn.execute(sa.text(escape_binds(sql)))
     md.create_all(conn)
+    for sql in objects.after_tables(snapshot) if objects else ():
+        conn.execute(sa.text(escape_binds(sql)))
     for uq in twins:
         conn.execute(sa.schema.AddConstraint(uq))
     for routine in sorted(snapshot.routines, key=lambda r: r.table is not None):
@@ -86,6 +91,13 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
     create_all(conn, snapshot, dialect)
     with dialect.inserting_rows(conn):
         _insert_rows(conn, md, snapshot, dialect)
+
+
+def _objects_part(dialect: Dialect):
+    try:
+        return dialect.part("objects")
+    except ModuleNotFoundError:
+        return None
 
 
 def _folded_uniques(md: sa.MetaData, snapshot: Snapshot) -> list[sa.UniqueConstraint]:

@@ -76,7 +76,7 @@ NORMALISATIONS = """\
 | server default: no default | `NULL`, `NULL::type` | none (`None`) |
 | server default: parentheses | `(now())`, `(0)` (SQLite) | outer parentheses removed |
 | server default: literal casts | `'info'::event_level`, `'-1'::integer` (PostgreSQL) | `'info'`, `-1` |
-| server default: serial | `nextval('t_id_seq'::regclass)` (PostgreSQL) | dropped; the column autoincrements |
+| server default: serial | `nextval('t_id_seq'::regclass)` (PostgreSQL) | on a primary-key column dropped (the column autoincrements); elsewhere kept, its sequence under `sequences` |
 | server default: current time | `CURRENT_TIMESTAMP`, `current_timestamp()`, `current_timestamp(6)`, `localtimestamp`, `now()` | `now()` (created as `CURRENT_TIMESTAMP` on SQLite) |
 | server default: Boolean columns | `1`, `'1'`, `'t'`, `true` / `0`, `'0'`, `'f'`, `false` (MariaDB stores 1/0) | `true` / `false` |
 | server default: numeric columns | `'5'`, `1.50` (MariaDB pads to the scale) | `5`, `1.5` |
@@ -87,7 +87,7 @@ NORMALISATIONS = """\
 | primary-key nullability | SQLite: a key column without `NOT NULL` (`id INTEGER PRIMARY KEY`) reflects as nullable | NOT NULL |
 | comments | SQLite has none | `None` on SQLite |
 | schemas | SQLite, MariaDB: the default schema only | `None` there; the default schema named explicitly is `None` everywhere |
-| enums (PostgreSQL) | `get_enums()` | every enum, used or not |
+| enums (PostgreSQL) | `get_enums()` | every enum, used or not, of every captured schema (`schema` when not the default one) |
 | enums (MariaDB) | inline `ENUM('a', 'b')` per column | `Enum(x)` with the hint's enum of the same values (the column's own hint first); no hint: `<table>_<column>`, equal value lists share one; enums no column uses are dropped |
 | enums (SQLite) | `VARCHAR(<longest value>)` | `Enum(x)` when the hint's column is `Enum(x)` of that length, else `String(n)`; enums no column uses are dropped |
 | types | reflected SQLAlchemy type | `coltypes.from_sqlalchemy`; with a hint, the hint's type when `coltypes.normalise_type` makes them equal on the dialect (`DateTime(timezone=True)` -> `DateTime` on MariaDB/SQLite, `postgresql.JSONB` -> `JSON`, ...) |
@@ -170,14 +170,27 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
             from planner.state import inventory  # never silent: what is not modelled
 
             reflector = _Reflector(conn, hint=hint, full_hint=full_hint)
+            objects = _objects_part(reflector.dialect_obj)
+            if objects is not None and (schemas is None or full_hint):
+                schemas = objects.all_schemas(conn)  # every schema but the system ones
             listed = [None] if schemas is None else list(schemas)
             # refuse before reflecting what reflection gets wrong
             inventory.refuse(inventory.take(conn, reflector.dialect_obj, None, listed))
             snap = reflector.snapshot(release=release, rows_of=rows_of, schemas=schemas)
+            if objects is not None:  # schemas, extensions, sequences
+                snap = objects.capture(conn, snap, listed)
             return _plain(inventory.capture(conn, reflector.dialect_obj, snap, listed))
     finally:
         if owned:
             engine.dispose()
+
+
+def _objects_part(dialect):
+    """The dialect's schemas, extensions and sequences part, if it has one (PostgreSQL)."""
+    try:
+        return dialect.part("objects")
+    except ModuleNotFoundError:
+        return None
 
 
 class _Reflector:
@@ -207,7 +220,11 @@ class _Reflector:
                 for e in self.insp.get_enums(schema=schema or self.default_schema):
                     if e.get("schema") not in (None, self.default_schema, schema):
                         continue
-                    self.found_enums[e["name"]] = Enum(name=e["name"], values=tuple(e["labels"]))
+                    self.found_enums[e["name"]] = Enum(
+                        name=e["name"],
+                        values=tuple(e["labels"]),
+                        schema=None if e.get("schema") == self.default_schema else e.get("schema"),
+                    )
             self.by_values = {
                 **{e.values: e.name for e in self.found_enums.values()},
                 **self.by_values,
@@ -284,6 +301,14 @@ class _Reflector:
         for raw in raw_columns:
             columns.append(self.column(raw, name, pk_cols, fk_cols, json_cols, hint, enum_hint))
         columns = self.fix_autoincrement(columns, pk_cols, fk_cols)
+        # a serial column outside the primary key keeps its default: its sequence is
+        # modelled (``sequences:``), not its autoincrement
+        columns = [
+            dataclasses.replace(c, server_default=_nextval(raw))
+            if c.name not in pk_cols and _nextval(raw) is not None
+            else c
+            for c, raw in zip(columns, raw_columns, strict=True)
+        ]
         pk = None
         if pk_cols:
             pk = PrimaryKey(name=self.pk_name(name, pk_cols, pk_raw.get("name")), columns=pk_cols)
@@ -545,6 +570,13 @@ class _Reflector:
         return read_rows(self.conn, t, hint, self.found_enums)
 
 
+def _nextval(raw) -> str | None:
+    default = raw.get("default")
+    if isinstance(default, str) and default.strip().lower().startswith("nextval("):
+        return default.strip()
+    return None
+
+
 def _same_type(a: str, b: str, dialect: str, enums: Mapping[str, tuple[str, ...]]) -> bool:
     try:
         na = coltypes.normalise_type(a, dialect, enums=enums)
@@ -648,6 +680,8 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
             )
         )
     enums = snapshot.enums
+    if not d.has_schemas:
+        enums = tuple(dataclasses.replace(e, schema=None) for e in enums)
     if not d.has_named_enums:
         enums = tuple(e for e in enums if e.name in used_enums)
     return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums)

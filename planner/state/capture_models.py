@@ -88,7 +88,9 @@ def to_metadata(snapshot: Snapshot) -> sa.MetaData:
     md.info[INFO_CONVENTION] = snapshot.naming_convention
     md.info[INFO_ENUMS] = snapshot.enums
     shared = {
-        e.name: sa.Enum(*e.values, name=e.name, metadata=md, create_constraint=False)
+        e.name: sa.Enum(
+            *e.values, name=e.name, schema=e.schema, metadata=md, create_constraint=False
+        )
         for e in snapshot.enums
     }
     cyclic = _cyclic_foreign_keys(snapshot)

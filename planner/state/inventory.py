@@ -46,8 +46,8 @@ KINDS: dict[str, str] = {
     "trigger": "a trigger on a table or view",
     "event": "a scheduled event (MariaDB)",
     "event_trigger": "an event trigger (PostgreSQL, database-wide)",
-    "sequence": "a sequence no modelled autoincrement column owns",
-    "extension": "an extension (database-wide)",
+    "sequence": "a sequence (MariaDB; PostgreSQL models them: sequences)",
+    "extension": "an extension (PostgreSQL models them: extensions)",
     "collation": "a collation",
     "domain": "a domain",
     "type": "a composite, range or base type",
@@ -110,11 +110,6 @@ REFUSED: dict[str, str] = {
         "table inheritance is not modelled: the child's inherited columns cannot be "
         "altered on it; remove the inheritance (ALTER TABLE ... NO INHERIT) or keep this "
         "database's migrations by hand"
-    ),
-    "enum_in_schema": (
-        "dbplan models the enums of the default schema only: this one would be re-created "
-        "there and the next revision fails with 'type does not exist'; move it to the "
-        "default schema (ALTER TYPE ... SET SCHEMA)"
     ),
     "type_outside": (
         "the column's type lives in a schema that is not captured: capture that schema "
@@ -239,10 +234,15 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
         >>> compare(v, Snapshot(release="1"))
         ['view v: in the database, not in the snapshot (list it under unmanaged, or drop it)']
     """
+    from planner.state import pg_objects  # schemas, extensions, sequences
     from planner.state import views  # the views dbplan manages
 
     actual = views.as_listed(actual, expected)
-    out = _compare_routines(actual, expected) + views.compare(actual, expected)
+    out = (
+        _compare_routines(actual, expected)
+        + views.compare(actual, expected)
+        + pg_objects.compare(actual, expected)
+    )
     have, need = set(actual.unmanaged), set(expected.unmanaged)
     for u in sorted(need - have, key=lambda u: u.sort_key):
         out.append(f"{label(u)}: missing (the snapshot lists it as unmanaged)")

@@ -27,6 +27,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.state.pg_objects import (
+    Extension,
+    Schema,
+    Sequence,
+    sort_extensions,
+    sort_schemas,
+    sort_sequences,
+)
+
 FORMAT_VERSION = 1
 
 #: (schema, name); schema is None for the default schema.
@@ -162,6 +171,9 @@ class Index:
 class Enum:
     name: str
     values: tuple[str, ...]
+    #: the schema of the type (PostgreSQL); None: the default schema. Enum names are
+    #: unique across schemas (columns name an enum by its name: ``Enum(mood)``)
+    schema: str | None = None
 
 
 #: One managed row: ``(column, value)`` pairs sorted by column; values frozen.
@@ -420,11 +432,25 @@ class Snapshot(_SnapshotMemo):
     routines: tuple[Routine, ...] = ()
     #: views and materialized views dbplan manages, sorted by :attr:`View.sort_key`
     views: tuple[View, ...] = ()
+    #: PostgreSQL schemas, extensions and sequences (:mod:`planner.state.pg_objects`)
+    schemas: tuple[Schema, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
 
     def __post_init__(self) -> None:
         views = tuple(sorted(self.views, key=lambda v: v.sort_key))
         if views != self.views:
             object.__setattr__(self, "views", views)
+        for name, fn in (
+            ("schemas", sort_schemas),
+            ("extensions", sort_extensions),
+            ("sequences", sort_sequences),
+        ):
+            items = getattr(self, name)
+            if items:
+                ordered = fn(items)
+                if ordered != items:
+                    object.__setattr__(self, name, ordered)
         routines = tuple(sorted(self.routines, key=lambda r: r.sort_key))
         if routines != self.routines:
             object.__setattr__(self, "routines", routines)
@@ -518,6 +544,8 @@ class Snapshot(_SnapshotMemo):
         setattr_(out, "unmanaged", self.unmanaged)
         setattr_(out, "routines", self.routines)
         setattr_(out, "views", self.views)
+        for name in ("schemas", "extensions", "sequences"):
+            setattr_(out, name, getattr(self, name))
         try:
             index = dict(self._index)
         except AttributeError:

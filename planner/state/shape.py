@@ -94,6 +94,9 @@ TOP_KEYS = (
     "unmanaged",
     "routines",
     "views",
+    "schemas",
+    "extensions",
+    "sequences",
 )
 TABLE_KEYS = (
     "schema",
@@ -328,9 +331,13 @@ class Shape:
         from planner.state import routines_yaml  # the functions and triggers dbplan manages
 
         routines = routines_yaml.load(self, doc.get("routines"), tables)
+        from planner.state import pg_objects_yaml  # schemas, extensions, sequences
+
+        pg_objects = pg_objects_yaml.load(self, doc, tables) if isinstance(doc, dict) else {}
         if release is None:
             return None
         return Snapshot(
+            **pg_objects,
             release=release,
             tables=tuple(tables),
             enums=tuple(enums),
@@ -396,6 +403,14 @@ class Shape:
         out = []
         for name, values in self.names_mapping(value, path, "enums").items():
             p = (*path, name)
+            schema = None
+            if isinstance(values, dict):  # {schema: other, values: [a, b]}
+                m = self.mapping(
+                    values, p, f"enum '{name}'", allowed=("schema", "values"), required=("values",)
+                )
+                schema = self.text(m.get("schema"), (*p, "schema"), "a schema name")
+                values = m.get("values", [])
+                p = (*p, "values")
             if not isinstance(values, list):
                 self.add(
                     p, f"expected the list of values of enum '{name}', found {_describe(values)}"
@@ -411,7 +426,7 @@ class Shape:
                     )
                     ok = False
             if ok:
-                out.append(Enum(name=name, values=tuple(values)))
+                out.append(Enum(name=name, values=tuple(values), schema=schema))
         return out
 
     def table(self, name: str, body: Any, path: Path_, conventions: dict[str, str]) -> Table | None:

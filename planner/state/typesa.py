@@ -33,10 +33,13 @@ def _enum_type(
     if name not in enums:
         raise KeyError(f"Enum({name}): no enum {name!r} among the snapshot's enums")
     values = list(enums[name])
+    # an enum outside the default schema: its values carry the schema (pg_objects)
+    schema = getattr(enums[name], "schema", None)
     length = max((len(v) for v in values), default=1) or 1
     base = sa.Enum(
         *values,
         name=name,
+        schema=schema,
         create_constraint=False,
         validate_strings=False,
         native_enum=True,
@@ -46,7 +49,7 @@ def _enum_type(
         return base
     from planner.dialects.sa_types import enum_variant
 
-    return enum_variant(base, name, values)
+    return enum_variant(base, name, values, schema=schema)
 
 
 def _plain(spec: TypeSpec) -> TypeEngine:

@@ -192,6 +192,9 @@ def validate(
         if id(t) in parsed and id(t) not in dirty:
             pairs, enum_names = parsed[id(t)]
             _CLEAN[id(t)] = _Clean(t, enums, contexts[id(t)], pairs, enum_names, c.limits)
+    from planner.state import pg_objects  # schemas, extensions, sequences: PostgreSQL only
+
+    pg_objects.check_targets(snapshot, targets, c.add)
     return sorted(problems, key=Problem.sort_key)
 
 

@@ -270,7 +270,7 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
             )
         )
     if snapshot.enums:
-        pairs.append(("enums", _block([(e.name, _names(e.values)) for e in snapshot.enums])))
+        pairs.append(("enums", _block([(e.name, _enum_node(e)) for e in snapshot.enums])))
     if snapshot.tables:
         pairs.append(
             ("tables", _block([(t.name, _table_node(t, conventions)) for t in snapshot.tables]))
@@ -289,7 +289,17 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
         from planner.state import views_yaml
 
         pairs.append(("views", views_yaml.node(snapshot, _value_node)))
+    from planner.state import pg_objects_yaml  # schemas, extensions, sequences
+
+    pairs += pg_objects_yaml.nodes(snapshot, lambda s: _str_node(s, flow=True))
     return _block(pairs)
+
+
+def _enum_node(e) -> Node:
+    """``[a, b]``; an enum outside the default schema: ``{schema: other, values: [a, b]}``."""
+    if e.schema is None:
+        return _names(e.values)
+    return _flow([("schema", _str_node(e.schema, flow=True)), ("values", _names(e.values))])
 
 
 def _awkward_key(key: str) -> bool:

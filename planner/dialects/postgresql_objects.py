@@ -1,0 +1,159 @@
+"""PostgreSQL's schemas, extensions and sequences, read from the catalog for a capture
+(:mod:`planner.state.pg_objects`).
+
+A capture takes every schema but the system ones (``pg_*``, ``information_schema``)
+and those an extension owns. Sequences an identity column owns, and the sequence of a
+serial primary-key column (modelled as its ``autoincrement``), are not listed; every
+other sequence is, with its owner (``OWNED BY``). ``plpgsql`` is always there and not
+listed among the extensions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import sqlalchemy as sa
+
+from planner.state.pg_objects import Extension, Schema, Sequence
+
+_SCHEMAS = """
+SELECT n.nspname, obj_description(n.oid, 'pg_namespace')
+FROM pg_namespace n
+WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_namespace'::regclass
+                  AND e.objid = n.oid AND e.deptype = 'e')
+ORDER BY n.nspname
+"""
+
+_EXTENSIONS = """
+SELECT e.extname, e.extversion, n.nspname
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql'
+ORDER BY e.extname
+"""
+
+_SEQUENCES = """
+SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+       s.seqmin, s.seqmax, s.seqcycle, d.deptype, t.relname, a.attname,
+       obj_description(c.oid, 'pg_class')
+FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+LEFT JOIN pg_class t ON t.oid = d.refobjid
+LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+WHERE n.nspname = ANY(:schemas)
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
+                  AND e.objid = c.oid AND e.deptype = 'e')
+ORDER BY n.nspname, c.relname
+"""
+
+
+def all_schemas(conn: Any) -> list[str | None]:
+    """Every schema a capture takes: None (the default schema) and the others by name."""
+    default = conn.execute(sa.text("SELECT current_schema()")).scalar()
+    names = [r[0] for r in conn.execute(sa.text(_SCHEMAS))]
+    return [None, *(n for n in names if n != default)]
+
+
+def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
+    """``snapshot`` with the schemas, extensions and sequences of the database."""
+    default = conn.execute(sa.text("SELECT current_schema()")).scalar()
+    names = sorted({s or default for s in schemas})
+
+    def sch(nspname: str) -> str | None:
+        return None if nspname == default else nspname
+
+    found = [
+        Schema(name=n, comment=c)
+        for n, c in conn.execute(sa.text(_SCHEMAS))
+        if n != default and n in names
+    ]
+    extensions = [
+        Extension(name=n, version=v, schema=sch(s))
+        for n, v, s in conn.execute(sa.text(_EXTENSIONS))
+    ]
+    tables = {t.key: t for t in snapshot.tables}
+    sequences = []
+    for row in conn.execute(sa.text(_SEQUENCES), {"schemas": names}):
+        nsp, name, typ, start, inc, mn, mx, cycle, deptype, table, column, comment = row
+        if deptype == "i":
+            continue  # an identity column's own
+        owned = (table, column) if deptype == "a" and table is not None else None
+        t = tables.get((sch(nsp), table)) if owned else None
+        if t is not None and t.primary_key and column in t.primary_key.columns:
+            if t.has_column(column) and t.column(column).server_default is None:
+                continue  # a serial key column's: modelled as its autoincrement
+        if owned is not None and (t is None or not t.has_column(column)):
+            owned = None  # owned by a table dbplan does not capture
+        sequences.append(
+            Sequence(
+                name=name,
+                schema=sch(nsp),
+                type=typ,
+                increment=int(inc),
+                start=int(start),
+                min_value=int(mn),
+                max_value=int(mx),
+                cycle=bool(cycle),
+                owned_by=owned,
+                comment=comment,
+            )
+        )
+    return dataclasses.replace(
+        snapshot,
+        schemas=tuple(found),
+        extensions=tuple(extensions),
+        sequences=tuple(sequences),
+    )
+
+
+# --------------------------------------------------------------------------- direct build
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _qq(schema: str | None, name: str) -> str:
+    return f"{_q(schema)}.{_q(name)}" if schema else _q(name)
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def before_tables(snapshot: Any) -> list[str]:
+    """The statements creating ``snapshot``'s schemas, extensions and sequences (without
+    owners) and its enums outside the default schema, before its tables (``dbplan setup``)."""
+    out = []
+    for s in snapshot.schemas:
+        out.append(f"CREATE SCHEMA IF NOT EXISTS {_q(s.name)}")
+        if s.comment is not None:
+            out.append(f"COMMENT ON SCHEMA {_q(s.name)} IS {_lit(s.comment)}")
+    for e in snapshot.extensions:
+        sql = f"CREATE EXTENSION IF NOT EXISTS {_q(e.name)}"
+        if e.schema is not None:
+            sql += f" SCHEMA {_q(e.schema)}"
+        if e.version is not None:
+            sql += f" VERSION {_lit(e.version)}"
+        out.append(sql)
+    for q in snapshot.sequences:
+        mn, mx, st = q.effective()
+        name = _qq(q.schema, q.name)
+        out.append(
+            f"CREATE SEQUENCE {name} AS {q.type} INCREMENT BY {q.increment} MINVALUE {mn} "
+            f"MAXVALUE {mx} START WITH {st} {'CYCLE' if q.cycle else 'NO CYCLE'}"
+        )
+        if q.comment is not None:
+            out.append(f"COMMENT ON SEQUENCE {name} IS {_lit(q.comment)}")
+    return out
+
+
+def after_tables(snapshot: Any) -> list[str]:
+    """``ALTER SEQUENCE ... OWNED BY`` of each owned sequence, once its table exists."""
+    return [
+        f"ALTER SEQUENCE {_qq(q.schema, q.name)} OWNED BY "
+        f"{_qq(q.schema, q.owned_by[0])}.{_q(q.owned_by[1])}"
+        for q in snapshot.sequences
+        if q.owned_by is not None
+    ]

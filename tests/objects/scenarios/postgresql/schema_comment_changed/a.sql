@@ -1,0 +1,3 @@
+CREATE SCHEMA other
+
+COMMENT ON SCHEMA other IS 'old'

@@ -1,0 +1,3 @@
+CREATE SCHEMA other
+
+CREATE TABLE other.k (id serial PRIMARY KEY, label text)
