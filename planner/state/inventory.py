@@ -234,8 +234,10 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
         >>> compare(v, Snapshot(release="1"))
         ['view v: in the database, not in the snapshot (list it under unmanaged, or drop it)']
     """
-    from planner.state import pg_objects  # schemas, extensions, sequences
-    from planner.state import views  # the views dbplan manages
+    from planner.state import (
+        pg_objects,  # schemas, extensions, sequences
+        views,  # the views dbplan manages
+    )
 
     actual = views.as_listed(actual, expected)
     out = (
