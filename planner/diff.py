@@ -123,7 +123,7 @@ def diff_snapshots(
         ops += diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
     from planner.diff_routines import diff_routines  # functions, procedures, triggers
 
-    return ops + diff_routines(cur, new)
+    return ops + diff_routines(cur, new, table_ops=ops)
 
 
 def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:

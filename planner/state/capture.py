@@ -646,7 +646,10 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
     enums = snapshot.enums
     if not d.has_named_enums:
         enums = tuple(e for e in enums if e.name in used_enums)
-    return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums)
+    from planner.state.routines_yaml import of_dialect  # a database holds its own only
+
+    routines = of_dialect(snapshot.routines, d)
+    return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums, routines=routines)
 
 
 def _keep_default(c: Column) -> str | None:

@@ -192,8 +192,9 @@ def refuse(found: Iterable[Found]) -> None:
     raise InventoryError("\n".join(lines))
 
 
-def attach(snapshot: Snapshot, found: Iterable[Found]) -> Snapshot:
-    """``snapshot`` with the inventory listed as ``unmanaged``, and every index it lists
+def attach(snapshot: Snapshot, found: Iterable[Found], dialect: str = "postgresql") -> Snapshot:
+    """``snapshot`` with the inventory listed as ``unmanaged`` (what has a definition as
+    ``routines`` of ``dialect``, the captured database's), and every index it lists
     taken out of the modelled indexes (dbplan would re-create it wrongly).
 
     Example:
@@ -216,6 +217,7 @@ def attach(snapshot: Snapshot, found: Iterable[Found]) -> Snapshot:
             schema=f.obj.schema,
             table=f.obj.table,
             definition=f.definition,
+            dialect=dialect,
         )
         for f in found
         if f.definition is not None
@@ -230,7 +232,7 @@ def capture(conn: Any, dialect: Any, snapshot: Snapshot, schemas) -> Snapshot:
     comparison of it can be "ok"), and :func:`attach` the rest."""
     found = take(conn, dialect, snapshot, schemas)
     refuse(found)
-    return attach(snapshot, found)
+    return attach(snapshot, found, dialect.name)
 
 
 # --------------------------------------------------------------------------- compare
@@ -255,8 +257,12 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
 
 
 def _compare_routines(actual: Snapshot, expected: Snapshot) -> list[str]:
-    """Routines of one side only, and definitions that differ (as the database spells
-    them: capture reads ``pg_get_functiondef`` / ``pg_get_triggerdef``)."""
+    """Routines of one side only, and definitions that differ in meaning (as their
+    dialect compares them: :func:`~planner.state.routines_yaml.same_definition`).
+    ``expected`` holds the routines of the captured database's dialect
+    (``capture.normalise_for``)."""
+    from planner.state.routines_yaml import same_definition
+
     have = {r.key: r for r in actual.routines}
     need = {r.key: r for r in expected.routines}
     out = []
@@ -265,7 +271,7 @@ def _compare_routines(actual: Snapshot, expected: Snapshot) -> list[str]:
     for key in sorted(have.keys() - need.keys(), key=str):
         out.append(f"{label(_as_entry(have[key]))}: in the database, not in the snapshot")
     for key in sorted(have.keys() & need.keys(), key=str):
-        if have[key].definition.strip() != need[key].definition.strip():
+        if not same_definition(have[key], need[key]):
             out.append(f"{label(_as_entry(need[key]))}: definition differs from the snapshot's")
     return out
 

@@ -110,6 +110,8 @@ PG_KINDS = {
 }  # fmt: skip
 
 ROUTINES = {"function", "procedure", "trigger"}
+#: the routine kinds a capture models, per dialect
+MODELLED_ROUTINES = {"postgresql": ROUTINES, "mysql": ROUTINES, "sqlite": {"trigger"}}
 
 MARIADB_EVERY_KIND = """
 CREATE TABLE t (id int PRIMARY KEY AUTO_INCREMENT, a int, body text, FULLTEXT KEY ft (body),
@@ -213,12 +215,14 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
     run_script(db_url, script)
     s = from_database(db_url, release="1.0.0")
     # PostgreSQL models plpgsql/SQL functions and procedures on built-in types and the
-    # triggers using them (routines); the rest is listed
+    # triggers using them (routines), MariaDB its triggers, functions and procedures,
+    # SQLite its triggers; the rest is listed
     assert {u.kind for u in s.unmanaged} | {r.kind for r in s.routines} == kinds
-    assert {r.kind for r in s.routines} == (ROUTINES if d == "postgresql" else set())
+    assert {r.kind for r in s.routines} == MODELLED_ROUTINES[d]
+    assert {r.dialect for r in s.routines} == {d}
     assert {u.kind for u in s.unmanaged} == kinds - (
         {"procedure", "trigger"} & {r.kind for r in s.routines}
-    )
+    ) - ({"function"} if d == "mysql" else set())
     # the indexes dbplan cannot re-create are listed, not modelled
     listed = {u.name for u in s.unmanaged if u.kind == "index"}
     modelled = {i.name for t in s.tables for i in t.indexes}
