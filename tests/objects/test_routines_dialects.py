@@ -194,8 +194,8 @@ def test_chain_of_a_mariadb_trigger_using_a_function(mysql_db, tmp_path):
         "Drop procedure bump (MariaDB/MySQL)",
     ]
     # and the chain runs: up builds all three, down drops them
-    from tests.dbcases import capture_differences, reset_database, write_chain
     from planner.runtime import downgrade, upgrade
+    from tests.dbcases import capture_differences, reset_database, write_chain
 
     reset_database(mysql_db)
     run_script(mysql_db, MARIADB.split("\n\n")[0])  # the table only
