@@ -307,3 +307,28 @@ def test_one_trigger_per_dialect_round_trips_and_each_target_gets_its_own():
     ).upgrades
     assert SQ_TRIGGER in sqlite_only and PG_TRIGGER not in sqlite_only
     assert MY_TRIGGER not in sqlite_only
+
+
+def test_the_documented_routines_example_is_valid_and_canonical():
+    import re
+    from pathlib import Path
+
+    from planner.state.yamlio import dump_snapshot
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "snapshot-format.md").read_text()
+    section = doc[doc.index("## Routines: functions, procedures, triggers") :]
+    example = re.search(r"```yaml\n(routines:\n.*?)```", section, re.S).group(1)
+    head = (
+        "snapshot: 1\nrelease: 1.0.0\ntables:\n  sites:\n    columns:\n"
+        "      id: {type: Integer, primary_key: true}\n"
+        "      created_at: {type: DateTime}\n      updated_at: {type: DateTime}\n"
+    )
+    s = load_snapshot_text(head + example, "1.0.0.yaml")
+    assert {(r.kind, r.dialect) for r in s.routines} == {
+        ("function", "postgresql"),
+        ("trigger", "postgresql"),
+        ("trigger", "mysql"),
+        ("function", "mysql"),
+        ("trigger", "sqlite"),
+    }
+    assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
