@@ -172,7 +172,12 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
             # refuse before reflecting what reflection gets wrong
             inventory.refuse(inventory.take(conn, reflector.dialect_obj, None, listed))
             snap = reflector.snapshot(release=release, rows_of=rows_of, schemas=schemas)
-            return _plain(inventory.capture(conn, reflector.dialect_obj, snap, listed))
+            snap = inventory.capture(conn, reflector.dialect_obj, snap, listed)
+            if hint is not None and full_hint and snap.routines:
+                from planner.state.routines_yaml import spelled_as  # the hint's spelling
+
+                snap = dataclasses.replace(snap, routines=spelled_as(snap.routines, hint.routines))
+            return _plain(snap)
     finally:
         if owned:
             engine.dispose()

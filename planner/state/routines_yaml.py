@@ -74,6 +74,27 @@ def same_definition(a: Routine, b: Routine) -> bool:
     return part.normal_form(a.kind, a.definition) == part.normal_form(b.kind, b.definition)
 
 
+def spelled_as(routines, hint) -> tuple[Routine, ...]:
+    """``routines`` (captured) with the definition of ``hint``'s entry of the same key
+    where the two mean the same (capture's rule: equivalent spellings take the
+    snapshot's).
+
+    Example:
+        >>> got = Routine(kind="trigger", name="t", table="t", dialect="sqlite",
+        ...               definition="CREATE TRIGGER t AFTER INSERT ON t BEGIN SELECT 1; END")
+        >>> import dataclasses
+        >>> mine = dataclasses.replace(got, definition=got.definition.lower())
+        >>> spelled_as((got,), (mine,))[0].definition
+        'create trigger t after insert on t begin select 1; end'
+    """
+    by_key = {r.key: r for r in hint}
+    out = []
+    for r in routines:
+        h = by_key.get(r.key)
+        out.append(h if h is not None and same_definition(r, h) else r)
+    return tuple(out)
+
+
 def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Routine, ...]:
     """The entries of ``routines`` (``value`` as parsed); problems go to ``shape`` (the
     loader's ``Shape``: ``add``, ``mapping``, ``text``)."""
