@@ -125,7 +125,7 @@ def diff_snapshots(
     from planner.diff_pg_objects import diff_pg_objects  # schemas, extensions, sequences
     from planner.diff_routines import diff_routines  # functions, procedures, triggers
 
-    ops += diff_routines(cur, new)
+    ops += diff_routines(cur, new, table_ops=ops)
     from planner.diff_views import diff_views  # views, around the table ops under them
 
     return ops + diff_views(cur, new, ops, targets=targets) + diff_pg_objects(cur, new)

@@ -1,8 +1,15 @@
 """The diff of the routines (functions, procedures, triggers) two snapshots manage.
 
 A routine of one side only is created or dropped; a changed function or procedure is
-replaced in place (``CREATE OR REPLACE``: the triggers using it stay); a changed trigger
-is dropped and created again.
+replaced (PostgreSQL: ``CREATE OR REPLACE``, the triggers using it stay; MariaDB/MySQL:
+dropped and created again); a changed trigger is dropped and created again. Definitions
+compare by meaning, as their dialect normalises them
+(:func:`planner.state.routines_yaml.same_definition`).
+
+Where the dialect alters a table by rebuilding it (SQLite), the rebuild loses the
+table's triggers, and a trigger of another table naming it stops the rename that ends
+the rebuild: an unchanged trigger on, or naming, a table the plan alters is dropped
+before the rebuild and created again after it.
 
 Example:
     >>> from planner.state.model import Routine, Snapshot
@@ -14,15 +21,44 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from planner import ops as our
+from planner.dialects import get
 from planner.ops.base import Operation
 from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
-from planner.state.model import Snapshot
+from planner.state.model import Routine, Snapshot
+from planner.state.routines_yaml import same_definition
+
+#: operations that make SQLite rebuild their table (Alembic's batch mode with recreate;
+#: an added column without a default alters in place, but a rebuild is the safe guess)
+_REBUILDING = (
+    our.AddColumn,
+    our.DropColumn,
+    our.RenameColumn,
+    our.AlterColumnType,
+    our.AlterColumnNullable,
+    our.AlterColumnDefault,
+    our.AlterColumnAutoincrement,
+    our.AddPrimaryKey,
+    our.DropPrimaryKey,
+    our.AddForeignKey,
+    our.DropForeignKey,
+    our.AddUnique,
+    our.DropUnique,
+    our.AddCheck,
+    our.DropCheck,
+)
 
 
-def diff_routines(old: Snapshot, new: Snapshot) -> list[Operation]:
-    """The routine operations turning ``old``'s routines into ``new``'s."""
+def diff_routines(
+    old: Snapshot, new: Snapshot, *, table_ops: Sequence[Operation] = ()
+) -> list[Operation]:
+    """The routine operations turning ``old``'s routines into ``new``'s; ``table_ops``:
+    the plan's other operations (the tables a rebuild alters)."""
     have = {r.key: r for r in old.routines}
     want = {r.key: r for r in new.routines}
+    rebuilt = {op.table_key[1] for op in table_ops if isinstance(op, _REBUILDING)}
     ops: list[Operation] = []
     for key in sorted(want.keys() - have.keys(), key=str):
         ops.append(CreateRoutine(routine=want[key]))
@@ -30,10 +66,21 @@ def diff_routines(old: Snapshot, new: Snapshot) -> list[Operation]:
         ops.append(DropRoutine(routine=have[key]))
     for key in sorted(have.keys() & want.keys(), key=str):
         a, b = have[key], want[key]
-        if a.definition == b.definition:
+        if same_definition(a, b):
+            if a.table is not None and _lost_by_rebuild(b, rebuilt):
+                ops += [DropRoutine(routine=a), CreateRoutine(routine=b)]
             continue
         if a.table is None:
             ops.append(ReplaceRoutine(old=a, new=b))
         else:
             ops += [DropRoutine(routine=a), CreateRoutine(routine=b)]
     return ops
+
+
+def _lost_by_rebuild(r: Routine, rebuilt: set[str]) -> bool:
+    """``r`` is a trigger its dialect's table rebuilds would lose or break."""
+    dialect = get(r.dialect)
+    if not dialect.alters_by_rebuild or not rebuilt:
+        return False
+    part = dialect.part("routines")
+    return any(part.reads_table(r, table) for table in sorted(rebuilt))

@@ -45,6 +45,23 @@ class MySQL(Dialect):
         }
     )
 
+    def not_compared(self, snapshots):
+        """A trigger, function or procedure runs with the ``sql_mode`` of the session that
+        created it; capture does not keep it (see ``mysql_routines``).
+
+        Example:
+            >>> from planner.state.model import Routine, Snapshot
+            >>> f = Routine(kind="function", name="f", definition="...", dialect="mysql")
+            >>> MySQL().not_compared([Snapshot(release="1", routines=(f,))])
+            ('the sql_mode of triggers, functions and procedures (each runs with that of the session creating it)',)
+        """
+        if not any(r.dialect == self.name for s in snapshots for r in s.routines):
+            return ()
+        return (
+            "the sql_mode of triggers, functions and procedures (each runs with that of "
+            "the session creating it)",
+        )
+
     def inserting_rows(self, conn):
         """A key of 0 stays 0 (``NO_AUTO_VALUE_ON_ZERO``)."""
         return self.part("build").no_auto_value_on_zero(conn)

@@ -44,16 +44,14 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("system_versioned", name)
         elif type_ not in ("BASE TABLE", "TEMPORARY", "LOCAL TEMPORARY"):
             add("system_versioned", name, detail=type_)
-    for name, table in rows(
-        "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS "
-        f"WHERE TRIGGER_SCHEMA = {db}"
-    ):
-        add("trigger", name, table)
-    for name, type_ in rows(
-        "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES "
-        f"WHERE ROUTINE_SCHEMA = {db}"
-    ):
-        add("procedure" if type_ == "PROCEDURE" else "function", name)
+    # triggers, functions, procedures: modelled (a definition) or left alone
+    from planner.dialects import mysql_routines
+
+    modelled = {t.name for t in snapshot.tables} if snapshot is not None else None
+    for kind, name, table, definition in mysql_routines.captured(conn, modelled):
+        if table not in _SKIP:
+            obj = Unmanaged(kind=kind, name=name, table=table)
+            out.append(Found(obj=obj, definition=definition))
     for (name,) in rows(
         f"SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = {db}"
     ):

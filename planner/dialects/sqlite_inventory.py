@@ -35,7 +35,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         if type_ == "view":
             add("view", name)
         elif type_ == "trigger":
-            add("trigger", name, table)
+            continue  # below: modelled (a definition) or left alone
         elif type_ == "table" and name in virtual:
             add("virtual_table", name)
         elif type_ == "table" and sql and not name.startswith("sqlite_"):
@@ -52,6 +52,14 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             if t is not None and not any(i.name == name for i in t.indexes):
                 if not any(u.name == name for u in t.uniques):
                     add("index", name, table)
+    from planner.dialects import sqlite_routines
+
+    modelled = set(tables) if snapshot is not None else None
+    for kind, name, table, definition in sqlite_routines.captured(conn, modelled):
+        if table not in _SKIP:
+            out.append(
+                Found(obj=Unmanaged(kind=kind, name=name, table=table), definition=definition)
+            )
     return out
 
 

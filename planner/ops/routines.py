@@ -1,5 +1,6 @@
 """Create, drop and replace the functions, procedures and triggers a snapshot manages
-(:class:`~planner.state.model.Routine`, PostgreSQL).
+(:class:`~planner.state.model.Routine`; each for its dialect, whose revision branch alone
+carries it).
 
 Functions are created after every table operation (an SQL function's body is checked
 against the tables) and triggers after them; triggers are dropped first, then functions.
@@ -17,9 +18,11 @@ import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
+from planner.dialects import get
 from planner.ops.base import Operation, Ref, Risk
 from planner.ops.data import OPERATION_TYPES
 from planner.state.model import Routine, Snapshot, TableKey
+from planner.state.routines_yaml import DEFAULT_DIALECT
 
 #: after every other operation (the graph orders the rest by edges, these last)
 PHASE_CREATE_FUNCTION = 16
@@ -31,7 +34,10 @@ PHASE_DROP_FUNCTION = 1
 
 def _label(r: Routine) -> str:
     on = f" on {r.schema + '.' if r.schema else ''}{r.table}" if r.table else ""
-    return f"{r.kind} {r.schema + '.' if r.schema and not r.table else ''}{r.name}{on}"
+    label = f"{r.kind} {r.schema + '.' if r.schema and not r.table else ''}{r.name}{on}"
+    if r.dialect != DEFAULT_DIALECT:  # an entry without dialect: goes without saying
+        label += f" ({get(r.dialect).label})"
+    return label
 
 
 def _with(snapshot: Snapshot, add: Routine | None, drop: Routine | None) -> Snapshot:
@@ -53,7 +59,8 @@ class _RoutineOp(Operation):
         raise NotImplementedError
 
     def sort_name(self) -> str:
-        return self._routine().name
+        r = self._routine()
+        return r.name if r.dialect == DEFAULT_DIALECT else f"{r.name} {r.dialect}"
 
     def needs(self) -> frozenset[Ref]:
         key = self.table_key

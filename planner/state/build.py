@@ -83,7 +83,11 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
         conn.execute(sa.text(escape_binds(sql)))
     for uq in twins:
         conn.execute(sa.schema.AddConstraint(uq))
-    for routine in sorted(snapshot.routines, key=lambda r: r.table is not None):
+    from planner.state.routines_yaml import of_dialect  # this database's routines only
+
+    for routine in sorted(
+        of_dialect(snapshot.routines, dialect), key=lambda r: r.table is not None
+    ):
         # functions, then the triggers using them; ':name' is text, not a bind parameter
         conn.execute(sa.text(escape_binds(routine.definition)))
     from planner.state.views import create_all  # the views, in the order they read each other

@@ -233,6 +233,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("definition", _S),
         ("schema", _S_OPT),
         ("table", _S_OPT),
+        ("dialect", _S),
     ),
     model.View: (
         ("name", _S),

@@ -98,6 +98,7 @@ NORMALISATIONS = """\
 | foreign-key indexes | MariaDB adds an index named like each foreign key no index covers | dropped unless the hint declares it |
 | FK `ondelete`/`onupdate` | `NO ACTION`; MariaDB omits `RESTRICT` | `None` for `NO ACTION` (the default), and for `RESTRICT` on MariaDB |
 | unnamed constraints | SQLite keeps no name; MariaDB makes up `<table>_ibfk_<n>`, `<column>[_<n>]` (unique), `CONSTRAINT_<n>` (check) | the hint's constraint with the same columns (checks: the same text), else the hint's naming convention, else the name PostgreSQL gives (`<table>_<cols>_fkey`, `<table>_<cols>_key`, `<table>[_<col>]_check`); a column-level `UNIQUE` (an `sqlite_autoindex`) is a unique constraint |
+| routines | `pg_get_functiondef` / `pg_get_triggerdef` (PostgreSQL), `SHOW CREATE` with `DEFINER=` taken out (MariaDB), `sqlite_master.sql` (SQLite) | with a hint: the hint's definition when both mean the same (`routines_yaml.same_definition`); a database holds the entries of its own dialect only |
 | `alembic_version` | Alembic's table | never captured |
 | managed rows (`capture_for`) | every row of the table | only the snapshot's managed tables, only rows whose key the snapshot declares, only the columns each row declares, in the snapshot's order; a value is the snapshot's own when it binds to what the database holds (a zone-aware datetime also matches the naive wall time MariaDB/SQLite store), else `coltypes.yaml_value` of it |
 | managed rows (`from_database --rows-of`) | every row | all rows, ordered by the primary key (all columns without one), values by `coltypes.yaml_value` |
@@ -179,7 +180,12 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
             snap = reflector.snapshot(release=release, rows_of=rows_of, schemas=schemas)
             if objects is not None:  # schemas, extensions, sequences
                 snap = objects.capture(conn, snap, listed)
-            return _plain(inventory.capture(conn, reflector.dialect_obj, snap, listed))
+            snap = inventory.capture(conn, reflector.dialect_obj, snap, listed)
+            if hint is not None and full_hint and snap.routines:
+                from planner.state.routines_yaml import spelled_as  # the hint's spelling
+
+                snap = dataclasses.replace(snap, routines=spelled_as(snap.routines, hint.routines))
+            return _plain(snap)
     finally:
         if owned:
             engine.dispose()
@@ -684,7 +690,10 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
         enums = tuple(dataclasses.replace(e, schema=None) for e in enums)
     if not d.has_named_enums:
         enums = tuple(e for e in enums if e.name in used_enums)
-    return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums)
+    from planner.state.routines_yaml import of_dialect  # a database holds its own only
+
+    routines = of_dialect(snapshot.routines, d)
+    return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums, routines=routines)
 
 
 def _keep_default(c: Column) -> str | None:

@@ -182,8 +182,9 @@ def refuse(found: Iterable[Found]) -> None:
     raise InventoryError("\n".join(lines))
 
 
-def attach(snapshot: Snapshot, found: Iterable[Found]) -> Snapshot:
-    """``snapshot`` with the inventory listed as ``unmanaged``, and every index it lists
+def attach(snapshot: Snapshot, found: Iterable[Found], dialect: str = "postgresql") -> Snapshot:
+    """``snapshot`` with the inventory listed as ``unmanaged`` (what has a definition as
+    ``routines`` of ``dialect``, the captured database's), and every index it lists
     taken out of the modelled indexes (dbplan would re-create it wrongly).
 
     Example:
@@ -206,6 +207,7 @@ def attach(snapshot: Snapshot, found: Iterable[Found]) -> Snapshot:
             schema=f.obj.schema,
             table=f.obj.table,
             definition=f.definition,
+            dialect=dialect,
         )
         for f in found
         if f.definition is not None
@@ -222,7 +224,7 @@ def capture(conn: Any, dialect: Any, snapshot: Snapshot, schemas) -> Snapshot:
     refuse(found)
     from planner.state import views  # the views dbplan models leave the inventory
 
-    return views.capture(conn, dialect, attach(snapshot, found), list(schemas))
+    return views.capture(conn, dialect, attach(snapshot, found, dialect.name), list(schemas))
 
 
 # --------------------------------------------------------------------------- compare
@@ -257,8 +259,12 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
 
 
 def _compare_routines(actual: Snapshot, expected: Snapshot) -> list[str]:
-    """Routines of one side only, and definitions that differ (as the database spells
-    them: capture reads ``pg_get_functiondef`` / ``pg_get_triggerdef``)."""
+    """Routines of one side only, and definitions that differ in meaning (as their
+    dialect compares them: :func:`~planner.state.routines_yaml.same_definition`).
+    ``expected`` holds the routines of the captured database's dialect
+    (``capture.normalise_for``)."""
+    from planner.state.routines_yaml import same_definition
+
     have = {r.key: r for r in actual.routines}
     need = {r.key: r for r in expected.routines}
     out = []
@@ -267,7 +273,7 @@ def _compare_routines(actual: Snapshot, expected: Snapshot) -> list[str]:
     for key in sorted(have.keys() - need.keys(), key=str):
         out.append(f"{label(_as_entry(have[key]))}: in the database, not in the snapshot")
     for key in sorted(have.keys() & need.keys(), key=str):
-        if have[key].definition.strip() != need[key].definition.strip():
+        if not same_definition(have[key], need[key]):
             out.append(f"{label(_as_entry(need[key]))}: definition differs from the snapshot's")
     return out
 

@@ -225,24 +225,27 @@ class Unmanaged:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Routine:
-    """A programmable object dbplan manages by its SQL definition (PostgreSQL): a
-    ``function`` or ``procedure`` (``name`` with its argument types, ``touch()``) or a
+    """A programmable object dbplan manages by its SQL definition: a ``function`` or
+    ``procedure`` (on PostgreSQL ``name`` with its argument types, ``touch()``) or a
     ``trigger`` on ``table``. ``definition`` is the statement that creates it, as the
-    database spells it (``pg_get_functiondef`` / ``pg_get_triggerdef``)."""
+    database spells it (``pg_get_functiondef`` / ``pg_get_triggerdef``, ``SHOW CREATE``,
+    ``sqlite_master``), in the syntax of ``dialect`` (a canonical dialect name: the
+    database it is for; the same object for two dialects is two entries)."""
 
     kind: str
     name: str
     definition: str
     schema: str | None = None
     table: str | None = None
+    dialect: str = "postgresql"
 
     @property
-    def key(self) -> tuple[str, str | None, str | None, str]:
-        return (self.kind, self.schema, self.table, self.name)
+    def key(self) -> tuple[str, str | None, str | None, str, str]:
+        return (self.kind, self.schema, self.table, self.name, self.dialect)
 
     @property
-    def sort_key(self) -> tuple[str, str, str, str]:
-        return (self.kind, self.schema or "", self.table or "", self.name)
+    def sort_key(self) -> tuple[str, str, str, str, str]:
+        return (self.kind, self.schema or "", self.table or "", self.name, self.dialect)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

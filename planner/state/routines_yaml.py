@@ -1,5 +1,10 @@
-"""The snapshot's ``routines`` section (PostgreSQL functions, procedures and triggers
-dbplan manages by their definition): reading with file:line problems, and writing.
+"""The snapshot's ``routines`` section (functions, procedures and triggers dbplan
+manages by their definition): reading with file:line problems, and writing.
+
+An entry is one dialect's statement: ``dialect:`` names it (``mysql``, ``sqlite``;
+none: ``postgresql``, the format's first meaning). The dialect's ``routines`` part
+(``planner/dialects/<name>_routines.py``) says which kinds it has and checks that the
+definition is that kind's statement in its syntax, creating the entry's object.
 
 ```yaml
 routines:
@@ -13,6 +18,11 @@ routines:
   name: sites_touch
   table: sites
   definition: CREATE TRIGGER sites_touch BEFORE UPDATE ON public.sites FOR EACH ROW ...
+- kind: trigger
+  name: sites_touch
+  dialect: mysql
+  table: sites
+  definition: CREATE TRIGGER sites_touch BEFORE UPDATE ON sites FOR EACH ROW SET ...
 ```
 """
 
@@ -22,16 +32,67 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from planner import dialects
 from planner.state.model import Routine, Snapshot, Table
 
-ENTRY_KEYS = ("kind", "name", "schema", "table", "definition")
-#: kind -> the statement its definition must start with
-ROUTINE_KINDS = {
-    "function": ("CREATE OR REPLACE FUNCTION", "CREATE FUNCTION"),
-    "procedure": ("CREATE OR REPLACE PROCEDURE", "CREATE PROCEDURE"),
-    "trigger": ("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER", "CREATE CONSTRAINT TRIGGER"),
-}
+ENTRY_KEYS = ("kind", "name", "dialect", "schema", "table", "definition")
+#: every kind a routine can be (each dialect's part says which it has)
+ROUTINE_KINDS = ("function", "procedure", "trigger")
+#: the dialect of an entry without ``dialect:``
+DEFAULT_DIALECT = "postgresql"
 _STR = "tag:yaml.org,2002:str"
+
+
+def of_dialect(routines, dialect) -> tuple[Routine, ...]:
+    """The routines for ``dialect`` (a name or a dialect object): those a database of it
+    holds.
+
+    Example:
+        >>> r = Routine(kind="trigger", name="t", table="t", definition="...", dialect="sqlite")
+        >>> of_dialect([r], "sqlite") == (r,), of_dialect([r], "postgresql")
+        (True, ())
+    """
+    name = dialects.get(dialect).name
+    return tuple(r for r in routines if r.dialect == name)
+
+
+def same_definition(a: Routine, b: Routine) -> bool:
+    """``a`` and ``b`` (the same entry, by key) create the same object: their
+    definitions compare equal as their dialect normalises them (a hand-written one and
+    the one the database gives back).
+
+    Example:
+        >>> a = Routine(kind="trigger", name="t_n", table="t", dialect="sqlite",
+        ...             definition="CREATE TRIGGER t_n AFTER INSERT ON t BEGIN SELECT 1; END")
+        >>> import dataclasses
+        >>> same_definition(a, dataclasses.replace(a, definition="create trigger t_n after insert on t\\nbegin select 1; end;"))
+        True
+    """
+    if a.definition == b.definition:
+        return True
+    part = dialects.get(a.dialect).part("routines")
+    return part.normal_form(a.kind, a.definition) == part.normal_form(b.kind, b.definition)
+
+
+def spelled_as(routines, hint) -> tuple[Routine, ...]:
+    """``routines`` (captured) with the definition of ``hint``'s entry of the same key
+    where the two mean the same (capture's rule: equivalent spellings take the
+    snapshot's).
+
+    Example:
+        >>> got = Routine(kind="trigger", name="t", table="t", dialect="sqlite",
+        ...               definition="CREATE TRIGGER t AFTER INSERT ON t BEGIN SELECT 1; END")
+        >>> import dataclasses
+        >>> mine = dataclasses.replace(got, definition=got.definition.lower())
+        >>> spelled_as((got,), (mine,))[0].definition
+        'create trigger t after insert on t begin select 1; end'
+    """
+    by_key = {r.key: r for r in hint}
+    out = []
+    for r in routines:
+        h = by_key.get(r.key)
+        out.append(h if h is not None and same_definition(r, h) else r)
+    return tuple(out)
 
 
 def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Routine, ...]:
@@ -58,7 +119,28 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Routine, ...]:
         definition = shape.text(m["definition"], (*p, "definition"), "a definition (SQL)")
         schema = shape.text(m.get("schema"), (*p, "schema"), "a schema name")
         table = shape.text(m.get("table"), (*p, "table"), "a table name")
+        dialect = shape.text(m.get("dialect"), (*p, "dialect"), "a dialect name")
         if None in (kind, name, definition):
+            continue
+        try:
+            dialect = dialects.canonical_name(dialect or DEFAULT_DIALECT)
+        except dialects.UnknownDialectError:
+            shape.add(
+                (*p, "dialect"),
+                f"unknown dialect {dialect!r} for {kind} {name!r}",
+                "one of: " + ", ".join(dialects.NAMES) + " (the database the definition is for)",
+                lossy=False,
+            )
+            continue
+        d = dialects.get(dialect)
+        part = d.part("routines")
+        if schema is not None and not d.has_schemas:
+            shape.add(
+                (*p, "schema"),
+                f"{kind} {name!r}: a {d.label} {kind} has no schema",
+                "leave out schema:",
+                lossy=False,
+            )
             continue
         if kind not in ROUTINE_KINDS:
             shape.add(
@@ -80,17 +162,33 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Routine, ...]:
                 lossy=False,
             )
             continue
-        if not definition.lstrip().upper().startswith(ROUTINE_KINDS[kind]):
+        if shape.targets is not None and dialect not in shape.targets:
+            given = "dialect: " + dialect if "dialect" in m else "no dialect: key"
             shape.add(
-                (*p, "definition"),
-                f"the definition of {kind} {name!r} must be its {ROUTINE_KINDS[kind][0]} statement",
-                "write it as the database gives it (pg_get_functiondef, pg_get_triggerdef)",
+                (*p, "dialect") if "dialect" in m else p,
+                f"{kind} {name!r} is for {d.label} ({given}), which is not a target "
+                f"dialect of this project ({', '.join(shape.targets)}): no revision would "
+                "create it",
+                "write it for a target (dialect: "
+                + " / dialect: ".join(shape.targets)
+                + ", in that database's syntax), or add the dialect to [tool.dbplan] dialects",
                 lossy=False,
             )
             continue
-        r = Routine(kind=kind, name=name, schema=schema, table=table, definition=definition)
+        problem = part.check(kind, name, table, definition)
+        if problem is not None:
+            shape.add((*p, "definition"), problem[0], problem[1], lossy=False)
+            continue
+        r = Routine(
+            kind=kind, name=name, schema=schema, table=table, definition=definition, dialect=dialect
+        )
         if r.key in seen:
-            shape.add(p, f"{kind} {name!r} is listed twice", "remove one entry", lossy=False)
+            shape.add(
+                p,
+                f"{kind} {name!r} is listed twice for {dialects.get(dialect).label}",
+                "remove one entry",
+                lossy=False,
+            )
             continue
         seen.add(r.key)
         out.append(r)
@@ -108,6 +206,8 @@ def node(snapshot: Snapshot) -> Node:
     items = []
     for r in snapshot.routines:
         pairs = [("kind", r.kind), ("name", r.name)]
+        if r.dialect != DEFAULT_DIALECT:
+            pairs.append(("dialect", r.dialect))
         if r.schema is not None:
             pairs.append(("schema", r.schema))
         if r.table is not None:

@@ -142,6 +142,8 @@ class Shape:
         self.problems: list[Problem] = Problems()
         #: a problem dropped part of the document: semantic checks would report its echoes
         self.lossy = False
+        #: the project's target dialect names (None: every dialect), for what is per dialect
+        self.targets: tuple[str, ...] | None = None
 
     def add(
         self,
@@ -812,6 +814,7 @@ def _load_with_source_map(
     if problems or (doc is None and not sm):
         raise SnapshotError(problems)
     shape = Shape(filename, sm)
+    shape.targets = targets
     snapshot = shape.snapshot(doc, expected_release=expected_release)
     if snapshot is None or shape.lossy:
         raise SnapshotError(shape.problems or [Problem(file=filename, message="not a snapshot")])

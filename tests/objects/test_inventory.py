@@ -113,6 +113,8 @@ ROUTINES = {"function", "procedure", "trigger"}
 #: kinds PostgreSQL's capture models in sections of their own (schemas:, extensions:,
 #: sequences:): listed only when a capture leaves a schema out, or on MariaDB
 PG_MODELLED = {"schema", "extension", "sequence"}
+#: the routine kinds a capture models, per dialect
+MODELLED_ROUTINES = {"postgresql": ROUTINES, "mysql": ROUTINES, "sqlite": {"trigger"}}
 
 MARIADB_EVERY_KIND = """
 CREATE TABLE t (id int PRIMARY KEY AUTO_INCREMENT, a int, body text, FULLTEXT KEY ft (body),
@@ -210,14 +212,16 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
     run_script(db_url, script)
     s = from_database(db_url, release="1.0.0")
     # PostgreSQL models plpgsql/SQL functions and procedures on built-in types and the
-    # triggers using them (routines); the rest is listed
+    # triggers using them (routines), MariaDB its triggers, functions and procedures,
+    # SQLite its triggers; the rest is listed
     views = {v.kind for v in s.views}  # views are modelled (tests/objects/test_views.py)
     assert views == ({"view", "materialized_view"} if d == "postgresql" else {"view"})
     assert {u.kind for u in s.unmanaged} | {r.kind for r in s.routines} | views == kinds
-    assert {r.kind for r in s.routines} == (ROUTINES if d == "postgresql" else set())
+    assert {r.kind for r in s.routines} == MODELLED_ROUTINES[d]
+    assert {r.dialect for r in s.routines} == {d}
     assert {u.kind for u in s.unmanaged} == kinds - views - (
         {"procedure", "trigger"} & {r.kind for r in s.routines}
-    )
+    ) - ({"function"} if d == "mysql" else set())
     # the indexes dbplan cannot re-create are listed, not modelled
     listed = {u.name for u in s.unmanaged if u.kind == "index"}
     modelled = {i.name for t in s.tables for i in t.indexes}

@@ -1,0 +1,82 @@
+"""PostgreSQL's routines (reached as ``get("postgresql").part("routines")``): functions,
+procedures and triggers as the snapshot's ``routines`` section keeps them, checked,
+compared and written as SQL (see :mod:`planner.state.routines_yaml`).
+
+Definitions compare as the database spells them (``pg_get_functiondef`` /
+``pg_get_triggerdef``), whitespace at the ends aside.
+
+Example:
+    >>> check("trigger", "t_n", "t", "CREATE TRIGGER t_n BEFORE INSERT ON t FOR EACH ROW SET NEW.n = 1")[0]
+    "trigger 't_n' is not a PostgreSQL trigger: it runs no function (EXECUTE FUNCTION ...)"
+"""
+
+from __future__ import annotations
+
+import re
+
+from planner.state.model import Routine
+
+#: the kinds PostgreSQL has
+KINDS = ("function", "procedure", "trigger")
+
+#: kind -> the statement its definition must start with
+STARTS = {
+    "function": ("CREATE OR REPLACE FUNCTION", "CREATE FUNCTION"),
+    "procedure": ("CREATE OR REPLACE PROCEDURE", "CREATE PROCEDURE"),
+    "trigger": ("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER", "CREATE CONSTRAINT TRIGGER"),
+}
+
+_CREATE = re.compile(r"\s*CREATE\s+(FUNCTION|PROCEDURE)\b", re.I)
+_EXECUTES = re.compile(r"\bEXECUTE\s+(FUNCTION|PROCEDURE)\b", re.I)
+_OTHER_DIALECT = "a MariaDB or SQLite trigger is an entry with dialect: mysql or dialect: sqlite"
+
+
+def check(kind: str, name: str, table: str | None, definition: str) -> tuple[str, str] | None:
+    """(problem, hint) when ``definition`` is not a PostgreSQL ``kind`` statement."""
+    if not " ".join(definition.split()).upper().startswith(STARTS[kind]):
+        return (
+            f"the definition of {kind} {name!r} must be its {STARTS[kind][0]} statement",
+            "write it as the database gives it (pg_get_functiondef, pg_get_triggerdef)",
+        )
+    if kind == "trigger" and not _EXECUTES.search(definition):
+        return (
+            f"trigger {name!r} is not a PostgreSQL trigger: it runs no function "
+            "(EXECUTE FUNCTION ...)",
+            _OTHER_DIALECT,
+        )
+    return None
+
+
+def normal_form(kind: str, definition: str) -> str:
+    """What two definitions of the same object share: the text, ends stripped."""
+    return definition.strip()
+
+
+def reads_table(r: Routine, table: str) -> bool:
+    """PostgreSQL rebuilds no table: never asked (see ``alters_by_rebuild``)."""
+    return r.table == table
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _qualified(schema: str | None, name: str) -> str:
+    return f"{_ident(schema)}.{_ident(name)}" if schema else _ident(name)
+
+
+def create_sql(r: Routine) -> list[str]:
+    return [r.definition]
+
+
+def drop_sql(r: Routine) -> list[str]:
+    if r.table is not None:
+        return [f"DROP TRIGGER {_ident(r.name)} ON {_qualified(r.schema, r.table)}"]
+    name, _, args = r.name.partition("(")
+    return [f"DROP {r.kind.upper()} {_qualified(r.schema, name)}({args}"]
+
+
+def replace_sql(r: Routine) -> list[str]:
+    """The definition as ``CREATE OR REPLACE`` (a hand-written ``CREATE FUNCTION`` too):
+    the triggers using the function stay."""
+    return [_CREATE.sub(lambda m: f"CREATE OR REPLACE {m.group(1).upper()}", r.definition, 1)]

@@ -1,0 +1,8 @@
+CREATE TABLE t (id int PRIMARY KEY, n int)
+
+CREATE PROCEDURE bump(IN step int, OUT total int)
+SQL SECURITY INVOKER
+BEGIN
+  UPDATE t SET n = n + step WHERE n IS NOT NULL;
+  SELECT COALESCE(SUM(n), 0) INTO total FROM t;
+END

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, counter int)
+
+CREATE TRIGGER t_n BEFORE UPDATE ON t FOR EACH ROW SET NEW.counter = OLD.counter + 1

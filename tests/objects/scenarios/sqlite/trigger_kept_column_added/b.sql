@@ -1,0 +1,6 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL, n INTEGER, note TEXT)
+
+CREATE TRIGGER t_n AFTER INSERT ON t
+BEGIN
+  UPDATE t SET n = length(NEW.name) WHERE id = NEW.id;  -- the name's length
+END
