@@ -122,8 +122,9 @@ def diff_snapshots(
     for key in _sorted_keys(new_tables.keys() | old_tables.keys()):
         ops += diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
     from planner.diff_routines import diff_routines  # functions, procedures, triggers
+    from planner.diff_steps import diff_steps  # the release's data steps
 
-    return ops + diff_routines(cur, new)
+    return ops + diff_routines(cur, new) + diff_steps(old, new)
 
 
 def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:

@@ -278,6 +278,9 @@ def build_graph(
             for r in removers[ref]:
                 edge(r, w, f"{op_label(ops[w])} waits until {op_label(ops[r])} removes {what}")
     _retype_edges(ops, g, edge)
+    from planner.graph_steps import step_edges  # data steps between expand and contract
+
+    step_edges(ops, g, edge)
     if any(d.foreign_key_needs_index for d in _targets(targets)):
         _ordered_index_edges(ops, g, edge)
     return g

@@ -29,6 +29,7 @@ from planner.revisions import (  # noqa: F401 - register converters
     convert_routines,
     convert_rows,
     convert_schema,
+    convert_steps,
 )
 from planner.revisions.convert import BATCHED, REBUILD_SUFFIX, TO_ALEMBIC, EmitContext
 from planner.revisions.emit_targets import _for_targets, _runtime_names

@@ -222,6 +222,16 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("format", _I),
         ("unmanaged", (tuple, model.Unmanaged)),
         ("routines", (tuple, model.Routine)),
+        ("steps", (tuple, model.DataStep)),
+    ),
+    model.DataStep: (
+        ("name", _S),
+        ("reads", _STRS),
+        ("writes", _STRS),
+        ("sql", _PAIRS),
+        ("guard", _PAIRS),
+        ("downgrade", _PAIRS),
+        ("irreversible", _B),
     ),
     model.Routine: (
         ("kind", _S),

@@ -208,6 +208,26 @@ class Routine:
         return (self.kind, self.schema or "", self.table or "", self.name)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataStep:
+    """A data step of a release (the snapshot's ``steps``): SQL that moves or rewrites
+    rows while the schema changes, run once, between expand and contract (see
+    :mod:`planner.state.steps_yaml`).
+
+    ``reads`` and ``writes`` name ``table``, ``table.column`` or ``schema.table.column``;
+    ``sql``, ``guard`` and ``downgrade`` are ``(dialect, text)`` pairs, dialect ``*``
+    for every database. ``guard`` ("work remains") returns rows while the step has work
+    left; ``irreversible``: the snapshot says ``downgrade: none``."""
+
+    name: str
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    sql: tuple[tuple[str, str], ...] = ()
+    guard: tuple[tuple[str, str], ...] = ()
+    downgrade: tuple[tuple[str, str], ...] = ()
+    irreversible: bool = False
+
+
 class _TableMemo:
     """The slot where a :class:`Table` keeps what it derives from its columns.
 
@@ -338,6 +358,9 @@ class Snapshot(_SnapshotMemo):
     unmanaged: tuple[Unmanaged, ...] = ()
     #: functions, procedures and triggers dbplan manages, sorted by :attr:`Routine.sort_key`
     routines: tuple[Routine, ...] = ()
+    #: the data steps of this release, in the order written: a migration hint for the
+    #: release that declares them (not part of the state, like ``renamed_from``)
+    steps: tuple[DataStep, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         routines = tuple(sorted(self.routines, key=lambda r: r.sort_key))
@@ -432,6 +455,7 @@ class Snapshot(_SnapshotMemo):
         setattr_(out, "format", self.format)
         setattr_(out, "unmanaged", self.unmanaged)
         setattr_(out, "routines", self.routines)
+        setattr_(out, "steps", self.steps)
         try:
             index = dict(self._index)
         except AttributeError:
@@ -468,7 +492,7 @@ def strip_hints(snapshot: Snapshot) -> Snapshot:
     for t in snapshot.tables:
         cols = tuple(dataclasses.replace(c, renamed_from=None, backfill=None) for c in t.columns)
         tables.append(dataclasses.replace(t, columns=cols, renamed_from=None))
-    return dataclasses.replace(snapshot, tables=tuple(tables))
+    return dataclasses.replace(snapshot, tables=tuple(tables), steps=())
 
 
 def empty_snapshot(release: str = "empty") -> Snapshot:

@@ -84,7 +84,16 @@ def _quote_hint(value: Any) -> str | None:
     return None
 
 
-TOP_KEYS = ("snapshot", "release", "naming_convention", "enums", "tables", "unmanaged", "routines")
+TOP_KEYS = (
+    "snapshot",
+    "release",
+    "naming_convention",
+    "enums",
+    "tables",
+    "unmanaged",
+    "routines",
+    "steps",
+)
 TABLE_KEYS = (
     "schema",
     "comment",
@@ -310,6 +319,9 @@ class Shape:
         from planner.state import routines_yaml  # the functions and triggers dbplan manages
 
         routines = routines_yaml.load(self, doc.get("routines"), tables)
+        from planner.state import steps_yaml  # the release's data steps
+
+        steps = steps_yaml.load(self, doc.get("steps"), tables)
         if release is None:
             return None
         return Snapshot(
@@ -319,6 +331,7 @@ class Shape:
             naming_convention=tuple(conventions.items()),
             unmanaged=unmanaged,
             routines=routines,
+            steps=steps,
         )
 
     def release(self, value: Any, expected: str | None) -> str | None:

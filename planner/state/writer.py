@@ -268,6 +268,10 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
         from planner.state import routines_yaml
 
         pairs.append(("routines", routines_yaml.node(snapshot)))
+    if snapshot.steps:
+        from planner.state import steps_yaml
+
+        pairs.append(("steps", steps_yaml.node(snapshot)))
     return _block(pairs)
 
 

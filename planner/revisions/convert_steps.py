@@ -1,0 +1,97 @@
+"""The converter of data steps (:class:`~planner.ops.steps.RunDataStep`) and the Alembic
+op that renders one.
+
+A guarded step runs only while its guard returns a row ("work remains"), and after it
+ran the revision checks that the guard returns nothing, else stops naming the step: run
+twice, a guarded step does nothing the second time. Offline (``--sql``) the step's SQL
+is written without its guard. A step per dialect becomes a dialect switch; a target
+without SQL for the step stops with a message. The downgrade of a step declared
+``downgrade: none`` stops first, before the downgrade changes anything.
+"""
+
+from __future__ import annotations
+
+from alembic.autogenerate import renderers
+from alembic.operations import ops as alembic_ops
+
+from planner.ops.steps import RunDataStep
+from planner.revisions import alembic_ops as custom
+from planner.revisions.convert import TO_ALEMBIC, EmitContext
+from planner.revisions.literals import py_literal, sql_text_call
+from planner.state.steps_yaml import ANY
+
+_BRANCHES = (("postgresql", custom.POSTGRESQL), ("mysql", custom.MYSQL), ("sqlite", custom.SQLITE))
+
+
+class DataStepOp(alembic_ops.MigrateOperation):
+    """Run a data step's ``sql`` while ``guard`` (may be None) returns rows, then check it
+    returns none; ``refusal``: raise this message instead."""
+
+    def __init__(
+        self, name: str, *, sql: str | None, guard: str | None, refusal: str | None = None
+    ):
+        self.name = name
+        self.sql = sql
+        self.guard = guard
+        self.refusal = refusal
+
+
+@renderers.dispatch_for(DataStepOp)
+def _render_data_step(autogen_context, op: DataStepOp) -> list[str]:
+    if op.refusal is not None or op.sql is None:
+        return [f"raise RuntimeError({py_literal(op.refusal)})", ""]
+    run = f"op.execute({sql_text_call(op.sql)})"
+    if op.guard is None:
+        return [f"# data step {op.name}", run]
+    remains = f"op.get_bind().execute({sql_text_call(op.guard)}).first() is not None"
+    left = (
+        f"data step {op.name} left work behind: its guard still returns rows after the step "
+        "ran; correct the step's SQL or its guard in the snapshot and generate again"
+    )
+    return [
+        f"# data step {op.name}: runs while its guard finds work",
+        f"if op.get_context().as_sql or {remains}:",
+        run,
+        f"if not op.get_context().as_sql and {remains}:",
+        f"raise RuntimeError({py_literal(left)})",
+        "",
+        "",
+    ]
+
+
+def _pick(pairs: tuple[tuple[str, str], ...], dialect: str) -> str | None:
+    d = dict(pairs)
+    return d.get(dialect, d.get(ANY))
+
+
+@TO_ALEMBIC.register(RunDataStep)
+def _run_data_step(op: RunDataStep, ctx: EmitContext) -> list:
+    name = op.step.name
+    if op.refuses:
+        refusal = (
+            f"cannot downgrade: data step {name} of this revision has no downgrade "
+            "(downgrade: none in its snapshot); restore a backup taken before the upgrade, "
+            "or write the step's downgrade and generate the revision again"
+        )
+        return [DataStepOp(name, sql=None, guard=None, refusal=refusal)]
+    dialects = {d for d, _ in op.sql + op.guard}
+    if dialects <= {ANY}:
+        return [DataStepOp(name, sql=_pick(op.sql, ANY), guard=_pick(op.guard, ANY))]
+    branches = []
+    for dialect, names in _BRANCHES:
+        sql = _pick(op.sql, dialect)
+        missing = f"data step {name} has no SQL for {dialect}; add sql: {{{dialect}: ...}}"
+        branches.append(
+            (
+                names,
+                [
+                    DataStepOp(
+                        name,
+                        sql=sql,
+                        guard=_pick(op.guard, dialect),
+                        refusal=None if sql is not None else missing,
+                    )
+                ],
+            )
+        )
+    return [custom.DialectSwitchOp(branches)]
