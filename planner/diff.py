@@ -323,6 +323,15 @@ def _diff_enums(old: Snapshot, new: Snapshot) -> list[Operation]:
         if before == after:
             continue
         users = _enum_users(old, name, staying=new)
+        from planner.ops.enum_renames import RenameEnumValue, value_renames
+
+        for a, b in value_renames(before, after, oe[name], ne[name]):  # rows keep their value
+            ops.append(
+                RenameEnumValue(enum_name=name, old=a, new=b, old_values=before, columns=users)
+            )
+            before = ops[-1].new_values
+        if before == after:
+            continue
         kept = [v for v in after if v in before]
         if kept == list(before):
             # only insertions: add each value in place, in the new order

@@ -199,7 +199,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
     model.Unique: (("name", _S), ("columns", _STRS)),
     model.Check: (("name", _S), ("sqltext", _S)),
     model.Index: (("name", _S), ("columns", _STRS), ("unique", _B), ("where", _S_OPT)),
-    model.Enum: (("name", _S), ("values", _STRS)),
+    model.Enum: (("name", _S), ("values", _STRS), ("renamed_values", _PAIRS)),
     model.RowSet: (("key", _STRS), ("rows", _ROWS)),
     model.Table: (
         ("name", _S),

@@ -144,6 +144,9 @@ class Index:
 class Enum:
     name: str
     values: tuple[str, ...]
+    #: ``(old, new)`` value renames of the release that renames them (rows keep their
+    #: value under its new label): a migration hint, like ``renamed_from``
+    renamed_values: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 #: One managed row: ``(column, value)`` pairs sorted by column; values frozen.

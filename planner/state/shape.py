@@ -390,6 +390,14 @@ class Shape:
         out = []
         for name, values in self.names_mapping(value, path, "enums").items():
             p = (*path, name)
+            renamed: tuple[tuple[str, str], ...] = ()
+            if isinstance(values, dict):  # {values: [...], renamed_values: {old: new}}
+                from planner.state import enum_renames_yaml
+
+                values, renamed = enum_renames_yaml.load(self, values, p, name)
+                if values is None:
+                    continue
+                p = (*p, "values")
             if not isinstance(values, list):
                 self.add(
                     p, f"expected the list of values of enum '{name}', found {_describe(values)}"
@@ -405,7 +413,7 @@ class Shape:
                     )
                     ok = False
             if ok:
-                out.append(Enum(name=name, values=tuple(values)))
+                out.append(Enum(name=name, values=tuple(values), renamed_values=renamed))
         return out
 
     def table(self, name: str, body: Any, path: Path_, conventions: dict[str, str]) -> Table | None:

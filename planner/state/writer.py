@@ -135,6 +135,14 @@ def _flow(pairs: list[tuple[str, Node]]) -> MappingNode:
     return MappingNode(_MAP, [(_str_node(k, flow=True), v) for k, v in pairs], flow_style=True)
 
 
+def _enum_node(e) -> Node:
+    """An enum's values; with value renames, ``{values: [...], renamed_values: {...}}``."""
+    if not e.renamed_values:
+        return _names(e.values)
+    renamed = _flow([(a, _str_node(b, flow=True)) for a, b in e.renamed_values])
+    return _block([("values", _names(e.values)), ("renamed_values", renamed)])
+
+
 def _names(names: tuple[str, ...] | list[str]) -> SequenceNode:
     return SequenceNode(_SEQ, [_str_node(n, flow=True) for n in names], flow_style=True)
 
@@ -253,7 +261,7 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
             )
         )
     if snapshot.enums:
-        pairs.append(("enums", _block([(e.name, _names(e.values)) for e in snapshot.enums])))
+        pairs.append(("enums", _block([(e.name, _enum_node(e)) for e in snapshot.enums])))
     if snapshot.tables:
         pairs.append(
             ("tables", _block([(t.name, _table_node(t, conventions)) for t in snapshot.tables]))

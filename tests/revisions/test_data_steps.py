@@ -290,3 +290,54 @@ def test_a_guard_left_with_work_stops_naming_the_step(db_url, tmp_path):
         upgrade(project, db_url, two)
     # the column the step reads is still there: the contract never ran
     assert _rows(db_url, "SELECT id, phone FROM users ORDER BY id") == [(1, "555-1"), (3, "555-3")]
+
+
+ENUM_1 = """
+snapshot: 1
+release: "1.0.0"
+enums:
+  level: [info, warn, error]
+tables:
+  events:
+    columns:
+      id: {type: Integer, primary_key: true}
+      level: {type: Enum(level), nullable: false}
+"""
+
+ENUM_2 = """
+snapshot: 1
+release: "2.0.0"
+enums:
+  level:
+    values: [info, warning, error]
+    renamed_values: {warn: warning}
+tables:
+  events:
+    columns:
+      id: {type: Integer, primary_key: true}
+      level: {type: Enum(level), nullable: false}
+"""
+
+
+def test_enum_values_renamed_keep_the_rows(db_url, tmp_path):
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.capture import capture_for
+
+    old, new = _snaps(ENUM_1, ENUM_2)
+    project, one, two = _chain(tmp_path, old, new)
+    text = next((project.migrations_dir / "versions").glob(f"{two}_*.py")).read_text("utf-8")
+    assert "RENAME VALUE \\'warn\\' TO \\'warning\\'" in text
+    upgrade(project, db_url, one)
+    _exec(
+        db_url,
+        "INSERT INTO events (id, level) VALUES (1, 'info')",
+        "INSERT INTO events (id, level) VALUES (2, 'warn')",
+        "INSERT INTO events (id, level) VALUES (3, 'error')",
+    )
+    upgrade(project, db_url, two)
+    got = "SELECT id, level FROM events ORDER BY id"
+    assert _rows(db_url, got) == [(1, "info"), (2, "warning"), (3, "error")]
+    assert compare_snapshots(capture_for(db_url, new), new) == []
+    downgrade(project, db_url, one)
+    assert _rows(db_url, got) == [(1, "info"), (2, "warn"), (3, "error")]
+    assert compare_snapshots(capture_for(db_url, old), old) == []

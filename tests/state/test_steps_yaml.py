@@ -173,3 +173,24 @@ def test_lint_r019_fires_without_a_step_and_stays_quiet_with_one():
     assert {f.code for f in split} >= {"R020"} and "R019" not in {f.code for f in split}
     # the NOT NULL a step fills is no R004
     assert "R004" not in {f.code for f in split}
+
+
+def test_enum_value_renames_read_write_and_plan():
+    from tests.revisions.test_data_steps import ENUM_1, ENUM_2
+
+    old, new = _load(ENUM_1, "1.0.0.yaml"), _load(ENUM_2)
+    assert new.enums[0].renamed_values == (("warn", "warning"),)
+    text = dump_snapshot(new)
+    assert "renamed_values: {warn: warning}" in text
+    assert load_snapshot_text(text, "2.0.0.yaml").enums[0].renamed_values == (("warn", "warning"),)
+    assert make_plan(old, new).describe() == [
+        "Rename value 'warn' of enum level to 'warning' in events.level"
+    ]
+    assert make_downgrade_plan(old, new).describe() == [
+        "Rename value 'warning' of enum level to 'warn' in events.level"
+    ]
+    bad = ENUM_2.replace("{warn: warning}", "{warn: warned}")
+    assert (
+        "2.0.0.yaml:7:28: enums.level.renamed_values.warn: enum level: 'warn' is renamed to "
+        "'warned', which is not one of its values (add 'warned' to values)"
+    ) in _problems(bad)
