@@ -232,7 +232,7 @@ def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operat
 
 
 def _plain(col: Column) -> Column:
-    return dataclasses.replace(col, renamed_from=None, backfill=None)
+    return dataclasses.replace(col, renamed_from=None, backfill=None, using=())
 
 
 def _fk_def(fk: ForeignKey) -> tuple:
@@ -607,6 +607,7 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
                 existing_nullable=oc.nullable,
                 existing_server_default=oc.server_default,
                 existing_comment=oc.comment,
+                using=nc.using,
             )
         )
     if not sqlexpr.same_everywhere(oc.server_default, nc.server_default):

@@ -207,7 +207,7 @@ def _row_with(row: Row, changes: dict[str, Any], unset: Iterable[str] = ()) -> R
 
 
 def _strip_column(col: Column) -> Column:
-    return dataclasses.replace(col, renamed_from=None, backfill=None)
+    return dataclasses.replace(col, renamed_from=None, backfill=None, using=())
 
 
 def _col_desc(col: Column) -> str:

@@ -95,3 +95,48 @@ def _run_data_step(op: RunDataStep, ctx: EmitContext) -> list:
             )
         )
     return [custom.DialectSwitchOp(branches)]
+
+
+# --------------------------------------------------------------- type-change conversions
+
+
+class ConvertValuesOp(alembic_ops.MigrateOperation):
+    """``UPDATE table SET column = <sql>``: a type change's declared conversion (``using``)
+    where the database has no ``USING``: the rows are converted in place, in the old
+    type, before the type changes (the database then casts the converted text)."""
+
+    def __init__(self, table_name: str, *, schema: str | None, column: str, sql: str):
+        self.table_name = table_name
+        self.schema = schema
+        self.column = column
+        self.sql = sql
+
+
+@renderers.dispatch_for(ConvertValuesOp)
+def _render_convert_values(autogen_context, op: ConvertValuesOp) -> list[str]:
+    col = py_literal(op.column)
+    stub = (
+        f"sa.table({py_literal(op.table_name)}, sa.column({col}), schema={py_literal(op.schema)})"
+    )
+    return [
+        "op.execute(",
+        f"    sa.update({stub})",
+        f"    .values({{{col}: sa.literal_column({py_literal(op.sql)})}})",
+        ")",
+    ]
+
+
+def pg_using(using: tuple[tuple[str, str], ...]) -> str | None:
+    """The declared ``USING`` expression for PostgreSQL (None: none declared)."""
+    return _pick(using, "postgresql")
+
+
+def convert_in_place(table_key, column: str, using: tuple[tuple[str, str], ...]) -> list:
+    """The in-place conversions of MariaDB and SQLite before a type change (may be empty)."""
+    branches = []
+    for dialect, names in _BRANCHES[1:]:
+        sql = _pick(using, dialect)
+        if sql is not None:
+            op = ConvertValuesOp(table_key[1], schema=table_key[0], column=column, sql=sql)
+            branches.append((names, [op]))
+    return [custom.DialectSwitchOp(branches)] if branches else []

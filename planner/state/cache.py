@@ -185,6 +185,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("comment", _S_OPT),
         ("renamed_from", _S_OPT),
         ("backfill", _S_OPT),
+        ("using", _PAIRS),
     ),
     model.PrimaryKey: (("name", _S_OPT), ("columns", _STRS)),
     model.ForeignKey: (

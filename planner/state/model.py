@@ -95,6 +95,9 @@ class Column:
     comment: str | None = None
     renamed_from: str | None = field(default=None, compare=False)
     backfill: str | None = field(default=None, compare=False)
+    #: hint of a type change: SQL converting the old value, ``(dialect, sql)`` pairs
+    #: (dialect ``*`` for every database); see :mod:`planner.state.steps_yaml`
+    using: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -115,6 +115,7 @@ COLUMN_KEYS = (
     "comment",
     "renamed_from",
     "backfill",
+    "using",
 )
 PK_KEYS = ("name", "columns")
 FK_KEYS = ("columns", "references", "ondelete", "onupdate")
@@ -123,6 +124,15 @@ INDEX_KEYS = ("columns", "unique", "where")
 ROWS_KEYS = ("key", "values")
 
 _MISSING = object()
+
+
+def _using(shape: Any, c: dict, path: Path_) -> tuple[tuple[str, str], ...]:
+    """A column's ``using`` (the conversion of a type change), as ``(dialect, sql)`` pairs."""
+    if "using" not in c:
+        return ()
+    from planner.state.steps_yaml import sql_pairs
+
+    return sql_pairs(shape, c["using"], (*path, "using"), "conversion") or ()
 
 
 class Shape:
@@ -496,6 +506,7 @@ class Shape:
                     backfill=self.text(
                         c.get("backfill", _MISSING), (*cp, "backfill"), "SQL text", sql=True
                     ),
+                    using=_using(self, c, cp),
                 )
             )
         primary_key = None

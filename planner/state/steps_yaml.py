@@ -57,7 +57,7 @@ def parse_target(text: str) -> tuple[str | None, str, str | None] | None:
     return (parts[0], parts[1], parts[2])
 
 
-def _sql(shape: Any, value: Any, path: tuple, what: str) -> tuple[tuple[str, str], ...] | None:
+def sql_pairs(shape: Any, value: Any, path: tuple, what: str) -> tuple[tuple[str, str], ...] | None:
     """SQL text, or a mapping of dialect to SQL text, as ``(dialect, sql)`` pairs."""
     if value is None:
         shape.add(path, f"expected {what} (SQL, or a mapping of dialect to SQL), found nothing")
@@ -161,11 +161,11 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[DataStep, ...]:
         if writes == ():
             shape.add((*p, "writes"), f"data step {name!r} writes nothing", "name what it writes")
             continue
-        sql = _sql(shape, m["sql"], (*p, "sql"), "step SQL")
-        guard = _sql(shape, m["guard"], (*p, "guard"), "guard") if "guard" in m else ()
+        sql = sql_pairs(shape, m["sql"], (*p, "sql"), "step SQL")
+        guard = sql_pairs(shape, m["guard"], (*p, "guard"), "guard") if "guard" in m else ()
         down = m["downgrade"]
         irreversible = isinstance(down, str) and down.strip().lower() == "none"
-        downgrade = () if irreversible else _sql(shape, down, (*p, "downgrade"), "downgrade")
+        downgrade = () if irreversible else sql_pairs(shape, down, (*p, "downgrade"), "downgrade")
         if None in (reads, writes, sql, guard, downgrade):
             continue
         out.append(
@@ -186,7 +186,7 @@ def _scalar(text: str) -> ScalarNode:
     return ScalarNode(_STR, text, style="|" if "\n" in text else None)
 
 
-def _sql_node(pairs: tuple[tuple[str, str], ...]) -> Node:
+def sql_node(pairs: tuple[tuple[str, str], ...]) -> Node:
     if len(pairs) == 1 and pairs[0][0] == ANY:
         return _scalar(pairs[0][1])
     items = [(ScalarNode(_STR, d), _scalar(t)) for d, t in pairs]
@@ -206,11 +206,11 @@ def node(snapshot: Snapshot) -> Node:
         if s.reads:
             pairs.append(("reads", _names(s.reads)))
         pairs.append(("writes", _names(s.writes)))
-        pairs.append(("sql", _sql_node(s.sql)))
+        pairs.append(("sql", sql_node(s.sql)))
         if s.guard:
-            pairs.append(("guard", _sql_node(s.guard)))
+            pairs.append(("guard", sql_node(s.guard)))
         pairs.append(
-            ("downgrade", ScalarNode(_STR, "none") if s.irreversible else _sql_node(s.downgrade))
+            ("downgrade", ScalarNode(_STR, "none") if s.irreversible else sql_node(s.downgrade))
         )
         items.append(
             MappingNode(_MAP, [(ScalarNode(_STR, k), v) for k, v in pairs], flow_style=False)

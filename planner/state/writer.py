@@ -160,6 +160,10 @@ def _column_node(c: Column, pk_columns: tuple[str, ...]) -> MappingNode:
         v = getattr(c, key)
         if v is not None:
             pairs.append((key, _str_node(v, flow=True)))
+    if c.using:
+        from planner.state.steps_yaml import sql_node
+
+        pairs.append(("using", sql_node(c.using)))
     return _flow(pairs)
 
 

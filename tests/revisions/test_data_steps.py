@@ -341,3 +341,44 @@ def test_enum_values_renamed_keep_the_rows(db_url, tmp_path):
     downgrade(project, db_url, one)
     assert _rows(db_url, got) == [(1, "info"), (2, "warn"), (3, "error")]
     assert compare_snapshots(capture_for(db_url, old), old) == []
+
+
+USING_2 = """
+snapshot: 1
+release: "2.0.0"
+tables:
+  items:
+    columns:
+      id: {type: Integer, primary_key: true}
+      price:
+        type: Numeric(10, 2)
+        nullable: false
+        using:
+          postgresql: CAST(split_part(price, ' ', 2) AS numeric(10, 2))
+          mysql: SUBSTRING_INDEX(price, ' ', -1)
+          sqlite: substr(price, instr(price, ' ') + 1)
+"""
+
+
+def test_a_type_change_with_a_declared_conversion(db_url, tmp_path):
+    """'EUR 12.50' -> 12.50: no database's own cast gets there (SQLite's gives 0)."""
+    from decimal import Decimal
+
+    old, new = _snaps(CONVERT_1, USING_2)
+    plan = make_plan(old, new)
+    assert plan.describe()[0].startswith(
+        "Alter column items.price type String(20) -> Numeric(10, 2) using postgresql: CAST("
+    )
+    project, one, two = _chain(tmp_path, old, new)
+    upgrade(project, db_url, one)
+    _exec(
+        db_url,
+        "INSERT INTO items (id, price) VALUES (1, 'EUR 12.50')",
+        "INSERT INTO items (id, price) VALUES (2, 'EUR 0.25')",
+    )
+    upgrade(project, db_url, two)
+    got = _rows(db_url, "SELECT id, price FROM items ORDER BY id")
+    assert got == [(1, Decimal("12.50")), (2, Decimal("0.25"))]
+    downgrade(project, db_url, one)
+    back = _rows(db_url, "SELECT id, price FROM items ORDER BY id")
+    assert [(i, p.rstrip("0")) for i, p in back] == [(1, "12.5"), (2, "0.25")]
