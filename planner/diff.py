@@ -232,7 +232,16 @@ def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operat
 
 
 def _plain(col: Column) -> Column:
-    return dataclasses.replace(col, renamed_from=None, backfill=None, using=())
+    return dataclasses.replace(
+        col, renamed_from=None, backfill=None, using=(), backfill_dialects=()
+    )
+
+
+def _backfill(key: TableKey, col: Column) -> BackfillColumn:
+    """The backfill op of a column's hint (portable SQL, or per dialect)."""
+    return BackfillColumn(
+        table_key=key, column=col.name, sql=col.backfill or "", by_dialect=col.backfill_dialects
+    )
 
 
 def _fk_def(fk: ForeignKey) -> tuple:
@@ -577,8 +586,8 @@ def _diff_columns(ot: Table, nt: Table) -> list[Operation]:
         # NOT NULL without a default on an existing table: add nullable, fill, set NOT NULL
         loose = dataclasses.replace(_plain(col), nullable=True)
         ops.append(AddColumn(table_key=key, column=loose, after=after, position=i))
-        if col.backfill:
-            ops.append(BackfillColumn(table_key=key, column=col.name, sql=col.backfill))
+        if col.fills:
+            ops.append(_backfill(key, col))
         ops.append(
             AlterColumnNullable(table_key=key, column=col.name, nullable=False, column_def=loose)
         )
@@ -651,7 +660,9 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
             # SET NOT NULL does not apply the default to existing NULLs (PostgreSQL refuses,
             # SQLite's rebuild fails): fill them with it, as a backfill would
             fill = nc.server_default
-        if not nc.nullable and fill:
+        if not nc.nullable and nc.backfill_dialects:
+            ops.append(_backfill(key, nc))
+        elif not nc.nullable and fill:
             ops.append(BackfillColumn(table_key=key, column=name, sql=fill))
         ops.append(
             AlterColumnNullable(table_key=key, column=name, nullable=nc.nullable, column_def=before)

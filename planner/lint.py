@@ -421,6 +421,8 @@ def _narrow_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 @rule("R011", Severity.WARNING, O.AlterColumnType)
 def _convert_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A column type changes to an unrelated type: values must convert."""
+    if op.using:  # the snapshot declares the conversion (a column's using:)
+        return
     kind, why = classify_type_change(
         op.old_type, op.new_type, dialects=[t.name for t in ctx.plan.targets]
     )

@@ -688,6 +688,8 @@ class BackfillColumn(Operation):
     table_key: TableKey
     column: str
     sql: str
+    #: the backfill per dialect, ``(dialect, sql)`` pairs (``sql`` is then empty)
+    by_dialect: tuple[tuple[str, str], ...] = ()
 
     @property
     def risk(self) -> Risk:
@@ -697,7 +699,8 @@ class BackfillColumn(Operation):
         return self.column
 
     def describe(self) -> str:
-        return f"Backfill {_t(self.table_key)}.{self.column} where NULL with {self.sql}"
+        fill = self.sql or "; ".join(f"{d}: {sql}" for d, sql in self.by_dialect)
+        return f"Backfill {_t(self.table_key)}.{self.column} where NULL with {fill}"
 
     def needs(self) -> frozenset[Ref]:
         return frozenset({(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column)})

@@ -439,6 +439,10 @@ def _alter_comment(op: our.AlterColumnComment, ctx: EmitContext) -> list:
 
 @TO_ALEMBIC.register(our.BackfillColumn)
 def _backfill(op: our.BackfillColumn, ctx: EmitContext) -> list:
+    if op.by_dialect:
+        from planner.revisions.convert_steps import backfill_by_dialect
+
+        return backfill_by_dialect(op)
     return [
         custom.BackfillOp(op.table_key[1], schema=op.table_key[0], column=op.column, sql=op.sql)
     ]

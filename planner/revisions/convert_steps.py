@@ -140,3 +140,20 @@ def convert_in_place(table_key, column: str, using: tuple[tuple[str, str], ...])
             op = ConvertValuesOp(table_key[1], schema=table_key[0], column=column, sql=sql)
             branches.append((names, [op]))
     return [custom.DialectSwitchOp(branches)] if branches else []
+
+
+def backfill_by_dialect(op) -> list:
+    """A :class:`~planner.ops.BackfillColumn` given per dialect: one branch each (a target
+    without one stops with a message naming the column)."""
+    branches = []
+    for dialect, names in _BRANCHES:
+        sql = _pick(op.by_dialect, dialect)
+        if sql is None:
+            where = ".".join(p for p in (*op.table_key, op.column) if p)
+            missing = f"the backfill of {where} has no SQL for {dialect}; add {dialect}: to it"
+            body = [DataStepOp(where, sql=None, guard=None, refusal=missing)]
+        else:
+            key = op.table_key
+            body = [custom.BackfillOp(key[1], schema=key[0], column=op.column, sql=sql)]
+        branches.append((names, body))
+    return [custom.DialectSwitchOp(branches)]

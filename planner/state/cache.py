@@ -186,6 +186,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("renamed_from", _S_OPT),
         ("backfill", _S_OPT),
         ("using", _PAIRS),
+        ("backfill_dialects", _PAIRS),
     ),
     model.PrimaryKey: (("name", _S_OPT), ("columns", _STRS)),
     model.ForeignKey: (

@@ -98,6 +98,13 @@ class Column:
     #: hint of a type change: SQL converting the old value, ``(dialect, sql)`` pairs
     #: (dialect ``*`` for every database); see :mod:`planner.state.steps_yaml`
     using: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    #: ``backfill`` per dialect, ``(dialect, sql)`` pairs (then ``backfill`` is None)
+    backfill_dialects: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    @property
+    def fills(self) -> bool:
+        """The column has a backfill hint (portable or per dialect)."""
+        return bool(self.backfill or self.backfill_dialects)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -126,6 +126,20 @@ ROWS_KEYS = ("key", "values")
 _MISSING = object()
 
 
+def _portable(value: Any) -> Any:
+    """A backfill as SQL text (a per-dialect mapping is read by :func:`_backfill_dialects`)."""
+    return _MISSING if isinstance(value, dict) else value
+
+
+def _backfill_dialects(shape: Any, c: dict, path: Path_) -> tuple[tuple[str, str], ...]:
+    """A backfill given per dialect (``{postgresql: ..., mysql: ..., sqlite: ...}``)."""
+    if not isinstance(c.get("backfill"), dict):
+        return ()
+    from planner.state.steps_yaml import sql_pairs
+
+    return sql_pairs(shape, c["backfill"], (*path, "backfill"), "backfill") or ()
+
+
 def _using(shape: Any, c: dict, path: Path_) -> tuple[tuple[str, str], ...]:
     """A column's ``using`` (the conversion of a type change), as ``(dialect, sql)`` pairs."""
     if "using" not in c:
@@ -504,9 +518,13 @@ class Shape:
                         "the previous column name",
                     ),
                     backfill=self.text(
-                        c.get("backfill", _MISSING), (*cp, "backfill"), "SQL text", sql=True
+                        _portable(c.get("backfill", _MISSING)),
+                        (*cp, "backfill"),
+                        "SQL text",
+                        sql=True,
                     ),
                     using=_using(self, c, cp),
+                    backfill_dialects=_backfill_dialects(self, c, cp),
                 )
             )
         primary_key = None

@@ -160,9 +160,11 @@ def _column_node(c: Column, pk_columns: tuple[str, ...]) -> MappingNode:
         v = getattr(c, key)
         if v is not None:
             pairs.append((key, _str_node(v, flow=True)))
-    if c.using:
-        from planner.state.steps_yaml import sql_node
+    from planner.state.steps_yaml import sql_node
 
+    if c.backfill_dialects:
+        pairs.append(("backfill", sql_node(c.backfill_dialects)))
+    if c.using:
         pairs.append(("using", sql_node(c.using)))
     return _flow(pairs)
 

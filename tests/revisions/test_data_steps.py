@@ -382,3 +382,52 @@ def test_a_type_change_with_a_declared_conversion(db_url, tmp_path):
     downgrade(project, db_url, one)
     back = _rows(db_url, "SELECT id, price FROM items ORDER BY id")
     assert [(i, p.rstrip("0")) for i, p in back] == [(1, "12.5"), (2, "0.25")]
+
+
+FILL_1 = """
+snapshot: 1
+release: "1.0.0"
+tables:
+  users:
+    columns:
+      id: {type: Integer, primary_key: true}
+      name: {type: String(40), nullable: false}
+"""
+
+FILL_2 = """
+snapshot: 1
+release: "2.0.0"
+tables:
+  users:
+    columns:
+      id: {type: Integer, primary_key: true}
+      name: {type: String(40), nullable: false}
+      code: {type: String(40), nullable: false, backfill: upper(name)}
+      slug:
+        type: String(60)
+        nullable: false
+        backfill:
+          postgresql: name || '-' || CAST(id AS text)
+          mysql: CONCAT(name, '-', id)
+          sqlite: name || '-' || id
+"""
+
+
+def test_backfills_are_expressions_over_the_rows_own_columns(db_url, tmp_path):
+    old, new = _snaps(FILL_1, FILL_2)
+    assert new.table("users").column("slug").backfill_dialects[1] == (
+        "mysql",
+        "CONCAT(name, '-', id)",
+    )
+    project, one, two = _chain(tmp_path, old, new)
+    upgrade(project, db_url, one)
+    _exec(
+        db_url,
+        "INSERT INTO users (id, name) VALUES (1, 'ann')",
+        "INSERT INTO users (id, name) VALUES (2, 'bob')",
+    )
+    upgrade(project, db_url, two)
+    assert _rows(db_url, "SELECT id, code, slug FROM users ORDER BY id") == [
+        (1, "ANN", "ann-1"),
+        (2, "BOB", "bob-2"),
+    ]
