@@ -124,11 +124,17 @@ def diff_snapshots(
         ops += diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
     from planner.diff_pg_objects import diff_pg_objects  # schemas, extensions, sequences
     from planner.diff_routines import diff_routines  # functions, procedures, triggers
+    from planner.diff_steps import diff_steps  # the release's data steps
 
     ops += diff_routines(cur, new, table_ops=ops)
     from planner.diff_views import diff_views  # views, around the table ops under them
 
-    return ops + diff_views(cur, new, ops, targets=targets) + diff_pg_objects(cur, new)
+    return (
+        ops
+        + diff_views(cur, new, ops, targets=targets)
+        + diff_pg_objects(cur, new)
+        + diff_steps(old, new)
+    )
 
 
 def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:
@@ -238,7 +244,16 @@ def _diff_renames(old: Snapshot, new: Snapshot, renames: Renames) -> list[Operat
 
 
 def _plain(col: Column) -> Column:
-    return dataclasses.replace(col, renamed_from=None, backfill=None)
+    return dataclasses.replace(
+        col, renamed_from=None, backfill=None, using=(), backfill_dialects=()
+    )
+
+
+def _backfill(key: TableKey, col: Column) -> BackfillColumn:
+    """The backfill op of a column's hint (portable SQL, or per dialect)."""
+    return BackfillColumn(
+        table_key=key, column=col.name, sql=col.backfill or "", by_dialect=col.backfill_dialects
+    )
 
 
 def _fk_def(fk: ForeignKey) -> tuple:
@@ -329,6 +344,15 @@ def _diff_enums(old: Snapshot, new: Snapshot) -> list[Operation]:
         if before == after:
             continue
         users = _enum_users(old, name, staying=new)
+        from planner.ops.enum_renames import RenameEnumValue, value_renames
+
+        for a, b in value_renames(before, after, oe[name], ne[name]):  # rows keep their value
+            ops.append(
+                RenameEnumValue(enum_name=name, old=a, new=b, old_values=before, columns=users)
+            )
+            before = ops[-1].new_values
+        if before == after:
+            continue
         kept = [v for v in after if v in before]
         if kept == list(before):
             # only insertions: add each value in place, in the new order
@@ -581,8 +605,8 @@ def _diff_columns(ot: Table, nt: Table) -> list[Operation]:
         # NOT NULL without a default on an existing table: add nullable, fill, set NOT NULL
         loose = dataclasses.replace(_plain(col), nullable=True)
         ops.append(AddColumn(table_key=key, column=loose, after=after, position=i))
-        if col.backfill:
-            ops.append(BackfillColumn(table_key=key, column=col.name, sql=col.backfill))
+        if col.fills:
+            ops.append(_backfill(key, col))
         ops.append(
             AlterColumnNullable(table_key=key, column=col.name, nullable=False, column_def=loose)
         )
@@ -611,6 +635,7 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
                 existing_nullable=oc.nullable,
                 existing_server_default=oc.server_default,
                 existing_comment=oc.comment,
+                using=nc.using,
             )
         )
     if not sqlexpr.same_everywhere(oc.server_default, nc.server_default):
@@ -654,7 +679,9 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
             # SET NOT NULL does not apply the default to existing NULLs (PostgreSQL refuses,
             # SQLite's rebuild fails): fill them with it, as a backfill would
             fill = nc.server_default
-        if not nc.nullable and fill:
+        if not nc.nullable and nc.backfill_dialects:
+            ops.append(_backfill(key, nc))
+        elif not nc.nullable and fill:
             ops.append(BackfillColumn(table_key=key, column=name, sql=fill))
         ops.append(
             AlterColumnNullable(table_key=key, column=name, nullable=nc.nullable, column_def=before)

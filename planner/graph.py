@@ -292,6 +292,9 @@ def build_graph(
     from planner.graph_generated import generated_edges  # around a type change
 
     generated_edges(ops, g, edge)
+    from planner.graph_steps import step_edges  # data steps between expand and contract
+
+    step_edges(ops, g, edge)
     if any(d.foreign_key_needs_index for d in _targets(targets)):
         _ordered_index_edges(ops, g, edge)
     return g

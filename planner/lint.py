@@ -26,8 +26,12 @@ R015   warning   the downgrade deletes managed rows from a table other tables re
 R016   warning   ON DELETE/ON UPDATE SET NULL on a NOT NULL column (the action always fails)
 R017   warning   a table without columns on a target that refuses one (MariaDB/MySQL, SQLite)
 R018   warning   managed rows with explicit ids inserted into an existing table (a user's row may hold the id)
-R019   danger    a ``sync`` table loses the rows its snapshot does not declare (:mod:`planner.lint_rows`)
+R019   warning   a column or table dropped while a new one appears, no data step moving data between them
+R020   warning   a data step without a downgrade (``downgrade: none``)
+R021   danger    a ``sync`` table loses the rows its snapshot does not declare (:mod:`planner.lint_rows`)
 =====  ========  =============================================================
+
+R019 and R020 live in :mod:`planner.lint_steps`.
 
 Deletes of the downgrade are found from the upgrade plan: every :class:`~planner.ops.InsertRows`
 into a table the plan does not create is deleted again by the downgrade
@@ -146,7 +150,7 @@ def make_context(plan: Plan) -> LintContext:
     new_tables = frozenset(op.table.key for op in plan.ops if isinstance(op, O.CreateTable))
     backfilled = frozenset(
         (op.table_key, _col_name(op.column)) for op in plan.ops if isinstance(op, O.BackfillColumn)
-    )
+    ) | _step_filled(plan)
     added = {
         (op.table_key, op.column.name): op.column for op in plan.ops if isinstance(op, O.AddColumn)
     }
@@ -238,6 +242,19 @@ def lint(plan: Plan) -> list[Finding]:
 
 
 # helpers ---------------------------------------------------------------------
+
+
+def _step_filled(plan: Plan) -> frozenset[tuple[TableKey, str]]:
+    """The columns the plan's data steps write (they fill them, as a backfill would)."""
+    from planner.ops.steps import RunDataStep
+
+    return frozenset(
+        (key, column)
+        for op in plan.ops
+        if isinstance(op, RunDataStep)
+        for key, column in op.writes
+        if column is not None
+    )
 
 
 def _col_name(column) -> str:
@@ -407,6 +424,8 @@ def _narrow_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 @rule("R011", Severity.WARNING, O.AlterColumnType)
 def _convert_type(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A column type changes to an unrelated type: values must convert."""
+    if op.using:  # the snapshot declares the conversion (a column's using:)
+        return
     kind, why = classify_type_change(
         op.old_type, op.new_type, dialects=[t.name for t in ctx.plan.targets]
     )
@@ -702,3 +721,4 @@ def _explicit_ids(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 
 
 from planner import lint_rows as _lint_rows  # noqa: E402, F401 - registers the row-mode rules
+from planner import lint_steps  # noqa: E402, F401 - registers R019, R020

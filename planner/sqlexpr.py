@@ -349,6 +349,10 @@ def _column_fragments(c: Any) -> list[tuple[str, str]]:
     return out
 
 
+def _per(dialect: str, what: str) -> str:
+    return what if dialect == "*" else f"{dialect} {what}"
+
+
 def operation_fragments(op: Any) -> list[tuple[str, str]]:
     """``(what, sql)`` for every SQL fragment of the snapshot an operation runs.
 
@@ -385,7 +389,15 @@ def operation_fragments(op: Any) -> list[tuple[str, str]]:
     elif kind == "alter_column_type" and op.existing_server_default is not None:
         out.append((f"server_default of {name}", op.existing_server_default))
     elif kind == "backfill_column":
-        out.append((f"backfill of {name}", op.sql))
+        if op.sql:
+            out.append((f"backfill of {name}", op.sql))
+        out += [(f"{d} backfill of {name}", sql) for d, sql in op.by_dialect]
+    if kind == "alter_column_type":
+        out += [(_per(d, f"using of {name}"), sql) for d, sql in op.using]
+    elif kind == "data_step":  # the step's SQL, guard (up) or downgrade (down)
+        what = f"{'downgrade of ' if op.down else ''}step {op.step.name}"
+        out += [(_per(d, what), sql) for d, sql in op.sql]
+        out += [(_per(d, f"guard of step {op.step.name}"), sql) for d, sql in op.guard]
     seen: set[tuple[str, str]] = set()
     return [x for x in out if not (x in seen or seen.add(x))]
 

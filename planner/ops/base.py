@@ -209,7 +209,9 @@ def _row_with(row: Row, changes: dict[str, Any], unset: Iterable[str] = ()) -> R
 
 
 def _strip_column(col: Column) -> Column:
-    return dataclasses.replace(col, renamed_from=None, backfill=None)
+    return dataclasses.replace(
+        col, renamed_from=None, backfill=None, using=(), backfill_dialects=()
+    )
 
 
 def _col_desc(col: Column) -> str:

@@ -519,6 +519,9 @@ class AlterColumnType(Operation):
     existing_nullable: bool = True
     existing_server_default: str | None = None
     existing_comment: str | None = None
+    #: the snapshot's conversion of the old values (``using``), ``(dialect, sql)`` pairs:
+    #: PostgreSQL's ``USING``; elsewhere the rows are updated in place before the change
+    using: tuple[tuple[str, str], ...] = ()
 
     @property
     def risk(self) -> Risk:
@@ -528,10 +531,15 @@ class AlterColumnType(Operation):
         return self.column
 
     def describe(self) -> str:
-        return f"Alter column {_t(self.table_key)}.{self.column} type {self.old_type} -> {self.new_type}"
+        text = f"Alter column {_t(self.table_key)}.{self.column} type {self.old_type} -> {self.new_type}"
+        if self.using:
+            text += " using " + "; ".join(
+                sql if d == "*" else f"{d}: {sql}" for d, sql in self.using
+            )
+        return text
 
     def reverse(self) -> Operation:
-        return dataclasses.replace(self, old_type=self.new_type, new_type=self.old_type)
+        return dataclasses.replace(self, old_type=self.new_type, new_type=self.old_type, using=())
 
     def needs(self) -> frozenset[Ref]:
         refs = {(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column)}
@@ -683,6 +691,8 @@ class BackfillColumn(Operation):
     table_key: TableKey
     column: str
     sql: str
+    #: the backfill per dialect, ``(dialect, sql)`` pairs (``sql`` is then empty)
+    by_dialect: tuple[tuple[str, str], ...] = ()
 
     @property
     def risk(self) -> Risk:
@@ -692,7 +702,8 @@ class BackfillColumn(Operation):
         return self.column
 
     def describe(self) -> str:
-        return f"Backfill {_t(self.table_key)}.{self.column} where NULL with {self.sql}"
+        fill = self.sql or "; ".join(f"{d}: {sql}" for d, sql in self.by_dialect)
+        return f"Backfill {_t(self.table_key)}.{self.column} where NULL with {fill}"
 
     def needs(self) -> frozenset[Ref]:
         return frozenset({(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column)})

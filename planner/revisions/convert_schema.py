@@ -328,11 +328,16 @@ def _alter_type(op: our.AlterColumnType, ctx: EmitContext) -> list:
             comment=op.existing_comment,
         )
     existing = _existing(col, enums_before, _table_or_none(ctx, op.table_key))
-    using = _using(op.column, op.old_type, op.new_type, {**enums_before, **enums_after})
+    from planner.revisions.convert_steps import convert_in_place, pg_using  # declared `using`
+
+    before = convert_in_place(op.table_key, op.column, op.using)
+    using = pg_using(op.using) or _using(
+        op.column, op.old_type, op.new_type, {**enums_before, **enums_after}
+    )
     new_type = sa_type(op.new_type, enums_after)
     if using is None:
         existing["existing_type"] = sa_type(op.old_type, enums_before)
-        return [
+        return before + [
             _modify(
                 op.table_key,
                 custom.AlterColumnOp(
@@ -369,7 +374,7 @@ def _alter_type(op: our.AlterColumnType, ctx: EmitContext) -> list:
                 **{**existing, "modify_server_default": default_text(col.server_default)},
             )
         )
-    return [_modify(op.table_key, *steps)]
+    return before + [_modify(op.table_key, *steps)]
 
 
 @TO_ALEMBIC.register(our.AlterColumnNullable)
@@ -434,6 +439,10 @@ def _alter_comment(op: our.AlterColumnComment, ctx: EmitContext) -> list:
 
 @TO_ALEMBIC.register(our.BackfillColumn)
 def _backfill(op: our.BackfillColumn, ctx: EmitContext) -> list:
+    if op.by_dialect:
+        from planner.revisions.convert_steps import backfill_by_dialect
+
+        return backfill_by_dialect(op)
     return [
         custom.BackfillOp(op.table_key[1], schema=op.table_key[0], column=op.column, sql=op.sql)
     ]

@@ -26,12 +26,14 @@ from planner.dialects import all_dialects
 from planner.revisions import alembic_ops as custom
 from planner.revisions import (  # noqa: F401 - register converters
     convert_autoincrement,
+    convert_enum_renames,
     convert_identity,
     convert_pg_objects,
     convert_routines,
     convert_rowmodes,
     convert_rows,
     convert_schema,
+    convert_steps,
     convert_views,
 )
 from planner.revisions.convert import BATCHED, REBUILD_SUFFIX, TO_ALEMBIC, EmitContext

@@ -1,8 +1,9 @@
 """Carry the engineer's hand-added hints from an old snapshot of a release to a new capture.
 
 A capture (from models or a database) knows the state, not the migration hints an engineer
-writes into a snapshot by hand: ``renamed_from`` of tables and columns, ``backfill`` of
-columns, and the ``key`` of managed rows. Re-capturing a release (``dbplan snapshot
+writes into a snapshot by hand: ``renamed_from`` of tables and columns, ``backfill`` and
+``using`` of columns, ``renamed_values`` of enums, the data ``steps``, and the ``key`` of
+managed rows. Re-capturing a release (``dbplan snapshot
 --force``) keeps them, matched by table and column name, unless told not to.
 """
 
@@ -31,7 +32,20 @@ def carry_hints(old: Snapshot, new: Snapshot) -> tuple[Snapshot, tuple[str, ...]
     for t in new.tables:
         o = old.get_table(t.key)
         tables.append(t if o is None else _carry_table(o, t, kept))
-    return dataclasses.replace(new, tables=tuple(tables)), tuple(kept)
+    changes: dict = {"tables": tuple(tables)}
+    if old.steps and not new.steps:  # the release's data steps
+        changes["steps"] = old.steps
+        kept += [f"data step {s.name}" for s in old.steps]
+    renames = {e.name: e.renamed_values for e in old.enums if e.renamed_values}
+    if renames:
+        enums = []
+        for e in new.enums:
+            if e.name in renames and not e.renamed_values:
+                e = dataclasses.replace(e, renamed_values=renames[e.name])
+                kept.append(f"renamed_values of enum {e.name}")
+            enums.append(e)
+        changes["enums"] = tuple(enums)
+    return dataclasses.replace(new, **changes), tuple(kept)
 
 
 def _carry_table(old: Table, new: Table, kept: list[str]) -> Table:
@@ -46,7 +60,7 @@ def _carry_table(old: Table, new: Table, kept: list[str]) -> Table:
         o = old_cols.get(c.name)
         col_changes: dict = {}
         if o is not None:
-            for hint in ("renamed_from", "backfill"):
+            for hint in ("renamed_from", "backfill", "backfill_dialects", "using"):
                 value = getattr(o, hint)
                 if value and not getattr(c, hint):
                     col_changes[hint] = value

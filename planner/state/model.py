@@ -122,6 +122,16 @@ class Column:
     identity: str | None = None
     #: the column's generation expression, None: an ordinary column
     generated: Generated | None = None
+    #: hint of a type change: SQL converting the old value, ``(dialect, sql)`` pairs
+    #: (dialect ``*`` for every database); see :mod:`planner.state.steps_yaml`
+    using: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    #: ``backfill`` per dialect, ``(dialect, sql)`` pairs (then ``backfill`` is None)
+    backfill_dialects: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    @property
+    def fills(self) -> bool:
+        """The column has a backfill hint (portable or per dialect)."""
+        return bool(self.backfill or self.backfill_dialects)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -174,6 +184,9 @@ class Enum:
     #: the schema of the type (PostgreSQL); None: the default schema. Enum names are
     #: unique across schemas (columns name an enum by its name: ``Enum(mood)``)
     schema: str | None = None
+    #: ``(old, new)`` value renames of the release that renames them (rows keep their
+    #: value under its new label): a migration hint, like ``renamed_from``
+    renamed_values: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 #: One managed row: ``(column, value)`` pairs sorted by column; values frozen.
@@ -298,6 +311,26 @@ class View:
     @property
     def sort_key(self) -> tuple[str, str]:
         return (self.schema or "", self.name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataStep:
+    """A data step of a release (the snapshot's ``steps``): SQL that moves or rewrites
+    rows while the schema changes, run once, between expand and contract (see
+    :mod:`planner.state.steps_yaml`).
+
+    ``reads`` and ``writes`` name ``table``, ``table.column`` or ``schema.table.column``;
+    ``sql``, ``guard`` and ``downgrade`` are ``(dialect, text)`` pairs, dialect ``*``
+    for every database. ``guard`` ("work remains") returns rows while the step has work
+    left; ``irreversible``: the snapshot says ``downgrade: none``."""
+
+    name: str
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    sql: tuple[tuple[str, str], ...] = ()
+    guard: tuple[tuple[str, str], ...] = ()
+    downgrade: tuple[tuple[str, str], ...] = ()
+    irreversible: bool = False
 
 
 class _TableMemo:
@@ -439,6 +472,9 @@ class Snapshot(_SnapshotMemo):
     schemas: tuple[Schema, ...] = ()
     extensions: tuple[Extension, ...] = ()
     sequences: tuple[Sequence, ...] = ()
+    #: the data steps of this release, in the order written: a migration hint for the
+    #: release that declares them (not part of the state, like ``renamed_from``)
+    steps: tuple[DataStep, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         views = tuple(sorted(self.views, key=lambda v: v.sort_key))
@@ -549,6 +585,7 @@ class Snapshot(_SnapshotMemo):
         setattr_(out, "views", self.views)
         for name in ("schemas", "extensions", "sequences"):
             setattr_(out, name, getattr(self, name))
+        setattr_(out, "steps", self.steps)
         try:
             index = dict(self._index)
         except AttributeError:
@@ -585,7 +622,7 @@ def strip_hints(snapshot: Snapshot) -> Snapshot:
     for t in snapshot.tables:
         cols = tuple(dataclasses.replace(c, renamed_from=None, backfill=None) for c in t.columns)
         tables.append(dataclasses.replace(t, columns=cols, renamed_from=None))
-    return dataclasses.replace(snapshot, tables=tuple(tables))
+    return dataclasses.replace(snapshot, tables=tuple(tables), steps=())
 
 
 def empty_snapshot(release: str = "empty") -> Snapshot:

@@ -97,6 +97,7 @@ TOP_KEYS = (
     "schemas",
     "extensions",
     "sequences",
+    "steps",
 )
 TABLE_KEYS = (
     "schema",
@@ -122,6 +123,7 @@ COLUMN_KEYS = (
     "backfill",
     "identity",
     "generated",
+    "using",
 )
 PK_KEYS = ("name", "columns")
 FK_KEYS = ("columns", "references", "ondelete", "onupdate")
@@ -131,6 +133,29 @@ ROWS_KEYS = ("mode", "key", "values")
 DROPPED_COLUMN_KEYS = ("backfill",)
 
 _MISSING = object()
+
+
+def _portable(value: Any) -> Any:
+    """A backfill as SQL text (a per-dialect mapping is read by :func:`_backfill_dialects`)."""
+    return _MISSING if isinstance(value, dict) else value
+
+
+def _backfill_dialects(shape: Any, c: dict, path: Path_) -> tuple[tuple[str, str], ...]:
+    """A backfill given per dialect (``{postgresql: ..., mysql: ..., sqlite: ...}``)."""
+    if not isinstance(c.get("backfill"), dict):
+        return ()
+    from planner.state.steps_yaml import sql_pairs
+
+    return sql_pairs(shape, c["backfill"], (*path, "backfill"), "backfill") or ()
+
+
+def _using(shape: Any, c: dict, path: Path_) -> tuple[tuple[str, str], ...]:
+    """A column's ``using`` (the conversion of a type change), as ``(dialect, sql)`` pairs."""
+    if "using" not in c:
+        return ()
+    from planner.state.steps_yaml import sql_pairs
+
+    return sql_pairs(shape, c["using"], (*path, "using"), "conversion") or ()
 
 
 class Shape:
@@ -336,6 +361,9 @@ class Shape:
         from planner.state import pg_objects_yaml  # schemas, extensions, sequences
 
         pg_objects = pg_objects_yaml.load(self, doc, tables) if isinstance(doc, dict) else {}
+        from planner.state import steps_yaml  # the release's data steps
+
+        steps = steps_yaml.load(self, doc.get("steps"), tables)
         if release is None:
             return None
         return Snapshot(
@@ -347,6 +375,7 @@ class Shape:
             unmanaged=unmanaged,
             routines=routines,
             views=views,
+            steps=steps,
         )
 
     def release(self, value: Any, expected: str | None) -> str | None:
@@ -406,12 +435,14 @@ class Shape:
         for name, values in self.names_mapping(value, path, "enums").items():
             p = (*path, name)
             schema = None
-            if isinstance(values, dict):  # {schema: other, values: [a, b]}
-                m = self.mapping(
-                    values, p, f"enum '{name}'", allowed=("schema", "values"), required=("values",)
-                )
-                schema = self.text(m.get("schema"), (*p, "schema"), "a schema name")
-                values = m.get("values", [])
+            renamed: tuple[tuple[str, str], ...] = ()
+            if isinstance(values, dict):  # {schema: other, values: [...], renamed_values: {..}}
+                from planner.state import enum_renames_yaml
+
+                schema = self.text(values.get("schema"), (*p, "schema"), "a schema name")
+                values, renamed = enum_renames_yaml.load(self, values, p, name)
+                if values is None:
+                    continue
                 p = (*p, "values")
             if not isinstance(values, list):
                 self.add(
@@ -428,7 +459,9 @@ class Shape:
                     )
                     ok = False
             if ok:
-                out.append(Enum(name=name, values=tuple(values), schema=schema))
+                out.append(
+                    Enum(name=name, values=tuple(values), schema=schema, renamed_values=renamed)
+                )
         return out
 
     def table(self, name: str, body: Any, path: Path_, conventions: dict[str, str]) -> Table | None:
@@ -509,12 +542,17 @@ class Shape:
                         "the previous column name",
                     ),
                     backfill=self.text(
-                        c.get("backfill", _MISSING), (*cp, "backfill"), "SQL text", sql=True
+                        _portable(c.get("backfill", _MISSING)),
+                        (*cp, "backfill"),
+                        "SQL text",
+                        sql=True,
                     ),
                     identity=column_kinds.read_identity(self, c.get("identity"), (*cp, "identity")),
                     generated=column_kinds.read_generated(
                         self, c.get("generated"), (*cp, "generated")
                     ),
+                    using=_using(self, c, cp),
+                    backfill_dialects=_backfill_dialects(self, c, cp),
                 )
             )
         primary_key = None

@@ -135,6 +135,14 @@ def _flow(pairs: list[tuple[str, Node]]) -> MappingNode:
     return MappingNode(_MAP, [(_str_node(k, flow=True), v) for k, v in pairs], flow_style=True)
 
 
+def _enum_node(e) -> Node:
+    """An enum's values; with value renames, ``{values: [...], renamed_values: {...}}``."""
+    if not e.renamed_values:
+        return _names(e.values)
+    renamed = _flow([(a, _str_node(b, flow=True)) for a, b in e.renamed_values])
+    return _block([("values", _names(e.values)), ("renamed_values", renamed)])
+
+
 def _names(names: tuple[str, ...] | list[str]) -> SequenceNode:
     return SequenceNode(_SEQ, [_str_node(n, flow=True) for n in names], flow_style=True)
 
@@ -159,6 +167,12 @@ def _column_node(c: Column, pk_columns: tuple[str, ...]) -> MappingNode:
         if not c.generated.stored:
             gen.append(("stored", _value_node(False)))
         pairs.append(("generated", _flow(gen)))
+    from planner.state.steps_yaml import sql_node
+
+    if c.backfill_dialects:
+        pairs.append(("backfill", sql_node(c.backfill_dialects)))
+    if c.using:
+        pairs.append(("using", sql_node(c.using)))
     return _flow(pairs)
 
 
@@ -292,6 +306,10 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
     from planner.state import pg_objects_yaml  # schemas, extensions, sequences
 
     pairs += pg_objects_yaml.nodes(snapshot, lambda s: _str_node(s, flow=True))
+    if snapshot.steps:
+        from planner.state import steps_yaml
+
+        pairs.append(("steps", steps_yaml.node(snapshot)))
     return _block(pairs)
 
 
