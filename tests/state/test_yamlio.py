@@ -260,12 +260,8 @@ def test_every_problem_is_reported_at_once():
 def test_unknown_top_level_key_lists_the_expected_keys():
     assert problems(HEAD + "tables: {}\nzzz: 1\n") == [
         "1.0.0.yaml:4:1: zzz: unknown key 'zzz' in a snapshot "
-<<<<<<< HEAD
         "(expected one of: snapshot, release, naming_convention, enums, tables, unmanaged, routines, "
-        "views, schemas, extensions, sequences)"
-=======
-        "(expected one of: snapshot, release, naming_convention, enums, tables, unmanaged, routines, steps)"
->>>>>>> hd
+        "views, schemas, extensions, sequences, steps)"
     ]
 
 
