@@ -136,11 +136,15 @@ def _flow(pairs: list[tuple[str, Node]]) -> MappingNode:
 
 
 def _enum_node(e) -> Node:
-    """An enum's values; with value renames, ``{values: [...], renamed_values: {...}}``."""
-    if not e.renamed_values:
+    """``[a, b]``; an enum outside the default schema: ``{schema: other, values: [a, b]}``;
+    with value renames, ``{values: [...], renamed_values: {...}}`` (block form)."""
+    if e.schema is None and not e.renamed_values:
         return _names(e.values)
+    if not e.renamed_values:
+        return _flow([("schema", _str_node(e.schema, flow=True)), ("values", _names(e.values))])
+    pairs = [] if e.schema is None else [("schema", _str_node(e.schema, flow=True))]
     renamed = _flow([(a, _str_node(b, flow=True)) for a, b in e.renamed_values])
-    return _block([("values", _names(e.values)), ("renamed_values", renamed)])
+    return _block([*pairs, ("values", _names(e.values)), ("renamed_values", renamed)])
 
 
 def _names(names: tuple[str, ...] | list[str]) -> SequenceNode:
@@ -311,13 +315,6 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
 
         pairs.append(("steps", steps_yaml.node(snapshot)))
     return _block(pairs)
-
-
-def _enum_node(e) -> Node:
-    """``[a, b]``; an enum outside the default schema: ``{schema: other, values: [a, b]}``."""
-    if e.schema is None:
-        return _names(e.values)
-    return _flow([("schema", _str_node(e.schema, flow=True)), ("values", _names(e.values))])
 
 
 def _awkward_key(key: str) -> bool:
