@@ -59,6 +59,8 @@ _POSTGRESQL = re.compile(
     r"|\bRETURNS\s+(?:trigger|SETOF|TABLE)\b|\bCREATE\s+CONSTRAINT\s+TRIGGER\b",
     re.I,
 )
+#: a mysql client script's statement: DELIMITER lines, or a custom terminator at the end
+_DELIMITED = re.compile(r"^\s*DELIMITER\b|(?:\$\$|//)\s*$", re.I | re.M)
 _SHAPE = {
     "trigger": "CREATE TRIGGER <name> {BEFORE|AFTER} {INSERT|UPDATE|DELETE} ON <table> "
     "FOR EACH ROW <statement>",
@@ -118,6 +120,13 @@ def _show(conn: Any, what: str, name: str) -> str | None:
 def check(kind: str, name: str, table: str | None, definition: str) -> tuple[str, str] | None:
     """(problem, hint) when ``definition`` is not a MariaDB/MySQL ``kind`` statement
     creating ``name`` (on ``table``)."""
+    if _DELIMITED.search(definition):
+        return (
+            f"the definition of {kind} {name!r} is a client script (DELIMITER, or a "
+            "statement ending in $$ or //)",
+            "write the one statement without DELIMITER and its terminator: dbplan sends it "
+            "through the driver, which needs none",
+        )
     if _POSTGRESQL.search(definition):
         return (
             f"the definition of {kind} {name!r} is written in PostgreSQL's syntax, but the "
