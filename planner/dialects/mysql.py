@@ -55,12 +55,26 @@ class MySQL(Dialect):
             >>> MySQL().not_compared([Snapshot(release="1", routines=(f,))])
             ('the sql_mode of triggers, functions and procedures (each runs with that of the session creating it)',)
         """
+        snapshots = list(snapshots)
         if not any(r.dialect == self.name for s in snapshots for r in s.routines):
             return ()
-        return (
+        out = [
             "the sql_mode of triggers, functions and procedures (each runs with that of "
-            "the session creating it)",
-        )
+            "the session creating it)"
+        ]
+        shared = {
+            moment
+            for s in snapshots
+            for moment in self.part("routines").same_moment(
+                r for r in s.routines if r.dialect == self.name
+            )
+        }
+        for table, timing, event in sorted(shared):
+            out.append(
+                f"the order of the {timing} {event} triggers of {table} (created in name "
+                "order; FOLLOWS / PRECEDES in a definition set it)"
+            )
+        return tuple(out)
 
     def inserting_rows(self, conn):
         """A key of 0 stays 0 (``NO_AUTO_VALUE_ON_ZERO``)."""

@@ -48,7 +48,8 @@ _HEAD = (
     rf"(?:{NAME}\s*\.\s*)?(?P<name>{NAME})"
 )
 _TRIGGER = re.compile(
-    _HEAD + r"\s+(?:BEFORE|AFTER)\s+(?:INSERT|UPDATE|DELETE)(?:\s+OR\s+(?:INSERT|UPDATE|DELETE))*"
+    _HEAD + r"\s+(?P<timing>BEFORE|AFTER)\s+"
+    r"(?P<event>(?:INSERT|UPDATE|DELETE)(?:\s+OR\s+(?:INSERT|UPDATE|DELETE))*)"
     rf"\s+ON\s+(?:{NAME}\s*\.\s*)?(?P<table>{NAME})\s+FOR\s+EACH\s+ROW\b",
     re.I,
 )
@@ -59,6 +60,8 @@ _POSTGRESQL = re.compile(
     r"|\bRETURNS\s+(?:trigger|SETOF|TABLE)\b|\bCREATE\s+CONSTRAINT\s+TRIGGER\b",
     re.I,
 )
+#: a mysql client script's statement: DELIMITER lines, or a custom terminator at the end
+_DELIMITED = re.compile(r"^\s*DELIMITER\b|(?:\$\$|//)\s*$", re.I | re.M)
 _SHAPE = {
     "trigger": "CREATE TRIGGER <name> {BEFORE|AFTER} {INSERT|UPDATE|DELETE} ON <table> "
     "FOR EACH ROW <statement>",
@@ -118,6 +121,13 @@ def _show(conn: Any, what: str, name: str) -> str | None:
 def check(kind: str, name: str, table: str | None, definition: str) -> tuple[str, str] | None:
     """(problem, hint) when ``definition`` is not a MariaDB/MySQL ``kind`` statement
     creating ``name`` (on ``table``)."""
+    if _DELIMITED.search(definition):
+        return (
+            f"the definition of {kind} {name!r} is a client script (DELIMITER, or a "
+            "statement ending in $$ or //)",
+            "write the one statement without DELIMITER and its terminator: dbplan sends it "
+            "through the driver, which needs none",
+        )
     if _POSTGRESQL.search(definition):
         return (
             f"the definition of {kind} {name!r} is written in PostgreSQL's syntax, but the "
@@ -174,6 +184,26 @@ _CHARACTERISTICS = {
     ("sql", "security", "invoker"): "sql security invoker",
     ("language", "sql"): None,
 }
+
+
+def same_moment(routines) -> list[tuple[str, str, str]]:
+    """``(table, timing, event)`` of each moment two triggers or more share: MariaDB runs
+    them in the order they were created (or as ``FOLLOWS`` / ``PRECEDES`` say), which
+    capture does not keep; dbplan creates them in name order.
+
+    Example:
+        >>> t = lambda n: Routine(kind="trigger", name=n, table="t", dialect="mysql",
+        ...     definition=f"CREATE TRIGGER {n} BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1")
+        >>> same_moment([t("a"), t("b")])
+        [('t', 'BEFORE', 'INSERT')]
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    for r in routines:
+        m = _TRIGGER.match(r.definition) if r.kind == "trigger" else None
+        if m is not None and r.table is not None:
+            key = (r.table, m.group("timing").upper(), " ".join(m.group("event").upper().split()))
+            seen[key] = seen.get(key, 0) + 1
+    return sorted(k for k, n in seen.items() if n > 1)
 
 
 def _tokens(sql: str) -> list[str]:

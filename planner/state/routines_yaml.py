@@ -169,9 +169,9 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Routine, ...]:
                 f"{kind} {name!r} is for {d.label} ({given}), which is not a target "
                 f"dialect of this project ({', '.join(shape.targets)}): no revision would "
                 "create it",
-                "write it for a target (dialect: "
-                + " / dialect: ".join(shape.targets)
-                + ", in that database's syntax), or add the dialect to [tool.dbplan] dialects",
+                "write it for a target, with dialect: "
+                + " or dialect: ".join(shape.targets)
+                + f" and that database's syntax; or add {dialect} to [tool.dbplan] dialects",
                 lossy=False,
             )
             continue

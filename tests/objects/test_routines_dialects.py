@@ -256,6 +256,12 @@ SQ_TRIGGER = "CREATE TRIGGER t_n AFTER INSERT ON t BEGIN SELECT 1; END"
             "parameters: 'f()'",
         ),
         (
+            "- kind: trigger\n  name: t_n\n  table: t\n  dialect: mysql\n  definition: |-\n"
+            f"    DELIMITER $$\n    {MY_TRIGGER}$$\n    DELIMITER ;",
+            None,
+            "12:15: routines[0].definition: the definition of trigger 't_n' is a client script",
+        ),
+        (
             f"- {{kind: trigger, name: t_n, table: t, dialect: oracle, definition: {MY_TRIGGER}}}",
             None,
             "8:49: routines[0].dialect: unknown dialect 'oracle'",
