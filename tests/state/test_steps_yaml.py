@@ -194,3 +194,24 @@ def test_enum_value_renames_read_write_and_plan():
         "2.0.0.yaml:7:28: enums.level.renamed_values.warn: enum level: 'warn' is renamed to "
         "'warned', which is not one of its values (add 'warned' to values)"
     ) in _problems(bad)
+
+
+def test_check_names_a_read_neither_release_has_by_file_line_and_column(tmp_path):
+    from planner.cli.check_cmd import load_all
+    from planner.state.steps_check import check_steps
+    from tests.revisions.conftest import make_project
+
+    bad = MOVE_2.replace("reads: [users.id, users.phone]", "reads: [users.id, users.mobile]")
+    project = make_project(tmp_path / "proj", [])
+    states = tmp_path / "proj" / "schema_state"
+    (states / "1.0.0.yaml").write_text(MOVE_1.lstrip(), encoding="utf-8")
+    (states / "2.0.0.yaml").write_text(bad.lstrip(), encoding="utf-8")
+    snapshots, problems = load_all(project)
+    assert problems == []
+    [line] = check_steps(project, snapshots)
+    assert line.endswith(
+        "2.0.0.yaml:17:21: steps[0].reads[1]: data step 'move_phones' reads users.mobile, "
+        "which neither release 1.0.0 nor 2.0.0 has (name a table or column of either release)"
+    )
+    (states / "2.0.0.yaml").write_text(MOVE_2.lstrip(), encoding="utf-8")
+    assert check_steps(project, load_all(project)[0]) == []
