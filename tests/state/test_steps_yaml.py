@@ -215,3 +215,17 @@ def test_check_names_a_read_neither_release_has_by_file_line_and_column(tmp_path
     )
     (states / "2.0.0.yaml").write_text(MOVE_2.lstrip(), encoding="utf-8")
     assert check_steps(project, load_all(project)[0]) == []
+
+
+def test_using_and_per_dialect_backfills_round_trip():
+    from tests.revisions.test_data_steps import FILL_2, USING_2
+
+    for text in (FILL_2, USING_2):
+        s = _load(text)
+        again = load_snapshot_text(dump_snapshot(s), "2.0.0.yaml")
+        for a, b in zip(s.tables, again.tables, strict=True):
+            assert [(c.using, c.backfill, c.backfill_dialects) for c in a.columns] == [
+                (c.using, c.backfill, c.backfill_dialects) for c in b.columns
+            ]
+    price = _load(USING_2).table("items").column("price")
+    assert dict(price.using)["mysql"] == "SUBSTRING_INDEX(price, ' ', -1)"
