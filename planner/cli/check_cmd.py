@@ -23,6 +23,7 @@ from planner.cli.output import format_option
 #: Checkers run once every snapshot is valid: "module:function" -> findings (exit 3).
 CHECKERS: list[str] = [
     "planner.revisions.sync:check_revisions",
+    "planner.state.steps_check:check_steps",
 ]
 
 

@@ -431,3 +431,13 @@ def test_backfills_are_expressions_over_the_rows_own_columns(db_url, tmp_path):
         (1, "ANN", "ann-1"),
         (2, "BOB", "bob-2"),
     ]
+
+
+def test_a_target_without_sql_for_the_step_stops_with_a_message(sqlite_db, tmp_path):
+    text = MOVE_2.replace("  sql: INSERT INTO phones", "  sql:\n    postgresql: INSERT INTO phones")
+    old, new = _snaps(MOVE_1, text)
+    project, one, two = _chain(tmp_path, old, new)
+    upgrade(project, sqlite_db, one)
+    with pytest.raises(RuntimeError, match="data step move_phones has no SQL for sqlite"):
+        upgrade(project, sqlite_db, two)
+    assert _rows(sqlite_db, "SELECT id, phone FROM users") == []

@@ -194,3 +194,38 @@ def test_enum_value_renames_read_write_and_plan():
         "2.0.0.yaml:7:28: enums.level.renamed_values.warn: enum level: 'warn' is renamed to "
         "'warned', which is not one of its values (add 'warned' to values)"
     ) in _problems(bad)
+
+
+def test_check_names_a_read_neither_release_has_by_file_line_and_column(tmp_path):
+    from planner.cli.check_cmd import load_all
+    from planner.state.steps_check import check_steps
+    from tests.revisions.conftest import make_project
+
+    bad = MOVE_2.replace("reads: [users.id, users.phone]", "reads: [users.id, users.mobile]")
+    project = make_project(tmp_path / "proj", [])
+    states = tmp_path / "proj" / "schema_state"
+    (states / "1.0.0.yaml").write_text(MOVE_1.lstrip(), encoding="utf-8")
+    (states / "2.0.0.yaml").write_text(bad.lstrip(), encoding="utf-8")
+    snapshots, problems = load_all(project)
+    assert problems == []
+    [line] = check_steps(project, snapshots)
+    assert line.endswith(
+        "2.0.0.yaml:17:21: steps[0].reads[1]: data step 'move_phones' reads users.mobile, "
+        "which neither release 1.0.0 nor 2.0.0 has (name a table or column of either release)"
+    )
+    (states / "2.0.0.yaml").write_text(MOVE_2.lstrip(), encoding="utf-8")
+    assert check_steps(project, load_all(project)[0]) == []
+
+
+def test_using_and_per_dialect_backfills_round_trip():
+    from tests.revisions.test_data_steps import FILL_2, USING_2
+
+    for text in (FILL_2, USING_2):
+        s = _load(text)
+        again = load_snapshot_text(dump_snapshot(s), "2.0.0.yaml")
+        for a, b in zip(s.tables, again.tables, strict=True):
+            assert [(c.using, c.backfill, c.backfill_dialects) for c in a.columns] == [
+                (c.using, c.backfill, c.backfill_dialects) for c in b.columns
+            ]
+    price = _load(USING_2).table("items").column("price")
+    assert dict(price.using)["mysql"] == "SUBSTRING_INDEX(price, ' ', -1)"
