@@ -553,6 +553,8 @@ class DataProof:
         changes: list[RowChange] = []
         notes: list[str] = []
         count = 0
+        #: (table, column, why) -> user values that did not come back, allowed
+        lost: dict[tuple[str, str, str], int] = {}
         for key, t in expected.items():
             try:
                 got = _read(url, key, t.key_cols, tuple(t.columns))
@@ -582,9 +584,13 @@ class DataProof:
                     if self.known.get(cell, object()) == now:
                         continue  # reported by an earlier downgrade
                     self.known[cell] = now
+                    why = None
                     if ident in undone.dropped_columns:
-                        continue  # counted in the note below
-                    if ident in undone.written or (t.origin, None) in undone.written:
+                        why = "dropped"
+                    elif ident in undone.written or (t.origin, None) in undone.written:
+                        why = "written"
+                    if why is not None:
+                        lost[(_qn(key), col, why)] = lost.get((_qn(key), col, why), 0) + 1
                         continue
                     changes.append(
                         self._change(key, t, row, col, now, "downgrade", undone_rev, value)
@@ -594,16 +600,25 @@ class DataProof:
                     f"{_qn(key)}: {gone} user row(s) cannot return: the table was dropped "
                     f"or rewritten by revision {undone_rev}"
                 )
-        for origin, col in sorted(undone.dropped_columns):
-            notes.append(
-                f"{origin}.{col}: values cannot return: the column was dropped by revision "
-                f"{undone_rev} (the downgrade re-adds it empty or with its default)"
-            )
-        for origin, col in sorted(undone.written, key=str):
-            if col is not None:
+            for col, origin_col in t.columns.items():
+                if (t.origin, origin_col) in undone.dropped_columns and not any(
+                    k[:2] == (_qn(key), col) for k in lost
+                ):
+                    notes.append(
+                        f"{_qn(key)}.{col}: dropped by revision {undone_rev}, and every user "
+                        "value returned with the downgrade"
+                    )
+        for (table, col, why), n in sorted(lost.items()):
+            if why == "dropped":
                 notes.append(
-                    f"{origin}.{col}: written by revision {undone_rev}: values its downgrade "
-                    "does not restore are not differences"
+                    f"{table}.{col}: {n} user value(s) cannot return: the column was dropped "
+                    f"by revision {undone_rev} (the downgrade re-adds it empty or with its "
+                    "default)"
+                )
+            else:
+                notes.append(
+                    f"{table}.{col}: {n} user value(s) not restored by the downgrade of "
+                    f"revision {undone_rev}, which writes the column (not a difference)"
                 )
         return DataStep(
             direction="downgrade",

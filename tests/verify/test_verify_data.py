@@ -136,7 +136,8 @@ def test_rename_and_type_change_keep_users_rows_up_and_down(tmp_path, db_url):
     # cannot come back on the downgrade: a note, not a difference
     assert "3.0.0 after upgrade: data: people.nick: dropped by revision" in out
     assert "2.0.0 after upgrade: data: people.city: written by Backfill" in out
-    assert "2.0.0 after downgrade: data: people.nick: values cannot return" in out
+    assert "1.0.0 after downgrade: data: people.city: 2 user value(s) not restored" in out
+    assert "2.0.0 after downgrade: data: people.nick: 2 user value(s) cannot return" in out
 
 
 def test_json_output_carries_the_data_proof(tmp_path, sqlite_db):
