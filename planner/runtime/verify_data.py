@@ -2,9 +2,9 @@
 
 FILE holds rows for the first verified release, as YAML (``{table: [{column: value}]}``,
 read by :func:`planner.state.reader.parse_yaml`: safe, duplicate keys refused, every
-problem with file:line:column) or as SQL (``INSERT`` statements, run as written). They
-are loaded into the scratch database at that release; the rows the load added are the
-users' rows, identified by primary key.
+problem with file:line:column) or as SQL (``INSERT`` statements, run as written); see
+:mod:`planner.runtime.verify_data_file`. They are loaded into the scratch database at
+that release; the rows the load added are the users' rows, identified by primary key.
 
 After every upgrade the rows are read back and compared with what the revision's plan
 (:func:`planner.plan.make_plan` between the two releases) allows:
@@ -17,9 +17,12 @@ After every upgrade the rows are read back and compared with what the revision's
   ``None`` for every column; a ``backfill`` writes its column) may change.
 
 Anything else that changed is a difference: the table, the primary key, the column,
-before and after. After every downgrade the rows are compared with what they were at
-that release; values that cannot return (a dropped column or table re-created, a
-column written by a step) are notes, not differences.
+before and after. A data step's ``guard`` (the "work remains" query: SQL, or
+``{dialect: SQL}``) must return no rows after its revision (:func:`guard_of`).
+
+After every downgrade the rows are compared with what they were at that release; values
+that cannot return (a dropped column or table re-created, a column written by a step)
+are notes, not differences.
 """
 
 from __future__ import annotations
