@@ -27,6 +27,7 @@ are notes, not differences.
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,8 @@ class RowChange:
     after: Any
     direction: str
     revision: str | None
+    #: the revision changes the column's type, and the conversion lost the value
+    retyped: bool = False
 
     @property
     def message(self) -> str:
@@ -75,6 +78,11 @@ class RowChange:
             )
         if self.column is None:
             return f"{where} missing: no operation of revision {self.revision} deletes it"
+        if self.retyped:
+            return (
+                f"{where}: {self.column} was {_show(self.before)}, now {_show(self.after)}: "
+                f"the type change of revision {self.revision} does not keep the value"
+            )
         return (
             f"{where}: {self.column} was {_show(self.before)}, now {_show(self.after)}: "
             f"no operation of revision {self.revision} changes it"
@@ -527,9 +535,8 @@ class DataProof:
                         pass
                     elif ident in allow.retyped:
                         if not same_value(value, now):
-                            changes.append(
-                                self._change(key, t, row, col, now, "upgrade", rev, value)
-                            )
+                            change = self._change(key, t, row, col, now, "upgrade", rev, value)
+                            changes.append(dataclasses.replace(change, retyped=True))
                     elif value != now:
                         changes.append(self._change(key, t, row, col, now, "upgrade", rev, value))
                     row[col] = now  # each change reported once, where it happens
