@@ -2,9 +2,9 @@
 
 FILE holds rows for the first verified release, as YAML (``{table: [{column: value}]}``,
 read by :func:`planner.state.reader.parse_yaml`: safe, duplicate keys refused, every
-problem with file:line:column) or as SQL (``INSERT`` statements, run as written). They
-are loaded into the scratch database at that release; the rows the load added are the
-users' rows, identified by primary key.
+problem with file:line:column) or as SQL (``INSERT`` statements, run as written); see
+:mod:`planner.runtime.verify_data_file`. They are loaded into the scratch database at
+that release; the rows the load added are the users' rows, identified by primary key.
 
 After every upgrade the rows are read back and compared with what the revision's plan
 (:func:`planner.plan.make_plan` between the two releases) allows:
@@ -17,13 +17,17 @@ After every upgrade the rows are read back and compared with what the revision's
   ``None`` for every column; a ``backfill`` writes its column) may change.
 
 Anything else that changed is a difference: the table, the primary key, the column,
-before and after. After every downgrade the rows are compared with what they were at
-that release; values that cannot return (a dropped column or table re-created, a
-column written by a step) are notes, not differences.
+before and after. A data step's ``guard`` (the "work remains" query: SQL, or
+``{dialect: SQL}``) must return no rows after its revision (:func:`guard_of`).
+
+After every downgrade the rows are compared with what they were at that release; values
+that cannot return (a dropped column or table re-created, a column written by a step)
+are notes, not differences.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +63,8 @@ class RowChange:
     after: Any
     direction: str
     revision: str | None
+    #: the revision changes the column's type, and the conversion lost the value
+    retyped: bool = False
 
     @property
     def message(self) -> str:
@@ -72,6 +78,11 @@ class RowChange:
             )
         if self.column is None:
             return f"{where} missing: no operation of revision {self.revision} deletes it"
+        if self.retyped:
+            return (
+                f"{where}: {self.column} was {_show(self.before)}, now {_show(self.after)}: "
+                f"the type change of revision {self.revision} does not keep the value"
+            )
         return (
             f"{where}: {self.column} was {_show(self.before)}, now {_show(self.after)}: "
             f"no operation of revision {self.revision} changes it"
@@ -524,9 +535,8 @@ class DataProof:
                         pass
                     elif ident in allow.retyped:
                         if not same_value(value, now):
-                            changes.append(
-                                self._change(key, t, row, col, now, "upgrade", rev, value)
-                            )
+                            change = self._change(key, t, row, col, now, "upgrade", rev, value)
+                            changes.append(dataclasses.replace(change, retyped=True))
                     elif value != now:
                         changes.append(self._change(key, t, row, col, now, "upgrade", rev, value))
                     row[col] = now  # each change reported once, where it happens
@@ -553,6 +563,8 @@ class DataProof:
         changes: list[RowChange] = []
         notes: list[str] = []
         count = 0
+        #: (table, column, why) -> user values that did not come back, allowed
+        lost: dict[tuple[str, str, str], int] = {}
         for key, t in expected.items():
             try:
                 got = _read(url, key, t.key_cols, tuple(t.columns))
@@ -582,9 +594,13 @@ class DataProof:
                     if self.known.get(cell, object()) == now:
                         continue  # reported by an earlier downgrade
                     self.known[cell] = now
+                    why = None
                     if ident in undone.dropped_columns:
-                        continue  # counted in the note below
-                    if ident in undone.written or (t.origin, None) in undone.written:
+                        why = "dropped"
+                    elif ident in undone.written or (t.origin, None) in undone.written:
+                        why = "written"
+                    if why is not None:
+                        lost[(_qn(key), col, why)] = lost.get((_qn(key), col, why), 0) + 1
                         continue
                     changes.append(
                         self._change(key, t, row, col, now, "downgrade", undone_rev, value)
@@ -594,16 +610,25 @@ class DataProof:
                     f"{_qn(key)}: {gone} user row(s) cannot return: the table was dropped "
                     f"or rewritten by revision {undone_rev}"
                 )
-        for origin, col in sorted(undone.dropped_columns):
-            notes.append(
-                f"{origin}.{col}: values cannot return: the column was dropped by revision "
-                f"{undone_rev} (the downgrade re-adds it empty or with its default)"
-            )
-        for origin, col in sorted(undone.written, key=str):
-            if col is not None:
+            for col, origin_col in t.columns.items():
+                if (t.origin, origin_col) in undone.dropped_columns and not any(
+                    k[:2] == (_qn(key), col) for k in lost
+                ):
+                    notes.append(
+                        f"{_qn(key)}.{col}: dropped by revision {undone_rev}, and every user "
+                        "value returned with the downgrade"
+                    )
+        for (table, col, why), n in sorted(lost.items()):
+            if why == "dropped":
                 notes.append(
-                    f"{origin}.{col}: written by revision {undone_rev}: values its downgrade "
-                    "does not restore are not differences"
+                    f"{table}.{col}: {n} user value(s) cannot return: the column was dropped "
+                    f"by revision {undone_rev} (the downgrade re-adds it empty or with its "
+                    "default)"
+                )
+            else:
+                notes.append(
+                    f"{table}.{col}: {n} user value(s) not restored by the downgrade of "
+                    f"revision {undone_rev}, which writes the column (not a difference)"
                 )
         return DataStep(
             direction="downgrade",

@@ -136,7 +136,8 @@ def test_rename_and_type_change_keep_users_rows_up_and_down(tmp_path, db_url):
     # cannot come back on the downgrade: a note, not a difference
     assert "3.0.0 after upgrade: data: people.nick: dropped by revision" in out
     assert "2.0.0 after upgrade: data: people.city: written by Backfill" in out
-    assert "2.0.0 after downgrade: data: people.nick: values cannot return" in out
+    assert "1.0.0 after downgrade: data: people.city: 2 user value(s) not restored" in out
+    assert "2.0.0 after downgrade: data: people.nick: 2 user value(s) cannot return" in out
 
 
 def test_json_output_carries_the_data_proof(tmp_path, sqlite_db):
@@ -349,3 +350,41 @@ def test_the_plan_decides_what_may_change():
     assert state[people].rows[("1",)]["name"] == "Ada"  # the state before is kept
     _, none = _advance(state, (), "r2")
     assert not none.written and not none.dropped_columns
+
+
+PRICE = """\
+snapshot: 1
+release: "{release}"
+tables:
+  items:
+    columns:
+      id: {{type: Integer, primary_key: true}}
+      price: {{type: {type}}}
+"""
+
+
+def test_a_type_change_that_changes_a_value_is_a_difference(tmp_path, db_url):
+    """Numeric(10, 2) -> Integer: 3.00 is 3 (the same value), 1.25 is not 1: every
+    dialect converts it (SQLite's table rebuild casts), a difference of the upgrade, and
+    the downgrade does not bring 1.25 back."""
+    root = new_project(tmp_path / "p")
+    for release, typ in (("1.0.0", "'Numeric(10, 2)'"), ("2.0.0", "Integer")):
+        (root / "schema_state" / f"{release}.yaml").write_text(
+            PRICE.format(release=release, type=typ), encoding="utf-8"
+        )
+    generate_chain(root, ["1.0.0", "2.0.0"])
+    (root / "items.yaml").write_text(
+        "items:\n  - {id: 1, price: 3}\n  - {id: 2, price: 1.25}\n", encoding="utf-8"
+    )
+    r = _verify(root, db_url, "--data", "items.yaml")
+    assert r.returncode == 3, r.stdout + r.stderr
+    rev = _revision(root, "2.0.0").name.split("_", 1)[0]
+    lines = [line for line in r.stdout.splitlines() if "user row" in line]
+    assert lines[0] == (
+        f"2.0.0 after upgrade: items: user row (id=2): price was 1.25, now 1: the type change "
+        f"of revision {rev} does not keep the value"
+    ), r.stdout
+    # back as Numeric(10, 2): 1 on SQLite, 1.00 on PostgreSQL and MariaDB
+    assert len(lines) == 2 and lines[1].startswith(
+        "1.0.0 after downgrade: items: user row (id=2): price did not return: was 1.25, now 1"
+    ), r.stdout
