@@ -28,10 +28,11 @@ R017   warning   a table without columns on a target that refuses one (MariaDB/M
 R018   warning   managed rows with explicit ids inserted into an existing table (a user's row may hold the id)
 R019   warning   a column or table dropped while a new one appears, no data step moving data between them
 R020   warning   a data step without a downgrade (``downgrade: none``)
-R021   danger    a ``sync`` table loses the rows its snapshot does not declare (:mod:`planner.lint_rows`)
+R021   danger    a data step or per-dialect backfill without SQL for a target dialect
+R022   danger    a ``sync`` table loses the rows its snapshot does not declare (:mod:`planner.lint_rows`)
 =====  ========  =============================================================
 
-R019 and R020 live in :mod:`planner.lint_steps`.
+R019, R020 and R021 live in :mod:`planner.lint_steps`.
 
 Deletes of the downgrade are found from the upgrade plan: every :class:`~planner.ops.InsertRows`
 into a table the plan does not create is deleted again by the downgrade
@@ -721,4 +722,4 @@ def _explicit_ids(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 
 
 from planner import lint_rows as _lint_rows  # noqa: E402, F401 - registers the row-mode rules
-from planner import lint_steps  # noqa: E402, F401 - registers R019, R020
+from planner import lint_steps  # noqa: E402, F401 - registers R019, R020, R021

@@ -3,12 +3,12 @@
 =====  ========  =============================================================
 code   severity  finding
 =====  ========  =============================================================
-R021   danger    a ``sync`` table loses the rows its snapshot does not declare (users' rows too)
+R022   danger    a ``sync`` table loses the rows its snapshot does not declare (users' rows too)
 =====  ========  =============================================================
 
 Example:
     >>> from planner.lint import RULES
-    >>> RULES["R021"].severity.value
+    >>> RULES["R022"].severity.value
     'danger'
 """
 
@@ -21,7 +21,7 @@ from planner.lint import LintContext, Severity, rule
 from planner.state.model import table_key_str
 
 
-@rule("R021", Severity.DANGER, O.PruneRows)
+@rule("R022", Severity.DANGER, O.PruneRows)
 def _sync_prunes(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A sync table loses the rows its snapshot does not declare, users' rows included."""
     table = table_key_str(op.table_key)

@@ -7,12 +7,14 @@ R019   warning   a column or table is dropped while a new column or table appear
                  column: on its table, or a new table referencing it) and no data step
                  reads the dropped one and writes a new one
 R020   warning   a data step declares ``downgrade: none`` (the downgrade stops there)
+R021   danger    a data step or a backfill per dialect has no SQL for a target dialect
+                 (the revision stops there on that database)
 =====  ========  =============================================================
 
 Example:
     >>> from planner.lint import RULES
-    >>> RULES["R019"].severity, RULES["R020"].severity
-    (<Severity.WARNING: 'warning'>, <Severity.WARNING: 'warning'>)
+    >>> RULES["R019"].severity, RULES["R020"].severity, RULES["R021"].severity
+    (<Severity.WARNING: 'warning'>, <Severity.WARNING: 'warning'>, <Severity.DANGER: 'danger'>)
 """
 
 from __future__ import annotations
@@ -89,3 +91,30 @@ def _step_without_downgrade(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
         f"data step {op.step.name} has no downgrade: the revision's downgrade refuses to run",
         "write downgrade: SQL that undoes the step, or keep a backup to restore instead",
     )
+
+
+def _missing(pairs: tuple[tuple[str, str], ...], ctx: LintContext) -> list[str]:
+    """The target dialects a per-dialect SQL mapping has no entry for."""
+    have = {d for d, _ in pairs}
+    if not pairs or "*" in have:
+        return []
+    return [t.name for t in ctx.plan.targets if t.name not in have]
+
+
+@rule("R021", Severity.DANGER, RunDataStep, O.BackfillColumn)
+def _no_sql_for_a_target(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
+    """A data step or backfill given per dialect has no SQL for a target dialect."""
+    if isinstance(op, RunDataStep):
+        if op.refuses:
+            return
+        what, pairs = f"data step {op.step.name}", op.sql
+        if op.down:
+            what = f"the downgrade of {what}"
+    else:
+        what, pairs = f"the backfill of {_shown(op.table_key, op.column)}", op.by_dialect
+    missing = _missing(pairs, ctx)
+    if missing:
+        yield (
+            f"{what} has no SQL for {', '.join(missing)}: the revision stops there on that database",
+            f"add {', '.join(f'{d}: <SQL>' for d in missing)} to it, or write it once for every database",
+        )

@@ -452,7 +452,7 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
     # column hints
     sources: dict[str, str] = {}
     for col in t.columns:
-        if col.renamed_from is None and col.backfill is None:
+        if col.renamed_from is None and not col.fills:
             continue
         cp = (*tp, "columns", col.name)
         if col.renamed_from is not None:
@@ -477,14 +477,14 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
                 )
             else:
                 sources[col.renamed_from] = col.name
-        if col.backfill is not None:
+        if col.fills:
             if col.nullable:
                 c.add(
                     (*cp, "backfill"),
                     f"backfill on nullable column {col.name} has no effect",
                     "backfill fills existing rows of a NOT NULL column; add nullable: false or drop it",
                 )
-            elif not col.backfill.strip():
+            elif col.backfill is not None and not col.backfill.strip():
                 c.add((*cp, "backfill"), f"backfill of column {col.name} is empty")
 
 
