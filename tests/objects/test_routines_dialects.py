@@ -162,6 +162,9 @@ def test_setup_builds_the_routines_and_drift_names_a_change_by_hand(
     r = _run(root, "setup", "--url", url)
     assert r.exit_code == 0, r.output
     assert _run(root, "drift", "--url", url).exit_code == 0
+    r = _run(root, "verify", "--url", url)
+    assert r.exit_code == 0, r.output
+    assert ("sql_mode" in r.output) == (fixture == "mysql_db"), r.output
     eng = sa.create_engine(url)
     try:
         with eng.begin() as c:
