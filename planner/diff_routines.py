@@ -11,6 +11,10 @@ table's triggers, and a trigger of another table naming it stops the rename that
 the rebuild: an unchanged trigger on, or naming, a table the plan alters is dropped
 before the rebuild and created again after it.
 
+An object the old snapshot lists under ``unmanaged`` (left alone: it exists) and the new
+one models is replaced, not created; one the new snapshot lists under ``unmanaged`` is
+not dropped.
+
 Example:
     >>> from planner.state.model import Routine, Snapshot
     >>> f = Routine(kind="function", name="f()", definition="CREATE FUNCTION f() ...")
@@ -28,7 +32,7 @@ from planner.dialects import get
 from planner.ops.base import Operation
 from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
 from planner.state.model import Routine, Snapshot
-from planner.state.routines_yaml import same_definition
+from planner.state.routines_yaml import listed_unmanaged, same_definition
 
 #: operations that make SQLite rebuild their table (Alembic's batch mode with recreate;
 #: an added column without a default alters in place, but a rebuild is the safe guess)
@@ -61,9 +65,16 @@ def diff_routines(
     rebuilt = {op.table_key[1] for op in table_ops if isinstance(op, _REBUILDING)}
     ops: list[Operation] = []
     for key in sorted(want.keys() - have.keys(), key=str):
-        ops.append(CreateRoutine(routine=want[key]))
+        r = want[key]
+        if not listed_unmanaged(r, old):
+            ops.append(CreateRoutine(routine=r))
+        elif r.table is None:  # left alone until now: it exists, in some definition
+            ops.append(ReplaceRoutine(old=r, new=r))
+        else:
+            ops += [DropRoutine(routine=r), CreateRoutine(routine=r)]
     for key in sorted(have.keys() - want.keys(), key=str):
-        ops.append(DropRoutine(routine=have[key]))
+        if not listed_unmanaged(have[key], new):  # to be left alone: it stays
+            ops.append(DropRoutine(routine=have[key]))
     for key in sorted(have.keys() & want.keys(), key=str):
         a, b = have[key], want[key]
         if same_definition(a, b):

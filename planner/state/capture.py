@@ -182,9 +182,12 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
                 snap = objects.capture(conn, snap, listed)
             snap = inventory.capture(conn, reflector.dialect_obj, snap, listed)
             if hint is not None and full_hint and snap.routines:
-                from planner.state.routines_yaml import spelled_as  # the hint's spelling
+                from planner.state import routines_yaml  # the hint's spelling, its choices
 
-                snap = dataclasses.replace(snap, routines=spelled_as(snap.routines, hint.routines))
+                snap = routines_yaml.left_alone(snap, hint)
+                snap = dataclasses.replace(
+                    snap, routines=routines_yaml.spelled_as(snap.routines, hint.routines)
+                )
             return _plain(snap)
     finally:
         if owned:

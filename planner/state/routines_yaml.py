@@ -28,6 +28,7 @@ routines:
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -93,6 +94,41 @@ def spelled_as(routines, hint) -> tuple[Routine, ...]:
         h = by_key.get(r.key)
         out.append(h if h is not None and same_definition(r, h) else r)
     return tuple(out)
+
+
+def listed_unmanaged(r: Routine, snapshot: Snapshot) -> bool:
+    """``snapshot`` lists ``r``'s object under ``unmanaged`` (dbplan leaves it alone
+    there: a snapshot written before dbplan modelled such objects, or by choice).
+
+    Example:
+        >>> from planner.state.model import Unmanaged
+        >>> r = Routine(kind="trigger", name="t_n", table="t", definition="...", dialect="mysql")
+        >>> s = Snapshot(release="1", unmanaged=(Unmanaged(kind="trigger", name="t_n", table="t"),))
+        >>> listed_unmanaged(r, s), listed_unmanaged(r, Snapshot(release="1"))
+        (True, False)
+    """
+    return any(
+        (u.kind, u.name, u.schema, u.table) == (r.kind, r.name, r.schema, r.table)
+        for u in snapshot.unmanaged
+    )
+
+
+def left_alone(captured: Snapshot, hint: Snapshot) -> Snapshot:
+    """``captured`` with each routine ``hint`` lists under ``unmanaged`` listed there
+    too (capture for comparison: the snapshot leaves it alone, so it is no difference).
+    """
+    keep = tuple(r for r in captured.routines if not listed_unmanaged(r, hint))
+    if len(keep) == len(captured.routines):
+        return captured
+    from planner.state.model import Unmanaged
+
+    moved = tuple(
+        Unmanaged(kind=r.kind, name=r.name, schema=r.schema, table=r.table)
+        for r in captured.routines
+        if listed_unmanaged(r, hint)
+    )
+    unmanaged = tuple(sorted(captured.unmanaged + moved, key=lambda u: u.sort_key))
+    return dataclasses.replace(captured, routines=keep, unmanaged=unmanaged)
 
 
 def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Routine, ...]:

@@ -162,6 +162,9 @@ def test_setup_builds_the_routines_and_drift_names_a_change_by_hand(
     r = _run(root, "setup", "--url", url)
     assert r.exit_code == 0, r.output
     assert _run(root, "drift", "--url", url).exit_code == 0
+    r = _run(root, "verify", "--url", url)
+    assert r.exit_code == 0, r.output
+    assert ("sql_mode" in r.output) == (fixture == "mysql_db"), r.output
     eng = sa.create_engine(url)
     try:
         with eng.begin() as c:
@@ -338,3 +341,29 @@ def test_the_documented_routines_example_is_valid_and_canonical():
         ("trigger", "sqlite"),
     }
     assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
+
+
+@pytest.mark.parametrize(("script", "by_hand", "fixture"), CASES.values(), ids=CASES.keys())
+def test_objects_a_snapshot_left_alone_are_adopted_and_left_again(
+    script, by_hand, fixture, request, tmp_path
+):
+    """A snapshot written before dbplan modelled these objects lists them under
+    ``unmanaged``: it still compares clean, the release that models them replaces them
+    (they exist), and the way back leaves them in place."""
+    from planner.runtime import downgrade, upgrade
+    from planner.state.model import Unmanaged
+    from tests.dbcases import capture_differences, write_chain
+
+    url = request.getfixturevalue(fixture)
+    run_script(url, script)
+    by_hand = by_hand.replace("DEFINER=`someone`@`%`", "DEFINER = CURRENT_USER()")
+    b = dataclasses.replace(load_snapshot_text(by_hand, "2.0.0.yaml"), release="2.0.0")
+    listed = tuple(Unmanaged(kind=r.kind, name=r.name, table=r.table) for r in b.routines)
+    a = dataclasses.replace(b, release="1.0.0", routines=(), unmanaged=listed)
+    assert capture_differences(url, a) == []  # left alone, and there
+    assert [op.describe().split()[0] for op in make_plan(b, a).ops] == []
+    project, revs, _ = write_chain(tmp_path / "p", [a, b], [(0, 1)])
+    upgrade(project, revs[0], url=url)
+    assert capture_differences(url, b) == []
+    downgrade(project, "base", url=url)
+    assert capture_differences(url, a) == []
