@@ -51,6 +51,7 @@ from planner.ops import (
     enums_of_type,
     is_widening,
 )
+from planner.ops.enum_renames import RenameEnumValue
 from planner.state.model import (
     Check,
     Column,
@@ -193,6 +194,7 @@ def _ops() -> list:
             columns=((None, "sites", "level"),),
         ),
         RebuildEnum(enum_name="level", old_values=("info", "error"), new_values=("error", "info")),
+        RenameEnumValue(enum_name="level", old="error", new="fatal", old_values=("info", "error")),
         InsertRows(
             table_key=CAMPAIGNS,
             key=("id",),
@@ -214,7 +216,9 @@ OPS = _ops()
 
 
 def test_every_kind_is_covered():
-    kinds = {op.kind for op in OPS} | {"backfill_column", "add_primary_key"}
+    import planner.ops.steps  # noqa: F401 - registers data_step (rows only: no state change)
+
+    kinds = {op.kind for op in OPS} | {"backfill_column", "add_primary_key", "data_step"}
     assert kinds == set(OPERATION_TYPES)
 
 
