@@ -141,5 +141,5 @@ def test_validation_refuses_what_the_targets_refuse():
     assert any("t.a is virtual, and PostgreSQL stores" in p for p in pg_only)
     assert len(pg_only) == 4
     mixed = problems(("postgresql", "sqlite"))
-    assert sum("identity columns are PostgreSQL's, and the project targets sqlite" in p
+    assert sum("identity columns are PostgreSQL's, and the project targets SQLite" in p
                for p in mixed) == 2  # fmt: skip
