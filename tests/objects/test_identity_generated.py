@@ -143,3 +143,24 @@ def test_validation_refuses_what_the_targets_refuse():
     mixed = problems(("postgresql", "sqlite"))
     assert sum("identity columns are PostgreSQL's, and the project targets SQLite" in p
                for p in mixed) == 2  # fmt: skip
+
+
+def test_a_generated_column_becoming_plain_keeps_its_values(db_url, tmp_path):
+    import dataclasses
+
+    d = _dialect(db_url)
+    run_script(db_url, GENERATED[d] + "\n\nINSERT INTO t (id, a) VALUES (1, 2)")
+    a = from_database(db_url, release="1.0.0")
+    t = a.table("t")
+    plain = dataclasses.replace(t.column("g"), generated=None)
+    b = dataclasses.replace(a.replace_table(t.__class__(**{**_fields(t), "columns": (
+        *t.columns[:2], plain)})), release="2.0.0")  # fmt: skip
+    project, revs, _ = write_chain(tmp_path / "p", [a, b], [(0, 1)])
+    upgrade(project, revs[0], url=db_url)
+    assert capture_differences(db_url, b) == []
+    eng = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with eng.begin() as c:
+        assert c.execute(sa.text("SELECT a, g FROM t")).all() == [(2, 4)]
+        c.execute(sa.text("UPDATE t SET a = 5"))  # a plain column now: not computed
+        assert c.execute(sa.text("SELECT a, g FROM t")).all() == [(5, 4)]
+    eng.dispose()
