@@ -164,3 +164,16 @@ def test_a_generated_column_becoming_plain_keeps_its_values(db_url, tmp_path):
         c.execute(sa.text("UPDATE t SET a = 5"))  # a plain column now: not computed
         assert c.execute(sa.text("SELECT a, g FROM t")).all() == [(5, 4)]
     eng.dispose()
+
+
+def test_the_keys_round_trip_through_yaml_and_the_cache():
+    from planner.state.cache import _dumps_snapshot, _loads_snapshot
+
+    s = load_snapshot_text(ROWS, "2.0.0.yaml")
+    col = s.table("units").column
+    assert (col("id").identity, col("n").identity) == ("always", "by_default")
+    assert col("twice").generated.expression == "n * 2" and col("twice").generated.stored
+    text = dump_snapshot(s)
+    assert "identity: always" in text and "generated: {expression: n * 2}" in text
+    assert load_snapshot_text(text, "2.0.0.yaml") == s
+    assert _loads_snapshot(_dumps_snapshot(s)) == s
