@@ -595,12 +595,19 @@ def _diff_columns(ot: Table, nt: Table) -> list[Operation]:
             ops += _diff_column(key, ot.column(col.name), col)
             continue
         after = names[i - 1] if i > 0 else None
+        keep = None  # a generated column becoming plain keeps its values: filled with them
         if col.name in rebuilt:
             j = ot.column_names.index(col.name)
             was = ot.columns[j - 1].name if j > 0 else None
-            ops.append(DropColumn(table_key=key, column=_plain(ot.column(col.name)), after=was))
+            oc = ot.column(col.name)
+            ops.append(DropColumn(table_key=key, column=_plain(oc), after=was))
+            if oc.generated is not None and col.generated is None:
+                keep = col.backfill or oc.generated.expression
+                col = dataclasses.replace(col, backfill=keep)
         if col.nullable or col.server_default is not None or made_by_database(col):
             ops.append(AddColumn(table_key=key, column=_plain(col), after=after, position=i))
+            if keep is not None:
+                ops.append(BackfillColumn(table_key=key, column=col.name, sql=keep))
             continue
         # NOT NULL without a default on an existing table: add nullable, fill, set NOT NULL
         loose = dataclasses.replace(_plain(col), nullable=True)

@@ -32,7 +32,10 @@ def diff_autoincrement(ot: Table, nt: Table) -> list[Operation]:
 
     pk_old = ot.primary_key.columns if ot.primary_key else ()
     pk_new = nt.primary_key.columns if nt.primary_key else ()
+    from planner.diff_generated import rebuilt_columns
+
     ops: list[Operation] = []
+    rebuilt = rebuilt_columns(ot, nt)  # dropped and added again: nothing to alter
     for nc in nt.columns:
         if not ot.has_column(nc.name):
             continue
@@ -40,7 +43,7 @@ def diff_autoincrement(ot: Table, nt: Table) -> list[Operation]:
         if oc.identity != nc.identity:
             ops.append(_identity_op(ot, nt, oc, nc))
             continue
-        if oc.type != nc.type or nc.identity is not None or rebuilt(ot, nt, nc.name):
+        if oc.type != nc.type or nc.identity is not None or nc.name in rebuilt:
             continue
         was, now = owns_sequence(ot, oc), owns_sequence(nt, nc)
         if was != now:
@@ -58,12 +61,6 @@ def diff_autoincrement(ot: Table, nt: Table) -> list[Operation]:
                 )
             )
     return ops
-
-
-def rebuilt(ot: Table, nt: Table, name: str) -> bool:
-    from planner.diff_generated import rebuilt_columns
-
-    return name in rebuilt_columns(ot, nt)
 
 
 def _identity_op(ot: Table, nt: Table, oc: Column, nc: Column) -> Operation:

@@ -34,6 +34,8 @@ def same_generated(a: Generated | None, b: Generated | None) -> bool:
 
 def rebuilt_columns(ot: Table, nt: Table) -> set[str]:
     """The columns of both versions of a table that are dropped and added again."""
+    if not any(c.generated is not None for c in (*ot.columns, *nt.columns)):
+        return set()
     retyped = {
         c.name for c in nt.columns if ot.has_column(c.name) and ot.column(c.name).type != c.type
     }

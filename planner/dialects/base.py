@@ -147,6 +147,11 @@ class Dialect:
     has_schemas: ClassVar[bool] = False
     #: reflection tells which primary-key column autoincrements (SQLite: rowid, never)
     reflects_autoincrement: ClassVar[bool] = True
+    #: identity columns (``GENERATED ... AS IDENTITY``): PostgreSQL's; validation refuses
+    #: them where a target has none
+    has_identity_columns: ClassVar[bool] = False
+    #: generated columns may be VIRTUAL (PostgreSQL stores every one)
+    has_virtual_generated_columns: ClassVar[bool] = True
     #: indexes can have a ``WHERE`` predicate (MariaDB/MySQL: none, it is dropped)
     has_partial_indexes: ClassVar[bool] = True
     #: enums are named types of their own, kept used or not (PostgreSQL); elsewhere an

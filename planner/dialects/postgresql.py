@@ -50,6 +50,8 @@ class PostgreSQL(Dialect):
         return name is None
 
     has_schemas = True
+    has_identity_columns = True
+    has_virtual_generated_columns = False
     has_named_enums = True
 
     folds_uniques_into_keys = True

@@ -14,7 +14,15 @@ import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
-from planner.ops.base import Operation, Ref, _col_ref, _edit_columns, _edit_table, _t
+from planner.ops.base import (
+    PHASE_ADD_CONSTRAINT,
+    Operation,
+    Ref,
+    _col_ref,
+    _edit_columns,
+    _edit_table,
+    _t,
+)
 from planner.ops.data import OPERATION_TYPES
 from planner.state.model import Snapshot, TableKey
 
@@ -39,6 +47,13 @@ class AlterColumnAutoincrement(Operation):
 
     def sort_name(self) -> str:
         return self.column
+
+    def sort_key(self) -> tuple[str, ...]:
+        key = Operation.sort_key(self)
+        if self.postgresql_only:
+            # with the key's own ops, after them: they stay one batch (one SQLite rebuild)
+            return (f"{PHASE_ADD_CONSTRAINT:02d}", *key[1:])
+        return key
 
     def describe(self) -> str:
         verb = "Autoincrement" if self.enabled else "Stop autoincrement of"

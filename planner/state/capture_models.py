@@ -30,6 +30,7 @@ from planner.state.model import (
     Enum,
     ForeignKey,
     FrozenMap,
+    Generated,
     Index,
     PrimaryKey,
     RowSet,
@@ -168,10 +169,18 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
         hints = {k: v for k, v in (("renamed_from", c.renamed_from), ("backfill", c.backfill)) if v}
         if hints:
             kw["info"] = {INFO_HINTS: hints}
+        made = []  # what the database makes the values with
+        if c.identity is not None:
+            made.append(sa.Identity(always=c.identity == "always"))
+        if c.generated is not None:
+            made.append(
+                sa.Computed(sa.text(escape_binds(c.generated.expression)), c.generated.stored)
+            )
         items.append(
             sa.Column(
                 c.name,
                 _sa_type(c.type, shared),
+                *made,
                 primary_key=implicit_pk and c.name in pk_cols,
                 autoincrement="auto" if c.autoincrement is None else c.autoincrement,
                 **kw,
@@ -499,8 +508,13 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
     server_default = None
     sd = col.server_default
     autoincrement = None if col.autoincrement == "auto" else bool(col.autoincrement)
+    identity = generated = None
     if isinstance(sd, sa.Identity):
-        sd, autoincrement = None, True  # an identity column is how autoincrement is spelled
+        sd, identity = None, "always" if sd.always else "by_default"
+    elif isinstance(sd, sa.Computed):
+        # persisted=None: read as stored (PostgreSQL's only kind of generated column)
+        text = _sql(sd.sqltext)
+        sd, generated = None, Generated(expression=text, stored=sd.persisted is not False)
     if sd is not None:
         if isinstance(sd, sa.DefaultClause):
             arg = sd.arg
@@ -528,6 +542,8 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
         comment=col.comment,
         renamed_from=hints.get("renamed_from"),
         backfill=hints.get("backfill"),
+        identity=identity,
+        generated=generated,
     )
 
 

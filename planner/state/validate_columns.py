@@ -31,7 +31,7 @@ def check_columns(c: Any, s: Snapshot, targets: Iterable[str] | None) -> None:
     the format or a target database refuses."""
     from planner import dialects
 
-    names = None if targets is None else {dialects.get(t).name for t in targets}
+    names = None if targets is None else [dialects.get(t) for t in targets]
     for t in s.tables:
         tp = ("tables", t.name)
         for col in t.columns:
@@ -56,7 +56,7 @@ def check_columns(c: Any, s: Snapshot, targets: Iterable[str] | None) -> None:
                         )
 
 
-def _check_identity(c: Any, cp: tuple, where: str, col: Any, names: set | None) -> None:
+def _check_identity(c: Any, cp: tuple, where: str, col: Any, names: list | None) -> None:
     if col.type not in _INTEGERS:
         c.add(
             (*cp, "type"),
@@ -83,7 +83,7 @@ def _check_identity(c: Any, cp: tuple, where: str, col: Any, names: set | None) 
             f"identity column {where} says autoincrement: false",
             "drop autoincrement (an identity column autoincrements) or identity",
         )
-    refused = sorted((names or set()) - {"postgresql"})
+    refused = [d.label for d in names or () if not d.has_identity_columns]
     if refused:
         c.add(
             (*cp, "identity"),
@@ -94,7 +94,7 @@ def _check_identity(c: Any, cp: tuple, where: str, col: Any, names: set | None) 
         )
 
 
-def _check_generated(c: Any, cp: tuple, where: str, col: Any, names: set | None) -> None:
+def _check_generated(c: Any, cp: tuple, where: str, col: Any, names: list | None) -> None:
     for key in ("server_default", "backfill"):
         if getattr(col, key) is not None:
             c.add(
@@ -102,9 +102,11 @@ def _check_generated(c: Any, cp: tuple, where: str, col: Any, names: set | None)
                 f"generated column {where} has a {key} (the database computes its values)",
                 f"drop {key} or generated",
             )
-    if not col.generated.stored and names is not None and "postgresql" in names:
+    stores = [d.label for d in names or () if not d.has_virtual_generated_columns]
+    if not col.generated.stored and stores:
         c.add(
             (*cp, "generated", "stored"),
-            f"generated column {where} is virtual, and PostgreSQL stores generated columns",
-            "write stored: true, or leave PostgreSQL out of the project's targets",
+            f"generated column {where} is virtual, and {', '.join(stores)} stores generated "
+            "columns",
+            f"write stored: true, or leave {', '.join(stores)} out of the project's targets",
         )

@@ -141,5 +141,39 @@ def test_validation_refuses_what_the_targets_refuse():
     assert any("t.a is virtual, and PostgreSQL stores" in p for p in pg_only)
     assert len(pg_only) == 4
     mixed = problems(("postgresql", "sqlite"))
-    assert sum("identity columns are PostgreSQL's, and the project targets sqlite" in p
+    assert sum("identity columns are PostgreSQL's, and the project targets SQLite" in p
                for p in mixed) == 2  # fmt: skip
+
+
+def test_a_generated_column_becoming_plain_keeps_its_values(db_url, tmp_path):
+    import dataclasses
+
+    d = _dialect(db_url)
+    run_script(db_url, GENERATED[d] + "\n\nINSERT INTO t (id, a) VALUES (1, 2)")
+    a = from_database(db_url, release="1.0.0")
+    t = a.table("t")
+    plain = dataclasses.replace(t.column("g"), generated=None)
+    b = dataclasses.replace(a.replace_table(t.__class__(**{**_fields(t), "columns": (
+        *t.columns[:2], plain)})), release="2.0.0")  # fmt: skip
+    project, revs, _ = write_chain(tmp_path / "p", [a, b], [(0, 1)])
+    upgrade(project, revs[0], url=db_url)
+    assert capture_differences(db_url, b) == []
+    eng = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with eng.begin() as c:
+        assert c.execute(sa.text("SELECT a, g FROM t")).all() == [(2, 4)]
+        c.execute(sa.text("UPDATE t SET a = 5"))  # a plain column now: not computed
+        assert c.execute(sa.text("SELECT a, g FROM t")).all() == [(5, 4)]
+    eng.dispose()
+
+
+def test_the_keys_round_trip_through_yaml_and_the_cache():
+    from planner.state.cache import _dumps_snapshot, _loads_snapshot
+
+    s = load_snapshot_text(ROWS, "2.0.0.yaml")
+    col = s.table("units").column
+    assert (col("id").identity, col("n").identity) == ("always", "by_default")
+    assert col("twice").generated.expression == "n * 2" and col("twice").generated.stored
+    text = dump_snapshot(s)
+    assert "identity: always" in text and "generated: {expression: n * 2}" in text
+    assert load_snapshot_text(text, "2.0.0.yaml") == s
+    assert _loads_snapshot(_dumps_snapshot(s)) == s

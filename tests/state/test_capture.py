@@ -27,6 +27,7 @@ from planner.state.capture import (
 from planner.state.model import (
     Enum,
     FrozenMap,
+    Generated,
     Index,
     PrimaryKey,
     RowSet,
@@ -507,10 +508,20 @@ def test_property_from_metadata_inverts_to_metadata(snapshot):
     assert snapshot_equal_with_hints(back, snapshot)
 
 
-def test_identity_is_autoincrement_and_unnamed_enum_is_reported():
+def test_identity_and_computed_are_modelled_and_unnamed_enum_is_reported():
     md = sa.MetaData()
-    sa.Table("t", md, sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True))
-    assert from_metadata(md, release="1").table("t").column("id").autoincrement is True
+    sa.Table(
+        "t",
+        md,
+        sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+        sa.Column("a", sa.Integer),
+        sa.Column("g", sa.Integer, sa.Computed("a * 2")),
+    )
+    t = from_metadata(md, release="1").table("t")
+    assert (t.column("id").identity, t.column("id").autoincrement) == ("always", None)
+    assert t.column("g").generated == Generated(expression="a * 2", stored=True)
+    back = from_metadata(to_metadata(from_metadata(md, release="1")), release="1")
+    assert back == from_metadata(md, release="1")
     sa.Table(
         "u", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("k", sa.Enum("a", "b"))
     )
