@@ -4,8 +4,8 @@ A view of one side only is created or dropped. A view whose kind, definition (co
 by meaning on the target dialects: :func:`planner.viewsql.same_everywhere`), indexes or
 comment change is dropped and created again; so is an unchanged view that an operation
 of the plan does not survive (:func:`planner.ops.views.disturbs`: a column type change
-under it, SQLite's rebuild of a table it reads), and every view reading a view dropped
-that way. A view without ``reads`` gets them parsed from its definition.
+under it, SQLite's rebuild of a table it reads; the rebuild of an enum of a column it
+reads), and every view reading a view dropped that way. A view without ``reads`` gets them parsed from its definition.
 
 Example:
     >>> from planner.state.model import Snapshot, View
@@ -67,7 +67,12 @@ def diff_views(
     want = {v.key: with_reads(v, new, targets) for v in new.views}
     common = have.keys() & want.keys()
     again: set[TableKey] = {k for k in common if _changed(have[k], want[k], targets, old, new)}
+    # an enum rebuilt converts the columns of its type: a view reading one blocks that
+    rebuilt = {getattr(op, "enum_name", None) for op in ops if op.kind == "rebuild_enum"}
     for key in sorted(common - again, key=str):
+        if set(view_enums(have[key], old)) & rebuilt:
+            again.add(key)
+            continue
         if any(
             disturbs(op, have[key], rebuilds=rebuilds) or disturbs(op, want[key], rebuilds=rebuilds)
             for op in ops
