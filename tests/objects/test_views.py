@@ -202,3 +202,52 @@ def test_setup_creates_views_on_views_in_order_and_drift_sees_a_change(pg_db):
     assert compare_snapshots(from_database(pg_db, release="1.0.0"), snap) == [
         "view a_top: definition differs from the snapshot's"
     ]
+
+
+#: queries written by hand, each compared with the normal form its database stores
+QUERIES = [
+    "SELECT id, name FROM t ORDER BY name",
+    "SELECT DISTINCT name FROM t",
+    "SELECT t.id, u.note FROM t JOIN u ON u.t_id = t.id WHERE u.note IS NOT NULL",
+    "SELECT id, CASE WHEN k > 1 THEN 'big' ELSE 'small' END AS size FROM t",
+    "SELECT id FROM t WHERE k IN (1, 2, 3)",
+    "SELECT id FROM t WHERE name LIKE 'a%:x'",
+    "SELECT id FROM t WHERE id IN (SELECT t_id FROM u)",
+    "SELECT id, coalesce(name, '') AS name FROM t LIMIT 10",
+    "SELECT k, count(*) AS n FROM t GROUP BY k HAVING count(*) > 1",
+    "SELECT id FROM t WHERE k BETWEEN 1 AND 5",
+    "SELECT a.id FROM t a LEFT JOIN u b ON b.t_id = a.id",
+    "SELECT id FROM t UNION SELECT t_id FROM u",
+    "SELECT upper(name) AS n FROM t",
+    "SELECT id FROM t WHERE name = 'x' OR k = 1 AND id > 2",
+]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "fixture"),
+    [
+        pytest.param("postgresql", "pg_db", marks=pytest.mark.pg),
+        pytest.param("mysql", "mysql_db", marks=pytest.mark.mysql),
+        ("sqlite", "sqlite_db"),
+    ],
+)
+def test_queries_by_hand_equal_their_normal_form_and_differ_from_each_other(
+    dialect, fixture, request
+):
+    from planner.viewsql import same_definition
+
+    url = request.getfixturevalue(fixture)
+    reset_database(url)
+    script = [
+        "CREATE TABLE t (id int PRIMARY KEY, name varchar(20), k int)",
+        "CREATE TABLE u (id int PRIMARY KEY, t_id int, note text)",
+        *(f"CREATE VIEW v{i:02d} AS {q}" for i, q in enumerate(QUERIES)),
+    ]
+    run_script(url, "\n\n".join(script))
+    s = from_database(url, release="1.0.0")
+    stored = {v.name: v.definition for v in s.views}
+    assert len(stored) == len(QUERIES)
+    for i, q in enumerate(QUERIES):
+        assert same_definition(q, stored[f"v{i:02d}"], dialect, s), (q, stored[f"v{i:02d}"])
+        other = stored[f"v{(i + 1) % len(QUERIES):02d}"]
+        assert not same_definition(q, other, dialect, s), (q, other)
