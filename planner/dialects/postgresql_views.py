@@ -160,18 +160,31 @@ def create_sql(view: View) -> list[str]:
         ['CREATE MATERIALIZED VIEW "mv" AS SELECT 1 AS a', 'CREATE UNIQUE INDEX "ix" ON "mv" ("a")']
     """
     what = "MATERIALIZED VIEW" if view.kind == "materialized_view" else "VIEW"
-    name = _qq(view.schema, view.name)
-    out = [f"CREATE {what} {name} AS {view.definition}"]
-    for ix in view.indexes:
-        unique = "UNIQUE " if ix.unique else ""
-        cols = ", ".join(_q(c) for c in ix.columns)
-        where = f" WHERE {ix.where}" if ix.where else ""
-        out.append(f"CREATE {unique}INDEX {_q(ix.name)} ON {name} ({cols}){where}")
+    out = [f"CREATE {what} {_qq(view.schema, view.name)} AS {view.definition}"]
+    out += [create_index_sql(view.key, ix)[0] for ix in view.indexes]
     if view.comment is not None:
-        from planner.dialects import get
-
-        out.append(f"COMMENT ON {what} {name} IS {get('postgresql').string_literal(view.comment)}")
+        out += comment_sql(view, view.comment)
     return out
+
+
+def create_index_sql(key: tuple, ix: Index) -> list[str]:
+    unique = "UNIQUE " if ix.unique else ""
+    cols = ", ".join(_q(c) for c in ix.columns)
+    where = f" WHERE {ix.where}" if ix.where else ""
+    return [f"CREATE {unique}INDEX {_q(ix.name)} ON {_qq(*key)} ({cols}){where}"]
+
+
+def drop_index_sql(key: tuple, ix: Index) -> list[str]:
+    return [f"DROP INDEX {_qq(key[0], ix.name)}"]
+
+
+def comment_sql(view: View, comment: str | None) -> list[str]:
+    """``COMMENT ON [MATERIALIZED] VIEW ... IS ...`` (``NULL`` removes it)."""
+    from planner.dialects import get
+
+    what = "MATERIALIZED VIEW" if view.kind == "materialized_view" else "VIEW"
+    text = "NULL" if comment is None else get("postgresql").string_literal(comment)
+    return [f"COMMENT ON {what} {_qq(view.schema, view.name)} IS {text}"]
 
 
 def drop_sql(view: View) -> list[str]:

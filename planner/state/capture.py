@@ -646,7 +646,10 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
     enums = snapshot.enums
     if not d.has_named_enums:
         enums = tuple(e for e in enums if e.name in used_enums)
-    return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums)
+    views = snapshot.views
+    if not d.has_view_comments:
+        views = tuple(dataclasses.replace(v, comment=None) for v in views)
+    return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums, views=views)
 
 
 def _keep_default(c: Column) -> str | None:
