@@ -368,7 +368,7 @@ def operation_fragments(op: Any) -> list[tuple[str, str]]:
             out.append((f"check {v.name}", v.sqltext))
         elif isinstance(v, Index) and v.where is not None:
             out.append((f"where of index {v.name}", v.where))
-        elif isinstance(v, View):  # the query a view runs, and its indexes' predicates
+        elif isinstance(v, View) and op.kind == "create_view":  # its query, index predicates
             out.append(
                 (f"definition of {v.kind.replace('_', ' ')} {v.qualified_name}", v.definition)
             )
