@@ -251,3 +251,20 @@ def test_queries_by_hand_equal_their_normal_form_and_differ_from_each_other(
         assert same_definition(q, stored[f"v{i:02d}"], dialect, s), (q, stored[f"v{i:02d}"])
         other = stored[f"v{(i + 1) % len(QUERIES):02d}"]
         assert not same_definition(q, other, dialect, s), (q, other)
+
+
+def test_sqlite_view_spellings_and_a_column_list_left_unmanaged(sqlite_db):
+    reset_database(sqlite_db)
+    run_script(
+        sqlite_db,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)\n\n"
+        'CREATE VIEW "my view" AS SELECT id FROM t\n\n'
+        "CREATE VIEW IF NOT EXISTS [v2]\n  AS\n  SELECT name FROM t\n\n"
+        "CREATE VIEW v3 (a, b) AS SELECT id, name FROM t",
+    )
+    s = from_database(sqlite_db, release="1.0.0")
+    assert [(v.name, v.definition) for v in s.views] == [
+        ("my view", "SELECT id FROM t"),
+        ("v2", "SELECT name FROM t"),
+    ]
+    assert [(u.kind, u.name) for u in s.unmanaged] == [("view", "v3")]
