@@ -268,3 +268,24 @@ def test_sqlite_view_spellings_and_a_column_list_left_unmanaged(sqlite_db):
         ("v2", "SELECT name FROM t"),
     ]
     assert [(u.kind, u.name) for u in s.unmanaged] == [("view", "v3")]
+
+
+@pytest.mark.pg
+def test_postgresql_view_with_check_option_or_a_function_stays_unmanaged(pg_db):
+    reset_database(pg_db)
+    run_script(
+        pg_db,
+        "CREATE TABLE t (id serial PRIMARY KEY, n int)\n\n"
+        "CREATE FUNCTION twice(x int) RETURNS int LANGUAGE sql AS 'SELECT x * 2'\n\n"
+        "CREATE VIEW v_checked AS SELECT id, n FROM t WHERE n > 0 WITH CHECK OPTION\n\n"
+        "CREATE VIEW v_fn AS SELECT id, twice(n) AS n2 FROM t\n\n"
+        "CREATE VIEW v_on_fn AS SELECT id FROM v_fn\n\n"
+        "CREATE VIEW v_plain AS SELECT id FROM t",
+    )
+    s = from_database(pg_db, release="1.0.0")
+    assert [v.name for v in s.views] == ["v_plain"]
+    assert {(u.kind, u.name) for u in s.unmanaged if u.kind == "view"} == {
+        ("view", "v_checked"),
+        ("view", "v_fn"),
+        ("view", "v_on_fn"),
+    }
