@@ -7,6 +7,7 @@ drift reports a view changed by hand. The before/after loop is the scenario corp
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from planner.runtime.verify import compare_snapshots
 from planner.state.build import create_from_snapshot
 from planner.state.capture import from_database
 from planner.state.errors import SnapshotError
-from planner.state.model import Column, PrimaryKey, Snapshot, Table, View
+from planner.state.model import Column, Index, PrimaryKey, Snapshot, Table, View
 from planner.state.session import LoadSession
 from planner.state.yamlio import dump_snapshot, load_snapshot_text, parse_yaml
 from tests.dbcases import reset_database
@@ -289,3 +290,44 @@ def test_postgresql_view_with_check_option_or_a_function_stays_unmanaged(pg_db):
         ("view", "v_fn"),
         ("view", "v_on_fn"),
     }
+
+
+@pytest.mark.pg
+def test_verify_builds_views_both_ways_and_pg_dump_agrees(pg_db, tmp_path):
+    """``verify --pg-dump`` on a PostgreSQL project whose releases add, change and
+    re-create views (a type change under them) and a materialized view's index."""
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+    from tests.revisions.conftest import make_project
+
+    t2 = Table(
+        name="t",
+        columns=(T.columns[0], Column(name="name", type="String(80)", nullable=False)),
+        primary_key=T.primary_key,
+    )
+    mv = View(name="mv", kind="materialized_view", definition="SELECT t.id FROM t")
+    a = Snapshot(release="1.0.0", tables=(T,), views=(View(name="v", definition=BY_HAND), mv))
+    b = Snapshot(
+        release="2.0.0",
+        tables=(t2,),
+        views=(
+            View(name="v", definition=BY_HAND),
+            View(name="w", definition="SELECT v.name FROM v", comment="names"),
+            dataclasses.replace(mv, indexes=(Index(name="ix_mv", columns=("id",), unique=True),)),
+        ),
+    )
+    root = tmp_path / "p"
+    make_project(root, [a, b])
+    toml = root / "pyproject.toml"
+    toml.write_text(toml.read_text() + 'dialects = ["postgresql"]\n')
+    run = lambda *args: CliRunner().invoke(  # noqa: E731
+        cli, ["-C", str(root), *args], env={"SQLALCHEMY_DATABASE_URI": ""}
+    )
+    for args in (("empty", "1.0.0", "--rev-id", "r1"), ("--rev-id", "r2")):
+        r = run("generate", *args)
+        assert r.exit_code == 0, r.output
+    reset_database(pg_db)
+    r = run("verify", "--url", pg_db, "--pg-dump")
+    assert r.exit_code == 0, r.output
+    assert "2.0.0 after upgrade: ok" in r.output and "pg_dump compared" in r.output, r.output
