@@ -1,11 +1,12 @@
 """The diff of the views two snapshots manage.
 
-A view of one side only is created or dropped. A view whose kind, definition (compared
-by meaning on the target dialects: :func:`planner.viewsql.same_everywhere`), indexes or
-comment change is dropped and created again; so is an unchanged view that an operation
+A view of one side only is created or dropped. A view whose kind or definition (compared
+by meaning on the target dialects: :func:`planner.viewsql.same_everywhere`) changes is
+dropped and created again (a change of a materialized view's indexes or of a comment
+alone is made in place); so is an unchanged view that an operation
 of the plan does not survive (:func:`planner.ops.views.disturbs`: a column type change
-under it, SQLite's rebuild of a table it reads), and every view reading a view dropped
-that way. A view without ``reads`` gets them parsed from its definition.
+under it, SQLite's rebuild of a table it reads; the rebuild of an enum of a column it
+reads), and every view reading a view dropped that way. A view without ``reads`` gets them parsed from its definition.
 
 Example:
     >>> from planner.state.model import Snapshot, View
@@ -22,7 +23,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from planner.ops.base import Operation
-from planner.ops.views import CreateView, DropView, disturbs, view_enums
+from planner.ops.views import (
+    CreateView,
+    CreateViewIndex,
+    DropView,
+    DropViewIndex,
+    SetViewComment,
+    disturbs,
+    view_enums,
+)
 from planner.state.model import Snapshot, TableKey, View
 
 if TYPE_CHECKING:
@@ -44,11 +53,29 @@ def with_reads(view: View, snapshot: Snapshot, targets: Sequence[Dialect] | None
 
 
 def _changed(a: View, b: View, targets, old: Snapshot, new: Snapshot) -> bool:
+    """The view must be created again: its kind or query changes (indexes and comment
+    change in place: :func:`_in_place`)."""
     from planner.viewsql import same_everywhere
 
-    if (a.kind, a.indexes, a.comment) != (b.kind, b.indexes, b.comment):
+    if a.kind != b.kind:
         return True
     return not same_everywhere(a.definition, b.definition, targets, new)
+
+
+def _in_place(a: View, b: View) -> list[Operation]:
+    """A materialized view's indexes dropped and created, a comment set: the view stays."""
+    out: list[Operation] = []
+    have = {i.name: i for i in a.indexes}
+    want = {i.name: i for i in b.indexes}
+    for name in sorted(have):
+        if want.get(name) != have[name]:
+            out.append(DropViewIndex(view_key=a.key, index=have[name]))
+    for name in sorted(want):
+        if have.get(name) != want[name]:
+            out.append(CreateViewIndex(view_key=b.key, index=want[name]))
+    if a.comment != b.comment:
+        out.append(SetViewComment(view=b, old=a.comment, new=b.comment))
+    return out
 
 
 def diff_views(
@@ -67,7 +94,12 @@ def diff_views(
     want = {v.key: with_reads(v, new, targets) for v in new.views}
     common = have.keys() & want.keys()
     again: set[TableKey] = {k for k in common if _changed(have[k], want[k], targets, old, new)}
+    # an enum rebuilt converts the columns of its type: a view reading one blocks that
+    rebuilt = {getattr(op, "enum_name", None) for op in ops if op.kind == "rebuild_enum"}
     for key in sorted(common - again, key=str):
+        if set(view_enums(have[key], old)) & rebuilt:
+            again.add(key)
+            continue
         if any(
             disturbs(op, have[key], rebuilds=rebuilds) or disturbs(op, want[key], rebuilds=rebuilds)
             for op in ops
@@ -87,4 +119,6 @@ def diff_views(
         out.append(DropView(view=have[key], enums=view_enums(have[key], old)))
     for key in sorted((want.keys() - have.keys()) | again, key=str):
         out.append(CreateView(view=want[key], enums=view_enums(want[key], new)))
+    for key in sorted(common - again, key=str):
+        out += _in_place(have[key], want[key])
     return out

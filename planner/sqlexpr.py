@@ -366,7 +366,7 @@ def operation_fragments(op: Any) -> list[tuple[str, str]]:
         ...                                        old=None, new="0"))
         [('server_default of n', '0')]
     """
-    from planner.state.model import Check, Column, Index, Table
+    from planner.state.model import Check, Column, Index, Table, View
 
     if getattr(op, "category", "~") == "-":
         return []
@@ -382,6 +382,11 @@ def operation_fragments(op: Any) -> list[tuple[str, str]]:
             out.append((f"check {v.name}", v.sqltext))
         elif isinstance(v, Index) and v.where is not None:
             out.append((f"where of index {v.name}", v.where))
+        elif isinstance(v, View) and op.kind == "create_view":  # its query, index predicates
+            out.append(
+                (f"definition of {v.kind.replace('_', ' ')} {v.qualified_name}", v.definition)
+            )
+            out += [(f"where of index {i.name}", i.where) for i in v.indexes if i.where]
     kind = getattr(op, "kind", "")
     name = column if isinstance(column, str) else "column"
     if kind == "alter_column_default" and op.new is not None:

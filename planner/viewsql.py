@@ -74,6 +74,7 @@ def _parsed(text: str, dialect: str, columns: tuple) -> Any:
         return None
     if len(trees) != 1 or not isinstance(trees[0], exp.Query):
         return None
+    _flatten_joins(trees[0])
     schema: dict = {}
     for s, name, cols in columns:
         target = schema.setdefault(s, {}) if s else schema
@@ -90,6 +91,26 @@ def _parsed(text: str, dialect: str, columns: tuple) -> Any:
     except Exception:  # noqa: BLE001 - sqlglot raises many kinds; unqualified then
         tree = trees[0]
     return _single_source(tree)
+
+
+def _flatten_joins(tree: Any) -> None:
+    """``FROM (t JOIN u ON ...)`` (MariaDB and PostgreSQL write joins in parentheses) is
+    ``FROM t JOIN u ON ...``."""
+    from sqlglot import exp
+
+    for select in list(tree.find_all(exp.Select)):
+        from_ = select.args.get("from_") or select.args.get("from")
+        while (
+            from_ is not None
+            and isinstance(from_.this, exp.Subquery)
+            and not from_.this.alias
+            and isinstance(from_.this.this, exp.Table)
+            and from_.this.this.args.get("joins")
+        ):
+            table = from_.this.this
+            joins = table.args.pop("joins")
+            from_.set("this", table)
+            select.set("joins", [*joins, *(select.args.get("joins") or [])])
 
 
 def _single_source(tree: Any) -> Any:
@@ -117,6 +138,20 @@ def _strip_aliases(tree: Any) -> Any:
     from sqlglot import exp
 
     tree = tree.copy()
+    for select in list(tree.find_all(exp.Select)):
+        _order_by_outputs(select)
+        parent = select.parent
+        while isinstance(parent, exp.Subquery):
+            parent = parent.parent
+        if isinstance(parent, exp.SetOperation) and select is not _first_select(parent):
+            # the names of a later branch of a UNION are not the view's (PostgreSQL
+            # writes the first branch's names there)
+            for e in list(select.expressions):
+                if isinstance(e, exp.Alias):
+                    e.replace(e.this)
+    for count in list(tree.find_all(exp.Count)):
+        if isinstance(count.this, exp.Literal) and not count.this.is_string:
+            count.set("this", exp.Star())  # count(0) (MariaDB's count(*)) counts rows
     for alias in list(tree.find_all(exp.Alias)):
         inner = alias.this
         if isinstance(inner, exp.Column) and inner.name == alias.alias:
@@ -126,6 +161,31 @@ def _strip_aliases(tree: Any) -> Any:
             name = inner.name if isinstance(inner, exp.Anonymous) else inner.sql_name()
             alias.set("alias", exp.to_identifier(name.lower()))
     return tree
+
+
+def _first_select(node: Any) -> Any:
+    from sqlglot import exp
+
+    while isinstance(node, (exp.SetOperation, exp.Subquery)):
+        node = node.this
+    return node
+
+
+def _order_by_outputs(select: Any) -> None:
+    """``ORDER BY name`` naming an output column is that column (``ORDER BY t.name``)."""
+    from sqlglot import exp
+
+    order = select.args.get("order")
+    if order is None:
+        return
+    outputs = {}
+    for e in select.expressions:
+        inner = e.this if isinstance(e, exp.Alias) else e
+        if isinstance(inner, exp.Column):
+            outputs[e.alias_or_name] = inner
+    for col in list(order.find_all(exp.Column)):
+        if not col.table and col.name in outputs:
+            col.replace(outputs[col.name].copy())
 
 
 def canonical_definition(text: str, dialect: str, snapshot: Snapshot | None = None) -> Any:

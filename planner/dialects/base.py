@@ -70,6 +70,8 @@ class Dialect:
     #: the database has materialized views (PostgreSQL); elsewhere a snapshot's
     #: ``materialized_view`` is refused
     has_materialized_views: ClassVar[bool] = False
+    #: views keep a comment (PostgreSQL's COMMENT ON VIEW)
+    has_view_comments: ClassVar[bool] = False
 
     def default_name(
         self,

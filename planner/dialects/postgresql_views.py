@@ -4,8 +4,10 @@ reads from ``pg_depend`` (the view's ``_RETURN`` rule depends on each column it 
 comments, and the indexes of materialized views.
 
 A view is left to the inventory (``unmanaged``) when it uses something dbplan does not
-create before it: a function, a type other than an enum of the snapshot, a relation of
-another schema, or a view that is itself left alone.
+create before it (a function, a type other than an enum of the snapshot, a relation of
+another schema, or a view that is itself left alone), or has options dbplan does not
+model (``WITH CHECK OPTION``, ``security_barrier``, ``security_invoker``, storage
+parameters of a materialized view).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from planner.state.model import Index, Snapshot, Unmanaged, View, ViewRead
 
 _VIEWS = """
 SELECT c.oid, n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid, true),
-       obj_description(c.oid, 'pg_class')
+       obj_description(c.oid, 'pg_class'), c.reloptions IS NOT NULL
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('v', 'm')
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
@@ -71,10 +73,12 @@ def views(
     rows = conn.execute(sa.text(_VIEWS), {"schemas": names}).all()
     if not rows:
         return [], []
+    # a view with options (CHECK OPTION, security_barrier …: not in pg_get_viewdef)
+    blocked: set[int] = {r[0] for r in rows if r[6]}
+    rows = [r[:6] for r in rows]
     oids = [r[0] for r in rows]
     enums = {e.name for e in snapshot.enums}
     reads: dict[int, dict[tuple, set[str]]] = {oid: {} for oid in oids}
-    blocked: set[int] = set()
     on_view: dict[int, set[tuple]] = {oid: set() for oid in oids}
     for oid, rel, nsp, relname, relkind, att, typtype, tnsp, typname in conn.execute(
         sa.text(_DEPENDS), {"oids": oids}
@@ -160,18 +164,31 @@ def create_sql(view: View) -> list[str]:
         ['CREATE MATERIALIZED VIEW "mv" AS SELECT 1 AS a', 'CREATE UNIQUE INDEX "ix" ON "mv" ("a")']
     """
     what = "MATERIALIZED VIEW" if view.kind == "materialized_view" else "VIEW"
-    name = _qq(view.schema, view.name)
-    out = [f"CREATE {what} {name} AS {view.definition}"]
-    for ix in view.indexes:
-        unique = "UNIQUE " if ix.unique else ""
-        cols = ", ".join(_q(c) for c in ix.columns)
-        where = f" WHERE {ix.where}" if ix.where else ""
-        out.append(f"CREATE {unique}INDEX {_q(ix.name)} ON {name} ({cols}){where}")
+    out = [f"CREATE {what} {_qq(view.schema, view.name)} AS {view.definition}"]
+    out += [create_index_sql(view.key, ix)[0] for ix in view.indexes]
     if view.comment is not None:
-        from planner.dialects import get
-
-        out.append(f"COMMENT ON {what} {name} IS {get('postgresql').string_literal(view.comment)}")
+        out += comment_sql(view, view.comment)
     return out
+
+
+def create_index_sql(key: tuple, ix: Index) -> list[str]:
+    unique = "UNIQUE " if ix.unique else ""
+    cols = ", ".join(_q(c) for c in ix.columns)
+    where = f" WHERE {ix.where}" if ix.where else ""
+    return [f"CREATE {unique}INDEX {_q(ix.name)} ON {_qq(*key)} ({cols}){where}"]
+
+
+def drop_index_sql(key: tuple, ix: Index) -> list[str]:
+    return [f"DROP INDEX {_qq(key[0], ix.name)}"]
+
+
+def comment_sql(view: View, comment: str | None) -> list[str]:
+    """``COMMENT ON [MATERIALIZED] VIEW ... IS ...`` (``NULL`` removes it)."""
+    from planner.dialects import get
+
+    what = "MATERIALIZED VIEW" if view.kind == "materialized_view" else "VIEW"
+    text = "NULL" if comment is None else get("postgresql").string_literal(comment)
+    return [f"COMMENT ON {what} {_qq(view.schema, view.name)} IS {text}"]
 
 
 def drop_sql(view: View) -> list[str]:

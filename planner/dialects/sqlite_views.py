@@ -52,3 +52,15 @@ def create_sql(view: View) -> list[str]:
 
 def drop_sql(view: View) -> list[str]:
     return [f"DROP VIEW {_q(view.name)}"]
+
+
+def create_index_sql(key: tuple, ix: Any) -> list[str]:
+    return []  # no materialized views here (validation refuses them where a target)
+
+
+def drop_index_sql(key: tuple, ix: Any) -> list[str]:
+    return []
+
+
+def comment_sql(view: View, comment: str | None) -> list[str]:
+    return []  # views keep no comment here

@@ -121,7 +121,13 @@ from planner.ops.tables import (
     SetTableComment,
     is_widening,
 )
-from planner.ops.views import CreateView, DropView
+from planner.ops.views import (
+    CreateView,
+    CreateViewIndex,
+    DropView,
+    DropViewIndex,
+    SetViewComment,
+)
 
 __all__ = [
     "ChangeRowMode",
@@ -137,7 +143,10 @@ __all__ = [
     "AlterColumnComment",
     "CreateRoutine",
     "CreateView",
+    "CreateViewIndex",
     "DropView",
+    "DropViewIndex",
+    "SetViewComment",
     "DropRoutine",
     "ReplaceRoutine",
     "AlterColumnDefault",

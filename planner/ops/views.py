@@ -23,7 +23,7 @@ from typing import ClassVar
 
 from planner.ops.base import Operation, Ref, RefKind, Risk, _relname, enums_of_type
 from planner.ops.data import OPERATION_TYPES
-from planner.state.model import Snapshot, TableKey, View
+from planner.state.model import Index, Snapshot, TableKey, View
 
 #: after the table operations (the graph orders the rest by edges)
 PHASE_CREATE_VIEW = 15
@@ -232,4 +232,136 @@ def view_enums(view: View, snapshot: Snapshot) -> tuple[str, ...]:
 
 
 for _cls in (CreateView, DropView):
+    OPERATION_TYPES.setdefault(_cls.kind, _cls)
+
+
+def _edit_view(snapshot: Snapshot, key: TableKey, fn) -> Snapshot:
+    views = tuple(fn(v) if v.key == key else v for v in snapshot.views)
+    return dataclasses.replace(snapshot, views=views)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateViewIndex(Operation):
+    """Create an index of a materialized view that stays (PostgreSQL)."""
+
+    kind: ClassVar[str] = "create_view_index"
+    subject_field: ClassVar[str | None] = "index"
+    category: ClassVar[str] = "+"
+    phase: ClassVar[int] = PHASE_CREATE_VIEW
+    view_key: TableKey
+    index: Index
+
+    def sort_name(self) -> str:
+        return f"{key_str(self.view_key)}.{self.index.name}"
+
+    def where(self) -> str:
+        return key_str(self.view_key)
+
+    def label(self) -> str:
+        return f"index {self.index.name} of {key_str(self.view_key)}"
+
+    def describe(self) -> str:
+        unique = "unique " if self.index.unique else ""
+        cols = ", ".join(self.index.columns)
+        return f"Create {unique}index {self.index.name} on materialized view {key_str(self.view_key)} ({cols})"
+
+    def reverse(self) -> Operation:
+        return DropViewIndex(view_key=self.view_key, index=self.index)
+
+    def needs(self) -> frozenset[Ref]:
+        return frozenset({(RefKind.VIEW, self.view_key)})
+
+    def gives(self) -> frozenset[Ref]:
+        return frozenset({_relname(self.view_key[0], self.index.name)})
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        return _edit_view(
+            snapshot,
+            self.view_key,
+            lambda v: dataclasses.replace(
+                v, indexes=(*(i for i in v.indexes if i.name != self.index.name), self.index)
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropViewIndex(Operation):
+    """Drop an index of a materialized view that stays (PostgreSQL)."""
+
+    kind: ClassVar[str] = "drop_view_index"
+    subject_field: ClassVar[str | None] = "index"
+    category: ClassVar[str] = "-"
+    phase: ClassVar[int] = PHASE_DROP_VIEW
+    view_key: TableKey
+    index: Index
+
+    def sort_name(self) -> str:
+        return f"{key_str(self.view_key)}.{self.index.name}"
+
+    def where(self) -> str:
+        return key_str(self.view_key)
+
+    def label(self) -> str:
+        return f"drop index {self.index.name} of {key_str(self.view_key)}"
+
+    def describe(self) -> str:
+        return f"Drop index {self.index.name} of materialized view {key_str(self.view_key)}"
+
+    def reverse(self) -> Operation:
+        return CreateViewIndex(view_key=self.view_key, index=self.index)
+
+    def needs(self) -> frozenset[Ref]:
+        return frozenset({(RefKind.VIEW, self.view_key)})
+
+    def removes(self) -> frozenset[Ref]:
+        return frozenset({_relname(self.view_key[0], self.index.name)})
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        return _edit_view(
+            snapshot,
+            self.view_key,
+            lambda v: dataclasses.replace(
+                v, indexes=tuple(i for i in v.indexes if i.name != self.index.name)
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetViewComment(Operation):
+    """Set or remove the comment of a view that stays (PostgreSQL's ``COMMENT ON``)."""
+
+    kind: ClassVar[str] = "set_view_comment"
+    phase: ClassVar[int] = PHASE_CREATE_VIEW
+    view: View
+    old: str | None = None
+    new: str | None = None
+
+    def sort_name(self) -> str:
+        return self.view.qualified_name
+
+    def where(self) -> str:
+        return self.view.qualified_name
+
+    def label(self) -> str:
+        return f"comment of {self.view.qualified_name}"
+
+    def describe(self) -> str:
+        what = f"{self.view.kind.replace('_', ' ')} {self.view.qualified_name}"
+        if self.new is None:
+            return f"Remove the comment of {what}"
+        return f"Set the comment of {what} to {self.new!r}"
+
+    def reverse(self) -> Operation:
+        return SetViewComment(view=self.view, old=self.new, new=self.old)
+
+    def needs(self) -> frozenset[Ref]:
+        return frozenset({(RefKind.VIEW, self.view.key)})
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        return _edit_view(
+            snapshot, self.view.key, lambda v: dataclasses.replace(v, comment=self.new)
+        )
+
+
+for _cls in (CreateViewIndex, DropViewIndex, SetViewComment):
     OPERATION_TYPES.setdefault(_cls.kind, _cls)

@@ -5,7 +5,13 @@ written)."""
 from __future__ import annotations
 
 from planner.dialects import all_dialects
-from planner.ops.views import CreateView, DropView
+from planner.ops.views import (
+    CreateView,
+    CreateViewIndex,
+    DropView,
+    DropViewIndex,
+    SetViewComment,
+)
 from planner.revisions import alembic_ops as custom
 from planner.revisions.convert import TO_ALEMBIC, EmitContext
 
@@ -26,3 +32,18 @@ def _create_view(op: CreateView, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(DropView)
 def _drop_view(op: DropView, ctx: EmitContext) -> list:
     return _switch(lambda part: part.drop_sql(op.view))
+
+
+@TO_ALEMBIC.register(CreateViewIndex)
+def _create_view_index(op: CreateViewIndex, ctx: EmitContext) -> list:
+    return _switch(lambda part: part.create_index_sql(op.view_key, op.index))
+
+
+@TO_ALEMBIC.register(DropViewIndex)
+def _drop_view_index(op: DropViewIndex, ctx: EmitContext) -> list:
+    return _switch(lambda part: part.drop_index_sql(op.view_key, op.index))
+
+
+@TO_ALEMBIC.register(SetViewComment)
+def _set_view_comment(op: SetViewComment, ctx: EmitContext) -> list:
+    return _switch(lambda part: part.comment_sql(op.view, op.new))

@@ -102,6 +102,8 @@ NORMALISATIONS = """\
 | `alembic_version` | Alembic's table | never captured |
 | managed rows (`capture_for`) | every row of the table | only the snapshot's managed tables, only rows whose key the snapshot declares, only the columns each row declares, in the snapshot's order; a value is the snapshot's own when it binds to what the database holds (a zone-aware datetime also matches the naive wall time MariaDB/SQLite store), else `coltypes.yaml_value` of it |
 | managed rows (`from_database --rows-of`) | every row | all rows, ordered by the primary key (all columns without one), values by `coltypes.yaml_value` |
+| view definitions | `pg_get_viewdef` (PostgreSQL), `SHOW CREATE VIEW` (MariaDB: with `ALGORITHM`, `DEFINER`, `SQL SECURITY`), the statement in `sqlite_master` | the query as the database stores it (PostgreSQL: no trailing `;` or blanks; MariaDB: the text after `AS`); compared by meaning (`planner.viewsql`) |
+| view comments | MariaDB and SQLite keep none | `None` there |
 """
 
 
@@ -696,7 +698,12 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
     from planner.state.routines_yaml import of_dialect  # a database holds its own only
 
     routines = of_dialect(snapshot.routines, d)
-    return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums, routines=routines)
+    views = snapshot.views
+    if not d.has_view_comments:
+        views = tuple(dataclasses.replace(v, comment=None) for v in views)
+    return dataclasses.replace(
+        snapshot, tables=tuple(tables), enums=enums, routines=routines, views=views
+    )
 
 
 def _keep_default(c: Column) -> str | None:

@@ -7,6 +7,7 @@ drift reports a view changed by hand. The before/after loop is the scenario corp
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from planner.runtime.verify import compare_snapshots
 from planner.state.build import create_from_snapshot
 from planner.state.capture import from_database
 from planner.state.errors import SnapshotError
-from planner.state.model import Column, PrimaryKey, Snapshot, Table, View
+from planner.state.model import Column, Index, PrimaryKey, Snapshot, Table, View
 from planner.state.session import LoadSession
 from planner.state.yamlio import dump_snapshot, load_snapshot_text, parse_yaml
 from tests.dbcases import reset_database
@@ -103,8 +104,9 @@ def test_bad_views_name_file_line_and_column(section, problem):
 
 def test_validation_refuses_a_materialized_view_a_target_lacks_and_unknown_reads():
     text = HEAD + SECTION.replace("[id, name]}", "[id, name]}\n  - {table: u}")
+    every = LoadSession(targets=("mysql", "postgresql", "sqlite"))
     with pytest.raises(SnapshotError) as e:
-        load_snapshot_text(text, "1.0.0.yaml")
+        load_snapshot_text(text, "1.0.0.yaml", session=every)
     assert [str(p) for p in e.value.problems] == [
         "1.0.0.yaml:10:9: views[0].kind: materialized view mv: no materialized views on "
         "MariaDB/MySQL, SQLite (write kind: view, or target PostgreSQL only ([tool.dbplan] "
@@ -201,3 +203,131 @@ def test_setup_creates_views_on_views_in_order_and_drift_sees_a_change(pg_db):
     assert compare_snapshots(from_database(pg_db, release="1.0.0"), snap) == [
         "view a_top: definition differs from the snapshot's"
     ]
+
+
+#: queries written by hand, each compared with the normal form its database stores
+QUERIES = [
+    "SELECT id, name FROM t ORDER BY name",
+    "SELECT DISTINCT name FROM t",
+    "SELECT t.id, u.note FROM t JOIN u ON u.t_id = t.id WHERE u.note IS NOT NULL",
+    "SELECT id, CASE WHEN k > 1 THEN 'big' ELSE 'small' END AS size FROM t",
+    "SELECT id FROM t WHERE k IN (1, 2, 3)",
+    "SELECT id FROM t WHERE name LIKE 'a%:x'",
+    "SELECT id FROM t WHERE id IN (SELECT t_id FROM u)",
+    "SELECT id, coalesce(name, '') AS name FROM t LIMIT 10",
+    "SELECT k, count(*) AS n FROM t GROUP BY k HAVING count(*) > 1",
+    "SELECT id FROM t WHERE k BETWEEN 1 AND 5",
+    "SELECT a.id FROM t a LEFT JOIN u b ON b.t_id = a.id",
+    "SELECT id FROM t UNION SELECT t_id FROM u",
+    "SELECT upper(name) AS n FROM t",
+    "SELECT id FROM t WHERE name = 'x' OR k = 1 AND id > 2",
+]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "fixture"),
+    [
+        pytest.param("postgresql", "pg_db", marks=pytest.mark.pg),
+        pytest.param("mysql", "mysql_db", marks=pytest.mark.mysql),
+        ("sqlite", "sqlite_db"),
+    ],
+)
+def test_queries_by_hand_equal_their_normal_form_and_differ_from_each_other(
+    dialect, fixture, request
+):
+    from planner.viewsql import same_definition
+
+    url = request.getfixturevalue(fixture)
+    reset_database(url)
+    script = [
+        "CREATE TABLE t (id int PRIMARY KEY, name varchar(20), k int)",
+        "CREATE TABLE u (id int PRIMARY KEY, t_id int, note text)",
+        *(f"CREATE VIEW v{i:02d} AS {q}" for i, q in enumerate(QUERIES)),
+    ]
+    run_script(url, "\n\n".join(script))
+    s = from_database(url, release="1.0.0")
+    stored = {v.name: v.definition for v in s.views}
+    assert len(stored) == len(QUERIES)
+    for i, q in enumerate(QUERIES):
+        assert same_definition(q, stored[f"v{i:02d}"], dialect, s), (q, stored[f"v{i:02d}"])
+        other = stored[f"v{(i + 1) % len(QUERIES):02d}"]
+        assert not same_definition(q, other, dialect, s), (q, other)
+
+
+def test_sqlite_view_spellings_and_a_column_list_left_unmanaged(sqlite_db):
+    reset_database(sqlite_db)
+    run_script(
+        sqlite_db,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)\n\n"
+        'CREATE VIEW "my view" AS SELECT id FROM t\n\n'
+        "CREATE VIEW IF NOT EXISTS [v2]\n  AS\n  SELECT name FROM t\n\n"
+        "CREATE VIEW v3 (a, b) AS SELECT id, name FROM t",
+    )
+    s = from_database(sqlite_db, release="1.0.0")
+    assert [(v.name, v.definition) for v in s.views] == [
+        ("my view", "SELECT id FROM t"),
+        ("v2", "SELECT name FROM t"),
+    ]
+    assert [(u.kind, u.name) for u in s.unmanaged] == [("view", "v3")]
+
+
+@pytest.mark.pg
+def test_postgresql_view_with_check_option_or_a_function_stays_unmanaged(pg_db):
+    reset_database(pg_db)
+    run_script(
+        pg_db,
+        "CREATE TABLE t (id serial PRIMARY KEY, n int)\n\n"
+        "CREATE FUNCTION twice(x int) RETURNS int LANGUAGE sql AS 'SELECT x * 2'\n\n"
+        "CREATE VIEW v_checked AS SELECT id, n FROM t WHERE n > 0 WITH CHECK OPTION\n\n"
+        "CREATE VIEW v_fn AS SELECT id, twice(n) AS n2 FROM t\n\n"
+        "CREATE VIEW v_on_fn AS SELECT id FROM v_fn\n\n"
+        "CREATE VIEW v_plain AS SELECT id FROM t",
+    )
+    s = from_database(pg_db, release="1.0.0")
+    assert [v.name for v in s.views] == ["v_plain"]
+    assert {(u.kind, u.name) for u in s.unmanaged if u.kind == "view"} == {
+        ("view", "v_checked"),
+        ("view", "v_fn"),
+        ("view", "v_on_fn"),
+    }
+
+
+@pytest.mark.pg
+def test_verify_builds_views_both_ways_and_pg_dump_agrees(pg_db, tmp_path):
+    """``verify --pg-dump`` on a PostgreSQL project whose releases add, change and
+    re-create views (a type change under them) and a materialized view's index."""
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+    from tests.revisions.conftest import make_project
+
+    t2 = Table(
+        name="t",
+        columns=(T.columns[0], Column(name="name", type="String(80)", nullable=False)),
+        primary_key=T.primary_key,
+    )
+    mv = View(name="mv", kind="materialized_view", definition="SELECT t.id FROM t")
+    a = Snapshot(release="1.0.0", tables=(T,), views=(View(name="v", definition=BY_HAND), mv))
+    b = Snapshot(
+        release="2.0.0",
+        tables=(t2,),
+        views=(
+            View(name="v", definition=BY_HAND),
+            View(name="w", definition="SELECT v.name FROM v", comment="names"),
+            dataclasses.replace(mv, indexes=(Index(name="ix_mv", columns=("id",), unique=True),)),
+        ),
+    )
+    root = tmp_path / "p"
+    make_project(root, [a, b])
+    toml = root / "pyproject.toml"
+    toml.write_text(toml.read_text() + 'dialects = ["postgresql"]\n')
+    run = lambda *args: CliRunner().invoke(  # noqa: E731
+        cli, ["-C", str(root), *args], env={"SQLALCHEMY_DATABASE_URI": ""}
+    )
+    for args in (("empty", "1.0.0", "--rev-id", "r1"), ("--rev-id", "r2")):
+        r = run("generate", *args)
+        assert r.exit_code == 0, r.output
+    reset_database(pg_db)
+    r = run("verify", "--url", pg_db, "--pg-dump")
+    assert r.exit_code == 0, r.output
+    assert "2.0.0 after upgrade: ok" in r.output and "pg_dump compared" in r.output, r.output

@@ -27,6 +27,7 @@ from planner.ops import (
     CreateRoutine,
     CreateTable,
     CreateView,
+    CreateViewIndex,
     DeleteRows,
     DropCheck,
     DropColumn,
@@ -38,6 +39,7 @@ from planner.ops import (
     DropTable,
     DropUnique,
     DropView,
+    DropViewIndex,
     InsertRows,
     IrreversibleError,
     RebuildEnum,
@@ -48,6 +50,7 @@ from planner.ops import (
     ReplaceRoutine,
     Risk,
     SetTableComment,
+    SetViewComment,
     UpdateRow,
     enums_of_type,
     is_widening,
@@ -76,7 +79,9 @@ FN2 = Routine(kind="function", name="f()", definition="CREATE FUNCTION f() ... 2
 TRG = Routine(kind="trigger", name="trg", table="sites", definition="CREATE TRIGGER trg ...")
 VIEW = View(
     name="v_sites",
+    kind="materialized_view",
     definition="SELECT sites.id FROM sites",
+    indexes=(Index(name="ix_v", columns=("id",)),),
     reads=(ViewRead(kind="table", name="sites", columns=("id",)),),
 )
 CAMPAIGNS = (None, "campaigns")
@@ -162,6 +167,9 @@ def _ops() -> list:
         ReplaceRoutine(old=FN, new=FN2),
         CreateView(view=dataclasses.replace(VIEW, name="v_new")),
         DropView(view=VIEW),
+        CreateViewIndex(view_key=(None, "v_sites"), index=Index(name="ix_v2", columns=("id",))),
+        DropViewIndex(view_key=(None, "v_sites"), index=Index(name="ix_v", columns=("id",))),
+        SetViewComment(view=VIEW, old=None, new="Sites"),
         CreateIndex(table_key=SITES, index=Index(name="ix_sites_title", columns=("title",))),
         DropIndex(table_key=SITES, index=SITES_T.indexes[0]),
         RenameIndex(

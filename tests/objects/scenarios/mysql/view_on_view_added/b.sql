@@ -1,0 +1,5 @@
+CREATE TABLE t (id int PRIMARY KEY AUTO_INCREMENT, n int NOT NULL)
+
+CREATE VIEW b_low AS SELECT id, n * 2 AS twice FROM t
+
+CREATE VIEW a_top AS SELECT id FROM b_low WHERE twice > 2

@@ -1,0 +1,11 @@
+CREATE TABLE t (id serial PRIMARY KEY, k integer NOT NULL)
+
+CREATE MATERIALIZED VIEW mv AS SELECT id, k FROM t
+
+CREATE UNIQUE INDEX ix_mv_id ON mv (id)
+
+CREATE INDEX ix_mv_k_id ON mv (k, id) WHERE k > 0
+
+COMMENT ON MATERIALIZED VIEW mv IS 'ids and ks'
+
+CREATE VIEW v AS SELECT id FROM t
