@@ -18,10 +18,10 @@ Two proofs, after the upgrade of each revision (:class:`planner.runtime.verify_d
   (:func:`unmatched`).
 
 Example:
-    >>> arrived([("1", "555")], {("1",): [("555",)]}, keyed=True)
-    []
-    >>> arrived([("1", "555"), ("2", "556")], {(): [("555",), ("555",)]}, keyed=False)
-    [('2', '556')]
+    >>> arrived([(("1",), "555"), (("2",), "555")], {("1",): [("555",)]}, keyed=True)
+    [(('2',), '555')]
+    >>> arrived([(("1",), 555), (("2",), "556")], {(): [("555",), ("555",)]}, keyed=False)
+    [(('2',), '556')]
 """
 
 from __future__ import annotations
