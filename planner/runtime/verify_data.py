@@ -14,11 +14,15 @@ After every upgrade the rows are read back and compared with what the revision's
 * a column whose type the plan changes compares by meaning (:func:`same_value`:
   numbers numerically, everything else by its text), and from then on exactly;
 * a column an operation writes (an op's ``writes``: ``((table, column-or-None), ...)``,
-  ``None`` for every column; a ``backfill`` writes its column) may change.
+  ``None`` for every column; a ``backfill`` and a type change's ``using`` write their
+  column) may change;
+* an enum value rename expects the new label where the rows held the old one.
 
 Anything else that changed is a difference: the table, the primary key, the column,
-before and after. A data step's ``guard`` (the "work remains" query: SQL, or
-``{dialect: SQL}``) must return no rows after its revision (:func:`guard_of`).
+before and after. A data step's ``guard`` (the "work remains" query, ``(dialect, sql)``
+pairs as :class:`~planner.ops.steps.RunDataStep` keeps them) must return no rows after
+its revision (:func:`guard_of`); the values a step moves into another table must arrive
+there, and the data file's ``expect:`` rows must exist (:mod:`planner.runtime.verify_data_moves`).
 
 After every downgrade the rows are compared with what they were at that release; values
 that cannot return (a dropped column or table re-created, a column written by a step)
