@@ -456,3 +456,25 @@ def test_running_the_upgrades_data_steps_twice_changes_nothing(tmp_path, db_url)
     assert again(RELEASES[1:]) == once
     twice = again([V2], guarded=False)
     assert len(twice["phones"]) == 6, twice["phones"]
+
+
+def test_the_guard_and_writes_verify_reads_are_the_ops():
+    """Pure: verify --data reads the data step op's own ``guard`` (``(dialect, sql)``
+    pairs, ``*`` for every database) and ``writes``; the downgrade has no guard."""
+    from planner.ops.steps import RunDataStep
+    from planner.runtime.verify_data import guard_of, writes_of
+    from planner.state.model import DataStep
+
+    step = DataStep(
+        name="s",
+        reads=("users.phone",),
+        writes=("phones.number",),
+        sql=(("*", "INSERT ..."),),
+        guard=(("mysql", "SELECT 2"), ("*", "SELECT 1")),
+        downgrade=(("*", "UPDATE ..."),),
+    )
+    op = RunDataStep(step=step)
+    assert [guard_of(op, d) for d in ("postgresql", "mysql")] == ["SELECT 1", "SELECT 2"]
+    assert guard_of(op.reverse(), "sqlite") is None
+    assert writes_of(op) == (((None, "phones"), "number"),)
+    assert writes_of(op.reverse()) == (((None, "users"), "phone"),)
