@@ -79,19 +79,38 @@ def with_downgrade_backfills(old: Snapshot, new: Snapshot) -> Snapshot:
     return dataclasses.replace(old, tables=tables)
 
 
+def _refilled(old: Snapshot, new: Snapshot) -> set:
+    """``(table key, column)`` the downgrade's data steps write: what the steps of ``new``
+    (not already in ``old``, with a downgrade) read. Like an upgrade's step-written column,
+    the downgrade adds it nullable, fills it with the step's downgrade, then sets NOT NULL."""
+    from planner.state.steps_yaml import parse_target
+
+    done = {s.name for s in old.steps}
+    out = set()
+    for s in new.steps:
+        if s.name in done or s.irreversible:
+            continue
+        for target in s.reads:
+            parsed = parse_target(target)
+            if parsed is not None and parsed[2] is not None:
+                out.add(((parsed[0], parsed[1]), parsed[2]))
+    return out
+
+
 def downgrade_failures(old: Snapshot, new: Snapshot) -> list[str]:
     """What the downgrade ``new -> old`` cannot do safely over existing rows: each NOT NULL
     column it adds back without a server default or a backfill, and each ``sync`` prune."""
     from planner.diff import owns_sequence
 
     out = []
+    refilled = _refilled(old, new)
     for ot, nt in _pairs(old, new):
         hints = dict(nt.dropped_columns)
         for name in _dropped(ot, nt):
             c = ot.column(name)
             if c.nullable or c.server_default is not None or owns_sequence(ot, c):
                 continue
-            if name in hints or c.backfill:
+            if name in hints or c.backfill or (ot.key, name) in refilled:
                 continue
             out.append(
                 f"downgrade: adds NOT NULL column {table_key_str(ot.key)}.{name} back without a "

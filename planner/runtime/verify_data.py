@@ -14,11 +14,15 @@ After every upgrade the rows are read back and compared with what the revision's
 * a column whose type the plan changes compares by meaning (:func:`same_value`:
   numbers numerically, everything else by its text), and from then on exactly;
 * a column an operation writes (an op's ``writes``: ``((table, column-or-None), ...)``,
-  ``None`` for every column; a ``backfill`` writes its column) may change.
+  ``None`` for every column; a ``backfill`` and a type change's ``using`` write their
+  column) may change;
+* an enum value rename expects the new label where the rows held the old one.
 
 Anything else that changed is a difference: the table, the primary key, the column,
-before and after. A data step's ``guard`` (the "work remains" query: SQL, or
-``{dialect: SQL}``) must return no rows after its revision (:func:`guard_of`).
+before and after. A data step's ``guard`` (the "work remains" query, ``(dialect, sql)``
+pairs as :class:`~planner.ops.steps.RunDataStep` keeps them) must return no rows after
+its revision (:func:`guard_of`); the values a step moves into another table must arrive
+there, and the data file's ``expect:`` rows must exist (:mod:`planner.runtime.verify_data_moves`).
 
 After every downgrade the rows are compared with what they were at that release; values
 that cannot return (a dropped column or table re-created, a column written by a step)
@@ -34,7 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.runtime.errors import MigrationError
-from planner.runtime.verify_data_file import read_yaml, split_sql
+from planner.runtime.verify_data_file import read_expected, read_yaml, split_sql
+from planner.runtime.verify_data_moves import left_behind
 
 if TYPE_CHECKING:
     from planner.project import Project
@@ -101,10 +106,13 @@ class DataStep:
     notes: tuple[str, ...] = ()
     #: data steps whose guard ("work remains") still returns rows after the upgrade
     left_behind: tuple[str, ...] = ()
+    #: values a data step moved that did not arrive, expected rows not found
+    #: (:mod:`planner.runtime.verify_data_moves`)
+    missing: tuple[str, ...] = ()
 
     @property
     def lines(self) -> list[str]:
-        return [c.message for c in self.changes] + list(self.left_behind)
+        return [c.message for c in self.changes] + list(self.left_behind) + list(self.missing)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -276,6 +284,8 @@ def writes_of(op) -> tuple[tuple[Any, str | None], ...]:
         return tuple((_as_key(t), c) for t, c in found)
     if op.kind == "backfill_column":
         return ((op.table_key, op.column),)
+    if op.kind == "alter_column_type" and getattr(op, "using", ()):
+        return ((op.table_key, op.column),)  # the declared conversion rewrites the values
     return ()
 
 
@@ -331,6 +341,8 @@ def _advance(state: State, ops, revision: str | None) -> tuple[State, _Allow]:
             t = new[op.table_key]
             if op.column in t.columns:
                 allow.retyped.add((t.origin, t.columns[op.column]))
+        elif kind == "rename_enum_value":
+            _rename_values(new, op, allow, revision)
         for tkey, col in writes_of(op):
             t = new.get(tkey)
             if t is None:
@@ -346,6 +358,24 @@ def _advance(state: State, ops, revision: str | None) -> tuple[State, _Allow]:
                 f"{op.describe()} (revision {revision})"
             )
     return new, allow
+
+
+def _rename_values(state: State, op, allow: _Allow, revision: str | None) -> None:
+    """An enum value rename: the users' rows holding the old label are expected to hold
+    the new one (exactly: every other value stays)."""
+    for schema, table, col in op.columns:
+        t = state.get((schema, table))
+        if t is None or col not in t.columns:
+            continue
+        n = 0
+        for r in t.rows.values():
+            if r.get(col) == op.old:
+                r[col] = op.new
+                n += 1
+        allow.notes.append(
+            f"{_qn((schema, table))}.{col}: {n} user value(s) {op.old!r} expected as "
+            f"{op.new!r} ({op.describe()}, revision {revision})"
+        )
 
 
 def _qn(key: TableKey) -> str:
@@ -370,6 +400,8 @@ class DataProof:
         self.moves = moves
         self.release: str | None = moves[0][2] if moves else None
         self.rows: list = []
+        #: the data file's ``expect:`` rows (:func:`read_expected`)
+        self.expected: list = []
         self.sql: list[tuple[int, str]] = []
         self.snapshots: dict[str, Snapshot] = {}
         #: expected state at each upgrade position (0: the loaded release)
@@ -377,6 +409,8 @@ class DataProof:
         self.allows: list[_Allow] = []
         #: downgrade: values already reported as not returned (cell -> value)
         self.known: dict[tuple, Any] = {}
+        #: releases whose expected rows were checked
+        self.checked: set = set()
         self.steps: list[DataStep] = []
         self.loaded: dict[str, int] = {}
         self.position = 0
@@ -409,6 +443,8 @@ class DataProof:
                     )
         else:
             proof.rows = read_yaml(raw, proof.file, proof._snapshot(proof.release))
+            later = [rel for d, _, rel in moves[1:] if d == "upgrade" and rel is not None]
+            proof.expected = read_expected(raw, proof.file, proof._snapshot, later)
         return proof
 
     def _snapshot(self, release: str | None) -> Snapshot | None:
@@ -540,7 +576,8 @@ class DataProof:
                     elif value != now:
                         changes.append(self._change(key, t, row, col, now, "upgrade", rev, value))
                     row[col] = now  # each change reported once, where it happens
-        left = tuple(_left_behind(url, ops, rev))
+        left = tuple(left_behind(url, ops, rev, notes))
+        missing = self._missing(prev, ops, allow, url, rev, rel)
         self.states.append(expected)
         self.allows.append(allow)
         self.position += 1
@@ -552,7 +589,22 @@ class DataProof:
             changes=tuple(changes),
             notes=tuple(notes),
             left_behind=left,
+            missing=tuple(missing),
         )
+
+    def _missing(self, prev: State, ops, allow: _Allow, url: str, rev, rel) -> list[str]:
+        """Moved values that did not arrive; expected rows of ``rel`` not found (the
+        first upgrade to it only)."""
+        from planner.runtime.verify_data_moves import check_expected, check_moved
+
+        out = []
+        new = self._snapshot(rel)
+        if new is not None:
+            out += check_moved(prev, ops, allow, url, new, rev)
+        if rel not in self.checked:
+            self.checked.add(rel)
+            out += check_expected(self.expected, rel, url, rev)
+        return out
 
     def _downgrade(self, rev: str | None, rel: str | None, url: str) -> DataStep:
         # downgrading position p (the revision above) to p - 1
@@ -662,54 +714,18 @@ class DataProof:
 
 
 def guard_of(op, dialect: str) -> str | None:
-    """The "work remains" query of a data step on ``dialect``: its ``guard`` attribute,
-    SQL text or ``{dialect: SQL}`` (a ``default`` entry for the others); None without.
+    """The "work remains" query of a data step on ``dialect``: its ``guard`` attribute
+    (:class:`~planner.ops.steps.RunDataStep` keeps ``(dialect, sql)`` pairs, ``*`` for
+    every database; see :func:`~planner.runtime.verify_data_moves.guard_sql`); None without.
 
     Example:
         >>> from planner.ops import BackfillColumn
         >>> guard_of(BackfillColumn(table_key=(None, "t"), column="c", sql="1"), "sqlite") is None
         True
     """
-    guard = getattr(op, "guard", None)
-    if isinstance(guard, dict):
-        guard = guard.get(dialect, guard.get("default"))
-    elif guard is not None and not isinstance(guard, str):
-        guard = getattr(guard, "sql", None)
-        if isinstance(guard, dict):
-            guard = guard.get(dialect, guard.get("default"))
-    return guard if isinstance(guard, str) and guard.strip() else None
+    from planner.runtime.verify_data_moves import guard_sql
 
-
-def _left_behind(url: str, ops, revision: str | None) -> list[str]:
-    """A line for each guarded data step of the revision whose guard still returns rows."""
-    import sqlalchemy as sa
-
-    from planner import dialects
-
-    name = dialects.get(sa.engine.make_url(url).get_backend_name()).name
-    out = []
-    for op in ops:
-        sql = guard_of(op, name)
-        if sql is None:
-            continue
-        eng = _engine(url)
-        try:
-            with eng.connect() as c:
-                n = len(c.execute(sa.text(sql)).fetchmany(1000))
-        except sa.exc.DBAPIError as e:
-            out.append(
-                f"{op.describe()}: its guard failed after revision {revision}: {_first_line(e)}"
-            )
-            continue
-        finally:
-            eng.dispose()
-        if n:
-            more = "or more " if n == 1000 else ""
-            out.append(
-                f"{op.describe()}: work left behind: its guard still returns {n} {more}row(s) "
-                f"after revision {revision}"
-            )
-    return out
+    return guard_sql(getattr(op, "guard", None), dialect)
 
 
 def _first_line(e: BaseException) -> str:
@@ -745,6 +761,7 @@ def data_document(result: DataResult | None) -> dict | None:
                 ],
                 "notes": list(s.notes),
                 "left_behind": list(s.left_behind),
+                "missing": list(s.missing),
             }
             for s in result.steps
         ],

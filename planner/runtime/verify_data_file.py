@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from planner.state.model import Snapshot
 
-__all__ = ["DataRow", "read_yaml", "split_sql"]
+__all__ = ["DataRow", "Expected", "read_expected", "read_yaml", "split_sql"]
+
+#: the data file's key of expected rows (``expect: {release: {table: [rows]}}``); told
+#: from a table named so by its value: a mapping, where a table's rows are a list
+EXPECT = "expect"
 
 TableKey = tuple  # (schema, name)
 
@@ -121,6 +125,8 @@ def read_yaml(data: bytes, file: str, snapshot: Snapshot) -> list[DataRow]:
         )
         raise SnapshotError(found)
     for name, items in value.items():
+        if name == EXPECT and isinstance(items, dict):
+            continue  # expected rows: read_expected
         t = tables.get(name) if isinstance(name, str) else None
         if t is None:
             shown = ", ".join(sorted(tables)) or "none"
@@ -179,3 +185,88 @@ def _assigned(column, key_columns: int) -> bool:
     if column.server_default is not None:
         return True
     return column.autoincrement is not False and key_columns == 1 and "Integer" in column.type
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Expected:
+    """A row the data file's ``expect:`` says exists after the upgrade to ``release``
+    (``values``: the columns it names, as that release has them)."""
+
+    release: str
+    table: TableKey
+    file: str
+    line: int
+    col: int
+    values: dict[str, Any]
+
+
+def read_expected(data: bytes, file: str, snapshot_of, releases: list[str]) -> list[Expected]:
+    """The ``expect:`` rows of a YAML data file: ``{release: {table: [{column: value}]}}``,
+    each release one of ``releases`` (upgraded to after the load), each table and column
+    one of ``snapshot_of(release)``; :class:`~planner.state.errors.SnapshotError` with
+    every problem (file:line:column)."""
+    from planner.state.errors import Problems, SnapshotError
+    from planner.state.reader import format_path, parse_yaml
+
+    value, sm, problems = parse_yaml(data, file)
+    if problems or not isinstance(value, dict) or not isinstance(value.get(EXPECT), dict):
+        return []
+    found = Problems([])
+
+    def at(path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> None:
+        line, col = (sm.key_position(path) if key else None) or sm.locate(path)
+        found.append(_problem(file, line, col, format_path(path), message, hint))
+
+    out: list[Expected] = []
+    for release, tables in value[EXPECT].items():
+        path = (EXPECT, release)
+        snap = snapshot_of(release) if release in releases else None
+        if snap is None:
+            at(
+                path,
+                f"release {release!r} is not upgraded to after the rows are loaded",
+                f"one of: {', '.join(releases) or 'none'}",
+                key=True,
+            )
+            continue
+        if not isinstance(tables, dict):
+            at(path, "expected a mapping of table name to a list of rows")
+            continue
+        by_name = {t.qualified_name: t for t in snap.tables}
+        for name, items in tables.items():
+            t = by_name.get(name) if isinstance(name, str) else None
+            if t is None:
+                at((*path, name), f"no table {name!r} in release {release}", key=True)
+                continue
+            if not isinstance(items, list):
+                at((*path, name), "expected a list of rows", "write `- {column: value}`")
+                continue
+            known = {c.name for c in t.columns}
+            for i, row in enumerate(items):
+                p = (*path, name, i)
+                if not isinstance(row, dict) or not row:
+                    at(p, "expected a row: a mapping of column to value (one or more)")
+                    continue
+                bad = [c for c in row if c not in known]
+                for c in bad:
+                    at(
+                        (*p, c),
+                        f"no column {c!r} in table {name} at release {release}",
+                        f"columns: {', '.join(sorted(known))}",
+                        key=True,
+                    )
+                if not bad:
+                    line, col = sm.locate(p)
+                    out.append(
+                        Expected(
+                            release=release,
+                            table=t.key,
+                            file=file,
+                            line=line,
+                            col=col,
+                            values=dict(row),
+                        )
+                    )
+    if found:
+        raise SnapshotError(found)
+    return out
