@@ -66,6 +66,8 @@ class CreateSchema(Operation):
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_CREATE_SCHEMA
     schema: Schema
+    #: False: a schema the snapshot implies (its tables live there) but does not list
+    listed: bool = True
 
     def sort_name(self) -> str:
         return self.schema.name
@@ -80,12 +82,14 @@ class CreateSchema(Operation):
         return f"Create schema {self.schema.name}"
 
     def reverse(self) -> Operation:
-        return DropSchema(schema=self.schema)
+        return DropSchema(schema=self.schema, listed=self.listed)
 
     def gives(self) -> frozenset[Ref]:
         return frozenset({_schema_ref(self.schema.name)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        if not self.listed:
+            return snapshot
         return _replace(snapshot, "schemas", self.schema.name, self.schema)
 
 
@@ -95,6 +99,7 @@ class DropSchema(Operation):
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_SCHEMA
     schema: Schema
+    listed: bool = True
 
     def sort_name(self) -> str:
         return self.schema.name
@@ -109,12 +114,14 @@ class DropSchema(Operation):
         return f"Drop schema {self.schema.name}"
 
     def reverse(self) -> Operation:
-        return CreateSchema(schema=self.schema)
+        return CreateSchema(schema=self.schema, listed=self.listed)
 
     def removes(self) -> frozenset[Ref]:
         return frozenset({_schema_ref(self.schema.name)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        if not self.listed:
+            return snapshot
         return _replace(snapshot, "schemas", self.schema.name, None)
 
 

@@ -675,12 +675,17 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
                 renamed_from=None,
             )
         )
+    schemas = snapshot.schemas
+    if d.has_schemas:  # a table's (enum's ...) schema exists with it: captured, so listed
+        from planner.state.pg_objects import implied_schemas
+
+        schemas = implied_schemas(snapshot)
     enums = snapshot.enums
     if not d.has_schemas:
         enums = tuple(dataclasses.replace(e, schema=None) for e in enums)
     if not d.has_named_enums:
         enums = tuple(e for e in enums if e.name in used_enums)
-    return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums)
+    return dataclasses.replace(snapshot, tables=tuple(tables), enums=enums, schemas=schemas)
 
 
 def _keep_default(c: Column) -> str | None:
