@@ -176,7 +176,7 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
             inventory.refuse(inventory.take(conn, reflector.dialect_obj, None, listed))
             snap = reflector.snapshot(release=release, rows_of=rows_of, schemas=schemas)
             if objects is not None:  # schemas, extensions, sequences
-                snap = objects.capture(conn, snap, listed)
+                snap = objects.capture(conn, snap, listed, hint=hint if full_hint else None)
             return _plain(inventory.capture(conn, reflector.dialect_obj, snap, listed))
     finally:
         if owned:
