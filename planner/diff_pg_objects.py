@@ -33,15 +33,21 @@ from planner.ops.pg_objects import (
     SetSchemaComment,
 )
 from planner.state.model import Snapshot
+from planner.state.pg_objects import implied_schemas
 
 
 def diff_pg_objects(old: Snapshot, new: Snapshot) -> list[Operation]:
     """The operations turning ``old``'s schemas, extensions and sequences into ``new``'s."""
     ops: list[Operation] = []
-    have = {s.name: s for s in old.schemas}
-    want = {s.name: s for s in new.schemas}
-    ops += [CreateSchema(schema=want[k]) for k in sorted(want.keys() - have.keys())]
-    ops += [DropSchema(schema=have[k]) for k in sorted(have.keys() - want.keys())]
+    # a schema a table (enum, sequence ...) lives in exists whether listed or not
+    have = {s.name: s for s in implied_schemas(old)}
+    want = {s.name: s for s in implied_schemas(new)}
+    listed_old = {s.name for s in old.schemas}
+    listed_new = {s.name for s in new.schemas}
+    for k in sorted(want.keys() - have.keys()):
+        ops.append(CreateSchema(schema=want[k], listed=k in listed_new))
+    for k in sorted(have.keys() - want.keys()):
+        ops.append(DropSchema(schema=have[k], listed=k in listed_old))
     for k in sorted(have.keys() & want.keys()):
         if have[k] != want[k]:
             ops.append(SetSchemaComment(old=have[k], new=want[k]))

@@ -145,7 +145,7 @@ def describe_ref(ref: Ref) -> str:
         return f"view {table_key_str(key)}"
     if kind in ("schema", "sequence", "extension"):
         return f"{kind} {key}"
-    if kind == "extension_types":
+    if kind in ("extension_types", "extension_types_old"):
         return "the types of the extensions"
     return f"{kind} {key!r}"
 

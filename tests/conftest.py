@@ -147,3 +147,16 @@ def db_url(request) -> str:
     return request.getfixturevalue(
         {"sqlite": "sqlite_db", "postgresql": "pg_db", "mysql": "mysql_db"}[request.param]
     )
+
+
+@pytest.fixture(autouse=True)
+def _restore_load_session():
+    """A CLI invocation installs its command's load session process-wide (with its
+    project's target dialects, which validation checks): put the previous one back, so a
+    later test loads with the default targets."""
+    from planner.state import session
+
+    before = session.default_session()
+    yield
+    if session.default_session() is not before:
+        session.use_session(before)

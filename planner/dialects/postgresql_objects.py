@@ -57,8 +57,10 @@ def all_schemas(conn: Any) -> list[str | None]:
     return [None, *(n for n in names if n != default)]
 
 
-def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
-    """``snapshot`` with the schemas, extensions and sequences of the database."""
+def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = None) -> Any:
+    """``snapshot`` with the schemas, extensions and sequences of the database.
+
+    ``hint`` (``capture_for``): an extension it lists without a version takes any."""
     default = conn.execute(sa.text("SELECT current_schema()")).scalar()
     names = sorted({s or default for s in schemas})
 
@@ -70,8 +72,9 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
         for n, c in conn.execute(sa.text(_SCHEMAS))
         if n != default and n in names
     ]
+    any_version = {e.name for e in hint.extensions if e.version is None} if hint else set()
     extensions = [
-        Extension(name=n, version=v, schema=sch(s))
+        Extension(name=n, version=None if n in any_version else v, schema=sch(s))
         for n, v, s in conn.execute(sa.text(_EXTENSIONS))
     ]
     tables = {t.key: t for t in snapshot.tables}

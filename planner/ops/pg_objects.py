@@ -41,6 +41,10 @@ EXTENSION = "extension"
 SEQUENCE = "sequence"
 #: what every created extension gives: the types outside the built-in ones
 EXTENSION_TYPES = "extension_types"
+#: what every dropped extension removes: those types, as the columns dropped before it
+#: hold them (apart from the created ones, so a plan dropping one extension and creating
+#: another does not order the two)
+EXTENSION_TYPES_OLD = "extension_types_old"
 
 
 def _schema_ref(name: str) -> Ref:
@@ -66,6 +70,8 @@ class CreateSchema(Operation):
     category: ClassVar[str] = "+"
     phase: ClassVar[int] = PHASE_CREATE_SCHEMA
     schema: Schema
+    #: False: a schema the snapshot implies (its tables live there) but does not list
+    listed: bool = True
 
     def sort_name(self) -> str:
         return self.schema.name
@@ -80,12 +86,14 @@ class CreateSchema(Operation):
         return f"Create schema {self.schema.name}"
 
     def reverse(self) -> Operation:
-        return DropSchema(schema=self.schema)
+        return DropSchema(schema=self.schema, listed=self.listed)
 
     def gives(self) -> frozenset[Ref]:
         return frozenset({_schema_ref(self.schema.name)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        if not self.listed:
+            return snapshot
         return _replace(snapshot, "schemas", self.schema.name, self.schema)
 
 
@@ -95,6 +103,7 @@ class DropSchema(Operation):
     category: ClassVar[str] = "-"
     phase: ClassVar[int] = PHASE_DROP_SCHEMA
     schema: Schema
+    listed: bool = True
 
     def sort_name(self) -> str:
         return self.schema.name
@@ -109,12 +118,14 @@ class DropSchema(Operation):
         return f"Drop schema {self.schema.name}"
 
     def reverse(self) -> Operation:
-        return CreateSchema(schema=self.schema)
+        return CreateSchema(schema=self.schema, listed=self.listed)
 
     def removes(self) -> frozenset[Ref]:
         return frozenset({_schema_ref(self.schema.name)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        if not self.listed:
+            return snapshot
         return _replace(snapshot, "schemas", self.schema.name, None)
 
 
@@ -212,7 +223,7 @@ class DropExtension(Operation):
         return frozenset({_schema_ref(s)}) if s else frozenset()
 
     def removes(self) -> frozenset[Ref]:
-        return frozenset({(EXTENSION, self.extension.name), (EXTENSION_TYPES, "*")})  # type: ignore[arg-type]
+        return frozenset({(EXTENSION, self.extension.name), (EXTENSION_TYPES_OLD, "*")})  # type: ignore[arg-type]
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _replace(snapshot, "extensions", self.extension.name, None)
@@ -367,6 +378,8 @@ class AlterSequence(Operation):
             v = getattr(self.new, f)
             if f == "owned_by":
                 v = ".".join(v) if v else "none"
+            elif v is None:
+                v = "default"
             parts.append(f"{f} {v}")
         return f"Alter sequence {self.new.qualified_name}: " + ", ".join(parts)
 
@@ -485,7 +498,7 @@ def extra_needs(op: Operation) -> frozenset[Ref]:
     for c in _columns_of(op):
         refs |= sequences_of_default(c.server_default, schema)
         if "postgresql.TYPE(" in (c.type or ""):
-            refs.add((EXTENSION_TYPES, "*"))
+            refs.add((EXTENSION_TYPES_OLD if op.category == "-" else EXTENSION_TYPES, "*"))
     for name in ("old", "new"):
         v = getattr(op, name, None)
         if isinstance(v, str):

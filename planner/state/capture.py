@@ -181,7 +181,7 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
             inventory.refuse(inventory.take(conn, reflector.dialect_obj, None, listed))
             snap = reflector.snapshot(release=release, rows_of=rows_of, schemas=schemas)
             if objects is not None:  # schemas, extensions, sequences
-                snap = objects.capture(conn, snap, listed)
+                snap = objects.capture(conn, snap, listed, hint=hint if full_hint else None)
             snap = inventory.capture(conn, reflector.dialect_obj, snap, listed)
             if hint is not None and full_hint and snap.routines:
                 from planner.state import routines_yaml  # the hint's spelling, its choices
@@ -690,6 +690,11 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
                 renamed_from=None,
             )
         )
+    schemas = snapshot.schemas
+    if d.has_schemas:  # a table's (enum's ...) schema exists with it: captured, so listed
+        from planner.state.pg_objects import implied_schemas
+
+        schemas = implied_schemas(snapshot)
     enums = snapshot.enums
     if not d.has_schemas:
         enums = tuple(dataclasses.replace(e, schema=None) for e in enums)
@@ -702,7 +707,12 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
     if not d.has_view_comments:
         views = tuple(dataclasses.replace(v, comment=None) for v in views)
     return dataclasses.replace(
-        snapshot, tables=tuple(tables), enums=enums, routines=routines, views=views
+        snapshot,
+        tables=tuple(tables),
+        enums=enums,
+        routines=routines,
+        views=views,
+        schemas=schemas,
     )
 
 

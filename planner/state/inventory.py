@@ -1,7 +1,8 @@
 """The inventory: every object in the catalog of the captured schemas, and what dbplan
 does with each one ("never silent").
 
-A capture models tables, columns, keys, uniques, checks, indexes, enums and managed rows.
+A capture models tables, columns, keys, uniques, checks, indexes, enums and managed rows
+(and on PostgreSQL routines, schemas, extensions and sequences: :mod:`.pg_objects`).
 Every other object of the captured schemas is *inventoried* by the dialect's
 ``<name>_inventory`` module (``planner/dialects/``) and then either
 

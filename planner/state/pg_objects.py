@@ -232,3 +232,28 @@ def enum_values(enums: Any) -> dict[str, tuple[str, ...]]:
     return {
         e.name: e.values if e.schema is None else QualifiedValues(e.values, e.schema) for e in enums
     }
+
+
+def implied_schemas(snapshot: Any) -> tuple[Schema, ...]:
+    """The schemas ``snapshot`` lists, and those its tables, enums, sequences, extensions,
+    routines and unmanaged objects live in (a table's schema exists with it).
+
+    Example:
+        >>> from planner.state.model import Snapshot, Table
+        >>> [s.name for s in implied_schemas(Snapshot(release="1", tables=(Table(name="t", schema="o"),)))]
+        ['o']
+    """
+    listed = {s.name: s for s in snapshot.schemas}
+    groups = (
+        snapshot.tables,
+        snapshot.enums,
+        snapshot.sequences,
+        snapshot.extensions,
+        snapshot.routines,
+        snapshot.unmanaged,
+    )
+    for group in groups:
+        for o in group:
+            if o.schema and o.schema not in listed:
+                listed[o.schema] = Schema(name=o.schema)
+    return sort_schemas(listed.values())

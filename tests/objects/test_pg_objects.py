@@ -155,7 +155,7 @@ def test_changes_are_altered_in_place():
     )
     assert sorted(op.describe() for op in make_plan(old, new).ops) == [
         "Alter extension hstore: update to version 1.7",
-        "Alter sequence tickets: increment 2, start None, max_value None, cycle False",
+        "Alter sequence tickets: increment 2, start default, max_value default, cycle False",
         "Move enum mood to schema public",
         "Set the comment of schema other to 'archive'",
     ]

@@ -56,6 +56,18 @@ from planner.ops import (
     is_widening,
 )
 from planner.ops.enum_renames import RenameEnumValue
+from planner.ops.pg_objects import (
+    AlterExtension,
+    AlterSequence,
+    CreateExtension,
+    CreateSchema,
+    CreateSequence,
+    DropExtension,
+    DropSchema,
+    DropSequence,
+    SetEnumSchema,
+    SetSchemaComment,
+)
 from planner.state.model import (
     Check,
     Column,
@@ -72,8 +84,12 @@ from planner.state.model import (
     View,
     ViewRead,
 )
+from planner.state.pg_objects import Extension, Schema, Sequence
 
 SITES = (None, "sites")
+SCH = Schema(name="other")
+EXT = Extension(name="hstore", version="1.7")
+SEQ = Sequence(name="tickets", start=100)
 FN = Routine(kind="function", name="f()", definition="CREATE FUNCTION f() ...")
 FN2 = Routine(kind="function", name="f()", definition="CREATE FUNCTION f() ... 2")
 TRG = Routine(kind="trigger", name="trg", table="sites", definition="CREATE TRIGGER trg ...")
@@ -124,6 +140,9 @@ def _base() -> Snapshot:
         enums=(Enum(name="level", values=("info", "error")),),
         routines=(FN,),
         views=(VIEW,),
+        schemas=(SCH,),
+        extensions=(EXT,),
+        sequences=(SEQ,),
     )
 
 
@@ -170,6 +189,20 @@ def _ops() -> list:
         CreateViewIndex(view_key=(None, "v_sites"), index=Index(name="ix_v2", columns=("id",))),
         DropViewIndex(view_key=(None, "v_sites"), index=Index(name="ix_v", columns=("id",))),
         SetViewComment(view=VIEW, old=None, new="Sites"),
+        # PostgreSQL schemas, extensions, sequences (planner.ops.pg_objects)
+        CreateSchema(schema=Schema(name="reports")),
+        DropSchema(schema=SCH),
+        SetSchemaComment(old=SCH, new=Schema(name="other", comment="c")),
+        CreateExtension(extension=Extension(name="citext")),
+        DropExtension(extension=EXT),
+        AlterExtension(old=EXT, new=Extension(name="hstore", version="1.8")),
+        CreateSequence(sequence=Sequence(name="s2", schema="other")),
+        DropSequence(sequence=SEQ),
+        AlterSequence(old=SEQ, new=Sequence(name="tickets", owned_by=("sites", "id"))),
+        SetEnumSchema(
+            old=Enum(name="level", values=("info", "error")),
+            new=Enum(name="level", values=("info", "error"), schema="other"),
+        ),
         CreateIndex(table_key=SITES, index=Index(name="ix_sites_title", columns=("title",))),
         DropIndex(table_key=SITES, index=SITES_T.indexes[0]),
         RenameIndex(

@@ -1,0 +1,3 @@
+CREATE EXTENSION hstore
+
+CREATE TABLE t (id serial PRIMARY KEY, attrs hstore NOT NULL, extra hstore)
