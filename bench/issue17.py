@@ -366,7 +366,8 @@ def section(res: Results = RESULTS) -> list[str]:
         "- Of a warm run: decoding the two cache entries (one frozen row object per row),",
         "  the row diff (keys taken a column at a time), and the imports.",
         "- `plan` imports sqlglot only when two SQL fragments differ as text or a snapshot",
-        "  is validated; networkx (about 0.1 s) is still imported by every `plan`.",
+        "  is validated, and networkx only to report or break a cycle (`planner/digraph.py`",
+        "  holds the part of it a plan uses).",
     ]
     lines += ["", "Repeats (seconds):", ""]
     lines += [f"- {x.label}: " + ", ".join(f"{s:.3f}" for s in x.seconds) for x in t.values()]
