@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 JOBS ?= 3
 N ?= 1000
 
-.PHONY: venv demo test doctest lint bench soak clean
+.PHONY: venv demo test doctest lint bench bench-quick soak clean
 
 venv: $(STAMP)
 
@@ -37,6 +37,10 @@ lint: venv
 
 bench: venv
 	$(BIN)/python -m bench.run
+
+# every workload of make bench at small sizes, once (a smoke test; writes bench/out/quick.md)
+bench-quick: venv
+	BENCH_QUICK=1 BENCH_OUT=bench/out/quick.md $(BIN)/python -m bench.run
 
 # N generated pairs per dialect; the three dialects run side by side (one xdist worker each)
 soak: venv

@@ -197,7 +197,9 @@ def splice(report: str, section: list[str]) -> str:
 
 
 def sizes_from_env() -> list[int]:
-    return [int(x) for x in os.environ.get("BENCH_CAPTURE_SIZES", "500,2000").split(",") if x]
+    quick = os.environ.get("BENCH_QUICK", "").strip() not in ("", "0")
+    default = "100" if quick else "500,2000"
+    return [int(x) for x in os.environ.get("BENCH_CAPTURE_SIZES", default).split(",") if x]
 
 
 def main() -> int:

@@ -15,7 +15,8 @@ directory for every run, as on the first command after an edit).
 Capture (``snapshot --from-db`` against Alembic's reflection) is :mod:`bench.capture`,
 run at the end (``BENCH_CAPTURE_SIZES``, default ``500,2000``).
 
-Environment: ``BENCH_SIZES`` (default ``100,500,2000,5000``), ``BENCH_PEER_SIZES``
+Environment: ``BENCH_QUICK=1`` (:func:`quick`: a smoke test, ``make bench-quick``),
+``BENCH_SIZES`` (default ``100,500,2000,5000``), ``BENCH_PEER_SIZES``
 (default ``100,500,2000``), ``BENCH_REPEATS`` (default 3), ``BENCH_OUT`` (default
 ``docs/benchmarks.md``), ``DBPLAN_TEST_PG_URL``.
 
@@ -265,12 +266,25 @@ def machine() -> str:
     )
 
 
+def quick() -> bool:
+    """``BENCH_QUICK=1`` (``make bench-quick``): a smoke test of every workload at small
+    sizes (N = 100 schema plans and capture, 100,000 rows only, verify at N = 100, one
+    repeat); its figures are not the targets' figures."""
+    return os.environ.get("BENCH_QUICK", "").strip() not in ("", "0")
+
+
 def main() -> int:
-    sizes = [int(x) for x in os.environ.get("BENCH_SIZES", "100,500,2000,5000").split(",")]
-    peer_sizes = [
-        int(x) for x in os.environ.get("BENCH_PEER_SIZES", "100,500,2000").split(",") if x
+    q = quick()
+    sizes = [
+        int(x)
+        for x in os.environ.get("BENCH_SIZES", "100" if q else "100,500,2000,5000").split(",")
     ]
-    repeats = int(os.environ.get("BENCH_REPEATS", "3"))
+    peer_sizes = [
+        int(x)
+        for x in os.environ.get("BENCH_PEER_SIZES", "100" if q else "100,500,2000").split(",")
+        if x
+    ]
+    repeats = int(os.environ.get("BENCH_REPEATS", "1" if q else "3"))
     started = time.perf_counter()
     loads = [os.getloadavg()]
     results: dict[tuple[str, int], Timing] = {}

@@ -36,7 +36,7 @@ referencing columns as NULL and setting them with an ``UpdateRow`` afterwards
 reference into "set NULL" and "set" (:func:`_defer_update`); a cycle no rule breaks raises
 :class:`CycleError` listing the operations of the cycle.
 
-The order is ``nx.lexicographical_topological_sort`` keyed by each op's
+The order is networkx's ``lexicographical_topological_sort`` (:mod:`planner.digraph`) keyed by each op's
 ``sort_key()`` (phase, table, kind, name) plus its index: the same input gives the same
 order whatever ``PYTHONHASHSEED``.
 
@@ -57,8 +57,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
+from planner import digraph
 from planner.ops import (
     AddForeignKey,
     AddPrimaryKey,
@@ -189,7 +188,7 @@ def _ref_sort(ref: Ref) -> tuple[int, str]:
 
 def build_graph(
     ops: Sequence[Operation], *, targets: Sequence[Dialect] | None = None
-) -> nx.DiGraph:
+) -> digraph.DiGraph:
     """The dependency graph of ``ops``: node ``i`` is ``ops[i]``; edges have a ``reason``.
 
     ``targets`` (default: every supported dialect) decide the rules only some databases
@@ -199,7 +198,7 @@ def build_graph(
         >>> build_graph([]).number_of_nodes()
         0
     """
-    g = nx.DiGraph()
+    g = digraph.DiGraph()
     for i, op in enumerate(ops):
         g.add_node(i, op=op)
     givers: dict[Ref, list[int]] = {}
@@ -306,7 +305,7 @@ def _targets(targets: Sequence[Dialect] | None) -> tuple[Dialect, ...]:
     return all_dialects() if targets is None else tuple(targets)
 
 
-def _ordered_index_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
+def _ordered_index_edges(ops: Sequence[Operation], g: digraph.DiGraph, edge: Any) -> None:
     """MariaDB: a foreign key needs an index of the referenced table whose first columns
     are the referenced columns in their order (a key on the same columns in another order
     does not do; errno 150): it is added after the indexes and keys created with them
@@ -331,7 +330,7 @@ def _ordered_index_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> 
         for fk in fks:
             cols = fk.ref_columns
             for have, j in made.get(fk.ref_key, ()):
-                if have[: len(cols)] != cols or g.has_edge(j, i) or nx.has_path(g, i, j):
+                if have[: len(cols)] != cols or g.has_edge(j, i) or digraph.has_path(g, i, j):
                     continue
                 edge(
                     j,
@@ -341,7 +340,7 @@ def _ordered_index_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> 
                 )
 
 
-def _retype_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
+def _retype_edges(ops: Sequence[Operation], g: digraph.DiGraph, edge: Any) -> None:
     """Managed rows around a column's type change: the database casts the values it
     holds, so rows deleted or set NULL go before the change (their old values may not
     cast), rows inserted or given values after it (bound with the new type). An edge that
@@ -358,9 +357,9 @@ def _retype_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
             # type), a default set comes after it (a value of the new type)
             for a in alters.get((op.table_key, op.column), ()):
                 alter = op_label(ops[a])
-                if op.new is None and not nx.has_path(g, a, i):
+                if op.new is None and not digraph.has_path(g, a, i):
                     edge(i, a, f"{op_label(op)} before {alter} would cast the old default")
-                elif op.new is not None and op.old is None and not nx.has_path(g, i, a):
+                elif op.new is not None and op.old is None and not digraph.has_path(g, i, a):
                     edge(a, i, f"{op_label(op)} after {alter} (a default of the new type)")
             continue
         if isinstance(op, (DeleteRows, InsertRows)):
@@ -375,7 +374,7 @@ def _retype_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
             for a in alters.get((op.table_key, c), ()):
                 first = before or (isinstance(op, UpdateRow) and dict(op.new)[c] is None)
                 u, v = (i, a) if first else (a, i)
-                if g.has_edge(u, v) or nx.has_path(g, v, u):
+                if g.has_edge(u, v) or digraph.has_path(g, v, u):
                     continue
                 alter = op_label(ops[a])
                 if isinstance(op, UpdateRow):
@@ -396,7 +395,7 @@ def _key(ops: Sequence[Operation], i: int) -> str:
     return "\x1f".join((*ops[i].sort_key(), f"{i:06d}"))
 
 
-def order(g: nx.DiGraph) -> list[int]:
+def order(g: digraph.DiGraph) -> list[int]:
     """A deterministic topological order of the graph's nodes; raises :class:`CycleError`.
 
     Example:
@@ -405,17 +404,15 @@ def order(g: nx.DiGraph) -> list[int]:
     """
     ops = [g.nodes[i]["op"] for i in range(g.number_of_nodes())]
     try:
-        return list(nx.lexicographical_topological_sort(g, key=lambda i: _key(ops, i)))
-    except nx.NetworkXUnfeasible:
-        cycle = nx.find_cycle(g)
+        return list(digraph.lexicographical_topological_sort(g, key=lambda i: _key(ops, i)))
+    except digraph.CycleFound:
+        cycle = digraph.find_cycle(g) or []
         raise CycleError([ops[u].describe() for u, _v in cycle]) from None
 
 
-def _find_cycle(g: nx.DiGraph) -> list[int] | None:
-    try:
-        return [u for u, _v in nx.find_cycle(g)]
-    except nx.NetworkXNoCycle:
-        return None
+def _find_cycle(g: digraph.DiGraph) -> list[int] | None:
+    cycle = digraph.find_cycle(g)
+    return None if cycle is None else [u for u, _v in cycle]
 
 
 def order_operations(
@@ -423,7 +420,7 @@ def order_operations(
     *,
     new: Snapshot | None = None,
     targets: Sequence[Dialect] | None = None,
-) -> tuple[tuple[Operation, ...], nx.DiGraph]:
+) -> tuple[tuple[Operation, ...], digraph.DiGraph]:
     """Break the cycles rows allow breaking, then order the operations.
 
     Returns the ordered operations and their graph (node ``i`` = ordered op ``i``).
@@ -452,8 +449,8 @@ def order_operations(
 
 
 def fold_foreign_keys(
-    ops: Sequence[Operation], g: nx.DiGraph, *, targets: Sequence[Dialect] | None = None
-) -> tuple[list[Operation], nx.DiGraph]:
+    ops: Sequence[Operation], g: digraph.DiGraph, *, targets: Sequence[Dialect] | None = None
+) -> tuple[list[Operation], digraph.DiGraph]:
     """Fold the foreign keys of new tables into their :class:`CreateTable`, and those of
     dropped tables into their :class:`DropTable`, where nothing else must run between
     the two (Django's optimizer): ``CREATE TABLE`` declares them inline, so SQLite needs
@@ -495,7 +492,9 @@ def _dotted(fk: Any) -> bool:
     return any("." in n for n in names)
 
 
-def _fold(ops: Sequence[Operation], g: nx.DiGraph, excluded: set[Any]) -> list[Operation] | None:
+def _fold(
+    ops: Sequence[Operation], g: digraph.DiGraph, excluded: set[Any]
+) -> list[Operation] | None:
     """The operations with every foreign key folded that can be (None: none can).
 
     Folding the foreign key op ``f`` into the table op ``t`` contracts the two nodes of
@@ -510,7 +509,7 @@ def _fold(ops: Sequence[Operation], g: nx.DiGraph, excluded: set[Any]) -> list[O
         return None
     # (fk op, table op, referenced table op or None, first, second)
     candidates: list[tuple[int, int, int | None, int, int]] = []
-    refs = nx.DiGraph()  # table op -> table op of the referenced table, per kind
+    refs = digraph.DiGraph()  # table op -> table op of the referenced table, per kind
     for i, op in enumerate(ops):
         if isinstance(op, AddForeignKey) and op.table_is_new:
             kind: type = CreateTable
@@ -526,7 +525,7 @@ def _fold(ops: Sequence[Operation], g: nx.DiGraph, excluded: set[Any]) -> list[O
         if other is not None and other != t:
             refs.add_edge(t, other)
     # the foreign keys of a circle of tables referencing each other stay apart
-    circle = {t: n for n, c in enumerate(nx.strongly_connected_components(refs)) for t in c}
+    circle = {t: n for n, c in enumerate(digraph.strongly_connected_components(refs)) for t in c}
     h = g.copy()
     into: dict[int, list[int]] = {}
     for i, t, other, first, second in candidates:
@@ -535,7 +534,7 @@ def _fold(ops: Sequence[Operation], g: nx.DiGraph, excluded: set[Any]) -> list[O
         direct = h.has_edge(first, second)
         if direct:
             h.remove_edge(first, second)
-        if nx.has_path(h, first, second):
+        if digraph.has_path(h, first, second):
             if direct:
                 h.add_edge(first, second)
             continue

@@ -4,7 +4,7 @@ that change and added after it (PostgreSQL refuses to retype a column a generate
 column reads; MariaDB and SQLite would compute it with the old type).
 
 Example:
-    >>> import networkx as nx
+    >>> from planner import digraph
     >>> from planner.ops import AddColumn, AlterColumnType, DropColumn
     >>> from planner.state.model import Column, Generated
     >>> g = Column(name="g", type="Integer", generated=Generated(expression="a * 2"))
@@ -12,7 +12,7 @@ Example:
     ...        AlterColumnType(table_key=(None, "t"), column="a", old_type="Integer",
     ...                        new_type="BigInteger"),
     ...        DropColumn(table_key=(None, "t"), column=g)]
-    >>> graph = nx.DiGraph()
+    >>> graph = digraph.DiGraph()
     >>> graph.add_nodes_from(range(3))
     >>> generated_edges(ops, graph, lambda u, v, reason: graph.add_edge(u, v))
     >>> sorted(graph.edges)
@@ -24,13 +24,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import networkx as nx
-
+from planner import digraph
 from planner.ops import AddColumn, AlterColumnType, DropColumn, Operation
 from planner.state.column_kinds import expression_columns
 
 
-def generated_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
+def generated_edges(ops: Sequence[Operation], g: digraph.DiGraph, edge: Any) -> None:
     """Add the edges (``edge(u, v, reason)``); one that would close a cycle is left out."""
     from planner.graph import op_label
 
@@ -46,7 +45,7 @@ def generated_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any) -> None:
         for c in expression_columns(op.column, None):
             for a in alters.get((op.table_key, c), ()):
                 u, v = (i, a) if isinstance(op, DropColumn) else (a, i)
-                if g.has_edge(u, v) or nx.has_path(g, v, u):
+                if g.has_edge(u, v) or digraph.has_path(g, v, u):
                     continue
                 when = "before" if u == i else "after"
                 edge(u, v, f"{op_label(op)} {when} {op_label(ops[a])} (its expression reads {c})")

@@ -29,8 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import networkx as nx
-
+from planner import digraph
 from planner.ops import (
     AddCheck,
     AddForeignKey,
@@ -84,7 +83,7 @@ def _shown(target: Target) -> str:
 
 
 def step_edges(
-    ops: Sequence[Operation], g: nx.DiGraph, edge: Callable[[int, int, str], None]
+    ops: Sequence[Operation], g: digraph.DiGraph, edge: Callable[[int, int, str], None]
 ) -> None:
     """Add the edges of the module docstring to ``g`` (through ``edge(u, v, reason)``)."""
     steps = [i for i, op in enumerate(ops) if isinstance(op, RunDataStep) and not op.refuses]
@@ -92,7 +91,7 @@ def step_edges(
         return
 
     def add(u: int, v: int, reason: str) -> None:
-        if not g.has_edge(u, v) and not nx.has_path(g, v, u):
+        if not g.has_edge(u, v) and not digraph.has_path(g, v, u):
             edge(u, v, reason)
 
     ordered = sorted(steps, key=lambda i: ops[i].sort_key())

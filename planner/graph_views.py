@@ -23,13 +23,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import networkx as nx
-
+from planner import digraph
 from planner.ops import Operation
 from planner.ops.views import CreateView, DropView, disturbs
 
 
-def view_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any, *, rebuilds: bool) -> None:
+def view_edges(ops: Sequence[Operation], g: digraph.DiGraph, edge: Any, *, rebuilds: bool) -> None:
     """Add the edges of every view op around the table ops it does not survive."""
     views = [(i, op) for i, op in enumerate(ops) if isinstance(op, (CreateView, DropView))]
     if not views:
@@ -42,7 +41,7 @@ def view_edges(ops: Sequence[Operation], g: nx.DiGraph, edge: Any, *, rebuilds: 
             if why is None:
                 continue
             u, v = (j, i) if isinstance(vop, DropView) else (i, j)
-            if g.has_edge(u, v) or nx.has_path(g, v, u):
+            if g.has_edge(u, v) or digraph.has_path(g, v, u):
                 continue
             verb = "before" if isinstance(vop, DropView) else "after"
             edge(u, v, f"{vop.label()} {verb} {op.label()}: {why}")

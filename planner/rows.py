@@ -42,6 +42,7 @@ from planner.state.model import (
     Table,
     TableKey,
 )
+from planner.state.rowcheck import keys_of
 from planner.state.rowrefs import reference_match
 
 
@@ -278,8 +279,8 @@ def _diff_rows(
         return tuple(d.get(c) for c in gone_key_cols)
 
     # every row's key, computed once per side
-    old_keys = [key_of(r) for r in o_rs.rows] if o_rs is not None and nt is not None else []
-    new_keys = [key_of(r) for r in n_rs.rows] if n_rs is not None else []
+    old_keys = keys_of(o_rs.rows, key_cols) if o_rs is not None and nt is not None else []
+    new_keys = keys_of(n_rs.rows, key_cols) if n_rs is not None else []
     # (no old keys when the table goes: its rows are not matched)
     old_rows = (
         dict(zip(old_keys, o_rs.rows, strict=False)) if o_rs is not None and matchable else {}

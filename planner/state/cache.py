@@ -49,6 +49,7 @@ import gc
 import hashlib
 import hmac
 import json
+import operator
 import os
 import re
 import secrets
@@ -274,6 +275,7 @@ class _Bad(DbplanError, ValueError):
 #: the classes of plain JSON values (a row of these is written and read in bulk)
 _PLAIN = frozenset((str, int, float, bool, type(None)))
 _new_tuple = tuple.__new__
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def _encode_value(v: Any) -> Any:
@@ -297,6 +299,42 @@ def _encode_row(r: model.FrozenMap) -> Any:
     return _encode_value(r)
 
 
+def _encode_rows(rows: tuple) -> Any:
+    """Rows as a list of row objects; rows of plain values that all name the same
+    columns a column at a time instead: ``{"columns": [...], "values": [[...], ...]}``
+    (read back to the same rows, much faster than one object per row)."""
+    if len(rows) > 1 and all(r.__class__ is model.FrozenMap for r in rows):
+        if len(set(map(len, rows))) == 1:
+            positions = list(zip(*rows, strict=True))
+            names = [set(map(_first, p)) for p in positions]
+            if all(len(n) == 1 for n in names):
+                values = [list(map(_second, p)) for p in positions]
+                if all(set(map(type, column)) <= _PLAIN for column in values):
+                    return {"columns": [n.pop() for n in names], "values": values}
+    return [_encode_row(r) for r in rows]
+
+
+def _decode_columns(v: dict, what: str) -> tuple[model.FrozenMap, ...]:
+    """The rows of :func:`_encode_rows`' column form, every part checked."""
+    names, values = v.get("columns"), v.get("values")
+    if (
+        len(v) != 2
+        or names.__class__ is not list
+        or values.__class__ is not list
+        or len(names) != len(values)
+        or not names
+        or not all(n.__class__ is str for n in names)
+        or names != sorted(set(names))
+        or not all(c.__class__ is list for c in values)
+        or len(set(map(len, values))) != 1
+        or not all(set(map(type, c)) <= _PLAIN for c in values)
+    ):
+        raise _Bad(what)
+    return tuple(
+        [_new_tuple(model.FrozenMap, zip(names, r, strict=True)) for r in zip(*values, strict=True)]
+    )
+
+
 def _encode(obj: Any) -> Any:
     spec = _SPECS.get(type(obj))
     if spec is None:
@@ -305,7 +343,7 @@ def _encode(obj: Any) -> Any:
     for name, kind in spec:
         v = getattr(obj, name)
         if kind == _ROWS:
-            out.append([_encode_row(r) for r in v])
+            out.append(_encode_rows(v))
         elif kind in (_STRS, _PAIRS):
             out.append([list(x) if kind == _PAIRS else x for x in v])
         elif isinstance(kind, tuple):
@@ -378,6 +416,8 @@ def _field_reader(cls: type, name: str, kind: object) -> Callable[[Any], Any]:
     if kind == _ROWS:
 
         def rows(v: Any) -> tuple[model.FrozenMap, ...]:
+            if v.__class__ is dict:
+                return _decode_columns(v, what)
             if v.__class__ is not list or not all(r.__class__ is dict for r in v):
                 raise _Bad(what)
             return tuple([_decode_row(r) for r in v])

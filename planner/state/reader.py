@@ -210,6 +210,8 @@ def _decode(data: str | bytes, file: str) -> tuple[str | None, list[Problem]]:
 
 def _tab_problems(text: str, file: str) -> list[Problem]:
     problems = Problems()
+    if "\t" not in text:
+        return problems
     for n, line in enumerate(text.split("\n"), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         pos = line.find("\t", 0, indent)
@@ -229,8 +231,11 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
 class _Builder:
     """Node tree -> plain Python values + SourceMap, collecting problems."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, watch: set[tuple[int, int]] | None = None):
         self.file = file
+        #: key marks to report (planner.state.rowlines): mark -> [(path, flow, empty)]
+        self.watch = watch
+        self.watched: dict[tuple[int, int], list] = {}
         self.points: dict[Path_, tuple[int, int]] = {}
         self.keys: dict[Path_, tuple[int, int]] = {}
         self.plain: set[Path_] = set()
@@ -337,6 +342,8 @@ class _Builder:
                 continue
             first[key] = _mark(key_node)
             p = (*path, key)
+            if self.watch and first[key] in self.watch:
+                self._watched(first[key], p, node, value_node)
             self.keys[p] = _mark(key_node)
             block = (
                 isinstance(value_node, (MappingNode, SequenceNode)) and not value_node.flow_style
@@ -344,6 +351,12 @@ class _Builder:
             self.points[p] = _mark(key_node) if block else _mark(value_node)
             out[key] = self.build(value_node, p, aliased=aliased, depth=depth + 1)
         return out
+
+    def _watched(self, mark, path: Path_, node: MappingNode, value: Node) -> None:
+        empty = (
+            isinstance(value, ScalarNode) and value.tag == _NULL and not value.value
+        ) and not value.style
+        self.watched.setdefault(mark, []).append((path, bool(node.flow_style), empty))
 
     def _scalar(self, node: ScalarNode, path: Path_ = (), *, key: bool = False) -> Any:
         value = self._scalar_value(node, path, key=key)
@@ -399,8 +412,14 @@ def _compose(loader_class: type, text: str) -> Node | None:
         loader.dispose()
 
 
-def parse_yaml(data: str | bytes, file: str) -> tuple[Any, SourceMap, list[Problem]]:
+def parse_yaml(
+    data: str | bytes, file: str, *, row_lines: bool = False
+) -> tuple[Any, SourceMap, list[Problem]]:
     """Parse one YAML document into plain values with positions; never raises for bad input.
+
+    ``row_lines``: read big blocks of managed rows line by line
+    (:mod:`planner.state.rowlines`: their rows come back frozen, as
+    :class:`~planner.state.rowlines.FrozenRows`); same values, same positions.
 
     Example:
         >>> value, sm, problems = parse_yaml("a: 1\\na: 2\\n", "f.yaml")
@@ -413,6 +432,19 @@ def parse_yaml(data: str | bytes, file: str) -> tuple[Any, SourceMap, list[Probl
     problems = _tab_problems(text, file)
     if problems:
         return None, SourceMap(), problems
+    if row_lines and "values:" in text:
+        from planner.state.rowlines import read_row_blocks
+
+        found = read_row_blocks(text, lambda t, watch: _parse_text(t, file, watch))
+        if found is not None:
+            return found
+    return _parse_text(text, file)[:3]
+
+
+def _parse_text(
+    text: str, file: str, watch: set[tuple[int, int]] | None = None
+) -> tuple[Any, SourceMap, list[Problem], dict]:
+    """:func:`parse_yaml` after decoding; also the entries of the ``watch``ed key marks."""
     try:
         node = _compose(_loader_class(), text)
     except yaml.YAMLError as first:
@@ -420,11 +452,11 @@ def parse_yaml(data: str | bytes, file: str) -> tuple[Any, SourceMap, list[Probl
         try:
             node = _compose(yaml.SafeLoader, text)
         except yaml.YAMLError as e:
-            return None, SourceMap(), [_yaml_error_problem(e, file, text)]
+            return None, SourceMap(), [_yaml_error_problem(e, file, text)], {}
         except RecursionError:  # PyYAML recurses where libyaml stopped at its depth limit
-            return None, SourceMap(), [_yaml_error_problem(first, file, text)]
+            return None, SourceMap(), [_yaml_error_problem(first, file, text)], {}
         else:  # pragma: no cover - libyaml refused what PyYAML accepts
-            return None, SourceMap(), [_yaml_error_problem(first, file, text)]
+            return None, SourceMap(), [_yaml_error_problem(first, file, text)], {}
     except RecursionError:
         return (
             None,
@@ -436,10 +468,11 @@ def parse_yaml(data: str | bytes, file: str) -> tuple[Any, SourceMap, list[Probl
                     hint="flatten the value",
                 )
             ],
+            {},
         )
     if node is None:
-        return None, SourceMap({(): (1, 1)}), []
-    b = _Builder(file)
+        return None, SourceMap({(): (1, 1)}), [], {}
+    b = _Builder(file, watch)
     b.points[()] = _mark(node)
     value = b.build(node, ())
     # the node tree (and its two marks per node) is the largest thing alive: free it
@@ -447,7 +480,7 @@ def parse_yaml(data: str | bytes, file: str) -> tuple[Any, SourceMap, list[Probl
     del node
     b.seen.clear()
     b.active.clear()
-    return value, SourceMap(b.points, b.keys, b.plain), b.problems
+    return value, SourceMap(b.points, b.keys, b.plain), b.problems, b.watched
 
 
 def _yaml_scalar_text(value: Any) -> str:

@@ -44,6 +44,7 @@ from planner.state.reader import (
     format_path,
     parse_yaml,
 )
+from planner.state.rowlines import FrozenRows
 from planner.state.session import LoadSession, default_session
 
 __all__ = [
@@ -690,6 +691,8 @@ class Shape:
                 "write values: [] for none",
             )
             return None
+        if type(values) is FrozenRows:  # read line by line, already frozen (rowlines)
+            return RowSet(key=key, rows=tuple(values)) if key is not None else None
         out = []
         for i, row in enumerate(values):
             rp = (*path, "values", i)
@@ -848,7 +851,7 @@ def _load_with_source_map(
     validate: bool,
     targets: tuple[str, ...] | None,
 ) -> tuple[Snapshot, SourceMap]:
-    doc, sm, problems = parse_yaml(text, filename)
+    doc, sm, problems = parse_yaml(text, filename, row_lines=True)
     if problems or (doc is None and not sm):
         raise SnapshotError(problems)
     shape = Shape(filename, sm)

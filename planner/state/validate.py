@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner import sqlexpr
-from planner.state import coltypes, naming
+from planner.state import coltypes, naming, rowcheck
 from planner.state.errors import Problem
 from planner.state.limits import (
     MAX_IDENTIFIER_BYTES,
@@ -637,7 +637,6 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
             "or choose a key that has one",
         )
     required = _required_columns(t, types)
-    _check_row_uniqueness(c, t, rp)
     # each column's type parsed and spelled once: (check of a value, nullable, required)
     req = set(required)
     columns: dict[str, tuple[Any, bool, bool]] = {}
@@ -648,6 +647,9 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
         columns[name] = (check, t.column(name).nullable, name in req)
     n_required = len(required)
     references = _reference_checks(c, t)
+    if key_ok and rowcheck.rows_fit(t, columns, required, references):
+        return  # checked a column at a time: the row by row checks below find nothing
+    _check_row_uniqueness(c, t, rp)
     key_cols = rs.key
     seen: dict[tuple, int] = {}
     for i, row in enumerate(rs.rows):
@@ -748,24 +750,7 @@ def _check_row_uniqueness(c: _Collector, t: Table, rp: tuple) -> None:
     """Rows must not repeat the values of the primary key or a unique constraint/index."""
     rs = t.rows
     assert rs is not None
-    keys: list[tuple[str, tuple[str, ...]]] = []
-    if (
-        t.primary_key is not None
-        and t.primary_key.columns
-        and set(t.primary_key.columns) != set(rs.key)
-    ):
-        keys.append(("the primary key", t.primary_key.columns))
-    keys += [
-        (f"unique constraint {u.name}", u.columns)
-        for u in t.uniques
-        if set(u.columns) != set(rs.key)
-    ]
-    keys += [
-        (f"unique index {ix.name}", ix.columns)
-        for ix in t.indexes
-        if ix.unique and ix.where is None and set(ix.columns) != set(rs.key)
-    ]
-    for what, cols in keys:
+    for what, cols in rowcheck.unique_keys(t):
         if not cols:
             continue
         seen: dict[tuple, int] = {}
