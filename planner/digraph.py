@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
 __all__ = [
@@ -75,6 +75,10 @@ class DiGraph:
             self._succ[n] = {}
             self._pred[n] = {}
         self._node[n].update(attr)
+
+    def add_nodes_from(self, nodes: Iterable[Hashable]) -> None:
+        for n in nodes:
+            self.add_node(n)
 
     def add_edge(self, u: Hashable, v: Hashable, **attr: Any) -> None:
         for n in (u, v):
