@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from planner.errors import DbplanError
-from planner.state import model
+from planner.state import model, pg_objects
 from planner.state.model import Snapshot
 
 __all__ = [
@@ -175,7 +175,7 @@ def content_key(kind: str, data: bytes) -> str:
 # Each model class is a JSON array of its field values in field order; each field has a
 # kind, and the reader checks every value against it. Row values are JSON values
 # (objects become FrozenMap, arrays tuples, as the loader freezes them).
-_S, _S_OPT, _B, _B_OPT, _I, _STRS, _PAIRS, _ROWS = range(8)
+_S, _S_OPT, _B, _B_OPT, _I, _STRS, _PAIRS, _ROWS, _I_OPT, _STRS_OPT = range(10)
 _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
     model.Column: (
         ("name", _S),
@@ -205,7 +205,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
     model.Unique: (("name", _S), ("columns", _STRS)),
     model.Check: (("name", _S), ("sqltext", _S)),
     model.Index: (("name", _S), ("columns", _STRS), ("unique", _B), ("where", _S_OPT)),
-    model.Enum: (("name", _S), ("values", _STRS), ("renamed_values", _PAIRS)),
+    model.Enum: (("name", _S), ("values", _STRS), ("schema", _S_OPT), ("renamed_values", _PAIRS)),
     model.RowSet: (("key", _STRS), ("rows", _ROWS)),
     model.Table: (
         ("name", _S),
@@ -229,7 +229,24 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("unmanaged", (tuple, model.Unmanaged)),
         ("routines", (tuple, model.Routine)),
         ("views", (tuple, model.View)),
+        ("schemas", (tuple, pg_objects.Schema)),
+        ("extensions", (tuple, pg_objects.Extension)),
+        ("sequences", (tuple, pg_objects.Sequence)),
         ("steps", (tuple, model.DataStep)),
+    ),
+    pg_objects.Schema: (("name", _S), ("comment", _S_OPT)),
+    pg_objects.Extension: (("name", _S), ("version", _S_OPT), ("schema", _S_OPT)),
+    pg_objects.Sequence: (
+        ("name", _S),
+        ("schema", _S_OPT),
+        ("type", _S),
+        ("increment", _I),
+        ("start", _I_OPT),
+        ("min_value", _I_OPT),
+        ("max_value", _I_OPT),
+        ("cycle", _B),
+        ("owned_by", _STRS_OPT),
+        ("comment", _S_OPT),
     ),
     model.DataStep: (
         ("name", _S),
@@ -346,6 +363,8 @@ def _encode(obj: Any) -> Any:
             out.append(_encode_rows(v))
         elif kind in (_STRS, _PAIRS):
             out.append([list(x) if kind == _PAIRS else x for x in v])
+        elif kind == _STRS_OPT:
+            out.append(None if v is None else list(v))
         elif isinstance(kind, tuple):
             if kind[0] is tuple:
                 out.append([_encode(x) for x in v])
@@ -402,6 +421,8 @@ def _field_reader(cls: type, name: str, kind: object) -> Callable[[Any], Any]:
         return _check((int,), what)
     if kind == _STRS:
         return _strs
+    if kind == _STRS_OPT:
+        return lambda v: None if v is None else _strs(v)
     if kind == _PAIRS:
 
         def pairs(v: Any) -> tuple[tuple[str, ...], ...]:
@@ -446,6 +467,7 @@ _SCALARS = {
     _B: (bool,),
     _B_OPT: (bool, type(None)),
     _I: (int,),
+    _I_OPT: (int, type(None)),
 }
 
 
