@@ -45,7 +45,8 @@ def _new_targets(
             if table or dropped in refs:
                 out.append((op.table.key, None))
         elif isinstance(op, O.AddColumn) and (table or op.table_key == dropped):
-            out.append((op.table_key, op.column.name))
+            if op.column.generated is None:  # a generated column takes no data
+                out.append((op.table_key, op.column.name))
     return out
 
 
@@ -64,6 +65,8 @@ def _dropped_without_step(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     if isinstance(op, O.DropTable):
         key, column = op.table.key, None
     else:
+        if op.column.generated is not None:
+            return  # the database computes its values: there is nothing to move
         key, column = op.table_key, op.column.name
     new = _new_targets(ctx, key, column is None)
     if not new:
