@@ -190,6 +190,10 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
                 snap = dataclasses.replace(
                     snap, routines=routines_yaml.spelled_as(snap.routines, hint.routines)
                 )
+            if hint is not None and full_hint and snap.views:
+                from planner.state import views  # the hint's spelling of the same query
+
+                snap = views.spelled_as(snap, hint, reflector.dialect_obj.name)
             return _plain(snap)
     finally:
         if owned:

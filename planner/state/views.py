@@ -73,6 +73,29 @@ def capture(conn: Any, dialect: Any, snapshot: Snapshot, schemas: list[str | Non
     return dataclasses.replace(snapshot, views=tuple(found), unmanaged=tuple(unmanaged))
 
 
+def spelled_as(snapshot: Snapshot, hint: Snapshot, dialect: str) -> Snapshot:
+    """``snapshot`` (a capture) with each view's definition spelled as ``hint`` spells
+    the same view where both mean the same in ``dialect`` (a capture against a snapshot
+    reproduces it; a real difference stays)."""
+    import dataclasses
+
+    from planner.viewsql import same_definition
+
+    written = {v.key: v for v in hint.views}
+    out = []
+    for v in snapshot.views:
+        h = written.get(v.key)
+        if (
+            h is not None
+            and h.definition != v.definition
+            and h.kind == v.kind
+            and same_definition(v.definition, h.definition, dialect, hint)
+        ):
+            v = dataclasses.replace(v, definition=h.definition, reads=h.reads or v.reads)
+        out.append(v)
+    return dataclasses.replace(snapshot, views=tuple(out))
+
+
 def as_listed(actual: Snapshot, expected: Snapshot) -> Snapshot:
     """``actual`` (captured) with the views ``expected`` lists as unmanaged moved to its
     ``unmanaged`` list: a snapshot may leave a view alone that dbplan could model."""

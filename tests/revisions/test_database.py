@@ -117,6 +117,10 @@ def test_case_up_and_down(case, db_url, tmp_path, request):
         for c in fk.columns
     ):
         pytest.skip("MariaDB refuses SET NULL on a NOT NULL column (errno 150; lint R016)")
+    if not db_url.startswith("postgresql") and any(
+        v.kind == "materialized_view" for s in (before, after) for v in s.views
+    ):
+        pytest.skip("materialized views are PostgreSQL's (validation refuses them elsewhere)")
     if any(s.irreversible for s in after.steps):
         pytest.skip("a data step without a downgrade refuses the downgrade (lint R020)")
     dialect = "mysql" if db_url.startswith("mysql") else db_url.split("+")[0].split(":")[0]
