@@ -11,7 +11,8 @@ it or the database (``--url``, else the project's URL) shows it applied.
 
 Exit codes: 0 written; 1 error (nothing written: invalid snapshot, FROM without a
 revision, TO with one, a backwards pair, revision or file exists already); 4 refused: the upgrade is destructive and
-``--allow-destructive`` was not given (the operations are listed, nothing written).
+``--allow-destructive`` was not given (the operations are listed, nothing written), or the
+downgrade would add a dropped NOT NULL column back without a backfill (``dropped_columns``).
 """
 
 from __future__ import annotations
@@ -71,9 +72,15 @@ def generate(
       dbplan generate 0.4.0 0.5.0 -m "drop hospital kind" --allow-destructive
       dbplan generate 0.4.0 0.5.0 --replace  # rewrite a stale, unapplied revision
 
+    Lint findings of the upgrade and of the downgrade are printed on stderr
+    ("finding: upgrade: ...", "finding: downgrade: ..."). A downgrade that would
+    add a dropped NOT NULL column back unfilled is refused whatever the flag:
+    give the newer snapshot's table dropped_columns: {col: {backfill: SQL}}.
+
     Exit codes: 0 written, 1 error (nothing written), 4 the upgrade has
-    destructive operations (drops tables, columns or managed rows) and
-    --allow-destructive was not given.
+    destructive operations (drops tables, columns or managed rows, or prunes a
+    sync table) and --allow-destructive was not given, or the downgrade would
+    fail over existing rows.
     """
     from planner.cli import Refused
     from planner.cli.plan_cmd import resolve_releases
