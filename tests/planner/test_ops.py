@@ -21,6 +21,7 @@ from planner.ops import (
     AlterColumnType,
     ApplyError,
     BackfillColumn,
+    ChangeRowMode,
     CreateEnum,
     CreateIndex,
     CreateRoutine,
@@ -37,6 +38,7 @@ from planner.ops import (
     DropUnique,
     InsertRows,
     IrreversibleError,
+    PruneRows,
     RebuildEnum,
     RenameColumn,
     RenameConstraint,
@@ -195,6 +197,7 @@ def _ops() -> list:
             new=FrozenMap({"name": "Bee"}),
         ),
         DeleteRows(table_key=CAMPAIGNS, key=("id",), rows=(FrozenMap({"id": 1, "name": "A"}),)),
+        ChangeRowMode(table_key=CAMPAIGNS, key=("id",), old="managed", new="seed"),
     ]
 
 
@@ -202,8 +205,20 @@ OPS = _ops()
 
 
 def test_every_kind_is_covered():
-    kinds = {op.kind for op in OPS} | {"backfill_column", "add_primary_key"}
+    kinds = {op.kind for op in OPS} | {"backfill_column", "add_primary_key", "prune_rows"}
     assert kinds == set(OPERATION_TYPES)
+
+
+def test_prune_rows_keeps_the_snapshot_and_is_destructive_and_irreversible():
+    op = PruneRows(table_key=CAMPAIGNS, key=("id",), keys=((1,), (2,)))
+    assert op.apply_to(S) == S  # the snapshot never held the users' rows it deletes
+    assert op.risk == Risk.DESTRUCTIVE and op.category == "-"
+    assert op.describe() == (
+        "Delete the rows of campaigns the snapshot does not declare (sync), keeping "
+        "(id)=(1), (id)=(2)"
+    )
+    with pytest.raises(IrreversibleError, match="the deleted rows are gone"):
+        op.reverse()
 
 
 @pytest.mark.parametrize("op", OPS, ids=lambda op: op.kind)
