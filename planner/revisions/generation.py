@@ -277,7 +277,7 @@ def plan_findings(plan: Plan, direction: str) -> tuple[str, ...]:
         >>> t = Table(name="t", columns=(Column(name="id", type="Integer", nullable=False),),
         ...           primary_key=PrimaryKey(columns=("id",)))
         >>> plan_findings(make_plan(Snapshot(release="1", tables=(t,)), Snapshot(release="2")), "upgrade")[0][:40]
-        'upgrade: danger R001 op 1: dropping tab'
+        'upgrade: danger R001 op 1: dropping tabl'
     """
     from planner.lint import lint
 
