@@ -132,3 +132,14 @@ def test_recapture_keeps_the_row_mode_and_dropped_columns():
     assert kept.table("categories").rows.mode == "sync"
     assert kept.table("categories").dropped_columns == (("legacy", "'n/a'"),)
     assert lines == ("rows.mode sync of table categories", "dropped_columns of table categories")
+
+
+def test_the_snapshot_cache_keeps_the_row_mode_and_dropped_columns():
+    from planner.state import cache
+    from planner.state.writer import snapshot_equal_with_hints
+
+    extra = "    dropped_columns:\n      legacy: {backfill: \"'n/a'\"}\n"
+    s = _load(mode="sync", extra=extra)
+    back = cache._loads_snapshot(cache._dumps_snapshot(s))
+    assert back.table("categories").rows.mode == "sync"
+    assert snapshot_equal_with_hints(back, s)
