@@ -201,7 +201,7 @@ def downgrade_deletes(plan: Plan) -> list[O.DeleteRows]:
     return [
         op.reverse()
         for op in plan.ops
-        if isinstance(op, O.InsertRows) and op.table_key not in created
+        if isinstance(op, O.InsertRows) and op.table_key not in created and op.mode != "seed"
     ]
 
 
@@ -538,7 +538,7 @@ def _enum_values_removed(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 def _referenced_row(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A managed row is deleted from a table that other tables reference."""
     referrers = ctx.referenced_by.get(op.table_key)
-    if not referrers or op.table_key in ctx.cascades:
+    if not referrers or op.table_key in ctx.cascades or op.mode == "seed":
         return  # R014 tells of the cascades
     table = table_key_str(op.table_key)
     verb = "references" if len(referrers) == 1 else "reference"
@@ -565,7 +565,7 @@ def _cascade_text(ctx: LintContext, key: TableKey) -> str:
 @rule("R014", Severity.DANGER, O.DeleteRows, O.InsertRows)
 def _cascading_delete(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A managed-row delete cascades or sets NULL in other rows, users' rows included."""
-    if op.table_key not in ctx.cascades:
+    if op.table_key not in ctx.cascades or op.mode == "seed":  # seed rows stay
         return
     table = table_key_str(op.table_key)
     if isinstance(op, O.InsertRows):
@@ -586,7 +586,7 @@ def _cascading_delete(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 def _downgrade_deletes_referenced(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """The downgrade deletes managed rows from a table other tables reference."""
     referrers = ctx.referenced_by.get(op.table_key)
-    if not referrers or op.table_key in ctx.cascades or _is_new(op, ctx):
+    if not referrers or op.table_key in ctx.cascades or _is_new(op, ctx) or op.mode == "seed":
         return
     table = table_key_str(op.table_key)
     verb = "references" if len(referrers) == 1 else "reference"

@@ -226,20 +226,36 @@ def diff_rows(ot: Table | None, nt: Table | None, old: Snapshot, new: Snapshot) 
     # inserted where missing, its values left alone, both ways (managed -> seed and back)
     either = "seed" if "seed" in (o_mode, n_mode) else "managed"
     ops = _diff_rows(ot, nt, old, new, mode=either)
-    return ops + _mode_ops(ot, nt, o_mode, n_mode)
+    return _mode_ops(ops, ot, nt, o_mode, n_mode)
 
 
-def _mode_ops(ot: Table | None, nt: Table | None, o_mode: str, n_mode: str) -> list[Operation]:
+def _mode_ops(
+    ops: list[Operation], ot: Table | None, nt: Table | None, o_mode: str, n_mode: str
+) -> list[Operation]:
+    """``ops`` and the mode's own: a :class:`ChangeRowMode`; into a ``sync`` table a
+    :class:`PruneRows`, before the inserts (it frees the values users' rows hold)."""
     if nt is None or nt.rows is None:
-        return []
-    out: list[Operation] = []
+        return ops
+    out: list[Operation] = list(ops)
     if o_mode != n_mode:
         out.append(ChangeRowMode(table_key=nt.key, key=nt.rows.key, old=o_mode, new=n_mode))
     # a sync table loses the rows it does not declare, when its mode or rows change
     # (a new table holds only its declared rows)
     if ot is not None and n_mode == "sync" and (o_mode != "sync" or ot.rows != nt.rows):
         keys = tuple(nt.rows.key_of(r) for r in nt.rows.rows)
-        out.append(PruneRows(table_key=nt.key, key=nt.rows.key, keys=keys))
+        freed: set[Ref] = set()
+        for i, op in enumerate(out):
+            if isinstance(op, InsertRows):
+                mine = _unique_refs(nt, op.rows)
+                freed |= mine
+                out[i] = dataclasses.replace(
+                    op, unique_values=_sorted_refs(set(op.unique_values) | mine)
+                )
+        out.append(
+            PruneRows(
+                table_key=nt.key, key=nt.rows.key, keys=keys, unique_values=_sorted_refs(freed)
+            )
+        )
     return out
 
 

@@ -11,7 +11,8 @@ it or the database (``--url``, else the project's URL) shows it applied.
 
 Exit codes: 0 written; 1 error (nothing written: invalid snapshot, FROM without a
 revision, TO with one, a backwards pair, revision or file exists already); 4 refused: the upgrade is destructive and
-``--allow-destructive`` was not given (the operations are listed, nothing written).
+``--allow-destructive`` was not given (the operations are listed, nothing written), or the
+downgrade would add a dropped NOT NULL column back without a backfill (``dropped_columns``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ from planner.cli.output import complete_releases, echo_json, format_option
     help="Write the revision even when the upgrade drops tables, columns or rows.",
 )
 @click.option(
+    "--allow-failing-downgrade",
+    is_flag=True,
+    help="Write the revision even when its downgrade adds a dropped NOT NULL column back "
+    "without a backfill (it fails on a table with rows; prefer dropped_columns).",
+)
+@click.option(
     "--replace",
     is_flag=True,
     help="Rewrite the stale revision of TO (never an applied one, never one a later "
@@ -46,7 +53,16 @@ from planner.cli.output import complete_releases, echo_json, format_option
 @format_option("schema dbplan.generate/1")
 @click.pass_obj
 def generate(
-    obj, from_release, to_release, message, rev_id, allow_destructive, replace, url, fmt="text"
+    obj,
+    from_release,
+    to_release,
+    message,
+    rev_id,
+    allow_destructive,
+    allow_failing_downgrade,
+    replace,
+    url,
+    fmt="text",
 ) -> None:
     """Write the Alembic revision FROM -> TO (default: the two newest releases).
 
@@ -71,9 +87,16 @@ def generate(
       dbplan generate 0.4.0 0.5.0 -m "drop hospital kind" --allow-destructive
       dbplan generate 0.4.0 0.5.0 --replace  # rewrite a stale, unapplied revision
 
+    Lint findings of the upgrade and of the downgrade are printed on stderr
+    ("finding: upgrade: ...", "finding: downgrade: ..."). A downgrade that would
+    add a dropped NOT NULL column back unfilled is refused, --allow-destructive
+    or not: give the newer snapshot's table dropped_columns: {col: {backfill:
+    SQL}} (or pass --allow-failing-downgrade).
+
     Exit codes: 0 written, 1 error (nothing written), 4 the upgrade has
-    destructive operations (drops tables, columns or managed rows) and
-    --allow-destructive was not given.
+    destructive operations (drops tables, columns or managed rows, or prunes a
+    sync table) and --allow-destructive was not given, or the downgrade would
+    fail over existing rows.
     """
     from planner.cli import Refused
     from planner.cli.plan_cmd import resolve_releases
@@ -90,6 +113,7 @@ def generate(
             message=message,
             rev_id=rev_id,
             allow_destructive=allow_destructive,
+            allow_failing_downgrade=allow_failing_downgrade,
             replace=replace,
             database_heads=lambda: _database_heads(project, url),
         )

@@ -78,6 +78,9 @@ class PruneRows(Operation):
     table_key: tuple[str | None, str]
     key: tuple[str, ...]
     keys: tuple[tuple[Any, ...], ...]
+    #: ``(RefKind.UNIQUE_VALUE, …)`` of the rows the plan inserts: a user's row may hold
+    #: one; the prune frees it, the inserts wait for it
+    unique_values: tuple[Ref, ...] = ()
 
     @property
     def risk(self) -> Risk:
@@ -96,12 +99,14 @@ class PruneRows(Operation):
         )
 
     def needs(self) -> frozenset[Ref]:
-        s, n = self.table_key
-        refs: set[Ref] = {(RefKind.TABLE, self.table_key), (RefKind.ROWS, self.table_key)}
+        # rows are matched by key: no update of the plan changes a key value, so the
+        # declared keys are final whenever the key columns are there
+        refs: set[Ref] = {(RefKind.TABLE, self.table_key)}
         refs |= {_col_ref(self.table_key, c) for c in self.key}
-        # after the declared rows took their final keys (an update may move a key)
-        refs |= {(RefKind.FILLED, (s, n, c)) for c in self.key}
         return frozenset(refs)
+
+    def removes(self) -> frozenset[Ref]:
+        return frozenset(self.unique_values)
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         if snapshot.get_table(self.table_key) is None:

@@ -66,11 +66,15 @@ class SeedRowsOp(custom._RowsOp):
 
 
 class PruneRowsOp(custom._RowsOp):
-    """Delete every row whose ``key`` values are not among ``keys``."""
+    """Delete every row whose ``key`` values are not among ``keys`` (or, with
+    ``set_null``, set those columns NULL in them)."""
 
-    def __init__(self, table_name: str, *, keys: list[dict[str, Any]], **kw):
+    def __init__(
+        self, table_name: str, *, keys: list[dict[str, Any]], set_null: tuple[str, ...] = (), **kw
+    ):
         super().__init__(table_name, **kw)
         self.keys = [dict(k) for k in keys]
+        self.set_null = tuple(set_null)
 
 
 def _typed_value(autogen_context, op: custom._RowsOp, column: str, value: Any) -> str:
@@ -111,6 +115,9 @@ def _render_seed_rows(autogen_context, op: SeedRowsOp) -> list[str]:
 def _render_prune_rows(autogen_context, op: PruneRowsOp) -> list[str]:
     stub = _table_stub(autogen_context, op)
     where = f".where(sa.not_({_keys_test(autogen_context, op, op.keys)}))" if op.keys else ""
+    if op.set_null:
+        values = "{" + ", ".join(f"{py_literal(c)}: None" for c in op.set_null) + "}"
+        return ["op.execute(", f"    sa.update({stub}){where}.values({values})", ")"]
     return ["op.execute(", f"    sa.delete({stub}){where}", ")"]
 
 
@@ -134,7 +141,23 @@ def _prune_rows(op: our.PruneRows, ctx: EmitContext) -> list:
     keys = [
         {c: _bind_value(types.get(c), v) for c, v in zip(op.key, k, strict=True)} for k in op.keys
     ]
-    return [PruneRowsOp(op.table_key[1], keys=keys, **_rows_kw(ctx, op.table_key))]
+    kw = _rows_kw(ctx, op.table_key)
+    out: list = []
+    t = ctx.table(op.table_key)
+    self_refs = tuple(
+        c
+        for fk in t.foreign_keys
+        if fk.ref_key == t.key
+        for c in fk.columns
+        if t.has_column(c) and t.column(c).nullable
+    )
+    if self_refs:
+        # MySQL checks foreign keys row by row: rows referencing each other cannot be
+        # deleted in one statement, so first cut the references of the rows that go
+        cut = PruneRowsOp(op.table_key[1], keys=keys, set_null=self_refs, **kw)
+        out.append(custom.DialectSwitchOp([(custom.MYSQL, [cut])]))
+    out.append(PruneRowsOp(op.table_key[1], keys=keys, **kw))
+    return out
 
 
 @TO_ALEMBIC.register(our.ChangeRowMode)

@@ -57,7 +57,7 @@ class DestructiveRefused(DbplanError):
 class DowngradeRefused(DestructiveRefused):
     """The downgrade would fail over existing rows (a NOT NULL column added back unfilled:
     :func:`planner.downgrade_hints.downgrade_failures`); ``allow_destructive`` does not
-    accept it, the hint each line names fixes it."""
+    accept it (``allow_failing_downgrade`` does), the hint each line names fixes it."""
 
     def __init__(self, failures: tuple[str, ...], *, from_release: str, to_release: str):
         self.operations = failures
@@ -69,7 +69,8 @@ class DowngradeRefused(DestructiveRefused):
         lines += [f"  {d}" for d in failures]
         lines.append(
             "nothing written; add the hints named above to the snapshot (--allow-destructive "
-            "does not accept a downgrade that fails)"
+            "does not accept a downgrade that fails; --allow-failing-downgrade does, where "
+            "the table is always empty when it is downgraded)"
         )
         DbplanError.__init__(self, "\n".join(lines))
 
@@ -276,7 +277,7 @@ def plan_findings(plan: Plan, direction: str) -> tuple[str, ...]:
         >>> t = Table(name="t", columns=(Column(name="id", type="Integer", nullable=False),),
         ...           primary_key=PrimaryKey(columns=("id",)))
         >>> plan_findings(make_plan(Snapshot(release="1", tables=(t,)), Snapshot(release="2")), "upgrade")[0][:40]
-        'upgrade: danger R001 op 1: dropping tab'
+        'upgrade: danger R001 op 1: dropping tabl'
     """
     from planner.lint import lint
 
@@ -411,6 +412,7 @@ def generate(
     allow_destructive: bool = False,
     replace: bool = False,
     database_heads: Callable[[], tuple[str, ...]] | None = None,
+    allow_failing_downgrade: bool = False,
 ) -> GenerateResult:
     """Write the revision ``from_release -> to_release`` into the project's migrations.
 
@@ -423,6 +425,8 @@ def generate(
 
     Raises:
         DestructiveRefused: the upgrade drops data and ``allow_destructive`` is False.
+        DowngradeRefused: the downgrade adds a dropped NOT NULL column back with nothing
+            to fill it (``dropped_columns``) and ``allow_failing_downgrade`` is False.
         RevisionError: FROM has no revision yet, TO has one, the pair is backwards, a
             second head or base would be written, or the revision or file exists already.
         SnapshotError: a snapshot is invalid.
@@ -466,7 +470,7 @@ def generate(
         message=message,
         targets=project.targets,
     )
-    if planned.downgrade_failures:
+    if planned.downgrade_failures and not allow_failing_downgrade:
         raise DowngradeRefused(
             planned.downgrade_failures, from_release=from_release, to_release=to_release
         )

@@ -104,9 +104,15 @@ def preflight_guards(plan: Plan) -> list:
     """The :class:`GuardFreeKeysOp` of each existing table the plan inserts managed rows into."""
     fresh = {op.table_key for op in plan.ops if isinstance(op, (our.CreateTable, our.DropTable))}
     changed = _changed_columns(plan)
+    # a sync table's prune deletes a user's row holding a value first: nothing collides
+    pruned = {op.table_key for op in plan.ops if isinstance(op, our.PruneRows)}
     inserts: dict = {}
     for op in plan.ops:
-        if isinstance(op, our.InsertRows) and op.table_key not in fresh:
+        if (
+            isinstance(op, our.InsertRows)
+            and op.table_key not in fresh
+            and op.table_key not in pruned
+        ):
             inserts.setdefault(op.table_key, []).extend((r, op.mode) for r in op.rows)
     ctx = EmitContext(before=plan.old, after=plan.old)
     out: list = []

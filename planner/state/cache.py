@@ -206,7 +206,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
     model.Check: (("name", _S), ("sqltext", _S)),
     model.Index: (("name", _S), ("columns", _STRS), ("unique", _B), ("where", _S_OPT)),
     model.Enum: (("name", _S), ("values", _STRS), ("schema", _S_OPT), ("renamed_values", _PAIRS)),
-    model.RowSet: (("key", _STRS), ("rows", _ROWS)),
+    model.RowSet: (("key", _STRS), ("rows", _ROWS), ("mode", _S)),
     model.Table: (
         ("name", _S),
         ("schema", _S_OPT),
@@ -219,6 +219,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("comment", _S_OPT),
         ("rows", (None, model.RowSet)),
         ("renamed_from", _S_OPT),
+        ("dropped_columns", _PAIRS),
     ),
     model.Snapshot: (
         ("release", _S),

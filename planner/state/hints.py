@@ -2,9 +2,9 @@
 
 A capture (from models or a database) knows the state, not the migration hints an engineer
 writes into a snapshot by hand: ``renamed_from`` of tables and columns, ``backfill`` and
-``using`` of columns, ``renamed_values`` of enums, the data ``steps``, and the ``key`` of
-managed rows. Re-capturing a release (``dbplan snapshot
---force``) keeps them, matched by table and column name, unless told not to.
+``using`` of columns, ``renamed_values`` of enums, the data ``steps``, ``dropped_columns``
+of tables, and the ``key`` and ``mode`` of managed rows. Re-capturing a release (``dbplan
+snapshot --force``) keeps them, matched by table and column name, unless told not to.
 """
 
 from __future__ import annotations
@@ -75,4 +75,18 @@ def _carry_table(old: Table, new: Table, kept: list[str]) -> Table:
         ):
             changes["rows"] = dataclasses.replace(new.rows, key=old.rows.key)
             kept.append(f"row key [{', '.join(old.rows.key)}] of table {where}")
+    _carry_row_hints(old, new, changes, kept, where)
     return dataclasses.replace(new, **changes) if changes else new
+
+
+def _carry_row_hints(old: Table, new: Table, changes: dict, kept: list[str], where: str) -> None:
+    """The row mode (a capture says nothing of it) and ``dropped_columns`` of ``old``."""
+    rows = changes.get("rows", new.rows)
+    if old.rows is not None and rows is not None and old.rows.mode != rows.mode == "managed":
+        changes["rows"] = dataclasses.replace(rows, mode=old.rows.mode)
+        kept.append(f"rows.mode {old.rows.mode} of table {where}")
+    if old.dropped_columns and not new.dropped_columns:
+        dropped = tuple((c, sql) for c, sql in old.dropped_columns if not new.has_column(c))
+        if dropped:
+            changes["dropped_columns"] = dropped
+            kept.append(f"dropped_columns of table {where}")

@@ -23,7 +23,6 @@ from planner.state.errors import Problem, Problems, SnapshotError
 from planner.state.model import (
     FORMAT_VERSION,
     NAMING_CONVENTION_KEYS,
-    ROW_MODES,
     Check,
     Column,
     Enum,
@@ -46,6 +45,7 @@ from planner.state.reader import (
 )
 from planner.state.rowlines import FrozenRows
 from planner.state.session import LoadSession, default_session
+from planner.state.shape_rows import read_dropped_columns, read_row_mode
 
 __all__ = [
     "COLUMN_KEYS",
@@ -131,7 +131,6 @@ FK_KEYS = ("columns", "references", "ondelete", "onupdate")
 REF_KEYS = ("schema", "table", "columns")
 INDEX_KEYS = ("columns", "unique", "where")
 ROWS_KEYS = ("mode", "key", "values")
-DROPPED_COLUMN_KEYS = ("backfill",)
 
 _MISSING = object()
 
@@ -614,7 +613,7 @@ class Shape:
         rows = None
         if "rows" in t:
             rows = self.rows(t["rows"], (*path, "rows"), pk_columns or ())
-        dropped = self.dropped_columns(t.get("dropped_columns"), (*path, "dropped_columns"))
+        dropped = read_dropped_columns(self, t.get("dropped_columns"), (*path, "dropped_columns"))
         return Table(
             name=name,
             schema=schema,
@@ -709,45 +708,10 @@ class Shape:
                 )
             if not bad:
                 out.append(FrozenMap(row))
-        mode = self.row_mode(r.get("mode", _MISSING), (*path, "mode"))
+        mode = read_row_mode(self, r.get("mode", _MISSING), (*path, "mode"))
         if key is None:
             return None
         return RowSet(key=key, rows=tuple(out), mode=mode)
-
-    def row_mode(self, value: Any, path: Path_) -> str:
-        """``rows.mode``: one of :data:`ROW_MODES` (default ``managed``)."""
-        if value is _MISSING:
-            return ROW_MODES[0]
-        if isinstance(value, str) and value in ROW_MODES:
-            return value
-        self.add(
-            path,
-            f"expected a row mode ({', '.join(ROW_MODES)}), found {_describe(value)}",
-            _suggest(value, ROW_MODES),
-        )
-        return ROW_MODES[0]
-
-    def dropped_columns(self, body: Any, path: Path_) -> tuple[tuple[str, str], ...]:
-        """``dropped_columns: {column: {backfill: SQL}}``: the downgrade's backfills of the
-        NOT NULL columns this release drops."""
-        out = []
-        for name, entry in self.names_mapping(body, path, "columns").items():
-            ep = (*path, name)
-            e = self.mapping(
-                entry,
-                ep,
-                f"dropped column '{name}'",
-                allowed=DROPPED_COLUMN_KEYS,
-                required=("backfill",),
-            )
-            if e is None or "backfill" not in e:
-                continue
-            sql = self.text(e["backfill"], (*ep, "backfill"), "SQL text", sql=True)
-            if sql is None:
-                self.add((*ep, "backfill"), "expected SQL text, found null")
-                continue
-            out.append((name, sql))
-        return tuple(sorted(out))
 
 
 _SINGULAR = {

@@ -22,6 +22,7 @@ from planner.ops import (
     AlterColumnType,
     ApplyError,
     BackfillColumn,
+    ChangeRowMode,
     CreateEnum,
     CreateIndex,
     CreateRoutine,
@@ -42,6 +43,7 @@ from planner.ops import (
     DropViewIndex,
     InsertRows,
     IrreversibleError,
+    PruneRows,
     RebuildEnum,
     RenameColumn,
     RenameConstraint,
@@ -252,6 +254,7 @@ def _ops() -> list:
             new=FrozenMap({"name": "Bee"}),
         ),
         DeleteRows(table_key=CAMPAIGNS, key=("id",), rows=(FrozenMap({"id": 1, "name": "A"}),)),
+        ChangeRowMode(table_key=CAMPAIGNS, key=("id",), old="managed", new="seed"),
     ]
 
 
@@ -261,8 +264,25 @@ OPS = _ops()
 def test_every_kind_is_covered():
     import planner.ops.steps  # noqa: F401 - registers data_step (rows only: no state change)
 
-    kinds = {op.kind for op in OPS} | {"backfill_column", "add_primary_key", "data_step"}
+    kinds = {op.kind for op in OPS} | {
+        "backfill_column",
+        "add_primary_key",
+        "data_step",
+        "prune_rows",
+    }
     assert kinds == set(OPERATION_TYPES)
+
+
+def test_prune_rows_keeps_the_snapshot_and_is_destructive_and_irreversible():
+    op = PruneRows(table_key=CAMPAIGNS, key=("id",), keys=((1,), (2,)))
+    assert op.apply_to(S) == S  # the snapshot never held the users' rows it deletes
+    assert op.risk == Risk.DESTRUCTIVE and op.category == "-"
+    assert op.describe() == (
+        "Delete the rows of campaigns the snapshot does not declare (sync), keeping "
+        "(id)=(1), (id)=(2)"
+    )
+    with pytest.raises(IrreversibleError, match="the deleted rows are gone"):
+        op.reverse()
 
 
 @pytest.mark.parametrize("op", OPS, ids=lambda op: op.kind)

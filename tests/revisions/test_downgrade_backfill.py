@@ -67,6 +67,16 @@ def test_generate_refuses_a_downgrade_re_adding_a_not_null_column_without_backfi
     assert "downgrade: adds NOT NULL column sites.legacy_code back" in r.stderr
     assert "Traceback" not in r.stderr
     assert sorted(p.name for p in (project.migrations_dir / "versions").iterdir()) == before
+    # the explicit escape (a table always empty when downgraded) writes it
+    r = dbplan(
+        project.root,
+        "generate",
+        "1.0.0",
+        "2.0.0",
+        "--allow-destructive",
+        "--allow-failing-downgrade",
+    )
+    assert len(list((project.migrations_dir / "versions").glob("*.py"))) == len(before) + 1
 
 
 def test_generate_prints_upgrade_and_downgrade_findings(tmp_path):

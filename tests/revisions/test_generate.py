@@ -40,6 +40,8 @@ def units(release: str, *extra: Column, rows=("kWh",), drop_name=False) -> Snaps
         primary_key=PrimaryKey(columns=("id",)),
         uniques=uq,
         rows=rs,
+        # the downgrade adds name back NOT NULL: it says how to fill it (else refused)
+        dropped_columns=(("name", "'unknown'"),) if drop_name else (),
     )
     return Snapshot(release=release, tables=(t,))
 
