@@ -1,0 +1,390 @@
+"""The entry format of :mod:`planner.state.cache`: each model class as a JSON array of
+its field values in field order, every value checked against its field's kind on reading
+(an entry that does not decode to the model is a miss, never a wrong snapshot). Row
+values are JSON values (objects become FrozenMap, arrays tuples, as the loader freezes
+them); rows of plain values naming the same columns are stored a column at a time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from planner.errors import DbplanError
+from planner.state import model, pg_objects
+from planner.state.model import Snapshot
+
+# Each model class is a JSON array of its field values in field order; each field has a
+# kind, and the reader checks every value against it. Row values are JSON values
+# (objects become FrozenMap, arrays tuples, as the loader freezes them).
+_S, _S_OPT, _B, _B_OPT, _I, _STRS, _PAIRS, _ROWS, _I_OPT, _STRS_OPT = range(10)
+_SPECS: dict[type, tuple[tuple[str, object], ...]] = {
+    model.Column: (
+        ("name", _S),
+        ("type", _S),
+        ("nullable", _B),
+        ("autoincrement", _B_OPT),
+        ("server_default", _S_OPT),
+        ("comment", _S_OPT),
+        ("renamed_from", _S_OPT),
+        ("backfill", _S_OPT),
+        ("identity", _S_OPT),
+        ("generated", (None, model.Generated)),
+        ("using", _PAIRS),
+        ("backfill_dialects", _PAIRS),
+    ),
+    model.Generated: (("expression", _S), ("stored", _B)),
+    model.PrimaryKey: (("name", _S_OPT), ("columns", _STRS)),
+    model.ForeignKey: (
+        ("name", _S),
+        ("columns", _STRS),
+        ("ref_table", _S),
+        ("ref_columns", _STRS),
+        ("ref_schema", _S_OPT),
+        ("ondelete", _S_OPT),
+        ("onupdate", _S_OPT),
+    ),
+    model.Unique: (("name", _S), ("columns", _STRS)),
+    model.Check: (("name", _S), ("sqltext", _S)),
+    model.Index: (("name", _S), ("columns", _STRS), ("unique", _B), ("where", _S_OPT)),
+    model.Enum: (("name", _S), ("values", _STRS), ("schema", _S_OPT), ("renamed_values", _PAIRS)),
+    model.RowSet: (("key", _STRS), ("rows", _ROWS), ("mode", _S)),
+    model.Table: (
+        ("name", _S),
+        ("schema", _S_OPT),
+        ("columns", (tuple, model.Column)),
+        ("primary_key", (None, model.PrimaryKey)),
+        ("foreign_keys", (tuple, model.ForeignKey)),
+        ("uniques", (tuple, model.Unique)),
+        ("checks", (tuple, model.Check)),
+        ("indexes", (tuple, model.Index)),
+        ("comment", _S_OPT),
+        ("rows", (None, model.RowSet)),
+        ("renamed_from", _S_OPT),
+        ("dropped_columns", _PAIRS),
+    ),
+    model.Snapshot: (
+        ("release", _S),
+        ("tables", (tuple, model.Table)),
+        ("enums", (tuple, model.Enum)),
+        ("naming_convention", _PAIRS),
+        ("format", _I),
+        ("unmanaged", (tuple, model.Unmanaged)),
+        ("routines", (tuple, model.Routine)),
+        ("views", (tuple, model.View)),
+        ("schemas", (tuple, pg_objects.Schema)),
+        ("extensions", (tuple, pg_objects.Extension)),
+        ("sequences", (tuple, pg_objects.Sequence)),
+        ("steps", (tuple, model.DataStep)),
+    ),
+    pg_objects.Schema: (("name", _S), ("comment", _S_OPT)),
+    pg_objects.Extension: (("name", _S), ("version", _S_OPT), ("schema", _S_OPT)),
+    pg_objects.Sequence: (
+        ("name", _S),
+        ("schema", _S_OPT),
+        ("type", _S),
+        ("increment", _I),
+        ("start", _I_OPT),
+        ("min_value", _I_OPT),
+        ("max_value", _I_OPT),
+        ("cycle", _B),
+        ("owned_by", _STRS_OPT),
+        ("comment", _S_OPT),
+    ),
+    model.DataStep: (
+        ("name", _S),
+        ("reads", _STRS),
+        ("writes", _STRS),
+        ("sql", _PAIRS),
+        ("guard", _PAIRS),
+        ("downgrade", _PAIRS),
+        ("irreversible", _B),
+    ),
+    model.Routine: (
+        ("kind", _S),
+        ("name", _S),
+        ("definition", _S),
+        ("schema", _S_OPT),
+        ("table", _S_OPT),
+        ("dialect", _S),
+    ),
+    model.View: (
+        ("name", _S),
+        ("definition", _S),
+        ("schema", _S_OPT),
+        ("kind", _S),
+        ("indexes", (tuple, model.Index)),
+        ("comment", _S_OPT),
+        ("reads", (tuple, model.ViewRead)),
+    ),
+    model.ViewRead: (("kind", _S), ("name", _S), ("schema", _S_OPT), ("columns", _STRS)),
+    model.Unmanaged: (("kind", _S), ("name", _S), ("schema", _S_OPT), ("table", _S_OPT)),
+}
+#: the format covers every field of the model (else the cache stays off: never a wrong
+#: answer from a field the entry does not carry); tests/perf/test_cache.py checks it
+FORMAT_COVERS_MODEL = all(
+    tuple(n for n, _ in spec) == tuple(f.name for f in dataclasses.fields(cls))
+    for cls, spec in _SPECS.items()
+)
+
+
+class _Bad(DbplanError, ValueError):
+    """An entry that does not decode to the model: a miss."""
+
+
+#: the classes of plain JSON values (a row of these is written and read in bulk)
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_new_tuple = tuple.__new__
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
+
+
+def _encode_value(v: Any) -> Any:
+    """A row value (frozen JSON) as plain JSON."""
+    if v is None or type(v) in (str, int, float, bool):
+        return v
+    if type(v) is model.FrozenMap:
+        return {k: _encode_value(x) for k, x in v}
+    if type(v) is tuple:
+        return [_encode_value(x) for x in v]
+    raise TypeError(f"cannot cache a row value of type {type(v).__name__}")
+
+
+def _encode_row(r: model.FrozenMap) -> Any:
+    """:func:`_encode_value` of a row; a row of plain values without a call per value."""
+    if r.__class__ is model.FrozenMap:
+        for _, x in r:
+            if x.__class__ not in _PLAIN:
+                return _encode_value(r)
+        return dict(r)
+    return _encode_value(r)
+
+
+def _encode_rows(rows: tuple) -> Any:
+    """Rows as a list of row objects; rows of plain values that all name the same
+    columns a column at a time instead: ``{"columns": [...], "values": [[...], ...]}``
+    (read back to the same rows, much faster than one object per row)."""
+    if len(rows) > 1 and all(r.__class__ is model.FrozenMap for r in rows):
+        if len(set(map(len, rows))) == 1:
+            positions = list(zip(*rows, strict=True))
+            names = [set(map(_first, p)) for p in positions]
+            if all(len(n) == 1 for n in names):
+                values = [list(map(_second, p)) for p in positions]
+                if all(set(map(type, column)) <= _PLAIN for column in values):
+                    return {"columns": [n.pop() for n in names], "values": values}
+    return [_encode_row(r) for r in rows]
+
+
+def _decode_columns(v: dict, what: str) -> tuple[model.FrozenMap, ...]:
+    """The rows of :func:`_encode_rows`' column form, every part checked."""
+    names, values = v.get("columns"), v.get("values")
+    if (
+        len(v) != 2
+        or names.__class__ is not list
+        or values.__class__ is not list
+        or len(names) != len(values)
+        or not names
+        or not all(n.__class__ is str for n in names)
+        or names != sorted(set(names))
+        or not all(c.__class__ is list for c in values)
+        or len(set(map(len, values))) != 1
+        or not all(set(map(type, c)) <= _PLAIN for c in values)
+    ):
+        raise _Bad(what)
+    return tuple(
+        [_new_tuple(model.FrozenMap, zip(names, r, strict=True)) for r in zip(*values, strict=True)]
+    )
+
+
+def _encode(obj: Any) -> Any:
+    spec = _SPECS.get(type(obj))
+    if spec is None:
+        raise TypeError(f"cannot cache a {type(obj).__name__}")
+    out = []
+    for name, kind in spec:
+        v = getattr(obj, name)
+        if kind == _ROWS:
+            out.append(_encode_rows(v))
+        elif kind in (_STRS, _PAIRS):
+            out.append([list(x) if kind == _PAIRS else x for x in v])
+        elif kind == _STRS_OPT:
+            out.append(None if v is None else list(v))
+        elif isinstance(kind, tuple):
+            if kind[0] is tuple:
+                out.append([_encode(x) for x in v])
+            else:
+                out.append(None if v is None else _encode(v))
+        else:
+            out.append(v)
+    return out
+
+
+def _decode_row(v: dict) -> model.FrozenMap:
+    """:func:`_decode_value` of a row object; a row of plain values (the common case)
+    without a call per value (the same FrozenMap: pairs sorted by key, values as read)."""
+    for x in v.values():
+        if x.__class__ not in _PLAIN:
+            return _decode_value(v)
+    return _new_tuple(model.FrozenMap, sorted(v.items()))
+
+
+def _decode_value(v: Any) -> Any:
+    if type(v) is dict:
+        return model.FrozenMap((k, _decode_value(x)) for k, x in v.items())
+    if type(v) is list:
+        return tuple([_decode_value(x) for x in v])
+    return v
+
+
+def _strs(v: Any) -> tuple[str, ...]:
+    if v.__class__ is not list or not all(x.__class__ is str for x in v):
+        raise _Bad("not a list of strings")
+    return tuple(v)
+
+
+def _check(types: tuple[type, ...], what: str) -> Callable[[Any], Any]:
+    def check(v: Any) -> Any:
+        if v.__class__ not in types:
+            raise _Bad(what)
+        return v
+
+    return check
+
+
+def _field_reader(cls: type, name: str, kind: object) -> Callable[[Any], Any]:
+    what = f"{cls.__name__}.{name}"
+    if kind == _S:
+        return _check((str,), what)
+    if kind == _S_OPT:
+        return _check((str, type(None)), what)
+    if kind == _B:
+        return _check((bool,), what)
+    if kind == _B_OPT:
+        return _check((bool, type(None)), what)
+    if kind == _I:
+        return _check((int,), what)
+    if kind == _STRS:
+        return _strs
+    if kind == _STRS_OPT:
+        return lambda v: None if v is None else _strs(v)
+    if kind == _PAIRS:
+
+        def pairs(v: Any) -> tuple[tuple[str, ...], ...]:
+            if v.__class__ is not list:
+                raise _Bad(what)
+            out = tuple([_strs(p) for p in v])
+            if any(len(p) != 2 for p in out):
+                raise _Bad(what)
+            return out
+
+        return pairs
+    if kind == _ROWS:
+
+        def rows(v: Any) -> tuple[model.FrozenMap, ...]:
+            if v.__class__ is dict:
+                return _decode_columns(v, what)
+            if v.__class__ is not list or not all(r.__class__ is dict for r in v):
+                raise _Bad(what)
+            return tuple([_decode_row(r) for r in v])
+
+        return rows
+    container, inner = kind  # type: ignore[misc]
+    if container is tuple:
+
+        def many(v: Any) -> tuple:
+            if v.__class__ is not list:
+                raise _Bad(what)
+            build = _BUILDERS[inner]
+            return tuple([build(x) for x in v])
+
+        return many
+
+    def optional(v: Any) -> Any:
+        return None if v is None else _BUILDERS[inner](v)
+
+    return optional
+
+
+_SCALARS = {
+    _S: (str,),
+    _S_OPT: (str, type(None)),
+    _B: (bool,),
+    _B_OPT: (bool, type(None)),
+    _I: (int,),
+    _I_OPT: (int, type(None)),
+}
+
+
+def _make_builder(cls: type) -> Callable[[Any], Any]:
+    """A ``JSON array -> instance`` for one class: each field read and type-checked, then
+    set on its slot directly (no ``__init__``: the entry holds the sorted collections)."""
+    spec = _SPECS[cls]
+    setters = tuple(cls.__dict__[name].__set__ for name, _ in spec)
+    # scalar fields: the classes allowed; others: a reader that checks and converts
+    allowed = tuple(_SCALARS.get(kind) for _, kind in spec)  # type: ignore[call-overload]
+    readers = tuple(
+        None if kind in _SCALARS else _field_reader(cls, name, kind) for name, kind in spec
+    )
+    plan = tuple(zip(setters, allowed, readers, strict=True))
+    n = len(spec)
+    new = object.__new__
+    what = f"{cls.__name__}: not {n} fields"
+
+    def build(data: Any) -> Any:
+        if data.__class__ is not list or len(data) != n:
+            raise _Bad(what)
+        obj = new(cls)
+        for (setter, ok, read), v in zip(plan, data, strict=True):
+            if read is None:
+                if v.__class__ not in ok:
+                    raise _Bad(f"{cls.__name__}: a field of the wrong type")
+                setter(obj, v)
+            else:
+                setter(obj, read(v))
+        return obj
+
+    return build
+
+
+_BUILDERS: dict[type, Callable[[Any], Any]] = {}
+_BUILDERS.update((cls, _make_builder(cls)) for cls in _SPECS)
+
+
+def _dumps_snapshot(snapshot: Snapshot) -> bytes:
+    return json.dumps(_encode(snapshot), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _loads_snapshot(payload: bytes) -> Snapshot:
+    return _BUILDERS[model.Snapshot](json.loads(payload))
+
+
+def _encode_memo(v: Any) -> Any:
+    """A derived value (None, bool, int, float, str, tuple, list, dict of str) as JSON."""
+    if v is None or type(v) in (str, int, float, bool):
+        return v
+    if type(v) is tuple:
+        return {"t": [_encode_memo(x) for x in v]}
+    if type(v) is list:
+        return {"l": [_encode_memo(x) for x in v]}
+    if type(v) is dict and all(type(k) is str for k in v):
+        return {"d": {k: _encode_memo(x) for k, x in v.items()}}
+    raise TypeError(f"cannot cache a {type(v).__name__}")
+
+
+def _decode_memo(v: Any) -> Any:
+    if type(v) is not dict:
+        if type(v) is list:
+            raise _Bad("a bare list")
+        return v
+    if len(v) != 1:
+        raise _Bad("not a tagged value")
+    ((tag, inner),) = v.items()
+    if tag == "t" and type(inner) is list:
+        return tuple([_decode_memo(x) for x in inner])
+    if tag == "l" and type(inner) is list:
+        return [_decode_memo(x) for x in inner]
+    if tag == "d" and type(inner) is dict:
+        return {k: _decode_memo(x) for k, x in inner.items()}
+    raise _Bad("unknown tag")
