@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.state.model import Enum
+
 ENUM_KEYS = ("schema", "values", "renamed_values")  # schema: read by the caller
 
 
@@ -57,3 +59,38 @@ def load(shape: Any, body: dict, path: tuple, name: str) -> tuple[Any, tuple[tup
             return None, ()
         out.append((old, new))
     return values, tuple(out)
+
+
+def read_enums(shape: Any, value: Any) -> list[Enum]:
+    """The ``enums`` section (``shape``: the loader's ``Shape``): lists of values, or
+    ``{schema, values, renamed_values}``."""
+    from planner.state.shape import _describe as describe
+    from planner.state.shape import _quote_hint as quote_hint
+
+    path = ("enums",)
+    out = []
+    for name, values in shape.names_mapping(value, path, "enums").items():
+        p = (*path, name)
+        schema = None
+        renamed: tuple[tuple[str, str], ...] = ()
+        if isinstance(values, dict):  # {schema: other, values: [...], renamed_values: {..}}
+            schema = shape.text(values.get("schema"), (*p, "schema"), "a schema name")
+            values, renamed = load(shape, values, p, name)
+            if values is None:
+                continue
+            p = (*p, "values")
+        if not isinstance(values, list):
+            shape.add(p, f"expected the list of values of enum '{name}', found {describe(values)}")
+            continue
+        ok = True
+        for i, v in enumerate(values):
+            if not isinstance(v, str):
+                shape.add(
+                    (*p, i),
+                    f"an enum value must be a string, found {describe(v)}",
+                    quote_hint(v),
+                )
+                ok = False
+        if ok:
+            out.append(Enum(name=name, values=tuple(values), schema=schema, renamed_values=renamed))
+    return out

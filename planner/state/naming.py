@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from planner.errors import DbplanError
 from planner.state.model import Table
@@ -276,3 +277,31 @@ def default_pk_name(
         return convention_name(template, table=table_name, columns=columns)
     except ConventionError:
         return None
+
+
+def read_conventions(shape: Any, value: Any) -> dict[str, str]:
+    """The ``naming_convention`` section (``shape``: the loader's ``Shape``)."""
+    from planner.state.model import NAMING_CONVENTION_KEYS
+
+    path = ("naming_convention",)
+    if value is None:
+        return {}
+    m = shape.mapping(value, path, "naming_convention", allowed=NAMING_CONVENTION_KEYS)
+    out = {}
+    for key, template in (m or {}).items():
+        if key not in NAMING_CONVENTION_KEYS:
+            continue
+        t = shape.text(template, (*path, key), "a naming template")
+        if t is None:
+            continue
+        why = template_problem(t)
+        if why:
+            shape.add(
+                (*path, key),
+                f"invalid naming template: {why}",
+                "tokens: table_name, column_0_name, column_0_N_name, column_0_label, "
+                "referred_table_name, referred_column_0_name, constraint_name",
+            )
+            continue
+        out[key] = t
+    return out

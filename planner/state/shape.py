@@ -22,7 +22,6 @@ from planner.state import column_kinds, naming
 from planner.state.errors import Problem, Problems, SnapshotError
 from planner.state.model import (
     FORMAT_VERSION,
-    NAMING_CONVENTION_KEYS,
     Check,
     Column,
     Enum,
@@ -406,63 +405,12 @@ class Shape:
         return value
 
     def conventions(self, value: Any) -> dict[str, str]:
-        path = ("naming_convention",)
-        if value is None:
-            return {}
-        m = self.mapping(value, path, "naming_convention", allowed=NAMING_CONVENTION_KEYS)
-        out = {}
-        for key, template in (m or {}).items():
-            if key not in NAMING_CONVENTION_KEYS:
-                continue
-            t = self.text(template, (*path, key), "a naming template")
-            if t is None:
-                continue
-            why = naming.template_problem(t)
-            if why:
-                self.add(
-                    (*path, key),
-                    f"invalid naming template: {why}",
-                    "tokens: table_name, column_0_name, column_0_N_name, column_0_label, "
-                    "referred_table_name, referred_column_0_name, constraint_name",
-                )
-                continue
-            out[key] = t
-        return out
+        return naming.read_conventions(self, value)
 
     def enums(self, value: Any) -> list[Enum]:
-        path = ("enums",)
-        out = []
-        for name, values in self.names_mapping(value, path, "enums").items():
-            p = (*path, name)
-            schema = None
-            renamed: tuple[tuple[str, str], ...] = ()
-            if isinstance(values, dict):  # {schema: other, values: [...], renamed_values: {..}}
-                from planner.state import enum_renames_yaml
+        from planner.state.enum_renames_yaml import read_enums  # the enums section
 
-                schema = self.text(values.get("schema"), (*p, "schema"), "a schema name")
-                values, renamed = enum_renames_yaml.load(self, values, p, name)
-                if values is None:
-                    continue
-                p = (*p, "values")
-            if not isinstance(values, list):
-                self.add(
-                    p, f"expected the list of values of enum '{name}', found {_describe(values)}"
-                )
-                continue
-            ok = True
-            for i, v in enumerate(values):
-                if not isinstance(v, str):
-                    self.add(
-                        (*p, i),
-                        f"an enum value must be a string, found {_describe(v)}",
-                        _quote_hint(v),
-                    )
-                    ok = False
-            if ok:
-                out.append(
-                    Enum(name=name, values=tuple(values), schema=schema, renamed_values=renamed)
-                )
-        return out
+        return read_enums(self, value)
 
     def table(self, name: str, body: Any, path: Path_, conventions: dict[str, str]) -> Table | None:
         t = self.mapping(body, path, f"table '{name}'", allowed=TABLE_KEYS, required=("columns",))
