@@ -648,7 +648,10 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
     n_required = len(required)
     references = _reference_checks(c, t)
     if key_ok and rowcheck.rows_fit(t, columns, required, references):
-        return  # checked a column at a time: the row by row checks below find nothing
+        # checked a column at a time: the row by row checks below find nothing (the
+        # references by natural key are checked apart, as below)
+        check_row_references(c.add, s, t, rp)
+        return
     _check_row_uniqueness(c, t, rp)
     key_cols = rs.key
     seen: dict[tuple, int] = {}

@@ -49,9 +49,9 @@ def test_seed_rows_of_a_referenced_table_are_neither_linted_nor_gated_as_deletes
 def test_sync_is_danger_and_gated_both_ways():
     managed, sync = _snap("1", "managed", "kWh"), _snap("2", "sync", "kWh", "GJ")
     up = plan_revision(managed, sync, from_release="1", to_release="2")
-    assert [f.code for f in lint(up.up) if f.severity.value == "danger"] == ["R019"]
+    assert [f.code for f in lint(up.up) if f.severity.value == "danger"] == ["R022"]
     assert any("(sync)" in d for d in up.destructive)
     # back to a sync release: the downgrade prunes too, and is gated as such
     down = plan_revision(sync, managed, from_release="2", to_release="3")
     assert any(d.startswith("downgrade: Delete the rows of units") for d in down.destructive)
-    assert "R019" in {f.code for f in lint(make_downgrade_plan(sync, managed))}
+    assert "R022" in {f.code for f in lint(make_downgrade_plan(sync, managed))}
