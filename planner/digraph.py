@@ -24,6 +24,8 @@ import heapq
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
+from planner.errors import DbplanError
+
 __all__ = [
     "CycleFound",
     "DiGraph",
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 
-class CycleFound(Exception):  # noqa: N818 - networkx's NetworkXUnfeasible
+class CycleFound(DbplanError):  # noqa: N818 - networkx's NetworkXUnfeasible
     """:func:`lexicographical_topological_sort` met a cycle."""
 
 

@@ -49,6 +49,7 @@ from typing import Any
 
 from yaml.resolver import Resolver
 
+from planner.errors import DbplanError
 from planner.state.model import FrozenMap
 from planner.state.reader import SourceMap
 
@@ -105,7 +106,7 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 _BOOLS["FALSE"] = False
 
 
-class _Decline(Exception):
+class _Decline(DbplanError):
     """A token or line this module does not read: its block goes to PyYAML."""
 
 
