@@ -80,17 +80,24 @@ def run_process(
 
     Its output is discarded, or written to the file ``stdout``.
     """
+    import tempfile
+
     out = open(stdout, "wb") if stdout is not None else subprocess.DEVNULL  # noqa: SIM115
+    # stderr to a file, not a pipe: a process writing more than a pipe holds (generate's
+    # findings of a 2,000-table downgrade) would block, as wait4 reads nothing meanwhile
+    errf = tempfile.TemporaryFile()  # noqa: SIM115
     try:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=errf)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
+        errf.seek(0)
+        err = errf.read().decode(errors="replace")
     finally:
+        errf.close()
         if stdout is not None:
             out.close()
     code = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     proc.returncode = code
     if code not in ok_codes:
         raise RuntimeError(f"{' '.join(argv)} exited {code}:\n{err[-2000:]}")
