@@ -2,6 +2,7 @@
 
 from planner.dialects.base import (
     NAMES,
+    PRIMARY,
     Dialect,
     UnknownDialectError,
     all_dialects,
@@ -13,6 +14,7 @@ from planner.dialects.base import (
 
 __all__ = [
     "NAMES",
+    "PRIMARY",
     "Dialect",
     "UnknownDialectError",
     "all_dialects",

@@ -26,6 +26,9 @@ from planner.errors import DbplanError
 
 #: Canonical names of the supported dialects, in the order reports list them.
 NAMES: tuple[str, ...] = ("postgresql", "mysql", "sqlite")
+#: The primary target: the dialect of a routine entry without ``dialect:`` and of the
+#: names a snapshot records for unnamed constraints (:func:`naming_dialect`).
+PRIMARY: str = NAMES[0]
 
 _REGISTRY: dict[str, type[Dialect]] = {}
 
@@ -152,6 +155,9 @@ class Dialect:
     #: identity columns (``GENERATED ... AS IDENTITY``): PostgreSQL's; validation refuses
     #: them where a target has none
     has_identity_columns: ClassVar[bool] = False
+    #: a column type change takes ``USING <expression>`` (PostgreSQL): a declared
+    #: conversion runs in it; elsewhere the rows are converted in place first
+    alters_type_using: ClassVar[bool] = False
     #: generated columns may be VIRTUAL (PostgreSQL stores every one)
     has_virtual_generated_columns: ClassVar[bool] = True
     #: indexes can have a ``WHERE`` predicate (MariaDB/MySQL: none, it is dropped)

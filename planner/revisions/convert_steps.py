@@ -14,13 +14,15 @@ from __future__ import annotations
 from alembic.autogenerate import renderers
 from alembic.operations import ops as alembic_ops
 
+from planner import dialects
 from planner.ops.steps import RunDataStep
 from planner.revisions import alembic_ops as custom
 from planner.revisions.convert import TO_ALEMBIC, EmitContext
 from planner.revisions.literals import py_literal, sql_text_call
 from planner.state.steps_yaml import ANY
 
-_BRANCHES = (("postgresql", custom.POSTGRESQL), ("mysql", custom.MYSQL), ("sqlite", custom.SQLITE))
+#: (dialect name, its run-time names) of every dialect: one branch each of a switch
+_BRANCHES = tuple((d.name, d.runtime_names) for d in dialects.all_dialects())
 
 
 class DataStepOp(alembic_ops.MigrateOperation):
@@ -127,14 +129,21 @@ def _render_convert_values(autogen_context, op: ConvertValuesOp) -> list[str]:
 
 
 def pg_using(using: tuple[tuple[str, str], ...]) -> str | None:
-    """The declared ``USING`` expression for PostgreSQL (None: none declared)."""
-    return _pick(using, "postgresql")
+    """The declared ``USING`` expression of the dialect whose type change takes one
+    (:attr:`~planner.dialects.base.Dialect.alters_type_using`; None: none declared)."""
+    for d in dialects.all_dialects():
+        if d.alters_type_using:
+            return _pick(using, d.name)
+    return None
 
 
 def convert_in_place(table_key, column: str, using: tuple[tuple[str, str], ...]) -> list:
-    """The in-place conversions of MariaDB and SQLite before a type change (may be empty)."""
+    """The in-place conversions before a type change where the database has no ``USING``
+    (MariaDB, SQLite; may be empty)."""
     branches = []
-    for dialect, names in _BRANCHES[1:]:
+    for dialect, names in _BRANCHES:
+        if dialects.get(dialect).alters_type_using:
+            continue
         sql = _pick(using, dialect)
         if sql is not None:
             op = ConvertValuesOp(table_key[1], schema=table_key[0], column=column, sql=sql)

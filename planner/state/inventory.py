@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from planner.dialects.base import PRIMARY
 from planner.errors import DbplanError
 from planner.state.model import Routine, Snapshot, Unmanaged
 
@@ -183,7 +184,7 @@ def refuse(found: Iterable[Found]) -> None:
     raise InventoryError("\n".join(lines))
 
 
-def attach(snapshot: Snapshot, found: Iterable[Found], dialect: str = "postgresql") -> Snapshot:
+def attach(snapshot: Snapshot, found: Iterable[Found], dialect: str = PRIMARY) -> Snapshot:
     """``snapshot`` with the inventory listed as ``unmanaged`` (what has a definition as
     ``routines`` of ``dialect``, the captured database's), and every index it lists
     taken out of the modelled indexes (dbplan would re-create it wrongly).

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.dialects.base import PRIMARY
 from planner.state.pg_objects import (
     Extension,
     Schema,
@@ -250,7 +251,7 @@ class Routine:
     definition: str
     schema: str | None = None
     table: str | None = None
-    dialect: str = "postgresql"
+    dialect: str = PRIMARY
 
     @property
     def key(self) -> tuple[str, str | None, str | None, str, str]:

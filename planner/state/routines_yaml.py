@@ -40,7 +40,7 @@ ENTRY_KEYS = ("kind", "name", "dialect", "schema", "table", "definition")
 #: every kind a routine can be (each dialect's part says which it has)
 ROUTINE_KINDS = ("function", "procedure", "trigger")
 #: the dialect of an entry without ``dialect:``
-DEFAULT_DIALECT = "postgresql"
+DEFAULT_DIALECT = dialects.PRIMARY
 _STR = "tag:yaml.org,2002:str"
 
 

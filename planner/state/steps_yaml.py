@@ -30,11 +30,12 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from planner.dialects import NAMES
 from planner.state.model import DataStep, Snapshot, Table
 
 ENTRY_KEYS = ("name", "reads", "writes", "sql", "guard", "downgrade")
 #: the dialect keys of a per-dialect SQL mapping; ``*``: every database
-STEP_DIALECTS = ("postgresql", "mysql", "sqlite")
+STEP_DIALECTS = NAMES
 ANY = "*"
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
