@@ -52,6 +52,8 @@ class PostgreSQL(Dialect):
 
     has_schemas = True
     has_identity_columns = True
+    has_deferrable_constraints = True
+    has_unlogged_tables = True
     has_virtual_generated_columns = False
     has_named_enums = True
 

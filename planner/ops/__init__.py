@@ -104,6 +104,7 @@ from planner.ops.keys import (
     RenameConstraint,
     RenameIndex,
 )
+from planner.ops.pg_tables import AlterConstraintDeferrable, SetTableLogged
 from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
 from planner.ops.rowmodes import ChangeRowMode, PruneRows
 from planner.ops.tables import (
@@ -140,6 +141,7 @@ __all__ = [
     "AddUnique",
     "AlterColumnAutoincrement",
     "AlterColumnIdentity",
+    "AlterConstraintDeferrable",
     "AlterColumnComment",
     "CreateRoutine",
     "CreateView",
@@ -195,6 +197,7 @@ __all__ = [
     "RenameColumn",
     "RenameConstraint",
     "RenameIndex",
+    "SetTableLogged",
     "RenameTable",
     "Risk",
     "SetTableComment",

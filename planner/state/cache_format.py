@@ -37,7 +37,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("backfill_dialects", _PAIRS),
     ),
     model.Generated: (("expression", _S), ("stored", _B)),
-    model.PrimaryKey: (("name", _S_OPT), ("columns", _STRS)),
+    model.PrimaryKey: (("name", _S_OPT), ("columns", _STRS), ("deferrable", _S_OPT)),
     model.ForeignKey: (
         ("name", _S),
         ("columns", _STRS),
@@ -46,8 +46,9 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("ref_schema", _S_OPT),
         ("ondelete", _S_OPT),
         ("onupdate", _S_OPT),
+        ("deferrable", _S_OPT),
     ),
-    model.Unique: (("name", _S), ("columns", _STRS)),
+    model.Unique: (("name", _S), ("columns", _STRS), ("deferrable", _S_OPT)),
     model.Check: (("name", _S), ("sqltext", _S)),
     model.Index: (("name", _S), ("columns", _STRS), ("unique", _B), ("where", _S_OPT)),
     model.Enum: (("name", _S), ("values", _STRS), ("schema", _S_OPT), ("renamed_values", _PAIRS)),
@@ -65,6 +66,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("rows", (None, model.RowSet)),
         ("renamed_from", _S_OPT),
         ("dropped_columns", _PAIRS),
+        ("unlogged", _B),
     ),
     model.Snapshot: (
         ("release", _S),

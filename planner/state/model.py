@@ -95,6 +95,10 @@ def table_key_str(key: TableKey) -> str:
 #: IDENTITY``)
 IDENTITY_KINDS = ("always", "by_default")
 
+#: the values of ``deferrable`` on a key, unique or foreign key (PostgreSQL ``DEFERRABLE
+#: INITIALLY IMMEDIATE | DEFERRED``); absent: NOT DEFERRABLE
+DEFERRABLE_KINDS = ("immediate", "deferred")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Generated:
@@ -139,6 +143,8 @@ class PrimaryKey:
     #: None = the dialect's default name (``<table>_pkey`` on PostgreSQL)
     name: str | None = None
     columns: tuple[str, ...] = ()
+    #: ``immediate`` / ``deferred``: DEFERRABLE INITIALLY ... (PostgreSQL); None: not
+    deferrable: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,6 +156,8 @@ class ForeignKey:
     ref_schema: str | None = None
     ondelete: str | None = None
     onupdate: str | None = None
+    #: ``immediate`` / ``deferred``: DEFERRABLE INITIALLY ... (PostgreSQL); None: not
+    deferrable: str | None = None
 
     @property
     def ref_key(self) -> TableKey:
@@ -160,6 +168,8 @@ class ForeignKey:
 class Unique:
     name: str
     columns: tuple[str, ...]
+    #: ``immediate`` / ``deferred``: DEFERRABLE INITIALLY ... (PostgreSQL); None: not
+    deferrable: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -361,6 +371,8 @@ class Table(_TableMemo):
     #: hint: ``(column, backfill SQL)`` of NOT NULL columns this release drops, filling
     #: the existing rows when the downgrade adds them back (``dropped_columns``)
     dropped_columns: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    #: an UNLOGGED table (PostgreSQL)
+    unlogged: bool = False
 
     def __post_init__(self) -> None:
         for name in ("foreign_keys", "uniques", "checks", "indexes"):

@@ -22,7 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planner.state import naming
-from planner.state.model import NAMING_CONVENTION_KEYS, Column, FrozenMap, Snapshot, Table
+from planner.state.model import NAMING_CONVENTION_KEYS, Column, FrozenMap, Snapshot, Table, Unique
 from planner.state.reader import (
     _BOOL,
     _FLOAT,
@@ -203,6 +203,8 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
         in_column_order = tuple(c for c in t.column_names if c in pk_columns)
         if in_column_order != pk_columns or len(set(pk_columns)) != len(pk_columns):
             pk_pairs.append(("columns", _names(pk_columns)))
+        if t.primary_key.deferrable is not None:
+            pk_pairs.append(("deferrable", _str_node(t.primary_key.deferrable, flow=True)))
         if pk_pairs:
             pairs.append(("primary_key", _flow(pk_pairs)))
     if t.foreign_keys:
@@ -219,14 +221,14 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
                 ("columns", _names(fk.columns)),
                 ("references", _flow(ref)),
             ]
-            for key in ("ondelete", "onupdate"):
+            for key in ("ondelete", "onupdate", "deferrable"):
                 v = getattr(fk, key)
                 if v is not None:
                     body.append((key, _str_node(v, flow=False)))
             fks.append((fk.name, _block(body)))
         pairs.append(("foreign_keys", _block(fks)))
     if t.uniques:
-        pairs.append(("unique", _block([(u.name, _names(u.columns)) for u in t.uniques])))
+        pairs.append(("unique", _block([(u.name, _unique_node(u)) for u in t.uniques])))
     if t.checks:
         pairs.append(
             ("checks", _block([(c.name, _str_node(c.sqltext, flow=False)) for c in t.checks]))
@@ -257,7 +259,18 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
             for name, sql in t.dropped_columns
         ]
         pairs.append(("dropped_columns", _block(dropped)))
+    if t.unlogged:
+        pairs.append(("unlogged", _value_node(True)))
     return _block(pairs)
+
+
+def _unique_node(u: Unique) -> Node:
+    """``[columns]``, or ``{columns: [...], deferrable: ...}`` for a deferrable one."""
+    if u.deferrable is None:
+        return _names(u.columns)
+    return _flow(
+        [("columns", _names(u.columns)), ("deferrable", _str_node(u.deferrable, flow=True))]
+    )
 
 
 def snapshot_node(snapshot: Snapshot) -> MappingNode:
