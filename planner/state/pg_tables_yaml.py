@@ -41,7 +41,7 @@ def read_deferrable(shape: Any, value: Any, path: tuple, what: str) -> str | Non
         hint = "drop the key: a constraint without deferrable is NOT DEFERRABLE"
     elif value is True:
         hint = "write deferrable: immediate (DEFERRABLE alone means INITIALLY IMMEDIATE)"
-    shape.add(path, f"expected {what} deferrable immediate or deferred, found {value!r}", hint)
+    shape.add(path, f"expected deferrable immediate or deferred ({what}), found {value!r}", hint)
     return None
 
 
@@ -57,11 +57,35 @@ def read_unique(shape: Any, name: str, body: Any, path: tuple) -> Unique | None:
         return None
     cols = shape.names(u["columns"], (*path, "columns"), "columns")
     deferrable = read_deferrable(
-        shape, u.get("deferrable"), (*path, "deferrable"), f"unique constraint '{name}':"
+        shape, u.get("deferrable"), (*path, "deferrable"), f"unique constraint '{name}'"
     )
     if cols is None:
         return None
     return Unique(name=name, columns=cols, deferrable=deferrable)
+
+
+def check_references(c: Any, snapshot: Any) -> None:
+    """Add a problem to ``c`` for each foreign key whose referenced columns are exactly
+    a deferrable primary key or unique (PostgreSQL refuses it: "cannot use a deferrable
+    unique constraint for referenced table") and no other key of them is not."""
+    tables = snapshot.tables_by_key()
+    for t in snapshot.tables:
+        for fk in t.foreign_keys:
+            ref = tables.get(fk.ref_key)
+            if ref is None:
+                continue
+            cols = set(fk.ref_columns)
+            keys = [u for u in ref.uniques if set(u.columns) == cols]
+            if ref.primary_key is not None and set(ref.primary_key.columns) == cols:
+                keys.append(ref.primary_key)
+            if keys and all(k.deferrable for k in keys):
+                c.add(
+                    ("tables", t.name, "foreign_keys", fk.name, "references"),
+                    f"foreign key {t.qualified_name}.{fk.name} references a deferrable key "
+                    f"of {ref.qualified_name} ({', '.join(fk.ref_columns)}): PostgreSQL "
+                    "refuses a foreign key to a deferrable key",
+                    "drop deferrable of the referenced key, or reference a key that is not",
+                )
 
 
 def check_targets(c: Any, snapshot: Any, names: list | None) -> None:

@@ -450,7 +450,7 @@ class Shape:
             pk = self.mapping(t["primary_key"], pp, "primary_key", allowed=PK_KEYS)
             if pk is not None:
                 pk_deferrable = pg_tables_yaml.read_deferrable(
-                    self, pk.get("deferrable"), (*pp, "deferrable"), "primary_key:"
+                    self, pk.get("deferrable"), (*pp, "deferrable"), "the primary key"
                 )
                 if "name" in pk:
                     pk_name = self.text(pk["name"], (*pp, "name"), "a constraint name")
@@ -607,7 +607,7 @@ class Shape:
             fk.get("onupdate", _MISSING), (*path, "onupdate"), "a referential action"
         )
         deferrable = pg_tables_yaml.read_deferrable(
-            self, fk.get("deferrable"), (*path, "deferrable"), f"foreign key '{name}':"
+            self, fk.get("deferrable"), (*path, "deferrable"), f"foreign key '{name}'"
         )
         if cols is None or ref_table is None or ref_cols is None:
             return None

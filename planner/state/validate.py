@@ -180,6 +180,7 @@ def validate(
 
     names = None if targets is None else [dialects.get(t) for t in targets]
     pg_tables_yaml.check_targets(c, snapshot, names)
+    pg_tables_yaml.check_references(c, snapshot)
     sqlexpr.check_snapshot(snapshot, c.add)  # SQL fragments: one expression each
     from planner.state.views import check as check_views  # what views read, their kinds
 
