@@ -1,6 +1,7 @@
 """The diff of PostgreSQL table properties changed in place (:mod:`planner.ops.pg_tables`):
 a foreign key whose ``deferrable`` alone changes gets an ``ALTER CONSTRAINT`` (not a drop
-and an add), a table whose ``unlogged`` changes ``SET LOGGED`` / ``SET UNLOGGED``.
+and an add), a table whose ``unlogged`` changes ``SET LOGGED`` / ``SET UNLOGGED``; and
+exclusion constraints, dropped and added (compared by meaning).
 
 Example:
     >>> from planner.state.model import Column, Table
@@ -14,8 +15,14 @@ from __future__ import annotations
 import dataclasses
 
 from planner.ops.base import Operation
-from planner.ops.pg_tables import AlterConstraintDeferrable, SetTableLogged
+from planner.ops.pg_tables import (
+    AddExclusion,
+    AlterConstraintDeferrable,
+    DropExclusion,
+    SetTableLogged,
+)
 from planner.state.model import Table
+from planner.state.pg_tables_yaml import same_exclusion
 
 
 def diff_pg_table(ot: Table, nt: Table) -> tuple[Table, list[Operation]]:
@@ -43,4 +50,15 @@ def diff_pg_table(ot: Table, nt: Table) -> tuple[Table, list[Operation]]:
         fks.append(fk)
     if ops:
         ot = dataclasses.replace(ot, foreign_keys=tuple(fks), unlogged=nt.unlogged)
+    # exclusion constraints: dropped, added, changed (drop + add), compared by meaning
+    old_ex = {e.name: e for e in ot.exclusions}
+    new_ex = {e.name: e for e in nt.exclusions}
+    for name in sorted(old_ex.keys() | new_ex.keys()):
+        a, b = old_ex.get(name), new_ex.get(name)
+        if same_exclusion(a, b):
+            continue
+        if a is not None:
+            ops.append(DropExclusion(table_key=nt.key, exclusion=a))
+        if b is not None:
+            ops.append(AddExclusion(table_key=nt.key, exclusion=b))
     return ot, ops

@@ -156,6 +156,7 @@ class Dialect:
     #: snapshot models them: PostgreSQL's; validation refuses them where a target has none
     has_deferrable_constraints: ClassVar[bool] = False
     has_unlogged_tables: ClassVar[bool] = False
+    has_exclusion_constraints: ClassVar[bool] = False
     #: generated columns may be VIRTUAL (PostgreSQL stores every one)
     has_virtual_generated_columns: ClassVar[bool] = True
     #: indexes can have a ``WHERE`` predicate (MariaDB/MySQL: none, it is dropped)

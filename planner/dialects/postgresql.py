@@ -54,6 +54,7 @@ class PostgreSQL(Dialect):
     has_identity_columns = True
     has_deferrable_constraints = True
     has_unlogged_tables = True
+    has_exclusion_constraints = True
     has_virtual_generated_columns = False
     has_named_enums = True
 

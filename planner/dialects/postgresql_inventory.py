@@ -242,7 +242,9 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("index", ix, sch(nsp), table)
     for nsp, table, con, contype, deferrable in rows(_CONSTRAINTS):
         if contype == "x":
-            add("exclusion_constraint", con, sch(nsp), table)
+            t = tables.get((sch(nsp), table))
+            if t is None or all(e.name != con for e in t.exclusions):  # else: modelled
+                add("exclusion_constraint", con, sch(nsp), table)
         elif deferrable:  # of a key, unique or foreign key: modelled (postgresql_tables)
             add("deferrable", con, sch(nsp), table)
     for nsp, table, col, _identity, _generated, collate, tnsp, typname, _ in rows(_COLUMNS):

@@ -1,6 +1,7 @@
 """PostgreSQL table properties the snapshot models besides columns and keys: which
 primary keys, uniques and foreign keys are ``DEFERRABLE`` (``INITIALLY IMMEDIATE`` or
-``DEFERRED``), and which tables are ``UNLOGGED``. Captured from the catalog after
+``DEFERRED``), which tables are ``UNLOGGED``, and their exclusion constraints (each
+element's column, or its expression as ``pg_get_indexdef`` spells it, and operator). Captured from the catalog after
 reflection (SQLAlchemy's reflection does not tell them for every kind of constraint)."""
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import dataclasses
 from typing import Any
 
 import sqlalchemy as sa
+
+from planner.state.model import Exclusion, ExclusionElement
 
 _DEFERRABLE = """
 SELECT n.nspname, t.relname, k.conname, k.contype, k.condeferred
@@ -20,6 +23,30 @@ WHERE n.nspname = ANY(:schemas) AND k.condeferrable AND k.contype IN ('p', 'u', 
 _UNLOGGED = """
 SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY(:schemas) AND c.relkind = 'r' AND c.relpersistence = 'u'
+"""
+
+#: exclusion constraints as the snapshot models them: not deferrable, every operator class
+#: the method's default for its type, no INCLUDE, no ASC/DESC/NULLS options
+_EXCLUSIONS = """
+SELECT n.nspname, t.relname, k.conname, am.amname,
+       ARRAY(SELECT CASE WHEN i.indkey[j - 1] <> 0
+                         THEN (SELECT a.attname::text FROM pg_attribute a
+                               WHERE a.attrelid = t.oid AND a.attnum = i.indkey[j - 1]) END
+             FROM generate_subscripts(k.conexclop, 1) j ORDER BY j) AS cols,
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, j, true)
+             FROM generate_subscripts(k.conexclop, 1) j ORDER BY j) AS exprs,
+       ARRAY(SELECT o.oprname::text FROM unnest(k.conexclop) WITH ORDINALITY x(op, j)
+             JOIN pg_operator o ON o.oid = x.op ORDER BY x.j) AS ops,
+       pg_get_expr(i.indpred, i.indrelid, true)
+FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_index i ON i.indexrelid = k.conindid
+JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+WHERE n.nspname = ANY(:schemas) AND k.contype = 'x' AND NOT k.condeferrable
+  AND i.indnkeyatts = i.indnatts
+  AND NOT EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0)
+  AND NOT EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) x JOIN pg_opclass oc ON oc.oid = x
+                  WHERE NOT oc.opcdefault)
 """
 
 #: the constraint kinds (``pg_constraint.contype``) whose DEFERRABLE the snapshot models
@@ -41,7 +68,20 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
             "deferred" if deferred else "immediate"
         )
     unlogged = {key(nsp, rel) for nsp, rel in conn.execute(sa.text(_UNLOGGED), {"schemas": names})}
-    if not deferrable and not unlogged:
+    exclusions: dict[tuple, list[Exclusion]] = {}
+    for nsp, rel, con, method, cols, exprs, ops, where in conn.execute(
+        sa.text(_EXCLUSIONS), {"schemas": names}
+    ):
+        elements = tuple(
+            ExclusionElement(operator=op, column=col)
+            if col is not None
+            else ExclusionElement(operator=op, expression=expr)
+            for col, expr, op in zip(cols, exprs, ops, strict=True)
+        )
+        exclusions.setdefault(key(nsp, rel), []).append(
+            Exclusion(name=con, elements=elements, using=method, where=where)
+        )
+    if not deferrable and not unlogged and not exclusions:
         return snapshot
     tables = []
     for t in snapshot.tables:
@@ -50,6 +90,8 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
             t = _with_deferrable(t, found)
         if t.key in unlogged:
             t = dataclasses.replace(t, unlogged=True)
+        if t.key in exclusions:
+            t = dataclasses.replace(t, exclusions=tuple(exclusions[t.key]))
         tables.append(t)
     return dataclasses.replace(snapshot, tables=tuple(tables))
 

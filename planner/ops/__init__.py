@@ -104,7 +104,12 @@ from planner.ops.keys import (
     RenameConstraint,
     RenameIndex,
 )
-from planner.ops.pg_tables import AlterConstraintDeferrable, SetTableLogged
+from planner.ops.pg_tables import (
+    AddExclusion,
+    AlterConstraintDeferrable,
+    DropExclusion,
+    SetTableLogged,
+)
 from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
 from planner.ops.rowmodes import ChangeRowMode, PruneRows
 from planner.ops.tables import (
@@ -142,6 +147,8 @@ __all__ = [
     "AlterColumnAutoincrement",
     "AlterColumnIdentity",
     "AlterConstraintDeferrable",
+    "AddExclusion",
+    "DropExclusion",
     "AlterColumnComment",
     "CreateRoutine",
     "CreateView",

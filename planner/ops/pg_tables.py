@@ -18,9 +18,21 @@ import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
-from planner.ops.base import PHASE_ALTER, Operation, Ref, RefKind, Risk, _edit_table, _t
+from planner.ops.base import (
+    PHASE_ADD_CONSTRAINT,
+    PHASE_ALTER,
+    PHASE_DROP_CONSTRAINT,
+    Operation,
+    Ref,
+    RefKind,
+    Risk,
+    _col_ref,
+    _edit_table,
+    _t,
+)
 from planner.ops.data import OPERATION_TYPES
-from planner.state.model import Snapshot, TableKey
+from planner.ops.pg_objects import EXTENSION_TYPES, EXTENSION_TYPES_OLD
+from planner.state.model import Exclusion, Snapshot, TableKey
 
 
 def deferrable_sql(value: str | None) -> str:
@@ -106,3 +118,93 @@ class SetTableLogged(Operation):
 
 OPERATION_TYPES.setdefault(AlterConstraintDeferrable.kind, AlterConstraintDeferrable)
 OPERATION_TYPES.setdefault(SetTableLogged.kind, SetTableLogged)
+
+
+def _exclusion_refs(key: TableKey, e: Exclusion) -> set[Ref]:
+    refs: set[Ref] = {(RefKind.TABLE, key)}
+    refs |= {_col_ref(key, el.column) for el in e.elements if el.column is not None}
+    return refs
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddExclusion(Operation):
+    """Add an exclusion constraint (after the extensions the plan creates: its operator
+    classes may be one's, e.g. ``btree_gist``)."""
+
+    kind: ClassVar[str] = "add_exclusion"
+    subject_field: ClassVar[str | None] = "exclusion"
+    category: ClassVar[str] = "+"
+    phase: ClassVar[int] = PHASE_ADD_CONSTRAINT
+    table_key: TableKey
+    exclusion: Exclusion
+
+    @property
+    def risk(self) -> Risk:
+        return Risk.DATA  # existing rows may conflict
+
+    def sort_name(self) -> str:
+        return self.exclusion.name
+
+    def describe(self) -> str:
+        return f"Add exclusion constraint {self.exclusion.name} on {_t(self.table_key)}"
+
+    def reverse(self) -> Operation:
+        return DropExclusion(table_key=self.table_key, exclusion=self.exclusion)
+
+    def needs(self) -> frozenset[Ref]:
+        refs = _exclusion_refs(self.table_key, self.exclusion)
+        refs.add((EXTENSION_TYPES, "*"))  # type: ignore[arg-type]
+        return frozenset(refs)
+
+    def gives(self) -> frozenset[Ref]:
+        k = self.table_key
+        return frozenset({(RefKind.CONSTRAINT, (k[0], k[1], self.exclusion.name))})
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        def edit(t):
+            rest = tuple(e for e in t.exclusions if e.name != self.exclusion.name)
+            return dataclasses.replace(t, exclusions=(*rest, self.exclusion))
+
+        return _edit_table(snapshot, self.table_key, edit)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropExclusion(Operation):
+    """Drop an exclusion constraint (before the columns it names and the extensions the
+    plan drops)."""
+
+    kind: ClassVar[str] = "drop_exclusion"
+    subject_field: ClassVar[str | None] = "exclusion"
+    category: ClassVar[str] = "-"
+    phase: ClassVar[int] = PHASE_DROP_CONSTRAINT
+    table_key: TableKey
+    exclusion: Exclusion
+
+    def sort_name(self) -> str:
+        return self.exclusion.name
+
+    def describe(self) -> str:
+        return f"Drop exclusion constraint {self.exclusion.name} on {_t(self.table_key)}"
+
+    def reverse(self) -> Operation:
+        return AddExclusion(table_key=self.table_key, exclusion=self.exclusion)
+
+    def needs(self) -> frozenset[Ref]:
+        refs = _exclusion_refs(self.table_key, self.exclusion)
+        refs.add((EXTENSION_TYPES_OLD, "*"))  # type: ignore[arg-type]
+        return frozenset(refs)
+
+    def removes(self) -> frozenset[Ref]:
+        k = self.table_key
+        return frozenset({(RefKind.CONSTRAINT, (k[0], k[1], self.exclusion.name))})
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        def edit(t):
+            rest = tuple(e for e in t.exclusions if e.name != self.exclusion.name)
+            return dataclasses.replace(t, exclusions=rest)
+
+        return _edit_table(snapshot, self.table_key, edit)
+
+
+OPERATION_TYPES.setdefault(AddExclusion.kind, AddExclusion)
+OPERATION_TYPES.setdefault(DropExclusion.kind, DropExclusion)

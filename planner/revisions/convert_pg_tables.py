@@ -16,11 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 
-from planner.ops.pg_tables import AlterConstraintDeferrable, SetTableLogged, deferrable_sql
+from planner.ops.pg_tables import (
+    AddExclusion,
+    AlterConstraintDeferrable,
+    DropExclusion,
+    SetTableLogged,
+    deferrable_sql,
+)
 from planner.revisions import alembic_ops as custom
 from planner.revisions.convert import TO_ALEMBIC, EmitContext
 from planner.revisions.literals import quote_ident, quote_qualified
-from planner.state.model import Table, TableKey
+from planner.state.model import Exclusion, Table, TableKey
 
 
 def has_pg_properties(table: Table) -> bool:
@@ -31,6 +37,7 @@ def has_pg_properties(table: Table) -> bool:
         or (pk is not None and pk.deferrable is not None)
         or any(fk.deferrable for fk in table.foreign_keys)
         or any(u.deferrable for u in table.uniques)
+        or bool(table.exclusions)
     )
 
 
@@ -45,17 +52,56 @@ def portable(table: Table) -> Table:
         primary_key=dataclasses.replace(pk, deferrable=None) if pk is not None else None,
         foreign_keys=tuple(dataclasses.replace(fk, deferrable=None) for fk in table.foreign_keys),
         uniques=tuple(dataclasses.replace(u, deferrable=None) for u in table.uniques),
+        exclusions=(),
     )
 
 
 def without_deferrable_key(table: Table) -> tuple[Table, list]:
     """``table`` as ``CREATE TABLE`` makes it on PostgreSQL, and the statements after it:
-    a deferrable primary key is added by ``ALTER TABLE``."""
+    a deferrable primary key and the exclusion constraints are added by ``ALTER TABLE``."""
+    after = [custom.SQLTextOp(add_exclusion_sql(table.key, e)) for e in table.exclusions]
+    table = dataclasses.replace(table, exclusions=())
     pk = table.primary_key
     if pk is None or pk.deferrable is None or not pk.columns:
-        return table, []
+        return table, after
     sql = add_primary_key_sql(table.key, pk.name, pk.columns, pk.deferrable)
-    return dataclasses.replace(table, primary_key=None), [custom.SQLTextOp(sql)]
+    return dataclasses.replace(table, primary_key=None), [custom.SQLTextOp(sql), *after]
+
+
+def add_exclusion_sql(key: TableKey, e: Exclusion) -> str:
+    """``ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE USING ... (...) [WHERE (...)]``.
+
+    Example:
+        >>> from planner.state.model import ExclusionElement as El
+        >>> print(add_exclusion_sql((None, "b"), Exclusion(name="ex", elements=(
+        ...     El(column="room", operator="="), El(expression="tstzrange(s, e)", operator="&&")),
+        ...     where="room > 0")))
+        ALTER TABLE "b" ADD CONSTRAINT "ex" EXCLUDE USING gist ("room" WITH =, (tstzrange(s, e)) WITH &&) WHERE (room > 0)
+    """
+    parts = []
+    for el in e.elements:
+        what = quote_ident(el.column) if el.column is not None else f"({el.expression})"
+        parts.append(f"{what} WITH {el.operator}")
+    where = f" WHERE ({e.where})" if e.where is not None else ""
+    return (
+        f"ALTER TABLE {quote_qualified(*key)} ADD CONSTRAINT {quote_ident(e.name)} "
+        f"EXCLUDE USING {e.using} ({', '.join(parts)}){where}"
+    )
+
+
+@TO_ALEMBIC.register(AddExclusion)
+def _add_exclusion(op: AddExclusion, ctx: EmitContext) -> list:
+    sql = add_exclusion_sql(op.table_key, op.exclusion)
+    return [custom.DialectSwitchOp([(custom.POSTGRESQL, [custom.SQLTextOp(sql)])])]
+
+
+@TO_ALEMBIC.register(DropExclusion)
+def _drop_exclusion(op: DropExclusion, ctx: EmitContext) -> list:
+    sql = (
+        f"ALTER TABLE {quote_qualified(*op.table_key)} "
+        f"DROP CONSTRAINT {quote_ident(op.exclusion.name)}"
+    )
+    return [custom.DialectSwitchOp([(custom.POSTGRESQL, [custom.SQLTextOp(sql)])])]
 
 
 def add_primary_key_sql(

@@ -67,6 +67,14 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("renamed_from", _S_OPT),
         ("dropped_columns", _PAIRS),
         ("unlogged", _B),
+        ("exclusions", (tuple, model.Exclusion)),
+    ),
+    model.ExclusionElement: (("operator", _S), ("column", _S_OPT), ("expression", _S_OPT)),
+    model.Exclusion: (
+        ("name", _S),
+        ("elements", (tuple, model.ExclusionElement)),
+        ("using", _S),
+        ("where", _S_OPT),
     ),
     model.Snapshot: (
         ("release", _S),

@@ -199,6 +199,27 @@ class Enum:
     renamed_values: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExclusionElement:
+    """One element of an exclusion constraint: a ``column`` or an SQL ``expression``,
+    and the ``operator`` rows must not share (``room WITH =``)."""
+
+    operator: str
+    column: str | None = None
+    expression: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exclusion:
+    """A PostgreSQL exclusion constraint: ``EXCLUDE USING <using> (<elements>) WHERE``."""
+
+    name: str
+    elements: tuple[ExclusionElement, ...]
+    using: str = "gist"
+    #: the partial constraint's predicate (SQL text)
+    where: str | None = None
+
+
 #: One managed row: ``(column, value)`` pairs sorted by column; values frozen.
 Row = FrozenMap
 
@@ -373,9 +394,11 @@ class Table(_TableMemo):
     dropped_columns: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     #: an UNLOGGED table (PostgreSQL)
     unlogged: bool = False
+    #: exclusion constraints (PostgreSQL), sorted by name
+    exclusions: tuple[Exclusion, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("foreign_keys", "uniques", "checks", "indexes"):
+        for name in ("foreign_keys", "uniques", "checks", "indexes", "exclusions"):
             items = getattr(self, name)
             ordered = tuple(sorted(items, key=lambda o: o.name))
             if ordered != items or not isinstance(items, tuple):
@@ -449,7 +472,7 @@ class Table(_TableMemo):
         """Names of every named constraint and index of the table."""
         if self.primary_key and self.primary_key.name:
             yield self.primary_key.name
-        for group in (self.foreign_keys, self.uniques, self.checks, self.indexes):
+        for group in (self.foreign_keys, self.uniques, self.checks, self.indexes, self.exclusions):
             for o in group:
                 yield o.name
 

@@ -111,6 +111,7 @@ TABLE_KEYS = (
     "rows",
     "dropped_columns",
     "unlogged",
+    "exclusions",
 )
 COLUMN_KEYS = (
     "type",
@@ -580,6 +581,9 @@ class Shape:
             renamed_from=renamed_from,
             dropped_columns=dropped,
             unlogged=bool(self.flag(t.get("unlogged", _MISSING), (*path, "unlogged"), "unlogged")),
+            exclusions=pg_tables_yaml.read_exclusions(
+                self, t.get("exclusions"), (*path, "exclusions")
+            ),
         )
 
     def foreign_key(self, name: str, body: Any, path: Path_) -> ForeignKey | None:

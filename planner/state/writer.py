@@ -22,7 +22,15 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planner.state import naming
-from planner.state.model import NAMING_CONVENTION_KEYS, Column, FrozenMap, Snapshot, Table, Unique
+from planner.state.model import (
+    NAMING_CONVENTION_KEYS,
+    Column,
+    Exclusion,
+    FrozenMap,
+    Snapshot,
+    Table,
+    Unique,
+)
 from planner.state.reader import (
     _BOOL,
     _FLOAT,
@@ -261,7 +269,31 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
         pairs.append(("dropped_columns", _block(dropped)))
     if t.unlogged:
         pairs.append(("unlogged", _value_node(True)))
+    if t.exclusions:
+        pairs.append(("exclusions", _block([(e.name, _exclusion_node(e)) for e in t.exclusions])))
     return _block(pairs)
+
+
+def _exclusion_node(e: Exclusion) -> Node:
+    """``{using, elements: [{column | expression, operator}], where}``."""
+    items = []
+    for el in e.elements:
+        first = ("column", el.column) if el.column is not None else ("expression", el.expression)
+        items.append(
+            _flow(
+                [
+                    (first[0], _str_node(first[1], flow=True)),
+                    ("operator", _str_node(el.operator, flow=True)),
+                ]
+            )
+        )
+    body: list[tuple[str, Node]] = [
+        ("using", _str_node(e.using, flow=True)),
+        ("elements", SequenceNode(_SEQ, items, flow_style=False)),
+    ]
+    if e.where is not None:
+        body.append(("where", _str_node(e.where, flow=False)))
+    return _block(body)
 
 
 def _unique_node(u: Unique) -> Node:

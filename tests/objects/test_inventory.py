@@ -33,7 +33,8 @@ CREATE INDEX ix_t_body ON t USING gin (body)
 CREATE INDEX ix_t_name ON t (name)
 
 CREATE TABLE u (id int PRIMARY KEY, t_id int REFERENCES t (id) DEFERRABLE INITIALLY DEFERRED,
-  during tstzrange, EXCLUDE USING gist (during WITH &&))
+  during tstzrange, EXCLUDE USING gist (during WITH &&),
+  CONSTRAINT ex_deferred EXCLUDE USING gist (during WITH &&) DEFERRABLE)
 
 CREATE UNLOGGED TABLE lg (id int PRIMARY KEY)
 
@@ -243,6 +244,9 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
         assert s.table("kept", "other").columns[0].name == "id"
         assert s.table("lg").unlogged and not s.table("t").unlogged
         assert [fk.deferrable for fk in s.table("u").foreign_keys] == ["deferred"]
+        # an exclusion constraint is modelled; a deferrable one stays listed
+        assert [e.name for e in s.table("u").exclusions] == ["u_during_excl"]
+        assert [u.name for u in s.unmanaged if u.kind == "exclusion_constraint"] == ["ex_deferred"]
     # the section round-trips through the canonical YAML
     assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
     # the database against its own snapshot: nothing

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from planner.diff import diff_snapshots
+from planner.graph import build_graph
 from planner.revisions.generation import render_revision
 from planner.runtime.verify import compare_snapshots
 from planner.state.cache import _dumps_snapshot, _loads_snapshot
@@ -168,3 +169,93 @@ def test_plans_alter_in_place_or_drop_and_add():
     assert 'ALTER TABLE "c" SET UNLOGGED' in down
     assert 'ALTER TABLE "k" ADD PRIMARY KEY ("id") DEFERRABLE INITIALLY DEFERRED' in down
     assert "deferrable=True, initially='DEFERRED'" in down
+
+
+EXCLUSION_DB = """
+CREATE TABLE s (id int PRIMARY KEY, lo int, hi int, room int,
+  CONSTRAINT ex_s EXCLUDE USING gist (int4range(lo, hi) WITH &&, (room + 0) WITH =)
+  WHERE (lo > 0 AND room IN (1, 2)))
+"""
+
+EXCLUSION_YAML = """\
+snapshot: 1
+release: '1'
+tables:
+  s:
+    columns:
+      id: {type: Integer, primary_key: true, autoincrement: false}
+      lo: {type: Integer}
+      hi: {type: Integer}
+      room: {type: Integer}
+    exclusions:
+      ex_s:
+        elements:
+        - {expression: 'int4range(lo, hi)', operator: '&&'}
+        - {expression: room + 0, operator: '='}
+        where: lo > 0 AND room IN (1, 2)
+"""
+
+
+@pytest.mark.pg
+def test_a_hand_written_exclusion_plans_no_change_and_a_real_change_plans_one(pg_db):
+    run_script(pg_db, "CREATE EXTENSION IF NOT EXISTS btree_gist\n\n" + EXCLUSION_DB)
+    s = from_database(pg_db, release="1")
+    (e,) = s.table("s").exclusions
+    assert (e.name, e.using, [x.operator for x in e.elements]) == ("ex_s", "gist", ["&&", "="])
+    assert not [u for u in s.unmanaged if u.kind == "exclusion_constraint"]
+    hand = load_snapshot_text(EXCLUSION_YAML, "1.yaml")  # (the extension aside)
+    assert [op for op in diff_snapshots(s, hand) if "exclusion" in op.kind] == []
+    assert [x for x in compare_snapshots(s, hand, dialect="postgresql") if "exclu" in x] == []
+    changed = load_snapshot_text(EXCLUSION_YAML.replace("lo > 0", "lo > 1"), "1.yaml")
+    assert [op.describe() for op in diff_snapshots(s, changed) if "exclusion" in op.kind] == [
+        "Drop exclusion constraint ex_s on s",
+        "Add exclusion constraint ex_s on s",
+    ]
+    assert [x for x in compare_snapshots(s, changed, dialect="postgresql") if "exclu" in x] == [
+        "s: exclusion constraint ex_s differs from the snapshot"
+    ]
+
+
+def test_bad_exclusions_are_problems_and_other_targets_refuse_them():
+    bad = EXCLUSION_YAML.replace("operator: '='", "operator: 'drop table'").replace(
+        "{expression: 'int4range(lo, hi)', operator: '&&'}",
+        "{column: lo, expression: 'int4range(lo, hi)', operator: '&&'}",
+    )
+    assert _problems(bad) == [
+        "1.yaml:13:11: tables.s.exclusions.ex_s.elements[0]: an exclusion element names a "
+        "column or an expression (one of them) (write {column: room, operator: '='} or "
+        "{expression: ..., operator: '&&'})",
+        "1.yaml:14:44: tables.s.exclusions.ex_s.elements[1].operator: expected an operator "
+        "(=, && …), found 'drop table' (an operator is symbols only: =, &&, <> …)",
+    ]
+    no_column = EXCLUSION_YAML.replace("{expression: room + 0,", "{column: rooms,")
+    assert _problems(no_column) == [
+        "1.yaml:14:20: tables.s.exclusions.ex_s.elements[1].column: exclusion constraint "
+        "s.ex_s names column 'rooms', which s does not have (name a column of the table, or "
+        "write an expression)",
+    ]
+    assert _problems(EXCLUSION_YAML, ("postgresql", "mariadb")) == [
+        "1.yaml:11:7: tables.s.exclusions.ex_s: exclusion constraint s.ex_s: exclusion "
+        "constraints are PostgreSQL's, and the project also targets MariaDB/MySQL (drop it, "
+        "or target only postgresql ([tool.dbplan] dialects))",
+    ]
+
+
+def test_an_exclusion_comes_after_the_extension_the_plan_creates_and_goes_before_its_drop():
+    from planner.state.model import Snapshot
+    from planner.state.pg_objects import Extension
+
+    plain = load_snapshot_text(EXCLUSION_YAML.split("    exclusions:")[0], "1.yaml")
+    with_ex = load_snapshot_text(EXCLUSION_YAML, "2.yaml")
+    with_ex = Snapshot(
+        release="2", tables=with_ex.tables, extensions=(Extension(name="btree_gist"),)
+    )
+    for a, b, first, then in (
+        (plain, with_ex, "create_extension", "add_exclusion"),
+        (with_ex, plain, "drop_exclusion", "drop_extension"),
+        (Snapshot(release="0"), with_ex, "create_extension", "create_table"),
+    ):
+        ops = diff_snapshots(a, b)
+        kinds = [op.kind for op in ops]
+        g = build_graph(ops)  # an edge, with its reason: not the phases' order alone
+        assert g.has_edge(kinds.index(first), kinds.index(then)), (first, then)
