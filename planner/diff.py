@@ -431,7 +431,9 @@ def _pk(table: Table) -> PrimaryKey | None:
 
 def _diff_table(ot: Table, nt: Table) -> list[Operation]:
     key = nt.key
-    ops: list[Operation] = []
+    from planner.diff_pg_tables import diff_pg_table  # deferrable foreign keys, unlogged
+
+    ot, ops = diff_pg_table(ot, nt)
     if ot.comment != nt.comment:
         ops.append(SetTableComment(table_key=key, old=ot.comment, new=nt.comment))
     ops += _diff_columns(ot, nt)

@@ -158,6 +158,11 @@ class Dialect:
     #: a column type change takes ``USING <expression>`` (PostgreSQL): a declared
     #: conversion runs in it; elsewhere the rows are converted in place first
     alters_type_using: ClassVar[bool] = False
+    #: ``DEFERRABLE`` keys, uniques and foreign keys, and ``UNLOGGED`` tables, as the
+    #: snapshot models them: PostgreSQL's; validation refuses them where a target has none
+    has_deferrable_constraints: ClassVar[bool] = False
+    has_unlogged_tables: ClassVar[bool] = False
+    has_exclusion_constraints: ClassVar[bool] = False
     #: generated columns may be VIRTUAL (PostgreSQL stores every one)
     has_virtual_generated_columns: ClassVar[bool] = True
     #: indexes can have a ``WHERE`` predicate (MariaDB/MySQL: none, it is dropped)

@@ -53,6 +53,9 @@ class PostgreSQL(Dialect):
     has_schemas = True
     has_identity_columns = True
     alters_type_using = True
+    has_deferrable_constraints = True
+    has_unlogged_tables = True
+    has_exclusion_constraints = True
     has_virtual_generated_columns = False
     has_named_enums = True
 

@@ -56,6 +56,7 @@ SELECT n.nspname, t.relname, k.conname, k.contype, k.condeferrable
 FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = ANY(:schemas) AND (k.contype = 'x' OR k.condeferrable)
+  AND k.contype NOT IN ('p', 'u', 'f')
 """
 
 _COLUMNS = """
@@ -223,8 +224,8 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("partition", rel, s, detail=f"of {parent}")
         elif parent is not None:
             add("inheritance", rel, s, detail=f"inherits from {parent}")
-        if persistence == "u":
-            add("unlogged", rel, s)
+        if persistence == "u" and (kind != "r" or part or parent is not None):
+            add("unlogged", rel, s)  # an unlogged table: modelled (postgresql_tables)
         if rls:
             add("row_level_security", rel, s)
         if granted:
@@ -241,8 +242,10 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("index", ix, sch(nsp), table)
     for nsp, table, con, contype, deferrable in rows(_CONSTRAINTS):
         if contype == "x":
-            add("exclusion_constraint", con, sch(nsp), table)
-        elif deferrable:
+            t = tables.get((sch(nsp), table))
+            if t is None or all(e.name != con for e in t.exclusions):  # else: modelled
+                add("exclusion_constraint", con, sch(nsp), table)
+        elif deferrable:  # of a key, unique or foreign key: modelled (postgresql_tables)
             add("deferrable", con, sch(nsp), table)
     for nsp, table, col, _identity, _generated, collate, tnsp, typname, _ in rows(_COLUMNS):
         s = sch(nsp)

@@ -104,6 +104,9 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = 
                 comment=comment,
             )
         )
+    from planner.dialects import postgresql_tables  # deferrable keys, unlogged tables
+
+    snapshot = postgresql_tables.capture(conn, snapshot, schemas)
     return dataclasses.replace(
         snapshot,
         schemas=tuple(found),

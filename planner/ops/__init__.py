@@ -104,6 +104,12 @@ from planner.ops.keys import (
     RenameConstraint,
     RenameIndex,
 )
+from planner.ops.pg_tables import (
+    AddExclusion,
+    AlterConstraintDeferrable,
+    DropExclusion,
+    SetTableLogged,
+)
 from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
 from planner.ops.rowmodes import ChangeRowMode, PruneRows
 from planner.ops.tables import (
@@ -140,6 +146,9 @@ __all__ = [
     "AddUnique",
     "AlterColumnAutoincrement",
     "AlterColumnIdentity",
+    "AlterConstraintDeferrable",
+    "AddExclusion",
+    "DropExclusion",
     "AlterColumnComment",
     "CreateRoutine",
     "CreateView",
@@ -195,6 +204,7 @@ __all__ = [
     "RenameColumn",
     "RenameConstraint",
     "RenameIndex",
+    "SetTableLogged",
     "RenameTable",
     "Risk",
     "SetTableComment",

@@ -495,6 +495,9 @@ def extra_needs(op: Operation) -> frozenset[Ref]:
     if isinstance(enum, Enum) and enum.schema:
         refs.add(_schema_ref(enum.schema))
     schema = key[0] if key is not None else None
+    table = getattr(op, "table", None)
+    if getattr(table, "exclusions", ()):  # operator classes an extension may give
+        refs.add((EXTENSION_TYPES_OLD if op.category == "-" else EXTENSION_TYPES, "*"))
     for c in _columns_of(op):
         refs |= sequences_of_default(c.server_default, schema)
         if "postgresql.TYPE(" in (c.type or ""):

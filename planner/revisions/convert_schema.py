@@ -15,6 +15,7 @@ from alembic.operations import ops as alembic_ops
 
 from planner import ops as our
 from planner.revisions import alembic_ops as custom
+from planner.revisions import convert_pg_tables
 from planner.revisions.alembic_compat import AddCheckOp
 from planner.revisions.convert import (
     REBUILD_SUFFIX,
@@ -36,7 +37,13 @@ from planner.revisions.literals import (
     quote_qualified,
     quote_string,
 )
-from planner.revisions.sa_bridge import sa_column, sa_foreign_key, sa_table, sa_type
+from planner.revisions.sa_bridge import (
+    deferrable_kw,
+    sa_column,
+    sa_foreign_key,
+    sa_table,
+    sa_type,
+)
 from planner.state.model import Column, Index, Table
 
 # ------------------------------------------------------------------ tables
@@ -51,17 +58,19 @@ def _create_table(op: our.CreateTable, ctx: EmitContext) -> list:
             _pg(custom.SQLTextOp(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(op.table.schema)}"))
         )
     enums = ctx.enums("after")
-    default = [_create_table_op(op.table, enums)]
+    default = [_create_table_op(convert_pg_tables.portable(op.table), enums)]
     branches: list = []
     twins = op.table.folded_uniques()
-    if twins:
+    if twins or convert_pg_tables.has_pg_properties(op.table):
         # PostgreSQL's CREATE TABLE folds a UNIQUE on exactly the primary key's columns
         # into the primary key (which takes its name when it has none), and a UNIQUE
         # repeating an earlier one into that one: add those afterwards there
         apart = dataclasses.replace(
             op.table, uniques=tuple(u for u in op.table.uniques if u not in twins)
         )
-        pg = [_create_table_op(apart, enums)]
+        # UNLOGGED, deferrable constraints (a deferrable primary key: added after)
+        apart, after = convert_pg_tables.without_deferrable_key(apart)
+        pg = [_create_table_op(apart, enums), *after]
         pg += [_modify(op.table.key, _create_constraint(op.table, "unique", u)) for u in twins]
         branches.append((custom.POSTGRESQL, pg))
     later = (ctx.apart or {}).get(op.table.key, ())
@@ -155,9 +164,12 @@ def _create_constraint(table: Table, kind: str, obj: Any) -> alembic_ops.Migrate
             referent_schema=obj.ref_schema,
             ondelete=obj.ondelete,
             onupdate=obj.onupdate,
+            **deferrable_kw(obj.deferrable),
         )
     if kind == "unique":
-        return alembic_ops.CreateUniqueConstraintOp(obj.name, t, list(obj.columns), schema=s)
+        return alembic_ops.CreateUniqueConstraintOp(
+            obj.name, t, list(obj.columns), schema=s, **deferrable_kw(obj.deferrable)
+        )
     return AddCheckOp(obj.name, t, ddl_text(obj.sqltext), schema=s)
 
 
@@ -501,6 +513,11 @@ def _mysql_autoincrement(ctx: EmitContext, table: Table | None, *, on: bool) -> 
 def _add_pk(op: our.AddPrimaryKey, ctx: EmitContext) -> list:
     schema, table = op.table_key
     pk = op.primary_key
+    if pk.deferrable is not None:  # PostgreSQL's (Alembic writes no deferrable for a key)
+        sql = convert_pg_tables.add_primary_key_sql(
+            op.table_key, pk.name, pk.columns, pk.deferrable
+        )
+        return [_pg(custom.SQLTextOp(sql))]
     create = custom.AddPrimaryKeyOp(pk.name, table, list(pk.columns), schema=schema)
     return [
         _modify(op.table_key, create),

@@ -107,10 +107,23 @@ def sa_table(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
             sa.PrimaryKeyConstraint(*table.primary_key.columns, name=table.primary_key.name)
         )
     for u in table.uniques:
-        items.append(sa.UniqueConstraint(*u.columns, name=u.name))
+        items.append(sa.UniqueConstraint(*u.columns, name=u.name, **deferrable_kw(u.deferrable)))
     for ck in table.checks:
         items.append(sa.CheckConstraint(ddl_text(ck.sqltext), name=ck.name))
-    return sa.Table(table.name, md, *items, schema=table.schema, comment=table.comment)
+    kw: dict[str, Any] = {"prefixes": ["UNLOGGED"]} if table.unlogged else {}
+    return sa.Table(table.name, md, *items, schema=table.schema, comment=table.comment, **kw)
+
+
+def deferrable_kw(deferrable: str | None) -> dict[str, Any]:
+    """SQLAlchemy's ``deferrable`` / ``initially`` of a snapshot's ``deferrable`` value.
+
+    Example:
+        >>> deferrable_kw("deferred"), deferrable_kw(None)
+        ({'deferrable': True, 'initially': 'DEFERRED'}, {})
+    """
+    if deferrable is None:
+        return {}
+    return {"deferrable": True, "initially": deferrable.upper()}
 
 
 def sa_table_full(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
@@ -155,6 +168,7 @@ def sa_foreign_key(fk: ForeignKey) -> sa.ForeignKeyConstraint:
         name=fk.name,
         ondelete=fk.ondelete,
         onupdate=fk.onupdate,
+        **deferrable_kw(fk.deferrable),
     )
 
 
@@ -174,6 +188,7 @@ def fk_target_has_dot(schema: str | None, table: str, columns: Sequence[str]) ->
 
 
 __all__ = [
+    "deferrable_kw",
     "fk_target_has_dot",
     "new_sa_type",
     "sa_column",

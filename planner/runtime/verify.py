@@ -190,10 +190,28 @@ def compare_snapshots(
                 f"{_show(gp.columns) if gp else 'none'} named {_show(gp.name if gp else None)}, "
                 f"snapshot says {_show(tp.columns) if tp else 'none'} named "
                 f"{_show(tp.name if tp else None)}"
+                + (
+                    f" (deferrable {_show(gp.deferrable)}, snapshot says {_show(tp.deferrable)})"
+                    if gp and tp and gp.deferrable != tp.deferrable
+                    else ""
+                )
             )
         fk_fields = ("columns", "ref_schema", "ref_table", "ref_columns", "ondelete", "onupdate")
+        fk_fields += ("deferrable",)
         _named(where, "foreign key", g.foreign_keys, t.foreign_keys, fk_fields, out)
-        _named(where, "unique", g.uniques, t.uniques, ("columns",), out)
+        _named(where, "unique", g.uniques, t.uniques, ("columns", "deferrable"), out)
+        from planner.state.pg_tables_yaml import same_exclusion  # by meaning
+
+        have_ex = {e.name: e for e in g.exclusions}
+        for e in t.exclusions:
+            if e.name not in have_ex:
+                out.append(f"{where}: exclusion constraint {e.name} missing")
+            elif not same_exclusion(have_ex[e.name], e, dialect):
+                out.append(f"{where}: exclusion constraint {e.name} differs from the snapshot")
+        for name in sorted(have_ex.keys() - {e.name for e in t.exclusions}):
+            out.append(f"{where}: exclusion constraint {name} not in snapshot")
+        if g.unlogged != t.unlogged:
+            out.append(f"{where}: unlogged {_show(g.unlogged)}, snapshot says {_show(t.unlogged)}")
         _named(where, "check", g.checks, t.checks, ("sqltext",), out, dialect)
         ix_fields = (
             tuple(f.name for f in dataclasses.fields(type(t.indexes[0]))) if t.indexes else ()

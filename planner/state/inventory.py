@@ -68,8 +68,10 @@ KINDS: dict[str, str] = {
     "index": "an index dbplan cannot model (method, expression, INCLUDE, order, "
     "operator class, length prefix …); not in the table's indexes",
     # properties of modelled objects: dbplan models the object, not this property
-    "deferrable": "a DEFERRABLE constraint (modelled, but not its deferral)",
-    "unlogged": "an UNLOGGED table (modelled, but not that it is unlogged)",
+    "deferrable": "a DEFERRABLE constraint dbplan does not model as deferrable (a "
+    "constraint trigger's; keys, uniques and foreign keys say deferrable:)",
+    "unlogged": "an UNLOGGED relation dbplan does not model as unlogged (a partition "
+    "or child table; a table says unlogged: true)",
     "row_level_security": "a table with row-level security enabled",
     "collate": "a column with a COLLATE of its own (modelled, but not its collation)",
     "grants": "privileges granted on a table or view",

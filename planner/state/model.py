@@ -96,6 +96,10 @@ def table_key_str(key: TableKey) -> str:
 #: IDENTITY``)
 IDENTITY_KINDS = ("always", "by_default")
 
+#: the values of ``deferrable`` on a key, unique or foreign key (PostgreSQL ``DEFERRABLE
+#: INITIALLY IMMEDIATE | DEFERRED``); absent: NOT DEFERRABLE
+DEFERRABLE_KINDS = ("immediate", "deferred")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Generated:
@@ -140,6 +144,8 @@ class PrimaryKey:
     #: None = the dialect's default name (``<table>_pkey`` on PostgreSQL)
     name: str | None = None
     columns: tuple[str, ...] = ()
+    #: ``immediate`` / ``deferred``: DEFERRABLE INITIALLY ... (PostgreSQL); None: not
+    deferrable: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,6 +157,8 @@ class ForeignKey:
     ref_schema: str | None = None
     ondelete: str | None = None
     onupdate: str | None = None
+    #: ``immediate`` / ``deferred``: DEFERRABLE INITIALLY ... (PostgreSQL); None: not
+    deferrable: str | None = None
 
     @property
     def ref_key(self) -> TableKey:
@@ -161,6 +169,8 @@ class ForeignKey:
 class Unique:
     name: str
     columns: tuple[str, ...]
+    #: ``immediate`` / ``deferred``: DEFERRABLE INITIALLY ... (PostgreSQL); None: not
+    deferrable: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -188,6 +198,27 @@ class Enum:
     #: ``(old, new)`` value renames of the release that renames them (rows keep their
     #: value under its new label): a migration hint, like ``renamed_from``
     renamed_values: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExclusionElement:
+    """One element of an exclusion constraint: a ``column`` or an SQL ``expression``,
+    and the ``operator`` rows must not share (``room WITH =``)."""
+
+    operator: str
+    column: str | None = None
+    expression: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exclusion:
+    """A PostgreSQL exclusion constraint: ``EXCLUDE USING <using> (<elements>) WHERE``."""
+
+    name: str
+    elements: tuple[ExclusionElement, ...]
+    using: str = "gist"
+    #: the partial constraint's predicate (SQL text)
+    where: str | None = None
 
 
 #: One managed row: ``(column, value)`` pairs sorted by column; values frozen.
@@ -362,9 +393,13 @@ class Table(_TableMemo):
     #: hint: ``(column, backfill SQL)`` of NOT NULL columns this release drops, filling
     #: the existing rows when the downgrade adds them back (``dropped_columns``)
     dropped_columns: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    #: an UNLOGGED table (PostgreSQL)
+    unlogged: bool = False
+    #: exclusion constraints (PostgreSQL), sorted by name
+    exclusions: tuple[Exclusion, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("foreign_keys", "uniques", "checks", "indexes"):
+        for name in ("foreign_keys", "uniques", "checks", "indexes", "exclusions"):
             items = getattr(self, name)
             ordered = tuple(sorted(items, key=lambda o: o.name))
             if ordered != items or not isinstance(items, tuple):
@@ -438,7 +473,7 @@ class Table(_TableMemo):
         """Names of every named constraint and index of the table."""
         if self.primary_key and self.primary_key.name:
             yield self.primary_key.name
-        for group in (self.foreign_keys, self.uniques, self.checks, self.indexes):
+        for group in (self.foreign_keys, self.uniques, self.checks, self.indexes, self.exclusions):
             for o in group:
                 yield o.name
 

@@ -18,7 +18,7 @@ import difflib
 import functools
 from typing import Any
 
-from planner.state import column_kinds, naming
+from planner.state import column_kinds, naming, pg_tables_yaml
 from planner.state.errors import Problem, Problems, SnapshotError
 from planner.state.model import (
     FORMAT_VERSION,
@@ -32,7 +32,6 @@ from planner.state.model import (
     RowSet,
     Snapshot,
     Table,
-    Unique,
 )
 from planner.state.reader import (
     Path_,
@@ -111,6 +110,8 @@ TABLE_KEYS = (
     "indexes",
     "rows",
     "dropped_columns",
+    "unlogged",
+    "exclusions",
 )
 COLUMN_KEYS = (
     "type",
@@ -125,8 +126,8 @@ COLUMN_KEYS = (
     "generated",
     "using",
 )
-PK_KEYS = ("name", "columns")
-FK_KEYS = ("columns", "references", "ondelete", "onupdate")
+PK_KEYS = ("name", "columns", "deferrable")
+FK_KEYS = ("columns", "references", "ondelete", "onupdate", "deferrable")
 REF_KEYS = ("schema", "table", "columns")
 INDEX_KEYS = ("columns", "unique", "where")
 ROWS_KEYS = ("mode", "key", "values")
@@ -444,10 +445,14 @@ class Shape:
         # primary key
         pk_name: Any = _MISSING
         pk_columns: tuple[str, ...] | None = tuple(flagged)
+        pk_deferrable = None
         if "primary_key" in t:
             pp = (*path, "primary_key")
             pk = self.mapping(t["primary_key"], pp, "primary_key", allowed=PK_KEYS)
             if pk is not None:
+                pk_deferrable = pg_tables_yaml.read_deferrable(
+                    self, pk.get("deferrable"), (*pp, "deferrable"), "the primary key"
+                )
                 if "name" in pk:
                     pk_name = self.text(pk["name"], (*pp, "name"), "a constraint name")
                 if "columns" in pk:
@@ -507,7 +512,7 @@ class Shape:
         if pk_columns:
             if pk_name is _MISSING:
                 pk_name = naming.default_pk_name(name, pk_columns, conventions)
-            primary_key = PrimaryKey(name=pk_name, columns=pk_columns)
+            primary_key = PrimaryKey(name=pk_name, columns=pk_columns, deferrable=pk_deferrable)
         elif pk_name is not _MISSING and pk_name is not None:
             self.add(
                 (*path, "primary_key"),
@@ -522,12 +527,12 @@ class Shape:
             if fk is not None:
                 fks.append(fk)
         uniques = []
-        for uname, ucols in self.names_mapping(
+        for uname, ubody in self.names_mapping(
             t.get("unique"), (*path, "unique"), "unique constraints"
         ).items():
-            cols = self.names(ucols, (*path, "unique", uname), "columns")
-            if cols is not None:
-                uniques.append(Unique(name=uname, columns=cols))
+            u = pg_tables_yaml.read_unique(self, uname, ubody, (*path, "unique", uname))
+            if u is not None:
+                uniques.append(u)
         checks = []
         for kname, sql in self.names_mapping(t.get("checks"), (*path, "checks"), "checks").items():
             text = self.text(sql, (*path, "checks", kname), "an SQL boolean expression", sql=True)
@@ -575,6 +580,10 @@ class Shape:
             rows=rows,
             renamed_from=renamed_from,
             dropped_columns=dropped,
+            unlogged=bool(self.flag(t.get("unlogged", _MISSING), (*path, "unlogged"), "unlogged")),
+            exclusions=pg_tables_yaml.read_exclusions(
+                self, t.get("exclusions"), (*path, "exclusions")
+            ),
         )
 
     def foreign_key(self, name: str, body: Any, path: Path_) -> ForeignKey | None:
@@ -601,9 +610,13 @@ class Shape:
         onupdate = self.text(
             fk.get("onupdate", _MISSING), (*path, "onupdate"), "a referential action"
         )
+        deferrable = pg_tables_yaml.read_deferrable(
+            self, fk.get("deferrable"), (*path, "deferrable"), f"foreign key '{name}'"
+        )
         if cols is None or ref_table is None or ref_cols is None:
             return None
         return ForeignKey(
+            deferrable=deferrable,
             name=name,
             columns=cols,
             ref_table=ref_table,

@@ -22,7 +22,15 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planner.state import naming
-from planner.state.model import NAMING_CONVENTION_KEYS, Column, FrozenMap, Snapshot, Table
+from planner.state.model import (
+    NAMING_CONVENTION_KEYS,
+    Column,
+    Exclusion,
+    FrozenMap,
+    Snapshot,
+    Table,
+    Unique,
+)
 from planner.state.reader import (
     _BOOL,
     _FLOAT,
@@ -203,6 +211,8 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
         in_column_order = tuple(c for c in t.column_names if c in pk_columns)
         if in_column_order != pk_columns or len(set(pk_columns)) != len(pk_columns):
             pk_pairs.append(("columns", _names(pk_columns)))
+        if t.primary_key.deferrable is not None:
+            pk_pairs.append(("deferrable", _str_node(t.primary_key.deferrable, flow=True)))
         if pk_pairs:
             pairs.append(("primary_key", _flow(pk_pairs)))
     if t.foreign_keys:
@@ -219,14 +229,14 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
                 ("columns", _names(fk.columns)),
                 ("references", _flow(ref)),
             ]
-            for key in ("ondelete", "onupdate"):
+            for key in ("ondelete", "onupdate", "deferrable"):
                 v = getattr(fk, key)
                 if v is not None:
                     body.append((key, _str_node(v, flow=False)))
             fks.append((fk.name, _block(body)))
         pairs.append(("foreign_keys", _block(fks)))
     if t.uniques:
-        pairs.append(("unique", _block([(u.name, _names(u.columns)) for u in t.uniques])))
+        pairs.append(("unique", _block([(u.name, _unique_node(u)) for u in t.uniques])))
     if t.checks:
         pairs.append(
             ("checks", _block([(c.name, _str_node(c.sqltext, flow=False)) for c in t.checks]))
@@ -257,7 +267,42 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
             for name, sql in t.dropped_columns
         ]
         pairs.append(("dropped_columns", _block(dropped)))
+    if t.unlogged:
+        pairs.append(("unlogged", _value_node(True)))
+    if t.exclusions:
+        pairs.append(("exclusions", _block([(e.name, _exclusion_node(e)) for e in t.exclusions])))
     return _block(pairs)
+
+
+def _exclusion_node(e: Exclusion) -> Node:
+    """``{using, elements: [{column | expression, operator}], where}``."""
+    items = []
+    for el in e.elements:
+        first = ("column", el.column) if el.column is not None else ("expression", el.expression)
+        items.append(
+            _flow(
+                [
+                    (first[0], _str_node(first[1], flow=True)),
+                    ("operator", _str_node(el.operator, flow=True)),
+                ]
+            )
+        )
+    body: list[tuple[str, Node]] = [
+        ("using", _str_node(e.using, flow=True)),
+        ("elements", SequenceNode(_SEQ, items, flow_style=False)),
+    ]
+    if e.where is not None:
+        body.append(("where", _str_node(e.where, flow=False)))
+    return _block(body)
+
+
+def _unique_node(u: Unique) -> Node:
+    """``[columns]``, or ``{columns: [...], deferrable: ...}`` for a deferrable one."""
+    if u.deferrable is None:
+        return _names(u.columns)
+    return _flow(
+        [("columns", _names(u.columns)), ("deferrable", _str_node(u.deferrable, flow=True))]
+    )
 
 
 def snapshot_node(snapshot: Snapshot) -> MappingNode:

@@ -1,0 +1,109 @@
+"""PostgreSQL table properties the snapshot models besides columns and keys: which
+primary keys, uniques and foreign keys are ``DEFERRABLE`` (``INITIALLY IMMEDIATE`` or
+``DEFERRED``), which tables are ``UNLOGGED``, and their exclusion constraints (each
+element's column, or its expression as ``pg_get_indexdef`` spells it, and operator). Captured from the catalog after
+reflection (SQLAlchemy's reflection does not tell them for every kind of constraint)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import sqlalchemy as sa
+
+from planner.state.model import Exclusion, ExclusionElement
+
+_DEFERRABLE = """
+SELECT n.nspname, t.relname, k.conname, k.contype, k.condeferred
+FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = ANY(:schemas) AND k.condeferrable AND k.contype IN ('p', 'u', 'f')
+"""
+
+_UNLOGGED = """
+SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(:schemas) AND c.relkind = 'r' AND c.relpersistence = 'u'
+"""
+
+#: exclusion constraints as the snapshot models them: not deferrable, every operator class
+#: the method's default for its type, no INCLUDE, no ASC/DESC/NULLS options
+_EXCLUSIONS = """
+SELECT n.nspname, t.relname, k.conname, am.amname,
+       ARRAY(SELECT CASE WHEN i.indkey[j - 1] <> 0
+                         THEN (SELECT a.attname::text FROM pg_attribute a
+                               WHERE a.attrelid = t.oid AND a.attnum = i.indkey[j - 1]) END
+             FROM generate_subscripts(k.conexclop, 1) j ORDER BY j) AS cols,
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, j, true)
+             FROM generate_subscripts(k.conexclop, 1) j ORDER BY j) AS exprs,
+       ARRAY(SELECT o.oprname::text FROM unnest(k.conexclop) WITH ORDINALITY x(op, j)
+             JOIN pg_operator o ON o.oid = x.op ORDER BY x.j) AS ops,
+       pg_get_expr(i.indpred, i.indrelid, true)
+FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_index i ON i.indexrelid = k.conindid
+JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+WHERE n.nspname = ANY(:schemas) AND k.contype = 'x' AND NOT k.condeferrable
+  AND i.indnkeyatts = i.indnatts
+  AND NOT EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0)
+  AND NOT EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) x JOIN pg_opclass oc ON oc.oid = x
+                  WHERE NOT oc.opcdefault)
+"""
+
+#: the constraint kinds (``pg_constraint.contype``) whose DEFERRABLE the snapshot models
+MODELLED_DEFERRABLE = ("p", "u", "f")
+
+
+def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
+    """``snapshot`` with ``deferrable`` on its deferrable keys, uniques and foreign keys
+    and ``unlogged`` on its unlogged tables, as the database has them."""
+    default = conn.execute(sa.text("SELECT current_schema()")).scalar()
+    names = sorted({s or default for s in schemas})
+
+    def key(nsp: str, rel: str) -> tuple[str | None, str]:
+        return (None if nsp == default else nsp, rel)
+
+    deferrable: dict[tuple, dict[tuple[str, str], str]] = {}
+    for nsp, rel, con, contype, deferred in conn.execute(sa.text(_DEFERRABLE), {"schemas": names}):
+        deferrable.setdefault(key(nsp, rel), {})[(contype, con)] = (
+            "deferred" if deferred else "immediate"
+        )
+    unlogged = {key(nsp, rel) for nsp, rel in conn.execute(sa.text(_UNLOGGED), {"schemas": names})}
+    exclusions: dict[tuple, list[Exclusion]] = {}
+    for nsp, rel, con, method, cols, exprs, ops, where in conn.execute(
+        sa.text(_EXCLUSIONS), {"schemas": names}
+    ):
+        elements = tuple(
+            ExclusionElement(operator=op, column=col)
+            if col is not None
+            else ExclusionElement(operator=op, expression=expr)
+            for col, expr, op in zip(cols, exprs, ops, strict=True)
+        )
+        exclusions.setdefault(key(nsp, rel), []).append(
+            Exclusion(name=con, elements=elements, using=method, where=where)
+        )
+    if not deferrable and not unlogged and not exclusions:
+        return snapshot
+    tables = []
+    for t in snapshot.tables:
+        found = deferrable.get(t.key, {})
+        if found:
+            t = _with_deferrable(t, found)
+        if t.key in unlogged:
+            t = dataclasses.replace(t, unlogged=True)
+        if t.key in exclusions:
+            t = dataclasses.replace(t, exclusions=tuple(exclusions[t.key]))
+        tables.append(t)
+    return dataclasses.replace(snapshot, tables=tuple(tables))
+
+
+def _with_deferrable(t: Any, found: dict[tuple[str, str], str]) -> Any:
+    pk = t.primary_key
+    if pk is not None:
+        kinds = [v for (contype, _), v in found.items() if contype == "p"]
+        if kinds:
+            pk = dataclasses.replace(pk, deferrable=kinds[0])
+    fks = tuple(
+        dataclasses.replace(fk, deferrable=found.get(("f", fk.name))) for fk in t.foreign_keys
+    )
+    uniques = tuple(dataclasses.replace(u, deferrable=found.get(("u", u.name))) for u in t.uniques)
+    return dataclasses.replace(t, primary_key=pk, foreign_keys=fks, uniques=uniques)

@@ -1,0 +1,3 @@
+CREATE TABLE p (id int PRIMARY KEY)
+
+CREATE TABLE c (id int PRIMARY KEY, p_id int)

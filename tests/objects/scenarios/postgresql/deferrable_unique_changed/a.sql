@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, CONSTRAINT uq_t_n UNIQUE (n))
+
+INSERT INTO t VALUES (1, 1), (2, 2)

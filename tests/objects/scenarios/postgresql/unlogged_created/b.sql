@@ -1,0 +1,3 @@
+CREATE TABLE u (id int PRIMARY KEY)
+
+CREATE UNLOGGED TABLE t (id int PRIMARY KEY, n text)

@@ -1,0 +1,3 @@
+CREATE UNLOGGED TABLE t (id int PRIMARY KEY, n text)
+
+INSERT INTO t VALUES (1, 'a')
