@@ -53,8 +53,18 @@ def _entries(shape: Any, value: Any, path: tuple, what: str, keys: tuple) -> lis
         return []
     out, seen = [], set()
     for i, item in enumerate(value):
-        m = shape.mapping(item, (*path, i), what, allowed=keys, required=keys)
-        if m is None or not all(k in m for k in keys):
+        m = shape.mapping(item, (*path, i), what, allowed=keys, required=("name",))
+        if m is None or "name" not in m:
+            continue
+        missing = [k for k in keys if k not in m]
+        if missing:
+            example = "type: integer" if missing[0] == "type" else "sqltext: VALUE > 0"
+            shape.add(
+                (*path, i),
+                f"{what} needs the key '{missing[0]}'",
+                f"add e.g. {example} (SQL, as PostgreSQL takes it)",
+                at_key=True,
+            )
             continue
         name = shape.text(m["name"], (*path, i, "name"), "a name")
         if name is None:
@@ -71,8 +81,16 @@ def load_domains(shape: Any, value: Any) -> tuple[Domain, ...]:
     out = []
     for name, body in shape.names_mapping(value, ("domains",), "domains").items():
         p = ("domains", name)
-        m = shape.mapping(body, p, f"domain '{name}'", allowed=DOMAIN_KEYS, required=("type",))
-        if m is None or "type" not in m:
+        m = shape.mapping(body, p, f"domain '{name}'", allowed=DOMAIN_KEYS)
+        if m is None:
+            continue
+        if "type" not in m:
+            shape.add(
+                p,
+                f"domain '{name}' needs the key 'type'",
+                "add its base type as SQL, e.g. type: integer",
+                at_key=True,
+            )
             continue
         type_ = shape.text(m["type"], (*p, "type"), "a type (SQL, as CREATE DOMAIN takes it)")
         if type_ is None or not type_.strip():
