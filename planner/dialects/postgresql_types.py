@@ -283,8 +283,10 @@ def drop_type(t: CompositeType) -> list[str]:
 def alter_type(old: CompositeType, new: CompositeType, changes: tuple) -> list[str]:
     dropped, added, retyped = changes
     name = _qq(new.schema, new.name)
-    actions = [f"DROP ATTRIBUTE {_q(n)}" for n in dropped]
-    actions += [f"ADD ATTRIBUTE {_q(a.name)} {a.type}" for a in added]
+    # CASCADE: the columns and typed tables of the type follow (PostgreSQL refuses an
+    # ALTER ATTRIBUTE ... TYPE of a type a column uses, CASCADE or not)
+    actions = [f"DROP ATTRIBUTE {_q(n)} CASCADE" for n in dropped]
+    actions += [f"ADD ATTRIBUTE {_q(a.name)} {a.type} CASCADE" for a in added]
     actions += [f"ALTER ATTRIBUTE {_q(a.name)} TYPE {a.type}" for a in retyped]
     out = [f"ALTER TYPE {name} " + ", ".join(actions)] if actions else []
     if old.comment != new.comment:
