@@ -123,6 +123,7 @@ def diff_snapshots(
     for key in _sorted_keys(new_tables.keys() | old_tables.keys()):
         ops += diff_rows(old_tables.get(key), new_tables.get(key), cur, new)
     from planner.diff_pg_objects import diff_pg_objects  # schemas, extensions, sequences
+    from planner.diff_pg_types import diff_pg_types  # domains, composite types, collations
     from planner.diff_routines import diff_routines  # functions, procedures, triggers
     from planner.diff_steps import diff_steps  # the release's data steps
 
@@ -133,6 +134,7 @@ def diff_snapshots(
         ops
         + diff_views(cur, new, ops, targets=targets)
         + diff_pg_objects(cur, new)
+        + diff_pg_types(cur, new)
         + diff_steps(old, new)
     )
 

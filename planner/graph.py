@@ -142,7 +142,7 @@ def describe_ref(ref: Ref) -> str:
         return f"name {table_key_str(key)}"
     if kind == "view":
         return f"view {table_key_str(key)}"
-    if kind in ("schema", "sequence", "extension"):
+    if kind in ("schema", "sequence", "extension", "type", "collation"):
         return f"{kind} {key}"
     if kind in ("extension_types", "extension_types_old"):
         return "the types of the extensions"

@@ -147,7 +147,6 @@ _ON_TABLE_WHERE = {"policy": "TRUE", "rule": "x.rulename <> '_RETURN'"}
 
 #: kind -> (catalog, name column, namespace column) of schema objects named by name
 _IN_SCHEMA = {
-    "collation": ("pg_collation", "collname", "collnamespace"),
     "operator": ("pg_operator", "oprname", "oprnamespace"),
     "operator_class": ("pg_opclass", "opcname", "opcnamespace"),
     "operator_family": ("pg_opfamily", "opfname", "opfnamespace"),
@@ -266,8 +265,10 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         text = _statement(definition) if modelled else None
         add("trigger", trg, sch(nsp), table, definition=text)
     for nsp, typname, typtype in rows(_TYPES):
-        if typtype != "e":
-            add("domain" if typtype == "d" else "type", typname, sch(nsp))
+        # enums, domains and composite types are modelled (postgresql_types); base and
+        # range types are not
+        if typtype not in ("e", "d", "c"):
+            add("type", typname, sch(nsp))
     for kind, sql in _ON_TABLE.items():
         for nsp, table, name in rows(
             f"{sql} JOIN pg_namespace n ON n.oid = t.relnamespace "
@@ -283,6 +284,14 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             f"AND {_not_extension(catalog, 'x.oid')}"
         ):
             add(kind, name, sch(nsp))
+    from planner.dialects.postgresql_types import MODELLED_COLLATION  # the others: here
+
+    for nsp, name in rows(
+        "SELECT n.nspname, c.collname FROM pg_collation c JOIN pg_namespace n "
+        "ON n.oid = c.collnamespace WHERE n.nspname = ANY(:schemas) "
+        f"AND NOT ({MODELLED_COLLATION}) AND {_not_extension('pg_collation', 'c.oid')}"
+    ):
+        add("collation", name, sch(nsp))
     for kind, sql in _DATABASE.items():
         for (name,) in conn.execute(sa.text(sql)):
             add(kind, name)

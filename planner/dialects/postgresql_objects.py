@@ -105,13 +105,19 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = 
             )
         )
     from planner.dialects import postgresql_tables  # deferrable keys, unlogged tables
+    from planner.dialects import postgresql_types  # domains, composite types, collations
 
     snapshot = postgresql_tables.capture(conn, snapshot, schemas)
-    return dataclasses.replace(
-        snapshot,
-        schemas=tuple(found),
-        extensions=tuple(extensions),
-        sequences=tuple(sequences),
+    return postgresql_types.capture(
+        conn,
+        dataclasses.replace(
+            snapshot,
+            schemas=tuple(found),
+            extensions=tuple(extensions),
+            sequences=tuple(sequences),
+        ),
+        names,
+        default,
     )
 
 
@@ -152,7 +158,9 @@ def before_tables(snapshot: Any) -> list[str]:
         )
         if q.comment is not None:
             out.append(f"COMMENT ON SEQUENCE {name} IS {_lit(q.comment)}")
-    return out
+    from planner.dialects import postgresql_types  # domains, composite types, collations
+
+    return out + postgresql_types.before_tables(snapshot)
 
 
 def after_tables(snapshot: Any) -> list[str]:

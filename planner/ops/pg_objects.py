@@ -506,4 +506,6 @@ def extra_needs(op: Operation) -> frozenset[Ref]:
         v = getattr(op, name, None)
         if isinstance(v, str):
             refs |= sequences_of_default(v, schema)
-    return frozenset(refs)
+    from planner.ops import pg_types  # the domains and composite types of columns
+
+    return frozenset(refs) | pg_types.extra_needs(op, _columns_of(op))

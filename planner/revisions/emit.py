@@ -30,6 +30,7 @@ from planner.revisions import (  # noqa: F401 - register converters
     convert_identity,
     convert_pg_objects,
     convert_pg_tables,
+    convert_pg_types,
     convert_routines,
     convert_rowmodes,
     convert_rows,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from planner.errors import DbplanError
-from planner.state import model, pg_objects
+from planner.state import model, pg_objects, pg_types
 from planner.state.model import Snapshot
 
 # Each model class is a JSON array of its field values in field order; each field has a
@@ -89,6 +89,34 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("extensions", (tuple, pg_objects.Extension)),
         ("sequences", (tuple, pg_objects.Sequence)),
         ("steps", (tuple, model.DataStep)),
+        ("domains", (tuple, pg_types.Domain)),
+        ("composite_types", (tuple, pg_types.CompositeType)),
+        ("collations", (tuple, pg_types.Collation)),
+    ),
+    pg_types.DomainCheck: (("name", _S), ("sqltext", _S)),
+    pg_types.Domain: (
+        ("name", _S),
+        ("schema", _S_OPT),
+        ("type", _S),
+        ("nullable", _B),
+        ("default", _S_OPT),
+        ("checks", (tuple, pg_types.DomainCheck)),
+        ("collation", _S_OPT),
+        ("comment", _S_OPT),
+    ),
+    pg_types.Attribute: (("name", _S), ("type", _S)),
+    pg_types.CompositeType: (
+        ("name", _S),
+        ("schema", _S_OPT),
+        ("attributes", (tuple, pg_types.Attribute)),
+        ("comment", _S_OPT),
+    ),
+    pg_types.Collation: (
+        ("name", _S),
+        ("schema", _S_OPT),
+        ("provider", _S),
+        ("locale", _S),
+        ("deterministic", _B),
     ),
     pg_objects.Schema: (("name", _S), ("comment", _S_OPT)),
     pg_objects.Extension: (("name", _S), ("version", _S_OPT), ("schema", _S_OPT)),

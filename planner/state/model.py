@@ -36,6 +36,14 @@ from planner.state.pg_objects import (
     sort_schemas,
     sort_sequences,
 )
+from planner.state.pg_types import (
+    Collation,
+    CompositeType,
+    Domain,
+    sort_collations,
+    sort_domains,
+    sort_types,
+)
 
 FORMAT_VERSION = 1
 
@@ -511,6 +519,10 @@ class Snapshot(_SnapshotMemo):
     #: the data steps of this release, in the order written: a migration hint for the
     #: release that declares them (not part of the state, like ``renamed_from``)
     steps: tuple[DataStep, ...] = field(default=(), compare=False)
+    #: PostgreSQL domains, composite types and collations (:mod:`planner.state.pg_types`)
+    domains: tuple[Domain, ...] = ()
+    composite_types: tuple[CompositeType, ...] = ()
+    collations: tuple[Collation, ...] = ()
 
     def __post_init__(self) -> None:
         views = tuple(sorted(self.views, key=lambda v: v.sort_key))
@@ -520,6 +532,9 @@ class Snapshot(_SnapshotMemo):
             ("schemas", sort_schemas),
             ("extensions", sort_extensions),
             ("sequences", sort_sequences),
+            ("domains", sort_domains),
+            ("composite_types", sort_types),
+            ("collations", sort_collations),
         ):
             items = getattr(self, name)
             if items:
@@ -620,6 +635,8 @@ class Snapshot(_SnapshotMemo):
         setattr_(out, "routines", self.routines)
         setattr_(out, "views", self.views)
         for name in ("schemas", "extensions", "sequences"):
+            setattr_(out, name, getattr(self, name))
+        for name in ("domains", "composite_types", "collations"):
             setattr_(out, name, getattr(self, name))
         setattr_(out, "steps", self.steps)
         try:

@@ -130,7 +130,9 @@ def uses(snapshot: Any) -> list[tuple[tuple, str]]:
     out += [(("extensions", e.name), f"extension {e.name}") for e in snapshot.extensions]
     out += [(("sequences", s.name), f"sequence {s.qualified_name}") for s in snapshot.sequences]
     out += [(("enums", e.name), f"enum {e.schema}.{e.name}") for e in snapshot.enums if e.schema]
-    return out
+    from planner.state import pg_types  # domains, composite types, collations
+
+    return out + pg_types.uses(snapshot)
 
 
 def check_targets(snapshot: Any, targets: Any, add: Any) -> None:
@@ -189,7 +191,9 @@ def compare(actual: Any, expected: Any) -> list[str]:
         {s.qualified_name: s for s in actual.sequences},
         {s.qualified_name: s for s in expected.sequences},
     )
-    return out
+    from planner.state import pg_types  # domains, composite types, collations
+
+    return out + pg_types.compare(actual, expected)
 
 
 def _named(kind: str, have: dict, need: dict, *, skip_none: tuple[str, ...] = ()) -> list[str]:
@@ -251,6 +255,9 @@ def implied_schemas(snapshot: Any) -> tuple[Schema, ...]:
         snapshot.extensions,
         snapshot.routines,
         snapshot.unmanaged,
+        snapshot.domains,
+        snapshot.composite_types,
+        snapshot.collations,
     )
     for group in groups:
         for o in group:

@@ -97,6 +97,9 @@ TOP_KEYS = (
     "extensions",
     "sequences",
     "steps",
+    "collations",
+    "domains",
+    "types",
 )
 TABLE_KEYS = (
     "schema",
@@ -361,6 +364,9 @@ class Shape:
         from planner.state import pg_objects_yaml  # schemas, extensions, sequences
 
         pg_objects = pg_objects_yaml.load(self, doc, tables) if isinstance(doc, dict) else {}
+        from planner.state import pg_types_yaml  # domains, composite types, collations
+
+        pg_types = pg_types_yaml.load(self, doc) if isinstance(doc, dict) else {}
         from planner.state import steps_yaml  # the release's data steps
 
         steps = steps_yaml.load(self, doc.get("steps"), tables)
@@ -368,6 +374,7 @@ class Shape:
             return None
         return Snapshot(
             **pg_objects,
+            **pg_types,
             release=release,
             tables=tuple(tables),
             enums=tuple(enums),

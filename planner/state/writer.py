@@ -355,6 +355,9 @@ def snapshot_node(snapshot: Snapshot) -> MappingNode:
     from planner.state import pg_objects_yaml  # schemas, extensions, sequences
 
     pairs += pg_objects_yaml.nodes(snapshot, lambda s: _str_node(s, flow=True))
+    from planner.state import pg_types_yaml  # domains, composite types, collations
+
+    pairs += pg_types_yaml.nodes(snapshot, lambda s: _str_node(s, flow=True))
     if snapshot.steps:
         from planner.state import steps_yaml
 

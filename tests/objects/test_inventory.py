@@ -60,6 +60,8 @@ CREATE RULE r AS ON INSERT TO lg DO ALSO NOTIFY lg
 
 CREATE COLLATION mycoll (provider = icu, locale = 'de')
 
+CREATE COLLATION split_locale (lc_collate = 'C', lc_ctype = 'POSIX')
+
 CREATE DOMAIN posint AS integer CHECK (VALUE > 0)
 
 CREATE TYPE pair AS (a int, b int)
@@ -104,7 +106,7 @@ PG_EVERY_KIND = PG_EVERY_KIND.replace(
 #: the kinds each dialect's every-kind database holds (of KINDS; none refused)
 PG_KINDS = {
     "view", "materialized_view", "foreign_table", "function", "procedure",
-    "aggregate", "trigger", "event_trigger", "collation", "domain",
+    "aggregate", "trigger", "event_trigger", "collation",
     "type", "operator", "operator_class", "operator_family", "cast", "conversion", "text_search",
     "statistics", "publication", "foreign_server", "policy", "rule", "exclusion_constraint",
     "index", "row_level_security", "collate", "grants",
@@ -116,8 +118,10 @@ PG_PROPERTIES = {"deferrable", "unlogged"}
 
 ROUTINES = {"function", "procedure", "trigger"}
 #: kinds PostgreSQL's capture models in sections of their own (schemas:, extensions:,
-#: sequences:): listed only when a capture leaves a schema out, or on MariaDB
-PG_MODELLED = {"schema", "extension", "sequence"}
+#: sequences:, domains:): listed only when a capture leaves a schema out, or on MariaDB
+#: (composite types and icu/libc collations are modelled too; range and base types,
+#: and collations of split LC_COLLATE / LC_CTYPE, stay listed as "type" / "collation")
+PG_MODELLED = {"schema", "extension", "sequence", "domain"}
 #: the routine kinds a capture models, per dialect
 MODELLED_ROUTINES = {"postgresql": ROUTINES, "mysql": ROUTINES, "sqlite": {"trigger"}}
 
@@ -247,6 +251,16 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
         # an exclusion constraint is modelled; a deferrable one stays listed
         assert [e.name for e in s.table("u").exclusions] == ["u_during_excl"]
         assert [u.name for u in s.unmanaged if u.kind == "exclusion_constraint"] == ["ex_deferred"]
+        assert [(x.name, x.type, [c.sqltext for c in x.checks]) for x in s.domains] == [
+            ("posint", "integer", ["VALUE > 0"])
+        ]
+        assert [(x.name, [a.name for a in x.attributes]) for x in s.composite_types] == [
+            ("pair", ["a", "b"])
+        ]
+        assert [(x.name, x.provider, x.locale) for x in s.collations] == [("mycoll", "icu", "de")]
+        listed = {(u.kind, u.name) for u in s.unmanaged}
+        assert {("type", "floatrange"), ("collation", "split_locale")} <= listed
+        assert not {("type", "pair"), ("domain", "posint"), ("collation", "mycoll")} & listed
     # the section round-trips through the canonical YAML
     assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
     # the database against its own snapshot: nothing
@@ -256,11 +270,12 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
     diffs = compare_snapshots(capture_for(db_url, bare), normalise_for(bare, d), dialect=d)
     # (schema other holds the table other.kept: the bare snapshot implies it)
     modelled = (*(x for x in s.schemas if x.name != "other"), *s.extensions, *s.sequences)
+    modelled += (*s.domains, *s.composite_types, *s.collations)
     assert len(diffs) == len(s.unmanaged) + len(s.routines) + len(s.views) + len(modelled)
     for u in (*s.unmanaged, *s.routines, *s.views):
         assert any(u.kind in x and u.name in x and "not in the snapshot" in x for x in diffs), u
     for o in modelled:
-        kind = type(o).__name__.lower()
+        kind = {"compositetype": "type"}.get(type(o).__name__.lower(), type(o).__name__.lower())
         assert f"{kind} {o.name}: in the database, not in the snapshot" in diffs, o
 
 

@@ -61,7 +61,7 @@ def test_every_problem_of_every_file_is_printed_sorted(tmp_path, capsys):
     assert err == (
         "states/0.2.0.yaml:4:1: extra: unknown key 'extra' in a snapshot "
         "(expected one of: snapshot, release, naming_convention, enums, tables, unmanaged, routines, "
-        "views, schemas, extensions, sequences, steps)\n"
+        "views, schemas, extensions, sequences, steps, collations, domains, types)\n"
         "states/1.0.0.yaml:6:18: tables.a.columns.id.type: unknown type 'Intger' (did you mean 'Integer'?)\n"
         "Error: 2 problems in 2 snapshots\n"
     )

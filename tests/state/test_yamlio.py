@@ -261,7 +261,7 @@ def test_unknown_top_level_key_lists_the_expected_keys():
     assert problems(HEAD + "tables: {}\nzzz: 1\n") == [
         "1.0.0.yaml:4:1: zzz: unknown key 'zzz' in a snapshot "
         "(expected one of: snapshot, release, naming_convention, enums, tables, unmanaged, routines, "
-        "views, schemas, extensions, sequences, steps)"
+        "views, schemas, extensions, sequences, steps, collations, domains, types)"
     ]
 
 

@@ -1,0 +1,1 @@
+CREATE TYPE pair AS (x bigint, y text, w numeric(10,2))

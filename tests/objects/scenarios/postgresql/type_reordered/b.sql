@@ -1,0 +1,1 @@
+CREATE TYPE pair AS (y text, x integer)
