@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from planner.errors import DbplanError
-from planner.state import model, pg_objects
+from planner.state import model, pg_objects, policies
 from planner.state.model import Snapshot
 
 # Each model class is a JSON array of its field values in field order; each field has a
@@ -65,6 +65,16 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("rows", (None, model.RowSet)),
         ("renamed_from", _S_OPT),
         ("dropped_columns", _PAIRS),
+        ("row_level_security", _S_OPT),
+        ("policies", (tuple, policies.Policy)),
+    ),
+    policies.Policy: (
+        ("name", _S),
+        ("command", _S),
+        ("permissive", _B),
+        ("roles", _STRS),
+        ("using", _S_OPT),
+        ("with_check", _S_OPT),
     ),
     model.Snapshot: (
         ("release", _S),

@@ -35,6 +35,7 @@ from planner.state.pg_objects import (
     sort_schemas,
     sort_sequences,
 )
+from planner.state.policies import Policy, sort_policies
 
 FORMAT_VERSION = 1
 
@@ -361,6 +362,10 @@ class Table(_TableMemo):
     #: hint: ``(column, backfill SQL)`` of NOT NULL columns this release drops, filling
     #: the existing rows when the downgrade adds them back (``dropped_columns``)
     dropped_columns: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    #: ``enabled`` / ``forced`` (PostgreSQL's row-level security), None: disabled
+    row_level_security: str | None = None
+    #: row-level security policies (:mod:`planner.state.policies`), sorted by name
+    policies: tuple[Policy, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("foreign_keys", "uniques", "checks", "indexes"):
@@ -368,6 +373,10 @@ class Table(_TableMemo):
             ordered = tuple(sorted(items, key=lambda o: o.name))
             if ordered != items or not isinstance(items, tuple):
                 object.__setattr__(self, name, ordered)
+        if self.policies:
+            policies = sort_policies(self.policies)
+            if policies != self.policies:
+                object.__setattr__(self, "policies", policies)
         if not isinstance(self.columns, tuple):
             object.__setattr__(self, "columns", tuple(self.columns))
 

@@ -111,6 +111,8 @@ TABLE_KEYS = (
     "indexes",
     "rows",
     "dropped_columns",
+    "row_level_security",
+    "policies",
 )
 COLUMN_KEYS = (
     "type",
@@ -562,6 +564,12 @@ class Shape:
         if "rows" in t:
             rows = self.rows(t["rows"], (*path, "rows"), pk_columns or ())
         dropped = read_dropped_columns(self, t.get("dropped_columns"), (*path, "dropped_columns"))
+        from planner.state.policies_yaml import read_policies, read_row_level_security
+
+        rls = read_row_level_security(
+            self, t.get("row_level_security", _MISSING), (*path, "row_level_security")
+        )
+        policies = read_policies(self, t.get("policies"), (*path, "policies"))
         return Table(
             name=name,
             schema=schema,
@@ -575,6 +583,8 @@ class Shape:
             rows=rows,
             renamed_from=renamed_from,
             dropped_columns=dropped,
+            row_level_security=rls,
+            policies=policies,
         )
 
     def foreign_key(self, name: str, body: Any, path: Path_) -> ForeignKey | None:

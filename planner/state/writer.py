@@ -257,6 +257,9 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
             for name, sql in t.dropped_columns
         ]
         pairs.append(("dropped_columns", _block(dropped)))
+    from planner.state.policies_yaml import policies_pairs  # row-level security
+
+    pairs += policies_pairs(t)
     return _block(pairs)
 
 
