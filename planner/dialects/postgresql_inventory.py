@@ -27,7 +27,8 @@ def _not_extension(catalog: str, oid: str) -> str:
 
 _RELATIONS = f"""
 SELECT n.nspname, c.relname, c.relkind, c.relispartition, c.relpersistence,
-       c.relrowsecurity, c.relacl IS NOT NULL AS granted,
+       CASE WHEN c.relrowsecurity THEN 'on' WHEN c.relforcerowsecurity THEN 'forced_only'
+       END AS rls, c.relacl IS NOT NULL AS granted,
        (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
          WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1) AS parent
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -213,6 +214,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         {"schemas": names},
     ):
         add("schema", nsp)
+    tables = {t.key: t for t in snapshot.tables} if snapshot else {}
     for nsp, rel, kind, part, persistence, rls, granted, parent in rows(_RELATIONS):
         s = sch(nsp)
         if kind in _RELKIND:
@@ -225,11 +227,12 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("inheritance", rel, s, detail=f"inherits from {parent}")
         if persistence == "u":
             add("unlogged", rel, s)
-        if rls:
-            add("row_level_security", rel, s)
+        # row-level security and policies of a modelled table are modelled
+        # (postgresql_policies); FORCE without ENABLE is not
+        if rls == "forced_only" or (rls and (s, rel) not in tables):
+            add("row_level_security", rel, s, detail="forced, not enabled" if rls != "on" else "")
         if granted:
             add("grants", rel, s)
-    tables = {t.key: t for t in snapshot.tables} if snapshot else {}
     # sequences and extensions are modelled (postgresql_objects), like enums of any schema
     for nsp, table, ix, method, expr, include, ordered, opclass in rows(_INDEXES):
         if table in _SKIP:
@@ -270,6 +273,8 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             f"{sql} JOIN pg_namespace n ON n.oid = t.relnamespace "
             f"WHERE n.nspname = ANY(:schemas) AND {_ON_TABLE_WHERE[kind]}"
         ):
+            if kind == "policy" and (sch(nsp), table) in tables:
+                continue  # modelled: the table's policies (postgresql_policies)
             add(kind, name, sch(nsp), table)
     in_schema = [(k, *v) for k, v in _IN_SCHEMA.items()]
     in_schema += [("text_search", *v) for v in _TEXT_SEARCH_MORE]

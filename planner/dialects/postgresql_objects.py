@@ -104,12 +104,15 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = 
                 comment=comment,
             )
         )
-    return dataclasses.replace(
+    snapshot = dataclasses.replace(
         snapshot,
         schemas=tuple(found),
         extensions=tuple(extensions),
         sequences=tuple(sequences),
     )
+    from planner.dialects import postgresql_policies  # row-level security, policies
+
+    return postgresql_policies.capture(conn, snapshot, names, default, hint)
 
 
 # --------------------------------------------------------------------------- direct build
@@ -153,10 +156,17 @@ def before_tables(snapshot: Any) -> list[str]:
 
 
 def after_tables(snapshot: Any) -> list[str]:
-    """``ALTER SEQUENCE ... OWNED BY`` of each owned sequence, once its table exists."""
-    return [
+    """``ALTER SEQUENCE ... OWNED BY`` of each owned sequence, once its table exists;
+    the row-level security and policies of the tables."""
+    from planner.dialects import postgresql_policies as pol
+
+    out = [
         f"ALTER SEQUENCE {_qq(q.schema, q.name)} OWNED BY "
         f"{_qq(q.schema, q.owned_by[0])}.{_q(q.owned_by[1])}"
         for q in snapshot.sequences
         if q.owned_by is not None
     ]
+    for t in snapshot.tables:
+        out += pol.rls_statements(t.key, None, t.row_level_security)
+        out += [pol.create_policy(t.key, p) for p in t.policies]
+    return out

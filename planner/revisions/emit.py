@@ -29,6 +29,7 @@ from planner.revisions import (  # noqa: F401 - register converters
     convert_enum_renames,
     convert_identity,
     convert_pg_objects,
+    convert_policies,
     convert_routines,
     convert_rowmodes,
     convert_rows,

@@ -61,7 +61,7 @@ KINDS: dict[str, str] = {
     "statistics": "extended statistics",
     "publication": "a logical replication publication",
     "foreign_server": "a foreign server or foreign-data wrapper",
-    "policy": "a row-level security policy",
+    "policy": "a row-level security policy of a table dbplan does not model",
     "rule": "a rewrite rule",
     "exclusion_constraint": "an exclusion constraint",
     "index": "an index dbplan cannot model (method, expression, INCLUDE, order, "
@@ -69,7 +69,8 @@ KINDS: dict[str, str] = {
     # properties of modelled objects: dbplan models the object, not this property
     "deferrable": "a DEFERRABLE constraint (modelled, but not its deferral)",
     "unlogged": "an UNLOGGED table (modelled, but not that it is unlogged)",
-    "row_level_security": "a table with row-level security enabled",
+    "row_level_security": "row-level security of a table dbplan does not model, or "
+    "forced without being enabled",
     "collate": "a column with a COLLATE of its own (modelled, but not its collation)",
     "grants": "privileges granted on a table or view",
     "partitioning": "a partitioned table (MariaDB: modelled, but not its partitions)",
@@ -239,6 +240,7 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
     """
     from planner.state import (
         pg_objects,  # schemas, extensions, sequences
+        policies,  # row-level security and policies of the tables
         views,  # the views dbplan manages
     )
 
@@ -247,6 +249,7 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
         _compare_routines(actual, expected)
         + views.compare(actual, expected)
         + pg_objects.compare(actual, expected)
+        + policies.compare(actual, expected)
     )
     have, need = set(actual.unmanaged), set(expected.unmanaged)
     for u in sorted(need - have, key=lambda u: u.sort_key):
