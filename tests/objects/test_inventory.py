@@ -5,6 +5,8 @@ bad entries are problems naming file:line:column."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -54,6 +56,10 @@ CREATE SEQUENCE standalone
 ALTER TABLE t ENABLE ROW LEVEL SECURITY
 
 CREATE POLICY p ON t USING (true)
+
+CREATE TABLE forced_only (id int PRIMARY KEY)
+
+ALTER TABLE forced_only FORCE ROW LEVEL SECURITY
 
 CREATE RULE r AS ON INSERT TO lg DO ALSO NOTIFY lg
 
@@ -105,14 +111,15 @@ PG_KINDS = {
     "view", "materialized_view", "foreign_table", "function", "procedure",
     "aggregate", "trigger", "event_trigger", "collation", "domain",
     "type", "operator", "operator_class", "operator_family", "cast", "conversion", "text_search",
-    "statistics", "publication", "foreign_server", "policy", "rule", "exclusion_constraint",
+    "statistics", "publication", "foreign_server", "rule", "exclusion_constraint",
     "index", "deferrable", "unlogged", "row_level_security", "collate", "grants",
 }  # fmt: skip
 
 ROUTINES = {"function", "procedure", "trigger"}
 #: kinds PostgreSQL's capture models in sections of their own (schemas:, extensions:,
-#: sequences:): listed only when a capture leaves a schema out, or on MariaDB
-PG_MODELLED = {"schema", "extension", "sequence"}
+#: sequences:) or on their tables (policies:): listed only when a capture leaves a schema
+#: (a table) out, or on MariaDB
+PG_MODELLED = {"schema", "extension", "sequence", "policy"}
 #: the routine kinds a capture models, per dialect
 MODELLED_ROUTINES = {"postgresql": ROUTINES, "mysql": ROUTINES, "sqlite": {"trigger"}}
 
@@ -237,6 +244,24 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
             ("t_n_seq", ("t", "n")),
         ]
         assert s.table("kept", "other").columns[0].name == "id"
+        # row-level security and policies of a modelled table are modelled on it;
+        # FORCE without ENABLE stays listed
+        assert s.table("t").row_level_security == "enabled"
+        assert [(p.name, p.command, p.roles, p.using) for p in s.table("t").policies] == [
+            ("p", "all", ("public",), "true")
+        ]
+        assert s.table("forced_only").row_level_security is None
+        assert [u.table or u.name for u in s.unmanaged if u.kind == "row_level_security"] == [
+            "forced_only"
+        ]
+        # drift names a policy and row-level security added by hand
+        t0 = dataclasses.replace(s.table("t"), policies=(), row_level_security=None)
+        s0 = s.replace_table(t0)
+        got = compare_snapshots(capture_for(db_url, s0), normalise_for(s0, d), dialect=d)
+        assert got == [
+            "t: row level security enabled, snapshot says none",
+            "t: policy p not in snapshot",
+        ]
     # the section round-trips through the canonical YAML
     assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
     # the database against its own snapshot: nothing
