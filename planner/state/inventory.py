@@ -63,6 +63,8 @@ KINDS: dict[str, str] = {
     "foreign_server": "a foreign server or foreign-data wrapper",
     "policy": "a row-level security policy of a table dbplan does not model",
     "rule": "a rewrite rule",
+    "comment": "a comment on an object dbplan models without its comment (index, "
+    "constraint, function, procedure, trigger, enum), named '<kind> <name>'",
     "exclusion_constraint": "an exclusion constraint",
     "index": "an index dbplan cannot model (method, expression, INCLUDE, order, "
     "operator class, length prefix …); not in the table's indexes",

@@ -34,6 +34,8 @@ CREATE INDEX ix_t_body ON t USING gin (body)
 
 CREATE INDEX ix_t_name ON t (name)
 
+COMMENT ON INDEX ix_t_name IS 'names'
+
 CREATE TABLE u (id int PRIMARY KEY, t_id int REFERENCES t (id) DEFERRABLE INITIALLY DEFERRED,
   during tstzrange, EXCLUDE USING gist (during WITH &&))
 
@@ -111,7 +113,7 @@ PG_KINDS = {
     "view", "materialized_view", "foreign_table", "function", "procedure",
     "aggregate", "trigger", "event_trigger", "collation", "domain",
     "type", "operator", "operator_class", "operator_family", "cast", "conversion", "text_search",
-    "statistics", "publication", "foreign_server", "rule", "exclusion_constraint",
+    "statistics", "publication", "foreign_server", "rule", "comment", "exclusion_constraint",
     "index", "deferrable", "unlogged", "row_level_security", "collate", "grants",
 }  # fmt: skip
 
@@ -254,6 +256,8 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
         assert [u.table or u.name for u in s.unmanaged if u.kind == "row_level_security"] == [
             "forced_only"
         ]
+        # a comment dbplan does not model on an object it models is listed
+        assert [u.name for u in s.unmanaged if u.kind == "comment"] == ["index ix_t_name"]
         # drift names a policy and row-level security added by hand
         t0 = dataclasses.replace(s.table("t"), policies=(), row_level_security=None)
         s0 = s.replace_table(t0)
