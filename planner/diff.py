@@ -128,10 +128,12 @@ def diff_snapshots(
     from planner.diff_steps import diff_steps  # the release's data steps
 
     ops += diff_routines(cur, new, table_ops=ops)
+    from planner.diff_policies import diff_policies  # row-level security, policies
     from planner.diff_views import diff_views  # views, around the table ops under them
 
     return (
         ops
+        + diff_policies(cur, new, ops)
         + diff_views(cur, new, ops, targets=targets)
         + diff_pg_objects(cur, new)
         + diff_pg_types(cur, new)
@@ -403,6 +405,8 @@ def _bare(table: Table) -> Table:
         indexes=(),
         rows=None,
         renamed_from=None,
+        row_level_security=None,
+        policies=(),
     )
 
 

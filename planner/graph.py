@@ -288,6 +288,9 @@ def build_graph(
     from planner.graph_views import view_edges  # views around the table ops under them
 
     view_edges(ops, g, edge, rebuilds=any(d.alters_by_rebuild for d in _targets(targets)))
+    from planner.graph_policies import policy_edges  # policies around column changes
+
+    policy_edges(ops, g, edge)
     from planner.graph_generated import generated_edges  # around a type change
 
     generated_edges(ops, g, edge)

@@ -75,6 +75,9 @@ class Dialect:
     has_materialized_views: ClassVar[bool] = False
     #: views keep a comment (PostgreSQL's COMMENT ON VIEW)
     has_view_comments: ClassVar[bool] = False
+    #: tables have row-level security and policies (PostgreSQL); elsewhere a snapshot's
+    #: ``row_level_security`` and ``policies`` are refused
+    has_row_level_security: ClassVar[bool] = False
 
     def default_name(
         self,

@@ -14,6 +14,7 @@ class PostgreSQL(Dialect):
     allows_zero_column_tables = True
     has_materialized_views = True
     has_view_comments = True
+    has_row_level_security = True
     runtime_names = ("postgresql",)
 
     #: NAMEDATALEN - 1: the longest identifier, in bytes

@@ -27,7 +27,8 @@ def _not_extension(catalog: str, oid: str) -> str:
 
 _RELATIONS = f"""
 SELECT n.nspname, c.relname, c.relkind, c.relispartition, c.relpersistence,
-       c.relrowsecurity, c.relacl IS NOT NULL AS granted,
+       CASE WHEN c.relrowsecurity THEN 'on' WHEN c.relforcerowsecurity THEN 'forced_only'
+       END AS rls, c.relacl IS NOT NULL AS granted,
        (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
          WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1) AS parent
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -172,6 +173,40 @@ _DATABASE = {
     "AND e.objid = c.oid AND e.deptype = 'e')",
 }
 
+#: comments on objects dbplan models without their comment (indexes, constraints,
+#: functions, procedures, triggers, enums): listed as kind ``comment``, named
+#: ``<object kind> <name>`` (tables, columns, views, schemas and sequences keep theirs; an
+#: extension's comment comes with it, from its control file)
+_COMMENTS = f"""
+SELECT n.nspname, 'index ' || c.relname FROM pg_description d
+JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND d.objsubid = 0
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('i', 'I') AND n.nspname = ANY(:schemas)
+  AND {_not_extension("pg_class", "c.oid")}
+UNION ALL
+SELECT n.nspname, 'constraint ' || k.conname || ' on ' || t.relname FROM pg_description d
+JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass AND k.oid = d.objoid
+JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
+UNION ALL
+SELECT n.nspname, 'trigger ' || g.tgname || ' on ' || t.relname FROM pg_description d
+JOIN pg_trigger g ON d.classoid = 'pg_trigger'::regclass AND g.oid = d.objoid
+JOIN pg_class t ON t.oid = g.tgrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = ANY(:schemas) AND NOT g.tgisinternal
+UNION ALL
+SELECT n.nspname, CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END
+       || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+FROM pg_description d
+JOIN pg_proc p ON d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid
+JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_proc", "p.oid")}
+UNION ALL
+SELECT n.nspname, 'enum ' || ty.typname FROM pg_description d
+JOIN pg_type ty ON d.classoid = 'pg_type'::regclass AND ty.oid = d.objoid
+JOIN pg_namespace n ON n.oid = ty.typnamespace
+WHERE ty.typtype = 'e' AND n.nspname = ANY(:schemas) AND {_not_extension("pg_type", "ty.oid")}
+"""
+
 _RELKIND = {"v": "view", "m": "materialized_view", "f": "foreign_table"}
 _PROKIND = {"f": "function", "w": "function", "p": "procedure", "a": "aggregate"}
 
@@ -213,6 +248,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         {"schemas": names},
     ):
         add("schema", nsp)
+    tables = {t.key: t for t in snapshot.tables} if snapshot else {}
     for nsp, rel, kind, part, persistence, rls, granted, parent in rows(_RELATIONS):
         s = sch(nsp)
         if kind in _RELKIND:
@@ -225,11 +261,12 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("inheritance", rel, s, detail=f"inherits from {parent}")
         if persistence == "u" and (kind != "r" or part or parent is not None):
             add("unlogged", rel, s)  # an unlogged table: modelled (postgresql_tables)
-        if rls:
-            add("row_level_security", rel, s)
+        # row-level security and policies of a modelled table are modelled
+        # (postgresql_policies); FORCE without ENABLE is not
+        if rls == "forced_only" or (rls and (s, rel) not in tables):
+            add("row_level_security", rel, s, detail="forced, not enabled" if rls != "on" else "")
         if granted:
             add("grants", rel, s)
-    tables = {t.key: t for t in snapshot.tables} if snapshot else {}
     # sequences and extensions are modelled (postgresql_objects), like enums of any schema
     for nsp, table, ix, method, expr, include, ordered, opclass in rows(_INDEXES):
         if table in _SKIP:
@@ -274,7 +311,11 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             f"{sql} JOIN pg_namespace n ON n.oid = t.relnamespace "
             f"WHERE n.nspname = ANY(:schemas) AND {_ON_TABLE_WHERE[kind]}"
         ):
+            if kind == "policy" and (sch(nsp), table) in tables:
+                continue  # modelled: the table's policies (postgresql_policies)
             add(kind, name, sch(nsp), table)
+    for nsp, what in rows(_COMMENTS):
+        add("comment", what, sch(nsp))
     in_schema = [(k, *v) for k, v in _IN_SCHEMA.items()]
     in_schema += [("text_search", *v) for v in _TEXT_SEARCH_MORE]
     for kind, catalog, col, nspcol in in_schema:

@@ -108,7 +108,7 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = 
     from planner.dialects import postgresql_types  # domains, composite types, collations
 
     snapshot = postgresql_tables.capture(conn, snapshot, schemas)
-    return postgresql_types.capture(
+    snapshot = postgresql_types.capture(
         conn,
         dataclasses.replace(
             snapshot,
@@ -119,6 +119,9 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = 
         names,
         default,
     )
+    from planner.dialects import postgresql_policies  # row-level security, policies
+
+    return postgresql_policies.capture(conn, snapshot, names, default, hint)
 
 
 # --------------------------------------------------------------------------- direct build
@@ -164,10 +167,17 @@ def before_tables(snapshot: Any) -> list[str]:
 
 
 def after_tables(snapshot: Any) -> list[str]:
-    """``ALTER SEQUENCE ... OWNED BY`` of each owned sequence, once its table exists."""
-    return [
+    """``ALTER SEQUENCE ... OWNED BY`` of each owned sequence, once its table exists;
+    the row-level security and policies of the tables."""
+    from planner.dialects import postgresql_policies as pol
+
+    out = [
         f"ALTER SEQUENCE {_qq(q.schema, q.name)} OWNED BY "
         f"{_qq(q.schema, q.owned_by[0])}.{_q(q.owned_by[1])}"
         for q in snapshot.sequences
         if q.owned_by is not None
     ]
+    for t in snapshot.tables:
+        out += pol.rls_statements(t.key, None, t.row_level_security)
+        out += [pol.create_policy(t.key, p) for p in t.policies]
+    return out

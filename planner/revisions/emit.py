@@ -31,6 +31,7 @@ from planner.revisions import (  # noqa: F401 - register converters
     convert_pg_objects,
     convert_pg_tables,
     convert_pg_types,
+    convert_policies,
     convert_routines,
     convert_rowmodes,
     convert_rows,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from planner.errors import DbplanError
-from planner.state import model, pg_objects, pg_types
+from planner.state import model, pg_objects, pg_types, policies
 from planner.state.model import Snapshot
 
 # Each model class is a JSON array of its field values in field order; each field has a
@@ -68,6 +68,8 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("dropped_columns", _PAIRS),
         ("unlogged", _B),
         ("exclusions", (tuple, model.Exclusion)),
+        ("row_level_security", _S_OPT),
+        ("policies", (tuple, policies.Policy)),
     ),
     model.ExclusionElement: (("operator", _S), ("column", _S_OPT), ("expression", _S_OPT)),
     model.Exclusion: (
@@ -75,6 +77,14 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("elements", (tuple, model.ExclusionElement)),
         ("using", _S),
         ("where", _S_OPT),
+    ),
+    policies.Policy: (
+        ("name", _S),
+        ("command", _S),
+        ("permissive", _B),
+        ("roles", _STRS),
+        ("using", _S_OPT),
+        ("with_check", _S_OPT),
     ),
     model.Snapshot: (
         ("release", _S),

@@ -62,8 +62,10 @@ KINDS: dict[str, str] = {
     "statistics": "extended statistics",
     "publication": "a logical replication publication",
     "foreign_server": "a foreign server or foreign-data wrapper",
-    "policy": "a row-level security policy",
+    "policy": "a row-level security policy of a table dbplan does not model",
     "rule": "a rewrite rule",
+    "comment": "a comment on an object dbplan models without its comment (index, "
+    "constraint, function, procedure, trigger, enum), named '<kind> <name>'",
     "exclusion_constraint": "an exclusion constraint",
     "index": "an index dbplan cannot model (method, expression, INCLUDE, order, "
     "operator class, length prefix …); not in the table's indexes",
@@ -72,7 +74,8 @@ KINDS: dict[str, str] = {
     "constraint trigger's; keys, uniques and foreign keys say deferrable:)",
     "unlogged": "an UNLOGGED relation dbplan does not model as unlogged (a partition "
     "or child table; a table says unlogged: true)",
-    "row_level_security": "a table with row-level security enabled",
+    "row_level_security": "row-level security of a table dbplan does not model, or "
+    "forced without being enabled",
     "collate": "a column with a COLLATE of its own (modelled, but not its collation)",
     "grants": "privileges granted on a table or view",
     "partitioning": "a partitioned table (MariaDB: modelled, but not its partitions)",
@@ -242,6 +245,7 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
     """
     from planner.state import (
         pg_objects,  # schemas, extensions, sequences
+        policies,  # row-level security and policies of the tables
         views,  # the views dbplan manages
     )
 
@@ -250,6 +254,7 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
         _compare_routines(actual, expected)
         + views.compare(actual, expected)
         + pg_objects.compare(actual, expected)
+        + policies.compare(actual, expected)
     )
     have, need = set(actual.unmanaged), set(expected.unmanaged)
     for u in sorted(need - have, key=lambda u: u.sort_key):

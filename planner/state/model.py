@@ -44,6 +44,7 @@ from planner.state.pg_types import (
     sort_domains,
     sort_types,
 )
+from planner.state.policies import Policy, sort_policies
 
 FORMAT_VERSION = 1
 
@@ -405,6 +406,10 @@ class Table(_TableMemo):
     unlogged: bool = False
     #: exclusion constraints (PostgreSQL), sorted by name
     exclusions: tuple[Exclusion, ...] = ()
+    #: ``enabled`` / ``forced`` (PostgreSQL's row-level security), None: disabled
+    row_level_security: str | None = None
+    #: row-level security policies (:mod:`planner.state.policies`), sorted by name
+    policies: tuple[Policy, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("foreign_keys", "uniques", "checks", "indexes", "exclusions"):
@@ -412,6 +417,10 @@ class Table(_TableMemo):
             ordered = tuple(sorted(items, key=lambda o: o.name))
             if ordered != items or not isinstance(items, tuple):
                 object.__setattr__(self, name, ordered)
+        if self.policies:
+            policies = sort_policies(self.policies)
+            if policies != self.policies:
+                object.__setattr__(self, "policies", policies)
         if not isinstance(self.columns, tuple):
             object.__setattr__(self, "columns", tuple(self.columns))
 

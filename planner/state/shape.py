@@ -115,6 +115,8 @@ TABLE_KEYS = (
     "dropped_columns",
     "unlogged",
     "exclusions",
+    "row_level_security",
+    "policies",
 )
 COLUMN_KEYS = (
     "type",
@@ -574,6 +576,12 @@ class Shape:
         if "rows" in t:
             rows = self.rows(t["rows"], (*path, "rows"), pk_columns or ())
         dropped = read_dropped_columns(self, t.get("dropped_columns"), (*path, "dropped_columns"))
+        from planner.state.policies_yaml import read_policies, read_row_level_security
+
+        rls = read_row_level_security(
+            self, t.get("row_level_security", _MISSING), (*path, "row_level_security")
+        )
+        policies = read_policies(self, t.get("policies"), (*path, "policies"))
         return Table(
             name=name,
             schema=schema,
@@ -591,6 +599,8 @@ class Shape:
             exclusions=pg_tables_yaml.read_exclusions(
                 self, t.get("exclusions"), (*path, "exclusions")
             ),
+            row_level_security=rls,
+            policies=policies,
         )
 
     def foreign_key(self, name: str, body: Any, path: Path_) -> ForeignKey | None:

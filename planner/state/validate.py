@@ -201,6 +201,9 @@ def validate(
     from planner.state import pg_objects  # schemas, extensions, sequences: PostgreSQL only
 
     pg_objects.check_targets(snapshot, targets, c.add)
+    from planner.state import policies  # row-level security and policies
+
+    policies.check(snapshot, targets, c.add)
     return sorted(problems, key=Problem.sort_key)
 
 

@@ -271,6 +271,9 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
         pairs.append(("unlogged", _value_node(True)))
     if t.exclusions:
         pairs.append(("exclusions", _block([(e.name, _exclusion_node(e)) for e in t.exclusions])))
+    from planner.state.policies_yaml import policies_pairs  # row-level security
+
+    pairs += policies_pairs(t)
     return _block(pairs)
 
 

@@ -5,6 +5,8 @@ bad entries are problems naming file:line:column."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -32,6 +34,8 @@ CREATE INDEX ix_t_body ON t USING gin (body)
 
 CREATE INDEX ix_t_name ON t (name)
 
+COMMENT ON INDEX ix_t_name IS 'names'
+
 CREATE TABLE u (id int PRIMARY KEY, t_id int REFERENCES t (id) DEFERRABLE INITIALLY DEFERRED,
   during tstzrange, EXCLUDE USING gist (during WITH &&),
   CONSTRAINT ex_deferred EXCLUDE USING gist (during WITH &&) DEFERRABLE)
@@ -55,6 +59,10 @@ CREATE SEQUENCE standalone
 ALTER TABLE t ENABLE ROW LEVEL SECURITY
 
 CREATE POLICY p ON t USING (true)
+
+CREATE TABLE forced_only (id int PRIMARY KEY)
+
+ALTER TABLE forced_only FORCE ROW LEVEL SECURITY
 
 CREATE RULE r AS ON INSERT TO lg DO ALSO NOTIFY lg
 
@@ -108,7 +116,7 @@ PG_KINDS = {
     "view", "materialized_view", "foreign_table", "function", "procedure",
     "aggregate", "trigger", "event_trigger", "collation",
     "type", "operator", "operator_class", "operator_family", "cast", "conversion", "text_search",
-    "statistics", "publication", "foreign_server", "policy", "rule", "exclusion_constraint",
+    "statistics", "publication", "foreign_server", "rule", "comment", "exclusion_constraint",
     "index", "row_level_security", "collate", "grants",
 }  # fmt: skip
 #: properties PostgreSQL's capture models on tables and keys (``deferrable:`` on a key,
@@ -118,10 +126,11 @@ PG_PROPERTIES = {"deferrable", "unlogged"}
 
 ROUTINES = {"function", "procedure", "trigger"}
 #: kinds PostgreSQL's capture models in sections of their own (schemas:, extensions:,
-#: sequences:, domains:): listed only when a capture leaves a schema out, or on MariaDB
-#: (composite types and icu/libc collations are modelled too; range and base types,
-#: and collations of split LC_COLLATE / LC_CTYPE, stay listed as "type" / "collation")
-PG_MODELLED = {"schema", "extension", "sequence", "domain"}
+#: sequences:, domains:) or on their tables (policies:): listed only when a capture
+#: leaves a schema (a table) out, or on MariaDB (composite types and icu/libc collations
+#: are modelled too; range and base types, and collations of split LC_COLLATE /
+#: LC_CTYPE, stay listed as "type" / "collation")
+PG_MODELLED = {"schema", "extension", "sequence", "domain", "policy"}
 #: the routine kinds a capture models, per dialect
 MODELLED_ROUTINES = {"postgresql": ROUTINES, "mysql": ROUTINES, "sqlite": {"trigger"}}
 
@@ -261,6 +270,26 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
         listed = {(u.kind, u.name) for u in s.unmanaged}
         assert {("type", "floatrange"), ("collation", "split_locale")} <= listed
         assert not {("type", "pair"), ("domain", "posint"), ("collation", "mycoll")} & listed
+        # row-level security and policies of a modelled table are modelled on it;
+        # FORCE without ENABLE stays listed
+        assert s.table("t").row_level_security == "enabled"
+        assert [(p.name, p.command, p.roles, p.using) for p in s.table("t").policies] == [
+            ("p", "all", ("public",), "true")
+        ]
+        assert s.table("forced_only").row_level_security is None
+        assert [u.table or u.name for u in s.unmanaged if u.kind == "row_level_security"] == [
+            "forced_only"
+        ]
+        # a comment dbplan does not model on an object it models is listed
+        assert [u.name for u in s.unmanaged if u.kind == "comment"] == ["index ix_t_name"]
+        # drift names a policy and row-level security added by hand
+        t0 = dataclasses.replace(s.table("t"), policies=(), row_level_security=None)
+        s0 = s.replace_table(t0)
+        got = compare_snapshots(capture_for(db_url, s0), normalise_for(s0, d), dialect=d)
+        assert got == [
+            "t: row level security enabled, snapshot says none",
+            "t: policy p not in snapshot",
+        ]
     # the section round-trips through the canonical YAML
     assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
     # the database against its own snapshot: nothing

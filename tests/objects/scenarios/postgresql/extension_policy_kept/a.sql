@@ -1,3 +1,4 @@
+-- t's row-level security and policy are modelled (row_level_security:, policies:): kept while a column is added
 CREATE EXTENSION IF NOT EXISTS pg_trgm
 
 CREATE TABLE t (id serial PRIMARY KEY, owner text NOT NULL)

@@ -1,0 +1,5 @@
+CREATE TABLE docs (id serial PRIMARY KEY, owner text NOT NULL, level bigint NOT NULL DEFAULT 0)
+
+ALTER TABLE docs ENABLE ROW LEVEL SECURITY
+
+CREATE POLICY low ON docs USING (level < 5)

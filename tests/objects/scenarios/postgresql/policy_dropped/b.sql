@@ -1,0 +1,3 @@
+CREATE TABLE docs (id serial PRIMARY KEY, owner text NOT NULL, level integer NOT NULL DEFAULT 0)
+
+ALTER TABLE docs ENABLE ROW LEVEL SECURITY

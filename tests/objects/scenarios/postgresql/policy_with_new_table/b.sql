@@ -1,0 +1,5 @@
+CREATE TABLE docs (id serial PRIMARY KEY, owner text NOT NULL, level integer NOT NULL DEFAULT 0)
+
+ALTER TABLE docs ENABLE ROW LEVEL SECURITY
+
+CREATE POLICY own ON docs FOR DELETE USING (owner = current_user)

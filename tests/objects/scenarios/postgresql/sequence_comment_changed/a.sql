@@ -1,0 +1,3 @@
+CREATE SEQUENCE tickets START 100
+
+COMMENT ON SEQUENCE tickets IS 'Ticket numbers'
