@@ -52,6 +52,7 @@ class PostgreSQL(Dialect):
 
     has_schemas = True
     has_identity_columns = True
+    has_partitioning = True
     has_virtual_generated_columns = False
     has_named_enums = True
 

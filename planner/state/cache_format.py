@@ -65,7 +65,11 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("rows", (None, model.RowSet)),
         ("renamed_from", _S_OPT),
         ("dropped_columns", _PAIRS),
+        ("partition_by", _S_OPT),
+        ("partition_of", (None, model.PartitionOf)),
+        ("inherits", _STRS),
     ),
+    model.PartitionOf: (("table", _S), ("bound", _S), ("schema", _S_OPT)),
     model.Snapshot: (
         ("release", _S),
         ("tables", (tuple, model.Table)),

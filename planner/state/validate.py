@@ -195,6 +195,9 @@ def validate(
     from planner.state import pg_objects  # schemas, extensions, sequences: PostgreSQL only
 
     pg_objects.check_targets(snapshot, targets, c.add)
+    from planner.state import partitions  # partition_by, partition_of, inherits
+
+    partitions.check(snapshot, targets, c.add)
     return sorted(problems, key=Problem.sort_key)
 
 
