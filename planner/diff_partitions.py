@@ -56,9 +56,8 @@ def diff_partitions(cur: Snapshot, new: Snapshot) -> tuple[list[Operation], Snap
                 ops.append(op)
                 cur = op.apply_to(cur)
         if o.inherits != n.inherits:
-            for op in _inherits_ops(cur, new, o, n):
-                ops.append(op)
-                cur = op.apply_to(cur)
+            more, cur = _inherits_ops(cur, new, o, n)
+            ops += more
     return ops, cur
 
 
@@ -100,17 +99,19 @@ def _drop_order(keys: set[TableKey], olds: dict) -> list[TableKey]:
     return sorted(keys, key=lambda k: (-depth(k), k[0] or "", k[1]))
 
 
-def _inherits_ops(cur: Snapshot, new: Snapshot, o: Table, n: Table) -> list[Operation]:
+def _inherits_ops(
+    cur: Snapshot, new: Snapshot, o: Table, n: Table
+) -> tuple[list[Operation], Snapshot]:
     ops: list[Operation] = []
-    have = cur.tables_by_key()
     for parent, pkey in zip(o.inherits, inherits_keys(o), strict=True):
         if parent in n.inherits:
             continue
-        pt = have.get(pkey)
+        pt = cur.get_table(pkey)
         cols, checks = (pt.columns, pt.checks) if pt is not None else ((), ())
-        ops.append(
-            SetInherits(table_key=o.key, parent=parent, add=False, columns=cols, checks=checks)
-        )
+        op = SetInherits(table_key=o.key, parent=parent, add=False, columns=cols, checks=checks)
+        ops.append(op)
+        cur = op.apply_to(cur)
+    removed = len(ops)  # applied to cur already
     child = cur.get_table(o.key)
     own = set(child.column_names) if child is not None else set()
     own_checks = {k.name for k in child.checks} if child is not None else set()
@@ -130,4 +131,6 @@ def _inherits_ops(cur: Snapshot, new: Snapshot, o: Table, n: Table) -> list[Oper
         ops.append(
             SetInherits(table_key=o.key, parent=parent, add=True, columns=cols, checks=checks)
         )
-    return ops
+    for op in ops[removed:]:
+        cur = op.apply_to(cur)
+    return ops, cur

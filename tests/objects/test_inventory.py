@@ -311,8 +311,8 @@ HEAD = "snapshot: 1\nrelease: 1.0.0\ntables:\n  t:\n    columns:\n      id: {typ
     [
         ("- {kind: bogus, name: x}", "8:10: unmanaged[0].kind: unknown kind 'bogus'"),
         (
-            "- {kind: partition, name: x}",
-            "8:10: unmanaged[0].kind: dbplan cannot leave a partition alone",
+            "- {kind: partition_key, name: x}",
+            "8:10: unmanaged[0].kind: dbplan cannot leave a partition_key alone",
         ),
         ("- {kind: trigger, name: x}", "8:3: unmanaged[0]: a trigger belongs to a table"),
         (
