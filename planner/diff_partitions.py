@@ -25,8 +25,8 @@ from __future__ import annotations
 import dataclasses
 
 from planner.ops.base import Operation
-from planner.ops.partitions import AttachPartition, DetachPartition, SetInherits
 from planner.ops.keys import AddCheck
+from planner.ops.partitions import AttachPartition, DetachPartition, SetInherits
 from planner.ops.tables import AddColumn
 from planner.state.model import Snapshot, Table, TableKey
 from planner.state.partitions import inherits_keys, parent_key

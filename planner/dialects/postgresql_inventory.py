@@ -245,7 +245,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         {"schemas": names},
     ):
         add("schema", nsp)
-    for nsp, rel, kind, part, persistence, rls, granted, parent in rows(_RELATIONS):
+    for nsp, rel, kind, _part, persistence, rls, granted, _parent in rows(_RELATIONS):
         s = sch(nsp)
         if kind in _RELKIND:
             add(_RELKIND[kind], rel, s)

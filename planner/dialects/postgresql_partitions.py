@@ -100,7 +100,9 @@ def create_partition_sql(t: Table) -> str:
     assert t.partition_of is not None
     p = t.partition_of
     parent = qualified(p.schema if p.schema is not None else t.schema, p.table)
-    checks = ", ".join(f"CONSTRAINT {qualified(None, c.name)} CHECK ({c.sqltext})" for c in t.checks)
+    checks = ", ".join(
+        f"CONSTRAINT {qualified(None, c.name)} CHECK ({c.sqltext})" for c in t.checks
+    )
     sql = f"CREATE TABLE {qualified(t.schema, t.name)} PARTITION OF {parent}"
     if checks:
         sql += f" ({checks})"

@@ -34,8 +34,8 @@ from planner.ops.base import (
     _strip_column,
 )
 from planner.ops.data import OPERATION_TYPES
-from planner.state.model import Check, Column, Snapshot, Table, TableKey, table_key_str
 from planner.ops.partition_refs import parent_refs
+from planner.state.model import Check, Column, Snapshot, Table, TableKey, table_key_str
 from planner.state.partitions import parent_key
 
 
@@ -67,7 +67,9 @@ class DetachPartition(Operation):
     def describe(self) -> str:
         p = self.table.partition_of
         assert p is not None
-        return f"Detach partition {self.table.qualified_name} from {_parent(self.table)} ({p.bound})"
+        return (
+            f"Detach partition {self.table.qualified_name} from {_parent(self.table)} ({p.bound})"
+        )
 
     def reverse(self) -> Operation:
         return AttachPartition(table=self.table)
@@ -119,7 +121,9 @@ class AttachPartition(Operation):
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         p = self.table.partition_of
-        return _edit_table(snapshot, self.table.key, lambda t: dataclasses.replace(t, partition_of=p))
+        return _edit_table(
+            snapshot, self.table.key, lambda t: dataclasses.replace(t, partition_of=p)
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

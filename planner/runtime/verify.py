@@ -30,9 +30,9 @@ from planner import dialects, sqlexpr
 from planner.runtime.config import alembic_errors, database_url, redact
 from planner.runtime.errors import MigrationError
 from planner.runtime.managed_rows import compare_rows as _rows
-from planner.state import partitions
 from planner.runtime.managed_rows import key_text as _key_text
 from planner.runtime.managed_rows import retired_rows
+from planner.state import partitions
 from planner.state.model import Generated
 
 if TYPE_CHECKING:

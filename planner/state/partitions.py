@@ -186,7 +186,7 @@ def check(snapshot: Snapshot, targets: Any, add: Any) -> None:
                 (*tp, key),
                 f"table {where}: {key} is PostgreSQL's, and the project targets "
                 f"{', '.join(refused)} too",
-                f'drop {key}, or make PostgreSQL the only target ([tool.dbplan] dialects = '
+                f"drop {key}, or make PostgreSQL the only target ([tool.dbplan] dialects = "
                 '["postgresql"])',
             )
         if t.partition_of is not None and t.inherits:

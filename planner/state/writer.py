@@ -205,7 +205,9 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
             pairs.append((key, _str_node(v, flow=False)))
     pk_columns = t.primary_key.columns if t.primary_key else ()
     if t.partition_of is None or t.columns:
-        pairs.append(("columns", _block([(c.name, _column_node(c, pk_columns)) for c in t.columns])))
+        pairs.append(
+            ("columns", _block([(c.name, _column_node(c, pk_columns)) for c in t.columns]))
+        )
     if t.primary_key is not None:
         pk_pairs: list[tuple[str, Node]] = []
         derived = naming.default_pk_name(t.name, pk_columns, conventions)
