@@ -109,6 +109,11 @@ def diff_snapshots(
         cur = op.apply_to(cur)
     # 3. enums: created, extended in place, rebuilt, dropped
     ops += _diff_enums(cur, new)
+    # 3b. partitioning and inheritance: bounds, parents, tables PostgreSQL cannot alter
+    from planner.diff_partitions import diff_partitions
+
+    part_ops, cur = diff_partitions(cur, new)
+    ops += part_ops
     # 4. tables created and dropped; then each common table
     old_tables, new_tables = cur.tables_by_key(), new.tables_by_key()
     for key in _sorted_keys(new_tables.keys() - old_tables.keys()):

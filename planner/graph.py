@@ -142,6 +142,8 @@ def describe_ref(ref: Ref) -> str:
         return f"name {table_key_str(key)}"
     if kind == "view":
         return f"view {table_key_str(key)}"
+    if kind == "partition":
+        return f"partition {table_key_str(key)} detached"
     if kind in ("schema", "sequence", "extension", "type", "collation"):
         return f"{kind} {key}"
     if kind in ("extension_types", "extension_types_old"):

@@ -166,6 +166,9 @@ class Dialect:
     has_deferrable_constraints: ClassVar[bool] = False
     has_unlogged_tables: ClassVar[bool] = False
     has_exclusion_constraints: ClassVar[bool] = False
+    #: declarative partitioning and table inheritance (PostgreSQL): the table keys
+    #: ``partition_by``, ``partition_of`` and ``inherits`` (:mod:`planner.state.partitions`)
+    has_partitioning: ClassVar[bool] = False
     #: generated columns may be VIRTUAL (PostgreSQL stores every one)
     has_virtual_generated_columns: ClassVar[bool] = True
     #: indexes can have a ``WHERE`` predicate (MariaDB/MySQL: none, it is dropped)

@@ -48,8 +48,40 @@ JOIN pg_class t ON t.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
 WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_inherits x WHERE x.inhrelid = i.indexrelid)
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
                   AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
+"""
+
+#: a partition's own primary key, unique or foreign key (not one attached to its parent's)
+_PARTITION_KEYS = """
+SELECT n.nspname, t.relname, k.conname,
+       CASE k.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' ELSE 'foreign key' END
+FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = ANY(:schemas) AND t.relispartition AND k.contype IN ('p', 'u', 'f')
+  AND k.conparentid = 0
+"""
+
+#: an inheritance child's own key, unique, foreign key or index on an inherited column
+_INHERITED_KEYS = """
+SELECT n.nspname, t.relname, coalesce(k.conname, ic.relname)
+FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = t.oid
+WHERE n.nspname = ANY(:schemas) AND NOT t.relispartition
+  AND EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = t.oid)
+  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid
+              AND a.attnum = ANY(i.indkey::int2[]) AND a.attinhcount > 0)
+UNION ALL
+SELECT n.nspname, t.relname, k.conname
+FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = ANY(:schemas) AND k.contype = 'f' AND NOT t.relispartition
+  AND EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = t.oid)
+  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid
+              AND a.attnum = ANY(k.conkey) AND a.attinhcount > 0)
 """
 
 _CONSTRAINTS = """
@@ -253,12 +285,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         s = sch(nsp)
         if kind in _RELKIND:
             add(_RELKIND[kind], rel, s)
-        elif kind == "p":
-            add("partitioned_table", rel, s)
-        elif part:
-            add("partition", rel, s, detail=f"of {parent}")
-        elif parent is not None:
-            add("inheritance", rel, s, detail=f"inherits from {parent}")
+        # partitioned tables, partitions and inheritance: modelled (postgresql_partitions)
         if persistence == "u" and (kind != "r" or part or parent is not None):
             add("unlogged", rel, s)  # an unlogged table: modelled (postgresql_tables)
         # row-level security and policies of a modelled table are modelled
@@ -267,6 +294,10 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("row_level_security", rel, s, detail="forced, not enabled" if rls != "on" else "")
         if granted:
             add("grants", rel, s)
+    for nsp, rel, con, what in rows(_PARTITION_KEYS):
+        add("partition_key", con, sch(nsp), rel, detail=what)
+    for nsp, rel, con in rows(_INHERITED_KEYS):
+        add("inheritance", con, sch(nsp), rel, detail="on an inherited column")
     # sequences and extensions are modelled (postgresql_objects), like enums of any schema
     for nsp, table, ix, method, expr, include, ordered, opclass in rows(_INDEXES):
         if table in _SKIP:

@@ -104,8 +104,10 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = 
                 comment=comment,
             )
         )
-    from planner.dialects import postgresql_tables  # deferrable keys, unlogged tables
-    from planner.dialects import postgresql_types  # domains, composite types, collations
+    from planner.dialects import (
+        postgresql_tables,  # deferrable keys, unlogged tables
+        postgresql_types,  # domains, composite types, collations
+    )
 
     snapshot = postgresql_tables.capture(conn, snapshot, schemas)
     snapshot = postgresql_types.capture(

@@ -62,6 +62,8 @@ class RefKind(enum.StrEnum):
     RELNAME = "relname"
     #: ``(schema, name)``: a view or materialized view
     VIEW = "view"
+    #: ``(schema, name)``: a partition detached from its parent, to attach again
+    PARTITION = "partition"
 
 
 #: ``(kind, key)``: what an operation needs, gives or removes (see :class:`RefKind`)

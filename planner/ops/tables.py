@@ -37,6 +37,7 @@ from planner.ops.base import (
     enums_of_type,
 )
 from planner.ops.generated import generated_refs
+from planner.ops.partition_refs import parent_refs
 from planner.state.coltypes import WIDENING, type_change
 from planner.state.model import (
     Column,
@@ -73,6 +74,10 @@ class CreateTable(Operation):
         return self.table.name
 
     def describe(self) -> str:
+        p = self.table.partition_of
+        if p is not None:
+            parent = _t((p.schema if p.schema is not None else self.table.schema, p.table))
+            return f"Create partition {self.table.qualified_name} of {parent} {p.bound}"
         text = f"Create table {self.table.qualified_name} ({', '.join(self.table.column_names)})"
         fks = self.table.foreign_keys
         if fks:
@@ -87,6 +92,7 @@ class CreateTable(Operation):
         refs = _made_enum_refs(self.table.columns)
         for fk in self.table.foreign_keys:
             refs |= _fk_needs(self.table.key, fk)
+        refs |= parent_refs(self.table)  # a partition / child after its parent
         return frozenset(refs - _table_refs(self.table))
 
     def gives(self) -> frozenset[Ref]:
@@ -128,6 +134,7 @@ class DropTable(Operation):
 
     def needs(self) -> frozenset[Ref]:
         refs = {(RefKind.TABLE, self.table.key)} | _dropped_enum_refs(self.table.columns)
+        refs |= parent_refs(self.table)  # a partition / child before its parent
         for fk in self.table.foreign_keys:
             refs |= _fk_needs(self.table.key, fk)
         own = _table_refs(self.table)

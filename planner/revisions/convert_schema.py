@@ -57,6 +57,10 @@ def _create_table(op: our.CreateTable, ctx: EmitContext) -> list:
         out.append(
             _pg(custom.SQLTextOp(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(op.table.schema)}"))
         )
+    if op.table.partition_of is not None:
+        from planner.revisions.convert_partitions import create_partition  # PARTITION OF
+
+        return out + create_partition(op.table)
     enums = ctx.enums("after")
     default = [_create_table_op(convert_pg_tables.portable(op.table), enums)]
     branches: list = []
@@ -88,7 +92,12 @@ def _create_table_op(table: Table, enums: dict[str, tuple[str, ...]]) -> Any:
     t = sa_table(table, enums)
     for fk in table.foreign_keys:
         t.append_constraint(sa_foreign_key(fk))
-    return alembic_ops.CreateTableOp.from_table(t)
+    made = alembic_ops.CreateTableOp.from_table(t)
+    if table.partition_by is not None:  # PostgreSQL only (validation refuses the others)
+        made.kw["postgresql_partition_by"] = table.partition_by
+    if table.inherits:
+        made.kw["postgresql_inherits"] = tuple(table.inherits)
+    return made
 
 
 @TO_ALEMBIC.register(our.DropTable)

@@ -32,6 +32,7 @@ from planner.runtime.errors import MigrationError
 from planner.runtime.managed_rows import compare_rows as _rows
 from planner.runtime.managed_rows import key_text as _key_text
 from planner.runtime.managed_rows import retired_rows
+from planner.state import partitions
 from planner.state.model import Generated
 
 if TYPE_CHECKING:
@@ -183,6 +184,7 @@ def compare_snapshots(
         if g.comment != t.comment:
             out.append(f"{where}: comment {_show(g.comment)}, snapshot says {_show(t.comment)}")
         _columns(where, g, t, out, dialect)
+        out += partitions.compare(where, g, t)
         if g.primary_key != t.primary_key:
             gp, tp = g.primary_key, t.primary_key
             out.append(

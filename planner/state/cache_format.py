@@ -70,6 +70,9 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("exclusions", (tuple, model.Exclusion)),
         ("row_level_security", _S_OPT),
         ("policies", (tuple, policies.Policy)),
+        ("partition_by", _S_OPT),
+        ("partition_of", (None, model.PartitionOf)),
+        ("inherits", _STRS),
     ),
     model.ExclusionElement: (("operator", _S), ("column", _S_OPT), ("expression", _S_OPT)),
     model.Exclusion: (
@@ -86,6 +89,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("using", _S_OPT),
         ("with_check", _S_OPT),
     ),
+    model.PartitionOf: (("table", _S), ("bound", _S), ("schema", _S_OPT)),
     model.Snapshot: (
         ("release", _S),
         ("tables", (tuple, model.Table)),

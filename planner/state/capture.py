@@ -182,6 +182,9 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
             snap = reflector.snapshot(release=release, rows_of=rows_of, schemas=schemas)
             if objects is not None:  # schemas, extensions, sequences
                 snap = objects.capture(conn, snap, listed, hint=hint if full_hint else None)
+            parts = _dialect_part(reflector.dialect_obj, "partitions")
+            if parts is not None:  # partitioning and inheritance: parents own columns
+                snap = parts.capture(conn, snap, listed)
             snap = inventory.capture(conn, reflector.dialect_obj, snap, listed)
             if hint is not None and full_hint and snap.routines:
                 from planner.state import routines_yaml  # the hint's spelling, its choices
@@ -198,6 +201,14 @@ def _capture(url_or_engine, *, release, rows_of, schemas, hint, full_hint) -> Sn
     finally:
         if owned:
             engine.dispose()
+
+
+def _dialect_part(dialect, name: str):
+    """The dialect's part ``name``, if it has one."""
+    try:
+        return dialect.part(name)
+    except ModuleNotFoundError:
+        return None
 
 
 def _objects_part(dialect):

@@ -10,7 +10,7 @@ Every other object of the captured schemas is *inventoried* by the dialect's
   dbplan leaves it alone, never creates, alters or drops it), or
 - **refused**: the capture fails naming each one and how to proceed, because dbplan
   would model its table wrongly and the next revision would fail or lose it (a
-  partition, an inherited table …).
+  partition's own key …).
 
 ``drift`` and ``verify`` compare the same inventory (:func:`compare`), so an object on
 one side only is a reported difference, and an object the database holds but the
@@ -104,18 +104,14 @@ REFUSED: dict[str, str] = {
         "TABLE ... ALTER COLUMN ... SET INCREMENT BY 1 ...) or keep this database's "
         "migrations by hand"
     ),
-    "partitioned_table": (
-        "declarative partitioning is not modelled: dbplan would create a plain table, and "
-        "its partitions refuse the ALTERs of its revisions; detach the partitions or keep "
+    "partition_key": (
+        "a partition's own primary key, unique or foreign key is not modelled (a "
+        "partition's keys are its parent's): declare it on the partitioned table, or keep "
         "this database's migrations by hand"
     ),
-    "partition": (
-        "a partition is not a table of its own: adding a column to it fails; detach it "
-        "(ALTER TABLE ... DETACH PARTITION) or keep this database's migrations by hand"
-    ),
     "inheritance": (
-        "table inheritance is not modelled: the child's inherited columns cannot be "
-        "altered on it; remove the inheritance (ALTER TABLE ... NO INHERIT) or keep this "
+        "a key, index or foreign key of an inheritance child on an inherited column is not "
+        "modelled (the child lists its own columns only): drop it, or keep this "
         "database's migrations by hand"
     ),
     "type_outside": (

@@ -374,6 +374,16 @@ class DataStep:
     irreversible: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartitionOf:
+    """``PARTITION OF schema.table bound``; ``bound`` as ``pg_get_expr(relpartbound)``
+    spells it: ``FOR VALUES FROM (...) TO (...)``, ``FOR VALUES IN (...)``, ``DEFAULT``."""
+
+    table: str
+    bound: str
+    schema: str | None = None
+
+
 class _TableMemo:
     """The slot where a :class:`Table` keeps what it derives from its columns.
 
@@ -410,6 +420,13 @@ class Table(_TableMemo):
     row_level_security: str | None = None
     #: row-level security policies (:mod:`planner.state.policies`), sorted by name
     policies: tuple[Policy, ...] = ()
+    #: PostgreSQL declarative partitioning and inheritance (:mod:`planner.state.partitions`):
+    #: the partition key as ``pg_get_partkeydef`` spells it (``RANGE (created_at)``)
+    partition_by: str | None = None
+    #: this table is a partition of another (its columns belong to the parent)
+    partition_of: PartitionOf | None = None
+    #: ``INHERITS``: the parents (``name`` or ``schema.name``), their columns theirs
+    inherits: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("foreign_keys", "uniques", "checks", "indexes", "exclusions"):

@@ -117,6 +117,9 @@ TABLE_KEYS = (
     "exclusions",
     "row_level_security",
     "policies",
+    "partition_by",
+    "partition_of",
+    "inherits",
 )
 COLUMN_KEYS = (
     "type",
@@ -423,9 +426,14 @@ class Shape:
         return read_enums(self, value)
 
     def table(self, name: str, body: Any, path: Path_, conventions: dict[str, str]) -> Table | None:
-        t = self.mapping(body, path, f"table '{name}'", allowed=TABLE_KEYS, required=("columns",))
+        # a partition's columns are its parent's: it may leave ``columns`` out
+        need = () if isinstance(body, dict) and "partition_of" in body else ("columns",)
+        t = self.mapping(body, path, f"table '{name}'", allowed=TABLE_KEYS, required=need)
         if t is None:
             return None
+        from planner.state import partitions  # partition_by, partition_of, inherits
+
+        parts = partitions.read(self, t, path, _MISSING)
         schema = self.text(t.get("schema", _MISSING), (*path, "schema"), "a schema name")
         comment = self.text(t.get("comment", _MISSING), (*path, "comment"), "a comment")
         renamed_from = self.text(
@@ -601,6 +609,7 @@ class Shape:
             ),
             row_level_security=rls,
             policies=policies,
+            **parts,
         )
 
     def foreign_key(self, name: str, body: Any, path: Path_) -> ForeignKey | None:

@@ -204,6 +204,9 @@ def validate(
     from planner.state import policies  # row-level security and policies
 
     policies.check(snapshot, targets, c.add)
+    from planner.state import partitions  # partition_by, partition_of, inherits
+
+    partitions.check(snapshot, targets, c.add)
     return sorted(problems, key=Problem.sort_key)
 
 

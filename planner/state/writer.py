@@ -201,8 +201,21 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
         v = getattr(t, key)
         if v is not None:
             pairs.append((key, _str_node(v, flow=False)))
+    from planner.state import partitions  # partition_by, partition_of, inherits
+
+    parts = partitions.dump(t)
+    for key, v in parts:
+        if key == "partition_of":
+            pairs.append((key, _flow([(k, _str_node(x, flow=True)) for k, x in v.items()])))
+        elif key == "inherits":
+            pairs.append((key, _names(v)))
+        else:
+            pairs.append((key, _str_node(v, flow=False)))
     pk_columns = t.primary_key.columns if t.primary_key else ()
-    pairs.append(("columns", _block([(c.name, _column_node(c, pk_columns)) for c in t.columns])))
+    if t.partition_of is None or t.columns:
+        pairs.append(
+            ("columns", _block([(c.name, _column_node(c, pk_columns)) for c in t.columns]))
+        )
     if t.primary_key is not None:
         pk_pairs: list[tuple[str, Node]] = []
         derived = naming.default_pk_name(t.name, pk_columns, conventions)
