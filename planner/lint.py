@@ -723,5 +723,5 @@ def _explicit_ids(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 
 
 from planner import lint_rows as _lint_rows  # noqa: E402, F401 - registers the row-mode rules
-from planner import lint_steps  # noqa: E402, F401 - registers R019, R020, R021
-from planner import lint_views  # noqa: E402, F401 - registers R031
+from planner import lint_steps  # noqa: E402, F401, I001 - registers R019, R020, R021
+from planner import lint_views as _lint_views  # noqa: E402, F401, I001 - registers R031

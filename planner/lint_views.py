@@ -55,6 +55,6 @@ def _view_made_again(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
         f"view {view} is dropped and created again: {', '.join(label(u) for u in lost)} "
         "(listed under unmanaged: dbplan leaves it alone) is lost with it, and the plan "
         "does not re-create it",
-        f"re-create it by hand after this revision (or in a data step), or model it; drift "
-        f"names it as missing until then",
+        "re-create it by hand after this revision (or in a data step), or model it; drift "
+        "names it as missing until then",
     )
