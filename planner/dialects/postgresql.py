@@ -51,6 +51,11 @@ class PostgreSQL(Dialect):
         return name is None
 
     has_schemas = True
+    object_sections = frozenset({"schemas", "extensions", "sequences"})
+    sequence_keys = frozenset(
+        {"schema", "type", "start", "increment", "min_value", "max_value", "cache", "cycle",
+         "owned_by", "comment"}
+    )  # fmt: skip
     has_identity_columns = True
     has_virtual_generated_columns = False
     has_named_enums = True

@@ -113,7 +113,7 @@ PG_KINDS = {
 
 ROUTINES = {"function", "procedure", "trigger"}
 #: kinds PostgreSQL's capture models in sections of their own (schemas:, extensions:,
-#: sequences:): listed only when a capture leaves a schema out, or on MariaDB
+#: sequences:; MariaDB its sequences too): listed only when a capture leaves a schema out
 PG_MODELLED = {"schema", "extension", "sequence"}
 #: the routine kinds a capture models, per dialect
 MODELLED_ROUTINES = {"postgresql": ROUTINES, "mysql": ROUTINES, "sqlite": {"trigger"}}
@@ -136,7 +136,7 @@ CREATE TABLE pt (id int PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 2
 
 CREATE EVENT ev ON SCHEDULE EVERY 1 DAY DO SELECT 1
 """
-MARIADB_KINDS = {"view", "trigger", "function", "procedure", "sequence", "event", "index",
+MARIADB_KINDS = {"view", "trigger", "function", "procedure", "event", "index",
                  "partitioning"}  # fmt: skip
 
 SQLITE_EVERY_KIND = """
@@ -243,6 +243,8 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
             ("t_n_seq", ("t", "n")),
         ]
         assert s.table("kept", "other").columns[0].name == "id"
+    if d == "mysql":  # MariaDB's sequences are modelled too
+        assert [q.name for q in s.sequences] == ["s"]
     # the section round-trips through the canonical YAML
     assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
     # the database against its own snapshot: nothing
