@@ -132,14 +132,19 @@ def diff_snapshots(
     from planner.diff_routines import diff_routines  # functions, procedures, triggers
     from planner.diff_steps import diff_steps  # the release's data steps
 
-    ops += diff_routines(cur, new, table_ops=ops)
+    routine_ops = diff_routines(cur, new, table_ops=ops)
+    ops += routine_ops
     from planner.diff_policies import diff_policies  # row-level security, policies
     from planner.diff_views import diff_views  # views, around the table ops under them
+
+    view_ops = diff_views(cur, new, ops, targets=targets)
+    from planner.diff_routines import around_views  # the triggers of views made again
 
     return (
         ops
         + diff_policies(cur, new, ops)
-        + diff_views(cur, new, ops, targets=targets)
+        + view_ops
+        + around_views(cur, new, view_ops, routine_ops)
         + diff_pg_objects(cur, new)
         + diff_pg_types(cur, new)
         + diff_steps(old, new)

@@ -11,6 +11,11 @@ table's triggers, and a trigger of another table naming it stops the rename that
 the rebuild: an unchanged trigger on, or naming, a table the plan alters is dropped
 before the rebuild and created again after it.
 
+A view the plan drops and creates again (its definition changes, a column type changes
+under it: :func:`planner.diff_views.diff_views`) takes its triggers (``INSTEAD OF``)
+with it: an unchanged trigger on such a view is dropped before it and created again
+after it (:func:`around_views`).
+
 An object the old snapshot lists under ``unmanaged`` (left alone: it exists) and the new
 one models is replaced, not created; one the new snapshot lists under ``unmanaged`` is
 not dropped.
@@ -31,6 +36,7 @@ from planner import ops as our
 from planner.dialects import get
 from planner.ops.base import Operation
 from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
+from planner.ops.views import CreateView, DropView
 from planner.state.model import Routine, Snapshot
 from planner.state.routines_yaml import listed_unmanaged, same_definition
 
@@ -95,3 +101,33 @@ def _lost_by_rebuild(r: Routine, rebuilt: set[str]) -> bool:
         return False
     part = dialect.part("routines")
     return any(part.reads_table(r, table) for table in sorted(rebuilt))
+
+
+def around_views(
+    old: Snapshot, new: Snapshot, view_ops: Sequence[Operation], routine_ops: Sequence[Operation]
+) -> list[Operation]:
+    """The drop and create of each trigger of a view that ``view_ops`` drop and create
+    again, unless ``routine_ops`` already drop it (changed, or lost by a rebuild).
+
+    Example:
+        >>> from planner.ops.views import CreateView, DropView
+        >>> from planner.state.model import View
+        >>> v = View(name="v", definition="SELECT 1 AS one")
+        >>> t = Routine(kind="trigger", name="v_ins", table="v", definition="CREATE TRIGGER ...")
+        >>> s = Snapshot(release="1", views=(v,), routines=(t,))
+        >>> [op.describe() for op in around_views(s, s, [DropView(view=v), CreateView(view=v)], [])]
+        ['Drop trigger v_ins on v', 'Create trigger v_ins on v']
+    """
+    dropped = {op.view.key for op in view_ops if isinstance(op, DropView)}
+    again = dropped & {op.view.key for op in view_ops if isinstance(op, CreateView)}
+    if not again:
+        return []
+    done = {op.routine.key for op in routine_ops if isinstance(op, DropRoutine)}
+    want = {r.key: r for r in new.routines}
+    out: list[Operation] = []
+    for r in old.routines:
+        if r.table is None or (r.schema, r.table) not in again or r.key in done:
+            continue
+        if r.key in want:  # one the new snapshot leaves out is dropped already
+            out += [DropRoutine(routine=r), CreateRoutine(routine=want[r.key])]
+    return out

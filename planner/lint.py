@@ -30,6 +30,7 @@ R019   warning   a column or table dropped while a new one appears, no data step
 R020   warning   a data step without a downgrade (``downgrade: none``)
 R021   danger    a data step or per-dialect backfill without SQL for a target dialect
 R022   danger    a ``sync`` table loses the rows its snapshot does not declare (:mod:`planner.lint_rows`)
+R031   warning   a view is dropped and created again, losing what dbplan leaves alone on it (:mod:`planner.lint_views`)
 =====  ========  =============================================================
 
 R019, R020 and R021 live in :mod:`planner.lint_steps`.
@@ -722,4 +723,5 @@ def _explicit_ids(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
 
 
 from planner import lint_rows as _lint_rows  # noqa: E402, F401 - registers the row-mode rules
-from planner import lint_steps  # noqa: E402, F401 - registers R019, R020, R021
+from planner import lint_steps  # noqa: E402, F401, I001 - registers R019, R020, R021
+from planner import lint_views as _lint_views  # noqa: E402, F401, I001 - registers R031

@@ -176,6 +176,12 @@ class Dialect:
     #: enums are named types of their own, kept used or not (PostgreSQL); elsewhere an
     #: enum lives inline in its columns, and enums no column uses are dropped
     has_named_enums: ClassVar[bool] = False
+    #: the sections of objects outside tables the dialect has (``schemas``,
+    #: ``extensions``, ``sequences``: :mod:`planner.state.pg_objects`); validation refuses
+    #: an entry of a section one of the targets lacks
+    object_sections: ClassVar[frozenset[str]] = frozenset()
+    #: the keys of a ``sequences:`` entry the dialect has (where it has the section)
+    sequence_keys: ClassVar[frozenset[str]] = frozenset()
     #: the longest identifier, in bytes (PostgreSQL) and in characters (MariaDB/MySQL);
     #: None: no limit dbplan checks. Validation checks the targets' limits only.
     max_identifier_bytes: ClassVar[int | None] = None

@@ -21,6 +21,10 @@ class MySQL(Dialect):
     runtime_names = ("mysql", "mariadb")
 
     has_partial_indexes = False
+    #: MariaDB 10.3+ has ``CREATE SEQUENCE`` (bigint, no owner, no schema but the
+    #: database; MySQL 8 has none and refuses it when the revision runs)
+    object_sections = frozenset({"sequences"})
+    sequence_keys = frozenset({"start", "increment", "min_value", "max_value", "cache", "cycle"})
     #: the two ends of an integer foreign key must be the same integer type
     foreign_key_same_integer_type = True
     adds_foreign_key_indexes = True

@@ -38,8 +38,14 @@ def fix_reflected(
         for field, names in _NAME_FIELDS.items():
             setattr(t, field, fix_names(getattr(t, field), names, "`"))
     unparsed = _unparsed_fks(conn, schema, raw) if raw else {}
+    nextvals = _sequence_defaults(conn, schema) if raw else {}
     for table, t in raw.items():
         t.foreign_keys = t.foreign_keys + unparsed.get(table, [])
+        if table in nextvals:
+            t.columns = [
+                {**c, "default": nextvals[table].get(c["name"], c.get("default"))}
+                for c in t.columns
+            ]
         t.columns = _fix_enum_values(t.columns)
         t.json_columns = mariadb_json_columns(conn, table, schema=schema)
 
@@ -93,6 +99,41 @@ def _unparsed_fks(conn: sa.engine.Connection, schema: str | None, raw: dict[str,
         fk["constrained_columns"].append(col)
         fk["referred_columns"].append(ref_col)
     return {table: list(fks.values()) for table, fks in out.items()}
+
+
+#: MariaDB's spelling of a sequence default: ``nextval(`db`.`s`)``
+_NEXTVAL = re.compile(r"\s*nextval\(\s*(?:`((?:[^`]|``)+)`\.)?`((?:[^`]|``)+)`\s*\)\s*$", re.I)
+
+
+def _sequence_defaults(conn: sa.engine.Connection, schema: str | None) -> dict[str, dict]:
+    """``{table: {column: default}}`` of the columns whose default takes a sequence's next
+    value (SQLAlchemy's SHOW CREATE TABLE parser loses it), as ``NEXT VALUE FOR s``: the
+    sequence of the same database unqualified, so the snapshot names no database (and
+    the default is not taken for a PostgreSQL serial's ``nextval``)."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, database() "
+            "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = coalesce(:s, database()) "
+            "AND COLUMN_DEFAULT LIKE 'nextval(%'"
+        ),
+        {"s": schema},
+    ).all()
+    out: dict[str, dict] = {}
+    for table, column, default, current in rows:
+        m = _NEXTVAL.match(default)
+        if m is None:
+            continue
+        db, name = (g.replace("``", "`") if g else g for g in m.groups())
+        seq = _ident(name) if db in (None, schema or current) else f"{_ident(db)}.{_ident(name)}"
+        out.setdefault(table, {})[column] = f"NEXT VALUE FOR {seq}"
+    return out
+
+
+def _ident(name: str) -> str:
+    """A name as MariaDB reads it: bare when it is a plain word, else backquoted."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        return name
+    return "`" + name.replace("`", "``") + "`"
 
 
 def _fix_enum_values(columns: list) -> list:

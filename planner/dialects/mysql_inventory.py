@@ -39,7 +39,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         if type_ == "VIEW":
             add("view", name)
         elif type_ == "SEQUENCE":
-            add("sequence", name)
+            continue  # modelled: sequences: (planner.dialects.mysql_objects)
         elif type_ == "SYSTEM VERSIONED":
             add("system_versioned", name)
         elif type_ not in ("BASE TABLE", "TEMPORARY", "LOCAL TEMPORARY"):

@@ -118,6 +118,14 @@ def _show(conn: Any, what: str, name: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- check
+def on_view(name: str, instead: bool) -> tuple[str, str] | None:
+    """(problem, hint): MariaDB/MySQL have no triggers on views."""
+    return (
+        f"trigger {name!r} is on a view, but MariaDB/MySQL have no triggers on views",
+        "put it on a table the view reads",
+    )
+
+
 def check(kind: str, name: str, table: str | None, definition: str) -> tuple[str, str] | None:
     """(problem, hint) when ``definition`` is not a MariaDB/MySQL ``kind`` statement
     creating ``name`` (on ``table``)."""

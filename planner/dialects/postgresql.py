@@ -52,6 +52,13 @@ class PostgreSQL(Dialect):
         return name is None
 
     has_schemas = True
+    object_sections = frozenset(
+        {"schemas", "extensions", "sequences", "collations", "domains", "types"}
+    )
+    sequence_keys = frozenset(
+        {"schema", "type", "start", "increment", "min_value", "max_value", "cache", "cycle",
+         "owned_by", "comment"}
+    )  # fmt: skip
     has_identity_columns = True
     alters_type_using = True
     has_deferrable_constraints = True

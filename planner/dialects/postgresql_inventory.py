@@ -150,10 +150,11 @@ JOIN pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_proc", "p.oid")}
 """
 
-#: a trigger of a table (not a view), not a constraint trigger: modelled when its
-#: function is modelled or built in
+#: a trigger of a table or a view (``INSTEAD OF``), not a constraint trigger: modelled
+#: when its function is modelled or built in (one on a view dbplan leaves alone goes back
+#: to the inventory with it: :func:`planner.state.inventory.capture`)
 _TRIGGERS = """
-SELECT n.nspname, t.relname, g.tgname, t.relkind = 'r' AND g.tgconstraint = 0,
+SELECT n.nspname, t.relname, g.tgname, t.relkind IN ('r', 'v') AND g.tgconstraint = 0,
        g.tgfoid, fn.nspname = 'pg_catalog', pg_get_triggerdef(g.oid)
 FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace

@@ -1,4 +1,5 @@
-"""PostgreSQL's schemas, extensions and sequences, read from the catalog for a capture
+"""PostgreSQL's schemas, extensions and sequences, read from the catalog for a capture,
+and the statements creating, altering and dropping a sequence (in a revision, in setup)
 (:mod:`planner.state.pg_objects`).
 
 A capture takes every schema but the system ones (``pg_*``, ``information_schema``)
@@ -36,7 +37,7 @@ ORDER BY e.extname
 _SEQUENCES = """
 SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
        s.seqmin, s.seqmax, s.seqcycle, d.deptype, t.relname, a.attname,
-       obj_description(c.oid, 'pg_class')
+       obj_description(c.oid, 'pg_class'), s.seqcache
 FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
@@ -80,7 +81,7 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = 
     tables = {t.key: t for t in snapshot.tables}
     sequences = []
     for row in conn.execute(sa.text(_SEQUENCES), {"schemas": names}):
-        nsp, name, typ, start, inc, mn, mx, cycle, deptype, table, column, comment = row
+        nsp, name, typ, start, inc, mn, mx, cycle, deptype, table, column, comment, cache = row
         if deptype == "i":
             continue  # an identity column's own
         owned = (table, column) if deptype == "a" and table is not None else None
@@ -102,6 +103,7 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = 
                 cycle=bool(cycle),
                 owned_by=owned,
                 comment=comment,
+                cache=None if int(cache) == 1 else int(cache),  # 1: PostgreSQL's default
             )
         )
     from planner.dialects import (
@@ -159,7 +161,8 @@ def before_tables(snapshot: Any) -> list[str]:
         name = _qq(q.schema, q.name)
         out.append(
             f"CREATE SEQUENCE {name} AS {q.type} INCREMENT BY {q.increment} MINVALUE {mn} "
-            f"MAXVALUE {mx} START WITH {st} {'CYCLE' if q.cycle else 'NO CYCLE'}"
+            f"MAXVALUE {mx} START WITH {st} {f'CACHE {q.cache} ' if q.cache else ''}"
+            f"{'CYCLE' if q.cycle else 'NO CYCLE'}"
         )
         if q.comment is not None:
             out.append(f"COMMENT ON SEQUENCE {name} IS {_lit(q.comment)}")
@@ -182,4 +185,77 @@ def after_tables(snapshot: Any) -> list[str]:
     for t in snapshot.tables:
         out += pol.rls_statements(t.key, None, t.row_level_security)
         out += [pol.create_policy(t.key, p) for p in t.policies]
+    return out
+
+
+# --------------------------------------------------------------------------- revisions
+def _string(text: str) -> str:
+    """A string literal that reads the same whatever ``standard_conforming_strings``."""
+    from planner.dialects import get
+
+    return get("postgresql").string_literal(text)
+
+
+def _comment_sql(name: str, comment: str | None) -> str:
+    return f"COMMENT ON SEQUENCE {name} IS " + ("NULL" if comment is None else _string(comment))
+
+
+def _options(q: Sequence, old: Sequence | None = None) -> str:
+    """``AS bigint INCREMENT BY 5 ...``: every option (create), or those that change."""
+    mn, mx, st = q.effective()
+    parts = []
+
+    def changed(*fields: str) -> bool:
+        return old is None or any(getattr(old, f) != getattr(q, f) for f in fields)
+
+    if changed("type"):
+        parts.append(f"AS {q.type}")
+    if changed("increment"):
+        parts.append(f"INCREMENT BY {q.increment}")
+    if changed("type", "increment", "min_value"):
+        parts.append(f"MINVALUE {mn}")
+    if changed("type", "increment", "max_value"):
+        parts.append(f"MAXVALUE {mx}")
+    if changed("type", "increment", "min_value", "max_value", "start"):
+        parts.append(f"START WITH {st}")
+    if (q.cache is not None) if old is None else changed("cache"):
+        parts.append(f"CACHE {q.cache or 1}")
+    if changed("cycle"):
+        parts.append("CYCLE" if q.cycle else "NO CYCLE")
+    return " ".join(parts)
+
+
+def _owner(q: Sequence) -> str:
+    if q.owned_by is None:
+        return "NONE"
+    table, column = q.owned_by
+    return f"{_qq(q.schema, table)}.{_q(column)}"
+
+
+def create_sql(q: Sequence) -> list[str]:
+    """The statements of a revision creating ``q`` (with its owner and comment)."""
+    name = _qq(q.schema, q.name)
+    out = [f"CREATE SEQUENCE {name} {_options(q)}"]
+    if q.owned_by is not None:
+        out.append(f"ALTER SEQUENCE {name} OWNED BY {_owner(q)}")
+    if q.comment is not None:
+        out.append(_comment_sql(name, q.comment))
+    return out
+
+
+def drop_sql(q: Sequence) -> list[str]:
+    # IF EXISTS: an owned sequence goes with its column (dropped earlier in the plan)
+    return [f"DROP SEQUENCE IF EXISTS {_qq(q.schema, q.name)}"]
+
+
+def alter_sql(old: Sequence, q: Sequence) -> list[str]:
+    name = _qq(q.schema, q.name)
+    out = []
+    options = _options(q, old)
+    if options:
+        out.append(f"ALTER SEQUENCE {name} {options}")
+    if q.owned_by != old.owned_by:
+        out.append(f"ALTER SEQUENCE {name} OWNED BY {_owner(q)}")
+    if q.comment != old.comment:
+        out.append(_comment_sql(name, q.comment))
     return out

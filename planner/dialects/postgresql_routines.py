@@ -47,6 +47,12 @@ def check(kind: str, name: str, table: str | None, definition: str) -> tuple[str
     return None
 
 
+def on_view(name: str, instead: bool) -> tuple[str, str] | None:
+    """(problem, hint) when trigger ``name`` cannot be on a view: never (``INSTEAD OF``
+    for each row, ``BEFORE``/``AFTER`` for each statement; the server checks which)."""
+    return None
+
+
 def normal_form(kind: str, definition: str) -> str:
     """What two definitions of the same object share: the text, ends stripped."""
     return definition.strip()

@@ -54,7 +54,9 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
                     add("index", name, table)
     from planner.dialects import sqlite_routines
 
-    modelled = set(tables) if snapshot is not None else None
+    # a trigger of a view too (INSTEAD OF): back to the inventory if the view is not modelled
+    views = {n for type_, n, _, _ in master if type_ == "view"}
+    modelled = set(tables) | views if snapshot is not None else None
     for kind, name, table, definition in sqlite_routines.captured(conn, modelled):
         if table not in _SKIP:
             out.append(

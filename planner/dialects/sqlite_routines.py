@@ -47,8 +47,8 @@ _SHAPE = (
 
 def captured(conn: Any, tables: set[str] | None) -> list[tuple[str, str, str, str | None]]:
     """``(kind, name, table, definition)`` of every trigger of the main database;
-    ``definition`` None for one dbplan leaves alone (on a table it does not model, on a
-    view; ``tables`` None: no definitions)."""
+    ``definition`` None for one dbplan leaves alone (on a table or view it does not model;
+    ``tables``: the names of those it may model, None: no definitions)."""
     out = []
     for name, table, sql in conn.execute(
         sa.text(
@@ -98,6 +98,17 @@ def check(kind: str, name: str, table: str | None, definition: str) -> tuple[str
             "make the entry's table and the statement's agree",
         )
     return None
+
+
+def on_view(name: str, instead: bool) -> tuple[str, str] | None:
+    """(problem, hint) when trigger ``name`` cannot be on a view: SQLite's triggers on
+    a view are ``INSTEAD OF``."""
+    if instead:
+        return None
+    return (
+        f"trigger {name!r} is on a view, where SQLite has INSTEAD OF triggers only",
+        "write it as CREATE TRIGGER <name> INSTEAD OF {DELETE|INSERT|UPDATE} ON <view> ...",
+    )
 
 
 def _tokens(sql: str) -> list[str]:

@@ -449,6 +449,12 @@ for _cls in (
 
 # --------------------------------------------------------------------------- other ops
 _NEXTVAL = re.compile(r"nextval\(\s*'((?:[^']|'')+)'", re.I)
+#: MariaDB's ``NEXT VALUE FOR s`` / ``nextval(s)``, the name bare or backquoted
+_NEXT_VALUE = re.compile(
+    r"(?:\bnext\s+value\s+for\s+|\bnextval\(\s*)(`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_$]*)"
+    r"(?![\w$`])(?!\s*\.)",
+    re.I,
+)
 
 
 def sequences_of_default(default: str | None, schema: str | None) -> set[Ref]:
@@ -457,6 +463,8 @@ def sequences_of_default(default: str | None, schema: str | None) -> set[Ref]:
     Example:
         >>> sorted(sequences_of_default("nextval('other.s'::regclass)", None))
         [('sequence', 'other.s')]
+        >>> sorted(sequences_of_default("NEXT VALUE FOR `my s`", None))
+        [('sequence', 'my s')]
     """
     out: set[Ref] = set()
     for m in _NEXTVAL.finditer(default or ""):
@@ -466,6 +474,11 @@ def sequences_of_default(default: str | None, schema: str | None) -> set[Ref]:
             out.add(_seq_ref(None if s == "public" else s, n))
         else:
             out.add(_seq_ref(schema, name))
+    for m in _NEXT_VALUE.finditer(default or ""):
+        name = m.group(1)
+        if name.startswith("`"):
+            name = name[1:-1].replace("``", "`")
+        out.add(_seq_ref(schema, name))
     return out
 
 

@@ -3,7 +3,8 @@
 carries it).
 
 Functions are created after every table operation (an SQL function's body is checked
-against the tables) and triggers after them; triggers are dropped first, then functions.
+against the tables) and triggers after them (a trigger on a view, ``INSTEAD OF``, after
+its view); triggers are dropped first (one on a view before its view), then functions.
 
 Example:
     >>> from planner.state.model import Routine
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from planner.dialects import get
-from planner.ops.base import Operation, Ref, Risk
+from planner.ops.base import Operation, Ref, RefKind, Risk
 from planner.ops.data import OPERATION_TYPES
 from planner.state.model import Routine, Snapshot, TableKey
 from planner.state.routines_yaml import DEFAULT_DIALECT
@@ -63,8 +64,9 @@ class _RoutineOp(Operation):
         return r.name if r.dialect == DEFAULT_DIALECT else f"{r.name} {r.dialect}"
 
     def needs(self) -> frozenset[Ref]:
+        # a trigger is on a table or a view (INSTEAD OF): need either (nothing gives the other)
         key = self.table_key
-        return frozenset({("table", key)}) if key else frozenset()
+        return frozenset({("table", key), (RefKind.VIEW, key)}) if key else frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,7 +113,9 @@ class DropRoutine(_RoutineOp):
         return f"Drop {_label(self.routine)}"
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset()
+        # dropped before its view (a dropped view takes its triggers with it)
+        key = self.table_key
+        return frozenset({(RefKind.VIEW, key)}) if key else frozenset()
 
     def reverse(self) -> Operation:
         return CreateRoutine(routine=self.routine)

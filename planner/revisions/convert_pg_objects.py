@@ -1,8 +1,13 @@
 """The converters of the schema, extension and sequence operations
-(:mod:`planner.ops.pg_objects`): PostgreSQL only, plain DDL with quoted names."""
+(:mod:`planner.ops.pg_objects`): plain DDL with quoted names; schemas and extensions
+PostgreSQL only, sequences in a branch for each dialect that has them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from planner import dialects
 from planner.ops.pg_objects import (
     AlterExtension,
     AlterSequence,
@@ -18,7 +23,7 @@ from planner.ops.pg_objects import (
 from planner.revisions import alembic_ops as custom
 from planner.revisions.convert import TO_ALEMBIC, EmitContext, _pg
 from planner.revisions.literals import quote_ident, quote_qualified, quote_string
-from planner.state.pg_objects import Sequence
+from planner.state.pg_objects import Sequence, unfit_keys
 
 
 def _sql(*statements: str) -> list:
@@ -84,68 +89,34 @@ def _alter_extension(op: AlterExtension, ctx: EmitContext) -> list:
     return _sql(*out) if out else []
 
 
-def _options(q: Sequence, old: Sequence | None = None) -> str:
-    """``AS bigint INCREMENT BY 5 ...``: every option (create), or those that change."""
-    mn, mx, st = q.effective()
-    parts = []
-
-    def changed(*fields: str) -> bool:
-        return old is None or any(getattr(old, f) != getattr(q, f) for f in fields)
-
-    if changed("type"):
-        parts.append(f"AS {q.type}")
-    if changed("increment"):
-        parts.append(f"INCREMENT BY {q.increment}")
-    if changed("type", "increment", "min_value"):
-        parts.append(f"MINVALUE {mn}")
-    if changed("type", "increment", "max_value"):
-        parts.append(f"MAXVALUE {mx}")
-    if changed("type", "increment", "min_value", "max_value", "start"):
-        parts.append(f"START WITH {st}")
-    if changed("cycle"):
-        parts.append("CYCLE" if q.cycle else "NO CYCLE")
-    return " ".join(parts)
+def _sequence_sql(statements: Callable[[Any], list[str]], *sequences: Sequence) -> list:
+    """A switch with a branch for each dialect that has sequences
+    (``Dialect.object_sections``) and their keys (a project without named targets: one
+    owned by a column is PostgreSQL's), each with the statements its ``objects`` part
+    writes (``statements(part)``; the revision keeps the branches of its target dialects)."""
+    branches = []
+    for d in dialects.all_dialects():
+        fits = not any(unfit_keys(q, d) for q in sequences)
+        if "sequences" in d.object_sections and fits:
+            sql = statements(d.part("objects"))
+            if sql:
+                branches.append((d.runtime_names, [custom.SQLTextOp(s) for s in sql]))
+    return [custom.DialectSwitchOp(branches)] if branches else []
 
 
 @TO_ALEMBIC.register(CreateSequence)
 def _create_sequence(op: CreateSequence, ctx: EmitContext) -> list:
-    q = op.sequence
-    name = quote_qualified(q.schema, q.name)
-    out = [f"CREATE SEQUENCE {name} {_options(q)}"]
-    if q.owned_by is not None:
-        out.append(f"ALTER SEQUENCE {name} OWNED BY {_owner(q)}")
-    if q.comment is not None:
-        out.append(_comment(f"SEQUENCE {name}", q.comment))
-    return _sql(*out)
-
-
-def _owner(q: Sequence) -> str:
-    if q.owned_by is None:
-        return "NONE"
-    table, column = q.owned_by
-    return f"{quote_qualified(q.schema, table)}.{quote_ident(column)}"
+    return _sequence_sql(lambda part: part.create_sql(op.sequence), op.sequence)
 
 
 @TO_ALEMBIC.register(DropSequence)
 def _drop_sequence(op: DropSequence, ctx: EmitContext) -> list:
-    # IF EXISTS: an owned sequence goes with its column (dropped earlier in the plan)
-    q = op.sequence
-    return _sql(f"DROP SEQUENCE IF EXISTS {quote_qualified(q.schema, q.name)}")
+    return _sequence_sql(lambda part: part.drop_sql(op.sequence), op.sequence)
 
 
 @TO_ALEMBIC.register(AlterSequence)
 def _alter_sequence(op: AlterSequence, ctx: EmitContext) -> list:
-    q, old = op.new, op.old
-    name = quote_qualified(q.schema, q.name)
-    out = []
-    options = _options(q, old)
-    if options:
-        out.append(f"ALTER SEQUENCE {name} {options}")
-    if q.owned_by != old.owned_by:
-        out.append(f"ALTER SEQUENCE {name} OWNED BY {_owner(q)}")
-    if q.comment != old.comment:
-        out.append(_comment(f"SEQUENCE {name}", q.comment))
-    return _sql(*out) if out else []
+    return _sequence_sql(lambda part: part.alter_sql(op.old, op.new), op.old, op.new)
 
 
 @TO_ALEMBIC.register(SetEnumSchema)

@@ -85,14 +85,16 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
         conn.execute(sa.schema.AddConstraint(uq))
     from planner.state.routines_yaml import of_dialect  # this database's routines only
 
-    for routine in sorted(
-        of_dialect(snapshot.routines, dialect), key=lambda r: r.table is not None
-    ):
-        # functions, then the triggers using them; ':name' is text, not a bind parameter
+    routines = of_dialect(snapshot.routines, dialect)
+    # functions, then the views (in the order they read each other), then the triggers
+    # (of tables and of views); ':name' is text, not a bind parameter
+    for routine in (r for r in routines if r.table is None):
         conn.execute(sa.text(escape_binds(routine.definition)))
-    from planner.state.views import create_all  # the views, in the order they read each other
+    from planner.state.views import create_all
 
     create_all(conn, snapshot, dialect)
+    for routine in (r for r in routines if r.table is not None):
+        conn.execute(sa.text(escape_binds(routine.definition)))
     with dialect.inserting_rows(conn):
         _insert_rows(conn, md, snapshot, dialect)
 

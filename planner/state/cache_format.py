@@ -145,6 +145,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("cycle", _B),
         ("owned_by", _STRS_OPT),
         ("comment", _S_OPT),
+        ("cache", _I_OPT),
     ),
     model.DataStep: (
         ("name", _S),

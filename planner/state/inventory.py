@@ -227,7 +227,30 @@ def capture(conn: Any, dialect: Any, snapshot: Snapshot, schemas) -> Snapshot:
     refuse(found)
     from planner.state import views  # the views dbplan models leave the inventory
 
-    return views.capture(conn, dialect, attach(snapshot, found, dialect.name), list(schemas))
+    snap = views.capture(conn, dialect, attach(snapshot, found, dialect.name), list(schemas))
+    return on_unmodelled_back(snap)
+
+
+def on_unmodelled_back(snapshot: Snapshot) -> Snapshot:
+    """``snapshot`` with each trigger whose table or view it does not model (a view left
+    alone) moved back to ``unmanaged``: the trigger goes and comes with its view.
+
+    Example:
+        >>> r = Routine(kind="trigger", name="x", table="v", definition="CREATE TRIGGER ...")
+        >>> s = on_unmodelled_back(Snapshot(release="1", routines=(r,)))
+        >>> [label(u) for u in s.unmanaged], s.routines
+        (['trigger x on v'], ())
+    """
+    holders = {t.key for t in snapshot.tables} | {v.key for v in snapshot.views}
+    back = [
+        r for r in snapshot.routines if r.table is not None and (r.schema, r.table) not in holders
+    ]
+    if not back:
+        return snapshot
+    keep = tuple(r for r in snapshot.routines if r not in back)
+    moved = [Unmanaged(kind=r.kind, name=r.name, schema=r.schema, table=r.table) for r in back]
+    unmanaged = tuple(sorted((*snapshot.unmanaged, *moved), key=lambda u: u.sort_key))
+    return dataclasses.replace(snapshot, routines=keep, unmanaged=unmanaged)
 
 
 # --------------------------------------------------------------------------- compare

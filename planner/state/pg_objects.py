@@ -67,6 +67,9 @@ class Sequence:
     cycle: bool = False
     owned_by: tuple[str, str] | None = None
     comment: str | None = None
+    #: values kept in memory ahead (``CACHE``); None: the dialect's default
+    #: (PostgreSQL 1, MariaDB 1000)
+    cache: int | None = None
 
     def __post_init__(self) -> None:
         lo, hi = self.bounds()
@@ -123,36 +126,95 @@ def sort_sequences(items: Any) -> tuple[Sequence, ...]:
     return tuple(sorted(items, key=lambda s: s.sort_key))
 
 
-def uses(snapshot: Any) -> list[tuple[tuple, str]]:
-    """``(path, what)`` of each PostgreSQL-only object ``snapshot`` holds."""
-    out: list[tuple[tuple, str]] = []
-    out += [(("schemas", s.name), f"schema {s.name}") for s in snapshot.schemas]
-    out += [(("extensions", e.name), f"extension {e.name}") for e in snapshot.extensions]
-    out += [(("sequences", s.name), f"sequence {s.qualified_name}") for s in snapshot.sequences]
-    out += [(("enums", e.name), f"enum {e.schema}.{e.name}") for e in snapshot.enums if e.schema]
+def uses(snapshot: Any) -> list[tuple[tuple, str, str]]:
+    """``(path, what, section)`` of each object of these sections ``snapshot`` holds (an
+    enum in a schema needs the dialect's ``schemas``)."""
+    out: list[tuple[tuple, str, str]] = []
+    out += [(("schemas", s.name), f"schema {s.name}", "schemas") for s in snapshot.schemas]
+    out += [
+        (("extensions", e.name), f"extension {e.name}", "extensions") for e in snapshot.extensions
+    ]
+    out += [
+        (("sequences", s.name), f"sequence {s.qualified_name}", "sequences")
+        for s in snapshot.sequences
+    ]
+    out += [
+        (("enums", e.name), f"enum {e.schema}.{e.name}", "schemas")
+        for e in snapshot.enums
+        if e.schema
+    ]
     from planner.state import pg_types  # domains, composite types, collations
 
     return out + pg_types.uses(snapshot)
 
 
+#: a sequence's field -> its ``sequences:`` key and whether it holds its default value
+_SEQUENCE_FIELDS = {
+    "schema": lambda q: q.schema is None,
+    "type": lambda q: q.type == "bigint",
+    "start": lambda q: q.start is None,
+    "increment": lambda q: q.increment == 1,
+    "min_value": lambda q: q.min_value is None,
+    "max_value": lambda q: q.max_value is None,
+    "cache": lambda q: q.cache is None,
+    "cycle": lambda q: not q.cycle,
+    "owned_by": lambda q: q.owned_by is None,
+    "comment": lambda q: q.comment is None,
+}
+
+
+def unfit_keys(q: Sequence, dialect: Any) -> list[str]:
+    """The keys of ``q`` (those off their default) ``dialect`` has not
+    (``Dialect.sequence_keys``).
+
+    Example:
+        >>> from planner.dialects import get
+        >>> unfit_keys(Sequence(name="s", owned_by=("t", "n"), cache=5), get("mysql"))
+        ['owned_by']
+    """
+    return [k for k, is_default in _SEQUENCE_FIELDS.items()
+            if not is_default(q) and k not in dialect.sequence_keys]  # fmt: skip
+
+
 def check_targets(snapshot: Any, targets: Any, add: Any) -> None:
-    """A problem for each PostgreSQL-only object when a target dialect is not PostgreSQL
-    (``targets`` None: the project names none, nothing to check)."""
+    """A problem for each object of a section a target dialect lacks
+    (``Dialect.object_sections``), and for each key of a sequence one lacks
+    (``Dialect.sequence_keys``); ``targets`` None: the project names none, nothing to
+    check."""
     if targets is None:
         return
     from planner import dialects
+    from planner.state import pg_types
 
-    others = sorted(
-        {dialects.get(t).label for t in targets if dialects.get(t).name != "postgresql"}
-    )
-    if not others:
-        return
-    for path, what in uses(snapshot):
-        add(
-            path,
-            f"{what} exists on PostgreSQL only, and the targets include {', '.join(others)}",
-            'drop it, or make PostgreSQL the only target ([tool.dbplan] dialects = ["postgresql"])',
-        )
+    ds = [dialects.get(t) for t in targets]
+    having = {section: sorted(d.label for d in dialects.all_dialects()
+                              if section in d.object_sections)
+              for section in (*SECTIONS, *pg_types.SECTIONS)}  # fmt: skip
+    for path, what, section in uses(snapshot):
+        lacking = sorted({d.label for d in ds if section not in d.object_sections})
+        if lacking:
+            only = " and ".join(having[section]) or "no target"
+            add(
+                path,
+                f"{what} exists on {only} only, and the targets include {', '.join(lacking)}",
+                f"drop it, or make the targets databases that have {section} "
+                "([tool.dbplan] dialects)",
+            )
+            continue
+        if section != "sequences":
+            continue
+        q = next(s for s in snapshot.sequences if s.name == path[1])
+        for key, is_default in _SEQUENCE_FIELDS.items():
+            if is_default(q):
+                continue
+            lacking = sorted({d.label for d in ds if key not in d.sequence_keys})
+            if lacking:
+                add(
+                    (*path, key),
+                    f"sequence {q.qualified_name}: {', '.join(lacking)} has no sequence "
+                    f"{key.replace('_', ' ')} (a target dialect)",
+                    f"leave out {key}:, or drop that target",
+                )
 
 
 # --------------------------------------------------------------------------- compare

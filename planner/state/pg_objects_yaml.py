@@ -9,6 +9,7 @@ extensions:
 sequences:
   tickets: {schema: other, start: 100, increment: 5, cycle: true}
   t_n_seq: {type: integer, owned_by: {table: t, column: n}}
+  tickets_maria: {start: 100, cache: 50}   # MariaDB: start, increment, min/max, cache, cycle
 ```
 
 Every key of an entry is optional (``other: {}`` is a schema with no comment).
@@ -34,6 +35,7 @@ SEQUENCE_KEYS = (
     "cycle",
     "owned_by",
     "comment",
+    "cache",
 )
 OWNED_KEYS = ("table", "column")
 _STR = "tag:yaml.org,2002:str"
@@ -104,9 +106,17 @@ def load_sequences(shape: Any, value: Any, tables: list) -> tuple[Sequence, ...]
             continue
         ok = True
         nums = {}
-        for key in ("start", "increment", "min_value", "max_value"):
+        for key in ("start", "increment", "min_value", "max_value", "cache"):
             good, nums[key] = _int(shape, m, key, p)
             ok = ok and good
+        if nums["cache"] is not None and nums["cache"] < 1:
+            shape.add(
+                (*p, "cache"),
+                f"sequence {name!r}: cache must be at least 1, found {nums['cache']}",
+                "leave out cache: for the database's default",
+                lossy=False,
+            )
+            ok = False
         cycle = shape.flag(m.get("cycle"), (*p, "cycle"), "cycle") or False
         owned = None
         if m.get("owned_by") is not None:
@@ -149,6 +159,7 @@ def load_sequences(shape: Any, value: Any, tables: list) -> tuple[Sequence, ...]
             cycle=cycle,
             owned_by=owned,
             comment=comment,
+            cache=nums["cache"],
         )
         lo, hi = seq.bounds()
         mn, mx, st = seq.effective()
@@ -215,6 +226,8 @@ def nodes(snapshot: Any, str_node: Any) -> list[tuple[str, Node]]:
                 v = getattr(q, key)
                 if v is not None and not (key == "increment" and v == 1):
                     pairs.append((key, ScalarNode(_INT, str(v))))
+            if q.cache is not None:
+                pairs.append(("cache", ScalarNode(_INT, str(q.cache))))
             if q.cycle:
                 pairs.append(("cycle", ScalarNode(_BOOL, "true")))
             if q.owned_by is not None:

@@ -188,12 +188,20 @@ def type_names(text: str | None) -> set[str]:
     return {m.group(1)} if m else set()
 
 
-def uses(snapshot: Any) -> list[tuple[tuple, str]]:
-    """``(path, what)`` of each object of these sections (all PostgreSQL only)."""
-    out: list[tuple[tuple, str]] = []
-    out += [(("domains", d.name), f"domain {d.qualified_name}") for d in snapshot.domains]
-    out += [(("types", t.name), f"type {t.qualified_name}") for t in snapshot.composite_types]
-    out += [(("collations", c.name), f"collation {c.qualified_name}") for c in snapshot.collations]
+def uses(snapshot: Any) -> list[tuple[tuple, str, str]]:
+    """``(path, what, section)`` of each object of these sections (``Dialect.object_sections``
+    says which dialects have them: PostgreSQL)."""
+    out: list[tuple[tuple, str, str]] = []
+    out += [
+        (("domains", d.name), f"domain {d.qualified_name}", "domains") for d in snapshot.domains
+    ]
+    out += [
+        (("types", t.name), f"type {t.qualified_name}", "types") for t in snapshot.composite_types
+    ]
+    out += [
+        (("collations", c.name), f"collation {c.qualified_name}", "collations")
+        for c in snapshot.collations
+    ]
     return out
 
 

@@ -29,6 +29,7 @@ routines:
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -131,9 +132,38 @@ def left_alone(captured: Snapshot, hint: Snapshot) -> Snapshot:
     return dataclasses.replace(captured, routines=keep, unmanaged=unmanaged)
 
 
-def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Routine, ...]:
+def _holder_problem(part: Any, name: str, view: Any, definition: str) -> tuple[str, str] | None:
+    """(problem, hint) when the trigger cannot be on its table or view: ``INSTEAD OF``
+    on a table, a trigger on a materialized view, what the dialect refuses on a view
+    (``part.on_view``)."""
+    header = _HEADER.match(definition)
+    instead = header is not None and _INSTEAD.search(header.group(0)) is not None
+    if view is None:
+        if instead:
+            return (
+                f"trigger {name!r} is INSTEAD OF, which only a view can have, but its "
+                "table: is a table",
+                "make it BEFORE or AFTER, or put it on a view (table: <the view>)",
+            )
+        return None
+    if view.kind != "view":
+        return (
+            f"trigger {name!r} is on {view.kind.replace('_', ' ')} {view.name!r}, which "
+            "cannot have triggers",
+            "put it on a table or a view",
+        )
+    return part.on_view(name, instead)
+
+
+#: a trigger's header: up to its ON
+_HEADER = re.compile(r".*?\sON\s", re.I | re.S)
+_INSTEAD = re.compile(r"\bINSTEAD\s+OF\b", re.I)
+
+
+def load(shape: Any, value: Any, tables: list[Table], views: Any = ()) -> tuple[Routine, ...]:
     """The entries of ``routines`` (``value`` as parsed); problems go to ``shape`` (the
-    loader's ``Shape``: ``add``, ``mapping``, ``text``)."""
+    loader's ``Shape``: ``add``, ``mapping``, ``text``). A trigger is on one of ``tables``
+    or of ``views`` (an ``INSTEAD OF`` trigger)."""
     if value is None:
         return ()
     path = ("routines",)
@@ -141,6 +171,7 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Routine, ...]:
         shape.add(path, "expected a list of routines (kind, name, definition)")
         return ()
     keys = {(t.schema, t.name) for t in tables}
+    on_views = {v.key: v for v in views}
     out: list[Routine] = []
     seen: set[tuple] = set()
     for i, item in enumerate(value):
@@ -190,14 +221,19 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Routine, ...]:
             what = "a trigger needs table: <its table>" if table is None else "only a trigger has"
             shape.add(p if table is None else (*p, "table"), f"{what} a table", lossy=False)
             continue
-        if table is not None and (schema, table) not in keys:
+        if table is not None and (schema, table) not in keys | on_views.keys():
             shape.add(
                 (*p, "table"),
-                f"trigger {name!r}: no table {table!r} in this snapshot",
-                "name a table of tables:",
+                f"trigger {name!r}: no table or view {table!r} in this snapshot",
+                "name a table of tables: or a view of views:",
                 lossy=False,
             )
             continue
+        if table is not None:
+            problem = _holder_problem(part, name, on_views.get((schema, table)), definition)
+            if problem is not None:
+                shape.add((*p, "definition"), problem[0], problem[1], lossy=False)
+                continue
         if shape.targets is not None and dialect not in shape.targets:
             given = "dialect: " + dialect if "dialect" in m else "no dialect: key"
             shape.add(

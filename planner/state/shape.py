@@ -365,7 +365,7 @@ class Shape:
         )
         from planner.state import routines_yaml  # the functions and triggers dbplan manages
 
-        routines = routines_yaml.load(self, doc.get("routines"), tables)
+        routines = routines_yaml.load(self, doc.get("routines"), tables, views)
         from planner.state import pg_objects_yaml  # schemas, extensions, sequences
 
         pg_objects = pg_objects_yaml.load(self, doc, tables) if isinstance(doc, dict) else {}

@@ -54,6 +54,8 @@ CREATE AGGREGATE sum2 (int) (SFUNC = int4pl, STYPE = int)
 
 CREATE TRIGGER trg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch()
 
+CREATE TRIGGER v_ins INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION touch()
+
 CREATE SEQUENCE standalone
 
 ALTER TABLE t ENABLE ROW LEVEL SECURITY
@@ -126,10 +128,10 @@ PG_PROPERTIES = {"deferrable", "unlogged"}
 
 ROUTINES = {"function", "procedure", "trigger"}
 #: kinds PostgreSQL's capture models in sections of their own (schemas:, extensions:,
-#: sequences:, domains:) or on their tables (policies:): listed only when a capture
-#: leaves a schema (a table) out, or on MariaDB (composite types and icu/libc collations
-#: are modelled too; range and base types, and collations of split LC_COLLATE /
-#: LC_CTYPE, stay listed as "type" / "collation")
+#: sequences:, domains:; MariaDB its sequences too) or on their tables (policies:):
+#: listed only when a capture leaves a schema (a table) out (composite types and
+#: icu/libc collations are modelled too; range and base types, and collations of split
+#: LC_COLLATE / LC_CTYPE, stay listed as "type" / "collation")
 PG_MODELLED = {"schema", "extension", "sequence", "domain", "policy"}
 #: the routine kinds a capture models, per dialect
 MODELLED_ROUTINES = {"postgresql": ROUTINES, "mysql": ROUTINES, "sqlite": {"trigger"}}
@@ -152,7 +154,7 @@ CREATE TABLE pt (id int PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 2
 
 CREATE EVENT ev ON SCHEDULE EVERY 1 DAY DO SELECT 1
 """
-MARIADB_KINDS = {"view", "trigger", "function", "procedure", "sequence", "event", "index",
+MARIADB_KINDS = {"view", "trigger", "function", "procedure", "event", "index",
                  "partitioning"}  # fmt: skip
 
 SQLITE_EVERY_KIND = """
@@ -165,6 +167,8 @@ CREATE INDEX ix_p ON t (a)
 CREATE VIEW v AS SELECT id FROM t
 
 CREATE TRIGGER trg AFTER INSERT ON t BEGIN SELECT 1; END
+
+CREATE TRIGGER v_ins INSTEAD OF INSERT ON v BEGIN SELECT 1; END
 
 CREATE TABLE w (k TEXT PRIMARY KEY, x INTEGER) WITHOUT ROWID
 
@@ -238,6 +242,8 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
     assert {u.kind for u in s.unmanaged} | {r.kind for r in s.routines} | views == kinds
     assert {r.kind for r in s.routines} == MODELLED_ROUTINES[d]
     assert {r.dialect for r in s.routines} == {d}
+    if d != "mysql":  # a trigger of a view (INSTEAD OF) is modelled with its view
+        assert ("v_ins", "v") in {(r.name, r.table) for r in s.routines}
     assert {u.kind for u in s.unmanaged} == kinds - views - (
         {"procedure", "trigger"} & {r.kind for r in s.routines}
     ) - ({"function"} if d == "mysql" else set())
@@ -291,6 +297,8 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
             "t: row level security enabled, snapshot says none",
             "t: policy p not in snapshot",
         ]
+    if d == "mysql":  # MariaDB's sequences are modelled too
+        assert [q.name for q in s.sequences] == ["s"]
     # the section round-trips through the canonical YAML
     assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
     # the database against its own snapshot: nothing
@@ -404,3 +412,35 @@ def test_a_trigger_on_an_unmanaged_view_is_valid():
     s = load_snapshot_text(text, "1.0.0.yaml")
     assert [u.kind for u in s.unmanaged] == ["trigger", "view"]
     assert dump_snapshot(s, schema_ref=None) == text.replace("release: 1.0.0", "release: 1.0.0")
+
+
+@pytest.mark.pg
+def test_a_trigger_on_a_view_left_alone_stays_listed(pg_db):
+    # a view with options is left alone: so is its trigger (listed), the other is modelled
+    run_script(
+        pg_db,
+        """
+CREATE TABLE t (id int PRIMARY KEY)
+
+CREATE VIEW vb WITH (security_barrier) AS SELECT id FROM t
+
+CREATE VIEW v AS SELECT id FROM t
+
+CREATE FUNCTION ins() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$
+
+CREATE TRIGGER vb_ins INSTEAD OF INSERT ON vb FOR EACH ROW EXECUTE FUNCTION ins()
+
+CREATE TRIGGER v_ins INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION ins()
+""",
+    )
+    s = from_database(pg_db, release="1.0.0")
+    assert [v.name for v in s.views] == ["v"]
+    assert [(u.kind, u.name, u.table) for u in s.unmanaged] == [
+        ("trigger", "vb_ins", "vb"),
+        ("view", "vb", None),
+    ]
+    assert [(r.kind, r.name, r.table) for r in s.routines] == [
+        ("function", "ins()", None),
+        ("trigger", "v_ins", "v"),
+    ]
+    assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s

@@ -159,3 +159,53 @@ def test_changes_are_altered_in_place():
         "Move enum mood to schema public",
         "Set the comment of schema other to 'archive'",
     ]
+
+
+MARIA = HEAD + (
+    "sequences:\n"
+    "  ok: {start: 10, increment: 2, min_value: 10, max_value: 1000, cache: 5, cycle: true}\n"
+    "  typed: {type: integer}\n"
+    "  owned: {owned_by: {table: t, column: id}, comment: c}\n"
+)
+
+
+def test_mariadb_targets_take_sequences_but_refuse_the_keys_it_lacks():
+    from planner.state.reader import parse_yaml
+
+    s = load_snapshot_text(MARIA, "1.0.0.yaml")
+    assert s.sequences[0].cache == 5
+    assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
+    _, sm, _ = parse_yaml(MARIA, "1.0.0.yaml")
+    problems = [str(p) for p in validate(s, source_map=sm, file="1.0.0.yaml", targets=["mysql"])]
+    assert problems == [
+        "1.0.0.yaml:9:17: sequences.typed.type: sequence typed: MariaDB/MySQL has no sequence "
+        "type (a target dialect) (leave out type:, or drop that target)",
+        "1.0.0.yaml:10:21: sequences.owned.owned_by: sequence owned: MariaDB/MySQL has no "
+        "sequence owned by (a target dialect) (leave out owned_by:, or drop that target)",
+        "1.0.0.yaml:10:54: sequences.owned.comment: sequence owned: MariaDB/MySQL has no "
+        "sequence comment (a target dialect) (leave out comment:, or drop that target)",
+    ]
+    # SQLite has no sequences at all
+    sqlite = [str(p) for p in validate(s, targets=["sqlite"])]
+    assert len(sqlite) == 3
+    assert "sequence ok exists on MariaDB/MySQL and PostgreSQL only, and the targets " \
+        "include SQLite" in sqlite[0]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("section", "problem"),
+    [
+        (
+            "sequences:\n  s: {cache: 0}",
+            "8:14: sequences.s.cache: sequence 's': cache must be at least 1",
+        ),
+        (
+            "sequences:\n  s: {cache: many}",
+            "8:14: sequences.s.cache: expected cache as a whole number",
+        ),
+    ],
+)
+def test_bad_sequence_cache_names_file_line_and_column(section, problem):
+    with pytest.raises(SnapshotError) as e:
+        load_snapshot_text(HEAD + section + "\n", "1.0.0.yaml")
+    assert any(f"1.0.0.yaml:{problem}" in str(p) for p in e.value.problems), str(e.value)

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from planner.cli import cli
 from planner.state.capture import from_database
 from planner.state.errors import SnapshotError
-from planner.state.yamlio import load_snapshot_text
+from planner.state.yamlio import dump_snapshot, load_snapshot_text
 from tests.conftest import create_database, drop_database
 from tests.objects.corpus import run_script
 from tests.revisions.conftest import make_project
@@ -148,7 +148,7 @@ HEAD = "snapshot: 1\nrelease: 1.0.0\ntables:\n  t:\n    columns:\n      id: {typ
         ),
         (
             "- {kind: trigger, name: x, table: u, definition: CREATE TRIGGER x}",
-            "8:35: routines[0].table: trigger 'x': no table 'u'",
+            "8:35: routines[0].table: trigger 'x': no table or view 'u'",
         ),
         (
             "- {kind: function, name: f(), definition: DROP TABLE t}",
@@ -162,3 +162,59 @@ def test_bad_routines_name_file_line_and_column(section, problem):
     with pytest.raises(SnapshotError) as e:
         load_snapshot_text(HEAD + "routines:\n" + section + "\n", "1.0.0.yaml")
     assert any(f"1.0.0.yaml:{problem}" in str(p) for p in e.value.problems), str(e.value)
+
+
+VIEWS = (
+    "views:\n- {name: v, definition: SELECT t.id FROM t}\n"
+    "- {name: mv, kind: materialized_view, definition: SELECT t.id FROM t}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("section", "problem"),
+    [
+        (
+            "- {kind: trigger, name: x, table: t, definition: "
+            "'CREATE TRIGGER x INSTEAD OF INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()'}",
+            "11:50: routines[0].definition: trigger 'x' is INSTEAD OF, which only a view "
+            "can have, but its table: is a table",
+        ),
+        (
+            "- {kind: trigger, name: x, table: mv, definition: "
+            "'CREATE TRIGGER x INSTEAD OF INSERT ON mv FOR EACH ROW EXECUTE FUNCTION f()'}",
+            "11:51: routines[0].definition: trigger 'x' is on materialized view 'mv', which "
+            "cannot have triggers",
+        ),
+        (
+            "- {kind: trigger, name: x, table: v, dialect: sqlite, definition: "
+            "'CREATE TRIGGER x AFTER INSERT ON v BEGIN SELECT 1; END'}",
+            "11:67: routines[0].definition: trigger 'x' is on a view, where SQLite has "
+            "INSTEAD OF triggers only",
+        ),
+        (
+            "- {kind: trigger, name: x, table: v, dialect: mysql, definition: "
+            "'CREATE TRIGGER x BEFORE INSERT ON v FOR EACH ROW SET NEW.id = 1'}",
+            "11:66: routines[0].definition: trigger 'x' is on a view, but MariaDB/MySQL "
+            "have no triggers on views",
+        ),
+    ],
+)
+def test_bad_triggers_of_views_name_file_line_and_column(section, problem):
+    with pytest.raises(SnapshotError) as e:
+        load_snapshot_text(HEAD + VIEWS + "routines:\n" + section + "\n", "1.0.0.yaml")
+    assert any(f"1.0.0.yaml:{problem}" in str(p) for p in e.value.problems), str(e.value)
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "CREATE TRIGGER x INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION f()",
+        "CREATE TRIGGER x AFTER INSERT ON v FOR EACH STATEMENT EXECUTE FUNCTION f()",
+    ],
+)
+def test_a_trigger_of_a_view_loads_and_round_trips(definition):
+    text = HEAD + VIEWS + "routines:\n- kind: trigger\n  name: x\n  table: v\n"
+    text += f"  definition: {definition}\n"
+    s = load_snapshot_text(text, "1.0.0.yaml")
+    assert [(r.name, r.table) for r in s.routines] == [("x", "v")]
+    assert load_snapshot_text(dump_snapshot(s), "1.0.0.yaml") == s
