@@ -186,3 +186,30 @@ def test_a_parent_in_another_schema_is_refused():
         "schema (not modelled: CREATE TABLE ... INHERITS is written with bare names) (keep "
         "the child in its parent's schema)"
     ]
+
+
+def test_emitted_revision_is_valid_python_for_awkward_names_and_bounds():
+    import ast
+
+    from planner.revisions.generation import render_revision
+    from planner.state.model import Column, PartitionOf, Snapshot, Table
+
+    parent = Table(
+        name='ev"ents',
+        partition_by='LIST ("k\'ind")',
+        columns=(Column(name="k'ind", type="Text", nullable=False),),
+    )
+    part = Table(
+        name="p'1\n",
+        partition_of=PartitionOf(table='ev"ents', bound="FOR VALUES IN (':b', '\"\"\"\\\\')"),
+        comment="it's :x",
+    )
+    a = Snapshot(release="1", tables=(parent,))
+    b = Snapshot(release="2", tables=(parent, part))
+    r = render_revision(a, b, from_release="1", to_release="2")
+    text = (
+        "from alembic import op\nimport sqlalchemy as sa\n\n\n"
+        f"def upgrade():\n    {r.upgrades}\n\n\ndef downgrade():\n    {r.downgrades}\n"
+    )
+    ast.parse(text)
+    assert 'PARTITION OF "ev""ents"' in r.upgrades and "\\\\:b" in r.upgrades
