@@ -688,8 +688,8 @@ def _zero_column_table(op, ctx: LintContext) -> Iterator[tuple[str, str]]:
     """A table without columns: PostgreSQL holds one, MariaDB/MySQL and SQLite refuse it."""
     refusing = [d.label for d in ctx.plan.targets if not d.allows_zero_column_tables]
     table = op.table if isinstance(op, O.CreateTable) else ctx.plan.new.get_table(op.table_key)
-    if not refusing or table is None or table.columns:
-        return
+    if not refusing or table is None or table.columns or table.partition_of is not None:
+        return  # a partition's columns are its parent's
     yield (
         f"table {table.qualified_name} has no columns: {' and '.join(refusing)} refuse a "
         "table without columns (PostgreSQL holds one)",

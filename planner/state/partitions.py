@@ -235,6 +235,10 @@ def _check_inherits(add: Any, tp: tuple, t: Table, tables: dict) -> None:
         elif parent.partition_by is not None or parent.partition_of is not None:
             add(ip, f"table {where} inherits {parent.qualified_name}, which is partitioned or "
                 "a partition (PostgreSQL refuses)", "use partition_of instead")  # fmt: skip
+        elif key[0] != t.schema:
+            add(ip, f"table {where} inherits {parent.qualified_name} of another schema (not "
+                "modelled: CREATE TABLE ... INHERITS is written with bare names)",
+                "keep the child in its parent's schema")  # fmt: skip
         elif key == t.key or _reaches(tables, key, t.key):
             add(ip, f"table {where} inherits itself (through {parent.qualified_name})",
                 "break the cycle")  # fmt: skip

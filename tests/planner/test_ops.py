@@ -58,6 +58,7 @@ from planner.ops import (
     is_widening,
 )
 from planner.ops.enum_renames import RenameEnumValue
+from planner.ops.partitions import AttachPartition, SetInherits
 from planner.ops.pg_objects import (
     AlterExtension,
     AlterSequence,
@@ -77,6 +78,7 @@ from planner.state.model import (
     ForeignKey,
     FrozenMap,
     Index,
+    PartitionOf,
     PrimaryKey,
     Routine,
     RowSet,
@@ -255,6 +257,13 @@ def _ops() -> list:
         ),
         DeleteRows(table_key=CAMPAIGNS, key=("id",), rows=(FrozenMap({"id": 1, "name": "A"}),)),
         ChangeRowMode(table_key=CAMPAIGNS, key=("id",), old="managed", new="seed"),
+        # PostgreSQL partitioning and inheritance (planner.ops.partitions)
+        AttachPartition(
+            table=dataclasses.replace(
+                SITES_T, partition_of=PartitionOf(table="campaigns", bound="DEFAULT")
+            )
+        ),
+        SetInherits(table_key=SITES, parent="campaigns", add=True),
     ]
 
 
@@ -269,6 +278,7 @@ def test_every_kind_is_covered():
         "add_primary_key",
         "data_step",
         "prune_rows",
+        "detach_partition",  # attach_partition's reverse (test_apply_then_reverse_restores)
     }
     assert kinds == set(OPERATION_TYPES)
 

@@ -96,6 +96,11 @@ def test_mapping_form_of_partition_by_is_the_same_key():
             "partitioned or a partition (PostgreSQL refuses)",
         ),
         (
+            ("  child:\n", "  child:\n    schema: ops\n"),
+            "f.yaml:18:16: tables.child.inherits[0]: table ops.child inherits ops.base, which "
+            "is not a table of the snapshot",
+        ),
+        (
             ("range (created_at)", "range (day)"),
             "f.yaml:5:19: tables.events.partition_by: the partition key of events names day, "
             "not a column of the table",
@@ -170,3 +175,41 @@ def test_a_changed_bound_is_detach_then_attach():
     assert [o.describe() for o in (o.reverse() for o in reversed(ops))][0].startswith(
         "Detach partition events_2024"
     )
+
+
+def test_a_parent_in_another_schema_is_refused():
+    text = GOOD.replace("  base:\n", "  base:\n    schema: x\n").replace(
+        "inherits: [base]", "inherits: [x.base]"
+    )
+    assert _problems(text) == [
+        "f.yaml:18:16: tables.child.inherits[0]: table child inherits x.base of another "
+        "schema (not modelled: CREATE TABLE ... INHERITS is written with bare names) (keep "
+        "the child in its parent's schema)"
+    ]
+
+
+def test_emitted_revision_is_valid_python_for_awkward_names_and_bounds():
+    import ast
+
+    from planner.revisions.generation import render_revision
+    from planner.state.model import Column, PartitionOf, Snapshot, Table
+
+    parent = Table(
+        name='ev"ents',
+        partition_by='LIST ("k\'ind")',
+        columns=(Column(name="k'ind", type="Text", nullable=False),),
+    )
+    part = Table(
+        name="p'1\n",
+        partition_of=PartitionOf(table='ev"ents', bound="FOR VALUES IN (':b', '\"\"\"\\\\')"),
+        comment="it's :x",
+    )
+    a = Snapshot(release="1", tables=(parent,))
+    b = Snapshot(release="2", tables=(parent, part))
+    r = render_revision(a, b, from_release="1", to_release="2")
+    text = (
+        "from alembic import op\nimport sqlalchemy as sa\n\n\n"
+        f"def upgrade():\n    {r.upgrades}\n\n\ndef downgrade():\n    {r.downgrades}\n"
+    )
+    ast.parse(text)
+    assert 'PARTITION OF "ev""ents"' in r.upgrades and "\\\\:b" in r.upgrades
