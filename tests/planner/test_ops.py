@@ -71,6 +71,16 @@ from planner.ops.pg_objects import (
     SetEnumSchema,
     SetSchemaComment,
 )
+from planner.ops.pg_types import (
+    AlterCompositeType,
+    AlterDomain,
+    CreateCollation,
+    CreateCompositeType,
+    CreateDomain,
+    DropCollation,
+    DropCompositeType,
+    DropDomain,
+)
 from planner.state.model import (
     Check,
     Column,
@@ -89,11 +99,15 @@ from planner.state.model import (
     ViewRead,
 )
 from planner.state.pg_objects import Extension, Schema, Sequence
+from planner.state.pg_types import Attribute, Collation, CompositeType, Domain, DomainCheck
 
 SITES = (None, "sites")
 SCH = Schema(name="other")
 EXT = Extension(name="hstore", version="1.7")
 SEQ = Sequence(name="tickets", start=100)
+DOM = Domain(name="posint", type="integer", checks=(DomainCheck(name="pos", sqltext="VALUE > 0"),))
+PAIR = CompositeType(name="pair", attributes=(Attribute(name="x", type="integer"),))
+COLL = Collation(name="ci", provider="icu", locale="und-u-ks-level2", deterministic=False)
 FN = Routine(kind="function", name="f()", definition="CREATE FUNCTION f() ...")
 FN2 = Routine(kind="function", name="f()", definition="CREATE FUNCTION f() ... 2")
 TRG = Routine(kind="trigger", name="trg", table="sites", definition="CREATE TRIGGER trg ...")
@@ -147,6 +161,9 @@ def _base() -> Snapshot:
         schemas=(SCH,),
         extensions=(EXT,),
         sequences=(SEQ,),
+        domains=(DOM,),
+        composite_types=(PAIR,),
+        collations=(COLL,),
     )
 
 
@@ -202,6 +219,17 @@ def _ops() -> list:
         AlterExtension(old=EXT, new=Extension(name="hstore", version="1.8")),
         CreateSequence(sequence=Sequence(name="s2", schema="other")),
         DropSequence(sequence=SEQ),
+        CreateDomain(domain=Domain(name="code", type="text")),
+        DropDomain(domain=DOM),
+        AlterDomain(old=DOM, new=Domain(name="posint", type="integer", nullable=False)),
+        CreateCompositeType(type=CompositeType(name="pt", attributes=PAIR.attributes)),
+        DropCompositeType(type=PAIR),
+        AlterCompositeType(
+            old=PAIR,
+            new=CompositeType(name="pair", attributes=(Attribute(name="y", type="text"),)),
+        ),
+        CreateCollation(collation=Collation(name="german", locale="de_DE.utf8")),
+        DropCollation(collation=COLL),
         AlterSequence(old=SEQ, new=Sequence(name="tickets", owned_by=("sites", "id"))),
         SetEnumSchema(
             old=Enum(name="level", values=("info", "error")),
