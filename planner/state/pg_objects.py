@@ -130,6 +130,9 @@ def uses(snapshot: Any) -> list[tuple[tuple, str]]:
     out += [(("extensions", e.name), f"extension {e.name}") for e in snapshot.extensions]
     out += [(("sequences", s.name), f"sequence {s.qualified_name}") for s in snapshot.sequences]
     out += [(("enums", e.name), f"enum {e.schema}.{e.name}") for e in snapshot.enums if e.schema]
+    from planner.state import index_keys  # using: / include: of an index
+
+    out += index_keys.uses(snapshot)
     return out
 
 
