@@ -70,6 +70,9 @@ class Dialect:
     #: the database has materialized views (PostgreSQL); elsewhere a snapshot's
     #: ``materialized_view`` is refused
     has_materialized_views: ClassVar[bool] = False
+    #: indexes take a method and INCLUDE columns (PostgreSQL's ``using:``, ``include:``;
+    #: SQLAlchemy's ``<name>_using`` / ``<name>_include`` index options)
+    has_index_methods: ClassVar[bool] = False
     #: views keep a comment (PostgreSQL's COMMENT ON VIEW)
     has_view_comments: ClassVar[bool] = False
 

@@ -13,6 +13,7 @@ class PostgreSQL(Dialect):
     foreign_key_tied_to_key = True
     allows_zero_column_tables = True
     has_materialized_views = True
+    has_index_methods = True
     has_view_comments = True
     runtime_names = ("postgresql",)
 

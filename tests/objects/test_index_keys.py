@@ -124,3 +124,11 @@ def test_the_revision_passes_method_and_include_to_alembic():
     assert op.kw == {"postgresql_include": ["n", "id"]}
     op = _index_op(T, T.indexes[0])
     assert op.kw == {"postgresql_using": "brin"}
+
+
+def test_models_round_trip_through_sqlalchemy_metadata():
+    from planner.state.capture_models import from_metadata, to_metadata
+
+    s = Snapshot(release="1.0.0", tables=(T,))
+    back = from_metadata(to_metadata(s), release="1.0.0")
+    assert back.tables[0].indexes == T.indexes
