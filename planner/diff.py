@@ -288,7 +288,12 @@ def _diff_renamed_objects(old: Snapshot, new: Snapshot) -> list[Operation]:
             ("foreign_key", ot.foreign_keys, nt.foreign_keys, _fk_def),
             ("unique", ot.uniques, nt.uniques, lambda u: u.columns),
             ("check", ot.checks, nt.checks, lambda c: c.sqltext),
-            ("index", ot.indexes, nt.indexes, lambda i: (i.columns, i.unique, i.where)),
+            (
+                "index",
+                ot.indexes,
+                nt.indexes,
+                lambda i: (i.columns, i.unique, i.where, i.using, i.include),
+            ),
         )
         for ctype, olds, news, definition in groups:
             gone = [o for o in olds if o.name not in new_names]

@@ -73,6 +73,9 @@ class Dialect:
     #: the database has materialized views (PostgreSQL); elsewhere a snapshot's
     #: ``materialized_view`` is refused
     has_materialized_views: ClassVar[bool] = False
+    #: indexes take a method and INCLUDE columns (PostgreSQL's ``using:``, ``include:``;
+    #: SQLAlchemy's ``<name>_using`` / ``<name>_include`` index options)
+    has_index_methods: ClassVar[bool] = False
     #: views keep a comment (PostgreSQL's COMMENT ON VIEW)
     has_view_comments: ClassVar[bool] = False
     #: tables have row-level security and policies (PostgreSQL); elsewhere a snapshot's
@@ -177,8 +180,9 @@ class Dialect:
     #: enum lives inline in its columns, and enums no column uses are dropped
     has_named_enums: ClassVar[bool] = False
     #: the sections of objects outside tables the dialect has (``schemas``,
-    #: ``extensions``, ``sequences``: :mod:`planner.state.pg_objects`); validation refuses
-    #: an entry of a section one of the targets lacks
+    #: ``extensions``, ``sequences``: :mod:`planner.state.pg_objects`; ``domains``, ``types``,
+    #: ``collations``: :mod:`planner.state.pg_types`), and ``index_methods`` (an index's
+    #: ``using:`` / ``include:``); validation refuses an entry one of the targets lacks
     object_sections: ClassVar[frozenset[str]] = frozenset()
     #: the keys of a ``sequences:`` entry the dialect has (where it has the section)
     sequence_keys: ClassVar[frozenset[str]] = frozenset()

@@ -13,6 +13,7 @@ class PostgreSQL(Dialect):
     foreign_key_tied_to_key = True
     allows_zero_column_tables = True
     has_materialized_views = True
+    has_index_methods = True
     has_view_comments = True
     has_row_level_security = True
     runtime_names = ("postgresql",)
@@ -53,7 +54,7 @@ class PostgreSQL(Dialect):
 
     has_schemas = True
     object_sections = frozenset(
-        {"schemas", "extensions", "sequences", "collations", "domains", "types"}
+        {"schemas", "extensions", "sequences", "collations", "domains", "types", "index_methods"}
     )
     sequence_keys = frozenset(
         {"schema", "type", "start", "increment", "min_value", "max_value", "cache", "cycle",

@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from planner.dialects.postgresql_views import ODD_INDEX
 from planner.state.inventory import Found
 from planner.state.model import Snapshot, Unmanaged
 
@@ -37,11 +38,7 @@ WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
 """
 
 _INDEXES = """
-SELECT n.nspname, t.relname, ic.relname AS index_name, am.amname,
-       i.indexprs IS NOT NULL AS expr, i.indnkeyatts < i.indnatts AS include,
-       EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0) AS ordered,
-       EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) x JOIN pg_opclass oc ON oc.oid = x
-               WHERE NOT oc.opcdefault) AS opclass
+SELECT n.nspname, t.relname, ic.relname AS index_name, {ODD_INDEX} AS odd
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
@@ -51,7 +48,7 @@ WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_inherits x WHERE x.inhrelid = i.indexrelid)
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
                   AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
-"""
+""".replace("{ODD_INDEX}", ODD_INDEX)
 
 #: a partition's own primary key, unique or foreign key (not one attached to its parent's)
 _PARTITION_KEYS = """
@@ -300,12 +297,11 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     for nsp, rel, con in rows(_INHERITED_KEYS):
         add("inheritance", con, sch(nsp), rel, detail="on an inherited column")
     # sequences and extensions are modelled (postgresql_objects), like enums of any schema
-    for nsp, table, ix, method, expr, include, ordered, opclass in rows(_INDEXES):
+    for nsp, table, ix, odd in rows(_INDEXES):
         if table in _SKIP:
             continue
         t = tables.get((sch(nsp), table))
         modelled = t is not None and any(i.name == ix for i in t.indexes)
-        odd = method != "btree" or expr or include or ordered or opclass
         if odd or (snapshot is not None and not modelled):
             add("index", ix, sch(nsp), table)
     for nsp, table, con, contype, deferrable in rows(_CONSTRAINTS):

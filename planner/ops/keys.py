@@ -65,8 +65,11 @@ class CreateIndex(Operation):
 
     def describe(self) -> str:
         u = "unique " if self.index.unique else ""
-        w = f" WHERE {self.index.where}" if self.index.where else ""
-        return f"Create {u}index {self.index.name} on {_t(self.table_key)} {_cols(self.index.columns)}{w}"
+        ix = self.index
+        m = f" using {ix.using}" if ix.using else ""
+        inc = f" include {_cols(ix.include)}" if ix.include else ""
+        w = f" WHERE {ix.where}" if ix.where else ""
+        return f"Create {u}index {ix.name} on {_t(self.table_key)}{m} {_cols(ix.columns)}{inc}{w}"
 
     def reverse(self) -> Operation:
         return DropIndex(table_key=self.table_key, index=self.index)
@@ -74,7 +77,7 @@ class CreateIndex(Operation):
     def needs(self) -> frozenset[Ref]:
         return frozenset(
             {(RefKind.TABLE, self.table_key)}
-            | {_col_ref(self.table_key, c) for c in self.index.columns}
+            | {_col_ref(self.table_key, c) for c in self.index.columns + self.index.include}
         )
 
     def gives(self) -> frozenset[Ref]:
@@ -114,7 +117,7 @@ class DropIndex(Operation):
         s, n = self.table_key
         return frozenset(
             {(RefKind.TABLE, self.table_key), (RefKind.INDEX, (s, n, self.index.name))}
-            | {_col_ref(self.table_key, c) for c in self.index.columns}
+            | {_col_ref(self.table_key, c) for c in self.index.columns + self.index.include}
         )
 
     def removes(self) -> frozenset[Ref]:

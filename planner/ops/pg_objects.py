@@ -515,6 +515,9 @@ def extra_needs(op: Operation) -> frozenset[Ref]:
         refs |= sequences_of_default(c.server_default, schema)
         if "postgresql.TYPE(" in (c.type or ""):
             refs.add((EXTENSION_TYPES_OLD if op.category == "-" else EXTENSION_TYPES, "*"))
+    index = getattr(op, "index", None)
+    if getattr(index, "using", None) is not None:  # a method an extension may give
+        refs.add((EXTENSION_TYPES_OLD if op.category == "-" else EXTENSION_TYPES, "*"))
     for name in ("old", "new"):
         v = getattr(op, name, None)
         if isinstance(v, str):

@@ -262,8 +262,11 @@ class CreateViewIndex(Operation):
 
     def describe(self) -> str:
         unique = "unique " if self.index.unique else ""
-        cols = ", ".join(self.index.columns)
-        return f"Create {unique}index {self.index.name} on materialized view {key_str(self.view_key)} ({cols})"
+        ix = self.index
+        cols = ", ".join(ix.columns)
+        m = f" using {ix.using}" if ix.using else ""
+        inc = f" include ({', '.join(ix.include)})" if ix.include else ""
+        return f"Create {unique}index {ix.name} on materialized view {key_str(self.view_key)}{m} ({cols}){inc}"
 
     def reverse(self) -> Operation:
         return DropViewIndex(view_key=self.view_key, index=self.index)

@@ -253,6 +253,10 @@ def _index_op(table: Table, index: Index) -> alembic_ops.CreateIndexOp:
     kw: dict[str, Any] = {}
     if index.where is not None:
         kw = {"postgresql_where": ddl_text(index.where), "sqlite_where": ddl_text(index.where)}
+    if index.using is not None:
+        kw["postgresql_using"] = index.using
+    if index.include:
+        kw["postgresql_include"] = list(index.include)
     return alembic_ops.CreateIndexOp(
         index.name, table.name, list(index.columns), schema=table.schema, unique=index.unique, **kw
     )
@@ -492,7 +496,12 @@ def _rename_index(op: our.RenameIndex, ctx: EmitContext) -> list:
     )
     t = ctx.table(op.table_key)
     new_index = Index(
-        name=op.new, columns=op.index.columns, unique=op.index.unique, where=op.index.where
+        name=op.new,
+        columns=op.index.columns,
+        unique=op.index.unique,
+        where=op.index.where,
+        using=op.index.using,
+        include=op.index.include,
     )
     # the new index first: MariaDB refuses to drop the last index a foreign key can use
     other = [

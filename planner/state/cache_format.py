@@ -50,7 +50,14 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
     ),
     model.Unique: (("name", _S), ("columns", _STRS), ("deferrable", _S_OPT)),
     model.Check: (("name", _S), ("sqltext", _S)),
-    model.Index: (("name", _S), ("columns", _STRS), ("unique", _B), ("where", _S_OPT)),
+    model.Index: (
+        ("name", _S),
+        ("columns", _STRS),
+        ("unique", _B),
+        ("where", _S_OPT),
+        ("using", _S_OPT),
+        ("include", _STRS),
+    ),
     model.Enum: (("name", _S), ("values", _STRS), ("schema", _S_OPT), ("renamed_values", _PAIRS)),
     model.RowSet: (("key", _STRS), ("rows", _ROWS), ("mode", _S)),
     model.Table: (

@@ -581,12 +581,15 @@ class _Reflector:
                 h = hint_ix.get(ix["name"])
                 if h is not None and h.where and same_meaning(h.where, where, self.dialect):
                     where = h.where
+            using = opts.get(f"{self.dialect}_using")
             indexes.append(
                 Index(
                     name=ix["name"],
                     columns=tuple(ix["column_names"]),
                     unique=bool(ix.get("unique")),
                     where=where,
+                    using=None if using in (None, "btree") else str(using),
+                    include=tuple(opts.get(f"{self.dialect}_include") or ()),
                 )
             )
         return uniques, indexes

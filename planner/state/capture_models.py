@@ -197,6 +197,10 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
         if ix.where is not None:
             where = sa.text(escape_binds(ix.where))
             kw = {"postgresql_where": where, "sqlite_where": where}
+        if ix.using is not None:
+            kw["postgresql_using"] = ix.using
+        if ix.include:
+            kw["postgresql_include"] = list(ix.include)
         items.append(sa.Index(conv(ix.name), *ix.columns, unique=ix.unique, **kw))
     info: dict[str, Any] = {}
     if t.renamed_from:
@@ -601,7 +605,24 @@ def _index_from_sa(ix: sa.Index, sat: sa.Table, problems) -> Index | None:
         if clause is not None:
             where = _sql(clause)
             break
-    return Index(name=name, columns=tuple(cols), unique=bool(ix.unique), where=where)
+    return Index(
+        name=name, columns=tuple(cols), unique=bool(ix.unique), where=where, **_index_method(ix)
+    )
+
+
+def _index_method(ix: sa.Index) -> dict[str, Any]:
+    """``using`` / ``include`` of a model's index (``postgresql_using=`` ...)."""
+    from planner.dialects import all_dialects
+
+    out: dict[str, Any] = {}
+    for d in all_dialects():
+        if d.has_index_methods and d.name in ix.dialect_options:
+            opts = ix.dialect_options[d.name]._non_defaults
+            if opts.get("using") not in (None, "btree"):
+                out["using"] = str(opts["using"])
+            if opts.get("include"):
+                out["include"] = tuple(c if isinstance(c, str) else c.name for c in opts["include"])
+    return out
 
 
 def _partial_index_dialects() -> tuple[str, ...]:

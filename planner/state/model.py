@@ -195,6 +195,11 @@ class Index:
     unique: bool = False
     #: PostgreSQL partial index predicate (SQL text)
     where: str | None = None
+    #: PostgreSQL index method (``gin``, ``gist``, ``brin``, ``hash``, ``spgist``);
+    #: None: the default (btree)
+    using: str | None = None
+    #: PostgreSQL ``INCLUDE`` columns (stored in the index, not part of its key)
+    include: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

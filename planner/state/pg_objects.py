@@ -143,9 +143,9 @@ def uses(snapshot: Any) -> list[tuple[tuple, str, str]]:
         for e in snapshot.enums
         if e.schema
     ]
-    from planner.state import pg_types  # domains, composite types, collations
+    from planner.state import index_keys, pg_types  # domains ...; using: / include:
 
-    return out + pg_types.uses(snapshot)
+    return out + pg_types.uses(snapshot) + index_keys.uses(snapshot)
 
 
 #: a sequence's field -> its ``sequences:`` key and whether it holds its default value
@@ -184,12 +184,12 @@ def check_targets(snapshot: Any, targets: Any, add: Any) -> None:
     if targets is None:
         return
     from planner import dialects
-    from planner.state import pg_types
+    from planner.state import index_keys, pg_types
 
     ds = [dialects.get(t) for t in targets]
     having = {section: sorted(d.label for d in dialects.all_dialects()
                               if section in d.object_sections)
-              for section in (*SECTIONS, *pg_types.SECTIONS)}  # fmt: skip
+              for section in (*SECTIONS, *pg_types.SECTIONS, *index_keys.SECTIONS)}  # fmt: skip
     for path, what, section in uses(snapshot):
         lacking = sorted({d.label for d in ds if section not in d.object_sections})
         if lacking:

@@ -18,7 +18,7 @@ import difflib
 import functools
 from typing import Any
 
-from planner.state import column_kinds, naming, pg_tables_yaml
+from planner.state import column_kinds, index_keys, naming, pg_tables_yaml
 from planner.state.errors import Problem, Problems, SnapshotError
 from planner.state.model import (
     FORMAT_VERSION,
@@ -137,7 +137,7 @@ COLUMN_KEYS = (
 PK_KEYS = ("name", "columns", "deferrable")
 FK_KEYS = ("columns", "references", "ondelete", "onupdate", "deferrable")
 REF_KEYS = ("schema", "table", "columns")
-INDEX_KEYS = ("columns", "unique", "where")
+INDEX_KEYS = ("columns", "unique", "where", "using", "include")
 ROWS_KEYS = ("mode", "key", "values")
 
 _MISSING = object()
@@ -578,6 +578,7 @@ class Shape:
                     where=self.text(
                         ix.get("where", _MISSING), (*ip, "where"), "an SQL predicate", sql=True
                     ),
+                    **index_keys.read_extra(self, ix, ip),
                 )
             )
         rows = None

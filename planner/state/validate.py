@@ -445,6 +445,7 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
         if not ix.columns:
             c.add((*ip, "columns"), f"index {ix.name} has no columns")
         unknown_columns((*ip, "columns"), f"index {ix.name}", ix.columns)
+        unknown_columns((*ip, "include"), f"index {ix.name}", ix.include)
         if ix.where is not None and not ix.where.strip():
             c.add((*ip, "where"), f"index {ix.name} has an empty where clause")
     # names within the table

@@ -33,7 +33,7 @@ from planner.state.model import Index, Snapshot, Table, View, ViewRead
 
 ENTRY_KEYS = ("name", "schema", "kind", "definition", "reads", "indexes", "comment")
 READ_KEYS = ("table", "enum", "schema", "columns")
-INDEX_KEYS = ("columns", "unique", "where")
+INDEX_KEYS = ("columns", "unique", "where", "using", "include")
 VIEW_KINDS = ("view", "materialized_view")
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -182,7 +182,10 @@ def _indexes(shape: Any, value: Any, path: tuple) -> tuple[Index, ...]:
             continue
         unique = shape.flag(ix.get("unique"), (*ip, "unique"), "unique")
         where = shape.text(ix.get("where"), (*ip, "where"), "an SQL predicate", sql=True)
-        out.append(Index(name=iname, columns=cols, unique=bool(unique), where=where))
+        from planner.state import index_keys
+
+        extra = index_keys.read_extra(shape, ix, ip)
+        out.append(Index(name=iname, columns=cols, unique=bool(unique), where=where, **extra))
     return tuple(out)
 
 
@@ -222,6 +225,9 @@ def node(snapshot: Snapshot, value_node: Any) -> Node:
                     body["unique"] = True
                 if ix.where is not None:
                     body["where"] = ix.where
+                from planner.state.index_keys import extra_pairs
+
+                body.update(extra_pairs(ix))
                 ixs.append((value_node(ix.name), value_node(body)))
             pairs.append(("indexes", MappingNode(_MAP, ixs, flow_style=False)))
         if v.comment is not None:

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from planner.state import naming
+from planner.state import index_keys, naming
 from planner.state.model import (
     NAMING_CONVENTION_KEYS,
     Column,
@@ -262,6 +262,8 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
                 body.append(("unique", _value_node(True)))
             if ix.where is not None:
                 body.append(("where", _str_node(ix.where, flow=True)))
+            for key, value in index_keys.extra_pairs(ix):
+                body.append((key, _names(value) if isinstance(value, list) else _value_node(value)))
             ixs.append((ix.name, _flow(body)))
         pairs.append(("indexes", _block(ixs)))
     if t.rows is not None:

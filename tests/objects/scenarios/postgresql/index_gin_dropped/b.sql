@@ -1,0 +1,1 @@
+CREATE TABLE doc (id serial PRIMARY KEY, body jsonb NOT NULL, n int, title text, tags text[])

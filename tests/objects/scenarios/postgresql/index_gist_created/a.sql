@@ -1,0 +1,1 @@
+CREATE TABLE booking (id serial PRIMARY KEY, during tstzrange)

@@ -1,0 +1,3 @@
+CREATE TABLE doc (id serial PRIMARY KEY, body jsonb NOT NULL, n int, title text, tags text[])
+
+CREATE INDEX ix_doc_n ON doc USING hash (n)

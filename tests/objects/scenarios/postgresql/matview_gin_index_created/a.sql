@@ -1,0 +1,3 @@
+CREATE TABLE t (id serial PRIMARY KEY, tags text[], n int)
+
+CREATE MATERIALIZED VIEW mv AS SELECT id, tags, n FROM t
