@@ -16,6 +16,7 @@ from typing import Any
 from planner.errors import DbplanError
 from planner.state import model, pg_objects
 from planner.state.model import Snapshot
+from planner.state.rowcheck import remember_columns
 
 # Each model class is a JSON array of its field values in field order; each field has a
 # kind, and the reader checks every value against it. Row values are JSON values
@@ -193,9 +194,11 @@ def _decode_columns(v: dict, what: str) -> tuple[model.FrozenMap, ...]:
         or not all(set(map(type, c)) <= _PLAIN for c in values)
     ):
         raise _Bad(what)
-    return tuple(
+    rows = tuple(
         [_new_tuple(model.FrozenMap, zip(names, r, strict=True)) for r in zip(*values, strict=True)]
     )
+    remember_columns(rows, dict(zip(names, values, strict=True)))
+    return rows
 
 
 def _encode(obj: Any) -> Any:
