@@ -94,3 +94,27 @@ def test_other_targets_render_again(tmp_path, renders):
     finally:
         type(project).targets = property(narrowed)  # type: ignore[assignment]
     assert ("0.1.0", "0.2.0") in renders
+
+
+def test_big_files_digest_is_remembered_and_an_edit_still_found(tmp_path, monkeypatch, renders):
+    """Big revision files: the bodies' digest is remembered by the file's bytes, so a
+    second ``check`` neither parses nor renders them; an edit changes the bytes (a miss)."""
+    import planner.revisions.sync as sync
+    from planner.state import cache
+
+    monkeypatch.setenv("DBPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("DBPLAN_CACHE", raising=False)
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    project, r = _project(tmp_path)
+    assert check_sync(project) == []
+    assert list((tmp_path / "cache").glob("*.body-digest.memo"))
+    parsed = []
+    real = sync.body_digest
+    monkeypatch.setattr(sync, "body_digest", lambda text: parsed.append(1) or real(text))
+    renders.clear()
+    assert check_sync(project) == [] and parsed == [] and renders == []
+    text = r.path.read_text(encoding="utf-8")
+    r.path.write_text(text.replace("sa.String(length=80)", "sa.String(length=8)"))
+    (finding,) = check_sync(project)
+    assert "from what dbplan generates" in finding and parsed and renders
