@@ -254,14 +254,23 @@ class PlannedRevision:
         """Plan the downgrade; render the upgrade and downgrade bodies (no I/O)."""
         from planner.plan import make_downgrade_plan
         from planner.revisions.emit import render_body
+        from planner.revisions.sync import generated_body_line
 
         down = make_downgrade_plan(self.up.old, self.up.new, targets=self.up.targets)
+        up_text = render_body(self.up)
+        down_text = render_body(down, downgrade=True)
+        # the digest of the bodies as generated: ``dbplan check`` renders them again only
+        # when the file's differ (comments are not part of it, so it can sit among them)
+        header = (
+            *self.provenance.comment_lines(),
+            generated_body_line(up_text, down_text, self.up.targets),
+        )
         return RenderedRevision(
             provenance=self.provenance,
             rev_id=self.rev_id,
             message=self.message,
-            upgrades=render_body(self.up, header=self.provenance.comment_lines()),
-            downgrades=render_body(down, downgrade=True),
+            upgrades="\n    ".join(header) + "\n    " + up_text,
+            downgrades=down_text,
             destructive=self.destructive,
             operations=len(self.up.ops),
             findings=plan_findings(self.up, "upgrade") + plan_findings(down, "downgrade"),

@@ -13,7 +13,9 @@ One finding line per problem, naming the file:
   snapshots now (compared as Python syntax trees, so a formatter's changes and comments
   do not count). A deliberate hand edit is recorded in the file with the line
   ``# dbplan: edited=<digest>`` (the finding gives the digest): the bodies are then
-  compared with that digest, so a later edit is found again.
+  compared with that digest, so a later edit is found again. ``generate`` records the
+  bodies' digest as generated (``# dbplan: body=<digest>``, with the targets and dbplan's
+  version in it): a file that still matches it is not rendered again.
 
 Every piece of advice is a command that works on the project as it is: no
 ``dbplan generate empty ...`` when a chain exists (that would start a second base).
@@ -30,7 +32,12 @@ from packaging.version import InvalidVersion, Version
 
 from planner.project import EMPTY
 from planner.revisions.generation import provenances
-from planner.revisions.provenance import Provenance, parse_provenance_text, snapshot_sha256
+from planner.revisions.provenance import (
+    PREFIX,
+    Provenance,
+    parse_provenance_text,
+    snapshot_sha256,
+)
 
 if TYPE_CHECKING:
     from planner.project import Project
@@ -230,6 +237,55 @@ def _rendered_body(body: str) -> str:
     return _dump(fn.body)
 
 
+def generated_body_line(upgrades: str, downgrades: str, targets) -> str:
+    """The ``# dbplan: body=<digest>`` line ``generate`` writes among the provenance comments.
+
+    ``upgrades`` / ``downgrades``: the rendered bodies; the digest covers their syntax
+    trees, the target dialects and dbplan's version. :func:`check_revisions` takes a
+    file whose bodies still have it as generated (no rendering again: that took most of
+    ``dbplan check``'s time, 28 s at 2,000 tables); any other file (an edit, another
+    dbplan, other targets, a file written before the line existed) is rendered again and
+    compared as before.
+
+    Example:
+        >>> from planner.dialects import all_dialects
+        >>> generated_body_line("pass", "pass", all_dialects())[:len("# dbplan: body=")]
+        '# dbplan: body='
+    """
+    actual = _digest((_rendered_body(upgrades), _rendered_body(downgrades)))
+    return f"{PREFIX} body={_body_stamp(actual, targets)}"
+
+
+def _file_digest(text: str) -> str | None:
+    """:func:`body_digest` of a revision file's text, remembered in the snapshot cache by
+    the file's bytes and this module's source when the file is big (parsing a revision of
+    2,000 tables took seconds)."""
+    from pathlib import Path
+
+    from planner.state import cache
+
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) < cache.MIN_BYTES:
+        return body_digest(text)
+    try:
+        stamp = hashlib.sha256(Path(__file__).read_bytes()).digest()
+    except OSError:
+        return body_digest(text)
+    found = cache.memo(
+        "body-digest", cache.content_key("body-digest", stamp + data), lambda: body_digest(text)
+    )
+    if found is None or (type(found) is str and len(found) == 16):
+        return found
+    return body_digest(text)
+
+
+def _body_stamp(actual: str, targets) -> str:
+    from planner import __version__
+
+    names = ",".join(d.name for d in targets)
+    return hashlib.sha256(f"{actual}\0{names}\0{__version__}".encode()).hexdigest()[:16]
+
+
 def _body_findings(project, provs, snapshots, hashes, graph) -> list[str]:
     """A finding per revision whose bodies differ from what dbplan generates now (only
     revisions whose snapshots are unchanged: the others are reported already)."""
@@ -254,6 +310,11 @@ def _body_findings(project, provs, snapshots, hashes, graph) -> list[str]:
         except (OSError, UnicodeDecodeError) as e:
             out.append(f"{name}: cannot be read ({e})")
             continue
+        pairs = parse_provenance_text(text)
+        if "edited" not in pairs and "body" in pairs:
+            found = _file_digest(text)
+            if found is not None and pairs["body"] == _body_stamp(found, project.targets):
+                continue  # as generated from these snapshots (and targets): no parse, no render
         bodies = _file_bodies(text)
         if bodies is None:
             out.append(
@@ -261,7 +322,7 @@ def _body_findings(project, provs, snapshots, hashes, graph) -> list[str]:
                 f"{_regen_advice(project, p, children(graph, p.revision or ''))}"
             )
             continue
-        recorded = parse_provenance_text(text).get("edited")
+        recorded = pairs.get("edited")
         actual = _digest(bodies)
         if recorded is not None:
             if recorded != actual:

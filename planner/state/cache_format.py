@@ -8,6 +8,8 @@ them); rows of plain values naming the same columns are stored a column at a tim
 from __future__ import annotations
 
 import dataclasses
+import functools
+import itertools
 import json
 import operator
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from typing import Any
 from planner.errors import DbplanError
 from planner.state import model, pg_objects, pg_types, policies
 from planner.state.model import Snapshot
+from planner.state.rowcheck import remember_columns
 
 # Each model class is a JSON array of its field values in field order; each field has a
 # kind, and the reader checks every value against it. Row values are JSON values
@@ -253,9 +256,12 @@ def _decode_columns(v: dict, what: str) -> tuple[model.FrozenMap, ...]:
         or not all(set(map(type, c)) <= _PLAIN for c in values)
     ):
         raise _Bad(what)
-    return tuple(
-        [_new_tuple(model.FrozenMap, zip(names, r, strict=True)) for r in zip(*values, strict=True)]
-    )
+    # each column's (name, value) pairs, then the rows as tuples of them: twice as fast as
+    # zipping every row with the names
+    pairs = [list(zip(itertools.repeat(n), c)) for n, c in zip(names, values, strict=True)]
+    rows = tuple(map(functools.partial(_new_tuple, model.FrozenMap), zip(*pairs, strict=True)))
+    remember_columns(rows, dict(zip(names, values, strict=True)))
+    return rows
 
 
 def _encode(obj: Any) -> Any:

@@ -274,3 +274,21 @@ def test_revision_ids_of_big_files_are_cached_and_agree(cache_on, tmp_path):
         assert _module_strings_cached(body) == _module_strings(body)
         assert _module_strings_cached(body) == _module_strings(body)  # from the cache
     assert len(list(cache_on.glob("*.module-strings.memo"))) == 3
+
+
+def test_decoded_rows_give_the_same_keys_as_every_row_read(cache_on, tmp_path):
+    """The column-form decode records each rows tuple's columns (``rowcheck.keys_of``
+    reads the key columns from them): the keys are those read row by row, for every
+    key of columns present and absent, and a copy of the rows (not recorded) agrees."""
+    from planner.state import cache_format, rowcheck
+    from planner.state.model import FrozenMap
+
+    rows = tuple(FrozenMap({"id": i, "code": f"c{i}", "n": i % 3}) for i in range(50))
+    encoded = cache_format._encode_rows(rows)
+    assert isinstance(encoded, dict)  # the column form
+    decoded = cache_format._decode_columns(encoded, "rows")
+    assert decoded == rows and rowcheck._KNOWN[id(decoded)][0] is decoded
+    for cols in (("code",), ("id", "n"), ("missing",), ("n", "missing", "id")):
+        by_row = [tuple(dict(r).get(c) for c in cols) for r in rows]
+        assert rowcheck.keys_of(decoded, cols) == by_row
+        assert rowcheck.keys_of(list(decoded), cols) == by_row

@@ -300,3 +300,62 @@ def test_dialect_string_literals_read_back_exactly(dialect, request):
                 sql = "SELECT " + d.string_literal(v)
                 assert c.exec_driver_sql(sql.replace("%", "%%")).scalar_one() == v, (url, v)
         eng.dispose()
+
+
+@pytest.mark.parametrize("field", sorted(ATTACKS))
+def test_remembered_refusals_are_refused_again(field, tmp_path: Path, monkeypatch):
+    """The refusals are remembered in the cache (a small plan imports no sqlglot when its
+    fragments did not change): a hit reports the same problem, word for word, and a
+    forged or foreign memo is not read (the cache's entries are authenticated)."""
+    import planner.sqlexpr as sqlexpr
+
+    monkeypatch.setenv("DBPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("DBPLAN_CACHE", raising=False)
+    _, new = _pair(field)
+    first = [str(p) for p in validate(new, file="2.0.0.yaml")]
+    assert list((tmp_path / "cache").glob("*.sql-refusals.memo"))
+    sqlexpr.refusal.cache_clear()
+    calls = []
+    monkeypatch.setattr(sqlexpr, "refusal", lambda text: calls.append(text))
+    again = [str(p) for p in validate(new, file="2.0.0.yaml")]
+    assert again == first and any("not one SQL expression" in p for p in again)
+    assert calls == []  # from the memo, not recomputed
+    # another secret: the memo does not authenticate, so it is computed again (and the
+    # stand-in ``refusal`` above accepts everything: nothing is reported)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "other-config"))
+    assert not [p for p in validate(new, file="2.0.0.yaml") if "SQL expression" in str(p)]
+    assert calls
+
+
+def test_a_small_plan_whose_fragments_are_remembered_imports_no_sqlglot(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    root = new_project(tmp_path / "proj", _pair("check"))
+    (root / "schema_state" / "2.0.0.yaml").write_text(
+        (root / "schema_state" / "2.0.0.yaml").read_text().replace(ATTACKS["check"], "n > 0"),
+        encoding="utf-8",
+    )
+    env = dict(
+        os.environ,
+        DBPLAN_CACHE_DIR=str(tmp_path / "cache"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    env.pop("DBPLAN_CACHE", None)
+    code = (
+        "import sys; from planner.cli import main\n"
+        "try:\n    main(['-C', sys.argv[1], 'plan', '1.0.0', '2.0.0'])\n"
+        "except SystemExit as e:\n    assert e.code in (0, 2), e.code\n"
+        "print('sqlglot' in sys.modules, file=sys.stderr)\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(root)], env=env, capture_output=True, text=True
+        )
+        for _ in range(2)
+    ]
+    assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
+    assert runs[0].stdout == runs[1].stdout and "ck_t_n" in runs[0].stdout
+    assert [r.stderr.strip().splitlines()[-1] for r in runs] == ["True", "False"]
