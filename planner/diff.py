@@ -116,7 +116,9 @@ def diff_snapshots(
     for key in _sorted_keys(old_tables.keys() - new_tables.keys()):
         ops += _diff_dropped_table(old_tables[key])
     for key in _sorted_keys(old_tables.keys() & new_tables.keys()):
-        ops += _diff_table(old_tables[key], new_tables[key])
+        ot, nt = old_tables[key], new_tables[key]
+        if ot is not nt:  # one object on both sides (planner.state.cache_format): no change
+            ops += _diff_table(ot, nt)
     # unchanged foreign keys on a key that is dropped (and recreated) go and come with it
     ops += _diff_dependent_foreign_keys(ops, cur, new, targets=_targets(targets))
     # 5. managed rows, last: they see the tables as the schema ops leave them

@@ -202,23 +202,21 @@ def _encode(obj: Any) -> Any:
     spec = _SPECS.get(type(obj))
     if spec is None:
         raise TypeError(f"cannot cache a {type(obj).__name__}")
-    out = []
-    for name, kind in spec:
-        v = getattr(obj, name)
-        if kind == _ROWS:
-            out.append(_encode_rows(v))
-        elif kind in (_STRS, _PAIRS):
-            out.append([list(x) if kind == _PAIRS else x for x in v])
-        elif kind == _STRS_OPT:
-            out.append(None if v is None else list(v))
-        elif isinstance(kind, tuple):
-            if kind[0] is tuple:
-                out.append([_encode(x) for x in v])
-            else:
-                out.append(None if v is None else _encode(v))
-        else:
-            out.append(v)
-    return out
+    return [_encode_field(getattr(obj, name), kind) for name, kind in spec]
+
+
+def _encode_field(v: Any, kind: object) -> Any:
+    if kind == _ROWS:
+        return _encode_rows(v)
+    if kind in (_STRS, _PAIRS):
+        return [list(x) if kind == _PAIRS else x for x in v]
+    if kind == _STRS_OPT:
+        return None if v is None else list(v)
+    if isinstance(kind, tuple):
+        if kind[0] is tuple:
+            return [_encode(x) for x in v]
+        return None if v is None else _encode(v)
+    return v
 
 
 def _decode_row(v: dict) -> model.FrozenMap:
@@ -352,12 +350,71 @@ _BUILDERS: dict[type, Callable[[Any], Any]] = {}
 _BUILDERS.update((cls, _make_builder(cls)) for cls in _SPECS)
 
 
+# An entry is one line of JSON, the snapshot with its ``tables`` field replaced by the
+# byte length of each table's own JSON array, then those arrays one after the other
+# (JSON as written here holds no raw newline). A table's bytes decode to the same table
+# wherever they occur, so the tables of the snapshot encoded or decoded last are kept
+# by their bytes and an equal table of the next one is that same object, not decoded
+# again: the two snapshots of a plan share their unchanged tables (and the diff skips
+# a table that is the same object on both sides).
+_TABLES_AT = [name for name, _ in _SPECS[model.Snapshot]].index("tables")
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_build_table = _BUILDERS[model.Table]
+_set_tables = model.Snapshot.__dict__["tables"].__set__
+#: table JSON bytes -> the table, of the snapshot encoded or decoded last
+_last_tables: dict[bytes, model.Table] = {}
+
+
 def _dumps_snapshot(snapshot: Snapshot) -> bytes:
-    return json.dumps(_encode(snapshot), ensure_ascii=False, separators=(",", ":")).encode()
+    global _last_tables
+    seen: dict[bytes, model.Table] = {}
+    parts = []
+    for t in snapshot.tables:
+        part = _dumps(_encode(t)).encode()
+        seen.setdefault(part, t)
+        parts.append(part)
+    head = _encode_without_tables(snapshot)
+    head[_TABLES_AT] = [len(p) for p in parts]
+    _last_tables = seen
+    return b"\n".join((_dumps(head).encode(), b"".join(parts)))
+
+
+def _encode_without_tables(snapshot: Snapshot) -> list:
+    return [
+        None if i == _TABLES_AT else _encode_field(getattr(snapshot, name), kind)
+        for i, (name, kind) in enumerate(_SPECS[model.Snapshot])
+    ]
 
 
 def _loads_snapshot(payload: bytes) -> Snapshot:
-    return _BUILDERS[model.Snapshot](json.loads(payload))
+    global _last_tables
+    end = payload.index(b"\n")
+    head = json.loads(payload[:end])
+    if head.__class__ is not list or len(head) <= _TABLES_AT:
+        raise _Bad("Snapshot: not an entry")
+    sizes = head[_TABLES_AT]
+    if sizes.__class__ is not list or not all(n.__class__ is int and n > 0 for n in sizes):
+        raise _Bad("Snapshot.tables: not a list of sizes")
+    if sum(sizes) != len(payload) - end - 1:
+        raise _Bad("Snapshot.tables: the sizes do not add up")
+    head[_TABLES_AT] = []
+    snapshot = _BUILDERS[model.Snapshot](head)
+    last, seen = _last_tables, {}
+    tables = []
+    at = end + 1
+    for n in sizes:
+        part = payload[at : at + n]
+        at += n
+        t = seen.get(part)
+        if t is None:
+            t = last.get(part)
+            if t is None:
+                t = _build_table(json.loads(part))
+            seen[part] = t
+        tables.append(t)
+    _set_tables(snapshot, tuple(tables))
+    _last_tables = seen
+    return snapshot
 
 
 def _encode_memo(v: Any) -> Any:
