@@ -8,6 +8,7 @@ them); rows of plain values naming the same columns are stored a column at a tim
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import operator
 from collections.abc import Callable
@@ -237,6 +238,8 @@ def _decode_value(v: Any) -> Any:
 
 
 def _strs(v: Any) -> tuple[str, ...]:
+    if v == [] and v.__class__ is list:
+        return ()
     if v.__class__ is not list or not all(x.__class__ is str for x in v):
         raise _Bad("not a list of strings")
     return tuple(v)
@@ -272,6 +275,8 @@ def _field_reader(cls: type, name: str, kind: object) -> Callable[[Any], Any]:
         def pairs(v: Any) -> tuple[tuple[str, ...], ...]:
             if v.__class__ is not list:
                 raise _Bad(what)
+            if not v:
+                return ()
             out = tuple([_strs(p) for p in v])
             if any(len(p) != 2 for p in out):
                 raise _Bad(what)
@@ -294,6 +299,8 @@ def _field_reader(cls: type, name: str, kind: object) -> Callable[[Any], Any]:
         def many(v: Any) -> tuple:
             if v.__class__ is not list:
                 raise _Bad(what)
+            if not v:
+                return ()
             build = _BUILDERS[inner]
             return tuple([build(x) for x in v])
 
@@ -317,33 +324,51 @@ _SCALARS = {
 
 def _make_builder(cls: type) -> Callable[[Any], Any]:
     """A ``JSON array -> instance`` for one class: each field read and type-checked, then
-    set on its slot directly (no ``__init__``: the entry holds the sorted collections)."""
+    set on its slot directly (no ``__init__``: the entry holds the sorted collections).
+
+    The scalar fields are checked and set in bulk (``map`` over the fields, no Python
+    loop per value); the others each go through their reader."""
     spec = _SPECS[cls]
     setters = tuple(cls.__dict__[name].__set__ for name, _ in spec)
-    # scalar fields: the classes allowed; others: a reader that checks and converts
-    allowed = tuple(_SCALARS.get(kind) for _, kind in spec)  # type: ignore[call-overload]
-    readers = tuple(
-        None if kind in _SCALARS else _field_reader(cls, name, kind) for name, kind in spec
+    scalar = [i for i, (_, kind) in enumerate(spec) if kind in _SCALARS]
+    # the scalar fields: their values picked as one tuple, the classes each allows
+    pick = _picker(scalar)
+    allows = tuple(frozenset(_SCALARS[spec[i][1]]).__contains__ for i in scalar)  # type: ignore[index]
+    scalar_setters = tuple(setters[i] for i in scalar)
+    others = tuple(
+        (i, setters[i], _field_reader(cls, name, kind))
+        for i, (name, kind) in enumerate(spec)
+        if kind not in _SCALARS
     )
-    plan = tuple(zip(setters, allowed, readers, strict=True))
     n = len(spec)
     new = object.__new__
     what = f"{cls.__name__}: not {n} fields"
+    wrong = f"{cls.__name__}: a field of the wrong type"
+    call, each = operator.call, itertools.repeat
 
     def build(data: Any) -> Any:
         if data.__class__ is not list or len(data) != n:
             raise _Bad(what)
+        values = pick(data)
+        if not all(map(call, allows, map(type, values))):
+            raise _Bad(wrong)
         obj = new(cls)
-        for (setter, ok, read), v in zip(plan, data, strict=True):
-            if read is None:
-                if v.__class__ not in ok:
-                    raise _Bad(f"{cls.__name__}: a field of the wrong type")
-                setter(obj, v)
-            else:
-                setter(obj, read(v))
+        any(map(call, scalar_setters, each(obj), values))  # each returns None: sets them all
+        for i, setter, read in others:
+            setter(obj, read(data[i]))
         return obj
 
     return build
+
+
+def _picker(positions: list[int]) -> Callable[[list], tuple]:
+    """``data -> tuple of data[i] for i in positions``."""
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)
+    if positions:
+        (at,) = positions
+        return lambda data: (data[at],)
+    return lambda data: ()
 
 
 _BUILDERS: dict[type, Callable[[Any], Any]] = {}
