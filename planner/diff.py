@@ -268,7 +268,7 @@ def _diff_renamed_objects(old: Snapshot, new: Snapshot) -> list[Operation]:
     new_tables = new.tables_by_key()
     for ot in old.tables:
         nt = new_tables.get(ot.key)
-        if nt is None:
+        if nt is None or nt is ot:  # one object on both sides: nothing renamed
             continue
         old_names = set(ot.constraint_names())
         new_names = set(nt.constraint_names())
@@ -327,7 +327,8 @@ def _enum_users(snapshot: Snapshot, name: str, *, staying: Snapshot) -> tuple[Co
         kept = staying.get_table(t.key)
         for c in t.columns:
             if (
-                name in enums_of_type(c.type)
+                name in (c.type or "")  # a plain substring test first: most types name no enum
+                and name in enums_of_type(c.type)
                 and kept is not None
                 and kept.has_column(c.name)
                 and name in enums_of_type(kept.column(c.name).type)
