@@ -200,10 +200,14 @@ def _decode_columns(v: dict, what: str) -> tuple[model.FrozenMap, ...]:
 
 
 def _encode(obj: Any) -> Any:
-    spec = _SPECS.get(type(obj))
-    if spec is None:
+    encoder = _ENCODERS.get(type(obj))
+    if encoder is None:
         raise TypeError(f"cannot cache a {type(obj).__name__}")
-    return [_encode_field(getattr(obj, name), kind) for name, kind in spec]
+    values, convert = encoder
+    out = list(values(obj))  # the scalar fields as they are, the others converted
+    for i, kind in convert:
+        out[i] = _encode_field(out[i], kind)
+    return out
 
 
 def _encode_field(v: Any, kind: object) -> Any:
@@ -371,75 +375,127 @@ def _picker(positions: list[int]) -> Callable[[list], tuple]:
     return lambda data: ()
 
 
+def _make_encoder(cls: type) -> tuple[Callable[[Any], tuple], tuple[tuple[int, object], ...]]:
+    """``obj -> its field values`` (one ``attrgetter``), and the fields to convert."""
+    spec = _SPECS[cls]
+    names = [name for name, _ in spec]
+    values = operator.attrgetter(*names) if len(names) > 1 else _picker_of(names[0])
+    convert = tuple((i, kind) for i, (_, kind) in enumerate(spec) if kind not in _SCALARS)
+    return values, convert
+
+
+def _picker_of(name: str) -> Callable[[Any], tuple]:
+    return lambda obj: (getattr(obj, name),)
+
+
+_ENCODERS = {cls: _make_encoder(cls) for cls in _SPECS}
 _BUILDERS: dict[type, Callable[[Any], Any]] = {}
 _BUILDERS.update((cls, _make_builder(cls)) for cls in _SPECS)
 
 
-# An entry is one line of JSON, the snapshot with its ``tables`` field replaced by the
-# byte length of each table's own JSON array, then those arrays one after the other
-# (JSON as written here holds no raw newline). A table's bytes decode to the same table
-# wherever they occur, so the tables of the snapshot encoded or decoded last are kept
-# by their bytes and an equal table of the next one is that same object, not decoded
-# again: the two snapshots of a plan share their unchanged tables (and the diff skips
-# a table that is the same object on both sides).
-_TABLES_AT = [name for name, _ in _SPECS[model.Snapshot]].index("tables")
+# An entry is *framed*: one line of JSON, the snapshot with its ``tables`` field replaced
+# by the byte size of each table's own encoding, then those encodings one after the
+# other (JSON as written here holds no raw newline). A table is framed the same way
+# around its ``columns``. The same bytes decode to the same object wherever they occur,
+# so the tables and columns of the snapshot encoded or decoded last are kept by their
+# bytes, and an equal one (a column repeated in many tables, a table unchanged in the
+# next release) is that same object, decoded once: the two snapshots of a plan share
+# their unchanged tables, and the diff skips a table that is one object on both sides.
+def _at(cls: type, name: str) -> int:
+    return [n for n, _ in _SPECS[cls]].index(name)
+
+
+_TABLES_AT = _at(model.Snapshot, "tables")
+_COLUMNS_AT = _at(model.Table, "columns")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_build_table = _BUILDERS[model.Table]
+_build_table, _build_column = _BUILDERS[model.Table], _BUILDERS[model.Column]
 _set_tables = model.Snapshot.__dict__["tables"].__set__
-#: table JSON bytes -> the table, of the snapshot encoded or decoded last
-_last_tables: dict[bytes, model.Table] = {}
+_set_columns = model.Table.__dict__["columns"].__set__
+#: encoded bytes -> the table or column, of the snapshot encoded or decoded last
+_last_tables: dict[bytes, Any] = {}
+
+
+def _framed(obj: Any, at: int, parts: list[bytes]) -> bytes:
+    """``obj`` encoded with field ``at`` as the sizes of ``parts``, then the parts."""
+    cls = obj.__class__
+    head = [
+        [len(p) for p in parts] if i == at else _encode_field(getattr(obj, name), kind)
+        for i, (name, kind) in enumerate(_SPECS[cls])
+    ]
+    return b"\n".join((_dumps(head).encode(), b"".join(parts)))
+
+
+def _unframed(blob: bytes, at: int, what: str) -> tuple[list, list[bytes]]:
+    """The head (field ``at`` emptied) and the parts of a :func:`_framed` encoding."""
+    end = blob.index(b"\n")
+    head = json.loads(blob[:end])
+    if head.__class__ is not list or len(head) <= at:
+        raise _Bad(f"{what}: not framed")
+    sizes = head[at]
+    if sizes.__class__ is not list or not all(n.__class__ is int and n > 0 for n in sizes):
+        raise _Bad(f"{what}: not a list of sizes")
+    if sum(sizes) != len(blob) - end - 1:
+        raise _Bad(f"{what}: the sizes do not add up")
+    head[at] = []
+    parts, start = [], end + 1
+    for n in sizes:
+        parts.append(blob[start : start + n])
+        start += n
+    return head, parts
 
 
 def _dumps_snapshot(snapshot: Snapshot) -> bytes:
     global _last_tables
-    seen: dict[bytes, model.Table] = {}
+    seen: dict[bytes, Any] = {}
     parts = []
     for t in snapshot.tables:
-        part = _dumps(_encode(t)).encode()
+        columns = [_dumps(_encode(c)).encode() for c in t.columns]
+        for c, part in zip(t.columns, columns, strict=True):
+            seen.setdefault(part, c)
+        part = _framed(t, _COLUMNS_AT, columns)
         seen.setdefault(part, t)
         parts.append(part)
-    head = _encode_without_tables(snapshot)
-    head[_TABLES_AT] = [len(p) for p in parts]
     _last_tables = seen
-    return b"\n".join((_dumps(head).encode(), b"".join(parts)))
-
-
-def _encode_without_tables(snapshot: Snapshot) -> list:
-    return [
-        None if i == _TABLES_AT else _encode_field(getattr(snapshot, name), kind)
-        for i, (name, kind) in enumerate(_SPECS[model.Snapshot])
-    ]
+    return _framed(snapshot, _TABLES_AT, parts)
 
 
 def _loads_snapshot(payload: bytes) -> Snapshot:
     global _last_tables
-    end = payload.index(b"\n")
-    head = json.loads(payload[:end])
-    if head.__class__ is not list or len(head) <= _TABLES_AT:
-        raise _Bad("Snapshot: not an entry")
-    sizes = head[_TABLES_AT]
-    if sizes.__class__ is not list or not all(n.__class__ is int and n > 0 for n in sizes):
-        raise _Bad("Snapshot.tables: not a list of sizes")
-    if sum(sizes) != len(payload) - end - 1:
-        raise _Bad("Snapshot.tables: the sizes do not add up")
-    head[_TABLES_AT] = []
+    head, parts = _unframed(payload, _TABLES_AT, "Snapshot.tables")
     snapshot = _BUILDERS[model.Snapshot](head)
     last, seen = _last_tables, {}
     tables = []
-    at = end + 1
-    for n in sizes:
-        part = payload[at : at + n]
-        at += n
+    for part in parts:
         t = seen.get(part)
         if t is None:
             t = last.get(part)
             if t is None:
-                t = _build_table(json.loads(part))
+                t = _loads_table(part, last, seen)
             seen[part] = t
+        if t.__class__ is not model.Table:
+            raise _Bad("Snapshot.tables: not a table")
         tables.append(t)
     _set_tables(snapshot, tuple(tables))
     _last_tables = seen
     return snapshot
+
+
+def _loads_table(blob: bytes, last: dict[bytes, Any], seen: dict[bytes, Any]) -> model.Table:
+    head, parts = _unframed(blob, _COLUMNS_AT, "Table.columns")
+    table = _build_table(head)
+    columns = []
+    for part in parts:
+        c = seen.get(part)
+        if c is None:
+            c = last.get(part)
+            if c is None:
+                c = _build_column(json.loads(part))
+            seen[part] = c
+        if c.__class__ is not model.Column:
+            raise _Bad("Table.columns: not a column")
+        columns.append(c)
+    _set_columns(table, tuple(columns))
+    return table
 
 
 def _encode_memo(v: Any) -> Any:

@@ -130,9 +130,37 @@ def _sizes(head: bytes, change) -> bytes:
     return json.dumps(arr).encode()
 
 
-def test_the_tables_field_is_where_the_format_says():
-    names = [f.name for f in dataclasses.fields(type(_load(REFERENCE[0])))]
+def test_the_framed_fields_are_where_the_format_says():
+    s = _load(REFERENCE[0])
+    names = [f.name for f in dataclasses.fields(type(s))]
     assert names[cache_format._TABLES_AT] == "tables"
+    names = [f.name for f in dataclasses.fields(type(s.tables[0]))]
+    assert names[cache_format._COLUMNS_AT] == "columns"
+
+
+def test_equal_columns_are_decoded_once():
+    s = _load(REFERENCE[-1])
+    d = _fresh(_dumps_snapshot(s))
+    _same(d, s)
+    columns = [c for t in d.tables for c in t.columns]
+    by_text: dict[str, object] = {}
+    for c in columns:
+        assert by_text.setdefault(repr(c), c) is c  # every repeated column is one object
+    assert len(by_text) < len(columns), "the reference snapshot repeats some column"
+
+
+def test_a_damaged_table_frame_does_not_decode():
+    s = _load(REFERENCE[-1])
+    head, rest = _dumps_snapshot(s).split(b"\n", 1)
+    sizes = json.loads(head)[cache_format._TABLES_AT]
+    first, others = rest[: sizes[0]], rest[sizes[0] :]
+    t_head, t_cols = first.split(b"\n", 1)
+    arr = json.loads(t_head)
+    arr[cache_format._COLUMNS_AT] = [*arr[cache_format._COLUMNS_AT][:-1], 1]  # short
+    bad = json.dumps(arr).encode() + b"\n" + t_cols
+    new_head = _sizes(head, lambda s: [len(bad), *s[1:]])
+    with pytest.raises((_Bad, ValueError, TypeError)):
+        _fresh(new_head + b"\n" + bad + others)
 
 
 @pytest.mark.parametrize("path", REFERENCE, ids=lambda p: p.name)
