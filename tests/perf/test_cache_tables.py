@@ -176,3 +176,14 @@ def test_a_generated_table_diffed_against_itself_gives_nothing(snapshot):
     for t in snapshot.tables:
         assert _diff_table(t, t) == []
     _same(_fresh(_dumps_snapshot(snapshot)), snapshot)
+
+
+def test_the_code_stamp_covers_what_validation_reads():
+    """A cached clean load stands for the checks too: their code is part of the key."""
+    from planner.state import cache
+
+    planner = ROOT / "planner"
+    names = {p.relative_to(planner).as_posix() for p in cache._stamped_sources()}
+    assert "sqlexpr.py" in names
+    assert "state/validate.py" in names and "state/cache_format.py" in names
+    assert {f"dialects/{p.name}" for p in (planner / "dialects").glob("*.py")} <= names
