@@ -121,7 +121,9 @@ def diff_snapshots(
     for key in _sorted_keys(old_tables.keys() - new_tables.keys()):
         ops += _diff_dropped_table(old_tables[key])
     for key in _sorted_keys(old_tables.keys() & new_tables.keys()):
-        ops += _diff_table(old_tables[key], new_tables[key])
+        ot, nt = old_tables[key], new_tables[key]
+        if ot is not nt:  # one object on both sides (planner.state.cache_format): no change
+            ops += _diff_table(ot, nt)
     # unchanged foreign keys on a key that is dropped (and recreated) go and come with it
     ops += _diff_dependent_foreign_keys(ops, cur, new, targets=_targets(targets))
     # 5. managed rows, last: they see the tables as the schema ops leave them
@@ -280,7 +282,7 @@ def _diff_renamed_objects(old: Snapshot, new: Snapshot) -> list[Operation]:
     new_tables = new.tables_by_key()
     for ot in old.tables:
         nt = new_tables.get(ot.key)
-        if nt is None:
+        if nt is None or nt is ot:  # one object on both sides: nothing renamed
             continue
         old_names = set(ot.constraint_names())
         new_names = set(nt.constraint_names())
@@ -344,7 +346,8 @@ def _enum_users(snapshot: Snapshot, name: str, *, staying: Snapshot) -> tuple[Co
         kept = staying.get_table(t.key)
         for c in t.columns:
             if (
-                name in enums_of_type(c.type)
+                name in (c.type or "")  # a plain substring test first: most types name no enum
+                and name in enums_of_type(c.type)
                 and kept is not None
                 and kept.has_column(c.name)
                 and name in enums_of_type(kept.column(c.name).type)

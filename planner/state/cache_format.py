@@ -265,26 +265,28 @@ def _decode_columns(v: dict, what: str) -> tuple[model.FrozenMap, ...]:
 
 
 def _encode(obj: Any) -> Any:
-    spec = _SPECS.get(type(obj))
-    if spec is None:
+    encoder = _ENCODERS.get(type(obj))
+    if encoder is None:
         raise TypeError(f"cannot cache a {type(obj).__name__}")
-    out = []
-    for name, kind in spec:
-        v = getattr(obj, name)
-        if kind == _ROWS:
-            out.append(_encode_rows(v))
-        elif kind in (_STRS, _PAIRS):
-            out.append([list(x) if kind == _PAIRS else x for x in v])
-        elif kind == _STRS_OPT:
-            out.append(None if v is None else list(v))
-        elif isinstance(kind, tuple):
-            if kind[0] is tuple:
-                out.append([_encode(x) for x in v])
-            else:
-                out.append(None if v is None else _encode(v))
-        else:
-            out.append(v)
+    values, convert = encoder
+    out = list(values(obj))  # the scalar fields as they are, the others converted
+    for i, kind in convert:
+        out[i] = _encode_field(out[i], kind)
     return out
+
+
+def _encode_field(v: Any, kind: object) -> Any:
+    if kind == _ROWS:
+        return _encode_rows(v)
+    if kind in (_STRS, _PAIRS):
+        return [list(x) if kind == _PAIRS else x for x in v]
+    if kind == _STRS_OPT:
+        return None if v is None else list(v)
+    if isinstance(kind, tuple):
+        if kind[0] is tuple:
+            return [_encode(x) for x in v]
+        return None if v is None else _encode(v)
+    return v
 
 
 def _decode_row(v: dict) -> model.FrozenMap:
@@ -305,6 +307,8 @@ def _decode_value(v: Any) -> Any:
 
 
 def _strs(v: Any) -> tuple[str, ...]:
+    if v == [] and v.__class__ is list:
+        return ()
     if v.__class__ is not list or not all(x.__class__ is str for x in v):
         raise _Bad("not a list of strings")
     return tuple(v)
@@ -340,6 +344,8 @@ def _field_reader(cls: type, name: str, kind: object) -> Callable[[Any], Any]:
         def pairs(v: Any) -> tuple[tuple[str, ...], ...]:
             if v.__class__ is not list:
                 raise _Bad(what)
+            if not v:
+                return ()
             out = tuple([_strs(p) for p in v])
             if any(len(p) != 2 for p in out):
                 raise _Bad(what)
@@ -362,6 +368,8 @@ def _field_reader(cls: type, name: str, kind: object) -> Callable[[Any], Any]:
         def many(v: Any) -> tuple:
             if v.__class__ is not list:
                 raise _Bad(what)
+            if not v:
+                return ()
             build = _BUILDERS[inner]
             return tuple([build(x) for x in v])
 
@@ -385,45 +393,174 @@ _SCALARS = {
 
 def _make_builder(cls: type) -> Callable[[Any], Any]:
     """A ``JSON array -> instance`` for one class: each field read and type-checked, then
-    set on its slot directly (no ``__init__``: the entry holds the sorted collections)."""
+    set on its slot directly (no ``__init__``: the entry holds the sorted collections).
+
+    The scalar fields are checked and set in bulk (``map`` over the fields, no Python
+    loop per value); the others each go through their reader."""
     spec = _SPECS[cls]
     setters = tuple(cls.__dict__[name].__set__ for name, _ in spec)
-    # scalar fields: the classes allowed; others: a reader that checks and converts
-    allowed = tuple(_SCALARS.get(kind) for _, kind in spec)  # type: ignore[call-overload]
-    readers = tuple(
-        None if kind in _SCALARS else _field_reader(cls, name, kind) for name, kind in spec
+    scalar = [i for i, (_, kind) in enumerate(spec) if kind in _SCALARS]
+    # the scalar fields: their values picked as one tuple, the classes each allows
+    pick = _picker(scalar)
+    allows = tuple(frozenset(_SCALARS[spec[i][1]]).__contains__ for i in scalar)  # type: ignore[index]
+    scalar_setters = tuple(setters[i] for i in scalar)
+    others = tuple(
+        (i, setters[i], _field_reader(cls, name, kind))
+        for i, (name, kind) in enumerate(spec)
+        if kind not in _SCALARS
     )
-    plan = tuple(zip(setters, allowed, readers, strict=True))
     n = len(spec)
     new = object.__new__
     what = f"{cls.__name__}: not {n} fields"
+    wrong = f"{cls.__name__}: a field of the wrong type"
+    call, each = operator.call, itertools.repeat
 
     def build(data: Any) -> Any:
         if data.__class__ is not list or len(data) != n:
             raise _Bad(what)
+        values = pick(data)
+        if not all(map(call, allows, map(type, values))):
+            raise _Bad(wrong)
         obj = new(cls)
-        for (setter, ok, read), v in zip(plan, data, strict=True):
-            if read is None:
-                if v.__class__ not in ok:
-                    raise _Bad(f"{cls.__name__}: a field of the wrong type")
-                setter(obj, v)
-            else:
-                setter(obj, read(v))
+        any(map(call, scalar_setters, each(obj), values))  # each returns None: sets them all
+        for i, setter, read in others:
+            setter(obj, read(data[i]))
         return obj
 
     return build
 
 
+def _picker(positions: list[int]) -> Callable[[list], tuple]:
+    """``data -> tuple of data[i] for i in positions``."""
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)
+    if positions:
+        (at,) = positions
+        return lambda data: (data[at],)
+    return lambda data: ()
+
+
+def _make_encoder(cls: type) -> tuple[Callable[[Any], tuple], tuple[tuple[int, object], ...]]:
+    """``obj -> its field values`` (one ``attrgetter``), and the fields to convert."""
+    spec = _SPECS[cls]
+    names = [name for name, _ in spec]
+    values = operator.attrgetter(*names) if len(names) > 1 else _picker_of(names[0])
+    convert = tuple((i, kind) for i, (_, kind) in enumerate(spec) if kind not in _SCALARS)
+    return values, convert
+
+
+def _picker_of(name: str) -> Callable[[Any], tuple]:
+    return lambda obj: (getattr(obj, name),)
+
+
+_ENCODERS = {cls: _make_encoder(cls) for cls in _SPECS}
 _BUILDERS: dict[type, Callable[[Any], Any]] = {}
 _BUILDERS.update((cls, _make_builder(cls)) for cls in _SPECS)
 
 
+# An entry is *framed*: one line of JSON, the snapshot with its ``tables`` field replaced
+# by the byte size of each table's own encoding, then those encodings one after the
+# other (JSON as written here holds no raw newline). A table is framed the same way
+# around its ``columns``. The same bytes decode to the same object wherever they occur,
+# so the tables and columns of the snapshot encoded or decoded last are kept by their
+# bytes, and an equal one (a column repeated in many tables, a table unchanged in the
+# next release) is that same object, decoded once: the two snapshots of a plan share
+# their unchanged tables, and the diff skips a table that is one object on both sides.
+def _at(cls: type, name: str) -> int:
+    return [n for n, _ in _SPECS[cls]].index(name)
+
+
+_TABLES_AT = _at(model.Snapshot, "tables")
+_COLUMNS_AT = _at(model.Table, "columns")
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_build_table, _build_column = _BUILDERS[model.Table], _BUILDERS[model.Column]
+_set_tables = model.Snapshot.__dict__["tables"].__set__
+_set_columns = model.Table.__dict__["columns"].__set__
+#: encoded bytes -> the table or column, of the snapshot encoded or decoded last
+_last_tables: dict[bytes, Any] = {}
+
+
+def _framed(obj: Any, at: int, parts: list[bytes]) -> bytes:
+    """``obj`` encoded with field ``at`` as the sizes of ``parts``, then the parts."""
+    cls = obj.__class__
+    head = [
+        [len(p) for p in parts] if i == at else _encode_field(getattr(obj, name), kind)
+        for i, (name, kind) in enumerate(_SPECS[cls])
+    ]
+    return b"\n".join((_dumps(head).encode(), b"".join(parts)))
+
+
+def _unframed(blob: bytes, at: int, what: str) -> tuple[list, list[bytes]]:
+    """The head (field ``at`` emptied) and the parts of a :func:`_framed` encoding."""
+    end = blob.index(b"\n")
+    head = json.loads(blob[:end])
+    if head.__class__ is not list or len(head) <= at:
+        raise _Bad(f"{what}: not framed")
+    sizes = head[at]
+    if sizes.__class__ is not list or not all(n.__class__ is int and n > 0 for n in sizes):
+        raise _Bad(f"{what}: not a list of sizes")
+    if sum(sizes) != len(blob) - end - 1:
+        raise _Bad(f"{what}: the sizes do not add up")
+    head[at] = []
+    parts, start = [], end + 1
+    for n in sizes:
+        parts.append(blob[start : start + n])
+        start += n
+    return head, parts
+
+
 def _dumps_snapshot(snapshot: Snapshot) -> bytes:
-    return json.dumps(_encode(snapshot), ensure_ascii=False, separators=(",", ":")).encode()
+    global _last_tables
+    seen: dict[bytes, Any] = {}
+    parts = []
+    for t in snapshot.tables:
+        columns = [_dumps(_encode(c)).encode() for c in t.columns]
+        for c, part in zip(t.columns, columns, strict=True):
+            seen.setdefault(part, c)
+        part = _framed(t, _COLUMNS_AT, columns)
+        seen.setdefault(part, t)
+        parts.append(part)
+    _last_tables = seen
+    return _framed(snapshot, _TABLES_AT, parts)
 
 
 def _loads_snapshot(payload: bytes) -> Snapshot:
-    return _BUILDERS[model.Snapshot](json.loads(payload))
+    global _last_tables
+    head, parts = _unframed(payload, _TABLES_AT, "Snapshot.tables")
+    snapshot = _BUILDERS[model.Snapshot](head)
+    last, seen = _last_tables, {}
+    tables = []
+    for part in parts:
+        t = seen.get(part)
+        if t is None:
+            t = last.get(part)
+            if t is None:
+                t = _loads_table(part, last, seen)
+            seen[part] = t
+        if t.__class__ is not model.Table:
+            raise _Bad("Snapshot.tables: not a table")
+        tables.append(t)
+    _set_tables(snapshot, tuple(tables))
+    _last_tables = seen
+    return snapshot
+
+
+def _loads_table(blob: bytes, last: dict[bytes, Any], seen: dict[bytes, Any]) -> model.Table:
+    head, parts = _unframed(blob, _COLUMNS_AT, "Table.columns")
+    table = _build_table(head)
+    columns = []
+    for part in parts:
+        c = seen.get(part)
+        if c is None:
+            c = last.get(part)
+            if c is None:
+                c = _build_column(json.loads(part))
+            seen[part] = c
+        if c.__class__ is not model.Column:
+            raise _Bad("Table.columns: not a column")
+        columns.append(c)
+    _set_columns(table, tuple(columns))
+    return table
 
 
 def _encode_memo(v: Any) -> Any:

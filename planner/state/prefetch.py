@@ -38,6 +38,9 @@ from planner.state.model import Snapshot
 from planner.state.reader import MAX_BYTES
 from planner.state.session import LoadSession, default_session, jobs_from_environment
 
+#: smaller files are loaded by the process itself: a child would not win back its cost
+PARALLEL_MIN_BYTES = 256 * 1024
+
 __all__ = ["jobs", "prefetch"]
 
 
@@ -87,7 +90,7 @@ def prefetch(
         p = Path(raw)
         try:
             size = p.stat().st_size
-            if not _cache.MIN_BYTES <= size <= MAX_BYTES:
+            if not PARALLEL_MIN_BYTES <= size <= MAX_BYTES:
                 continue
             data = p.read_bytes()
         except OSError:

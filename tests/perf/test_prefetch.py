@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench.gen import write_project
-from planner.state import cache
+from planner.state import prefetch
 
 ROOT = Path(__file__).resolve().parents[2]
 DBPLAN = str(Path(sys.executable).with_name("dbplan"))
@@ -30,7 +30,7 @@ def big_project(tmp_path_factory) -> Path:
 
     root = write_project(250, tmp_path_factory.mktemp("prefetch") / "p")
     for p in (root / "schema_state").glob("*.yaml"):
-        assert p.stat().st_size > cache.MIN_BYTES, "the test needs files the cache keeps"
+        assert p.stat().st_size > prefetch.PARALLEL_MIN_BYTES, "the test needs files loaded ahead"
     shutil.copytree(
         ROOT / "migrations",
         root / "migrations",
