@@ -63,7 +63,8 @@ KINDS: dict[str, str] = {
     "foreign_server": "a foreign server or foreign-data wrapper",
     "policy": "a row-level security policy",
     "rule": "a rewrite rule",
-    "exclusion_constraint": "an exclusion constraint",
+    "exclusion_constraint": "an exclusion constraint dbplan does not model (deferrable, an operator "
+    "class, INCLUDE or ordering of its own; the others are a table's exclusions)",
     "index": "an index dbplan cannot model (method, expression, INCLUDE, order, "
     "operator class, length prefix …); not in the table's indexes",
     # properties of modelled objects: dbplan models the object, not this property
