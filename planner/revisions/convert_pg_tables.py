@@ -26,34 +26,8 @@ from planner.ops.pg_tables import (
 from planner.revisions import alembic_ops as custom
 from planner.revisions.convert import TO_ALEMBIC, EmitContext
 from planner.revisions.literals import quote_ident, quote_qualified
+from planner.revisions.sa_bridge import has_pg_properties, portable  # noqa: F401
 from planner.state.model import Exclusion, Table, TableKey
-
-
-def has_pg_properties(table: Table) -> bool:
-    """Does ``table`` say ``unlogged`` or ``deferrable`` anywhere?"""
-    pk = table.primary_key
-    return (
-        table.unlogged
-        or (pk is not None and pk.deferrable is not None)
-        or any(fk.deferrable for fk in table.foreign_keys)
-        or any(u.deferrable for u in table.uniques)
-        or bool(table.exclusions)
-    )
-
-
-def portable(table: Table) -> Table:
-    """``table`` without its PostgreSQL properties (for the other databases)."""
-    if not has_pg_properties(table):
-        return table
-    pk = table.primary_key
-    return dataclasses.replace(
-        table,
-        unlogged=False,
-        primary_key=dataclasses.replace(pk, deferrable=None) if pk is not None else None,
-        foreign_keys=tuple(dataclasses.replace(fk, deferrable=None) for fk in table.foreign_keys),
-        uniques=tuple(dataclasses.replace(u, deferrable=None) for u in table.uniques),
-        exclusions=(),
-    )
 
 
 def without_deferrable_key(table: Table) -> tuple[Table, list]:

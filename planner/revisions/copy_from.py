@@ -46,6 +46,11 @@ class CopyFrom:
         """The ``sa.Table`` (:func:`planner.revisions.sa_bridge.sa_table_full`)."""
         return sa_table_full(self.table, self.enums)
 
+    def __post_init__(self) -> None:
+        from planner.revisions.sa_bridge import portable  # SQLite's: no PostgreSQL properties
+
+        object.__setattr__(self, "table", portable(self.table))
+
     def source(self, autogen_context: Any) -> str:
         """``sa.Table(name, sa.MetaData(), columns..., constraints..., indexes..., schema=...)``:
         :func:`table_source` of :meth:`to_sa`."""

@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -137,6 +138,7 @@ def sa_table_full(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
         >>> [ix.name for ix in sa_table_full(t, {}).indexes]
         ['ix_id']
     """
+    table = portable(table)  # SQLite's copy: no PostgreSQL properties
     t = sa_table(table, enums)
     for fk in table.foreign_keys:
         t.append_constraint(sa_foreign_key(fk))
@@ -144,6 +146,33 @@ def sa_table_full(table: Table, enums: dict[str, tuple[str, ...]]) -> sa.Table:
         kw = {} if ix.where is None else {"sqlite_where": sa.text(ix.where)}
         sa.Index(ix.name, *(t.c[c] for c in ix.columns), unique=ix.unique, **kw)
     return t
+
+
+def has_pg_properties(table: Table) -> bool:
+    """Does ``table`` say ``unlogged`` or ``deferrable`` anywhere?"""
+    pk = table.primary_key
+    return (
+        table.unlogged
+        or (pk is not None and pk.deferrable is not None)
+        or any(fk.deferrable for fk in table.foreign_keys)
+        or any(u.deferrable for u in table.uniques)
+        or bool(table.exclusions)
+    )
+
+
+def portable(table: Table) -> Table:
+    """``table`` without its PostgreSQL properties (for the other databases)."""
+    if not has_pg_properties(table):
+        return table
+    pk = table.primary_key
+    return dataclasses.replace(
+        table,
+        unlogged=False,
+        primary_key=dataclasses.replace(pk, deferrable=None) if pk is not None else None,
+        foreign_keys=tuple(dataclasses.replace(fk, deferrable=None) for fk in table.foreign_keys),
+        uniques=tuple(dataclasses.replace(u, deferrable=None) for u in table.uniques),
+        exclusions=(),
+    )
 
 
 def sa_foreign_key(fk: ForeignKey) -> sa.ForeignKeyConstraint:

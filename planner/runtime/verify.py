@@ -202,16 +202,9 @@ def compare_snapshots(
         fk_fields += ("deferrable",)
         _named(where, "foreign key", g.foreign_keys, t.foreign_keys, fk_fields, out)
         _named(where, "unique", g.uniques, t.uniques, ("columns", "deferrable"), out)
-        from planner.state.pg_tables_yaml import same_exclusion  # by meaning
+        from planner.state.pg_tables_yaml import compare_exclusions  # by meaning
 
-        have_ex = {e.name: e for e in g.exclusions}
-        for e in t.exclusions:
-            if e.name not in have_ex:
-                out.append(f"{where}: exclusion constraint {e.name} missing")
-            elif not same_exclusion(have_ex[e.name], e, dialect):
-                out.append(f"{where}: exclusion constraint {e.name} differs from the snapshot")
-        for name in sorted(have_ex.keys() - {e.name for e in t.exclusions}):
-            out.append(f"{where}: exclusion constraint {name} not in snapshot")
+        compare_exclusions(where, g, t, out, dialect)
         if g.unlogged != t.unlogged:
             out.append(f"{where}: unlogged {_show(g.unlogged)}, snapshot says {_show(t.unlogged)}")
         _named(where, "check", g.checks, t.checks, ("sqltext",), out, dialect)

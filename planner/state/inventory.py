@@ -66,7 +66,8 @@ KINDS: dict[str, str] = {
     "rule": "a rewrite rule",
     "comment": "a comment on an object dbplan models without its comment (index, "
     "constraint, function, procedure, trigger, enum), named '<kind> <name>'",
-    "exclusion_constraint": "an exclusion constraint",
+    "exclusion_constraint": "an exclusion constraint dbplan does not model (deferrable, an operator "
+    "class, INCLUDE or ordering of its own; the others are a table's exclusions)",
     "index": "an index dbplan cannot model (method, expression, INCLUDE, order, "
     "operator class, length prefix …); not in the table's indexes",
     # properties of modelled objects: dbplan models the object, not this property

@@ -65,6 +65,28 @@ def read_unique(shape: Any, name: str, body: Any, path: tuple) -> Unique | None:
     return Unique(name=name, columns=cols, deferrable=deferrable)
 
 
+def check(c: Any, snapshot: Any, targets: Any) -> None:
+    """:func:`check_targets` for the target dialect names ``targets`` (None: not named),
+    and :func:`check_references`."""
+    from planner import dialects
+
+    names = None if targets is None else [dialects.get(t) for t in targets]
+    check_targets(c, snapshot, names)
+    check_references(c, snapshot)
+
+
+def compare_exclusions(where: str, got: Any, want: Any, out: list[str], dialect: Any) -> None:
+    """drift/verify: the exclusion constraints of a captured table ``got`` against ``want``."""
+    have = {e.name: e for e in got.exclusions}
+    for e in want.exclusions:
+        if e.name not in have:
+            out.append(f"{where}: exclusion constraint {e.name} missing")
+        elif not same_exclusion(have[e.name], e, dialect):
+            out.append(f"{where}: exclusion constraint {e.name} differs from the snapshot")
+    for name in sorted(have.keys() - {e.name for e in want.exclusions}):
+        out.append(f"{where}: exclusion constraint {name} not in snapshot")
+
+
 def check_references(c: Any, snapshot: Any) -> None:
     """Add a problem to ``c`` for each exclusion element naming no column of its table,
     and for each foreign key whose referenced columns are exactly

@@ -175,12 +175,9 @@ def validate(
     from planner.state.validate_columns import check_columns  # identity, generated
 
     check_columns(c, snapshot, targets)
-    from planner import dialects
-    from planner.state import pg_tables_yaml  # deferrable, unlogged: PostgreSQL's
+    from planner.state import pg_tables_yaml  # deferrable, unlogged, exclusions
 
-    names = None if targets is None else [dialects.get(t) for t in targets]
-    pg_tables_yaml.check_targets(c, snapshot, names)
-    pg_tables_yaml.check_references(c, snapshot)
+    pg_tables_yaml.check(c, snapshot, targets)
     sqlexpr.check_snapshot(snapshot, c.add)  # SQL fragments: one expression each
     from planner.state.views import check as check_views  # what views read, their kinds
 

@@ -11,6 +11,7 @@ from planner.ops import (
     AddCheck,
     AddColumn,
     AddEnumValue,
+    AddExclusion,
     AddForeignKey,
     AddPrimaryKey,
     AddUnique,
@@ -20,6 +21,7 @@ from planner.ops import (
     AlterColumnIdentity,
     AlterColumnNullable,
     AlterColumnType,
+    AlterConstraintDeferrable,
     ApplyError,
     BackfillColumn,
     ChangeRowMode,
@@ -52,6 +54,7 @@ from planner.ops import (
     ReplaceRoutine,
     Risk,
     SetTableComment,
+    SetTableLogged,
     SetViewComment,
     UpdateRow,
     enums_of_type,
@@ -85,6 +88,8 @@ from planner.state.model import (
     Check,
     Column,
     Enum,
+    Exclusion,
+    ExclusionElement,
     ForeignKey,
     FrozenMap,
     Index,
@@ -202,6 +207,17 @@ def _ops() -> list:
         AlterColumnComment(table_key=SITES, column="title", old="old", new="new"),
         AlterColumnAutoincrement(table_key=SITES, column="id", old=None, new=False, enabled=False),
         AlterColumnIdentity(table_key=SITES, column="id", old=None, new="always", old_serial=True),
+        # PostgreSQL table properties (planner.ops.pg_tables)
+        SetTableLogged(table_key=SITES, unlogged=True),
+        AlterConstraintDeferrable(
+            table_key=SITES, name="fk_sites_campaign_id_campaigns", old=None, new="deferred"
+        ),
+        AddExclusion(
+            table_key=SITES,
+            exclusion=Exclusion(
+                name="ex_sites", elements=(ExclusionElement(column="id", operator="="),)
+            ),
+        ),
         CreateRoutine(routine=TRG),
         DropRoutine(routine=FN),
         ReplaceRoutine(old=FN, new=FN2),
@@ -307,6 +323,7 @@ def test_every_kind_is_covered():
         "data_step",
         "prune_rows",
         "detach_partition",  # attach_partition's reverse (test_apply_then_reverse_restores)
+        "drop_exclusion",  # the reverse of add_exclusion
     }
     assert kinds == set(OPERATION_TYPES)
 
