@@ -84,6 +84,7 @@ from planner.ops.pg_types import (
     DropCompositeType,
     DropDomain,
 )
+from planner.ops.policies import AlterPolicy, CreatePolicy, DropPolicy, SetRowLevelSecurity
 from planner.state.model import (
     Check,
     Column,
@@ -105,6 +106,7 @@ from planner.state.model import (
 )
 from planner.state.pg_objects import Extension, Schema, Sequence
 from planner.state.pg_types import Attribute, Collation, CompositeType, Domain, DomainCheck
+from planner.state.policies import Policy
 
 SITES = (None, "sites")
 SCH = Schema(name="other")
@@ -124,6 +126,7 @@ VIEW = View(
     reads=(ViewRead(kind="table", name="sites", columns=("id",)),),
 )
 CAMPAIGNS = (None, "campaigns")
+OWN = Policy(name="own", using="id > 0")
 ID = Column(name="id", type="Integer", nullable=False)
 FK = ForeignKey(
     name="fk_sites_campaign_id_campaigns",
@@ -142,6 +145,8 @@ def _base() -> Snapshot:
         rows=RowSet(
             key=("id",), rows=(FrozenMap({"id": 1, "name": "A"}), FrozenMap({"id": 2, "name": "B"}))
         ),
+        row_level_security="enabled",
+        policies=(OWN,),
     )
     sites = Table(
         name="sites",
@@ -226,6 +231,11 @@ def _ops() -> list:
         CreateViewIndex(view_key=(None, "v_sites"), index=Index(name="ix_v2", columns=("id",))),
         DropViewIndex(view_key=(None, "v_sites"), index=Index(name="ix_v", columns=("id",))),
         SetViewComment(view=VIEW, old=None, new="Sites"),
+        # row-level security and policies (planner.ops.policies)
+        SetRowLevelSecurity(table_key=CAMPAIGNS, old="enabled", new="forced"),
+        CreatePolicy(table_key=CAMPAIGNS, policy=Policy(name="p2", command="select", using="true")),
+        DropPolicy(table_key=CAMPAIGNS, policy=OWN, columns=("id",)),
+        AlterPolicy(table_key=CAMPAIGNS, old=OWN, new=dataclasses.replace(OWN, roles=("app",))),
         # PostgreSQL schemas, extensions, sequences (planner.ops.pg_objects)
         CreateSchema(schema=Schema(name="reports")),
         DropSchema(schema=SCH),
