@@ -44,10 +44,33 @@ def _pairs(old: Snapshot, new: Snapshot):
             yield ot, nt
 
 
-def _dropped(ot: Table, nt: Table) -> list[str]:
-    """The columns of ``ot`` that ``nt`` lost (not renamed)."""
+def _parents(new: Snapshot, nt: Table) -> list[Table]:
+    """The tables ``nt`` takes columns from in ``new``: its partitioned parent and the
+    tables it inherits from (``name`` or ``schema.name``), and theirs."""
+    names = [(nt.partition_of.schema, nt.partition_of.table)] if nt.partition_of else []
+    for spec in nt.inherits:
+        schema, _, name = spec.rpartition(".")
+        names.append((schema or None, name))
+    out = []
+    for key in names:
+        parent = new.get_table(key)
+        if parent is not None and parent is not nt:
+            out += [parent, *_parents(new, parent)]
+    return out
+
+
+def _dropped(ot: Table, nt: Table, new: Snapshot | None = None) -> list[str]:
+    """The columns of ``ot`` that ``nt`` lost (not renamed, nor now inherited from a parent
+    of ``new``: a child keeps an inherited column when it stops inheriting)."""
     renamed = {c.renamed_from for c in nt.columns if c.renamed_from}
-    return [c.name for c in ot.columns if not nt.has_column(c.name) and c.name not in renamed]
+    parents = _parents(new, nt) if new is not None else []
+    return [
+        c.name
+        for c in ot.columns
+        if not nt.has_column(c.name)
+        and c.name not in renamed
+        and not any(p.has_column(c.name) for p in parents)
+    ]
 
 
 def with_downgrade_backfills(old: Snapshot, new: Snapshot) -> Snapshot:
@@ -106,7 +129,7 @@ def downgrade_failures(old: Snapshot, new: Snapshot) -> list[str]:
     refilled = _refilled(old, new)
     for ot, nt in _pairs(old, new):
         hints = dict(nt.dropped_columns)
-        for name in _dropped(ot, nt):
+        for name in _dropped(ot, nt, new):
             c = ot.column(name)
             if c.nullable or c.server_default is not None or owns_sequence(ot, c):
                 continue

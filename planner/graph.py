@@ -293,6 +293,9 @@ def build_graph(
     from planner.graph_policies import policy_edges  # policies around column changes
 
     policy_edges(ops, g, edge)
+    from planner.graph_pg_types import type_use_edges  # a composite type retyped in use
+
+    type_use_edges(ops, g, edge)
     from planner.graph_generated import generated_edges  # around a type change
 
     generated_edges(ops, g, edge)
