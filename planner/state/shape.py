@@ -26,10 +26,8 @@ from planner.state.model import (
     Column,
     Enum,
     ForeignKey,
-    FrozenMap,
     Index,
     PrimaryKey,
-    RowSet,
     Snapshot,
     Table,
 )
@@ -41,9 +39,8 @@ from planner.state.reader import (
     format_path,
     parse_yaml,
 )
-from planner.state.rowlines import FrozenRows
 from planner.state.session import LoadSession, default_session
-from planner.state.shape_rows import read_dropped_columns, read_row_mode
+from planner.state.shape_rows import read_dropped_columns, read_rows
 
 __all__ = [
     "COLUMN_KEYS",
@@ -583,7 +580,7 @@ class Shape:
             )
         rows = None
         if "rows" in t:
-            rows = self.rows(t["rows"], (*path, "rows"), pk_columns or ())
+            rows = read_rows(self, t["rows"], (*path, "rows"), pk_columns or ())
         dropped = read_dropped_columns(self, t.get("dropped_columns"), (*path, "dropped_columns"))
         from planner.state.policies_yaml import read_policies, read_row_level_security
 
@@ -652,54 +649,6 @@ class Shape:
             ondelete=ondelete,
             onupdate=onupdate,
         )
-
-    def rows(self, body: Any, path: Path_, pk_columns: tuple[str, ...]) -> RowSet | None:
-        r = self.mapping(body, path, "rows", allowed=ROWS_KEYS, required=("values",))
-        if r is None:
-            return None
-        key: tuple[str, ...] | None = pk_columns
-        if "key" in r:
-            key = self.names(r["key"], (*path, "key"), "key columns")
-        elif not pk_columns:
-            self.add(
-                path,
-                "rows need a key: the table has no primary key",
-                "give rows.key: [column, ...] naming a natural key",
-                at_key=True,
-            )
-            key = None
-        values = r.get("values")
-        if "values" not in r:
-            return None
-        if not isinstance(values, list):
-            self.add(
-                (*path, "values"),
-                f"expected a list of rows, found {_describe(values)}",
-                "write values: [] for none",
-            )
-            return None
-        if type(values) is FrozenRows:  # read line by line, already frozen (rowlines)
-            return RowSet(key=key, rows=tuple(values)) if key is not None else None
-        out = []
-        for i, row in enumerate(values):
-            rp = (*path, "values", i)
-            if not isinstance(row, dict):
-                self.add(rp, f"expected a row (a mapping of column: value), found {_describe(row)}")
-                continue
-            bad = [k for k in row if not isinstance(k, str)]
-            for k in bad:
-                self.add(
-                    (*rp, k),
-                    f"a column name must be a string, found {_describe(k)}",
-                    _quote_hint(k),
-                    at_key=True,
-                )
-            if not bad:
-                out.append(FrozenMap(row))
-        mode = read_row_mode(self, r.get("mode", _MISSING), (*path, "mode"))
-        if key is None:
-            return None
-        return RowSet(key=key, rows=tuple(out), mode=mode)
 
 
 _SINGULAR = {

@@ -39,7 +39,9 @@ from planner.state.model import FK_ACTIONS, FrozenMap, Snapshot, Table
 from planner.state.validate_rows import (
     check_dropped_columns,
     check_row_references,
+    check_row_uniqueness,
     reference_value_check,
+    show_key,
 )
 
 if TYPE_CHECKING:
@@ -662,7 +664,7 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
         # references by natural key are checked apart, as below)
         check_row_references(c.add, s, t, rp)
         return
-    _check_row_uniqueness(c, t, rp)
+    check_row_uniqueness(c.add, t, rp)
     key_cols = rs.key
     seen: dict[tuple, int] = {}
     for i, row in enumerate(rs.rows):
@@ -701,7 +703,7 @@ def _check_rows(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict) 
         if key in seen:
             c.add(
                 (*rp, "values", i),
-                f"row repeats the key {_show_key(rs.key, key)} of row {seen[key]}",
+                f"row repeats the key {show_key(rs.key, key)} of row {seen[key]}",
                 "each managed row needs a distinct key",
             )
         else:
@@ -757,33 +759,6 @@ def _check_row_values(
                 f"row is missing column {col} (NOT NULL without a server default)",
                 f"give {col} a value",
             )
-
-
-def _check_row_uniqueness(c: _Collector, t: Table, rp: tuple) -> None:
-    """Rows must not repeat the values of the primary key or a unique constraint/index."""
-    rs = t.rows
-    assert rs is not None
-    for what, cols in rowcheck.unique_keys(t):
-        if not cols:
-            continue
-        seen: dict[tuple, int] = {}
-        for i, row in enumerate(rs.rows):
-            values = dict(row)
-            projected = tuple(values.get(col) for col in cols)
-            if None in projected:
-                continue
-            if projected in seen:
-                c.add(
-                    (*rp, "values", i),
-                    f"row repeats {_show_key(cols, projected)} of row {seen[projected]}, violating {what}",
-                    "change one of the rows",
-                )
-            else:
-                seen[projected] = i
-
-
-def _show_key(cols: tuple[str, ...], key: tuple) -> str:
-    return ", ".join(f"{c}={v!r}" for c, v in zip(cols, key, strict=True))
 
 
 def _reference_checks(c: _Collector, t: Table) -> list[tuple[Any, tuple[str, ...], set, Table]]:

@@ -130,3 +130,32 @@ def check_dropped_columns(add: Add, t: Table, tp: tuple) -> None:
                 f"dropped_columns names column {name}, which {t.qualified_name} still has",
                 "dropped_columns is for the NOT NULL columns this release drops; remove the entry",
             )
+
+
+def check_row_uniqueness(add: Add, t: Table, rp: tuple) -> None:
+    """Rows must not repeat the values of the primary key or a unique constraint/index."""
+    rs = t.rows
+    assert rs is not None
+    from planner.state import rowcheck
+
+    for what, cols in rowcheck.unique_keys(t):
+        if not cols:
+            continue
+        seen: dict[tuple, int] = {}
+        for i, row in enumerate(rs.rows):
+            values = dict(row)
+            projected = tuple(values.get(col) for col in cols)
+            if None in projected:
+                continue
+            if projected in seen:
+                add(
+                    (*rp, "values", i),
+                    f"row repeats {show_key(cols, projected)} of row {seen[projected]}, violating {what}",
+                    "change one of the rows",
+                )
+            else:
+                seen[projected] = i
+
+
+def show_key(cols: tuple[str, ...], key: tuple) -> str:
+    return ", ".join(f"{c}={v!r}" for c, v in zip(cols, key, strict=True))
