@@ -8,8 +8,10 @@ from planner.dialects.base import (
     all_dialects,
     canonical_name,
     get,
+    having,
     naming_dialect,
     of_url,
+    only_target,
 )
 
 __all__ = [
@@ -20,6 +22,8 @@ __all__ = [
     "all_dialects",
     "canonical_name",
     "get",
+    "having",
     "naming_dialect",
+    "only_target",
     "of_url",
 ]

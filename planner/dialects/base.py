@@ -320,6 +320,26 @@ def all_dialects() -> tuple[Dialect, ...]:
     return tuple(get(n) for n in NAMES)
 
 
+def having(feature: str) -> Dialect:
+    """The dialect that has ``feature`` (a ``has_*`` flag, or a section of
+    :attr:`Dialect.object_sections`): the one an object of that feature is written for
+    and compared in (the first, in :data:`NAMES` order, when several have it).
+
+    Example:
+        >>> having("has_partitioning").name, having("domains").label
+        ('postgresql', 'PostgreSQL')
+    """
+    for d in all_dialects():
+        if getattr(d, feature, False) is True or feature in d.object_sections:
+            return d
+    raise UnknownDialectError(f"no dialect has {feature}")
+
+
+def only_target(d: Dialect) -> str:
+    """The fix of a key only ``d`` has: ``[tool.dbplan] dialects = ["postgresql"]``."""
+    return f'[tool.dbplan] dialects = ["{d.name}"]'
+
+
 def naming_dialect() -> Dialect:
     """The dialect whose names for unnamed constraints a snapshot records: the primary
     target, PostgreSQL (``<table>_<columns>_fkey``, ``_key``, ``_check``); capture maps the

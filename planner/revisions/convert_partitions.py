@@ -4,7 +4,7 @@ the dialect's ``partitions`` part (bounds and keys run as written)."""
 
 from __future__ import annotations
 
-from planner.dialects import get
+from planner.dialects import having
 from planner.ops.partitions import AttachPartition, DetachPartition, SetInherits
 from planner.revisions import alembic_ops as custom
 from planner.revisions.convert import TO_ALEMBIC, EmitContext, _pg
@@ -12,7 +12,7 @@ from planner.state.model import Table
 
 
 def _part():
-    return get("postgresql").part("partitions")
+    return having("has_partitioning").part("partitions")
 
 
 def _sql(*statements: str) -> list:

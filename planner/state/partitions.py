@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from planner.dialects import having, only_target
 from planner.state.model import PartitionOf, Snapshot, Table, TableKey, table_key_str
 
 METHODS = ("RANGE", "LIST", "HASH")
@@ -186,8 +187,8 @@ def check(snapshot: Snapshot, targets: Any, add: Any) -> None:
                 (*tp, key),
                 f"table {where}: {key} is PostgreSQL's, and the project targets "
                 f"{', '.join(refused)} too",
-                f"drop {key}, or make PostgreSQL the only target ([tool.dbplan] dialects = "
-                '["postgresql"])',
+                f"drop {key}, or make PostgreSQL the only target "
+                f"({only_target(having('has_partitioning'))})",
             )
         if t.partition_of is not None and t.inherits:
             add((*tp, "inherits"), f"table {where} is a partition and inherits too",

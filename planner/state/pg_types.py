@@ -212,10 +212,10 @@ def _show(v: Any) -> str:
 
 def same_domain(a: Domain, b: Domain) -> list[str]:
     """The fields of two domains that differ (checks and defaults by meaning)."""
-    from planner.dialects import get
+    from planner.dialects import having
     from planner.sqlexpr import same_meaning
 
-    pg = get("postgresql")
+    pg = having("domains")
     out = []
     for f in ("schema", "type", "nullable", "collation", "comment"):
         if getattr(a, f) != getattr(b, f):
@@ -231,10 +231,10 @@ def same_domain(a: Domain, b: Domain) -> list[str]:
 
 def changed_checks(a: Domain, b: Domain) -> tuple[list[DomainCheck], list[DomainCheck]]:
     """``(dropped, added)`` checks from ``a`` to ``b`` (a changed one is both)."""
-    from planner.dialects import get
+    from planner.dialects import having
     from planner.sqlexpr import same_meaning
 
-    pg = get("postgresql")
+    pg = having("domains")
     ca = {c.name: c for c in a.checks}
     cb = {c.name: c for c in b.checks}
     changed = {

@@ -94,7 +94,9 @@ def same_expression(a: str | None, b: str | None) -> bool:
     from planner import sqlexpr
 
     try:
-        return sqlexpr.same_meaning(a, b, "postgresql")
+        from planner.dialects import having
+
+        return sqlexpr.same_meaning(a, b, having("has_row_level_security"))
     except Exception:  # an expression sqlglot cannot parse: compared as text
         return a == b
 
@@ -130,7 +132,7 @@ def check(snapshot: Any, targets: Any, add: Any) -> None:
                 (*path, "row_level_security"),
                 f"row-level security of table {t.qualified_name} exists on PostgreSQL only, "
                 f"and the targets include {', '.join(others)}",
-                'drop the key, or make PostgreSQL the only target ([tool.dbplan] dialects = ["postgresql"])',
+                f"drop the key, or make PostgreSQL the only target ({dialects.only_target(dialects.having('has_row_level_security'))})",
             )
         for p in t.policies:
             pp = (*path, "policies", p.name)
@@ -139,7 +141,7 @@ def check(snapshot: Any, targets: Any, add: Any) -> None:
                     pp,
                     f"policy {p.name} of table {t.qualified_name} exists on PostgreSQL only, "
                     f"and the targets include {', '.join(others)}",
-                    'drop it, or make PostgreSQL the only target ([tool.dbplan] dialects = ["postgresql"])',
+                    f"drop it, or make PostgreSQL the only target ({dialects.only_target(dialects.having('has_row_level_security'))})",
                 )
             if p.command in NO_USING and p.using is not None:
                 add(
