@@ -168,6 +168,23 @@ WHERE n.nspname = ANY(:schemas) AND ty.typtype IN ('b', 'c', 'd', 'e', 'r')
   AND {_not_extension("pg_type", "ty.oid")}
 """
 
+#: privileges granted on a sequence, function, procedure or type (tables and views:
+#: ``relacl`` in :data:`_RELATIONS`); NULL is the owner's default, nothing granted
+_GRANTS = f"""
+SELECT n.nspname, 'sequence ' || c.relname
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(:schemas) AND c.relkind = 'S' AND c.relacl IS NOT NULL
+  AND {_not_extension("pg_class", "c.oid")}
+UNION ALL
+SELECT n.nspname, CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END
+       || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = ANY(:schemas) AND p.proacl IS NOT NULL AND {_not_extension("pg_proc", "p.oid")}
+UNION ALL
+SELECT n.nspname, 'type ' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = ANY(:schemas) AND t.typacl IS NOT NULL AND {_not_extension("pg_type", "t.oid")}
+"""
+
 _ON_TABLE = {
     "policy": "SELECT n.nspname, t.relname, x.polname FROM pg_policy x "
     "JOIN pg_class t ON t.oid = x.polrelid",
@@ -334,6 +351,8 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         # range types are not
         if typtype not in ("e", "d", "c"):
             add("type", typname, sch(nsp))
+    for nsp, name in rows(_GRANTS):
+        add("grants", name, sch(nsp))
     for kind, sql in _ON_TABLE.items():
         for nsp, table, name in rows(
             f"{sql} JOIN pg_namespace n ON n.oid = t.relnamespace "

@@ -78,7 +78,8 @@ KINDS: dict[str, str] = {
     "row_level_security": "row-level security of a table dbplan does not model, or "
     "forced without being enabled",
     "collate": "a column with a COLLATE of its own (modelled, but not its collation)",
-    "grants": "privileges granted on a table or view",
+    "grants": "privileges granted on a table or view (named by it), or on a sequence, "
+    "function, procedure or type (named 'sequence s', 'function f(integer)', 'type t')",
     "partitioning": "a partitioned table (MariaDB: modelled, but not its partitions)",
     "without_rowid": "a WITHOUT ROWID table (SQLite: modelled, but not the property)",
     "strict": "a STRICT table (SQLite: modelled, but not the property)",

@@ -87,6 +87,10 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Unmanaged, ...]:
     return tuple(u for u, _ in out)
 
 
+#: the prefixes of a ``grants`` entry's name that is not a table or view
+GRANTS_ON_OTHER = ("sequence ", "function ", "procedure ", "type ")
+
+
 def _check(shape: Any, entries: list[tuple[Unmanaged, tuple]], tables: list[Table]) -> None:
     """Duplicates, and entries that name a table the snapshot does not have."""
     by_key = {(t.schema, t.name): t for t in tables}
@@ -98,6 +102,8 @@ def _check(shape: Any, entries: list[tuple[Unmanaged, tuple]], tables: list[Tabl
             continue
         seen[u] = p
         owner = u.table if u.kind in TABLE_KINDS else (u.name if u.kind in _OF_TABLE else None)
+        if u.kind == "grants" and u.name.startswith(GRANTS_ON_OTHER):
+            owner = None  # grants on a sequence, function, procedure or type, by its kind
         if owner is None:
             continue
         where = "table" if u.kind in TABLE_KINDS else "name"

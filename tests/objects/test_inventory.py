@@ -100,6 +100,10 @@ CREATE STATISTICS st ON id, n FROM t
 
 GRANT SELECT ON t TO PUBLIC
 
+GRANT EXECUTE ON FUNCTION touch() TO PUBLIC
+
+GRANT USAGE ON SEQUENCE standalone TO PUBLIC
+
 CREATE FOREIGN DATA WRAPPER fdw
 
 CREATE PUBLICATION pub
@@ -281,6 +285,8 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
         assert [(x.name, x.provider, x.locale) for x in s.collations] == [("mycoll", "icu", "de")]
         listed = {(u.kind, u.name) for u in s.unmanaged}
         assert {("type", "floatrange"), ("collation", "split_locale")} <= listed
+        # grants beyond tables and views are listed by the object's kind and name
+        assert {("grants", "function touch()"), ("grants", "sequence standalone")} <= listed
         assert not {("type", "pair"), ("domain", "posint"), ("collation", "mycoll")} & listed
         # row-level security and policies of a modelled table are modelled on it;
         # FORCE without ENABLE stays listed
