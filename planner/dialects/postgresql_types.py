@@ -11,6 +11,7 @@ NULL`` and default (SQLAlchemy's reflection reports the domain's: corrected here
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -83,12 +84,16 @@ WHERE n.nspname = ANY(:schemas) AND {MODELLED_COLLATION}
 ORDER BY n.nspname, c.collname
 """
 
-#: the own NOT NULL and default of each column of a domain type
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+#: the own NOT NULL and default of each column of a domain type, and the domain
 _DOMAIN_COLUMNS = """
-SELECT n.nspname, t.relname, a.attname, a.attnotnull, pg_get_expr(d.adbin, d.adrelid)
+SELECT n.nspname, t.relname, a.attname, a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+       ty.typname, tn.nspname = current_schema()
 FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_type ty ON ty.oid = a.atttypid
+JOIN pg_namespace tn ON tn.oid = ty.typnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = ANY(:schemas) AND ty.typtype = 'd' AND a.attnum > 0 AND NOT a.attisdropped
 """
@@ -180,8 +185,8 @@ def capture(conn: Any, snapshot: Any, names: list[str], default: str) -> Any:
 
 def _own_column_facts(conn: Any, snapshot: Any, p: dict, sch: Any) -> Any:
     own = {
-        (sch(nsp), t, c): (bool(nn), d)
-        for nsp, t, c, nn, d in conn.execute(sa.text(_DOMAIN_COLUMNS), p)
+        (sch(nsp), t, c): (bool(nn), d, typ if here else None)
+        for nsp, t, c, nn, d, typ, here in conn.execute(sa.text(_DOMAIN_COLUMNS), p)
     }
     if not own:
         return snapshot
@@ -190,6 +195,9 @@ def _own_column_facts(conn: Any, snapshot: Any, p: dict, sch: Any) -> Any:
         cols = []
         for c in t.columns:
             facts = own.get((t.schema, t.name, c.name))
+            if facts is not None and facts[2] is not None and _NAME.fullmatch(facts[2]):
+                # the domain, whatever SQLAlchemy made of it (before 2.0.x: its base type)
+                c = dataclasses.replace(c, type=f"postgresql.TYPE({facts[2]})")
             if facts is not None and not (t.primary_key and c.name in t.primary_key.columns):
                 c = dataclasses.replace(c, nullable=not facts[0], server_default=facts[1])
             cols.append(c)
