@@ -588,6 +588,10 @@ def _canon(node: Any) -> Any:
         name = str(node.this).lower()
         if name in _NOW_FUNCTIONS and len(node.expressions) <= 1:
             return ("now",)
+        if name == "octet_length" and len(node.expressions) == 1:
+            # the byte length, as sqlglot reads MySQL's length() (MariaDB stores
+            # length(x) in a check constraint as octet_length(x))
+            return ("length", (("binary", True), ("this", _canon(node.expressions[0]))))
         return ("fn", name, _canon(node.expressions))
     if isinstance(node, (exp.And, exp.Or)):
         kind = type(node)

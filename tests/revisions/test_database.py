@@ -22,15 +22,10 @@ from tests.revisions.conftest import (
 )
 
 REFERENCE = sorted((ROOT / "schema_state").glob("*.yaml"))
-#: (dialect, case) -> why capture cannot yet match a correct migration (not a revision bug):
-#: MariaDB stores CHECK texts rewritten, and capture does not map them all back
-#: (``ucase`` for ``upper`` compares equal by meaning since planner.sqlexpr).
-CAPTURE_GAPS = {
-    (
-        "mysql",
-        "constraints_existing_table",
-    ): "capture: MariaDB stores length(name) as octet_length(name)",
-}
+#: (dialect, case) -> why capture cannot yet match a correct migration (not a revision bug),
+#: strict like OPEN_BUGS. None now: MariaDB's rewritten CHECK texts (``ucase`` for
+#: ``upper``, ``octet_length`` for ``length``) compare equal by meaning (planner.sqlexpr).
+CAPTURE_GAPS: dict[tuple[str, str], str] = {}
 #: open bugs of a case on one dialect (strict: a fix makes the case pass and asks for the
 #: line to go)
 #: (dialect, case) -> why it fails: strict xfails of open bugs (none open now)
@@ -86,7 +81,7 @@ def test_reference_chain_up_and_down(db_url, tmp_path):
 def test_case_up_and_down(case, db_url, tmp_path, request):
     gap = CAPTURE_GAPS.get((db_url.split("+")[0].split(":")[0], case.name))
     if gap:
-        request.applymarker(pytest.mark.xfail(reason=gap, strict=False))
+        request.applymarker(pytest.mark.xfail(reason=gap, strict=True))
     bug = OPEN_BUGS.get((db_url.split("+")[0].split(":")[0], case.name))
     if bug:
         request.applymarker(pytest.mark.xfail(reason=bug, strict=True))

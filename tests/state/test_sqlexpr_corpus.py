@@ -65,7 +65,7 @@ CORPUS = [
     Entry("check", "name LIKE 'x%'"),
     Entry("check", "name NOT LIKE '%--%'"),
     Entry("check", "lower(name) = name"),
-    Entry("check", "length(name) > 0", dialects=NO_MYSQL),  # MariaDB: octet_length
+    Entry("check", "length(name) > 0"),  # MariaDB stores octet_length(name)
     Entry("check", "(a > 0)"),
     Entry("check", "b IS NOT NULL AND a > 0"),
     Entry("check", "a > -1"),
@@ -109,6 +109,7 @@ DIFFERENT = [
     ("0", "1"),
     ("NOT (a > 0 AND b > 0)", "NOT a > 0 AND b > 0"),
     ("CAST(a AS INTEGER) > 0", "a > 0"),
+    ("char_length(name) > 0", "octet_length(name) > 0"),
 ]
 
 
