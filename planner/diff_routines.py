@@ -31,11 +31,12 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from planner import ops as our
 from planner.dialects import get
 from planner.ops.base import Operation
-from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
+from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine, SetRoutineComment
 from planner.ops.views import CreateView, DropView
 from planner.state.model import Routine, Snapshot
 from planner.state.routines_yaml import listed_unmanaged, same_definition
@@ -76,6 +77,8 @@ def diff_routines(
             ops.append(CreateRoutine(routine=r))
         elif r.table is None:  # left alone until now: it exists, in some definition
             ops.append(ReplaceRoutine(old=r, new=r))
+            if r.comment is not None:  # and with whatever comment: this one
+                ops.append(SetRoutineComment(old=replace(r, comment=None), new=r))
         else:
             ops += [DropRoutine(routine=r), CreateRoutine(routine=r)]
     for key in sorted(have.keys() - want.keys(), key=str):
@@ -86,9 +89,13 @@ def diff_routines(
         if same_definition(a, b):
             if a.table is not None and _lost_by_rebuild(b, rebuilt):
                 ops += [DropRoutine(routine=a), CreateRoutine(routine=b)]
+            elif a.comment != b.comment:
+                ops.append(SetRoutineComment(old=a, new=b))
             continue
         if a.table is None:
             ops.append(ReplaceRoutine(old=a, new=b))
+            if a.comment != b.comment:  # CREATE OR REPLACE keeps the old one
+                ops.append(SetRoutineComment(old=a, new=b))
         else:
             ops += [DropRoutine(routine=a), CreateRoutine(routine=b)]
     return ops

@@ -141,7 +141,7 @@ SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) 
                        'pg_rewrite'::regclass, 'pg_type'::regclass))
        AS modelled,
        CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END,
-       p.oid
+       p.oid, obj_description(p.oid, 'pg_proc')
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_proc", "p.oid")}
@@ -152,7 +152,8 @@ WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_proc", "p.oid")}
 #: to the inventory with it: :func:`planner.state.inventory.capture`)
 _TRIGGERS = """
 SELECT n.nspname, t.relname, g.tgname, t.relkind IN ('r', 'v') AND g.tgconstraint = 0,
-       g.tgfoid, fn.nspname = 'pg_catalog', pg_get_triggerdef(g.oid)
+       g.tgfoid, fn.nspname = 'pg_catalog', pg_get_triggerdef(g.oid),
+       obj_description(g.oid, 'pg_trigger')
 FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_proc f ON f.oid = g.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace
@@ -221,9 +222,10 @@ _DATABASE = {
 }
 
 #: comments on objects dbplan models without their comment (indexes, constraints,
-#: functions, procedures, triggers, enums): listed as kind ``comment``, named
-#: ``<object kind> <name>`` (tables, columns, views, schemas and sequences keep theirs; an
-#: extension's comment comes with it, from its control file)
+#: enums): listed as kind ``comment``, named ``<object kind> <name>`` (tables, columns,
+#: views, schemas, sequences and modelled routines keep theirs; the comment of a routine
+#: left alone is listed with :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an extension's
+#: comment comes with it, from its control file)
 _COMMENTS = f"""
 SELECT n.nspname, 'index ' || c.relname FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND d.objsubid = 0
@@ -235,18 +237,6 @@ SELECT n.nspname, 'constraint ' || k.conname || ' on ' || t.relname FROM pg_desc
 JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass AND k.oid = d.objoid
 JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
-UNION ALL
-SELECT n.nspname, 'trigger ' || g.tgname || ' on ' || t.relname FROM pg_description d
-JOIN pg_trigger g ON d.classoid = 'pg_trigger'::regclass AND g.oid = d.objoid
-JOIN pg_class t ON t.oid = g.tgrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-WHERE n.nspname = ANY(:schemas) AND NOT g.tgisinternal
-UNION ALL
-SELECT n.nspname, CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END
-       || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
-FROM pg_description d
-JOIN pg_proc p ON d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid
-JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_proc", "p.oid")}
 UNION ALL
 SELECT n.nspname, 'enum ' || ty.typname FROM pg_description d
 JOIN pg_type ty ON d.classoid = 'pg_type'::regclass AND ty.oid = d.objoid
@@ -272,12 +262,19 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         return None if nspname == default else nspname
 
     def add(
-        kind: str, name: str, schema: str | None = None, table=None, detail="", definition=None
+        kind: str,
+        name: str,
+        schema: str | None = None,
+        table=None,
+        detail="",
+        definition=None,
+        comment=None,
     ) -> None:
         if table in _SKIP or (table is None and name in _SKIP and kind == "grants"):
             return
         obj = Unmanaged(kind=kind, name=name, schema=schema, table=table)
-        out.append(Found(obj=obj, detail=detail, definition=definition))
+        comment = comment if definition is not None else None
+        out.append(Found(obj=obj, detail=detail, definition=definition, comment=comment))
 
     def rows(sql: str, **params):
         return conn.execute(sa.text(sql), {"schemas": names, **params}).all()
@@ -337,15 +334,20 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     for nsp, table, col, detail in rows(_IDENTITY_OPTIONS):
         add("identity_options", col, sch(nsp), table, detail)  # identity: modelled
     modelled_functions = set()
-    for nsp, name, prokind, modelled, definition, oid in rows(_FUNCTIONS):
+    for nsp, name, prokind, modelled, definition, oid, comment in rows(_FUNCTIONS):
         if modelled:
             modelled_functions.add(oid)
         text = _statement(definition) if modelled else None
-        add(_PROKIND.get(prokind, "function"), name, sch(nsp), definition=text)
-    for nsp, table, trg, on_table, fn, builtin, definition in rows(_TRIGGERS):
+        kind = _PROKIND.get(prokind, "function")
+        add(kind, name, sch(nsp), definition=text, comment=comment)
+        if comment is not None and not modelled:  # left alone, with its comment
+            add("comment", f"{'procedure' if prokind == 'p' else 'function'} {name}", sch(nsp))
+    for nsp, table, trg, on_table, fn, builtin, definition, comment in rows(_TRIGGERS):
         modelled = on_table and (builtin or fn in modelled_functions) and table not in _SKIP
         text = _statement(definition) if modelled else None
-        add("trigger", trg, sch(nsp), table, definition=text)
+        add("trigger", trg, sch(nsp), table, definition=text, comment=comment)
+        if comment is not None and not modelled and table not in _SKIP:
+            add("comment", f"trigger {trg} on {table}", sch(nsp))
     for nsp, typname, typtype in rows(_TYPES):
         # enums, domains and composite types are modelled (postgresql_types); base and
         # range types are not

@@ -72,14 +72,34 @@ def _qualified(schema: str | None, name: str) -> str:
 
 
 def create_sql(r: Routine) -> list[str]:
-    return [r.definition]
+    """The definition, and the comment after it (``COMMENT ON``) if it has one."""
+    return [r.definition, *(comment_sql(r) if r.comment is not None else ())]
+
+
+def _target(r: Routine) -> str:
+    """``TRIGGER t ON tbl`` / ``FUNCTION f(args)``: what a drop or comment names."""
+    if r.table is not None:
+        return f"TRIGGER {_ident(r.name)} ON {_qualified(r.schema, r.table)}"
+    name, _, args = r.name.partition("(")
+    return f"{r.kind.upper()} {_qualified(r.schema, name)}({args}"
 
 
 def drop_sql(r: Routine) -> list[str]:
-    if r.table is not None:
-        return [f"DROP TRIGGER {_ident(r.name)} ON {_qualified(r.schema, r.table)}"]
-    name, _, args = r.name.partition("(")
-    return [f"DROP {r.kind.upper()} {_qualified(r.schema, name)}({args}"]
+    return [f"DROP {_target(r)}"]
+
+
+def comment_sql(r: Routine) -> list[str]:
+    """``COMMENT ON ... IS`` the routine's comment (``IS NULL``: none), a string literal.
+
+    Example:
+        >>> r = Routine(kind="function", name="f(integer)", definition="...", comment="it's")
+        >>> print(comment_sql(r)[0])
+        COMMENT ON FUNCTION "f"(integer) IS 'it''s'
+    """
+    from planner.dialects import get
+
+    value = "NULL" if r.comment is None else get("postgresql").string_literal(r.comment)
+    return [f"COMMENT ON {_target(r)} IS {value}"]
 
 
 def replace_sql(r: Routine) -> list[str]:

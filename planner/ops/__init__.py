@@ -110,7 +110,7 @@ from planner.ops.pg_tables import (
     DropExclusion,
     SetTableLogged,
 )
-from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
+from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine, SetRoutineComment
 from planner.ops.rowmodes import ChangeRowMode, PruneRows
 from planner.ops.tables import (
     AddColumn,
@@ -158,6 +158,7 @@ __all__ = [
     "SetViewComment",
     "DropRoutine",
     "ReplaceRoutine",
+    "SetRoutineComment",
     "AlterColumnDefault",
     "AlterColumnNullable",
     "AlterColumnType",

@@ -147,5 +147,30 @@ class ReplaceRoutine(_RoutineOp):
         return _with(snapshot, self.new, self.old)
 
 
-for _cls in (CreateRoutine, DropRoutine, ReplaceRoutine):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetRoutineComment(_RoutineOp):
+    """The comment of a routine that stays changes (PostgreSQL's ``COMMENT ON ... IS``,
+    ``IS NULL`` when it goes): after the functions are created or replaced."""
+
+    kind: ClassVar[str] = "set_routine_comment"
+    phase: ClassVar[int] = PHASE_CREATE_TRIGGER
+    old: Routine
+    new: Routine
+
+    def _routine(self) -> Routine:
+        return self.new
+
+    def describe(self) -> str:
+        if self.new.comment is None:
+            return f"Remove the comment of {_label(self.new)}"
+        return f"Set the comment of {_label(self.new)} to {self.new.comment!r}"
+
+    def reverse(self) -> Operation:
+        return SetRoutineComment(old=self.new, new=self.old)
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        return _with(snapshot, self.new, self.old)
+
+
+for _cls in (CreateRoutine, DropRoutine, ReplaceRoutine, SetRoutineComment):
     OPERATION_TYPES.setdefault(_cls.kind, _cls)

@@ -5,7 +5,7 @@ writes (definitions as written, ``op.execute``; drops name the object)."""
 from __future__ import annotations
 
 from planner.dialects import get
-from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine
+from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine, SetRoutineComment
 from planner.revisions import alembic_ops as custom
 from planner.revisions.convert import TO_ALEMBIC, EmitContext
 from planner.state.model import Routine
@@ -34,3 +34,9 @@ def _drop_routine(op: DropRoutine, ctx: EmitContext) -> list:
 def _replace_routine(op: ReplaceRoutine, ctx: EmitContext) -> list:
     r = op.new
     return _for(r, get(r.dialect).part("routines").replace_sql(r))
+
+
+@TO_ALEMBIC.register(SetRoutineComment)
+def _set_routine_comment(op: SetRoutineComment, ctx: EmitContext) -> list:
+    r = op.new
+    return _for(r, get(r.dialect).part("routines").comment_sql(r))

@@ -173,6 +173,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("schema", _S_OPT),
         ("table", _S_OPT),
         ("dialect", _S),
+        ("comment", _S_OPT),
     ),
     model.View: (
         ("name", _S),

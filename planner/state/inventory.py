@@ -143,6 +143,8 @@ class Found:
     detail: str = ""
     #: the creating statement of an object dbplan models (a Routine), None if left alone
     definition: str | None = None
+    #: the comment of an object with a definition (``COMMENT ON``), None if none
+    comment: str | None = None
 
     @property
     def refused(self) -> bool:
@@ -213,6 +215,7 @@ def attach(snapshot: Snapshot, found: Iterable[Found], dialect: str = PRIMARY) -
             table=f.obj.table,
             definition=f.definition,
             dialect=dialect,
+            comment=f.comment,
         )
         for f in found
         if f.definition is not None
@@ -251,6 +254,12 @@ def on_unmodelled_back(snapshot: Snapshot) -> Snapshot:
         return snapshot
     keep = tuple(r for r in snapshot.routines if r not in back)
     moved = [Unmanaged(kind=r.kind, name=r.name, schema=r.schema, table=r.table) for r in back]
+    # its comment goes back with it (listed as before dbplan modelled routine comments)
+    moved += [
+        Unmanaged(kind="comment", name=f"trigger {r.name} on {r.table}", schema=r.schema)
+        for r in back
+        if r.comment is not None
+    ]
     unmanaged = tuple(sorted((*snapshot.unmanaged, *moved), key=lambda u: u.sort_key))
     return dataclasses.replace(snapshot, routines=keep, unmanaged=unmanaged)
 
@@ -305,6 +314,11 @@ def _compare_routines(actual: Snapshot, expected: Snapshot) -> list[str]:
     for key in sorted(have.keys() & need.keys(), key=str):
         if not same_definition(have[key], need[key]):
             out.append(f"{label(_as_entry(need[key]))}: definition differs from the snapshot's")
+        elif have[key].comment != need[key].comment:
+            out.append(
+                f"{label(_as_entry(need[key]))}: comment {have[key].comment!r} in the "
+                f"database, {need[key].comment!r} in the snapshot"
+            )
     return out
 
 

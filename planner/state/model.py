@@ -297,6 +297,8 @@ class Routine:
     schema: str | None = None
     table: str | None = None
     dialect: str = PRIMARY
+    #: ``COMMENT ON FUNCTION / PROCEDURE / TRIGGER`` (PostgreSQL); None: no comment
+    comment: str | None = None
 
     @property
     def key(self) -> tuple[str, str | None, str | None, str, str]:

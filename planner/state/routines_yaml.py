@@ -37,7 +37,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from planner import dialects
 from planner.state.model import Routine, Snapshot, Table
 
-ENTRY_KEYS = ("kind", "name", "dialect", "schema", "table", "definition")
+ENTRY_KEYS = ("kind", "name", "dialect", "schema", "table", "definition", "comment")
 #: every kind a routine can be (each dialect's part says which it has)
 ROUTINE_KINDS = ("function", "procedure", "trigger")
 #: the dialect of an entry without ``dialect:``
@@ -93,7 +93,9 @@ def spelled_as(routines, hint) -> tuple[Routine, ...]:
     out = []
     for r in routines:
         h = by_key.get(r.key)
-        out.append(h if h is not None and same_definition(r, h) else r)
+        same = h is not None and same_definition(r, h)
+        # the hint's spelling only: the comment stays the database's
+        out.append(dataclasses.replace(r, definition=h.definition) if same else r)
     return tuple(out)
 
 
@@ -187,6 +189,7 @@ def load(shape: Any, value: Any, tables: list[Table], views: Any = ()) -> tuple[
         schema = shape.text(m.get("schema"), (*p, "schema"), "a schema name")
         table = shape.text(m.get("table"), (*p, "table"), "a table name")
         dialect = shape.text(m.get("dialect"), (*p, "dialect"), "a dialect name")
+        comment = shape.text(m.get("comment"), (*p, "comment"), "a comment")
         if None in (kind, name, definition):
             continue
         try:
@@ -251,8 +254,22 @@ def load(shape: Any, value: Any, tables: list[Table], views: Any = ()) -> tuple[
         if problem is not None:
             shape.add((*p, "definition"), problem[0], problem[1], lossy=False)
             continue
+        if comment is not None and not hasattr(part, "comment_sql"):
+            shape.add(
+                (*p, "comment"),
+                f"{kind} {name!r}: a {d.label} {kind} has no comment: key",
+                "leave out comment: (a MariaDB routine's COMMENT is part of its definition)",
+                lossy=False,
+            )
+            continue
         r = Routine(
-            kind=kind, name=name, schema=schema, table=table, definition=definition, dialect=dialect
+            kind=kind,
+            name=name,
+            schema=schema,
+            table=table,
+            definition=definition,
+            dialect=dialect,
+            comment=comment,
         )
         if r.key in seen:
             shape.add(
@@ -284,6 +301,8 @@ def node(snapshot: Snapshot) -> Node:
             pairs.append(("schema", r.schema))
         if r.table is not None:
             pairs.append(("table", r.table))
+        if r.comment is not None:
+            pairs.append(("comment", r.comment))
         pairs.append(("definition", r.definition))
         items.append(
             MappingNode(

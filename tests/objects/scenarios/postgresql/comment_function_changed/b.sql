@@ -1,0 +1,6 @@
+CREATE TABLE t (id serial PRIMARY KEY, n int)
+
+CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.n := NEW.n + 1; RETURN NEW; END $$
+
+COMMENT ON FUNCTION bump() IS 'it''s "50%" back\slash
+''''''triple'''''' """py""" %(x)s :bind'

@@ -1,0 +1,5 @@
+CREATE TABLE t (id serial PRIMARY KEY, n int)
+
+CREATE PROCEDURE reset_n(x integer) LANGUAGE sql AS $$ UPDATE t SET n = x $$
+
+COMMENT ON PROCEDURE reset_n(integer) IS 'resets n'

@@ -1,0 +1,7 @@
+CREATE TABLE t (id serial PRIMARY KEY, n bigint)
+
+CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.n := NEW.n + 1; RETURN NEW; END $$
+
+CREATE TRIGGER t_bump BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION bump()
+
+COMMENT ON TRIGGER t_bump ON t IS 'bumps n'
