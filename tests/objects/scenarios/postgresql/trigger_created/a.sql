@@ -1,0 +1,7 @@
+CREATE TABLE t (id serial PRIMARY KEY, n int NOT NULL DEFAULT 0)
+
+CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.n := NEW.n + 1;
+  RETURN NEW;
+END $$
