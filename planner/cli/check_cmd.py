@@ -41,6 +41,19 @@ def _checkers() -> list[Callable]:
     return out
 
 
+def _run_checkers(project, snapshots: dict, render_all: bool) -> list[str]:
+    """The findings of every checker; ``render_all`` goes to those that take it."""
+    import inspect
+
+    out: list[str] = []
+    for fn in _checkers():
+        takes = "render_all" in inspect.signature(fn).parameters
+        out.extend(
+            fn(project, snapshots, render_all=render_all) if takes else fn(project, snapshots)
+        )
+    return out
+
+
 def load_all(project, session=None) -> tuple[dict, list]:
     """Load every snapshot of ``project`` in release order: (snapshots, problems).
 
@@ -95,9 +108,22 @@ def load_all(project, session=None) -> tuple[dict, list]:
     metavar="MODULE:ATTR",
     help="Managed rows for --models (default: [tool.dbplan] rows).",
 )
+@click.option(
+    "--render-all",
+    is_flag=True,
+    help="Render every revision again and compare, even one whose `# dbplan: body=` line "
+    "says it is as generated (that line is a checksum anyone can recompute, not a "
+    "signature: use this where revision files come from people you do not trust).",
+)
 @format_option("schema dbplan.check/1")
 @click.pass_obj
-def check(obj, models_ref: str | None, rows_ref: str | None, fmt: str = "text") -> None:
+def check(
+    obj,
+    models_ref: str | None,
+    rows_ref: str | None,
+    render_all: bool = False,
+    fmt: str = "text",
+) -> None:
     """Validate every snapshot, then check revisions against them.
 
     A revision is out of sync when a snapshot changed after it was generated, or its
@@ -129,7 +155,12 @@ def check(obj, models_ref: str | None, rows_ref: str | None, fmt: str = "text") 
         raise click.UsageError("--rows goes with --models MODULE:ATTR")
     if fmt == "json":
         return _check_json(
-            project, snapshots, sorted(problems, key=Problem.sort_key), models_ref, rows_ref
+            project,
+            snapshots,
+            sorted(problems, key=Problem.sort_key),
+            models_ref,
+            rows_ref,
+            render_all,
         )
     if problems:
         problems = sorted(problems, key=Problem.sort_key)
@@ -144,8 +175,7 @@ def check(obj, models_ref: str | None, rows_ref: str | None, fmt: str = "text") 
     n = len(snapshots)
     click.echo(f"{n} snapshot{'s' if n != 1 else ''} valid: {', '.join(snapshots)}")
     findings: list[str] = []
-    for fn in _checkers():
-        findings.extend(fn(project, snapshots))
+    findings.extend(_run_checkers(project, snapshots, render_all))
     if models_ref:
         findings.extend(models_findings(project, snapshots, models_ref, rows_ref))
     if findings:
@@ -192,7 +222,12 @@ def models_findings(project, snapshots: dict, models_ref: str, rows_ref: str | N
 
 
 def _check_json(
-    project, snapshots: dict, problems: list, models_ref: str | None, rows_ref: str | None
+    project,
+    snapshots: dict,
+    problems: list,
+    models_ref: str | None,
+    rows_ref: str | None,
+    render_all: bool = False,
 ) -> None:
     """``check --format json``: the document on stdout, the summary and exit code as in text."""
     from planner.cli import Differences
@@ -201,8 +236,7 @@ def _check_json(
 
     findings: list[str] = []
     if not problems:
-        for fn in _checkers():
-            findings.extend(fn(project, snapshots))
+        findings.extend(_run_checkers(project, snapshots, render_all))
         if models_ref:
             findings.extend(models_findings(project, snapshots, models_ref, rows_ref))
     echo_json(check_document(snapshots, problems, findings))

@@ -69,6 +69,31 @@ def test_a_forged_or_stale_body_line_is_rendered_again(tmp_path, renders):
     assert "from what dbplan generates" in finding and renders
 
 
+def test_a_recomputed_body_line_is_caught_by_render_all(tmp_path, renders):
+    """The line is a checksum anyone can recompute (found by the security review):
+    ``check`` trusts it, ``check --render-all`` renders every file again."""
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+    from planner.revisions.sync import _body_stamp, body_digest
+
+    project, r = _project(tmp_path)
+    edited = r.path.read_text(encoding="utf-8").replace(
+        "sa.String(length=80)", "sa.String(length=8)"
+    )
+    stamp = _body_stamp(body_digest(edited), project.targets)
+    r.path.write_text(_BODY_LINE.sub(f"    # dbplan: body={stamp}\n", edited))
+    renders.clear()
+    assert check_sync(project) == [] and renders == []  # trusted: not rendered
+    (finding,) = check_sync(project, render_all=True)
+    assert "from what dbplan generates" in finding and renders
+    res = CliRunner().invoke(cli, ["-C", str(project.root), "check", "--render-all"])
+    assert res.exit_code == 3, res.output
+    assert "from what dbplan generates" in res.output
+    res = CliRunner().invoke(cli, ["-C", str(project.root), "check"])
+    assert res.exit_code == 0, res.output
+
+
 def test_files_without_the_line_still_work(tmp_path, renders):
     """Files written before the line existed: rendered again, in sync; edited, reported."""
     project, r = _project(tmp_path)
