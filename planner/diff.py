@@ -52,6 +52,7 @@ from planner.ops import (
     RenameConstraint,
     RenameIndex,
     RenameTable,
+    SetEnumComment,
     SetTableComment,
     enums_of_type,
 )
@@ -362,6 +363,8 @@ def _diff_enums(old: Snapshot, new: Snapshot) -> list[Operation]:
     for name in sorted(ne.keys() - oe.keys()):
         ops.append(CreateEnum(enum=ne[name]))
     for name in sorted(oe.keys() & ne.keys()):
+        if oe[name].comment != ne[name].comment:
+            ops.append(SetEnumComment(enum_name=name, old=oe[name].comment, new=ne[name].comment))
         before, after = oe[name].values, ne[name].values
         if before == after:
             continue

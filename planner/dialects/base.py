@@ -260,6 +260,11 @@ class Dialect:
         was a sequence's ``nextval``)."""
         return raw.get("autoincrement")
 
+    def enum_comments(self, conn: Any, schema: str) -> dict[str, str]:
+        """``{enum name: comment}`` of the named enums of ``schema`` that have one (a
+        dialect with :attr:`has_named_enums` that keeps comments says)."""
+        return {}
+
     def reflect_tables(self, conn: Any, insp: Any, schema: str | None, names: Any) -> dict:
         """``{name: RawTable}`` of the tables ``names`` of ``schema``, read in bulk
         (:mod:`planner.dialects.reflection`) and fixed by the dialect's capture part."""

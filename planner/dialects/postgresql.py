@@ -95,6 +95,17 @@ class PostgreSQL(Dialect):
         """A serial (``nextval`` default) or an identity column autoincrements."""
         return serial or bool(raw.get("identity"))
 
+    def enum_comments(self, conn, schema):
+        """``COMMENT ON TYPE`` of the enums of ``schema`` (``obj_description``)."""
+        import sqlalchemy as sa
+
+        sql = sa.text(
+            "SELECT t.typname, obj_description(t.oid, 'pg_type') FROM pg_type t "
+            "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'e' "
+            "AND n.nspname = :schema AND obj_description(t.oid, 'pg_type') IS NOT NULL"
+        )
+        return dict(conn.execute(sql, {"schema": schema}).all())
+
     def string_literal(self, value: str) -> str:
         r"""A literal that reads the same whatever ``standard_conforming_strings`` says: a
         value with a backslash is an escape string (``E'...'``), its backslashes written

@@ -221,9 +221,9 @@ _DATABASE = {
     "AND e.objid = c.oid AND e.deptype = 'e')",
 }
 
-#: comments on objects dbplan models without their comment (indexes, constraints,
-#: enums): listed as kind ``comment``, named ``<object kind> <name>`` (tables, columns,
-#: views, schemas, sequences and modelled routines keep theirs; the comment of a routine
+#: comments on objects dbplan models without their comment (indexes, constraints):
+#: listed as kind ``comment``, named ``<object kind> <name>`` (tables, columns, views,
+#: schemas, sequences, enums and modelled routines keep theirs; the comment of a routine
 #: left alone is listed with :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an extension's
 #: comment comes with it, from its control file)
 _COMMENTS = f"""
@@ -237,11 +237,6 @@ SELECT n.nspname, 'constraint ' || k.conname || ' on ' || t.relname FROM pg_desc
 JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass AND k.oid = d.objoid
 JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
-UNION ALL
-SELECT n.nspname, 'enum ' || ty.typname FROM pg_description d
-JOIN pg_type ty ON d.classoid = 'pg_type'::regclass AND ty.oid = d.objoid
-JOIN pg_namespace n ON n.oid = ty.typnamespace
-WHERE ty.typtype = 'e' AND n.nspname = ANY(:schemas) AND {_not_extension("pg_type", "ty.oid")}
 """
 
 _RELKIND = {"v": "view", "m": "materialized_view", "f": "foreign_table"}

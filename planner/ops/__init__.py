@@ -85,6 +85,7 @@ from planner.ops.data import (
     DropEnum,
     InsertRows,
     RebuildEnum,
+    SetEnumComment,
     UpdateRow,
     apply_ops,
 )
@@ -200,6 +201,7 @@ __all__ = [
     "PHASE_SET_NOT_NULL",
     "PlannerError",
     "RebuildEnum",
+    "SetEnumComment",
     "Ref",
     "RefKind",
     "RenameColumn",

@@ -282,6 +282,41 @@ class RebuildEnum(Operation):
         )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetEnumComment(Operation):
+    """The comment of an enum that stays changes (PostgreSQL's ``COMMENT ON TYPE ... IS``,
+    ``IS NULL`` when it goes)."""
+
+    kind: ClassVar[str] = "set_enum_comment"
+    phase: ClassVar[int] = PHASE_ENUM
+    enum_name: str
+    old: str | None
+    new: str | None
+
+    def sort_name(self) -> str:
+        return self.enum_name
+
+    def where(self) -> str:
+        return self.enum_name
+
+    def describe(self) -> str:
+        if self.new is None:
+            return f"Remove the comment of enum {self.enum_name}"
+        return f"Set the comment of enum {self.enum_name} to {self.new!r}"
+
+    def reverse(self) -> Operation:
+        return SetEnumComment(enum_name=self.enum_name, old=self.new, new=self.old)
+
+    def needs(self) -> frozenset[Ref]:
+        return frozenset({(RefKind.ENUM, self.enum_name)})
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        enums = snapshot.enums_by_name()
+        if self.enum_name not in enums:
+            raise ApplyError(f"no enum {self.enum_name!r}")
+        return snapshot.replace_enum(dataclasses.replace(enums[self.enum_name], comment=self.new))
+
+
 # --------------------------------------------------------------------------- rows
 
 
@@ -586,6 +621,7 @@ OPERATION_TYPES: dict[str, type[Operation]] = {
         DropEnum,
         AddEnumValue,
         RebuildEnum,
+        SetEnumComment,
         InsertRows,
         UpdateRow,
         DeleteRows,

@@ -635,13 +635,29 @@ def _rename_constraint(op: our.RenameConstraint, ctx: EmitContext) -> list:
 # ------------------------------------------------------------------ enums
 
 
+def _enum_comment(schema: str | None, name: str, comment: str | None) -> custom.SQLTextOp:
+    """``COMMENT ON TYPE name IS '...'`` (``IS NULL``: none), a PostgreSQL string literal."""
+    from planner.dialects import get
+
+    value = "NULL" if comment is None else get("postgresql").string_literal(comment)
+    return custom.SQLTextOp(f"COMMENT ON TYPE {quote_qualified(schema, name)} IS {value}")
+
+
 @TO_ALEMBIC.register(our.CreateEnum)
 def _create_enum(op: our.CreateEnum, ctx: EmitContext) -> list:
-    if op.enum.schema is not None:  # outside the default schema: qualified DDL
-        values = ", ".join(quote_string(v) for v in op.enum.values)
-        name = quote_qualified(op.enum.schema, op.enum.name)
-        return [_pg(custom.SQLTextOp(f"CREATE TYPE {name} AS ENUM ({values})"))]
-    return [_pg(custom.CreatePgEnumOp(op.enum.name, op.enum.values))]
+    e = op.enum
+    comment = [] if e.comment is None else [_enum_comment(e.schema, e.name, e.comment)]
+    if e.schema is not None:  # outside the default schema: qualified DDL
+        values = ", ".join(quote_string(v) for v in e.values)
+        name = quote_qualified(e.schema, e.name)
+        return [_pg(custom.SQLTextOp(f"CREATE TYPE {name} AS ENUM ({values})"), *comment)]
+    return [_pg(custom.CreatePgEnumOp(e.name, e.values), *comment)]
+
+
+@TO_ALEMBIC.register(our.SetEnumComment)
+def _set_enum_comment(op: our.SetEnumComment, ctx: EmitContext) -> list:
+    schema = getattr(ctx.after.enums_by_name().get(op.enum_name), "schema", None)
+    return [_pg(_enum_comment(schema, op.enum_name, op.new))]
 
 
 @TO_ALEMBIC.register(our.DropEnum)
@@ -764,6 +780,9 @@ def _rebuild_enum(op: our.RebuildEnum, ctx: EmitContext) -> list:
                 )
             )
     pg.append(custom.SQLTextOp(f"DROP TYPE {quote_qualified(schema, moved)}"))
+    kept = ctx.after.enums_by_name().get(name)
+    if kept is not None and kept.comment is not None:  # the new type has none yet
+        pg.append(_enum_comment(schema, name, kept.comment))
     branches: list = [(custom.POSTGRESQL, pg)]
     branches += _inline_enum_branch(ctx, name, op.columns, op.old_values, op.new_values)
     return [custom.DialectSwitchOp(branches)]

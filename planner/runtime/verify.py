@@ -168,6 +168,8 @@ def compare_snapshots(
         a, b = have_enums[name].values, need_enums[name].values
         if a != b:
             out.append(f"enum {name}: values {_show(a)}, snapshot says {_show(b)}")
+        if (c := have_enums[name].comment) != (w := need_enums[name].comment):
+            out.append(f"enum {name}: comment {_show(c)}, snapshot says {_show(w)}")
     have = {t.key: t for t in actual.tables}
     need = {t.key: t for t in expected.tables}
     for t in expected.tables:
@@ -753,7 +755,7 @@ def _objects(s: Snapshot) -> dict[tuple, Any]:
     managed row (an absent object has no entry)."""
     out: dict[tuple, Any] = {}
     for e in s.enums:
-        out[("enum", e.name)] = e.values
+        out[("enum", e.name)] = (e.values, e.comment)
     for t in s.tables:
         q = t.qualified_name
         columns = tuple(sorted(t.columns, key=lambda c: c.name))

@@ -61,7 +61,13 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("using", _S_OPT),
         ("include", _STRS),
     ),
-    model.Enum: (("name", _S), ("values", _STRS), ("schema", _S_OPT), ("renamed_values", _PAIRS)),
+    model.Enum: (
+        ("name", _S),
+        ("values", _STRS),
+        ("schema", _S_OPT),
+        ("renamed_values", _PAIRS),
+        ("comment", _S_OPT),
+    ),
     model.RowSet: (("key", _STRS), ("rows", _ROWS), ("mode", _S)),
     model.Table: (
         ("name", _S),

@@ -87,7 +87,7 @@ NORMALISATIONS = """\
 | primary-key nullability | SQLite: a key column without `NOT NULL` (`id INTEGER PRIMARY KEY`) reflects as nullable | NOT NULL |
 | comments | SQLite has none | `None` on SQLite |
 | schemas | SQLite, MariaDB: the default schema only | `None` there; the default schema named explicitly is `None` everywhere |
-| enums (PostgreSQL) | `get_enums()` | every enum, used or not, of every captured schema (`schema` when not the default one) |
+| enums (PostgreSQL) | `get_enums()` | every enum, used or not, of every captured schema (`schema` when not the default one; `comment` from `obj_description(oid, 'pg_type')`) |
 | enums (MariaDB) | inline `ENUM('a', 'b')` per column | `Enum(x)` with the hint's enum of the same values (the column's own hint first); no hint: `<table>_<column>`, equal value lists share one; enums no column uses are dropped |
 | enums (SQLite) | `VARCHAR(<longest value>)` | `Enum(x)` when the hint's column is `Enum(x)` of that length, else `String(n)`; enums no column uses are dropped |
 | types | reflected SQLAlchemy type | `coltypes.from_sqlalchemy`; with a hint, the hint's type when `coltypes.normalise_type` makes them equal on the dialect (`DateTime(timezone=True)` -> `DateTime` on MariaDB/SQLite, `postgresql.JSONB` -> `JSON`, ...) |
@@ -243,6 +243,7 @@ class _Reflector:
         )
         if self.dialect_obj.has_named_enums:
             for schema in schema_list:
+                comments = self.dialect_obj.enum_comments(self.conn, schema or self.default_schema)
                 for e in self.insp.get_enums(schema=schema or self.default_schema):
                     if e.get("schema") not in (None, self.default_schema, schema):
                         continue
@@ -250,6 +251,7 @@ class _Reflector:
                         name=e["name"],
                         values=tuple(e["labels"]),
                         schema=None if e.get("schema") == self.default_schema else e.get("schema"),
+                        comment=comments.get(e["name"]),
                     )
             self.by_values = {
                 **{e.values: e.name for e in self.found_enums.values()},
@@ -448,7 +450,8 @@ class _Reflector:
             if m and m.group(1) in self.hint_enums and isinstance(satype, sa.String):
                 e = self.hint_enums[m.group(1)]
                 if satype.length == max((len(v) for v in e.values), default=0):
-                    self.found_enums.setdefault(e.name, e)
+                    # the hint's name and values, not its comment: a VARCHAR has none
+                    self.found_enums.setdefault(e.name, dataclasses.replace(e, comment=None))
                     return f"Enum({e.name})"
         return coltypes.from_sqlalchemy(
             satype, dialect=self.dialect, enum_names_by_values=by_values, is_json=is_json
@@ -716,8 +719,8 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
     enums = snapshot.enums
     if not d.has_schemas:
         enums = tuple(dataclasses.replace(e, schema=None) for e in enums)
-    if not d.has_named_enums:
-        enums = tuple(e for e in enums if e.name in used_enums)
+    if not d.has_named_enums:  # inline ENUMs: no type to comment on
+        enums = tuple(dataclasses.replace(e, comment=None) for e in enums if e.name in used_enums)
     from planner.state.routines_yaml import of_dialect  # a database holds its own only
 
     routines = of_dialect(snapshot.routines, d)

@@ -5,6 +5,7 @@ enums:
   level:
     values: [info, warning, error]
     renamed_values: {warn: warning}     # rows holding 'warn' hold 'warning' afterwards
+    comment: How bad it is              # PostgreSQL COMMENT ON TYPE
 ```
 
 ``renamed_values`` is a migration hint of the release that renames (old label -> new
@@ -17,7 +18,7 @@ from typing import Any
 
 from planner.state.model import Enum
 
-ENUM_KEYS = ("schema", "values", "renamed_values")  # schema: read by the caller
+ENUM_KEYS = ("schema", "values", "renamed_values", "comment")  # schema, comment: the caller
 
 
 def load(shape: Any, body: dict, path: tuple, name: str) -> tuple[Any, tuple[tuple[str, str], ...]]:
@@ -63,7 +64,7 @@ def load(shape: Any, body: dict, path: tuple, name: str) -> tuple[Any, tuple[tup
 
 def read_enums(shape: Any, value: Any) -> list[Enum]:
     """The ``enums`` section (``shape``: the loader's ``Shape``): lists of values, or
-    ``{schema, values, renamed_values}``."""
+    ``{schema, values, renamed_values, comment}``."""
     from planner.state.shape import _describe as describe
     from planner.state.shape import _quote_hint as quote_hint
 
@@ -73,8 +74,10 @@ def read_enums(shape: Any, value: Any) -> list[Enum]:
         p = (*path, name)
         schema = None
         renamed: tuple[tuple[str, str], ...] = ()
+        comment = None
         if isinstance(values, dict):  # {schema: other, values: [...], renamed_values: {..}}
             schema = shape.text(values.get("schema"), (*p, "schema"), "a schema name")
+            comment = shape.text(values.get("comment"), (*p, "comment"), "a comment")
             values, renamed = load(shape, values, p, name)
             if values is None:
                 continue
@@ -92,5 +95,13 @@ def read_enums(shape: Any, value: Any) -> list[Enum]:
                 )
                 ok = False
         if ok:
-            out.append(Enum(name=name, values=tuple(values), schema=schema, renamed_values=renamed))
+            out.append(
+                Enum(
+                    name=name,
+                    values=tuple(values),
+                    schema=schema,
+                    renamed_values=renamed,
+                    comment=comment,
+                )
+            )
     return out

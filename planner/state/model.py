@@ -212,6 +212,8 @@ class Enum:
     #: ``(old, new)`` value renames of the release that renames them (rows keep their
     #: value under its new label): a migration hint, like ``renamed_from``
     renamed_values: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    #: ``COMMENT ON TYPE`` (PostgreSQL); None: no comment
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

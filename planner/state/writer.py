@@ -145,14 +145,20 @@ def _flow(pairs: list[tuple[str, Node]]) -> MappingNode:
 
 def _enum_node(e) -> Node:
     """``[a, b]``; an enum outside the default schema: ``{schema: other, values: [a, b]}``;
-    with value renames, ``{values: [...], renamed_values: {...}}`` (block form)."""
-    if e.schema is None and not e.renamed_values:
+    with value renames or a comment, ``{values: [...], renamed_values: {...}, comment: c}``
+    (block form)."""
+    if e.schema is None and not e.renamed_values and e.comment is None:
         return _names(e.values)
-    if not e.renamed_values:
+    if not e.renamed_values and e.comment is None:
         return _flow([("schema", _str_node(e.schema, flow=True)), ("values", _names(e.values))])
     pairs = [] if e.schema is None else [("schema", _str_node(e.schema, flow=True))]
-    renamed = _flow([(a, _str_node(b, flow=True)) for a, b in e.renamed_values])
-    return _block([*pairs, ("values", _names(e.values)), ("renamed_values", renamed)])
+    pairs.append(("values", _names(e.values)))
+    if e.renamed_values:
+        renamed = _flow([(a, _str_node(b, flow=True)) for a, b in e.renamed_values])
+        pairs.append(("renamed_values", renamed))
+    if e.comment is not None:
+        pairs.append(("comment", _str_node(e.comment, flow=False)))
+    return _block(pairs)
 
 
 def _names(names: tuple[str, ...] | list[str]) -> SequenceNode:

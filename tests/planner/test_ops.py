@@ -53,6 +53,7 @@ from planner.ops import (
     RenameTable,
     ReplaceRoutine,
     Risk,
+    SetEnumComment,
     SetRoutineComment,
     SetTableComment,
     SetTableLogged,
@@ -298,6 +299,7 @@ def _ops() -> list:
         ),
         RebuildEnum(enum_name="level", old_values=("info", "error"), new_values=("error", "info")),
         RenameEnumValue(enum_name="level", old="error", new="fatal", old_values=("info", "error")),
+        SetEnumComment(enum_name="level", old=None, new="it's"),
         InsertRows(
             table_key=CAMPAIGNS,
             key=("id",),

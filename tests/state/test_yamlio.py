@@ -577,3 +577,16 @@ def test_a_file_with_200_000_problems_stays_under_200_mib(tmp_path):
     assert "… and 199,950 more problems" in got["stderr"]
     assert len(got["stderr"].splitlines()) <= 52
     assert got["rss_kib"] / 1024 < MAX_RSS_MIB, got["rss_kib"]
+
+
+# --------------------------------------------------------------------------- enum comments
+def test_an_enum_comment_round_trips_and_a_non_string_is_refused_at_its_line():
+    s = load(
+        HEAD + 'enums:\n  mood:\n    values: [ok, bad]\n    comment: "it\'s: 50%"\ntables: {}\n'
+    )
+    assert s.enums[0].comment == "it's: 50%"
+    text = dump_snapshot(s)
+    assert "comment:" in text
+    assert load_snapshot_text(text, "1.0.0.yaml") == s
+    out = problems(HEAD + "enums:\n  mood:\n    values: [ok, bad]\n    comment: 5\ntables: {}\n")
+    assert len(out) == 1 and "1.0.0.yaml:6" in out[0] and "a comment (a string)" in out[0]

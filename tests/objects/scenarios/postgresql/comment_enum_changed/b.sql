@@ -1,0 +1,6 @@
+CREATE TYPE mood AS ENUM ('ok', 'bad')
+
+CREATE TABLE t (id serial PRIMARY KEY, m mood)
+
+COMMENT ON TYPE mood IS 'it''s "50%" back\slash
+''''''triple'''''' """py""" %(x)s :bind'

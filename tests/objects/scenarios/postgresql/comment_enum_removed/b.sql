@@ -1,0 +1,3 @@
+CREATE TYPE mood AS ENUM ('ok', 'bad')
+
+CREATE TABLE t (id serial PRIMARY KEY, m mood)
