@@ -19,7 +19,8 @@ _OPTIONS = re.compile(r"\)\s*((?:(?:WITHOUT\s+ROWID|STRICT)\s*,?\s*)+);?\s*$", r
 
 def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -> list[Found]:
     """Every view, trigger, virtual table and WITHOUT ROWID or STRICT
-    table of the main database, and every index dbplan did not model."""
+    table of the main database, every index dbplan did not model, and every column
+    declared with a collation other than BINARY."""
     out: list[Found] = []
 
     def add(kind: str, name: str, table: str | None = None) -> None:
@@ -41,6 +42,8 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         elif type_ == "table" and sql and not name.startswith("sqlite_"):
             if any(name.startswith(f"{v}_") for v in virtual):
                 continue  # a shadow table of a virtual table: refused with it
+            for col in _collated_columns(conn, name, sql):
+                add("collate", col, name)  # COLLATE NOCASE / RTRIM: not modelled
             m = _OPTIONS.search(sql)
             options = m.group(1).upper() if m else ""
             if "ROWID" in options:
@@ -67,3 +70,30 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
 
 def _is_virtual(sql: str | None) -> bool:
     return bool(sql) and re.match(r"\s*CREATE\s+VIRTUAL\s+TABLE", sql, re.I) is not None
+
+
+def _collated_columns(conn: Any, table: str, sql: str) -> list[str]:
+    """The columns of ``table`` whose definition in ``sql`` says ``COLLATE`` (other than
+    BINARY, the default): SQLite keeps a column's collation only in that text.
+
+    Example:
+        >>> import sqlite3
+        >>> c = sqlite3.connect(":memory:")
+        >>> sql = 'CREATE TABLE t (id INTEGER, "n m" TEXT COLLATE NOCASE, b TEXT COLLATE BINARY)'
+        >>> _ = c.execute(sql)
+        >>> e = sa.create_engine("sqlite://", creator=lambda: c)
+        >>> with e.connect() as conn:
+        ...     _collated_columns(conn, "t", sql)
+        ['n m']
+    """
+    if not re.search(r"\bCOLLATE\b", sql, re.I):
+        return []
+    quoted = table.replace('"', '""')
+    names = [r[1] for r in conn.exec_driver_sql(f'PRAGMA table_info("{quoted}")').all()]
+    out = []
+    for col in names:
+        spelled = "|".join(re.escape(x) for x in (f'"{col}"', f"`{col}`", f"[{col}]", col))
+        m = re.search(rf"(?:^|[(,])\s*(?:{spelled})\s[^,]*?\bCOLLATE\s+[\"'`\[]?(\w+)", sql, re.I)
+        if m and m.group(1).upper() != "BINARY":
+            out.append(col)
+    return out
