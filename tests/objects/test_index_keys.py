@@ -152,6 +152,10 @@ def test_comments_round_trip_on_tables_and_views_and_only_postgresql_has_them():
     problems = [str(p) for p in validate(s, targets=["postgresql", "sqlite"])]
     assert any("comment of index t.ix_t_n exists on PostgreSQL only" in p for p in problems)
     assert any("comment of index mv.ix_mv_id exists on PostgreSQL only" in p for p in problems)
+    from planner.state.capture_models import from_metadata, to_metadata
+
+    back = from_metadata(to_metadata(Snapshot(release="1.0.0", tables=(t,))), release="1.0.0")
+    assert back.tables[0].indexes == t.indexes
     bad = HEAD + "      ix: {columns: [n], comment: [a]}\n"
     with pytest.raises(SnapshotError) as e:
         load_snapshot_text(bad, "1.0.0.yaml")
