@@ -53,6 +53,7 @@ from planner.ops import (
     RenameIndex,
     RenameTable,
     SetEnumComment,
+    SetIndexComment,
     SetTableComment,
     enums_of_type,
 )
@@ -493,12 +494,26 @@ def _diff_table(ot: Table, nt: Table) -> list[Operation]:
         lambda o: DropCheck(table_key=key, check=o, columns=_check_columns(ot, o.sqltext)),
         lambda o: AddCheck(table_key=key, check=o, columns=_check_columns(nt, o.sqltext)),
     )
+    # an index whose comment alone changes stays: one SetIndexComment
+    have = {i.name: i for i in ot.indexes}
+    commented = {
+        i.name: have[i.name].comment
+        for i in nt.indexes
+        if i.name in have
+        and have[i.name].comment != i.comment
+        and sqlexpr.same_object(dataclasses.replace(have[i.name], comment=i.comment), i)
+    }
     ops += _diff_named(
-        ot.indexes,
-        nt.indexes,
+        tuple(i for i in ot.indexes if i.name not in commented),
+        tuple(i for i in nt.indexes if i.name not in commented),
         lambda o: DropIndex(table_key=key, index=o),
         lambda o: CreateIndex(table_key=key, index=o),
     )
+    ops += [
+        SetIndexComment(table_key=key, index=i, old=commented[i.name])
+        for i in nt.indexes
+        if i.name in commented
+    ]
     return ops
 
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from planner.ops.base import Operation
+from planner.ops.index_comments import SetViewIndexComment
 from planner.ops.views import (
     CreateView,
     CreateViewIndex,
@@ -67,12 +68,23 @@ def _in_place(a: View, b: View) -> list[Operation]:
     out: list[Operation] = []
     have = {i.name: i for i in a.indexes}
     want = {i.name: i for i in b.indexes}
-    for name in sorted(have):
+    # an index whose comment alone changes stays: one SetViewIndexComment
+    commented = {
+        n
+        for n, i in want.items()
+        if n in have
+        and have[n].comment != i.comment
+        and dataclasses.replace(have[n], comment=i.comment) == i
+    }
+    for name in sorted(have.keys() - commented):
         if want.get(name) != have[name]:
             out.append(DropViewIndex(view_key=a.key, index=have[name]))
-    for name in sorted(want):
+    for name in sorted(want.keys() - commented):
         if have.get(name) != want[name]:
             out.append(CreateViewIndex(view_key=b.key, index=want[name]))
+    for name in sorted(commented):
+        old = have[name].comment
+        out.append(SetViewIndexComment(view_key=b.key, index=want[name], old=old))
     if a.comment != b.comment:
         out.append(SetViewComment(view=b, old=a.comment, new=b.comment))
     return out

@@ -221,17 +221,20 @@ _DATABASE = {
     "AND e.objid = c.oid AND e.deptype = 'e')",
 }
 
-#: comments on objects dbplan models without their comment (indexes, constraints):
-#: listed as kind ``comment``, named ``<object kind> <name>`` (tables, columns, views,
-#: schemas, sequences, enums and modelled routines keep theirs; the comment of a routine
-#: left alone is listed with :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an extension's
-#: comment comes with it, from its control file)
+#: comments on objects dbplan models without their comment (the index of a primary key,
+#: unique or exclusion constraint, constraints): listed as kind ``comment``, named
+#: ``<object kind> <name>`` (tables, columns, views, schemas, sequences, indexes, enums
+#: and modelled routines keep theirs; the comment of a routine left alone is listed with
+#: :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an extension's comment comes with it, from its
+#: control file)
 _COMMENTS = f"""
 SELECT n.nspname, 'index ' || c.relname FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND d.objsubid = 0
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('i', 'I') AND n.nspname = ANY(:schemas)
   AND {_not_extension("pg_class", "c.oid")}
+  AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid
+              AND k.contype IN ('p', 'u', 'x'))
 UNION ALL
 SELECT n.nspname, 'constraint ' || k.conname || ' on ' || t.relname FROM pg_description d
 JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass AND k.oid = d.objoid

@@ -1,7 +1,8 @@
 """PostgreSQL table properties the snapshot models besides columns and keys: which
 primary keys, uniques and foreign keys are ``DEFERRABLE`` (``INITIALLY IMMEDIATE`` or
 ``DEFERRED``), which tables are ``UNLOGGED``, and their exclusion constraints (each
-element's column, or its expression as ``pg_get_indexdef`` spells it, and operator). Captured from the catalog after
+element's column, or its expression as ``pg_get_indexdef`` spells it, and operator), and
+the comments of indexes. Captured from the catalog after
 reflection (SQLAlchemy's reflection does not tell them for every kind of constraint)."""
 
 from __future__ import annotations
@@ -49,13 +50,23 @@ WHERE n.nspname = ANY(:schemas) AND k.contype = 'x' AND NOT k.condeferrable
                   WHERE NOT oc.opcdefault)
 """
 
+#: the comments of table indexes (``COMMENT ON INDEX``)
+_INDEX_COMMENTS = """
+SELECT n.nspname, t.relname, ic.relname, obj_description(i.indexrelid, 'pg_class')
+FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
+  AND obj_description(i.indexrelid, 'pg_class') IS NOT NULL
+"""
+
 #: the constraint kinds (``pg_constraint.contype``) whose DEFERRABLE the snapshot models
 MODELLED_DEFERRABLE = ("p", "u", "f")
 
 
 def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
     """``snapshot`` with ``deferrable`` on its deferrable keys, uniques and foreign keys
-    and ``unlogged`` on its unlogged tables, as the database has them."""
+    ``unlogged`` on its unlogged tables and ``comment`` on its commented indexes, as the
+    database has them."""
     default = conn.execute(sa.text("SELECT current_schema()")).scalar()
     names = sorted({s or default for s in schemas})
 
@@ -81,7 +92,10 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
         exclusions.setdefault(key(nsp, rel), []).append(
             Exclusion(name=con, elements=elements, using=method, where=where)
         )
-    if not deferrable and not unlogged and not exclusions:
+    comments: dict[tuple, dict[str, str]] = {}
+    for nsp, rel, ix, comment in conn.execute(sa.text(_INDEX_COMMENTS), {"schemas": names}):
+        comments.setdefault(key(nsp, rel), {})[ix] = comment
+    if not deferrable and not unlogged and not exclusions and not comments:
         return snapshot
     tables = []
     for t in snapshot.tables:
@@ -92,6 +106,10 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
             t = dataclasses.replace(t, unlogged=True)
         if t.key in exclusions:
             t = dataclasses.replace(t, exclusions=tuple(exclusions[t.key]))
+        if t.key in comments:
+            on = comments[t.key]
+            indexes = tuple(dataclasses.replace(i, comment=on.get(i.name)) for i in t.indexes)
+            t = dataclasses.replace(t, indexes=indexes)
         tables.append(t)
     return dataclasses.replace(snapshot, tables=tuple(tables))
 

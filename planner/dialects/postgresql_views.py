@@ -63,7 +63,8 @@ SELECT i.indrelid, ic.relname, i.indisunique, {ODD_INDEX} AS odd,
        am.amname,
        ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
-             WHERE k.o > i.indnkeyatts ORDER BY k.o)
+             WHERE k.o > i.indnkeyatts ORDER BY k.o),
+       obj_description(i.indexrelid, 'pg_class')
 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
 WHERE i.indrelid = ANY(:oids)
 """.replace("{ODD_INDEX}", ODD_INDEX)
@@ -114,7 +115,7 @@ def views(
     indexes: dict[int, list[Index]] = {}
     extra: list[Found] = []
     kept = {r[0]: r for r in rows if r[0] not in blocked}
-    for relid, ix, unique, odd, where, cols, method, include in conn.execute(
+    for relid, ix, unique, odd, where, cols, method, include, comment in conn.execute(
         sa.text(_INDEXES), {"oids": list(kept)}
     ):
         r = kept[relid]
@@ -129,6 +130,7 @@ def views(
                 where=where,
                 using=None if method == "btree" else method,
                 include=tuple(include),
+                comment=comment,
             )
         )
     out = []
@@ -182,7 +184,7 @@ def create_sql(view: View) -> list[str]:
     """
     what = "MATERIALIZED VIEW" if view.kind == "materialized_view" else "VIEW"
     out = [f"CREATE {what} {_qq(view.schema, view.name)} AS {view.definition}"]
-    out += [create_index_sql(view.key, ix)[0] for ix in view.indexes]
+    out += [sql for ix in view.indexes for sql in create_index_sql(view.key, ix)]
     if view.comment is not None:
         out += comment_sql(view, view.comment)
     return out
@@ -194,7 +196,22 @@ def create_index_sql(key: tuple, ix: Index) -> list[str]:
     using = f" USING {ix.using}" if ix.using else ""
     include = f" INCLUDE ({', '.join(_q(c) for c in ix.include)})" if ix.include else ""
     where = f" WHERE {ix.where}" if ix.where else ""
-    return [f"CREATE {unique}INDEX {_q(ix.name)} ON {_qq(*key)}{using} ({cols}){include}{where}"]
+    create = f"CREATE {unique}INDEX {_q(ix.name)} ON {_qq(*key)}{using} ({cols}){include}{where}"
+    return [create, *(index_comment_sql(key[0], ix) if ix.comment is not None else ())]
+
+
+def index_comment_sql(schema: str | None, ix: Index) -> list[str]:
+    """``COMMENT ON INDEX`` the index ``ix`` (of a relation in ``schema``) its comment,
+    a string literal (``IS NULL``: none).
+
+    Example:
+        >>> print(index_comment_sql("app", Index(name="ix", columns=("a",), comment="it's"))[0])
+        COMMENT ON INDEX "app"."ix" IS 'it''s'
+    """
+    from planner.dialects import get
+
+    value = "NULL" if ix.comment is None else get("postgresql").string_literal(ix.comment)
+    return [f"COMMENT ON INDEX {_qq(schema, ix.name)} IS {value}"]
 
 
 def drop_index_sql(key: tuple, ix: Index) -> list[str]:

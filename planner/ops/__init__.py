@@ -90,6 +90,7 @@ from planner.ops.data import (
     apply_ops,
 )
 from planner.ops.identity import AlterColumnIdentity
+from planner.ops.index_comments import SetIndexComment, SetViewIndexComment
 from planner.ops.keys import (
     CONSTRAINT_TYPES,
     AddCheck,
@@ -160,6 +161,8 @@ __all__ = [
     "DropRoutine",
     "ReplaceRoutine",
     "SetRoutineComment",
+    "SetIndexComment",
+    "SetViewIndexComment",
     "AlterColumnDefault",
     "AlterColumnNullable",
     "AlterColumnType",

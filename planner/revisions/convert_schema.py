@@ -478,7 +478,10 @@ def _backfill(op: our.BackfillColumn, ctx: EmitContext) -> list:
 
 @TO_ALEMBIC.register(our.CreateIndex)
 def _create_index(op: our.CreateIndex, ctx: EmitContext) -> list:
-    return [_index_op(ctx.table(op.table_key), op.index)]
+    from planner.revisions.convert_views import index_comment
+
+    comment = index_comment(op.table_key[0], op.index) if op.index.comment is not None else []
+    return [_index_op(ctx.table(op.table_key), op.index), *comment]
 
 
 @TO_ALEMBIC.register(our.DropIndex)

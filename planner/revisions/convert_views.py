@@ -1,10 +1,11 @@
 """The converters of the view operations (:mod:`planner.ops.views`): the statements of
 each dialect's ``<name>_views`` module, one branch per dialect (the definition runs as
-written)."""
+written); and the PostgreSQL comment of an index (of a table or a materialized view)."""
 
 from __future__ import annotations
 
-from planner.dialects import all_dialects
+from planner.dialects import all_dialects, get
+from planner.ops.index_comments import SetIndexComment, SetViewIndexComment
 from planner.ops.views import (
     CreateView,
     CreateViewIndex,
@@ -14,6 +15,7 @@ from planner.ops.views import (
 )
 from planner.revisions import alembic_ops as custom
 from planner.revisions.convert import TO_ALEMBIC, EmitContext
+from planner.state.model import Index
 
 
 def _switch(make) -> list:
@@ -37,6 +39,23 @@ def _drop_view(op: DropView, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(CreateViewIndex)
 def _create_view_index(op: CreateViewIndex, ctx: EmitContext) -> list:
     return _switch(lambda part: part.create_index_sql(op.view_key, op.index))
+
+
+def index_comment(schema: str | None, index: Index) -> list:
+    """``COMMENT ON INDEX``, in the PostgreSQL branch only (the only dialect with one)."""
+    pg = get("postgresql")
+    sql = pg.part("views").index_comment_sql(schema, index)
+    return [custom.DialectSwitchOp([(pg.runtime_names, [custom.SQLTextOp(s) for s in sql])], [])]
+
+
+@TO_ALEMBIC.register(SetViewIndexComment)
+def _set_view_index_comment(op: SetViewIndexComment, ctx: EmitContext) -> list:
+    return index_comment(op.view_key[0], op.index)
+
+
+@TO_ALEMBIC.register(SetIndexComment)
+def _set_index_comment(op: SetIndexComment, ctx: EmitContext) -> list:
+    return index_comment(op.table_key[0], op.index)
 
 
 @TO_ALEMBIC.register(DropViewIndex)

@@ -60,6 +60,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("where", _S_OPT),
         ("using", _S_OPT),
         ("include", _STRS),
+        ("comment", _S_OPT),
     ),
     model.Enum: (
         ("name", _S),

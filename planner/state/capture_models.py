@@ -51,6 +51,9 @@ INFO_ROWS = "dbplan_rows"
 #: ``metadata.info`` keys written by :func:`to_metadata`
 INFO_ENUMS = "dbplan_enums"
 INFO_CONVENTION = "dbplan_naming_convention"
+#: ``index.info`` key holding an index's comment (PostgreSQL ``COMMENT ON INDEX``:
+#: SQLAlchemy's ``Index`` has no ``comment=``)
+INFO_COMMENT = "dbplan_comment"
 
 SKIP_TABLES = frozenset({"alembic_version"})
 
@@ -201,6 +204,8 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
             kw["postgresql_using"] = ix.using
         if ix.include:
             kw["postgresql_include"] = list(ix.include)
+        if ix.comment is not None:
+            kw["info"] = {INFO_COMMENT: ix.comment}
         items.append(sa.Index(conv(ix.name), *ix.columns, unique=ix.unique, **kw))
     info: dict[str, Any] = {}
     if t.renamed_from:
@@ -605,8 +610,14 @@ def _index_from_sa(ix: sa.Index, sat: sa.Table, problems) -> Index | None:
         if clause is not None:
             where = _sql(clause)
             break
+    comment = ix.info.get(INFO_COMMENT)
     return Index(
-        name=name, columns=tuple(cols), unique=bool(ix.unique), where=where, **_index_method(ix)
+        name=name,
+        columns=tuple(cols),
+        unique=bool(ix.unique),
+        where=where,
+        **_index_method(ix),
+        comment=None if comment is None else str(comment),
     )
 
 

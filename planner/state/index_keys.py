@@ -1,5 +1,6 @@
 """The PostgreSQL index keys of a snapshot's index entry (tables and materialized
-views): ``using:`` (the index method) and ``include:`` (``INCLUDE`` columns).
+views): ``using:`` (the index method), ``include:`` (``INCLUDE`` columns) and
+``comment:`` (``COMMENT ON INDEX``).
 
 Read here for both places an index is written (:mod:`planner.state.shape`,
 :mod:`planner.state.views_yaml`), written by :func:`extra_pairs`, refused for targets
@@ -17,7 +18,7 @@ INDEX_METHODS = ("brin", "gin", "gist", "hash", "spgist")
 
 
 def read_extra(shape: Any, ix: dict, ip: tuple) -> dict:
-    """``{"using": ..., "include": ...}`` of the index body ``ix`` at path ``ip`` (the
+    """``{"using": ..., "include": ..., "comment": ...}`` of the index body ``ix`` at path ``ip`` (the
     keyword arguments of :class:`planner.state.model.Index`); problems go to ``shape``."""
     out: dict[str, Any] = {}
     if "using" in ix:
@@ -36,17 +37,21 @@ def read_extra(shape: Any, ix: dict, ip: tuple) -> dict:
         include = shape.names(ix["include"], (*ip, "include"), "columns")
         if include is not None:
             out["include"] = include
+    if "comment" in ix:
+        out["comment"] = shape.text(ix["comment"], (*ip, "comment"), "a comment")
     return out
 
 
 def extra_pairs(ix: Any) -> list[tuple[str, Any]]:
-    """The ``(key, value)`` pairs of ``using:`` / ``include:`` the writer adds (plain
+    """The ``(key, value)`` pairs of ``using:`` / ``include:`` / ``comment:`` the writer adds (plain
     values: a string, a list of names)."""
     out: list[tuple[str, Any]] = []
     if ix.using is not None:
         out.append(("using", ix.using))
     if ix.include:
         out.append(("include", list(ix.include)))
+    if ix.comment is not None:
+        out.append(("comment", ix.comment))
     return out
 
 
@@ -73,6 +78,14 @@ def uses(snapshot: Any) -> list[tuple[tuple, str, str]]:
                     (
                         (*base, ix.name, "include"),
                         f"include columns of index {owner}.{ix.name}",
+                        "index_methods",
+                    )
+                )
+            if ix.comment is not None:
+                out.append(
+                    (
+                        (*base, ix.name, "comment"),
+                        f"comment of index {owner}.{ix.name}",
                         "index_methods",
                     )
                 )

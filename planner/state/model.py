@@ -200,6 +200,8 @@ class Index:
     using: str | None = None
     #: PostgreSQL ``INCLUDE`` columns (stored in the index, not part of its key)
     include: tuple[str, ...] = ()
+    #: PostgreSQL ``COMMENT ON INDEX``; None: no comment
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -134,7 +134,7 @@ COLUMN_KEYS = (
 PK_KEYS = ("name", "columns", "deferrable")
 FK_KEYS = ("columns", "references", "ondelete", "onupdate", "deferrable")
 REF_KEYS = ("schema", "table", "columns")
-INDEX_KEYS = ("columns", "unique", "where", "using", "include")
+INDEX_KEYS = ("columns", "unique", "where", "using", "include", "comment")
 ROWS_KEYS = ("mode", "key", "values")
 
 _MISSING = object()

@@ -33,7 +33,7 @@ from planner.state.model import Index, Snapshot, Table, View, ViewRead
 
 ENTRY_KEYS = ("name", "schema", "kind", "definition", "reads", "indexes", "comment")
 READ_KEYS = ("table", "enum", "schema", "columns")
-INDEX_KEYS = ("columns", "unique", "where", "using", "include")
+INDEX_KEYS = ("columns", "unique", "where", "using", "include", "comment")
 VIEW_KINDS = ("view", "materialized_view")
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"

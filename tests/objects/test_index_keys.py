@@ -132,3 +132,31 @@ def test_models_round_trip_through_sqlalchemy_metadata():
     s = Snapshot(release="1.0.0", tables=(T,))
     back = from_metadata(to_metadata(s), release="1.0.0")
     assert back.tables[0].indexes == T.indexes
+
+
+def test_comments_round_trip_on_tables_and_views_and_only_postgresql_has_them():
+    def commented(ix: Index) -> Index:
+        return Index(name=ix.name, columns=ix.columns, unique=ix.unique, using=ix.using,
+                     include=ix.include, comment=f"it's {ix.name}")  # fmt: skip
+
+    t = Table(name=T.name, columns=T.columns, primary_key=T.primary_key,
+              indexes=(commented(T.indexes[0]), T.indexes[1]))  # fmt: skip
+    mv = View(name=MV.name, kind=MV.kind, definition=MV.definition,
+              indexes=(MV.indexes[0], commented(MV.indexes[1])))  # fmt: skip
+    s = Snapshot(release="1.0.0", tables=(t,), views=(mv,))
+    text = dump_snapshot(s, schema_ref=None)
+    assert 'ix_t_n: {columns: [n], using: brin, comment: "it\'s ix_t_n"}' in text
+    again = load_snapshot_text(text, "1.0.0.yaml")
+    assert again.tables == s.tables and again.views[0].indexes == mv.indexes
+    assert not validate(s, targets=["postgresql"])
+    problems = [str(p) for p in validate(s, targets=["postgresql", "sqlite"])]
+    assert any("comment of index t.ix_t_n exists on PostgreSQL only" in p for p in problems)
+    assert any("comment of index mv.ix_mv_id exists on PostgreSQL only" in p for p in problems)
+    from planner.state.capture_models import from_metadata, to_metadata
+
+    back = from_metadata(to_metadata(Snapshot(release="1.0.0", tables=(t,))), release="1.0.0")
+    assert back.tables[0].indexes == t.indexes
+    bad = HEAD + "      ix: {columns: [n], comment: [a]}\n"
+    with pytest.raises(SnapshotError) as e:
+        load_snapshot_text(bad, "1.0.0.yaml")
+    assert "tables.t.indexes.ix.comment: expected a comment" in str(e.value)

@@ -36,6 +36,8 @@ CREATE INDEX ix_t_name ON t (name)
 
 COMMENT ON INDEX ix_t_name IS 'names'
 
+COMMENT ON INDEX t_pkey IS 'the key'
+
 CREATE INDEX ix_t_lower ON t (lower(name) DESC)
 
 CREATE TABLE u (id int PRIMARY KEY, t_id int REFERENCES t (id) DEFERRABLE INITIALLY DEFERRED,
@@ -298,8 +300,18 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
         assert [u.table or u.name for u in s.unmanaged if u.kind == "row_level_security"] == [
             "forced_only"
         ]
-        # a comment dbplan does not model on an object it models is listed
-        assert [u.name for u in s.unmanaged if u.kind == "comment"] == ["index ix_t_name"]
+        # a comment dbplan does not model on an object it models is listed (a key's
+        # index); an index's comment is modelled, and drift names one that differs
+        assert [u.name for u in s.unmanaged if u.kind == "comment"] == ["index t_pkey"]
+        ix = next(i for i in s.table("t").indexes if i.name == "ix_t_name")
+        assert ix.comment == "names"
+        other = dataclasses.replace(ix, comment="other")
+        t1 = dataclasses.replace(
+            s.table("t"), indexes=tuple(other if i is ix else i for i in s.table("t").indexes)
+        )
+        s1 = s.replace_table(t1)
+        got = compare_snapshots(capture_for(db_url, s1), normalise_for(s1, d), dialect=d)
+        assert got == ["t: index ix_t_name: comment names, snapshot says other"]
         # drift names a policy and row-level security added by hand
         t0 = dataclasses.replace(s.table("t"), policies=(), row_level_security=None)
         s0 = s.replace_table(t0)

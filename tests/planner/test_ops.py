@@ -54,10 +54,12 @@ from planner.ops import (
     ReplaceRoutine,
     Risk,
     SetEnumComment,
+    SetIndexComment,
     SetRoutineComment,
     SetTableComment,
     SetTableLogged,
     SetViewComment,
+    SetViewIndexComment,
     UpdateRow,
     enums_of_type,
     is_widening,
@@ -234,6 +236,9 @@ def _ops() -> list:
         CreateViewIndex(view_key=(None, "v_sites"), index=Index(name="ix_v2", columns=("id",))),
         DropViewIndex(view_key=(None, "v_sites"), index=Index(name="ix_v", columns=("id",))),
         SetViewComment(view=VIEW, old=None, new="Sites"),
+        SetViewIndexComment(
+            view_key=(None, "v_sites"), index=Index(name="ix_v", columns=("id",), comment="ids")
+        ),
         # row-level security and policies (planner.ops.policies)
         SetRowLevelSecurity(table_key=CAMPAIGNS, old="enabled", new="forced"),
         CreatePolicy(table_key=CAMPAIGNS, policy=Policy(name="p2", command="select", using="true")),
@@ -266,6 +271,11 @@ def _ops() -> list:
         ),
         CreateIndex(table_key=SITES, index=Index(name="ix_sites_title", columns=("title",))),
         DropIndex(table_key=SITES, index=SITES_T.indexes[0]),
+        SetIndexComment(
+            table_key=SITES,
+            index=dataclasses.replace(SITES_T.indexes[0], comment="it's"),
+            old=None,
+        ),
         RenameIndex(
             table_key=SITES, old="ix_sites_campaign_id", new="ix_sites_c", index=SITES_T.indexes[0]
         ),

@@ -1,0 +1,7 @@
+CREATE TABLE t (id serial PRIMARY KEY, k integer NOT NULL)
+
+CREATE MATERIALIZED VIEW mv AS SELECT id, k FROM t
+
+CREATE INDEX ix_mv_k ON mv (k)
+
+COMMENT ON INDEX ix_mv_k IS 'ks'
