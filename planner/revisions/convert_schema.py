@@ -640,9 +640,7 @@ def _rename_constraint(op: our.RenameConstraint, ctx: EmitContext) -> list:
 
 def _enum_comment(schema: str | None, name: str, comment: str | None) -> custom.SQLTextOp:
     """``COMMENT ON TYPE name IS '...'`` (``IS NULL``: none), a PostgreSQL string literal."""
-    from planner.dialects import get
-
-    value = "NULL" if comment is None else get("postgresql").string_literal(comment)
+    value = "NULL" if comment is None else quote_string(comment)
     return custom.SQLTextOp(f"COMMENT ON TYPE {quote_qualified(schema, name)} IS {value}")
 
 

@@ -4,7 +4,8 @@ written); and the PostgreSQL comment of an index (of a table or a materialized v
 
 from __future__ import annotations
 
-from planner.dialects import all_dialects, get
+from planner.dialects import all_dialects
+from planner.dialects import postgresql_views as pg_views
 from planner.ops.index_comments import SetIndexComment, SetViewIndexComment
 from planner.ops.views import (
     CreateView,
@@ -43,9 +44,8 @@ def _create_view_index(op: CreateViewIndex, ctx: EmitContext) -> list:
 
 def index_comment(schema: str | None, index: Index) -> list:
     """``COMMENT ON INDEX``, in the PostgreSQL branch only (the only dialect with one)."""
-    pg = get("postgresql")
-    sql = pg.part("views").index_comment_sql(schema, index)
-    return [custom.DialectSwitchOp([(pg.runtime_names, [custom.SQLTextOp(s) for s in sql])], [])]
+    sql = pg_views.index_comment_sql(schema, index)
+    return [custom.DialectSwitchOp([(custom.POSTGRESQL, [custom.SQLTextOp(s) for s in sql])], [])]
 
 
 @TO_ALEMBIC.register(SetViewIndexComment)
