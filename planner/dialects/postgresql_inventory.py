@@ -242,6 +242,32 @@ JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamesp
 WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
 """
 
+#: comments dbplan does not model on parts of objects it does model: a column of a view
+#: or materialized view (``column <view>.<column>``), an attribute of a composite type
+#: (``attribute <type>.<name>``), a collation (``collation <name>``); listed as kind
+#: ``comment`` so that drift and verify see one added, changed or dropped
+_PART_COMMENTS = f"""
+SELECT n.nspname, 'column ' || c.relname || '.' || a.attname FROM pg_description d
+JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(:schemas)
+  AND {_not_extension("pg_class", "c.oid")}
+UNION ALL
+SELECT n.nspname, 'attribute ' || t.typname || '.' || a.attname FROM pg_description d
+JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
+JOIN pg_type t ON t.typrelid = c.oid
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'c' AND n.nspname = ANY(:schemas)
+  AND {_not_extension("pg_type", "t.oid")}
+UNION ALL
+SELECT n.nspname, 'collation ' || k.collname FROM pg_description d
+JOIN pg_collation k ON d.classoid = 'pg_collation'::regclass AND k.oid = d.objoid
+JOIN pg_namespace n ON n.oid = k.collnamespace
+WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_collation", "k.oid")}
+"""
+
 _RELKIND = {"v": "view", "m": "materialized_view", "f": "foreign_table"}
 _PROKIND = {"f": "function", "w": "function", "p": "procedure", "a": "aggregate"}
 
@@ -362,6 +388,8 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
                 continue  # modelled: the table's policies (postgresql_policies)
             add(kind, name, sch(nsp), table)
     for nsp, what in rows(_COMMENTS):
+        add("comment", what, sch(nsp))
+    for nsp, what in rows(_PART_COMMENTS):
         add("comment", what, sch(nsp))
     in_schema = [(k, *v) for k, v in _IN_SCHEMA.items()]
     in_schema += [("text_search", *v) for v in _TEXT_SEARCH_MORE]
