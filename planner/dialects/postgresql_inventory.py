@@ -11,12 +11,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from planner.dialects import postgresql_properties as props
 from planner.dialects.postgresql_views import ODD_INDEX
 from planner.state.inventory import Found
 from planner.state.model import Snapshot, Unmanaged
 
 #: Alembic's table: its triggers, grants … are not the project's
 _SKIP = ("alembic_version",)
+#: kinds whose name is a table's
+_NAMED_BY_TABLE = ("grants", *props.OF_TABLE)
 
 
 def _not_extension(catalog: str, oid: str) -> str:
@@ -294,7 +297,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         definition=None,
         comment=None,
     ) -> None:
-        if table in _SKIP or (table is None and name in _SKIP and kind == "grants"):
+        if table in _SKIP or (table is None and name in _SKIP and kind in _NAMED_BY_TABLE):
             return
         obj = Unmanaged(kind=kind, name=name, schema=schema, table=table)
         comment = comment if definition is not None else None
@@ -391,6 +394,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         add("comment", what, sch(nsp))
     for nsp, what in rows(_PART_COMMENTS):
         add("comment", what, sch(nsp))
+    props.properties(rows, add, sch, conn.dialect.server_version_info or (0,))
     in_schema = [(k, *v) for k, v in _IN_SCHEMA.items()]
     in_schema += [("text_search", *v) for v in _TEXT_SEARCH_MORE]
     for kind, catalog, col, nspcol in in_schema:

@@ -27,7 +27,7 @@ def fix_reflected(
     )
     for table, t in raw.items():
         sql = statements.get(table)
-        t.foreign_keys = _fks(sql, t.foreign_keys)
+        t.foreign_keys = _actions(conn, schema, table, _fks(sql, t.foreign_keys))
         t.checks = fix_names(t.checks, ("name",), '"')
         t.pk = _keys("get_pk_constraint", sql, t.pk)
         t.uniques = _keys("get_unique_constraints", sql, t.uniques)
@@ -68,6 +68,38 @@ def _fks(sql: str | None, got: list) -> list:
                             opts[action] = p[action]
                     fk = {**fk, "options": opts, "name": p["name"] or fk.get("name")}
                     break
+        out.append(fk)
+    return out
+
+
+def _actions(conn: sa.engine.Connection, schema: str | None, table: str, got: list) -> list:
+    """ON DELETE / ON UPDATE of each foreign key from ``pragma_foreign_key_list``, which
+    SQLite keeps for every key (SQLAlchemy reads them from the CREATE TABLE text, and
+    loses those of a column-level ``REFERENCES p (id) ON DELETE CASCADE``)."""
+    args = "(:t, :s)" if schema else "(:t)"
+    rows = conn.execute(
+        sa.text(
+            f'SELECT id, "table", "from", "to", on_update, on_delete '
+            f"FROM pragma_foreign_key_list{args} ORDER BY id, seq"
+        ),
+        {"t": table, "s": schema},
+    ).all()
+    keys: dict[int, list] = {}
+    for key, ref_table, col, ref_col, on_update, on_delete in rows:
+        k = keys.setdefault(key, [ref_table, [], [], on_update, on_delete])
+        k[1].append(col)
+        k[2].append(ref_col)
+    out = []
+    for fk in got:
+        for ref_table, cols, _ref_cols, on_update, on_delete in keys.values():
+            if (cols, ref_table) == (list(fk["constrained_columns"]), fk["referred_table"]):
+                opts = {**(fk.get("options") or {})}
+                for action, value in (("ondelete", on_delete), ("onupdate", on_update)):
+                    opts.pop(action, None)
+                    if value and value.upper() != "NO ACTION":
+                        opts[action] = value.upper()
+                fk = {**fk, "options": opts}
+                break
         out.append(fk)
     return out
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from planner.dialects import sqlite_properties
 from planner.state.inventory import Found
 from planner.state.model import Snapshot, Unmanaged
 
@@ -44,6 +45,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
                 continue  # a shadow table of a virtual table: refused with it
             for col in _collated_columns(conn, name, sql):
                 add("collate", col, name)  # COLLATE NOCASE / RTRIM: not modelled
+            sqlite_properties.properties(name, sql, tables.get(name), add)
             m = _OPTIONS.search(sql)
             options = m.group(1).upper() if m else ""
             if "ROWID" in options:

@@ -72,7 +72,8 @@ KINDS: dict[str, str] = {
     "operator class, length prefix …); not in the table's indexes",
     # properties of modelled objects: dbplan models the object, not this property
     "deferrable": "a DEFERRABLE constraint dbplan does not model as deferrable (a "
-    "constraint trigger's; keys, uniques and foreign keys say deferrable:)",
+    "constraint trigger's, or an SQLite foreign key's; PostgreSQL keys, uniques and "
+    "foreign keys say deferrable:)",
     "unlogged": "an UNLOGGED relation dbplan does not model as unlogged (a partition "
     "or child table; a table says unlogged: true)",
     "row_level_security": "row-level security of a table dbplan does not model, or "
@@ -82,7 +83,20 @@ KINDS: dict[str, str] = {
     "function, procedure or type (named 'sequence s', 'function f(integer)', 'type t')",
     "partitioning": "a partitioned table (MariaDB: modelled, but not its partitions)",
     "without_rowid": "a WITHOUT ROWID table (SQLite: modelled, but not the property)",
+    "storage_parameters": "storage parameters of a table (WITH (fillfactor = ...))",
+    "replica_identity": "a table's REPLICA IDENTITY other than DEFAULT",
+    "clustered": "a table CLUSTER-ed ON one of its indexes",
+    "column_storage": "a column's SET STORAGE other than its type's default",
+    "column_compression": "a column's SET COMPRESSION",
+    "column_statistics": "a column's SET STATISTICS target",
+    "column_options": "a column's attribute options (SET (n_distinct = ...))",
+    "not_valid": "a check or foreign key added NOT VALID (dbplan creates it validated)",
+    "match_full": "a foreign key MATCH FULL (dbplan creates MATCH SIMPLE)",
+    "trigger_disabled": "a trigger disabled, or enabled REPLICA or ALWAYS only",
     "strict": "a STRICT table (SQLite: modelled, but not the property)",
+    "autoincrement": "a table whose INTEGER PRIMARY KEY says AUTOINCREMENT (SQLite: "
+    "modelled, but not the keyword)",
+    "on_conflict": "a table with an ON CONFLICT clause on a constraint (SQLite)",
 }
 
 #: kinds that belong to a table (the entry's ``table``)
@@ -95,6 +109,13 @@ TABLE_KINDS = frozenset(
         "index",
         "deferrable",
         "collate",
+        "column_storage",
+        "column_compression",
+        "column_statistics",
+        "column_options",
+        "not_valid",
+        "match_full",
+        "trigger_disabled",
     }
 )
 

@@ -72,3 +72,26 @@ def test_primary_key_name_with_a_dollar_read_back(sqlite_db):
     finally:
         engine.dispose()
     assert (got.primary_key.name, got.primary_key.columns) == ("pk_$", ("y",))
+
+
+def test_column_level_foreign_key_actions_read_back(sqlite_db):
+    """A column-level ``REFERENCES p (id) ON DELETE CASCADE``: SQLAlchemy reads no action
+    from it; capture takes them from ``pragma_foreign_key_list``."""
+    engine = sa.create_engine(sqlite_db)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("CREATE TABLE p (id INTEGER PRIMARY KEY)"))
+            conn.execute(
+                sa.text(
+                    "CREATE TABLE t (id INTEGER PRIMARY KEY, "
+                    "pid INTEGER REFERENCES p (id) ON DELETE CASCADE ON UPDATE SET NULL, "
+                    "qid INTEGER REFERENCES p (id) ON DELETE NO ACTION)"
+                )
+            )
+            fks = sa.inspect(conn).get_foreign_keys("t")
+            assert [fk["options"] for fk in fks] == [{}, {}]  # what SQLAlchemy reads
+        got = from_database(engine, release="1").table("t")
+    finally:
+        engine.dispose()
+    actions = {fk.columns: (fk.ondelete, fk.onupdate) for fk in got.foreign_keys}
+    assert actions == {("pid",): ("CASCADE", "SET NULL"), ("qid",): (None, None)}

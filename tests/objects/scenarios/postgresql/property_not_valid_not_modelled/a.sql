@@ -1,0 +1,3 @@
+CREATE TABLE p (id integer PRIMARY KEY)
+
+CREATE TABLE t (id serial PRIMARY KEY, pid integer, n integer)
