@@ -252,7 +252,9 @@ class Dialect:
         """
         if not value:
             return None
-        v = value.upper()
+        # PostgreSQL 15's ``SET NULL (a, b)``: the action without its column list, which
+        # the inventory lists as kind ``action_columns`` (planner.dialects.postgresql_properties)
+        v = value.split("(", 1)[0].strip().upper()
         return None if v in self.default_fk_actions else v
 
     def reflected_autoincrement(self, raw: dict, serial: bool) -> Any:

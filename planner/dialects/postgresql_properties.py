@@ -6,7 +6,8 @@ Kinds named by their table (``name``):
 
 - ``storage_parameters``: ``WITH (fillfactor = 70, …)``;
 - ``replica_identity``: ``REPLICA IDENTITY FULL / NOTHING / USING INDEX``;
-- ``clustered``: ``CLUSTER ON`` one of its indexes.
+- ``clustered``: ``CLUSTER ON`` one of its indexes;
+- ``typed_table``: ``CREATE TABLE … OF type`` (dbplan creates a plain table).
 
 Kinds of a table (``table``), named by a column, a constraint or a trigger:
 
@@ -16,6 +17,12 @@ Kinds of a table (``table``), named by a column, a constraint or a trigger:
 - ``column_options``: ``SET (n_distinct = …)`` (the attribute options a user sets);
 - ``not_valid``: a check or foreign key added ``NOT VALID``;
 - ``match_full``: a foreign key ``MATCH FULL``;
+- ``action_columns``: a foreign key ``ON DELETE SET NULL (a)`` / ``SET DEFAULT (a)``
+  (PostgreSQL 15: dbplan models the action on all the key's columns);
+- ``nulls_not_distinct``: a unique constraint ``NULLS NOT DISTINCT`` (PostgreSQL 15);
+- ``no_inherit``: a check ``NO INHERIT``;
+- ``view_column_default``: a view's column given a default (``ALTER VIEW … ALTER COLUMN
+  … SET DEFAULT``), named by the column, ``table`` the view;
 - ``trigger_disabled``: a trigger ``DISABLE``-d, or enabled ``REPLICA`` / ``ALWAYS`` only.
 """
 
@@ -24,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 #: kinds named by their table (``name``)
-OF_TABLE = ("storage_parameters", "replica_identity", "clustered")
+OF_TABLE = ("storage_parameters", "replica_identity", "clustered", "typed_table")
 #: kinds that belong to a table (``table``) and are named by a column, constraint or trigger
 ON_TABLE = (
     "column_storage",
@@ -33,6 +40,10 @@ ON_TABLE = (
     "column_options",
     "not_valid",
     "match_full",
+    "action_columns",
+    "nulls_not_distinct",
+    "no_inherit",
+    "view_column_default",
     "trigger_disabled",
 )
 
@@ -41,7 +52,8 @@ _OWN = """NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::re
 
 _TABLES = f"""
 SELECT n.nspname, c.relname, c.reloptions IS NOT NULL, c.relreplident NOT IN ('d'),
-       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisclustered)
+       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisclustered),
+       c.reloftype <> 0
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p') AND {_OWN}
 """
@@ -57,11 +69,23 @@ WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p') AND a.attnum > 0
 """
 
 _CONSTRAINTS = f"""
-SELECT n.nspname, c.relname, k.conname, NOT k.convalidated, k.confmatchtype = 'f'
+SELECT n.nspname, c.relname, k.conname, NOT k.convalidated, k.confmatchtype = 'f',
+       {{action_columns}}, {{nulls_not_distinct}}, k.contype = 'c' AND k.connoinherit
 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p') AND k.contype IN ('c', 'f')
+WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p') AND k.contype IN ('c', 'f', 'u')
   AND k.conparentid = 0 AND {_OWN}
+"""
+
+_NULLS_NOT_DISTINCT = """k.contype = 'u' AND EXISTS (SELECT 1 FROM pg_index i
+  WHERE i.indexrelid = k.conindid AND i.indnullsnotdistinct)"""
+
+_VIEW_DEFAULTS = f"""
+SELECT n.nspname, c.relname, a.attname
+FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.adnum
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('v', 'm') AND {_OWN}
 """
 
 _TRIGGERS = f"""
@@ -78,8 +102,8 @@ def properties(
     """Add every property above that the captured schemas hold (``rows(sql)`` runs a
     query with ``:schemas`` bound; ``add(kind, name, schema, table)``; ``sch`` maps a
     namespace to the snapshot's schema; ``version`` the server's)."""
-    for nsp, rel, options, replica, clustered in rows(_TABLES):
-        for kind, present in zip(OF_TABLE, (options, replica, clustered), strict=True):
+    for nsp, rel, *flags in rows(_TABLES):
+        for kind, present in zip(OF_TABLE, flags, strict=True):
             if present:
                 add(kind, rel, sch(nsp))
     # attcompression: PostgreSQL 14 and later ('' is the default method)
@@ -88,10 +112,17 @@ def properties(
         for kind, present in zip(ON_TABLE[:4], flags, strict=True):
             if present:
                 add(kind, col, sch(nsp), rel)
-    for nsp, rel, con, not_valid, match_full in rows(_CONSTRAINTS):
-        if not_valid:
-            add("not_valid", con, sch(nsp), rel)
-        if match_full:
-            add("match_full", con, sch(nsp), rel)
+    # confdelsetcols: PostgreSQL 15 and later
+    pg15 = version >= (15,)
+    sql = _CONSTRAINTS.replace(
+        "{action_columns}", "k.confdelsetcols IS NOT NULL" if pg15 else "false"
+    ).replace("{nulls_not_distinct}", _NULLS_NOT_DISTINCT if pg15 else "false")
+    kinds = ("not_valid", "match_full", "action_columns", "nulls_not_distinct", "no_inherit")
+    for nsp, rel, con, *flags in rows(sql):
+        for kind, present in zip(kinds, flags, strict=True):
+            if present:
+                add(kind, con, sch(nsp), rel)
+    for nsp, view, col in rows(_VIEW_DEFAULTS):
+        add("view_column_default", col, sch(nsp), view)
     for nsp, rel, trg in rows(_TRIGGERS):
         add("trigger_disabled", trg, sch(nsp), rel)

@@ -86,12 +86,18 @@ KINDS: dict[str, str] = {
     "storage_parameters": "storage parameters of a table (WITH (fillfactor = ...))",
     "replica_identity": "a table's REPLICA IDENTITY other than DEFAULT",
     "clustered": "a table CLUSTER-ed ON one of its indexes",
+    "typed_table": "a typed table (CREATE TABLE ... OF type): dbplan creates a plain one",
+    "nulls_not_distinct": "a unique constraint NULLS NOT DISTINCT",
+    "no_inherit": "a check constraint NO INHERIT",
+    "view_column_default": "a default given to a column of a view",
     "column_storage": "a column's SET STORAGE other than its type's default",
     "column_compression": "a column's SET COMPRESSION",
     "column_statistics": "a column's SET STATISTICS target",
     "column_options": "a column's attribute options (SET (n_distinct = ...))",
     "not_valid": "a check or foreign key added NOT VALID (dbplan creates it validated)",
     "match_full": "a foreign key MATCH FULL (dbplan creates MATCH SIMPLE)",
+    "action_columns": "a foreign key ON DELETE SET NULL / SET DEFAULT (columns): dbplan "
+    "models the action on all the key's columns",
     "trigger_disabled": "a trigger disabled, or enabled REPLICA or ALWAYS only",
     "strict": "a STRICT table (SQLite: modelled, but not the property)",
     "autoincrement": "a table whose INTEGER PRIMARY KEY says AUTOINCREMENT (SQLite: "
@@ -115,6 +121,10 @@ TABLE_KINDS = frozenset(
         "column_options",
         "not_valid",
         "match_full",
+        "action_columns",
+        "nulls_not_distinct",
+        "no_inherit",
+        "view_column_default",
         "trigger_disabled",
     }
 )

@@ -35,6 +35,7 @@ _OF_TABLE = frozenset(
         "storage_parameters",
         "replica_identity",
         "clustered",
+        "typed_table",
         "autoincrement",
         "on_conflict",
     }

@@ -1,0 +1,3 @@
+CREATE TABLE t (id serial PRIMARY KEY, n integer)
+
+CREATE VIEW v AS SELECT id, n FROM t
