@@ -115,6 +115,41 @@ CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END 
 CREATE EVENT TRIGGER et ON ddl_command_start EXECUTE FUNCTION on_ddl()
 
 CREATE FOREIGN TABLE ft (id int) SERVER srv
+
+CREATE TABLE props (id int PRIMARY KEY, n int, body text, c int,
+  CONSTRAINT uq_props_c UNIQUE NULLS NOT DISTINCT (c)) WITH (fillfactor = 70)
+
+ALTER TABLE props REPLICA IDENTITY FULL
+
+CREATE INDEX ix_props_n ON props (n)
+
+ALTER TABLE props CLUSTER ON ix_props_n
+
+ALTER TABLE props ALTER COLUMN body SET STORAGE EXTERNAL
+
+ALTER TABLE props ALTER COLUMN body SET COMPRESSION pglz
+
+ALTER TABLE props ALTER COLUMN n SET STATISTICS 500
+
+ALTER TABLE props ALTER COLUMN n SET (n_distinct = 10)
+
+ALTER TABLE props ADD CONSTRAINT ck_props_n CHECK (n > 0) NOT VALID
+
+ALTER TABLE props ADD CONSTRAINT ck_props_c CHECK (c > 0) NO INHERIT
+
+CREATE TABLE props_ref (a int, b int, PRIMARY KEY (a, b))
+
+ALTER TABLE props ADD CONSTRAINT fk_props_full FOREIGN KEY (n, c) REFERENCES props_ref MATCH FULL
+
+ALTER TABLE props ADD CONSTRAINT fk_props_set FOREIGN KEY (n, c) REFERENCES props_ref ON DELETE SET NULL (c)
+
+CREATE TRIGGER props_touch BEFORE UPDATE ON props FOR EACH ROW EXECUTE FUNCTION touch()
+
+ALTER TABLE props DISABLE TRIGGER props_touch
+
+CREATE TABLE typed OF pair (PRIMARY KEY (a))
+
+ALTER VIEW v ALTER COLUMN id SET DEFAULT 0
 """
 # a foreign table needs a server of the wrapper
 PG_EVERY_KIND = PG_EVERY_KIND.replace(
@@ -133,6 +168,14 @@ PG_KINDS = {
 #: unique or foreign key, ``unlogged: true`` on a table): listed only where it cannot
 #: (a constraint trigger's deferral, an unlogged partition)
 PG_PROPERTIES = {"deferrable", "unlogged"}
+#: settings of tables, columns, constraints and triggers dbplan does not model
+#: (planner/dialects/postgresql_properties.py)
+PG_KINDS |= {
+    "storage_parameters", "replica_identity", "clustered", "typed_table", "column_storage",
+    "column_compression", "column_statistics", "column_options", "not_valid", "match_full",
+    "action_columns", "nulls_not_distinct", "no_inherit", "view_column_default",
+    "trigger_disabled",
+}  # fmt: skip
 
 ROUTINES = {"function", "procedure", "trigger"}
 #: kinds PostgreSQL's capture models in sections of their own (schemas:, extensions:,
@@ -181,8 +224,12 @@ CREATE TRIGGER v_ins INSTEAD OF INSERT ON v BEGIN SELECT 1; END
 CREATE TABLE w (k TEXT PRIMARY KEY, x INTEGER) WITHOUT ROWID
 
 CREATE TABLE st (id INTEGER PRIMARY KEY, x INTEGER) STRICT
+
+CREATE TABLE au (id INTEGER PRIMARY KEY AUTOINCREMENT, t_id INTEGER REFERENCES t (id)
+  DEFERRABLE INITIALLY DEFERRED, code TEXT UNIQUE ON CONFLICT REPLACE)
 """
-SQLITE_KINDS = {"view", "trigger", "index", "without_rowid", "strict"}
+SQLITE_KINDS = {"view", "trigger", "index", "without_rowid", "strict", "autoincrement",
+                "on_conflict", "deferrable"}  # fmt: skip
 
 EVERY = {
     "postgresql": (PG_EVERY_KIND, PG_KINDS),
