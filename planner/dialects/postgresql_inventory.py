@@ -226,7 +226,7 @@ _DATABASE = {
 #: ``<object kind> <name>`` (tables, columns, views, schemas, sequences, indexes, enums
 #: and modelled routines keep theirs; the comment of a routine left alone is listed with
 #: :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an extension's comment comes with it, from its
-#: control file)
+#: control file, and one that differs from the control file's is listed, schema None)
 _COMMENTS = f"""
 SELECT n.nspname, 'index ' || c.relname FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND d.objsubid = 0
@@ -240,6 +240,10 @@ SELECT n.nspname, 'constraint ' || k.conname || ' on ' || t.relname FROM pg_desc
 JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass AND k.oid = d.objoid
 JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
+UNION ALL
+SELECT NULL, 'extension ' || e.extname FROM pg_extension e
+LEFT JOIN pg_available_extensions a ON a.name = e.extname
+WHERE obj_description(e.oid, 'pg_extension') IS DISTINCT FROM a.comment
 """
 
 _RELKIND = {"v": "view", "m": "materialized_view", "f": "foreign_table"}
