@@ -151,7 +151,10 @@ def check_targets(snapshot: Any, targets: Any, add: Any) -> None:
 
 # --------------------------------------------------------------------------- compare
 def _show(v: Any) -> str:
-    return "none" if v is None else repr(v)
+    """As drift/verify show a value: ``none``, the text, quoted when blank or padded."""
+    if v is None:
+        return "none"
+    return repr(v) if v == "" or v != v.strip() else v
 
 
 def compare(where: str, got: Table, want: Table, out: list[str]) -> tuple[Table, Table]:
