@@ -70,6 +70,22 @@ def test_each_comment_round_trips_in_canonical_form():
     assert dump_snapshot(s, schema_ref=None) == TEXT
 
 
+def test_the_json_schema_takes_each_comment_and_refuses_a_stray_key():
+    import json
+    from pathlib import Path
+
+    import jsonschema
+    import yaml
+
+    path = Path(__file__).resolve().parents[2] / "planner" / "state" / "snapshot.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    doc = yaml.safe_load(TEXT)
+    jsonschema.validate(doc, schema)
+    doc["tables"]["t"]["checks"]["ck_t_b"]["note"] = "x"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema)
+
+
 @pytest.mark.parametrize(
     "entry, problem",
     [
