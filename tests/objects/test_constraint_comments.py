@@ -180,3 +180,17 @@ def test_drift_names_a_constraint_or_policy_comment_changed_by_hand(pg_db):
         "t: check ck_t_r: comment other, snapshot says named",
         "t: policy own: comment none, snapshot says own rows",
     ]
+
+
+def test_constraint_comments_round_trip_through_sqlalchemy_models():
+    from planner.state.capture_models import from_metadata, to_metadata
+
+    s = load_snapshot_text(TEXT, "1.0.0.yaml")
+    t = s.table("t")
+    # SQLAlchemy's models have no exclusions or policies: the keys and constraints only
+    plain = s.replace_table(
+        dataclasses.replace(t, exclusions=(), policies=(), row_level_security=None)
+    )
+    back = from_metadata(to_metadata(plain), release="1.0.0")
+    assert back.table("t") == plain.table("t")
+    assert back.table("t").primary_key.comment == "the key's"
