@@ -29,6 +29,9 @@ def diff_pg_table(ot: Table, nt: Table) -> tuple[Table, list[Operation]]:
     """The operations changing ``ot``'s properties in place into ``nt``'s, and ``ot`` as
     they leave it (for the rest of the table's diff: a foreign key altered in place is
     then unchanged)."""
+    from planner.diff_constraint_comments import diff_constraint_comments
+
+    ot, comments = diff_constraint_comments(ot, nt)  # COMMENT ON CONSTRAINT alone
     ops: list[Operation] = []
     if ot.unlogged != nt.unlogged:
         ops.append(SetTableLogged(table_key=nt.key, unlogged=nt.unlogged))
@@ -61,4 +64,4 @@ def diff_pg_table(ot: Table, nt: Table) -> tuple[Table, list[Operation]]:
             ops.append(DropExclusion(table_key=nt.key, exclusion=a))
         if b is not None:
             ops.append(AddExclusion(table_key=nt.key, exclusion=b))
-    return ot, ops
+    return ot, ops + comments

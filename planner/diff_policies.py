@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from planner.ops.base import Operation
+from planner.ops.constraint_comments import SetPolicyComment
 from planner.ops.policies import (
     AlterPolicy,
     CreatePolicy,
@@ -80,12 +81,13 @@ def _diff_table(ot: Table, nt: Table, ops: Sequence[Operation]) -> list[Operatio
             drop = True
         elif disturbed(a_cols) or disturbed(b_cols):
             drop = create = True
-        elif same_policy(a, b):
-            continue
-        elif alterable(a, b):
-            out.append(
-                AlterPolicy(table_key=key, old=a, new=b, old_columns=a_cols, new_columns=b_cols)
-            )
+        elif same_policy(a, b) or alterable(a, b):
+            if not same_policy(a, b):
+                out.append(
+                    AlterPolicy(table_key=key, old=a, new=b, old_columns=a_cols, new_columns=b_cols)
+                )
+            if a.comment != b.comment:  # COMMENT ON POLICY alone; a created one has its own
+                out.append(SetPolicyComment(table_key=key, name=name, old=a.comment, new=b.comment))
             continue
         else:
             drop = create = True

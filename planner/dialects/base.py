@@ -169,6 +169,9 @@ class Dialect:
     has_deferrable_constraints: ClassVar[bool] = False
     has_unlogged_tables: ClassVar[bool] = False
     has_exclusion_constraints: ClassVar[bool] = False
+    #: ``COMMENT ON CONSTRAINT`` / ``COMMENT ON POLICY`` (PostgreSQL): the ``comment:`` of
+    #: a table's constraints and policies (:mod:`planner.state.constraint_comments`)
+    has_constraint_comments: ClassVar[bool] = False
     #: declarative partitioning and table inheritance (PostgreSQL): the table keys
     #: ``partition_by``, ``partition_of`` and ``inherits`` (:mod:`planner.state.partitions`)
     has_partitioning: ClassVar[bool] = False

@@ -65,6 +65,7 @@ class PostgreSQL(Dialect):
     has_deferrable_constraints = True
     has_unlogged_tables = True
     has_exclusion_constraints = True
+    has_constraint_comments = True
     has_partitioning = True
     has_virtual_generated_columns = False
     has_named_enums = True

@@ -229,7 +229,7 @@ _DATABASE = {
 #: ``<object kind> <name>`` (tables, columns, views, schemas, sequences, indexes, enums
 #: and modelled routines keep theirs; the comment of a routine left alone is listed with
 #: :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an extension's comment comes with it, from its
-#: control file)
+#: control file, and one that differs from the control file's is listed, schema None)
 _COMMENTS = f"""
 SELECT n.nspname, 'index ' || c.relname FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND d.objsubid = 0
@@ -239,7 +239,15 @@ WHERE c.relkind IN ('i', 'I') AND n.nspname = ANY(:schemas)
   AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid
               AND k.contype IN ('p', 'u', 'x'))
 UNION ALL
-SELECT n.nspname, 'constraint ' || k.conname || ' on ' || t.relname FROM pg_description d
+SELECT NULL, 'extension ' || e.extname FROM pg_extension e
+LEFT JOIN pg_available_extensions a ON a.name = e.extname
+WHERE obj_description(e.oid, 'pg_extension') IS DISTINCT FROM a.comment
+"""
+
+#: comments on constraints: modelled (``comment:`` of the constraint,
+#: postgresql_tables), listed when the snapshot does not model the constraint
+_CONSTRAINT_COMMENTS = """
+SELECT n.nspname, t.relname, k.conname, k.contype FROM pg_description d
 JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass AND k.oid = d.objoid
 JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
@@ -395,6 +403,19 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     for nsp, what in rows(_PART_COMMENTS):
         add("comment", what, sch(nsp))
     props.properties(rows, add, sch, conn.dialect.server_version_info or (0,))
+    from planner.dialects.postgresql_tables import CONSTRAINT_KINDS
+    from planner.state.constraint_comments import constraints
+
+    for nsp, table, con, contype in rows(_CONSTRAINT_COMMENTS):
+        t = tables.get((sch(nsp), table))
+        kind = CONSTRAINT_KINDS.get(contype)
+        if (
+            snapshot is not None
+            and t is not None
+            and any(k == kind and (k == "primary key" or n == con) for k, n, _ in constraints(t))
+        ):
+            continue  # modelled: the constraint's comment
+        add("comment", f"constraint {con} on {table}", sch(nsp))
     in_schema = [(k, *v) for k, v in _IN_SCHEMA.items()]
     in_schema += [("text_search", *v) for v in _TEXT_SEARCH_MORE]
     for kind, catalog, col, nspcol in in_schema:

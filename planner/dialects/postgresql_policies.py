@@ -36,7 +36,10 @@ WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p')
 """
 
 _POLICIES = """
-SELECT schemaname, tablename, policyname, permissive, roles::text[], cmd, qual, with_check
+SELECT schemaname, tablename, policyname, permissive, roles::text[], cmd, qual, with_check,
+       (SELECT obj_description(p.oid, 'pg_policy') FROM pg_policy p
+        JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = schemaname AND c.relname = tablename AND p.polname = policyname)
 FROM pg_policies WHERE schemaname = ANY(:schemas)
 ORDER BY schemaname, tablename, policyname
 """
@@ -96,6 +99,14 @@ def alter_policy(key: tuple[str | None, str], old: Policy, new: Policy) -> str:
     return sql
 
 
+def policy_comment_sql(key: tuple[str | None, str], name: str, comment: str | None) -> str:
+    """``COMMENT ON POLICY`` ``name`` of the table ``key`` (``IS NULL``: none)."""
+    from planner.dialects import get
+
+    value = "NULL" if comment is None else get("postgresql").string_literal(comment)
+    return f"COMMENT ON POLICY {_q(name)} ON {_table(key)} IS {value}"
+
+
 def drop_policy(key: tuple[str | None, str], p: Policy) -> str:
     return f"DROP POLICY {_q(p.name)} ON {_table(key)}"
 
@@ -113,7 +124,7 @@ def capture(conn: Any, snapshot: Any, names: list[str], default: str, hint: Any 
     for nsp, rel, enabled, forced in conn.execute(sa.text(_TABLES), {"schemas": names}):
         rls[key(nsp, rel)] = rls_value(enabled, forced)
     found: dict[tuple[str | None, str], list[Policy]] = {}
-    for nsp, rel, name, permissive, roles, cmd, qual, check in conn.execute(
+    for nsp, rel, name, permissive, roles, cmd, qual, check, comment in conn.execute(
         sa.text(_POLICIES), {"schemas": names}
     ):
         found.setdefault(key(nsp, rel), []).append(
@@ -124,6 +135,7 @@ def capture(conn: Any, snapshot: Any, names: list[str], default: str, hint: Any 
                 roles=tuple(roles),
                 using=qual,
                 with_check=check,
+                comment=comment,
             )
         )
     if not rls and not found:

@@ -59,14 +59,31 @@ WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
   AND obj_description(i.indexrelid, 'pg_class') IS NOT NULL
 """
 
+#: the comments of table constraints (``COMMENT ON CONSTRAINT``)
+_CONSTRAINT_COMMENTS = """
+SELECT n.nspname, t.relname, k.conname, k.contype, d.description FROM pg_constraint k
+JOIN pg_description d ON d.classoid = 'pg_constraint'::regclass AND d.objoid = k.oid
+JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
+"""
+
+#: ``pg_constraint.contype`` -> the constraint kind of :mod:`planner.state.constraint_comments`
+CONSTRAINT_KINDS = {
+    "p": "primary key",
+    "f": "foreign key",
+    "u": "unique",
+    "c": "check",
+    "x": "exclusion constraint",
+}
+
 #: the constraint kinds (``pg_constraint.contype``) whose DEFERRABLE the snapshot models
 MODELLED_DEFERRABLE = ("p", "u", "f")
 
 
 def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
     """``snapshot`` with ``deferrable`` on its deferrable keys, uniques and foreign keys
-    ``unlogged`` on its unlogged tables and ``comment`` on its commented indexes, as the
-    database has them."""
+    ``unlogged`` on its unlogged tables and ``comment`` on its commented indexes and
+    constraints, as the database has them."""
     default = conn.execute(sa.text("SELECT current_schema()")).scalar()
     names = sorted({s or default for s in schemas})
 
@@ -95,7 +112,15 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
     comments: dict[tuple, dict[str, str]] = {}
     for nsp, rel, ix, comment in conn.execute(sa.text(_INDEX_COMMENTS), {"schemas": names}):
         comments.setdefault(key(nsp, rel), {})[ix] = comment
-    if not deferrable and not unlogged and not exclusions and not comments:
+    on_constraints: dict[tuple, list[tuple[str, str, str]]] = {}
+    for nsp, rel, con, contype, comment in conn.execute(
+        sa.text(_CONSTRAINT_COMMENTS), {"schemas": names}
+    ):
+        if contype in CONSTRAINT_KINDS:
+            on_constraints.setdefault(key(nsp, rel), []).append(
+                (CONSTRAINT_KINDS[contype], con, comment)
+            )
+    if not deferrable and not unlogged and not exclusions and not comments and not on_constraints:
         return snapshot
     tables = []
     for t in snapshot.tables:
@@ -110,8 +135,36 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
             on = comments[t.key]
             indexes = tuple(dataclasses.replace(i, comment=on.get(i.name)) for i in t.indexes)
             t = dataclasses.replace(t, indexes=indexes)
+        for kind, con, comment in on_constraints.get(t.key, ()):
+            t = _with_constraint_comment(t, kind, con, comment)
         tables.append(t)
     return dataclasses.replace(snapshot, tables=tuple(tables))
+
+
+def _with_constraint_comment(t: Any, kind: str, name: str, comment: str) -> Any:
+    """``t`` with the comment of its constraint ``kind`` ``name`` (the primary key: the
+    table's, whatever its name); ``t`` when it does not model that constraint (the
+    inventory lists the comment)."""
+    from planner.state.constraint_comments import constraints, with_comment
+
+    for k, n, _ in constraints(t):
+        if k == kind and (k == "primary key" or n == name):
+            return with_comment(t, k, n, comment)
+    return t
+
+
+def constraint_comment_sql(key: tuple, name: str, comment: str | None) -> str:
+    """``COMMENT ON CONSTRAINT`` ``name`` of the table ``key`` (``IS NULL``: none).
+
+    Example:
+        >>> print(constraint_comment_sql(("app", "t"), "ck", "it's"))
+        COMMENT ON CONSTRAINT "ck" ON "app"."t" IS 'it''s'
+    """
+    from planner.dialects import get
+    from planner.dialects.postgresql_views import _q, _qq
+
+    value = "NULL" if comment is None else get("postgresql").string_literal(comment)
+    return f"COMMENT ON CONSTRAINT {_q(name)} ON {_qq(*key)} IS {value}"
 
 
 def _with_deferrable(t: Any, found: dict[tuple[str, str], str]) -> Any:

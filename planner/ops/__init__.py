@@ -77,6 +77,7 @@ from planner.ops.base import (
     Risk,
     enums_of_type,
 )
+from planner.ops.constraint_comments import SetConstraintComment, SetPolicyComment
 from planner.ops.data import (
     OPERATION_TYPES,
     AddEnumValue,
@@ -162,6 +163,8 @@ __all__ = [
     "ReplaceRoutine",
     "SetRoutineComment",
     "SetIndexComment",
+    "SetConstraintComment",
+    "SetPolicyComment",
     "SetViewIndexComment",
     "AlterColumnDefault",
     "AlterColumnNullable",

@@ -32,8 +32,9 @@ from planner.runtime.errors import MigrationError
 from planner.runtime.managed_rows import compare_rows as _rows
 from planner.runtime.managed_rows import key_text as _key_text
 from planner.runtime.managed_rows import retired_rows
-from planner.state import partitions
+from planner.state import constraint_comments, partitions
 from planner.state.model import Generated
+from planner.state.pg_tables_yaml import compare_exclusions
 
 if TYPE_CHECKING:
     from planner.project import Project
@@ -187,6 +188,7 @@ def compare_snapshots(
             out.append(f"{where}: comment {_show(g.comment)}, snapshot says {_show(t.comment)}")
         _columns(where, g, t, out, dialect)
         out += partitions.compare(where, g, t)
+        g, t = constraint_comments.compare(where, g, t, out)  # then compared without them
         if g.primary_key != t.primary_key:
             gp, tp = g.primary_key, t.primary_key
             out.append(
@@ -204,9 +206,7 @@ def compare_snapshots(
         fk_fields += ("deferrable",)
         _named(where, "foreign key", g.foreign_keys, t.foreign_keys, fk_fields, out)
         _named(where, "unique", g.uniques, t.uniques, ("columns", "deferrable"), out)
-        from planner.state.pg_tables_yaml import compare_exclusions  # by meaning
-
-        compare_exclusions(where, g, t, out, dialect)
+        compare_exclusions(where, g, t, out, dialect)  # by meaning
         if g.unlogged != t.unlogged:
             out.append(f"{where}: unlogged {_show(g.unlogged)}, snapshot says {_show(t.unlogged)}")
         _named(where, "check", g.checks, t.checks, ("sqltext",), out, dialect)

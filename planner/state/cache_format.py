@@ -40,7 +40,12 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("backfill_dialects", _PAIRS),
     ),
     model.Generated: (("expression", _S), ("stored", _B)),
-    model.PrimaryKey: (("name", _S_OPT), ("columns", _STRS), ("deferrable", _S_OPT)),
+    model.PrimaryKey: (
+        ("name", _S_OPT),
+        ("columns", _STRS),
+        ("deferrable", _S_OPT),
+        ("comment", _S_OPT),
+    ),
     model.ForeignKey: (
         ("name", _S),
         ("columns", _STRS),
@@ -50,9 +55,10 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("ondelete", _S_OPT),
         ("onupdate", _S_OPT),
         ("deferrable", _S_OPT),
+        ("comment", _S_OPT),
     ),
-    model.Unique: (("name", _S), ("columns", _STRS), ("deferrable", _S_OPT)),
-    model.Check: (("name", _S), ("sqltext", _S)),
+    model.Unique: (("name", _S), ("columns", _STRS), ("deferrable", _S_OPT), ("comment", _S_OPT)),
+    model.Check: (("name", _S), ("sqltext", _S), ("comment", _S_OPT)),
     model.Index: (
         ("name", _S),
         ("columns", _STRS),
@@ -97,6 +103,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("elements", (tuple, model.ExclusionElement)),
         ("using", _S),
         ("where", _S_OPT),
+        ("comment", _S_OPT),
     ),
     policies.Policy: (
         ("name", _S),
@@ -105,6 +112,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("roles", _STRS),
         ("using", _S_OPT),
         ("with_check", _S_OPT),
+        ("comment", _S_OPT),
     ),
     model.PartitionOf: (("table", _S), ("bound", _S), ("schema", _S_OPT)),
     model.Snapshot: (

@@ -119,6 +119,7 @@ def _fk_to_sa(fk: ForeignKey, md: sa.MetaData, *, use_alter: bool) -> sa.Foreign
         ondelete=fk.ondelete,
         onupdate=fk.onupdate,
         use_alter=use_alter,
+        comment=fk.comment,
     )
 
 
@@ -160,6 +161,7 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
     implicit_pk = (
         pk is not None
         and pk.name is None
+        and pk.comment is None
         and pk_cols == tuple(c.name for c in t.columns if c.name in pk_cols)
     )
     items: list[Any] = []
@@ -190,11 +192,12 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
             )
         )
     if pk is not None and not implicit_pk:
-        items.append(sa.PrimaryKeyConstraint(*pk_cols, name=_conv(pk.name)))
+        items.append(sa.PrimaryKeyConstraint(*pk_cols, name=_conv(pk.name), comment=pk.comment))
     for u in t.uniques:
-        items.append(sa.UniqueConstraint(*u.columns, name=conv(u.name)))
+        items.append(sa.UniqueConstraint(*u.columns, name=conv(u.name), comment=u.comment))
     for ck in t.checks:
-        items.append(sa.CheckConstraint(sa.text(escape_binds(ck.sqltext)), name=conv(ck.name)))
+        text = sa.text(escape_binds(ck.sqltext))
+        items.append(sa.CheckConstraint(text, name=conv(ck.name), comment=ck.comment))
     for ix in t.indexes:
         kw = {}
         if ix.where is not None:
@@ -440,7 +443,9 @@ def _table_from_sa(sat: sa.Table, by_values, row_spec, problems: list[str]) -> T
     pk = None
     if sat.primary_key is not None and len(sat.primary_key.columns):
         pk = PrimaryKey(
-            name=_pk_name(sat, problems), columns=tuple(c.name for c in sat.primary_key.columns)
+            name=_pk_name(sat, problems),
+            columns=tuple(c.name for c in sat.primary_key.columns),
+            comment=sat.primary_key.comment,
         )
     fks, uniques, checks = [], [], []
     for const in sat.constraints:
@@ -454,7 +459,7 @@ def _table_from_sa(sat: sa.Table, by_values, row_spec, problems: list[str]) -> T
                 const, sat, "unique constraint", f"on ({', '.join(cols)})", problems, columns=cols
             )
             if name:
-                uniques.append(Unique(name=name, columns=cols))
+                uniques.append(Unique(name=name, columns=cols, comment=const.comment))
         elif isinstance(const, sa.CheckConstraint):
             if getattr(const, "_type_bound", False):
                 continue  # implied by a Boolean/Enum type with create_constraint
@@ -468,7 +473,7 @@ def _table_from_sa(sat: sa.Table, by_values, row_spec, problems: list[str]) -> T
                 check_columns=_check_columns(text, (c.name for c in sat.columns)),
             )
             if name:
-                checks.append(Check(name=name, sqltext=text))
+                checks.append(Check(name=name, sqltext=text, comment=const.comment))
     indexes = []
     for ix in sat.indexes:
         indexes.append(_index_from_sa(ix, sat, problems))
@@ -581,6 +586,7 @@ def _fk_from_sa(const: sa.ForeignKeyConstraint, sat: sa.Table, problems) -> Fore
         ref_schema=ref_schema,
         ondelete=const.ondelete.upper() if const.ondelete else None,
         onupdate=const.onupdate.upper() if const.onupdate else None,
+        comment=const.comment,
     )
 
 

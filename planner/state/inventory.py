@@ -64,8 +64,9 @@ KINDS: dict[str, str] = {
     "foreign_server": "a foreign server or foreign-data wrapper",
     "policy": "a row-level security policy of a table dbplan does not model",
     "rule": "a rewrite rule",
-    "comment": "a comment on an object dbplan models without its comment (a constraint, "
-    "the index of a key, a function, procedure or trigger left alone), named '<kind> <name>'",
+    "comment": "a comment on an object dbplan models without its comment (a constraint "
+    "it does not model, the index of a key, a function, procedure or trigger left alone, an "
+    "extension's comment other than its control file's), named '<kind> <name>'",
     "exclusion_constraint": "an exclusion constraint dbplan does not model (deferrable, an operator "
     "class, INCLUDE or ordering of its own; the others are a table's exclusions)",
     "index": "an index dbplan cannot model (method, expression, INCLUDE, order, "

@@ -155,6 +155,8 @@ class PrimaryKey:
     columns: tuple[str, ...] = ()
     #: ``immediate`` / ``deferred``: DEFERRABLE INITIALLY ... (PostgreSQL); None: not
     deferrable: str | None = None
+    #: ``COMMENT ON CONSTRAINT`` (PostgreSQL); None: no comment
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,6 +170,8 @@ class ForeignKey:
     onupdate: str | None = None
     #: ``immediate`` / ``deferred``: DEFERRABLE INITIALLY ... (PostgreSQL); None: not
     deferrable: str | None = None
+    #: ``COMMENT ON CONSTRAINT`` (PostgreSQL); None: no comment
+    comment: str | None = None
 
     @property
     def ref_key(self) -> TableKey:
@@ -180,12 +184,16 @@ class Unique:
     columns: tuple[str, ...]
     #: ``immediate`` / ``deferred``: DEFERRABLE INITIALLY ... (PostgreSQL); None: not
     deferrable: str | None = None
+    #: ``COMMENT ON CONSTRAINT`` (PostgreSQL); None: no comment
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Check:
     name: str
     sqltext: str
+    #: ``COMMENT ON CONSTRAINT`` (PostgreSQL); None: no comment
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -237,6 +245,8 @@ class Exclusion:
     using: str = "gist"
     #: the partial constraint's predicate (SQL text)
     where: str | None = None
+    #: ``COMMENT ON CONSTRAINT`` (PostgreSQL); None: no comment
+    comment: str | None = None
 
 
 #: One managed row: ``(column, value)`` pairs sorted by column; values frozen.

@@ -187,6 +187,16 @@ def check_targets(snapshot: Any, targets: Any, add: Any) -> None:
     from planner.state import index_keys, pg_types
 
     ds = [dialects.get(t) for t in targets]
+    inline = sorted({d.label for d in ds if not d.has_named_enums})
+    for e in snapshot.enums if inline else ():
+        if e.comment is not None:  # an inline ENUM has no type to comment on
+            add(
+                ("enums", e.name, "comment"),
+                f"comment of enum {e.name}: {', '.join(inline)} keeps an enum inline in its "
+                "columns, with no type to comment on (a target dialect)",
+                "leave out comment:, or make PostgreSQL the only target "
+                f"({dialects.only_target(dialects.having('has_named_enums'))})",
+            )
     having = {section: sorted(d.label for d in dialects.all_dialects()
                               if section in d.object_sections)
               for section in (*SECTIONS, *pg_types.SECTIONS, *index_keys.SECTIONS)}  # fmt: skip

@@ -27,7 +27,7 @@ from typing import Any
 from planner.state.model import DEFERRABLE_KINDS, Exclusion, ExclusionElement, Unique
 
 #: the keys of a unique constraint written as a mapping
-UNIQUE_KEYS = ("columns", "deferrable")
+UNIQUE_KEYS = ("columns", "deferrable", "comment")
 
 
 def read_deferrable(shape: Any, value: Any, path: tuple, what: str) -> str | None:
@@ -62,17 +62,22 @@ def read_unique(shape: Any, name: str, body: Any, path: tuple) -> Unique | None:
     )
     if cols is None:
         return None
-    return Unique(name=name, columns=cols, deferrable=deferrable)
+    from planner.state.constraint_comments import read
+
+    return Unique(name=name, columns=cols, deferrable=deferrable, comment=read(shape, u, path))
 
 
 def check(c: Any, snapshot: Any, targets: Any) -> None:
     """:func:`check_targets` for the target dialect names ``targets`` (None: not named),
-    and :func:`check_references`."""
+    :func:`check_references`, and the targets of constraint and policy comments."""
     from planner import dialects
 
     names = None if targets is None else [dialects.get(t) for t in targets]
     check_targets(c, snapshot, names)
     check_references(c, snapshot)
+    from planner.state import constraint_comments  # COMMENT ON CONSTRAINT / POLICY
+
+    constraint_comments.check_targets(snapshot, targets, c.add)
 
 
 def compare_exclusions(where: str, got: Any, want: Any, out: list[str], dialect: Any) -> None:
@@ -169,7 +174,7 @@ def check_targets(c: Any, snapshot: Any, names: list | None) -> None:
 
 
 # --------------------------------------------------------------------------- exclusions
-EXCLUSION_KEYS = ("using", "elements", "where")
+EXCLUSION_KEYS = ("using", "elements", "where", "comment")
 ELEMENT_KEYS = ("column", "expression", "operator")
 #: an operator as PostgreSQL spells one (symbols), or an index method's name
 _OPERATOR = re.compile(r"[+\-*/<>=~!@#%^&|`?]{1,63}")
@@ -202,7 +207,14 @@ def read_exclusions(shape: Any, value: Any, path: tuple) -> tuple[Exclusion, ...
             if el is not None:
                 elements.append(el)
         if len(elements) == len(raw):
-            out.append(Exclusion(name=name, elements=tuple(elements), using=using, where=where))
+            from planner.state.constraint_comments import read
+
+            comment = read(shape, e, ep)
+            out.append(
+                Exclusion(
+                    name=name, elements=tuple(elements), using=using, where=where, comment=comment
+                )
+            )
     return tuple(out)
 
 

@@ -34,7 +34,7 @@ RLS_VALUES = ("enabled", "forced")
 #: the commands a policy applies to (``FOR ...``), the default first
 COMMANDS = ("all", "select", "insert", "update", "delete")
 #: the keys of one policy
-POLICY_KEYS = ("command", "permissive", "roles", "using", "with_check")
+POLICY_KEYS = ("command", "permissive", "roles", "using", "with_check", "comment")
 #: the commands without a USING expression / without a WITH CHECK one (PostgreSQL
 #: refuses them)
 NO_USING = frozenset({"insert"})
@@ -58,6 +58,8 @@ class Policy:
     using: str | None = None
     #: the ``WITH CHECK`` expression (SQL), None: none
     with_check: str | None = None
+    #: ``COMMENT ON POLICY``; None: no comment
+    comment: str | None = None
 
     def __post_init__(self) -> None:
         roles = tuple(sorted(set(self.roles))) or ("public",)
@@ -227,6 +229,6 @@ def spelled_as(table: Any, hint: Any) -> Any:
     for p in table.policies:
         h = by_name.get(p.name)
         if h is not None and same_policy(p, h):
-            p = h
+            p = dataclasses.replace(h, comment=p.comment)  # the database's comment
         out.append(p)
     return dataclasses.replace(table, policies=tuple(out))

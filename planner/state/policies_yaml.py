@@ -83,6 +83,7 @@ def read_policies(shape: Shape, body: Any, path: Path_) -> tuple[Policy, ...]:
                 roles=roles or ("public",),
                 using=using,
                 with_check=check,
+                comment=shape.text(e.get("comment", _MISSING), (*pp, "comment"), "a comment"),
             )
         )
     return sort_policies(out)
@@ -106,7 +107,7 @@ def policies_pairs(t: Any) -> list[tuple[str, Any]]:
                 fields.append(("permissive", _value_node(False)))
             if p.roles != ("public",):
                 fields.append(("roles", _names(p.roles)))
-            for key in ("using", "with_check"):
+            for key in ("using", "with_check", "comment"):
                 v = getattr(p, key)
                 if v is not None:
                     fields.append((key, _str_node(v, flow=True)))

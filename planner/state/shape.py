@@ -18,11 +18,10 @@ import difflib
 import functools
 from typing import Any
 
-from planner.state import column_kinds, index_keys, naming, pg_tables_yaml
+from planner.state import column_kinds, constraint_comments, index_keys, naming, pg_tables_yaml
 from planner.state.errors import Problem, Problems, SnapshotError
 from planner.state.model import (
     FORMAT_VERSION,
-    Check,
     Column,
     Enum,
     ForeignKey,
@@ -131,8 +130,8 @@ COLUMN_KEYS = (
     "generated",
     "using",
 )
-PK_KEYS = ("name", "columns", "deferrable")
-FK_KEYS = ("columns", "references", "ondelete", "onupdate", "deferrable")
+PK_KEYS = ("name", "columns", "deferrable", "comment")
+FK_KEYS = ("columns", "references", "ondelete", "onupdate", "deferrable", "comment")
 REF_KEYS = ("schema", "table", "columns")
 INDEX_KEYS = ("columns", "unique", "where", "using", "include", "comment")
 ROWS_KEYS = ("mode", "key", "values")
@@ -459,7 +458,7 @@ class Shape:
         # primary key
         pk_name: Any = _MISSING
         pk_columns: tuple[str, ...] | None = tuple(flagged)
-        pk_deferrable = None
+        pk_deferrable = pk_comment = None
         if "primary_key" in t:
             pp = (*path, "primary_key")
             pk = self.mapping(t["primary_key"], pp, "primary_key", allowed=PK_KEYS)
@@ -467,6 +466,7 @@ class Shape:
                 pk_deferrable = pg_tables_yaml.read_deferrable(
                     self, pk.get("deferrable"), (*pp, "deferrable"), "the primary key"
                 )
+                pk_comment = constraint_comments.read(self, pk, pp)
                 if "name" in pk:
                     pk_name = self.text(pk["name"], (*pp, "name"), "a constraint name")
                 if "columns" in pk:
@@ -526,7 +526,9 @@ class Shape:
         if pk_columns:
             if pk_name is _MISSING:
                 pk_name = naming.default_pk_name(name, pk_columns, conventions)
-            primary_key = PrimaryKey(name=pk_name, columns=pk_columns, deferrable=pk_deferrable)
+            primary_key = PrimaryKey(
+                name=pk_name, columns=pk_columns, deferrable=pk_deferrable, comment=pk_comment
+            )
         elif pk_name is not _MISSING and pk_name is not None:
             self.add(
                 (*path, "primary_key"),
@@ -549,11 +551,9 @@ class Shape:
                 uniques.append(u)
         checks = []
         for kname, sql in self.names_mapping(t.get("checks"), (*path, "checks"), "checks").items():
-            text = self.text(sql, (*path, "checks", kname), "an SQL boolean expression", sql=True)
-            if text is not None:
-                checks.append(Check(name=kname, sqltext=text))
-            elif sql is None:
-                self.add((*path, "checks", kname), "expected an SQL boolean expression, found null")
+            ck = constraint_comments.read_check(self, kname, sql, (*path, "checks", kname))
+            if ck is not None:
+                checks.append(ck)
         indexes = []
         for iname, ibody in self.names_mapping(
             t.get("indexes"), (*path, "indexes"), "indexes"
@@ -640,6 +640,7 @@ class Shape:
         if cols is None or ref_table is None or ref_cols is None:
             return None
         return ForeignKey(
+            comment=constraint_comments.read(self, fk, path),
             deferrable=deferrable,
             name=name,
             columns=cols,

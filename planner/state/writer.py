@@ -232,6 +232,8 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
             pk_pairs.append(("columns", _names(pk_columns)))
         if t.primary_key.deferrable is not None:
             pk_pairs.append(("deferrable", _str_node(t.primary_key.deferrable, flow=True)))
+        if t.primary_key.comment is not None:
+            pk_pairs.append(("comment", _str_node(t.primary_key.comment, flow=True)))
         if pk_pairs:
             pairs.append(("primary_key", _flow(pk_pairs)))
     if t.foreign_keys:
@@ -248,7 +250,7 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
                 ("columns", _names(fk.columns)),
                 ("references", _flow(ref)),
             ]
-            for key in ("ondelete", "onupdate", "deferrable"):
+            for key in ("ondelete", "onupdate", "deferrable", "comment"):
                 v = getattr(fk, key)
                 if v is not None:
                     body.append((key, _str_node(v, flow=False)))
@@ -257,9 +259,7 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
     if t.uniques:
         pairs.append(("unique", _block([(u.name, _unique_node(u)) for u in t.uniques])))
     if t.checks:
-        pairs.append(
-            ("checks", _block([(c.name, _str_node(c.sqltext, flow=False)) for c in t.checks]))
-        )
+        pairs.append(("checks", _block([(c.name, _check_node(c)) for c in t.checks])))
     if t.indexes:
         ixs = []
         for ix in t.indexes:
@@ -317,15 +317,29 @@ def _exclusion_node(e: Exclusion) -> Node:
     ]
     if e.where is not None:
         body.append(("where", _str_node(e.where, flow=False)))
+    if e.comment is not None:
+        body.append(("comment", _str_node(e.comment, flow=False)))
     return _block(body)
 
 
 def _unique_node(u: Unique) -> Node:
-    """``[columns]``, or ``{columns: [...], deferrable: ...}`` for a deferrable one."""
-    if u.deferrable is None:
+    """``[columns]``, or ``{columns: [...], deferrable: ..., comment: ...}`` for a
+    deferrable or commented one."""
+    if u.deferrable is None and u.comment is None:
         return _names(u.columns)
+    pairs: list[tuple[str, Node]] = [("columns", _names(u.columns))]
+    for key in ("deferrable", "comment"):
+        if getattr(u, key) is not None:
+            pairs.append((key, _str_node(getattr(u, key), flow=True)))
+    return _flow(pairs)
+
+
+def _check_node(c: Any) -> Node:
+    """The SQL text, or ``{sqltext: ..., comment: ...}`` for a commented check."""
+    if c.comment is None:
+        return _str_node(c.sqltext, flow=False)
     return _flow(
-        [("columns", _names(u.columns)), ("deferrable", _str_node(u.deferrable, flow=True))]
+        [("sqltext", _str_node(c.sqltext, flow=True)), ("comment", _str_node(c.comment, flow=True))]
     )
 
 

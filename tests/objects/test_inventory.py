@@ -66,6 +66,14 @@ ALTER TABLE t ENABLE ROW LEVEL SECURITY
 
 CREATE POLICY p ON t USING (true)
 
+COMMENT ON POLICY p ON t IS 'every row'
+
+COMMENT ON CONSTRAINT t_pkey ON t IS 'the constraint'
+
+COMMENT ON CONSTRAINT ex_deferred ON u IS 'not modelled'
+
+COMMENT ON EXTENSION hstore IS 'not the control file''s'
+
 CREATE TABLE forced_only (id int PRIMARY KEY)
 
 ALTER TABLE forced_only FORCE ROW LEVEL SECURITY
@@ -349,7 +357,14 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
         ]
         # a comment dbplan does not model on an object it models is listed (a key's
         # index); an index's comment is modelled, and drift names one that differs
-        assert [u.name for u in s.unmanaged if u.kind == "comment"] == ["index t_pkey"]
+        assert [u.name for u in s.unmanaged if u.kind == "comment"] == [
+            "constraint ex_deferred on u",
+            "extension hstore",
+            "index t_pkey",
+        ]
+        # a modelled constraint's and policy's comments are modelled
+        assert s.table("t").primary_key.comment == "the constraint"
+        assert [p.comment for p in s.table("t").policies] == ["every row"]
         ix = next(i for i in s.table("t").indexes if i.name == "ix_t_name")
         assert ix.comment == "names"
         other = dataclasses.replace(ix, comment="other")

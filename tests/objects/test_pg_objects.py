@@ -209,3 +209,27 @@ def test_bad_sequence_cache_names_file_line_and_column(section, problem):
     with pytest.raises(SnapshotError) as e:
         load_snapshot_text(HEAD + section + "\n", "1.0.0.yaml")
     assert any(f"1.0.0.yaml:{problem}" in str(p) for p in e.value.problems), str(e.value)
+
+
+def test_an_enum_comment_is_refused_for_targets_that_keep_enums_inline():
+    # MariaDB and SQLite keep an enum inline in its columns: the comment would be lost
+    s = Snapshot(
+        release="1.0.0",
+        tables=(Table(name="t", columns=(Column(name="m", type="Enum(mood)"),)),),
+        enums=(Enum(name="mood", values=("ok", "bad"), comment="How one feels"),),
+    )
+    text = dump_snapshot(s, schema_ref=None)
+    from planner.state.reader import parse_yaml
+
+    _, sm, _ = parse_yaml(text, "1.0.0.yaml")
+    for target, label in (("sqlite", "SQLite"), ("mysql", "MariaDB/MySQL")):
+        got = validate(s, source_map=sm, file="1.0.0.yaml", targets=["postgresql", target])
+        line = text.splitlines().index("    comment: How one feels") + 1
+        assert [str(p) for p in got] == [
+            f"1.0.0.yaml:{line}:14: enums.mood.comment: comment of enum mood: {label} keeps "
+            "an enum inline in its columns, with no type to comment on (a target dialect) "
+            "(leave out comment:, or make PostgreSQL the only target "
+            '([tool.dbplan] dialects = ["postgresql"]))'
+        ]
+    assert not validate(s, targets=["postgresql"])
+    assert not validate(s)  # no targets named

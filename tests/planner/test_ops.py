@@ -53,8 +53,10 @@ from planner.ops import (
     RenameTable,
     ReplaceRoutine,
     Risk,
+    SetConstraintComment,
     SetEnumComment,
     SetIndexComment,
+    SetPolicyComment,
     SetRoutineComment,
     SetTableComment,
     SetTableLogged,
@@ -244,6 +246,12 @@ def _ops() -> list:
         CreatePolicy(table_key=CAMPAIGNS, policy=Policy(name="p2", command="select", using="true")),
         DropPolicy(table_key=CAMPAIGNS, policy=OWN, columns=("id",)),
         AlterPolicy(table_key=CAMPAIGNS, old=OWN, new=dataclasses.replace(OWN, roles=("app",))),
+        SetPolicyComment(table_key=CAMPAIGNS, name="own", old=None, new="own rows"),
+        # comments of constraints (planner.ops.constraint_comments)
+        SetConstraintComment(
+            table_key=SITES, constraint="foreign key", name=FK.name, old=None, new="its campaign"
+        ),
+        SetConstraintComment(table_key=SITES, constraint="primary key", old=None, new="the key"),
         # PostgreSQL schemas, extensions, sequences (planner.ops.pg_objects)
         CreateSchema(schema=Schema(name="reports")),
         DropSchema(schema=SCH),

@@ -1,0 +1,11 @@
+CREATE TABLE t (id serial PRIMARY KEY, owner text)
+
+ALTER TABLE t ENABLE ROW LEVEL SECURITY
+
+CREATE POLICY own ON t USING (owner = current_user)
+
+CREATE POLICY r ON t FOR SELECT USING (true)
+
+COMMENT ON POLICY own ON t IS 'own rows'
+
+COMMENT ON POLICY r ON t IS 'reads'

@@ -1,0 +1,15 @@
+CREATE TABLE t (id serial PRIMARY KEY, owner text)
+
+ALTER TABLE t ENABLE ROW LEVEL SECURITY
+
+CREATE POLICY own ON t USING (owner = current_user)
+
+COMMENT ON POLICY own ON t IS 'own rows'
+
+CREATE TABLE u (id serial PRIMARY KEY, owner text)
+
+ALTER TABLE u ENABLE ROW LEVEL SECURITY
+
+CREATE POLICY mine ON u FOR SELECT USING (owner = current_user)
+
+COMMENT ON POLICY mine ON u IS 'a new table''s policy'

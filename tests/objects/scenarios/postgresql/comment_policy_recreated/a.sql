@@ -1,0 +1,7 @@
+CREATE TABLE t (id serial PRIMARY KEY, owner text)
+
+ALTER TABLE t ENABLE ROW LEVEL SECURITY
+
+CREATE POLICY own ON t FOR SELECT USING (owner = current_user)
+
+COMMENT ON POLICY own ON t IS 'own rows'
