@@ -89,7 +89,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: the own NOT NULL and default of each column of a domain type, and the domain
 _DOMAIN_COLUMNS = """
 SELECT n.nspname, t.relname, a.attname, a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
-       ty.typname, tn.nspname = current_schema()
+       ty.typname, tn.nspname, tn.nspname = current_schema()
 FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_type ty ON ty.oid = a.atttypid
@@ -185,8 +185,8 @@ def capture(conn: Any, snapshot: Any, names: list[str], default: str) -> Any:
 
 def _own_column_facts(conn: Any, snapshot: Any, p: dict, sch: Any) -> Any:
     own = {
-        (sch(nsp), t, c): (bool(nn), d, typ if here else None)
-        for nsp, t, c, nn, d, typ, here in conn.execute(sa.text(_DOMAIN_COLUMNS), p)
+        (sch(nsp), t, c): (bool(nn), d, _type_name(typ, None if here else tnsp))
+        for nsp, t, c, nn, d, typ, tnsp, here in conn.execute(sa.text(_DOMAIN_COLUMNS), p)
     }
     if not own:
         return snapshot
@@ -195,7 +195,7 @@ def _own_column_facts(conn: Any, snapshot: Any, p: dict, sch: Any) -> Any:
         cols = []
         for c in t.columns:
             facts = own.get((t.schema, t.name, c.name))
-            if facts is not None and facts[2] is not None and _NAME.fullmatch(facts[2]):
+            if facts is not None and facts[2] is not None:
                 # the domain, whatever SQLAlchemy made of it (before 2.0.x: its base type)
                 c = dataclasses.replace(c, type=f"postgresql.TYPE({facts[2]})")
             if facts is not None and not (t.primary_key and c.name in t.primary_key.columns):
@@ -203,6 +203,13 @@ def _own_column_facts(conn: Any, snapshot: Any, p: dict, sch: Any) -> Any:
             cols.append(c)
         tables.append(dataclasses.replace(t, columns=tuple(cols)))
     return dataclasses.replace(snapshot, tables=tuple(tables))
+
+
+def _type_name(name: str, schema: str | None) -> str | None:
+    """``label``, or ``other.label`` for a type outside the default schema; None when a
+    part does not fit the type grammar (SQLAlchemy's reflection stands then)."""
+    parts = (name,) if schema is None else (schema, name)
+    return ".".join(parts) if all(_NAME.fullmatch(x) for x in parts) else None
 
 
 # --------------------------------------------------------------------------- DDL

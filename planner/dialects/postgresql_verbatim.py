@@ -12,7 +12,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _COLUMN_TYPE = """
 SELECT t.typname, t.typcategory, e.typname AS item, tn.nspname, en.nspname AS item_schema,
-       format_type(a.atttypid, a.atttypmod) AS spelled
+       format_type(a.atttypid, a.atttypmod) AS spelled, current_schema() AS here
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -27,18 +27,21 @@ WHERE n.nspname = coalesce(:schema, current_schema()) AND c.relname = :table
 
 def verbatim_type(conn: Any, schema: str | None, table: str, column: str) -> str | None:
     """``postgresql.TYPE(hstore)`` (``postgresql.ARRAY(postgresql.TYPE(circle))`` for an
-    array) for the column's type; None when its name does not fit the type grammar (a
-    quoted or schema-qualified name outside the captured schema: the caller refuses it)."""
+    array; ``postgresql.TYPE(other.pair)`` outside the default schema) for the column's
+    type; None when its name does not fit the type grammar (a quoted name) or the type has a
+    modifier: the caller refuses it."""
     row = conn.execute(
         sa.text(_COLUMN_TYPE), {"schema": schema, "table": table, "column": column}
     ).first()
     if row is None:
         return None
-    typname, category, item, nsp, item_nsp, spelled = row
+    typname, category, item, nsp, item_nsp, spelled, here = row
     name, where = (item, item_nsp) if item is not None else (typname, nsp)
-    if not _NAME.fullmatch(name) or where not in ("pg_catalog", "public", schema):
+    if not _NAME.fullmatch(name) or not _NAME.fullmatch(where):
         return None
-    if spelled not in (name, f"{name}[]"):
+    bare = where in ("pg_catalog", here)
+    if spelled.removesuffix("[]") not in (name, f"{where}.{name}"):
         return None  # a modifier (geometry(Point, 4326)) the verbatim form would lose
-    text = f"postgresql.TYPE({name})"
+    # a type of another schema (an extension's, a composite type's) by its qualified name
+    text = f"postgresql.TYPE({name if bare else f'{where}.{name}'})"
     return f"postgresql.ARRAY({text})" if item is not None else text

@@ -111,7 +111,12 @@ def _using(column: str, old_type: str, new_type: str, enums) -> str | None:
         return None
     col = quote_ident(column)
     target = _pg_type_sql(new_type, enums)
-    if coltypes.family(old_type) in ("enum", "json") or coltypes.family(new_type) == "enum":
+    old_family, new_family = coltypes.family(old_type), coltypes.family(new_type)
+    if old_family in ("enum", "json") or new_family == "enum":
+        return f"{col}::text::{target}"
+    if old_family == new_family == "verbatim":
+        # two types of their own rarely have a cast between them (int4range -> int8range,
+        # tsrange -> tstzrange): through their text forms, which any type reads
         return f"{col}::text::{target}"
     return f"{col}::{target}"
 

@@ -213,7 +213,8 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
         return f"postgresql.{type(obj).__name__}()"
     if type_ == "type" and isinstance(obj, postgresql.DOMAIN):
         # postgresql.TYPE(name): a type the database has; never created or dropped here
-        return f"postgresql.DOMAIN({str(obj.name)!r}, sa.Text(), create_type=False)"
+        schema = f", schema={str(obj.schema)!r}" if obj.schema else ""  # other.pair
+        return f"postgresql.DOMAIN({str(obj.name)!r}, sa.Text(){schema}, create_type=False)"
     if type_ == "server_default":
         if obj is None:
             return "None"

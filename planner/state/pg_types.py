@@ -166,7 +166,9 @@ sort_domains = sort_types = sort_collations = _sort
 
 # --------------------------------------------------------------------------- uses
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_VERBATIM = re.compile(r"postgresql\.TYPE\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)")
+_VERBATIM = re.compile(
+    r"postgresql\.TYPE\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\)"
+)
 
 
 def type_names(text: str | None) -> set[str]:
@@ -176,8 +178,8 @@ def type_names(text: str | None) -> set[str]:
     Example:
         >>> sorted(type_names("postgresql.ARRAY(postgresql.TYPE(pair))"))
         ['pair']
-        >>> sorted(type_names("other.pair[]"))
-        ['other.pair']
+        >>> sorted(type_names("other.pair[]")), sorted(type_names("postgresql.TYPE(other.pair)"))
+        (['other.pair'], ['other.pair'])
     """
     if not text:
         return set()

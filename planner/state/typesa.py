@@ -79,7 +79,8 @@ def _plain(spec: TypeSpec) -> TypeEngine:
         return simple[spec.name]()
     if spec.verbatim is not None:
         # a named type PostgreSQL already has: in DDL, its name (never created or dropped)
-        return postgresql.DOMAIN(spec.verbatim, sa.Text(), create_type=False)
+        schema, _, name = spec.verbatim.rpartition(".")  # other.pair: pair of schema other
+        return postgresql.DOMAIN(name, sa.Text(), schema=schema or None, create_type=False)
     if spec.name == "String":
         return sa.String(*spec.args)
     if spec.name == "Numeric":

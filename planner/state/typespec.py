@@ -358,8 +358,20 @@ class _Parser:
             )
         self.take()
         self.take()
-        self.expect(")", f"')' after {d.name}({tok.text}")
-        return TypeSpec(name=d.name, verbatim=tok.text)
+        name = tok.text
+        if self.peek().text == ".":  # a type of another schema: other.pair
+            self.take()
+            part = self.peek()
+            if part.kind != "name":
+                raise TypeParseError(
+                    f"expected the name of a type after {d.name}({name}., found {_describe(part)}",
+                    hint=f"e.g. {d.name}({name}.pair)",
+                    offset=part.offset,
+                )
+            self.take()
+            name = f"{name}.{part.text}"
+        self.expect(")", f"')' after {d.name}({name}")
+        return TypeSpec(name=d.name, verbatim=name)
 
     def array_args(self, d: _Def, has_parens: bool) -> TypeSpec:
         if not has_parens:

@@ -5,7 +5,8 @@ A scenario holds ``a.sql`` and ``b.sql`` (statements separated by a blank line: 
 trigger's or function's body keeps its own semicolons) and, optionally, ``expect.txt``:
 the differences the comparison must report, one per line, ``up: <difference>`` after the
 upgrade and ``down: <difference>`` after the downgrade (what dbplan leaves alone and
-therefore does not reproduce). The loop: build A and B from their scripts and capture
+therefore does not reproduce), and, for an open bug, ``xfail.txt``: its first line names the
+bug, and the scenario is a strict xfail (it must fail until the bug is fixed). The loop: build A and B from their scripts and capture
 them, generate the revision A -> B, apply it to a fresh copy of A, and compare the result
 (models *and* inventory) with B; downgrade and compare with A.
 """
@@ -68,6 +69,14 @@ def expected(case: Path) -> tuple[list[str], list[str]]:
             elif line.startswith("down: "):
                 down.append(line[6:])
     return up, down
+
+
+def known_bug(dialect: str, name: str) -> str | None:
+    """The open bug a scenario fails on (``xfail.txt``'s first line), or None."""
+    path = HERE / dialect / name / "xfail.txt"
+    if not path.is_file():
+        return None
+    return path.read_text(encoding="utf-8").splitlines()[0].strip() or None
 
 
 def run_scenario(url: str, dialect: str, name: str, root: Path) -> tuple[list[str], list[str]]:

@@ -962,3 +962,16 @@ def test_values_round_trip_through_the_database(db_url):
         assert got == expected
     finally:
         eng.dispose()
+
+
+def test_verbatim_type_of_another_schema():
+    """``postgresql.TYPE(other.pair)``: a type outside the default schema keeps its schema,
+    in the snapshot text and in the DDL (a bare ``pair`` is not found on the search path)."""
+    from sqlalchemy.dialects import postgresql
+
+    for text in ("postgresql.TYPE(other.pair)", "postgresql.ARRAY(postgresql.TYPE(ext.citext))"):
+        assert ct.format_type(ct.parse_type(text)) == text
+    compiled = ct.to_sqlalchemy("postgresql.TYPE(other.pair)").compile(dialect=postgresql.dialect())
+    assert compiled == "other.pair"
+    with pytest.raises(ct.TypeParseError, match="name of a type"):
+        ct.parse_type("postgresql.TYPE(other.)")

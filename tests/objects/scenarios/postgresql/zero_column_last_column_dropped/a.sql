@@ -1,1 +1,3 @@
+-- covers: zero/change, zero/table
+
 CREATE TABLE z (note text)

@@ -1,1 +1,3 @@
+-- covers: zero/create
+
 CREATE TABLE y (id int PRIMARY KEY)

@@ -1,0 +1,1 @@
+CREATE TABLE t (id int NOT NULL, code int AUTO_INCREMENT PRIMARY KEY, UNIQUE KEY uq_id (id))

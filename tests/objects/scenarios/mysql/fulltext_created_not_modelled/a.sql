@@ -1,0 +1,3 @@
+-- covers: fulltext/create
+
+CREATE TABLE doc (id int PRIMARY KEY, body text NOT NULL)

@@ -1,0 +1,1 @@
+CREATE TABLE doc (id int PRIMARY KEY, body text NOT NULL)

@@ -1,0 +1,4 @@
+CREATE TABLE t (id int PRIMARY KEY, n decimal(12, 2), other varchar(10))
+
+CREATE FUNCTION total() RETURNS bigint READS SQL DATA
+RETURN (SELECT COALESCE(SUM(n), 0) FROM t)

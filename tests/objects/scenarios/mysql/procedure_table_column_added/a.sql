@@ -1,0 +1,9 @@
+-- covers: procedure/table
+
+CREATE TABLE t (id int PRIMARY KEY, n int)
+
+CREATE PROCEDURE bump(IN step int, OUT total int)
+BEGIN
+  UPDATE t SET n = n + step;
+  SELECT SUM(n) INTO total FROM t;
+END

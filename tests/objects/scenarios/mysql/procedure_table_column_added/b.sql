@@ -1,0 +1,7 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, label varchar(20) NOT NULL DEFAULT 'x')
+
+CREATE PROCEDURE bump(IN step int, OUT total int)
+BEGIN
+  UPDATE t SET n = n + step;
+  SELECT SUM(n) INTO total FROM t;
+END

@@ -1,0 +1,7 @@
+-- covers: routine/drop
+
+CREATE TABLE t (id int PRIMARY KEY)
+
+CREATE FUNCTION twice(x int) RETURNS int DETERMINISTIC RETURN 2 * x
+
+CREATE PROCEDURE noop() BEGIN END

@@ -1,0 +1,5 @@
+CREATE TABLE t (id int PRIMARY KEY, n bigint, m varchar(5))
+
+CREATE FUNCTION twice(x int) RETURNS int DETERMINISTIC RETURN 2 * x
+
+CREATE SEQUENCE s

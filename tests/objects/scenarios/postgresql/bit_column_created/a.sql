@@ -1,0 +1,3 @@
+-- covers: bit/create
+
+CREATE TABLE keep (id int PRIMARY KEY)

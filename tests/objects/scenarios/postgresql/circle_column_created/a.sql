@@ -1,0 +1,3 @@
+-- covers: circle/create
+
+CREATE TABLE keep (id int PRIMARY KEY)

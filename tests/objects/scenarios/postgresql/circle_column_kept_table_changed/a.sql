@@ -1,0 +1,3 @@
+-- covers: circle/table
+
+CREATE TABLE t (id int PRIMARY KEY, v circle, n int)

@@ -1,0 +1,5 @@
+CREATE EXTENSION IF NOT EXISTS citext
+
+CREATE TABLE keep (id int PRIMARY KEY)
+
+CREATE TABLE t (id int PRIMARY KEY, v citext NOT NULL, w citext)

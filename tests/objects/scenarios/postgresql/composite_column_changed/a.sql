@@ -1,0 +1,7 @@
+-- covers: composite/change
+
+CREATE TYPE pair AS (x integer, y text)
+
+CREATE TABLE t (id int PRIMARY KEY, v text, n int)
+
+INSERT INTO t VALUES (1, '(1,a)', 2)

@@ -1,0 +1,5 @@
+-- covers: composite/table
+
+CREATE TYPE pair AS (x integer, y text)
+
+CREATE TABLE t (id int PRIMARY KEY, v pair, n int)

@@ -1,0 +1,5 @@
+-- covers: domain/table
+
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0)
+
+CREATE TABLE t (id serial PRIMARY KEY)

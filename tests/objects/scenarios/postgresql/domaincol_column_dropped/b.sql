@@ -1,0 +1,5 @@
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0)
+
+CREATE TABLE t (id int PRIMARY KEY, n int)
+
+INSERT INTO t VALUES (1, 2)

@@ -1,0 +1,5 @@
+-- covers: domaincol/table
+
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0)
+
+CREATE TABLE t (id int PRIMARY KEY, v posint, n int)

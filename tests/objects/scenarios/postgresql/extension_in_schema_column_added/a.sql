@@ -1,0 +1,7 @@
+-- covers: extension/table
+
+CREATE SCHEMA ext
+
+CREATE EXTENSION citext SCHEMA ext
+
+CREATE TABLE t (id int PRIMARY KEY)

@@ -1,0 +1,5 @@
+CREATE SCHEMA ext
+
+CREATE EXTENSION citext SCHEMA ext
+
+CREATE TABLE t (id int PRIMARY KEY, c ext.citext)

@@ -1,0 +1,5 @@
+-- covers: hstore/create
+
+CREATE EXTENSION IF NOT EXISTS hstore
+
+CREATE TABLE keep (id int PRIMARY KEY)

@@ -1,0 +1,5 @@
+CREATE EXTENSION IF NOT EXISTS hstore
+
+CREATE TABLE keep (id int PRIMARY KEY)
+
+CREATE TABLE t (id int PRIMARY KEY, v hstore NOT NULL, w hstore)

@@ -1,0 +1,9 @@
+-- covers: inheritance/create
+
+CREATE TABLE base (id int NOT NULL, name text)
+
+ALTER TABLE base ADD CONSTRAINT ck_base_name CHECK (name <> '')
+
+CREATE TABLE child (id int NOT NULL, name text, extra int)
+
+INSERT INTO child VALUES (1, 'a', 2)

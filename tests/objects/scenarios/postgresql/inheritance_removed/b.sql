@@ -1,0 +1,9 @@
+CREATE TABLE base (id int NOT NULL, name text)
+
+ALTER TABLE base ADD CONSTRAINT ck_base_name CHECK (name <> '')
+
+CREATE TABLE child (extra int) INHERITS (base)
+
+ALTER TABLE child NO INHERIT base
+
+INSERT INTO child VALUES (1, 'a', 2)

@@ -1,0 +1,3 @@
+-- covers: int4range/create
+
+CREATE TABLE keep (id int PRIMARY KEY)

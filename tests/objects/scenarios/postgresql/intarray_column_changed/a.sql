@@ -1,0 +1,5 @@
+-- covers: intarray/change
+
+CREATE TABLE t (id int PRIMARY KEY, v text[], n int)
+
+INSERT INTO t VALUES (1, '{1,2}', 2)

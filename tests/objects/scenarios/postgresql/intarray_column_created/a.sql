@@ -1,0 +1,3 @@
+-- covers: intarray/create
+
+CREATE TABLE keep (id int PRIMARY KEY)

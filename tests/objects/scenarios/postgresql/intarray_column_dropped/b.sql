@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, n int)
+
+INSERT INTO t VALUES (1, 2)

@@ -1,0 +1,3 @@
+-- covers: intarray/table
+
+CREATE TABLE t (id int PRIMARY KEY, v int[], n int)

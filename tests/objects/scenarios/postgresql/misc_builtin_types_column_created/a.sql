@@ -1,0 +1,3 @@
+-- covers: types/create
+
+CREATE TABLE keep (id int PRIMARY KEY)

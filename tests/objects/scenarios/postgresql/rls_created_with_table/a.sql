@@ -1,0 +1,3 @@
+-- covers: rls/create, rls/drop
+
+CREATE TABLE keep (id int PRIMARY KEY)

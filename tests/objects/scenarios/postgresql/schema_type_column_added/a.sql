@@ -1,0 +1,7 @@
+-- covers: schema/table, type/table
+
+CREATE SCHEMA other
+
+CREATE TYPE other.pair AS (l text, n integer)
+
+CREATE TABLE t (id int PRIMARY KEY)

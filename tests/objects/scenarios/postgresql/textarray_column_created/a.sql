@@ -1,0 +1,3 @@
+-- covers: textarray/create
+
+CREATE TABLE keep (id int PRIMARY KEY)

@@ -1,0 +1,3 @@
+CREATE TABLE keep (id int PRIMARY KEY)
+
+CREATE TABLE t (id int PRIMARY KEY, v text[] NOT NULL, w text[])

@@ -1,0 +1,3 @@
+-- covers: textarray/table
+
+CREATE TABLE t (id int PRIMARY KEY, v text[], n int)

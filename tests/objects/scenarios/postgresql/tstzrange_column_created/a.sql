@@ -1,0 +1,3 @@
+-- covers: tstzrange/create
+
+CREATE TABLE keep (id int PRIMARY KEY)

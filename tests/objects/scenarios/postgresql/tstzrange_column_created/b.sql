@@ -1,0 +1,3 @@
+CREATE TABLE keep (id int PRIMARY KEY)
+
+CREATE TABLE t (id int PRIMARY KEY, v tstzrange NOT NULL, w tstzrange)

@@ -1,0 +1,3 @@
+-- covers: tsvector/create
+
+CREATE TABLE keep (id int PRIMARY KEY)

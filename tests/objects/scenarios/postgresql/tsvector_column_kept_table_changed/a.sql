@@ -1,0 +1,3 @@
+-- covers: tsvector/table
+
+CREATE TABLE t (id int PRIMARY KEY, v tsvector, n int)

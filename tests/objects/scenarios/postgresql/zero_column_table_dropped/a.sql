@@ -1,0 +1,5 @@
+-- covers: zero/drop
+
+CREATE TABLE y (id int PRIMARY KEY)
+
+CREATE TABLE z ()

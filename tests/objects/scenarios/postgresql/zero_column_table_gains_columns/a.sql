@@ -1,0 +1,3 @@
+-- covers: zero/change
+
+CREATE TABLE z ()
