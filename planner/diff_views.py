@@ -29,6 +29,7 @@ from planner.ops.views import (
     CreateViewIndex,
     DropView,
     DropViewIndex,
+    SetViewColumnComment,
     SetViewComment,
     disturbs,
     view_enums,
@@ -87,6 +88,14 @@ def _in_place(a: View, b: View) -> list[Operation]:
         out.append(SetViewIndexComment(view_key=b.key, index=want[name], old=old))
     if a.comment != b.comment:
         out.append(SetViewComment(view=b, old=a.comment, new=b.comment))
+    had, has = dict(a.column_comments), dict(b.column_comments)
+    for column in sorted(had.keys() | has.keys()):
+        if had.get(column) != has.get(column):
+            out.append(
+                SetViewColumnComment(
+                    view=b, column_name=column, old=had.get(column), new=has.get(column)
+                )
+            )
     return out
 
 

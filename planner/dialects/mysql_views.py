@@ -67,3 +67,7 @@ def drop_index_sql(key: tuple, ix: Any) -> list[str]:
 
 def comment_sql(view: View, comment: str | None) -> list[str]:
     return []  # views keep no comment here
+
+
+def column_comment_sql(view: View, column: str, comment: str | None) -> list[str]:
+    return []  # nor their columns

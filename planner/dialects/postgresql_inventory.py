@@ -254,17 +254,19 @@ WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
 """
 
 #: comments dbplan does not model on parts of objects it does model: a column of a view
-#: or materialized view (``column <view>.<column>``), an attribute of a composite type
+#: or materialized view dbplan leaves alone (``column <view>.<column>``; a modelled
+#: view's are its ``column_comments``), an attribute of a composite type
 #: (``attribute <type>.<name>``), a collation (``collation <name>``); listed as kind
 #: ``comment`` so that drift and verify see one added, changed or dropped
-_PART_COMMENTS = f"""
-SELECT n.nspname, 'column ' || c.relname || '.' || a.attname FROM pg_description d
+_VIEW_COLUMN_COMMENTS = f"""
+SELECT n.nspname, c.relname, a.attname FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(:schemas)
   AND {_not_extension("pg_class", "c.oid")}
-UNION ALL
+"""
+_PART_COMMENTS = f"""
 SELECT n.nspname, 'attribute ' || t.typname || '.' || a.attname FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
 JOIN pg_type t ON t.typrelid = c.oid
@@ -402,6 +404,10 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         add("comment", what, sch(nsp))
     for nsp, what in rows(_PART_COMMENTS):
         add("comment", what, sch(nsp))
+    views = {v.key for v in snapshot.views} if snapshot is not None else set()
+    for nsp, view, column in rows(_VIEW_COLUMN_COMMENTS):
+        if (sch(nsp), view) not in views:  # a modelled view's: its column_comments
+            add("comment", f"column {view}.{column}", sch(nsp))
     props.properties(rows, add, sch, conn.dialect.server_version_info or (0,))
     from planner.dialects.postgresql_tables import CONSTRAINT_KINDS
     from planner.state.constraint_comments import constraints

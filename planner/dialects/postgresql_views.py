@@ -133,6 +133,9 @@ def views(
                 comment=comment,
             )
         )
+    column_comments: dict[int, list[tuple[str, str]]] = {}
+    for relid, column, text in conn.execute(sa.text(_COLUMN_COMMENTS), {"oids": list(kept)}):
+        column_comments.setdefault(relid, []).append((column, text))
     out = []
     for oid, nsp, name, relkind, definition, comment in rows:
         if oid in blocked:
@@ -145,6 +148,7 @@ def views(
                 definition=normal_definition(definition),
                 indexes=tuple(indexes.get(oid, ())),
                 comment=comment,
+                column_comments=tuple(column_comments.get(oid, ())),
                 reads=tuple(
                     ViewRead(kind=k, name=n, schema=s, columns=tuple(sorted(c)))
                     for (k, s, n), c in reads[oid].items()
@@ -152,6 +156,15 @@ def views(
             )
         )
     return out, extra
+
+
+#: the comments on the columns of the views ``:oids``
+_COLUMN_COMMENTS = """
+SELECT a.attrelid, a.attname, d.description FROM pg_description d
+JOIN pg_attribute a ON d.classoid = 'pg_class'::regclass AND a.attrelid = d.objoid
+  AND a.attnum = d.objsubid AND d.objsubid > 0
+WHERE a.attrelid = ANY(:oids) ORDER BY a.attrelid, a.attname
+"""
 
 
 def normal_definition(text: str) -> str:
@@ -187,7 +200,22 @@ def create_sql(view: View) -> list[str]:
     out += [sql for ix in view.indexes for sql in create_index_sql(view.key, ix)]
     if view.comment is not None:
         out += comment_sql(view, view.comment)
+    for column, comment in view.column_comments:
+        out += column_comment_sql(view, column, comment)
     return out
+
+
+def column_comment_sql(view: View, column: str, comment: str | None) -> list[str]:
+    """``COMMENT ON COLUMN view.column IS ...`` (``NULL`` removes it).
+
+    Example:
+        >>> print(column_comment_sql(View(name="v", definition="SELECT 1 AS a"), "a", "one")[0])
+        COMMENT ON COLUMN "v"."a" IS 'one'
+    """
+    from planner.dialects.postgresql import PostgreSQL
+
+    text = "NULL" if comment is None else PostgreSQL().string_literal(comment)
+    return [f"COMMENT ON COLUMN {_qq(view.schema, view.name)}.{_q(column)} IS {text}"]
 
 
 def create_index_sql(key: tuple, ix: Index) -> list[str]:

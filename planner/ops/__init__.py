@@ -135,6 +135,7 @@ from planner.ops.views import (
     CreateViewIndex,
     DropView,
     DropViewIndex,
+    SetViewColumnComment,
     SetViewComment,
 )
 
@@ -158,6 +159,7 @@ __all__ = [
     "CreateViewIndex",
     "DropView",
     "DropViewIndex",
+    "SetViewColumnComment",
     "SetViewComment",
     "DropRoutine",
     "ReplaceRoutine",

@@ -366,5 +366,50 @@ class SetViewComment(Operation):
         )
 
 
-for _cls in (CreateViewIndex, DropViewIndex, SetViewComment):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetViewColumnComment(Operation):
+    """Set or remove the comment of a column of a view that stays (PostgreSQL's
+    ``COMMENT ON COLUMN``)."""
+
+    kind: ClassVar[str] = "set_view_column_comment"
+    phase: ClassVar[int] = PHASE_CREATE_VIEW
+    view: View
+    #: the view's column
+    column_name: str
+    old: str | None = None
+    new: str | None = None
+
+    def sort_name(self) -> str:
+        return f"{self.view.qualified_name}.{self.column_name}"
+
+    def where(self) -> str:
+        return self.view.qualified_name
+
+    def label(self) -> str:
+        return f"comment of {self.view.qualified_name}.{self.column_name}"
+
+    def describe(self) -> str:
+        what = f"column {self.column_name} of {self.view.kind.replace('_', ' ')} {self.view.qualified_name}"
+        if self.new is None:
+            return f"Remove the comment of {what}"
+        return f"Set the comment of {what} to {self.new!r}"
+
+    def reverse(self) -> Operation:
+        return SetViewColumnComment(
+            view=self.view, column_name=self.column_name, old=self.new, new=self.old
+        )
+
+    def needs(self) -> frozenset[Ref]:
+        return frozenset({(RefKind.VIEW, self.view.key)})
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        def edit(v: View) -> View:
+            kept = tuple((c, x) for c, x in v.column_comments if c != self.column_name)
+            added = ((self.column_name, self.new),) if self.new is not None else ()
+            return dataclasses.replace(v, column_comments=kept + added)
+
+        return _edit_view(snapshot, self.view.key, edit)
+
+
+for _cls in (CreateViewIndex, DropViewIndex, SetViewComment, SetViewColumnComment):
     OPERATION_TYPES.setdefault(_cls.kind, _cls)

@@ -12,6 +12,7 @@ from planner.ops.views import (
     CreateViewIndex,
     DropView,
     DropViewIndex,
+    SetViewColumnComment,
     SetViewComment,
 )
 from planner.revisions import alembic_ops as custom
@@ -61,6 +62,11 @@ def _set_index_comment(op: SetIndexComment, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(DropViewIndex)
 def _drop_view_index(op: DropViewIndex, ctx: EmitContext) -> list:
     return _switch(lambda part: part.drop_index_sql(op.view_key, op.index))
+
+
+@TO_ALEMBIC.register(SetViewColumnComment)
+def _set_view_column_comment(op: SetViewColumnComment, ctx: EmitContext) -> list:
+    return _switch(lambda part: part.column_comment_sql(op.view, op.column_name, op.new))
 
 
 @TO_ALEMBIC.register(SetViewComment)

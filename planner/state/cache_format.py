@@ -197,6 +197,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("kind", _S),
         ("indexes", (tuple, model.Index)),
         ("comment", _S_OPT),
+        ("column_comments", _PAIRS),
         ("reads", (tuple, model.ViewRead)),
     ),
     model.ViewRead: (("kind", _S), ("name", _S), ("schema", _S_OPT), ("columns", _STRS)),

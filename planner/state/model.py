@@ -352,12 +352,17 @@ class View:
     kind: str = "view"
     indexes: tuple[Index, ...] = ()
     comment: str | None = None
+    #: ``(column, comment)`` pairs sorted by column: PostgreSQL ``COMMENT ON COLUMN``
+    column_comments: tuple[tuple[str, str], ...] = ()
     reads: tuple[ViewRead, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         indexes = tuple(sorted(self.indexes, key=lambda i: i.name))
         if indexes != self.indexes:
             object.__setattr__(self, "indexes", indexes)
+        comments = tuple(sorted(self.column_comments))
+        if comments != self.column_comments:
+            object.__setattr__(self, "column_comments", comments)
         reads = tuple(sorted(set(self.reads), key=lambda r: r.sort_key))
         if reads != self.reads:
             object.__setattr__(self, "reads", reads)

@@ -115,8 +115,8 @@ def _keys(snapshot: Snapshot) -> set:
 
 
 def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
-    """Views of one side only, and views whose kind, definition (by meaning), indexes or
-    comment differ."""
+    """Views of one side only, and views whose kind, definition (by meaning), indexes,
+    comment or column comments differ."""
     from planner.viewsql import same_everywhere
 
     have = {v.key: v for v in actual.views}
@@ -138,6 +138,13 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
             out.append(f"{label(b)}: indexes differ from the snapshot's ({names})")
         if a.comment != b.comment:
             out.append(f"{label(b)}: comment {a.comment!r}, snapshot says {b.comment!r}")
+        had, has = dict(a.column_comments), dict(b.column_comments)
+        for column in sorted(had.keys() | has.keys()):
+            if had.get(column) != has.get(column):
+                out.append(
+                    f"{label(b)}: comment of column {column} {had.get(column)!r}, "
+                    f"snapshot says {has.get(column)!r}"
+                )
     return out
 
 

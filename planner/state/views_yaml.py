@@ -31,7 +31,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planner.state.model import Index, Snapshot, Table, View, ViewRead
 
-ENTRY_KEYS = ("name", "schema", "kind", "definition", "reads", "indexes", "comment")
+ENTRY_KEYS = (
+    "name",
+    "schema",
+    "kind",
+    "definition",
+    "reads",
+    "indexes",
+    "comment",
+    "column_comments",
+)
 READ_KEYS = ("table", "enum", "schema", "columns")
 INDEX_KEYS = ("columns", "unique", "where", "using", "include", "comment")
 VIEW_KINDS = ("view", "materialized_view")
@@ -121,6 +130,7 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[View, ...]:
                 lossy=False,
             )
             continue
+        column_comments = _column_comments(shape, m.get("column_comments"), (*p, "column_comments"))
         out.append(
             View(
                 name=name,
@@ -129,9 +139,27 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[View, ...]:
                 definition=definition,
                 indexes=indexes,
                 comment=comment,
+                column_comments=column_comments,
                 reads=reads,
             )
         )
+    return tuple(out)
+
+
+def _column_comments(shape: Any, value: Any, path: tuple) -> tuple[tuple[str, str], ...]:
+    """``column_comments: {column: comment}`` of a view (PostgreSQL)."""
+    if value is None:
+        return ()
+    m = shape.mapping(value, path, "the comments of the view's columns")
+    if m is None:
+        return ()
+    out = []
+    for col, text in m.items():
+        comment = shape.text(text, (*path, col), "a comment")
+        if isinstance(col, str) and col and comment is not None:
+            out.append((col, comment))
+        elif not isinstance(col, str) or not col:
+            shape.add(path, f"expected a column name, found {col!r}", "write column: comment")
     return tuple(out)
 
 
@@ -232,6 +260,9 @@ def node(snapshot: Snapshot, value_node: Any) -> Node:
             pairs.append(("indexes", MappingNode(_MAP, ixs, flow_style=False)))
         if v.comment is not None:
             pairs.append(("comment", value_node(v.comment)))
+        if v.column_comments:
+            flow = [(value_node(c), value_node(x)) for c, x in v.column_comments]
+            pairs.append(("column_comments", MappingNode(_MAP, flow, flow_style=False)))
         items.append(
             MappingNode(_MAP, [(ScalarNode(_STR, k), n) for k, n in pairs], flow_style=False)
         )

@@ -60,6 +60,7 @@ from planner.ops import (
     SetRoutineComment,
     SetTableComment,
     SetTableLogged,
+    SetViewColumnComment,
     SetViewComment,
     SetViewIndexComment,
     UpdateRow,
@@ -238,6 +239,7 @@ def _ops() -> list:
         CreateViewIndex(view_key=(None, "v_sites"), index=Index(name="ix_v2", columns=("id",))),
         DropViewIndex(view_key=(None, "v_sites"), index=Index(name="ix_v", columns=("id",))),
         SetViewComment(view=VIEW, old=None, new="Sites"),
+        SetViewColumnComment(view=VIEW, column_name="id", old=None, new="the id"),
         SetViewIndexComment(
             view_key=(None, "v_sites"), index=Index(name="ix_v", columns=("id",), comment="ids")
         ),

@@ -590,3 +590,15 @@ def test_an_enum_comment_round_trips_and_a_non_string_is_refused_at_its_line():
     assert load_snapshot_text(text, "1.0.0.yaml") == s
     out = problems(HEAD + "enums:\n  mood:\n    values: [ok, bad]\n    comment: 5\ntables: {}\n")
     assert len(out) == 1 and "1.0.0.yaml:6" in out[0] and "a comment (a string)" in out[0]
+
+
+# --------------------------------------------------------------------------- view column comments
+def test_view_column_comments_round_trip_and_a_non_string_is_refused_at_its_line():
+    view = "views:\n- name: v\n  definition: SELECT 1 AS a, 2 AS b\n  column_comments:\n"
+    s = load(HEAD + "tables: {}\n" + view + '    b: second\n    a: "it\'s: 50%"\n')
+    assert s.views[0].column_comments == (("a", "it's: 50%"), ("b", "second"))
+    text = dump_snapshot(s)
+    assert "column_comments:" in text
+    assert load_snapshot_text(text, "1.0.0.yaml") == s
+    out = problems(HEAD + "tables: {}\n" + view + "    a: 5\n")
+    assert len(out) == 1 and "1.0.0.yaml:8" in out[0] and "a comment (a string)" in out[0]
