@@ -83,6 +83,13 @@ KINDS: dict[str, str] = {
     "partitioning": "a partitioned table (MariaDB: modelled, but not its partitions)",
     "without_rowid": "a WITHOUT ROWID table (SQLite: modelled, but not the property)",
     "strict": "a STRICT table (SQLite: modelled, but not the property)",
+    "engine": "a table of an ENGINE other than the server's default (MariaDB/MySQL: "
+    "modelled, but not its engine)",
+    "table_options": "a table with declared options (MariaDB/MySQL ROW_FORMAT, "
+    "KEY_BLOCK_SIZE, STATS_PERSISTENT, AUTO_INCREMENT start …: modelled, but not them)",
+    "charset": "a table whose default character set / collation is not the database's "
+    "(MariaDB/MySQL: modelled, but not its collation)",
+    "invisible": "an INVISIBLE column (MariaDB/MySQL: modelled, but as a visible one)",
 }
 
 #: kinds that belong to a table (the entry's ``table``)
@@ -95,6 +102,7 @@ TABLE_KINDS = frozenset(
         "index",
         "deferrable",
         "collate",
+        "invisible",
     }
 )
 

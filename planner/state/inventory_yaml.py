@@ -25,7 +25,17 @@ ENTRY_KEYS = ("kind", "name", "schema", "table")
 
 #: kinds whose ``name`` is a table (or view) of the snapshot: properties of it
 _OF_TABLE = frozenset(
-    {"unlogged", "row_level_security", "grants", "partitioning", "without_rowid", "strict"}
+    {
+        "unlogged",
+        "row_level_security",
+        "grants",
+        "partitioning",
+        "without_rowid",
+        "strict",
+        "engine",
+        "table_options",
+        "charset",
+    }
 )
 #: unmanaged kinds that hold triggers, rules, grants … like a table does
 _TABLE_LIKE = frozenset({"view", "materialized_view", "foreign_table"})
