@@ -106,6 +106,7 @@ from planner.ops.keys import (
     RenameConstraint,
     RenameIndex,
 )
+from planner.ops.on_update import AlterColumnOnUpdate
 from planner.ops.pg_tables import (
     AddExclusion,
     AlterConstraintDeferrable,
@@ -148,6 +149,7 @@ __all__ = [
     "AddUnique",
     "AlterColumnAutoincrement",
     "AlterColumnIdentity",
+    "AlterColumnOnUpdate",
     "AlterConstraintDeferrable",
     "AddExclusion",
     "DropExclusion",

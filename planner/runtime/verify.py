@@ -100,6 +100,7 @@ _COLUMN_FIELDS = (
     "nullable",
     "autoincrement",
     "server_default",
+    "on_update",
     "comment",
     "identity",
     "generated",
