@@ -16,6 +16,7 @@ from planner.revisions.convert import (
     _modify,
     _table_or_none,
 )
+from planner.revisions.convert_schema import _current_column
 from planner.revisions.sa_bridge import sa_type
 from planner.state.model import Column
 
@@ -23,11 +24,8 @@ from planner.state.model import Column
 @TO_ALEMBIC.register(AlterColumnOnUpdate)
 def _alter_on_update(op: AlterColumnOnUpdate, ctx: EmitContext) -> list:
     schema, table = op.table_key
-    before = ctx.before.get_table(op.table_key)
-    col = (
-        before.column(op.column)
-        if before is not None and before.has_column(op.column)
-        else Column(name=op.column, type=op.existing_type, nullable=op.existing_nullable)
+    col = _current_column(ctx, op.table_key, op.column) or Column(
+        name=op.column, type=op.existing_type, nullable=op.existing_nullable
     )
     enums = ctx.enums("before")
     existing = _existing(col, enums, _table_or_none(ctx, op.table_key))
