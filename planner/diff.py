@@ -32,6 +32,7 @@ from planner.ops import (
     AlterColumnComment,
     AlterColumnDefault,
     AlterColumnNullable,
+    AlterColumnOnUpdate,
     AlterColumnType,
     BackfillColumn,
     CreateEnum,
@@ -689,7 +690,24 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
                 using=nc.using,
             )
         )
-    if not sqlexpr.same_everywhere(oc.server_default, nc.server_default):
+    if (oc.on_update or nc.on_update) and not (
+        sqlexpr.same_everywhere(oc.on_update, nc.on_update)
+        and sqlexpr.same_everywhere(oc.server_default, nc.server_default)
+    ):
+        # ON UPDATE and the default beside it: one rewrite of the column (MariaDB/MySQL)
+        ops.append(
+            AlterColumnOnUpdate(
+                table_key=key,
+                column=name,
+                old=oc.on_update,
+                new=nc.on_update,
+                old_default=oc.server_default,
+                new_default=nc.server_default,
+                existing_type=nc.type,
+                existing_nullable=oc.nullable,
+            )
+        )
+    elif not sqlexpr.same_everywhere(oc.server_default, nc.server_default):
         retyped = oc.type != nc.type
         if retyped and oc.server_default is not None and nc.server_default is not None:
             # around a type change, the old default goes before it (the database would

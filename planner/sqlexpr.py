@@ -278,6 +278,14 @@ def fragments(snapshot: Snapshot) -> list[Fragment]:
                         c.server_default,
                     )
                 )
+            if c.on_update is not None:
+                out.append(
+                    Fragment(
+                        (*cp, "on_update"),
+                        f"on_update of column {t.qualified_name}.{c.name}",
+                        c.on_update,
+                    )
+                )
             if c.backfill is not None:
                 out.append(
                     Fragment(
@@ -451,6 +459,12 @@ def operation_fragments(op: Any) -> list[tuple[str, str]]:
     name = column if isinstance(column, str) else "column"
     if kind == "alter_column_default" and op.new is not None:
         out.append((f"server_default of {name}", op.new))
+    elif kind == "alter_column_on_update":
+        out += [
+            (f"{k} of {name}", v)
+            for k, v in (("server_default", op.new_default), ("on_update", op.new))
+            if v is not None
+        ]
     elif kind == "alter_column_type" and op.existing_server_default is not None:
         out.append((f"server_default of {name}", op.existing_server_default))
     elif kind == "backfill_column":
@@ -685,7 +699,7 @@ def same_meaning(a: str | None, b: str | None, dialect: str | dialects.Dialect) 
 
 
 #: snapshot fields holding SQL text (compared by meaning)
-SQL_FIELDS = frozenset({"sqltext", "where", "server_default", "backfill"})
+SQL_FIELDS = frozenset({"sqltext", "where", "server_default", "on_update", "backfill"})
 
 
 def same_field(field: str, a: Any, b: Any, dialect: str | dialects.Dialect | None) -> bool:

@@ -161,6 +161,8 @@ class Dialect:
     #: identity columns (``GENERATED ... AS IDENTITY``): PostgreSQL's; validation refuses
     #: them where a target has none
     has_identity_columns: ClassVar[bool] = False
+    #: a column's ``ON UPDATE`` expression (``on_update:``): MariaDB/MySQL's
+    has_on_update: ClassVar[bool] = False
     #: a column type change takes ``USING <expression>`` (PostgreSQL): a declared
     #: conversion runs in it; elsewhere the rows are converted in place first
     alters_type_using: ClassVar[bool] = False

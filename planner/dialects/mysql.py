@@ -21,6 +21,8 @@ class MySQL(Dialect):
     runtime_names = ("mysql", "mariadb")
 
     has_partial_indexes = False
+    #: a column's ``ON UPDATE`` (``on_update:``, :mod:`planner.dialects.mysql_on_update`)
+    has_on_update = True
     #: MariaDB 10.3+ has ``CREATE SEQUENCE`` (bigint, no owner, no schema but the
     #: database; MySQL 8 has none and refuses it when the revision runs)
     object_sections = frozenset({"sequences"})

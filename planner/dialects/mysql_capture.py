@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from planner.dialects import mysql_on_update
 from planner.dialects.reflection import RawTable, fix_names
 
 #: the name fields of each inspector result that SQLAlchemy reads from DDL text
@@ -39,6 +40,7 @@ def fix_reflected(
             setattr(t, field, fix_names(getattr(t, field), names, "`"))
     unparsed = _unparsed_fks(conn, schema, raw) if raw else {}
     nextvals = _sequence_defaults(conn, schema) if raw else {}
+    on_update = mysql_on_update.reflected(conn, schema) if raw else {}
     for table, t in raw.items():
         t.foreign_keys = t.foreign_keys + unparsed.get(table, [])
         if table in nextvals:
@@ -46,7 +48,9 @@ def fix_reflected(
                 {**c, "default": nextvals[table].get(c["name"], c.get("default"))}
                 for c in t.columns
             ]
-        t.columns = _fix_enum_values(t.columns)
+        t.columns = mysql_on_update.split_reflected(
+            _fix_enum_values(t.columns), on_update.get(table, {})
+        )
         t.json_columns = mariadb_json_columns(conn, table, schema=schema)
 
 

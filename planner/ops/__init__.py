@@ -107,6 +107,7 @@ from planner.ops.keys import (
     RenameConstraint,
     RenameIndex,
 )
+from planner.ops.on_update import AlterColumnOnUpdate
 from planner.ops.pg_tables import (
     AddExclusion,
     AlterConstraintDeferrable,
@@ -150,6 +151,7 @@ __all__ = [
     "AddUnique",
     "AlterColumnAutoincrement",
     "AlterColumnIdentity",
+    "AlterColumnOnUpdate",
     "AlterConstraintDeferrable",
     "AddExclusion",
     "DropExclusion",

@@ -222,6 +222,8 @@ def _col_desc(col: Column) -> str:
         text += " NOT NULL"
     if col.server_default is not None:
         text += f" DEFAULT {col.server_default}"
+    if col.on_update is not None:
+        text += f" ON UPDATE {col.on_update}"
     if col.identity is not None:
         text += " GENERATED " + ("ALWAYS" if col.identity == "always" else "BY DEFAULT")
         text += " AS IDENTITY"

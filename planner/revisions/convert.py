@@ -73,7 +73,7 @@ def _existing(
     kw: dict[str, Any] = {
         "existing_type": sa_type(col.type, enums),
         "existing_nullable": col.nullable,
-        "existing_server_default": col.server_default,
+        "existing_server_default": col.ddl_default,
     }
     if col.comment is not None:
         kw["existing_comment"] = col.comment

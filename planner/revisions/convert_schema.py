@@ -396,7 +396,7 @@ def _alter_type(op: our.AlterColumnType, ctx: EmitContext) -> list:
                 table,
                 op.column,
                 schema=schema,
-                **{**existing, "modify_server_default": default_text(col.server_default)},
+                **{**existing, "modify_server_default": default_text(col.ddl_default)},
             )
         )
     return before + [_modify(op.table_key, *steps)]

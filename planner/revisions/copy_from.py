@@ -149,9 +149,9 @@ def _column_source(autogen_context: Any, col: Any, enums: dict[str, tuple[str, .
     import sqlalchemy as sa
 
     opts: list[str] = []
-    if col.server_default is not None:
+    if col.ddl_default is not None:
         rendered = alembic_render._render_server_default(
-            sa.schema.DefaultClause(default_text(col.server_default)), autogen_context
+            sa.schema.DefaultClause(default_text(col.ddl_default)), autogen_context
         )
         if rendered:
             opts.append(f"server_default={rendered}")

@@ -29,6 +29,7 @@ from planner.revisions import (  # noqa: F401 - register converters
     convert_constraint_comments,
     convert_enum_renames,
     convert_identity,
+    convert_on_update,
     convert_partitions,
     convert_pg_objects,
     convert_pg_tables,

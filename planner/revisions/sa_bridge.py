@@ -72,8 +72,8 @@ def sa_column(
         False
     """
     kw: dict[str, Any] = {}
-    if col.server_default is not None:
-        kw["server_default"] = default_text(col.server_default)
+    if col.ddl_default is not None:
+        kw["server_default"] = default_text(col.ddl_default)
     if col.comment is not None:
         kw["comment"] = col.comment
     if col.autoincrement is not None:

@@ -101,6 +101,7 @@ _COLUMN_FIELDS = (
     "nullable",
     "autoincrement",
     "server_default",
+    "on_update",
     "comment",
     "identity",
     "generated",

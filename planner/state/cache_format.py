@@ -31,6 +31,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("nullable", _B),
         ("autoincrement", _B_OPT),
         ("server_default", _S_OPT),
+        ("on_update", _S_OPT),
         ("comment", _S_OPT),
         ("renamed_from", _S_OPT),
         ("backfill", _S_OPT),

@@ -415,10 +415,20 @@ class _Reflector:
             nullable=bool(raw["nullable"]) and name not in pk_cols,
             autoincrement=auto is True,
             server_default=default,
+            on_update=self.on_update(raw, hcol),
             comment=comment or None,
             identity=column_kinds.captured_identity(raw),
             generated=column_kinds.captured_generated(raw, hcol, self.dialect),
         )
+
+    def on_update(self, raw: dict, hcol: Column | None) -> str | None:
+        """The column's ``ON UPDATE`` (MariaDB/MySQL), the hint's spelling when it means
+        the same."""
+        text = normalise_server_default(raw.get("on_update"))
+        if text is not None and hcol is not None and hcol.on_update is not None:
+            if same_meaning(normalise_server_default(hcol.on_update), text, self.dialect):
+                return hcol.on_update
+        return text
 
     def type_text(
         self, satype, ecol: Column | None, fallback: str, *, is_json: bool = False

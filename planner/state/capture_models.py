@@ -167,8 +167,8 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
     items: list[Any] = []
     for c in t.columns:
         kw: dict[str, Any] = {"nullable": c.nullable}
-        if c.server_default is not None:
-            kw["server_default"] = sa.text(escape_binds(c.server_default))
+        if c.ddl_default is not None:
+            kw["server_default"] = sa.text(escape_binds(c.ddl_default))
         if c.comment is not None:
             kw["comment"] = c.comment
         hints = {k: v for k, v in (("renamed_from", c.renamed_from), ("backfill", c.backfill)) if v}
@@ -519,7 +519,7 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
             fix = " (give the sa.Enum a name=..., or use a Python enum class)"
         problems.append(f"{qname}.{col.name}: type {col.type!r} is not supported: {e}{fix}")
         type_text = "?"
-    server_default = None
+    server_default = on_update = None
     sd = col.server_default
     autoincrement = None if col.autoincrement == "auto" else bool(col.autoincrement)
     identity = generated = None
@@ -540,7 +540,9 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
                     "'" + arg.replace("'", "''") + "'", type=type_text
                 )
             else:
-                server_default = _sql(arg)
+                from planner.dialects.mysql_on_update import split
+
+                server_default, on_update = split(_sql(arg))
         else:
             problems.append(
                 f"{qname}.{col.name}: server default {type(sd).__name__} is not supported "
@@ -553,6 +555,7 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
         nullable=bool(col.nullable),
         autoincrement=autoincrement,
         server_default=server_default,
+        on_update=on_update,
         comment=col.comment,
         renamed_from=hints.get("renamed_from"),
         backfill=hints.get("backfill"),

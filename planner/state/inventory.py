@@ -104,6 +104,13 @@ KINDS: dict[str, str] = {
     "autoincrement": "a table whose INTEGER PRIMARY KEY says AUTOINCREMENT (SQLite: "
     "modelled, but not the keyword)",
     "on_conflict": "a table with an ON CONFLICT clause on a constraint (SQLite)",
+    "engine": "a table of an ENGINE other than the server's default (MariaDB/MySQL: "
+    "modelled, but not its engine)",
+    "table_options": "a table with declared options (MariaDB/MySQL ROW_FORMAT, "
+    "KEY_BLOCK_SIZE, STATS_PERSISTENT, AUTO_INCREMENT start …: modelled, but not them)",
+    "charset": "a table whose default character set / collation is not the database's "
+    "(MariaDB/MySQL: modelled, but not its collation)",
+    "invisible": "an INVISIBLE column (MariaDB/MySQL: modelled, but as a visible one)",
 }
 
 #: kinds that belong to a table (the entry's ``table``)
@@ -127,6 +134,7 @@ TABLE_KINDS = frozenset(
         "no_inherit",
         "view_column_default",
         "trigger_disabled",
+        "invisible",
     }
 )
 

@@ -38,6 +38,9 @@ _OF_TABLE = frozenset(
         "typed_table",
         "autoincrement",
         "on_conflict",
+        "engine",
+        "table_options",
+        "charset",
     }
 )
 #: unmanaged kinds that hold triggers, rules, grants … like a table does

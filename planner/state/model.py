@@ -129,6 +129,9 @@ class Column:
     autoincrement: bool | None = None
     #: SQL text, e.g. ``now()`` or ``'info'``
     server_default: str | None = None
+    #: SQL text the database sets the column to on every UPDATE of its row (MariaDB/MySQL
+    #: ``ON UPDATE current_timestamp()``); None: none
+    on_update: str | None = None
     comment: str | None = None
     renamed_from: str | None = field(default=None, compare=False)
     backfill: str | None = field(default=None, compare=False)
@@ -141,6 +144,13 @@ class Column:
     using: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     #: ``backfill`` per dialect, ``(dialect, sql)`` pairs (then ``backfill`` is None)
     backfill_dialects: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    @property
+    def ddl_default(self) -> str | None:
+        """The server default as SQLAlchemy writes it: with ``ON UPDATE <on_update>``."""
+        from planner.dialects.mysql_on_update import joined
+
+        return joined(self.server_default, self.on_update)
 
     @property
     def fills(self) -> bool:

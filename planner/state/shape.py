@@ -123,6 +123,7 @@ COLUMN_KEYS = (
     "nullable",
     "autoincrement",
     "server_default",
+    "on_update",
     "comment",
     "renamed_from",
     "backfill",
@@ -501,6 +502,9 @@ class Shape:
                         (*cp, "server_default"),
                         "SQL text",
                         sql=True,
+                    ),
+                    on_update=self.text(
+                        c.get("on_update", _MISSING), (*cp, "on_update"), "SQL text", sql=True
                     ),
                     comment=self.text(c.get("comment", _MISSING), (*cp, "comment"), "a comment"),
                     renamed_from=self.text(

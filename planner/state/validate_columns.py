@@ -35,10 +35,12 @@ def check_columns(c: Any, s: Snapshot, targets: Iterable[str] | None) -> None:
     for t in s.tables:
         tp = ("tables", t.name)
         for col in t.columns:
-            if col.identity is None and col.generated is None:
+            if col.identity is None and col.generated is None and col.on_update is None:
                 continue
             cp = (*tp, "columns", col.name)
             where = f"{t.qualified_name}.{col.name}"
+            if col.on_update is not None:
+                _check_on_update(c, cp, where, col, names)
             if col.identity is not None:
                 _check_identity(c, cp, where, col, names)
             if col.generated is not None:
@@ -91,6 +93,31 @@ def _check_identity(c: Any, cp: tuple, where: str, col: Any, names: list | None)
             f"targets {', '.join(refused)} too",
             "drop identity (an integer primary key autoincrements on every target), or "
             "target PostgreSQL only",
+        )
+
+
+def _check_on_update(c: Any, cp: tuple, where: str, col: Any, names: list | None) -> None:
+    if not col.nullable and col.server_default is None:
+        c.add(
+            (*cp, "on_update"),
+            f"column {where} has on_update but is NOT NULL without a server_default "
+            "(SQLAlchemy writes ON UPDATE after a DEFAULT)",
+            "give it a server_default (e.g. CURRENT_TIMESTAMP) or make it nullable",
+        )
+    if col.identity is not None or col.generated is not None:
+        c.add(
+            (*cp, "on_update"),
+            f"column {where} has on_update and is an identity or generated column",
+            "drop on_update",
+        )
+    refused = [d.label for d in names or () if not d.has_on_update]
+    if refused:
+        c.add(
+            (*cp, "on_update"),
+            f"column {where}: on_update (ON UPDATE) is MariaDB/MySQL's, and the project "
+            f"targets {', '.join(refused)} too",
+            "drop on_update (set the column in the application or a trigger), or target "
+            "MariaDB/MySQL only",
         )
 
 

@@ -174,7 +174,7 @@ def _column_node(c: Column, pk_columns: tuple[str, ...]) -> MappingNode:
         pairs.append(("nullable", _value_node(c.nullable)))
     if c.autoincrement is not None:
         pairs.append(("autoincrement", _value_node(c.autoincrement)))
-    for key in ("server_default", "comment", "renamed_from", "backfill"):
+    for key in ("server_default", "on_update", "comment", "renamed_from", "backfill"):
         v = getattr(c, key)
         if v is not None:
             pairs.append((key, _str_node(v, flow=True)))

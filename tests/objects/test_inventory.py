@@ -212,9 +212,15 @@ CREATE SEQUENCE s
 CREATE TABLE pt (id int PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 2
 
 CREATE EVENT ev ON SCHEDULE EVERY 1 DAY DO SELECT 1
+
+CREATE TABLE props (id int PRIMARY KEY, h int INVISIBLE, KEY kc (h) COMMENT 'c',
+  KEY kig (h) IGNORED) ENGINE=Aria ROW_FORMAT=PAGE DEFAULT CHARSET=latin1
 """
+#: (props: its engine, options and collation, an INVISIBLE column, an index comment,
+#: an IGNORED index that SQLAlchemy's reflection skips)
 MARIADB_KINDS = {"view", "trigger", "function", "procedure", "event", "index",
-                 "partitioning"}  # fmt: skip
+                 "partitioning", "engine", "table_options", "charset", "invisible",
+                 "comment"}  # fmt: skip
 
 SQLITE_EVERY_KIND = """
 CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, c TEXT)

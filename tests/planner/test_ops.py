@@ -20,6 +20,7 @@ from planner.ops import (
     AlterColumnDefault,
     AlterColumnIdentity,
     AlterColumnNullable,
+    AlterColumnOnUpdate,
     AlterColumnType,
     AlterConstraintDeferrable,
     ApplyError,
@@ -219,6 +220,16 @@ def _ops() -> list:
         AlterColumnComment(table_key=SITES, column="title", old="old", new="new"),
         AlterColumnAutoincrement(table_key=SITES, column="id", old=None, new=False, enabled=False),
         AlterColumnIdentity(table_key=SITES, column="id", old=None, new="always", old_serial=True),
+        # MariaDB/MySQL ON UPDATE (planner.ops.on_update)
+        AlterColumnOnUpdate(
+            table_key=SITES,
+            column="title",
+            old=None,
+            new="now()",
+            old_default=None,
+            new_default="now()",
+            existing_type="DateTime",
+        ),
         # PostgreSQL table properties (planner.ops.pg_tables)
         SetTableLogged(table_key=SITES, unlogged=True),
         AlterConstraintDeferrable(
