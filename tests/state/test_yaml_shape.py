@@ -97,3 +97,10 @@ def test_a_key_the_schema_does_not_know_is_refused(kind):
     with pytest.raises(SnapshotError) as e:
         load_snapshot_text(text, "1.0.yaml")
     assert any("unknown key 'colour'" in p.message for p in e.value.problems), str(e.value)
+
+
+def test_the_schema_names_exactly_the_unmanaged_kinds_the_loader_accepts():
+    from planner.state.inventory import KINDS
+
+    kinds = SCHEMA["properties"]["unmanaged"]["items"]["properties"]["kind"]["enum"]
+    assert kinds == sorted(KINDS)
