@@ -124,7 +124,40 @@ def format_path(path: Path_) -> str:
 
 # --------------------------------------------------------------------------- reading
 def _loader_class() -> type:
-    return getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    return _MemoLoader if _MemoLoader is not None else yaml.SafeLoader
+
+
+def _memo_loader() -> type | None:
+    base = getattr(yaml, "CSafeLoader", None)
+    if base is None:  # pragma: no cover - PyYAML without libyaml
+        return None
+    resolve = base.resolve
+
+    class MemoLoader(base):
+        """libyaml's safe loader resolving each distinct plain scalar once per file.
+
+        A scalar's implicit tag depends only on its text and implicit flags (the safe
+        loader has no path resolvers): a snapshot repeats the same few hundred words
+        (``type``, ``Integer``, ``true``) tens of thousands of times.
+        """
+
+        def __init__(self, stream):
+            super().__init__(stream)
+            self._tags: dict = {}
+
+        def resolve(self, kind, value, implicit):
+            if kind is not ScalarNode or self.yaml_path_resolvers:
+                return resolve(self, kind, value, implicit)
+            key = (value, implicit)
+            tag = self._tags.get(key)
+            if tag is None:
+                tag = self._tags[key] = resolve(self, kind, value, implicit)
+            return tag
+
+    return MemoLoader
+
+
+_MemoLoader = _memo_loader()
 
 
 def _mark(node: Node) -> tuple[int, int]:
@@ -259,11 +292,7 @@ class _Builder:
         if self.bomb:
             return None
         if isinstance(node, ScalarNode):
-            if aliased:
-                self._count(node)
-            if not node.style:  # None (PyYAML) or "" (libyaml) for plain scalars
-                self.plain.add(path)
-            return self._scalar(node, path)
+            return self._leaf(node, path, aliased)
         ident = id(node)
         if ident in self.active:
             self.problem(
@@ -283,17 +312,41 @@ class _Builder:
             if isinstance(node, SequenceNode):
                 if node.tag != _SEQ:
                     self.problem(node, f"unsupported tag {node.tag}", "remove the tag", path)
-                out = []
-                for i, item in enumerate(node.value):
-                    p = (*path, i)
-                    self.points[p] = _mark(item)
-                    out.append(self.build(item, p, aliased=aliased, depth=depth + 1))
-                return out
+                return self._sequence(node, path, aliased=aliased, depth=depth)
             if node.tag != _MAP:
                 self.problem(node, f"unsupported tag {node.tag}", "remove the tag", path)
             return self._mapping(node, path, aliased=aliased, depth=depth)
         finally:
             self.active.discard(ident)
+
+    def _leaf(self, node: ScalarNode, path: Path_, aliased: bool) -> Any:
+        """:meth:`build` of a scalar (the caller checked :attr:`bomb`)."""
+        if aliased:
+            self._count(node)
+        if not node.style:  # None (PyYAML) or "" (libyaml) for plain scalars
+            self.plain.add(path)
+        if node.tag == _STR:  # most scalars: the text itself (_scalar, inlined)
+            value = node.value
+            if "\x00" in value:
+                self._scalar_problem(node, value, path)
+            return value
+        return self._scalar(node, path)
+
+    def _sequence(self, node: SequenceNode, path: Path_, *, aliased: bool, depth: int) -> list:
+        out = []
+        points = self.points
+        deeper = depth + 1
+        for i, item in enumerate(node.value):
+            p = (*path, i)
+            m = item.start_mark
+            points[p] = (m.line + 1, m.column + 1)
+            if self.bomb:
+                out.append(None)
+            elif type(item) is ScalarNode:
+                out.append(self._leaf(item, p, aliased))
+            else:
+                out.append(self.build(item, p, aliased=aliased, depth=deeper))
+        return out
 
     def _count(self, node: Node) -> None:
         self.alias_nodes += 1
@@ -307,8 +360,61 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: Path_, *, aliased: bool, depth: int) -> dict:
         out: dict[Any, Any] = {}
+        pairs = node.value
         # merge keys (<<) first, so explicit keys override their values and positions
-        for key_node, value_node in node.value:
+        for key_node, _ in pairs:
+            if key_node.tag == _MERGE:
+                self._merge(out, pairs, path, depth)
+                break
+        first: dict[Any, tuple[int, int]] = {}
+        points, keys, watch = self.points, self.keys, self.watch
+        deeper = depth + 1
+        for key_node, value_node in pairs:
+            tag = key_node.tag
+            if tag == _MERGE:
+                continue
+            if type(key_node) is not ScalarNode:
+                self.problem(
+                    key_node, "mapping keys must be plain scalars, found a collection", None, path
+                )
+                continue
+            if tag == _STR:  # _scalar(key=True), inlined for the common case
+                key = key_node.value
+                if "\x00" in key:
+                    self._scalar_problem(key_node, key, path)
+            else:
+                key = self._scalar(key_node, path, key=True)
+            m = key_node.start_mark
+            mark = (m.line + 1, m.column + 1)
+            if key in first:
+                line, col = first[key]
+                self.problem(
+                    key_node,
+                    f"duplicate key {_show_key(key)}",
+                    f"first defined at line {line}, column {col}; YAML would keep only the last",
+                    (*path, key),
+                )
+                continue
+            first[key] = mark
+            p = (*path, key)
+            if watch and mark in watch:
+                self._watched(mark, p, node, value_node)
+            keys[p] = mark
+            if type(value_node) is ScalarNode:
+                m = value_node.start_mark
+                points[p] = (m.line + 1, m.column + 1)
+                out[key] = None if self.bomb else self._leaf(value_node, p, aliased)
+                continue
+            if value_node.flow_style:
+                m = value_node.start_mark
+                points[p] = (m.line + 1, m.column + 1)
+            else:
+                points[p] = mark
+            out[key] = self.build(value_node, p, aliased=aliased, depth=deeper)
+        return out
+
+    def _merge(self, out: dict, pairs: list, path: Path_, depth: int) -> None:
+        for key_node, value_node in pairs:
             if key_node.tag != _MERGE:
                 continue
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
@@ -321,36 +427,6 @@ class _Builder:
                 merged = self.build(src, path, aliased=True, depth=depth + 1)
                 for k, v in (merged or {}).items():
                     out.setdefault(k, v)
-        first: dict[Any, tuple[int, int]] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                continue
-            if not isinstance(key_node, ScalarNode):
-                self.problem(
-                    key_node, "mapping keys must be plain scalars, found a collection", None, path
-                )
-                continue
-            key = self._scalar(key_node, path, key=True)
-            if key in first:
-                line, col = first[key]
-                self.problem(
-                    key_node,
-                    f"duplicate key {_show_key(key)}",
-                    f"first defined at line {line}, column {col}; YAML would keep only the last",
-                    (*path, key),
-                )
-                continue
-            first[key] = _mark(key_node)
-            p = (*path, key)
-            if self.watch and first[key] in self.watch:
-                self._watched(first[key], p, node, value_node)
-            self.keys[p] = _mark(key_node)
-            block = (
-                isinstance(value_node, (MappingNode, SequenceNode)) and not value_node.flow_style
-            )
-            self.points[p] = _mark(key_node) if block else _mark(value_node)
-            out[key] = self.build(value_node, p, aliased=aliased, depth=depth + 1)
-        return out
 
     def _watched(self, mark, path: Path_, node: MappingNode, value: Node) -> None:
         empty = (
@@ -361,10 +437,13 @@ class _Builder:
     def _scalar(self, node: ScalarNode, path: Path_ = (), *, key: bool = False) -> Any:
         value = self._scalar_value(node, path, key=key)
         if value is not None and value is not True and value is not False:
-            found = scalar_problem(node.tag, node.value, value)
-            if found is not None:
-                self.problem(node, *found, path)
+            self._scalar_problem(node, value, path)
         return value
+
+    def _scalar_problem(self, node: ScalarNode, value: Any, path: Path_) -> None:
+        found = scalar_problem(node.tag, node.value, value)
+        if found is not None:
+            self.problem(node, *found, path)
 
     def _scalar_value(self, node: ScalarNode, path: Path_, *, key: bool = False) -> Any:
         tag = node.tag
