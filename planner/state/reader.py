@@ -103,6 +103,53 @@ class SourceMap(Mapping):
             p = p[:-1]
 
 
+class _PendingSourceMap(SourceMap):
+    """The SourceMap of a file that read without a problem, recorded only when asked.
+
+    Positions serve problems only: a clean file (most loads) never needs them, and
+    recording one per value was a third of reading a big file. The first question reads
+    the text again with positions (:func:`_parse_text`), the same positions the reading
+    would have recorded at once.
+    """
+
+    __slots__ = ("_pending",)
+
+    def __init__(self, text: str, file: str):
+        super().__init__()
+        self._pending: tuple[str, str] | None = (text, file)
+
+    def _fill(self) -> None:
+        if self._pending is not None:
+            text, file = self._pending
+            self._pending = None
+            sm = _parse_text(text, file, positions=True)[1]
+            self._points, self._keys, self._plain = sm._points, sm._keys, sm._plain
+
+    def __getitem__(self, path: Path_) -> tuple[int, int]:
+        self._fill()
+        return super().__getitem__(path)
+
+    def __iter__(self) -> Iterator[Path_]:
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def key_position(self, path: Path_) -> tuple[int, int] | None:
+        self._fill()
+        return super().key_position(path)
+
+    def is_plain(self, path: Path_) -> bool:
+        self._fill()
+        return super().is_plain(path)
+
+    def locate(self, path: Path_) -> tuple[int, int]:
+        self._fill()
+        return super().locate(path)
+
+
 def format_path(path: Path_) -> str:
     """Dotted display form of a YAML path; indices in brackets.
 
@@ -259,6 +306,10 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+class _Again(Exception):
+    """The value-only reading (:meth:`_Builder.values`) met what the full reading reports."""
 
 
 class _Builder:
@@ -428,6 +479,50 @@ class _Builder:
                 for k, v in (merged or {}).items():
                     out.setdefault(k, v)
 
+    # ------------------------------------------------------------ values only
+    # A file without anchors (so without aliases) read for its values alone: no positions,
+    # no paths; anything the full reading would report (or that needs its bookkeeping:
+    # merge keys, depth) raises _Again and the file is read the full way from the same tree.
+    def values(self, node: Node, depth: int = 0) -> Any:
+        if type(node) is ScalarNode:
+            return self._value(node)
+        if depth > MAX_DEPTH:
+            raise _Again
+        deeper = depth + 1
+        if type(node) is SequenceNode:
+            if node.tag != _SEQ:
+                raise _Again
+            return [
+                self._value(item) if type(item) is ScalarNode else self.values(item, deeper)
+                for item in node.value
+            ]
+        if node.tag != _MAP:
+            raise _Again
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode or key_node.tag == _MERGE:
+                raise _Again
+            key = self._value(key_node, key=True)
+            if key in out:
+                raise _Again
+            if type(value_node) is ScalarNode:
+                out[key] = self._value(value_node)
+            else:
+                out[key] = self.values(value_node, deeper)
+        return out
+
+    def _value(self, node: ScalarNode, *, key: bool = False) -> Any:
+        if node.tag == _STR:
+            value = node.value
+            if "\x00" in value:
+                raise _Again
+            return value
+        problems = len(self.problems)
+        value = self._scalar(node, key=key)
+        if len(self.problems) != problems:
+            raise _Again
+        return value
+
     def _watched(self, mark, path: Path_, node: MappingNode, value: Node) -> None:
         empty = (
             isinstance(value, ScalarNode) and value.tag == _NULL and not value.value
@@ -521,9 +616,13 @@ def parse_yaml(
 
 
 def _parse_text(
-    text: str, file: str, watch: set[tuple[int, int]] | None = None
+    text: str, file: str, watch: set[tuple[int, int]] | None = None, *, positions: bool = False
 ) -> tuple[Any, SourceMap, list[Problem], dict]:
-    """:func:`parse_yaml` after decoding; also the entries of the ``watch``ed key marks."""
+    """:func:`parse_yaml` after decoding; also the entries of the ``watch``ed key marks.
+
+    ``positions``: record the SourceMap now; else a file without anchors that reads
+    without a problem gets a :class:`_PendingSourceMap`.
+    """
     try:
         node = _compose(_loader_class(), text)
     except yaml.YAMLError as first:
@@ -552,6 +651,13 @@ def _parse_text(
     if node is None:
         return None, SourceMap({(): (1, 1)}), [], {}
     b = _Builder(file, watch)
+    if not positions and watch is None and "&" not in text:
+        try:
+            value = b.values(node)
+        except _Again:
+            b = _Builder(file, watch)
+        else:
+            return value, _PendingSourceMap(text, file), b.problems, b.watched
     b.points[()] = _mark(node)
     value = b.build(node, ())
     # the node tree (and its two marks per node) is the largest thing alive: free it
