@@ -190,16 +190,25 @@ def _memo_loader() -> type | None:
 
         def __init__(self, stream):
             super().__init__(stream)
-            self._tags: dict = {}
+            if self.yaml_path_resolvers:  # pragma: no cover - added by someone else
+                return
+            tags: dict = {}
+            get = tags.get
 
-        def resolve(self, kind, value, implicit):
-            if kind is not ScalarNode or self.yaml_path_resolvers:
-                return resolve(self, kind, value, implicit)
-            key = (value, implicit)
-            tag = self._tags.get(key)
-            if tag is None:
-                tag = self._tags[key] = resolve(self, kind, value, implicit)
-            return tag
+            def memo_resolve(kind, value, implicit):  # found before the class's method
+                if kind is not ScalarNode:
+                    return resolve(self, kind, value, implicit)
+                key = (value, implicit)
+                tag = get(key)
+                if tag is None:
+                    tag = tags[key] = resolve(self, kind, value, implicit)
+                return tag
+
+            self.resolve = memo_resolve  # a cycle through self: dispose() breaks it
+
+        def dispose(self):
+            self.__dict__.pop("resolve", None)
+            super().dispose()
 
     return MemoLoader
 
@@ -502,13 +511,22 @@ class _Builder:
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode or key_node.tag == _MERGE:
                 raise _Again
-            key = self._value(key_node, key=True)
+            if key_node.tag == _STR:  # _value, inlined for the common case
+                key = key_node.value
+                if "\x00" in key:
+                    raise _Again
+            else:
+                key = self._value(key_node, key=True)
             if key in out:
                 raise _Again
-            if type(value_node) is ScalarNode:
-                out[key] = self._value(value_node)
-            else:
+            if type(value_node) is not ScalarNode:
                 out[key] = self.values(value_node, deeper)
+            elif value_node.tag == _STR:
+                value = out[key] = value_node.value
+                if "\x00" in value:
+                    raise _Again
+            else:
+                out[key] = self._value(value_node)
         return out
 
     def _value(self, node: ScalarNode, *, key: bool = False) -> Any:
