@@ -531,9 +531,20 @@ def _dumps_snapshot(snapshot: Snapshot) -> bytes:
     global _last_tables
     seen: dict[bytes, Any] = {}
     parts = []
+    # most columns repeat one written before (id, label, ...: 7,295 distinct of 32,206 at
+    # N = 2,000): encode each distinct one once, by its field values
+    encoded: dict[tuple, bytes] = {}
+    fields = _ENCODERS[model.Column][0]
     for t in snapshot.tables:
-        columns = [_dumps(_encode(c)).encode() for c in t.columns]
-        for c, part in zip(t.columns, columns, strict=True):
+        columns = []
+        for c in t.columns:
+            key = fields(c) if c.generated is None else None  # plain values, hashable
+            part = encoded.get(key) if key is not None else None
+            if part is None:
+                part = _dumps(_encode(c)).encode()
+                if key is not None:
+                    encoded[key] = part
+            columns.append(part)
             seen.setdefault(part, c)
         part = _framed(t, _COLUMNS_AT, columns)
         seen.setdefault(part, t)

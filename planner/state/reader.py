@@ -103,6 +103,53 @@ class SourceMap(Mapping):
             p = p[:-1]
 
 
+class _PendingSourceMap(SourceMap):
+    """The SourceMap of a file that read without a problem, recorded only when asked.
+
+    Positions serve problems only: a clean file (most loads) never needs them, and
+    recording one per value was a third of reading a big file. The first question reads
+    the text again with positions (:func:`_parse_text`), the same positions the reading
+    would have recorded at once.
+    """
+
+    __slots__ = ("_pending",)
+
+    def __init__(self, text: str, file: str):
+        super().__init__()
+        self._pending: tuple[str, str] | None = (text, file)
+
+    def _fill(self) -> None:
+        if self._pending is not None:
+            text, file = self._pending
+            self._pending = None
+            sm = _parse_text(text, file, positions=True)[1]
+            self._points, self._keys, self._plain = sm._points, sm._keys, sm._plain
+
+    def __getitem__(self, path: Path_) -> tuple[int, int]:
+        self._fill()
+        return super().__getitem__(path)
+
+    def __iter__(self) -> Iterator[Path_]:
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def key_position(self, path: Path_) -> tuple[int, int] | None:
+        self._fill()
+        return super().key_position(path)
+
+    def is_plain(self, path: Path_) -> bool:
+        self._fill()
+        return super().is_plain(path)
+
+    def locate(self, path: Path_) -> tuple[int, int]:
+        self._fill()
+        return super().locate(path)
+
+
 def format_path(path: Path_) -> str:
     """Dotted display form of a YAML path; indices in brackets.
 
@@ -124,7 +171,49 @@ def format_path(path: Path_) -> str:
 
 # --------------------------------------------------------------------------- reading
 def _loader_class() -> type:
-    return getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    return _MemoLoader if _MemoLoader is not None else yaml.SafeLoader
+
+
+def _memo_loader() -> type | None:
+    base = getattr(yaml, "CSafeLoader", None)
+    if base is None:  # pragma: no cover - PyYAML without libyaml
+        return None
+    resolve = base.resolve
+
+    class MemoLoader(base):
+        """libyaml's safe loader resolving each distinct plain scalar once per file.
+
+        A scalar's implicit tag depends only on its text and implicit flags (the safe
+        loader has no path resolvers): a snapshot repeats the same few hundred words
+        (``type``, ``Integer``, ``true``) tens of thousands of times.
+        """
+
+        def __init__(self, stream):
+            super().__init__(stream)
+            if self.yaml_path_resolvers:  # pragma: no cover - added by someone else
+                return
+            tags: dict = {}
+            get = tags.get
+
+            def memo_resolve(kind, value, implicit):  # found before the class's method
+                if kind is not ScalarNode:
+                    return resolve(self, kind, value, implicit)
+                key = (value, implicit)
+                tag = get(key)
+                if tag is None:
+                    tag = tags[key] = resolve(self, kind, value, implicit)
+                return tag
+
+            self.resolve = memo_resolve  # a cycle through self: dispose() breaks it
+
+        def dispose(self):
+            self.__dict__.pop("resolve", None)
+            super().dispose()
+
+    return MemoLoader
+
+
+_MemoLoader = _memo_loader()
 
 
 def _mark(node: Node) -> tuple[int, int]:
@@ -228,6 +317,10 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
     return problems
 
 
+class _Again(Exception):
+    """The value-only reading (:meth:`_Builder.values`) met what the full reading reports."""
+
+
 class _Builder:
     """Node tree -> plain Python values + SourceMap, collecting problems."""
 
@@ -259,11 +352,7 @@ class _Builder:
         if self.bomb:
             return None
         if isinstance(node, ScalarNode):
-            if aliased:
-                self._count(node)
-            if not node.style:  # None (PyYAML) or "" (libyaml) for plain scalars
-                self.plain.add(path)
-            return self._scalar(node, path)
+            return self._leaf(node, path, aliased)
         ident = id(node)
         if ident in self.active:
             self.problem(
@@ -283,17 +372,41 @@ class _Builder:
             if isinstance(node, SequenceNode):
                 if node.tag != _SEQ:
                     self.problem(node, f"unsupported tag {node.tag}", "remove the tag", path)
-                out = []
-                for i, item in enumerate(node.value):
-                    p = (*path, i)
-                    self.points[p] = _mark(item)
-                    out.append(self.build(item, p, aliased=aliased, depth=depth + 1))
-                return out
+                return self._sequence(node, path, aliased=aliased, depth=depth)
             if node.tag != _MAP:
                 self.problem(node, f"unsupported tag {node.tag}", "remove the tag", path)
             return self._mapping(node, path, aliased=aliased, depth=depth)
         finally:
             self.active.discard(ident)
+
+    def _leaf(self, node: ScalarNode, path: Path_, aliased: bool) -> Any:
+        """:meth:`build` of a scalar (the caller checked :attr:`bomb`)."""
+        if aliased:
+            self._count(node)
+        if not node.style:  # None (PyYAML) or "" (libyaml) for plain scalars
+            self.plain.add(path)
+        if node.tag == _STR:  # most scalars: the text itself (_scalar, inlined)
+            value = node.value
+            if "\x00" in value:
+                self._scalar_problem(node, value, path)
+            return value
+        return self._scalar(node, path)
+
+    def _sequence(self, node: SequenceNode, path: Path_, *, aliased: bool, depth: int) -> list:
+        out = []
+        points = self.points
+        deeper = depth + 1
+        for i, item in enumerate(node.value):
+            p = (*path, i)
+            m = item.start_mark
+            points[p] = (m.line + 1, m.column + 1)
+            if self.bomb:
+                out.append(None)
+            elif type(item) is ScalarNode:
+                out.append(self._leaf(item, p, aliased))
+            else:
+                out.append(self.build(item, p, aliased=aliased, depth=deeper))
+        return out
 
     def _count(self, node: Node) -> None:
         self.alias_nodes += 1
@@ -307,8 +420,61 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: Path_, *, aliased: bool, depth: int) -> dict:
         out: dict[Any, Any] = {}
+        pairs = node.value
         # merge keys (<<) first, so explicit keys override their values and positions
-        for key_node, value_node in node.value:
+        for key_node, _ in pairs:
+            if key_node.tag == _MERGE:
+                self._merge(out, pairs, path, depth)
+                break
+        first: dict[Any, tuple[int, int]] = {}
+        points, keys, watch = self.points, self.keys, self.watch
+        deeper = depth + 1
+        for key_node, value_node in pairs:
+            tag = key_node.tag
+            if tag == _MERGE:
+                continue
+            if type(key_node) is not ScalarNode:
+                self.problem(
+                    key_node, "mapping keys must be plain scalars, found a collection", None, path
+                )
+                continue
+            if tag == _STR:  # _scalar(key=True), inlined for the common case
+                key = key_node.value
+                if "\x00" in key:
+                    self._scalar_problem(key_node, key, path)
+            else:
+                key = self._scalar(key_node, path, key=True)
+            m = key_node.start_mark
+            mark = (m.line + 1, m.column + 1)
+            if key in first:
+                line, col = first[key]
+                self.problem(
+                    key_node,
+                    f"duplicate key {_show_key(key)}",
+                    f"first defined at line {line}, column {col}; YAML would keep only the last",
+                    (*path, key),
+                )
+                continue
+            first[key] = mark
+            p = (*path, key)
+            if watch and mark in watch:
+                self._watched(mark, p, node, value_node)
+            keys[p] = mark
+            if type(value_node) is ScalarNode:
+                m = value_node.start_mark
+                points[p] = (m.line + 1, m.column + 1)
+                out[key] = None if self.bomb else self._leaf(value_node, p, aliased)
+                continue
+            if value_node.flow_style:
+                m = value_node.start_mark
+                points[p] = (m.line + 1, m.column + 1)
+            else:
+                points[p] = mark
+            out[key] = self.build(value_node, p, aliased=aliased, depth=deeper)
+        return out
+
+    def _merge(self, out: dict, pairs: list, path: Path_, depth: int) -> None:
+        for key_node, value_node in pairs:
             if key_node.tag != _MERGE:
                 continue
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
@@ -321,36 +487,59 @@ class _Builder:
                 merged = self.build(src, path, aliased=True, depth=depth + 1)
                 for k, v in (merged or {}).items():
                     out.setdefault(k, v)
-        first: dict[Any, tuple[int, int]] = {}
+
+    # ------------------------------------------------------------ values only
+    # A file without anchors (so without aliases) read for its values alone: no positions,
+    # no paths; anything the full reading would report (or that needs its bookkeeping:
+    # merge keys, depth) raises _Again and the file is read the full way from the same tree.
+    def values(self, node: Node, depth: int = 0) -> Any:
+        if type(node) is ScalarNode:
+            return self._value(node)
+        if depth > MAX_DEPTH:
+            raise _Again
+        deeper = depth + 1
+        if type(node) is SequenceNode:
+            if node.tag != _SEQ:
+                raise _Again
+            return [
+                self._value(item) if type(item) is ScalarNode else self.values(item, deeper)
+                for item in node.value
+            ]
+        if node.tag != _MAP:
+            raise _Again
+        out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                continue
-            if not isinstance(key_node, ScalarNode):
-                self.problem(
-                    key_node, "mapping keys must be plain scalars, found a collection", None, path
-                )
-                continue
-            key = self._scalar(key_node, path, key=True)
-            if key in first:
-                line, col = first[key]
-                self.problem(
-                    key_node,
-                    f"duplicate key {_show_key(key)}",
-                    f"first defined at line {line}, column {col}; YAML would keep only the last",
-                    (*path, key),
-                )
-                continue
-            first[key] = _mark(key_node)
-            p = (*path, key)
-            if self.watch and first[key] in self.watch:
-                self._watched(first[key], p, node, value_node)
-            self.keys[p] = _mark(key_node)
-            block = (
-                isinstance(value_node, (MappingNode, SequenceNode)) and not value_node.flow_style
-            )
-            self.points[p] = _mark(key_node) if block else _mark(value_node)
-            out[key] = self.build(value_node, p, aliased=aliased, depth=depth + 1)
+            if type(key_node) is not ScalarNode or key_node.tag == _MERGE:
+                raise _Again
+            if key_node.tag == _STR:  # _value, inlined for the common case
+                key = key_node.value
+                if "\x00" in key:
+                    raise _Again
+            else:
+                key = self._value(key_node, key=True)
+            if key in out:
+                raise _Again
+            if type(value_node) is not ScalarNode:
+                out[key] = self.values(value_node, deeper)
+            elif value_node.tag == _STR:
+                value = out[key] = value_node.value
+                if "\x00" in value:
+                    raise _Again
+            else:
+                out[key] = self._value(value_node)
         return out
+
+    def _value(self, node: ScalarNode, *, key: bool = False) -> Any:
+        if node.tag == _STR:
+            value = node.value
+            if "\x00" in value:
+                raise _Again
+            return value
+        problems = len(self.problems)
+        value = self._scalar(node, key=key)
+        if len(self.problems) != problems:
+            raise _Again
+        return value
 
     def _watched(self, mark, path: Path_, node: MappingNode, value: Node) -> None:
         empty = (
@@ -361,10 +550,13 @@ class _Builder:
     def _scalar(self, node: ScalarNode, path: Path_ = (), *, key: bool = False) -> Any:
         value = self._scalar_value(node, path, key=key)
         if value is not None and value is not True and value is not False:
-            found = scalar_problem(node.tag, node.value, value)
-            if found is not None:
-                self.problem(node, *found, path)
+            self._scalar_problem(node, value, path)
         return value
+
+    def _scalar_problem(self, node: ScalarNode, value: Any, path: Path_) -> None:
+        found = scalar_problem(node.tag, node.value, value)
+        if found is not None:
+            self.problem(node, *found, path)
 
     def _scalar_value(self, node: ScalarNode, path: Path_, *, key: bool = False) -> Any:
         tag = node.tag
@@ -442,9 +634,13 @@ def parse_yaml(
 
 
 def _parse_text(
-    text: str, file: str, watch: set[tuple[int, int]] | None = None
+    text: str, file: str, watch: set[tuple[int, int]] | None = None, *, positions: bool = False
 ) -> tuple[Any, SourceMap, list[Problem], dict]:
-    """:func:`parse_yaml` after decoding; also the entries of the ``watch``ed key marks."""
+    """:func:`parse_yaml` after decoding; also the entries of the ``watch``ed key marks.
+
+    ``positions``: record the SourceMap now; else a file without anchors that reads
+    without a problem gets a :class:`_PendingSourceMap`.
+    """
     try:
         node = _compose(_loader_class(), text)
     except yaml.YAMLError as first:
@@ -473,6 +669,13 @@ def _parse_text(
     if node is None:
         return None, SourceMap({(): (1, 1)}), [], {}
     b = _Builder(file, watch)
+    if not positions and watch is None and "&" not in text:
+        try:
+            value = b.values(node)
+        except _Again:
+            b = _Builder(file, watch)
+        else:
+            return value, _PendingSourceMap(text, file), b.problems, b.watched
     b.points[()] = _mark(node)
     value = b.build(node, ())
     # the node tree (and its two marks per node) is the largest thing alive: free it

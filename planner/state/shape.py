@@ -145,6 +145,32 @@ def _portable(value: Any) -> Any:
     return _MISSING if isinstance(value, dict) else value
 
 
+#: the column keys :func:`_plain_column` takes, with the one type of value each holds
+#: (or null): strings for texts, bools for flags
+_PLAIN_COLUMN_KEYS = {
+    "type": str,
+    "primary_key": bool,
+    "nullable": bool,
+    "autoincrement": bool,
+    "server_default": str,
+    "comment": str,
+    "renamed_from": str,
+}
+
+
+def _plain_column(c: dict) -> bool:
+    """A column body of only plain keys holding values the reading takes as they are (a
+    type, texts, flags): :meth:`Shape.table` builds its column without the general
+    checks, which would find nothing to report."""
+    if c.get("type").__class__ is not str:
+        return False
+    for key, value in c.items():
+        kind = _PLAIN_COLUMN_KEYS.get(key)
+        if kind is None or (value is not None and value.__class__ is not kind):
+            return False
+    return True
+
+
 def _backfill_dialects(shape: Any, c: dict, path: Path_) -> tuple[tuple[str, str], ...]:
     """A backfill given per dialect (``{postgresql: ..., mysql: ..., sqlite: ...}``)."""
     if not isinstance(c.get("backfill"), dict):
@@ -446,7 +472,14 @@ class Shape:
             )
             raw_columns = {}
         col_bodies = {}
+        plain: set[str] = set()  # the columns of _plain_column bodies
         for cname, cbody in self.names_mapping(raw_columns, (*path, "columns"), "columns").items():
+            if cbody.__class__ is dict and _plain_column(cbody):
+                col_bodies[cname] = cbody
+                plain.add(cname)
+                if cbody.get("primary_key"):
+                    flagged.append(cname)
+                continue
             cp = (*path, "columns", cname)
             c = self.mapping(
                 cbody, cp, f"column '{cname}'", allowed=COLUMN_KEYS, required=("type",)
@@ -481,7 +514,22 @@ class Shape:
                                 "flag exactly the listed columns, or drop primary_key.columns",
                             )
                         pk_columns = explicit
+        pk_set = pk_columns or ()
         for cname, c in col_bodies.items():
+            if cname in plain:  # what the general reading below gives it, without a check
+                nullable = c.get("nullable")
+                columns.append(
+                    Column(
+                        name=cname,
+                        type=_canonical_type(c["type"]),
+                        nullable=cname not in pk_set if nullable is None else nullable,
+                        autoincrement=c.get("autoincrement"),
+                        server_default=c.get("server_default"),
+                        comment=c.get("comment"),
+                        renamed_from=c.get("renamed_from"),
+                    )
+                )
+                continue
             cp = (*path, "columns", cname)
             type_ = self.text(c.get("type", _MISSING), (*cp, "type"), "a type expression")
             if type_ is None:

@@ -602,3 +602,23 @@ def test_view_column_comments_round_trip_and_a_non_string_is_refused_at_its_line
     assert load_snapshot_text(text, "1.0.0.yaml") == s
     out = problems(HEAD + "tables: {}\n" + view + "    a: 5\n")
     assert len(out) == 1 and "1.0.0.yaml:8" in out[0] and "a comment (a string)" in out[0]
+
+
+@given(s=snapshots(max_tables=4))
+def test_a_clean_file_reads_the_same_values_and_positions_as_the_full_reading(s):
+    from planner.state.reader import SourceMap, _parse_text, parse_yaml
+
+    try:
+        text = dump_snapshot(s) + "extra:\n  - {a: 1, b: [x, 'y', 2.5, null, true]}\n"
+    except ValueError:  # tables of several schemas with one name: not writable
+        return
+    value, sm, problems = parse_yaml(text, "f.yaml")
+    full, full_sm, full_problems, _ = _parse_text(text, "f.yaml", positions=True)
+    assert type(full_sm) is SourceMap and not problems and not full_problems
+    assert value == full
+    # asked first for a position, the clean file's map reads the text again
+    assert (type(sm) is SourceMap) == ("&" in text)  # an anchor: positions at once
+    assert sm.locate(("extra", 0, "b", 1)) == full_sm.locate(("extra", 0, "b", 1))
+    assert dict(sm) == dict(full_sm) and len(sm) == len(full_sm)
+    assert all(sm.key_position(p) == full_sm.key_position(p) for p in full_sm)
+    assert all(sm.is_plain(p) == full_sm.is_plain(p) for p in full_sm)
