@@ -77,6 +77,7 @@ from planner.ops.base import (
     Risk,
     enums_of_type,
 )
+from planner.ops.collations import AlterColumnCollation
 from planner.ops.data import (
     OPERATION_TYPES,
     AddEnumValue,
@@ -147,6 +148,7 @@ __all__ = [
     "AddPrimaryKey",
     "AddUnique",
     "AlterColumnAutoincrement",
+    "AlterColumnCollation",
     "AlterColumnIdentity",
     "AlterConstraintDeferrable",
     "AddExclusion",

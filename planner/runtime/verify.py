@@ -103,6 +103,7 @@ _COLUMN_FIELDS = (
     "comment",
     "identity",
     "generated",
+    "collation",
 )
 
 

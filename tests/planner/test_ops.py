@@ -16,6 +16,7 @@ from planner.ops import (
     AddPrimaryKey,
     AddUnique,
     AlterColumnAutoincrement,
+    AlterColumnCollation,
     AlterColumnComment,
     AlterColumnDefault,
     AlterColumnIdentity,
@@ -216,6 +217,7 @@ def _ops() -> list:
         AlterColumnComment(table_key=SITES, column="title", old="old", new="new"),
         AlterColumnAutoincrement(table_key=SITES, column="id", old=None, new=False, enabled=False),
         AlterColumnIdentity(table_key=SITES, column="id", old=None, new="always", old_serial=True),
+        AlterColumnCollation(table_key=SITES, column="title", old=None, new="C"),
         # PostgreSQL table properties (planner.ops.pg_tables)
         SetTableLogged(table_key=SITES, unlogged=True),
         AlterConstraintDeferrable(
