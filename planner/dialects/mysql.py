@@ -7,6 +7,9 @@ from types import MappingProxyType
 
 from planner.dialects.base import Dialect
 
+#: the shape of a MariaDB/MySQL collation name (SHOW COLLATION)
+_COLLATION = re.compile(r"^[A-Za-z0-9]+_[A-Za-z0-9_]+$")
+
 
 class MySQL(Dialect):
     name = "mysql"
@@ -31,6 +34,20 @@ class MySQL(Dialect):
     unique_index_is_constraint = True
     #: SHOW CREATE TABLE leaves out RESTRICT, the default
     default_fk_actions = ("NO ACTION", "RESTRICT")
+
+    def collation_problem(self, name: str) -> str | None:
+        """A MariaDB/MySQL collation is ``<character set>_<name>``: ``utf8mb4_bin``.
+
+        Example:
+            >>> MySQL().collation_problem("utf8mb4_unicode_ci") is None
+            True
+        """
+        if _COLLATION.match(name):
+            return None
+        return (
+            f"{self.label} collations are named <character set>_<collation> (utf8mb4_bin, "
+            "utf8mb4_unicode_ci)"
+        )
 
     type_round_trips = MappingProxyType(
         {

@@ -38,6 +38,23 @@ class SQLite(Dialect):
     #: SQLite has no ``now()``
     server_default_spellings = MappingProxyType({"now()": "CURRENT_TIMESTAMP"})
 
+    #: the collations SQLite has without an application's own (sqlite3_create_collation)
+    collations = ("BINARY", "NOCASE", "RTRIM")
+
+    def collation_problem(self, name: str) -> str | None:
+        """SQLite's own collations, spelled in capitals (as the capture writes them).
+
+        Example:
+            >>> SQLite().collation_problem("nocase")
+            'SQLite has the collations BINARY, NOCASE and RTRIM (write NOCASE)'
+        """
+        if name in self.collations:
+            return None
+        known = f"SQLite has the collations {', '.join(self.collations[:-1])} and RTRIM"
+        if name.upper() in self.collations:
+            return f"{known} (write {name.upper()})"
+        return f"{known} (one an application registers is not created by a migration)"
+
     def not_compared(self, snapshots: Iterable[Any]) -> tuple[str, ...]:
         """SQLite keeps an enum column as a string (no type, no CHECK from dbplan): the
         label order of each enum with two labels or more is not stored.
