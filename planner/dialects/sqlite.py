@@ -46,14 +46,14 @@ class SQLite(Dialect):
 
         Example:
             >>> SQLite().collation_problem("nocase")
-            'SQLite has the collations BINARY, NOCASE and RTRIM (write NOCASE)'
+            "write NOCASE: SQLite's collations are BINARY, NOCASE and RTRIM"
         """
         if name in self.collations:
             return None
-        known = f"SQLite has the collations {', '.join(self.collations[:-1])} and RTRIM"
+        known = "SQLite's collations are BINARY, NOCASE and RTRIM"
         if name.upper() in self.collations:
-            return f"{known} (write {name.upper()})"
-        return f"{known} (one an application registers is not created by a migration)"
+            return f"write {name.upper()}: {known}"
+        return f"{known}; one an application registers is not created by a migration"
 
     def not_compared(self, snapshots: Iterable[Any]) -> tuple[str, ...]:
         """SQLite keeps an enum column as a string (no type, no CHECK from dbplan): the
