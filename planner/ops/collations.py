@@ -1,10 +1,11 @@
 """A column's own collation changes (``collation:``; PostgreSQL ``ALTER COLUMN ... TYPE t
 COLLATE c``, MariaDB's ``MODIFY COLUMN`` of the whole definition, SQLite's rebuild).
 
-The op needs the collation it sets and the one it leaves (a collation the snapshot
-creates comes before, one it drops after: refs ``("collation", name)``, as a domain's);
-a type change of the same column runs before it (:mod:`planner.graph_collations`), so
-the collation is written with the column's new type.
+A collation the snapshot creates comes before the op setting it, one it drops after the
+op leaving it (a collation re-created under a column: off before, on again after); a
+type change of the same column runs before it (:mod:`planner.graph_collations`), so the
+collation is written with the column's new type. Other ops (a created table, an added
+or dropped column) need their columns' collations: refs ``("collation", name)``.
 
 Example:
     >>> op = AlterColumnCollation(table_key=(None, "t"), column="name", old=None, new="C")
@@ -73,8 +74,9 @@ class AlterColumnCollation(Operation):
         return dataclasses.replace(self, old=self.new, new=self.old)
 
     def needs(self) -> frozenset[Ref]:
-        refs = {(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column)}
-        return frozenset(refs | collation_refs(self.old, self.new))
+        # not the collations: graph_collations puts the op before the drop of the one
+        # it leaves and after the create of the one it sets (the same one, re-created)
+        return frozenset({(RefKind.TABLE, self.table_key), _col_ref(self.table_key, self.column)})
 
     def apply_to(self, snapshot: Snapshot) -> Snapshot:
         return _edit_table(
