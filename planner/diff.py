@@ -29,6 +29,7 @@ from planner.ops import (
     AddForeignKey,
     AddPrimaryKey,
     AddUnique,
+    AlterColumnCollation,
     AlterColumnComment,
     AlterColumnDefault,
     AlterColumnNullable,
@@ -728,6 +729,17 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
                     existing_nullable=oc.nullable,
                 )
             )
+    if oc.collation != nc.collation:  # after a type change (graph_collations)
+        ops.append(
+            AlterColumnCollation(
+                table_key=key,
+                column=name,
+                old=oc.collation,
+                new=nc.collation,
+                existing_type=nc.type,
+                existing_nullable=oc.nullable,
+            )
+        )
     if oc.comment != nc.comment:
         ops.append(
             AlterColumnComment(
@@ -741,7 +753,11 @@ def _diff_column(key: TableKey, oc: Column, nc: Column) -> list[Operation]:
         )
     if oc.nullable != nc.nullable:
         before = dataclasses.replace(
-            _plain(oc), type=nc.type, server_default=nc.server_default, comment=nc.comment
+            _plain(oc),
+            type=nc.type,
+            server_default=nc.server_default,
+            comment=nc.comment,
+            collation=nc.collation,  # after the collation change (graph_collations)
         )
         fill = nc.backfill
         if fill is None and nc.server_default is not None and _LITERAL.match(nc.server_default):

@@ -61,9 +61,13 @@ def diff_pg_types(cur: Any, new: Any) -> list[Operation]:
         ops.append(CreateCollation(collation=b[k]))
     for k in _sorted(a.keys() - b.keys()):
         ops.append(DropCollation(collation=a[k]))
+    recreated = set()
     for k in _sorted(a.keys() & b.keys()):
         if a[k] != b[k]:  # no ALTER COLLATION of its definition
             ops += [DropCollation(collation=a[k]), CreateCollation(collation=b[k])]
+            recreated.add(b[k].qualified_name)
+    if recreated:
+        ops += _columns_around(cur, new, recreated)
     a, b = _keyed(cur.domains), _keyed(new.domains)
     for k in _sorted(b.keys() - a.keys()):
         ops.append(CreateDomain(domain=b[k]))
@@ -88,4 +92,26 @@ def diff_pg_types(cur: Any, new: Any) -> list[Operation]:
             ops.append(AlterCompositeType(old=a[k], new=b[k]))
         else:
             ops += [DropCompositeType(type=a[k]), CreateCompositeType(type=b[k])]
+    return ops
+
+
+def _columns_around(cur: Any, new: Any, recreated: set[str]) -> list[Operation]:
+    """The kept columns whose own collation is re-created (PostgreSQL refuses to drop a
+    collation a column uses): the collation goes off each before the drop and comes back
+    after the create (:mod:`planner.graph_collations` orders them)."""
+    from planner.ops.collations import AlterColumnCollation
+
+    ops: list[Operation] = []
+    for t in new.tables:
+        old = cur.get_table(t.key)
+        for c in t.columns if old is not None else ():
+            if c.collation not in recreated or not old.has_column(c.name):
+                continue
+            if old.column(c.name).collation != c.collation or old.column(c.name).type != c.type:
+                continue  # the column's own change takes it off and on
+            kw = dict(table_key=t.key, column=c.name, existing_type=c.type)
+            ops += [
+                AlterColumnCollation(old=c.collation, new=None, **kw),
+                AlterColumnCollation(old=None, new=c.collation, **kw),
+            ]
     return ops

@@ -299,6 +299,9 @@ def build_graph(
     from planner.graph_generated import generated_edges  # around a type change
 
     generated_edges(ops, g, edge)
+    from planner.graph_collations import collation_edges  # a retyped column's collation
+
+    collation_edges(ops, g, edge)
     from planner.graph_steps import step_edges  # data steps between expand and contract
 
     step_edges(ops, g, edge)

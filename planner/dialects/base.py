@@ -262,6 +262,19 @@ class Dialect:
         v = value.split("(", 1)[0].strip().upper()
         return None if v in self.default_fk_actions else v
 
+    def collation_problem(self, name: str) -> str | None:
+        """Why ``name`` is not a column collation (``collation:``) of this database, a
+        hint of the shape it takes; None: it has that shape (the database still says
+        whether it exists).
+
+        Example:
+            >>> get("sqlite").collation_problem("NOCASE") is None
+            True
+            >>> get("mariadb").collation_problem("C")
+            'MariaDB/MySQL collations are named <character set>_<collation> (utf8mb4_bin, utf8mb4_unicode_ci)'
+        """
+        return None
+
     def reflected_autoincrement(self, raw: dict, serial: bool) -> Any:
         """What a reflected column dict says about autoincrement (``serial``: its default
         was a sequence's ``nextval``)."""

@@ -7,6 +7,9 @@ from types import MappingProxyType
 
 from planner.dialects.base import Dialect
 
+#: the shape of a MariaDB/MySQL collation name (SHOW COLLATION)
+_COLLATION = re.compile(r"^[a-z0-9]+_[a-z0-9_]+$")
+
 
 class MySQL(Dialect):
     name = "mysql"
@@ -33,6 +36,25 @@ class MySQL(Dialect):
     unique_index_is_constraint = True
     #: SHOW CREATE TABLE leaves out RESTRICT, the default
     default_fk_actions = ("NO ACTION", "RESTRICT")
+
+    def collation_problem(self, name: str) -> str | None:
+        """A MariaDB/MySQL collation is ``<character set>_<name>``, in lower case (as the
+        capture reads it): ``utf8mb4_bin``.
+
+        Example:
+            >>> MySQL().collation_problem("utf8mb4_unicode_ci") is None
+            True
+            >>> MySQL().collation_problem("UTF8MB4_BIN")
+            'write utf8mb4_bin'
+        """
+        if _COLLATION.match(name):
+            return None
+        if _COLLATION.match(name.lower()):  # as information_schema spells it
+            return f"write {name.lower()}"
+        return (
+            f"{self.label} collations are named <character set>_<collation> (utf8mb4_bin, "
+            "utf8mb4_unicode_ci)"
+        )
 
     type_round_trips = MappingProxyType(
         {

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from planner.dialects import mysql_on_update
-from planner.dialects.reflection import RawTable, fix_names
+from planner.dialects.reflection import COLLATION_KEY, RawTable, fix_names
 
 #: the name fields of each inspector result that SQLAlchemy reads from DDL text
 _NAME_FIELDS = {
@@ -41,6 +41,7 @@ def fix_reflected(
     unparsed = _unparsed_fks(conn, schema, raw) if raw else {}
     nextvals = _sequence_defaults(conn, schema) if raw else {}
     on_update = mysql_on_update.reflected(conn, schema) if raw else {}
+    collated = _own_collations(conn, schema) if raw else {}
     for table, t in raw.items():
         t.foreign_keys = t.foreign_keys + unparsed.get(table, [])
         if table in nextvals:
@@ -51,6 +52,13 @@ def fix_reflected(
         t.columns = mysql_on_update.split_reflected(
             _fix_enum_values(t.columns), on_update.get(table, {})
         )
+        if table in collated:  # a column's own collation: collation:
+            t.columns = [
+                {**c, COLLATION_KEY: collated[table][c["name"]]}
+                if c["name"] in collated[table]
+                else c
+                for c in t.columns
+            ]
         t.json_columns = mariadb_json_columns(conn, table, schema=schema)
 
 
@@ -107,6 +115,26 @@ def _unparsed_fks(conn: sa.engine.Connection, schema: str | None, raw: dict[str,
 
 #: MariaDB's spelling of a sequence default: ``nextval(`db`.`s`)``
 _NEXTVAL = re.compile(r"\s*nextval\(\s*(?:`((?:[^`]|``)+)`\.)?`((?:[^`]|``)+)`\s*\)\s*$", re.I)
+
+
+def _own_collations(conn: sa.engine.Connection, schema: str | None) -> dict[str, dict]:
+    """``{table: {column: collation}}`` of the columns whose collation is not their
+    table's (``COLLATE`` of their own; SQLAlchemy reads it only from SHOW CREATE TABLE's
+    text, where MariaDB also writes the character set)."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLLATION_NAME "
+            "FROM information_schema.COLUMNS c JOIN information_schema.TABLES t "
+            "ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME "
+            "WHERE c.TABLE_SCHEMA = coalesce(:s, database()) "
+            "AND c.COLLATION_NAME IS NOT NULL AND c.COLLATION_NAME <> t.TABLE_COLLATION"
+        ),
+        {"s": schema},
+    ).all()
+    out: dict[str, dict] = {}
+    for table, column, collation in rows:
+        out.setdefault(table, {})[column] = collation
+    return out
 
 
 def _sequence_defaults(conn: sa.engine.Connection, schema: str | None) -> dict[str, dict]:

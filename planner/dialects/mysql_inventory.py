@@ -62,7 +62,8 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         f"WHERE TABLE_SCHEMA = {db} AND PARTITION_NAME IS NOT NULL"
     ):
         add("partitioning", table)
-    # a column's own collation (COLLATE): not modelled (the snapshot's type has none)
+    # a column's own collation (COLLATE): modelled (collation:) on a string type
+    tables = {t.name: t for t in snapshot.tables} if snapshot is not None else {}
     for table, col in rows(
         "SELECT c.TABLE_NAME, c.COLUMN_NAME FROM information_schema.COLUMNS c "
         "JOIN information_schema.TABLES t "
@@ -70,7 +71,9 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         f"WHERE c.TABLE_SCHEMA = {db} AND t.TABLE_TYPE = 'BASE TABLE' "
         "AND c.COLLATION_NAME IS NOT NULL AND c.COLLATION_NAME <> t.TABLE_COLLATION"
     ):
-        add("collate", col, table)
+        t = tables.get(table)
+        if t is None or not t.has_column(col) or t.column(col).collation is None:
+            add("collate", col, table)  # an enum's, or a table's dbplan does not model
     # an IGNORED index (MariaDB 10.6+): SQLAlchemy's reflection skips it
     ignored = "s.IGNORED = 'YES'" if _has_column(conn, "STATISTICS", "IGNORED") else "0"
     for table, ix, type_, sub_part, collation, skipped in rows(

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from planner.dialects.reflection import RawTable
+from planner.dialects.reflection import COLLATION_KEY, RawTable
 
 #: the column lists of every foreign key of one schema, from the catalog
 _FK_COLUMNS = sa.text(
@@ -23,11 +23,39 @@ _FK_COLUMNS = sa.text(
 )
 
 
+#: the columns of one schema with a collation of their own (not their type's default),
+#: of pg_catalog or the default schema (one elsewhere stays unmanaged: kind collate)
+_COLLATED = sa.text(
+    "SELECT t.relname::text, a.attname::text, c.collname::text "
+    "FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid "
+    "JOIN pg_namespace s ON s.oid = t.relnamespace "
+    "JOIN pg_type ty ON ty.oid = a.atttypid "
+    "JOIN pg_collation c ON c.oid = a.attcollation "
+    "JOIN pg_namespace cn ON cn.oid = c.collnamespace "
+    "WHERE s.nspname = coalesce(:s, current_schema()) AND a.attnum > 0 "
+    "AND NOT a.attisdropped AND a.attcollation <> ty.typcollation "
+    "AND cn.nspname IN ('pg_catalog', current_schema())"
+)
+
+
 def fix_reflected(
     conn: sa.engine.Connection, insp: Any, schema: str | None, raw: dict[str, RawTable]
 ) -> None:
-    """SQLAlchemy splits a foreign key definition's column lists at commas (a column named
-    ``a,b`` comes back as two): take them from the catalog, one query for the schema."""
+    """Each column's own collation (one query for the schema; SQLAlchemy's reflection
+    leaves it out before 2.0 and never qualifies it). SQLAlchemy splits a foreign key
+    definition's column lists at commas (a column named ``a,b`` comes back as two): take
+    them from the catalog, one query for the schema."""
+    if raw:
+        collated: dict[str, dict[str, str]] = {}
+        for table, col, name in conn.execute(_COLLATED, {"s": schema}).all():
+            collated.setdefault(table, {})[col] = name
+        for table, t in raw.items():
+            if table in collated:
+                by_col = collated[table]
+                t.columns = [
+                    {**c, COLLATION_KEY: by_col[c["name"]]} if c["name"] in by_col else c
+                    for c in t.columns
+                ]
     if not any(t.foreign_keys for t in raw.values()):
         return
     by_table: dict[str, dict[str, tuple[list, list]]] = {}

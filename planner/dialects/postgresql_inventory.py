@@ -364,8 +364,8 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("deferrable", con, sch(nsp), table)
     for nsp, table, col, _identity, _generated, collate, tnsp, typname, _ in rows(_COLUMNS):
         s = sch(nsp)
-        if collate:
-            add("collate", col, s, table)
+        if collate and not _collation_modelled(tables.get((s, table)), col):
+            add("collate", col, s, table)  # on a type that is not a string, or qualified
         if tnsp not in names and tnsp not in ("pg_catalog", "information_schema"):
             add("type_outside", col, s, table, f"type {tnsp}.{typname}")
     for nsp, table, col, detail in rows(_IDENTITY_OPTIONS):
@@ -443,6 +443,11 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         for (name,) in conn.execute(sa.text(sql)):
             add(kind, name)
     return out
+
+
+def _collation_modelled(t: Any, column: str) -> bool:
+    """Does the captured table ``t`` model ``column``'s own collation (``collation:``)?"""
+    return t is not None and t.has_column(column) and t.column(column).collation is not None
 
 
 def _statement(definition: str) -> str:

@@ -19,6 +19,12 @@ from typing import Any
 __all__ = ["RawTable", "fix_names", "reflect_bulk"]
 
 
+#: the key a dialect's capture part sets on a reflected column (a dict of
+#: ``RawTable.columns``): the column's own collation, read as ``collation:``
+#: (:func:`planner.state.column_kinds.captured_collation`)
+COLLATION_KEY = "dbplan_collation"
+
+
 @dataclasses.dataclass
 class RawTable:
     """What SQLAlchemy's inspector gives for one table (its dictionaries, unchanged

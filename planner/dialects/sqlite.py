@@ -38,6 +38,23 @@ class SQLite(Dialect):
     #: SQLite has no ``now()``
     server_default_spellings = MappingProxyType({"now()": "CURRENT_TIMESTAMP"})
 
+    #: the collations SQLite has without an application's own (sqlite3_create_collation)
+    collations = ("BINARY", "NOCASE", "RTRIM")
+
+    def collation_problem(self, name: str) -> str | None:
+        """SQLite's own collations, spelled in capitals (as the capture writes them).
+
+        Example:
+            >>> SQLite().collation_problem("nocase")
+            "write NOCASE: SQLite's collations are BINARY, NOCASE and RTRIM"
+        """
+        if name in self.collations:
+            return None
+        known = "SQLite's collations are BINARY, NOCASE and RTRIM"
+        if name.upper() in self.collations:
+            return f"write {name.upper()}: {known}"
+        return f"{known}; one an application registers is not created by a migration"
+
     def not_compared(self, snapshots: Iterable[Any]) -> tuple[str, ...]:
         """SQLite keeps an enum column as a string (no type, no CHECK from dbplan): the
         label order of each enum with two labels or more is not stored.

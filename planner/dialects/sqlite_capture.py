@@ -14,8 +14,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from planner.dialects.reflection import RawTable, fix_names
+from planner.dialects.reflection import COLLATION_KEY, RawTable, fix_names
 from planner.dialects.sqlite_generated import fix_generated
+from planner.dialects.sqlite_inventory import declared_collations
 
 
 def fix_reflected(
@@ -33,6 +34,12 @@ def fix_reflected(
         t.uniques = _keys("get_unique_constraints", sql, t.uniques)
         t.uniques += _unnamed_uniques(insp, table, schema, t)
         fix_generated(sql, t)  # generated columns' expressions
+        if sql:  # a column's own collation: collation:
+            collated = declared_collations(conn, table, sql)
+            t.columns = [
+                {**c, COLLATION_KEY: collated[c["name"]]} if c["name"] in collated else c
+                for c in t.columns
+            ]
 
 
 def _unnamed_uniques(insp: Any, table: str, schema: str | None, t: RawTable) -> list[dict]:

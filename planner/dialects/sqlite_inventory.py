@@ -21,7 +21,8 @@ _OPTIONS = re.compile(r"\)\s*((?:(?:WITHOUT\s+ROWID|STRICT)\s*,?\s*)+);?\s*$", r
 def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -> list[Found]:
     """Every view, trigger, virtual table and WITHOUT ROWID or STRICT
     table of the main database, every index dbplan did not model, and every column
-    declared with a collation other than BINARY."""
+    declared with a collation other than BINARY the capture did not model (a type that
+    is not a string)."""
     out: list[Found] = []
 
     def add(kind: str, name: str, table: str | None = None) -> None:
@@ -43,9 +44,11 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         elif type_ == "table" and sql and not name.startswith("sqlite_"):
             if any(name.startswith(f"{v}_") for v in virtual):
                 continue  # a shadow table of a virtual table: refused with it
-            for col in _collated_columns(conn, name, sql):
-                add("collate", col, name)  # COLLATE NOCASE / RTRIM: not modelled
-            sqlite_properties.properties(name, sql, tables.get(name), add)
+            t = tables.get(name)
+            for col in declared_collations(conn, name, sql):
+                if t is None or not t.has_column(col) or t.column(col).collation is None:
+                    add("collate", col, name)  # on a type that is not a string
+            sqlite_properties.properties(name, sql, t, add)
             m = _OPTIONS.search(sql)
             options = m.group(1).upper() if m else ""
             if "ROWID" in options:
@@ -74,28 +77,29 @@ def _is_virtual(sql: str | None) -> bool:
     return bool(sql) and re.match(r"\s*CREATE\s+VIRTUAL\s+TABLE", sql, re.I) is not None
 
 
-def _collated_columns(conn: Any, table: str, sql: str) -> list[str]:
-    """The columns of ``table`` whose definition in ``sql`` says ``COLLATE`` (other than
-    BINARY, the default): SQLite keeps a column's collation only in that text.
+def declared_collations(conn: Any, table: str, sql: str) -> dict[str, str]:
+    """``{column: collation}`` of the columns of ``table`` whose definition in ``sql``
+    says ``COLLATE`` (other than BINARY, the default; in capitals, as SQLite compares
+    them): SQLite keeps a column's collation only in that text.
 
     Example:
         >>> import sqlite3
         >>> c = sqlite3.connect(":memory:")
-        >>> sql = 'CREATE TABLE t (id INTEGER, "n m" TEXT COLLATE NOCASE, b TEXT COLLATE BINARY)'
+        >>> sql = 'CREATE TABLE t (id INTEGER, "n m" TEXT COLLATE nocase, b TEXT COLLATE BINARY)'
         >>> _ = c.execute(sql)
         >>> e = sa.create_engine("sqlite://", creator=lambda: c)
         >>> with e.connect() as conn:
-        ...     _collated_columns(conn, "t", sql)
-        ['n m']
+        ...     declared_collations(conn, "t", sql)
+        {'n m': 'NOCASE'}
     """
     if not re.search(r"\bCOLLATE\b", sql, re.I):
-        return []
+        return {}
     quoted = table.replace('"', '""')
     names = [r[1] for r in conn.exec_driver_sql(f'PRAGMA table_info("{quoted}")').all()]
-    out = []
+    out = {}
     for col in names:
         spelled = "|".join(re.escape(x) for x in (f'"{col}"', f"`{col}`", f"[{col}]", col))
         m = re.search(rf"(?:^|[(,])\s*(?:{spelled})\s[^,]*?\bCOLLATE\s+[\"'`\[]?(\w+)", sql, re.I)
         if m and m.group(1).upper() != "BINARY":
-            out.append(col)
+            out[col] = m.group(1).upper()
     return out

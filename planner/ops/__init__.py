@@ -77,6 +77,7 @@ from planner.ops.base import (
     Risk,
     enums_of_type,
 )
+from planner.ops.collations import AlterColumnCollation
 from planner.ops.constraint_comments import SetConstraintComment, SetPolicyComment
 from planner.ops.data import (
     OPERATION_TYPES,
@@ -150,6 +151,7 @@ __all__ = [
     "AddPrimaryKey",
     "AddUnique",
     "AlterColumnAutoincrement",
+    "AlterColumnCollation",
     "AlterColumnIdentity",
     "AlterColumnOnUpdate",
     "AlterConstraintDeferrable",

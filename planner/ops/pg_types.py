@@ -357,10 +357,14 @@ _OWN = (
 
 def extra_needs(op: Operation, columns: list) -> frozenset[Ref]:
     """The domains and composite types the ``columns`` of another module's operation use
-    (``postgresql.TYPE(name)``, arrays of them too): a column needs its type."""
+    (``postgresql.TYPE(name)``, arrays of them too), and their own collations: a column
+    needs its type and its collation."""
     if isinstance(op, _OWN):
         return frozenset()
     refs: set = set()
+    from planner.ops.collations import collation_refs  # a column's own collation
+
     for c in columns:
         refs |= {type_ref(n) for n in type_names(getattr(c, "type", None))}
+        refs |= collation_refs(getattr(c, "collation", None))
     return frozenset(refs)

@@ -16,7 +16,7 @@ from alembic.operations import ops as alembic_ops
 from planner.registry import Registry
 from planner.revisions import alembic_ops as custom
 from planner.revisions.literals import default_text, quote_ident
-from planner.revisions.sa_bridge import sa_type
+from planner.revisions.sa_bridge import column_sa_type, sa_type
 from planner.state import coltypes
 from planner.state.model import Column, Snapshot, Table
 
@@ -71,7 +71,7 @@ def _existing(
 ) -> dict[str, Any]:
     """``existing_*`` keywords of ``alter_column`` (MySQL rewrites the whole column)."""
     kw: dict[str, Any] = {
-        "existing_type": sa_type(col.type, enums),
+        "existing_type": column_sa_type(col, enums),
         "existing_nullable": col.nullable,
         "existing_server_default": col.ddl_default,
     }

@@ -359,9 +359,10 @@ def _alter_type(op: our.AlterColumnType, ctx: EmitContext) -> list:
     using = pg_using(op.using) or _using(
         op.column, op.old_type, op.new_type, {**enums_before, **enums_after}
     )
-    new_type = sa_type(op.new_type, enums_after)
+    # the column keeps its collation (a change of it is its own op, after this one)
+    new_type = sa_type(op.new_type, enums_after, col.collation)
     if using is None:
-        existing["existing_type"] = sa_type(op.old_type, enums_before)
+        existing["existing_type"] = sa_type(op.old_type, enums_before, col.collation)
         return before + [
             _modify(
                 op.table_key,

@@ -160,20 +160,31 @@ def _column_source(autogen_context: Any, col: Any, enums: dict[str, tuple[str, .
     opts.append(f"nullable={col.nullable}")
     if col.comment is not None:
         opts.append(f"comment={col.comment!r}")
-    return f"sa.Column({col.name!r}, {_type_source(autogen_context, col.type, enums)}, {', '.join(opts)})"
+    return f"sa.Column({col.name!r}, {_type_source(autogen_context, col.type, enums, col.collation)}, {', '.join(opts)})"
 
 
-def _type_source(autogen_context: Any, type_text: str, enums: dict[str, tuple[str, ...]]) -> str:
-    """Alembic's rendering of a column's type, once per type and rendering."""
+def _type_source(
+    autogen_context: Any,
+    type_text: str,
+    enums: dict[str, tuple[str, ...]],
+    collation: str | None = None,
+) -> str:
+    """Alembic's rendering of a column's type (with its collation), once per type and
+    rendering."""
     from sqlalchemy.sql.base import SchemaEventTarget
 
     def render() -> str:
-        t = sa_type(type_text, enums)
+        t = sa_type(type_text, enums, collation)
         if isinstance(t, SchemaEventTarget):  # what Column._copy does to the type
             t = t.copy()
         return alembic_render._repr_type(t, autogen_context)
 
-    key = ("type", type_text, tuple(enums.get(name) for name in our.enums_of_type(type_text)))
+    key = (
+        "type",
+        type_text,
+        collation,
+        tuple(enums.get(name) for name in our.enums_of_type(type_text)),
+    )
     return _once(autogen_context, key, render)
 
 

@@ -26,6 +26,7 @@ from planner.dialects import all_dialects
 from planner.revisions import alembic_ops as custom
 from planner.revisions import (  # noqa: F401 - register converters
     convert_autoincrement,
+    convert_collations,
     convert_constraint_comments,
     convert_enum_renames,
     convert_identity,

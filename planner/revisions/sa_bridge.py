@@ -28,16 +28,20 @@ _SA_TYPES: dict[tuple[str, tuple], Any] = {}
 _SA_TYPES_MAX = 4096
 
 
-def sa_type(type_text: str, enums: dict[str, tuple[str, ...]]) -> Any:
+def sa_type(type_text: str, enums: dict[str, tuple[str, ...]], collation: str | None = None) -> Any:
     """The SQLAlchemy type of a column, enums not created by table DDL (shared: not to be
-    changed; :func:`new_sa_type` makes one of its own).
+    changed; :func:`new_sa_type` makes one of its own); ``collation``: the column's own
+    (``COLLATE``), set on a string type (:func:`collated`).
 
     Example:
         >>> sa_type("String(80)", {})
         String(length=80)
+        >>> sa_type("Text", {}, "C")
+        Text(collation='C')
     """
     key = (
         type_text,
+        collation,
         tuple(
             (enums.get(name), getattr(enums.get(name), "schema", None))  # its schema too
             for name in enums_of_type(type_text)
@@ -45,7 +49,7 @@ def sa_type(type_text: str, enums: dict[str, tuple[str, ...]]) -> Any:
     )
     found = _SA_TYPES.get(key)
     if found is None:
-        found = new_sa_type(type_text, enums)
+        found = collated(new_sa_type(type_text, enums), collation)
         if len(_SA_TYPES) >= _SA_TYPES_MAX:
             _SA_TYPES.clear()
         _SA_TYPES[key] = found
@@ -60,6 +64,24 @@ def new_sa_type(type_text: str, enums: dict[str, tuple[str, ...]]) -> Any:
         True
     """
     return coltypes.to_sqlalchemy(type_text, enums=enums, create_enum_type=False)
+
+
+def collated(t: Any, collation: str | None) -> Any:
+    """``t`` with ``collation`` set (a string type, not an enum; its dialect variants too):
+    SQLAlchemy writes ``TEXT COLLATE "C"`` (PostgreSQL, SQLite), ``VARCHAR(20) COLLATE
+    utf8mb4_bin`` (MariaDB) wherever the type is written: a created table, an added
+    column, a type change and MariaDB's ``MODIFY`` of the whole column."""
+    if collation is None:
+        return t
+    for impl in (t, *getattr(t, "_variant_mapping", {}).values()):
+        if isinstance(impl, sa.String) and not isinstance(impl, sa.Enum):
+            impl.collation = collation
+    return t
+
+
+def column_sa_type(col: Column, enums: dict[str, tuple[str, ...]]) -> Any:
+    """:func:`sa_type` of a snapshot column, with its collation."""
+    return sa_type(col.type, enums, col.collation)
 
 
 def sa_column(
@@ -85,7 +107,7 @@ def sa_column(
         args.append(sa.Computed(ddl_text(col.generated.expression), persisted=col.generated.stored))
     return sa.Column(
         col.name,
-        sa_type(col.type, enums),
+        column_sa_type(col, enums),
         *args,
         nullable=col.nullable,
         primary_key=primary_key,
@@ -217,6 +239,8 @@ def fk_target_has_dot(schema: str | None, table: str, columns: Sequence[str]) ->
 
 
 __all__ = [
+    "collated",
+    "column_sa_type",
     "deferrable_kw",
     "fk_target_has_dot",
     "new_sa_type",

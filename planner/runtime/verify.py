@@ -96,15 +96,10 @@ def _named(
                 out.append(f"{where}: {kind} {name}: {f} {_show(a)}, snapshot says {_show(b)}")
 
 
-_COLUMN_FIELDS = (
-    "type",
-    "nullable",
-    "autoincrement",
-    "server_default",
-    "on_update",
-    "comment",
-    "identity",
-    "generated",
+#: the fields of a column the comparison names (``collation``: its own, ``COLLATE``)
+_COLUMN_FIELDS = tuple(
+    "type nullable autoincrement server_default on_update comment identity generated "
+    "collation".split()
 )
 
 

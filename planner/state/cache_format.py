@@ -37,6 +37,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("backfill", _S_OPT),
         ("identity", _S_OPT),
         ("generated", (None, model.Generated)),
+        ("collation", _S_OPT),
         ("using", _PAIRS),
         ("backfill_dialects", _PAIRS),
     ),

@@ -419,6 +419,7 @@ class _Reflector:
             comment=comment or None,
             identity=column_kinds.captured_identity(raw),
             generated=column_kinds.captured_generated(raw, hcol, self.dialect),
+            collation=column_kinds.captured_collation(raw, type_text),
         )
 
     def on_update(self, raw: dict, hcol: Column | None) -> str | None:

@@ -181,10 +181,13 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
             made.append(
                 sa.Computed(sa.text(escape_binds(c.generated.expression)), c.generated.stored)
             )
+        satype = _sa_type(c.type, shared)
+        if c.collation is not None and _collatable(satype):
+            satype.collation = c.collation  # a new type object (an enum's is shared)
         items.append(
             sa.Column(
                 c.name,
-                _sa_type(c.type, shared),
+                satype,
                 *made,
                 primary_key=implicit_pk and c.name in pk_cols,
                 autoincrement="auto" if c.autoincrement is None else c.autoincrement,
@@ -510,6 +513,11 @@ def _pk_name(sat: sa.Table, problems: list[str]) -> str | None:
     return _name_of(const, sat, "primary key", "", problems)
 
 
+def _collatable(t: Any) -> bool:
+    """A string type (not an enum): one with a ``collation`` (``sa.String(collation=)``)."""
+    return isinstance(t, sa.String) and not isinstance(t, sa.Enum)
+
+
 def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) -> Column:
     try:
         type_text = _type_text(col.type, dialect=None, by_values=by_values)
@@ -549,6 +557,7 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
                 "(use server_default=sa.text(...))"
             )
     hints = col.info.get(INFO_HINTS) or {}
+    collation = col.type.collation if _collatable(col.type) else None
     return Column(
         name=col.name,
         type=type_text,
@@ -561,6 +570,7 @@ def _column_from_sa(col: sa.Column, qname: str, by_values, problems: list[str]) 
         backfill=hints.get("backfill"),
         identity=identity,
         generated=generated,
+        collation=collation or None,
     )
 
 

@@ -106,3 +106,16 @@ def captured_generated(raw: dict, hint: Column | None, dialect: str) -> Generate
         ):
             text = hint.generated.expression
     return Generated(expression=text, stored=stored)
+
+
+def captured_collation(raw: dict, type_text: str) -> str | None:
+    """A reflected column's own collation (set by the dialect's capture part), on a
+    string type only: on another (a verbatim type, a domain) it is not modelled, and the
+    inventory lists it (kind ``collate``)."""
+    from planner.dialects.reflection import COLLATION_KEY
+    from planner.state import coltypes
+
+    found = raw.get(COLLATION_KEY)
+    if found is None or coltypes.family(type_text) != "string":
+        return None
+    return str(found)

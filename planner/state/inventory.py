@@ -79,7 +79,8 @@ KINDS: dict[str, str] = {
     "or child table; a table says unlogged: true)",
     "row_level_security": "row-level security of a table dbplan does not model, or "
     "forced without being enabled",
-    "collate": "a column with a COLLATE of its own (modelled, but not its collation)",
+    "collate": "a column with a COLLATE of its own dbplan does not model (on a type that "
+    "is not a string, or a PostgreSQL collation of another schema)",
     "grants": "privileges granted on a table or view (named by it), or on a sequence, "
     "function, procedure or type (named 'sequence s', 'function f(integer)', 'type t')",
     "partitioning": "a partitioned table (MariaDB: modelled, but not its partitions)",

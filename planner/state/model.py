@@ -139,6 +139,9 @@ class Column:
     identity: str | None = None
     #: the column's generation expression, None: an ordinary column
     generated: Generated | None = None
+    #: the column's own collation (``COLLATE``), None: its type's default (the table's
+    #: on MariaDB); see :mod:`planner.state.collations`
+    collation: str | None = None
     #: hint of a type change: SQL converting the old value, ``(dialect, sql)`` pairs
     #: (dialect ``*`` for every database); see :mod:`planner.state.steps_yaml`
     using: tuple[tuple[str, str], ...] = field(default=(), compare=False)

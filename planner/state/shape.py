@@ -129,6 +129,7 @@ COLUMN_KEYS = (
     "backfill",
     "identity",
     "generated",
+    "collation",
     "using",
 )
 PK_KEYS = ("name", "columns", "deferrable", "comment")
@@ -569,6 +570,9 @@ class Shape:
                     identity=column_kinds.read_identity(self, c.get("identity"), (*cp, "identity")),
                     generated=column_kinds.read_generated(
                         self, c.get("generated"), (*cp, "generated")
+                    ),
+                    collation=self.text(
+                        c.get("collation", _MISSING), (*cp, "collation"), "a collation name"
                     ),
                     using=_using(self, c, cp),
                     backfill_dialects=_backfill_dialects(self, c, cp),

@@ -1,4 +1,6 @@
-"""Validation of identity and generated columns (:mod:`planner.state.column_kinds`).
+"""Validation of identity and generated columns (:mod:`planner.state.column_kinds`), and of
+a column's own collation (a string type; the shape each target database gives a name,
+:meth:`~planner.dialects.base.Dialect.collation_problem`).
 
 Always: an identity column is an integer, NOT NULL, without a server default, not
 generated, not ``autoincrement: false``; a generated column has no server default or
@@ -35,12 +37,19 @@ def check_columns(c: Any, s: Snapshot, targets: Iterable[str] | None) -> None:
     for t in s.tables:
         tp = ("tables", t.name)
         for col in t.columns:
-            if col.identity is None and col.generated is None and col.on_update is None:
+            if (
+                col.identity is None
+                and col.generated is None
+                and col.on_update is None
+                and col.collation is None
+            ):
                 continue
             cp = (*tp, "columns", col.name)
             where = f"{t.qualified_name}.{col.name}"
             if col.on_update is not None:
                 _check_on_update(c, cp, where, col, names)
+            if col.collation is not None:
+                _check_collation(c, cp, where, col, names)
             if col.identity is not None:
                 _check_identity(c, cp, where, col, names)
             if col.generated is not None:
@@ -137,3 +146,26 @@ def _check_generated(c: Any, cp: tuple, where: str, col: Any, names: list | None
             "columns",
             f"write stored: true, or leave {', '.join(stores)} out of the project's targets",
         )
+
+
+def _check_collation(c: Any, cp: tuple, where: str, col: Any, names: list | None) -> None:
+    from planner.state import coltypes
+
+    try:
+        family = coltypes.family(col.type)
+    except ValueError:  # the type's own problem is reported where the type is read
+        family = "string"
+    if family != "string":
+        c.add(
+            (*cp, "collation"),
+            f"column {where} has a collation, and its type {col.type} is not a string type",
+            "drop collation, or make the column String or Text",
+        )
+    for d in names or ():
+        why = d.collation_problem(col.collation)
+        if why is not None:
+            c.add(
+                (*cp, "collation"),
+                f"column {where}: collation {col.collation!r} is not one of {d.label}'s",
+                why,
+            )

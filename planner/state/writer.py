@@ -185,6 +185,8 @@ def _column_node(c: Column, pk_columns: tuple[str, ...]) -> MappingNode:
         if not c.generated.stored:
             gen.append(("stored", _value_node(False)))
         pairs.append(("generated", _flow(gen)))
+    if c.collation is not None:
+        pairs.append(("collation", _str_node(c.collation, flow=True)))
     from planner.state.steps_yaml import sql_node
 
     if c.backfill_dialects:

@@ -28,7 +28,8 @@ CREATE TABLE other.kept (id int)
 
 CREATE SCHEMA left_empty
 
-CREATE TABLE t (id serial PRIMARY KEY, n serial, name text COLLATE "C", body jsonb, ts tsvector)
+CREATE TABLE t (id serial PRIMARY KEY, n serial, name text COLLATE "C", body jsonb, ts tsvector,
+  tags text[] COLLATE "C")
 
 CREATE INDEX ix_t_body ON t USING gin (body)
 
@@ -335,6 +336,10 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
         ]
         assert s.table("kept", "other").columns[0].name == "id"
         assert s.table("lg").unlogged and not s.table("t").unlogged
+        # a string column's own collation is modelled; an array's stays listed
+        assert s.table("t").column("name").collation == "C"
+        assert s.table("t").column("tags").collation is None
+        assert [(u.name, u.table) for u in s.unmanaged if u.kind == "collate"] == [("tags", "t")]
         assert [fk.deferrable for fk in s.table("u").foreign_keys] == ["deferred"]
         # an exclusion constraint is modelled; a deferrable one stays listed
         assert [e.name for e in s.table("u").exclusions] == ["u_during_excl"]

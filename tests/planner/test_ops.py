@@ -16,6 +16,7 @@ from planner.ops import (
     AddPrimaryKey,
     AddUnique,
     AlterColumnAutoincrement,
+    AlterColumnCollation,
     AlterColumnComment,
     AlterColumnDefault,
     AlterColumnIdentity,
@@ -230,6 +231,7 @@ def _ops() -> list:
             new_default="now()",
             existing_type="DateTime",
         ),
+        AlterColumnCollation(table_key=SITES, column="title", old=None, new="C"),
         # PostgreSQL table properties (planner.ops.pg_tables)
         SetTableLogged(table_key=SITES, unlogged=True),
         AlterConstraintDeferrable(

@@ -1,0 +1,3 @@
+CREATE TABLE t (id integer PRIMARY KEY, name varchar(40) COLLATE NOCASE NOT NULL)
+
+CREATE INDEX ix_t_name ON t (name)
