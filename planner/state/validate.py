@@ -510,7 +510,8 @@ def _is_unique_key(t: Table, cols: tuple[str, ...]) -> bool:
         return True
     if any(set(u.columns) == want for u in t.uniques):
         return True
-    return any(ix.unique and ix.where is None and set(ix.columns) == want for ix in t.indexes)
+    keys = [ix for ix in t.indexes if not any(e.expression for e in ix.elements)]
+    return any(ix.unique and ix.where is None and set(ix.columns) == want for ix in keys)
 
 
 def _named_objects(t: Table) -> list[tuple[str, str, tuple]]:
