@@ -298,3 +298,32 @@ def uses(snapshot: Any) -> list[tuple[tuple, str, str]]:
     for i, v in enumerate(snapshot.views):
         scan(("views", i, "indexes"), v.name, v.indexes)
     return out
+
+
+#: ``index.info`` key of a model's index holding its elements (written by
+#: :func:`planner.state.capture_models.to_metadata`, read back by ``from_metadata``)
+INFO_ELEMENTS = "dbplan_elements"
+
+
+def to_sa(ix: Any) -> tuple[list, dict, dict]:
+    """``(expressions, keyword arguments, info)`` of a model ``sa.Index`` for ``ix``: its
+    elements as ``sa.text`` (PostgreSQL's SQL), its storage as ``postgresql_with``."""
+    import sqlalchemy as sa
+
+    from planner.dialects import get
+    from planner.sqlexpr import escape_binds
+
+    part = get("postgresql").part("indexes")  # elements and storage are PostgreSQL's
+    cols: list = [sa.text(escape_binds(part.element_sql(el))) for el in ix.elements]
+    kw = {"postgresql_with": dict(ix.storage)} if ix.storage else {}
+    info = {INFO_ELEMENTS: [columns_value(ix)]} if ix.elements else {}
+    return cols or list(ix.columns), kw, info
+
+
+def from_sa_info(info: Any) -> dict | None:
+    """``{"columns", "elements"}`` of a model index whose ``info`` holds its elements."""
+    raw = info.get(INFO_ELEMENTS)
+    if not raw:
+        return None
+    items = [IndexElement(column=v) if isinstance(v, str) else IndexElement(**v) for v in raw[0]]
+    return keyed((), tuple(items))
