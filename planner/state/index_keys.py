@@ -87,6 +87,16 @@ def key_text(ix: Any) -> str:
     return key
 
 
+def check_order(c: Any, path: tuple, ix: Any) -> None:
+    """Add a problem to the collector ``c`` when an element of an index with a method
+    other than btree has an order or ``nulls`` (PostgreSQL: "access method does not
+    support ASC/DESC options")."""
+    for i, el in enumerate(ix.elements):
+        if ix.using is not None and (el.order or el.nulls):
+            c.add((*path, "columns", i), f"index {ix.name} uses {ix.using}, which has no "
+                  "order: order and nulls are btree's", "drop order/nulls, or using:")  # fmt: skip
+
+
 def has_expression(ix: Any) -> bool:
     """The index has an expression element (it is no key of its columns)."""
     return any(el.expression is not None for el in ix.elements)

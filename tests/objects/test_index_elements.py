@@ -37,7 +37,7 @@ CANONICAL = """\
       ix_c: {columns: [{column: seen, order: desc, nulls: last}, id]}
       ix_d: {columns: [id], with: {deduplicate_items: false, fillfactor: 70}}
       ix_e: {columns: [{column: name, collate: C}]}
-      ix_f: {columns: [{expression: (id + 1), order: desc}], using: hash}
+      ix_f: {columns: [{expression: (id + 1), order: desc}], where: id > 0}
 """
 
 
@@ -88,6 +88,7 @@ def test_defaults_read_as_left_out():
         ("ix: {columns: [id], with: 70}", "11:33: tables.u.indexes.ix.with: expected storage parameters"),
         ("ix: {columns: [{expression: lower(nope)}]}", "11:22: tables.u.indexes.ix.columns[0]: index ix names unknown column 'nope' of u"),
         ("ix: {columns: [{column: nope, order: desc}]}", "index ix names unknown column 'nope' of u"),
+        ("ix: {columns: [{column: id, order: desc}], using: hash}", "11:22: tables.u.indexes.ix.columns[0]: index ix uses hash, which has no order"),
         ("ix: {columns: [{expression: '1); DROP TABLE u; --'}]}", "11:35: tables.u.indexes.ix.columns[0].expression: expression 1 of index ix is not one SQL expression"),
     ],
 )  # fmt: skip
@@ -214,3 +215,26 @@ def test_a_hand_written_expression_matching_the_captured_one_plans_and_drifts_no
         capture_for(pg_db, other), normalise_for(other, "postgresql"), dialect="postgresql"
     )
     assert len(got) == 1 and got[0].startswith("u: index ix_a: elements"), got
+
+
+@pytest.mark.pg
+def test_a_database_built_from_the_snapshot_captures_back_the_same_indexes(pg_db):
+    """``dbplan setup``'s path (``create_from_snapshot``, through the models) builds the
+    elements and storage parameters, not plain-column indexes."""
+    import sqlalchemy as sa
+
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.build import create_from_snapshot
+    from planner.state.capture import capture_for, normalise_for
+
+    want = _load(CANONICAL)
+    eng = sa.create_engine(pg_db, poolclass=sa.pool.NullPool)
+    try:
+        create_from_snapshot(eng, want)
+    finally:
+        eng.dispose()
+    got = capture_for(pg_db, want)
+    assert compare_snapshots(got, normalise_for(want, "postgresql"), dialect="postgresql") == []
+    assert {i.name: i for i in got.table("u").indexes}["ix_c"].elements[0] == IndexElement(
+        column="seen", order="desc", nulls="last"
+    )
