@@ -298,7 +298,7 @@ def _diff_renamed_objects(old: Snapshot, new: Snapshot) -> list[Operation]:
                 "index",
                 ot.indexes,
                 nt.indexes,
-                lambda i: (i.columns, i.unique, i.where, i.using, i.include),
+                lambda i: (i.columns, i.unique, i.where, i.using, i.include, i.elements, i.storage),
             ),
         )
         for ctype, olds, news, definition in groups:

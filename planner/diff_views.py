@@ -66,6 +66,8 @@ def _changed(a: View, b: View, targets, old: Snapshot, new: Snapshot) -> bool:
 
 def _in_place(a: View, b: View) -> list[Operation]:
     """A materialized view's indexes dropped and created, a comment set: the view stays."""
+    from planner.sqlexpr import same_object
+
     out: list[Operation] = []
     have = {i.name: i for i in a.indexes}
     want = {i.name: i for i in b.indexes}
@@ -75,13 +77,13 @@ def _in_place(a: View, b: View) -> list[Operation]:
         for n, i in want.items()
         if n in have
         and have[n].comment != i.comment
-        and dataclasses.replace(have[n], comment=i.comment) == i
+        and same_object(dataclasses.replace(have[n], comment=i.comment), i)
     }
     for name in sorted(have.keys() - commented):
-        if want.get(name) != have[name]:
+        if not same_object(want.get(name), have[name]):  # expressions by meaning
             out.append(DropViewIndex(view_key=a.key, index=have[name]))
     for name in sorted(want.keys() - commented):
-        if have.get(name) != want[name]:
+        if not same_object(have.get(name), want[name]):
             out.append(CreateViewIndex(view_key=b.key, index=want[name]))
     for name in sorted(commented):
         old = have[name].comment

@@ -125,6 +125,7 @@ __all__ = [
     "same_field",
     "same_meaning",
     "same_object",
+    "columns_of",
 ]
 
 #: what to do instead, in every refusal
@@ -315,6 +316,11 @@ def fragments(snapshot: Snapshot) -> list[Fragment]:
                         ix.where,
                     )
                 )
+            out += [
+                Fragment((*tp, "indexes", ix.name, "columns", i, "expression"),
+                         f"expression {i + 1} of index {ix.name}", el.expression)
+                for i, el in enumerate(ix.elements) if el.expression is not None
+            ]  # fmt: skip
     return out
 
 
@@ -402,8 +408,12 @@ def _table_fragments(t: Any) -> list[tuple[str, str]]:
     for c in t.columns:
         out += _column_fragments(c)
     out += [(f"check {ck.name}", ck.sqltext) for ck in t.checks]
-    out += [(f"where of index {ix.name}", ix.where) for ix in t.indexes if ix.where is not None]
-    return out
+    return out + [x for ix in t.indexes for x in _index_fragments(ix)]
+
+
+def _index_fragments(ix: Any) -> list[tuple[str, str]]:
+    out = [(f"expression of index {ix.name}", e.expression) for e in ix.elements if e.expression]
+    return out + ([(f"where of index {ix.name}", ix.where)] if ix.where is not None else [])
 
 
 def _column_fragments(c: Any) -> list[tuple[str, str]]:
@@ -448,13 +458,13 @@ def operation_fragments(op: Any) -> list[tuple[str, str]]:
             out += _column_fragments(v)
         elif isinstance(v, Check):
             out.append((f"check {v.name}", v.sqltext))
-        elif isinstance(v, Index) and v.where is not None:
-            out.append((f"where of index {v.name}", v.where))
+        elif isinstance(v, Index):
+            out += _index_fragments(v)
         elif isinstance(v, View) and op.kind == "create_view":  # its query, index predicates
             out.append(
                 (f"definition of {v.kind.replace('_', ' ')} {v.qualified_name}", v.definition)
             )
-            out += [(f"where of index {i.name}", i.where) for i in v.indexes if i.where]
+            out += [x for i in v.indexes for x in _index_fragments(i)]
     kind = getattr(op, "kind", "")
     name = column if isinstance(column, str) else "column"
     if kind == "alter_column_default" and op.new is not None:
@@ -699,7 +709,18 @@ def same_meaning(a: str | None, b: str | None, dialect: str | dialects.Dialect) 
 
 
 #: snapshot fields holding SQL text (compared by meaning)
-SQL_FIELDS = frozenset({"sqltext", "where", "server_default", "on_update", "backfill"})
+SQL_FIELDS = frozenset(
+    {"sqltext", "where", "server_default", "on_update", "backfill", "expression"}
+)
+
+
+def _same_items(a: Any, b: Any, same: Callable[[Any, Any], bool]) -> bool:
+    """``a`` and ``b`` are tuples of as many dataclasses (an index's elements), each pair
+    ``same``."""
+    return (
+        isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and bool(a)
+        and all(dataclasses.is_dataclass(x) and same(x, y) for x, y in zip(a, b, strict=True))
+    )  # fmt: skip
 
 
 def same_field(field: str, a: Any, b: Any, dialect: str | dialects.Dialect | None) -> bool:
@@ -716,9 +737,18 @@ def same_field(field: str, a: Any, b: Any, dialect: str | dialects.Dialect | Non
     """
     if a == b:
         return True
+    if dialect is not None and _same_items(a, b, lambda x, y: _same_fields(x, y, dialect)):
+        return True
     if dialect is None or field not in SQL_FIELDS:
         return False
     return same_meaning(a, b, dialect)
+
+
+def _same_fields(a: Any, b: Any, dialect: Any) -> bool:
+    return type(a) is type(b) and all(
+        same_field(f.name, getattr(a, f.name), getattr(b, f.name), dialect)
+        for f in dataclasses.fields(a)
+    )
 
 
 def same_everywhere(a: str | None, b: str | None) -> bool:
@@ -756,5 +786,21 @@ def same_object(a: Any, b: Any) -> bool:
     for f in dataclasses.fields(a):
         x, y = getattr(a, f.name), getattr(b, f.name)
         if x != y and not (f.name in SQL_FIELDS and same_everywhere(x, y)):
-            return False
+            if not _same_items(x, y, same_object):
+                return False
     return True
+
+
+def columns_of(text: str, dialect: str = "postgresql") -> tuple[str, ...]:
+    """The columns an SQL expression reads, in order, each once (an index expression's:
+    what it depends on).
+
+    Example:
+        >>> columns_of("lower((email)::text) || name")
+        ('email', 'name')
+    """
+    try:
+        tree = _parse(text, dialect)
+    except (ParseError, TokenError):
+        return tuple(dict.fromkeys(re.findall(r"\b([a-z_][a-z0-9_]*)\b(?!\s*\()", text)))
+    return tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column, bfs=False) if not c.table))

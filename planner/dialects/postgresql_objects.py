@@ -107,10 +107,12 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = 
             )
         )
     from planner.dialects import (
+        postgresql_indexes,  # index elements (expressions, opclasses …), storage parameters
         postgresql_tables,  # deferrable keys, unlogged tables
         postgresql_types,  # domains, composite types, collations
     )
 
+    snapshot = postgresql_indexes.capture(conn, snapshot, names, default, hint)
     snapshot = postgresql_tables.capture(conn, snapshot, schemas)
     snapshot = postgresql_types.capture(
         conn,

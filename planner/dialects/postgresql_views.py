@@ -45,14 +45,16 @@ LEFT JOIN pg_namespace tn ON tn.oid = ty.typnamespace
 WHERE r.ev_class = ANY(:oids)
 """
 
-#: what of an index dbplan does not model (it is then listed as unmanaged): an
-#: expression, an ordering, a non-default operator class, NULLS NOT DISTINCT, storage
-#: parameters (methods and INCLUDE columns are modelled: ``using:``, ``include:``)
-ODD_INDEX = """(i.indexprs IS NOT NULL
-       OR EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0)
-       OR EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) x JOIN pg_opclass oc ON oc.oid = x
-                  WHERE NOT oc.opcdefault)
-       OR i.indnullsnotdistinct OR ic.reloptions IS NOT NULL)"""
+#: what of an index dbplan does not model (it is then listed as unmanaged):
+#: NULLS NOT DISTINCT, operator class parameters (``opclass (siglen = 32)``), a
+#: collation of another schema (methods, INCLUDE columns, expressions, operator classes,
+#: orders, collations and storage parameters are modelled: ``using:``, ``include:``,
+#: ``columns:`` elements, ``with:``; :mod:`planner.dialects.postgresql_indexes`)
+ODD_INDEX = """(i.indnullsnotdistinct
+       OR EXISTS (SELECT 1 FROM pg_attribute x WHERE x.attrelid = i.indexrelid
+                  AND x.attoptions IS NOT NULL)
+       OR EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) x JOIN pg_collation co
+                  ON co.oid = x WHERE co.collnamespace <> 'pg_catalog'::regnamespace))"""
 
 _INDEXES = """
 SELECT i.indrelid, ic.relname, i.indisunique, {ODD_INDEX} AS odd,
@@ -115,6 +117,9 @@ def views(
     indexes: dict[int, list[Index]] = {}
     extra: list[Found] = []
     kept = {r[0]: r for r in rows if r[0] not in blocked}
+    from planner.dialects import postgresql_indexes  # elements, storage parameters
+
+    rich = postgresql_indexes.rich(conn, list(kept))
     for relid, ix, unique, odd, where, cols, method, include, comment in conn.execute(
         sa.text(_INDEXES), {"oids": list(kept)}
     ):
@@ -122,16 +127,11 @@ def views(
         if odd:
             extra.append(Found(obj=Unmanaged(kind="index", name=ix, schema=sch(r[1]), table=r[2])))
             continue
+        body = rich.get((relid, ix), {"columns": tuple(cols)})
         indexes.setdefault(relid, []).append(
-            Index(
-                name=ix,
-                columns=tuple(cols),
-                unique=bool(unique),
-                where=where,
-                using=None if method == "btree" else method,
-                include=tuple(include),
-                comment=comment,
-            )
+            postgresql_indexes.catalog_index(
+                ix, unique, where, method, include, comment=comment, **body
+            )  # fmt: skip
         )
     column_comments: dict[int, list[tuple[str, str]]] = {}
     for relid, column, text in conn.execute(sa.text(_COLUMN_COMMENTS), {"oids": list(kept)}):
@@ -220,11 +220,13 @@ def column_comment_sql(view: View, column: str, comment: str | None) -> list[str
 
 def create_index_sql(key: tuple, ix: Index) -> list[str]:
     unique = "UNIQUE " if ix.unique else ""
-    cols = ", ".join(_q(c) for c in ix.columns)
+    from planner.dialects.postgresql_indexes import key_sql, with_sql
+
     using = f" USING {ix.using}" if ix.using else ""
     include = f" INCLUDE ({', '.join(_q(c) for c in ix.include)})" if ix.include else ""
     where = f" WHERE {ix.where}" if ix.where else ""
-    create = f"CREATE {unique}INDEX {_q(ix.name)} ON {_qq(*key)}{using} ({cols}){include}{where}"
+    create = f"CREATE {unique}INDEX {_q(ix.name)} ON {_qq(*key)}{using} {key_sql(ix)}{include}"
+    create += with_sql(ix) + where
     return [create, *(index_comment_sql(key[0], ix) if ix.comment is not None else ())]
 
 

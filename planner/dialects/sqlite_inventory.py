@@ -18,6 +18,14 @@ _SKIP = ("alembic_version",)
 _OPTIONS = re.compile(r"\)\s*((?:(?:WITHOUT\s+ROWID|STRICT)\s*,?\s*)+);?\s*$", re.I | re.S)
 
 
+def _ordered(conn: Any, index: str) -> bool:
+    """The index has a key column in ``DESC`` order or with a collation other than BINARY
+    (``PRAGMA index_xinfo``: seqno, cid, name, desc, coll, key)."""
+    quoted = '"' + index.replace('"', '""') + '"'
+    rows = conn.exec_driver_sql(f"PRAGMA index_xinfo({quoted})").all()
+    return any(r[5] and (r[3] or str(r[4]).upper() != "BINARY") for r in rows)
+
+
 def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -> list[Found]:
     """Every view, trigger, virtual table and WITHOUT ROWID or STRICT
     table of the main database, every index dbplan did not model, and every column
@@ -60,6 +68,8 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             if t is not None and not any(i.name == name for i in t.indexes):
                 if not any(u.name == name for u in t.uniques):
                     add("index", name, table)
+            elif t is not None and _ordered(conn, name):
+                add("index", name, table)  # DESC or COLLATE: reflection leaves them out
     from planner.dialects import sqlite_routines
 
     # a trigger of a view too (INSTEAD OF): back to the inventory if the view is not modelled

@@ -347,7 +347,7 @@ def _table_refs(table: Table) -> set[Ref]:
     for i in table.indexes:
         refs.add((RefKind.INDEX, (s, n, i.name)))
         refs.add(_relname(s, i.name))
-        if i.unique and not i.where:
+        if i.unique and not i.where and not any(e.expression for e in i.elements):
             refs.add(_key_ref(s, n, i.columns))
     for fk in table.foreign_keys:
         refs.add((RefKind.CONSTRAINT, (s, n, fk.name)))

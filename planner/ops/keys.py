@@ -30,6 +30,7 @@ from planner.ops.base import (
     _with,
     _without,
 )
+from planner.state.index_keys import has_expression, key_text
 from planner.state.model import (
     Check,
     ForeignKey,
@@ -69,7 +70,8 @@ class CreateIndex(Operation):
         m = f" using {ix.using}" if ix.using else ""
         inc = f" include {_cols(ix.include)}" if ix.include else ""
         w = f" WHERE {ix.where}" if ix.where else ""
-        return f"Create {u}index {ix.name} on {_t(self.table_key)}{m} {_cols(ix.columns)}{inc}{w}"
+        key = key_text(ix) if ix.elements or ix.storage else _cols(ix.columns)
+        return f"Create {u}index {ix.name} on {_t(self.table_key)}{m} {key}{inc}{w}"
 
     def reverse(self) -> Operation:
         return DropIndex(table_key=self.table_key, index=self.index)
@@ -83,7 +85,7 @@ class CreateIndex(Operation):
     def gives(self) -> frozenset[Ref]:
         s, n = self.table_key
         refs: set[Ref] = {(RefKind.INDEX, (s, n, self.index.name)), _relname(s, self.index.name)}
-        if self.index.unique and not self.index.where:
+        if self.index.unique and not self.index.where and not has_expression(self.index):
             refs.add(_key_ref(s, n, self.index.columns))
         return frozenset(refs)
 
@@ -123,7 +125,7 @@ class DropIndex(Operation):
     def removes(self) -> frozenset[Ref]:
         s, n = self.table_key
         refs: set[Ref] = {(RefKind.INDEX, (s, n, self.index.name)), _relname(s, self.index.name)}
-        if self.index.unique and not self.index.where:
+        if self.index.unique and not self.index.where and not has_expression(self.index):
             refs.add(_key_ref(s, n, self.index.columns))
         return frozenset(refs)
 

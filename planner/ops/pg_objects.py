@@ -516,7 +516,9 @@ def extra_needs(op: Operation) -> frozenset[Ref]:
         if "postgresql.TYPE(" in (c.type or ""):
             refs.add((EXTENSION_TYPES_OLD if op.category == "-" else EXTENSION_TYPES, "*"))
     index = getattr(op, "index", None)
-    if getattr(index, "using", None) is not None:  # a method an extension may give
+    if getattr(index, "using", None) is not None or any(  # a method, an operator class
+        e.opclass or e.expression for e in getattr(index, "elements", ())
+    ):  # an extension may give it (or the expression's function)
         refs.add((EXTENSION_TYPES_OLD if op.category == "-" else EXTENSION_TYPES, "*"))
     for name in ("old", "new"):
         v = getattr(op, name, None)

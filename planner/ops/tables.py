@@ -479,7 +479,14 @@ class RenameColumn(Operation):
                     for u in t.uniques
                 ),
                 indexes=tuple(
-                    dataclasses.replace(i, columns=_rename_in(i.columns, old, new))
+                    dataclasses.replace(
+                        i,
+                        columns=_rename_in(i.columns, old, new),
+                        elements=tuple(  # an expression keeps its text: a change plans one
+                            dataclasses.replace(e, column=new) if e.column == old else e
+                            for e in i.elements
+                        ),
+                    )
                     for i in t.indexes
                 ),
                 rows=rows,

@@ -263,10 +263,11 @@ class CreateViewIndex(Operation):
     def describe(self) -> str:
         unique = "unique " if self.index.unique else ""
         ix = self.index
-        cols = ", ".join(ix.columns)
+        from planner.state.index_keys import key_text  # elements, storage parameters
+
         m = f" using {ix.using}" if ix.using else ""
         inc = f" include ({', '.join(ix.include)})" if ix.include else ""
-        return f"Create {unique}index {ix.name} on materialized view {key_str(self.view_key)}{m} ({cols}){inc}"
+        return f"Create {unique}index {ix.name} on materialized view {key_str(self.view_key)}{m} {key_text(ix)}{inc}"
 
     def reverse(self) -> Operation:
         return DropViewIndex(view_key=self.view_key, index=self.index)

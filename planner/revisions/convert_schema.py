@@ -30,6 +30,7 @@ from planner.revisions.convert import (
     _table_or_none,
     _using,
 )
+from planner.revisions.convert_indexes import index_op as _index_op
 from planner.revisions.literals import (
     ddl_text,
     default_text,
@@ -44,7 +45,7 @@ from planner.revisions.sa_bridge import (
     sa_table,
     sa_type,
 )
-from planner.state.model import Column, Index, Table
+from planner.state.model import Column, Table
 
 # ------------------------------------------------------------------ tables
 
@@ -247,19 +248,6 @@ def _recreate_constraint(table_after: Table, old: str, new: str) -> list:
             _create_constraint(table_after, kind, obj),
         )
     ]
-
-
-def _index_op(table: Table, index: Index) -> alembic_ops.CreateIndexOp:
-    kw: dict[str, Any] = {}
-    if index.where is not None:
-        kw = {"postgresql_where": ddl_text(index.where), "sqlite_where": ddl_text(index.where)}
-    if index.using is not None:
-        kw["postgresql_using"] = index.using
-    if index.include:
-        kw["postgresql_include"] = list(index.include)
-    return alembic_ops.CreateIndexOp(
-        index.name, table.name, list(index.columns), schema=table.schema, unique=index.unique, **kw
-    )
 
 
 def _recreate_index(table_after: Table, old: str, new: str) -> list:
@@ -499,14 +487,7 @@ def _rename_index(op: our.RenameIndex, ctx: EmitContext) -> list:
         f"ALTER INDEX {quote_qualified(schema, op.old)} RENAME TO {quote_ident(op.new)}"
     )
     t = ctx.table(op.table_key)
-    new_index = Index(
-        name=op.new,
-        columns=op.index.columns,
-        unique=op.index.unique,
-        where=op.index.where,
-        using=op.index.using,
-        include=op.index.include,
-    )
+    new_index = dataclasses.replace(op.index, name=op.new, comment=None)
     # the new index first: MariaDB refuses to drop the last index a foreign key can use
     other = [
         _index_op(t, new_index),

@@ -69,6 +69,16 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("using", _S_OPT),
         ("include", _STRS),
         ("comment", _S_OPT),
+        ("elements", (tuple, model.IndexElement)),
+        ("storage", _PAIRS),
+    ),
+    model.IndexElement: (
+        ("column", _S_OPT),
+        ("expression", _S_OPT),
+        ("collate", _S_OPT),
+        ("opclass", _S_OPT),
+        ("order", _S_OPT),
+        ("nulls", _S_OPT),
     ),
     model.Enum: (
         ("name", _S),

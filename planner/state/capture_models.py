@@ -21,7 +21,7 @@ from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.elements import conv
 
 from planner.sqlexpr import escape_binds, unescape_binds
-from planner.state import coltypes
+from planner.state import coltypes, index_keys
 from planner.state.errors import DbplanError
 from planner.state.model import (
     NAMING_CONVENTION_KEYS,
@@ -212,7 +212,9 @@ def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
             kw["postgresql_include"] = list(ix.include)
         if ix.comment is not None:
             kw["info"] = {INFO_COMMENT: ix.comment}
-        items.append(sa.Index(conv(ix.name), *ix.columns, unique=ix.unique, **kw))
+        cols, more, info = index_keys.to_sa(ix)  # elements, storage (PostgreSQL)
+        kw = {**kw, **more, **({"info": {**kw.get("info", {}), **info}} if info else {})}
+        items.append(sa.Index(conv(ix.name), *cols, unique=ix.unique, **kw))
     info: dict[str, Any] = {}
     if t.renamed_from:
         info[INFO_HINTS] = {"renamed_from": t.renamed_from}
@@ -604,8 +606,9 @@ def _fk_from_sa(const: sa.ForeignKeyConstraint, sat: sa.Table, problems) -> Fore
 
 
 def _index_from_sa(ix: sa.Index, sat: sa.Table, problems) -> Index | None:
-    cols = []
-    for expr in ix.expressions:
+    keyed = index_keys.from_sa_info(ix.info)  # elements to_metadata wrote
+    cols: list = [] if keyed is None else list(keyed["columns"])
+    for expr in ix.expressions if keyed is None else ():
         if isinstance(expr, sa.Column):
             cols.append(expr.name)
         elif isinstance(expr, str):
@@ -632,7 +635,7 @@ def _index_from_sa(ix: sa.Index, sat: sa.Table, problems) -> Index | None:
     comment = ix.info.get(INFO_COMMENT)
     return Index(
         name=name,
-        columns=tuple(cols),
+        **(keyed or {"columns": tuple(cols)}),
         unique=bool(ix.unique),
         where=where,
         **_index_method(ix),
@@ -650,6 +653,8 @@ def _index_method(ix: sa.Index) -> dict[str, Any]:
             opts = ix.dialect_options[d.name]._non_defaults
             if opts.get("using") not in (None, "btree"):
                 out["using"] = str(opts["using"])
+            if opts.get("with"):
+                out["storage"] = index_keys.normal_storage(opts["with"].items())
             if opts.get("include"):
                 out["include"] = tuple(c if isinstance(c, str) else c.name for c in opts["include"])
     return out

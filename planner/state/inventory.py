@@ -69,8 +69,9 @@ KINDS: dict[str, str] = {
     "extension's comment other than its control file's), named '<kind> <name>'",
     "exclusion_constraint": "an exclusion constraint dbplan does not model (deferrable, an operator "
     "class, INCLUDE or ordering of its own; the others are a table's exclusions)",
-    "index": "an index dbplan cannot model (method, expression, INCLUDE, order, "
-    "operator class, length prefix …); not in the table's indexes",
+    "index": "an index dbplan cannot model (PostgreSQL: NULLS NOT DISTINCT, operator class "
+    "parameters; MariaDB/SQLite: an expression, DESC, COLLATE; a length prefix …); not in the "
+    "table's indexes",
     # properties of modelled objects: dbplan models the object, not this property
     "deferrable": "a DEFERRABLE constraint dbplan does not model as deferrable (a "
     "constraint trigger's, or an SQLite foreign key's; PostgreSQL keys, uniques and "

@@ -223,6 +223,27 @@ class Index:
     include: tuple[str, ...] = ()
     #: PostgreSQL ``COMMENT ON INDEX``; None: no comment
     comment: str | None = None
+    #: PostgreSQL key elements, when one is more than a column name (an expression, an
+    #: operator class, ``DESC``, ``NULLS``, ``COLLATE``); (): the key is ``columns``.
+    #: With elements, ``columns`` names the columns they read (dependencies, checks)
+    elements: tuple[IndexElement, ...] = ()
+    #: PostgreSQL storage parameters (``WITH (fillfactor = 70)``): (name, value), sorted
+    storage: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexElement:
+    """One key element of a PostgreSQL index: a ``column`` or an SQL ``expression``,
+    its ``collate``, operator class (``opclass``; None: the type's default), ``order``
+    (``desc``; None: ascending) and ``nulls`` (``first`` / ``last``; None: the order's
+    default, last ascending and first descending)."""
+
+    column: str | None = None
+    expression: str | None = None
+    collate: str | None = None
+    opclass: str | None = None
+    order: str | None = None
+    nulls: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -135,7 +135,7 @@ COLUMN_KEYS = (
 PK_KEYS = ("name", "columns", "deferrable", "comment")
 FK_KEYS = ("columns", "references", "ondelete", "onupdate", "deferrable", "comment")
 REF_KEYS = ("schema", "table", "columns")
-INDEX_KEYS = ("columns", "unique", "where", "using", "include", "comment")
+INDEX_KEYS = ("columns", "unique", "where", "using", "include", "comment", "with")
 ROWS_KEYS = ("mode", "key", "values")
 
 _MISSING = object()
@@ -620,13 +620,13 @@ class Shape:
             )
             if ix is None or "columns" not in ix:
                 continue
-            cols = self.names(ix["columns"], (*ip, "columns"), "columns")
+            cols = index_keys.read_columns(self, ix["columns"], (*ip, "columns"))
             if cols is None:
                 continue
             indexes.append(
                 Index(
                     name=iname,
-                    columns=cols,
+                    **cols,
                     unique=bool(self.flag(ix.get("unique", _MISSING), (*ip, "unique"), "unique")),
                     where=self.text(
                         ix.get("where", _MISSING), (*ip, "where"), "an SQL predicate", sql=True

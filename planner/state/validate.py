@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner import sqlexpr
-from planner.state import coltypes, naming, rowcheck
+from planner.state import coltypes, index_keys, naming, rowcheck
 from planner.state.errors import Problem
 from planner.state.limits import (
     MAX_IDENTIFIER_BYTES,
@@ -445,6 +445,7 @@ def _check_table(c: _Collector, s: Snapshot, t: Table, enums: dict, types: dict)
             c.add((*ip, "columns"), f"index {ix.name} has no columns")
         unknown_columns((*ip, "columns"), f"index {ix.name}", ix.columns)
         unknown_columns((*ip, "include"), f"index {ix.name}", ix.include)
+        index_keys.check_order(c, ip, ix)  # DESC / NULLS: btree only
         if ix.where is not None and not ix.where.strip():
             c.add((*ip, "where"), f"index {ix.name} has an empty where clause")
     # names within the table
@@ -510,7 +511,8 @@ def _is_unique_key(t: Table, cols: tuple[str, ...]) -> bool:
         return True
     if any(set(u.columns) == want for u in t.uniques):
         return True
-    return any(ix.unique and ix.where is None and set(ix.columns) == want for ix in t.indexes)
+    keys = [ix for ix in t.indexes if not any(e.expression for e in ix.elements)]
+    return any(ix.unique and ix.where is None and set(ix.columns) == want for ix in keys)
 
 
 def _named_objects(t: Table) -> list[tuple[str, str, tuple]]:

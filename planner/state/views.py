@@ -133,8 +133,14 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
             continue
         if not same_everywhere(a.definition, b.definition, snapshot=expected):
             out.append(f"{label(b)}: definition differs from the snapshot's")
-        if a.indexes != b.indexes:
-            names = ", ".join(sorted({i.name for i in set(a.indexes) ^ set(b.indexes)}))
+        from planner.sqlexpr import same_object  # expressions, predicates by meaning
+
+        mine = {i.name: i for i in b.indexes}
+        theirs = {i.name: i for i in a.indexes}
+        differ = {n for n in mine.keys() | theirs.keys()
+                  if not same_object(theirs.get(n), mine.get(n))}  # fmt: skip
+        if differ:
+            names = ", ".join(sorted(differ))
             out.append(f"{label(b)}: indexes differ from the snapshot's ({names})")
         if a.comment != b.comment:
             out.append(f"{label(b)}: comment {a.comment!r}, snapshot says {b.comment!r}")

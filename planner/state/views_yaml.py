@@ -42,7 +42,7 @@ ENTRY_KEYS = (
     "column_comments",
 )
 READ_KEYS = ("table", "enum", "schema", "columns")
-INDEX_KEYS = ("columns", "unique", "where", "using", "include", "comment")
+INDEX_KEYS = ("columns", "unique", "where", "using", "include", "comment", "with")
 VIEW_KINDS = ("view", "materialized_view")
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -205,15 +205,15 @@ def _indexes(shape: Any, value: Any, path: tuple) -> tuple[Index, ...]:
         ix = shape.mapping(body, ip, f"index '{iname}'", allowed=INDEX_KEYS, required=("columns",))
         if ix is None or "columns" not in ix:
             continue
-        cols = shape.names(ix["columns"], (*ip, "columns"), "columns")
+        from planner.state import index_keys
+
+        cols = index_keys.read_columns(shape, ix["columns"], (*ip, "columns"))
         if cols is None:
             continue
         unique = shape.flag(ix.get("unique"), (*ip, "unique"), "unique")
         where = shape.text(ix.get("where"), (*ip, "where"), "an SQL predicate", sql=True)
-        from planner.state import index_keys
-
         extra = index_keys.read_extra(shape, ix, ip)
-        out.append(Index(name=iname, columns=cols, unique=bool(unique), where=where, **extra))
+        out.append(Index(name=iname, **cols, unique=bool(unique), where=where, **extra))
     return tuple(out)
 
 
@@ -248,13 +248,13 @@ def node(snapshot: Snapshot, value_node: Any) -> Node:
         if v.indexes:
             ixs = []
             for ix in v.indexes:
-                body: dict[str, Any] = {"columns": list(ix.columns)}
+                from planner.state.index_keys import columns_value, extra_pairs
+
+                body: dict[str, Any] = {"columns": columns_value(ix)}
                 if ix.unique:
                     body["unique"] = True
                 if ix.where is not None:
                     body["where"] = ix.where
-                from planner.state.index_keys import extra_pairs
-
                 body.update(extra_pairs(ix))
                 ixs.append((value_node(ix.name), value_node(body)))
             pairs.append(("indexes", MappingNode(_MAP, ixs, flow_style=False)))

@@ -161,6 +161,15 @@ def _enum_node(e) -> Node:
     return _block(pairs)
 
 
+def _index_columns_node(ix) -> SequenceNode:
+    """An index's ``columns:``: names, and a flow mapping for an element that is more."""
+    items = [
+        _str_node(v, flow=True) if isinstance(v, str) else _flow([(k, _str_node(x, flow=True)) for k, x in v.items()])
+        for v in index_keys.columns_value(ix)
+    ]  # fmt: skip
+    return SequenceNode(_SEQ, items, flow_style=True)
+
+
 def _names(names: tuple[str, ...] | list[str]) -> SequenceNode:
     return SequenceNode(_SEQ, [_str_node(n, flow=True) for n in names], flow_style=True)
 
@@ -265,7 +274,7 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
     if t.indexes:
         ixs = []
         for ix in t.indexes:
-            body = [("columns", _names(ix.columns))]
+            body = [("columns", _index_columns_node(ix))]
             if ix.unique:
                 body.append(("unique", _value_node(True)))
             if ix.where is not None:

@@ -71,7 +71,8 @@ def test_btree_is_the_default_and_written_by_leaving_using_out():
         ),
         ("ix: {columns: [n], using: [gin]}", "10:33: tables.t.indexes.ix.using: expected an index method"),
         ("ix: {columns: [n], include: s}", "10:35: tables.t.indexes.ix.include: expected a list of columns"),
-        ("ix: {columns: [n], using: gin, with: {x: 1}}", "10:38: tables.t.indexes.ix.with: unknown key 'with'"),
+        ("ix: {columns: [n], using: gin, with: {x: 1}}", "10:45: tables.t.indexes.ix.with.x: unknown index storage parameter 'x'"),
+        ("ix: {columns: [n], wiht: {fillfactor: 1}}", "10:26: tables.t.indexes.ix.wiht: unknown key 'wiht'"),
     ],
 )  # fmt: skip
 def test_bad_values_name_file_line_and_column(entry, problem):

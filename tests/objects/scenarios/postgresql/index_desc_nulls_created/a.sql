@@ -1,0 +1,1 @@
+CREATE TABLE u (id serial PRIMARY KEY, email varchar(100) NOT NULL, name text, seen timestamptz, n int)

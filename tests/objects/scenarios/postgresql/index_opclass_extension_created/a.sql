@@ -1,0 +1,1 @@
+CREATE TABLE u (id serial PRIMARY KEY, name text)

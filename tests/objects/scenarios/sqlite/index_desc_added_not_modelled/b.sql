@@ -1,0 +1,5 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT)
+
+CREATE INDEX ix_t_a ON t (a DESC)
+
+CREATE INDEX ix_t_b ON t (lower(b))
