@@ -38,7 +38,23 @@ def verbatim_type(conn: Any, schema: str | None, table: str, column: str) -> str
     name, where = (item, item_nsp) if item is not None else (typname, nsp)
     if not _NAME.fullmatch(name) or where not in ("pg_catalog", "public", schema):
         return None
-    if spelled not in (name, f"{name}[]"):
-        return None  # a modifier (geometry(Point, 4326)) the verbatim form would lose
+    spelled = spelled[:-2] if item is not None and spelled.endswith("[]") else spelled
+    if spelled != name:
+        # a built-in type with modifiers (bit(3), real) is kept as the catalog spells it;
+        # any other modifier (geometry(Point, 4326)) the verbatim form would lose
+        name = _modified(spelled)
+        if name is None:
+            return None
     text = f"postgresql.TYPE({name})"
     return f"postgresql.ARRAY({text})" if item is not None else text
+
+
+def _modified(spelled: str) -> str | None:
+    """``spelled`` when it is a built-in type with modifiers, as the grammar reads it."""
+    from planner.state.typespec import TypeParseError, parse_type
+
+    try:
+        spec = parse_type(f"postgresql.TYPE({spelled})")
+    except TypeParseError:
+        return None
+    return spelled if spec.verbatim == spelled else None

@@ -349,6 +349,9 @@ class _Parser:
         return TypeSpec(name=d.name, enum=tok.text)
 
     def verbatim_args(self, d: _Def, has_parens: bool) -> TypeSpec:
+        """``TYPE(name)``, or a built-in type with its modifiers as the database spells
+        it: ``TYPE(bit(3))``, ``TYPE(timestamp(3) with time zone)`` (the dialect's
+        ``typmods`` part knows which)."""
         tok = self.peek(1) if has_parens else self.peek()
         if not has_parens or tok.kind != "name":
             raise TypeParseError(
@@ -357,9 +360,46 @@ class _Parser:
                 offset=tok.offset,
             )
         self.take()
-        self.take()
-        self.expect(")", f"')' after {d.name}({tok.text}")
-        return TypeSpec(name=d.name, verbatim=tok.text)
+        words = self.words()
+        mods: tuple[int, ...] | None = None
+        if self.peek().text == "(" and self.peek().kind == "punct":
+            self.take()
+            found: list[int] = []
+            while True:
+                num = self.peek()
+                if num.kind != "int":
+                    raise TypeParseError(
+                        f"expected an integer modifier of {' '.join(words)}, "
+                        f"found {_describe(num)}",
+                        offset=num.offset,
+                    )
+                found.append(int(self.take().text))
+                if self.peek().text != ",":
+                    break
+                self.take()
+            self.expect(")", f"')' closing the modifiers of {' '.join(words)}")
+            mods = tuple(found)
+        after = self.words() if self.peek().kind == "name" else ()
+        self.expect(")", f"')' after {d.name}({' '.join(words)}")
+        typmods = _typmods(d)
+        if mods is None and not after and len(words) == 1 and not typmods.is_modified(words):
+            return TypeSpec(name=d.name, verbatim=words[0])
+        try:
+            text = typmods.canonical(words, mods, after)
+        except ValueError as e:
+            raise TypeParseError(
+                f"{d.name}({' '.join(words)}...): {e}",
+                hint="modifiers are taken by bit, bit varying, character, timestamp, time "
+                "and interval; any other type is written by its name alone",
+                offset=tok.offset,
+            ) from None
+        return TypeSpec(name=d.name, verbatim=text)
+
+    def words(self) -> tuple[str, ...]:
+        out: list[str] = []
+        while self.peek().kind == "name":
+            out.append(self.take().text)
+        return tuple(out)
 
     def array_args(self, d: _Def, has_parens: bool) -> TypeSpec:
         if not has_parens:
@@ -375,6 +415,14 @@ class _Parser:
             raise TypeParseError(f"{d.name} of {d.name} is not supported", offset=start.offset)
         self.expect(")", f"')' closing {d.name}(")
         return TypeSpec(name=d.name, item=item)
+
+
+def _typmods(d: _Def) -> Any:
+    """The dialect part that spells its built-in types with modifiers (``postgresql.TYPE``:
+    :mod:`planner.dialects.postgresql_typmods`)."""
+    from planner.dialects import get
+
+    return get(d.name.split(".")[0]).part("typmods")
 
 
 def _literal(tok: _Tok) -> Any:
