@@ -41,7 +41,8 @@ class TypeSpec:
     item: TypeSpec | None = None
     #: the snapshot enum of ``Enum(name)``
     enum: str | None = None
-    #: the database's own type name of ``postgresql.TYPE(name)`` (``hstore``, ``circle``)
+    #: the database's own type of ``postgresql.TYPE(...)``: a name (``hstore``, ``circle``) or
+    #: a built-in type with modifiers as the catalog spells it (``bit(3)``)
     verbatim: str | None = None
 
 
