@@ -107,7 +107,10 @@ def test_postgresql_gets_the_exact_type_other_dialects_text(text):
 
 
 def test_changes_between_them_are_type_changes():
-    assert ct.type_change("postgresql.TYPE(bit(3))", "postgresql.TYPE(bit(5))")[0] != "widening"
+    assert ct.type_change("postgresql.TYPE(bit(3))", "postgresql.TYPE(bit(5))") == (
+        "narrowing",
+        "values of postgresql.TYPE(bit(3)) may not fit postgresql.TYPE(bit(5))",
+    )
     assert ct.needs_using_cast("postgresql.TYPE(bit(3))", "postgresql.TYPE(bit(5))")
     assert ct.type_change("postgresql.TYPE(character(2))", "String(2)")[0] != "widening"
 
