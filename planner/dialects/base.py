@@ -280,6 +280,11 @@ class Dialect:
         was a sequence's ``nextval``)."""
         return raw.get("autoincrement")
 
+    def reflects_lossily(self, satype: Any) -> bool:
+        """Would a reflected SQLAlchemy type lose something read as a canonical type (a
+        modifier, a blank-padded type)? Capture then reads the column verbatim."""
+        return False
+
     def enum_comments(self, conn: Any, schema: str) -> dict[str, str]:
         """``{enum name: comment}`` of the named enums of ``schema`` that have one (a
         dialect with :attr:`has_named_enums` that keeps comments says)."""

@@ -96,6 +96,11 @@ class PostgreSQL(Dialect):
         """A serial (``nextval`` default) or an identity column autoincrements."""
         return serial or bool(raw.get("identity"))
 
+    def reflects_lossily(self, satype):
+        """``character(n)``, ``bit(n)``, ``real``, a precision (``timestamp(3)``) or
+        interval fields: read verbatim (:mod:`planner.dialects.postgresql_typmods`)."""
+        return self.part("typmods").lossy(satype)
+
     def enum_comments(self, conn, schema):
         """``COMMENT ON TYPE`` of the enums of ``schema`` (``obj_description``)."""
         import sqlalchemy as sa

@@ -40,8 +40,29 @@ def verbatim_type(conn: Any, schema: str | None, table: str, column: str) -> str
     if not _NAME.fullmatch(name) or not _NAME.fullmatch(where):
         return None
     bare = where in ("pg_catalog", here)
-    if spelled.removesuffix("[]") not in (name, f"{where}.{name}"):
-        return None  # a modifier (geometry(Point, 4326)) the verbatim form would lose
+    spelled = spelled[:-2] if item is not None and spelled.endswith("[]") else spelled
+    if spelled not in (name, f"{where}.{name}"):
+        # a built-in type with modifiers (bit(3), real) is kept as the catalog spells it;
+        # any other modifier (geometry(Point, 4326)) the verbatim form would lose
+        modified = _modified(spelled) if where == "pg_catalog" else None
+        if modified is None:
+            return None
+        return (
+            f"postgresql.ARRAY(postgresql.TYPE({modified}))"
+            if item is not None
+            else (f"postgresql.TYPE({modified})")
+        )
     # a type of another schema (an extension's, a composite type's) by its qualified name
     text = f"postgresql.TYPE({name if bare else f'{where}.{name}'})"
     return f"postgresql.ARRAY({text})" if item is not None else text
+
+
+def _modified(spelled: str) -> str | None:
+    """``spelled`` when it is a built-in type with modifiers, as the grammar reads it."""
+    from planner.state.typespec import TypeParseError, parse_type
+
+    try:
+        spec = parse_type(f"postgresql.TYPE({spelled})")
+    except TypeParseError:
+        return None
+    return spelled if spec.verbatim == spelled else None

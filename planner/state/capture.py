@@ -376,6 +376,11 @@ class _Reflector:
         hcol = hint.column(name) if hint and hint.has_column(name) else None
         ecol = enum_hint.column(name) if enum_hint and enum_hint.has_column(name) else None
         try:
+            if self.dialect_obj.reflects_lossily(raw["type"]):
+                raise coltypes.TypeReflectionError(
+                    f"type {raw['type']!r} has modifiers or a kind of its own that no "
+                    "canonical type keeps, and no verbatim form"
+                )
             type_text = self.type_text(
                 raw["type"], ecol, f"{table}_{name}", is_json=name in json_cols
             )

@@ -13,7 +13,9 @@ Known names (case-sensitive, see :func:`known_type_names`): ``SmallInteger``, ``
 ``Numeric[(precision[, scale])]``, ``Date``, ``Time[(timezone=True)]``,
 ``DateTime[(timezone=True)]``, ``Interval``, ``LargeBinary``, ``JSON``, ``Uuid``,
 ``Enum(<snapshot enum>)``, ``postgresql.JSONB``, ``postgresql.ARRAY(<type>)``,
-``postgresql.INET``, ``postgresql.CIDR``, ``postgresql.TSVECTOR``.
+``postgresql.INET``, ``postgresql.CIDR``, ``postgresql.TSVECTOR``, ``postgresql.TYPE(<name>)``
+(any other PostgreSQL type by its name; a built-in one with modifiers as ``format_type()``
+spells it, ``postgresql.TYPE(bit(3))``: :mod:`planner.dialects.postgresql_typmods`).
 
 Canonical spelling omits defaults (``DateTime(timezone=False)`` -> ``DateTime``,
 ``Numeric(10, 0)`` -> ``Numeric(10)``), writes keyword-given positional parameters

@@ -16,6 +16,7 @@ from planner.state.typespec import (
     TypeSpec,
     _spec,
     canonical_type,
+    format_type,
     normalise_type,
 )
 
@@ -260,6 +261,8 @@ def _narrowing_why(
             a.item, b.item, _BY_NAME[a.item.name].family, _BY_NAME[b.item.name].family, enums
         )
         return None if inner is None else f"items: {inner}"
+    if fa == fb == "verbatim":  # postgresql.TYPE(bit(3)) -> postgresql.TYPE(bit(5))
+        return f"values of {format_type(a)} may not fit {format_type(b)}"
     if fa == fb and fa not in _KIN:
         return f"values of {a.name} may not fit {b.name}"
     if _KIN.get(fa) is None or _KIN.get(fa) != _KIN.get(fb):

@@ -52,6 +52,12 @@ def _enum_type(
     return enum_variant(base, name, values, schema=schema)
 
 
+def _typmods_sa_type(spec: TypeSpec) -> TypeEngine | None:
+    from planner.dialects import get
+
+    return get(spec.name.split(".")[0]).part("typmods").sa_type(spec.verbatim)
+
+
 def _plain(spec: TypeSpec) -> TypeEngine:
     """The SQLAlchemy type as PostgreSQL sees it (no variants, no enums)."""
     import sqlalchemy as sa
@@ -78,6 +84,10 @@ def _plain(spec: TypeSpec) -> TypeEngine:
     if spec.name in simple:
         return simple[spec.name]()
     if spec.verbatim is not None:
+        # a built-in type with modifiers (bit(3)): the SQLAlchemy type creating exactly it
+        modified = _typmods_sa_type(spec)
+        if modified is not None:
+            return modified
         # a named type PostgreSQL already has: in DDL, its name (never created or dropped)
         schema, _, name = spec.verbatim.rpartition(".")  # other.pair: pair of schema other
         return postgresql.DOMAIN(name, sa.Text(), schema=schema or None, create_type=False)

@@ -41,7 +41,8 @@ class TypeSpec:
     item: TypeSpec | None = None
     #: the snapshot enum of ``Enum(name)``
     enum: str | None = None
-    #: the database's own type name of ``postgresql.TYPE(name)`` (``hstore``, ``circle``)
+    #: the database's own type of ``postgresql.TYPE(...)``: a name (``hstore``, ``circle``) or
+    #: a built-in type with modifiers as the catalog spells it (``bit(3)``)
     verbatim: str | None = None
 
 
@@ -349,6 +350,9 @@ class _Parser:
         return TypeSpec(name=d.name, enum=tok.text)
 
     def verbatim_args(self, d: _Def, has_parens: bool) -> TypeSpec:
+        """``TYPE(name)``, or a built-in type with its modifiers as the database spells
+        it: ``TYPE(bit(3))``, ``TYPE(timestamp(3) with time zone)`` (the dialect's
+        ``typmods`` part knows which)."""
         tok = self.peek(1) if has_parens else self.peek()
         if not has_parens or tok.kind != "name":
             raise TypeParseError(
@@ -357,9 +361,8 @@ class _Parser:
                 offset=tok.offset,
             )
         self.take()
-        self.take()
-        name = tok.text
-        if self.peek().text == ".":  # a type of another schema: other.pair
+        if self.peek(1).text == ".":  # a type of another schema: other.pair
+            name = self.take().text
             self.take()
             part = self.peek()
             if part.kind != "name":
@@ -370,8 +373,48 @@ class _Parser:
                 )
             self.take()
             name = f"{name}.{part.text}"
-        self.expect(")", f"')' after {d.name}({name}")
-        return TypeSpec(name=d.name, verbatim=name)
+            self.expect(")", f"')' after {d.name}({name}")
+            return TypeSpec(name=d.name, verbatim=name)
+        words = self.words()
+        mods: tuple[int, ...] | None = None
+        if self.peek().text == "(" and self.peek().kind == "punct":
+            self.take()
+            found: list[int] = []
+            while True:
+                num = self.peek()
+                if num.kind != "int":
+                    raise TypeParseError(
+                        f"expected an integer modifier of {' '.join(words)}, "
+                        f"found {_describe(num)}",
+                        offset=num.offset,
+                    )
+                found.append(int(self.take().text))
+                if self.peek().text != ",":
+                    break
+                self.take()
+            self.expect(")", f"')' closing the modifiers of {' '.join(words)}")
+            mods = tuple(found)
+        after = self.words() if self.peek().kind == "name" else ()
+        self.expect(")", f"')' after {d.name}({' '.join(words)}")
+        typmods = _typmods(d)
+        if mods is None and not after and len(words) == 1 and not typmods.is_modified(words):
+            return TypeSpec(name=d.name, verbatim=words[0])
+        try:
+            text = typmods.canonical(words, mods, after)
+        except ValueError as e:
+            raise TypeParseError(
+                f"{d.name}({' '.join(words)}...): {e}",
+                hint="modifiers are taken by bit, bit varying, character, timestamp, time "
+                "and interval; any other type is written by its name alone",
+                offset=tok.offset,
+            ) from None
+        return TypeSpec(name=d.name, verbatim=text)
+
+    def words(self) -> tuple[str, ...]:
+        out: list[str] = []
+        while self.peek().kind == "name":
+            out.append(self.take().text)
+        return tuple(out)
 
     def array_args(self, d: _Def, has_parens: bool) -> TypeSpec:
         if not has_parens:
@@ -387,6 +430,14 @@ class _Parser:
             raise TypeParseError(f"{d.name} of {d.name} is not supported", offset=start.offset)
         self.expect(")", f"')' closing {d.name}(")
         return TypeSpec(name=d.name, item=item)
+
+
+def _typmods(d: _Def) -> Any:
+    """The dialect part that spells its built-in types with modifiers (``postgresql.TYPE``:
+    :mod:`planner.dialects.postgresql_typmods`)."""
+    from planner.dialects import get
+
+    return get(d.name.split(".")[0]).part("typmods")
 
 
 def _literal(tok: _Tok) -> Any:

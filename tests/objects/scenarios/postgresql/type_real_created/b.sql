@@ -1,0 +1,1 @@
+CREATE TABLE t (id integer PRIMARY KEY, r real, d double precision, ra real[])
