@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from planner.dialects.sqlite_capture import _TOKEN, _ident, _ident_list
-from planner.state.model import Table
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.state.model import Table
 
 
 def properties(name: str, sql: str, table: Table | None, add: Callable[..., None]) -> None:
@@ -31,6 +33,8 @@ def properties(name: str, sql: str, table: Table | None, add: Callable[..., None
         >>> got
         [('autoincrement', 't'), ('on_conflict', 't'), ('deferrable', 'p', 't')]
     """
+    from planner.dialects.sqlite_capture import _TOKEN  # sqlite_capture imports the inventory
+
     tokens = [m.group(0) for m in _TOKEN.finditer(sql)]
     upper = [t.upper() for t in tokens]
     if "AUTOINCREMENT" in upper:
@@ -48,6 +52,7 @@ def properties(name: str, sql: str, table: Table | None, add: Callable[..., None
 def _key_columns(tokens: list[str], upper: list[str], at: int) -> tuple[str, ...]:
     """The columns of the foreign key whose clause holds ``tokens[at]``: a table-level
     ``FOREIGN KEY (a, b)``'s, or the column a column-level ``REFERENCES`` follows."""
+    from planner.dialects.sqlite_capture import _ident, _ident_list
     depth, start = 0, 0
     for j in range(at, -1, -1):  # back to the start of this column or constraint
         if tokens[j] == ")":
