@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,6 +52,7 @@ def _key_columns(tokens: list[str], upper: list[str], at: int) -> tuple[str, ...
     """The columns of the foreign key whose clause holds ``tokens[at]``: a table-level
     ``FOREIGN KEY (a, b)``'s, or the column a column-level ``REFERENCES`` follows."""
     from planner.dialects.sqlite_capture import _ident, _ident_list
+
     depth, start = 0, 0
     for j in range(at, -1, -1):  # back to the start of this column or constraint
         if tokens[j] == ")":
