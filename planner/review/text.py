@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from planner.review import findings_of, op_id, risk_of, summary_line, title
-from planner.sqlexpr import operation_fragments
+from planner.review.fragments import operation_fragments
 
 if TYPE_CHECKING:
     from planner.lint import Finding

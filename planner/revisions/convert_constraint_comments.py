@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from planner import ops as our
-from planner.dialects import get
+from planner.dialects.postgresql import PostgreSQL
 from planner.dialects.postgresql_policies import policy_comment_sql
 from planner.dialects.postgresql_tables import constraint_comment_sql
 from planner.ops.constraint_comments import SetConstraintComment, SetPolicyComment
@@ -34,7 +34,7 @@ def _sql(statements: list[str]) -> list:
 
 def _pk_name(key: tuple, pk) -> str:
     """The primary key's name as PostgreSQL has it (``<table>_pkey`` when it has none)."""
-    return pk.name or get("postgresql").default_name("pk", key[1], pk.columns)
+    return pk.name or PostgreSQL().default_name("pk", key[1], pk.columns)
 
 
 def _comment(key: tuple, kind: str, obj) -> list[str]:
