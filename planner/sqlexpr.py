@@ -702,7 +702,7 @@ def same_object(a: Any, b: Any) -> bool:
     return True
 
 
-def columns_of(text: str, dialect: str = "postgresql") -> tuple[str, ...]:
+def columns_of(text: str, dialect: str | dialects.Dialect | None = None) -> tuple[str, ...]:
     """The columns an SQL expression reads, in order, each once (an index expression's:
     what it depends on).
 
@@ -710,8 +710,8 @@ def columns_of(text: str, dialect: str = "postgresql") -> tuple[str, ...]:
         >>> columns_of("lower((email)::text) || name")
         ('email', 'name')
     """
-    try:
-        tree = _parse(text, dialect)
+    try:  # index expressions are PostgreSQL's (the dialect with index methods)
+        tree = _parse(text, dialect or dialects.having("has_index_methods"))
     except (ParseError, TokenError):
         return tuple(dict.fromkeys(re.findall(r"\b([a-z_][a-z0-9_]*)\b(?!\s*\()", text)))
     return tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column, bfs=False) if not c.table))

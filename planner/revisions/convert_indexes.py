@@ -35,9 +35,9 @@ def index_op(table: Table, index: Index) -> alembic_ops.CreateIndexOp:
         kw["postgresql_with"] = dict(index.storage)
     columns: list[Any] = list(index.columns)
     if index.elements:
-        from planner.dialects import get
+        from planner.dialects import having
 
-        part = get("postgresql").part("indexes")  # the elements are PostgreSQL's
+        part = having("has_index_methods").part("indexes")  # the elements are PostgreSQL's
         columns = [ddl_text(part.element_sql(el)) for el in index.elements]
     return alembic_ops.CreateIndexOp(
         index.name, table.name, columns, schema=table.schema, unique=index.unique, **kw

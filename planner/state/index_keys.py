@@ -320,10 +320,10 @@ def to_sa(ix: Any) -> tuple[list, dict, dict]:
     elements as ``sa.text`` (PostgreSQL's SQL), its storage as ``postgresql_with``."""
     import sqlalchemy as sa
 
-    from planner.dialects import get
+    from planner.dialects import having
     from planner.sqlexpr import escape_binds
 
-    part = get("postgresql").part("indexes")  # elements and storage are PostgreSQL's
+    part = having("has_index_methods").part("indexes")  # elements and storage are PostgreSQL's
     cols: list = [sa.text(escape_binds(part.element_sql(el))) for el in ix.elements]
     kw = {"postgresql_with": dict(ix.storage)} if ix.storage else {}
     info = {INFO_ELEMENTS: [columns_value(ix)]} if ix.elements else {}
