@@ -562,6 +562,10 @@ def _diff_dependent_foreign_keys(
     if not removed and not dropped:
         return out
     for t in old.tables:
+        # a foreign key changes only with a key or index dropped on its own table or on
+        # the one it references (``removed`` is of tables in ``dropped`` too)
+        if t.key not in dropped and not any(fk.ref_key in dropped for fk in t.foreign_keys):
+            continue
         nt = new.get_table(t.key)
         if nt is None:
             continue

@@ -128,6 +128,8 @@ def downgrade_failures(old: Snapshot, new: Snapshot) -> list[str]:
     out = []
     refilled = _refilled(old, new)
     for ot, nt in _pairs(old, new):
+        if ot is nt:  # unchanged (one object when both snapshots share it): nothing dropped
+            continue
         hints = dict(nt.dropped_columns)
         for name in _dropped(ot, nt, new):
             c = ot.column(name)

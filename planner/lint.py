@@ -160,15 +160,16 @@ def make_context(plan: Plan) -> LintContext:
     cascades: dict[TableKey, set[tuple[str, str, str]]] = {}
     for snap in (plan.old, plan.new):
         for t in snap.tables:
+            if not t.foreign_keys or (snap is plan.new and plan.old.get_table(t.key) is t):
+                continue  # nothing to add (a table both snapshots share is added already)
+            name = t.qualified_name
             for fk in t.foreign_keys:
                 if fk.ref_key != t.key:
-                    refs.setdefault(fk.ref_key, set()).add(t.qualified_name)
+                    refs.setdefault(fk.ref_key, set()).add(name)
                 else:
-                    refs.setdefault(fk.ref_key, set()).add(f"{t.qualified_name} (itself)")
+                    refs.setdefault(fk.ref_key, set()).add(f"{name} (itself)")
                 if fk.ondelete in _CHANGING_ACTIONS:
-                    cascades.setdefault(fk.ref_key, set()).add(
-                        (t.qualified_name, fk.name, fk.ondelete)
-                    )
+                    cascades.setdefault(fk.ref_key, set()).add((name, fk.name, fk.ondelete))
     return LintContext(
         plan=plan,
         new_tables=new_tables,

@@ -154,6 +154,8 @@ def suggest_renames(old: Snapshot, new: Snapshot, renames: Renames) -> tuple[Sug
                 )
     for key in sorted(old_tables.keys() & new_tables.keys(), key=_key_sort):
         ot, nt = old_tables[key], new_tables[key]
+        if ot is nt:  # unchanged (one object when both snapshots share it)
+            continue
         gone = [c for c in ot.columns if not nt.has_column(c.name)]
         came = [c for c in nt.columns if not ot.has_column(c.name)]
         for g in gone:

@@ -470,52 +470,57 @@ def generate(
     old = load_release(project, from_release)
     new = load_release(project, to_release)
     assert new is not None
-    planned = plan_revision(
-        old,
-        new,
-        from_release=from_release,
-        to_release=to_release,
-        rev_id=rev_id,
-        message=message,
-        targets=project.targets,
-    )
-    if planned.downgrade_failures and not allow_failing_downgrade:
-        raise DowngradeRefused(
-            planned.downgrade_failures, from_release=from_release, to_release=to_release
-        )
-    if planned.destructive and not allow_destructive:
-        raise DestructiveRefused(
-            planned.destructive, from_release=from_release, to_release=to_release
-        )
-    from planner.revisions.chain import GenerateLock
-    from planner.revisions.write import versions_dir
+    from planner.state.session import default_session
 
-    with GenerateLock(versions_dir(project)) as lock:
-        recovered = _recover_replaced(project, lock.path.parent)
-        place = _place(
-            project,
-            from_release,
-            to_release,
-            replace=replace,
-            database_heads=database_heads,
+    # planning, importing Alembic and rendering make hundreds of thousands of objects a
+    # cyclic collection would rescan (the snapshots are frozen out of its reach already)
+    with default_session().paused_gc():
+        planned = plan_revision(
+            old,
+            new,
+            from_release=from_release,
+            to_release=to_release,
+            rev_id=rev_id,
+            message=message,
+            targets=project.targets,
         )
-        rendered = planned.render()
-        aside = _move_aside(place.replaced)
-        try:
-            written: WrittenRevision = write_revision(
-                project,
-                rev_id=rendered.rev_id,
-                down_revision=place.down_revision,
-                message=rendered.message,
-                upgrades=rendered.upgrades,
-                downgrades=rendered.downgrades,
+        if planned.downgrade_failures and not allow_failing_downgrade:
+            raise DowngradeRefused(
+                planned.downgrade_failures, from_release=from_release, to_release=to_release
             )
-        except BaseException:
-            for original, moved in aside:
-                os.replace(moved, original)
-            raise
-        for _, moved in aside:
-            moved.unlink(missing_ok=True)
+        if planned.destructive and not allow_destructive:
+            raise DestructiveRefused(
+                planned.destructive, from_release=from_release, to_release=to_release
+            )
+        from planner.revisions.chain import GenerateLock
+        from planner.revisions.write import versions_dir
+
+        with GenerateLock(versions_dir(project)) as lock:
+            recovered = _recover_replaced(project, lock.path.parent)
+            place = _place(
+                project,
+                from_release,
+                to_release,
+                replace=replace,
+                database_heads=database_heads,
+            )
+            rendered = planned.render()
+            aside = _move_aside(place.replaced)
+            try:
+                written: WrittenRevision = write_revision(
+                    project,
+                    rev_id=rendered.rev_id,
+                    down_revision=place.down_revision,
+                    message=rendered.message,
+                    upgrades=rendered.upgrades,
+                    downgrades=rendered.downgrades,
+                )
+            except BaseException:
+                for original, moved in aside:
+                    os.replace(moved, original)
+                raise
+            for _, moved in aside:
+                moved.unlink(missing_ok=True)
     return GenerateResult(
         path=written.path,
         revision=written.revision,

@@ -668,7 +668,10 @@ class Snapshot(_SnapshotMemo):
         return self._table_index().get(key)
 
     def tables_by_key(self) -> dict[TableKey, Table]:
-        return {t.key: t for t in self.tables}
+        index = self._table_index()
+        if len(index) == len(self.tables):
+            return dict(index)  # no key repeated: the same mapping, built once
+        return {t.key: t for t in self.tables}  # the last of a repeated key
 
     def enum(self, name: str) -> Enum:
         for e in self.enums:
