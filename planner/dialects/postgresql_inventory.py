@@ -404,10 +404,9 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         add("comment", what, sch(nsp))
     for nsp, what in rows(_PART_COMMENTS):
         add("comment", what, sch(nsp))
-    views = {v.key for v in snapshot.views} if snapshot is not None else set()
     for nsp, view, column in rows(_VIEW_COLUMN_COMMENTS):
-        if (sch(nsp), view) not in views:  # a modelled view's: its column_comments
-            add("comment", f"column {view}.{column}", sch(nsp))
+        # a view dbplan models takes its own back (planner.state.views.capture)
+        add("comment", f"column {view}.{column}", sch(nsp))
     props.properties(rows, add, sch, conn.dialect.server_version_info or (0,))
     from planner.dialects.postgresql_tables import CONSTRAINT_KINDS
     from planner.state.constraint_comments import constraints

@@ -18,12 +18,24 @@ _SKIP = ("alembic_version",)
 _OPTIONS = re.compile(r"\)\s*((?:(?:WITHOUT\s+ROWID|STRICT)\s*,?\s*)+);?\s*$", re.I | re.S)
 
 
-def _ordered(conn: Any, index: str) -> bool:
-    """The index has a key column in ``DESC`` order or with a collation other than BINARY
-    (``PRAGMA index_xinfo``: seqno, cid, name, desc, coll, key)."""
+def _declared(conn: Any, table: str) -> dict[str, str]:
+    """The collations the columns of ``table`` declare (its CREATE TABLE text)."""
+    sql = conn.execute(
+        sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"), {"t": table}
+    ).scalar()
+    return declared_collations(conn, table, sql) if sql else {}
+
+
+def _ordered(conn: Any, index: str, collated: dict[str, str]) -> bool:
+    """The index has a key column in ``DESC`` order or with a collation of its own: other
+    than its column's (``collated``: the table's declared ones; BINARY otherwise), which
+    an index takes when it names none (``PRAGMA index_xinfo``: seqno, cid, name, desc,
+    coll, key)."""
     quoted = '"' + index.replace('"', '""') + '"'
     rows = conn.exec_driver_sql(f"PRAGMA index_xinfo({quoted})").all()
-    return any(r[5] and (r[3] or str(r[4]).upper() != "BINARY") for r in rows)
+    return any(
+        r[5] and (r[3] or str(r[4]).upper() != collated.get(r[2], "BINARY").upper()) for r in rows
+    )
 
 
 def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -> list[Found]:
@@ -68,7 +80,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             if t is not None and not any(i.name == name for i in t.indexes):
                 if not any(u.name == name for u in t.uniques):
                     add("index", name, table)
-            elif t is not None and _ordered(conn, name):
+            elif t is not None and _ordered(conn, name, _declared(conn, table)):
                 add("index", name, table)  # DESC or COLLATE: reflection leaves them out
     from planner.dialects import sqlite_routines
 

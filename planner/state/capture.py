@@ -84,6 +84,7 @@ NORMALISATIONS = """\
 | autoincrement | serial / `AUTO_INCREMENT` / identity | `None` when it equals SQLAlchemy's "auto" (the single integer primary-key column without a foreign key); `False` on that column without a serial; `True` on another primary-key column with one; outside the primary key `None` (no effect); SQLite (rowid) always `None` |
 | generation expression | `(a * (q)::numeric)` (PostgreSQL), `` (`a` * 2) `` (MariaDB), SQLite's text from the CREATE TABLE statement; `PERSISTENT` (MariaDB) | with a hint: the hint's expression when both mean the same; else the text without identifier quotes, outer parentheses and casts of literals; `PERSISTENT` is `stored: true` |
 | identity | `GENERATED ALWAYS` / `BY DEFAULT AS IDENTITY` (PostgreSQL) | `identity: always` / `by_default`; `autoincrement` as for a serial column; its sequence is not listed |
+| column collation | `attcollation` (PostgreSQL), `COLLATION_NAME` (MariaDB), the `COLLATE` of the `CREATE TABLE` text (SQLite) | `collation:` when not the type's (MariaDB: the table's) default, on a string type; SQLite's in capitals, `BINARY` none |
 | primary-key nullability | SQLite: a key column without `NOT NULL` (`id INTEGER PRIMARY KEY`) reflects as nullable | NOT NULL |
 | comments | SQLite has none | `None` on SQLite |
 | schemas | SQLite, MariaDB: the default schema only | `None` there; the default schema named explicitly is `None` everywhere |

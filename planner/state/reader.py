@@ -23,6 +23,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from planner.errors import DbplanError
 from planner.state.errors import Problem, Problems
 from planner.state.scalars import scalar_problem
 
@@ -317,8 +318,9 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
     return problems
 
 
-class _Again(Exception):
-    """The value-only reading (:meth:`_Builder.values`) met what the full reading reports."""
+class _Again(DbplanError):
+    """The value-only reading (:meth:`_Builder.values`) met what the full reading reports
+    (never leaves the reader: the full reading runs instead)."""
 
 
 class _Builder:

@@ -63,11 +63,14 @@ def capture(conn: Any, dialect: Any, snapshot: Snapshot, schemas: list[str | Non
     if not found and not extra:
         return snapshot
     keys = {v.key for v in found}
+    # a modelled view's column comments are its column_comments
+    comments = {(v.schema, f"column {v.name}.{c}") for v in found for c, _ in v.column_comments}
     unmanaged = [
         u
         for u in snapshot.unmanaged
         if not (u.kind in _KINDS and (u.schema, u.name) in keys)
         and not (u.kind == "index" and (u.schema, u.table) in keys)
+        and not (u.kind == "comment" and (u.schema, u.name) in comments)
     ]
     unmanaged += [f.obj for f in extra]
     return dataclasses.replace(snapshot, views=tuple(found), unmanaged=tuple(unmanaged))
