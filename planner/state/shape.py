@@ -667,45 +667,9 @@ class Shape:
         )
 
     def foreign_key(self, name: str, body: Any, path: Path_) -> ForeignKey | None:
-        fk = self.mapping(
-            body, path, f"foreign key '{name}'", allowed=FK_KEYS, required=("columns", "references")
-        )
-        if fk is None or "columns" not in fk or "references" not in fk:
-            return None
-        cols = self.names(fk["columns"], (*path, "columns"), "columns")
-        rp = (*path, "references")
-        ref = self.mapping(
-            fk["references"], rp, "references", allowed=REF_KEYS, required=("table", "columns")
-        )
-        if ref is None or "table" not in ref or "columns" not in ref:
-            return None
-        ref_table = self.text(ref["table"], (*rp, "table"), "a table name")
-        if ref["table"] is None:
-            self.add((*rp, "table"), "expected a table name, found null")
-        ref_cols = self.names(ref["columns"], (*rp, "columns"), "columns")
-        ref_schema = self.text(ref.get("schema", _MISSING), (*rp, "schema"), "a schema name")
-        ondelete = self.text(
-            fk.get("ondelete", _MISSING), (*path, "ondelete"), "a referential action"
-        )
-        onupdate = self.text(
-            fk.get("onupdate", _MISSING), (*path, "onupdate"), "a referential action"
-        )
-        deferrable = pg_tables_yaml.read_deferrable(
-            self, fk.get("deferrable"), (*path, "deferrable"), f"foreign key '{name}'"
-        )
-        if cols is None or ref_table is None or ref_cols is None:
-            return None
-        return ForeignKey(
-            comment=constraint_comments.read(self, fk, path),
-            deferrable=deferrable,
-            name=name,
-            columns=cols,
-            ref_table=ref_table,
-            ref_columns=ref_cols,
-            ref_schema=ref_schema,
-            ondelete=ondelete,
-            onupdate=onupdate,
-        )
+        from planner.state.shape_fks import read_foreign_key
+
+        return read_foreign_key(self, name, body, path)
 
 
 _SINGULAR = {
