@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from planner.dialects import postgresql_properties as pg_properties
 from planner.dialects.base import PRIMARY
 from planner.errors import DbplanError
 from planner.state.model import Routine, Snapshot, Unmanaged
@@ -125,18 +126,8 @@ TABLE_KINDS = frozenset(
         "index",
         "deferrable",
         "collate",
-        "column_storage",
-        "column_compression",
-        "column_statistics",
-        "column_options",
-        "not_valid",
-        "match_full",
-        "action_columns",
-        "nulls_not_distinct",
-        "no_inherit",
-        "view_column_default",
-        "trigger_disabled",
         "invisible",
+        *pg_properties.ON_TABLE,  # a column's, a constraint's, a trigger's settings
     }
 )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from yaml.nodes import Node, SequenceNode
 
+from planner.dialects import postgresql_properties as pg_properties
 from planner.state.inventory import KINDS, REFUSED, TABLE_KINDS
 from planner.state.model import Snapshot, Table, Unmanaged
 
@@ -32,10 +33,7 @@ _OF_TABLE = frozenset(
         "partitioning",
         "without_rowid",
         "strict",
-        "storage_parameters",
-        "replica_identity",
-        "clustered",
-        "typed_table",
+        *pg_properties.OF_TABLE,  # PostgreSQL's settings of a table
         "autoincrement",
         "on_conflict",
         "engine",
