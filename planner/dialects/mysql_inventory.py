@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from planner.state.inventory import Found
+from planner.state.inventory import Found, fingerprint
 from planner.state.model import Snapshot, Unmanaged
 
 _SKIP = ("alembic_version",)
@@ -25,20 +25,28 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     cannot model, of the connection's database."""
     out: list[Found] = []
 
-    def add(kind: str, name: str, table: str | None = None, detail: str = "") -> None:
+    def add(
+        kind: str, name: str, table: str | None = None, detail: str = "", text: Any = None
+    ) -> None:
+        """``text``: what the catalog shows of the object's definition (its fingerprint)."""
         if table in _SKIP or (table is None and name in _SKIP):
             return
-        out.append(Found(obj=Unmanaged(kind=kind, name=name, table=table), detail=detail))
+        digest = fingerprint(text) if text is not None else None
+        obj = Unmanaged(kind=kind, name=name, table=table, fingerprint=digest)
+        out.append(Found(obj=obj, detail=detail))
 
     def rows(sql: str):
         return conn.execute(sa.text(sql)).all()
 
     db = "DATABASE()"
-    for name, type_ in rows(
-        f"SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = {db}"
+    for name, type_, view in rows(
+        "SELECT t.TABLE_NAME, t.TABLE_TYPE, v.VIEW_DEFINITION FROM information_schema.TABLES t "
+        "LEFT JOIN information_schema.VIEWS v "
+        "ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME "
+        f"WHERE t.TABLE_SCHEMA = {db}"
     ):
         if type_ == "VIEW":
-            add("view", name)
+            add("view", name, text=view)
         elif type_ == "SEQUENCE":
             continue  # modelled: sequences: (planner.dialects.mysql_objects)
         elif type_ == "SYSTEM VERSIONED":
@@ -53,15 +61,21 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         if table not in _SKIP:
             obj = Unmanaged(kind=kind, name=name, table=table)
             out.append(Found(obj=obj, definition=definition))
-    for (name,) in rows(
-        f"SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = {db}"
+    for name, *definition in rows(
+        "SELECT EVENT_NAME, EVENT_DEFINITION, EVENT_TYPE, EXECUTE_AT, INTERVAL_VALUE, "
+        f"INTERVAL_FIELD, STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = {db}"
     ):
-        add("event", name)
-    for (table,) in rows(
-        "SELECT DISTINCT TABLE_NAME FROM information_schema.PARTITIONS "
-        f"WHERE TABLE_SCHEMA = {db} AND PARTITION_NAME IS NOT NULL"
+        add("event", name, text=definition)
+    parts: dict[str, list] = {}
+    for table, *partition in rows(
+        "SELECT TABLE_NAME, PARTITION_NAME, PARTITION_METHOD, PARTITION_EXPRESSION, "
+        "PARTITION_DESCRIPTION, SUBPARTITION_NAME FROM information_schema.PARTITIONS "
+        f"WHERE TABLE_SCHEMA = {db} AND PARTITION_NAME IS NOT NULL "
+        "ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION"
     ):
-        add("partitioning", table)
+        parts.setdefault(table, []).append(partition)
+    for table, partitions in parts.items():
+        add("partitioning", table, text=partitions)
     # a column's own collation (COLLATE): modelled (collation:) on a string type
     tables = {t.name: t for t in snapshot.tables} if snapshot is not None else {}
     for table, col in rows(
@@ -76,20 +90,25 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("collate", col, table)  # an enum's, or a table's dbplan does not model
     # an IGNORED index (MariaDB 10.6+): SQLAlchemy's reflection skips it
     ignored = "s.IGNORED = 'YES'" if _has_column(conn, "STATISTICS", "IGNORED") else "0"
-    for table, ix, type_, sub_part, collation, skipped in rows(
+    indexes: dict[tuple[str, str], list] = {}
+    for table, ix, *element in rows(
         "SELECT s.TABLE_NAME, s.INDEX_NAME, s.INDEX_TYPE, s.SUB_PART, s.COLLATION, "
-        f"{ignored} FROM information_schema.STATISTICS s JOIN information_schema.TABLES t "
+        f"{ignored}, s.NON_UNIQUE, s.COLUMN_NAME "
+        "FROM information_schema.STATISTICS s JOIN information_schema.TABLES t "
         "ON t.TABLE_SCHEMA = s.TABLE_SCHEMA AND t.TABLE_NAME = s.TABLE_NAME "
         f"WHERE s.TABLE_SCHEMA = {db} AND t.TABLE_TYPE = 'BASE TABLE' "
-        "AND s.INDEX_NAME <> 'PRIMARY'"
+        "AND s.INDEX_NAME <> 'PRIMARY' ORDER BY s.TABLE_NAME, s.INDEX_NAME, s.SEQ_IN_INDEX"
     ):
-        if (
+        indexes.setdefault((table, ix), []).append(element)
+    for (table, ix), elements in indexes.items():
+        if any(
             type_ not in _MODELLED_INDEX_TYPES
             or sub_part is not None
             or collation == "D"
             or skipped
-        ):
-            add("index", ix, table)
+            for type_, sub_part, collation, skipped, *_ in elements
+        ):  # its type, columns, prefixes and orders are its fingerprint
+            add("index", ix, table, text=elements)
     _table_properties(conn, add)
     return out
 
@@ -117,13 +136,13 @@ def _table_properties(conn: Any, add: Any) -> None:
         )
     ).all():
         if engine and default_engine and engine.lower() != default_engine.lower():
-            add("engine", table, detail=engine)
+            add("engine", table, detail=engine, text=engine)
         implied = (*_NOT_OPTIONS, *_ENGINE_SHOWS.get((engine or "").lower(), ()))
         declared = [o for o in (options or "").split() if o.lower() not in implied]
         if declared:
-            add("table_options", table, detail=" ".join(declared))
+            add("table_options", table, detail=" ".join(declared), text=declared)
         if collation and db_collation and collation != db_collation:
-            add("charset", table, detail=collation)
+            add("charset", table, detail=collation, text=collation)
     for table, col in conn.execute(
         sa.text(
             "SELECT c.TABLE_NAME, c.COLUMN_NAME FROM information_schema.COLUMNS c "
@@ -134,16 +153,17 @@ def _table_properties(conn: Any, add: Any) -> None:
         )
     ).all():
         add("invisible", col, table)
-    for table, ix in conn.execute(
+    for table, ix, comment in conn.execute(
         sa.text(
-            "SELECT DISTINCT s.TABLE_NAME, s.INDEX_NAME FROM information_schema.STATISTICS s "
+            "SELECT DISTINCT s.TABLE_NAME, s.INDEX_NAME, s.INDEX_COMMENT "
+            "FROM information_schema.STATISTICS s "
             "JOIN information_schema.TABLES t "
             "ON t.TABLE_SCHEMA = s.TABLE_SCHEMA AND t.TABLE_NAME = s.TABLE_NAME "
             f"WHERE s.TABLE_SCHEMA = {db} AND t.TABLE_TYPE = 'BASE TABLE' "
             "AND s.INDEX_COMMENT <> ''"
         )
     ).all():
-        add("comment", f"index {ix} on {table}")
+        add("comment", f"index {ix} on {table}", text=comment)
 
 
 def _has_column(conn: Any, table: str, column: str) -> bool:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from planner.dialects import postgresql_properties as props
 from planner.dialects.postgresql_views import ODD_INDEX
-from planner.state.inventory import Found
+from planner.state.inventory import Found, fingerprint
 from planner.state.model import Snapshot, Unmanaged
 
 #: Alembic's table: its triggers, grants … are not the project's
@@ -32,7 +32,8 @@ def _not_extension(catalog: str, oid: str) -> str:
 _RELATIONS = f"""
 SELECT n.nspname, c.relname, c.relkind, c.relispartition, c.relpersistence,
        CASE WHEN c.relrowsecurity THEN 'on' WHEN c.relforcerowsecurity THEN 'forced_only'
-       END AS rls, c.relacl IS NOT NULL AS granted,
+       END AS rls, c.relacl::text AS acl,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS viewdef,
        (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
          WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1) AS parent
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -41,7 +42,8 @@ WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
 """
 
 _INDEXES = """
-SELECT n.nspname, t.relname, ic.relname AS index_name, {ODD_INDEX} AS odd
+SELECT n.nspname, t.relname, ic.relname AS index_name, {ODD_INDEX} AS odd,
+       pg_get_indexdef(i.indexrelid)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
@@ -85,7 +87,8 @@ WHERE n.nspname = ANY(:schemas) AND k.contype = 'f' AND NOT t.relispartition
 """
 
 _CONSTRAINTS = """
-SELECT n.nspname, t.relname, k.conname, k.contype, k.condeferrable
+SELECT n.nspname, t.relname, k.conname, k.contype, k.condeferrable,
+       pg_get_constraintdef(k.oid), k.condeferred
 FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = ANY(:schemas) AND (k.contype = 'x' OR k.condeferrable)
@@ -175,27 +178,65 @@ WHERE n.nspname = ANY(:schemas) AND ty.typtype IN ('b', 'c', 'd', 'e', 'r')
 #: privileges granted on a sequence, function, procedure or type (tables and views:
 #: ``relacl`` in :data:`_RELATIONS`); NULL is the owner's default, nothing granted
 _GRANTS = f"""
-SELECT n.nspname, 'sequence ' || c.relname
+SELECT n.nspname, 'sequence ' || c.relname, c.relacl::text
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY(:schemas) AND c.relkind = 'S' AND c.relacl IS NOT NULL
   AND {_not_extension("pg_class", "c.oid")}
 UNION ALL
 SELECT n.nspname, CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END
-       || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+       || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', p.proacl::text
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = ANY(:schemas) AND p.proacl IS NOT NULL AND {_not_extension("pg_proc", "p.oid")}
 UNION ALL
-SELECT n.nspname, 'type ' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+SELECT n.nspname, 'type ' || t.typname, t.typacl::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname = ANY(:schemas) AND t.typacl IS NOT NULL AND {_not_extension("pg_type", "t.oid")}
 """
 
 _ON_TABLE = {
-    "policy": "SELECT n.nspname, t.relname, x.polname FROM pg_policy x "
+    "policy": "SELECT n.nspname, t.relname, x.polname, concat_ws(' ', x.polcmd, "
+    "x.polpermissive, x.polroles::text, pg_get_expr(x.polqual, x.polrelid), "
+    "pg_get_expr(x.polwithcheck, x.polrelid)) FROM pg_policy x "
     "JOIN pg_class t ON t.oid = x.polrelid",
-    "rule": "SELECT n.nspname, t.relname, x.rulename FROM pg_rewrite x "
+    "rule": "SELECT n.nspname, t.relname, x.rulename, pg_get_ruledef(x.oid) FROM pg_rewrite x "
     "JOIN pg_class t ON t.oid = x.ev_class",
 }
 _ON_TABLE_WHERE = {"policy": "TRUE", "rule": "x.rulename <> '_RETURN'"}
+
+#: objects owned by a role other than the database's owner (``pg_database.datdba``; a
+#: schema may also be ``pg_database_owner``'s, as PostgreSQL 15's ``public`` is), named
+#: like grants; a sequence owned by a column follows its table, an extension's objects
+#: the extension
+_OWNERS = f"""
+WITH db AS (SELECT datdba FROM pg_database WHERE datname = current_database())
+SELECT n.nspname, CASE WHEN c.relkind = 'S' THEN 'sequence ' ELSE '' END || c.relname,
+       pg_get_userbyid(c.relowner)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, db
+WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+  AND c.relowner <> db.datdba AND {_not_extension("pg_class", "c.oid")}
+  AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
+                  AND o.objid = c.oid AND o.deptype IN ('a', 'i')
+                  AND o.refclassid = 'pg_class'::regclass)
+UNION ALL
+SELECT n.nspname, CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END
+       || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+       pg_get_userbyid(p.proowner)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, db
+WHERE n.nspname = ANY(:schemas) AND p.proowner <> db.datdba
+  AND {_not_extension("pg_proc", "p.oid")}
+UNION ALL
+SELECT n.nspname, 'type ' || t.typname, pg_get_userbyid(t.typowner)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace, db
+WHERE n.nspname = ANY(:schemas) AND t.typowner <> db.datdba AND t.typtype IN ('b', 'c', 'd', 'e', 'r')
+  AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+  AND NOT EXISTS (SELECT 1 FROM pg_type o WHERE o.typarray = t.oid)
+  AND {_not_extension("pg_type", "t.oid")}
+UNION ALL
+SELECT NULL, 'schema ' || n.nspname, pg_get_userbyid(n.nspowner)
+FROM pg_namespace n, db
+WHERE n.nspname = ANY(:schemas) AND n.nspowner <> db.datdba
+  AND pg_get_userbyid(n.nspowner) <> 'pg_database_owner'
+  AND {_not_extension("pg_namespace", "n.oid")}
+"""
 
 #: kind -> (catalog, name column, namespace column) of schema objects named by name
 _IN_SCHEMA = {
@@ -231,7 +272,7 @@ _DATABASE = {
 #: :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an extension's comment comes with it, from its
 #: control file, and one that differs from the control file's is listed, schema None)
 _COMMENTS = f"""
-SELECT n.nspname, 'index ' || c.relname FROM pg_description d
+SELECT n.nspname, 'index ' || c.relname, d.description FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND d.objsubid = 0
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('i', 'I') AND n.nspname = ANY(:schemas)
@@ -239,7 +280,8 @@ WHERE c.relkind IN ('i', 'I') AND n.nspname = ANY(:schemas)
   AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid
               AND k.contype IN ('p', 'u', 'x'))
 UNION ALL
-SELECT NULL, 'extension ' || e.extname FROM pg_extension e
+SELECT NULL, 'extension ' || e.extname, obj_description(e.oid, 'pg_extension')
+FROM pg_extension e
 LEFT JOIN pg_available_extensions a ON a.name = e.extname
 WHERE obj_description(e.oid, 'pg_extension') IS DISTINCT FROM a.comment
 """
@@ -247,7 +289,7 @@ WHERE obj_description(e.oid, 'pg_extension') IS DISTINCT FROM a.comment
 #: comments on constraints: modelled (``comment:`` of the constraint,
 #: postgresql_tables), listed when the snapshot does not model the constraint
 _CONSTRAINT_COMMENTS = """
-SELECT n.nspname, t.relname, k.conname, k.contype FROM pg_description d
+SELECT n.nspname, t.relname, k.conname, k.contype, d.description FROM pg_description d
 JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass AND k.oid = d.objoid
 JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
@@ -259,7 +301,7 @@ WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
 #: (``attribute <type>.<name>``), a collation (``collation <name>``); listed as kind
 #: ``comment`` so that drift and verify see one added, changed or dropped
 _VIEW_COLUMN_COMMENTS = f"""
-SELECT n.nspname, c.relname, a.attname FROM pg_description d
+SELECT n.nspname, c.relname, a.attname, d.description FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -267,7 +309,8 @@ WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(:schemas)
   AND {_not_extension("pg_class", "c.oid")}
 """
 _PART_COMMENTS = f"""
-SELECT n.nspname, 'attribute ' || t.typname || '.' || a.attname FROM pg_description d
+SELECT n.nspname, 'attribute ' || t.typname || '.' || a.attname, d.description
+FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
 JOIN pg_type t ON t.typrelid = c.oid
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
@@ -275,7 +318,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind = 'c' AND n.nspname = ANY(:schemas)
   AND {_not_extension("pg_type", "t.oid")}
 UNION ALL
-SELECT n.nspname, 'collation ' || k.collname FROM pg_description d
+SELECT n.nspname, 'collation ' || k.collname, d.description FROM pg_description d
 JOIN pg_collation k ON d.classoid = 'pg_collation'::regclass AND k.oid = d.objoid
 JOIN pg_namespace n ON n.oid = k.collnamespace
 WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_collation", "k.oid")}
@@ -306,10 +349,14 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         detail="",
         definition=None,
         comment=None,
+        text=None,
     ) -> None:
+        """``text``: what the catalog shows of a listed object's definition (its
+        fingerprint); ``definition``: the statement of one dbplan models (a routine)."""
         if table in _SKIP or (table is None and name in _SKIP and kind in _NAMED_BY_TABLE):
             return
-        obj = Unmanaged(kind=kind, name=name, schema=schema, table=table)
+        digest = fingerprint(text) if text is not None and definition is None else None
+        obj = Unmanaged(kind=kind, name=name, schema=schema, table=table, fingerprint=digest)
         comment = comment if definition is not None else None
         out.append(Found(obj=obj, detail=detail, definition=definition, comment=comment))
 
@@ -330,10 +377,10 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     ):
         add("schema", nsp)
     tables = {t.key: t for t in snapshot.tables} if snapshot else {}
-    for nsp, rel, kind, part, persistence, rls, granted, parent in rows(_RELATIONS):
+    for nsp, rel, kind, part, persistence, rls, acl, viewdef, parent in rows(_RELATIONS):
         s = sch(nsp)
         if kind in _RELKIND:
-            add(_RELKIND[kind], rel, s)
+            add(_RELKIND[kind], rel, s, text=viewdef)
         # partitioned tables, partitions and inheritance: modelled (postgresql_partitions)
         if persistence == "u" and (kind != "r" or part or parent is not None):
             add("unlogged", rel, s)  # an unlogged table: modelled (postgresql_tables)
@@ -341,27 +388,27 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         # (postgresql_policies); FORCE without ENABLE is not
         if rls == "forced_only" or (rls and (s, rel) not in tables):
             add("row_level_security", rel, s, detail="forced, not enabled" if rls != "on" else "")
-        if granted:
-            add("grants", rel, s)
+        if acl is not None:
+            add("grants", rel, s, text=acl)
     for nsp, rel, con, what in rows(_PARTITION_KEYS):
         add("partition_key", con, sch(nsp), rel, detail=what)
     for nsp, rel, con in rows(_INHERITED_KEYS):
         add("inheritance", con, sch(nsp), rel, detail="on an inherited column")
     # sequences and extensions are modelled (postgresql_objects), like enums of any schema
-    for nsp, table, ix, odd in rows(_INDEXES):
+    for nsp, table, ix, odd, indexdef in rows(_INDEXES):
         if table in _SKIP:
             continue
         t = tables.get((sch(nsp), table))
         modelled = t is not None and any(i.name == ix for i in t.indexes)
         if odd or (snapshot is not None and not modelled):
-            add("index", ix, sch(nsp), table)
-    for nsp, table, con, contype, deferrable in rows(_CONSTRAINTS):
+            add("index", ix, sch(nsp), table, text=indexdef)
+    for nsp, table, con, contype, deferrable, condef, deferred in rows(_CONSTRAINTS):
         if contype == "x":
             t = tables.get((sch(nsp), table))
             if t is None or all(e.name != con for e in t.exclusions):  # else: modelled
-                add("exclusion_constraint", con, sch(nsp), table)
+                add("exclusion_constraint", con, sch(nsp), table, text=condef)
         elif deferrable:  # of a key, unique or foreign key: modelled (postgresql_tables)
-            add("deferrable", con, sch(nsp), table)
+            add("deferrable", con, sch(nsp), table, text=f"{condef} {deferred}")
     for nsp, table, col, _identity, _generated, collate, tnsp, typname, _ in rows(_COLUMNS):
         s = sch(nsp)
         if collate and not _collation_modelled(tables.get((s, table)), col):
@@ -369,49 +416,52 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         if tnsp not in names and tnsp not in ("pg_catalog", "information_schema"):
             add("type_outside", col, s, table, f"type {tnsp}.{typname}")
     for nsp, table, col, detail in rows(_IDENTITY_OPTIONS):
-        add("identity_options", col, sch(nsp), table, detail)  # identity: modelled
+        add("identity_options", col, sch(nsp), table, detail, text=detail)  # identity: modelled
     modelled_functions = set()
     for nsp, name, prokind, modelled, definition, oid, comment in rows(_FUNCTIONS):
         if modelled:
             modelled_functions.add(oid)
         text = _statement(definition) if modelled else None
         kind = _PROKIND.get(prokind, "function")
-        add(kind, name, sch(nsp), definition=text, comment=comment)
+        add(kind, name, sch(nsp), definition=text, comment=comment, text=definition)
         if comment is not None and not modelled:  # left alone, with its comment
-            add("comment", f"{'procedure' if prokind == 'p' else 'function'} {name}", sch(nsp))
+            what = f"{'procedure' if prokind == 'p' else 'function'} {name}"
+            add("comment", what, sch(nsp), text=comment)
     for nsp, table, trg, on_table, fn, builtin, definition, comment in rows(_TRIGGERS):
         modelled = on_table and (builtin or fn in modelled_functions) and table not in _SKIP
         text = _statement(definition) if modelled else None
-        add("trigger", trg, sch(nsp), table, definition=text, comment=comment)
+        add("trigger", trg, sch(nsp), table, definition=text, comment=comment, text=definition)
         if comment is not None and not modelled and table not in _SKIP:
-            add("comment", f"trigger {trg} on {table}", sch(nsp))
+            add("comment", f"trigger {trg} on {table}", sch(nsp), text=comment)
     for nsp, typname, typtype in rows(_TYPES):
         # enums, domains and composite types are modelled (postgresql_types); base and
         # range types are not
         if typtype not in ("e", "d", "c"):
             add("type", typname, sch(nsp))
-    for nsp, name in rows(_GRANTS):
-        add("grants", name, sch(nsp))
+    for nsp, name, acl in rows(_GRANTS):
+        add("grants", name, sch(nsp), text=acl)
+    for nsp, name, role in rows(_OWNERS):  # the role's name is the fingerprint
+        add("owner", name, sch(nsp) if nsp is not None else None, text=role)
     for kind, sql in _ON_TABLE.items():
-        for nsp, table, name in rows(
+        for nsp, table, name, definition in rows(
             f"{sql} JOIN pg_namespace n ON n.oid = t.relnamespace "
             f"WHERE n.nspname = ANY(:schemas) AND {_ON_TABLE_WHERE[kind]}"
         ):
             if kind == "policy" and (sch(nsp), table) in tables:
                 continue  # modelled: the table's policies (postgresql_policies)
-            add(kind, name, sch(nsp), table)
-    for nsp, what in rows(_COMMENTS):
-        add("comment", what, sch(nsp))
-    for nsp, what in rows(_PART_COMMENTS):
-        add("comment", what, sch(nsp))
-    for nsp, view, column in rows(_VIEW_COLUMN_COMMENTS):
+            add(kind, name, sch(nsp), table, text=definition)
+    for nsp, what, comment in rows(_COMMENTS):
+        add("comment", what, sch(nsp), text=comment)
+    for nsp, what, comment in rows(_PART_COMMENTS):
+        add("comment", what, sch(nsp), text=comment)
+    for nsp, view, column, comment in rows(_VIEW_COLUMN_COMMENTS):
         # a view dbplan models takes its own back (planner.state.views.capture)
-        add("comment", f"column {view}.{column}", sch(nsp))
+        add("comment", f"column {view}.{column}", sch(nsp), text=comment)
     props.properties(rows, add, sch, conn.dialect.server_version_info or (0,))
     from planner.dialects.postgresql_tables import CONSTRAINT_KINDS
     from planner.state.constraint_comments import constraints
 
-    for nsp, table, con, contype in rows(_CONSTRAINT_COMMENTS):
+    for nsp, table, con, contype, comment in rows(_CONSTRAINT_COMMENTS):
         t = tables.get((sch(nsp), table))
         kind = CONSTRAINT_KINDS.get(contype)
         if (
@@ -420,7 +470,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             and any(k == kind and (k == "primary key" or n == con) for k, n, _ in constraints(t))
         ):
             continue  # modelled: the constraint's comment
-        add("comment", f"constraint {con} on {table}", sch(nsp))
+        add("comment", f"constraint {con} on {table}", sch(nsp), text=comment)
     in_schema = [(k, *v) for k, v in _IN_SCHEMA.items()]
     in_schema += [("text_search", *v) for v in _TEXT_SEARCH_MORE]
     for kind, catalog, col, nspcol in in_schema:

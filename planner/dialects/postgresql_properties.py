@@ -50,18 +50,28 @@ ON_TABLE = (
 _OWN = """NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
   AND e.objid = c.oid AND e.deptype = 'e')"""
 
+# each property's setting, NULL when the table (column, constraint) has none: its
+# presence is listed, its value is the entry's fingerprint
 _TABLES = f"""
-SELECT n.nspname, c.relname, c.reloptions IS NOT NULL, c.relreplident NOT IN ('d'),
-       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisclustered),
-       c.reloftype <> 0
+SELECT n.nspname, c.relname, c.reloptions::text,
+       CASE WHEN c.relreplident <> 'd' THEN c.relreplident::text ||
+         coalesce((SELECT ' ' || ic.relname FROM pg_index i JOIN pg_class ic
+                   ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident),
+                  '') END,
+       (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+        WHERE i.indrelid = c.oid AND i.indisclustered),
+       CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p') AND {_OWN}
 """
 
 _COLUMNS = f"""
-SELECT n.nspname, c.relname, a.attname, a.attstorage <> t.typstorage,
-       {{compression}}, COALESCE(a.attstattarget, -1) <> -1,
-       EXISTS (SELECT 1 FROM unnest(a.attoptions) o WHERE o LIKE 'n\\_distinct%')
+SELECT n.nspname, c.relname, a.attname,
+       CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END,
+       {{compression}},
+       CASE WHEN COALESCE(a.attstattarget, -1) <> -1 THEN a.attstattarget::text END,
+       (SELECT string_agg(o, ',' ORDER BY o) FROM unnest(a.attoptions) o
+        WHERE o LIKE 'n\\_distinct%')
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid
 WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p') AND a.attnum > 0
@@ -70,7 +80,8 @@ WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p') AND a.attnum > 0
 
 _CONSTRAINTS = f"""
 SELECT n.nspname, c.relname, k.conname, NOT k.convalidated, k.confmatchtype = 'f',
-       {{action_columns}}, {{nulls_not_distinct}}, k.contype = 'c' AND k.connoinherit
+       {{action_columns}}, {{nulls_not_distinct}}, k.contype = 'c' AND k.connoinherit,
+       pg_get_constraintdef(k.oid)
 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p') AND k.contype IN ('c', 'f', 'u')
@@ -81,7 +92,7 @@ _NULLS_NOT_DISTINCT = """k.contype = 'u' AND EXISTS (SELECT 1 FROM pg_index i
   WHERE i.indexrelid = k.conindid AND i.indnullsnotdistinct)"""
 
 _VIEW_DEFAULTS = f"""
-SELECT n.nspname, c.relname, a.attname
+SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid)
 FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.adnum
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -89,7 +100,7 @@ WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('v', 'm') AND {_OWN}
 """
 
 _TRIGGERS = f"""
-SELECT n.nspname, c.relname, g.tgname
+SELECT n.nspname, c.relname, g.tgname, g.tgenabled::text
 FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY(:schemas) AND NOT g.tgisinternal AND g.tgenabled <> 'O' AND {_OWN}
@@ -100,29 +111,34 @@ def properties(
     rows: Callable[[str], list], add: Callable[..., None], sch: Callable, version: tuple
 ) -> None:
     """Add every property above that the captured schemas hold (``rows(sql)`` runs a
-    query with ``:schemas`` bound; ``add(kind, name, schema, table)``; ``sch`` maps a
-    namespace to the snapshot's schema; ``version`` the server's)."""
-    for nsp, rel, *flags in rows(_TABLES):
-        for kind, present in zip(OF_TABLE, flags, strict=True):
-            if present:
-                add(kind, rel, sch(nsp))
+    query with ``:schemas`` bound; ``add(kind, name, schema, table, text=setting)``, the
+    setting giving the entry's fingerprint; ``sch`` maps a namespace to the snapshot's
+    schema; ``version`` the server's)."""
+    for nsp, rel, *settings in rows(_TABLES):
+        for kind, setting in zip(OF_TABLE, settings, strict=True):
+            if setting is not None:
+                add(kind, rel, sch(nsp), text=setting)
     # attcompression: PostgreSQL 14 and later ('' is the default method)
-    compression = "a.attcompression::text <> ''" if version >= (14,) else "false"
-    for nsp, rel, col, *flags in rows(_COLUMNS.replace("{compression}", compression)):
-        for kind, present in zip(ON_TABLE[:4], flags, strict=True):
-            if present:
-                add(kind, col, sch(nsp), rel)
+    compression = (
+        "CASE WHEN a.attcompression::text <> '' THEN a.attcompression::text END"
+        if version >= (14,)
+        else "NULL"
+    )
+    for nsp, rel, col, *settings in rows(_COLUMNS.replace("{compression}", compression)):
+        for kind, setting in zip(ON_TABLE[:4], settings, strict=True):
+            if setting is not None:
+                add(kind, col, sch(nsp), rel, text=setting)
     # confdelsetcols: PostgreSQL 15 and later
     pg15 = version >= (15,)
     sql = _CONSTRAINTS.replace(
         "{action_columns}", "k.confdelsetcols IS NOT NULL" if pg15 else "false"
     ).replace("{nulls_not_distinct}", _NULLS_NOT_DISTINCT if pg15 else "false")
     kinds = ("not_valid", "match_full", "action_columns", "nulls_not_distinct", "no_inherit")
-    for nsp, rel, con, *flags in rows(sql):
+    for nsp, rel, con, *flags, definition in rows(sql):
         for kind, present in zip(kinds, flags, strict=True):
-            if present:
-                add(kind, con, sch(nsp), rel)
-    for nsp, view, col in rows(_VIEW_DEFAULTS):
-        add("view_column_default", col, sch(nsp), view)
-    for nsp, rel, trg in rows(_TRIGGERS):
-        add("trigger_disabled", trg, sch(nsp), rel)
+            if present:  # the constraint as written (SET NULL (a) …)
+                add(kind, con, sch(nsp), rel, text=definition)
+    for nsp, view, col, default in rows(_VIEW_DEFAULTS):
+        add("view_column_default", col, sch(nsp), view, text=default)
+    for nsp, rel, trg, enabled in rows(_TRIGGERS):
+        add("trigger_disabled", trg, sch(nsp), rel, text=enabled)

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from planner.dialects import sqlite_properties
-from planner.state.inventory import Found
+from planner.state.inventory import Found, fingerprint
 from planner.state.model import Snapshot, Unmanaged
 
 _SKIP = ("alembic_version",)
@@ -45,9 +45,11 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     is not a string)."""
     out: list[Found] = []
 
-    def add(kind: str, name: str, table: str | None = None) -> None:
+    def add(kind: str, name: str, table: str | None = None, text: str | None = None) -> None:
+        """``text``: the statement that made the object (its fingerprint)."""
         if table not in _SKIP and name not in _SKIP:
-            out.append(Found(obj=Unmanaged(kind=kind, name=name, table=table)))
+            digest = fingerprint(text) if text is not None else None
+            out.append(Found(obj=Unmanaged(kind=kind, name=name, table=table, fingerprint=digest)))
 
     master = conn.execute(
         sa.text("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")
@@ -56,11 +58,11 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     tables = {t.name: t for t in snapshot.tables} if snapshot else {}
     for type_, name, table, sql in master:
         if type_ == "view":
-            add("view", name)
+            add("view", name, text=sql)
         elif type_ == "trigger":
             continue  # below: modelled (a definition) or left alone
         elif type_ == "table" and name in virtual:
-            add("virtual_table", name)
+            add("virtual_table", name, text=sql)
         elif type_ == "table" and sql and not name.startswith("sqlite_"):
             if any(name.startswith(f"{v}_") for v in virtual):
                 continue  # a shadow table of a virtual table: refused with it
@@ -79,9 +81,9 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             t = tables.get(table)
             if t is not None and not any(i.name == name for i in t.indexes):
                 if not any(u.name == name for u in t.uniques):
-                    add("index", name, table)
+                    add("index", name, table, text=sql)
             elif t is not None and _ordered(conn, name, _declared(conn, table)):
-                add("index", name, table)  # DESC or COLLATE: reflection leaves them out
+                add("index", name, table, text=sql)  # DESC or COLLATE: reflection leaves them out
     from planner.dialects import sqlite_routines
 
     # a trigger of a view too (INSTEAD OF): back to the inventory if the view is not modelled

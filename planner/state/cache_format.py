@@ -213,7 +213,13 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("reads", (tuple, model.ViewRead)),
     ),
     model.ViewRead: (("kind", _S), ("name", _S), ("schema", _S_OPT), ("columns", _STRS)),
-    model.Unmanaged: (("kind", _S), ("name", _S), ("schema", _S_OPT), ("table", _S_OPT)),
+    model.Unmanaged: (
+        ("kind", _S),
+        ("name", _S),
+        ("schema", _S_OPT),
+        ("table", _S_OPT),
+        ("fingerprint", _S_OPT),
+    ),
 }
 #: the format covers every field of the model (else the cache stays off: never a wrong
 #: answer from a field the entry does not carry); tests/perf/test_cache.py checks it

@@ -85,6 +85,9 @@ KINDS: dict[str, str] = {
     "is not a string, or a PostgreSQL collation of another schema)",
     "grants": "privileges granted on a table or view (named by it), or on a sequence, "
     "function, procedure or type (named 'sequence s', 'function f(integer)', 'type t')",
+    "owner": "the owner of a table, view, sequence, function, procedure, type or schema "
+    "that is not the database's owner (named like grants: 't', 'sequence s', 'schema "
+    "ops'): dbplan creates objects as the user it connects as",
     "partitioning": "a partitioned table (MariaDB: modelled, but not its partitions)",
     "without_rowid": "a WITHOUT ROWID table (SQLite: modelled, but not the property)",
     "storage_parameters": "storage parameters of a table (WITH (fillfactor = ...))",
@@ -205,7 +208,26 @@ def take(conn: Any, dialect: Any, snapshot: Snapshot | None, schemas: Iterable[s
     objects only need the catalog). The dialect's ``inventory`` part does the querying.
     """
     found = dialect.part("inventory").inventory(conn, snapshot, list(schemas))
-    return sorted(set(found), key=lambda f: f.obj.sort_key)
+    # one entry per object (equality ignores the fingerprint): the first in order
+    order = sorted(found, key=lambda f: (f.obj.sort_key, f.obj.fingerprint or ""))
+    return list(dict.fromkeys(order))
+
+
+def fingerprint(*parts: object) -> str:
+    """The :attr:`~planner.state.model.Unmanaged.fingerprint` of an object whose
+    definition the catalog shows as ``parts`` (its text, settings, comment …): 16 hex
+    digits of their SHA-256, the same for the same parts on every run.
+
+    Example:
+        >>> fingerprint("FULLTEXT", "title,body")
+        '981a67a63b854bff'
+        >>> fingerprint("FULLTEXT", "body") != fingerprint("FULLTEXT", "title,body")
+        True
+    """
+    import hashlib
+
+    text = "\0".join("\1" if p is None else str(p) for p in parts)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def refuse(found: Iterable[Found]) -> None:
@@ -327,6 +349,30 @@ def compare(actual: Snapshot, expected: Snapshot) -> list[str]:
             f"{label(u)}: in the database, not in the snapshot "
             "(list it under unmanaged, or drop it)"
         )
+    return out + _compare_fingerprints(actual, expected)
+
+
+def _compare_fingerprints(actual: Snapshot, expected: Snapshot) -> list[str]:
+    """Objects on both sides whose fingerprints differ (an entry without one, e.g.
+    written by hand, is compared by its name only).
+
+    Example:
+        >>> a = Snapshot(release="1", unmanaged=(Unmanaged(kind="view", name="v", fingerprint="1"),))
+        >>> b = Snapshot(release="1", unmanaged=(Unmanaged(kind="view", name="v", fingerprint="2"),))
+        >>> _compare_fingerprints(a, b)
+        ['view v: definition changed (fingerprint 1, snapshot says 2; take a new snapshot if the change is meant)']
+        >>> _compare_fingerprints(a, Snapshot(release="1", unmanaged=(Unmanaged(kind="view", name="v"),)))
+        []
+    """
+    need = {u: u.fingerprint for u in expected.unmanaged if u.fingerprint is not None}
+    out = []
+    for u in actual.unmanaged:
+        want = need.get(u)
+        if want is not None and u.fingerprint is not None and u.fingerprint != want:
+            out.append(
+                f"{label(u)}: definition changed (fingerprint {u.fingerprint}, snapshot "
+                f"says {want}; take a new snapshot if the change is meant)"
+            )
     return out
 
 

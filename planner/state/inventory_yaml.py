@@ -4,25 +4,28 @@
 unmanaged:
 - {kind: extension, name: hstore}
 - {kind: trigger, name: trg_touch, table: sites}
-- {kind: view, name: v_active, schema: reports}
+- {kind: view, name: v_active, schema: reports, fingerprint: 6f1c0d2a9b3e4f51}
 ```
 
 Each entry is a flow mapping with ``kind`` (:data:`planner.state.inventory.KINDS`) and
 ``name``, ``table`` for the kinds that belong to a table, ``schema`` outside the default
-schema. Entries are written sorted by (kind, schema, table, name).
+schema, and ``fingerprint`` (16 hex digits, written by a capture: a digest of the
+object's definition, so that ``drift`` sees one changed by hand). Entries are written
+sorted by (kind, schema, table, name).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from yaml.nodes import Node, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from planner.dialects import postgresql_properties as pg_properties
 from planner.state.inventory import KINDS, REFUSED, TABLE_KINDS
 from planner.state.model import Snapshot, Table, Unmanaged
 
-ENTRY_KEYS = ("kind", "name", "schema", "table")
+ENTRY_KEYS = ("kind", "name", "schema", "table", "fingerprint")
+_HEX = frozenset("0123456789abcdef")
 
 #: kinds whose ``name`` is a table (or view) of the snapshot: properties of it
 _OF_TABLE = frozenset(
@@ -30,6 +33,7 @@ _OF_TABLE = frozenset(
         "unlogged",
         "row_level_security",
         "grants",
+        "owner",
         "partitioning",
         "without_rowid",
         "strict",
@@ -70,7 +74,16 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Unmanaged, ...]:
         name = shape.text(m["name"], (*p, "name"), "a name")
         schema = shape.text(m.get("schema"), (*p, "schema"), "a schema name")
         table = shape.text(m.get("table"), (*p, "table"), "a table name")
+        digest = shape.text(m.get("fingerprint"), (*p, "fingerprint"), "a fingerprint")
         if kind is None or name is None:
+            continue
+        if digest is not None and (len(digest) != 16 or not set(digest) <= _HEX):
+            shape.add(
+                (*p, "fingerprint"),
+                f"expected 16 lower-case hex digits (as a capture writes), found {digest!r}",
+                "remove fingerprint: (the object is then compared by its name only)",
+                lossy=False,
+            )
             continue
         if not name:
             shape.add((*p, "name"), "empty name")
@@ -96,13 +109,14 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Unmanaged, ...]:
         if kind not in TABLE_KINDS and table is not None:
             shape.add((*p, "table"), f"a {kind} does not belong to a table", "remove table:")
             continue
-        out.append((Unmanaged(kind=kind, name=name, schema=schema, table=table), p))
+        u = Unmanaged(kind=kind, name=name, schema=schema, table=table, fingerprint=digest)
+        out.append((u, p))
     _check(shape, out, tables)
     return tuple(u for u, _ in out)
 
 
-#: the prefixes of a ``grants`` entry's name that is not a table or view
-GRANTS_ON_OTHER = ("sequence ", "function ", "procedure ", "type ")
+#: the prefixes of a ``grants`` or ``owner`` entry's name that is not a table or view
+GRANTS_ON_OTHER = ("sequence ", "function ", "procedure ", "type ", "schema ")
 
 
 def _check(shape: Any, entries: list[tuple[Unmanaged, tuple]], tables: list[Table]) -> None:
@@ -116,8 +130,8 @@ def _check(shape: Any, entries: list[tuple[Unmanaged, tuple]], tables: list[Tabl
             continue
         seen[u] = p
         owner = u.table if u.kind in TABLE_KINDS else (u.name if u.kind in _OF_TABLE else None)
-        if u.kind == "grants" and u.name.startswith(GRANTS_ON_OTHER):
-            owner = None  # grants on a sequence, function, procedure or type, by its kind
+        if u.kind in ("grants", "owner") and u.name.startswith(GRANTS_ON_OTHER):
+            owner = None  # of a sequence, function, procedure, type or schema, by its kind
         if owner is None:
             continue
         where = "table" if u.kind in TABLE_KINDS else "name"
@@ -149,5 +163,9 @@ def node(snapshot: Snapshot, value_node: Any) -> Node:
             entry["schema"] = u.schema
         if u.table is not None:
             entry["table"] = u.table
-        items.append(value_node(entry))
+        if u.fingerprint is not None:
+            entry["fingerprint"] = u.fingerprint
+        # in this order (a map's keys would be sorted): what it is first, its digest last
+        pairs = [(value_node(k), value_node(v)) for k, v in entry.items()]
+        items.append(MappingNode("tag:yaml.org,2002:map", pairs, flow_style=True))
     return SequenceNode("tag:yaml.org,2002:seq", items, flow_style=False)

@@ -324,10 +324,18 @@ class Unmanaged:
     name: str
     schema: str | None = None
     table: str | None = None
+    #: a digest of the object's definition as the catalog shows it (its text, settings
+    #: or comment), None when unknown: ``drift`` / ``verify`` report an object whose
+    #: digest changed. Not part of the object's identity (equality ignores it).
+    fingerprint: str | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.kind, self.schema or "", self.table or "", self.name)
+
+
+def _unmanaged_order(u: Unmanaged) -> tuple:
+    return (u.sort_key, u.fingerprint or "")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -630,7 +638,8 @@ class Snapshot(_SnapshotMemo):
         routines = tuple(sorted(self.routines, key=lambda r: r.sort_key))
         if routines != self.routines:
             object.__setattr__(self, "routines", routines)
-        unmanaged = tuple(sorted(set(self.unmanaged), key=lambda u: u.sort_key))
+        # one entry per object (equality ignores the fingerprint): the first in order
+        unmanaged = tuple(dict.fromkeys(sorted(self.unmanaged, key=_unmanaged_order)))
         if unmanaged != self.unmanaged:
             object.__setattr__(self, "unmanaged", unmanaged)
         tables = tuple(sorted(self.tables, key=_table_sort_key))
