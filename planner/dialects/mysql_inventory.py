@@ -110,7 +110,43 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         ):  # its type, columns, prefixes and orders are its fingerprint
             add("index", ix, table, text=elements)
     _table_properties(conn, add)
+    _view_and_trigger_properties(conn, add)
     return out
+
+
+def _view_and_trigger_properties(conn: Any, add: Any) -> None:
+    """A view's ``ALGORITHM`` / ``SQL SECURITY`` other than the defaults (dbplan creates
+    ``UNDEFINED`` / ``DEFINER``), a table whose triggers of one timing and event fire in
+    an order (``FOLLOWS`` / ``PRECEDES``) other than their names' (dbplan creates them
+    in name order), and ``COMPRESSED`` columns."""
+    db = "DATABASE()"
+    for view, algorithm, security in conn.execute(
+        sa.text(
+            "SELECT TABLE_NAME, ALGORITHM, SECURITY_TYPE FROM information_schema.VIEWS "
+            f"WHERE TABLE_SCHEMA = {db} AND (ALGORITHM <> 'UNDEFINED' "
+            "OR SECURITY_TYPE <> 'DEFINER')"
+        )
+    ).all():
+        add("view_options", view, text=[algorithm, security])
+    fired: dict[tuple[str, str, str], list[str]] = {}
+    for table, timing, event, name in conn.execute(
+        sa.text(
+            "SELECT EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, TRIGGER_NAME "
+            f"FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = {db} "
+            "ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER"
+        )
+    ).all():
+        fired.setdefault((table, timing, event), []).append(name)
+    for table in sorted({t for (t, *_), names in fired.items() if names != sorted(names)}):
+        orders = [names for (t, *_), names in sorted(fired.items()) if t == table]
+        add("trigger_order", table, text=orders)
+    for table, col, type_ in conn.execute(
+        sa.text(
+            "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE FROM information_schema.COLUMNS c "
+            f"WHERE c.TABLE_SCHEMA = {db} AND c.COLUMN_TYPE LIKE '%COMPRESSED%'"
+        )
+    ).all():
+        add("column_compression", col, table, text=type_)
 
 
 #: CREATE_OPTIONS words that are not options of the table's own

@@ -32,7 +32,16 @@ def _not_extension(catalog: str, oid: str) -> str:
 _RELATIONS = f"""
 SELECT n.nspname, c.relname, c.relkind, c.relispartition, c.relpersistence,
        CASE WHEN c.relrowsecurity THEN 'on' WHEN c.relforcerowsecurity THEN 'forced_only'
-       END AS rls, c.relacl::text AS acl,
+       END AS rls,
+       CASE WHEN c.relacl IS NOT NULL OR EXISTS (SELECT 1 FROM pg_attribute a
+              WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL AND NOT a.attisdropped)
+       THEN concat_ws(' ', c.relacl::text, (SELECT string_agg(a.attname || '=' ||
+              a.attacl::text, ' ' ORDER BY a.attnum) FROM pg_attribute a
+              WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL AND NOT a.attisdropped))
+       END AS acl,
+       CASE WHEN c.reltablespace <> 0 THEN (SELECT spcname FROM pg_tablespace
+              WHERE oid = c.reltablespace) END AS tablespace,
+       c.relkind = 'm' AND NOT c.relispopulated AS no_data,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS viewdef,
        (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
          WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1) AS parent
@@ -43,7 +52,8 @@ WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
 
 _INDEXES = """
 SELECT n.nspname, t.relname, ic.relname AS index_name, {ODD_INDEX} AS odd,
-       pg_get_indexdef(i.indexrelid)
+       pg_get_indexdef(i.indexrelid),
+       (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace) AS tablespace
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
@@ -118,13 +128,15 @@ SELECT n.nspname, t.relname, a.attname,
                       WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END
                       THEN 'MAXVALUE ' || q.seqmax END,
                  CASE WHEN q.seqcache <> 1 THEN 'CACHE ' || q.seqcache END,
-                 CASE WHEN q.seqcycle THEN 'CYCLE' END) AS detail
+                 CASE WHEN q.seqcycle THEN 'CYCLE' END) AS detail,
+       a.attidentity <> '' AS identity
 FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = t.oid
-     AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass AND d.deptype = 'i'
+     AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass
+     AND d.deptype = CASE WHEN a.attidentity <> '' THEN 'i' ELSE 'a' END
 JOIN pg_sequence q ON q.seqrelid = d.objid
-WHERE n.nspname = ANY(:schemas) AND a.attidentity <> '' AND (q.seqstart <> q.seqmin
+WHERE n.nspname = ANY(:schemas) AND (q.seqstart <> q.seqmin
       OR q.seqincrement <> 1 OR q.seqmin <> 1 OR q.seqcache <> 1 OR q.seqcycle
       OR q.seqmax <> CASE q.seqtypid WHEN 'int2'::regtype THEN 32767
                      WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END)
@@ -202,6 +214,17 @@ _ON_TABLE = {
 }
 _ON_TABLE_WHERE = {"policy": "TRUE", "rule": "x.rulename <> '_RETURN'"}
 
+#: default privileges (``ALTER DEFAULT PRIVILEGES``) of the database or of a captured
+#: schema, named ``<role> <objects>`` (``app tables``); the ACL is the fingerprint
+_DEFAULT_PRIVILEGES = """
+SELECT n.nspname, pg_get_userbyid(d.defaclrole) || ' ' || CASE d.defaclobjtype
+       WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+       WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE d.defaclobjtype::text END,
+       d.defaclacl::text
+FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+WHERE d.defaclnamespace = 0 OR n.nspname = ANY(:schemas)
+"""
+
 #: objects owned by a role other than the database's owner (``pg_database.datdba``; a
 #: schema may also be ``pg_database_owner``'s, as PostgreSQL 15's ``public`` is), named
 #: like grants; a sequence owned by a column follows its table, an extension's objects
@@ -239,26 +262,37 @@ WHERE n.nspname = ANY(:schemas) AND n.nspowner <> db.datdba
 """
 
 #: kind -> (catalog, name column, namespace column) of schema objects named by name
+#: and the catalog's text of its definition (its fingerprint), NULL where there is none
 _IN_SCHEMA = {
-    "operator": ("pg_operator", "oprname", "oprnamespace"),
-    "operator_class": ("pg_opclass", "opcname", "opcnamespace"),
-    "operator_family": ("pg_opfamily", "opfname", "opfnamespace"),
-    "conversion": ("pg_conversion", "conname", "connamespace"),
-    "statistics": ("pg_statistic_ext", "stxname", "stxnamespace"),
-    "text_search": ("pg_ts_config", "cfgname", "cfgnamespace"),
+    "operator": ("pg_operator", "oprname", "oprnamespace", "x.oprcode::text"),
+    "operator_class": ("pg_opclass", "opcname", "opcnamespace", "NULL"),
+    "operator_family": ("pg_opfamily", "opfname", "opfnamespace", "NULL"),
+    "conversion": ("pg_conversion", "conname", "connamespace", "x.conproc::text"),
+    "statistics": (
+        "pg_statistic_ext",
+        "stxname",
+        "stxnamespace",
+        "pg_get_statisticsobjdef(x.oid)",
+    ),
+    "text_search": ("pg_ts_config", "cfgname", "cfgnamespace", "NULL"),
 }
 _TEXT_SEARCH_MORE = (
-    ("pg_ts_dict", "dictname", "dictnamespace"),
-    ("pg_ts_parser", "prsname", "prsnamespace"),
-    ("pg_ts_template", "tmplname", "tmplnamespace"),
+    ("pg_ts_dict", "dictname", "dictnamespace", "x.dictinitoption"),
+    ("pg_ts_parser", "prsname", "prsnamespace", "NULL"),
+    ("pg_ts_template", "tmplname", "tmplnamespace", "NULL"),
 )
 
 #: database-wide objects: kind -> query of their names
+#: (and the text of their definition: their fingerprint)
 _DATABASE = {
-    "event_trigger": "SELECT evtname FROM pg_event_trigger",
-    "publication": "SELECT pubname FROM pg_publication",
-    "foreign_server": "SELECT srvname FROM pg_foreign_server UNION ALL "
-    "SELECT fdwname FROM pg_foreign_data_wrapper",
+    "event_trigger": "SELECT evtname, concat_ws(' ', evtevent, evtfoid::regproc::text, "
+    "evtenabled, evttags::text) FROM pg_event_trigger",
+    "publication": "SELECT p.pubname, concat_ws(' ', p.puballtables, p.pubinsert, "
+    "p.pubupdate, p.pubdelete, p.pubtruncate, (SELECT string_agg(t.schemaname || '.' || "
+    "t.tablename, ',' ORDER BY t.schemaname, t.tablename) FROM pg_publication_tables t "
+    "WHERE t.pubname = p.pubname)) FROM pg_publication p",
+    "foreign_server": "SELECT srvname, srvoptions::text FROM pg_foreign_server UNION ALL "
+    "SELECT fdwname, fdwoptions::text FROM pg_foreign_data_wrapper",
     "cast": "SELECT format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL) "
     "FROM pg_cast c WHERE c.oid >= 16384 AND "
     "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass "
@@ -377,8 +411,13 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     ):
         add("schema", nsp)
     tables = {t.key: t for t in snapshot.tables} if snapshot else {}
-    for nsp, rel, kind, part, persistence, rls, acl, viewdef, parent in rows(_RELATIONS):
+    for row in rows(_RELATIONS):
+        nsp, rel, kind, part, persistence, rls, acl, tablespace, no_data, viewdef, parent = row
         s = sch(nsp)
+        if tablespace is not None:  # a table's, view's or materialized view's
+            add("tablespace", rel, s, text=tablespace)
+        if no_data:  # modelled, but dbplan creates it WITH DATA
+            add("not_populated", rel, s)
         if kind in _RELKIND:
             add(_RELKIND[kind], rel, s, text=viewdef)
         # partitioned tables, partitions and inheritance: modelled (postgresql_partitions)
@@ -395,9 +434,11 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     for nsp, rel, con in rows(_INHERITED_KEYS):
         add("inheritance", con, sch(nsp), rel, detail="on an inherited column")
     # sequences and extensions are modelled (postgresql_objects), like enums of any schema
-    for nsp, table, ix, odd, indexdef in rows(_INDEXES):
+    for nsp, table, ix, odd, indexdef, tablespace in rows(_INDEXES):
         if table in _SKIP:
             continue
+        if tablespace is not None:
+            add("tablespace", f"index {ix}", sch(nsp), text=tablespace)
         t = tables.get((sch(nsp), table))
         modelled = t is not None and any(i.name == ix for i in t.indexes)
         if odd or (snapshot is not None and not modelled):
@@ -415,8 +456,13 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add("collate", col, s, table)  # on a type that is not a string, or qualified
         if tnsp not in names and tnsp not in ("pg_catalog", "information_schema"):
             add("type_outside", col, s, table, f"type {tnsp}.{typname}")
-    for nsp, table, col, detail in rows(_IDENTITY_OPTIONS):
-        add("identity_options", col, sch(nsp), table, detail, text=detail)  # identity: modelled
+    for nsp, table, col, detail, identity in rows(_IDENTITY_OPTIONS):
+        if identity:  # identity: modelled, with the default options
+            add("identity_options", col, sch(nsp), table, detail, text=detail)
+        elif _serial_key(tables.get((sch(nsp), table)), col):
+            # a serial key's sequence, modelled as its autoincrement (another owned
+            # sequence is modelled with its options): the options are left alone
+            add("sequence_options", col, sch(nsp), table, text=detail)
     modelled_functions = set()
     for nsp, name, prokind, modelled, definition, oid, comment in rows(_FUNCTIONS):
         if modelled:
@@ -473,13 +519,15 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         add("comment", f"constraint {con} on {table}", sch(nsp), text=comment)
     in_schema = [(k, *v) for k, v in _IN_SCHEMA.items()]
     in_schema += [("text_search", *v) for v in _TEXT_SEARCH_MORE]
-    for kind, catalog, col, nspcol in in_schema:
-        for nsp, name in rows(
-            f"SELECT n.nspname, x.{col} FROM {catalog} x "
+    for kind, catalog, col, nspcol, definition in in_schema:
+        for nsp, name, text in rows(
+            f"SELECT n.nspname, x.{col}, {definition} FROM {catalog} x "
             f"JOIN pg_namespace n ON n.oid = x.{nspcol} WHERE n.nspname = ANY(:schemas) "
             f"AND {_not_extension(catalog, 'x.oid')}"
         ):
-            add(kind, name, sch(nsp))
+            add(kind, name, sch(nsp), text=text)
+    for nsp, name, acl in rows(_DEFAULT_PRIVILEGES):
+        add("default_privileges", name, sch(nsp) if nsp is not None else None, text=acl)
     from planner.dialects.postgresql_types import MODELLED_COLLATION  # the others: here
 
     for nsp, name in rows(
@@ -489,9 +537,21 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     ):
         add("collation", name, sch(nsp))
     for kind, sql in _DATABASE.items():
-        for (name,) in conn.execute(sa.text(sql)):
-            add(kind, name)
+        for name, text in conn.execute(sa.text(sql)):
+            add(kind, name, text=text)
     return out
+
+
+def _serial_key(t: Any, column: str) -> bool:
+    """Is ``column`` of the captured table ``t`` a serial key (its sequence not listed:
+    :mod:`planner.dialects.postgresql_objects`)?"""
+    return (
+        t is not None
+        and t.primary_key is not None
+        and column in t.primary_key.columns
+        and t.has_column(column)
+        and t.column(column).server_default is None
+    )
 
 
 def _collation_modelled(t: Any, column: str) -> bool:

@@ -88,6 +88,19 @@ KINDS: dict[str, str] = {
     "owner": "the owner of a table, view, sequence, function, procedure, type or schema "
     "that is not the database's owner (named like grants: 't', 'sequence s', 'schema "
     "ops'): dbplan creates objects as the user it connects as",
+    "default_privileges": "default privileges (ALTER DEFAULT PRIVILEGES) of a role, on "
+    "the objects it creates (named '<role> tables', '<role> sequences' …), database-wide "
+    "or in a schema",
+    "tablespace": "a table, view or index (named 'index <name>') stored in a tablespace "
+    "other than the database's default",
+    "not_populated": "a materialized view created WITH NO DATA (dbplan creates it populated)",
+    "sequence_options": "the options (START, INCREMENT, CACHE …) of a serial key's "
+    "sequence, named by its column (dbplan models the column's autoincrement)",
+    "view_options": "a view's ALGORITHM or SQL SECURITY other than UNDEFINED / DEFINER "
+    "(MariaDB; dbplan creates the defaults)",
+    "trigger_order": "a table whose triggers of one timing and event fire in an order "
+    "(FOLLOWS / PRECEDES) other than their names' (MariaDB; dbplan creates them in name "
+    "order)",
     "partitioning": "a partitioned table (MariaDB: modelled, but not its partitions)",
     "without_rowid": "a WITHOUT ROWID table (SQLite: modelled, but not the property)",
     "storage_parameters": "storage parameters of a table (WITH (fillfactor = ...))",
@@ -98,7 +111,7 @@ KINDS: dict[str, str] = {
     "no_inherit": "a check constraint NO INHERIT",
     "view_column_default": "a default given to a column of a view",
     "column_storage": "a column's SET STORAGE other than its type's default",
-    "column_compression": "a column's SET COMPRESSION",
+    "column_compression": "a column's SET COMPRESSION (PostgreSQL) or COMPRESSED (MariaDB)",
     "column_statistics": "a column's SET STATISTICS target",
     "column_options": "a column's attribute options (SET (n_distinct = ...))",
     "not_valid": "a check or foreign key added NOT VALID (dbplan creates it validated)",
@@ -130,6 +143,7 @@ TABLE_KINDS = frozenset(
         "deferrable",
         "collate",
         "invisible",
+        "sequence_options",
         *pg_properties.ON_TABLE,  # a column's, a constraint's, a trigger's settings
     }
 )

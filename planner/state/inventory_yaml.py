@@ -34,6 +34,10 @@ _OF_TABLE = frozenset(
         "row_level_security",
         "grants",
         "owner",
+        "tablespace",
+        "not_populated",
+        "view_options",
+        "trigger_order",
         "partitioning",
         "without_rowid",
         "strict",
@@ -116,7 +120,7 @@ def load(shape: Any, value: Any, tables: list[Table]) -> tuple[Unmanaged, ...]:
 
 
 #: the prefixes of a ``grants`` or ``owner`` entry's name that is not a table or view
-GRANTS_ON_OTHER = ("sequence ", "function ", "procedure ", "type ", "schema ")
+GRANTS_ON_OTHER = ("sequence ", "function ", "procedure ", "type ", "schema ", "index ")
 
 
 def _check(shape: Any, entries: list[tuple[Unmanaged, tuple]], tables: list[Table]) -> None:
@@ -130,7 +134,7 @@ def _check(shape: Any, entries: list[tuple[Unmanaged, tuple]], tables: list[Tabl
             continue
         seen[u] = p
         owner = u.table if u.kind in TABLE_KINDS else (u.name if u.kind in _OF_TABLE else None)
-        if u.kind in ("grants", "owner") and u.name.startswith(GRANTS_ON_OTHER):
+        if u.kind in ("grants", "owner", "tablespace") and u.name.startswith(GRANTS_ON_OTHER):
             owner = None  # of a sequence, function, procedure, type or schema, by its kind
         if owner is None:
             continue
