@@ -38,13 +38,44 @@ _COLLATED = sa.text(
 )
 
 
+#: the ``nextval`` defaults of one schema's columns, as the catalog spells them
+_NEXTVAL = sa.text(
+    "SELECT t.relname::text, a.attname::text, pg_get_expr(d.adbin, d.adrelid) "
+    "FROM pg_attrdef d JOIN pg_class t ON t.oid = d.adrelid "
+    "JOIN pg_namespace s ON s.oid = t.relnamespace "
+    "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+    "WHERE s.nspname = :s AND pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%'"
+)
+
+
+def _fix_nextval(conn: sa.engine.Connection, schema: str, raw: dict[str, RawTable]) -> None:
+    """SQLAlchemy qualifies an unqualified ``nextval('seq')`` default of a table in
+    ``schema`` with that schema, but the catalog leaves it unqualified because the
+    sequence is found on the search path (``public.seq`` used by ``app.items``): keep the
+    catalog's spelling then, so the default names the sequence it uses."""
+    found = {(t, c): text for t, c, text in conn.execute(_NEXTVAL, {"s": schema}).all()}
+    for table, t in raw.items():
+        fixed = []
+        for c in t.columns:
+            text = found.get((table, c["name"]))
+            if text is not None and "." not in text.split("'")[1]:
+                c = {**c, "default": text}
+            fixed.append(c)
+        t.columns = fixed
+
+
 def fix_reflected(
     conn: sa.engine.Connection, insp: Any, schema: str | None, raw: dict[str, RawTable]
 ) -> None:
     """Each column's own collation (one query for the schema; SQLAlchemy's reflection
     leaves it out before 2.0 and never qualifies it). SQLAlchemy splits a foreign key
     definition's column lists at commas (a column named ``a,b`` comes back as two): take
-    them from the catalog, one query for the schema."""
+    them from the catalog, one query for the schema. A ``nextval`` default of another
+    schema's sequence keeps the catalog's spelling (:func:`_fix_nextval`)."""
+    if schema is not None and any(
+        str(c.get("default") or "").startswith("nextval(") for t in raw.values() for c in t.columns
+    ):
+        _fix_nextval(conn, schema, raw)
     if raw:
         collated: dict[str, dict[str, str]] = {}
         for table, col, name in conn.execute(_COLLATED, {"s": schema}).all():
