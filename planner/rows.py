@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -100,9 +99,11 @@ def _enum_values(
     for c in cols:
         if not table.has_column(c):
             continue
-        m = re.fullmatch(r"Enum\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)", table.column(c).type)
-        if m and m.group(1) in enums and isinstance(d.get(c), str):
-            out.add((m.group(1), d[c]))
+        from planner.state.capture_models import plain_enum
+
+        name = plain_enum(table.column(c).type)
+        if name is not None and name in enums and isinstance(d.get(c), str):
+            out.add((name, d[c]))
     return out
 
 

@@ -21,6 +21,7 @@ from planner.state.model import (
     TableKey,
     table_key_str,
 )
+from planner.state.typespec import ENUM_ARG, unquote_enum
 
 
 class RefKind(enum.StrEnum):
@@ -116,7 +117,7 @@ PHASE_DROP_COLUMN = 13
 PHASE_DROP_TABLE = 14
 PHASE_DROP_ENUM = 15
 
-_ENUM_RE = re.compile(r"\bEnum\(\s*([A-Za-z_][A-Za-z0-9_]*)")
+_ENUM_RE = re.compile(rf"\bEnum\(\s*({ENUM_ARG})")
 
 
 def enums_of_type(type_: str) -> tuple[str, ...]:
@@ -126,7 +127,7 @@ def enums_of_type(type_: str) -> tuple[str, ...]:
         >>> enums_of_type("postgresql.ARRAY(Enum(event_level))")
         ('event_level',)
     """
-    return tuple(dict.fromkeys(_ENUM_RE.findall(type_ or "")))
+    return tuple(dict.fromkeys(unquote_enum(a) for a in _ENUM_RE.findall(type_ or "")))
 
 
 def _t(key: TableKey) -> str:

@@ -46,6 +46,7 @@ from planner.revisions.sa_bridge import (
     sa_type,
 )
 from planner.state.model import Column, Table
+from planner.state.typespec import ENUM_ARG
 
 # ------------------------------------------------------------------ tables
 
@@ -650,8 +651,8 @@ def _drop_enum(op: our.DropEnum, ctx: EmitContext) -> list:
     return [_pg(custom.DropPgEnumOp(op.enum.name, op.enum.values))]
 
 
-_ENUM_COLUMN = re.compile(r"^Enum\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)$")
-_ENUM_ARRAY = re.compile(r"^postgresql\.ARRAY\(\s*Enum\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*\)$")
+_ENUM_COLUMN = re.compile(rf"^Enum\(\s*{ENUM_ARG}\s*\)$")
+_ENUM_ARRAY = re.compile(rf"^postgresql\.ARRAY\(\s*Enum\(\s*{ENUM_ARG}\s*\)\s*\)$")
 
 
 def _enum_columns(ctx: EmitContext, name: str, keys: Sequence[tuple]) -> list[tuple[tuple, Column]]:

@@ -31,13 +31,13 @@ from planner.dialects.reflection import RawTable
 from planner.sqlexpr import same_meaning
 from planner.state import coltypes, column_kinds
 from planner.state.capture_models import (
-    _ENUM_TYPE,
     SKIP_TABLES,
     CaptureError,
     _check_columns,
     _plain,
     _qualified,
     from_metadata,
+    plain_enum,
     to_metadata,
 )
 from planner.state.capture_rows import _engine, count_rows, read_rows
@@ -55,6 +55,7 @@ from planner.state.model import (
 )
 from planner.state.naming import ConventionError, convention_name
 from planner.state.normal_forms import _clean_sql, normalise_server_default
+from planner.state.typespec import enum_type
 
 __all__ = [
     "NORMALISATIONS",
@@ -445,13 +446,13 @@ class _Reflector:
             values = tuple(satype.enums)
             name = None
             if ecol is not None:
-                m = _ENUM_TYPE.match(ecol.type)
+                hinted = plain_enum(ecol.type)
                 if (
-                    m
-                    and m.group(1) in self.hint_enums
-                    and self.hint_enums[m.group(1)].values == values
+                    hinted is not None
+                    and hinted in self.hint_enums
+                    and self.hint_enums[hinted].values == values
                 ):
-                    name = m.group(1)
+                    name = hinted
             if self.dialect_obj.has_named_enums and satype.name:
                 name = satype.name
             name = name or by_values.get(values)
@@ -461,15 +462,15 @@ class _Reflector:
                 self.by_values = by_values = {**by_values, values: name}
             if name:
                 self.found_enums.setdefault(name, Enum(name=name, values=values))
-                return f"Enum({name})"
+                return enum_type(name)
         if self.dialect_obj.enum_as_string and ecol is not None and self.hint_enums:
-            m = _ENUM_TYPE.match(ecol.type)
-            if m and m.group(1) in self.hint_enums and isinstance(satype, sa.String):
-                e = self.hint_enums[m.group(1)]
+            hinted = plain_enum(ecol.type)
+            if hinted in self.hint_enums and isinstance(satype, sa.String):
+                e = self.hint_enums[hinted]
                 if satype.length == max((len(v) for v in e.values), default=0):
                     # the hint's name and values, not its comment: a VARCHAR has none
                     self.found_enums.setdefault(e.name, dataclasses.replace(e, comment=None))
-                    return f"Enum({e.name})"
+                    return enum_type(e.name)
         return coltypes.from_sqlalchemy(
             satype, dialect=self.dialect, enum_names_by_values=by_values, is_json=is_json
         )
@@ -680,9 +681,9 @@ def normalise_for(snapshot: Snapshot, dialect: str | dialects.Dialect) -> Snapsh
         auto_col = _auto_column(t.columns, pk_cols, fk_cols)
         cols = []
         for c in t.columns:
-            m = _ENUM_TYPE.match(c.type)
-            if m:
-                used_enums.add(m.group(1))
+            used = plain_enum(c.type)
+            if used is not None:
+                used_enums.add(used)
             auto = c.autoincrement
             if not d.reflects_autoincrement or c.name not in pk_cols:
                 auto = None

@@ -41,6 +41,7 @@ from planner.state.model import (
     thaw,
 )
 from planner.state.normal_forms import normalise_server_default
+from planner.state.typespec import ENUM_ARG, enum_type, unquote_enum
 
 __all__ = ["CaptureError", "from_metadata", "to_metadata"]
 
@@ -146,13 +147,19 @@ def _cyclic_foreign_keys(snapshot: Snapshot) -> set[tuple[tuple[str | None, str]
 
 
 def _sa_type(text: str, shared: Mapping[str, sa.Enum]) -> Any:
-    m = _ENUM_TYPE.match(text)
-    if m and m.group(1) in shared:
-        return shared[m.group(1)]
+    name = plain_enum(text)
+    if name is not None and name in shared:
+        return shared[name]
     return coltypes.to_sqlalchemy(text, enums={k: tuple(v.enums) for k, v in shared.items()})
 
 
-_ENUM_TYPE = re.compile(r"^Enum\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)$")
+_ENUM_TYPE = re.compile(rf"^Enum\(\s*({ENUM_ARG})\s*\)$")
+
+
+def plain_enum(text: str) -> str | None:
+    """The enum's name when ``text`` is exactly ``Enum(<name>)``, else None."""
+    m = _ENUM_TYPE.match(text)
+    return unquote_enum(m.group(1)) if m else None
 
 
 def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:
@@ -352,7 +359,7 @@ def _enum_types(satype: Any) -> list[sa.Enum]:
 def _type_text(satype: Any, *, dialect: str | None, by_values: Mapping[tuple, str]) -> str:
     enums = _enum_types(satype)
     if enums and enums[0] is satype and satype.name:
-        return f"Enum({satype.name})"
+        return enum_type(satype.name)
     return coltypes.from_sqlalchemy(satype, dialect=dialect, enum_names_by_values=by_values)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from planner.state import coltypes
-from planner.state.capture_models import _ENUM_TYPE, _yaml
+from planner.state.capture_models import _yaml, plain_enum
 from planner.state.model import Enum, FrozenMap, RowSet, Table, thaw
 
 __all__ = ["count_rows", "read_rows"]
@@ -137,8 +137,7 @@ def _same_json(a: Any, b: Any) -> bool:
 
 
 def _read_type(type_text: str, enums: Mapping[str, Enum]) -> Any:
-    m = _ENUM_TYPE.match(type_text)
-    if m:
+    if plain_enum(type_text) is not None:
         return sa.String()
     if type_text == "Float":
         from planner.dialects.sa_types import float_for_reading

@@ -17,6 +17,7 @@ from planner.state.typespec import (
     TypeSpec,
     _normalise_spec,
     _spec,
+    enum_type,
     format_type,
     known_type_names,
 )
@@ -278,7 +279,7 @@ def from_sqlalchemy(
                     f"enum type with values {list(values)} matches no snapshot enum; "
                     "declare it under 'enums:'"
                 )
-        return f"Enum({name})"
+        return enum_type(name)
     if isinstance(satype, sa.Boolean):
         return "Boolean"
     if isinstance(satype, mysql.TINYINT):

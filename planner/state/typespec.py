@@ -168,7 +168,8 @@ def _suggest(name: str) -> str | None:
 # tokenizer and parser
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<int>-?\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[().,=])|(?P<bad>\S))"
+    r"\s*(?:(?P<int>-?\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[().,=])"
+    r'|(?P<quoted>"(?:[^"]|"")*")|(?P<bad>\S))'
 )
 
 
@@ -339,15 +340,17 @@ class _Parser:
             )
         self.take()
         tok = self.peek()
-        if tok.kind != "name":
+        if tok.kind not in ("name", "quoted"):
             raise TypeParseError(
                 f"expected the name of a snapshot enum, found {_describe(tok)}",
-                hint="e.g. Enum(event_level); the values are listed under 'enums:'",
+                hint='e.g. Enum(event_level), or Enum("Odd Name") for a name that is '
+                "not a plain word; the values are listed under 'enums:'",
                 offset=tok.offset,
             )
         self.take()
+        name = tok.text[1:-1].replace('""', '"') if tok.kind == "quoted" else tok.text
         self.expect(")", f"')' after Enum({tok.text}")
-        return TypeSpec(name=d.name, enum=tok.text)
+        return TypeSpec(name=d.name, enum=name)
 
     def verbatim_args(self, d: _Def, has_parens: bool) -> TypeSpec:
         """``TYPE(name)``, or a built-in type with its modifiers as the database spells
@@ -575,13 +578,50 @@ def format_type(spec: TypeSpec) -> str:
     """
     spec = _normalise_spec(spec)
     if spec.enum is not None:
-        return f"{spec.name}({spec.enum})"
+        return f"{spec.name}({enum_argument(spec.enum)})"
     if spec.verbatim is not None:
         return f"{spec.name}({spec.verbatim})"
     if spec.item is not None:
         return f"{spec.name}({format_type(spec.item)})"
     parts = [str(a) for a in spec.args] + [f"{k}={v!r}" for k, v in spec.kwargs]
     return f"{spec.name}({', '.join(parts)})" if parts else spec.name
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: the argument of ``Enum(...)`` in a regular expression: a plain word or a quoted name
+#: (:func:`enum_argument`); :func:`unquote_enum` turns a match into the name
+ENUM_ARG = r'(?:[A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*")'
+
+
+def unquote_enum(arg: str) -> str:
+    """The name an ``Enum(...)`` argument (:data:`ENUM_ARG`) spells.
+
+    Example:
+        >>> unquote_enum('"Odd ""Enum"" name"'), unquote_enum("mood")
+        ('Odd "Enum" name', 'mood')
+    """
+    return arg[1:-1].replace('""', '"') if arg.startswith('"') else arg
+
+
+def enum_argument(name: str) -> str:
+    """An enum's name as ``Enum(...)`` spells it: a plain word as it is, any other name
+    in double quotes (``""`` for a quote).
+
+    Example:
+        >>> enum_argument("mood"), enum_argument("Odd Enum")
+        ('mood', '"Odd Enum"')
+    """
+    return name if _WORD.match(name) else '"' + name.replace('"', '""') + '"'
+
+
+def enum_type(name: str) -> str:
+    """``Enum(<name>)`` (see :func:`enum_argument`).
+
+    Example:
+        >>> parse_type(enum_type('say "hi"')).enum
+        'say "hi"'
+    """
+    return f"Enum({enum_argument(name)})"
 
 
 def canonical_type(text: str) -> str:
