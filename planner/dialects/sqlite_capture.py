@@ -4,7 +4,8 @@ A double quote inside a foreign key or check name stays doubled in what SQLAlche
 reads, and a quote in a PRIMARY KEY or UNIQUE name garbles it: those names (and the
 actions of a foreign key to a table whose name holds a quote) are read from the CREATE
 TABLE statement, matched by columns. A column-level ``UNIQUE`` lives only in an
-``sqlite_autoindex_*``: it is reflected as an unnamed unique constraint.
+``sqlite_autoindex_*``: it is reflected as an unnamed unique constraint. A column
+declared without a type (BLOB affinity) is read as ``LargeBinary`` (created ``BLOB``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ def fix_reflected(
         t.uniques = _keys("get_unique_constraints", sql, t.uniques)
         t.uniques += _unnamed_uniques(insp, table, schema, t)
         fix_generated(sql, t)  # generated columns' expressions
+        # a column declared without a type has BLOB affinity (SQLAlchemy reads NullType):
+        # LargeBinary, which SQLite creates as BLOB, the same affinity
+        t.columns = [
+            {**c, "type": sa.LargeBinary()} if isinstance(c["type"], sa.types.NullType) else c
+            for c in t.columns
+        ]
         if sql:  # a column's own collation: collation:
             collated = declared_collations(conn, table, sql)
             t.columns = [
