@@ -230,6 +230,15 @@ def _parse(text: str, dialect: str | dialects.Dialect) -> exp.Expression:
     return tree
 
 
+#: ``NEXT VALUE FOR s`` (MariaDB's sequence default, as a capture writes it), the name
+#: bare or backquoted, optionally qualified by its database
+_NEXT_VALUE = re.compile(
+    r"\s*NEXT\s+VALUE\s+FOR\s+(?:[A-Za-z_][A-Za-z0-9_$]*|`(?:[^`]|``)+`)"
+    r"(?:\.(?:[A-Za-z_][A-Za-z0-9_$]*|`(?:[^`]|``)+`))?\s*\Z",
+    re.I,
+)
+
+
 @functools.lru_cache(maxsize=8192)
 def refusal(text: str) -> Refusal | None:
     """Why ``text`` is not exactly one SQL expression on every dialect, or None.
@@ -239,11 +248,15 @@ def refusal(text: str) -> Refusal | None:
         "';' at character 2 ends the statement on PostgreSQL"
         >>> refusal("'it''s'") is None
         True
+        >>> refusal("NEXT VALUE FOR `my seq`") is None
+        True
     """
     if not text.strip():
         return Refusal("it is empty", 0)
     if "\x00" in text:
         return Refusal("it holds a NUL character", text.index("\x00"))
+    if _NEXT_VALUE.match(text):
+        return None  # MariaDB's sequence default, which sqlglot does not parse
     for d in dialects.all_dialects():
         r = _tokens_refusal(text, d)
         if r is not None:

@@ -60,6 +60,40 @@ def fix_reflected(
                 for c in t.columns
             ]
         t.json_columns = mariadb_json_columns(conn, table, schema=schema)
+    if raw:
+        _column_checks(conn, schema, raw)
+
+
+def _column_checks(conn: sa.engine.Connection, schema: str | None, raw: dict[str, RawTable]):
+    """MariaDB's column-level checks (``n int CHECK (n > 0)``, named after the column):
+    SQLAlchemy reads only the table-level ``CONSTRAINT … CHECK`` lines of SHOW CREATE
+    TABLE. Modelled as a table check of that name (the same rule; a revision writes it at
+    table level). The ``json_valid`` check of a JSON column is the column's type."""
+    from planner.state.typesa import json_columns_from_checks
+
+    has_level = conn.execute(
+        sa.text(
+            "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+            "'information_schema' AND TABLE_NAME = 'CHECK_CONSTRAINTS' AND COLUMN_NAME = 'LEVEL'"
+        )
+    ).scalar()
+    if not has_level:
+        return  # MySQL: every check is the table's, and SQLAlchemy reads them
+    for table, name, clause in conn.execute(
+        sa.text(
+            "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
+            "FROM information_schema.CHECK_CONSTRAINTS "
+            "WHERE CONSTRAINT_SCHEMA = coalesce(:s, database()) AND LEVEL = 'Column' "
+            "ORDER BY TABLE_NAME, CONSTRAINT_NAME"
+        ),
+        {"s": schema},
+    ).all():
+        t = raw.get(table)
+        if t is None or any(c.get("name") == name for c in t.checks):
+            continue
+        if json_columns_from_checks([{"name": name, "sqltext": clause}]):
+            continue  # a JSON column's (mariadb_json_columns)
+        t.checks = [*t.checks, {"name": name, "sqltext": clause}]
 
 
 def _unparsed_fks(conn: sa.engine.Connection, schema: str | None, raw: dict[str, RawTable]):

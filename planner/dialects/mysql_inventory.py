@@ -86,6 +86,8 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
         "AND c.COLLATION_NAME IS NOT NULL AND c.COLLATION_NAME <> t.TABLE_COLLATION"
     ):
         t = tables.get(table)
+        if t is not None and t.has_column(col) and t.column(col).type == "JSON":
+            continue  # MariaDB's JSON is LONGTEXT with its own binary collation
         if t is None or not t.has_column(col) or t.column(col).collation is None:
             add("collate", col, table)  # an enum's, or a table's dbplan does not model
     # an IGNORED index (MariaDB 10.6+): SQLAlchemy's reflection skips it
