@@ -2,6 +2,11 @@
 compares (values bound for the database, then compared with what it holds) and
 :func:`count_rows`.
 
+Each dialect says how a column is read and compared (``Dialect.row_read``,
+``row_normal``, ``row_value``): PostgreSQL reads its own types (``real``, ``timestamp(3)``,
+ranges, ``hstore``) as text and compares a snapshot value printed the same way
+(:mod:`planner.dialects.postgresql_rows`), so a correct round trip is never a difference.
+
 Part of :mod:`planner.state.capture`, which re-exports :func:`count_rows`.
 """
 
@@ -67,7 +72,7 @@ def count_rows(
             if not sa.inspect(conn).has_table(table.name, schema=table.schema):
                 return {}
             found: dict[tuple, list] = {}
-            for r in conn.execute(sa.select(*sat.c)):
+            for r in conn.execute(sa.select(*_Values(conn).columns(sat, types))):
                 found.setdefault(tuple(r), []).append(r)
     finally:
         if owned:
@@ -172,15 +177,54 @@ def read_rows(
         *(sa.Column(c.name, _read_type(c.type, enums)) for c in t.columns),
         schema=t.schema,
     )
+    values = _Values(conn)
     if hint is not None and hint.rows is not None:
-        return _managed_rows(conn, sat, types, hint.rows, hint)
+        return _managed_rows(conn, sat, types, hint.rows, hint, values)
     key = t.primary_key.columns if t.primary_key else t.column_names
-    stmt = sa.select(sat).order_by(*(sat.c[k] for k in key))
+    stmt = sa.select(*values.columns(sat, types)).order_by(*(sat.c[k] for k in key))
     computed = {c.name for c in t.columns if c.generated is not None}  # never row values
     out = []
     for r in conn.execute(stmt).mappings():
-        out.append(FrozenMap({k: _yaml(types[k], v) for k, v in r.items() if k not in computed}))
+        out.append(
+            FrozenMap({k: values.yaml(types[k], v) for k, v in r.items() if k not in computed})
+        )
     return RowSet(key=tuple(key), rows=tuple(out))
+
+
+class _Values:
+    """Reads and compares managed values the way the connection's dialect needs
+    (:meth:`planner.dialects.base.Dialect.row_read` / ``row_normal`` / ``row_value``)."""
+
+    def __init__(self, conn: sa.engine.Connection):
+        from planner.dialects import get
+
+        self.conn = conn
+        self.dialect = get(conn.dialect.name)
+
+    def columns(self, sat: sa.Table, types: Mapping[str, str]) -> list:
+        return [self.dialect.row_read(c, types[c.name]).label(c.name) for c in sat.c]
+
+    def yaml(self, type_text: str, value: Any) -> Any:
+        return _yaml(type_text, self.dialect.row_value(type_text, value))
+
+    def same(self, type_text: str | None, want: Any, have: Any) -> bool:
+        """The snapshot's ``want`` is the value the database holds (``have``, as
+        :meth:`columns` read it): bound, compared in Python, or else in the form the
+        dialect reads the column in (``0.1`` in a ``real`` is ``'0.1'``)."""
+        bound = _bind(type_text, want)
+        if _same_value(bound, have, type_text):
+            return True
+        if type_text is None or bound is None or have is None:
+            return False
+        param = sa.bindparam("v", bound, type_=_read_type(type_text, {}))
+        normal = self.dialect.row_normal(param, type_text)
+        if normal is None:
+            return False
+        try:
+            with self.conn.begin_nested():
+                return self.conn.execute(sa.select(normal)).scalar() == have
+        except sa.exc.StatementError:
+            return False  # not a value of the column's type: not the value it holds
 
 
 def _referenced_value(conn: sa.engine.Connection, hint: Table, col: str, want: Any) -> Any:
@@ -205,14 +249,19 @@ _MISSING: Any = object()
 
 
 def _managed_rows(
-    conn: sa.engine.Connection, sat: sa.Table, types, declared: RowSet, hint: Table | None = None
+    conn: sa.engine.Connection,
+    sat: sa.Table,
+    types,
+    declared: RowSet,
+    hint: Table | None,
+    values: _Values,
 ) -> RowSet:
     """The database's rows of each declared key, every copy: a key held twice (a
     revision that duplicated a managed row) gives two rows, so a comparison sees it."""
     key = declared.key
     found: dict[tuple, list] = {}
     if all(k in sat.c for k in key):
-        for r in conn.execute(sa.select(sat)).mappings():
+        for r in conn.execute(sa.select(*values.columns(sat, types))).mappings():
             found.setdefault(tuple(r[k] for k in key), []).append(r)
     out = []
     for row in declared.rows:
@@ -221,7 +270,7 @@ def _managed_rows(
             if declared.mode == "seed":
                 out.append(row)  # a seed row is there; its values are the users' to edit
                 continue
-            values = {}
+            got = {}
             for col, want in d.items():
                 if col not in db:
                     continue
@@ -232,9 +281,9 @@ def _managed_rows(
                     else _MISSING
                 )
                 if resolved is not _MISSING:
-                    values[col] = want if resolved is not None and resolved == have else have
+                    got[col] = want if resolved is not None and resolved == have else have
                     continue
-                same = _same_value(_bind(types.get(col), want), have, types.get(col))
-                values[col] = want if same else _yaml(types[col], have)
-            out.append(FrozenMap(values))
+                same = values.same(types.get(col), want, have)
+                got[col] = want if same else values.yaml(types[col], have)
+            out.append(FrozenMap(got))
     return RowSet(key=key, rows=tuple(out), mode=declared.mode)
