@@ -165,11 +165,17 @@ def _bind(type_text: str | None, value: Any) -> Any:
 
 
 def read_rows(
-    conn: sa.engine.Connection, t: Table, hint: Table | None, enums: Mapping[str, Enum]
+    conn: sa.engine.Connection,
+    t: Table,
+    hint: Table | None,
+    enums: Mapping[str, Enum],
+    spelling: Table | None = None,
 ) -> RowSet:
     """The rows of ``t`` in the database: with a hint that manages rows, those of its
     declared keys (:func:`_managed_rows`); else every row, ordered by the primary key (all
-    columns without one), values by ``coltypes.yaml_value``."""
+    columns without one), values by ``coltypes.yaml_value``, except that a value equal to
+    the one a row of ``spelling`` (the newest snapshot's table) with the same key gives is
+    written as that snapshot writes it (``'12.50'``, not ``'12.5'``)."""
     types = {c.name: c.type for c in t.columns}
     sat = sa.Table(
         t.name,
@@ -183,12 +189,50 @@ def read_rows(
     key = t.primary_key.columns if t.primary_key else t.column_names
     stmt = sa.select(*values.columns(sat, types)).order_by(*(sat.c[k] for k in key))
     computed = {c.name for c in t.columns if c.generated is not None}  # never row values
+    found = list(conn.execute(stmt).mappings())
+    spelled = _spelling_rows(found, spelling, types)
     out = []
-    for r in conn.execute(stmt).mappings():
+    for i, r in enumerate(found):
+        written = spelled.get(i, {})
         out.append(
-            FrozenMap({k: values.yaml(types[k], v) for k, v in r.items() if k not in computed})
+            FrozenMap(
+                {
+                    k: written[k]
+                    if k in written and values.same(types[k], written[k], v)
+                    else values.yaml(types[k], v)
+                    for k, v in r.items()
+                    if k not in computed
+                }
+            )
         )
     return RowSet(key=tuple(key), rows=tuple(out))
+
+
+def _spelling_rows(found: list, spelling: Table | None, types: Mapping[str, str]) -> dict:
+    """``{index in found: the values of the spelling table's row of that key}``, of the
+    columns whose type the capture reads as the spelling table declares it (elsewhere its
+    value may not be one of the captured type: ``0.1`` of a ``real`` that MariaDB holds
+    as ``Text``)."""
+    if spelling is None or spelling.rows is None:
+        return {}
+    key = spelling.rows.key
+    if not found or not all(k in found[0] for k in key):
+        return {}
+    by_key: dict[tuple, list] = {}
+    for i, r in enumerate(found):
+        by_key.setdefault(tuple(r[k] for k in key), []).append(i)
+    out = {}
+    for row in spelling.rows.rows:
+        d = dict(row)
+        bound = tuple(_bind(types.get(k), d.get(k)) for k in key)
+        kept = {
+            c: v
+            for c, v in d.items()
+            if spelling.has_column(c) and spelling.column(c).type == types.get(c)
+        }
+        for i in _matching(by_key, bound):
+            out.setdefault(i, kept)
+    return out
 
 
 class _Values:
