@@ -222,6 +222,30 @@ class Dialect:
     def rows_inserted(self, conn: Any, table: Any) -> None:
         """After inserting the managed rows of ``table`` (a ``sa.Table``)."""
 
+    # -- managed rows read back (planner.state.capture_rows) ---------------------
+
+    def row_read(self, expr: Any, type_text: str) -> Any:
+        """What capture selects to read a managed row's column ``expr`` of ``type_text``:
+        a form Python compares and a snapshot writes (the column itself here)."""
+        return expr
+
+    def row_normal(self, param: Any, type_text: str) -> Any:
+        """An expression giving a snapshot value (``param``, bound) in the form
+        :meth:`row_read` reads the column in, when comparing in Python is not enough; None
+        where it is. Here: a ``postgresql.TYPE(...)`` column is ``TEXT``, holding the
+        value's text (``0.1`` as ``'0.1'``), so the value is cast to text."""
+        import sqlalchemy as sa
+
+        from planner.state import coltypes
+
+        if coltypes.family(type_text) != "verbatim":
+            return None
+        return sa.cast(param, sa.Text())
+
+    def row_value(self, type_text: str, value: Any) -> Any:
+        """A value :meth:`row_read` read, as a snapshot writes it (unchanged here)."""
+        return value
+
     # -- scratch databases and dumps (``dbplan verify``) -------------------------
 
     #: a schema dump the chain-built database can be compared with (PostgreSQL: pg_dump)

@@ -76,6 +76,17 @@ class PostgreSQL(Dialect):
         """Serial sequences move past the inserted keys."""
         self.part("build").advance_sequences(conn, table)
 
+    def row_read(self, expr, type_text):
+        """A column of PostgreSQL's own type (``real``, ``timestamp(3)``, a range, an
+        ``hstore``) as text (:mod:`planner.dialects.postgresql_rows`)."""
+        return self.part("rows").read(expr, type_text)
+
+    def row_normal(self, param, type_text):
+        return self.part("rows").normal(param, type_text)
+
+    def row_value(self, type_text, value):
+        return self.part("rows").value(type_text, value)
+
     has_schema_dump = True
 
     def schema_dump(self, url, snapshot):

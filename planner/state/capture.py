@@ -102,8 +102,8 @@ NORMALISATIONS = """\
 | unnamed constraints | SQLite keeps no name; MariaDB makes up `<table>_ibfk_<n>`, `<column>[_<n>]` (unique), `CONSTRAINT_<n>` (check) | the hint's constraint with the same columns (checks: the same text), else the hint's naming convention, else the name PostgreSQL gives (`<table>_<cols>_fkey`, `<table>_<cols>_key`, `<table>[_<col>]_check`); a column-level `UNIQUE` (an `sqlite_autoindex`) is a unique constraint |
 | routines | `pg_get_functiondef` / `pg_get_triggerdef` (PostgreSQL), `SHOW CREATE` with `DEFINER=` taken out (MariaDB), `sqlite_master.sql` (SQLite) | with a hint: the hint's definition when both mean the same (`routines_yaml.same_definition`); a database holds the entries of its own dialect only |
 | `alembic_version` | Alembic's table | never captured |
-| managed rows (`capture_for`) | every row of the table | only the snapshot's managed tables, only rows whose key the snapshot declares, only the columns each row declares, in the snapshot's order; a value is the snapshot's own when it binds to what the database holds (a zone-aware datetime also matches the naive wall time MariaDB/SQLite store), else `coltypes.yaml_value` of it |
-| managed rows (`from_database --rows-of`) | every row | all rows, ordered by the primary key (all columns without one), values by `coltypes.yaml_value` |
+| managed rows (`capture_for`) | every row of the table | only the snapshot's managed tables, only rows whose key the snapshot declares, only the columns each row declares, in the snapshot's order; a value is the snapshot's own when it binds to what the database holds (a zone-aware datetime also matches the naive wall time MariaDB/SQLite store; a `postgresql.TYPE(...)` column is read as text, `CAST(col AS text)` on PostgreSQL, and the snapshot's value compared in that form, `CAST(CAST(:v AS int4range) AS text)`, so `0.1` in a `real`, `'[1,10]'` in an `int4range` match), else `coltypes.yaml_value` of it (PostgreSQL's text of such a column; a `real` a float) |
+| managed rows (`from_database --rows-of`) | every row | all rows, ordered by the primary key (all columns without one), values by `coltypes.yaml_value` (a `postgresql.TYPE(...)` column as for `capture_for`); a row the newest snapshot (`enums_hint`) manages under the same key keeps that snapshot's spelling of each value the database holds, in a column of the same type (`'12.50'`, not `'12.5'`) |
 | view definitions | `pg_get_viewdef` (PostgreSQL), `SHOW CREATE VIEW` (MariaDB: with `ALGORITHM`, `DEFINER`, `SQL SECURITY`), the statement in `sqlite_master` | the query as the database stores it (PostgreSQL: no trailing `;` or blanks; MariaDB: the text after `AS`); compared by meaning (`planner.viewsql`) |
 | view comments | MariaDB and SQLite keep none | `None` there |
 """
@@ -370,7 +370,7 @@ class _Reflector:
         )
         qname = _qualified(schema, name)
         if qname in rows_of:
-            t = dataclasses.replace(t, rows=self.rows(t, hint))
+            t = dataclasses.replace(t, rows=self.rows(t, hint, enum_hint))
         return t
 
     def column(self, raw, table, pk_cols, fk_cols, json_cols, hint, enum_hint) -> Column:
@@ -616,8 +616,10 @@ class _Reflector:
         return uniques, indexes
 
     # -- rows ------------------------------------------------------------------
-    def rows(self, t: Table, hint: Table | None) -> RowSet:
-        return read_rows(self.conn, t, hint, self.found_enums)
+    def rows(self, t: Table, hint: Table | None, spelling: Table | None = None) -> RowSet:
+        """``t``'s rows; ``spelling``: the newest snapshot's table, whose spelling of a
+        value the database holds is kept (:func:`~planner.state.capture_rows.read_rows`)."""
+        return read_rows(self.conn, t, hint, self.found_enums, spelling)
 
 
 def _nextval(raw) -> str | None:

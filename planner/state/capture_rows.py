@@ -2,6 +2,11 @@
 compares (values bound for the database, then compared with what it holds) and
 :func:`count_rows`.
 
+Each dialect says how a column is read and compared (``Dialect.row_read``,
+``row_normal``, ``row_value``): PostgreSQL reads its own types (``real``, ``timestamp(3)``,
+ranges, ``hstore``) as text and compares a snapshot value printed the same way
+(:mod:`planner.dialects.postgresql_rows`), so a correct round trip is never a difference.
+
 Part of :mod:`planner.state.capture`, which re-exports :func:`count_rows`.
 """
 
@@ -67,7 +72,7 @@ def count_rows(
             if not sa.inspect(conn).has_table(table.name, schema=table.schema):
                 return {}
             found: dict[tuple, list] = {}
-            for r in conn.execute(sa.select(*sat.c)):
+            for r in conn.execute(sa.select(*_Values(conn).columns(sat, types))):
                 found.setdefault(tuple(r), []).append(r)
     finally:
         if owned:
@@ -159,11 +164,17 @@ def _bind(type_text: str | None, value: Any) -> Any:
 
 
 def read_rows(
-    conn: sa.engine.Connection, t: Table, hint: Table | None, enums: Mapping[str, Enum]
+    conn: sa.engine.Connection,
+    t: Table,
+    hint: Table | None,
+    enums: Mapping[str, Enum],
+    spelling: Table | None = None,
 ) -> RowSet:
     """The rows of ``t`` in the database: with a hint that manages rows, those of its
     declared keys (:func:`_managed_rows`); else every row, ordered by the primary key (all
-    columns without one), values by ``coltypes.yaml_value``."""
+    columns without one), values by ``coltypes.yaml_value``, except that a value equal to
+    the one a row of ``spelling`` (the newest snapshot's table) with the same key gives is
+    written as that snapshot writes it (``'12.50'``, not ``'12.5'``)."""
     types = {c.name: c.type for c in t.columns}
     sat = sa.Table(
         t.name,
@@ -171,15 +182,92 @@ def read_rows(
         *(sa.Column(c.name, _read_type(c.type, enums)) for c in t.columns),
         schema=t.schema,
     )
+    values = _Values(conn)
     if hint is not None and hint.rows is not None:
-        return _managed_rows(conn, sat, types, hint.rows, hint)
+        return _managed_rows(conn, sat, types, hint.rows, hint, values)
     key = t.primary_key.columns if t.primary_key else t.column_names
-    stmt = sa.select(sat).order_by(*(sat.c[k] for k in key))
+    stmt = sa.select(*values.columns(sat, types)).order_by(*(sat.c[k] for k in key))
     computed = {c.name for c in t.columns if c.generated is not None}  # never row values
+    found = list(conn.execute(stmt).mappings())
+    spelled = _spelling_rows(found, spelling, types)
     out = []
-    for r in conn.execute(stmt).mappings():
-        out.append(FrozenMap({k: _yaml(types[k], v) for k, v in r.items() if k not in computed}))
+    for i, r in enumerate(found):
+        written = spelled.get(i, {})
+        out.append(
+            FrozenMap(
+                {
+                    k: written[k]
+                    if k in written and values.same(types[k], written[k], v)
+                    else values.yaml(types[k], v)
+                    for k, v in r.items()
+                    if k not in computed
+                }
+            )
+        )
     return RowSet(key=tuple(key), rows=tuple(out))
+
+
+def _spelling_rows(found: list, spelling: Table | None, types: Mapping[str, str]) -> dict:
+    """``{index in found: the values of the spelling table's row of that key}``, of the
+    columns whose type the capture reads as the spelling table declares it (elsewhere its
+    value may not be one of the captured type: ``0.1`` of a ``real`` that MariaDB holds
+    as ``Text``)."""
+    if spelling is None or spelling.rows is None:
+        return {}
+    key = spelling.rows.key
+    if not found or not all(k in found[0] for k in key):
+        return {}
+    by_key: dict[tuple, list] = {}
+    for i, r in enumerate(found):
+        by_key.setdefault(tuple(r[k] for k in key), []).append(i)
+    out = {}
+    for row in spelling.rows.rows:
+        d = dict(row)
+        bound = tuple(_bind(types.get(k), d.get(k)) for k in key)
+        kept = {
+            c: v
+            for c, v in d.items()
+            if spelling.has_column(c) and spelling.column(c).type == types.get(c)
+        }
+        for i in _matching(by_key, bound):
+            out.setdefault(i, kept)
+    return out
+
+
+class _Values:
+    """Reads and compares managed values the way the connection's dialect needs
+    (:meth:`planner.dialects.base.Dialect.row_read` / ``row_normal`` / ``row_value``)."""
+
+    def __init__(self, conn: sa.engine.Connection):
+        from planner.dialects import get
+
+        self.conn = conn
+        self.dialect = get(conn.dialect.name)
+
+    def columns(self, sat: sa.Table, types: Mapping[str, str]) -> list:
+        return [self.dialect.row_read(c, types[c.name]).label(c.name) for c in sat.c]
+
+    def yaml(self, type_text: str, value: Any) -> Any:
+        return _yaml(type_text, self.dialect.row_value(type_text, value))
+
+    def same(self, type_text: str | None, want: Any, have: Any) -> bool:
+        """The snapshot's ``want`` is the value the database holds (``have``, as
+        :meth:`columns` read it): bound, compared in Python, or else in the form the
+        dialect reads the column in (``0.1`` in a ``real`` is ``'0.1'``)."""
+        bound = _bind(type_text, want)
+        if _same_value(bound, have, type_text):
+            return True
+        if type_text is None or bound is None or have is None:
+            return False
+        param = sa.bindparam("v", bound, type_=_read_type(type_text, {}))
+        normal = self.dialect.row_normal(param, type_text)
+        if normal is None:
+            return False
+        try:
+            with self.conn.begin_nested():
+                return self.conn.execute(sa.select(normal)).scalar() == have
+        except sa.exc.StatementError:
+            return False  # not a value of the column's type: not the value it holds
 
 
 def _referenced_value(conn: sa.engine.Connection, hint: Table, col: str, want: Any) -> Any:
@@ -204,14 +292,19 @@ _MISSING: Any = object()
 
 
 def _managed_rows(
-    conn: sa.engine.Connection, sat: sa.Table, types, declared: RowSet, hint: Table | None = None
+    conn: sa.engine.Connection,
+    sat: sa.Table,
+    types,
+    declared: RowSet,
+    hint: Table | None,
+    values: _Values,
 ) -> RowSet:
     """The database's rows of each declared key, every copy: a key held twice (a
     revision that duplicated a managed row) gives two rows, so a comparison sees it."""
     key = declared.key
     found: dict[tuple, list] = {}
     if all(k in sat.c for k in key):
-        for r in conn.execute(sa.select(sat)).mappings():
+        for r in conn.execute(sa.select(*values.columns(sat, types))).mappings():
             found.setdefault(tuple(r[k] for k in key), []).append(r)
     out = []
     for row in declared.rows:
@@ -220,7 +313,7 @@ def _managed_rows(
             if declared.mode == "seed":
                 out.append(row)  # a seed row is there; its values are the users' to edit
                 continue
-            values = {}
+            got = {}
             for col, want in d.items():
                 if col not in db:
                     continue
@@ -231,9 +324,9 @@ def _managed_rows(
                     else _MISSING
                 )
                 if resolved is not _MISSING:
-                    values[col] = want if resolved is not None and resolved == have else have
+                    got[col] = want if resolved is not None and resolved == have else have
                     continue
-                same = _same_value(_bind(types.get(col), want), have, types.get(col))
-                values[col] = want if same else _yaml(types[col], have)
-            out.append(FrozenMap(values))
+                same = values.same(types.get(col), want, have)
+                got[col] = want if same else values.yaml(types[col], have)
+            out.append(FrozenMap(got))
     return RowSet(key=key, rows=tuple(out), mode=declared.mode)

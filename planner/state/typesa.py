@@ -103,6 +103,17 @@ def _plain(spec: TypeSpec) -> TypeEngine:
     raise TypeError(f"{format_type(spec)} has no plain SQLAlchemy type")  # pragma: no cover
 
 
+def postgresql_type(text: str) -> TypeEngine:
+    """The SQLAlchemy type of a canonical type as PostgreSQL sees it (no variants, no
+    enums): ``postgresql.TYPE(int4range)`` is the named type ``int4range``.
+
+    Example:
+        >>> postgresql_type("postgresql.TYPE(real)")
+        REAL()
+    """
+    return _plain(_spec(text))
+
+
 def to_sqlalchemy(
     text: str,
     *,
