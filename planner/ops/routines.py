@@ -41,6 +41,11 @@ def _label(r: Routine) -> str:
     return label
 
 
+def routine_label(r: Routine) -> str:
+    """``function norm(text)``, ``trigger t_touch on t``: a routine in words."""
+    return _label(r)
+
+
 def _with(snapshot: Snapshot, add: Routine | None, drop: Routine | None) -> Snapshot:
     routines = [r for r in snapshot.routines if drop is None or r.key != drop.key]
     if add is not None:
