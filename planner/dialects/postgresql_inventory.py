@@ -128,8 +128,11 @@ WHERE n.nspname = ANY(:schemas) AND a.attidentity <> '' AND (q.seqstart <> q.seq
 """
 
 #: ``modelled``: a plpgsql or SQL function or procedure whose argument and result types
-#: are built in, that no column default, constraint, index or view uses (those would
-#: need it before the tables dbplan creates): dbplan creates it after the tables
+#: are built in, that no view, type or domain uses; one a column default, generated
+#: column, check or index of a table uses is created before that table (the graph rule
+#: of :mod:`planner.graph_routines`), every other one after the tables. ``unorderable``:
+#: one a table uses whose SQL-standard body (``BEGIN ATOMIC``: ``prosrc`` empty) reads a
+#: relation: resolved at creation, it may need a table that needs it (capture refuses it)
 _FUNCTIONS = f"""
 SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
        p.prokind,
@@ -139,12 +142,23 @@ SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) 
                        JOIN pg_namespace tn ON tn.oid = ty.typnamespace
                        WHERE tn.nspname <> 'pg_catalog')
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass
-                       AND d.refobjid = p.oid AND d.classid IN ('pg_attrdef'::regclass,
-                       'pg_constraint'::regclass, 'pg_class'::regclass,
-                       'pg_rewrite'::regclass, 'pg_type'::regclass))
+                       AND d.refobjid = p.oid AND (d.classid IN ('pg_rewrite'::regclass,
+                       'pg_type'::regclass)
+                       OR d.classid = 'pg_constraint'::regclass AND NOT EXISTS (
+                          SELECT 1 FROM pg_constraint k WHERE k.oid = d.objid
+                          AND k.conrelid <> 0)
+                       OR d.classid = 'pg_class'::regclass AND NOT EXISTS (
+                          SELECT 1 FROM pg_class i WHERE i.oid = d.objid
+                          AND i.relkind IN ('i', 'I'))))
        AS modelled,
        CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END,
-       p.oid, obj_description(p.oid, 'pg_proc')
+       p.oid, obj_description(p.oid, 'pg_proc'),
+       p.prosrc = '' AND l.lanname = 'sql'
+       AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                   AND d.objid = p.oid AND d.refclassid = 'pg_class'::regclass)
+       AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass
+                   AND d.refobjid = p.oid AND d.classid IN ('pg_attrdef'::regclass,
+                   'pg_constraint'::regclass, 'pg_class'::regclass)) AS unorderable
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_proc", "p.oid")}
@@ -285,6 +299,17 @@ _RELKIND = {"v": "view", "m": "materialized_view", "f": "foreign_table"}
 _PROKIND = {"f": "function", "w": "function", "p": "procedure", "a": "aggregate"}
 
 
+def _refuse_atomic(name: str, schema: str | None) -> None:
+    from planner.state.capture_models import CaptureError
+
+    raise CaptureError(
+        f"function {schema + '.' if schema else ''}{name}: a column default, check or index "
+        "calls it and its BEGIN ATOMIC body reads a table, which PostgreSQL resolves when "
+        "the function is created: dbplan cannot order it before the tables that call it "
+        "(hint: write the body as a string, AS $$ ... $$, checked when it is called)"
+    )
+
+
 def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -> list[Found]:
     """Every object of the captured ``schemas`` the snapshot does not model.
 
@@ -371,7 +396,9 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     for nsp, table, col, detail in rows(_IDENTITY_OPTIONS):
         add("identity_options", col, sch(nsp), table, detail)  # identity: modelled
     modelled_functions = set()
-    for nsp, name, prokind, modelled, definition, oid, comment in rows(_FUNCTIONS):
+    for nsp, name, prokind, modelled, definition, oid, comment, unorderable in rows(_FUNCTIONS):
+        if modelled and unorderable:
+            _refuse_atomic(name, sch(nsp))
         if modelled:
             modelled_functions.add(oid)
         text = _statement(definition) if modelled else None
