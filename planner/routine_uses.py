@@ -37,14 +37,15 @@ _CALL = re.compile(r"\b(?:([a-z_][a-z0-9_$]*)\s*\.\s*)?([a-z_][a-z0-9_$]*)\s*\("
 
 @functools.lru_cache(maxsize=4096)
 def calls(text: str, dialect: str) -> frozenset[tuple[str | None, str]]:
-    """The functions ``text`` calls: ``(schema or None, name)``, names lower case (a
-    text that does not parse: every ``name(`` in it)."""
+    """The functions ``text`` calls: ``(schema or None, name)``, names lower case: the
+    calls sqlglot parses, and every ``name(`` of the text as written (sqlglot renames a
+    few it knows: ``len`` is ``LENGTH``; one more edge orders nothing wrong)."""
+    out = {(s.lower() if s else None, n.lower()) for s, n in _CALL.findall(text)}
     try:
         tree = sqlexpr._parse(text, dialect)  # noqa: SLF001 - the module's one parser
     except (sqlexpr.ParseError, sqlexpr.TokenError, ValueError):
-        return frozenset((s.lower() if s else None, n.lower()) for s, n in _CALL.findall(text) if n)
+        return frozenset(out)
     exp = sqlexpr.exp
-    out: set[tuple[str | None, str]] = set()
     for f in tree.find_all(exp.Func):
         if isinstance(f, (exp.Binary, exp.Unary)):  # AND, OR, NOT: operators
             continue

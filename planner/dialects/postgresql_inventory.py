@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from planner.dialects import postgresql_properties as props
 from planner.dialects.postgresql_views import ODD_INDEX
 from planner.state.inventory import Found
-from planner.state.model import Snapshot, Unmanaged
+from planner.state.model import Routine, Snapshot, Table, Unmanaged
 
 #: Alembic's table: its triggers, grants … are not the project's
 _SKIP = ("alembic_version",)
@@ -164,6 +164,21 @@ JOIN pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_proc", "p.oid")}
 """
 
+#: the tables whose column defaults (generated columns too), checks and indexes call a
+#: function: capture makes sure the snapshot's expressions show each call
+#: (:mod:`planner.routine_uses` orders the function before them from those)
+_FUNCTION_USERS = """
+SELECT d.refobjid, n.nspname, c.relname FROM pg_depend d
+JOIN pg_class c ON c.oid = CASE d.classid
+     WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid)
+     WHEN 'pg_constraint'::regclass THEN (SELECT conrelid FROM pg_constraint WHERE oid = d.objid)
+     WHEN 'pg_class'::regclass THEN (SELECT indrelid FROM pg_index WHERE indexrelid = d.objid)
+     END
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE d.refclassid = 'pg_proc'::regclass AND n.nspname = ANY(:schemas)
+ORDER BY 1, 2, 3
+"""
+
 #: a trigger of a table or a view (``INSTEAD OF``), not a constraint trigger: modelled
 #: when its function is modelled or built in (one on a view dbplan leaves alone goes back
 #: to the inventory with it: :func:`planner.state.inventory.capture`)
@@ -310,6 +325,23 @@ def _refuse_atomic(name: str, schema: str | None) -> None:
     )
 
 
+def _check_calls(r: Routine | None, table: Table | None) -> None:
+    """Refuse a modelled function a modelled table calls (the catalog says) where the
+    table's expressions show no call to it: nothing would order it before the table."""
+    from planner.routine_uses import expressions, uses
+
+    if r is None or table is None or uses(r, list(expressions(table)), table.schema):
+        return
+    from planner.state.capture_models import CaptureError
+
+    raise CaptureError(
+        f"function {r.schema + '.' if r.schema else ''}{r.name}: table {table.name} uses it "
+        "(a default, check or index), but dbplan finds no call to it in the table's "
+        "expressions, so it cannot create it before the table (hint: call it by its "
+        "name, schema-qualified outside the default schema)"
+    )
+
+
 def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -> list[Found]:
     """Every object of the captured ``schemas`` the snapshot does not model.
 
@@ -396,16 +428,21 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     for nsp, table, col, detail in rows(_IDENTITY_OPTIONS):
         add("identity_options", col, sch(nsp), table, detail)  # identity: modelled
     modelled_functions = set()
+    called: dict[int, Routine] = {}
     for nsp, name, prokind, modelled, definition, oid, comment, unorderable in rows(_FUNCTIONS):
         if modelled and unorderable:
             _refuse_atomic(name, sch(nsp))
         if modelled:
             modelled_functions.add(oid)
         text = _statement(definition) if modelled else None
+        if text is not None and snapshot is not None:
+            called[oid] = Routine(kind="function", name=name, schema=sch(nsp), definition=text)
         kind = _PROKIND.get(prokind, "function")
         add(kind, name, sch(nsp), definition=text, comment=comment)
         if comment is not None and not modelled:  # left alone, with its comment
             add("comment", f"{'procedure' if prokind == 'p' else 'function'} {name}", sch(nsp))
+    for oid, nsp, table in rows(_FUNCTION_USERS) if called else ():
+        _check_calls(called.get(oid), tables.get((sch(nsp), table)))
     for nsp, table, trg, on_table, fn, builtin, definition, comment in rows(_TRIGGERS):
         modelled = on_table and (builtin or fn in modelled_functions) and table not in _SKIP
         text = _statement(definition) if modelled else None

@@ -76,3 +76,22 @@ def test_capture_refuses_an_atomic_body_a_table_calls_by_name(pg_db):
     )
     with pytest.raises(CaptureError, match=r"function cnt\(\): .* BEGIN ATOMIC .*hint"):
         build(pg_db, script, "1.0.0")
+
+
+def test_capture_refuses_a_call_the_expressions_do_not_show():
+    """The catalog says a table calls a function that its captured expressions do not
+    name (nothing would order the function first): capture refuses it by name."""
+    from planner.dialects.postgresql_inventory import _check_calls
+    from planner.state.capture_models import CaptureError
+    from planner.state.model import Check, Column, Routine, Table
+
+    f = Routine(kind="function", name="norm(t text)", definition="CREATE FUNCTION ...")
+    shown = Table(
+        name="p",
+        columns=(Column(name="name", type="Text"),),
+        checks=(Check(name="ck", sqltext="name = norm(name)"),),
+    )
+    _check_calls(f, shown)  # the call is there: fine
+    hidden = Table(name="p", columns=(Column(name="name", type="Text"),))
+    with pytest.raises(CaptureError, match=r"function norm\(t text\): table p uses it.*hint"):
+        _check_calls(f, hidden)
