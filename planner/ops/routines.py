@@ -3,7 +3,8 @@
 carries it).
 
 Functions are created after every table operation (an SQL function's body is checked
-against the tables) and triggers after them (a trigger on a view, ``INSTEAD OF``, after
+against the tables; one a table's default, check or index calls comes before that use:
+:mod:`planner.graph_routines`) and triggers after them (a trigger on a view, ``INSTEAD OF``, after
 its view); triggers are dropped first (one on a view before its view), then functions.
 
 Example:
