@@ -11,7 +11,8 @@ the operations that make such a use and its drop after those that remove one
 before the tables (:func:`planner.state.build.create_from_snapshot`).
 
 Example:
-    >>> sorted(calls("name = norm(name) AND app.gen_code() <> lower(x)", "postgresql"), key=str)
+    >>> from planner.state.model import PRIMARY
+    >>> sorted(calls("name = norm(name) AND app.gen_code() <> lower(x)", PRIMARY), key=str)
     [('app', 'gen_code'), (None, 'lower'), (None, 'norm')]
 """
 
