@@ -302,6 +302,9 @@ def build_graph(
     from planner.graph_collations import collation_edges  # a retyped column's collation
 
     collation_edges(ops, g, edge)
+    from planner.graph_routines import routine_use_edges  # functions tables call
+
+    routine_use_edges(ops, g, edge)
     from planner.graph_steps import step_edges  # data steps between expand and contract
 
     step_edges(ops, g, edge)
@@ -414,8 +417,14 @@ def order(g: digraph.DiGraph) -> list[int]:
         []
     """
     ops = [g.nodes[i]["op"] for i in range(g.number_of_nodes())]
+    # a rule may move an op's place among the ops free to run (``sort_key`` of the node:
+    # a function a table calls, just before the first of its users' phase)
+    keys = {
+        i: "\x1f".join((*g.nodes[i].get("sort_key", ops[i].sort_key()), f"{i:06d}"))
+        for i in range(len(ops))
+    }
     try:
-        return list(digraph.lexicographical_topological_sort(g, key=lambda i: _key(ops, i)))
+        return list(digraph.lexicographical_topological_sort(g, key=keys.__getitem__))
     except digraph.CycleFound:
         cycle = digraph.find_cycle(g) or []
         raise CycleError([ops[u].describe() for u, _v in cycle]) from None

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from planner.dialects import postgresql_properties as props
 from planner.dialects.postgresql_views import ODD_INDEX
 from planner.state.inventory import Found, fingerprint
-from planner.state.model import Snapshot, Unmanaged
+from planner.state.model import Routine, Snapshot, Table, Unmanaged
 
 #: Alembic's table: its triggers, grants … are not the project's
 _SKIP = ("alembic_version",)
@@ -143,8 +143,11 @@ WHERE n.nspname = ANY(:schemas) AND (q.seqstart <> q.seqmin
 """
 
 #: ``modelled``: a plpgsql or SQL function or procedure whose argument and result types
-#: are built in, that no column default, constraint, index or view uses (those would
-#: need it before the tables dbplan creates): dbplan creates it after the tables
+#: are built in, that no view, type or domain uses; one a column default, generated
+#: column, check or index of a table uses is created before that table (the graph rule
+#: of :mod:`planner.graph_routines`), every other one after the tables. ``unorderable``:
+#: one a table uses whose SQL-standard body (``BEGIN ATOMIC``: ``prosrc`` empty) reads a
+#: relation: resolved at creation, it may need a table that needs it (capture refuses it)
 _FUNCTIONS = f"""
 SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
        p.prokind,
@@ -154,15 +157,41 @@ SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) 
                        JOIN pg_namespace tn ON tn.oid = ty.typnamespace
                        WHERE tn.nspname <> 'pg_catalog')
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass
-                       AND d.refobjid = p.oid AND d.classid IN ('pg_attrdef'::regclass,
-                       'pg_constraint'::regclass, 'pg_class'::regclass,
-                       'pg_rewrite'::regclass, 'pg_type'::regclass))
+                       AND d.refobjid = p.oid AND (d.classid IN ('pg_rewrite'::regclass,
+                       'pg_type'::regclass)
+                       OR d.classid = 'pg_constraint'::regclass AND NOT EXISTS (
+                          SELECT 1 FROM pg_constraint k WHERE k.oid = d.objid
+                          AND k.conrelid <> 0)
+                       OR d.classid = 'pg_class'::regclass AND NOT EXISTS (
+                          SELECT 1 FROM pg_class i WHERE i.oid = d.objid
+                          AND i.relkind IN ('i', 'I'))))
        AS modelled,
        CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END,
-       p.oid, obj_description(p.oid, 'pg_proc')
+       p.oid, obj_description(p.oid, 'pg_proc'),
+       p.prosrc = '' AND l.lanname = 'sql'
+       AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                   AND d.objid = p.oid AND d.refclassid = 'pg_class'::regclass)
+       AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass
+                   AND d.refobjid = p.oid AND d.classid IN ('pg_attrdef'::regclass,
+                   'pg_constraint'::regclass, 'pg_class'::regclass)) AS unorderable
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_proc", "p.oid")}
+"""
+
+#: the tables whose column defaults (generated columns too), checks and indexes call a
+#: function: capture makes sure the snapshot's expressions show each call
+#: (:mod:`planner.routine_uses` orders the function before them from those)
+_FUNCTION_USERS = """
+SELECT d.refobjid, n.nspname, c.relname FROM pg_depend d
+JOIN pg_class c ON c.oid = CASE d.classid
+     WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid)
+     WHEN 'pg_constraint'::regclass THEN (SELECT conrelid FROM pg_constraint WHERE oid = d.objid)
+     WHEN 'pg_class'::regclass THEN (SELECT indrelid FROM pg_index WHERE indexrelid = d.objid)
+     END
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE d.refclassid = 'pg_proc'::regclass AND n.nspname = ANY(:schemas)
+ORDER BY 1, 2, 3
 """
 
 #: a trigger of a table or a view (``INSTEAD OF``), not a constraint trigger: modelled
@@ -362,6 +391,34 @@ _RELKIND = {"v": "view", "m": "materialized_view", "f": "foreign_table"}
 _PROKIND = {"f": "function", "w": "function", "p": "procedure", "a": "aggregate"}
 
 
+def _refuse_atomic(name: str, schema: str | None) -> None:
+    from planner.state.capture_models import CaptureError
+
+    raise CaptureError(
+        f"function {schema + '.' if schema else ''}{name}: a column default, check or index "
+        "calls it and its BEGIN ATOMIC body reads a table, which PostgreSQL resolves when "
+        "the function is created: dbplan cannot order it before the tables that call it "
+        "(hint: write the body as a string, AS $$ ... $$, checked when it is called)"
+    )
+
+
+def _check_calls(r: Routine | None, table: Table | None) -> None:
+    """Refuse a modelled function a modelled table calls (the catalog says) where the
+    table's expressions show no call to it: nothing would order it before the table."""
+    from planner.routine_uses import expressions, uses
+
+    if r is None or table is None or uses(r, list(expressions(table)), table.schema):
+        return
+    from planner.state.capture_models import CaptureError
+
+    raise CaptureError(
+        f"function {r.schema + '.' if r.schema else ''}{r.name}: table {table.name} uses it "
+        "(a default, check or index), but dbplan finds no call to it in the table's "
+        "expressions, so it cannot create it before the table (hint: call it by its "
+        "name, schema-qualified outside the default schema)"
+    )
+
+
 def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -> list[Found]:
     """Every object of the captured ``schemas`` the snapshot does not model.
 
@@ -464,15 +521,22 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             # sequence is modelled with its options): the options are left alone
             add("sequence_options", col, sch(nsp), table, text=detail)
     modelled_functions = set()
-    for nsp, name, prokind, modelled, definition, oid, comment in rows(_FUNCTIONS):
+    called: dict[int, Routine] = {}
+    for nsp, name, prokind, modelled, definition, oid, comment, unorderable in rows(_FUNCTIONS):
+        if modelled and unorderable:
+            _refuse_atomic(name, sch(nsp))
         if modelled:
             modelled_functions.add(oid)
         text = _statement(definition) if modelled else None
+        if text is not None and snapshot is not None:
+            called[oid] = Routine(kind="function", name=name, schema=sch(nsp), definition=text)
         kind = _PROKIND.get(prokind, "function")
         add(kind, name, sch(nsp), definition=text, comment=comment, text=definition)
         if comment is not None and not modelled:  # left alone, with its comment
             what = f"{'procedure' if prokind == 'p' else 'function'} {name}"
             add("comment", what, sch(nsp), text=comment)
+    for oid, nsp, table in rows(_FUNCTION_USERS) if called else ():
+        _check_calls(called.get(oid), tables.get((sch(nsp), table)))
     for nsp, table, trg, on_table, fn, builtin, definition, comment in rows(_TRIGGERS):
         modelled = on_table and (builtin or fn in modelled_functions) and table not in _SKIP
         text = _statement(definition) if modelled else None

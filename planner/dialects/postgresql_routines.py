@@ -76,6 +76,18 @@ def create_sql(r: Routine) -> list[str]:
     return [r.definition, *(comment_sql(r) if r.comment is not None else ())]
 
 
+def unchecked(statements: list[str]) -> list[str]:
+    """``statements`` with ``check_function_bodies`` off (as ``pg_dump`` restores): a
+    function a table uses is created before the tables, so its SQL body may read one
+    not created yet; the body is checked when the function is called.
+
+    Example:
+        >>> unchecked(["CREATE FUNCTION f() ..."])
+        ['SET check_function_bodies = off', 'CREATE FUNCTION f() ...', 'RESET check_function_bodies']
+    """
+    return ["SET check_function_bodies = off", *statements, "RESET check_function_bodies"]
+
+
 def _target(r: Routine) -> str:
     """``TRIGGER t ON tbl`` / ``FUNCTION f(args)``: what a drop or comment names."""
     if r.table is not None:

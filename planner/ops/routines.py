@@ -3,7 +3,8 @@
 carries it).
 
 Functions are created after every table operation (an SQL function's body is checked
-against the tables) and triggers after them (a trigger on a view, ``INSTEAD OF``, after
+against the tables; one a table's default, check or index calls comes before that use:
+:mod:`planner.graph_routines`) and triggers after them (a trigger on a view, ``INSTEAD OF``, after
 its view); triggers are dropped first (one on a view before its view), then functions.
 
 Example:
@@ -39,6 +40,11 @@ def _label(r: Routine) -> str:
     if r.dialect != DEFAULT_DIALECT:  # an entry without dialect: goes without saying
         label += f" ({get(r.dialect).label})"
     return label
+
+
+def routine_label(r: Routine) -> str:
+    """``function norm(text)``, ``trigger t_touch on t``: a routine in words."""
+    return _label(r)
 
 
 def _with(snapshot: Snapshot, add: Routine | None, drop: Routine | None) -> Snapshot:

@@ -51,6 +51,9 @@ class EmitContext:
     #: without ``PRAGMA foreign_keys``): there they are declared in ``CREATE TABLE`` and
     #: go with ``DROP TABLE``, and no table is rebuilt to add or drop them
     apart: Any = None
+    #: the plan's target snapshot (None: not known): the uses of what an op creates that
+    #: later ops make (a function a table created after it calls)
+    new: Snapshot | None = None
 
     def enums(self, which: str = "after") -> dict[str, tuple[str, ...]]:
         snap = self.after if which == "after" else self.before

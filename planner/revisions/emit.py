@@ -119,7 +119,9 @@ def to_alembic_ops(plan: Plan) -> list[alembic_ops.MigrateOperation]:
     apart = _apart_foreign_keys(plan.ops)
     for op in plan.ops:
         after = op.apply_to(state)
-        converted = TO_ALEMBIC.dispatch(op, EmitContext(before=state, after=after, apart=apart))
+        converted = TO_ALEMBIC.dispatch(
+            op, EmitContext(before=state, after=after, apart=apart, new=plan.new)
+        )
         if (
             isinstance(op, our.AddEnumValue)
             and op.enum_name in plan.old.enums_by_name()

@@ -78,17 +78,26 @@ def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
     objects = _objects_part(dialect)  # schemas, extensions, sequences (PostgreSQL)
     for sql in objects.before_tables(snapshot) if objects else ():
         conn.execute(sa.text(escape_binds(sql)))
+    from planner.routine_uses import table_uses
+    from planner.state.routines_yaml import of_dialect  # this database's routines only
+
+    routines = of_dialect(snapshot.routines, dialect)
+    # the functions a default, check or index calls go first, their bodies unchecked
+    # (they may read a table not created yet: planner.graph_routines)
+    early = [r for r in routines if r.table is None and table_uses(snapshot, r) is not None]
+    unchecked = getattr(dialect.part("routines"), "unchecked", None) if early else None
+    for routine in early:
+        stmts = [routine.definition]
+        for sql in unchecked(stmts) if unchecked else stmts:
+            conn.execute(sa.text(escape_binds(sql)))
     md.create_all(conn)
     for sql in objects.after_tables(snapshot) if objects else ():
         conn.execute(sa.text(escape_binds(sql)))
     for uq in twins:
         conn.execute(sa.schema.AddConstraint(uq))
-    from planner.state.routines_yaml import of_dialect  # this database's routines only
-
-    routines = of_dialect(snapshot.routines, dialect)
-    # functions, then the views (in the order they read each other), then the triggers
+    # the other functions, then the views (in the order they read each other), then the triggers
     # (of tables and of views); ':name' is text, not a bind parameter
-    for routine in (r for r in routines if r.table is None):
+    for routine in (r for r in routines if r.table is None and r not in early):
         conn.execute(sa.text(escape_binds(routine.definition)))
     from planner.state.views import create_all
 

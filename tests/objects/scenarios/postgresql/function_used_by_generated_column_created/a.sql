@@ -1,0 +1,1 @@
+CREATE TABLE g (id int PRIMARY KEY, name text)

@@ -1,0 +1,17 @@
+CREATE TABLE t (id int PRIMARY KEY)
+
+CREATE FUNCTION norm(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(trim(t)) $$
+
+CREATE TABLE p (id int PRIMARY KEY, name text CONSTRAINT ck_p_name CHECK (name = norm(name)))
+
+CREATE INDEX p_norm ON p (norm(name))
+
+CREATE SCHEMA app
+
+CREATE FUNCTION app.gen_code() RETURNS text LANGUAGE sql AS $$ SELECT 'y' $$
+
+CREATE TABLE q (id int PRIMARY KEY, code text DEFAULT app.gen_code())
+
+CREATE FUNCTION clean(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT btrim(t) $$
+
+ALTER TABLE p ADD CONSTRAINT ck_p_clean CHECK (clean(name) IS NOT NULL)

@@ -1,0 +1,17 @@
+CREATE TABLE t (id int PRIMARY KEY)
+
+CREATE FUNCTION norm(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(t) $$
+
+CREATE TABLE p (id int PRIMARY KEY, name varchar(40) CONSTRAINT ck_p_name CHECK (name = norm(name)))
+
+CREATE INDEX p_norm ON p (norm(name))
+
+CREATE SCHEMA app
+
+CREATE FUNCTION app.gen_code() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$
+
+CREATE TABLE q (id int PRIMARY KEY, code varchar(10) DEFAULT app.gen_code())
+
+CREATE FUNCTION app.stamp() RETURNS text LANGUAGE sql AS $$ SELECT 's' $$
+
+ALTER TABLE q ADD COLUMN stamp text DEFAULT app.stamp()
