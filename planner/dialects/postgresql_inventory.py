@@ -322,7 +322,8 @@ _DATABASE = {
     "WHERE t.pubname = p.pubname)) FROM pg_publication p",
     "foreign_server": "SELECT srvname, srvoptions::text FROM pg_foreign_server UNION ALL "
     "SELECT fdwname, fdwoptions::text FROM pg_foreign_data_wrapper",
-    "cast": "SELECT format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL) "
+    "cast": "SELECT format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL), "
+    "concat_ws(' ', castfunc::regproc::text, castcontext, castmethod) "
     "FROM pg_cast c WHERE c.oid >= 16384 AND "
     "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass "
     "AND e.objid = c.oid AND e.deptype = 'e')",
