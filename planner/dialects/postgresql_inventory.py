@@ -195,7 +195,12 @@ _ON_TABLE = {
     "rule": "SELECT n.nspname, t.relname, x.rulename FROM pg_rewrite x "
     "JOIN pg_class t ON t.oid = x.ev_class",
 }
-_ON_TABLE_WHERE = {"policy": "TRUE", "rule": "x.rulename <> '_RETURN'"}
+#: a rule of an extension's view comes with it (PostGIS's geometry_columns_insert), as
+#: pg_dump has it; a policy on an extension's table is the user's (pg_dump dumps it)
+_ON_TABLE_WHERE = {
+    "policy": "TRUE",
+    "rule": f"x.rulename <> '_RETURN' AND {_not_extension('pg_class', 't.oid')}",
+}
 
 #: kind -> (catalog, name column, namespace column) of schema objects named by name
 _IN_SCHEMA = {
