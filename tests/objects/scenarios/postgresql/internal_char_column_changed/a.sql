@@ -1,0 +1,1 @@
+CREATE TABLE t (id serial PRIMARY KEY, c "char", d char(1), e "char")
