@@ -176,3 +176,16 @@ def test_domains_and_types_come_after_the_extensions_a_plan_creates():
     assert "needs" in g.edges[2, 0]["reason"]
     down = [DropExtension(extension=ext), DropDomain(domain=place)]
     assert (1, 0) in build_graph(down).edges  # the domain goes before its extension
+
+
+def test_the_types_round_trip_through_yaml_and_the_cache():
+    from planner.state.cache import _dumps_snapshot, _loads_snapshot
+    from planner.state.shape import load_snapshot_text
+    from planner.state.writer import dump_snapshot
+
+    s = load_snapshot_text(HAND, "1.yaml")
+    text = dump_snapshot(s)
+    assert "g: {type: 'postgresql.TYPE(geometry(Point,4326))'}" in text
+    assert "c: {type: 'postgresql.TYPE(\"char\")'}" in text
+    assert load_snapshot_text(text, "1.yaml") == s
+    assert _loads_snapshot(_dumps_snapshot(s)) == s
