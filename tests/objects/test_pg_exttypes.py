@@ -65,10 +65,11 @@ def _format_types(url: str) -> dict[str, str]:
     return {**_column_types(url), **dict(domains)}
 
 
-def _check_chain(url, tmp_path, steps, columns):
+def _check_chain(url, tmp_path, steps, columns, *, prelude="", unmanaged=()):
     """Build each script of ``steps`` (the first is A), capture it, and check that the
     chain A -> B -> ... upgraded from A gives each built database's types, and that the
-    direct build of each capture does too."""
+    direct build of each capture (after ``prelude``: what no snapshot holds, the kinds
+    ``unmanaged`` lists) does too."""
     from planner.runtime import upgrade
     from planner.state.build import create_from_snapshot
 
@@ -79,7 +80,8 @@ def _check_chain(url, tmp_path, steps, columns):
             snapshots.append(build(url, script, f"{i + 1}.0.0"))
             want.append(_format_types(url))
     # PostGIS's own table (spatial_ref_sys) and its view's rules come with the extension
-    assert [t.name for t in snapshots[1].tables] == ["t"] and snapshots[1].unmanaged == ()
+    assert [t.name for t in snapshots[1].tables] == ["t"]
+    assert {u.kind for u in snapshots[1].unmanaged} == set(unmanaged)
     captured = {c.name: c.type for c in snapshots[1].tables[0].columns if c.name != "id"}
     assert captured == {name: text for name, (_, text) in columns.items()}
 
@@ -92,6 +94,8 @@ def _check_chain(url, tmp_path, steps, columns):
         assert _format_types(url) == expected
     for snapshot, expected in zip(snapshots[1:], want[1:], strict=True):
         reset_database(url)
+        if prelude:
+            run_script(url, prelude)
         eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
         try:
             create_from_snapshot(eng, snapshot)
@@ -127,6 +131,37 @@ def test_internal_char_is_captured_and_recreated_exactly(pg_db, tmp_path):
     b_sql = _table_sql({name: ty for name, (ty, _) in CHAR.items()})
     changed = {name: CHAR_CHANGED.get(name, ty) for name, (ty, _) in CHAR.items()}
     _check_chain(pg_db, tmp_path, [A_SQL, b_sql, _table_sql(changed)], CHAR)
+
+
+#: a base type taking a modifier, as pgvector's vector(3), made without C code: the
+#: server's own varchar functions under other names (LANGUAGE internal)
+VEC = "\n\n".join(
+    [
+        "CREATE TYPE vec",
+        "CREATE FUNCTION vec_in(cstring, oid, integer) RETURNS vec AS 'varcharin' "
+        "LANGUAGE internal IMMUTABLE STRICT",
+        "CREATE FUNCTION vec_out(vec) RETURNS cstring AS 'varcharout' "
+        "LANGUAGE internal IMMUTABLE STRICT",
+        "CREATE FUNCTION vec_typmod_in(cstring[]) RETURNS integer AS 'varchartypmodin' "
+        "LANGUAGE internal IMMUTABLE STRICT",
+        "CREATE FUNCTION vec_typmod_out(integer) RETURNS cstring AS 'varchartypmodout' "
+        "LANGUAGE internal IMMUTABLE STRICT",
+        "CREATE TYPE vec (INPUT = vec_in, OUTPUT = vec_out, TYPMOD_IN = vec_typmod_in, "
+        "TYPMOD_OUT = vec_typmod_out, LIKE = text)",
+    ]
+)
+VECTOR = {
+    "v": ("vec(3)", "postgresql.TYPE(vec(3))"),
+    "va": ("vec(5)[]", "postgresql.ARRAY(postgresql.TYPE(vec(5)))"),
+}
+
+
+@pytest.mark.pg
+def test_a_type_of_its_own_with_a_modifier_like_vector_3(pg_db, tmp_path):
+    b_sql = _table_sql({name: ty for name, (ty, _) in VECTOR.items()})
+    c_sql = _table_sql({"v": "vec(8)", "va": "vec(5)[]"})
+    steps = [f"{VEC}\n\n{sql}" for sql in (A_SQL, b_sql, c_sql)]
+    _check_chain(pg_db, tmp_path, steps, VECTOR, prelude=VEC, unmanaged=("type", "function"))
 
 
 @pytest.mark.pg
