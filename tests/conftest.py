@@ -120,6 +120,43 @@ def pg_db(pg_server):
         drop_database(url)
 
 
+def require_pg_extensions(url: str, names) -> None:
+    """Skip (fail with ``DBPLAN_REQUIRE_DBS=1``) unless the server at ``url`` can create
+    every extension of ``names`` (PostGIS is a package of its own:
+    ``scripts/pg-extensions.sh`` installs it)."""
+    import sqlalchemy as sa
+
+    names = sorted(set(names))
+    if not names:
+        return
+    eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with eng.connect() as c:
+            have = {
+                r[0]
+                for r in c.execute(
+                    sa.text("SELECT name FROM pg_available_extensions WHERE name = ANY(:n)"),
+                    {"n": names},
+                )
+            }
+    finally:
+        eng.dispose()
+    missing = [n for n in names if n not in have]
+    if missing:
+        reason = f"PostgreSQL extension(s) not installed: {', '.join(missing)}"
+        if REQUIRE:
+            pytest.fail(f"{reason} (DBPLAN_REQUIRE_DBS=1; run scripts/pg-extensions.sh)")
+        pytest.skip(f"{reason} (scripts/pg-extensions.sh installs them)")
+
+
+@pytest.fixture
+def postgis_db(pg_db):
+    """``pg_db`` on a server that has PostGIS (skips without it, see
+    :func:`require_pg_extensions`)."""
+    require_pg_extensions(pg_db, ["postgis"])
+    return pg_db
+
+
 @pytest.fixture
 def mysql_db(mysql_server):
     url = create_database(mysql_server)

@@ -314,6 +314,11 @@ class Dialect:
         dialect with :attr:`has_named_enums` that keeps comments says)."""
         return {}
 
+    def extension_tables(self, conn: Any, schema: str | None) -> frozenset[str]:
+        """The tables of ``schema`` an extension owns (created and dropped with it, never
+        captured: PostGIS's ``spatial_ref_sys``); a dialect with extensions says."""
+        return frozenset()
+
     def reflect_tables(self, conn: Any, insp: Any, schema: str | None, names: Any) -> dict:
         """``{name: RawTable}`` of the tables ``names`` of ``schema``, read in bulk
         (:mod:`planner.dialects.reflection`) and fixed by the dialect's capture part."""

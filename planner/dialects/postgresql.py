@@ -123,6 +123,17 @@ class PostgreSQL(Dialect):
         )
         return dict(conn.execute(sql, {"schema": schema}).all())
 
+    def extension_tables(self, conn, schema):
+        """The tables of ``schema`` an extension owns (``pg_depend.deptype = 'e'``)."""
+        import sqlalchemy as sa
+
+        sql = sa.text(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_depend e ON e.classid = 'pg_class'::regclass AND e.objid = c.oid "
+            "AND e.deptype = 'e' WHERE n.nspname = coalesce(:schema, current_schema())"
+        )
+        return frozenset(r[0] for r in conn.execute(sql, {"schema": schema}))
+
     def string_literal(self, value: str) -> str:
         r"""A literal that reads the same whatever ``standard_conforming_strings`` says: a
         value with a backslash is an escape string (``E'...'``), its backslashes written

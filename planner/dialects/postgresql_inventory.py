@@ -241,7 +241,12 @@ _ON_TABLE = {
     "rule": "SELECT n.nspname, t.relname, x.rulename, pg_get_ruledef(x.oid) FROM pg_rewrite x "
     "JOIN pg_class t ON t.oid = x.ev_class",
 }
-_ON_TABLE_WHERE = {"policy": "TRUE", "rule": "x.rulename <> '_RETURN'"}
+#: a rule of an extension's view comes with it (PostGIS's geometry_columns_insert), as
+#: pg_dump has it; a policy on an extension's table is the user's (pg_dump dumps it)
+_ON_TABLE_WHERE = {
+    "policy": "TRUE",
+    "rule": f"x.rulename <> '_RETURN' AND {_not_extension('pg_class', 't.oid')}",
+}
 
 #: default privileges (``ALTER DEFAULT PRIVILEGES``) of the database or of a captured
 #: schema, named ``<role> <objects>`` (``app tables``); the ACL is the fingerprint

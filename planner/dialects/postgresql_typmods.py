@@ -7,11 +7,21 @@ A column of one is captured verbatim, as ``format_type()`` spells it
 that type (``postgresql.BIT(3)``). Hand-written aliases read as the catalog spells them
 (``timestamptz(3)`` is ``timestamp(3) with time zone``, ``bpchar(2)`` is
 ``character(2)``, ``float4`` is ``real``), so a snapshot and a capture agree.
+
+Any other type with modifiers is an extension's (``geometry(Point,4326)``), spelled and
+created by :mod:`planner.dialects.postgresql_exttypes`, as is ``"char"``.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from planner.dialects.postgresql_exttypes import QUOTED
+from planner.dialects.postgresql_exttypes import canonical as _extension_type
+from planner.dialects.postgresql_exttypes import is_own as _is_extension_type
+from planner.dialects.postgresql_exttypes import sa_type as _extension_sa_type
+
+__all__ = ["QUOTED", "canonical", "is_modified", "is_quoted", "lossy", "parse", "sa_type"]
 
 #: leading words (any alias) -> (the catalog's name, its words after the modifiers)
 _NAMES: dict[tuple[str, ...], tuple[str, str]] = {
@@ -53,6 +63,21 @@ _FIELDS = frozenset(
 #: the largest precision of each (PostgreSQL's limits); bit and character lengths
 _MAX_PRECISION = {"timestamp": 6, "time": 6, "interval": 6}
 _MAX_LENGTH = 10_485_760
+#: built-in types taking modifiers that a canonical type spells (``Numeric(10, 2)``)
+_CANONICAL = frozenset({"numeric", "decimal", "varchar", "float"})
+#: the first word of the catalog's spelling of each of these types
+_BUILT_IN = frozenset(name.split(" ")[0] for name, _ in _NAMES.values())
+
+
+def is_quoted(text: str) -> bool:
+    """Is ``text`` a type written quoted (``"char"``, not ``char``, which is
+    ``character(1)``)?
+
+    Example:
+        >>> is_quoted('"char"'), is_quoted('"Pair"')
+        (True, False)
+    """
+    return text in QUOTED
 
 
 def is_modified(words: tuple[str, ...]) -> bool:
@@ -67,11 +92,19 @@ def is_modified(words: tuple[str, ...]) -> bool:
     )
 
 
-def canonical(words: tuple[str, ...], mods: tuple[int, ...] | None, after: tuple[str, ...]) -> str:
-    """The catalog's spelling of the type ``words (mods) after``.
+def canonical(
+    words: tuple[str, ...],
+    mods: tuple[int | str, ...] | None,
+    after: tuple[str, ...],
+    *,
+    schema: str = "",
+) -> str:
+    """The catalog's spelling of the type ``words (mods) after`` (``schema``: of a type
+    of that schema, an extension's).
 
     Raises:
-        ValueError: not one of these types, or modifiers it does not take.
+        ValueError: modifiers the type does not take, or a built-in type written with
+            modifiers that a canonical type spells (``numeric(10,2)`` is ``Numeric``).
 
     Example:
         >>> canonical(("timestamptz",), (3,), ())
@@ -80,11 +113,19 @@ def canonical(words: tuple[str, ...], mods: tuple[int, ...] | None, after: tuple
         'interval day to second(3)'
         >>> canonical(("char",), None, ())
         'character(1)'
+        >>> canonical(("geometry",), ("point", 4326), ())
+        'geometry(Point,4326)'
     """
     low = tuple(w.lower() for w in words)
     key = low[:2] if low[:2] in _NAMES else low[:1]
-    if key not in _NAMES:
-        raise ValueError(f"{' '.join(words)!r} is not a type taking modifiers")
+    if schema or key not in _NAMES:
+        if len(words) != 1 or after or not mods:
+            raise ValueError(f"{' '.join(words)!r} is not a type taking modifiers")
+        if not schema and low[0] in _CANONICAL:
+            raise ValueError(f"{words[0]} has a canonical type (Numeric, String, Float)")
+        return f"{schema}." * bool(schema) + _extension_type(words[0], mods)
+    if mods is not None and not all(isinstance(m, int) for m in mods):
+        raise ValueError(f"{' '.join(words)} takes integer modifiers")
     name, tail = _NAMES[key]
     rest = low[len(key) :]
     after_low = tuple(w.lower() for w in after)
@@ -161,10 +202,14 @@ def sa_type(text: str) -> Any:
     Example:
         >>> sa_type("bit varying(5)")
         BIT(length=5, varying=True)
+        >>> sa_type("geometry(Point,4326)")
+        DOMAIN('geometry(Point,4326)', Text())
     """
     import sqlalchemy as sa
     from sqlalchemy.dialects import postgresql
 
+    if text.partition(" ")[0].partition("(")[0] not in _BUILT_IN and _is_extension_type(text):
+        return _extension_sa_type(text)
     name, mod, extra, tz = parse(text)
     if name == "bit":
         return postgresql.BIT(mod)

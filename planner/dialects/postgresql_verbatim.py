@@ -27,9 +27,10 @@ WHERE n.nspname = coalesce(:schema, current_schema()) AND c.relname = :table
 
 def verbatim_type(conn: Any, schema: str | None, table: str, column: str) -> str | None:
     """``postgresql.TYPE(hstore)`` (``postgresql.ARRAY(postgresql.TYPE(circle))`` for an
-    array; ``postgresql.TYPE(other.pair)`` outside the default schema) for the column's
-    type; None when its name does not fit the type grammar (a quoted name) or the type has a
-    modifier: the caller refuses it."""
+    array; ``postgresql.TYPE(other.pair)`` outside the default schema;
+    ``postgresql.TYPE(geometry(Point,4326))`` with its modifiers) for the column's type;
+    None when its name does not fit the type grammar (a quoted name) or its modifiers do
+    not: the caller refuses it."""
     row = conn.execute(
         sa.text(_COLUMN_TYPE), {"schema": schema, "table": table, "column": column}
     ).first()
@@ -42,9 +43,13 @@ def verbatim_type(conn: Any, schema: str | None, table: str, column: str) -> str
     bare = where in ("pg_catalog", here)
     spelled = spelled[:-2] if item is not None and spelled.endswith("[]") else spelled
     if spelled not in (name, f"{where}.{name}"):
-        # a built-in type with modifiers (bit(3), real) is kept as the catalog spells it;
-        # any other modifier (geometry(Point, 4326)) the verbatim form would lose
-        modified = _modified(spelled) if where == "pg_catalog" else None
+        # a built-in type with modifiers (bit(3), real, "char") is kept as the catalog
+        # spells it; an extension's (geometry(Point,4326)) as its canonical spelling
+        modified = (
+            _modified(spelled)
+            if where == "pg_catalog"
+            else _extension_modified(spelled, name, name if bare else f"{where}.{name}")
+        )
         if modified is None:
             return None
         return (
@@ -66,3 +71,18 @@ def _modified(spelled: str) -> str | None:
     except TypeParseError:
         return None
     return spelled if spec.verbatim == spelled else None
+
+
+def _extension_modified(spelled: str, name: str, qualified: str) -> str | None:
+    """``qualified(mods)`` in the grammar's canonical spelling, when ``spelled`` is the
+    type ``name`` (qualified or not) followed by modifiers the grammar reads."""
+    from planner.state.typespec import TypeParseError, parse_type
+
+    for head in (qualified, name):  # format_type() qualifies a type not on the search path
+        if spelled.startswith(head + "("):
+            try:
+                spec = parse_type(f"postgresql.TYPE({qualified}{spelled[len(head) :]})")
+            except TypeParseError:
+                return None
+            return spec.verbatim
+    return None

@@ -3,7 +3,9 @@ snapshot models (:mod:`planner.state.pg_types`).
 
 A collation comes before the domains using it, a domain or composite type before every
 column, domain and type using it (``("type", name)`` refs, :func:`extra_needs` reads the
-columns of other operations), and each is dropped after them. A change a domain cannot
+columns of other operations), and each is dropped after them; a domain or composite type
+comes after the extensions a plan creates (one may give its type) and goes before those
+it drops. A change a domain cannot
 take in place (its base type or collation) drops and re-creates it, as does a composite
 type whose attributes change order; a collation is never altered in place (PostgreSQL
 has no such ALTER): it is dropped and re-created.
@@ -24,6 +26,7 @@ from typing import Any, ClassVar
 
 from planner.ops.base import Operation, Ref, Risk
 from planner.ops.data import OPERATION_TYPES
+from planner.ops.pg_objects import EXTENSION_TYPES, EXTENSION_TYPES_OLD
 from planner.state.model import Snapshot
 from planner.state.pg_types import Collation, CompositeType, Domain, type_names, user_type_refs
 
@@ -90,7 +93,12 @@ class _One(Operation):
         return type_ref(self.obj.qualified_name)
 
     def needs(self) -> frozenset[Ref]:
-        return frozenset(_refs_of(self.obj))
+        refs = _refs_of(self.obj)
+        if not isinstance(self.obj, Collation):
+            # a base or attribute type an extension may give (geometry(Point,4326)): after
+            # the extensions the plan creates, before those it drops
+            refs.add((EXTENSION_TYPES_OLD if self.category == "-" else EXTENSION_TYPES, "*"))
+        return frozenset(refs)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

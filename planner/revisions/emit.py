@@ -218,7 +218,11 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     if type_ == "type" and isinstance(obj, postgresql.DOMAIN):
         # postgresql.TYPE(name): a type the database has; never created or dropped here
         schema = f", schema={str(obj.schema)!r}" if obj.schema else ""  # other.pair
-        return f"postgresql.DOMAIN({str(obj.name)!r}, sa.Text(){schema}, create_type=False)"
+        # geometry(Point,4326), "char": the DDL's text as it is, never quoted
+        verbatim = ", quote=False" if getattr(obj.name, "quote", None) is False else ""
+        return (
+            f"postgresql.DOMAIN({str(obj.name)!r}, sa.Text(){schema}, create_type=False{verbatim})"
+        )
     if type_ == "server_default":
         if obj is None:
             return "None"

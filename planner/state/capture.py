@@ -261,9 +261,9 @@ class _Reflector:
             }
         tables = []
         for schema in schema_list:
-            names = [
-                n for n in sorted(self.insp.get_table_names(schema=schema)) if n not in SKIP_TABLES
-            ]
+            # an extension's own tables (PostGIS's spatial_ref_sys) come with the extension
+            skip = SKIP_TABLES | self.dialect_obj.extension_tables(self.conn, schema)
+            names = [n for n in sorted(self.insp.get_table_names(schema=schema)) if n not in skip]
             # every table of the schema in one catalog query per kind (not one per table)
             raw = self.dialect_obj.reflect_tables(self.conn, self.insp, schema, names)
             for name in names:

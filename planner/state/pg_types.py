@@ -49,9 +49,28 @@ _ALIASES = {
 _SPELLED = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_ ]*?)\s*(\(\s*[0-9 ,]*\))?\s*(\[\])?\s*", re.S)
 
 
+#: a type whose modifiers are words too: an extension's (``geometry(Point, 4326)``)
+_WORDED = re.compile(
+    r"\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*"
+    r"\(((?:\s*(?:-?[0-9]+|[A-Za-z_][A-Za-z0-9_]*)\s*,)*\s*(?:-?[0-9]+|[A-Za-z_][A-Za-z0-9_]*)\s*)\)"
+    r"\s*(\[\])?\s*",
+    re.S,
+)
+
+
 def canonical_type(text: str) -> str:
-    """``text`` as ``format_type`` spells the same type (aliases, case, spaces); any
-    other text as written (stripped)."""
+    """``text`` as ``format_type`` spells the same type (aliases, case, spaces; an
+    extension's modifiers as a capture reads them: ``geometry(Point,4326)``); any other
+    text as written (stripped).
+
+    Example:
+        >>> canonical_type("geometry(POINT, 4326)[]")
+        'geometry(Point,4326)[]'
+    """
+    worded = _WORDED.fullmatch(text)
+    if worded is not None and re.search(r"[A-Za-z_]", worded.group(2)):
+        spelled = _extension_type(worded.group(1), worded.group(2))
+        return text.strip() if spelled is None else spelled + (worded.group(3) or "")
     m = _SPELLED.fullmatch(text)
     if m is None:
         return text.strip()
@@ -69,6 +88,19 @@ def canonical_type(text: str) -> str:
     else:
         out = name + mods
     return out + (m.group(3) or "")
+
+
+def _extension_type(name: str, mods: str) -> str | None:
+    """``name(mods)`` as the dialect's ``typmods`` part spells it; None when it refuses."""
+    from planner.dialects import having
+
+    schema, _, bare = name.rpartition(".")
+    words = [m.strip() for m in mods.split(",")]
+    parsed = tuple(int(m) if re.fullmatch(r"-?[0-9]+", m) else m for m in words)
+    try:
+        return having("domains").part("typmods").canonical((bare,), parsed, (), schema=schema)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -175,7 +175,7 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Tok:
-    kind: str  # "int", "name", "punct", "end"
+    kind: str  # "int", "name", "quoted" (a quoted name: ``"char"``, ``"Odd Enum"``), "punct", "end"
     text: str
     offset: int
 
@@ -353,10 +353,24 @@ class _Parser:
         return TypeSpec(name=d.name, enum=name)
 
     def verbatim_args(self, d: _Def, has_parens: bool) -> TypeSpec:
-        """``TYPE(name)``, or a built-in type with its modifiers as the database spells
-        it: ``TYPE(bit(3))``, ``TYPE(timestamp(3) with time zone)`` (the dialect's
+        """``TYPE(name)``, or a type with its modifiers as the database spells it: a
+        built-in one (``TYPE(bit(3))``, ``TYPE(timestamp(3) with time zone)``), an
+        extension's (``TYPE(geometry(Point,4326))``), or ``TYPE("char")`` (the dialect's
         ``typmods`` part knows which)."""
         tok = self.peek(1) if has_parens else self.peek()
+        typmods = _typmods(d)
+        if has_parens and tok.kind == "quoted":
+            self.take()
+            self.take()
+            self.expect(")", f"')' after {d.name}({tok.text}")
+            if not typmods.is_quoted(tok.text):
+                raise TypeParseError(
+                    f"{d.name}({tok.text}): a quoted type name",
+                    hint="write the name unquoted; only the internal types "
+                    f"{', '.join(sorted(typmods.QUOTED))} are written quoted",
+                    offset=tok.offset,
+                )
+            return TypeSpec(name=d.name, verbatim=tok.text)
         if not has_parens or tok.kind != "name":
             raise TypeParseError(
                 f"{d.name} needs the database's name of the type",
@@ -364,54 +378,66 @@ class _Parser:
                 offset=tok.offset,
             )
         self.take()
+        schema = ""
         if self.peek(1).text == ".":  # a type of another schema: other.pair
-            name = self.take().text
+            schema = self.take().text
             self.take()
             part = self.peek()
             if part.kind != "name":
                 raise TypeParseError(
-                    f"expected the name of a type after {d.name}({name}., found {_describe(part)}",
-                    hint=f"e.g. {d.name}({name}.pair)",
+                    f"expected the name of a type after {d.name}({schema}., "
+                    f"found {_describe(part)}",
+                    hint=f"e.g. {d.name}({schema}.pair)",
                     offset=part.offset,
                 )
-            self.take()
-            name = f"{name}.{part.text}"
-            self.expect(")", f"')' after {d.name}({name}")
-            return TypeSpec(name=d.name, verbatim=name)
         words = self.words()
-        mods: tuple[int, ...] | None = None
-        if self.peek().text == "(" and self.peek().kind == "punct":
-            self.take()
-            found: list[int] = []
-            while True:
-                num = self.peek()
-                if num.kind != "int":
-                    raise TypeParseError(
-                        f"expected an integer modifier of {' '.join(words)}, "
-                        f"found {_describe(num)}",
-                        offset=num.offset,
-                    )
-                found.append(int(self.take().text))
-                if self.peek().text != ",":
-                    break
-                self.take()
-            self.expect(")", f"')' closing the modifiers of {' '.join(words)}")
-            mods = tuple(found)
+        # a built-in type's modifiers are integers; an extension's words too (Point)
+        mods = self.modifiers(words, words_too=bool(schema) or not typmods.is_modified(words))
         after = self.words() if self.peek().kind == "name" else ()
-        self.expect(")", f"')' after {d.name}({' '.join(words)}")
-        typmods = _typmods(d)
-        if mods is None and not after and len(words) == 1 and not typmods.is_modified(words):
-            return TypeSpec(name=d.name, verbatim=words[0])
+        shown = f"{schema}." * bool(schema) + " ".join(words)
+        self.expect(")", f"')' after {d.name}({shown}")
+        if schema and (len(words) > 1 or after):
+            raise TypeParseError(
+                f"{d.name}({shown}...): a type of another schema is one name",
+                offset=tok.offset,
+            )
+        if mods is None and not after and len(words) == 1:
+            if schema or not typmods.is_modified(words):
+                return TypeSpec(name=d.name, verbatim=shown)
         try:
-            text = typmods.canonical(words, mods, after)
+            text = typmods.canonical(words, mods, after, schema=schema)
         except ValueError as e:
             raise TypeParseError(
-                f"{d.name}({' '.join(words)}...): {e}",
-                hint="modifiers are taken by bit, bit varying, character, timestamp, time "
-                "and interval; any other type is written by its name alone",
+                f"{d.name}({shown}...): {e}",
+                hint="modifiers are taken by bit, bit varying, character, timestamp, time, "
+                "interval and the types of extensions (geometry(Point,4326)); any other "
+                "type is written by its name alone",
                 offset=tok.offset,
             ) from None
         return TypeSpec(name=d.name, verbatim=text)
+
+    def modifiers(self, words: tuple[str, ...], *, words_too: bool) -> tuple[int | str, ...] | None:
+        """``(3)``, ``(Point, 4326)`` after a type name: integers (and words)."""
+        if self.peek().text != "(" or self.peek().kind != "punct":
+            return None
+        self.take()
+        found: list[int | str] = []
+        kinds = ("int", "name") if words_too else ("int",)
+        while True:
+            mod = self.peek()
+            if mod.kind not in kinds:
+                what = "a modifier (an integer or a word)" if words_too else "an integer modifier"
+                raise TypeParseError(
+                    f"expected {what} of {' '.join(words)}, found {_describe(mod)}",
+                    offset=mod.offset,
+                )
+            self.take()
+            found.append(int(mod.text) if mod.kind == "int" else mod.text)
+            if self.peek().text != ",":
+                break
+            self.take()
+        self.expect(")", f"')' closing the modifiers of {' '.join(words)}")
+        return tuple(found)
 
     def words(self) -> tuple[str, ...]:
         out: list[str] = []

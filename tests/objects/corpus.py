@@ -13,6 +13,7 @@ them, generate the revision A -> B, apply it to a fresh copy of A, and compare t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -73,6 +74,20 @@ def expected(case: Path) -> tuple[list[str], list[str]]:
             elif line.startswith("down: "):
                 down.append(line[6:])
     return up, down
+
+
+def extensions_of(case: Path) -> set[str]:
+    """The extensions a scenario's scripts create (a server without one skips it)."""
+    found: set[str] = set()
+    for script in ("a.sql", "b.sql"):
+        text = (case / script).read_text(encoding="utf-8")
+        found |= {
+            m.group(1).strip('"').lower()
+            for m in re.finditer(
+                r"CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?(\"?\w+\"?)", text, re.I
+            )
+        }
+    return found
 
 
 def known_bug(dialect: str, name: str) -> str | None:

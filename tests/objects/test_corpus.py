@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.objects.corpus import HERE, expected, known_bug, run_scenario, scenarios
+from tests.conftest import require_pg_extensions
+from tests.objects.corpus import (
+    HERE,
+    expected,
+    extensions_of,
+    known_bug,
+    run_scenario,
+    scenarios,
+)
 
 
 def _mark_known_bug(request, dialect: str, name: str) -> None:
@@ -19,6 +27,7 @@ def _mark_known_bug(request, dialect: str, name: str) -> None:
 @pytest.mark.parametrize("name", scenarios("postgresql"))
 def test_postgresql_scenario(name, pg_db, tmp_path, request):
     _mark_known_bug(request, "postgresql", name)
+    require_pg_extensions(pg_db, extensions_of(HERE / "postgresql" / name))
     up, down = run_scenario(pg_db, "postgresql", name, tmp_path / "proj")
     assert (up, down) == expected(HERE / "postgresql" / name)
 

@@ -1,0 +1,3 @@
+-- covers: internal_char/create
+
+CREATE TABLE t (id serial PRIMARY KEY)

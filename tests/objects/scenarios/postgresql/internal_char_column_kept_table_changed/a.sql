@@ -1,0 +1,3 @@
+-- covers: internal_char/table
+
+CREATE TABLE t (id serial PRIMARY KEY, c "char")

@@ -1,0 +1,3 @@
+CREATE EXTENSION postgis
+
+CREATE TABLE t (id serial PRIMARY KEY)

@@ -1,0 +1,5 @@
+-- covers: postgis/create, domain/create
+
+CREATE EXTENSION postgis
+
+CREATE TABLE t (id serial PRIMARY KEY)

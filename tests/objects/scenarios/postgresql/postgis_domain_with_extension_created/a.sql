@@ -1,0 +1,3 @@
+-- covers: postgis/create, domain/create, extension/create
+
+CREATE TABLE t (id serial PRIMARY KEY)
