@@ -13,6 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.dialects.typmods import one_modifier as _one
+
+#: what the parser's error hint says takes modifiers
+HINT = (
+    "modifiers are taken by bit, bit varying, character, timestamp, time and interval; "
+    "any other type is written by its name alone"
+)
+
 #: leading words (any alias) -> (the catalog's name, its words after the modifiers)
 _NAMES: dict[tuple[str, ...], tuple[str, str]] = {
     ("bit",): ("bit", ""),
@@ -124,16 +132,6 @@ def canonical(words: tuple[str, ...], mods: tuple[int, ...] | None, after: tuple
     if length is None and name != "bit varying":
         length = 1  # bit and character without a length are bit(1) and character(1)
     return name + (f"({length})" if length is not None else "")
-
-
-def _one(name: str, mods: tuple[int, ...] | None, high: int, *, low: int) -> int | None:
-    if mods is None:
-        return None
-    if len(mods) != 1:
-        raise ValueError(f"{name} takes one modifier, found {len(mods)}")
-    if not low <= mods[0] <= high:
-        raise ValueError(f"{name}({mods[0]}): the modifier must be between {low} and {high}")
-    return mods[0]
 
 
 def parse(text: str) -> tuple[str, int | None, str, bool]:

@@ -120,6 +120,9 @@ _DEFS: tuple[_Def, ...] = (
     # any other type of the database, by its name there (an extension's, a range, a
     # geometric or user-defined type): created and compared verbatim
     _Def(name="postgresql.TYPE", family="verbatim", kind="verbatim"),
+    # a MariaDB/MySQL type no canonical type creates exactly (datetime(3), int unsigned),
+    # as information_schema.COLUMNS.COLUMN_TYPE spells it
+    _Def(name="mysql.TYPE", family="verbatim", kind="verbatim"),
 )
 _BY_NAME: dict[str, _Def] = {d.name: d for d in _DEFS}
 _ALIASES: dict[str, str] = {a: d.name for d in _DEFS for a in d.aliases}
@@ -361,6 +364,11 @@ class _Parser:
                 offset=tok.offset,
             )
         self.take()
+        typmods = _typmods(d)
+        if self.peek(1).text == "." and not getattr(typmods, "HAS_NAMED_TYPES", True):
+            raise TypeParseError(
+                f"{d.name}(...) takes no qualified name", hint=typmods.HINT, offset=tok.offset
+            )
         if self.peek(1).text == ".":  # a type of another schema: other.pair
             name = self.take().text
             self.take()
@@ -396,7 +404,6 @@ class _Parser:
             mods = tuple(found)
         after = self.words() if self.peek().kind == "name" else ()
         self.expect(")", f"')' after {d.name}({' '.join(words)}")
-        typmods = _typmods(d)
         if mods is None and not after and len(words) == 1 and not typmods.is_modified(words):
             return TypeSpec(name=d.name, verbatim=words[0])
         try:
@@ -404,8 +411,7 @@ class _Parser:
         except ValueError as e:
             raise TypeParseError(
                 f"{d.name}({' '.join(words)}...): {e}",
-                hint="modifiers are taken by bit, bit varying, character, timestamp, time "
-                "and interval; any other type is written by its name alone",
+                hint=typmods.HINT,
                 offset=tok.offset,
             ) from None
         return TypeSpec(name=d.name, verbatim=text)
@@ -434,7 +440,8 @@ class _Parser:
 
 def _typmods(d: _Def) -> Any:
     """The dialect part that spells its built-in types with modifiers (``postgresql.TYPE``:
-    :mod:`planner.dialects.postgresql_typmods`)."""
+    :mod:`planner.dialects.postgresql_typmods`; ``mysql.TYPE``:
+    :mod:`planner.dialects.mysql_typmods`)."""
     from planner.dialects import get
 
     return get(d.name.split(".")[0]).part("typmods")
