@@ -269,6 +269,42 @@ def reads(column_type: str) -> str | None:
     return canonical_of(spelled) or f"mysql.TYPE({spelled})"
 
 
+def portable(text: str) -> str:
+    """The canonical type nearest ``text`` (a catalog spelling): what a column of it is
+    on the other dialects, and the type SQLAlchemy checks a column against (an
+    ``AUTO_INCREMENT`` key of ``int(10) unsigned`` is an integer).
+
+    Example:
+        >>> portable("int(10) unsigned"), portable("datetime(3)"), portable("char(2)")
+        ('BigInteger', 'DateTime', 'String(2)')
+    """
+    name, mods, flags = parse(text)
+    unsigned = "unsigned" in flags
+    if name in _INTS:
+        wider = {"tinyint": "SmallInteger", "smallint": "Integer", "mediumint": "Integer"}
+        signed = {"tinyint": "SmallInteger", "smallint": "SmallInteger", "mediumint": "Integer"}
+        return (wider if unsigned else signed).get(
+            name, "BigInteger" if unsigned or name == "bigint" else "Integer"
+        )
+    if name == "decimal":
+        return f"Numeric({mods[0]})" if mods[1] == 0 else f"Numeric({mods[0]}, {mods[1]})"
+    simple = {
+        "float": "Float",
+        "double": "Float",
+        "datetime": "DateTime",
+        "timestamp": "DateTime",
+        "time": "Time",
+        "date": "Date",
+        "year": "SmallInteger",
+        "bit": "BigInteger",
+    }
+    if name in simple:
+        return simple[name]
+    if name in ("char", "varchar"):
+        return f"String({max(mods[0], 1)})"
+    return "Text" if name.endswith("text") else "LargeBinary"
+
+
 def sa_type(text: str) -> Any:
     """The SQLAlchemy type creating exactly ``text`` (a catalog spelling).
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 from planner.dialects.base import Dialect
 
 
@@ -73,8 +71,6 @@ class PostgreSQL(Dialect):
     has_named_enums = True
 
     folds_uniques_into_keys = True
-    #: a MariaDB/MySQL type of its own is a TEXT here (``mysql.TYPE(...)``)
-    type_round_trips = MappingProxyType({"mysql.TYPE": "Text"})
 
     def rows_inserted(self, conn, table):
         """Serial sequences move past the inserted keys."""

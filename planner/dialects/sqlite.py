@@ -33,7 +33,6 @@ class SQLite(Dialect):
             "postgresql.CIDR": "String(45)",
             "postgresql.TSVECTOR": "Text",
             "postgresql.TYPE": "Text",
-            "mysql.TYPE": "Text",
         }
     )
     #: SQLite has no ``now()``

@@ -650,7 +650,7 @@ def _auto_column(columns: Iterable[Column], pk_cols, fk_cols) -> str | None:
     if name in fk_cols:
         return None
     for c in columns:
-        if c.name == name and c.type.split("(")[0] in _INTEGER_TYPES:
+        if c.name == name and coltypes.nearest(c.type).split("(")[0] in _INTEGER_TYPES:
             return name
     return None
 

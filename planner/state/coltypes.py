@@ -78,6 +78,7 @@ from planner.state.typespec import (
     family,
     format_type,
     known_type_names,
+    nearest,
     normalise_type,
     parse_type,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "json_columns_from_checks",
     "known_type_names",
     "mariadb_json_columns",
+    "nearest",
     "needs_using_cast",
     "normalise_type",
     "parse_type",

@@ -647,6 +647,25 @@ def _round_trips() -> Mapping[tuple[str, str], str]:
 DIALECT_NORMALISATION: Mapping[tuple[str, str], str] = _round_trips()
 
 
+def nearest(text: str) -> str:
+    """The canonical type nearest ``text``: itself, or for a dialect's verbatim type whose
+    part names one, that type (SQLAlchemy sees the column as it: an ``int(10) unsigned``
+    key autoincrements as an integer one does).
+
+    Example:
+        >>> nearest("mysql.TYPE(int(10) unsigned)"), nearest("postgresql.TYPE(hstore)")
+        ('BigInteger', 'postgresql.TYPE(hstore)')
+    """
+    from planner.dialects import get
+
+    spec = parse_type(text)
+    if spec.verbatim:
+        part = get(spec.name.split(".")[0]).part("typmods")
+        if hasattr(part, "portable"):
+            return part.portable(spec.verbatim)
+    return format_type(spec)
+
+
 def normalise_type(text: str, dialect: Any, *, enums: Mapping[str, Sequence[str]] = _EMPTY) -> str:
     """The canonical type a column of ``text`` has after a round trip through ``dialect``.
 
@@ -671,6 +690,9 @@ def normalise_type(text: str, dialect: Any, *, enums: Mapping[str, Sequence[str]
         return round_trips[canonical]
     if (spec.item is not None or spec.verbatim) and spec.name in round_trips:
         return round_trips[spec.name]
+    if spec.verbatim and get(spec.name.split(".")[0]) is not d and nearest(canonical) != canonical:
+        # another dialect's type (mysql.TYPE(int(10) unsigned)): the canonical type nearest it
+        return normalise_type(nearest(canonical), d, enums=enums)
     if d.enum_as_string and spec.enum is not None and spec.enum in enums:
         return f"String({max((len(v) for v in enums[spec.enum]), default=1) or 1})"
     return canonical

@@ -56,12 +56,37 @@ def test_canonical_text_round_trips(text):
 def test_mariadb_gets_exactly_the_type(text, ddl):
     t = ct.to_sqlalchemy(text)
     assert str(t.compile(dialect=mysql.dialect())) == ddl
-    # elsewhere it degrades to TEXT, as postgresql.TYPE(...) does on MariaDB
-    assert str(t.compile(dialect=postgresql.dialect())) == "TEXT"
-    assert str(t.compile(dialect=sqlite.dialect())) == "TEXT"
-    assert ct.normalise_type(text, "postgresql") == "Text"
-    assert ct.normalise_type(text, "sqlite") == "Text"
+    # elsewhere it is the canonical type nearest it
+    near = mysql_typmods.portable(ct.parse_type(text).verbatim)
+    for d in (postgresql.dialect(), sqlite.dialect()):
+        assert str(t.compile(dialect=d)) == str(ct.to_sqlalchemy(near).compile(dialect=d))
+    assert ct.normalise_type(text, "postgresql") == near
+    assert ct.normalise_type(text, "sqlite") == ct.normalise_type(near, "sqlite")
     assert ct.normalise_type(text, "mysql") == text
+
+
+@pytest.mark.parametrize(
+    ("text", "near"),
+    [
+        ("mysql.TYPE(int(10) unsigned)", "BigInteger"),
+        ("mysql.TYPE(mediumint(9))", "Integer"),
+        ("mysql.TYPE(smallint(5) unsigned)", "Integer"),
+        ("mysql.TYPE(tinyint(4))", "SmallInteger"),
+        ("mysql.TYPE(bigint(20) unsigned)", "BigInteger"),
+        ("mysql.TYPE(decimal(6,2) unsigned)", "Numeric(6, 2)"),
+        ("mysql.TYPE(float(7,3))", "Float"),
+        ("mysql.TYPE(timestamp(4))", "DateTime"),
+        ("mysql.TYPE(time(2))", "Time"),
+        ("mysql.TYPE(char(2))", "String(2)"),
+        ("mysql.TYPE(mediumtext)", "Text"),
+        ("mysql.TYPE(varbinary(10))", "LargeBinary"),
+        ("mysql.TYPE(year(4))", "SmallInteger"),
+    ],
+)
+def test_elsewhere_the_nearest_canonical_type(text, near):
+    assert ct.normalise_type(text, "postgresql") == near
+    # and SQLAlchemy sees the column as that kind (an AUTO_INCREMENT key is an integer)
+    assert ct.to_sqlalchemy(text)._type_affinity is ct.to_sqlalchemy(near)._type_affinity
 
 
 @pytest.mark.parametrize(
