@@ -193,3 +193,19 @@ def test_what_mariadb_holds_a_canonical_type_as():
         ddl = str(ct.to_sqlalchemy(text).compile(dialect=mysql.dialect())).lower()
         assert mysql_typmods.reads(ddl) == ct.normalise_type(text, "mysql")
     assert isinstance(ct.to_sqlalchemy("mysql.TYPE(datetime(3))"), sa.types.TypeEngine)
+
+
+def test_row_values_are_those_of_the_nearest_type():
+    """A managed row's value of a mysql.TYPE(...) column converts as its nearest type's."""
+    import datetime as dt
+    from decimal import Decimal
+
+    assert ct.python_value("mysql.TYPE(datetime(3))", "2024-01-31T13:45:10.123") == dt.datetime(
+        2024, 1, 31, 13, 45, 10, 123000
+    )
+    assert ct.yaml_value("mysql.TYPE(datetime(3))", dt.datetime(2024, 1, 31, 1, 2, 3)) == (
+        "2024-01-31T01:02:03"
+    )
+    assert ct.yaml_value("mysql.TYPE(decimal(6,2) unsigned)", Decimal("1.50")) == "1.5"
+    assert ct.python_value("mysql.TYPE(varbinary(4))", "00ff") == b"\x00\xff"
+    assert ct.yaml_value("mysql.TYPE(int(10) unsigned)", 4_000_000_000) == 4_000_000_000
