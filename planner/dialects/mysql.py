@@ -62,8 +62,9 @@ class MySQL(Dialect):
             "Numeric": "Numeric(10)",
             "Time(timezone=True)": "Time",
             "DateTime(timezone=True)": "DateTime",
-            "Interval": "DateTime",
-            "Uuid": "String(32)",
+            # SQLAlchemy's epoch emulation: DATETIME, seconds only
+            "Interval": "mysql.TYPE(datetime)",
+            "Uuid": "mysql.TYPE(char(32))",
             "postgresql.JSONB": "JSON",
             "postgresql.ARRAY": "JSON",
             "postgresql.INET": "String(45)",

@@ -13,8 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from planner.dialects import mysql_on_update
-from planner.dialects.reflection import COLLATION_KEY, RawTable, fix_names
+from planner.dialects import mysql_on_update, mysql_typmods
+from planner.dialects.reflection import COLLATION_KEY, TYPE_KEY, RawTable, fix_names
 
 #: the name fields of each inspector result that SQLAlchemy reads from DDL text
 _NAME_FIELDS = {
@@ -42,6 +42,7 @@ def fix_reflected(
     nextvals = _sequence_defaults(conn, schema) if raw else {}
     on_update = mysql_on_update.reflected(conn, schema) if raw else {}
     collated = _own_collations(conn, schema) if raw else {}
+    column_types = _column_types(conn, schema) if raw else {}
     for table, t in raw.items():
         t.foreign_keys = t.foreign_keys + unparsed.get(table, [])
         if table in nextvals:
@@ -60,6 +61,8 @@ def fix_reflected(
                 for c in t.columns
             ]
         t.json_columns = mariadb_json_columns(conn, table, schema=schema)
+        if table in column_types:
+            t.columns = _exact_types(table, t, column_types[table])
     if raw:
         _column_checks(conn, schema, raw)
 
@@ -94,6 +97,49 @@ def _column_checks(conn: sa.engine.Connection, schema: str | None, raw: dict[str
         if json_columns_from_checks([{"name": name, "sqltext": clause}]):
             continue  # a JSON column's (mariadb_json_columns)
         t.checks = [*t.checks, {"name": name, "sqltext": clause}]
+
+
+def _column_types(conn: sa.engine.Connection, schema: str | None) -> dict[str, dict]:
+    """``{table: {column: COLUMN_TYPE}}`` of the schema (what SQLAlchemy's types lose:
+    ``datetime(3)``, ``int unsigned``, ``char(2)`` …)."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS "
+            "WHERE TABLE_SCHEMA = coalesce(:s, database())"
+        ),
+        {"s": schema},
+    ).all()
+    out: dict[str, dict] = {}
+    for table, column, column_type in rows:
+        out.setdefault(table, {})[column] = column_type
+    return out
+
+
+def _exact_types(table: str, t: RawTable, column_types: dict[str, str]) -> list:
+    """The columns of ``t`` with the type their ``COLUMN_TYPE`` reads as
+    (:func:`planner.dialects.mysql_typmods.reads`: the canonical type creating exactly it,
+    else ``mysql.TYPE(datetime(3))``), and a refusal naming the type where dbplan
+    cannot re-create it (``set('a','b')``, ``uuid``); an ENUM and a JSON column (a
+    ``longtext`` with its check) keep SQLAlchemy's reading."""
+    from planner.state.typespec import TypeReflectionError
+
+    out = []
+    for c in t.columns:
+        spelled = column_types.get(c["name"])
+        if spelled is None or c["name"] in t.json_columns or spelled.startswith("enum("):
+            out.append(c)
+            continue
+        text = mysql_typmods.reads(spelled)
+        if text is None:
+            own: Any = TypeReflectionError(
+                f"column type {spelled} (information_schema.COLUMNS.COLUMN_TYPE) has no "
+                "form dbplan re-creates; change the column's type, or leave the table out "
+                "of the snapshot"
+            )
+        else:
+            own = text
+        out.append({**c, TYPE_KEY: own})
+    return out
 
 
 def _unparsed_fks(conn: sa.engine.Connection, schema: str | None, raw: dict[str, RawTable]):

@@ -20,8 +20,16 @@ from planner.dialects.postgresql_exttypes import QUOTED
 from planner.dialects.postgresql_exttypes import canonical as _extension_type
 from planner.dialects.postgresql_exttypes import is_own as _is_extension_type
 from planner.dialects.postgresql_exttypes import sa_type as _extension_sa_type
+from planner.dialects.typmods import one_modifier as _one
 
 __all__ = ["QUOTED", "canonical", "is_modified", "is_quoted", "lossy", "parse", "sa_type"]
+
+#: what the parser's error hint says takes modifiers
+HINT = (
+    "modifiers are taken by bit, bit varying, character, timestamp, time, interval and "
+    "the types of extensions (geometry(Point,4326)); any other type is written by its "
+    "name alone"
+)
 
 #: leading words (any alias) -> (the catalog's name, its words after the modifiers)
 _NAMES: dict[tuple[str, ...], tuple[str, str]] = {
@@ -165,16 +173,6 @@ def canonical(
     if length is None and name != "bit varying":
         length = 1  # bit and character without a length are bit(1) and character(1)
     return name + (f"({length})" if length is not None else "")
-
-
-def _one(name: str, mods: tuple[int, ...] | None, high: int, *, low: int) -> int | None:
-    if mods is None:
-        return None
-    if len(mods) != 1:
-        raise ValueError(f"{name} takes one modifier, found {len(mods)}")
-    if not low <= mods[0] <= high:
-        raise ValueError(f"{name}({mods[0]}): the modifier must be between {low} and {high}")
-    return mods[0]
 
 
 def parse(text: str) -> tuple[str, int | None, str, bool]:

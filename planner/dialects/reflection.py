@@ -23,6 +23,10 @@ __all__ = ["RawTable", "fix_names", "reflect_bulk"]
 #: ``RawTable.columns``): the column's own collation, read as ``collation:``
 #: (:func:`planner.state.column_kinds.captured_collation`)
 COLLATION_KEY = "dbplan_collation"
+#: the key a dialect's capture part sets on a reflected column whose type it reads from
+#: the catalog itself: the type text (``mysql.TYPE(datetime(3))``), or a
+#: :class:`~planner.state.typespec.TypeReflectionError` when dbplan cannot re-create it
+TYPE_KEY = "dbplan_type"
 
 
 @dataclasses.dataclass

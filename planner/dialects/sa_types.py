@@ -34,7 +34,9 @@ def portable(
         return base.with_variant(postgresql.ARRAY(_pg_item(spec.item, enums, plain)), *pg)
     if spec.name == "postgresql.JSONB":
         return base.with_variant(postgresql.JSONB(), *pg)
-    if spec.name in _POSTGRESQL_TYPES or spec.verbatim is not None:
+    if spec.verbatim is not None:  # postgresql.TYPE(...), mysql.TYPE(...): its dialect's
+        return base.with_variant(plain(spec), *get(spec.name.split(".")[0]).runtime_names)
+    if spec.name in _POSTGRESQL_TYPES:
         return base.with_variant(plain(spec), *pg)
     if spec.name == "Float":
         return base.with_variant(mysql.DOUBLE(), *my)

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 import sqlalchemy as sa
 
 from planner import dialects
-from planner.dialects.reflection import RawTable
+from planner.dialects.reflection import TYPE_KEY, RawTable
 from planner.sqlexpr import same_meaning
 from planner.state import coltypes, column_kinds
 from planner.state.capture_models import (
@@ -377,13 +377,16 @@ class _Reflector:
         name = raw["name"]
         hcol = hint.column(name) if hint and hint.has_column(name) else None
         ecol = enum_hint.column(name) if enum_hint and enum_hint.has_column(name) else None
+        own = raw.get(TYPE_KEY)  # the type as the dialect read it from the catalog
         try:
+            if isinstance(own, Exception):
+                raise own
             if self.dialect_obj.reflects_lossily(raw["type"]):
                 raise coltypes.TypeReflectionError(
                     f"type {raw['type']!r} has modifiers or a kind of its own that no "
                     "canonical type keeps, and no verbatim form"
                 )
-            type_text = self.type_text(
+            type_text = own or self.type_text(
                 raw["type"], ecol, f"{table}_{name}", is_json=name in json_cols
             )
         except coltypes.TypeReflectionError as e:  # any other type: verbatim, or named
@@ -650,7 +653,7 @@ def _auto_column(columns: Iterable[Column], pk_cols, fk_cols) -> str | None:
     if name in fk_cols:
         return None
     for c in columns:
-        if c.name == name and c.type.split("(")[0] in _INTEGER_TYPES:
+        if c.name == name and coltypes.nearest(c.type).split("(")[0] in _INTEGER_TYPES:
             return name
     return None
 

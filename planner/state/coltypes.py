@@ -15,7 +15,10 @@ Known names (case-sensitive, see :func:`known_type_names`): ``SmallInteger``, ``
 ``Enum(<snapshot enum>)``, ``postgresql.JSONB``, ``postgresql.ARRAY(<type>)``,
 ``postgresql.INET``, ``postgresql.CIDR``, ``postgresql.TSVECTOR``, ``postgresql.TYPE(<name>)``
 (any other PostgreSQL type by its name; a built-in one with modifiers as ``format_type()``
-spells it, ``postgresql.TYPE(bit(3))``: :mod:`planner.dialects.postgresql_typmods`).
+spells it, ``postgresql.TYPE(bit(3))``: :mod:`planner.dialects.postgresql_typmods`),
+``mysql.TYPE(<COLUMN_TYPE>)`` (a MariaDB/MySQL type no canonical type creates exactly,
+``mysql.TYPE(datetime(3))``, ``mysql.TYPE(int(10) unsigned)``:
+:mod:`planner.dialects.mysql_typmods`).
 
 Canonical spelling omits defaults (``DateTime(timezone=False)`` -> ``DateTime``,
 ``Numeric(10, 0)`` -> ``Numeric(10)``), writes keyword-given positional parameters
@@ -34,10 +37,11 @@ What a dialect cannot represent (``DIALECT_NORMALISATION``, applied by
 :func:`normalise_type`): a type created on a database and reflected back may come back
 as another canonical type.
 
-- PostgreSQL represents every type.
+- PostgreSQL represents every type but ``mysql.TYPE(...)``, which is the canonical type
+  nearest it there and on SQLite (:func:`nearest`).
 - MariaDB/MySQL: ``DateTime(timezone=True)`` -> ``DateTime`` and ``Time(timezone=True)``
-  -> ``Time`` (no zone-aware types); ``Interval`` -> ``DateTime`` (SQLAlchemy's epoch
-  emulation); ``Uuid`` -> ``String(32)`` (``CHAR(32)``); ``String`` without length ->
+  -> ``Time`` (no zone-aware types); ``Interval`` -> ``mysql.TYPE(datetime)`` (SQLAlchemy's
+  epoch emulation); ``Uuid`` -> ``mysql.TYPE(char(32))``; ``String`` without length ->
   ``Text`` (VARCHAR needs a length); ``Numeric`` -> ``Numeric(10)`` (``DECIMAL(10,0)``);
   the PostgreSQL types degrade through ``with_variant``: ``postgresql.JSONB`` and
   ``postgresql.ARRAY(...)`` -> ``JSON``, ``postgresql.INET`` / ``postgresql.CIDR`` ->
@@ -78,6 +82,7 @@ from planner.state.typespec import (
     family,
     format_type,
     known_type_names,
+    nearest,
     normalise_type,
     parse_type,
 )
@@ -108,6 +113,7 @@ __all__ = [
     "json_columns_from_checks",
     "known_type_names",
     "mariadb_json_columns",
+    "nearest",
     "needs_using_cast",
     "normalise_type",
     "parse_type",

@@ -17,6 +17,7 @@ from planner.state.typespec import (
     _spec,
     canonical_type,
     format_type,
+    nearest,
     normalise_type,
 )
 
@@ -206,6 +207,10 @@ def type_change(
         return (CONVERSION, f"existing {old} values must convert to {new}")
     if a == b:
         return (WIDENING, None)
+    if bool(a.verbatim) != bool(b.verbatim):
+        near = _through_nearest(a, b, old, new, enums)
+        if near is not None:
+            return near
     fits = _fits(a, b, enums)
     if fits is True:
         return (WIDENING, None)
@@ -220,6 +225,23 @@ def type_change(
     if fb == "string":
         return (CONVERSION, f"{old} values must fit in {_str_capacity(b)} characters as text")
     return (CONVERSION, f"existing {old} values must convert to {new}")
+
+
+def _through_nearest(
+    a: TypeSpec, b: TypeSpec, old: str, new: str, enums: Mapping[str, Sequence[str]]
+) -> tuple[str, str | None] | None:
+    """A change between a canonical type and a dialect's verbatim type that has a nearest
+    canonical one (``mysql.TYPE(char(32))`` is a ``String(32)``), classified through it:
+    every value of a verbatim type fits its nearest type, so a change from one is what the
+    change from that type is; one to it is never better than narrowing (the nearest type
+    holds more: ``BigInteger`` has negatives ``int unsigned`` rejects). None: no nearest."""
+    na, nb = nearest(format_type(a)), nearest(format_type(b))
+    if (na, nb) == (format_type(a), format_type(b)):
+        return None
+    kind, why = type_change(na, nb, enums=enums)
+    if b.verbatim and kind == WIDENING:
+        return (NARROWING, f"values of {old} may not fit {new}")
+    return (kind, why)
 
 
 def _worst_change(

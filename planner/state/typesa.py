@@ -59,6 +59,13 @@ def _typmods_sa_type(spec: TypeSpec) -> TypeEngine | None:
     return get(spec.name.split(".")[0]).part("typmods").sa_type(spec.verbatim)
 
 
+def _typmods_portable(spec: TypeSpec) -> str | None:
+    from planner.dialects import get
+
+    part = get(spec.name.split(".")[0]).part("typmods")
+    return part.portable(spec.verbatim) if hasattr(part, "portable") else None
+
+
 def _plain(spec: TypeSpec) -> TypeEngine:
     """The SQLAlchemy type as PostgreSQL sees it (no variants, no enums)."""
     import sqlalchemy as sa
@@ -146,7 +153,12 @@ def to_sqlalchemy(
         base = sa.JSON()
     elif spec.name in ("postgresql.INET", "postgresql.CIDR"):
         base = sa.String(45)
-    elif spec.name == "postgresql.TSVECTOR" or spec.verbatim is not None:
+    elif spec.verbatim is not None:
+        # the canonical type nearest it where its dialect's part names one (mysql.TYPE:
+        # int(10) unsigned is a BigInteger elsewhere), else TEXT
+        near = _typmods_portable(spec)
+        base = sa.Text() if near is None else _plain(_spec(near))
+    elif spec.name == "postgresql.TSVECTOR":
         base = sa.Text()
     else:
         base = _plain(spec)

@@ -120,6 +120,9 @@ _DEFS: tuple[_Def, ...] = (
     # any other type of the database, by its name there (an extension's, a range, a
     # geometric or user-defined type): created and compared verbatim
     _Def(name="postgresql.TYPE", family="verbatim", kind="verbatim"),
+    # a MariaDB/MySQL type no canonical type creates exactly (datetime(3), int unsigned),
+    # as information_schema.COLUMNS.COLUMN_TYPE spells it
+    _Def(name="mysql.TYPE", family="verbatim", kind="verbatim"),
 )
 _BY_NAME: dict[str, _Def] = {d.name: d for d in _DEFS}
 _ALIASES: dict[str, str] = {a: d.name for d in _DEFS for a in d.aliases}
@@ -379,6 +382,10 @@ class _Parser:
             )
         self.take()
         schema = ""
+        if self.peek(1).text == "." and not getattr(typmods, "HAS_NAMED_TYPES", True):
+            raise TypeParseError(
+                f"{d.name}(...) takes no qualified name", hint=typmods.HINT, offset=tok.offset
+            )
         if self.peek(1).text == ".":  # a type of another schema: other.pair
             schema = self.take().text
             self.take()
@@ -409,9 +416,7 @@ class _Parser:
         except ValueError as e:
             raise TypeParseError(
                 f"{d.name}({shown}...): {e}",
-                hint="modifiers are taken by bit, bit varying, character, timestamp, time, "
-                "interval and the types of extensions (geometry(Point,4326)); any other "
-                "type is written by its name alone",
+                hint=typmods.HINT,
                 offset=tok.offset,
             ) from None
         return TypeSpec(name=d.name, verbatim=text)
@@ -463,7 +468,8 @@ class _Parser:
 
 def _typmods(d: _Def) -> Any:
     """The dialect part that spells its built-in types with modifiers (``postgresql.TYPE``:
-    :mod:`planner.dialects.postgresql_typmods`)."""
+    :mod:`planner.dialects.postgresql_typmods`; ``mysql.TYPE``:
+    :mod:`planner.dialects.mysql_typmods`)."""
     from planner.dialects import get
 
     return get(d.name.split(".")[0]).part("typmods")
@@ -706,6 +712,25 @@ def _round_trips() -> Mapping[tuple[str, str], str]:
 DIALECT_NORMALISATION: Mapping[tuple[str, str], str] = _round_trips()
 
 
+def nearest(text: str) -> str:
+    """The canonical type nearest ``text``: itself, or for a dialect's verbatim type whose
+    part names one, that type (SQLAlchemy sees the column as it: an ``int(10) unsigned``
+    key autoincrements as an integer one does).
+
+    Example:
+        >>> nearest("mysql.TYPE(int(10) unsigned)"), nearest("postgresql.TYPE(hstore)")
+        ('BigInteger', 'postgresql.TYPE(hstore)')
+    """
+    from planner.dialects import get
+
+    spec = parse_type(text)
+    if spec.verbatim:
+        part = get(spec.name.split(".")[0]).part("typmods")
+        if hasattr(part, "portable"):
+            return part.portable(spec.verbatim)
+    return format_type(spec)
+
+
 def normalise_type(text: str, dialect: Any, *, enums: Mapping[str, Sequence[str]] = _EMPTY) -> str:
     """The canonical type a column of ``text`` has after a round trip through ``dialect``.
 
@@ -730,6 +755,9 @@ def normalise_type(text: str, dialect: Any, *, enums: Mapping[str, Sequence[str]
         return round_trips[canonical]
     if (spec.item is not None or spec.verbatim) and spec.name in round_trips:
         return round_trips[spec.name]
+    if spec.verbatim and get(spec.name.split(".")[0]) is not d and nearest(canonical) != canonical:
+        # another dialect's type (mysql.TYPE(int(10) unsigned)): the canonical type nearest it
+        return normalise_type(nearest(canonical), d, enums=enums)
     if d.enum_as_string and spec.enum is not None and spec.enum in enums:
         return f"String({max((len(v) for v in enums[spec.enum]), default=1) or 1})"
     return canonical

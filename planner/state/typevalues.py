@@ -29,10 +29,22 @@ from planner.state.typespec import (
     TypeSpec,
     _spec,
     format_type,
+    nearest,
 )
 
 # ---------------------------------------------------------------------------------------
 # values
+
+
+def _value_spec(text: str | TypeSpec) -> TypeSpec:
+    """The spec whose values a column of ``text`` takes: a dialect's verbatim type with a
+    nearest canonical one takes that type's (``mysql.TYPE(datetime(3))``: a DateTime's)."""
+    spec = _spec(text)
+    if spec.verbatim:
+        near = nearest(format_type(spec))
+        if near != format_type(spec):
+            return _spec(near)
+    return spec
 
 
 def _show(value: Any) -> str:
@@ -333,7 +345,7 @@ def python_value(text: str, value: Any) -> Any:
         >>> python_value("Numeric(10, 2)", "1.50")
         Decimal('1.50')
     """
-    spec = _spec(text)
+    spec = _value_spec(text)
     if value is None:
         return None
     fam = _BY_NAME[spec.name].family
@@ -375,7 +387,7 @@ def yaml_value(text: str, value: Any) -> Any:
         >>> yaml_value("Boolean", 1)
         True
     """
-    spec = _spec(text)
+    spec = _value_spec(text)
     if value is None:
         return None
     fam = _BY_NAME[spec.name].family

@@ -607,7 +607,8 @@ def _required_columns(t: Table, types: dict) -> list[str]:
         if (
             spec is not None
             and col.autoincrement is not False
-            and spec.name in ("Integer", "BigInteger", "SmallInteger")
+            and coltypes.nearest(coltypes.format_type(spec))
+            in ("Integer", "BigInteger", "SmallInteger")
         ):
             auto = col.name
     return [

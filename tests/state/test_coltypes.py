@@ -73,8 +73,17 @@ def test_canonical_text_round_trips(text):
     assert ct.parse_type(ct.format_type(spec)) == spec
 
 
+#: verbatim types of the other dialects (their database tests: tests/objects/test_*types*)
+VERBATIM = ["mysql.TYPE(datetime(3))", "mysql.TYPE(int(10) unsigned)"]
+
+
+@pytest.mark.parametrize("text", VERBATIM)
+def test_verbatim_text_round_trips(text):
+    assert ct.format_type(ct.parse_type(text)) == text
+
+
 def test_every_known_name_is_covered():
-    covered = {ct.parse_type(t).name for t in CANONICAL}
+    covered = {ct.parse_type(t).name for t in CANONICAL + VERBATIM}
     assert covered == set(ct.known_type_names())
 
 
@@ -233,11 +242,14 @@ def _scalar_specs():
                 "Time",
                 "DateTime",
                 "postgresql.TYPE",
+                "mysql.TYPE",
             )
         ]
     ).map(lambda n: TypeSpec(name=n))
     verbatim = st.sampled_from(["hstore", "citext", "circle", "tsrange"]).map(
         lambda n: TypeSpec(name="postgresql.TYPE", verbatim=n)
+    ) | st.sampled_from(["datetime(3)", "int(10) unsigned", "mediumtext"]).map(
+        lambda n: TypeSpec(name="mysql.TYPE", verbatim=n)
     )
     string = st.one_of(st.none(), st.integers(1, 10_000)).map(
         lambda n: TypeSpec(name="String", args=() if n is None else (n,))
@@ -882,6 +894,9 @@ def test_reflected_types_give_back_the_canonical_text(db_url):
             if dialect == "postgresql" and "postgresql.TYPE(" in text:
                 verbatim[col["name"]] = text
                 continue
+            if ct.normalise_type(text, dialect).startswith("mysql.TYPE("):
+                verbatim[col["name"]] = text  # Uuid: CHAR(32), read from COLUMN_TYPE
+                continue
             got[text] = ct.from_sqlalchemy(
                 col["type"],
                 dialect=dialect,
@@ -890,6 +905,13 @@ def test_reflected_types_give_back_the_canonical_text(db_url):
             )
             expected[text] = ct.normalise_type(text, dialect, enums=ENUMS)
         assert got == expected
+        if dialect == "mysql":
+            from planner.state.capture import from_database
+
+            captured = from_database(eng, release="1").table("t")
+            got = {text: captured.column(name).type for name, text in verbatim.items()}
+            assert got == {t: ct.normalise_type(t, dialect) for t in verbatim.values()}
+            assert set(got) == {"Uuid", "Interval"}
         if dialect == "postgresql":
             from planner.state.capture import from_database
 

@@ -1,0 +1,2 @@
+-- the columns of such types dropped
+CREATE TABLE t (id integer PRIMARY KEY)
