@@ -4,7 +4,9 @@ A command that needs two or more big snapshots the cache (:mod:`planner.state.ca
 does not hold yet (``dbplan plan`` of a new release, ``generate``, ``check``) would
 parse them one after another on one core. :func:`prefetch` forks a child process per
 other core; each child loads its share of the files with the ordinary loader, which
-leaves every snapshot that loads cleanly in the cache, and exits. The parent loads its
+leaves every snapshot that loads cleanly in the cache, says so through a pipe and exits
+(the parent goes on at once, not waiting for the kernel to free the child's memory; it
+reaps the child later, at the next prefetch or at exit). The parent loads its
 own share meanwhile and keeps those snapshots in the load session
 (:meth:`~planner.state.session.LoadSession.hold`). The
 command then loads every file as before, in its own order: the snapshots come from
@@ -26,6 +28,7 @@ processes (default: the cores this process may run on); the session reads it
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -105,6 +108,7 @@ def prefetch(
         todo.append((len(data), p, key))
     if len(todo) < 2:
         return 0
+    _reap_exiting(block=False)
     # largest first, each to the least loaded process; the parent takes share 0
     shares: list[list[tuple[Path, str]]] = [[] for _ in range(min(n, len(todo)))]
     loads = [0] * len(shares)
@@ -113,27 +117,66 @@ def prefetch(
         shares[i].append((p, key))
         loads[i] += size
     kw = {"expected_release": expected_release, "validate": validate, "session": session}
-    children: list[int] = []
+    children: list[tuple[int, int]] = []  # (pid, the read end of its "done" pipe)
     handed = 0
     try:
         for share in shares[1:]:
+            done_r, done_w = os.pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
-                _child(share, kw, derive=derive)
-            children.append(pid)
+                os.close(done_r)
+                _child(share, kw, derive=derive, done=done_w)
+            os.close(done_w)
+            children.append((pid, done_r))
             handed += len(share)
         _load_share(shares[0], kw, hold=True, derive=None)
+        for _, done_r in children:
+            # the child's entries are written once it says so (or it is gone: EOF); its
+            # exit (the kernel freeing its memory) is not waited for here
+            _wait_readable(done_r)
     except BaseException:  # interrupted: the children's work is not wanted any more
-        for pid in children:
+        for pid, _ in children:
             _kill(pid)
+        for pid, _ in children:
+            _reap(pid, block=True)
         raise
     finally:
-        for pid in children:
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:  # pragma: no cover - reaped elsewhere
-                pass
+        for _, done_r in children:
+            os.close(done_r)
+    for pid, _ in children:
+        if not _reap(pid, block=False):
+            _EXITING.append(pid)
     return handed
+
+
+#: children that had handed over their files but not exited yet: reaped at the next
+#: prefetch or when the process exits
+_EXITING: list[int] = []
+
+
+def _wait_readable(fd: int) -> None:
+    while True:
+        try:
+            os.read(fd, 1)
+            return
+        except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
+            continue
+
+
+def _reap(pid: int, *, block: bool) -> bool:
+    """Collect the exit status of child ``pid``; False when it is still running."""
+    try:
+        done, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
+    except ChildProcessError:  # pragma: no cover - reaped elsewhere
+        return True
+    return done != 0
+
+
+def _reap_exiting(*, block: bool) -> None:
+    _EXITING[:] = [pid for pid in _EXITING if not _reap(pid, block=block)]
+
+
+atexit.register(_reap_exiting, block=True)
 
 
 def _kill(pid: int) -> None:
@@ -166,7 +209,11 @@ def _load_share(
 
 
 def _child(  # pragma: no cover - forked
-    share: list[tuple[Path, str]], kw: dict, *, derive: Callable[[Snapshot], Any] | None
+    share: list[tuple[Path, str]],
+    kw: dict,
+    *,
+    derive: Callable[[Snapshot], Any] | None,
+    done: int,
 ) -> None:
     code = 0
     try:
@@ -174,6 +221,7 @@ def _child(  # pragma: no cover - forked
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         _load_share(share, kw, hold=False, derive=derive)
+        os.write(done, b"1")  # handed over: the parent goes on while this process exits
     except BaseException:  # noqa: BLE001 - an interrupted child only costs time
         code = 1
     finally:
