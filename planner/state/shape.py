@@ -763,8 +763,10 @@ def load_with_source_map(
     expected_release: str | None = None,
     validate: bool = True,
     session: LoadSession | None = None,
+    fragments: bool = True,
 ) -> tuple[Snapshot, SourceMap]:
-    """Like :func:`load_snapshot_text`, also returning the SourceMap.
+    """Like :func:`load_snapshot_text`, also returning the SourceMap. ``fragments=False``
+    leaves out the check of the SQL fragments (see :func:`planner.state.validate.validate`).
 
     Example:
         >>> s, sm = load_with_source_map("snapshot: 1\\nrelease: '1.0'\\ntables: {}\\n", "x.yaml")
@@ -779,6 +781,7 @@ def load_with_source_map(
             expected_release=expected_release,
             validate=validate,
             targets=session.targets,
+            fragments=fragments,
         )
 
 
@@ -789,6 +792,7 @@ def _load_with_source_map(
     expected_release: str | None,
     validate: bool,
     targets: tuple[str, ...] | None,
+    fragments: bool = True,
 ) -> tuple[Snapshot, SourceMap]:
     doc, sm, problems = parse_yaml(text, filename, row_lines=True)
     if problems or (doc is None and not sm):
@@ -805,7 +809,9 @@ def _load_with_source_map(
         shape_paths = {p.path for p in shape.problems}
         found += [
             p
-            for p in _validate(snapshot, source_map=sm, file=filename, targets=targets)
+            for p in _validate(
+                snapshot, source_map=sm, file=filename, targets=targets, fragments=fragments
+            )
             if p.path not in shape_paths
         ]
     if found:
