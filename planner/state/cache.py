@@ -73,6 +73,8 @@ __all__ = [
     "cache_dir",
     "cache_key",
     "content_key",
+    "decode",
+    "encode",
     "get",
     "has",
     "hold",
@@ -80,6 +82,7 @@ __all__ = [
     "memo",
     "origin_key",
     "put",
+    "put_encoded",
     "remember_origin",
 ]
 
@@ -435,6 +438,36 @@ def put(key: str, snapshot: Snapshot) -> None:
         return
     try:
         _write(key + _SUFFIX, _dumps_snapshot(snapshot))
+    except Exception:  # noqa: BLE001 - a read-only or full disk only costs speed
+        return
+
+
+def encode(snapshot: Snapshot) -> bytes:
+    """The payload :func:`put` stores for ``snapshot`` (:func:`put_encoded` stores it)."""
+    return _dumps_snapshot(snapshot)
+
+
+def decode(payload: bytes) -> Snapshot | None:
+    """The snapshot of an :func:`encode` payload, or None when it does not decode (the
+    same reader as :func:`get`'s: only the model's own classes, every field checked)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        value = _loads_snapshot(payload)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    return value if isinstance(value, Snapshot) else None
+
+
+def put_encoded(key: str, payload: bytes) -> None:
+    """Store the :func:`encode` payload of a snapshot under ``key`` (like :func:`put`)."""
+    if not FORMAT_COVERS_MODEL or not _ENTRY_NAME.match(key + _SUFFIX):
+        return
+    try:
+        _write(key + _SUFFIX, payload)
     except Exception:  # noqa: BLE001 - a read-only or full disk only costs speed
         return
 

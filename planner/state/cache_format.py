@@ -563,18 +563,24 @@ def _dumps_snapshot(snapshot: Snapshot) -> bytes:
     # most columns repeat one written before (id, label, ...: 7,295 distinct of 32,206 at
     # N = 2,000): encode each distinct one once, by its field values
     encoded: dict[tuple, bytes] = {}
+    # and the loader shares one object among equal plain columns: by identity first
+    # (the snapshot keeps every column alive, so no id is reused meanwhile)
+    by_id: dict[int, bytes] = {}
     fields = _ENCODERS[model.Column][0]
     for t in snapshot.tables:
         columns = []
         for c in t.columns:
-            key = fields(c) if c.generated is None else None  # plain values, hashable
-            part = encoded.get(key) if key is not None else None
+            part = by_id.get(id(c))
             if part is None:
-                part = _dumps(_encode(c)).encode()
-                if key is not None:
-                    encoded[key] = part
+                key = fields(c) if c.generated is None else None  # plain values, hashable
+                part = encoded.get(key) if key is not None else None
+                if part is None:
+                    part = _dumps(_encode(c)).encode()
+                    if key is not None:
+                        encoded[key] = part
+                by_id[id(c)] = part
+                seen.setdefault(part, c)
             columns.append(part)
-            seen.setdefault(part, c)
         part = _framed(t, _COLUMNS_AT, columns)
         seen.setdefault(part, t)
         parts.append(part)

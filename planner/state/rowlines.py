@@ -424,10 +424,12 @@ def read_row_blocks(
     SourceMap, the problems and, for each watched key mark, the entries found there).
     None when no block was taken or anything is unusual: the caller reads ``text`` the
     ordinary way."""
-    if _NON_PRINTABLE.search(text) is not None or "\r" in text:
+    if "\r" in text:
         return None
     blanked, blocks = _find_blocks(text)
-    if not blocks:
+    # most files have no block (short ``values:`` lists): look for characters the
+    # reader refuses only then
+    if not blocks or _NON_PRINTABLE.search(text) is not None:
         return None
     value, sm, problems, watched = parse(blanked, watch={b.key_mark for b in blocks})
     if problems:

@@ -39,6 +39,13 @@ from planner.state.reader import (
     parse_yaml,
 )
 from planner.state.session import LoadSession, default_session
+from planner.state.shape_columns import (
+    PlainColumns,
+    backfill_dialects,
+    canonical_type,
+    plain_column,
+    using,
+)
 from planner.state.shape_rows import read_dropped_columns, read_rows
 
 __all__ = [
@@ -142,52 +149,8 @@ _MISSING = object()
 
 
 def _portable(value: Any) -> Any:
-    """A backfill as SQL text (a per-dialect mapping is read by :func:`_backfill_dialects`)."""
+    """A backfill as SQL text (a per-dialect mapping is read by ``shape_columns.backfill_dialects``)."""
     return _MISSING if isinstance(value, dict) else value
-
-
-#: the column keys :func:`_plain_column` takes, with the one type of value each holds
-#: (or null): strings for texts, bools for flags
-_PLAIN_COLUMN_KEYS = {
-    "type": str,
-    "primary_key": bool,
-    "nullable": bool,
-    "autoincrement": bool,
-    "server_default": str,
-    "comment": str,
-    "renamed_from": str,
-}
-
-
-def _plain_column(c: dict) -> bool:
-    """A column body of only plain keys holding values the reading takes as they are (a
-    type, texts, flags): :meth:`Shape.table` builds its column without the general
-    checks, which would find nothing to report."""
-    if c.get("type").__class__ is not str:
-        return False
-    for key, value in c.items():
-        kind = _PLAIN_COLUMN_KEYS.get(key)
-        if kind is None or (value is not None and value.__class__ is not kind):
-            return False
-    return True
-
-
-def _backfill_dialects(shape: Any, c: dict, path: Path_) -> tuple[tuple[str, str], ...]:
-    """A backfill given per dialect (``{postgresql: ..., mysql: ..., sqlite: ...}``)."""
-    if not isinstance(c.get("backfill"), dict):
-        return ()
-    from planner.state.steps_yaml import sql_pairs
-
-    return sql_pairs(shape, c["backfill"], (*path, "backfill"), "backfill") or ()
-
-
-def _using(shape: Any, c: dict, path: Path_) -> tuple[tuple[str, str], ...]:
-    """A column's ``using`` (the conversion of a type change), as ``(dialect, sql)`` pairs."""
-    if "using" not in c:
-        return ()
-    from planner.state.steps_yaml import sql_pairs
-
-    return sql_pairs(shape, c["using"], (*path, "using"), "conversion") or ()
 
 
 class Shape:
@@ -201,6 +164,8 @@ class Shape:
         self.lossy = False
         #: the project's target dialect names (None: every dialect), for what is per dialect
         self.targets: tuple[str, ...] | None = None
+        #: each distinct plain column built once, and shared (shape_columns)
+        self._plain_columns = PlainColumns()
 
     def add(
         self,
@@ -473,9 +438,9 @@ class Shape:
             )
             raw_columns = {}
         col_bodies = {}
-        plain: set[str] = set()  # the columns of _plain_column bodies
+        plain: set[str] = set()  # the columns of plain_column bodies
         for cname, cbody in self.names_mapping(raw_columns, (*path, "columns"), "columns").items():
-            if cbody.__class__ is dict and _plain_column(cbody):
+            if cbody.__class__ is dict and plain_column(cbody):
                 col_bodies[cname] = cbody
                 plain.add(cname)
                 if cbody.get("primary_key"):
@@ -516,20 +481,10 @@ class Shape:
                             )
                         pk_columns = explicit
         pk_set = pk_columns or ()
+        same_columns = self._plain_columns
         for cname, c in col_bodies.items():
             if cname in plain:  # what the general reading below gives it, without a check
-                nullable = c.get("nullable")
-                columns.append(
-                    Column(
-                        name=cname,
-                        type=_canonical_type(c["type"]),
-                        nullable=cname not in pk_set if nullable is None else nullable,
-                        autoincrement=c.get("autoincrement"),
-                        server_default=c.get("server_default"),
-                        comment=c.get("comment"),
-                        renamed_from=c.get("renamed_from"),
-                    )
-                )
+                columns.append(same_columns.column(cname, c, pk_set))
                 continue
             cp = (*path, "columns", cname)
             type_ = self.text(c.get("type", _MISSING), (*cp, "type"), "a type expression")
@@ -541,7 +496,7 @@ class Shape:
             columns.append(
                 Column(
                     name=cname,
-                    type=_canonical_type(type_),
+                    type=canonical_type(type_),
                     nullable=nullable,
                     autoincrement=self.flag(
                         c.get("autoincrement", _MISSING), (*cp, "autoincrement"), "autoincrement"
@@ -574,8 +529,8 @@ class Shape:
                     collation=self.text(
                         c.get("collation", _MISSING), (*cp, "collation"), "a collation name"
                     ),
-                    using=_using(self, c, cp),
-                    backfill_dialects=_backfill_dialects(self, c, cp),
+                    using=using(self, c, cp),
+                    backfill_dialects=backfill_dialects(self, c, cp),
                 )
             )
         primary_key = None
@@ -701,18 +656,6 @@ def _suggest(key: Any, allowed: tuple[str, ...]) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _canonical_type(text: str) -> str:
-    """Canonical spelling when the type parses; the text as written otherwise."""
-    try:
-        from planner.state import coltypes
-    except ImportError:  # pragma: no cover - during bootstrap only
-        return text
-    try:
-        return coltypes.canonical_type(text)
-    except Exception:  # noqa: BLE001 - validate() reports the parse problem with its position
-        return text
-
-
 def load_snapshot_text(
     text: str | bytes,
     filename: str,
@@ -746,8 +689,10 @@ def load_with_source_map(
     expected_release: str | None = None,
     validate: bool = True,
     session: LoadSession | None = None,
+    fragments: bool = True,
 ) -> tuple[Snapshot, SourceMap]:
-    """Like :func:`load_snapshot_text`, also returning the SourceMap.
+    """Like :func:`load_snapshot_text`, also returning the SourceMap. ``fragments=False``
+    leaves out the check of the SQL fragments (see :func:`planner.state.validate.validate`).
 
     Example:
         >>> s, sm = load_with_source_map("snapshot: 1\\nrelease: '1.0'\\ntables: {}\\n", "x.yaml")
@@ -762,6 +707,7 @@ def load_with_source_map(
             expected_release=expected_release,
             validate=validate,
             targets=session.targets,
+            fragments=fragments,
         )
 
 
@@ -772,6 +718,7 @@ def _load_with_source_map(
     expected_release: str | None,
     validate: bool,
     targets: tuple[str, ...] | None,
+    fragments: bool = True,
 ) -> tuple[Snapshot, SourceMap]:
     doc, sm, problems = parse_yaml(text, filename, row_lines=True)
     if problems or (doc is None and not sm):
@@ -788,7 +735,9 @@ def _load_with_source_map(
         shape_paths = {p.path for p in shape.problems}
         found += [
             p
-            for p in _validate(snapshot, source_map=sm, file=filename, targets=targets)
+            for p in _validate(
+                snapshot, source_map=sm, file=filename, targets=targets, fragments=fragments
+            )
             if p.path not in shape_paths
         ]
     if found:

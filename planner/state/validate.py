@@ -117,6 +117,7 @@ def validate(
     source_map: SourceMap | None = None,
     file: str = "<snapshot>",
     targets: Iterable[str] | None = None,
+    fragments: bool = True,
 ) -> list[Problem]:
     """Every semantic problem of ``snapshot``, in a stable order (position, path, message).
 
@@ -127,6 +128,9 @@ def validate(
         targets: the target dialect names (``[tool.dbplan] dialects``): only their limits
             are checked (a name too long for PostgreSQL is an error only where PostgreSQL
             is a target); None checks every dialect's.
+        fragments: check the SQL fragments (:func:`planner.sqlexpr.check_snapshot`, which
+            imports sqlglot); False only for a caller that checks them itself before it
+            trusts the snapshot (:mod:`planner.state.prefetch`).
 
     Example:
         >>> from planner.state.model import Column, ForeignKey, Snapshot, Table
@@ -180,7 +184,8 @@ def validate(
     from planner.state import pg_tables_yaml  # deferrable, unlogged, exclusions
 
     pg_tables_yaml.check(c, snapshot, targets)
-    sqlexpr.check_snapshot(snapshot, c.add)  # SQL fragments: one expression each
+    if fragments:
+        sqlexpr.check_snapshot(snapshot, c.add)  # SQL fragments: one expression each
     from planner.state.views import check as check_views  # what views read, their kinds
 
     check_views(snapshot, targets, c.add)

@@ -187,3 +187,26 @@ def test_generate_writes_the_same_revision(big_project, tmp_path):
         for p in (big_project / "migrations" / "versions").glob("*.py")
     )
     assert texts[1] == committed  # and the same as written without any cache
+
+
+@pytest.mark.parametrize("broken", ["1.0.0", "1.1.0"])
+def test_a_refused_sql_fragment_is_reported_and_not_cached(big_project, tmp_path, broken):
+    # the child leaves its file's SQL fragments to the parent (no sqlglot import there):
+    # a fragment that is not one expression must still be refused, word for word as
+    # without prefetching, and the snapshot holding it never cached
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(big_project, root)
+    path = root / "schema_state" / f"{broken}.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index(">= 0\n")
+    path.write_text(text[:at] + ">= 0; DROP TABLE victim\n" + text[at + 5 :], encoding="utf-8")
+    done = _same_both_ways(root, tmp_path, "plan")
+    assert done.returncode != 0
+    assert f"{broken}.yaml:" in done.stderr and "is not one SQL expression" in done.stderr
+    from planner.state import cache
+
+    key = cache.cache_key(path.read_bytes(), expected_release=broken, validate=True)
+    assert not (tmp_path / "c2" / f"{key}.snapshot").exists()
+    assert len(list((tmp_path / "c2").glob("*.snapshot"))) == 1  # the other file's
