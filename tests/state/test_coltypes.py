@@ -164,7 +164,7 @@ def test_format_drops_defaults_of_hand_built_specs():
         ("String(80); DROP TABLE x", "unexpected character ';' after the type", None, 10),
         ("String(80;", "expected ',' or ')' closing String(, found character ';'", None, 9),
         ("__import__('os')", "unknown type '__import__'", None, 0),
-        ('String("80")', "found character '\"'", None, 7),
+        ('String("80")', "found '\"80\"'", None, 7),
         ("postgresql.", "expected a name after '.'", None, 11),
     ],
 )
