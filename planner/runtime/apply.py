@@ -333,7 +333,9 @@ def setup(
                     dropped = _drop_everything(conn, snapshot)
                 created = True
                 step = f"creating release {release}"
-                _create(conn, snapshot)
+                _create(conn, snapshot, project.targets)
+                step = f"checking the new database against release {release}"
+                _check_built(conn, snapshot, release)
                 if revision is not None and in_one:
                     step = f"stamping revision {revision}"
                     _stamp_on(project, url, conn, revision)
@@ -349,13 +351,15 @@ def setup(
                 if not created or in_one or not isinstance(e, Exception):
                     raise
                 _undo_create(conn, snapshot)
-                raise MigrationError(_undone(url, dialect, step, snapshot, dropped, e)) from e
+                text = _undone(url, dialect, step, snapshot, dropped, e)
+                raise _like(e, text) from e
     except Exception as e:
         if not (created and in_one):
             raise
-        raise MigrationError(
+        raise _like(
+            e,
             f"setup failed while {step}: {_reason(e)}; nothing was kept (one "
-            f"transaction): {redact(url)} is as it was before, so `dbplan setup` can be re-run"
+            f"transaction): {redact(url)} is as it was before, so `dbplan setup` can be re-run",
         ) from e
     finally:
         engine.dispose()
@@ -366,6 +370,50 @@ def setup(
         tables=tuple(t.qualified_name for t in snapshot.tables),
         dropped=dropped,
     )
+
+
+class SetupMismatch(MigrationError):
+    """The database setup built differs from the snapshot (each difference named); the
+    CLI exits with 3, differences found. Nothing was kept."""
+
+    def __init__(self, message: str, differences: tuple[str, ...]):
+        super().__init__(message)
+        self.differences = differences
+
+
+def _like(error: BaseException, text: str) -> MigrationError:
+    """``text`` as the error setup raises for ``error`` (a mismatch stays one)."""
+    if isinstance(error, SetupMismatch):
+        lines = "".join(f"\n  {d}" for d in error.differences)
+        return SetupMismatch(text + lines, error.differences)
+    return MigrationError(text)
+
+
+def _check_built(conn: Connection, snapshot: Snapshot, release: str) -> None:
+    """Capture what setup built (on its connection, before commit) and compare it with
+    the snapshot as ``dbplan drift`` does; any difference is a :class:`SetupMismatch`.
+
+    The snapshot's ``unmanaged`` objects are the database's own, which dbplan never
+    creates: they are left out of the comparison (a built database that has one of
+    them anyway is not a difference either)."""
+    import dataclasses
+
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.capture import capture_for, normalise_for
+
+    dialect = dialects.get(conn.dialect.name)
+    got = capture_for(conn, snapshot)
+    listed = set(snapshot.unmanaged)
+    got = dataclasses.replace(got, unmanaged=tuple(u for u in got.unmanaged if u not in listed))
+    want = normalise_for(dataclasses.replace(snapshot, unmanaged=()), dialect)
+    found = tuple(compare_snapshots(got, want, dialect=dialect))
+    if found:
+        raise SetupMismatch(
+            f"the database built differs from the snapshot of release {release} in "
+            f"{len(found)} place(s) (dbplan cannot build it on {dialect.label} as "
+            "modelled: please report it)",
+            found,
+        )
 
 
 #: a dbplan env.py honouring this attribute runs inside the caller's transaction
@@ -436,10 +484,11 @@ def _load_snapshot(path) -> Snapshot:
     return yamlio.load_snapshot(path)
 
 
-def _create(conn: Connection, snapshot: Snapshot) -> None:
+def _create(conn: Connection, snapshot: Snapshot, targets) -> None:
+    """Build the release with the operations of its ``empty -> release`` revision."""
     from planner.state.build import create_from_snapshot
 
-    create_from_snapshot(conn, snapshot)
+    create_from_snapshot(conn, snapshot, targets=targets)
 
 
 def _schemas(snapshot: Snapshot) -> list[str | None]:
