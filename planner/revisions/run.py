@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from planner.plan import Plan
     from planner.state.model import Snapshot
 
-__all__ = ["build_plan", "run_upgrade"]
+__all__ = ["build_plan", "run_downgrade", "run_upgrade", "unbuild_plan"]
 
 
 def build_plan(snapshot: Snapshot, targets: Sequence[Dialect] | None = None) -> Plan:
@@ -29,13 +29,32 @@ def build_plan(snapshot: Snapshot, targets: Sequence[Dialect] | None = None) -> 
 
     Example:
         >>> from planner.state.yamlio import load_snapshot
-        >>> build_plan(load_snapshot("schema_state/0.1.0.yaml")).describe()[0][:12]
-        'Create table'
+        >>> build_plan(load_snapshot("schema_state/0.1.0.yaml")).describe()[0].split()[:2]
+        ['Create', 'enum']
     """
     from planner.plan import make_plan
     from planner.state.model import empty_snapshot
 
     return make_plan(empty_snapshot(), snapshot, targets=targets)
+
+
+def unbuild_plan(snapshot: Snapshot, targets: Sequence[Dialect] | None = None) -> Plan:
+    """The downgrade plan ``snapshot -> empty`` of the same revision.
+
+    Example:
+        >>> from planner.state.yamlio import load_snapshot
+        >>> unbuild_plan(load_snapshot("schema_state/0.1.0.yaml")).new.tables
+        ()
+    """
+    from planner.plan import make_downgrade_plan
+    from planner.state.model import empty_snapshot
+
+    return make_downgrade_plan(empty_snapshot(), snapshot, targets=targets)
+
+
+def run_downgrade(conn: sa.engine.Connection, plan: Plan, *, name: str = "<dbplan>") -> None:
+    """Run the downgrade body of ``plan`` (a :func:`unbuild_plan`) on ``conn``."""
+    _run(conn, plan, name=name, downgrade=True)
 
 
 def run_upgrade(conn: sa.engine.Connection, plan: Plan, *, name: str = "<dbplan>") -> None:
@@ -50,12 +69,16 @@ def run_upgrade(conn: sa.engine.Connection, plan: Plan, *, name: str = "<dbplan>
         >>> sa.inspect(eng).get_table_names()
         ['t']
     """
+    _run(conn, plan, name=name, downgrade=False)
+
+
+def _run(conn: sa.engine.Connection, plan: Plan, *, name: str, downgrade: bool) -> None:
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
 
     from planner.revisions.emit import render_body
 
-    code = "def upgrade():\n    " + render_body(plan) + "\n"
+    code = "def upgrade():\n    " + render_body(plan, downgrade=downgrade) + "\n"
     namespace = {"op": Operations(MigrationContext.configure(conn)), "sa": sa}
     exec(compile(code, name, "exec"), namespace)  # noqa: S102 - dbplan's generated revision body
     namespace["upgrade"]()

@@ -350,7 +350,8 @@ def setup(
                     trans.rollback()
                 if not created or in_one or not isinstance(e, Exception):
                     raise
-                _undo_create(conn, snapshot)
+                built = isinstance(e, SetupMismatch)  # what the revision made is all there
+                _undo_create(conn, snapshot, project.targets if built else None)
                 text = _undone(url, dialect, step, snapshot, dropped, e)
                 raise _like(e, text) from e
     except Exception as e:
@@ -439,10 +440,23 @@ def _stamp_on(project: Project, url: str, conn: Connection, revision: str) -> No
         command.stamp(cfg, revision, purge=True)
 
 
-def _undo_create(conn: Connection, snapshot: Snapshot) -> None:
-    """Drop what setup created (no transactional DDL, or an env.py that commits)."""
+def _undo_create(conn: Connection, snapshot: Snapshot, built_for=None) -> None:
+    """Drop what setup created (no transactional DDL, or an env.py that commits).
+
+    ``built_for``: the targets of a build that ran to its end; the revision's downgrade
+    then drops it all (views and routines too), as far as it can; the tables left go
+    as after a failed build."""
     if conn.in_transaction():
         conn.rollback()
+    if built_for is not None:
+        from planner.revisions.run import run_downgrade, unbuild_plan
+
+        try:
+            with conn.begin():
+                run_downgrade(conn, unbuild_plan(snapshot, built_for))
+        except Exception:  # noqa: BLE001 - what it could not drop, the tables below go
+            if conn.in_transaction():
+                conn.rollback()
     with conn.begin():
         _drop_everything(conn, snapshot)
 
