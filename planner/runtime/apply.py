@@ -3,9 +3,13 @@
 Upgrade and downgrade wrap ``alembic.command``; the project's ``env.py`` takes the
 migration lock, so concurrent upgrades of one database run one after another.
 
-``setup`` creates a database straight from a release's snapshot (tables, enums and
-managed rows) and stamps the revision that produces that release, as a project's
-``setup_db`` command does. It refuses a database that already has tables, unless
+``setup`` creates a database straight from a release's snapshot and stamps the
+revision that produces that release, as a project's ``setup_db`` command does. It runs
+the operations of the revision ``dbplan generate`` writes for ``empty -> release`` on its
+connection (:mod:`planner.revisions.run`; no file written), so it builds what a chain of
+revisions builds; before committing it captures the new database and compares it with
+the snapshot as ``drift`` does, failing (:class:`SetupMismatch`, nothing kept) on a
+difference. It refuses a database that already has tables, unless
 ``force=True``, which first drops every table (and, on PostgreSQL, every enum type)
 of the schemas the snapshot uses — meant for development and test databases.
 """
