@@ -156,15 +156,27 @@ def setup(obj, release: str | None, url: str | None, force: bool, no_stamp: bool
     tables it created and says so. Either way the database is as it was (tables --force
     dropped stay dropped) and setup can be re-run once the cause is fixed.
 
-    Exit codes: 0 created, 1 error (nothing kept).
+    Before it commits, setup captures the new database and compares it with the
+    snapshot, as `dbplan drift` does; a difference (something dbplan cannot build as
+    modelled) fails setup, naming each one, and nothing is kept.
+
+    Exit codes: 0 created, 1 error (nothing kept), 3 the built database differs from the
+    snapshot (each difference named; nothing kept).
     """
+    from planner.cli import Differences
     from planner.runtime import redact
     from planner.runtime import setup as run_setup
+    from planner.runtime.apply import SetupMismatch
 
     with user_errors(obj):
-        result = run_setup(
-            obj.project, release=release, url=url, force=force, stamp_revision=not no_stamp
-        )
+        try:
+            result = run_setup(
+                obj.project, release=release, url=url, force=force, stamp_revision=not no_stamp
+            )
+        except SetupMismatch as e:
+            if obj is not None and obj.debug:
+                raise
+            raise Differences(str(e)) from e
     if result.dropped:
         click.echo(f"dropped {len(result.dropped)} table(s): {', '.join(result.dropped)}")
     click.echo(

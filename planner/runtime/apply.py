@@ -3,9 +3,13 @@
 Upgrade and downgrade wrap ``alembic.command``; the project's ``env.py`` takes the
 migration lock, so concurrent upgrades of one database run one after another.
 
-``setup`` creates a database straight from a release's snapshot (tables, enums and
-managed rows) and stamps the revision that produces that release, as a project's
-``setup_db`` command does. It refuses a database that already has tables, unless
+``setup`` creates a database straight from a release's snapshot and stamps the
+revision that produces that release, as a project's ``setup_db`` command does. It runs
+the operations of the revision ``dbplan generate`` writes for ``empty -> release`` on its
+connection (:mod:`planner.revisions.run`; no file written), so it builds what a chain of
+revisions builds; before committing it captures the new database and compares it with
+the snapshot as ``drift`` does, failing (:class:`SetupMismatch`, nothing kept) on a
+difference. It refuses a database that already has tables, unless
 ``force=True``, which first drops every table (and, on PostgreSQL, every enum type)
 of the schemas the snapshot uses — meant for development and test databases.
 """
@@ -333,7 +337,9 @@ def setup(
                     dropped = _drop_everything(conn, snapshot)
                 created = True
                 step = f"creating release {release}"
-                _create(conn, snapshot)
+                _create(conn, snapshot, project.targets)
+                step = f"checking the new database against release {release}"
+                _check_built(conn, snapshot, release)
                 if revision is not None and in_one:
                     step = f"stamping revision {revision}"
                     _stamp_on(project, url, conn, revision)
@@ -348,14 +354,17 @@ def setup(
                     trans.rollback()
                 if not created or in_one or not isinstance(e, Exception):
                     raise
-                _undo_create(conn, snapshot)
-                raise MigrationError(_undone(url, dialect, step, snapshot, dropped, e)) from e
+                built = isinstance(e, SetupMismatch)  # what the revision made is all there
+                _undo_create(conn, snapshot, project.targets if built else None)
+                text = _undone(url, dialect, step, snapshot, dropped, e)
+                raise _like(e, text) from e
     except Exception as e:
         if not (created and in_one):
             raise
-        raise MigrationError(
+        raise _like(
+            e,
             f"setup failed while {step}: {_reason(e)}; nothing was kept (one "
-            f"transaction): {redact(url)} is as it was before, so `dbplan setup` can be re-run"
+            f"transaction): {redact(url)} is as it was before, so `dbplan setup` can be re-run",
         ) from e
     finally:
         engine.dispose()
@@ -366,6 +375,50 @@ def setup(
         tables=tuple(t.qualified_name for t in snapshot.tables),
         dropped=dropped,
     )
+
+
+class SetupMismatch(MigrationError):
+    """The database setup built differs from the snapshot (each difference named); the
+    CLI exits with 3, differences found. Nothing was kept."""
+
+    def __init__(self, message: str, differences: tuple[str, ...]):
+        super().__init__(message)
+        self.differences = differences
+
+
+def _like(error: BaseException, text: str) -> MigrationError:
+    """``text`` as the error setup raises for ``error`` (a mismatch stays one)."""
+    if isinstance(error, SetupMismatch):
+        lines = "".join(f"\n  {d}" for d in error.differences)
+        return SetupMismatch(text + lines, error.differences)
+    return MigrationError(text)
+
+
+def _check_built(conn: Connection, snapshot: Snapshot, release: str) -> None:
+    """Capture what setup built (on its connection, before commit) and compare it with
+    the snapshot as ``dbplan drift`` does; any difference is a :class:`SetupMismatch`.
+
+    The snapshot's ``unmanaged`` objects are the database's own, which dbplan never
+    creates: they are left out of the comparison (a built database that has one of
+    them anyway is not a difference either)."""
+    import dataclasses
+
+    from planner.runtime.verify import compare_snapshots
+    from planner.state.capture import capture_for, normalise_for
+
+    dialect = dialects.get(conn.dialect.name)
+    got = capture_for(conn, snapshot)
+    listed = set(snapshot.unmanaged)
+    got = dataclasses.replace(got, unmanaged=tuple(u for u in got.unmanaged if u not in listed))
+    want = normalise_for(dataclasses.replace(snapshot, unmanaged=()), dialect)
+    found = tuple(compare_snapshots(got, want, dialect=dialect))
+    if found:
+        raise SetupMismatch(
+            f"the database built differs from the snapshot of release {release} in "
+            f"{len(found)} place(s) (dbplan cannot build it on {dialect.label} as "
+            "modelled: please report it)",
+            found,
+        )
 
 
 #: a dbplan env.py honouring this attribute runs inside the caller's transaction
@@ -391,10 +444,23 @@ def _stamp_on(project: Project, url: str, conn: Connection, revision: str) -> No
         command.stamp(cfg, revision, purge=True)
 
 
-def _undo_create(conn: Connection, snapshot: Snapshot) -> None:
-    """Drop what setup created (no transactional DDL, or an env.py that commits)."""
+def _undo_create(conn: Connection, snapshot: Snapshot, built_for=None) -> None:
+    """Drop what setup created (no transactional DDL, or an env.py that commits).
+
+    ``built_for``: the targets of a build that ran to its end; the revision's downgrade
+    then drops it all (views and routines too), as far as it can; the tables left go
+    as after a failed build."""
     if conn.in_transaction():
         conn.rollback()
+    if built_for is not None:
+        from planner.revisions.run import run_downgrade, unbuild_plan
+
+        try:
+            with conn.begin():
+                run_downgrade(conn, unbuild_plan(snapshot, built_for))
+        except Exception:  # noqa: BLE001 - what it could not drop, the tables below go
+            if conn.in_transaction():
+                conn.rollback()
     with conn.begin():
         _drop_everything(conn, snapshot)
 
@@ -436,10 +502,11 @@ def _load_snapshot(path) -> Snapshot:
     return yamlio.load_snapshot(path)
 
 
-def _create(conn: Connection, snapshot: Snapshot) -> None:
+def _create(conn: Connection, snapshot: Snapshot, targets) -> None:
+    """Build the release with the operations of its ``empty -> release`` revision."""
     from planner.state.build import create_from_snapshot
 
-    create_from_snapshot(conn, snapshot)
+    create_from_snapshot(conn, snapshot, targets=targets)
 
 
 def _schemas(snapshot: Snapshot) -> list[str | None]:

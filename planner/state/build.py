@@ -1,21 +1,28 @@
 """Create a database straight from a snapshot: schema, then managed rows.
 
-Used by tests and by ``dbplan setup``-like flows: ``to_metadata(snapshot).create_all``
-adapted to the dialect, then the managed rows inserted parent-first with bound
-parameters (never SQL text). On PostgreSQL the sequences of serial columns are moved
-past the inserted keys, so the application's next insert does not collide; on
-MariaDB/MySQL the rows go in with ``NO_AUTO_VALUE_ON_ZERO`` (a key of 0 stays 0).
+Used by ``dbplan setup`` and by tests. One source of truth: the database is built with
+the operations of the revision ``dbplan generate`` writes for ``empty -> snapshot``
+(:mod:`planner.revisions.run`), so everything a revision creates, setup creates. That
+revision inserts the managed rows parent-first with bound parameters (never SQL text),
+moves PostgreSQL's serial sequences past the inserted keys (the application's next
+insert does not collide) and inserts with ``NO_AUTO_VALUE_ON_ZERO`` on MariaDB/MySQL
+(a key of 0 stays 0).
+
+:func:`metadata_for` is ``to_metadata`` with server defaults the dialect can execute.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from planner.dialects import Dialect, get
-from planner.sqlexpr import escape_binds
-from planner.state import coltypes
-from planner.state.capture_models import INFO_ROWS, to_metadata
+from planner.state.capture_models import to_metadata
 from planner.state.model import Snapshot
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["create_from_snapshot", "metadata_for"]
 
@@ -36,8 +43,8 @@ def metadata_for(snapshot: Snapshot, dialect: str | Dialect) -> sa.MetaData:
     if spellings:
         for table in md.tables.values():
             for col in table.columns:
-                sd = col.server_default
-                if sd is not None and isinstance(sd.arg, sa.TextClause):
+                sd = col.server_default  # a generated column's is its Computed
+                if isinstance(sd, sa.DefaultClause) and isinstance(sd.arg, sa.TextClause):
                     new = spellings.get(sd.arg.text.strip().lower())
                     if new:
                         sd.arg = sa.text(new)
@@ -45,11 +52,17 @@ def metadata_for(snapshot: Snapshot, dialect: str | Dialect) -> sa.MetaData:
 
 
 def create_from_snapshot(
-    engine: sa.engine.Engine | sa.engine.Connection, snapshot: Snapshot
+    engine: sa.engine.Engine | sa.engine.Connection,
+    snapshot: Snapshot,
+    *,
+    targets: Sequence[Dialect] | None = None,
 ) -> None:
-    """Create every table, enum, constraint and index of ``snapshot`` and insert its rows.
+    """Create everything ``snapshot`` models and insert its managed rows.
 
-    Runs in one transaction (one connection); the database should be empty.
+    Runs the operations ``dbplan generate`` writes for ``empty -> snapshot`` (the
+    revision's upgrade body, :mod:`planner.revisions.run`) in one transaction (one
+    connection; given a connection, in its transaction); the database should be empty.
+    ``targets``: the project's target dialects (default: every supported one).
 
     Example:
         >>> import sqlalchemy as sa
@@ -61,94 +74,11 @@ def create_from_snapshot(
         >>> sa.inspect(eng).get_table_names()
         ['t']
     """
+    from planner.revisions.run import build_plan, run_upgrade
+
+    plan = build_plan(snapshot, targets)
     if isinstance(engine, sa.engine.Connection):
-        _create(engine, snapshot)
+        run_upgrade(engine, plan, name=f"<create release {snapshot.release}>")
         return
     with engine.begin() as conn:
-        _create(conn, snapshot)
-
-
-def _create(conn: sa.engine.Connection, snapshot: Snapshot) -> None:
-    dialect = get(conn.dialect.name)
-    md = metadata_for(snapshot, dialect)
-    if dialect.has_schemas:
-        for schema in sorted({t.schema for t in snapshot.tables if t.schema}):
-            conn.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
-    twins = _folded_uniques(md, snapshot) if dialect.folds_uniques_into_keys else []
-    objects = _objects_part(dialect)  # schemas, extensions, sequences (PostgreSQL)
-    for sql in objects.before_tables(snapshot) if objects else ():
-        conn.execute(sa.text(escape_binds(sql)))
-    from planner.routine_uses import table_uses
-    from planner.state.routines_yaml import of_dialect  # this database's routines only
-
-    routines = of_dialect(snapshot.routines, dialect)
-    # the functions a default, check or index calls go first, their bodies unchecked
-    # (they may read a table not created yet: planner.graph_routines)
-    early = [r for r in routines if r.table is None and table_uses(snapshot, r) is not None]
-    unchecked = getattr(dialect.part("routines"), "unchecked", None) if early else None
-    for routine in early:
-        stmts = [routine.definition]
-        for sql in unchecked(stmts) if unchecked else stmts:
-            conn.execute(sa.text(escape_binds(sql)))
-    md.create_all(conn)
-    for sql in objects.after_tables(snapshot) if objects else ():
-        conn.execute(sa.text(escape_binds(sql)))
-    for uq in twins:
-        conn.execute(sa.schema.AddConstraint(uq))
-    # the other functions, then the views (in the order they read each other), then the triggers
-    # (of tables and of views); ':name' is text, not a bind parameter
-    for routine in (r for r in routines if r.table is None and r not in early):
-        conn.execute(sa.text(escape_binds(routine.definition)))
-    from planner.state.views import create_all
-
-    create_all(conn, snapshot, dialect)
-    for routine in (r for r in routines if r.table is not None):
-        conn.execute(sa.text(escape_binds(routine.definition)))
-    with dialect.inserting_rows(conn):
-        _insert_rows(conn, md, snapshot, dialect)
-
-
-def _objects_part(dialect: Dialect):
-    try:
-        return dialect.part("objects")
-    except ModuleNotFoundError:
-        return None
-
-
-def _folded_uniques(md: sa.MetaData, snapshot: Snapshot) -> list[sa.UniqueConstraint]:
-    """Take out of ``md`` the uniques ``Table.folded_uniques`` names (PostgreSQL's CREATE
-    TABLE would fold them into the primary key or an earlier unique): they are added
-    after the tables."""
-    out = []
-    for sat in md.sorted_tables:
-        names = {u.name for u in snapshot.table(sat.name, sat.schema).folded_uniques()}
-        for const in sorted(sat.constraints, key=lambda c: str(c.name)):
-            if isinstance(const, sa.UniqueConstraint) and const.name in names:
-                sat.constraints.discard(const)
-                out.append(const)
-    return out
-
-
-def _insert_rows(conn: sa.engine.Connection, md: sa.MetaData, snapshot: Snapshot, dialect: Dialect):
-    for sat in md.sorted_tables:
-        stored = sat.info.get(INFO_ROWS)
-        if not stored:
-            continue
-        _key, rows = stored
-        t = snapshot.table(sat.name, sat.schema)
-        types = {c.name: c.type for c in t.columns}
-        for row in rows:
-            # bound parameters named p0, p1 … (a column may be called ``fn`` or hold any
-            # character), passed as a dict keyed by column, never as keywords; a parameter
-            # may not share a column's name (SQLAlchemy reserves those): a column called
-            # p0 moves them to _p0, _p1 …
-            names = list(row)
-            prefix = "p"
-            while any(f"{prefix}{i}" in sat.c for i in range(len(names))):
-                prefix = "_" + prefix
-            params = {
-                f"{prefix}{i}": coltypes.python_value(types[k], row[k]) for i, k in enumerate(names)
-            }
-            values = {sat.c[k]: sa.bindparam(f"{prefix}{i}") for i, k in enumerate(names)}
-            conn.execute(sat.insert().values(values), params)
-        dialect.rows_inserted(conn, sat)
+        run_upgrade(conn, plan, name=f"<create release {snapshot.release}>")

@@ -143,8 +143,12 @@ def from_database(
     )
 
 
-def capture_for(url_or_engine: str | sa.engine.Engine, snapshot: Snapshot) -> Snapshot:
+def capture_for(
+    url_or_engine: str | sa.engine.Engine | sa.engine.Connection, snapshot: Snapshot
+) -> Snapshot:
     """Capture a database for comparison with ``snapshot`` (its release, its managed rows).
+
+    ``url_or_engine`` may be an open connection: it is read in its transaction.
 
     ``snapshot`` is the hint: equivalent spellings (types, defaults, checks) take the
     snapshot's, and rows are those of the snapshot's managed tables whose key the

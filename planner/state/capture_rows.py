@@ -25,7 +25,23 @@ from planner.state.model import Enum, FrozenMap, RowSet, Table, thaw
 __all__ = ["count_rows", "read_rows"]
 
 
-def _engine(url_or_engine: str | sa.engine.Engine) -> tuple[sa.engine.Engine, bool]:
+class _OnConnection:
+    """An open connection standing in for an engine: ``connect()`` gives it back, in
+    whatever transaction it is (``dbplan setup`` captures what it built before commit)."""
+
+    def __init__(self, conn: sa.engine.Connection):
+        self._conn = conn
+
+    def connect(self):
+        import contextlib
+
+        return contextlib.nullcontext(self._conn)
+
+
+def _engine(url_or_engine) -> tuple[Any, bool]:
+    """``(engine, owned)`` for a URL (owned: dispose it), an engine or a connection."""
+    if isinstance(url_or_engine, sa.engine.Connection):
+        return _OnConnection(url_or_engine), False
     if isinstance(url_or_engine, sa.engine.Engine):
         return url_or_engine, False
     return sa.create_engine(url_or_engine), True
