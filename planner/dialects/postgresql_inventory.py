@@ -255,9 +255,9 @@ WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
 
 #: comments dbplan does not model on parts of objects it does model: a column of a view
 #: or materialized view dbplan leaves alone (``column <view>.<column>``; a modelled
-#: view's are its ``column_comments``), an attribute of a composite type
-#: (``attribute <type>.<name>``), a collation (``collation <name>``); listed as kind
-#: ``comment`` so that drift and verify see one added, changed or dropped
+#: view's are its ``column_comments``); listed as kind ``comment`` so that drift and
+#: verify see one added, changed or dropped (an attribute of a composite type keeps
+#: its own, ``attributes[].comment``, and so does a modelled collation, ``comment:``)
 _VIEW_COLUMN_COMMENTS = f"""
 SELECT n.nspname, c.relname, a.attname FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
@@ -266,20 +266,20 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(:schemas)
   AND {_not_extension("pg_class", "c.oid")}
 """
-_PART_COMMENTS = f"""
-SELECT n.nspname, 'attribute ' || t.typname || '.' || a.attname FROM pg_description d
-JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
-JOIN pg_type t ON t.typrelid = c.oid
-JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind = 'c' AND n.nspname = ANY(:schemas)
-  AND {_not_extension("pg_type", "t.oid")}
-UNION ALL
-SELECT n.nspname, 'collation ' || k.collname FROM pg_description d
-JOIN pg_collation k ON d.classoid = 'pg_collation'::regclass AND k.oid = d.objoid
-JOIN pg_namespace n ON n.oid = k.collnamespace
-WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_collation", "k.oid")}
+
+
+def _collation_comments() -> str:
+    """The comments of the collations a capture does not model (``collation <name>``)."""
+    from planner.dialects.postgresql_types import MODELLED_COLLATION
+
+    return f"""
+SELECT n.nspname, 'collation ' || c.collname FROM pg_description d
+JOIN pg_collation c ON d.classoid = 'pg_collation'::regclass AND c.oid = d.objoid
+JOIN pg_namespace n ON n.oid = c.collnamespace
+WHERE n.nspname = ANY(:schemas) AND NOT ({MODELLED_COLLATION})
+  AND {_not_extension("pg_collation", "c.oid")}
 """
+
 
 _RELKIND = {"v": "view", "m": "materialized_view", "f": "foreign_table"}
 _PROKIND = {"f": "function", "w": "function", "p": "procedure", "a": "aggregate"}
@@ -402,7 +402,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add(kind, name, sch(nsp), table)
     for nsp, what in rows(_COMMENTS):
         add("comment", what, sch(nsp))
-    for nsp, what in rows(_PART_COMMENTS):
+    for nsp, what in rows(_collation_comments()):
         add("comment", what, sch(nsp))
     for nsp, view, column in rows(_VIEW_COLUMN_COMMENTS):
         # a view dbplan models takes its own back (planner.state.views.capture)

@@ -115,6 +115,7 @@ from planner.ops.pg_tables import (
     DropExclusion,
     SetTableLogged,
 )
+from planner.ops.pg_type_comments import SetAttributeComment, SetCollationComment
 from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine, SetRoutineComment
 from planner.ops.rowmodes import ChangeRowMode, PruneRows
 from planner.ops.tables import (
@@ -164,6 +165,8 @@ __all__ = [
     "DropView",
     "DropViewIndex",
     "SetViewColumnComment",
+    "SetAttributeComment",
+    "SetCollationComment",
     "SetViewComment",
     "DropRoutine",
     "ReplaceRoutine",

@@ -155,7 +155,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("collation", _S_OPT),
         ("comment", _S_OPT),
     ),
-    pg_types.Attribute: (("name", _S), ("type", _S)),
+    pg_types.Attribute: (("name", _S), ("type", _S), ("comment", _S_OPT)),
     pg_types.CompositeType: (
         ("name", _S),
         ("schema", _S_OPT),
@@ -168,6 +168,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("provider", _S),
         ("locale", _S),
         ("deterministic", _B),
+        ("comment", _S_OPT),
     ),
     pg_objects.Schema: (("name", _S), ("comment", _S_OPT)),
     pg_objects.Extension: (("name", _S), ("version", _S_OPT), ("schema", _S_OPT)),

@@ -55,6 +55,8 @@ from planner.ops import (
     RenameTable,
     ReplaceRoutine,
     Risk,
+    SetAttributeComment,
+    SetCollationComment,
     SetConstraintComment,
     SetEnumComment,
     SetIndexComment,
@@ -287,6 +289,8 @@ def _ops() -> list:
         ),
         CreateCollation(collation=Collation(name="german", locale="de_DE.utf8")),
         DropCollation(collation=COLL),
+        SetAttributeComment(type=PAIR, attribute="x", old=None, new="the first"),
+        SetCollationComment(old=COLL, new=dataclasses.replace(COLL, comment="ignores case")),
         AlterSequence(old=SEQ, new=Sequence(name="tickets", owned_by=("sites", "id"))),
         SetEnumSchema(
             old=Enum(name="level", values=("info", "error")),
