@@ -224,24 +224,29 @@ _DATABASE = {
     "AND e.objid = c.oid AND e.deptype = 'e')",
 }
 
-#: comments on objects dbplan models without their comment (the index of a primary key,
-#: unique or exclusion constraint, constraints): listed as kind ``comment``, named
-#: ``<object kind> <name>`` (tables, columns, views, schemas, sequences, indexes, enums
-#: and modelled routines keep theirs; the comment of a routine left alone is listed with
-#: :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an extension's comment comes with it, from its
-#: control file, and one that differs from the control file's is listed, schema None)
-_COMMENTS = f"""
-SELECT n.nspname, 'index ' || c.relname FROM pg_description d
-JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND d.objsubid = 0
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('i', 'I') AND n.nspname = ANY(:schemas)
-  AND {_not_extension("pg_class", "c.oid")}
-  AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid
-              AND k.contype IN ('p', 'u', 'x'))
-UNION ALL
+#: comments on objects dbplan models without their comment: listed as kind ``comment``,
+#: named ``<object kind> <name>`` (tables, columns, views, schemas, sequences, indexes,
+#: enums, composite types, collations and modelled routines keep theirs; the comment of
+#: a routine left alone is listed with :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an
+#: extension's comment comes with it, from its control file, and one that differs from
+#: the control file's is listed, schema None)
+_COMMENTS = """
 SELECT NULL, 'extension ' || e.extname FROM pg_extension e
 LEFT JOIN pg_available_extensions a ON a.name = e.extname
 WHERE obj_description(e.oid, 'pg_extension') IS DISTINCT FROM a.comment
+"""
+
+#: comments on the index of a primary key, unique or exclusion constraint: modelled
+#: (``index_comment:`` of the constraint, postgresql_tables), listed (``index <name>``)
+#: when the snapshot does not model the constraint
+_KEY_INDEX_COMMENTS = f"""
+SELECT n.nspname, t.relname, c.relname, k.conname, k.contype FROM pg_description d
+JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND d.objsubid = 0
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_constraint k ON k.conindid = c.oid AND k.contype IN ('p', 'u', 'x')
+JOIN pg_class t ON t.oid = k.conrelid
+WHERE c.relkind IN ('i', 'I') AND n.nspname = ANY(:schemas)
+  AND {_not_extension("pg_class", "c.oid")}
 """
 
 #: comments on constraints: modelled (``comment:`` of the constraint,
@@ -411,16 +416,21 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     from planner.dialects.postgresql_tables import CONSTRAINT_KINDS
     from planner.state.constraint_comments import constraints
 
-    for nsp, table, con, contype in rows(_CONSTRAINT_COMMENTS):
+    def modelled(nsp: str, table: str, con: str, contype: str) -> bool:
         t = tables.get((sch(nsp), table))
         kind = CONSTRAINT_KINDS.get(contype)
-        if (
+        return (
             snapshot is not None
             and t is not None
             and any(k == kind and (k == "primary key" or n == con) for k, n, _ in constraints(t))
-        ):
-            continue  # modelled: the constraint's comment
-        add("comment", f"constraint {con} on {table}", sch(nsp))
+        )
+
+    for nsp, table, con, contype in rows(_CONSTRAINT_COMMENTS):
+        if not modelled(nsp, table, con, contype):  # else: the constraint's comment
+            add("comment", f"constraint {con} on {table}", sch(nsp))
+    for nsp, table, index, con, contype in rows(_KEY_INDEX_COMMENTS):
+        if not modelled(nsp, table, con, contype):  # else: its index_comment
+            add("comment", f"index {index}", sch(nsp))
     in_schema = [(k, *v) for k, v in _IN_SCHEMA.items()]
     in_schema += [("text_search", *v) for v in _TEXT_SEARCH_MORE]
     for kind, catalog, col, nspcol in in_schema:

@@ -78,7 +78,11 @@ from planner.ops.base import (
     enums_of_type,
 )
 from planner.ops.collations import AlterColumnCollation
-from planner.ops.constraint_comments import SetConstraintComment, SetPolicyComment
+from planner.ops.constraint_comments import (
+    SetConstraintComment,
+    SetConstraintIndexComment,
+    SetPolicyComment,
+)
 from planner.ops.data import (
     OPERATION_TYPES,
     AddEnumValue,
@@ -173,6 +177,7 @@ __all__ = [
     "SetRoutineComment",
     "SetIndexComment",
     "SetConstraintComment",
+    "SetConstraintIndexComment",
     "SetPolicyComment",
     "SetViewIndexComment",
     "AlterColumnDefault",

@@ -47,6 +47,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("columns", _STRS),
         ("deferrable", _S_OPT),
         ("comment", _S_OPT),
+        ("index_comment", _S_OPT),
     ),
     model.ForeignKey: (
         ("name", _S),
@@ -59,7 +60,13 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("deferrable", _S_OPT),
         ("comment", _S_OPT),
     ),
-    model.Unique: (("name", _S), ("columns", _STRS), ("deferrable", _S_OPT), ("comment", _S_OPT)),
+    model.Unique: (
+        ("name", _S),
+        ("columns", _STRS),
+        ("deferrable", _S_OPT),
+        ("comment", _S_OPT),
+        ("index_comment", _S_OPT),
+    ),
     model.Check: (("name", _S), ("sqltext", _S), ("comment", _S_OPT)),
     model.Index: (
         ("name", _S),
@@ -116,6 +123,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("using", _S),
         ("where", _S_OPT),
         ("comment", _S_OPT),
+        ("index_comment", _S_OPT),
     ),
     policies.Policy: (
         ("name", _S),

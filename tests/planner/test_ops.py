@@ -58,6 +58,7 @@ from planner.ops import (
     SetAttributeComment,
     SetCollationComment,
     SetConstraintComment,
+    SetConstraintIndexComment,
     SetEnumComment,
     SetIndexComment,
     SetPolicyComment,
@@ -269,6 +270,9 @@ def _ops() -> list:
             table_key=SITES, constraint="foreign key", name=FK.name, old=None, new="its campaign"
         ),
         SetConstraintComment(table_key=SITES, constraint="primary key", old=None, new="the key"),
+        SetConstraintIndexComment(
+            table_key=SITES, constraint="primary key", old=None, new="the key's index"
+        ),
         # PostgreSQL schemas, extensions, sequences (planner.ops.pg_objects)
         CreateSchema(schema=Schema(name="reports")),
         DropSchema(schema=SCH),
