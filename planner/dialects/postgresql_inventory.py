@@ -226,14 +226,15 @@ _DATABASE = {
 
 #: comments on objects dbplan models without their comment: listed as kind ``comment``,
 #: named ``<object kind> <name>`` (tables, columns, views, schemas, sequences, indexes,
-#: enums, composite types, collations and modelled routines keep theirs; the comment of
-#: a routine left alone is listed with :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an
-#: extension's comment comes with it, from its control file, and one that differs from
-#: the control file's is listed, schema None)
+#: enums, composite types, collations, extensions and modelled routines keep theirs; the
+#: comment of a routine left alone is listed with :data:`_FUNCTIONS` / :data:`_TRIGGERS`;
+#: plpgsql, the one extension a capture leaves out, has its comment listed when it
+#: differs from its control file's, schema None)
 _COMMENTS = """
 SELECT NULL, 'extension ' || e.extname FROM pg_extension e
 LEFT JOIN pg_available_extensions a ON a.name = e.extname
 WHERE obj_description(e.oid, 'pg_extension') IS DISTINCT FROM a.comment
+  AND e.extname = 'plpgsql'
 """
 
 #: comments on the index of a primary key, unique or exclusion constraint: modelled

@@ -179,7 +179,12 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("comment", _S_OPT),
     ),
     pg_objects.Schema: (("name", _S), ("comment", _S_OPT)),
-    pg_objects.Extension: (("name", _S), ("version", _S_OPT), ("schema", _S_OPT)),
+    pg_objects.Extension: (
+        ("name", _S),
+        ("version", _S_OPT),
+        ("schema", _S_OPT),
+        ("comment", _S_OPT),
+    ),
     pg_objects.Sequence: (
         ("name", _S),
         ("schema", _S_OPT),

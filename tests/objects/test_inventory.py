@@ -370,12 +370,13 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
         assert [u.table or u.name for u in s.unmanaged if u.kind == "row_level_security"] == [
             "forced_only"
         ]
-        # a comment dbplan does not model is listed (on a constraint it leaves alone, an
-        # extension's own); an index's comment is modelled, and drift names one that differs
+        # a comment dbplan does not model is listed (on a constraint it leaves alone); an
+        # index's comment is modelled, and drift names one that differs
         assert [u.name for u in s.unmanaged if u.kind == "comment"] == [
             "constraint ex_deferred on u",
-            "extension hstore",
         ]
+        # an extension's comment, when not its control file's, is modelled
+        assert [(e.name, e.comment) for e in s.extensions] == [("hstore", "not the control file's")]
         # a modelled constraint's, its index's and a policy's comments are modelled
         assert s.table("t").primary_key.comment == "the constraint"
         assert s.table("t").primary_key.index_comment == "the key"

@@ -84,6 +84,7 @@ from planner.ops.pg_objects import (
     DropSchema,
     DropSequence,
     SetEnumSchema,
+    SetExtensionComment,
     SetSchemaComment,
 )
 from planner.ops.pg_types import (
@@ -280,6 +281,7 @@ def _ops() -> list:
         CreateExtension(extension=Extension(name="citext")),
         DropExtension(extension=EXT),
         AlterExtension(old=EXT, new=Extension(name="hstore", version="1.8")),
+        SetExtensionComment(old=EXT, new=dataclasses.replace(EXT, comment="pairs")),
         CreateSequence(sequence=Sequence(name="s2", schema="other")),
         DropSequence(sequence=SEQ),
         CreateDomain(domain=Domain(name="code", type="text")),
