@@ -18,8 +18,8 @@ from __future__ import annotations
 import dataclasses
 
 from planner import sqlexpr
-from planner.ops.constraint_comments import SetConstraintComment
-from planner.state.constraint_comments import constraints, with_comment
+from planner.ops.constraint_comments import SetConstraintComment, SetConstraintIndexComment
+from planner.state.constraint_comments import comments_of, constraints, with_comment
 from planner.state.model import Table
 from planner.state.pg_tables_yaml import same_exclusion
 
@@ -27,7 +27,7 @@ from planner.state.pg_tables_yaml import same_exclusion
 def _stays(kind: str, a, b) -> bool:
     """``a`` and ``b`` differ at most in their comment, as the rest of the table's diff
     compares them (so the constraint stays)."""
-    a = dataclasses.replace(a, comment=b.comment)
+    a = dataclasses.replace(a, **dict(comments_of(kind, b)))
     if kind == "primary key":
         return a == b
     if kind == "exclusion constraint":
@@ -35,22 +35,23 @@ def _stays(kind: str, a, b) -> bool:
     return sqlexpr.same_object(a, b)
 
 
-def diff_constraint_comments(ot: Table, nt: Table) -> tuple[Table, list[SetConstraintComment]]:
+def diff_constraint_comments(ot: Table, nt: Table) -> tuple[Table, list]:
     """The comment changes of the constraints ``ot`` and ``nt`` share that otherwise
-    stay, and ``ot`` with those comments changed (the rest of the diff then sees them
-    equal)."""
+    stay (their own, and those of the indexes of keys, uniques and exclusions), and ``ot``
+    with those comments changed (the rest of the diff then sees them equal)."""
     have = {(kind, name): o for kind, name, o in constraints(ot)}
     if ot.primary_key is not None and nt.primary_key is not None:
         have[("primary key", nt.primary_key.name)] = ot.primary_key
     ops = []
     for kind, name, b in constraints(nt):
         a = have.get((kind, name))
-        if a is None or a.comment == b.comment or not _stays(kind, a, b):
+        if a is None or not _stays(kind, a, b):
             continue
-        ops.append(
-            SetConstraintComment(
-                table_key=nt.key, constraint=kind, name=name, old=a.comment, new=b.comment
-            )
-        )
-        ot = with_comment(ot, kind, a.name, b.comment)
+        for key, new in comments_of(kind, b):
+            old = getattr(a, key)
+            if old == new:
+                continue
+            op = SetConstraintComment if key == "comment" else SetConstraintIndexComment
+            ops.append(op(table_key=nt.key, constraint=kind, name=name, old=old, new=new))
+            ot = with_comment(ot, kind, a.name, new, key)
     return ot, ops

@@ -30,6 +30,7 @@ from planner.ops.pg_objects import (
     DropSchema,
     DropSequence,
     SetEnumSchema,
+    SetExtensionComment,
     SetSchemaComment,
 )
 from planner.state.model import Snapshot
@@ -59,8 +60,10 @@ def diff_pg_objects(old: Snapshot, new: Snapshot) -> list[Operation]:
         a, b = have_x[k], want_x[k]
         if b.version is None:
             b = dataclasses.replace(b, version=a.version)
-        if a != b:
-            ops.append(AlterExtension(old=a, new=b))
+        if dataclasses.replace(a, comment=b.comment) != b:
+            ops.append(AlterExtension(old=a, new=dataclasses.replace(b, comment=a.comment)))
+        if a.comment != b.comment:  # the comment alone: COMMENT ON EXTENSION
+            ops.append(SetExtensionComment(old=dataclasses.replace(b, comment=a.comment), new=b))
     have_q = {q.key: q for q in old.sequences}
     want_q = {q.key: q for q in new.sequences}
     for k in sorted(want_q.keys() - have_q.keys(), key=str):

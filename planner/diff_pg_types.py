@@ -15,9 +15,11 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from planner.ops.base import Operation
+from planner.ops.pg_type_comments import SetAttributeComment, SetCollationComment
 from planner.ops.pg_types import (
     AlterCompositeType,
     AlterDomain,
@@ -28,7 +30,13 @@ from planner.ops.pg_types import (
     DropCompositeType,
     DropDomain,
 )
-from planner.state.pg_types import CompositeType, Domain, same_domain
+from planner.state.pg_types import (
+    CompositeType,
+    Domain,
+    attribute_comment_changes,
+    bare,
+    same_domain,
+)
 
 
 def _keyed(items: Any) -> dict:
@@ -63,7 +71,11 @@ def diff_pg_types(cur: Any, new: Any) -> list[Operation]:
         ops.append(DropCollation(collation=a[k]))
     recreated = set()
     for k in _sorted(a.keys() & b.keys()):
-        if a[k] != b[k]:  # no ALTER COLLATION of its definition
+        if a[k] == b[k]:
+            continue
+        if dataclasses.replace(a[k], comment=b[k].comment) == b[k]:
+            ops.append(SetCollationComment(old=a[k], new=b[k]))
+        else:  # no ALTER COLLATION of its definition
             ops += [DropCollation(collation=a[k]), CreateCollation(collation=b[k])]
             recreated.add(b[k].qualified_name)
     if recreated:
@@ -88,10 +100,15 @@ def diff_pg_types(cur: Any, new: Any) -> list[Operation]:
     for k in _sorted(a.keys() & b.keys()):
         if a[k] == b[k]:
             continue
-        if _in_place_type(a[k], b[k]):
+        if bare(a[k]) != bare(b[k]):
+            if not _in_place_type(a[k], b[k]):
+                ops += [DropCompositeType(type=a[k]), CreateCompositeType(type=b[k])]
+                continue  # created with its attributes' comments
             ops.append(AlterCompositeType(old=a[k], new=b[k]))
-        else:
-            ops += [DropCompositeType(type=a[k]), CreateCompositeType(type=b[k])]
+        ops += [
+            SetAttributeComment(type=b[k], attribute=name, old=old, new=new)
+            for name, old, new in attribute_comment_changes(a[k], b[k])
+        ]
     return ops
 
 

@@ -144,7 +144,7 @@ def describe_ref(ref: Ref) -> str:
         return f"view {table_key_str(key)}"
     if kind == "partition":
         return f"partition {table_key_str(key)} detached"
-    if kind in ("schema", "sequence", "extension", "type", "collation"):
+    if kind in ("schema", "sequence", "extension", "type", "collation", "attribute"):
         return f"{kind} {key}"
     if kind in ("extension_types", "extension_types_old"):
         return "the types of the extensions"

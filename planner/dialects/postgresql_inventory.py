@@ -334,25 +334,32 @@ _DATABASE = {
     "AND e.objid = c.oid AND e.deptype = 'e')",
 }
 
-#: comments on objects dbplan models without their comment (the index of a primary key,
-#: unique or exclusion constraint, constraints): listed as kind ``comment``, named
-#: ``<object kind> <name>`` (tables, columns, views, schemas, sequences, indexes, enums
-#: and modelled routines keep theirs; the comment of a routine left alone is listed with
-#: :data:`_FUNCTIONS` / :data:`_TRIGGERS`; an extension's comment comes with it, from its
-#: control file, and one that differs from the control file's is listed, schema None)
-_COMMENTS = f"""
-SELECT n.nspname, 'index ' || c.relname, d.description FROM pg_description d
-JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND d.objsubid = 0
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('i', 'I') AND n.nspname = ANY(:schemas)
-  AND {_not_extension("pg_class", "c.oid")}
-  AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid
-              AND k.contype IN ('p', 'u', 'x'))
-UNION ALL
+#: comments on objects dbplan models without their comment: listed as kind ``comment``,
+#: named ``<object kind> <name>`` (tables, columns, views, schemas, sequences, indexes,
+#: enums, composite types, collations, extensions and modelled routines keep theirs; the
+#: comment of a routine left alone is listed with :data:`_FUNCTIONS` / :data:`_TRIGGERS`;
+#: plpgsql, the one extension a capture leaves out, has its comment listed when it
+#: differs from its control file's, schema None)
+_COMMENTS = """
 SELECT NULL, 'extension ' || e.extname, obj_description(e.oid, 'pg_extension')
 FROM pg_extension e
 LEFT JOIN pg_available_extensions a ON a.name = e.extname
 WHERE obj_description(e.oid, 'pg_extension') IS DISTINCT FROM a.comment
+  AND e.extname = 'plpgsql'
+"""
+
+#: comments on the index of a primary key, unique or exclusion constraint: modelled
+#: (``index_comment:`` of the constraint, postgresql_tables), listed (``index <name>``)
+#: when the snapshot does not model the constraint
+_KEY_INDEX_COMMENTS = f"""
+SELECT n.nspname, t.relname, c.relname, k.conname, k.contype, d.description
+FROM pg_description d
+JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND d.objsubid = 0
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_constraint k ON k.conindid = c.oid AND k.contype IN ('p', 'u', 'x')
+JOIN pg_class t ON t.oid = k.conrelid
+WHERE c.relkind IN ('i', 'I') AND n.nspname = ANY(:schemas)
+  AND {_not_extension("pg_class", "c.oid")}
 """
 
 #: comments on constraints: modelled (``comment:`` of the constraint,
@@ -366,9 +373,9 @@ WHERE n.nspname = ANY(:schemas) AND t.relkind IN ('r', 'p')
 
 #: comments dbplan does not model on parts of objects it does model: a column of a view
 #: or materialized view dbplan leaves alone (``column <view>.<column>``; a modelled
-#: view's are its ``column_comments``), an attribute of a composite type
-#: (``attribute <type>.<name>``), a collation (``collation <name>``); listed as kind
-#: ``comment`` so that drift and verify see one added, changed or dropped
+#: view's are its ``column_comments``); listed as kind ``comment`` so that drift and
+#: verify see one added, changed or dropped (an attribute of a composite type keeps
+#: its own, ``attributes[].comment``, and so does a modelled collation, ``comment:``)
 _VIEW_COLUMN_COMMENTS = f"""
 SELECT n.nspname, c.relname, a.attname, d.description FROM pg_description d
 JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
@@ -377,21 +384,20 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(:schemas)
   AND {_not_extension("pg_class", "c.oid")}
 """
-_PART_COMMENTS = f"""
-SELECT n.nspname, 'attribute ' || t.typname || '.' || a.attname, d.description
-FROM pg_description d
-JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
-JOIN pg_type t ON t.typrelid = c.oid
-JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind = 'c' AND n.nspname = ANY(:schemas)
-  AND {_not_extension("pg_type", "t.oid")}
-UNION ALL
-SELECT n.nspname, 'collation ' || k.collname, d.description FROM pg_description d
-JOIN pg_collation k ON d.classoid = 'pg_collation'::regclass AND k.oid = d.objoid
-JOIN pg_namespace n ON n.oid = k.collnamespace
-WHERE n.nspname = ANY(:schemas) AND {_not_extension("pg_collation", "k.oid")}
+
+
+def _collation_comments() -> str:
+    """The comments of the collations a capture does not model (``collation <name>``)."""
+    from planner.dialects.postgresql_types import MODELLED_COLLATION
+
+    return f"""
+SELECT n.nspname, 'collation ' || c.collname, d.description FROM pg_description d
+JOIN pg_collation c ON d.classoid = 'pg_collation'::regclass AND c.oid = d.objoid
+JOIN pg_namespace n ON n.oid = c.collnamespace
+WHERE n.nspname = ANY(:schemas) AND NOT ({MODELLED_COLLATION})
+  AND {_not_extension("pg_collation", "c.oid")}
 """
+
 
 _RELKIND = {"v": "view", "m": "materialized_view", "f": "foreign_table"}
 _PROKIND = {"f": "function", "w": "function", "p": "procedure", "a": "aggregate"}
@@ -568,7 +574,7 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
             add(kind, name, sch(nsp), table, text=definition)
     for nsp, what, comment in rows(_COMMENTS):
         add("comment", what, sch(nsp), text=comment)
-    for nsp, what, comment in rows(_PART_COMMENTS):
+    for nsp, what, comment in rows(_collation_comments()):
         add("comment", what, sch(nsp), text=comment)
     for nsp, view, column, comment in rows(_VIEW_COLUMN_COMMENTS):
         # a view dbplan models takes its own back (planner.state.views.capture)
@@ -577,16 +583,21 @@ def inventory(conn: Any, snapshot: Snapshot | None, schemas: list[str | None]) -
     from planner.dialects.postgresql_tables import CONSTRAINT_KINDS
     from planner.state.constraint_comments import constraints
 
-    for nsp, table, con, contype, comment in rows(_CONSTRAINT_COMMENTS):
+    def modelled(nsp: str, table: str, con: str, contype: str) -> bool:
         t = tables.get((sch(nsp), table))
         kind = CONSTRAINT_KINDS.get(contype)
-        if (
+        return (
             snapshot is not None
             and t is not None
             and any(k == kind and (k == "primary key" or n == con) for k, n, _ in constraints(t))
-        ):
-            continue  # modelled: the constraint's comment
-        add("comment", f"constraint {con} on {table}", sch(nsp), text=comment)
+        )
+
+    for nsp, table, con, contype, comment in rows(_CONSTRAINT_COMMENTS):
+        if not modelled(nsp, table, con, contype):  # else: the constraint's comment
+            add("comment", f"constraint {con} on {table}", sch(nsp), text=comment)
+    for nsp, table, index, con, contype, comment in rows(_KEY_INDEX_COMMENTS):
+        if not modelled(nsp, table, con, contype):  # else: its index_comment
+            add("comment", f"index {index}", sch(nsp), text=comment)
     in_schema = [(k, *v) for k, v in _IN_SCHEMA.items()]
     in_schema += [("text_search", *v) for v in _TEXT_SEARCH_MORE]
     for kind, catalog, col, nspcol, definition in in_schema:

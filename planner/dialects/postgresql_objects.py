@@ -28,8 +28,11 @@ ORDER BY n.nspname
 """
 
 _EXTENSIONS = """
-SELECT e.extname, e.extversion, n.nspname
+SELECT e.extname, e.extversion, n.nspname,
+       CASE WHEN obj_description(e.oid, 'pg_extension') IS DISTINCT FROM a.comment
+            THEN coalesce(obj_description(e.oid, 'pg_extension'), '') END
 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+LEFT JOIN pg_available_extensions a ON a.name = e.extname
 WHERE e.extname <> 'plpgsql'
 ORDER BY e.extname
 """
@@ -75,8 +78,8 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None], *, hint: Any = 
     ]
     any_version = {e.name for e in hint.extensions if e.version is None} if hint else set()
     extensions = [
-        Extension(name=n, version=None if n in any_version else v, schema=sch(s))
-        for n, v, s in conn.execute(sa.text(_EXTENSIONS))
+        Extension(name=n, version=None if n in any_version else v, schema=sch(s), comment=c)
+        for n, v, s, c in conn.execute(sa.text(_EXTENSIONS))
     ]
     tables = {t.key: t for t in snapshot.tables}
     sequences = []
@@ -158,6 +161,8 @@ def before_tables(snapshot: Any) -> list[str]:
         if e.version is not None:
             sql += f" VERSION {_lit(e.version)}"
         out.append(sql)
+        if e.comment is not None:
+            out += extension_comment_sql(e)
     for q in snapshot.sequences:
         mn, mx, st = q.effective()
         name = _qq(q.schema, q.name)
@@ -261,3 +266,24 @@ def alter_sql(old: Sequence, q: Sequence) -> list[str]:
     if q.comment != old.comment:
         out.append(_comment_sql(name, q.comment))
     return out
+
+
+def extension_comment_sql(e: Any) -> list[str]:
+    """The statement giving the extension ``e`` its ``comment`` (None: the control
+    file's, read from ``pg_available_extensions`` when the statement runs; ``""``: none).
+
+    Example:
+        >>> from planner.state.pg_objects import Extension
+        >>> print(extension_comment_sql(Extension(name="citext", comment="it's"))[0])
+        COMMENT ON EXTENSION "citext" IS 'it''s'
+        >>> print(extension_comment_sql(Extension(name="citext"))[0])
+        DO 'BEGIN EXECUTE format(''COMMENT ON EXTENSION %I IS %L'', ''citext''::text, (SELECT comment FROM pg_available_extensions WHERE name = ''citext'')); END'
+    """
+    if e.comment is not None:
+        return [f"COMMENT ON EXTENSION {_q(e.name)} IS {_lit(e.comment)}"]
+    name = _lit(e.name)
+    body = (
+        "BEGIN EXECUTE format('COMMENT ON EXTENSION %I IS %L', "
+        f"{name}::text, (SELECT comment FROM pg_available_extensions WHERE name = {name})); END"
+    )
+    return [f"DO {_lit(body)}"]

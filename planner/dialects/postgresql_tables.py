@@ -134,11 +134,47 @@ def capture(conn: Any, snapshot: Any, schemas: list[str | None]) -> Any:
         if t.key in comments:
             on = comments[t.key]
             indexes = tuple(dataclasses.replace(i, comment=on.get(i.name)) for i in t.indexes)
-            t = dataclasses.replace(t, indexes=indexes)
+            t = _with_key_index_comments(dataclasses.replace(t, indexes=indexes), on)
         for kind, con, comment in on_constraints.get(t.key, ()):
             t = _with_constraint_comment(t, kind, con, comment)
         tables.append(t)
     return dataclasses.replace(snapshot, tables=tuple(tables))
+
+
+def _with_key_index_comments(t: Any, on: dict[str, str]) -> Any:
+    """``t`` with the ``index_comment`` of each key, unique and exclusion constraint whose
+    index (named as the constraint) has a comment in ``on`` (index name -> comment)."""
+    from planner.state.constraint_comments import INDEXED, constraints, with_comment
+
+    for kind, name, o in list(constraints(t)):
+        index = key_index_name(t.key, kind, o)
+        if kind in INDEXED and on.get(index) is not None:
+            t = with_comment(t, kind, name, on[index], "index_comment")
+    return t
+
+
+def key_index_name(key: tuple, kind: str, o: Any) -> str:
+    """The name of the index of a key, unique or exclusion constraint ``o`` of the table
+    ``key``: the constraint's (``<table>_pkey`` for a primary key without a name)."""
+    if kind == "primary key" and o.name is None:
+        from planner.dialects.postgresql import PostgreSQL
+
+        return PostgreSQL().default_name("pk", key[1], o.columns)
+    return o.name
+
+
+def key_index_comment_sql(key: tuple, index: str, comment: str | None) -> str:
+    """``COMMENT ON INDEX`` the index ``index`` of the table ``key`` (``IS NULL``: none).
+
+    Example:
+        >>> print(key_index_comment_sql(("app", "t"), "t_pkey", "it's"))
+        COMMENT ON INDEX "app"."t_pkey" IS 'it''s'
+    """
+    from planner.dialects import get
+    from planner.dialects.postgresql_views import _qq
+
+    value = "NULL" if comment is None else get("postgresql").string_literal(comment)
+    return f"COMMENT ON INDEX {_qq(key[0], index)} IS {value}"
 
 
 def _with_constraint_comment(t: Any, kind: str, name: str, comment: str) -> Any:

@@ -64,7 +64,8 @@ ORDER BY n.nspname, t.typname
 """
 
 _ATTRIBUTES = """
-SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod)
+SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod),
+       col_description(a.attrelid, a.attnum)
 FROM pg_attribute a WHERE a.attrelid = ANY(:oids) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
 """
@@ -77,7 +78,7 @@ MODELLED_COLLATION = (
 _COLLATIONS = f"""
 SELECT n.nspname, c.collname, c.collprovider,
        CASE c.collprovider WHEN 'i' THEN c.colliculocale ELSE c.collcollate END,
-       c.collisdeterministic
+       c.collisdeterministic, obj_description(c.oid, 'pg_collation')
 FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
 WHERE n.nspname = ANY(:schemas) AND {MODELLED_COLLATION}
   AND {_not_extension("pg_collation", "c.oid")}
@@ -156,8 +157,9 @@ def capture(conn: Any, snapshot: Any, names: list[str], default: str) -> Any:
     trows = conn.execute(sa.text(_TYPES), p).all()
     attrs: dict[int, list[Attribute]] = {}
     if trows:
-        for rel, name, typ in conn.execute(sa.text(_ATTRIBUTES), {"oids": [r[0] for r in trows]}):
-            attrs.setdefault(rel, []).append(Attribute(name=name, type=typ))
+        oids = {"oids": [r[0] for r in trows]}
+        for rel, name, typ, comment in conn.execute(sa.text(_ATTRIBUTES), oids):
+            attrs.setdefault(rel, []).append(Attribute(name=name, type=typ, comment=comment))
     types = [
         CompositeType(
             name=name, schema=sch(nsp), attributes=tuple(attrs.get(rel, ())), comment=comment
@@ -171,8 +173,9 @@ def capture(conn: Any, snapshot: Any, names: list[str], default: str) -> Any:
             provider="icu" if prov == "i" else "libc",
             locale=locale or "",
             deterministic=bool(det),
+            comment=comment,
         )
-        for nsp, name, prov, locale, det in conn.execute(sa.text(_COLLATIONS), p)
+        for nsp, name, prov, locale, det, comment in conn.execute(sa.text(_COLLATIONS), p)
     ]
     out = dataclasses.replace(
         snapshot,
@@ -283,12 +286,33 @@ def alter_domain(old: Domain, new: Domain, dropped: list, added: list) -> list[s
 
 
 def create_type(t: CompositeType) -> list[str]:
+    """``CREATE TYPE``, then the comments of the type and of its attributes.
+
+    Example:
+        >>> from planner.state.pg_types import Attribute
+        >>> for s in create_type(CompositeType(name="pair", attributes=(
+        ...     Attribute(name="x", type="int", comment="first"),))):
+        ...     print(s)
+        CREATE TYPE "pair" AS ("x" integer)
+        COMMENT ON COLUMN "pair"."x" IS E'first'
+    """
     name = _qq(t.schema, t.name)
     body = ", ".join(f"{_q(a.name)} {a.type}" for a in t.attributes)
     out = [f"CREATE TYPE {name} AS ({body})"]
     if t.comment is not None:
         out.append(_comment(f"TYPE {name}", t.comment))
+    out += [attribute_comment(t, a.name, a.comment) for a in t.attributes if a.comment is not None]
     return out
+
+
+def attribute_comment(t: CompositeType, attribute: str, comment: str | None) -> str:
+    """``COMMENT ON COLUMN type.attribute IS ...`` (``NULL`` removes it)."""
+    return _comment(f"COLUMN {_qq(t.schema, t.name)}.{_q(attribute)}", comment)
+
+
+def collation_comment(c: Collation, comment: str | None) -> str:
+    """``COMMENT ON COLLATION name IS ...`` (``NULL`` removes it)."""
+    return _comment(f"COLLATION {_qq(c.schema, c.name)}", comment)
 
 
 def drop_type(t: CompositeType) -> list[str]:
@@ -313,7 +337,8 @@ def create_collation(c: Collation) -> list[str]:
     opts = f"provider = {c.provider}, locale = {_lit(c.locale)}"
     if not c.deterministic:
         opts += ", deterministic = false"
-    return [f"CREATE COLLATION {_qq(c.schema, c.name)} ({opts})"]
+    out = [f"CREATE COLLATION {_qq(c.schema, c.name)} ({opts})"]
+    return out + ([collation_comment(c, c.comment)] if c.comment is not None else [])
 
 
 def drop_collation(c: Collation) -> list[str]:

@@ -78,7 +78,11 @@ from planner.ops.base import (
     enums_of_type,
 )
 from planner.ops.collations import AlterColumnCollation
-from planner.ops.constraint_comments import SetConstraintComment, SetPolicyComment
+from planner.ops.constraint_comments import (
+    SetConstraintComment,
+    SetConstraintIndexComment,
+    SetPolicyComment,
+)
 from planner.ops.data import (
     OPERATION_TYPES,
     AddEnumValue,
@@ -115,6 +119,7 @@ from planner.ops.pg_tables import (
     DropExclusion,
     SetTableLogged,
 )
+from planner.ops.pg_type_comments import SetAttributeComment, SetCollationComment
 from planner.ops.routines import CreateRoutine, DropRoutine, ReplaceRoutine, SetRoutineComment
 from planner.ops.rowmodes import ChangeRowMode, PruneRows
 from planner.ops.tables import (
@@ -164,12 +169,15 @@ __all__ = [
     "DropView",
     "DropViewIndex",
     "SetViewColumnComment",
+    "SetAttributeComment",
+    "SetCollationComment",
     "SetViewComment",
     "DropRoutine",
     "ReplaceRoutine",
     "SetRoutineComment",
     "SetIndexComment",
     "SetConstraintComment",
+    "SetConstraintIndexComment",
     "SetPolicyComment",
     "SetViewIndexComment",
     "AlterColumnDefault",

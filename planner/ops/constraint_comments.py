@@ -20,7 +20,7 @@ from planner.ops.base import PHASE_INDEX, ApplyError, Operation, RefKind, _edit_
 from planner.ops.data import OPERATION_TYPES
 from planner.state.model import Snapshot, TableKey
 
-__all__ = ["SetConstraintComment", "SetPolicyComment"]
+__all__ = ["SetConstraintComment", "SetConstraintIndexComment", "SetPolicyComment"]
 
 
 def _describe(what: str, owner: TableKey, new: str | None) -> str:
@@ -36,6 +36,8 @@ class SetConstraintComment(Operation):
     (a primary key's may be None: the dialect's default); ``old`` is the comment it had."""
 
     kind: ClassVar[str] = "set_constraint_comment"
+    #: the constraint's key the comment is: ``comment`` (``index_comment``: its index's)
+    comment_key: ClassVar[str] = "comment"
     phase: ClassVar[int] = PHASE_INDEX
     table_key: TableKey
     constraint: str
@@ -56,7 +58,7 @@ class SetConstraintComment(Operation):
         return _describe(self._what(), self.table_key, self.new)
 
     def reverse(self) -> Operation:
-        return SetConstraintComment(
+        return type(self)(
             table_key=self.table_key,
             constraint=self.constraint,
             name=self.name,
@@ -80,9 +82,21 @@ class SetConstraintComment(Operation):
             found = [(k, n) for k, n, _ in constraints(t) if k == self.constraint]
             if not any(k == "primary key" or n == self.name for k, n in found):
                 raise ApplyError(f"{t.qualified_name} has no {self._what()}")
-            return with_comment(t, self.constraint, self.name, self.new)
+            return with_comment(t, self.constraint, self.name, self.new, self.comment_key)
 
         return _edit_table(snapshot, self.table_key, edit)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetConstraintIndexComment(SetConstraintComment):
+    """Set (``new``) or remove the comment of the index backing a primary key, unique or
+    exclusion constraint that stays (``index_comment:``; PostgreSQL ``COMMENT ON INDEX``)."""
+
+    kind: ClassVar[str] = "set_constraint_index_comment"
+    comment_key: ClassVar[str] = "index_comment"
+
+    def _what(self) -> str:
+        return f"the index of {SetConstraintComment._what(self)}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,5 +143,5 @@ class SetPolicyComment(Operation):
         return _edit_table(snapshot, self.table_key, edit)
 
 
-for _cls in (SetConstraintComment, SetPolicyComment):
+for _cls in (SetConstraintComment, SetConstraintIndexComment, SetPolicyComment):
     OPERATION_TYPES.setdefault(_cls.kind, _cls)

@@ -266,6 +266,43 @@ class AlterExtension(Operation):
         return _replace(snapshot, "extensions", self.new.name, self.new)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetExtensionComment(Operation):
+    """Set the comment of an extension that stays (``new.comment``; None: back to its
+    control file's, ``""``: none); ``old`` / ``new`` differ in their comment only."""
+
+    kind: ClassVar[str] = "set_extension_comment"
+    phase: ClassVar[int] = PHASE_CREATE_EXTENSION
+    old: Extension
+    new: Extension
+
+    def sort_name(self) -> str:
+        return self.new.name
+
+    def where(self) -> str:
+        return self.new.name
+
+    def label(self) -> str:
+        return f"comment of extension {self.new.name}"
+
+    def describe(self) -> str:
+        what = f"the comment of extension {self.new.name}"
+        if self.new.comment is None:
+            return f"Reset {what} to its control file's"
+        if self.new.comment == "":
+            return f"Remove {what}"
+        return f"Set {what} to {self.new.comment!r}"
+
+    def reverse(self) -> Operation:
+        return SetExtensionComment(old=self.new, new=self.old)
+
+    def needs(self) -> frozenset[Ref]:
+        return frozenset({(EXTENSION, self.new.name)})  # type: ignore[arg-type]
+
+    def apply_to(self, snapshot: Snapshot) -> Snapshot:
+        return _replace(snapshot, "extensions", self.new.name, self.new)
+
+
 # --------------------------------------------------------------------------- sequences
 def _seq_needs(q: Sequence) -> set:
     refs: set = set()
@@ -439,6 +476,7 @@ for _cls in (
     CreateExtension,
     DropExtension,
     AlterExtension,
+    SetExtensionComment,
     CreateSequence,
     DropSequence,
     AlterSequence,

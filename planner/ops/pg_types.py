@@ -37,11 +37,18 @@ PHASE_DROP_COLLATION = 17
 
 TYPE = "type"
 COLLATION = "collation"
+ATTRIBUTE = "attribute"
 _FIELDS = {Domain: "domains", CompositeType: "composite_types", Collation: "collations"}
 
 
 def type_ref(name: str) -> Ref:
     return (TYPE, name)  # type: ignore[return-value]
+
+
+def attribute_ref(type_name: str, attribute: str) -> Ref:
+    """The ref of an attribute of the composite type ``type_name`` (an attribute comment
+    needs it; an ``ALTER TYPE`` adding the attribute gives it)."""
+    return (ATTRIBUTE, f"{type_name}.{attribute}")  # type: ignore[return-value]
 
 
 def _refs_of(obj: Any) -> set:
@@ -247,7 +254,8 @@ class DropCompositeType(_One):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlterCompositeType(_One):
     """``ALTER TYPE``: attributes dropped, added (at the end) and of a changed type;
-    comment."""
+    comment (the comments of attributes are :class:`~planner.ops.pg_type_comments.
+    SetAttributeComment` ops of their own)."""
 
     kind: ClassVar[str] = "alter_composite_type"
     phase: ClassVar[int] = PHASE_CREATE_TYPE
@@ -266,7 +274,7 @@ class AlterCompositeType(_One):
         new = {a.name: a for a in self.new.attributes}
         dropped = [a.name for a in self.old.attributes if a.name not in new]
         added = [a for a in self.new.attributes if a.name not in old]
-        retyped = [a for a in self.new.attributes if a.name in old and old[a.name] != a]
+        retyped = [a for a in self.new.attributes if a.name in old and old[a.name].type != a.type]
         return dropped, added, retyped
 
     def describe(self) -> str:
@@ -285,6 +293,11 @@ class AlterCompositeType(_One):
 
     def reverse(self) -> Operation:
         return AlterCompositeType(old=self.new, new=self.old)
+
+    def gives(self) -> frozenset[Ref]:
+        # the attributes it adds, whose comments come after
+        name = self.new.qualified_name
+        return frozenset(attribute_ref(name, a.name) for a in self.changes()[1])
 
     def needs(self) -> frozenset[Ref]:
         return frozenset(_refs_of(self.new) | _refs_of(self.old) | {self._gives_ref()})

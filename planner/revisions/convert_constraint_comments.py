@@ -14,8 +14,16 @@ from collections.abc import Callable
 from planner import ops as our
 from planner.dialects.postgresql import PostgreSQL
 from planner.dialects.postgresql_policies import policy_comment_sql
-from planner.dialects.postgresql_tables import constraint_comment_sql
-from planner.ops.constraint_comments import SetConstraintComment, SetPolicyComment
+from planner.dialects.postgresql_tables import (
+    constraint_comment_sql,
+    key_index_comment_sql,
+    key_index_name,
+)
+from planner.ops.constraint_comments import (
+    SetConstraintComment,
+    SetConstraintIndexComment,
+    SetPolicyComment,
+)
 from planner.ops.pg_tables import AddExclusion
 from planner.ops.policies import CreatePolicy
 from planner.revisions import alembic_ops as custom
@@ -38,10 +46,14 @@ def _pk_name(key: tuple, pk) -> str:
 
 
 def _comment(key: tuple, kind: str, obj) -> list[str]:
-    if obj is None or obj.comment is None:
+    """The comments of a created constraint: its own, then its index's."""
+    if obj is None:
         return []
     name = _pk_name(key, obj) if kind == "primary key" else obj.name
-    return [constraint_comment_sql(key, name, obj.comment)]
+    out = [constraint_comment_sql(key, name, obj.comment)] if obj.comment is not None else []
+    if getattr(obj, "index_comment", None) is not None:
+        out.append(key_index_comment_sql(key, key_index_name(key, kind, obj), obj.index_comment))
+    return out
 
 
 @TO_ALEMBIC.register(SetConstraintComment)
@@ -51,6 +63,18 @@ def _set_constraint_comment(op: SetConstraintComment, ctx: EmitContext) -> list:
         t = ctx.after.get_table(op.table_key) or ctx.before.get_table(op.table_key)
         name = _pk_name(op.table_key, t.primary_key)
     return _sql([constraint_comment_sql(op.table_key, name, op.new)])
+
+
+@TO_ALEMBIC.register(SetConstraintIndexComment)
+def _set_constraint_index_comment(op: SetConstraintIndexComment, ctx: EmitContext) -> list:
+    t = ctx.after.get_table(op.table_key) or ctx.before.get_table(op.table_key)
+    found = [
+        o
+        for k, n, o in constraints(t)
+        if k == op.constraint and (k == "primary key" or n == op.name)
+    ]
+    index = key_index_name(op.table_key, op.constraint, found[0]) if found else op.name
+    return _sql([key_index_comment_sql(op.table_key, index, op.new)])
 
 
 @TO_ALEMBIC.register(SetPolicyComment)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from planner import dialects
+from planner.dialects.postgresql_objects import extension_comment_sql
 from planner.ops.pg_objects import (
     AlterExtension,
     AlterSequence,
@@ -18,6 +19,7 @@ from planner.ops.pg_objects import (
     DropSchema,
     DropSequence,
     SetEnumSchema,
+    SetExtensionComment,
     SetSchemaComment,
 )
 from planner.revisions import alembic_ops as custom
@@ -61,7 +63,12 @@ def _create_extension(op: CreateExtension, ctx: EmitContext) -> list:
         sql += f" SCHEMA {quote_ident(e.schema)}"
     if e.version is not None:
         sql += f" VERSION {quote_string(e.version)}"
-    return _sql(sql)
+    return _sql(sql, *(extension_comment_sql(e) if e.comment is not None else ()))
+
+
+@TO_ALEMBIC.register(SetExtensionComment)
+def _set_extension_comment(op: SetExtensionComment, ctx: EmitContext) -> list:
+    return _sql(*extension_comment_sql(op.new))
 
 
 @TO_ALEMBIC.register(DropExtension)

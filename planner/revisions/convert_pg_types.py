@@ -6,6 +6,7 @@ fragments of the snapshot run as written, as everywhere)."""
 from __future__ import annotations
 
 from planner.dialects import postgresql_types as ddl
+from planner.ops.pg_type_comments import SetAttributeComment, SetCollationComment
 from planner.ops.pg_types import (
     AlterCompositeType,
     AlterDomain,
@@ -64,3 +65,13 @@ def _create_collation(op: CreateCollation, ctx: EmitContext) -> list:
 @TO_ALEMBIC.register(DropCollation)
 def _drop_collation(op: DropCollation, ctx: EmitContext) -> list:
     return _sql(ddl.drop_collation(op.collation))
+
+
+@TO_ALEMBIC.register(SetAttributeComment)
+def _set_attribute_comment(op: SetAttributeComment, ctx: EmitContext) -> list:
+    return _sql([ddl.attribute_comment(op.type, op.attribute, op.new)])
+
+
+@TO_ALEMBIC.register(SetCollationComment)
+def _set_collation_comment(op: SetCollationComment, ctx: EmitContext) -> list:
+    return _sql([ddl.collation_comment(op.new, op.new.comment)])

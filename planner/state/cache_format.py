@@ -47,6 +47,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("columns", _STRS),
         ("deferrable", _S_OPT),
         ("comment", _S_OPT),
+        ("index_comment", _S_OPT),
     ),
     model.ForeignKey: (
         ("name", _S),
@@ -59,7 +60,13 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("deferrable", _S_OPT),
         ("comment", _S_OPT),
     ),
-    model.Unique: (("name", _S), ("columns", _STRS), ("deferrable", _S_OPT), ("comment", _S_OPT)),
+    model.Unique: (
+        ("name", _S),
+        ("columns", _STRS),
+        ("deferrable", _S_OPT),
+        ("comment", _S_OPT),
+        ("index_comment", _S_OPT),
+    ),
     model.Check: (("name", _S), ("sqltext", _S), ("comment", _S_OPT)),
     model.Index: (
         ("name", _S),
@@ -116,6 +123,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("using", _S),
         ("where", _S_OPT),
         ("comment", _S_OPT),
+        ("index_comment", _S_OPT),
     ),
     policies.Policy: (
         ("name", _S),
@@ -155,7 +163,7 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("collation", _S_OPT),
         ("comment", _S_OPT),
     ),
-    pg_types.Attribute: (("name", _S), ("type", _S)),
+    pg_types.Attribute: (("name", _S), ("type", _S), ("comment", _S_OPT)),
     pg_types.CompositeType: (
         ("name", _S),
         ("schema", _S_OPT),
@@ -168,9 +176,15 @@ _SPECS: dict[type, tuple[tuple[str, object], ...]] = {
         ("provider", _S),
         ("locale", _S),
         ("deterministic", _B),
+        ("comment", _S_OPT),
     ),
     pg_objects.Schema: (("name", _S), ("comment", _S_OPT)),
-    pg_objects.Extension: (("name", _S), ("version", _S_OPT), ("schema", _S_OPT)),
+    pg_objects.Extension: (
+        ("name", _S),
+        ("version", _S_OPT),
+        ("schema", _S_OPT),
+        ("comment", _S_OPT),
+    ),
     pg_objects.Sequence: (
         ("name", _S),
         ("schema", _S_OPT),

@@ -34,12 +34,12 @@ CHECK_KEYS = ("sqltext", "comment")
 KINDS = ("primary key", "foreign key", "unique", "check", "exclusion constraint")
 
 
-def read(shape: Any, body: dict, path: tuple) -> str | None:
-    """The ``comment:`` of the constraint or policy mapping ``body`` at ``path`` (absent:
-    None)."""
-    if "comment" not in body:
+def read(shape: Any, body: dict, path: tuple, key: str = "comment") -> str | None:
+    """The ``comment:`` (or ``key``: ``index_comment``) of the constraint or policy
+    mapping ``body`` at ``path`` (absent: None)."""
+    if key not in body:
         return None
-    return shape.text(body["comment"], (*path, "comment"), "a comment")
+    return shape.text(body[key], (*path, key), "a comment")
 
 
 def read_check(shape: Any, name: str, body: Any, path: tuple) -> Check | None:
@@ -84,33 +84,49 @@ _SECTION = {
 }
 
 
-def path_of(t: Table, kind: str, name: str | None) -> tuple:
-    """The snapshot path of the ``comment:`` of ``t``'s constraint."""
+#: the constraint kinds backed by an index of their own (``index_comment:``)
+INDEXED = ("primary key", "unique", "exclusion constraint")
+#: the comment keys of a constraint: its own, its index's (:data:`INDEXED` only)
+COMMENT_KEYS = ("comment", "index_comment")
+
+
+def path_of(t: Table, kind: str, name: str | None, key: str = "comment") -> tuple:
+    """The snapshot path of the ``comment:`` (or ``key``) of ``t``'s constraint."""
     if kind == "primary key":
-        return ("tables", t.name, "primary_key", "comment")
-    return ("tables", t.name, _SECTION[kind], name, "comment")
+        return ("tables", t.name, "primary_key", key)
+    return ("tables", t.name, _SECTION[kind], name, key)
 
 
-def with_comment(t: Table, kind: str, name: str | None, comment: str | None) -> Table:
-    """``t`` with the comment of its constraint ``kind`` ``name`` set to ``comment``."""
+def with_comment(
+    t: Table, kind: str, name: str | None, comment: str | None, key: str = "comment"
+) -> Table:
+    """``t`` with the comment (``key``: or its index's, ``index_comment``) of its
+    constraint ``kind`` ``name`` set to ``comment``."""
     if kind == "primary key":
         return dataclasses.replace(
-            t, primary_key=dataclasses.replace(t.primary_key, comment=comment)
+            t, primary_key=dataclasses.replace(t.primary_key, **{key: comment})
         )
     field = {"foreign key": "foreign_keys", "unique": "uniques", "check": "checks"}.get(
         kind, "exclusions"
     )
     items = tuple(
-        dataclasses.replace(o, comment=comment) if o.name == name else o for o in getattr(t, field)
+        dataclasses.replace(o, **{key: comment}) if o.name == name else o for o in getattr(t, field)
     )
     return dataclasses.replace(t, **{field: items})
+
+
+def comments_of(kind: str, o: Any) -> Iterator[tuple[str, str | None]]:
+    """``(key, comment)`` of each comment key constraint ``o`` (of ``kind``) has."""
+    for key in COMMENT_KEYS if kind in INDEXED else COMMENT_KEYS[:1]:
+        yield key, getattr(o, key)
 
 
 def without_comments(t: Table) -> Table:
     """``t`` with no constraint comment (the rest of a comparison ignores them)."""
     for kind, name, o in list(constraints(t)):
-        if o.comment is not None:
-            t = with_comment(t, kind, name, None)
+        for key, comment in comments_of(kind, o):
+            if comment is not None:
+                t = with_comment(t, kind, name, None, key)
     return t
 
 
@@ -131,13 +147,17 @@ def check_targets(snapshot: Any, targets: Any, add: Any) -> None:
     )
     for t in snapshot.tables:
         for kind, name, o in constraints(t):
-            if o.comment is not None:
-                what = kind if kind == "primary key" else f"{kind} {name}"
+            what = kind if kind == "primary key" else f"{kind} {name}"
+            for key, comment in comments_of(kind, o):
+                if comment is None:
+                    continue
+                noun = "comment" if key == "comment" else "comment of the index"
                 add(
-                    path_of(t, kind, name),
-                    f"comment of {what} of {t.qualified_name}: {', '.join(lacking)} has no "
-                    "constraint comments (a target dialect)",
-                    fix,
+                    path_of(t, kind, name, key),
+                    f"{noun} of {what} of {t.qualified_name}: {', '.join(lacking)} has no "
+                    f"{'constraint' if key == 'comment' else 'key index'} comments "
+                    "(a target dialect)",
+                    fix.replace("comment:", f"{key}:"),
                 )
         for p in t.policies:
             if p.comment is not None:
@@ -166,9 +186,14 @@ def compare(where: str, got: Table, want: Table, out: list[str]) -> tuple[Table,
         g = have.get((kind, name))
         if kind == "primary key" and g is None:
             g = next((x for (k, _), x in have.items() if k == kind), None)
-        if g is not None and g.comment != o.comment:
-            what = kind if kind == "primary key" else f"{kind} {name}"
-            out.append(
-                f"{where}: {what}: comment {_show(g.comment)}, snapshot says {_show(o.comment)}"
-            )
+        if g is None:
+            continue
+        what = kind if kind == "primary key" else f"{kind} {name}"
+        for key, comment in comments_of(kind, o):
+            if getattr(g, key) != comment:
+                noun = "comment" if key == "comment" else "comment of its index"
+                out.append(
+                    f"{where}: {what}: {noun} {_show(getattr(g, key))}, "
+                    f"snapshot says {_show(comment)}"
+                )
     return without_comments(got), without_comments(want)

@@ -170,6 +170,8 @@ class PrimaryKey:
     deferrable: str | None = None
     #: ``COMMENT ON CONSTRAINT`` (PostgreSQL); None: no comment
     comment: str | None = None
+    #: ``COMMENT ON INDEX`` of the index backing it (PostgreSQL); None: no comment
+    index_comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -199,6 +201,8 @@ class Unique:
     deferrable: str | None = None
     #: ``COMMENT ON CONSTRAINT`` (PostgreSQL); None: no comment
     comment: str | None = None
+    #: ``COMMENT ON INDEX`` of the index backing it (PostgreSQL); None: no comment
+    index_comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -281,6 +285,8 @@ class Exclusion:
     where: str | None = None
     #: ``COMMENT ON CONSTRAINT`` (PostgreSQL); None: no comment
     comment: str | None = None
+    #: ``COMMENT ON INDEX`` of the index backing it (PostgreSQL); None: no comment
+    index_comment: str | None = None
 
 
 #: One managed row: ``(column, value)`` pairs sorted by column; values frozen.

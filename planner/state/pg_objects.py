@@ -48,6 +48,9 @@ class Extension:
     name: str
     version: str | None = None
     schema: str | None = None
+    #: ``COMMENT ON EXTENSION`` when it is not its control file's (None: the control
+    #: file's; ``""``: none at all)
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from planner.state.pg_objects import SEQUENCE_TYPES, Extension, Schema, Sequence
 
 SCHEMA_KEYS = ("comment",)
-EXTENSION_KEYS = ("version", "schema")
+EXTENSION_KEYS = ("version", "schema", "comment")
 SEQUENCE_KEYS = (
     "schema",
     "type",
@@ -81,7 +81,8 @@ def load_extensions(shape: Any, value: Any) -> tuple[Extension, ...]:
             continue
         version = shape.text(m.get("version"), (*p, "version"), "a version")
         schema = shape.text(m.get("schema"), (*p, "schema"), "a schema name")
-        out.append(Extension(name=name, version=version, schema=schema))
+        comment = shape.text(m.get("comment"), (*p, "comment"), "a comment")
+        out.append(Extension(name=name, version=version, schema=schema, comment=comment))
     return tuple(out)
 
 
@@ -212,6 +213,8 @@ def nodes(snapshot: Any, str_node: Any) -> list[tuple[str, Node]]:
                 pairs.append(("version", _quoted(e.version)))
             if e.schema is not None:
                 pairs.append(("schema", str_node(e.schema)))
+            if e.comment is not None:
+                pairs.append(("comment", str_node(e.comment)))
             items.append((e.name, _flow(pairs)))
         out.append(("extensions", _block(items)))
     if snapshot.sequences:

@@ -27,7 +27,7 @@ from typing import Any
 from planner.state.model import DEFERRABLE_KINDS, Exclusion, ExclusionElement, Unique
 
 #: the keys of a unique constraint written as a mapping
-UNIQUE_KEYS = ("columns", "deferrable", "comment")
+UNIQUE_KEYS = ("columns", "deferrable", "comment", "index_comment")
 
 
 def read_deferrable(shape: Any, value: Any, path: tuple, what: str) -> str | None:
@@ -64,7 +64,10 @@ def read_unique(shape: Any, name: str, body: Any, path: tuple) -> Unique | None:
         return None
     from planner.state.constraint_comments import read
 
-    return Unique(name=name, columns=cols, deferrable=deferrable, comment=read(shape, u, path))
+    comment, index_comment = read(shape, u, path), read(shape, u, path, "index_comment")
+    return Unique(
+        name=name, columns=cols, deferrable=deferrable, comment=comment, index_comment=index_comment
+    )
 
 
 def check(c: Any, snapshot: Any, targets: Any) -> None:
@@ -174,7 +177,7 @@ def check_targets(c: Any, snapshot: Any, names: list | None) -> None:
 
 
 # --------------------------------------------------------------------------- exclusions
-EXCLUSION_KEYS = ("using", "elements", "where", "comment")
+EXCLUSION_KEYS = ("using", "elements", "where", "comment", "index_comment")
 ELEMENT_KEYS = ("column", "expression", "operator")
 #: an operator as PostgreSQL spells one (symbols), or an index method's name
 _OPERATOR = re.compile(r"[+\-*/<>=~!@#%^&|`?]{1,63}")
@@ -209,10 +212,15 @@ def read_exclusions(shape: Any, value: Any, path: tuple) -> tuple[Exclusion, ...
         if len(elements) == len(raw):
             from planner.state.constraint_comments import read
 
-            comment = read(shape, e, ep)
+            comment, index_comment = read(shape, e, ep), read(shape, e, ep, "index_comment")
             out.append(
                 Exclusion(
-                    name=name, elements=tuple(elements), using=using, where=where, comment=comment
+                    name=name,
+                    elements=tuple(elements),
+                    using=using,
+                    where=where,
+                    comment=comment,
+                    index_comment=index_comment,
                 )
             )
     return tuple(out)

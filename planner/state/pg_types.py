@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -143,10 +144,12 @@ class Domain:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Attribute:
-    """An attribute of a composite type (order matters)."""
+    """An attribute of a composite type (order matters); ``comment``: PostgreSQL's
+    ``COMMENT ON COLUMN type.attribute``."""
 
     name: str
     type: str
+    comment: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "type", canonical_type(self.type))
@@ -179,6 +182,7 @@ class Collation:
     provider: str = "libc"
     locale: str
     deterministic: bool = True
+    comment: str | None = None
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -290,13 +294,51 @@ def compare(actual: Any, expected: Any) -> list[str]:
     """
     out: list[str] = []
     out += _named("domain", actual.domains, expected.domains, same_domain)
-    out += _named("type", actual.composite_types, expected.composite_types, _fields)
+    out += _named("type", actual.composite_types, expected.composite_types, _type_fields)
+    out += _attribute_comments(actual.composite_types, expected.composite_types)
     out += _named("collation", actual.collations, expected.collations, _fields)
     return out
 
 
 def _fields(a: Any, b: Any) -> list[str]:
     return [f for f in a.__dataclass_fields__ if getattr(a, f) != getattr(b, f)]
+
+
+def bare(t: CompositeType) -> CompositeType:
+    """``t`` without the comments of its attributes (what ``CREATE`` / ``ALTER TYPE``
+    write; the comments are written apart)."""
+    attrs = tuple(dataclasses.replace(a, comment=None) for a in t.attributes)
+    return t if attrs == t.attributes else dataclasses.replace(t, attributes=attrs)
+
+
+def _type_fields(a: CompositeType, b: CompositeType) -> list[str]:
+    """The fields of two composite types that differ, attributes without their comments
+    (:func:`_attribute_comments` names those)."""
+    return _fields(bare(a), bare(b))
+
+
+def attribute_comment_changes(a: CompositeType | None, b: CompositeType) -> list[tuple]:
+    """``(attribute, old, new)`` of each attribute of ``b`` whose comment is not ``a``'s
+    (``a`` None or without the attribute: none), in ``b``'s order."""
+    had = {x.name: x.comment for x in a.attributes} if a is not None else {}
+    return [
+        (x.name, had.get(x.name), x.comment) for x in b.attributes if had.get(x.name) != x.comment
+    ]
+
+
+def _attribute_comments(have_items: Any, need_items: Any) -> list[str]:
+    have = {o.qualified_name: o for o in have_items}
+    out = []
+    for b in sorted(need_items, key=lambda o: o.qualified_name):
+        a = have.get(b.qualified_name)
+        if a is None or [x.name for x in a.attributes] != [x.name for x in b.attributes]:
+            continue  # missing, or its attributes differ: said already
+        for name, old, new in attribute_comment_changes(a, b):
+            out.append(
+                f"type {b.qualified_name}: comment of attribute {name} {_show(old)}, "
+                f"snapshot says {_show(new)}"
+            )
+    return out
 
 
 def _named(kind: str, have_items: Any, need_items: Any, differ: Any) -> list[str]:

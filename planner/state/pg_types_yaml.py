@@ -3,7 +3,7 @@
 
 ```yaml
 collations:
-  ci: {provider: icu, locale: und-u-ks-level2, deterministic: false}
+  ci: {provider: icu, locale: und-u-ks-level2, deterministic: false, comment: case-insensitive}
 domains:
   posint:
     type: integer
@@ -15,7 +15,7 @@ types:
   pair:
     attributes:
     - {name: x, type: integer}
-    - {name: y, type: text}
+    - {name: y, type: text, comment: the second}
 ```
 """
 
@@ -37,15 +37,18 @@ from planner.state.pg_types import (
 DOMAIN_KEYS = ("schema", "type", "nullable", "default", "checks", "collation", "comment")
 CHECK_KEYS = ("name", "sqltext")
 TYPE_KEYS = ("schema", "attributes", "comment")
-ATTRIBUTE_KEYS = ("name", "type")
-COLLATION_KEYS = ("schema", "provider", "locale", "deterministic")
+ATTRIBUTE_KEYS = ("name", "type")  # required; a comment is optional
+COLLATION_KEYS = ("schema", "provider", "locale", "deterministic", "comment")
 _BOOL = "tag:yaml.org,2002:bool"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-def _entries(shape: Any, value: Any, path: tuple, what: str, keys: tuple) -> list[dict]:
-    """The mappings of a list of ``{name:, ...}`` entries (``keys`` required)."""
+def _entries(
+    shape: Any, value: Any, path: tuple, what: str, keys: tuple, optional: tuple = ()
+) -> list[dict]:
+    """The mappings of a list of ``{name:, ...}`` entries (``keys`` required, ``optional``
+    allowed)."""
     if value is None:
         return []
     if not isinstance(value, list):
@@ -53,7 +56,7 @@ def _entries(shape: Any, value: Any, path: tuple, what: str, keys: tuple) -> lis
         return []
     out, seen = [], set()
     for i, item in enumerate(value):
-        m = shape.mapping(item, (*path, i), what, allowed=keys, required=("name",))
+        m = shape.mapping(item, (*path, i), what, allowed=keys + optional, required=("name",))
         if m is None or "name" not in m:
             continue
         missing = [k for k in keys if k not in m]
@@ -130,11 +133,12 @@ def load_types(shape: Any, value: Any) -> tuple[CompositeType, ...]:
         attrs = []
         raw = m.get("attributes")
         for i, a in enumerate(
-            _entries(shape, raw, (*p, "attributes"), "attributes", ATTRIBUTE_KEYS)
+            _entries(shape, raw, (*p, "attributes"), "attributes", ATTRIBUTE_KEYS, ("comment",))
         ):
             t = shape.text(a["type"], (*p, "attributes", i, "type"), "a type (SQL)")
+            comment = shape.text(a.get("comment"), (*p, "attributes", i, "comment"), "a comment")
             if t is not None and t.strip():
-                attrs.append(Attribute(name=a["name"], type=t))
+                attrs.append(Attribute(name=a["name"], type=t, comment=comment))
             elif t is not None:
                 shape.add((*p, "attributes", i, "type"), "empty type", "name the attribute's type")
         out.append(
@@ -186,6 +190,7 @@ def load_collations(shape: Any, value: Any) -> tuple[Collation, ...]:
                 provider=provider,
                 locale=locale,
                 deterministic=True if deterministic is None else deterministic,
+                comment=shape.text(m.get("comment"), (*p, "comment"), "a comment"),
             )
         )
     return tuple(out)
@@ -243,6 +248,8 @@ def nodes(snapshot: Any, str_node: Any) -> list[tuple[str, Node]]:
             pairs.append(("locale", str_node(c.locale)))
             if not c.deterministic:
                 pairs.append(("deterministic", _bool(False)))
+            if c.comment is not None:
+                pairs.append(("comment", str_node(c.comment)))
             items.append((c.name, _map(pairs, True)))
         out.append(("collations", _map(items, False)))
     if snapshot.domains:
@@ -275,7 +282,11 @@ def nodes(snapshot: Any, str_node: Any) -> list[tuple[str, Node]]:
             if t.schema is not None:
                 pairs.append(("schema", str_node(t.schema)))
             attrs = [
-                _map([("name", str_node(a.name)), ("type", str_node(a.type))], True)
+                _map(
+                    [("name", str_node(a.name)), ("type", str_node(a.type))]
+                    + ([("comment", str_node(a.comment))] if a.comment is not None else []),
+                    True,
+                )
                 for a in t.attributes
             ]
             pairs.append(

@@ -139,7 +139,7 @@ COLUMN_KEYS = (
     "collation",
     "using",
 )
-PK_KEYS = ("name", "columns", "deferrable", "comment")
+PK_KEYS = ("name", "columns", "deferrable", "comment", "index_comment")
 FK_KEYS = ("columns", "references", "ondelete", "onupdate", "deferrable", "comment")
 REF_KEYS = ("schema", "table", "columns")
 INDEX_KEYS = ("columns", "unique", "where", "using", "include", "comment", "with")
@@ -458,7 +458,7 @@ class Shape:
         # primary key
         pk_name: Any = _MISSING
         pk_columns: tuple[str, ...] | None = tuple(flagged)
-        pk_deferrable = pk_comment = None
+        pk_deferrable = pk_comment = pk_index_comment = None
         if "primary_key" in t:
             pp = (*path, "primary_key")
             pk = self.mapping(t["primary_key"], pp, "primary_key", allowed=PK_KEYS)
@@ -467,6 +467,7 @@ class Shape:
                     self, pk.get("deferrable"), (*pp, "deferrable"), "the primary key"
                 )
                 pk_comment = constraint_comments.read(self, pk, pp)
+                pk_index_comment = constraint_comments.read(self, pk, pp, "index_comment")
                 if "name" in pk:
                     pk_name = self.text(pk["name"], (*pp, "name"), "a constraint name")
                 if "columns" in pk:
@@ -537,9 +538,8 @@ class Shape:
         if pk_columns:
             if pk_name is _MISSING:
                 pk_name = naming.default_pk_name(name, pk_columns, conventions)
-            primary_key = PrimaryKey(
-                name=pk_name, columns=pk_columns, deferrable=pk_deferrable, comment=pk_comment
-            )
+            primary_key = PrimaryKey(name=pk_name, columns=pk_columns, deferrable=pk_deferrable,
+                                     comment=pk_comment, index_comment=pk_index_comment)  # fmt: skip
         elif pk_name is not _MISSING and pk_name is not None:
             self.add(
                 (*path, "primary_key"),

@@ -243,8 +243,9 @@ def _table_node(t: Table, conventions: dict[str, str]) -> MappingNode:
             pk_pairs.append(("columns", _names(pk_columns)))
         if t.primary_key.deferrable is not None:
             pk_pairs.append(("deferrable", _str_node(t.primary_key.deferrable, flow=True)))
-        if t.primary_key.comment is not None:
-            pk_pairs.append(("comment", _str_node(t.primary_key.comment, flow=True)))
+        for key in ("comment", "index_comment"):
+            if getattr(t.primary_key, key) is not None:
+                pk_pairs.append((key, _str_node(getattr(t.primary_key, key), flow=True)))
         if pk_pairs:
             pairs.append(("primary_key", _flow(pk_pairs)))
     if t.foreign_keys:
@@ -328,18 +329,19 @@ def _exclusion_node(e: Exclusion) -> Node:
     ]
     if e.where is not None:
         body.append(("where", _str_node(e.where, flow=False)))
-    if e.comment is not None:
-        body.append(("comment", _str_node(e.comment, flow=False)))
+    for key in ("comment", "index_comment"):
+        if getattr(e, key) is not None:
+            body.append((key, _str_node(getattr(e, key), flow=False)))
     return _block(body)
 
 
 def _unique_node(u: Unique) -> Node:
     """``[columns]``, or ``{columns: [...], deferrable: ..., comment: ...}`` for a
     deferrable or commented one."""
-    if u.deferrable is None and u.comment is None:
+    if u.deferrable is None and u.comment is None and u.index_comment is None:
         return _names(u.columns)
     pairs: list[tuple[str, Node]] = [("columns", _names(u.columns))]
-    for key in ("deferrable", "comment"):
+    for key in ("deferrable", "comment", "index_comment"):
         if getattr(u, key) is not None:
             pairs.append((key, _str_node(getattr(u, key), flow=True)))
     return _flow(pairs)

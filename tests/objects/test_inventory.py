@@ -384,15 +384,16 @@ def test_every_object_is_modelled_or_listed_and_drift_names_each(db_url):
         assert [u.table or u.name for u in s.unmanaged if u.kind == "row_level_security"] == [
             "forced_only"
         ]
-        # a comment dbplan does not model on an object it models is listed (a key's
-        # index); an index's comment is modelled, and drift names one that differs
+        # a comment dbplan does not model is listed (on a constraint it leaves alone); an
+        # index's comment is modelled, and drift names one that differs
         assert [u.name for u in s.unmanaged if u.kind == "comment"] == [
             "constraint ex_deferred on u",
-            "extension hstore",
-            "index t_pkey",
         ]
-        # a modelled constraint's and policy's comments are modelled
+        # an extension's comment, when not its control file's, is modelled
+        assert [(e.name, e.comment) for e in s.extensions] == [("hstore", "not the control file's")]
+        # a modelled constraint's, its index's and a policy's comments are modelled
         assert s.table("t").primary_key.comment == "the constraint"
+        assert s.table("t").primary_key.index_comment == "the key"
         assert [p.comment for p in s.table("t").policies] == ["every row"]
         ix = next(i for i in s.table("t").indexes if i.name == "ix_t_name")
         assert ix.comment == "names"

@@ -233,3 +233,40 @@ def test_an_enum_comment_is_refused_for_targets_that_keep_enums_inline():
         ]
     assert not validate(s, targets=["postgresql"])
     assert not validate(s)  # no targets named
+
+
+# --------------------------------------------------------------------------- extension comments
+def test_an_extension_comment_round_trips_is_one_operation_and_drift_names_it():
+    from planner.state.pg_objects import compare
+
+    text = (
+        "snapshot: 1\nrelease: 1.0.0\ntables: {}\nextensions:\n"
+        "  citext: {version: '1.6', comment: \"it's: without case\"}\n  hstore: {comment: ''}\n"
+    )
+    s = load_snapshot_text(text, "1.0.0.yaml")
+    assert [(e.name, e.comment) for e in s.extensions] == [
+        ("citext", "it's: without case"),
+        ("hstore", ""),
+    ]
+    assert dump_snapshot(s, schema_ref=None) == text
+    with pytest.raises(SnapshotError, match=r"1.0.0.yaml:5:37: extensions.citext.comment"):
+        load_snapshot_text(text.replace('"it\'s: without case"', "[x]"), "1.0.0.yaml")
+    ci = Extension(name="citext", version="1.6")
+    a = Snapshot(release="1.0.0", extensions=(ci,))
+    b = Snapshot(
+        release="1.1.0", extensions=(Extension(name="citext", version="1.6", comment="x"),)
+    )
+    assert [op.describe() for op in make_plan(a, b).ops] == [
+        "Set the comment of extension citext to 'x'"
+    ]
+    assert [op.describe() for op in make_plan(b, a).ops] == [
+        "Reset the comment of extension citext to its control file's"
+    ]
+    newer = Snapshot(
+        release="1.1.0", extensions=(Extension(name="citext", version="1.7", comment=""),)
+    )
+    assert [op.describe() for op in make_plan(a, newer).ops] == [
+        "Alter extension citext: update to version 1.7",
+        "Remove the comment of extension citext",
+    ]
+    assert compare(a, b) == ["extension citext: comment none, snapshot says 'x'"]

@@ -55,7 +55,10 @@ from planner.ops import (
     RenameTable,
     ReplaceRoutine,
     Risk,
+    SetAttributeComment,
+    SetCollationComment,
     SetConstraintComment,
+    SetConstraintIndexComment,
     SetEnumComment,
     SetIndexComment,
     SetPolicyComment,
@@ -81,6 +84,7 @@ from planner.ops.pg_objects import (
     DropSchema,
     DropSequence,
     SetEnumSchema,
+    SetExtensionComment,
     SetSchemaComment,
 )
 from planner.ops.pg_types import (
@@ -267,6 +271,9 @@ def _ops() -> list:
             table_key=SITES, constraint="foreign key", name=FK.name, old=None, new="its campaign"
         ),
         SetConstraintComment(table_key=SITES, constraint="primary key", old=None, new="the key"),
+        SetConstraintIndexComment(
+            table_key=SITES, constraint="primary key", old=None, new="the key's index"
+        ),
         # PostgreSQL schemas, extensions, sequences (planner.ops.pg_objects)
         CreateSchema(schema=Schema(name="reports")),
         DropSchema(schema=SCH),
@@ -274,6 +281,7 @@ def _ops() -> list:
         CreateExtension(extension=Extension(name="citext")),
         DropExtension(extension=EXT),
         AlterExtension(old=EXT, new=Extension(name="hstore", version="1.8")),
+        SetExtensionComment(old=EXT, new=dataclasses.replace(EXT, comment="pairs")),
         CreateSequence(sequence=Sequence(name="s2", schema="other")),
         DropSequence(sequence=SEQ),
         CreateDomain(domain=Domain(name="code", type="text")),
@@ -287,6 +295,8 @@ def _ops() -> list:
         ),
         CreateCollation(collation=Collation(name="german", locale="de_DE.utf8")),
         DropCollation(collation=COLL),
+        SetAttributeComment(type=PAIR, attribute="x", old=None, new="the first"),
+        SetCollationComment(old=COLL, new=dataclasses.replace(COLL, comment="ignores case")),
         AlterSequence(old=SEQ, new=Sequence(name="tickets", owned_by=("sites", "id"))),
         SetEnumSchema(
             old=Enum(name="level", values=("info", "error")),

@@ -1,1 +1,1 @@
-CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)
+CREATE COLLATION split (lc_collate = 'C', lc_ctype = 'POSIX')

@@ -1,3 +1,3 @@
-CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)
+CREATE COLLATION split (lc_collate = 'C', lc_ctype = 'POSIX')
 
-COMMENT ON COLLATION ci IS 'case-insensitive'
+COMMENT ON COLLATION split IS 'split locales'

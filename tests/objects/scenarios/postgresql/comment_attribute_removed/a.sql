@@ -1,0 +1,5 @@
+CREATE TYPE pair AS (x integer, y text)
+
+COMMENT ON COLUMN pair.x IS 'first'
+
+COMMENT ON COLUMN pair.y IS 'second'

@@ -1,0 +1,3 @@
+CREATE TYPE pair AS (x integer, y text)
+
+COMMENT ON COLUMN pair.x IS 'first'

@@ -1,0 +1,3 @@
+CREATE EXTENSION citext
+
+CREATE TABLE t (id serial PRIMARY KEY, name citext)

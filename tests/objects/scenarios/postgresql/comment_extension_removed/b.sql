@@ -1,0 +1,5 @@
+CREATE EXTENSION citext
+
+CREATE TABLE t (id serial PRIMARY KEY, name citext)
+
+COMMENT ON EXTENSION citext IS NULL

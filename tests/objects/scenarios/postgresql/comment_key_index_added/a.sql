@@ -1,0 +1,1 @@
+CREATE TABLE t (id serial PRIMARY KEY, a integer, b integer, CONSTRAINT uq_t_a UNIQUE (a))

@@ -1,0 +1,5 @@
+CREATE TABLE t (id serial PRIMARY KEY, a integer, b bigint, c text, CONSTRAINT uq_t_a UNIQUE (a))
+
+COMMENT ON INDEX t_pkey IS 'the key'
+
+COMMENT ON INDEX uq_t_a IS 'one per a'
