@@ -92,6 +92,7 @@ def diff_pg_types(cur: Any, new: Any) -> list[Operation]:
             ops.append(AlterDomain(old=a[k], new=b[k]))
         else:
             ops += [DropDomain(domain=a[k]), CreateDomain(domain=b[k])]
+            ops += _columns_off_domain(cur, new, a[k])
     a, b = _keyed(cur.composite_types), _keyed(new.composite_types)
     for k in _sorted(b.keys() - a.keys()):
         ops.append(CreateCompositeType(type=b[k]))
@@ -110,6 +111,71 @@ def diff_pg_types(cur: Any, new: Any) -> list[Operation]:
             for name, old, new in attribute_comment_changes(a[k], b[k])
         ]
     return ops
+
+
+def _columns_off_domain(cur: Any, new: Any, old: Domain) -> list[Operation]:
+    """The kept columns of a domain re-created with a new base type or collation
+    (PostgreSQL refuses to drop a domain a column uses): each goes to the old base type
+    before the drop and back onto the domain after the create, its values cast through
+    text (:mod:`planner.graph_pg_types` orders them).
+
+    Example:
+        >>> from planner.state.model import Column, Snapshot, Table
+        >>> t = Table(name="t", columns=(Column(name="p", type="postgresql.TYPE(d)"),))
+        >>> a = Snapshot(release="1", tables=(t,), domains=(Domain(name="d", type="integer"),))
+        >>> b = Snapshot(release="2", tables=(t,), domains=(Domain(name="d", type="text"),))
+        >>> for op in _columns_off_domain(a, b, a.domains[0]):
+        ...     print(op.describe())
+        Alter column t.p type postgresql.TYPE(d) -> postgresql.TYPE(integer)
+        Alter column t.p type postgresql.TYPE(integer) -> postgresql.TYPE(d)
+    """
+    from planner.ops.tables import AlterColumnType
+
+    ref = f"postgresql.TYPE({old.qualified_name})"
+    ops: list[Operation] = []
+    for t in new.tables:
+        was = cur.get_table(t.key)
+        for c in t.columns if was is not None else ():
+            if ref not in c.type or not was.has_column(c.name) or was.column(c.name).type != c.type:
+                continue  # the column's own change takes it off and on
+            spelled = _column_type(old.type)
+            if spelled is None:
+                continue  # no type of a column spells the base: the drop refuses (as before)
+            base = c.type.replace(ref, spelled)
+            kw = dict(
+                table_key=t.key,
+                column=c.name,
+                existing_nullable=c.nullable,
+                existing_server_default=c.server_default,
+                existing_comment=c.comment,
+            )
+            ops += [
+                AlterColumnType(old_type=c.type, new_type=base, **kw),
+                AlterColumnType(old_type=base, new_type=c.type, **kw),
+            ]
+    return ops
+
+
+def _column_type(sql: str) -> str | None:
+    """A column type spelling the SQL type ``sql`` (a domain's base), None if none does.
+
+    Example:
+        >>> _column_type("geometry(Point,4326)"), _column_type("character varying(20)")
+        ('postgresql.TYPE(geometry(Point,4326))', 'String(20)')
+        >>> _column_type("numeric(10,2)"), _column_type("integer")
+        ('Numeric(10, 2)', 'postgresql.TYPE(integer)')
+    """
+    import re
+
+    from planner.state.typespec import TypeParseError, canonical_type
+
+    m = re.fullmatch(r"character varying\((\d+)\)|numeric\((\d+),(\d+)\)", sql)
+    if m is not None:
+        return f"String({m.group(1)})" if m.group(1) else f"Numeric({m.group(2)}, {m.group(3)})"
+    try:
+        return canonical_type(f"postgresql.TYPE({sql})")
+    except TypeParseError:
+        return None
 
 
 def _columns_around(cur: Any, new: Any, recreated: set[str]) -> list[Operation]:

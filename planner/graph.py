@@ -293,9 +293,13 @@ def build_graph(
     from planner.graph_policies import policy_edges  # policies around column changes
 
     policy_edges(ops, g, edge)
-    from planner.graph_pg_types import type_use_edges  # a composite type retyped in use
+    from planner.graph_pg_types import (
+        domain_use_edges,  # a domain re-created under its columns
+        type_use_edges,  # a composite type retyped in use
+    )
 
     type_use_edges(ops, g, edge)
+    domain_use_edges(ops, g, edge)
     from planner.graph_generated import generated_edges  # around a type change
 
     generated_edges(ops, g, edge)

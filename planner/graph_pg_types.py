@@ -57,3 +57,35 @@ def type_use_edges(ops: Sequence[Operation], g: digraph.DiGraph, edge: Any) -> N
                 f"{alter.new.qualified_name}, whose attributes change type (PostgreSQL "
                 "refuses that while a column uses it)",
             )
+
+
+def domain_use_edges(ops: Sequence[Operation], g: digraph.DiGraph, edge: Any) -> None:
+    """A domain dropped (and created again with a new base type): the column type
+    changes that take a column off it run before the drop (PostgreSQL refuses to drop a
+    domain a column uses), those that put one on it after the create."""
+    from planner.ops.pg_types import CreateDomain, DropDomain
+    from planner.ops.tables import AlterColumnType
+
+    for j, op in enumerate(ops):
+        if not isinstance(op, (CreateDomain, DropDomain)):
+            continue
+        name = op.domain.qualified_name
+        dropping = isinstance(op, DropDomain)
+        for i, alter in enumerate(ops):
+            if not isinstance(alter, AlterColumnType):
+                continue
+            old, new = type_names(alter.old_type), type_names(alter.new_type)
+            if dropping and name in old and name not in new:
+                u, v, verb = i, j, "takes a column off it"
+            elif not dropping and name in new and name not in old:
+                u, v, verb = j, i, "puts a column on it"
+            else:
+                continue
+            if g.has_edge(u, v) or digraph.has_path(g, v, u):
+                continue
+            edge(
+                u,
+                v,
+                f"{ops[u].label()} before {ops[v].label()}: {alter.label()} {verb} "
+                f"(PostgreSQL refuses to drop domain {name} while a column uses it)",
+            )
