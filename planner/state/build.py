@@ -138,8 +138,34 @@ def _insert_rows(conn: sa.engine.Connection, md: sa.MetaData, snapshot: Snapshot
             while any(f"{prefix}{i}" in sat.c for i in range(len(names))):
                 prefix = "_" + prefix
             params = {
-                f"{prefix}{i}": coltypes.python_value(types[k], row[k]) for i, k in enumerate(names)
+                f"{prefix}{i}": _bound(conn, sat.c[k], types[k], row[k])
+                for i, k in enumerate(names)
             }
-            values = {sat.c[k]: sa.bindparam(f"{prefix}{i}") for i, k in enumerate(names)}
+            # null is SQL NULL, in a JSON column too (a bound None is JSON's null there)
+            values = {
+                sat.c[k]: sa.null() if row[k] is None else sa.bindparam(f"{prefix}{i}")
+                for i, k in enumerate(names)
+            }
             conn.execute(sat.insert().values(values), params)
         dialect.rows_inserted(conn, sat)
+
+
+def _bound(conn: sa.engine.Connection, col: sa.Column, type_text: str, value):
+    """A row value bound as its column's type; where the dialect holds the column as
+    ``JSON`` (a ``postgresql.ARRAY`` on MariaDB and SQLite), ``Decimal`` items as JSON
+    numbers (``json.dumps`` refuses a ``Decimal``). A duration with months (bound as its
+    ISO-8601 text) where an ``Interval`` is a point in time is refused by name."""
+    from planner.state.capture_models import CaptureError
+
+    bound = coltypes.python_value(type_text, value)
+    impl = col.type.dialect_impl(conn.dialect)
+    if isinstance(bound, list) and isinstance(impl, sa.JSON):
+        return coltypes.json_safe(bound)
+    if isinstance(bound, str) and isinstance(impl, sa.Interval):
+        raise CaptureError(
+            f"the managed row value {value!r} of {col.table.name}.{col.name} has years or "
+            f"months, which only PostgreSQL keeps in an interval ({conn.dialect.name} "
+            "stores an Interval as a point in time, and a month has no fixed length); "
+            "write the duration in days (P425D)"
+        )
+    return bound
