@@ -197,17 +197,40 @@ def test_months_are_refused_where_an_interval_is_a_point_in_time(tmp_path, db_ur
     assert "'P1Y2M' of t.iv has years or months" in r.output, r.output
 
 
+def _rows_by_revision(tmp_path, url, monkeypatch, columns: dict[str, str], row: str) -> Path:
+    """Release 1.0.0 creates table t (id and ``columns``), 1.0.1 adds the managed ``row``;
+    both revisions generated and upgraded to at ``url``."""
+    head = "snapshot: 1\nrelease: {}\ntables:\n  t:\n    columns:\n"
+    head += "      id: {{type: Integer, primary_key: true}}\n"
+    head += "".join(f"      {c}: {{{{type: {t}}}}}\n" for c, t in columns.items())
+    rows = f"    rows:\n      values:\n      - {row}\n"
+    snapshots = {"1.0.0": head.format("1.0.0"), "1.0.1": head.format("1.0.1") + rows}
+    root = _init(tmp_path, url, monkeypatch, snapshots)
+    _run(root, "generate", "empty", "1.0.0", "-m", "table")
+    _run(root, "generate", "1.0.0", "1.0.1", "-m", "rows")
+    _run(root, "upgrade", "--url", url)
+    return root
+
+
 def test_numeric_array_rows_of_a_revision_bind_on_every_dialect(tmp_path, db_url, monkeypatch):
     """The revision that adds the rows (a file of alembic and sqlalchemy only) binds the
     items as floats: JSON on MariaDB/SQLite, a ``float8[]`` PostgreSQL casts to
     ``numeric[]``; drift sees the snapshot's row."""
-    head = "snapshot: 1\nrelease: {}\ntables:\n  t:\n    columns:\n"
-    head += "      id: {{type: Integer, primary_key: true}}\n"
-    head += "      a: {{type: 'postgresql.ARRAY(Numeric(10, 2))'}}\n"
-    rows = "    rows:\n      values:\n      - {id: 1, a: ['1.50', '2', 3]}\n"
-    snapshots = {"1.0.0": head.format("1.0.0"), "1.0.1": head.format("1.0.1") + rows}
-    root = _init(tmp_path, db_url, monkeypatch, snapshots)
-    _run(root, "generate", "empty", "1.0.0", "-m", "table")
-    _run(root, "generate", "1.0.0", "1.0.1", "-m", "rows")
-    _run(root, "upgrade", "--url", db_url)
+    columns = {"a": "'postgresql.ARRAY(Numeric(10, 2))'"}
+    root = _rows_by_revision(tmp_path, db_url, monkeypatch, columns, "{id: 1, a: ['1.50', '2', 3]}")
     assert _drift(root, db_url) == []
+
+
+def test_postgresql_specials_of_a_revision(tmp_path, pg_db, monkeypatch):
+    """A generated revision inserts months and the special numbers as the snapshot writes
+    them (the ISO-8601 text PostgreSQL reads, ``Decimal('NaN')``, ``float('-inf')``)."""
+    columns = {"iv": "Interval", "n": "Numeric", "f": "Float"}
+    row = "{id: 1, iv: P1Y2M-3D, n: NaN, f: -Infinity}"
+    root = _rows_by_revision(tmp_path, pg_db, monkeypatch, columns, row)
+    holds = {
+        "iv": "interval '1 year 2 mons -3 days'",
+        "n": "'NaN'::numeric",
+        "f": "'-Infinity'::float8",
+    }
+    assert _holds(pg_db, holds) == dict.fromkeys(holds, True)
+    assert _drift(root, pg_db) == []
