@@ -74,8 +74,9 @@ def count_rows(
             if not sa.inspect(conn).has_table(table.name, schema=table.schema):
                 return {}
             found: dict[tuple, list] = {}
-            for r in conn.execute(sa.select(*_Values(conn).columns(sat, types))):
-                found.setdefault(tuple(r), []).append(r)
+            values = _Values(conn)
+            for r in values.fetch(sa.select(*values.columns(sat, types)), sat, types):
+                found.setdefault(values.key(types, key, r), []).append(r)
     finally:
         if owned:
             engine.dispose()
@@ -200,7 +201,7 @@ def read_rows(
     stmt = sa.select(*values.columns(sat, types)).order_by(*(sat.c[k] for k in key))
     computed = {c.name for c in t.columns if c.generated is not None}  # never row values
     found = values.fetch(stmt, sat, types)
-    spelled = _spelling_rows(found, spelling, types)
+    spelled = _spelling_rows(found, spelling, types, values)
     out = []
     for i, r in enumerate(found):
         written = spelled.get(i, {})
@@ -218,7 +219,9 @@ def read_rows(
     return RowSet(key=tuple(key), rows=tuple(out))
 
 
-def _spelling_rows(found: list, spelling: Table | None, types: Mapping[str, str]) -> dict:
+def _spelling_rows(
+    found: list, spelling: Table | None, types: Mapping[str, str], values: _Values
+) -> dict:
     """``{index in found: the values of the spelling table's row of that key}``, of the
     columns whose type the capture reads as the spelling table declares it (elsewhere its
     value may not be one of the captured type: ``0.1`` of a ``real`` that MariaDB holds
@@ -230,7 +233,7 @@ def _spelling_rows(found: list, spelling: Table | None, types: Mapping[str, str]
         return {}
     by_key: dict[tuple, list] = {}
     for i, r in enumerate(found):
-        by_key.setdefault(tuple(r[k] for k in key), []).append(i)
+        by_key.setdefault(values.key(types, key, r), []).append(i)
     out = {}
     for row in spelling.rows.rows:
         d = dict(row)
@@ -320,6 +323,18 @@ class _Values:
                 )
         return CaptureError(f"cannot read the rows of {name}: {detail}")
 
+    def key(self, types: Mapping[str, str], key: Iterable[str], row: Mapping) -> tuple:
+        """The values of ``key`` in a row :meth:`fetch` read, as a snapshot's key binds:
+        an ``Interval`` PostgreSQL printed as text is bound again (a ``timedelta``, or its
+        ISO-8601 text with months), so it matches the snapshot's."""
+        out = []
+        for k in key:
+            v = row[k]
+            if isinstance(v, str) and coltypes.family(types[k]) == "interval":
+                v = _bind(types[k], self.dialect.row_value(types[k], v))
+            out.append(v)
+        return tuple(out)
+
     def yaml(self, type_text: str, value: Any) -> Any:
         return _yaml(type_text, self.dialect.row_value(type_text, value))
 
@@ -378,7 +393,7 @@ def _managed_rows(
     found: dict[tuple, list] = {}
     if all(k in sat.c for k in key):
         for r in values.fetch(sa.select(*values.columns(sat, types)), sat, types):
-            found.setdefault(tuple(r[k] for k in key), []).append(r)
+            found.setdefault(values.key(types, key, r), []).append(r)
     out = []
     for row in declared.rows:
         d = dict(row)

@@ -234,3 +234,23 @@ def test_postgresql_specials_of_a_revision(tmp_path, pg_db, monkeypatch):
     }
     assert _holds(pg_db, holds) == dict.fromkeys(holds, True)
     assert _drift(root, pg_db) == []
+
+
+def test_postgresql_interval_keys(tmp_path, pg_db, monkeypatch):
+    """Rows keyed by an ``Interval`` (read as PostgreSQL's text) are found by their key."""
+    cols = {"iv": "{type: Interval, primary_key: true}", "s": "{type: String(5)}"}
+    text = "snapshot: 1\nrelease: 1.0.0\ntables:\n  t:\n    columns:\n"
+    text += "".join(f"      {c}: {t}\n" for c, t in cols.items())
+    text += "    rows:\n      values:\n      - {iv: P1Y2M, s: a}\n      - {iv: P1DT2H, s: b}\n"
+    root = _init(tmp_path, pg_db, monkeypatch, {"1.0.0": text})
+    _run(root, "generate", "empty", "1.0.0", "-m", "keys")
+    _run(root, "setup", "--url", pg_db)
+    assert _drift(root, pg_db) == []
+    eng = sa.create_engine(pg_db, poolclass=sa.pool.NullPool)
+    try:
+        with eng.begin() as c:
+            c.execute(sa.text("UPDATE t SET s = 'c'"))
+    finally:
+        eng.dispose()
+    reported = _drift(root, pg_db)
+    assert len(reported) == 2 and all(" s " in line for line in reported), reported
