@@ -12,6 +12,7 @@ column's type and printed again (``CAST(CAST(:v AS int4range) AS text)``), so
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from planner.state import coltypes
@@ -28,6 +29,14 @@ def _verbatim(type_text: str) -> tuple[Any, bool] | None:
     if spec.item is not None and spec.item.verbatim is not None:
         return spec.item, True
     return None
+
+
+def _interval(type_text: str) -> bool:
+    """A plain ``Interval`` column: psycopg reads it as a ``timedelta``, a month as 30
+    days and a year as 365 (``1 year 2 mons`` came back as ``P425D``), so it is read as
+    text and written as an ISO-8601 duration with its years and months."""
+    spec = coltypes.parse_type(type_text)
+    return spec.verbatim is None and coltypes.family(type_text) == "interval"
 
 
 def _text(array: bool) -> Any:
@@ -47,6 +56,8 @@ def read(expr: Any, type_text: str) -> Any:
     """
     import sqlalchemy as sa
 
+    if _interval(type_text):
+        return sa.cast(expr, sa.Text())
     found = _verbatim(type_text)
     if found is None:
         return expr
@@ -61,6 +72,9 @@ def normal(param: Any, type_text: str) -> Any:
 
     from planner.state.typesa import postgresql_type
 
+    if _interval(type_text):
+        typed = sa.bindparam(param.key, param.value, type_=postgresql.INTERVAL())
+        return sa.cast(sa.cast(typed, postgresql.INTERVAL()), sa.Text())
     found = _verbatim(type_text)
     if found is None:
         return None
@@ -83,6 +97,8 @@ def value(type_text: str, read_value: Any) -> Any:
         >>> value("postgresql.ARRAY(postgresql.TYPE(real))", ["1.5", "NaN"])
         [1.5, 'NaN']
     """
+    if read_value is not None and _interval(type_text):
+        return interval_iso(read_value)
     found = _verbatim(type_text)
     if found is None or read_value is None or found[0].verbatim != "real":
         return read_value
@@ -99,3 +115,41 @@ def _real(text: Any) -> Any:
     except ValueError:
         return text
     return f if math.isfinite(f) else text
+
+
+_PG_FIELD = re.compile(r"([+-]?\d+) (year|mon|day)s?")
+_PG_TIME = re.compile(r"([+-])?(\d+):(\d\d):(\d\d)(?:\.(\d+))?")
+_MONTHS = {"year": 12, "mon": 1}
+
+
+def interval_iso(text: Any) -> Any:
+    """PostgreSQL's text of an interval (``IntervalStyle`` ``postgres`` or ``iso_8601``)
+    as the ISO-8601 duration a snapshot writes; text of another style as it is.
+
+    Example:
+        >>> interval_iso("1 year 2 mons -3 days +04:05:06.5"), interval_iso("-1 years")
+        ('P1Y2M-3DT4H5M6.5S', '-P1Y')
+        >>> interval_iso("1 day 02:00:00"), interval_iso("00:00:00"), interval_iso("P1Y2M")
+        ('P1DT2H', 'PT0S', 'P1Y2M')
+    """
+    if not isinstance(text, str):
+        return text
+    parts = coltypes.duration_from_text(text)
+    if parts is None:
+        months = days = micros = 0
+        rest = _PG_FIELD.sub("", text).strip()
+        for n, unit in _PG_FIELD.findall(text):
+            if unit == "day":
+                days += int(n)
+            else:
+                months += int(n) * _MONTHS[unit]
+        if rest:
+            m = _PG_TIME.fullmatch(rest)
+            if m is None:
+                return text
+            sign, h, mi, sec, frac = m.groups()
+            micros = ((int(h) * 60 + int(mi)) * 60 + int(sec)) * 1_000_000
+            micros += int(((frac or "") + "000000")[:6])
+            micros = -micros if sign == "-" else micros
+        parts = (months, days, micros)
+    return coltypes.duration_text(*parts)

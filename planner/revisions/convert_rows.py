@@ -39,6 +39,10 @@ def _bind_value(type_text: str | None, value: Any) -> Any:
         bound = bound.astimezone(datetime.UTC)
     if fam == "network":
         return str(value)
+    if fam == "array":
+        # MariaDB and SQLite hold the array as JSON, which has no Decimal; PostgreSQL
+        # casts the float8[] to the column's numeric[]
+        return coltypes.json_safe(bound)
     return bound
 
 

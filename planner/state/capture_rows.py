@@ -13,13 +13,15 @@ Part of :mod:`planner.state.capture`, which re-exports :func:`count_rows`.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
 from planner.state import coltypes
-from planner.state.capture_models import _yaml, plain_enum
+from planner.state.capture_models import CaptureError, _yaml, plain_enum
 from planner.state.model import Enum, FrozenMap, RowSet, Table, thaw
 
 __all__ = ["count_rows", "read_rows"]
@@ -88,8 +90,9 @@ def count_rows(
             if not sa.inspect(conn).has_table(table.name, schema=table.schema):
                 return {}
             found: dict[tuple, list] = {}
-            for r in conn.execute(sa.select(*_Values(conn).columns(sat, types))):
-                found.setdefault(tuple(r), []).append(r)
+            values = _Values(conn)
+            for r in values.fetch(sa.select(*values.columns(sat, types)), sat, types):
+                found.setdefault(values.key(types, key, r), []).append(r)
     finally:
         if owned:
             engine.dispose()
@@ -115,6 +118,8 @@ def _same_value(bound: Any, have: Any, type_text: str | None = None) -> bool:
     """
     if bound == have:
         return True
+    if _is_nan(bound) and _is_nan(have):
+        return True  # NaN never equals itself
     if isinstance(bound, _dt.datetime) and isinstance(have, _dt.datetime):
         if (bound.tzinfo is None) != (have.tzinfo is None):
             return bound.replace(tzinfo=None) == have.replace(tzinfo=None)
@@ -123,6 +128,10 @@ def _same_value(bound: Any, have: Any, type_text: str | None = None) -> bool:
     if type_text is not None and _is_json(type_text):
         return _same_json(bound, have)  # a scalar document
     return False
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, (float, Decimal)) and value != value
 
 
 def _is_json(type_text: str) -> bool:
@@ -143,6 +152,8 @@ def _same_json(a: Any, b: Any) -> bool:
     """
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
+    if isinstance(a, Decimal) and isinstance(b, (int, float)):
+        a = coltypes.json_safe(a)  # a Numeric item of an array JSON holds: a JSON number
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         if isinstance(a, float) or isinstance(b, float):
             try:
@@ -204,8 +215,8 @@ def read_rows(
     key = t.primary_key.columns if t.primary_key else t.column_names
     stmt = sa.select(*values.columns(sat, types)).order_by(*(sat.c[k] for k in key))
     computed = {c.name for c in t.columns if c.generated is not None}  # never row values
-    found = list(conn.execute(stmt).mappings())
-    spelled = _spelling_rows(found, spelling, types)
+    found = values.fetch(stmt, sat, types)
+    spelled = _spelling_rows(found, spelling, types, values)
     out = []
     for i, r in enumerate(found):
         written = spelled.get(i, {})
@@ -223,7 +234,9 @@ def read_rows(
     return RowSet(key=tuple(key), rows=tuple(out))
 
 
-def _spelling_rows(found: list, spelling: Table | None, types: Mapping[str, str]) -> dict:
+def _spelling_rows(
+    found: list, spelling: Table | None, types: Mapping[str, str], values: _Values
+) -> dict:
     """``{index in found: the values of the spelling table's row of that key}``, of the
     columns whose type the capture reads as the spelling table declares it (elsewhere its
     value may not be one of the captured type: ``0.1`` of a ``real`` that MariaDB holds
@@ -235,7 +248,7 @@ def _spelling_rows(found: list, spelling: Table | None, types: Mapping[str, str]
         return {}
     by_key: dict[tuple, list] = {}
     for i, r in enumerate(found):
-        by_key.setdefault(tuple(r[k] for k in key), []).append(i)
+        by_key.setdefault(values.key(types, key, r), []).append(i)
     out = {}
     for row in spelling.rows.rows:
         d = dict(row)
@@ -250,6 +263,21 @@ def _spelling_rows(found: list, spelling: Table | None, types: Mapping[str, str]
     return out
 
 
+def _json_null(sat: sa.Table, col: str, row: Mapping[str, Any], types) -> CaptureError:
+    """JSON's ``null`` in a column: a snapshot's ``null`` is SQL NULL, and no snapshot
+    value is JSON's null, so the row is refused rather than written (or compared) as
+    SQL NULL."""
+    name = f"{sat.schema}.{sat.name}" if sat.schema else sat.name
+    others = {k: v for k, v in row.items() if not _is_json(types.get(k, ""))}
+    shown = ", ".join(f"{k}={v!r}" for k, v in list(others.items())[:3])
+    return CaptureError(
+        f"cannot read the rows of {name}: column {name}.{col} holds JSON's null (the JSON "
+        f"document null) in the row ({shown}); a snapshot's null is SQL NULL, and no "
+        f"snapshot value is JSON's null. Set it to SQL NULL (UPDATE {name} SET {col} = NULL "
+        f"WHERE {col} IS NOT NULL AND CAST({col} AS text) = 'null') or to a document"
+    )
+
+
 class _Values:
     """Reads and compares managed values the way the connection's dialect needs
     (:meth:`planner.dialects.base.Dialect.row_read` / ``row_normal`` / ``row_value``)."""
@@ -261,7 +289,66 @@ class _Values:
         self.dialect = get(conn.dialect.name)
 
     def columns(self, sat: sa.Table, types: Mapping[str, str]) -> list:
-        return [self.dialect.row_read(c, types[c.name]).label(c.name) for c in sat.c]
+        """The columns read: a JSON column as its text, so JSON's ``null`` (``'null'``)
+        is not SQL NULL (both read as None through the JSON type)."""
+        return [
+            (
+                sa.cast(c, sa.Text())
+                if _is_json(types[c.name])
+                else self.dialect.row_read(c, types[c.name])
+            ).label(c.name)
+            for c in sat.c
+        ]
+
+    def fetch(self, stmt: Any, sat: sa.Table, types: Mapping[str, str]) -> list:
+        """The rows (mappings) of ``stmt`` over ``sat``; a value the driver cannot read
+        as Python (a ``timestamptz`` ``infinity``: no ``datetime`` holds it) is a
+        :class:`CaptureError` naming its column, not the driver's ``DataError``."""
+        try:
+            found = list(self.conn.execute(stmt).mappings())
+        except sa.exc.DataError as e:
+            raise self._unreadable(sat, types, e) from None
+        json_cols = [k for k in (found[0].keys() if found else ()) if _is_json(types.get(k, ""))]
+        if not json_cols:
+            return found
+        out = []
+        for r in found:
+            d = dict(r)
+            for k in json_cols:
+                if isinstance(d[k], str):
+                    d[k] = json.loads(d[k])
+                    if d[k] is None:
+                        raise _json_null(sat, k, d, types)
+            out.append(d)
+        return out
+
+    def _unreadable(self, sat: sa.Table, types: Mapping[str, str], e: Exception) -> Exception:
+        name = f"{sat.schema}.{sat.name}" if sat.schema else sat.name
+        detail = str(getattr(e, "orig", e)).strip().splitlines()[0]
+        for c in sat.c:
+            try:
+                with self.conn.begin_nested():
+                    self.conn.execute(sa.select(self.dialect.row_read(c, types[c.name]))).all()
+            except sa.exc.DataError:
+                return CaptureError(
+                    f"cannot read the rows of {name}: column {name}.{c.name} "
+                    f"({types[c.name]}) holds a value no snapshot can write ({detail}); "
+                    "change the value (a date far in the future instead of 'infinity') or "
+                    "declare the column postgresql.TYPE(...) to keep PostgreSQL's text of it"
+                )
+        return CaptureError(f"cannot read the rows of {name}: {detail}")
+
+    def key(self, types: Mapping[str, str], key: Iterable[str], row: Mapping) -> tuple:
+        """The values of ``key`` in a row :meth:`fetch` read, as a snapshot's key binds:
+        an ``Interval`` PostgreSQL printed as text is bound again (a ``timedelta``, or its
+        ISO-8601 text with months), so it matches the snapshot's."""
+        out = []
+        for k in key:
+            v = row[k]
+            if isinstance(v, str) and coltypes.family(types[k]) == "interval":
+                v = _bind(types[k], self.dialect.row_value(types[k], v))
+            out.append(v)
+        return tuple(out)
 
     def yaml(self, type_text: str, value: Any) -> Any:
         return _yaml(type_text, self.dialect.row_value(type_text, value))
@@ -320,8 +407,8 @@ def _managed_rows(
     key = declared.key
     found: dict[tuple, list] = {}
     if all(k in sat.c for k in key):
-        for r in conn.execute(sa.select(*values.columns(sat, types))).mappings():
-            found.setdefault(tuple(r[k] for k in key), []).append(r)
+        for r in values.fetch(sa.select(*values.columns(sat, types)), sat, types):
+            found.setdefault(values.key(types, key, r), []).append(r)
     out = []
     for row in declared.rows:
         d = dict(row)

@@ -87,6 +87,9 @@ from planner.state.typespec import (
     parse_type,
 )
 from planner.state.typevalues import (
+    duration_from_text,
+    duration_text,
+    json_safe,
     python_value,
     value_checker,
     value_problem,
@@ -103,6 +106,8 @@ __all__ = [
     "TypeSpec",
     "WIDENING",
     "canonical_type",
+    "duration_from_text",
+    "duration_text",
     "enum_name",
     "family",
     "fk_compatible",
@@ -111,6 +116,7 @@ __all__ = [
     "is_narrowing",
     "is_widening",
     "json_columns_from_checks",
+    "json_safe",
     "known_type_names",
     "mariadb_json_columns",
     "nearest",

@@ -71,55 +71,149 @@ def _decimal(value: Any) -> Decimal | None:
     return None
 
 
+#: the special values of a ``Float`` or ``Numeric``, as a snapshot writes them (strings:
+#: the loader refuses YAML's ``.nan``/``.inf``); ``Infinity`` fits a ``Numeric`` only
+#: without precision
+_NUMERIC_SPECIALS = ("NaN", "Infinity", "-Infinity")
+
+
+def _special_text(d: Decimal) -> str:
+    if d.is_nan():
+        return "NaN"
+    return "-Infinity" if d.is_signed() else "Infinity"
+
+
 def _strip_zeros(d: Decimal) -> Decimal:
     """``d`` without trailing fraction zeros; exact (``Decimal.normalize`` rounds to the
     context precision)."""
     if d == 0:
         return Decimal(0)
     sign, digits, exp = d.as_tuple()
-    assert isinstance(exp, int)
+    if not isinstance(exp, int):
+        return d  # NaN, Infinity: no digits to strip
     while exp < 0 and len(digits) > 1 and digits[-1] == 0:
         digits, exp = digits[:-1], exp + 1
     return Decimal((sign, digits, exp))
 
 
 _DURATION = re.compile(
-    r"^(?P<sign>-)?P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
+    r"^(?P<sign>-)?P(?:(?P<y>-?\d+)Y)?(?:(?P<mo>-?\d+)M)?(?:(?P<d>-?\d+)D)?"
+    r"(?:T(?:(?P<h>-?\d+)H)?(?:(?P<m>-?\d+)M)?(?:(?P<s>-?\d+(?:\.\d+)?)S)?)?$"
 )
 
 
-def _parse_duration(value: str) -> _dt.timedelta:
+def duration_parts(value: str) -> tuple[int, int, int]:
+    """(months, days, microseconds) of an ISO-8601 duration, each signed, as PostgreSQL
+    keeps an interval: ``P1Y2M`` is 14 months, never 425 days.
+
+    Example:
+        >>> duration_parts("P1Y2M3DT4H"), duration_parts("-P1M"), duration_parts("P1M-2D")
+        ((14, 3, 14400000000), (-1, 0, 0), (1, -2, 0))
+    """
     m = _DURATION.match(value)
     if m is None or value.endswith(("P", "T")):
         raise ValueError(f"not an ISO-8601 duration like 'P1DT2H30M': {value!r}")
-    whole, _, frac = (m["s"] or "0").partition(".")
-    delta = _dt.timedelta(
-        days=int(m["d"] or 0),
-        hours=int(m["h"] or 0),
-        minutes=int(m["m"] or 0),
-        seconds=int(whole),
-        microseconds=int((frac + "000000")[:6]),
-    )
-    return -delta if m["sign"] else delta
+    sec = m["s"] or "0"
+    neg_s = sec.startswith("-")
+    whole, _, frac = sec.lstrip("-").partition(".")
+    micros = int(whole) * 1_000_000 + int((frac + "000000")[:6])
+    micros = (-micros if neg_s else micros) + (
+        int(m["h"] or 0) * 3600 + int(m["m"] or 0) * 60
+    ) * 1_000_000
+    parts = (int(m["y"] or 0) * 12 + int(m["mo"] or 0), int(m["d"] or 0), micros)
+    return tuple(-p for p in parts) if m["sign"] else parts  # type: ignore[return-value]
+
+
+def _parse_duration(value: str) -> _dt.timedelta:
+    """The ``timedelta`` of a duration without years or months (ValueError with them:
+    a month has no fixed length)."""
+    months, days, micros = duration_parts(value)
+    if months:
+        raise ValueError(f"a duration with years or months is not a fixed time: {value!r}")
+    return _dt.timedelta(days=days, microseconds=micros)
+
+
+def _time_text(micros: int, sign: str = "") -> str:
+    hours, rest = divmod(micros, 3600_000_000)
+    minutes, rest = divmod(rest, 60_000_000)
+    seconds, frac_us = divmod(rest, 1_000_000)
+    time = ""
+    if hours:
+        time += f"{sign}{hours}H"
+    if minutes:
+        time += f"{sign}{minutes}M"
+    if seconds or frac_us:
+        frac = f".{frac_us:06d}".rstrip("0") if frac_us else ""
+        time += f"{sign}{seconds}{frac}S"
+    return time
+
+
+def format_duration_parts(months: int, days: int, micros: int, *, lead: bool = True) -> str:
+    """The canonical ISO-8601 text of (months, days, microseconds): one leading ``-``
+    when no part is positive, else a sign on each negative part (PostgreSQL's
+    ``1 year -3 days`` is ``P1Y-3D``); without ``lead``, always a sign on each negative
+    part (PostgreSQL reads no leading ``-``).
+
+    Example:
+        >>> format_duration_parts(14, 0, 0), format_duration_parts(-14, -1, 0)
+        ('P1Y2M', '-P1Y2M1D')
+        >>> format_duration_parts(1, -2, 3_600_000_000), format_duration_parts(0, 0, 0)
+        ('P1M-2DT1H', 'PT0S')
+    """
+    parts = (months, days, micros)
+    lead_ = "-" if lead and all(p <= 0 for p in parts) and any(parts) else ""
+    if lead_:
+        parts = (-months, -days, -micros)
+
+    def signed(n: int) -> tuple[str, int]:
+        return ("-", -n) if n < 0 else ("", n)
+
+    (ms, mo), (ds, d), (ts, us) = (signed(p) for p in parts)
+    years, mo_left = divmod(mo, 12)
+    text = f"{lead_}P"
+    if years:
+        text += f"{ms}{years}Y"
+    if mo_left:
+        text += f"{ms}{mo_left}M"
+    if d:
+        text += f"{ds}{d}D"
+    time = _time_text(us, ts)
+    if not time and not (years or mo_left or d):
+        time = "0S"
+    return text + ("T" + time if time else "")
+
+
+def duration_from_text(text: str) -> tuple[int, int, int] | None:
+    """:func:`duration_parts` of an ISO-8601 duration; None for other text."""
+    try:
+        return duration_parts(text)
+    except ValueError:
+        return None
+
+
+def duration_text(months: int, days: int, micros: int) -> str:
+    """The ISO-8601 duration a snapshot writes for (months, days, microseconds):
+    without months, that of the ``timedelta`` (``PT24H`` is ``P1D``).
+
+    Example:
+        >>> duration_text(14, 0, 0), duration_text(0, 1, 7_200_000_000)
+        ('P1Y2M', 'P1DT2H')
+    """
+    if months:
+        return format_duration_parts(months, days, micros)
+    return _format_duration(_dt.timedelta(days=days, microseconds=micros))
 
 
 def _format_duration(delta: _dt.timedelta) -> str:
     sign = "-" if delta < _dt.timedelta(0) else ""
     delta = abs(delta)
     days = delta.days
-    hours, rest = divmod(delta.seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
+    time = _time_text(delta.seconds * 1_000_000 + delta.microseconds)
     text = f"{sign}P"
     if days:
         text += f"{days}D"
-    time = ""
-    if hours:
-        time += f"{hours}H"
-    if minutes:
-        time += f"{minutes}M"
-    if seconds or delta.microseconds or not (days or hours or minutes):
-        frac = f".{delta.microseconds:06d}".rstrip("0") if delta.microseconds else ""
-        time += f"{seconds}{frac}S"
+    if not (days or time):
+        time = "0S"
     return text + ("T" + time if time else "")
 
 
@@ -241,6 +335,14 @@ def _problem(
         if cap is not None and len(value) > cap:
             return f"value {_show(value)} is {len(value)} characters, longer than {shown}"
         return None
+    if fam == "float" and value in _NUMERIC_SPECIALS:
+        return None  # a float column holds them; YAML's .inf/.nan are refused on loading
+    if fam == "numeric" and value in _NUMERIC_SPECIALS:
+        if value != "NaN" and _numeric_digits(spec) is not None:
+            return (
+                f"value {value!r} does not fit {shown}: only a Numeric without precision holds it"
+            )
+        return None
     if fam in ("float", "numeric"):
         d = _decimal(value)
         if d is None:
@@ -278,7 +380,7 @@ def _problem(
         if isinstance(value, _dt.timedelta):
             return None
         try:
-            _parse_duration(value if isinstance(value, str) else "")
+            duration_parts(value if isinstance(value, str) else "")
         except ValueError:
             return f"value {_show(value)} is not an ISO-8601 duration like 'P1DT2H30M', expected for {shown}"
         return None
@@ -336,6 +438,23 @@ def _problem(
     return None  # pragma: no cover - every family is handled above
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` with each ``Decimal`` (in lists, at any depth) a JSON number: the float of
+    the same value (the ``Decimal`` itself when no float is, or it is not finite). Floats
+    only, so a list stays of one type (PostgreSQL casts a ``float8[]`` to ``numeric[]``).
+
+    Example:
+        >>> json_safe([Decimal("1.50"), Decimal("2"), [Decimal("0.1")]])
+        [1.5, 2.0, [0.1]]
+    """
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    if isinstance(value, Decimal) and value.is_finite():
+        f = float(value)
+        return f if Decimal(repr(f)) == value else value
+    return value
+
+
 def python_value(text: str, value: Any) -> Any:
     """Convert a (valid) YAML row value into the Python value to bind.
 
@@ -352,16 +471,23 @@ def python_value(text: str, value: Any) -> Any:
     if fam in ("date", "time", "datetime"):
         return _temporal(spec, value)
     if fam == "numeric":
+        if value in _NUMERIC_SPECIALS:
+            return Decimal(value)
         d = _decimal(value)
         return d if d is not None else value
     if fam == "float":
-        return float(value)
+        return float(value)  # float("NaN"), float("-Infinity") too
     if fam == "uuid":
         return value if isinstance(value, _uuid.UUID) else _uuid.UUID(str(value))
     if fam == "binary":
         return bytes(value) if not isinstance(value, str) else bytes.fromhex(value)
     if fam == "interval":
-        return value if isinstance(value, _dt.timedelta) else _parse_duration(value)
+        if isinstance(value, _dt.timedelta):
+            return value
+        months, days, micros = duration_parts(value)
+        if months:  # no timedelta holds a month: PostgreSQL reads the ISO-8601 text
+            return format_duration_parts(months, days, micros, lead=False)
+        return _dt.timedelta(days=days, microseconds=micros)
     if fam == "json":
         return thaw(value)
     if fam == "array":
@@ -401,6 +527,8 @@ def yaml_value(text: str, value: Any) -> Any:
             v = v.astimezone(_dt.UTC)
         return v.isoformat()
     if fam == "numeric":
+        if isinstance(value, Decimal) and not value.is_finite():
+            return _special_text(value)
         d = _decimal(value)
         if d is None:
             return value
@@ -408,14 +536,16 @@ def yaml_value(text: str, value: Any) -> Any:
             return "0"
         return format(_strip_zeros(d), "f")
     if fam == "float":
-        return float(value)
+        f = float(value)
+        return f if math.isfinite(f) else _special_text(Decimal(f))
     if fam == "uuid":
         return str(value if isinstance(value, _uuid.UUID) else _uuid.UUID(str(value)))
     if fam == "binary":
         return value.lower() if isinstance(value, str) else bytes(value).hex()
     if fam == "interval":
-        v = value if isinstance(value, _dt.timedelta) else _parse_duration(value)
-        return _format_duration(v)
+        if isinstance(value, _dt.timedelta):
+            return _format_duration(value)
+        return duration_text(*duration_parts(value))
     if fam == "network":
         return str(value)
     if fam == "enum":
