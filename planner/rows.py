@@ -99,7 +99,7 @@ def _enum_values(
     for c in cols:
         if not table.has_column(c):
             continue
-        from planner.state.capture_models import plain_enum
+        from planner.state.typespec import plain_enum
 
         name = plain_enum(table.column(c).type)
         if name is not None and name in enums and isinstance(d.get(c), str):

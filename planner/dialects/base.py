@@ -184,6 +184,9 @@ class Dialect:
     #: enums are named types of their own, kept used or not (PostgreSQL); elsewhere an
     #: enum lives inline in its columns, and enums no column uses are dropped
     has_named_enums: ClassVar[bool] = False
+    #: an ``Interval`` keeps years and months (PostgreSQL); elsewhere it is stored as a
+    #: point in time, and a managed row's ``P1Y2M`` cannot be written
+    interval_months: ClassVar[bool] = False
     #: the sections of objects outside tables the dialect has (``schemas``,
     #: ``extensions``, ``sequences``: :mod:`planner.state.pg_objects`; ``domains``, ``types``,
     #: ``collations``: :mod:`planner.state.pg_types`), and ``index_methods`` (an index's

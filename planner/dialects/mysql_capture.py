@@ -126,6 +126,8 @@ def _exact_types(table: str, t: RawTable, column_types: dict[str, str]) -> list:
     out = []
     for c in t.columns:
         spelled = column_types.get(c["name"])
+        if spelled is not None:  # a COMPRESSED column: listed (mysql_inventory), same type
+            spelled = spelled.replace(" /*M!100301 COMPRESSED*/", "")
         if spelled is None or c["name"] in t.json_columns or spelled.startswith("enum("):
             out.append(c)
             continue

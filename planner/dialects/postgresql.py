@@ -69,6 +69,7 @@ class PostgreSQL(Dialect):
     has_partitioning = True
     has_virtual_generated_columns = False
     has_named_enums = True
+    interval_months = True
 
     folds_uniques_into_keys = True
 

@@ -214,7 +214,9 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
         and isinstance(obj, (postgresql.JSON, postgresql.JSONB))
         and not getattr(obj, "_variant_mapping", None)
     ):
-        return f"postgresql.{type(obj).__name__}()"
+        # a managed row's None is SQL NULL, not the JSON null (Alembic drops the flag)
+        flag = "none_as_null=True" if getattr(obj, "none_as_null", False) else ""
+        return f"postgresql.{type(obj).__name__}({flag})"
     if type_ == "type" and isinstance(obj, postgresql.DOMAIN):
         # postgresql.TYPE(name): a type the database has; never created or dropped here
         schema = f", schema={str(obj.schema)!r}" if obj.schema else ""  # other.pair

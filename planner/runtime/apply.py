@@ -304,7 +304,12 @@ def setup(
             f"no snapshot for release {release!r} in {project.display(project.snapshots_dir)}/ "
             f"(releases: {', '.join(releases)})"
         )
-    snapshot = _load_snapshot(files[release])
+    # validated for the database it builds on too: what that dialect cannot hold is a
+    # problem at file:line:column, not a failure half-way through the build
+    import sqlalchemy as sa
+
+    on = dialects.get(sa.engine.make_url(url).get_backend_name()).name
+    snapshot = _load_snapshot(files[release], (on,))
     revision = None
     if stamp_revision:
         known = _release_revisions(project)
@@ -496,10 +501,11 @@ def _release_revisions(project: Project) -> dict[str, str]:
     return release_revisions(project)
 
 
-def _load_snapshot(path) -> Snapshot:
+def _load_snapshot(path, targets: tuple[str, ...]) -> Snapshot:
     from planner.state import yamlio
+    from planner.state.session import LoadSession
 
-    return yamlio.load_snapshot(path)
+    return yamlio.load_snapshot(path, session=LoadSession(targets=targets))
 
 
 def _create(conn: Connection, snapshot: Snapshot, targets) -> None:

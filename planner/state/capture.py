@@ -94,6 +94,7 @@ NORMALISATIONS = """\
 | enums (SQLite) | `VARCHAR(<longest value>)` | `Enum(x)` when the hint's column is `Enum(x)` of that length, else `String(n)`; enums no column uses are dropped |
 | types | reflected SQLAlchemy type | `coltypes.from_sqlalchemy`; with a hint, the hint's type when `coltypes.normalise_type` makes them equal on the dialect (`DateTime(timezone=True)` -> `DateTime` on MariaDB/SQLite, `postgresql.JSONB` -> `JSON`, ...) |
 | JSON (MariaDB) | `LONGTEXT` + `CHECK (json_valid(col))` | `JSON`, no check |
+| a column without a type (SQLite) | `CREATE TABLE t (a, b)`: BLOB affinity, SQLAlchemy's `NullType` | `LargeBinary` (created `BLOB`: the same affinity) |
 | check text | `((name)::text <> ''::text)` (PostgreSQL), `` `name` <> '' ``, `'it\\'s'` (MariaDB) | with a hint: the hint's text when both mean the same (`planner.sqlexpr.same_meaning`: parsed, PostgreSQL's casts, `= ANY (ARRAY[...])` vs `IN (...)`, `BETWEEN`, parentheses, quoting, booleans, `now()`); else the text without identifier quotes, outer parentheses and casts of literals, MariaDB's `\\'` written `''` |
 | partial index `where` | PostgreSQL, SQLite | as the check text; MariaDB has none: dropped |
 | unique index vs unique constraint | MariaDB reflects both as either | a unique index the hint declares stays an index; otherwise a unique constraint |

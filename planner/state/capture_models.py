@@ -41,7 +41,7 @@ from planner.state.model import (
     thaw,
 )
 from planner.state.normal_forms import normalise_server_default
-from planner.state.typespec import ENUM_ARG, enum_type, unquote_enum
+from planner.state.typespec import enum_type, plain_enum
 
 __all__ = ["CaptureError", "from_metadata", "to_metadata"]
 
@@ -151,15 +151,6 @@ def _sa_type(text: str, shared: Mapping[str, sa.Enum]) -> Any:
     if name is not None and name in shared:
         return shared[name]
     return coltypes.to_sqlalchemy(text, enums={k: tuple(v.enums) for k, v in shared.items()})
-
-
-_ENUM_TYPE = re.compile(rf"^Enum\(\s*({ENUM_ARG})\s*\)$")
-
-
-def plain_enum(text: str) -> str | None:
-    """The enum's name when ``text`` is exactly ``Enum(<name>)``, else None."""
-    m = _ENUM_TYPE.match(text)
-    return unquote_enum(m.group(1)) if m else None
 
 
 def _table_to_sa(t: Table, md: sa.MetaData, shared) -> sa.Table:

@@ -111,7 +111,8 @@ def _naive_key(key: tuple) -> tuple:
 def _same_value(bound: Any, have: Any, type_text: str | None = None) -> bool:
     """A snapshot value bound for the database equals what the database holds.
 
-    A zone-aware datetime matches the naive wall time a dialect without zones stored; a
+    A zone-aware datetime matches the naive time a dialect without zones stored, in UTC
+    (as a revision writes it) or as the wall time (as a driver dropping the zone does); a
     JSON document (or, in a JSON column ``type_text``, a JSON scalar) matches one whose
     numbers are equal as floats (PostgreSQL's JSONB stores ``6.417673252564703e+16`` as the
     numeric ``64176732525647030``).
@@ -122,7 +123,11 @@ def _same_value(bound: Any, have: Any, type_text: str | None = None) -> bool:
         return True  # NaN never equals itself
     if isinstance(bound, _dt.datetime) and isinstance(have, _dt.datetime):
         if (bound.tzinfo is None) != (have.tzinfo is None):
-            return bound.replace(tzinfo=None) == have.replace(tzinfo=None)
+            aware, naive = (bound, have) if bound.tzinfo is not None else (have, bound)
+            # a revision writes the instant in UTC; a database built otherwise (models,
+            # a driver dropping the zone) may hold the wall time: either is the value
+            utc = aware.astimezone(_dt.UTC).replace(tzinfo=None)
+            return naive in (utc, aware.replace(tzinfo=None))
     if isinstance(bound, (dict, list)) and isinstance(have, (dict, list)):
         return _same_json(bound, have)
     if type_text is not None and _is_json(type_text):

@@ -623,6 +623,18 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 #: the argument of ``Enum(...)`` in a regular expression: a plain word or a quoted name
 #: (:func:`enum_argument`); :func:`unquote_enum` turns a match into the name
 ENUM_ARG = r'(?:[A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")*")'
+_PLAIN_ENUM = re.compile(rf"^Enum\(\s*({ENUM_ARG})\s*\)$")
+
+
+def plain_enum(text: str) -> str | None:
+    """The enum's name when ``text`` is exactly ``Enum(<name>)``, else None.
+
+    Example:
+        >>> plain_enum('Enum("Odd Enum")'), plain_enum("postgresql.ARRAY(Enum(x))")
+        ('Odd Enum', None)
+    """
+    m = _PLAIN_ENUM.match(text)
+    return unquote_enum(m.group(1)) if m else None
 
 
 def unquote_enum(arg: str) -> str:

@@ -181,6 +181,9 @@ def validate(
     from planner.state.validate_columns import check_columns  # identity, generated
 
     check_columns(c, snapshot, targets)
+    from planner.state.validate_columns import check_interval_months  # rows' P1Y2M
+
+    check_interval_months(c, snapshot, targets)
     from planner.state import pg_tables_yaml  # deferrable, unlogged, exclusions
 
     pg_tables_yaml.check(c, snapshot, targets)

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -65,6 +66,36 @@ def check_columns(c: Any, s: Snapshot, targets: Iterable[str] | None) -> None:
                             f"{name} a value (the database computes it)",
                             f"remove {name} from the row",
                         )
+
+
+_MONTHS = re.compile(r"-?P(?:[^T]*[YM])")
+
+
+def check_interval_months(c: Any, s: Snapshot, targets: Iterable[str] | None) -> None:
+    """A managed row's ``Interval`` with years or months (``P1Y2M``) where a target
+    dialect stores an interval as a point in time (a month has no fixed length there)."""
+    from planner import dialects
+
+    if targets is None:
+        return
+    lacking = sorted(d.label for d in map(dialects.get, targets) if not d.interval_months)
+    if not lacking:
+        return
+    for t in s.tables:
+        cols = {col.name for col in t.columns if col.type == "Interval"}
+        if not cols or t.rows is None:
+            continue
+        for i, row in enumerate(t.rows.rows):
+            for name, value in row:
+                if name in cols and isinstance(value, str) and _MONTHS.match(value):
+                    c.add(
+                        ("tables", t.name, "rows", "values", i, name),
+                        f"the managed row value {value!r} of {t.qualified_name}.{name} has "
+                        f"years or months, which {', '.join(lacking)} cannot store in an "
+                        "interval (it is a point in time there, and a month has no fixed "
+                        "length): a target dialect",
+                        "write the duration in days (P425D), or make PostgreSQL the only target",
+                    )
 
 
 def _check_identity(c: Any, cp: tuple, where: str, col: Any, names: list | None) -> None:

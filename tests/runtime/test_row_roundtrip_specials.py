@@ -183,17 +183,20 @@ def test_sql_null_and_json_null_are_kept_apart(tmp_path, db_url, monkeypatch):
 
 
 def test_months_are_refused_where_an_interval_is_a_point_in_time(tmp_path, db_url, monkeypatch):
-    """MariaDB and SQLite store an ``Interval`` as a datetime: setup names the value with
-    months instead of failing with a ``TypeError`` (``datetime + str``)."""
+    """MariaDB and SQLite store an ``Interval`` as a datetime: a project targeting them
+    refuses a value with months at file:line (setup failed with a ``TypeError``,
+    ``datetime + str``)."""
     if db_url.startswith("postgresql"):
         pytest.skip("PostgreSQL keeps the months (test_postgresql_specials_round_trip)")
     text = "snapshot: 1\nrelease: 1.0.0\ntables:\n  t:\n    columns:\n"
     text += "      id: {type: Integer, primary_key: true}\n      iv: {type: Interval}\n"
     text += "    rows:\n      values:\n      - {id: 1, iv: P1Y2M}\n"
     root = _init(tmp_path, db_url, monkeypatch, {"1.0.0": text})
-    _run(root, "generate", "empty", "1.0.0", "-m", "months")
+    _run(root, "generate", "empty", "1.0.0", "-m", "months")  # the project names no target
+    # setup reads the snapshot for the database it builds on: refused at file:line
     r = CliRunner().invoke(cli, ["-C", str(root), "setup", "--url", db_url])
-    assert r.exit_code == 1, r.output
+    assert r.exit_code == 1, r.output  # an invalid snapshot (DESIGN.md)
+    assert "1.0.0.yaml:10:" in r.output, r.output
     assert "'P1Y2M' of t.iv has years or months" in r.output, r.output
 
 
